@@ -1,0 +1,151 @@
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import pino, { type Logger } from 'pino';
+import type { Clock, HostContext } from '../src/host/host-context';
+import { HOST_CONTRACT_VERSION } from '../src/host/host-context';
+import { createDb } from '../src/store/db';
+import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
+import type { PerfexPermissions } from '../src/host/perfex/perfex-permissions';
+import { HookBus } from './hook-bus';
+import { DevhostAdminRegistry } from './admin-registry';
+import { TicketService } from './ticket-service';
+import { ModuleLoader, type ModuleApi, type ModuleManifest } from './module-loader';
+import { Mailbox } from './mailbox';
+import { CronTicker } from './cron-ticker';
+import { createDevhostApp } from './web/app';
+import type { Express } from 'express';
+
+export interface DevhostConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  /** SMTP for outgoing mail; when unset, the devhost's own mailbox. */
+  smtpUrl?: string;
+  port?: number;
+  /** 0 = any free port; null = no mailbox. */
+  mailboxPort?: number | null;
+  tablePrefix?: string;
+  /** Bearer token for the JSON API. */
+  apiToken?: string;
+  /** How often the cron ticker fires `after_cron_run`; 0 disables it. */
+  cronIntervalMs?: number;
+  sessionSecret?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Where module folders (each with module.json) live. */
+  moduleDirs?: string[];
+  loadModuleEntry?: (dir: string, manifest: ModuleManifest) => ModuleApi;
+}
+
+export const PROJECT_ROOT = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..',
+);
+
+/** The Perfex-compatible development host, wired: database, hooks, admin, modules, mailbox, cron. */
+export class Devhost {
+  readonly hooks: HookBus;
+  readonly admin: DevhostAdminRegistry;
+  readonly app: Express;
+  server: Server | null = null;
+
+  private constructor(
+    readonly config: Required<Pick<DevhostConfig, 'tablePrefix' | 'apiToken' | 'cronIntervalMs'>> &
+      DevhostConfig,
+    readonly db: Knex,
+    readonly host: HostContext,
+    readonly tickets: TicketService,
+    readonly permissions: PerfexPermissions,
+    readonly loader: ModuleLoader,
+    readonly mailbox: Mailbox,
+    readonly cron: CronTicker,
+    hooks: HookBus,
+    admin: DevhostAdminRegistry,
+  ) {
+    this.hooks = hooks;
+    this.admin = admin;
+    this.app = createDevhostApp(this);
+  }
+
+  /** Connects to a database that `devhost setup` prepared. */
+  static async create(input: DevhostConfig): Promise<Devhost> {
+    const config = {
+      tablePrefix: 'tbl',
+      apiToken: 'devhost-token',
+      cronIntervalMs: 60_000,
+      ...input,
+    };
+    const logger = config.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+    const clock = config.clock ?? { now: () => new Date() };
+    const db = createDb(config.databaseUrl);
+    const prefix = config.tablePrefix;
+    const parts = await createPerfexHostParts(db, prefix);
+    const hooks = new HookBus(logger);
+    const admin = new DevhostAdminRegistry((res, page) =>
+      (res.locals.renderLayout as (p: typeof page) => void)(page),
+    );
+    const mailbox = new Mailbox(db, prefix, parts.timezone, logger);
+    const host: HostContext = {
+      contractVersion: HOST_CONTRACT_VERSION,
+      db,
+      tablePrefix: prefix,
+      timezone: parts.timezone,
+      tickets: parts.tickets,
+      hooks,
+      admin,
+      permissions: parts.permissions,
+      // Resolved lazily: the mailbox port is known only after start().
+      mail: {
+        get smtpUrl() {
+          return config.smtpUrl ?? `smtp://127.0.0.1:${mailbox.port}`;
+        },
+        from: 'SLA Vigil <sla@devhost.local>',
+      },
+      options: parts.options,
+      clock,
+      logger,
+      redisUrl: config.redisUrl,
+    };
+    const tickets = new TicketService(db, prefix, hooks, clock, parts.timezone);
+    const loader = new ModuleLoader(
+      db,
+      prefix,
+      host,
+      config.moduleDirs ?? [PROJECT_ROOT],
+      config.loadModuleEntry,
+    );
+    const cron = new CronTicker(hooks, config.cronIntervalMs);
+    return new Devhost(config, db, host, tickets, parts.permissions, loader, mailbox, cron, hooks, admin);
+  }
+
+  /** Activates the modules `tblmodules` marks active, starts mailbox, cron and (optionally) HTTP. */
+  async start({ listen = true }: { listen?: boolean } = {}): Promise<void> {
+    if (this.config.mailboxPort !== null) await this.mailbox.start(this.config.mailboxPort ?? 0);
+    await this.loader.activateRecorded();
+    this.cron.start();
+    if (listen) {
+      const server = this.app.listen(this.config.port ?? 3000);
+      await new Promise<void>((resolve, reject) => {
+        server.once('listening', resolve);
+        server.once('error', reject);
+      });
+      this.server = server;
+    }
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    return `http://localhost:${address?.port ?? this.config.port ?? 3000}`;
+  }
+
+  async stop(): Promise<void> {
+    this.cron.stop();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.loader.close();
+    await this.mailbox.stop();
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,79 @@
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { AddressInfo } from 'node:net';
+import { instantToHost } from '../src/store/datetime';
+
+export interface MailboxMessage {
+  id: number;
+  mail_from: string | null;
+  rcpt_to: string;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  received_at: string;
+}
+
+/**
+ * The devhost's local mailbox: an in-process SMTP server (no auth, loopback only) that keeps
+ * every message it receives in `tbldevhost_mailbox`, where the admin mailbox page reads them.
+ */
+export class Mailbox {
+  private server: SMTPServer | null = null;
+  port = 0;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+    private readonly timezone: string,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(port: number): Promise<number> {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData: (stream, session, callback) => {
+        simpleParser(stream)
+          .then(async (mail) => {
+            await this.db(`${this.prefix}devhost_mailbox`).insert({
+              mail_from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+              rcpt_to: session.envelope.rcptTo.map((r) => r.address).join(', '),
+              subject: mail.subject ?? null,
+              text: mail.text ?? null,
+              html: typeof mail.html === 'string' ? mail.html : null,
+              received_at: instantToHost(new Date(), this.timezone),
+            });
+            callback();
+          })
+          .catch((err: Error) => {
+            this.logger.error({ err }, 'mailbox could not store a message');
+            callback(err);
+          });
+      },
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  async list(limit = 100): Promise<MailboxMessage[]> {
+    return this.db(`${this.prefix}devhost_mailbox`).orderBy('id', 'desc').limit(limit);
+  }
+
+  async get(id: number): Promise<MailboxMessage | undefined> {
+    return this.db(`${this.prefix}devhost_mailbox`).where('id', id).first();
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

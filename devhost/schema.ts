@@ -1,0 +1,205 @@
+import type { Knex } from 'knex';
+
+/**
+ * Perfex CRM 3.x's tables where the module touches them (../shared/PERFEX.md), with Perfex's
+ * column names and meanings. Like Perfex's installer, this creates what is missing and
+ * inserts the default rows once; it is the host's schema, not a module migration.
+ */
+export async function createHostTables(db: Knex, prefix: string): Promise<void> {
+  const t = (name: string): string => `${prefix}${name}`;
+  const create = async (name: string, build: (table: Knex.CreateTableBuilder) => void): Promise<void> => {
+    if (!(await db.schema.hasTable(t(name)))) await db.schema.createTable(t(name), build);
+  };
+
+  await create('tickets', (x) => {
+    x.increments('ticketid');
+    x.integer('adminreplying').notNullable().defaultTo(0);
+    x.integer('userid').notNullable().defaultTo(0);
+    x.integer('contactid').notNullable().defaultTo(0);
+    x.string('merged_ticket_id', 11).nullable();
+    x.string('email', 191).nullable();
+    x.string('name', 191).nullable();
+    x.integer('department').notNullable().index();
+    x.integer('priority').notNullable().defaultTo(0).index();
+    x.integer('status').notNullable().index();
+    x.integer('service').nullable().index();
+    x.string('ticketkey', 32).notNullable();
+    x.string('subject', 191).notNullable();
+    x.text('message', 'mediumtext').nullable();
+    x.integer('admin').nullable();
+    x.dateTime('date').notNullable();
+    x.integer('project_id').notNullable().defaultTo(0).index();
+    x.dateTime('lastreply').nullable();
+    x.integer('clientread').notNullable().defaultTo(0);
+    x.integer('adminread').notNullable().defaultTo(0);
+    x.integer('assigned').notNullable().defaultTo(0);
+    x.integer('staff_id_replying').nullable();
+    x.string('cc', 191).nullable();
+    x.index(['userid']);
+    x.index(['contactid']);
+  });
+  await create('ticket_replies', (x) => {
+    x.increments('id');
+    x.integer('ticketid').notNullable().index();
+    x.integer('userid').nullable();
+    x.integer('contactid').notNullable().defaultTo(0);
+    x.text('name').nullable();
+    x.text('email').nullable();
+    x.dateTime('date').notNullable();
+    x.text('message', 'mediumtext').nullable();
+    x.text('attachment').nullable();
+    x.integer('admin').nullable();
+  });
+  await create('tickets_status', (x) => {
+    x.increments('ticketstatusid');
+    x.string('name', 191).notNullable();
+    x.integer('isdefault').notNullable().defaultTo(0);
+    x.string('statuscolor', 7).nullable();
+    x.integer('statusorder').nullable();
+  });
+  await create('tickets_priorities', (x) => {
+    x.increments('priorityid');
+    x.string('name', 191).notNullable();
+  });
+  await create('departments', (x) => {
+    x.increments('departmentid');
+    x.string('name', 191).notNullable();
+    x.string('email', 100).nullable();
+    x.integer('hidefromclient').notNullable().defaultTo(0);
+  });
+  await create('staff_departments', (x) => {
+    x.increments('staffdepartmentid');
+    x.integer('staffid').notNullable();
+    x.integer('departmentid').notNullable();
+  });
+  await create('roles', (x) => {
+    x.increments('roleid');
+    x.string('name', 150).notNullable();
+    x.text('permissions').nullable();
+  });
+  await create('staff', (x) => {
+    x.increments('staffid');
+    x.string('email', 100).notNullable().unique();
+    x.string('firstname', 50).notNullable();
+    x.string('lastname', 50).notNullable();
+    x.string('password', 250).notNullable();
+    x.dateTime('datecreated').notNullable();
+    x.integer('admin').notNullable().defaultTo(0);
+    x.integer('role').nullable();
+    x.integer('active').notNullable().defaultTo(1);
+    x.string('default_language', 40).nullable();
+    x.integer('is_not_staff').notNullable().defaultTo(0);
+    x.dateTime('last_login').nullable();
+  });
+  await create('clients', (x) => {
+    x.increments('userid');
+    x.string('company', 191).nullable();
+    x.integer('active').notNullable().defaultTo(1);
+    x.dateTime('datecreated').notNullable();
+  });
+  await create('contacts', (x) => {
+    x.increments('id');
+    x.integer('userid').notNullable().index();
+    x.integer('is_primary').notNullable().defaultTo(1);
+    x.string('firstname', 191).notNullable();
+    x.string('lastname', 191).notNullable();
+    x.string('email', 100).notNullable();
+    x.integer('active').notNullable().defaultTo(1);
+    x.integer('ticket_emails').notNullable().defaultTo(1);
+    x.dateTime('datecreated').notNullable();
+  });
+  await create('services', (x) => {
+    x.increments('serviceid');
+    x.string('name', 50).notNullable();
+  });
+  await create('options', (x) => {
+    x.increments('id');
+    x.string('name', 191).notNullable().unique();
+    x.text('value', 'longtext').notNullable();
+    x.integer('autoload').notNullable().defaultTo(1);
+  });
+  await create('staff_permissions', (x) => {
+    x.integer('staff_id').notNullable();
+    x.string('feature', 40).notNullable();
+    x.string('capability', 100).notNullable();
+    x.unique(['staff_id', 'feature', 'capability']);
+  });
+  await create('modules', (x) => {
+    x.increments('id');
+    x.string('module_name', 55).notNullable().unique();
+    x.string('installed_version', 11).notNullable();
+    x.integer('active').notNullable().defaultTo(0);
+  });
+  await create('activity_log', (x) => {
+    x.increments('id');
+    x.text('description').notNullable();
+    x.dateTime('date').notNullable();
+    x.string('staffid', 100).nullable();
+  });
+  // Not Perfex: the devhost's local mailbox (the SMTP sink keeps what it receives here).
+  await create('devhost_mailbox', (x) => {
+    x.increments('id');
+    x.string('mail_from', 191).nullable();
+    x.text('rcpt_to').notNullable();
+    x.string('subject', 191).nullable();
+    x.text('text', 'mediumtext').nullable();
+    x.text('html', 'mediumtext').nullable();
+    x.dateTime('received_at').notNullable();
+  });
+
+  await insertDefaults(db, prefix);
+}
+
+/** Perfex's default rows: statuses with colours, priorities, core options. */
+async function insertDefaults(db: Knex, prefix: string): Promise<void> {
+  const statuses = [
+    [1, 'Open', '#ff2d42', 1],
+    [2, 'In progress', '#22c55e', 2],
+    [3, 'Answered', '#2563eb', 3],
+    [4, 'On Hold', '#64748b', 4],
+    [5, 'Closed', '#03a9f4', 5],
+  ] as const;
+  for (const [id, name, color, order] of statuses) {
+    await db(`${prefix}tickets_status`)
+      .insert({ ticketstatusid: id, name, isdefault: 1, statuscolor: color, statusorder: order })
+      .onConflict('ticketstatusid')
+      .ignore();
+  }
+  for (const [id, name] of [
+    [1, 'Low'],
+    [2, 'Medium'],
+    [3, 'High'],
+  ] as const) {
+    await db(`${prefix}tickets_priorities`)
+      .insert({ priorityid: id, name })
+      .onConflict('priorityid')
+      .ignore();
+  }
+  for (const [name, value] of [
+    ['default_timezone', 'UTC'],
+    ['default_ticket_reply_status', '3'],
+    ['companyname', 'Devhost Ltd'],
+  ]) {
+    await db(`${prefix}options`).insert({ name, value, autoload: 1 }).onConflict('name').ignore();
+  }
+}
+
+/** Every host table, for tests that prove uninstall leaves them alone. */
+export const HOST_TABLES = [
+  'tickets',
+  'ticket_replies',
+  'tickets_status',
+  'tickets_priorities',
+  'departments',
+  'staff_departments',
+  'roles',
+  'staff',
+  'clients',
+  'contacts',
+  'services',
+  'options',
+  'staff_permissions',
+  'modules',
+  'activity_log',
+  'devhost_mailbox',
+] as const;

@@ -1,0 +1,78 @@
+import bcrypt from 'bcryptjs';
+import { DateTime } from 'luxon';
+import { createDb, ensureDatabase } from '../src/store/db';
+import { createHostTables } from './schema';
+import { Devhost, type DevhostConfig } from './devhost';
+import { seedDemo } from './seed';
+
+export interface SetupOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  tablePrefix?: string;
+  /** IANA zone for Perfex's `default_timezone` (only set when the database is new). */
+  timezone?: string;
+  seed?: boolean;
+  loadModuleEntry?: DevhostConfig['loadModuleEntry'];
+  now?: Date;
+}
+
+export interface SetupResult {
+  created: boolean;
+  seeded: boolean;
+}
+
+export const DEMO_PASSWORD = 'demo1234';
+
+/**
+ * `sla-vigil devhost setup`: creates Perfex's tables and default rows, an administrator,
+ * activates the module (its migrations, `tblmodules`), and with `seed` adds the demo data
+ * when there are no tickets yet. Safe to run again: it adds only what is missing.
+ */
+export async function setupDevhost(options: SetupOptions): Promise<SetupResult> {
+  const prefix = options.tablePrefix ?? 'tbl';
+  if (options.timezone && !DateTime.local().setZone(options.timezone).isValid) {
+    throw new Error(`--timezone: unknown IANA zone "${options.timezone}"`);
+  }
+  await ensureDatabase(options.databaseUrl);
+  const db = createDb(options.databaseUrl);
+  const created = !(await db.schema.hasTable(`${prefix}tickets`));
+  try {
+    await createHostTables(db, prefix);
+    if (created && options.timezone) {
+      await db(`${prefix}options`).where('name', 'default_timezone').update({ value: options.timezone });
+    }
+    const admin = await db(`${prefix}staff`).where('email', 'admin@example.com').first();
+    if (!admin) {
+      await db(`${prefix}staff`).insert({
+        email: 'admin@example.com',
+        firstname: 'Ada',
+        lastname: 'Admin',
+        password: await bcrypt.hash(DEMO_PASSWORD, 10),
+        datecreated: DateTime.utc().toFormat('yyyy-MM-dd HH:mm:ss'),
+        admin: 1,
+        active: 1,
+        default_language: 'english',
+      });
+    }
+  } finally {
+    await db.destroy();
+  }
+
+  const devhost = await Devhost.create({
+    databaseUrl: options.databaseUrl,
+    redisUrl: options.redisUrl,
+    tablePrefix: prefix,
+    mailboxPort: null,
+    cronIntervalMs: 0,
+    loadModuleEntry: options.loadModuleEntry,
+    logger: (await import('pino')).default({ level: 'warn' }),
+  });
+  let seeded = false;
+  try {
+    await devhost.loader.activate('sla_vigil');
+    if (options.seed) seeded = await seedDemo(devhost, options.now ?? new Date());
+  } finally {
+    await devhost.stop();
+  }
+  return { created, seeded };
+}

@@ -1,0 +1,95 @@
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import bcrypt from 'bcryptjs';
+import type { MenuItem } from '../../src/host/host-context';
+import type { Devhost } from '../devhost';
+import { languageCode } from '../../src/web/i18n';
+
+export interface StaffSession {
+  staffid: number;
+  email: string;
+  firstname: string;
+  lastname: string;
+  admin: number;
+  default_language: string | null;
+}
+
+/** Staff login with bcrypt-hashed passwords (as Perfex stores them) and a server-side session. */
+export function createAuthRouter(devhost: Devhost): Router {
+  const router = Router();
+  router.get('/login', (_req, res) => {
+    res.render('login', { error: null, email: '' });
+  });
+  router.post('/login', async (req, res, next) => {
+    try {
+      const { email, password } = req.body as { email?: string; password?: string };
+      if (!email || !password) {
+        res.status(422).render('login', { error: 'Email and password are required', email: email ?? '' });
+        return;
+      }
+      const staff = await devhost
+        .db(`${devhost.config.tablePrefix}staff`)
+        .where({ email: email.trim() })
+        .first();
+      const ok = staff && staff.active === 1 && (await bcrypt.compare(password, staff.password));
+      if (!ok) {
+        res.status(401).render('login', { error: 'Invalid email or password', email });
+        return;
+      }
+      req.session.regenerate((err) => {
+        if (err) return next(err);
+        req.session.staffId = staff.staffid;
+        res.redirect(303, '/admin/tickets');
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+  router.post('/logout', (req, res) => {
+    req.session.destroy(() => res.redirect(303, '/admin/login'));
+  });
+  return router;
+}
+
+/**
+ * Every other /admin request needs a signed-in, active staff member. Sets what the admin layout
+ * and module routers rely on: staffId, staff, language, csrfToken, the visible menu, renderLayout.
+ */
+export function requireStaff(devhost: Devhost): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const staffId = req.session.staffId;
+      const staff: StaffSession | undefined = staffId
+        ? await devhost
+            .db(`${devhost.config.tablePrefix}staff`)
+            .where({ staffid: staffId, active: 1 })
+            .first()
+        : undefined;
+      if (!staff) {
+        if (req.accepts(['html', 'json']) === 'json') res.status(401).json({ error: 'not_signed_in' });
+        else res.redirect(303, `/admin/login`);
+        return;
+      }
+      res.locals.staffId = staff.staffid;
+      res.locals.staff = staff;
+      res.locals.language = languageCode(staff.default_language);
+      res.locals.menu = await visibleMenu(devhost, staff.staffid);
+      res.locals.flash = req.session.flash;
+      req.session.flash = undefined;
+      res.locals.renderLayout = (page: { title: string; bodyHtml: string; status?: number }) =>
+        res
+          .status(page.status ?? 200)
+          .render('layout', { title: page.title, bodyHtml: page.bodyHtml, active: req.path });
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+async function visibleMenu(devhost: Devhost, staffId: number): Promise<MenuItem[]> {
+  const items = [...devhost.admin.menu.values()];
+  const allowed = await Promise.all(
+    items.map((i) => devhost.permissions.can(staffId, i.feature, i.capability)),
+  );
+  return items.filter((_, n) => allowed[n]).sort((a, b) => (a.position ?? 100) - (b.position ?? 100));
+}

@@ -1,0 +1,12 @@
+import type { HostEventHandler, HostEventName } from '../src/host/host-context';
+import type { TicketEventRecorder } from '../src/timeline/ticket-event-recorder';
+
+/** What every hook handler receives from the activated module. */
+export interface HookDeps {
+  recorder: TicketEventRecorder;
+  /** Enqueue one (deduplicated) scan for this cron tick. */
+  requestScan(): Promise<void>;
+}
+
+/** Each file in hooks/ default-exports one of these; module.json maps the host event to the file. */
+export type HookFactory<E extends HostEventName> = (deps: HookDeps) => HostEventHandler<E>;

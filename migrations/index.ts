@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import * as createTimeline from './20261125100000_create_timeline';
+import * as createAuditLog from './20261125100100_create_audit_log';
+
+/** A migration of the module: it receives the host's table prefix. */
+export interface ModuleMigration {
+  up(knex: Knex, prefix: string): Promise<void>;
+  down(knex: Knex, prefix: string): Promise<void>;
+}
+
+/**
+ * Listed explicitly (not read from disk) so the same list works from ts-jest and from dist/.
+ * Append only: a landed migration is never edited.
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
+  ['20261125100000_create_timeline', createTimeline],
+  ['20261125100100_create_audit_log', createAuditLog],
+];

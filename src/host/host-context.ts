@@ -1,0 +1,192 @@
+import type { Knex } from 'knex';
+import type { Response, Router } from 'express';
+import type { Logger } from 'pino';
+
+/** The version of this contract; module.json says which one the module needs. */
+export const HOST_CONTRACT_VERSION = '1.0';
+
+/** Undo a registration (hook, menu item, route, column, panel). */
+export type Unregister = () => void;
+
+/** Perfex's ticket hook names and payloads (see ../shared/PERFEX.md). */
+export interface HostEvents {
+  ticket_created: number;
+  after_ticket_reply_added: { id: number; replyid: number; admin: number | null };
+  after_ticket_status_changed: { id: number; status: number };
+  ticket_settings_updated: {
+    ticket_id: number;
+    /** The tbltickets row before the edit, with Perfex's column names. */
+    original_ticket: PerfexTicketRow;
+    /** The submitted settings, with Perfex's column names. */
+    data: Partial<Pick<PerfexTicketRow, SettingsColumn>>;
+  };
+  after_ticket_deleted: number;
+  after_cron_run: boolean;
+}
+export type HostEventName = keyof HostEvents;
+export type HostEventHandler<E extends HostEventName> = (payload: HostEvents[E]) => void | Promise<void>;
+
+export type SettingsColumn = 'department' | 'priority' | 'assigned' | 'userid' | 'contactid' | 'service';
+
+/** A tbltickets row as Perfex passes it to hooks (wall-clock datetimes as strings). */
+export interface PerfexTicketRow {
+  ticketid: number;
+  department: number;
+  priority: number;
+  assigned: number;
+  userid: number;
+  contactid: number;
+  service: number | null;
+  status: number;
+  [column: string]: unknown;
+}
+
+/** A ticket in the module's vocabulary; datetimes are instants (the adapter converts host wall-clock). */
+export interface HostTicket {
+  id: number;
+  createdAt: Date;
+  lastReplyAt: Date | null;
+  status: number;
+  priority: number;
+  department: number;
+  assigned: number;
+  userid: number;
+  contactid: number;
+  admin: number | null;
+  subject: string;
+  service: number | null;
+  mergedTicketId: number | null;
+}
+
+export interface HostReply {
+  id: number;
+  ticketId: number;
+  createdAt: Date;
+  /** Staff id for a staff reply, null for a client reply. */
+  admin: number | null;
+}
+
+export interface HostStaff {
+  id: number;
+  email: string;
+  firstname: string;
+  lastname: string;
+  admin: boolean;
+  active: boolean;
+  defaultLanguage: string;
+}
+
+export interface NamedRow {
+  id: number;
+  name: string;
+}
+
+/** Host reads, plus the few writes an escalation may do. */
+export interface TicketGateway {
+  getTicket(id: number): Promise<HostTicket | null>;
+  getTickets(ids: readonly number[]): Promise<HostTicket[]>;
+  /** Tickets with id > afterId, ordered by id, at most `limit`: for reconciling in bounded batches. */
+  listTicketsAfter(afterId: number, limit: number): Promise<HostTicket[]>;
+  getReply(id: number): Promise<HostReply | null>;
+  listReplies(ticketId: number): Promise<HostReply[]>;
+  listStatuses(): Promise<(NamedRow & { color: string })[]>;
+  listPriorities(): Promise<NamedRow[]>;
+  listDepartments(): Promise<NamedRow[]>;
+  listStaff(): Promise<HostStaff[]>;
+  listDepartmentStaff(departmentId: number): Promise<HostStaff[]>;
+  reassign(ticketId: number, staffId: number): Promise<void>;
+  changeDepartment(ticketId: number, departmentId: number): Promise<void>;
+  changePriority(ticketId: number, priorityId: number): Promise<void>;
+  addInternalNote(ticketId: number, note: string): Promise<void>;
+}
+
+export interface HookRegistry {
+  on<E extends HostEventName>(event: E, handler: HostEventHandler<E>): Unregister;
+}
+
+export interface MenuItem {
+  slug: string;
+  name: string;
+  href: string;
+  icon?: string;
+  position?: number;
+  /** The permission feature and capability a staff member needs to see the item. */
+  feature: string;
+  capability: Capability;
+}
+
+/** A badge/cell for the host's ticket list, looked up once per page for all visible rows. */
+export interface TicketListColumn {
+  key: string;
+  title: string;
+  /** Batch lookup: returns safe HTML per ticket id. */
+  render(ticketIds: readonly number[], staffId: number): Promise<Map<number, string>>;
+}
+
+export interface TicketPanel {
+  key: string;
+  title: string;
+  /** Returns safe HTML for the ticket view tab, or null to show nothing. */
+  render(ticketId: number, staffId: number): Promise<string | null>;
+}
+
+export interface AdminRegistry {
+  /** Mounts under the host admin at `/admin/<path>`; the host authenticates staff first. */
+  mountRouter(path: string, router: Router): Unregister;
+  addMenuItem(item: MenuItem): Unregister;
+  addTicketListColumn(column: TicketListColumn): Unregister;
+  addTicketPanel(panel: TicketPanel): Unregister;
+  /** Wraps a module page in the host's admin layout (sidebar, header, CSRF token). */
+  renderPage(res: Response, page: { title: string; bodyHtml: string; status?: number }): void;
+}
+
+/**
+ * What the host puts in `res.locals` before a module router runs: the signed-in staff member
+ * and the CSRF token its forms must post back as `_csrf`.
+ */
+export interface AdminLocals {
+  staffId: number;
+  csrfToken: string;
+  language: string;
+}
+
+export type Capability = 'view' | 'manage';
+
+export interface PermissionRegistry {
+  register(feature: string, capabilities: readonly Capability[], label: string): Unregister;
+  /** Host administrators always pass. */
+  can(staffId: number, feature: string, capability: Capability): Promise<boolean>;
+}
+
+export interface MailSettings {
+  /** smtp://user:pass@host:port; the devhost's own mailbox when unset. */
+  smtpUrl: string;
+  from: string;
+}
+
+export interface OptionStore {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Everything the module may use from its host: it never reaches around this. */
+export interface HostContext {
+  contractVersion: string;
+  db: Knex;
+  tablePrefix: string;
+  /** IANA zone the host stores its wall-clock datetimes in (Perfex option `default_timezone`). */
+  timezone: string;
+  tickets: TicketGateway;
+  hooks: HookRegistry;
+  admin: AdminRegistry;
+  permissions: PermissionRegistry;
+  mail: MailSettings;
+  options: OptionStore;
+  clock: Clock;
+  logger: Logger;
+  redisUrl: string;
+}

@@ -1,0 +1,19 @@
+import type { Knex } from 'knex';
+import { PerfexTicketGateway } from './perfex-ticket-gateway';
+import { PerfexPermissions } from './perfex-permissions';
+import { PerfexOptions } from './perfex-options';
+
+/**
+ * The database-backed parts of a HostContext for a Perfex database: ticket reads and writes,
+ * staff permissions, options and the host's time zone (option `default_timezone`).
+ */
+export async function createPerfexHostParts(db: Knex, prefix: string) {
+  const options = new PerfexOptions(db, prefix);
+  const timezone = (await options.get('default_timezone')) || 'UTC';
+  return {
+    timezone,
+    options,
+    tickets: new PerfexTicketGateway(db, prefix, timezone),
+    permissions: new PerfexPermissions(db, prefix),
+  };
+}

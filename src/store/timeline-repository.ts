@@ -1,0 +1,143 @@
+import type { Knex } from 'knex';
+import { utcFromSql, utcToSql } from './datetime';
+
+export type SubjectType = 'ticket';
+export type TimelineSource = 'hook' | 'reconcile';
+export type TimelineEventType =
+  | 'created'
+  | 'staff_reply'
+  | 'client_reply'
+  | 'status_changed'
+  | 'department_changed'
+  | 'priority_changed'
+  | 'assignee_changed'
+  | 'client_changed'
+  | 'service_changed'
+  | 'merged'
+  | 'deleted';
+
+export interface TimelineEventInput {
+  subjectType: SubjectType;
+  subjectId: number;
+  eventType: TimelineEventType;
+  fromValue?: string | null;
+  toValue?: string | null;
+  actorStaffId?: number | null;
+  refId?: number | null;
+  /** Identifies the real-world event, so a hook and a reconcile of it record one row. */
+  dedupeKey?: string | null;
+  occurredAt: Date;
+  source: TimelineSource;
+}
+
+export interface TimelineEvent extends Required<TimelineEventInput> {
+  id: number;
+  recordedAt: Date;
+}
+
+interface TimelineRow {
+  id: number | string;
+  subject_type: string;
+  subject_id: number;
+  event_type: string;
+  from_value: string | null;
+  to_value: string | null;
+  actor_staff_id: number | null;
+  ref_id: number | null;
+  dedupe_key: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  source: string;
+}
+
+export class TimelineRepository {
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+  ) {}
+
+  private get table(): string {
+    return `${this.prefix}sla_vigil_timeline`;
+  }
+
+  /** Records an event; returns false when the same dedupe key was already recorded. */
+  async record(event: TimelineEventInput, now: Date, trx?: Knex.Transaction): Promise<boolean> {
+    const row = {
+      subject_type: event.subjectType,
+      subject_id: event.subjectId,
+      event_type: event.eventType,
+      from_value: event.fromValue ?? null,
+      to_value: event.toValue ?? null,
+      actor_staff_id: event.actorStaffId ?? null,
+      ref_id: event.refId ?? null,
+      dedupe_key: event.dedupeKey ?? null,
+      occurred_at: utcToSql(event.occurredAt),
+      recorded_at: utcToSql(now),
+      source: event.source,
+    };
+    const inserted = await (trx ?? this.db)(this.table).insert(row).onConflict().ignore();
+    return Array.isArray(inserted) && Number(inserted[0]) > 0;
+  }
+
+  async forSubject(subjectType: SubjectType, subjectId: number): Promise<TimelineEvent[]> {
+    const rows: TimelineRow[] = await this.db(this.table)
+      .where({ subject_type: subjectType, subject_id: subjectId })
+      .orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
+    return rows.map(toEvent);
+  }
+
+  /** The status the timeline last saw for a subject (from a status change or the creation snapshot). */
+  async lastStatus(subjectType: SubjectType, subjectId: number): Promise<number | null> {
+    const row: TimelineRow | undefined = await this.db(this.table)
+      .where({ subject_type: subjectType, subject_id: subjectId })
+      .whereIn('event_type', ['status_changed', 'created'])
+      .orderBy([
+        { column: 'occurred_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    if (!row || row.to_value === null) return null;
+    if (row.event_type === 'status_changed') return Number(row.to_value);
+    const snapshot = JSON.parse(row.to_value) as { status?: number };
+    return snapshot.status ?? null;
+  }
+
+  async recent(limit: number): Promise<TimelineEvent[]> {
+    const rows: TimelineRow[] = await this.db(this.table).orderBy('id', 'desc').limit(limit);
+    return rows.map(toEvent);
+  }
+
+  /** How many events each subject has, for the ticket-list column (one query per page). */
+  async countsFor(subjectType: SubjectType, subjectIds: readonly number[]): Promise<Map<number, number>> {
+    if (subjectIds.length === 0) return new Map();
+    const rows: { subject_id: number; n: number | string }[] = await this.db(this.table)
+      .select('subject_id')
+      .count({ n: '*' })
+      .where('subject_type', subjectType)
+      .whereIn('subject_id', subjectIds)
+      .groupBy('subject_id');
+    return new Map(rows.map((r) => [r.subject_id, Number(r.n)]));
+  }
+
+  async count(): Promise<number> {
+    const [{ n }] = await this.db(this.table).count({ n: '*' });
+    return Number(n);
+  }
+}
+
+function toEvent(row: TimelineRow): TimelineEvent {
+  return {
+    id: Number(row.id),
+    subjectType: row.subject_type as SubjectType,
+    subjectId: row.subject_id,
+    eventType: row.event_type as TimelineEventType,
+    fromValue: row.from_value,
+    toValue: row.to_value,
+    actorStaffId: row.actor_staff_id,
+    refId: row.ref_id,
+    dedupeKey: row.dedupe_key,
+    occurredAt: utcFromSql(row.occurred_at),
+    recordedAt: utcFromSql(row.recorded_at),
+    source: row.source as TimelineSource,
+  };
+}

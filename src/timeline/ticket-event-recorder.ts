@@ -1,0 +1,145 @@
+import type { Logger } from 'pino';
+import type { Clock, HostEvents, SettingsColumn, TicketGateway } from '../host/host-context';
+import type { TimelineEventType, TimelineRepository } from '../store/timeline-repository';
+
+const SETTING_EVENTS: Record<SettingsColumn, TimelineEventType> = {
+  department: 'department_changed',
+  priority: 'priority_changed',
+  assigned: 'assignee_changed',
+  userid: 'client_changed',
+  contactid: 'client_changed',
+  service: 'service_changed',
+};
+
+/**
+ * Turns host ticket events into timeline rows. The hooks are thin wrappers around these methods;
+ * the reconcile scan records what the hooks missed through the same repository.
+ */
+export class TicketEventRecorder {
+  constructor(
+    private readonly timeline: TimelineRepository,
+    private readonly tickets: TicketGateway,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async ticketCreated(ticketId: number): Promise<void> {
+    const ticket = await this.tickets.getTicket(ticketId);
+    if (!ticket) throw new Error('ticket not found in host tables');
+    const snapshot = {
+      status: ticket.status,
+      priority: ticket.priority,
+      department: ticket.department,
+      assigned: ticket.assigned,
+      userid: ticket.userid,
+      service: ticket.service,
+    };
+    await this.timeline.record(
+      {
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        eventType: 'created',
+        toValue: JSON.stringify(snapshot),
+        actorStaffId: ticket.admin,
+        dedupeKey: 'created',
+        occurredAt: ticket.createdAt,
+        source: 'hook',
+      },
+      this.clock.now(),
+    );
+  }
+
+  async replyAdded(payload: HostEvents['after_ticket_reply_added']): Promise<void> {
+    const reply = await this.tickets.getReply(payload.replyid);
+    const admin = payload.admin ?? reply?.admin ?? null;
+    await this.timeline.record(
+      {
+        subjectType: 'ticket',
+        subjectId: payload.id,
+        eventType: admin === null ? 'client_reply' : 'staff_reply',
+        actorStaffId: admin,
+        refId: payload.replyid,
+        dedupeKey: `reply:${payload.replyid}`,
+        occurredAt: reply?.createdAt ?? this.occurredNow(),
+        source: 'hook',
+      },
+      this.clock.now(),
+    );
+  }
+
+  async statusChanged(payload: HostEvents['after_ticket_status_changed']): Promise<void> {
+    // Perfex's hook does not say the old status; the timeline knows the last one it saw.
+    const fromStatus = await this.timeline.lastStatus('ticket', payload.id);
+    await this.timeline.record(
+      {
+        subjectType: 'ticket',
+        subjectId: payload.id,
+        eventType: 'status_changed',
+        fromValue: fromStatus === null ? null : String(fromStatus),
+        toValue: String(payload.status),
+        occurredAt: this.occurredNow(),
+        source: 'hook',
+      },
+      this.clock.now(),
+    );
+  }
+
+  async settingsUpdated(payload: HostEvents['ticket_settings_updated']): Promise<void> {
+    const now = this.occurredNow();
+    for (const [column, eventType] of Object.entries(SETTING_EVENTS) as [
+      SettingsColumn,
+      TimelineEventType,
+    ][]) {
+      if (!(column in payload.data)) continue;
+      const before = payload.original_ticket[column];
+      const after = payload.data[column];
+      if (String(before ?? '') === String(after ?? '')) continue;
+      await this.timeline.record(
+        {
+          subjectType: 'ticket',
+          subjectId: payload.ticket_id,
+          eventType,
+          fromValue: before === null || before === undefined ? null : String(before),
+          toValue: after === null || after === undefined ? null : String(after),
+          occurredAt: now,
+          source: 'hook',
+        },
+        now,
+      );
+    }
+  }
+
+  async ticketDeleted(ticketId: number): Promise<void> {
+    await this.timeline.record(
+      {
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        eventType: 'deleted',
+        dedupeKey: 'deleted',
+        occurredAt: this.occurredNow(),
+        source: 'hook',
+      },
+      this.clock.now(),
+    );
+  }
+
+  /**
+   * When a hook-reported change happened. Host datetimes have whole seconds, so ours do too:
+   * events within one second then keep the order they were recorded in.
+   */
+  private occurredNow(): Date {
+    return new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
+  }
+
+  /** Hooks call this so a failing handler never throws into the host; reconcile repairs the gap. */
+  async guarded(event: string, ticketId: number | null, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.logger.error(
+        { err, event, ticketId },
+        `sla_vigil: ${event} handler failed for ticket ${ticketId}`,
+      );
+    }
+  }
+}
