@@ -35,6 +35,8 @@ export interface DevhostConfig {
   logger?: Logger;
   /** Where module folders (each with module.json) live. */
   moduleDirs?: string[];
+  /** BullMQ key prefix for this host's module queues (tests use one per file). */
+  queuePrefix?: string;
   loadModuleEntry?: (dir: string, manifest: ModuleManifest) => ModuleApi;
 }
 
@@ -106,6 +108,7 @@ export class Devhost {
       clock,
       logger,
       redisUrl: config.redisUrl,
+      queuePrefix: config.queuePrefix,
     };
     const tickets = new TicketService(db, prefix, hooks, clock, parts.timezone);
     const loader = new ModuleLoader(

@@ -136,6 +136,16 @@ export async function createHostTables(db: Knex, prefix: string): Promise<void> 
     x.dateTime('date').notNullable();
     x.string('staffid', 100).nullable();
   });
+  // Customer groups: the group names, and which client is in which group (Perfex's real names).
+  await create('customers_groups', (x) => {
+    x.increments('id');
+    x.string('name', 191).notNullable().index();
+  });
+  await create('customer_groups', (x) => {
+    x.increments('id');
+    x.integer('groupid').notNullable().index();
+    x.integer('customer_id').notNullable().index();
+  });
   // Not Perfex: the devhost's local mailbox (the SMTP sink keeps what it receives here).
   await create('devhost_mailbox', (x) => {
     x.increments('id');
@@ -201,5 +211,7 @@ export const HOST_TABLES = [
   'staff_permissions',
   'modules',
   'activity_log',
+  'customers_groups',
+  'customer_groups',
   'devhost_mailbox',
 ] as const;

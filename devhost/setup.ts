@@ -3,7 +3,9 @@ import { DateTime } from 'luxon';
 import { createDb, ensureDatabase } from '../src/store/db';
 import { createHostTables } from './schema';
 import { Devhost, type DevhostConfig } from './devhost';
+import { MutableClock } from './mutable-clock';
 import { seedDemo } from './seed';
+import { DEMO_PASSWORD } from './seed/people-data';
 
 export interface SetupOptions {
   databaseUrl: string;
@@ -13,6 +15,7 @@ export interface SetupOptions {
   timezone?: string;
   seed?: boolean;
   loadModuleEntry?: DevhostConfig['loadModuleEntry'];
+  /** The seed's "now": its month of ticket history ends here (default: the real time). */
   now?: Date;
 }
 
@@ -21,7 +24,7 @@ export interface SetupResult {
   seeded: boolean;
 }
 
-export const DEMO_PASSWORD = 'demo1234';
+export { DEMO_PASSWORD };
 
 /**
  * `sla-vigil devhost setup`: creates Perfex's tables and default rows, an administrator,
@@ -58,19 +61,23 @@ export async function setupDevhost(options: SetupOptions): Promise<SetupResult> 
     await db.destroy();
   }
 
+  const now = options.now ?? new Date();
+  // The seed replays a month of history through the ticket actions, moving this clock along.
+  const clock = new MutableClock(now);
   const devhost = await Devhost.create({
     databaseUrl: options.databaseUrl,
     redisUrl: options.redisUrl,
     tablePrefix: prefix,
     mailboxPort: null,
     cronIntervalMs: 0,
+    clock,
     loadModuleEntry: options.loadModuleEntry,
     logger: (await import('pino')).default({ level: 'warn' }),
   });
   let seeded = false;
   try {
     await devhost.loader.activate('sla_vigil');
-    if (options.seed) seeded = await seedDemo(devhost, options.now ?? new Date());
+    if (options.seed) seeded = await seedDemo(devhost, now, clock);
   } finally {
     await devhost.stop();
   }

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import * as createTimeline from './20261125100000_create_timeline';
 import * as createAuditLog from './20261125100100_create_audit_log';
+import * as createSlaConfig from './20261125110000_create_sla_config';
+import * as createClocks from './20261125110100_create_clocks';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -15,4 +17,6 @@ export interface ModuleMigration {
 export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261125100000_create_timeline', createTimeline],
   ['20261125100100_create_audit_log', createAuditLog],
+  ['20261125110000_create_sla_config', createSlaConfig],
+  ['20261125110100_create_clocks', createClocks],
 ];

@@ -3,13 +3,12 @@ import type { HostContext, HostEventHandler, HostEventName, Unregister } from '.
 import { HOST_CONTRACT_VERSION } from './host/host-context';
 import { manifest } from './manifest';
 import { migrateDownAll, migrateLatest } from './store/migrator';
-import { TimelineRepository } from './store/timeline-repository';
-import { TicketEventRecorder } from './timeline/ticket-event-recorder';
+import { createModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
+import { ScanWorker } from './scan/scan-worker';
 import { createAdminRouter } from './web/admin-router';
-import { createTranslator, translatorFor } from './web/i18n';
-import { renderView } from './web/render';
-import { escapeHtml } from './web/escape-html';
+import { createTranslator } from './web/i18n';
+import { createTicketListColumn, createTicketPanel } from './web/ticket-widgets';
 import type { HookDeps, HookFactory } from '../hooks/hook-deps';
 
 /** The compiled code root: src/.. in ts-jest, dist/ when built; hook paths in module.json are relative to it. */
@@ -17,7 +16,7 @@ const CODE_ROOT = path.resolve(__dirname, '..');
 
 interface ActiveModule {
   unregister: Unregister[];
-  scanQueue: ScanQueue;
+  close: (() => Promise<void>)[];
 }
 
 // Keyed by host so one process can host several (tests do); nothing else is module-global.
@@ -29,7 +28,8 @@ export function isActive(host: HostContext): boolean {
 
 /**
  * Runs the module's pending migrations and registers its hooks, permissions, menu, routes,
- * ticket-list column and ticket-view panel. Activating an active module is a no-op.
+ * ticket-list column and ticket-view panel, and starts its scan worker. Activating an active
+ * module is a no-op.
  */
 export async function activate(host: HostContext): Promise<void> {
   if (active.has(host)) return;
@@ -40,54 +40,33 @@ export async function activate(host: HostContext): Promise<void> {
   }
   await migrateLatest(host.db, host.tablePrefix);
 
-  const timeline = new TimelineRepository(host.db, host.tablePrefix);
-  const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger);
-  const scanQueue = new ScanQueue(host.redisUrl, `${host.tablePrefix}sla_vigil`);
+  const services = createModuleServices(host);
+  const queuePrefix = host.queuePrefix ?? `${host.tablePrefix}sla_vigil`;
+  const scanQueue = new ScanQueue(host.redisUrl, queuePrefix);
   const translator = createTranslator();
   const deps: HookDeps = {
-    recorder,
+    recorder: services.recorder,
     requestScan: async () => {
       await scanQueue.request(host.clock.now());
     },
   };
 
-  const unregister: Unregister[] = [];
+  const state: ActiveModule = { unregister: [], close: [() => scanQueue.close()] };
+  const { unregister } = state;
   for (const [event, file] of Object.entries(manifest.hooks)) {
     unregister.push(registerHook(host, event as HostEventName, file, deps));
   }
   const { feature, capabilities, label } = manifest.permissions;
   unregister.push(host.permissions.register(feature, capabilities, label));
   for (const item of manifest.menu) unregister.push(host.admin.addMenuItem({ ...item, feature }));
-  unregister.push(host.admin.mountRouter('sla_vigil', createAdminRouter({ host, timeline, translator })));
-  unregister.push(
-    host.admin.addTicketListColumn({
-      key: 'sla_vigil',
-      title: 'SLA',
-      render: async (ticketIds) => {
-        const counts = await timeline.countsFor('ticket', ticketIds);
-        const t = translatorFor(translator, 'en');
-        return new Map(
-          ticketIds.map((id) => [
-            id,
-            counts.has(id)
-              ? `<span class="sv-badge sv-badge--pending" title="${escapeHtml(t('column.not_computed'))}">…</span>`
-              : '<span class="sv-badge sv-badge--none">—</span>',
-          ]),
-        );
-      },
-    }),
-  );
-  unregister.push(
-    host.admin.addTicketPanel({
-      key: 'sla_vigil',
-      title: 'SLA',
-      render: async (ticketId) => {
-        const events = await timeline.forSubject('ticket', ticketId);
-        return renderView('partials/ticket-panel', { t: translatorFor(translator, 'en'), events });
-      },
-    }),
-  );
-  active.set(host, { unregister, scanQueue });
+  unregister.push(host.admin.mountRouter('sla_vigil', createAdminRouter({ host, services, translator })));
+  unregister.push(host.admin.addTicketListColumn(createTicketListColumn(services, translator)));
+  unregister.push(host.admin.addTicketPanel(createTicketPanel(host, services, translator)));
+  if (host.runWorkers !== false) {
+    const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger);
+    state.close.unshift(() => worker.close());
+  }
+  active.set(host, state);
   host.logger.info({ module: manifest.id, version: manifest.version }, 'sla_vigil activated');
 }
 
@@ -106,7 +85,8 @@ export async function deactivate(host: HostContext): Promise<void> {
   if (!state) return;
   active.delete(host);
   for (const undo of state.unregister.reverse()) undo();
-  await state.scanQueue.close();
+  // Worker before queue, so no job is picked up from a closing queue.
+  for (const close of state.close) await close();
   host.logger.info({ module: manifest.id }, 'sla_vigil deactivated');
 }
 

@@ -1,9 +1,32 @@
 import { Router } from 'express';
 import type { Devhost } from '../devhost';
+import { pageErrorHandler, requireAdmin } from './pages/page-kit';
+import { createStatusStylesRouter } from './pages/status-styles';
+import { createTicketsListRouter } from './pages/tickets-list';
+import { createTicketNewRouter } from './pages/ticket-new';
+import { createTicketViewRouter } from './pages/ticket-view';
+import { createRolesRouter } from './pages/roles';
+import { createStaffRouter } from './pages/staff-permissions';
+import { createModulesRouter } from './pages/modules';
+import { createMailboxRouter } from './pages/mailbox';
 
-/** The devhost's own admin pages (ticket list, ticket view, roles, modules, mailbox). */
-export function createAdminPages(_devhost: Devhost): Router {
+/** The devhost's own admin pages (ticket list, ticket view, roles, staff, modules, mailbox). */
+export function createAdminPages(devhost: Devhost): Router {
   const router = Router();
+  // The layout marks the current sidebar entry; module pages pass through here too.
+  router.use((req, res, next) => {
+    res.locals.currentPath = req.originalUrl.split('?')[0];
+    next();
+  });
   router.get('/', (_req, res) => res.redirect('/admin/tickets'));
+  router.use(createStatusStylesRouter(devhost));
+  router.use('/tickets', createTicketsListRouter(devhost));
+  router.use('/tickets', createTicketNewRouter(devhost));
+  router.use('/tickets', createTicketViewRouter(devhost));
+  router.use('/mailbox', createMailboxRouter(devhost));
+  router.use('/roles', requireAdmin, createRolesRouter(devhost));
+  router.use('/staff', requireAdmin, createStaffRouter(devhost));
+  router.use('/modules', requireAdmin, createModulesRouter(devhost));
+  router.use(pageErrorHandler());
   return router;
 }

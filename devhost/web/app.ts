@@ -15,7 +15,7 @@ import { errorHandler } from './error-handler';
 declare module 'express-session' {
   interface SessionData {
     staffId: number;
-    flash: { type: 'success' | 'danger'; message: string } | undefined;
+    flash: { type: 'success' | 'danger' | 'info'; message: string } | undefined;
   }
 }
 

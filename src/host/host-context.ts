@@ -88,6 +88,8 @@ export interface TicketGateway {
   /** Tickets with id > afterId, ordered by id, at most `limit`: for reconciling in bounded batches. */
   listTicketsAfter(afterId: number, limit: number): Promise<HostTicket[]>;
   getReply(id: number): Promise<HostReply | null>;
+  /** Replies with id > afterId, ordered by id, at most `limit` (replies are append-only). */
+  listRepliesAfter(afterId: number, limit: number): Promise<HostReply[]>;
   listReplies(ticketId: number): Promise<HostReply[]>;
   listStatuses(): Promise<(NamedRow & { color: string })[]>;
   listPriorities(): Promise<NamedRow[]>;
@@ -189,4 +191,8 @@ export interface HostContext {
   clock: Clock;
   logger: Logger;
   redisUrl: string;
+  /** BullMQ key prefix, distinct per host sharing a Redis (default `<tablePrefix>sla_vigil`). */
+  queuePrefix?: string;
+  /** Run the scan worker inside this process (default true); false when `sla-vigil worker` runs apart. */
+  runWorkers?: boolean;
 }

@@ -1,20 +1,11 @@
 import type { Knex } from 'knex';
 import { utcFromSql, utcToSql } from './datetime';
+import type { TimelineEventType } from '../sla/clocks/sla-event';
+
+export type { TimelineEventType };
 
 export type SubjectType = 'ticket';
 export type TimelineSource = 'hook' | 'reconcile';
-export type TimelineEventType =
-  | 'created'
-  | 'staff_reply'
-  | 'client_reply'
-  | 'status_changed'
-  | 'department_changed'
-  | 'priority_changed'
-  | 'assignee_changed'
-  | 'client_changed'
-  | 'service_changed'
-  | 'merged'
-  | 'deleted';
 
 export interface TimelineEventInput {
   subjectType: SubjectType;
@@ -62,7 +53,12 @@ export class TimelineRepository {
 
   /** Records an event; returns false when the same dedupe key was already recorded. */
   async record(event: TimelineEventInput, now: Date, trx?: Knex.Transaction): Promise<boolean> {
-    const row = {
+    const inserted = await (trx ?? this.db)(this.table).insert(this.toRow(event, now)).onConflict().ignore();
+    return Array.isArray(inserted) && Number(inserted[0]) > 0;
+  }
+
+  private toRow(event: TimelineEventInput, now: Date): Omit<TimelineRow, 'id'> {
+    return {
       subject_type: event.subjectType,
       subject_id: event.subjectId,
       event_type: event.eventType,
@@ -75,8 +71,6 @@ export class TimelineRepository {
       recorded_at: utcToSql(now),
       source: event.source,
     };
-    const inserted = await (trx ?? this.db)(this.table).insert(row).onConflict().ignore();
-    return Array.isArray(inserted) && Number(inserted[0]) > 0;
   }
 
   async forSubject(subjectType: SubjectType, subjectId: number): Promise<TimelineEvent[]> {
@@ -84,6 +78,29 @@ export class TimelineRepository {
       .where({ subject_type: subjectType, subject_id: subjectId })
       .orderBy([{ column: 'occurred_at' }, { column: 'id' }]);
     return rows.map(toEvent);
+  }
+
+  /** Events of many subjects in one query, grouped by subject id, each list in order. */
+  async forSubjects(
+    subjectType: SubjectType,
+    subjectIds: readonly number[],
+  ): Promise<Map<number, TimelineEvent[]>> {
+    const bySubject = new Map<number, TimelineEvent[]>(subjectIds.map((id) => [id, []]));
+    if (subjectIds.length === 0) return bySubject;
+    const rows: TimelineRow[] = await this.db(this.table)
+      .where('subject_type', subjectType)
+      .whereIn('subject_id', subjectIds)
+      .orderBy([{ column: 'subject_id' }, { column: 'occurred_at' }, { column: 'id' }]);
+    for (const row of rows) bySubject.get(row.subject_id)?.push(toEvent(row));
+    return bySubject;
+  }
+
+  /** Records many events (reconcile batches); duplicates of already recorded events are skipped. */
+  async recordMany(events: readonly TimelineEventInput[], now: Date): Promise<void> {
+    for (let i = 0; i < events.length; i += 500) {
+      const rows = events.slice(i, i + 500).map((event) => this.toRow(event, now));
+      if (rows.length) await this.db(this.table).insert(rows).onConflict().ignore();
+    }
   }
 
   /** The status the timeline last saw for a subject (from a status change or the creation snapshot). */

@@ -1,6 +1,16 @@
 import type { Logger } from 'pino';
 import type { Clock, HostEvents, SettingsColumn, TicketGateway } from '../host/host-context';
 import type { TimelineEventType, TimelineRepository } from '../store/timeline-repository';
+import type { SlaTracker } from '../services/sla-tracker';
+import type { SnapshotField, SubjectSnapshot } from '../store/subject-repository';
+
+const SNAPSHOT_FIELD: Partial<Record<SettingsColumn, SnapshotField>> = {
+  department: 'department',
+  priority: 'priority',
+  assigned: 'assigned',
+  userid: 'userid',
+  service: 'service',
+};
 
 const SETTING_EVENTS: Record<SettingsColumn, TimelineEventType> = {
   department: 'department_changed',
@@ -21,6 +31,7 @@ export class TicketEventRecorder {
     private readonly tickets: TicketGateway,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly tracker: SlaTracker,
   ) {}
 
   async ticketCreated(ticketId: number): Promise<void> {
@@ -47,6 +58,7 @@ export class TicketEventRecorder {
       },
       this.clock.now(),
     );
+    await this.tracker.created(ticket);
   }
 
   async replyAdded(payload: HostEvents['after_ticket_reply_added']): Promise<void> {
@@ -65,6 +77,7 @@ export class TicketEventRecorder {
       },
       this.clock.now(),
     );
+    await this.tracker.changed(payload.id, {});
   }
 
   async statusChanged(payload: HostEvents['after_ticket_status_changed']): Promise<void> {
@@ -82,10 +95,12 @@ export class TicketEventRecorder {
       },
       this.clock.now(),
     );
+    await this.tracker.changed(payload.id, { status: payload.status });
   }
 
   async settingsUpdated(payload: HostEvents['ticket_settings_updated']): Promise<void> {
     const now = this.occurredNow();
+    const patch: Partial<Record<SnapshotField, number | null>> = {};
     for (const [column, eventType] of Object.entries(SETTING_EVENTS) as [
       SettingsColumn,
       TimelineEventType,
@@ -94,6 +109,8 @@ export class TicketEventRecorder {
       const before = payload.original_ticket[column];
       const after = payload.data[column];
       if (String(before ?? '') === String(after ?? '')) continue;
+      const field = SNAPSHOT_FIELD[column];
+      if (field) patch[field] = after === undefined ? null : after;
       await this.timeline.record(
         {
           subjectType: 'ticket',
@@ -107,6 +124,7 @@ export class TicketEventRecorder {
         now,
       );
     }
+    await this.tracker.changed(payload.ticket_id, patch as Partial<Pick<SubjectSnapshot, SnapshotField>>);
   }
 
   async ticketDeleted(ticketId: number): Promise<void> {

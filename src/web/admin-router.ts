@@ -1,27 +1,34 @@
 import { Router } from 'express';
 import type { i18n } from 'i18next';
 import type { AdminLocals, HostContext } from '../host/host-context';
-import type { TimelineRepository } from '../store/timeline-repository';
+import type { ModuleServices } from '../services/module-services';
 import { requirePermission } from './require-permission';
 import { renderView } from './render';
 import { translatorFor } from './i18n';
+import { createApiRouter } from './api-router';
+import { stateBadge } from './state-badge';
 
 export interface AdminRouterDeps {
   host: HostContext;
-  timeline: TimelineRepository;
+  services: ModuleServices;
   translator: i18n;
 }
 
-/** `/admin/sla_vigil`: the module's pages inside the host admin. */
-export function createAdminRouter({ host, timeline, translator }: AdminRouterDeps): Router {
+/** `/admin/sla_vigil`: the module's pages inside the host admin, and its JSON API. */
+export function createAdminRouter({ host, services, translator }: AdminRouterDeps): Router {
   const router = Router();
   router.use(requirePermission(host.permissions, 'view'));
+  router.use('/api', createApiRouter(host, services));
 
   router.get('/', async (_req, res) => {
     const locals = res.locals as AdminLocals;
     const t = translatorFor(translator, locals.language);
-    const [events, total] = await Promise.all([timeline.recent(50), timeline.count()]);
-    const bodyHtml = await renderView('pages/dashboard', { t, events, total });
+    const [events, total, states] = await Promise.all([
+      services.timeline.recent(50),
+      services.timeline.count(),
+      services.subjects.countByState(),
+    ]);
+    const bodyHtml = await renderView('pages/dashboard', { t, events, total, states, stateBadge });
     host.admin.renderPage(res, { title: t('dashboard.title'), bodyHtml });
   });
 

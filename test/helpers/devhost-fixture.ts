@@ -3,7 +3,13 @@ import type { Clock } from '../../src/host/host-context';
 import { Devhost } from '../../devhost/devhost';
 import type { ModuleApi } from '../../devhost/module-loader';
 import { setupDevhost } from '../../devhost/setup';
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from './test-database';
+import {
+  createTestDatabase,
+  dropRedisPrefix,
+  TEST_REDIS_URL,
+  testRedisPrefix,
+  type TestDatabase,
+} from './test-database';
 
 export const TEST_API_TOKEN = 'test-token';
 
@@ -30,6 +36,7 @@ export async function startTestDevhost(
     now: options.now,
     loadModuleEntry: loadSourceModule,
   });
+  const queuePrefix = testRedisPrefix();
   const devhost = await Devhost.create({
     databaseUrl: database.url,
     redisUrl: TEST_REDIS_URL,
@@ -39,6 +46,7 @@ export async function startTestDevhost(
     port: 0,
     clock: options.clock,
     sessionSecret: 'test-secret',
+    queuePrefix,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     loadModuleEntry: loadSourceModule,
   });
@@ -49,6 +57,7 @@ export async function startTestDevhost(
     async close() {
       await devhost.stop();
       await database.drop();
+      await dropRedisPrefix(queuePrefix);
     },
   };
 }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import IORedis from 'ioredis';
 import { createDb } from '../../src/store/db';
 
 const SERVER_URL = process.env.TEST_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -38,4 +39,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 /** A Redis key prefix of its own for one test file. */
 export function testRedisPrefix(): string {
   return `slav_test_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+}
+
+/** Deletes every Redis key under a test's prefix. */
+export async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new IORedis(TEST_REDIS_URL, { lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

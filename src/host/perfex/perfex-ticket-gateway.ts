@@ -107,6 +107,17 @@ export class PerfexTicketGateway implements TicketGateway {
     return row ? this.toReply(row) : null;
   }
 
+  async listRepliesAfter(afterId: number, limit: number): Promise<HostReply[]> {
+    const rows = await this.db(this.t('ticket_replies'))
+      .select('id', 'ticketid', 'date', 'admin')
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit);
+    return rows.map((r: { id: number; ticketid: number; date: string; admin: number | null }) =>
+      this.toReply(r),
+    );
+  }
+
   async listReplies(ticketId: number): Promise<HostReply[]> {
     const rows = await this.db(this.t('ticket_replies'))
       .select('id', 'ticketid', 'date', 'admin')

@@ -1,0 +1,43 @@
+import type { RuntimeConfig } from '../src/config';
+import { Devhost } from './devhost';
+import { DEMO_PASSWORD, setupDevhost } from './setup';
+
+export const DEMO_LOGINS = [
+  ['admin@example.com', 'administrator'],
+  ['manager@example.com', 'Support Manager: sla_vigil manage'],
+  ['agent@example.com', 'Support Agent: no sla_vigil permission'],
+] as const;
+
+/** `npm run demo`: set up and seed (only when empty), then serve the admin until stopped. */
+export async function runDemo(config: RuntimeConfig): Promise<void> {
+  const result = await setupDevhost({
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    tablePrefix: config.tablePrefix,
+    seed: true,
+  });
+  const devhost = await Devhost.create({
+    databaseUrl: config.databaseUrl,
+    redisUrl: config.redisUrl,
+    smtpUrl: config.smtpUrl,
+    tablePrefix: config.tablePrefix,
+    port: config.port,
+    mailboxPort: Number(process.env.MAILBOX_PORT ?? 2525),
+    apiToken: process.env.DEVHOST_API_TOKEN ?? 'devhost-token',
+  });
+  await devhost.start();
+  const lines = [
+    '',
+    `SLA Vigil demo ${result.seeded ? '(freshly seeded)' : '(existing data kept)'}: ${devhost.url}/admin`,
+    `Mailbox (SMTP) on 127.0.0.1:${devhost.mailbox.port}; JSON API token: ${devhost.config.apiToken}`,
+    'Logins (password ' + DEMO_PASSWORD + '):',
+    ...DEMO_LOGINS.map(([email, what]) => `  ${email.padEnd(22)} ${what}`),
+    '',
+  ];
+  console.log(lines.join('\n'));
+  const stop = (): void => {
+    void devhost.stop().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

@@ -1,0 +1,152 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import type { Devhost } from '../../devhost';
+import { blank } from './page-kit';
+
+export const PAGE_SIZE = 25;
+
+/** Sort keys the list accepts, each mapped to a fixed column: user input never reaches SQL text. */
+const SORT_COLUMNS = {
+  ticketid: 't.ticketid',
+  subject: 't.subject',
+  date: 't.date',
+  lastreply: 't.lastreply',
+  status: 's.statusorder',
+  priority: 't.priority',
+  department: 'd.name',
+} as const;
+export type SortKey = keyof typeof SORT_COLUMNS;
+
+const filterId = z.preprocess(blank, z.coerce.number().int().min(0).optional());
+
+export const TicketListQuerySchema = z.object({
+  page: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(1)),
+  q: z.preprocess(blank, z.string().trim().max(100).optional()),
+  status: filterId,
+  department: filterId,
+  priority: filterId,
+  /** 0 = unassigned. */
+  assigned: filterId,
+  sort: z.preprocess(blank, z.enum(Object.keys(SORT_COLUMNS) as [SortKey, ...SortKey[]]).default('date')),
+  dir: z.preprocess(blank, z.enum(['asc', 'desc']).default('desc')),
+});
+export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
+
+/** A ticket with the names the list and the view show; datetimes are the host's wall-clock strings. */
+export interface TicketListRow {
+  ticketid: number;
+  subject: string;
+  message: string | null;
+  date: string;
+  lastreply: string | null;
+  status: number;
+  priority: number;
+  department: number;
+  assigned: number;
+  service: number | null;
+  userid: number;
+  contactid: number;
+  admin: number | null;
+  name: string | null;
+  email: string | null;
+  merged_ticket_id: string | null;
+  department_name: string | null;
+  status_name: string | null;
+  priority_name: string | null;
+  service_name: string | null;
+  assigned_name: string | null;
+  opened_by_name: string | null;
+  contact_name: string | null;
+  contact_email: string | null;
+  company: string | null;
+}
+
+/** Tickets joined to the names of their department, status, priority, service, staff and contact. */
+export function ticketsWithNames(devhost: Devhost): Knex.QueryBuilder {
+  const p = devhost.config.tablePrefix;
+  const db = devhost.db;
+  return db(`${p}tickets as t`)
+    .leftJoin(`${p}departments as d`, 'd.departmentid', 't.department')
+    .leftJoin(`${p}tickets_status as s`, 's.ticketstatusid', 't.status')
+    .leftJoin(`${p}tickets_priorities as pr`, 'pr.priorityid', 't.priority')
+    .leftJoin(`${p}services as sv`, 'sv.serviceid', 't.service')
+    .leftJoin(`${p}staff as a`, 'a.staffid', 't.assigned')
+    .leftJoin(`${p}staff as o`, 'o.staffid', 't.admin')
+    .leftJoin(`${p}contacts as c`, 'c.id', 't.contactid')
+    .leftJoin(`${p}clients as cl`, 'cl.userid', 't.userid');
+}
+
+function selectNames(query: Knex.QueryBuilder, db: Knex): Knex.QueryBuilder {
+  const fullName = (alias: string) =>
+    db.raw(`CONCAT(??, ' ', ??)`, [`${alias}.firstname`, `${alias}.lastname`]);
+  return query.select(
+    't.ticketid',
+    't.subject',
+    't.message',
+    't.date',
+    't.lastreply',
+    't.status',
+    't.priority',
+    't.department',
+    't.assigned',
+    't.service',
+    't.userid',
+    't.contactid',
+    't.admin',
+    't.name',
+    't.email',
+    't.merged_ticket_id',
+    'd.name as department_name',
+    's.name as status_name',
+    'pr.name as priority_name',
+    'sv.name as service_name',
+    { assigned_name: fullName('a') },
+    { opened_by_name: fullName('o') },
+    { contact_name: fullName('c') },
+    'c.email as contact_email',
+    'cl.company',
+  );
+}
+
+/** LIKE treats % and _ as wildcards; a search for "50%" means the text. */
+function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+}
+
+/** One page of the ticket list, filtered, searched and sorted, plus the total for paging. */
+export async function listTickets(
+  devhost: Devhost,
+  query: TicketListQuery,
+): Promise<{ rows: TicketListRow[]; total: number }> {
+  const base = ticketsWithNames(devhost);
+  for (const key of ['status', 'department', 'priority', 'assigned'] as const) {
+    const value = query[key];
+    if (value !== undefined) base.where(`t.${key}`, value);
+  }
+  if (query.q) {
+    const q = query.q;
+    const like = likePattern(q);
+    base.where((w) => {
+      w.where('t.subject', 'like', like)
+        .orWhereRaw(`CONCAT(c.firstname, ' ', c.lastname) LIKE ?`, [like])
+        .orWhere('cl.company', 'like', like)
+        .orWhere('t.name', 'like', like);
+      const asId = q.replace(/^#/, '');
+      if (/^\d{1,9}$/.test(asId)) w.orWhere('t.ticketid', Number(asId));
+    });
+  }
+  const [{ total }] = await base.clone().count({ total: '*' });
+  const rows = await selectNames(base, devhost.db)
+    .orderBy(SORT_COLUMNS[query.sort], query.dir)
+    .orderBy('t.ticketid', query.dir)
+    .limit(PAGE_SIZE)
+    .offset((query.page - 1) * PAGE_SIZE);
+  return { rows, total: Number(total) };
+}
+
+export async function getTicketWithNames(
+  devhost: Devhost,
+  ticketId: number,
+): Promise<TicketListRow | undefined> {
+  return selectNames(ticketsWithNames(devhost), devhost.db).where('t.ticketid', ticketId).first();
+}

@@ -1,0 +1,32 @@
+import pino from 'pino';
+import type { Knex } from 'knex';
+import type { RuntimeConfig } from '../config';
+import { createDb } from '../store/db';
+import { createPerfexHostParts } from './perfex/perfex-host-parts';
+import type { ServiceHost } from '../services/module-services';
+
+/**
+ * The host as the command line sees it: the Perfex database at DATABASE_URL, no HTTP admin.
+ * `now` fixes the clock for the whole run (`--now`, for what-ifs and tests).
+ */
+export async function openStandaloneHost(
+  config: RuntimeConfig,
+  now?: Date,
+): Promise<ServiceHost & { db: Knex; close(): Promise<void> }> {
+  const db = createDb(config.databaseUrl);
+  try {
+    const parts = await createPerfexHostParts(db, config.tablePrefix);
+    return {
+      db,
+      tablePrefix: config.tablePrefix,
+      timezone: parts.timezone,
+      tickets: parts.tickets,
+      clock: { now: () => now ?? new Date() },
+      logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)),
+      close: () => db.destroy(),
+    };
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}

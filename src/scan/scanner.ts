@@ -1,0 +1,52 @@
+import type { Logger } from 'pino';
+import type { Reconciler } from './reconciler';
+import type { ClockService } from '../services/clock-service';
+
+/** What one scan did; logged with its duration and printed by `scan --once`. */
+export interface ScanResult {
+  ticketsRead: number;
+  repliesFound: number;
+  eventsRecorded: number;
+  changed: number;
+  recomputed: number;
+  advanced: number;
+  durationMs: number;
+}
+
+/**
+ * One scan: reconcile the host with what the module saw (recomputing the tickets that
+ * changed), recompute tickets computed under an older configuration, then move clocks whose
+ * next check has come. Safe to run twice: a second run over unchanged data changes nothing.
+ */
+export class Scanner {
+  constructor(
+    private readonly reconciler: Reconciler,
+    private readonly clocks: ClockService,
+    private readonly logger: Logger,
+  ) {}
+
+  async run(now: Date): Promise<ScanResult> {
+    const started = process.hrtime.bigint();
+    let recomputed = 0;
+    const reconciled = await this.reconciler.run(now, async (ids) => {
+      recomputed += await this.clocks.recompute(ids, now);
+    });
+    recomputed += await this.clocks.recomputeStale(now);
+    const advanced = await this.clocks.advanceDue(now);
+    const result: ScanResult = {
+      ...reconciled,
+      recomputed,
+      advanced,
+      durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+    };
+    this.logger.info({ scan: result }, 'sla_vigil scan');
+    return result;
+  }
+}
+
+export function formatScanResult(r: ScanResult): string {
+  return (
+    `scan: ${r.ticketsRead} tickets read, ${r.repliesFound} new replies, ${r.eventsRecorded} events recorded, ` +
+    `${r.changed} tickets changed, ${r.recomputed} recomputed, ${r.advanced} clocks advanced in ${r.durationMs} ms`
+  );
+}

@@ -1,0 +1,163 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../host/host-context';
+import {
+  ConfigError,
+  formatIssues,
+  parseSlaConfig,
+  SlaConfigSchema,
+  type CalendarConfig,
+  type PolicyConfig,
+  type SlaConfig,
+} from '../sla/config';
+import { ConfigRepository, toDocument, type StoredConfig } from '../store/config-repository';
+import type { AuditLog } from '../store/audit-log';
+
+/**
+ * Reads and writes the configuration document. Every write validates the document it would
+ * produce as a whole (keys, calendar references, calendar contents) and applies it in one
+ * transaction, so an invalid import changes nothing.
+ */
+export class ConfigService {
+  private readonly repo: ConfigRepository;
+
+  constructor(
+    private readonly db: Knex,
+    prefix: string,
+    private readonly clock: Clock,
+    private readonly audit: AuditLog,
+  ) {
+    this.repo = new ConfigRepository(db, prefix);
+  }
+
+  load(): Promise<StoredConfig> {
+    return this.repo.load();
+  }
+
+  version(): Promise<number> {
+    return this.repo.version();
+  }
+
+  async export(): Promise<SlaConfig> {
+    return toDocument(await this.repo.load());
+  }
+
+  /**
+   * Applies a whole document keyed by `key`: calendars and policies in it are created or
+   * updated in place; ones it does not mention are kept (deactivate a policy to retire it).
+   */
+  async import(
+    input: unknown,
+    staffId: number | null = null,
+  ): Promise<{ calendars: number; policies: number }> {
+    const doc = parseSlaConfig(input);
+    return this.db.transaction(async (trx) => {
+      const current = toDocument(await this.repo.load(trx));
+      // Check the merged result too: a policy may name a calendar that only the database has.
+      parseSlaConfig(mergeByKey(current, doc));
+      const now = this.clock.now();
+      for (const calendar of doc.calendars) await this.repo.upsertCalendar(trx, calendar, now);
+      for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
+      await this.repo.saveSettings(trx, doc.settings);
+      await this.repo.bumpVersion(trx);
+      await this.audit.write(
+        {
+          action: 'config.import',
+          staffId,
+          details: { calendars: doc.calendars.length, policies: doc.policies.length },
+        },
+        trx,
+      );
+      return { calendars: doc.calendars.length, policies: doc.policies.length };
+    });
+  }
+
+  /** Creates or updates one calendar; the whole resulting document is validated. */
+  saveCalendar(input: unknown, staffId: number | null): Promise<CalendarConfig> {
+    return this.saveOne('calendars', input, staffId) as Promise<CalendarConfig>;
+  }
+
+  /** Creates or updates one policy; the whole resulting document is validated. */
+  savePolicy(input: unknown, staffId: number | null): Promise<PolicyConfig> {
+    return this.saveOne('policies', input, staffId) as Promise<PolicyConfig>;
+  }
+
+  private async saveOne(
+    list: 'calendars' | 'policies',
+    input: unknown,
+    staffId: number | null,
+  ): Promise<CalendarConfig | PolicyConfig> {
+    const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
+    if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
+    return this.db.transaction(async (trx) => {
+      const current = toDocument(await this.repo.load(trx));
+      const items = current[list] as { key: string }[];
+      const index = items.findIndex((x) => x.key === key);
+      const position = index === -1 ? items.length : index;
+      const next = { ...current, [list]: [...items.slice(0, position), input, ...items.slice(position + 1)] };
+      const result = SlaConfigSchema.safeParse(next);
+      if (!result.success) {
+        // Report paths relative to the one item being saved; other items were valid already.
+        const prefix = `${list}[${position}]`;
+        const issues = formatIssues(result.error).filter((i) => i.path.startsWith(prefix));
+        throw new ConfigError(
+          issues.map((i) => ({
+            path: i.path.slice(prefix.length).replace(/^\./, '') || '(item)',
+            message: i.message,
+          })),
+        );
+      }
+      const item = result.data[list][position];
+      const now = this.clock.now();
+      if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
+      else await this.repo.upsertPolicy(trx, item as PolicyConfig, now);
+      await this.repo.bumpVersion(trx);
+      await this.audit.write(
+        { action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`, staffId, details: { key } },
+        trx,
+      );
+      return item;
+    });
+  }
+
+  async deletePolicy(key: string, staffId: number | null): Promise<boolean> {
+    return this.db.transaction(async (trx) => {
+      const deleted = (await this.repo.deletePolicy(trx, key)) > 0;
+      if (deleted) {
+        await this.repo.bumpVersion(trx);
+        await this.audit.write({ action: 'config.delete_policy', staffId, details: { key } }, trx);
+      }
+      return deleted;
+    });
+  }
+
+  async deleteCalendar(key: string, staffId: number | null): Promise<boolean> {
+    return this.db.transaction(async (trx) => {
+      const current = await this.repo.load(trx);
+      const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
+      if (users.length) {
+        throw new ConfigError([
+          { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
+        ]);
+      }
+      const deleted = (await this.repo.deleteCalendar(trx, key)) > 0;
+      if (deleted) {
+        await this.repo.bumpVersion(trx);
+        await this.audit.write({ action: 'config.delete_calendar', staffId, details: { key } }, trx);
+      }
+      return deleted;
+    });
+  }
+}
+
+function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
+  const merge = <T extends { key: string }>(a: T[], b: T[]): T[] => {
+    const byKey = new Map(a.map((x) => [x.key, x]));
+    for (const x of b) byKey.set(x.key, x);
+    return [...byKey.values()];
+  };
+  return {
+    calendars: merge(current.calendars, incoming.calendars),
+    policies: merge(current.policies, incoming.policies),
+    settings: incoming.settings,
+  };
+}

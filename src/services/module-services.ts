@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Clock, TicketGateway } from '../host/host-context';
+import { TimelineRepository } from '../store/timeline-repository';
+import { SubjectRepository } from '../store/subject-repository';
+import { ClockRepository } from '../store/clock-repository';
+import { CursorRepository } from '../store/cursor-repository';
+import { AuditLog } from '../store/audit-log';
+import { ConfigService } from './config-service';
+import { ClockService } from './clock-service';
+import { SlaTracker } from './sla-tracker';
+import { TicketSlaService } from './ticket-sla-service';
+import { TicketEventRecorder } from '../timeline/ticket-event-recorder';
+import { Reconciler } from '../scan/reconciler';
+import { Scanner } from '../scan/scanner';
+
+/** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
+export interface ServiceHost {
+  db: Knex;
+  tablePrefix: string;
+  timezone: string;
+  tickets: TicketGateway;
+  clock: Clock;
+  logger: Logger;
+}
+
+export type ModuleServices = ReturnType<typeof createModuleServices>;
+
+/** Wiring only: every repository and service of the module over one host. */
+export function createModuleServices(host: ServiceHost, options: { reconcileBatchSize?: number } = {}) {
+  const { db, tablePrefix: prefix } = host;
+  const timeline = new TimelineRepository(db, prefix);
+  const subjects = new SubjectRepository(db, prefix);
+  const clockRepo = new ClockRepository(db, prefix);
+  const cursors = new CursorRepository(db, prefix);
+  const audit = new AuditLog(db, prefix, host.clock);
+  const config = new ConfigService(db, prefix, host.clock, audit);
+  const clocks = new ClockService(db, config, timeline, subjects, clockRepo);
+  const tracker = new SlaTracker(subjects, clocks, host.clock);
+  const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, tracker);
+  const reconciler = new Reconciler(host.tickets, timeline, subjects, cursors, options.reconcileBatchSize);
+  const scanner = new Scanner(reconciler, clocks, host.logger);
+  const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks);
+  return {
+    timeline,
+    subjects,
+    clockRepo,
+    cursors,
+    audit,
+    config,
+    clocks,
+    tracker,
+    recorder,
+    reconciler,
+    scanner,
+    ticketSla,
+  };
+}

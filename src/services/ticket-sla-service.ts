@@ -1,0 +1,75 @@
+import type { TicketGateway } from '../host/host-context';
+import type { TimelineRepository } from '../store/timeline-repository';
+import type { SubjectRepository } from '../store/subject-repository';
+import type { ClockService } from './clock-service';
+import { explainClock } from '../sla/clocks/explain-clock';
+import type { ClockState } from '../sla/clocks/sla-event';
+
+/** The JSON shape of DESIGN.md for one ticket, plus `explain`. */
+export interface TicketSla {
+  ticketId: number;
+  policy: { id: number; name: string } | null;
+  state: ClockState;
+  clocks: {
+    metric: string;
+    state: string;
+    startedAt: string;
+    dueAt: string;
+    warnAt: string;
+    pausedMinutes: number;
+    metAt: string | null;
+    breachedAt: string | null;
+    cycle: number;
+    explain: string[];
+  }[];
+}
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** Reads one ticket's SLA at any instant, computed from its timeline (exact, and what-if capable). */
+export class TicketSlaService {
+  constructor(
+    private readonly tickets: TicketGateway,
+    private readonly timeline: TimelineRepository,
+    private readonly subjects: SubjectRepository,
+    private readonly clocks: ClockService,
+  ) {}
+
+  /** Null when the module has never seen the ticket. */
+  async get(ticketId: number, now: Date, hostTimezone: string): Promise<TicketSla | null> {
+    const [subjects, events] = await Promise.all([
+      this.subjects.getMany([ticketId]),
+      this.timeline.forSubject('ticket', ticketId),
+    ]);
+    const subject = subjects.get(ticketId) ?? null;
+    if (!subject && events.length === 0) return null;
+    const sla = await this.clocks.compute(subject, events, now);
+    const book = await this.clocks.policyBook();
+    const policy = sla.policy ? book.byId(sla.policy.id) : undefined;
+    const calendarKey = policy?.calendar ?? null;
+    const statusNames = new Map((await this.tickets.listStatuses()).map((s) => [s.id, s.name]));
+    const ctx = {
+      calendar: calendarKey ? (book.calendars.get(calendarKey) ?? null) : null,
+      timezone: calendarKey ? (book.timezones.get(calendarKey) ?? hostTimezone) : hostTimezone,
+      statusNames,
+      now,
+    };
+    return {
+      ticketId,
+      policy: sla.policy ? { id: sla.policy.id, name: sla.policy.name } : null,
+      state: sla.state,
+      clocks: sla.clocks.map((c) => ({
+        metric: c.metric,
+        state: c.state,
+        startedAt: c.startedAt.toISOString(),
+        dueAt: c.dueAt.toISOString(),
+        warnAt: c.warnAt.toISOString(),
+        pausedMinutes: Math.round(c.pausedMinutes * 1000) / 1000,
+        metAt: iso(c.metAt),
+        breachedAt: iso(c.breachedAt),
+        cycle: c.cycle,
+        explain: explainClock(c, ctx),
+      })),
+    };
+  }
+}

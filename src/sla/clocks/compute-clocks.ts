@@ -1,0 +1,231 @@
+import { addBusinessMinutes, businessMinutesBetween, type CalendarLike } from '../calendar';
+import type { Metric, TargetConfig } from '../config/sla-config-schema';
+import { CLOSED_STATUS, type ClockState, type SlaEvent } from './sla-event';
+
+/** The parts of a policy the clocks depend on. */
+export interface ClockPolicy {
+  targets: Partial<Record<Metric, TargetConfig>>;
+  pauseStatusIds: readonly number[];
+  /** Null = around the clock. */
+  calendar: CalendarLike | null;
+  defaultWarnAtPercent: number;
+}
+
+export interface PauseInterval {
+  from: Date;
+  /** Null while the pause goes on. */
+  to: Date | null;
+  status: number;
+  /** Business minutes the pause moved the due time by (0 for a pause that began after due). */
+  businessMinutes: number;
+}
+
+/** One clock: a metric's cycle, evaluated at `now`. */
+export interface Clock {
+  metric: Metric;
+  cycle: number;
+  startedAt: Date;
+  dueAt: Date;
+  warnAt: Date;
+  pausedMinutes: number;
+  metAt: Date | null;
+  breachedAt: Date | null;
+  state: Exclude<ClockState, 'no_policy'>;
+  /** The next instant the state can change by itself (warning, due); null when only an event can change it. */
+  nextCheckAt: Date | null;
+  targetMinutes: number;
+  pauses: PauseInterval[];
+}
+
+const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
+
+interface OpenCycle {
+  metric: Metric;
+  cycle: number;
+  startedAt: Date;
+  metAt: Date | null;
+  pauses: { from: Date; to: Date | null; status: number }[];
+}
+
+/**
+ * Replays a ticket's timeline under a policy and returns every clock cycle, evaluated at
+ * `now`. Pure: the same events, policy and now always give the same clocks, which is why a
+ * policy or ticket change can simply recompute from the timeline.
+ *
+ * - first_response: creation -> first staff reply.
+ * - next_response: after the first response, each client reply that finds no cycle waiting
+ *   opens one; the next staff reply meets it.
+ * - resolution: creation -> status Closed, paused while the status is one of the policy's pause
+ *   statuses; reopening a closed ticket starts a new cycle.
+ * Closing a ticket also ends waiting response cycles (met at close); a merge ends every open
+ * cycle without meeting it (the primary ticket carries the work on).
+ */
+export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, now: Date): Clock[] {
+  const cycles: OpenCycle[] = [];
+  const counters: Record<Metric, number> = { first_response: 0, next_response: 0, resolution: 0 };
+  const open: Partial<Record<Metric, OpenCycle>> = {};
+  const has = (metric: Metric): boolean => policy.targets[metric] !== undefined;
+  const start = (metric: Metric, at: Date): OpenCycle | undefined => {
+    if (!has(metric)) return undefined;
+    const cycle: OpenCycle = { metric, cycle: ++counters[metric], startedAt: at, metAt: null, pauses: [] };
+    cycles.push(cycle);
+    open[metric] = cycle;
+    return cycle;
+  };
+  const meet = (metric: Metric, at: Date): void => {
+    const cycle = open[metric];
+    if (cycle) {
+      cycle.metAt = at;
+      closePause(cycle, at);
+      delete open[metric];
+    }
+  };
+  const isPausing = (status: number): boolean => policy.pauseStatusIds.includes(status);
+
+  let status = 1;
+  let created = false;
+  let firstResponded = false;
+  for (const event of events) {
+    if (event.at.getTime() > now.getTime()) break;
+    switch (event.type) {
+      case 'created': {
+        if (created) break;
+        created = true;
+        status = snapshotStatus(event.to) ?? 1;
+        start('first_response', event.at);
+        const resolution = start('resolution', event.at);
+        if (resolution && isPausing(status)) resolution.pauses.push({ from: event.at, to: null, status });
+        if (status === CLOSED_STATUS) meet('resolution', event.at);
+        break;
+      }
+      case 'staff_reply':
+        if (!created) break;
+        if (!firstResponded) {
+          firstResponded = true;
+          meet('first_response', event.at);
+        }
+        meet('next_response', event.at);
+        break;
+      case 'client_reply':
+        if (!created || !firstResponded || open.next_response) break;
+        start('next_response', event.at);
+        break;
+      case 'status_changed': {
+        if (!created) break;
+        const next = Number(event.to);
+        if (!Number.isFinite(next) || next === status) break;
+        const previous = status;
+        status = next;
+        if (next === CLOSED_STATUS) {
+          meet('resolution', event.at);
+          if (!firstResponded) {
+            firstResponded = true;
+            meet('first_response', event.at);
+          }
+          meet('next_response', event.at);
+          break;
+        }
+        if (previous === CLOSED_STATUS) start('resolution', event.at);
+        const resolution = open.resolution;
+        if (!resolution) break;
+        const pausedNow =
+          resolution.pauses.length > 0 && resolution.pauses[resolution.pauses.length - 1].to === null;
+        if (isPausing(next) && !pausedNow) resolution.pauses.push({ from: event.at, to: null, status: next });
+        else if (!isPausing(next) && pausedNow) closePause(resolution, event.at);
+        break;
+      }
+      case 'merged':
+        // The merged ticket's open cycles end unmet and are dropped: the primary carries the work.
+        for (const metric of Object.keys(open) as Metric[]) {
+          const cycle = open[metric];
+          if (cycle) cycles.splice(cycles.indexOf(cycle), 1);
+          delete open[metric];
+        }
+        break;
+      case 'deleted':
+        return [];
+      default:
+        break;
+    }
+  }
+  return cycles.map((c) => evaluate(c, policy, now));
+}
+
+function closePause(cycle: OpenCycle, at: Date): void {
+  const last = cycle.pauses[cycle.pauses.length - 1];
+  if (last && last.to === null) last.to = at;
+}
+
+function snapshotStatus(json: string | null): number | null {
+  if (!json) return null;
+  try {
+    const value = (JSON.parse(json) as { status?: unknown }).status;
+    return typeof value === 'number' ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Minutes of the target after which the warning fires. */
+export function warnMinutes(target: TargetConfig, defaultPercent: number): number {
+  if (target.warnBeforeMinutes !== undefined) return target.minutes - target.warnBeforeMinutes;
+  return (target.minutes * (target.warnAtPercent ?? defaultPercent)) / 100;
+}
+
+/**
+ * Moves a deadline by each pause that began before it, by exactly the business time paused
+ * (a pause after the deadline moves nothing: a breach stays a breach).
+ */
+function shiftByPauses(
+  calendar: CalendarLike,
+  start: Date,
+  minutes: number,
+  pauses: readonly { from: Date; to: Date | null }[],
+  now: Date,
+): { at: Date; shifts: number[] } {
+  let at = addBusinessMinutes(calendar, start, minutes);
+  const shifts = pauses.map((pause) => {
+    if (pause.from.getTime() >= at.getTime()) return 0;
+    const shift = businessMinutesBetween(calendar, pause.from, pause.to ?? now);
+    if (shift > 0) at = addBusinessMinutes(calendar, at, shift);
+    return shift;
+  });
+  return { at, shifts };
+}
+
+function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock {
+  const target = policy.targets[cycle.metric] as TargetConfig;
+  const calendar = policy.calendar ?? ALWAYS_OPEN;
+  const due = shiftByPauses(calendar, cycle.startedAt, target.minutes, cycle.pauses, now);
+  const warn = shiftByPauses(
+    calendar,
+    cycle.startedAt,
+    warnMinutes(target, policy.defaultWarnAtPercent),
+    cycle.pauses,
+    now,
+  );
+  const dueAt = due.at;
+  const pauses: PauseInterval[] = cycle.pauses.map((p, i) => ({ ...p, businessMinutes: due.shifts[i] }));
+  const pausedMinutes = due.shifts.reduce((a, b) => a + b, 0);
+  const base = {
+    metric: cycle.metric,
+    cycle: cycle.cycle,
+    startedAt: cycle.startedAt,
+    dueAt,
+    warnAt: warn.at,
+    pausedMinutes,
+    metAt: cycle.metAt,
+    targetMinutes: target.minutes,
+    pauses,
+  };
+  const t = now.getTime();
+  if (cycle.metAt) {
+    const late = cycle.metAt.getTime() > dueAt.getTime();
+    return { ...base, state: late ? 'breached' : 'met', breachedAt: late ? dueAt : null, nextCheckAt: null };
+  }
+  if (t >= dueAt.getTime()) return { ...base, state: 'breached', breachedAt: dueAt, nextCheckAt: null };
+  const paused = pauses.length > 0 && pauses[pauses.length - 1].to === null;
+  if (paused) return { ...base, state: 'paused', breachedAt: null, nextCheckAt: null };
+  if (t >= warn.at.getTime()) return { ...base, state: 'at_risk', breachedAt: null, nextCheckAt: dueAt };
+  return { ...base, state: 'on_track', breachedAt: null, nextCheckAt: warn.at };
+}

@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { validateCalendar } from '../calendar';
+import { CalendarError } from '../calendar/calendar-error';
+
+export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
+export type Metric = (typeof METRICS)[number];
+
+const key = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 of a-z, 0-9, _ and -, starting with a letter or digit');
+const ids = z.array(z.number().int().positive()).min(1, 'list at least one id, or leave the criterion out');
+
+const CalendarConfigSchema = z.strictObject({
+  key,
+  name: z.string().trim().min(1).max(191),
+  timezone: z.string(),
+  week: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))).optional(),
+  holidays: z.array(z.string()).default([]),
+  holidayCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'ISO country code, e.g. DE')
+    .optional(),
+  holidayRegion: z.string().min(1).max(16).optional(),
+});
+
+const TargetSchema = z
+  .strictObject({
+    minutes: z.number().positive().max(525_600, 'at most a year of business minutes'),
+    warnAtPercent: z.number().gt(0).lt(100).optional(),
+    warnBeforeMinutes: z.number().positive().optional(),
+  })
+  .refine((t) => !(t.warnAtPercent !== undefined && t.warnBeforeMinutes !== undefined), {
+    message: 'give warnAtPercent or warnBeforeMinutes, not both',
+  })
+  .refine((t) => t.warnBeforeMinutes === undefined || t.warnBeforeMinutes < t.minutes, {
+    message: 'warnBeforeMinutes must be less than minutes',
+    path: ['warnBeforeMinutes'],
+  });
+
+const EscalationSchema = z
+  .strictObject({
+    metric: z.enum(METRICS),
+    trigger: z.strictObject({
+      type: z.enum(['before_due', 'at_due', 'after_due']),
+      minutes: z.number().positive().optional(),
+    }),
+    action: z.strictObject({
+      type: z.enum([
+        'notify_assignee',
+        'notify_staff',
+        'notify_department',
+        'reassign_staff',
+        'reassign_department',
+        'raise_priority',
+      ]),
+      staffId: z.number().int().positive().optional(),
+      departmentId: z.number().int().positive().optional(),
+      priorityId: z.number().int().positive().optional(),
+    }),
+  })
+  .superRefine((e, ctx) => {
+    if (e.trigger.type !== 'at_due' && e.trigger.minutes === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trigger', 'minutes'],
+        message: `${e.trigger.type} needs minutes`,
+      });
+    }
+    const needs: Record<string, 'staffId' | 'departmentId' | undefined> = {
+      notify_staff: 'staffId',
+      reassign_staff: 'staffId',
+      notify_department: 'departmentId',
+      reassign_department: 'departmentId',
+    };
+    const field = needs[e.action.type];
+    if (field && e.action[field] === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['action', field], message: `${e.action.type} needs ${field}` });
+    }
+  });
+
+const PolicyConfigSchema = z.strictObject({
+  key,
+  name: z.string().trim().min(1).max(191),
+  active: z.boolean().default(true),
+  position: z.number().int().min(0).default(0),
+  match: z
+    .strictObject({
+      departmentIds: ids.optional(),
+      priorityIds: ids.optional(),
+      clientIds: ids.optional(),
+      serviceIds: ids.optional(),
+    })
+    .default({}),
+  calendar: key.nullable().default(null),
+  targets: z
+    .strictObject({
+      first_response: TargetSchema.optional(),
+      next_response: TargetSchema.optional(),
+      resolution: TargetSchema.optional(),
+    })
+    .refine((t) => Object.keys(t).length > 0, { message: 'set at least one target' }),
+  pauseStatusIds: z.array(z.number().int().positive()).default([3, 4]),
+  escalations: z.array(EscalationSchema).default([]),
+});
+
+const SettingsSchema = z.strictObject({
+  cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
+  defaultWarnAtPercent: z.number().gt(0).lt(100).default(80),
+});
+
+/** The whole configuration document: what `config import/export`, the API and settings pages use. */
+export const SlaConfigSchema = z
+  .strictObject({
+    calendars: z.array(CalendarConfigSchema).default([]),
+    policies: z.array(PolicyConfigSchema).default([]),
+    settings: SettingsSchema.default({ cooldownMinutes: 60, defaultWarnAtPercent: 80 }),
+  })
+  .superRefine((doc, ctx) => {
+    checkUniqueKeys(doc.calendars, 'calendars', ctx);
+    checkUniqueKeys(doc.policies, 'policies', ctx);
+    const calendarKeys = new Set(doc.calendars.map((c) => c.key));
+    doc.calendars.forEach((c, i) => {
+      try {
+        validateCalendar({ timezone: c.timezone, week: c.week, holidays: c.holidays });
+      } catch (err) {
+        if (!(err instanceof CalendarError)) throw err;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['calendars', i, ...splitField(err.field)],
+          message: err.message.replace(`${err.field}: `, ''),
+        });
+      }
+    });
+    doc.policies.forEach((p, i) => {
+      if (p.calendar !== null && !calendarKeys.has(p.calendar)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['policies', i, 'calendar'],
+          message: `no calendar with key "${p.calendar}"`,
+        });
+      }
+      p.escalations.forEach((e, j) => {
+        if (!p.targets[e.metric]) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'escalations', j, 'metric'],
+            message: `policy has no ${e.metric} target`,
+          });
+        }
+      });
+    });
+  });
+
+export type SlaConfig = z.infer<typeof SlaConfigSchema>;
+export type CalendarConfig = z.infer<typeof CalendarConfigSchema>;
+export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
+export type TargetConfig = z.infer<typeof TargetSchema>;
+export type EscalationConfig = z.infer<typeof EscalationSchema>;
+export type SlaSettings = z.infer<typeof SettingsSchema>;
+export { CalendarConfigSchema, PolicyConfigSchema, SettingsSchema };
+
+function checkUniqueKeys(items: { key: string }[], list: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.key))
+      ctx.addIssue({ code: 'custom', path: [list, i, 'key'], message: `duplicate key "${item.key}"` });
+    seen.add(item.key);
+  });
+}
+
+/** `week.mon[1][0]` -> ['week', 'mon', 1, 0], so calendar errors carry a full document path. */
+function splitField(field: string): (string | number)[] {
+  return field
+    .split(/\.|\[|\]/)
+    .filter((p) => p !== '' && p !== '(calendar)')
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
+
+/** One error per problem, each with the path into the document (`policies[0].targets.resolution.minutes`). */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+export function formatIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.reduce<string>(
+      (out, part) =>
+        typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part),
+      '',
+    );
+    const keys = (issue as { keys?: string[] }).keys;
+    return {
+      path: path || '(document)',
+      message: keys ? `${issue.message}: ${keys.join(', ')}` : issue.message,
+    };
+  });
+}
+
+export class ConfigError extends Error {
+  readonly status = 422;
+  readonly code = 'invalid_config';
+  constructor(readonly issues: ConfigIssue[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  }
+}
+
+/** Validates a configuration document; throws ConfigError listing every problem with its path. */
+export function parseSlaConfig(input: unknown): SlaConfig {
+  const result = SlaConfigSchema.safeParse(input);
+  if (!result.success) throw new ConfigError(formatIssues(result.error));
+  return result.data;
+}

@@ -1,0 +1,140 @@
+import type { Knex } from 'knex';
+import type { Clock } from '../sla/clocks/compute-clocks';
+import type { ClockState } from '../sla/clocks/sla-event';
+import type { Metric } from '../sla/config';
+import { utcFromSql, utcToSql } from './datetime';
+
+/** A stored clock row, as the scan advances it. */
+export interface StoredClock {
+  id: number;
+  subjectId: number;
+  metric: Metric;
+  cycle: number;
+  policyId: number | null;
+  startedAt: Date;
+  dueAt: Date;
+  warnAt: Date;
+  pausedMinutes: number;
+  metAt: Date | null;
+  breachedAt: Date | null;
+  state: Exclude<ClockState, 'no_policy'>;
+  nextCheckAt: Date | null;
+}
+
+interface Row {
+  id: number | string;
+  subject_id: number;
+  metric: string;
+  cycle: number;
+  policy_id: number | null;
+  started_at: string;
+  due_at: string;
+  warn_at: string;
+  paused_minutes: string | number;
+  met_at: string | null;
+  breached_at: string | null;
+  state: string;
+  next_check_at: string | null;
+}
+
+const sqlOrNull = (d: Date | null): string | null => (d ? utcToSql(d) : null);
+const dateOrNull = (v: string | null): Date | null => (v ? utcFromSql(v) : null);
+
+export class ClockRepository {
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+  ) {}
+
+  private get table(): string {
+    return `${this.prefix}sla_vigil_clocks`;
+  }
+
+  /** Replaces every clock of these subjects with freshly computed ones. */
+  async replace(
+    computed: ReadonlyMap<number, { policyId: number | null; clocks: readonly Clock[] }>,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    const ids = [...computed.keys()];
+    if (ids.length === 0) return;
+    await trx(this.table).where('subject_type', 'ticket').whereIn('subject_id', ids).delete();
+    const rows = [...computed].flatMap(([subjectId, { policyId, clocks }]) =>
+      clocks.map((c) => ({
+        subject_type: 'ticket',
+        subject_id: subjectId,
+        metric: c.metric,
+        cycle: c.cycle,
+        policy_id: policyId,
+        target_minutes: Math.round(c.targetMinutes),
+        started_at: utcToSql(c.startedAt),
+        due_at: utcToSql(c.dueAt),
+        warn_at: utcToSql(c.warnAt),
+        paused_minutes: c.pausedMinutes,
+        met_at: sqlOrNull(c.metAt),
+        breached_at: sqlOrNull(c.breachedAt),
+        state: c.state,
+        next_check_at: sqlOrNull(c.nextCheckAt),
+        updated_at: utcToSql(now),
+      })),
+    );
+    for (let i = 0; i < rows.length; i += 500) await trx(this.table).insert(rows.slice(i, i + 500));
+  }
+
+  async forSubjects(ids: readonly number[], trx?: Knex.Transaction): Promise<StoredClock[]> {
+    if (ids.length === 0) return [];
+    const rows: Row[] = await (trx ?? this.db)(this.table)
+      .where('subject_type', 'ticket')
+      .whereIn('subject_id', ids)
+      .orderBy([{ column: 'subject_id' }, { column: 'metric' }, { column: 'cycle' }]);
+    return rows.map(toStored);
+  }
+
+  /**
+   * Locks a batch of clocks whose next check has come; other workers skip locked rows, so
+   * several processes can share the work without doing any clock twice.
+   */
+  async claimDue(now: Date, limit: number, trx: Knex.Transaction): Promise<StoredClock[]> {
+    const rows: Row[] = await trx(this.table)
+      .where('next_check_at', '<=', utcToSql(now))
+      .orderBy('next_check_at')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked();
+    return rows.map(toStored);
+  }
+
+  async updateState(clock: StoredClock, now: Date, trx: Knex.Transaction): Promise<void> {
+    await trx(this.table)
+      .where('id', clock.id)
+      .update({
+        state: clock.state,
+        breached_at: sqlOrNull(clock.breachedAt),
+        next_check_at: sqlOrNull(clock.nextCheckAt),
+        updated_at: utcToSql(now),
+      });
+  }
+
+  async count(): Promise<number> {
+    const [{ n }] = await this.db(this.table).count({ n: '*' });
+    return Number(n);
+  }
+}
+
+function toStored(r: Row): StoredClock {
+  return {
+    id: Number(r.id),
+    subjectId: r.subject_id,
+    metric: r.metric as Metric,
+    cycle: r.cycle,
+    policyId: r.policy_id,
+    startedAt: utcFromSql(r.started_at),
+    dueAt: utcFromSql(r.due_at),
+    warnAt: utcFromSql(r.warn_at),
+    pausedMinutes: Number(r.paused_minutes),
+    metAt: dateOrNull(r.met_at),
+    breachedAt: dateOrNull(r.breached_at),
+    state: r.state as StoredClock['state'],
+    nextCheckAt: dateOrNull(r.next_check_at),
+  };
+}

@@ -1,0 +1,181 @@
+import type { Knex } from 'knex';
+import {
+  SettingsSchema,
+  type CalendarConfig,
+  type PolicyConfig,
+  type SlaConfig,
+  type SlaSettings,
+} from '../sla/config/sla-config-schema';
+import { utcToSql } from './datetime';
+
+export interface StoredPolicy extends PolicyConfig {
+  id: number;
+}
+export interface StoredCalendar extends CalendarConfig {
+  id: number;
+}
+export interface StoredConfig {
+  calendars: StoredCalendar[];
+  policies: StoredPolicy[];
+  settings: SlaSettings;
+  /** Bumped by every write, so caches in other processes notice. */
+  version: number;
+}
+
+interface CalendarRow {
+  id: number;
+  key: string;
+  name: string;
+  timezone: string;
+  week: string | null;
+  holidays: string;
+  holiday_country: string | null;
+  holiday_region: string | null;
+}
+interface PolicyRow {
+  id: number;
+  key: string;
+  name: string;
+  active: number;
+  position: number;
+  match: string;
+  calendar_key: string | null;
+  targets: string;
+  pause_status_ids: string;
+  escalations: string;
+}
+
+const VERSION = 'config_version';
+
+/** Calendars, policies and settings in the module's tables; callers validate with the zod schema first. */
+export class ConfigRepository {
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+  ) {}
+
+  private t(name: string): string {
+    return `${this.prefix}sla_vigil_${name}`;
+  }
+
+  async load(trx?: Knex.Transaction): Promise<StoredConfig> {
+    const db = trx ?? this.db;
+    const [calendars, policies, settingRows]: [
+      CalendarRow[],
+      PolicyRow[],
+      { name: string; value: string }[],
+    ] = await Promise.all([
+      db(this.t('calendars')).orderBy('key'),
+      db(this.t('policies')).orderBy([{ column: 'position' }, { column: 'key' }]),
+      db(this.t('settings')),
+    ]);
+    const settingsMap = Object.fromEntries(settingRows.map((r) => [r.name, JSON.parse(r.value) as unknown]));
+    const { [VERSION]: version, ...settings } = settingsMap;
+    return {
+      calendars: calendars.map(toCalendar),
+      policies: policies.map(toPolicy),
+      settings: SettingsSchema.parse(settings),
+      version: typeof version === 'number' ? version : 0,
+    };
+  }
+
+  async version(): Promise<number> {
+    const row = await this.db(this.t('settings')).where('name', VERSION).first();
+    return row ? Number(JSON.parse(row.value)) : 0;
+  }
+
+  async upsertCalendar(trx: Knex.Transaction, c: CalendarConfig, now: Date): Promise<number> {
+    const row = {
+      key: c.key,
+      name: c.name,
+      timezone: c.timezone,
+      week: c.week === undefined ? null : JSON.stringify(c.week),
+      holidays: JSON.stringify(c.holidays),
+      holiday_country: c.holidayCountry ?? null,
+      holiday_region: c.holidayRegion ?? null,
+      updated_at: utcToSql(now),
+    };
+    await trx(this.t('calendars')).insert(row).onConflict('key').merge();
+    return (await trx(this.t('calendars')).where('key', c.key).first()).id as number;
+  }
+
+  async upsertPolicy(trx: Knex.Transaction, p: PolicyConfig, now: Date): Promise<number> {
+    const row = {
+      key: p.key,
+      name: p.name,
+      active: p.active,
+      position: p.position,
+      match: JSON.stringify(p.match),
+      calendar_key: p.calendar,
+      targets: JSON.stringify(p.targets),
+      pause_status_ids: JSON.stringify(p.pauseStatusIds),
+      escalations: JSON.stringify(p.escalations),
+      updated_at: utcToSql(now),
+    };
+    await trx(this.t('policies')).insert(row).onConflict('key').merge();
+    return (await trx(this.t('policies')).where('key', p.key).first()).id as number;
+  }
+
+  async deletePolicy(trx: Knex.Transaction, key: string): Promise<number> {
+    return trx(this.t('policies')).where('key', key).delete();
+  }
+
+  async deleteCalendar(trx: Knex.Transaction, key: string): Promise<number> {
+    return trx(this.t('calendars')).where('key', key).delete();
+  }
+
+  async saveSettings(trx: Knex.Transaction, settings: SlaSettings): Promise<void> {
+    for (const [name, value] of Object.entries(settings)) {
+      await trx(this.t('settings'))
+        .insert({ name, value: JSON.stringify(value) })
+        .onConflict('name')
+        .merge();
+    }
+  }
+
+  async bumpVersion(trx: Knex.Transaction): Promise<void> {
+    const current = await trx(this.t('settings')).where('name', VERSION).forUpdate().first();
+    const next = current ? Number(JSON.parse(current.value)) + 1 : 1;
+    await trx(this.t('settings'))
+      .insert({ name: VERSION, value: JSON.stringify(next) })
+      .onConflict('name')
+      .merge();
+  }
+}
+
+function toCalendar(r: CalendarRow): StoredCalendar {
+  return {
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    timezone: r.timezone,
+    ...(r.week === null ? {} : { week: JSON.parse(r.week) as CalendarConfig['week'] }),
+    holidays: JSON.parse(r.holidays) as string[],
+    ...(r.holiday_country ? { holidayCountry: r.holiday_country } : {}),
+    ...(r.holiday_region ? { holidayRegion: r.holiday_region } : {}),
+  };
+}
+
+function toPolicy(r: PolicyRow): StoredPolicy {
+  return {
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    active: Boolean(r.active),
+    position: r.position,
+    match: JSON.parse(r.match) as PolicyConfig['match'],
+    calendar: r.calendar_key,
+    targets: JSON.parse(r.targets) as PolicyConfig['targets'],
+    pauseStatusIds: JSON.parse(r.pause_status_ids) as number[],
+    escalations: JSON.parse(r.escalations) as PolicyConfig['escalations'],
+  };
+}
+
+/** The exported document: stored config without ids and bookkeeping. */
+export function toDocument(config: StoredConfig): SlaConfig {
+  return {
+    calendars: config.calendars.map(({ id: _id, ...c }) => c),
+    policies: config.policies.map(({ id: _id, ...p }) => p),
+    settings: config.settings,
+  };
+}

@@ -1,0 +1,191 @@
+import type { Knex } from 'knex';
+import { utcToSql } from './datetime';
+import type { ClockState } from '../sla/clocks/sla-event';
+
+/** What the module last saw of a host ticket: reconcile compares the host with this. */
+export interface SubjectSnapshot {
+  subjectId: number;
+  status: number;
+  priority: number;
+  department: number;
+  assigned: number;
+  userid: number;
+  service: number | null;
+  mergedInto: number | null;
+  deleted: boolean;
+}
+
+export interface SubjectRow extends SubjectSnapshot {
+  policyId: number | null;
+  slaState: ClockState;
+  computedVersion: number;
+}
+
+interface Row {
+  subject_id: number;
+  status: number;
+  priority: number;
+  department: number;
+  assigned: number;
+  userid: number;
+  service: number | null;
+  merged_into: number | null;
+  deleted: number;
+  policy_id: number | null;
+  sla_state: string;
+  computed_version: number;
+}
+
+export const SNAPSHOT_FIELDS = [
+  'status',
+  'priority',
+  'department',
+  'assigned',
+  'userid',
+  'service',
+  'mergedInto',
+] as const;
+export type SnapshotField = (typeof SNAPSHOT_FIELDS)[number];
+
+const COLUMN: Record<SnapshotField, string> = {
+  status: 'status',
+  priority: 'priority',
+  department: 'department',
+  assigned: 'assigned',
+  userid: 'userid',
+  service: 'service',
+  mergedInto: 'merged_into',
+};
+
+export class SubjectRepository {
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+  ) {}
+
+  private get table(): string {
+    return `${this.prefix}sla_vigil_subjects`;
+  }
+
+  async getMany(ids: readonly number[], trx?: Knex.Transaction): Promise<Map<number, SubjectRow>> {
+    if (ids.length === 0) return new Map();
+    const rows: Row[] = await (trx ?? this.db)(this.table)
+      .where('subject_type', 'ticket')
+      .whereIn('subject_id', ids);
+    return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
+  }
+
+  /** Snapshots with subject_id in (afterId, upToId] (upToId null = no upper bound), for reconcile batches. */
+  async inRange(afterId: number, upToId: number | null): Promise<Map<number, SubjectRow>> {
+    const q = this.db(this.table).where('subject_type', 'ticket').where('subject_id', '>', afterId);
+    if (upToId !== null) q.where('subject_id', '<=', upToId);
+    const rows: Row[] = await q;
+    return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
+  }
+
+  async upsert(snapshots: readonly SubjectSnapshot[], now: Date, trx?: Knex.Transaction): Promise<void> {
+    if (snapshots.length === 0) return;
+    const ts = utcToSql(now);
+    await (trx ?? this.db)(this.table)
+      .insert(
+        snapshots.map((s) => ({
+          subject_type: 'ticket',
+          subject_id: s.subjectId,
+          status: s.status,
+          priority: s.priority,
+          department: s.department,
+          assigned: s.assigned,
+          userid: s.userid,
+          service: s.service,
+          merged_into: s.mergedInto,
+          deleted: s.deleted,
+          sla_state: 'no_policy',
+          created_at: ts,
+          updated_at: ts,
+        })),
+      )
+      .onConflict(['subject_type', 'subject_id'])
+      .merge([
+        'status',
+        'priority',
+        'department',
+        'assigned',
+        'userid',
+        'service',
+        'merged_into',
+        'deleted',
+        'updated_at',
+      ]);
+  }
+
+  /** Applies what one hook reported, leaving other fields for reconcile to compare. */
+  async patch(
+    subjectId: number,
+    fields: Partial<Pick<SubjectSnapshot, SnapshotField | 'deleted'>>,
+    now: Date,
+  ): Promise<void> {
+    const update: Record<string, unknown> = { updated_at: utcToSql(now) };
+    for (const [field, value] of Object.entries(fields)) {
+      update[field === 'deleted' ? 'deleted' : COLUMN[field as SnapshotField]] = value;
+    }
+    await this.db(this.table).where({ subject_type: 'ticket', subject_id: subjectId }).update(update);
+  }
+
+  async setComputed(
+    results: readonly { subjectId: number; policyId: number | null; slaState: ClockState }[],
+    version: number,
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    for (const r of results) {
+      await trx(this.table)
+        .where({ subject_type: 'ticket', subject_id: r.subjectId })
+        .update({ policy_id: r.policyId, sla_state: r.slaState, computed_version: version });
+    }
+  }
+
+  async setStates(states: ReadonlyMap<number, ClockState>, trx: Knex.Transaction): Promise<void> {
+    for (const [subjectId, state] of states) {
+      await trx(this.table)
+        .where({ subject_type: 'ticket', subject_id: subjectId })
+        .update({ sla_state: state });
+    }
+  }
+
+  /** Live subjects computed under an older config version, oldest id first. */
+  async staleIds(version: number, afterId: number, limit: number): Promise<number[]> {
+    return this.db(this.table)
+      .where('subject_type', 'ticket')
+      .where('deleted', false)
+      .where('computed_version', '<', version)
+      .where('subject_id', '>', afterId)
+      .orderBy('subject_id')
+      .limit(limit)
+      .pluck('subject_id');
+  }
+
+  async countByState(): Promise<Record<string, number>> {
+    const rows: { sla_state: string; n: number | string }[] = await this.db(this.table)
+      .select('sla_state')
+      .count({ n: '*' })
+      .where({ subject_type: 'ticket', deleted: false })
+      .groupBy('sla_state');
+    return Object.fromEntries(rows.map((r) => [r.sla_state, Number(r.n)]));
+  }
+}
+
+function toSubject(r: Row): SubjectRow {
+  return {
+    subjectId: r.subject_id,
+    status: r.status,
+    priority: r.priority,
+    department: r.department,
+    assigned: r.assigned,
+    userid: r.userid,
+    service: r.service,
+    mergedInto: r.merged_into,
+    deleted: Boolean(r.deleted),
+    policyId: r.policy_id,
+    slaState: r.sla_state as ClockState,
+    computedVersion: r.computed_version,
+  };
+}

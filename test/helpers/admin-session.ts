@@ -1,0 +1,42 @@
+import request from 'supertest';
+import type { Express } from 'express';
+
+export type Agent = ReturnType<typeof request.agent>;
+
+export interface AdminSession {
+  /** Keeps the session and CSRF cookies between requests. */
+  agent: Agent;
+  /** A CSRF token valid for this session (the `_csrf` every admin form posts). */
+  csrf(): Promise<string>;
+  /** POSTs a urlencoded form with a fresh `_csrf`, like a browser submitting an admin form. */
+  post(path: string, fields?: Record<string, unknown>): Promise<request.Response>;
+}
+
+/** The hidden `_csrf` input of a rendered page. */
+export function csrfFrom(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('page has no _csrf input');
+  return match[1];
+}
+
+/** Signs a staff member in through the login form; throws when the devhost refuses. */
+export async function loginAgent(app: Express, email: string, password: string): Promise<AdminSession> {
+  const agent = request.agent(app);
+  const form = await agent.get('/admin/login');
+  const res = await agent
+    .post('/admin/login')
+    .type('form')
+    .send({ email, password, _csrf: csrfFrom(form.text) });
+  if (res.status !== 303) throw new Error(`login as ${email} failed: HTTP ${res.status}`);
+  // The session id changes on login, so tokens are fetched afterwards (the login page renders one).
+  const csrf = async () => csrfFrom((await agent.get('/admin/login')).text);
+  return {
+    agent,
+    csrf,
+    post: async (path, fields = {}) =>
+      agent
+        .post(path)
+        .type('form')
+        .send({ ...fields, _csrf: await csrf() }),
+  };
+}

@@ -1,0 +1,252 @@
+import bcrypt from 'bcryptjs';
+import { DateTime } from 'luxon';
+import { loadSourceModule, startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { TEST_REDIS_URL } from '../helpers/test-database';
+import { setupDevhost } from '../../devhost/setup';
+import { Random } from '../../devhost/seed/random';
+import { planTickets } from '../../devhost/seed/ticket-plans';
+import type { DemoPeople } from '../../devhost/seed/seed-people';
+import { hostToInstant } from '../../src/store/datetime';
+import { TimelineRepository } from '../../src/store/timeline-repository';
+
+// A Friday morning in New York; the month before it has no DST change, so wall clock = UTC-5.
+const NOW = new Date('2026-02-20T15:00:00Z');
+const ZONE = 'America/New_York';
+const MONTH_AGO = NOW.getTime() - 30 * 24 * 3600_000;
+
+let t: TestDevhost;
+
+// Speed is not asserted here (see bench/); the seed is timed by the demo's own output.
+beforeAll(async () => {
+  t = await startTestDevhost({ seed: true, now: NOW, timezone: ZONE });
+}, 120_000);
+afterAll(() => t?.close());
+
+const db = () => t.devhost.db;
+async function count(table: string, where: Record<string, unknown> = {}): Promise<number> {
+  const [{ n }] = await db()(table).where(where).count({ n: '*' });
+  return Number(n);
+}
+
+interface TicketRow {
+  ticketid: number;
+  date: string;
+  status: number;
+  priority: number;
+  department: number;
+  assigned: number;
+  admin: number | null;
+}
+interface ReplyRow {
+  id: number;
+  ticketid: number;
+  date: string;
+  admin: number | null;
+}
+const tickets = (): Promise<TicketRow[]> => db()('tbltickets').select();
+const replies = (): Promise<ReplyRow[]> => db()('tblticket_replies').select();
+
+describe('devhost demo seed', () => {
+  it('creates departments, roles and 8 staff besides the administrator', async () => {
+    expect(await count('tbldepartments')).toBe(3);
+    expect(await count('tblstaff', { admin: 1 })).toBe(1);
+    expect(await count('tblstaff', { admin: 0 })).toBe(8);
+    const roles: { roleid: number; name: string; permissions: string }[] = await db()('tblroles').select();
+    expect(roles.map((r) => [r.name, JSON.parse(r.permissions)])).toEqual([
+      ['Support Manager', { sla_vigil: ['view', 'manage'] }],
+      ['Support Agent', {}],
+    ]);
+    const staff: { staffid: number; role: number | null; default_language: string }[] = await db()('tblstaff')
+      .where('admin', 0)
+      .select();
+    expect(staff.every((s) => roles.some((r) => r.roleid === s.role))).toBe(true);
+    expect(staff.filter((s) => s.default_language === 'spanish')).toHaveLength(1);
+    const members: { staffid: number; departmentid: number }[] = await db()('tblstaff_departments').select();
+    expect(new Set(members.map((m) => m.staffid))).toEqual(new Set(staff.map((s) => s.staffid)));
+    expect(new Set(members.map((m) => m.departmentid)).size).toBe(3);
+  });
+
+  it('has the demo logins with bcrypt hashes of demo1234; only the manager has sla_vigil rights', async () => {
+    const manager = await db()('tblstaff').where('email', 'manager@example.com').first();
+    const agent = await db()('tblstaff').where('email', 'agent@example.com').first();
+    for (const login of [manager, agent]) {
+      expect(login).toMatchObject({ admin: 0, active: 1 });
+      expect(login.password).toMatch(/^\$2[aby]\$10\$/);
+      expect(await bcrypt.compare('demo1234', login.password)).toBe(true);
+    }
+    const roleName = async (id: number) => (await db()('tblroles').where('roleid', id).first()).name;
+    expect(await roleName(manager.role)).toBe('Support Manager');
+    expect(await roleName(agent.role)).toBe('Support Agent');
+    const caps = async (staffId: number) =>
+      (
+        await db()('tblstaff_permissions')
+          .where({ staff_id: staffId, feature: 'sla_vigil' })
+          .pluck('capability')
+      ).sort();
+    expect(await caps(manager.staffid)).toEqual(['manage', 'view']);
+    expect(await caps(agent.staffid)).toEqual([]);
+    expect(await t.devhost.permissions.can(manager.staffid, 'sla_vigil', 'manage')).toBe(true);
+    expect(await t.devhost.permissions.can(agent.staffid, 'sla_vigil', 'view')).toBe(false);
+    expect(await count('tblstaff', { email: 'admin@example.com' })).toBe(1);
+  });
+
+  it('creates 20 clients with 1-2 contacts (one primary), 2 of them in the VIP group, and services', async () => {
+    expect(await count('tblclients')).toBe(20);
+    const contacts: { userid: number; is_primary: number }[] = await db()('tblcontacts').select();
+    const byClient = new Map<number, number[]>();
+    for (const c of contacts) byClient.set(c.userid, [...(byClient.get(c.userid) ?? []), c.is_primary]);
+    expect(byClient.size).toBe(20);
+    for (const flags of byClient.values()) {
+      expect(flags.length).toBeGreaterThanOrEqual(1);
+      expect(flags.length).toBeLessThanOrEqual(2);
+      expect(flags.filter((f) => f === 1)).toHaveLength(1);
+    }
+    const vip = await db()('tblcustomers_groups').where('name', 'VIP').first();
+    expect(await count('tblcustomer_groups', { groupid: vip.id })).toBe(2);
+    expect(await db()('tblservices').pluck('name')).toEqual(['Hosting', 'Email', 'Consulting']);
+  });
+
+  it('creates ~300 tickets in every status, department and priority, some unassigned or staff-opened', async () => {
+    const rows = await tickets();
+    expect(rows.length).toBeGreaterThanOrEqual(250);
+    expect(rows.length).toBeLessThanOrEqual(350);
+    const distinct = (pick: (r: TicketRow) => number) => [...new Set(rows.map(pick))].sort();
+    expect(distinct((r) => r.status)).toEqual([1, 2, 3, 4, 5]);
+    expect(distinct((r) => r.priority)).toEqual([1, 2, 3]);
+    const departments = await db()('tbldepartments').pluck('departmentid');
+    expect(distinct((r) => r.department)).toEqual([...departments].sort());
+    expect(rows.some((r) => r.assigned === 0)).toBe(true);
+    expect(rows.filter((r) => r.admin !== null).length).toBeGreaterThan(10);
+    expect(rows.filter((r) => r.admin === null).length).toBeGreaterThan(rows.length / 2);
+  });
+
+  it('stores every ticket and reply date as wall clock in the host zone within the month before now', async () => {
+    const rows = await tickets();
+    const created = new Map(rows.map((r) => [r.ticketid, hostToInstant(r.date, ZONE).getTime()]));
+    for (const at of created.values()) {
+      expect(at).toBeGreaterThanOrEqual(MONTH_AGO);
+      expect(at).toBeLessThanOrEqual(NOW.getTime());
+    }
+    const replyRows = await replies();
+    for (const r of replyRows) {
+      const at = hostToInstant(r.date, ZONE).getTime();
+      expect(at).toBeGreaterThan(created.get(r.ticketid)!);
+      expect(at).toBeLessThanOrEqual(NOW.getTime());
+    }
+    // Staff answer in office hours (Mon-Fri 09-17) of the host zone, read straight off the stored
+    // wall clock: stored as UTC they would fall 5 hours later, mostly after closing time.
+    const staffReplies = replyRows.filter((r) => r.admin !== null).map((r) => DateTime.fromSQL(r.date));
+    const inOffice = staffReplies.filter((d) => d.weekday <= 5 && d.hour >= 9 && d.hour < 17);
+    expect(inOffice.length / staffReplies.length).toBeGreaterThan(0.7);
+  });
+
+  it('has overdue open tickets without any staff reply, and very recent ones', async () => {
+    const rows = await tickets();
+    const answered = new Set((await replies()).filter((r) => r.admin !== null).map((r) => r.ticketid));
+    const age = (r: TicketRow) => NOW.getTime() - hostToInstant(r.date, ZONE).getTime();
+    const stale = rows.filter((r) => r.status === 1 && !answered.has(r.ticketid) && age(r) > 2 * 86_400_000);
+    expect(stale.length).toBeGreaterThanOrEqual(5);
+    expect(rows.filter((r) => age(r) < 3 * 3600_000).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('recorded each ticket through the hooks: created, every reply at its time, the last status', async () => {
+    const timeline = new TimelineRepository(db(), 'tbl');
+    const rows = await tickets();
+    const replyRows = await replies();
+    const repliesOf = new Map<number, ReplyRow[]>();
+    for (const r of replyRows) repliesOf.set(r.ticketid, [...(repliesOf.get(r.ticketid) ?? []), r]);
+    for (const row of rows) {
+      const events = await timeline.forSubject('ticket', row.ticketid);
+      const createdEvent = events.find((e) => e.eventType === 'created');
+      expect(createdEvent?.occurredAt.getTime()).toBe(hostToInstant(row.date, ZONE).getTime());
+      const replyEvents = events.filter(
+        (e) => e.eventType === 'staff_reply' || e.eventType === 'client_reply',
+      );
+      const expected = (repliesOf.get(row.ticketid) ?? []).map((r) => [
+        r.id,
+        r.admin === null ? 'client_reply' : 'staff_reply',
+        hostToInstant(r.date, ZONE).getTime(),
+      ]);
+      expect(replyEvents.map((e) => [e.refId, e.eventType, e.occurredAt.getTime()])).toEqual(expected);
+      // Status changes were stamped with the seed's clock, in order: the timeline ends where the ticket is.
+      expect(await timeline.lastStatus('ticket', row.ticketid)).toBe(row.status);
+      for (const e of events) expect(e.occurredAt.getTime()).toBeLessThanOrEqual(NOW.getTime());
+    }
+  });
+
+  it('includes reopened tickets, reassignments and priority changes', async () => {
+    const changes: { event_type: string; from_value: string | null; to_value: string | null }[] = await db()(
+      'tblsla_vigil_timeline',
+    ).select('event_type', 'from_value', 'to_value');
+    expect(
+      changes.filter((c) => c.event_type === 'status_changed' && c.from_value === '5').length,
+    ).toBeGreaterThan(0);
+    expect(
+      changes.filter((c) => c.event_type === 'assignee_changed' && c.from_value !== '0').length,
+    ).toBeGreaterThan(0);
+    expect(changes.filter((c) => c.event_type === 'priority_changed').length).toBeGreaterThan(0);
+    expect(changes.filter((c) => c.event_type === 'department_changed').length).toBeGreaterThan(0);
+  });
+
+  it('adds nothing when setup runs again with seed', async () => {
+    const tables = [
+      'tbltickets',
+      'tblticket_replies',
+      'tblstaff',
+      'tblclients',
+      'tblcontacts',
+      'tbldepartments',
+      'tblroles',
+      'tblcustomer_groups',
+      'tblsla_vigil_timeline',
+    ];
+    const before = await Promise.all(tables.map((x) => count(x)));
+    const result = await setupDevhost({
+      databaseUrl: t.database.url,
+      redisUrl: TEST_REDIS_URL,
+      seed: true,
+      now: NOW,
+      loadModuleEntry: loadSourceModule,
+    });
+    expect(result).toEqual({ created: false, seeded: false });
+    expect(await Promise.all(tables.map((x) => count(x)))).toEqual(before);
+  });
+});
+
+describe('demo ticket plan', () => {
+  const people: DemoPeople = {
+    departments: [
+      { id: 1, name: 'Support' },
+      { id: 2, name: 'Billing' },
+      { id: 3, name: 'Technical' },
+    ],
+    staffByDepartment: new Map([
+      [1, [2, 3]],
+      [2, [3, 4]],
+      [3, [5]],
+    ]),
+    clients: [
+      { userid: 1, company: 'A', vip: true, contacts: [{ id: 1, name: 'Ann A' }] },
+      {
+        userid: 2,
+        company: 'B',
+        vip: false,
+        contacts: [
+          { id: 2, name: 'Bo B' },
+          { id: 3, name: 'Cy B' },
+        ],
+      },
+    ],
+    serviceIds: [1, 2, 3],
+  };
+  const plan = () => planTickets({ rng: new Random(7), people, now: NOW, zone: ZONE });
+
+  it('is the same for the same now, chronological, and never later than now', () => {
+    const events = plan();
+    expect(plan()).toEqual(events);
+    const times = events.map((e) => e.at.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(Math.max(...times)).toBeLessThanOrEqual(NOW.getTime());
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(MONTH_AGO);
+  });
+});

@@ -1,0 +1,143 @@
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { HOST_TABLES } from '../../devhost/schema';
+import { migrateLatest, migrationStatus } from '../../src/store/migrator';
+import { MIGRATIONS } from '../../migrations';
+import * as sla from '../../src/index';
+
+let t: TestDevhost;
+const MODULE_TABLES = [
+  'tblsla_vigil_timeline',
+  'tblsla_vigil_audit_log',
+  'tblsla_vigil_calendars',
+  'tblsla_vigil_policies',
+  'tblsla_vigil_settings',
+  'tblsla_vigil_clocks',
+  'tblsla_vigil_subjects',
+  'tblsla_vigil_cursors',
+];
+
+beforeAll(async () => {
+  t = await startTestDevhost();
+  const [department] = await t.devhost.db('tbldepartments').insert({ name: 'Support' });
+  await t.devhost.tickets.create({ subject: 'First', message: 'm', department, admin: 1 });
+});
+afterAll(() => t.close());
+
+async function hostSnapshot(): Promise<Record<string, string>> {
+  const snapshot: Record<string, string> = {};
+  for (const table of HOST_TABLES) {
+    const rows = await t.devhost.db(`tbl${table}`).select();
+    snapshot[table] = JSON.stringify(rows);
+  }
+  return snapshot;
+}
+
+describe('migrations', () => {
+  it('go down and up again with data present, one step at a time', async () => {
+    const db = t.devhost.db;
+    const before = await db('tblsla_vigil_timeline').count({ n: '*' });
+    expect(Number(before[0].n)).toBeGreaterThan(0);
+    await db('tblsla_vigil_audit_log').insert({ action: 'test', created_at: '2026-01-01 00:00:00.000' });
+
+    // Roll back only the newest migration: the older table and its rows stay.
+    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasTable('tblsla_vigil_clocks')).toBe(false);
+    expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
+    expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
+
+    expect(await migrateLatest(db, 'tbl')).toEqual([MIGRATIONS[MIGRATIONS.length - 1][0]]);
+    expect(await migrateLatest(db, 'tbl')).toEqual([]);
+    expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
+    expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
+  });
+
+  it('a newer version applies only the migrations it adds', async () => {
+    const db = t.devhost.db;
+    const newest = MIGRATIONS[MIGRATIONS.length - 1][0];
+    // Pretend the installed version predates the newest migration.
+    await db('tblsla_vigil_migrations').where('name', newest).delete();
+    await MIGRATIONS[MIGRATIONS.length - 1][1].down(db, 'tbl');
+    const timelineBefore = await db('tblsla_vigil_timeline').count({ n: '*' });
+
+    await t.devhost.loader.deactivate('sla_vigil');
+    await t.devhost.loader.activate('sla_vigil');
+    expect((await migrationStatus(db, 'tbl')).done).toEqual(MIGRATIONS.map(([name]) => name));
+    expect(await db.schema.hasTable('tblsla_vigil_clocks')).toBe(true);
+    expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
+  });
+});
+
+describe('lifecycle', () => {
+  it('activating twice is a no-op', async () => {
+    expect(t.devhost.hooks.count('ticket_created')).toBe(1);
+    await sla.activate(t.devhost.host);
+    await t.devhost.loader.activate('sla_vigil');
+    expect(t.devhost.hooks.count('ticket_created')).toBe(1);
+    expect(t.devhost.admin.routers.size).toBe(1);
+    expect(t.devhost.admin.menu.size).toBe(1);
+  });
+
+  it('deactivate unregisters everything and keeps the data; reactivate finds it intact', async () => {
+    const db = t.devhost.db;
+    const events = await db('tblsla_vigil_timeline').select().orderBy('id');
+    await t.devhost.loader.deactivate('sla_vigil');
+    for (const event of ['ticket_created', 'after_ticket_reply_added', 'after_cron_run'] as const) {
+      expect(t.devhost.hooks.count(event)).toBe(0);
+    }
+    expect(t.devhost.admin.routers.size + t.devhost.admin.menu.size).toBe(0);
+    expect(t.devhost.admin.columns.size + t.devhost.admin.panels.size).toBe(0);
+    expect(t.devhost.permissions.features.has('sla_vigil')).toBe(false);
+    expect((await db('tblmodules').where('module_name', 'sla_vigil').first()).active).toBe(0);
+
+    // A ticket created while the module is off is not recorded (the reconcile scan will find it).
+    const [department] = await db('tbldepartments').pluck('departmentid');
+    const missed = await t.devhost.tickets.create({
+      subject: 'While off',
+      message: 'm',
+      department,
+      admin: 1,
+    });
+    expect(await db('tblsla_vigil_timeline').where('subject_id', missed).count({ n: '*' })).toEqual([
+      { n: 0 },
+    ]);
+
+    await t.devhost.loader.activate('sla_vigil');
+    expect(await db('tblsla_vigil_timeline').select().orderBy('id')).toEqual(events);
+    expect(t.devhost.hooks.count('ticket_created')).toBe(1);
+    expect(t.devhost.admin.menu.has('sla_vigil')).toBe(true);
+  });
+
+  it('uninstall drops the module tables and leaves every host table untouched', async () => {
+    const before = await hostSnapshot();
+    await t.devhost.loader.deactivate('sla_vigil');
+    await t.devhost.loader.uninstall('sla_vigil');
+    for (const table of [...MODULE_TABLES, 'tblsla_vigil_migrations', 'tblsla_vigil_migrations_lock']) {
+      expect(await t.devhost.db.schema.hasTable(table)).toBe(false);
+    }
+    const after = await hostSnapshot();
+    // tblmodules loses only the module's own row, as Perfex's uninstall does.
+    expect(JSON.parse(after.modules)).toEqual(
+      JSON.parse(before.modules).filter((m: { module_name: string }) => m.module_name !== 'sla_vigil'),
+    );
+    delete before.modules;
+    delete after.modules;
+    expect(after).toEqual(before);
+  });
+
+  it('can be installed again after uninstall', async () => {
+    await t.devhost.loader.activate('sla_vigil');
+    for (const table of MODULE_TABLES) expect(await t.devhost.db.schema.hasTable(table)).toBe(true);
+  });
+});
+
+/** The module's migration source, for a single-step rollback. */
+function sourceFor() {
+  return {
+    getMigrations: async () => [...MIGRATIONS],
+    getMigrationName: ([name]: (typeof MIGRATIONS)[number]) => name,
+    getMigration: async ([, m]: (typeof MIGRATIONS)[number]) => ({
+      up: (k: Parameters<typeof m.up>[0]) => m.up(k, 'tbl'),
+      down: (k: Parameters<typeof m.down>[0]) => m.down(k, 'tbl'),
+    }),
+  };
+}
