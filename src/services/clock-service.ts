@@ -43,12 +43,7 @@ export class ClockService {
     events: readonly TimelineEvent[],
     now: Date,
   ): Promise<ComputedSla> {
-    const book = await this.policyBook();
-    const matched = subject && !subject.deleted ? book.match(subject) : null;
-    if (!matched) return { subject, policy: null, clocks: [], state: 'no_policy' };
-    const clocks = computeClocks(events.map(toSlaEvent), matched.clockPolicy, now);
-    const { id, name, key } = matched.policy;
-    return { subject, policy: { id, name, key }, clocks, state: summarizeState(clocks) };
+    return computeWith(await this.policyBook(), subject, events, now);
   }
 
   /** Recomputes and stores the clocks of these subjects (a few queries per batch, not per ticket). */
@@ -65,7 +60,7 @@ export class ClockService {
       for (const id of batch) {
         const subject = subjects.get(id);
         if (!subject) continue;
-        const sla = await this.compute(subject, timelines.get(id) ?? [], now);
+        const sla = computeWith(book, subject, timelines.get(id) ?? [], now);
         computed.set(id, { policyId: sla.policy?.id ?? null, clocks: sla.clocks });
         results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState: sla.state });
       }
@@ -109,6 +104,19 @@ export class ClockService {
       if (count < batchSize) return advanced;
     }
   }
+}
+
+function computeWith(
+  book: PolicyBook,
+  subject: SubjectRow | null,
+  events: readonly TimelineEvent[],
+  now: Date,
+): ComputedSla {
+  const matched = subject && !subject.deleted ? book.match(subject) : null;
+  if (!matched) return { subject, policy: null, clocks: [], state: 'no_policy' };
+  const clocks = computeClocks(events.map(toSlaEvent), matched.clockPolicy, now);
+  const { id, name, key } = matched.policy;
+  return { subject, policy: { id, name, key }, clocks, state: summarizeState(clocks) };
 }
 
 function toSlaEvent(e: TimelineEvent): SlaEvent {

@@ -136,18 +136,27 @@ export class SubjectRepository {
     version: number,
     trx: Knex.Transaction,
   ): Promise<void> {
-    for (const r of results) {
+    // One UPDATE per (policy, state) pair rather than per ticket: a batch has only a few pairs.
+    for (const [group, ids] of groupIds(results, (r) => `${r.policyId ?? ''}|${r.slaState}`)) {
+      const [policyId, slaState] = group.split('|');
       await trx(this.table)
-        .where({ subject_type: 'ticket', subject_id: r.subjectId })
-        .update({ policy_id: r.policyId, sla_state: r.slaState, computed_version: version });
+        .where('subject_type', 'ticket')
+        .whereIn('subject_id', ids)
+        .update({
+          policy_id: policyId === '' ? null : Number(policyId),
+          sla_state: slaState,
+          computed_version: version,
+        });
     }
   }
 
   async setStates(states: ReadonlyMap<number, ClockState>, trx: Knex.Transaction): Promise<void> {
-    for (const [subjectId, state] of states) {
+    const entries = [...states].map(([subjectId, slaState]) => ({ subjectId, slaState }));
+    for (const [slaState, ids] of groupIds(entries, (e) => e.slaState)) {
       await trx(this.table)
-        .where({ subject_type: 'ticket', subject_id: subjectId })
-        .update({ sla_state: state });
+        .where('subject_type', 'ticket')
+        .whereIn('subject_id', ids)
+        .update({ sla_state: slaState });
     }
   }
 
@@ -171,6 +180,20 @@ export class SubjectRepository {
       .groupBy('sla_state');
     return Object.fromEntries(rows.map((r) => [r.sla_state, Number(r.n)]));
   }
+}
+
+function groupIds<T extends { subjectId: number }>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const ids = groups.get(key) ?? [];
+    ids.push(item.subjectId);
+    groups.set(key, ids);
+  }
+  return groups;
 }
 
 function toSubject(r: Row): SubjectRow {

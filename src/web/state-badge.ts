@@ -12,5 +12,7 @@ export const STATE_COLORS: Record<ClockState, string> = {
 };
 
 export function stateBadge(state: ClockState, label: string, title = ''): string {
-  return `<span class="sv-badge sv-badge--${state}" data-sla-state="${state}" title="${escapeHtml(title)}">${escapeHtml(label)}</span>`;
+  // Inline colours: the module's badges must look right in any host's stylesheet.
+  const style = `background:${STATE_COLORS[state]};color:#fff;border-radius:4px;padding:1px 6px;font-size:12px;white-space:nowrap`;
+  return `<span class="sv-badge sv-badge--${state}" data-sla-state="${state}" style="${style}" title="${escapeHtml(title)}">${escapeHtml(label)}</span>`;
 }

@@ -18,6 +18,8 @@ const CYCLE_MINUTES = 7 * DAY_MINUTES;
  * date's intervals are its weekday pattern shifted by that offset, so runs of regular
  * dates are summed with multiplication. Only holidays and the few dates touched by an
  * offset change ("special" dates) are mapped through the zone one by one, and cached.
+ * Queries go through {@link Timeline}, a lazily built table of runs and special dates
+ * with running sums of open time.
  */
 export class CompiledCalendar {
   /** The validated calendar this was compiled from. */
@@ -86,11 +88,6 @@ export class CompiledCalendar {
     return this.patterns[weekdayOfDay(day)];
   }
 
-  /** Open ms of `day` if it were regular. */
-  nominalOpen(day: number): number {
-    return this.dayOpen[weekdayOfDay(day)];
-  }
-
   /** Open ms of regular dates in [from, to) as if none were special; arithmetic only. */
   nominalBetween(from: number, to: number): number {
     return this.cumulative(to) - this.cumulative(from);
@@ -112,7 +109,8 @@ export class CompiledCalendar {
   regularClockAt(wall: number): number {
     const cycles = Math.floor(wall / CYCLE_MS);
     const within = wall - cycles * CYCLE_MS;
-    const minute = Math.floor(within / MINUTE_MS);
+    // 0 <= within < one cycle, so truncation is the floor and keeps the index a small integer.
+    const minute = (within / MINUTE_MS) | 0;
     const before = this.openMinutesBefore[minute];
     // The minute is open exactly when the count goes up across it.
     const openNow = this.openMinutesBefore[minute + 1] - before;
@@ -236,6 +234,7 @@ const compiledByInput = new WeakMap<object, CompiledCalendar>();
  * Validates and precomputes a calendar. A compiled calendar is returned as is; a raw
  * calendar object is compiled once and remembered (WeakMap keyed by the object), so
  * calling the business-time functions again with the same object costs nothing extra.
+ * Do not mutate a calendar object after using it: pass a new object instead.
  *
  * @throws {CalendarError} when the calendar is invalid (see {@link validateCalendar}).
  */

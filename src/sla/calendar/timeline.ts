@@ -66,8 +66,9 @@ function openBefore(intervals: Float64Array, to: number): number {
  * The cumulative open time of a calendar, as a lazily extended table of segments with
  * running sums. It turns both business-time questions into look-ups:
  * `between(a, b) = F(b) - F(a)` and `add(t, m) = min { x >= t : F(x) >= F(t) + m }`,
- * where F(x) is the open time from an origin to x. Each costs two binary searches plus
- * at most a week of interval walking; whole weeks inside a run are skipped by division.
+ * where F(x) is the open time from an origin to x. Inside a run of regular dates F is
+ * the calendar's "regular clock" (whole weeks by division, then a minute table), so each
+ * question costs two binary searches over the segments plus constant-time arithmetic.
  */
 export class Timeline {
   private segments: Segment[] = [];

@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import bcrypt from 'bcryptjs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { MutableClock } from '../../devhost/mutable-clock';
+import { createModuleServices } from '../../src/services/module-services';
+import type { SlaConfig } from '../../src/sla/config';
+
+/**
+ * The admin flow in a real browser: a staff member opens a ticket for a client through the
+ * devhost's forms and finds the module's parts (SLA tab, list column, dashboard, menu)
+ * showing it; a staff member without the module's permission sees none of it.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const SCREENSHOTS = path.resolve(__dirname, '../../.tmp');
+
+// Tue 2026-03-03 09:30 Europe/Berlin: inside office hours, so the new ticket's clocks run.
+const clock = new MutableClock(new Date('2026-03-03T08:30:00Z'));
+let t: TestDevhost;
+let browser: Browser;
+let support: number;
+let contactId: number;
+
+const office: Record<string, [string, string][]> = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+};
+
+function slaConfig(department: number): SlaConfig {
+  return {
+    calendars: [
+      { key: 'berlin-office', name: 'Berlin office', timezone: 'Europe/Berlin', week: office, holidays: [] },
+    ],
+    policies: [
+      {
+        key: 'support-default',
+        name: 'Support default',
+        active: true,
+        position: 10,
+        match: { departmentIds: [department] },
+        calendar: 'berlin-office',
+        targets: {
+          first_response: { minutes: 60 },
+          next_response: { minutes: 120 },
+          resolution: { minutes: 480, warnBeforeMinutes: 60 },
+        },
+        pauseStatusIds: [3, 4],
+        escalations: [],
+      },
+    ],
+    settings: { cooldownMinutes: 60, defaultWarnAtPercent: 80 },
+  };
+}
+
+async function login(context: BrowserContext, email: string, password: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${t.devhost.url}/admin/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await Promise.all([page.waitForURL('**/admin/tickets'), page.click('button[type=submit]')]);
+  return page;
+}
+
+const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `e2e-${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(
+      `Browser tests need Debian's chromium at ${CHROMIUM}: run \`apt-get install chromium\` (as root)`,
+    );
+  }
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  [browser, t] = await Promise.all([
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+    startTestDevhost({ listen: true, timezone: 'Europe/Berlin', clock }),
+  ]);
+  const db = t.devhost.db;
+  [support] = await db('tbldepartments').insert({ name: 'Support' });
+  const [billing] = await db('tbldepartments').insert({ name: 'Billing' });
+  const [userid] = await db('tblclients').insert({
+    company: 'Acme GmbH',
+    datecreated: '2026-01-01 00:00:00',
+  });
+  [contactId] = await db('tblcontacts').insert({
+    userid,
+    firstname: 'Cora',
+    lastname: 'Client',
+    email: 'cora@acme.test',
+    datecreated: '2026-01-01 00:00:00',
+  });
+  await db('tblstaff').insert({
+    email: 'sam@example.com',
+    firstname: 'Sam',
+    lastname: 'Agent',
+    password: await bcrypt.hash('agent-pass', 4),
+    datecreated: '2026-01-01 00:00:00',
+    admin: 0,
+    active: 1,
+  });
+  // Neighbours in the list, so its SLA column shows more than one state: one opened yesterday
+  // morning and never answered (breached), one late yesterday (at risk by 09:30), one in a
+  // department without a policy. A scan at "now" moves their clocks on.
+  const services = createModuleServices(t.devhost.host);
+  await services.config.import(slaConfig(support));
+  const open = async (iso: string, subject: string, department: number) => {
+    clock.set(new Date(iso));
+    await t.devhost.tickets.create({ subject, message: subject, department, contactid: contactId });
+  };
+  await open('2026-03-02T08:00:00Z', 'Invoice PDF is blank', support);
+  await open('2026-03-02T15:40:00Z', 'Printer jams on duplex', support);
+  await open('2026-03-02T16:00:00Z', 'Change billing address', billing);
+  clock.set(new Date('2026-03-03T08:30:00Z'));
+  await services.scanner.run(clock.now());
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('admin flow in the browser', () => {
+  let ticketId: number;
+
+  it('an admin opens a ticket for a contact; SLA tab, list column and dashboard show it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await login(context, 'admin@example.com', 'demo1234');
+      await page.click('.page-head >> text=New ticket');
+      await page.waitForURL('**/admin/tickets/add');
+
+      await page.check('input[name=opened_by][value=contact]');
+      await page.selectOption('select[name=contactid]', String(contactId));
+      await page.selectOption('select[name=department]', String(support));
+      await page.fill('input[name=subject]', 'VPN drops every hour');
+      await page.fill('textarea[name=message]', 'Since Monday the VPN disconnects every hour.');
+      await Promise.all([
+        page.waitForURL('**/admin/tickets/ticket/*'),
+        page.click('button:has-text("Open ticket")'),
+      ]);
+
+      ticketId = Number(/\/admin\/tickets\/ticket\/(\d+)/.exec(page.url())?.[1]);
+      expect(ticketId).toBeGreaterThan(0);
+      await expect(page.textContent('[data-testid=flash]')).resolves.toContain(`Ticket #${ticketId} created`);
+
+      // The module's tab: the created event from the hook and the ticket's clock state.
+      await page.click('label[data-tab=panel-sla_vigil]');
+      const panel = page.locator('[data-testid=sv-ticket-panel]');
+      await panel.locator('[data-event=created]').waitFor({ state: 'visible' });
+      await expect(panel.locator('[data-sla-state]').first().getAttribute('data-sla-state')).resolves.toBe(
+        'on_track',
+      );
+      await expect(panel.locator('tr[data-metric]').count()).resolves.toBeGreaterThanOrEqual(2);
+      await screenshot(page, 'ticket-sla-tab');
+
+      // Back to the list: the new row has its SLA badge.
+      await Promise.all([page.waitForURL('**/admin/tickets'), page.click('text=‹ Back to tickets')]);
+      const badge = page.locator(
+        `tr[data-ticket-id="${ticketId}"] td[data-column=sla_vigil] [data-sla-state]`,
+      );
+      await expect(badge.getAttribute('data-sla-state')).resolves.toBe('on_track');
+      const states = await page
+        .locator('td[data-column=sla_vigil] [data-sla-state]')
+        .evaluateAll((badges) => badges.map((b) => b.getAttribute('data-sla-state')));
+      expect(states.sort()).toEqual(['at_risk', 'breached', 'no_policy', 'on_track']);
+      await screenshot(page, 'ticket-list');
+
+      // The module's page through its menu item.
+      await Promise.all([page.waitForURL('**/admin/sla_vigil'), page.click('[data-menu=sla_vigil]')]);
+      await page
+        .locator(`[data-testid=sv-events] tr[data-ticket-id="${ticketId}"][data-event=created]`)
+        .waitFor({ state: 'visible' });
+      await expect(
+        page.textContent('[data-testid=sv-state-counts] [data-state=on_track] strong'),
+      ).resolves.toBe('1');
+      await screenshot(page, 'dashboard');
+    } finally {
+      await context.close();
+    }
+
+    const rows = await t.devhost
+      .db('tblsla_vigil_timeline')
+      .where({ subject_type: 'ticket', subject_id: ticketId, event_type: 'created' })
+      .select('source');
+    expect(rows).toEqual([{ source: 'hook' }]);
+  }, 30_000);
+
+  it('a staff member without sla_vigil permission gets no menu item and a 403', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await login(context, 'sam@example.com', 'agent-pass');
+      await expect(page.locator('[data-testid=staff-name]').textContent()).resolves.toContain('Sam Agent');
+      await expect(page.locator('[data-menu=sla_vigil]').count()).resolves.toBe(0);
+      const res = await page.goto(`${t.devhost.url}/admin/sla_vigil`);
+      expect(res?.status()).toBe(403);
+      await expect(page.textContent('body')).resolves.toContain('sla_vigil');
+    } finally {
+      await context.close();
+    }
+  }, 20_000);
+});
