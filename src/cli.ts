@@ -6,6 +6,7 @@ import { manifest } from './manifest';
 import { openStandaloneHost } from './host/standalone-host';
 import { createModuleServices, type ModuleServices } from './services/module-services';
 import { formatScanResult } from './scan/scanner';
+import { ScanWorker } from './scan/scan-worker';
 import { ConfigError } from './sla/config';
 
 function isoDate(value: string): Date {
@@ -109,6 +110,30 @@ export function buildCli(): Command {
       await withServices(opts.now, async (services, host) => {
         console.log(formatScanResult(await services.scanner.run(host.clock.now())));
       });
+    });
+
+  program
+    .command('worker')
+    .description('run the scan worker until stopped (scans are enqueued by the host cron tick)')
+    .action(async () => {
+      const runtime = loadConfig();
+      const host = await openStandaloneHost(runtime);
+      await migrateLatest(host.db, host.tablePrefix);
+      const prefix = process.env.QUEUE_PREFIX ?? `${host.tablePrefix}sla_vigil`;
+      const worker = new ScanWorker(
+        runtime.redisUrl,
+        prefix,
+        createModuleServices(host).scanner,
+        host.clock,
+        host.logger,
+      );
+      console.log(`sla-vigil worker: waiting for scan jobs on ${runtime.redisUrl} (prefix ${prefix})`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await worker.close();
+      await host.close();
     });
 
   const config = program

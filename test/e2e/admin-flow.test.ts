@@ -85,10 +85,9 @@ beforeAll(async () => {
     );
   }
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  [browser, t] = await Promise.all([
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-    startTestDevhost({ listen: true, timezone: 'Europe/Berlin', clock }),
-  ]);
+  // One after the other, so afterAll can close whichever started when the other fails.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  t = await startTestDevhost({ listen: true, timezone: 'Europe/Berlin', clock });
   const db = t.devhost.db;
   [support] = await db('tbldepartments').insert({ name: 'Support' });
   const [billing] = await db('tbldepartments').insert({ name: 'Billing' });

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { main } from '../../src/cli';
+
+let t: TestDevhost;
+let dir: string;
+const savedUrl = process.env.DATABASE_URL;
+
+beforeAll(async () => {
+  t = await startTestDevhost({ timezone: 'Europe/Berlin' });
+  process.env.DATABASE_URL = t.database.url;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sla-vigil-cli-'));
+  const [department] = await t.devhost.db('tbldepartments').insert({ name: 'Support' });
+  await t.devhost.db('tbltickets').insert({
+    subject: 'From a script',
+    message: 'm',
+    department,
+    priority: 2,
+    status: 1,
+    date: '2026-03-06 17:40:00',
+    ticketkey: 'k',
+  });
+});
+afterAll(async () => {
+  process.env.DATABASE_URL = savedUrl;
+  fs.rmSync(dir, { recursive: true, force: true });
+  await t.close();
+});
+
+/** Runs `sla-vigil ...args` in-process and returns what it printed. */
+async function cli(...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    out.push(parts.join(' '));
+  });
+  try {
+    await main(['node', 'sla-vigil', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  return out.join('\n');
+}
+
+function writeJson(name: string, value: unknown): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, JSON.stringify(value));
+  return file;
+}
+
+const week = {
+  mon: [['09:00', '17:00']],
+  tue: [['09:00', '17:00']],
+  wed: [['09:00', '17:00']],
+  thu: [['09:00', '17:00']],
+  fri: [['09:00', '17:00']],
+};
+const validDoc = {
+  calendars: [{ key: 'office', name: 'Office', timezone: 'Europe/Berlin', week, holidays: ['2026-12-25'] }],
+  policies: [
+    { key: 'default', name: 'Default', calendar: 'office', targets: { first_response: { minutes: 240 } } },
+  ],
+};
+
+describe('sla-vigil command', () => {
+  it('migrate has nothing to do on an active module', async () => {
+    expect(await cli('migrate')).toBe('nothing to migrate');
+  });
+
+  it('config import of an invalid document changes nothing and lists every error with its path', async () => {
+    const file = writeJson('bad.json', {
+      calendars: [{ key: 'office', name: 'Office', timezone: 'Nowhere/City' }],
+      policies: [{ key: 'Bad Key', name: '', calendar: 'missing', targets: {} }],
+    });
+    const error = await cli('config', 'import', file).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    expect(error).toMatch(/^invalid configuration:/);
+    for (const p of [
+      'calendars[0].timezone',
+      'policies[0].key',
+      'policies[0].name',
+      'policies[0].targets',
+      'policies[0].calendar',
+    ]) {
+      expect(error).toContain(`  ${p}: `);
+    }
+    expect(JSON.parse(await cli('config', 'export'))).toMatchObject({ calendars: [], policies: [] });
+  });
+
+  it('config import of a valid document applies it; export round-trips', async () => {
+    expect(await cli('config', 'import', writeJson('good.json', validDoc))).toBe(
+      'imported 1 calendars and 1 policies',
+    );
+    const exported = JSON.parse(await cli('config', 'export'));
+    expect(exported.policies[0]).toMatchObject({
+      key: 'default',
+      active: true,
+      pauseStatusIds: [3, 4],
+      calendar: 'office',
+    });
+    expect(await cli('config', 'import', writeJson('again.json', exported))).toBe(
+      'imported 1 calendars and 1 policies',
+    );
+    expect(JSON.parse(await cli('config', 'export'))).toEqual(exported);
+  });
+
+  it('config import names an unreadable file', async () => {
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{ nope');
+    await expect(cli('config', 'import', path.join(dir, 'broken.json'))).rejects.toThrow(
+      /broken\.json: not readable JSON/,
+    );
+  });
+
+  it('scan --once --now reconciles a ticket inserted without a hook and prints a summary', async () => {
+    const line = await cli('scan', '--once', '--now', '2026-03-06T17:00:00Z');
+    expect(line).toMatch(
+      /^scan: 1 tickets read, 0 new replies, 1 events recorded, 1 tickets changed, 1 recomputed, 0 clocks advanced in \d+ ms$/,
+    );
+    expect(await cli('scan', '--once', '--now', '2026-03-06T17:00:00Z')).toMatch(
+      /0 events recorded, 0 tickets changed, 0 recomputed/,
+    );
+  });
+
+  it('ticket ID --now prints the JSON of DESIGN.md with explanations', async () => {
+    const [id] = await t.devhost.db('tbltickets').pluck('ticketid');
+    const json = JSON.parse(await cli('ticket', String(id), '--now', '2026-03-09T11:30:00Z'));
+    expect(json).toMatchObject({ ticketId: id, policy: { name: 'Default' } });
+    expect(json.clocks).toEqual([
+      expect.objectContaining({
+        metric: 'first_response',
+        cycle: 1,
+        state: 'at_risk',
+        startedAt: '2026-03-06T16:40:00.000Z',
+        dueAt: '2026-03-09T12:00:00.000Z',
+        metAt: null,
+        breachedAt: null,
+        pausedMinutes: 0,
+      }),
+    ]);
+    expect(json.clocks[0].explain[0]).toBe(
+      'started Fri 6 Mar 17:40 (Europe/Berlin), office closed until Mon 9 Mar 09:00; 4 business hours -> due Mon 9 Mar 13:00',
+    );
+    await expect(cli('ticket', 'abc')).rejects.toThrow(/positive integer/);
+    await expect(cli('ticket', '424242')).rejects.toThrow(/not known to SLA Vigil/);
+  });
+
+  it('devhost setup is idempotent', async () => {
+    expect(await cli('devhost', 'setup')).toBe('devhost already set up; module active; no seed added');
+  });
+});

@@ -1,0 +1,84 @@
+import bcrypt from 'bcryptjs';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { loginAgent } from '../helpers/admin-session';
+
+let t: TestDevhost;
+
+async function addStaff(email: string, capabilities: string[]): Promise<void> {
+  const db = t.devhost.db;
+  const [staffid] = await db('tblstaff').insert({
+    email,
+    firstname: 'S',
+    lastname: email,
+    password: await bcrypt.hash('pw123456', 4),
+    datecreated: '2026-01-01 00:00:00',
+    admin: 0,
+    active: 1,
+  });
+  for (const capability of capabilities) {
+    await db('tblstaff_permissions').insert({ staff_id: staffid, feature: 'sla_vigil', capability });
+  }
+}
+
+beforeAll(async () => {
+  t = await startTestDevhost();
+  await addStaff('viewer@x.test', ['view']);
+  await addStaff('manager@x.test', ['manage']);
+  await addStaff('agent@x.test', []);
+});
+afterAll(() => t.close());
+
+const login = (email: string) =>
+  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+
+describe('/admin/sla_vigil permissions', () => {
+  it.each([
+    ['admin@example.com', 200],
+    ['viewer@x.test', 200],
+    ['manager@x.test', 200],
+    ['agent@x.test', 403],
+  ])('%s gets %i on the dashboard', async (email, status) => {
+    const session = await login(email);
+    const res = await session.agent.get('/admin/sla_vigil');
+    expect(res.status).toBe(status);
+    const list = await session.agent.get('/admin/tickets');
+    expect(list.text.includes('data-menu="sla_vigil"')).toBe(status === 200);
+  });
+
+  it('manage is needed for configuration; view reads tickets', async () => {
+    const viewer = await login('viewer@x.test');
+    expect(
+      (await viewer.agent.get('/admin/sla_vigil/api/config').set('Accept', 'application/json')).status,
+    ).toBe(403);
+    const manager = await login('manager@x.test');
+    expect((await manager.agent.get('/admin/sla_vigil/api/config')).status).toBe(200);
+    const agent = await login('agent@x.test');
+    expect(
+      (await agent.agent.get('/admin/sla_vigil/api/tickets/1').set('Accept', 'application/json')).status,
+    ).toBe(403);
+  });
+
+  it('writes need the CSRF token even with manage permission', async () => {
+    const manager = await login('manager@x.test');
+    const res = await manager.agent.put('/admin/sla_vigil/api/policies/p').send({ name: 'P' });
+    expect(res.status).toBe(403);
+    expect(await t.devhost.db('tblsla_vigil_policies').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('deactivating the module removes its menu and routes; reactivating restores them', async () => {
+    const admin = await login('admin@example.com');
+    await t.devhost.loader.deactivate('sla_vigil');
+    expect((await admin.agent.get('/admin/sla_vigil')).status).toBe(404);
+    expect((await admin.agent.get('/admin/tickets')).text).not.toContain('data-menu="sla_vigil"');
+    await t.devhost.loader.activate('sla_vigil');
+    expect((await admin.agent.get('/admin/sla_vigil')).status).toBe(200);
+    expect((await admin.agent.get('/admin/tickets')).text).toContain('data-menu="sla_vigil"');
+  });
+
+  it('a signed-out visitor is sent to the login page', async () => {
+    const { default: request } = await import('supertest');
+    const res = await request(t.devhost.app).get('/admin/sla_vigil');
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/admin/login');
+  });
+});
