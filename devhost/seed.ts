@@ -5,6 +5,8 @@ import { Random } from './seed/random';
 import { replayTickets } from './seed/replay-tickets';
 import { seedPeople } from './seed/seed-people';
 import { planTickets } from './seed/ticket-plans';
+import { demoSlaConfig } from './seed/seed-sla-config';
+import { createModuleServices } from '../src/services/module-services';
 
 /** Fixed, so the demo is the same every time for the same `now` (tests count on it). */
 const DEMO_SEED = 0x51a7;
@@ -27,11 +29,16 @@ export async function seedDemo(devhost: Devhost, now: Date, clock: MutableClock)
   const rng = new Random(DEMO_SEED);
   const zone = devhost.host.timezone;
   const people = await seedPeople(devhost.db, prefix, now, zone, rng, DEMO_PASSWORD);
+  // Policies first, so the hooks compute live clocks while the history is replayed.
+  const sla = createModuleServices(devhost.host);
+  if ((await sla.config.export()).policies.length === 0) await sla.config.import(demoSlaConfig(people, zone));
   const events = planTickets({ rng, people, now, zone });
   try {
     await replayTickets(devhost.tickets, clock, events);
   } finally {
     clock.set(now);
   }
+  // Clocks that passed their warning or due time during the replay move on now.
+  await sla.scanner.run(now);
   return true;
 }

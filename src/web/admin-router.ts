@@ -7,6 +7,7 @@ import { renderView } from './render';
 import { translatorFor } from './i18n';
 import { createApiRouter } from './api-router';
 import { stateBadge } from './state-badge';
+import { describeChange, loadNames, timeFormatter } from './view-helpers';
 
 export interface AdminRouterDeps {
   host: HostContext;
@@ -17,18 +18,29 @@ export interface AdminRouterDeps {
 /** `/admin/sla_vigil`: the module's pages inside the host admin, and its JSON API. */
 export function createAdminRouter({ host, services, translator }: AdminRouterDeps): Router {
   const router = Router();
-  router.use(requirePermission(host.permissions, 'view'));
+  router.use(requirePermission(host, 'view', translator));
   router.use('/api', createApiRouter(host, services));
 
   router.get('/', async (_req, res) => {
     const locals = res.locals as AdminLocals;
     const t = translatorFor(translator, locals.language);
-    const [events, total, states] = await Promise.all([
+    const [events, total, states, names] = await Promise.all([
       services.timeline.recent(50),
       services.timeline.count(),
       services.subjects.countByState(),
+      loadNames(host.tickets),
     ]);
-    const bodyHtml = await renderView('pages/dashboard', { t, events, total, states, stateBadge });
+    const bodyHtml = await renderView('pages/dashboard', {
+      t,
+      events,
+      total,
+      states,
+      stateBadge,
+      names,
+      describeChange,
+      fmt: timeFormatter(host.timezone),
+      zone: host.timezone,
+    });
     host.admin.renderPage(res, { title: t('dashboard.title'), bodyHtml });
   });
 

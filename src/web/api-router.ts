@@ -20,7 +20,7 @@ function invalid(res: Response, field: string, message: string): void {
 /** `/admin/sla_vigil/api`: one ticket's SLA (view), configuration one piece at a time (manage). */
 export function createApiRouter(host: HostContext, services: ModuleServices): Router {
   const router = Router();
-  const manage = requirePermission(host.permissions, 'manage');
+  const manage = requirePermission(host, 'manage');
   router.use(express.json({ limit: '2mb' }));
   const staffId = (res: Response): number => (res.locals as AdminLocals).staffId;
 

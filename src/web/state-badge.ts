@@ -3,12 +3,13 @@ import { escapeHtml } from './escape-html';
 
 /** One colour code for the six states, everywhere (list badges, panel, dashboard). */
 export const STATE_COLORS: Record<ClockState, string> = {
-  on_track: '#16a34a',
-  at_risk: '#d97706',
-  breached: '#dc2626',
-  paused: '#64748b',
-  met: '#2563eb',
-  no_policy: '#9ca3af',
+  // Dark enough for white text at WCAG AA (4.5:1).
+  on_track: '#15803d',
+  at_risk: '#b45309',
+  breached: '#b91c1c',
+  paused: '#475569',
+  met: '#1d4ed8',
+  no_policy: '#6b7280',
 };
 
 export function stateBadge(state: ClockState, label: string, title = ''): string {

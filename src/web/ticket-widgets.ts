@@ -4,6 +4,7 @@ import type { ModuleServices } from '../services/module-services';
 import { translatorFor } from './i18n';
 import { renderView } from './render';
 import { stateBadge } from './state-badge';
+import { describeChange, loadNames, timeFormatter } from './view-helpers';
 
 /** The "semaphore" in the host's ticket list: one query for the whole page of rows. */
 export function createTicketListColumn(services: ModuleServices, translator: i18n): TicketListColumn {
@@ -35,15 +36,20 @@ export function createTicketPanel(
     title: 'SLA',
     render: async (ticketId) => {
       const now = host.clock.now();
-      const [sla, events] = await Promise.all([
+      const [sla, events, names] = await Promise.all([
         services.ticketSla.get(ticketId, now, host.timezone),
         services.timeline.forSubject('ticket', ticketId),
+        loadNames(host.tickets),
       ]);
       return renderView('partials/ticket-panel', {
         t: translatorFor(translator, 'en'),
         sla,
         events,
         stateBadge,
+        names,
+        describeChange,
+        fmt: timeFormatter(host.timezone),
+        zone: host.timezone,
       });
     },
   };
