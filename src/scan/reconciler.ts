@@ -7,6 +7,7 @@ import type {
   SnapshotField,
 } from '../store/subject-repository';
 import type { CursorRepository } from '../store/cursor-repository';
+import { createdEvent } from '../timeline/created-event';
 
 export interface ReconcileResult {
   ticketsRead: number;
@@ -142,20 +143,7 @@ export class Reconciler {
     const events: TimelineEventInput[] = [];
     const from = seen ?? { ...snapshotOf(ticket), status: INITIAL_STATUS, mergedInto: null };
     if (!seen) {
-      events.push(
-        event(ticket.id, 'created', ticket.createdAt, {
-          toValue: JSON.stringify({
-            status: INITIAL_STATUS,
-            priority: ticket.priority,
-            department: ticket.department,
-            assigned: ticket.assigned,
-            userid: ticket.userid,
-            service: ticket.service,
-          }),
-          actorStaffId: ticket.admin,
-          dedupeKey: 'created',
-        }),
-      );
+      events.push(createdEvent(ticket, 'reconcile', INITIAL_STATUS));
     }
     for (const [field, type] of Object.entries(CHANGE_EVENTS) as [
       keyof typeof CHANGE_EVENTS,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock, HostEvents, SettingsColumn, TicketGateway } from '../host/host-context';
 import type { TimelineEventType, TimelineRepository } from '../store/timeline-repository';
 import type { SlaTracker } from '../services/sla-tracker';
+import { createdEvent } from './created-event';
 import type { SnapshotField, SubjectSnapshot } from '../store/subject-repository';
 
 const SNAPSHOT_FIELD: Partial<Record<SettingsColumn, SnapshotField>> = {
@@ -37,27 +38,8 @@ export class TicketEventRecorder {
   async ticketCreated(ticketId: number): Promise<void> {
     const ticket = await this.tickets.getTicket(ticketId);
     if (!ticket) throw new Error('ticket not found in host tables');
-    const snapshot = {
-      status: ticket.status,
-      priority: ticket.priority,
-      department: ticket.department,
-      assigned: ticket.assigned,
-      userid: ticket.userid,
-      service: ticket.service,
-    };
-    await this.timeline.record(
-      {
-        subjectType: 'ticket',
-        subjectId: ticketId,
-        eventType: 'created',
-        toValue: JSON.stringify(snapshot),
-        actorStaffId: ticket.admin,
-        dedupeKey: 'created',
-        occurredAt: ticket.createdAt,
-        source: 'hook',
-      },
-      this.clock.now(),
-    );
+    // The hook fires right after the insert, so the row still shows the opening status.
+    await this.timeline.record(createdEvent(ticket, 'hook', ticket.status), this.clock.now());
     await this.tracker.created(ticket);
   }
 

@@ -6,6 +6,7 @@ import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
 import type { SlaConfig } from '../../src/sla/config';
+import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 /**
  * The admin flow in a real browser: a staff member opens a ticket for a client through the
@@ -32,13 +33,7 @@ let browser: Browser;
 let support: number;
 let contactId: number;
 
-const office: Record<string, [string, string][]> = {
-  mon: [['09:00', '17:00']],
-  tue: [['09:00', '17:00']],
-  wed: [['09:00', '17:00']],
-  thu: [['09:00', '17:00']],
-  fri: [['09:00', '17:00']],
-};
+const office = WEEKDAYS_9_TO_5;
 
 function slaConfig(department: number): SlaConfig {
   return {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { main } from '../../src/cli';
+import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 let t: TestDevhost;
 let dir: string;
@@ -49,13 +50,7 @@ function writeJson(name: string, value: unknown): string {
   return file;
 }
 
-const week = {
-  mon: [['09:00', '17:00']],
-  tue: [['09:00', '17:00']],
-  wed: [['09:00', '17:00']],
-  thu: [['09:00', '17:00']],
-  fri: [['09:00', '17:00']],
-};
+const week = WEEKDAYS_9_TO_5;
 const validDoc = {
   calendars: [{ key: 'office', name: 'Office', timezone: 'Europe/Berlin', week, holidays: ['2026-12-25'] }],
   policies: [

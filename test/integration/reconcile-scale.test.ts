@@ -2,6 +2,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 const TICKETS = Number(process.env.RECONCILE_SCALE_TICKETS ?? 100_000);
 // Heap the reconcile may retain on top of what the process held before it. Batches of 1000
@@ -22,13 +23,7 @@ beforeAll(async () => {
         key: 'office',
         name: 'Office',
         timezone: 'Europe/Berlin',
-        week: {
-          mon: [['09:00', '17:00']],
-          tue: [['09:00', '17:00']],
-          wed: [['09:00', '17:00']],
-          thu: [['09:00', '17:00']],
-          fri: [['09:00', '17:00']],
-        },
+        week: WEEKDAYS_9_TO_5,
       },
     ],
     policies: [

@@ -4,6 +4,7 @@ import { loginAgent } from '../helpers/admin-session';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
 import type { SlaConfig } from '../../src/sla/config';
+import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 // Tue 2026-03-03 08:00 UTC = 09:00 Europe/Berlin.
 const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
@@ -14,13 +15,7 @@ let billing: number;
 let contact: { id: number; userid: number };
 let vip: { id: number; userid: number };
 
-const office: Record<string, [string, string][]> = {
-  mon: [['09:00', '17:00']],
-  tue: [['09:00', '17:00']],
-  wed: [['09:00', '17:00']],
-  thu: [['09:00', '17:00']],
-  fri: [['09:00', '17:00']],
-};
+const office = WEEKDAYS_9_TO_5;
 
 function config(): SlaConfig {
   return {

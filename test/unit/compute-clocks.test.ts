@@ -1,5 +1,6 @@
 import { computeClocks, type ClockPolicy } from '../../src/sla/clocks/compute-clocks';
 import type { SlaEvent, TimelineEventType } from '../../src/sla/clocks/sla-event';
+import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 const at = (iso: string): Date => new Date(iso);
 const ev = (type: TimelineEventType, iso: string, to: string | null = null): SlaEvent => ({
@@ -14,13 +15,7 @@ const status = (iso: string, to: number): SlaEvent => ev('status_changed', iso, 
 // Mon-Fri 09:00-17:00 in Berlin; 2026-03-02 is a Monday (CET, UTC+1).
 const officeHours: ClockPolicy['calendar'] = {
   timezone: 'Europe/Berlin',
-  week: {
-    mon: [['09:00', '17:00']],
-    tue: [['09:00', '17:00']],
-    wed: [['09:00', '17:00']],
-    thu: [['09:00', '17:00']],
-    fri: [['09:00', '17:00']],
-  },
+  week: WEEKDAYS_9_TO_5,
 };
 const policy = (overrides: Partial<ClockPolicy> = {}): ClockPolicy => ({
   targets: {
