@@ -289,6 +289,29 @@ describe('the scan', () => {
   });
 });
 
+describe('a failing hook handler', () => {
+  it('never fails the host action, and the next scan repairs what it missed', async () => {
+    at('2026-03-05T09:00:00Z');
+    const spy = jest
+      .spyOn(t.devhost.host.tickets, 'getTicket')
+      .mockRejectedValueOnce(new Error('database hiccup'));
+    let id: number;
+    let calls: number;
+    try {
+      id = await newTicket();
+      calls = spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+    expect(calls).toBeGreaterThan(0);
+    expect(await services.timeline.forSubject('ticket', id)).toEqual([]);
+    await services.scanner.run(clock.now());
+    const [created] = await services.timeline.forSubject('ticket', id);
+    expect(created).toMatchObject({ eventType: 'created', source: 'reconcile' });
+    expect((await storedClocks(id)).map((c) => c.metric)).toEqual(['first_response', 'resolution']);
+  });
+});
+
 describe('reading a ticket', () => {
   it('GET /admin/sla_vigil/api/tickets/:id returns every cycle with explanations', async () => {
     at('2026-03-06T16:40:00Z'); // Fri 17:40 Berlin: the office is closed until Monday 09:00
@@ -393,5 +416,19 @@ describe('configuration', () => {
     const billingTickets = await t.devhost.db('tbltickets').where('department', billing).pluck('ticketid');
     const subjects = await services.subjects.getMany(billingTickets);
     expect([...subjects.values()].every((s) => s.slaState !== 'no_policy')).toBe(true);
+  });
+
+  it('imports public holidays per country and region for a range of years (manage)', async () => {
+    const session = await loginAgent(t.devhost.app, 'admin@example.com', 'demo1234');
+    const csrf = await session.csrf();
+    const post = (body: object) =>
+      session.agent.post('/admin/sla_vigil/api/holidays/import').set('x-csrf-token', csrf).send(body);
+    const de = await post({ country: 'DE', region: 'BY', from: 2026, to: 2027 });
+    expect(de.status).toBe(200);
+    expect(de.body.holidays).toEqual(expect.arrayContaining(['2026-12-25', '2027-01-06', '2027-12-26']));
+    const bad = await post({ country: 'ZZ', from: 2026 });
+    expect(bad.status).toBe(422);
+    expect(bad.body.issues[0].path).toBe('country');
+    expect((await post({ country: 'DE', from: 2027, to: 2026 })).status).toBe(422);
   });
 });
