@@ -78,6 +78,9 @@ export class Devhost {
       cronIntervalMs: 60_000,
       ...input,
     };
+    if (config.apiToken.trim().length < 8) {
+      throw new Error('DEVHOST_API_TOKEN must be at least 8 characters (an empty token would open the API)');
+    }
     const logger = config.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
     const clock = config.clock ?? { now: () => new Date() };
     const db = createDb(config.databaseUrl);

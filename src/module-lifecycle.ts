@@ -60,7 +60,7 @@ export async function activate(host: HostContext): Promise<void> {
   unregister.push(host.permissions.register(feature, capabilities, label));
   for (const item of manifest.menu) unregister.push(host.admin.addMenuItem({ ...item, feature }));
   unregister.push(host.admin.mountRouter('sla_vigil', createAdminRouter({ host, services, translator })));
-  unregister.push(host.admin.addTicketListColumn(createTicketListColumn(services, translator)));
+  unregister.push(host.admin.addTicketListColumn(createTicketListColumn(host, services, translator)));
   unregister.push(host.admin.addTicketPanel(createTicketPanel(host, services, translator)));
   if (host.runWorkers !== false) {
     const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger);

@@ -1,28 +1,17 @@
 import type { HostTicket, TicketGateway } from '../host/host-context';
 import type { TimelineEventInput, TimelineEventType, TimelineRepository } from '../store/timeline-repository';
-import type {
-  SubjectRepository,
-  SubjectRow,
-  SubjectSnapshot,
-  SnapshotField,
-} from '../store/subject-repository';
+import type { SubjectRepository, SubjectRow, SubjectSnapshot } from '../store/subject-repository';
 import type { CursorRepository } from '../store/cursor-repository';
 import { createdEvent } from '../timeline/created-event';
+import { SETTING_CHANGES } from '../timeline/setting-changes';
+import { CLOSED_STATUS } from '../sla/clocks/sla-event';
 
 export interface ReconcileResult {
   ticketsRead: number;
   repliesFound: number;
   eventsRecorded: number;
-  changedIds: number[];
+  changed: number;
 }
-
-const CHANGE_EVENTS: Record<Exclude<SnapshotField, 'status' | 'mergedInto'>, TimelineEventType> = {
-  priority: 'priority_changed',
-  department: 'department_changed',
-  assigned: 'assignee_changed',
-  userid: 'client_changed',
-  service: 'service_changed',
-};
 
 /** Perfex's `ticket_created` always opens tickets as Open. */
 const INITIAL_STATUS = 1;
@@ -41,11 +30,27 @@ export function snapshotOf(ticket: HostTicket): SubjectSnapshot {
   };
 }
 
+function differs(ticket: HostTicket, seen: SubjectRow): boolean {
+  return (
+    seen.deleted ||
+    seen.status !== ticket.status ||
+    seen.mergedInto !== ticket.mergedTicketId ||
+    SETTING_CHANGES.some(({ field }) => seen[field] !== ticket[field])
+  );
+}
+
+const later = (a: Date, b: Date | undefined): Date => (b && b.getTime() > a.getTime() ? b : a);
+
 /**
  * Finds what the hooks missed, by comparing the host's tables with what the module last saw:
  * tickets inserted without a hook, replies, status / priority / department / assignee / client
  * changes (bulk actions), merges and deletions. Reads the host in keyset batches, so memory
  * stays bounded whatever the number of tickets, and records events with source = reconcile.
+ *
+ * Hooks keep running meanwhile, so the reconcile never trusts one read: a changed ticket is
+ * read again after its snapshot (a hook writes the host before the snapshot, so the second
+ * read is never older than the snapshot), a deletion is confirmed by asking the host, and no
+ * event is dated before the last one the timeline already has.
  */
 export class Reconciler {
   constructor(
@@ -56,64 +61,89 @@ export class Reconciler {
     private readonly batchSize = 1000,
   ) {}
 
-  async run(
-    now: Date,
-    onChanged: (ids: number[]) => Promise<void>,
-  ): Promise<Omit<ReconcileResult, 'changedIds'> & { changed: number }> {
+  async run(now: Date, onChanged: (ids: number[]) => Promise<void>): Promise<ReconcileResult> {
     // Replies first: a status change found below is then dated by the reply that caused it.
     const replies = await this.reconcileReplies(now);
-    let ticketsRead = 0;
-    let eventsRecorded = replies.events;
-    let changed = 0;
+    const result: ReconcileResult = {
+      ticketsRead: 0,
+      repliesFound: replies.found,
+      eventsRecorded: replies.found,
+      changed: 0,
+    };
     let afterId = 0;
     for (;;) {
       const batch = await this.tickets.listTicketsAfter(afterId, this.batchSize);
-      const upToId = batch.length === this.batchSize ? batch[batch.length - 1].id : null;
-      const known = await this.subjects.inRange(afterId, upToId);
+      const isLast = batch.length < this.batchSize;
+      const upToId = batch.length ? batch[batch.length - 1].id : afterId;
+      // The last range is open-ended: snapshots past the last ticket read are deletion candidates.
+      const known = await this.subjects.inRange(afterId, isLast ? null : upToId);
+      const candidates = batch.filter((t) => {
+        const seen = known.get(t.id);
+        return !seen || differs(t, seen) || replies.latestByTicket.has(t.id);
+      });
+      const fresh = await this.tickets.getTickets(candidates.map((t) => t.id));
+      const lastEvents = await this.timeline.lastEventTimes(
+        'ticket',
+        fresh.map((t) => t.id),
+      );
       const events: TimelineEventInput[] = [];
       const snapshots: SubjectSnapshot[] = [];
-      const changedIds = new Set<number>();
-      for (const ticket of batch) {
+      for (const ticket of fresh) {
         const seen = known.get(ticket.id);
-        known.delete(ticket.id);
-        const found = this.diff(ticket, seen, replies.latestByTicket.get(ticket.id) ?? null, now);
-        if (found.length || !seen || replies.latestByTicket.has(ticket.id)) {
-          events.push(...found);
-          snapshots.push(snapshotOf(ticket));
-          changedIds.add(ticket.id);
-        }
+        events.push(
+          ...this.diff(ticket, seen, replies.latestByTicket.get(ticket.id), lastEvents.get(ticket.id), now),
+        );
+        snapshots.push(snapshotOf(ticket));
       }
-      // Snapshots in this id range with no host row: the ticket was deleted without a hook.
-      for (const gone of known.values()) {
-        if (gone.deleted) continue;
+      const readIds = new Set(batch.map((t) => t.id));
+      const freshIds = new Set(fresh.map((t) => t.id));
+      const missing = [...known.values()].filter(
+        (s) => !s.deleted && (!readIds.has(s.subjectId) || !freshIds.has(s.subjectId)),
+      );
+      for (const gone of await this.confirmGone(missing)) {
         events.push(event(gone.subjectId, 'deleted', now, { dedupeKey: 'deleted' }));
         snapshots.push({ ...gone, deleted: true });
-        changedIds.add(gone.subjectId);
       }
       await this.timeline.recordMany(events, now);
       await this.subjects.upsert(snapshots, now);
-      if (changedIds.size) await onChanged([...changedIds]);
-      ticketsRead += batch.length;
-      eventsRecorded += events.length;
-      changed += changedIds.size;
-      if (upToId === null) break;
+      if (snapshots.length) await onChanged(snapshots.map((s) => s.subjectId));
+      result.ticketsRead += batch.length;
+      result.eventsRecorded += events.length;
+      result.changed += snapshots.length;
+      if (isLast) return result;
       afterId = upToId;
     }
-    return { ticketsRead, repliesFound: replies.found, eventsRecorded, changed };
   }
 
-  /** Replies past the cursor, recorded once (a hook-recorded reply has the same dedupe key). */
-  private async reconcileReplies(
-    now: Date,
-  ): Promise<{ found: number; events: number; latestByTicket: Map<number, Date> }> {
+  /** Of the snapshots whose ticket did not come back from a read, those the host really no longer has. */
+  private async confirmGone(missing: SubjectRow[]): Promise<SubjectRow[]> {
+    if (missing.length === 0) return [];
+    const present = new Set(
+      (await this.tickets.getTickets(missing.map((s) => s.subjectId))).map((t) => t.id),
+    );
+    return missing.filter((s) => !present.has(s.subjectId));
+  }
+
+  /**
+   * Replies past the cursor, recorded once (a hook-recorded reply has the same dedupe key).
+   * Returns, per ticket, the latest reply only this reconcile found: the hook path already
+   * dated what followed the replies it saw.
+   */
+  private async reconcileReplies(now: Date): Promise<{ found: number; latestByTicket: Map<number, Date> }> {
     let cursor = await this.cursors.get('reply_id');
     const latestByTicket = new Map<number, Date>();
     let found = 0;
     for (;;) {
       const replies = await this.tickets.listRepliesAfter(cursor, this.batchSize);
       if (replies.length === 0) break;
+      const known = await this.timeline.existingDedupeKeys(
+        'ticket',
+        replies.map((r) => r.ticketId),
+        replies.map((r) => `reply:${r.id}`),
+      );
+      const missed = replies.filter((r) => !known.has(`reply:${r.id}`));
       await this.timeline.recordMany(
-        replies.map((r) =>
+        missed.map((r) =>
           event(r.ticketId, r.admin === null ? 'client_reply' : 'staff_reply', r.createdAt, {
             actorStaffId: r.admin,
             refId: r.id,
@@ -122,53 +152,56 @@ export class Reconciler {
         ),
         now,
       );
-      for (const r of replies) {
+      for (const r of missed) {
         const last = latestByTicket.get(r.ticketId);
         if (!last || r.createdAt > last) latestByTicket.set(r.ticketId, r.createdAt);
       }
-      found += replies.length;
+      found += missed.length;
       cursor = replies[replies.length - 1].id;
       await this.cursors.set('reply_id', cursor);
     }
-    return { found, events: found, latestByTicket };
+    return { found, latestByTicket };
   }
 
   /** Events that explain the difference between what was seen and what the host has now. */
   private diff(
     ticket: HostTicket,
     seen: SubjectRow | undefined,
-    latestReply: Date | null,
+    missedReplyAt: Date | undefined,
+    lastEventAt: Date | undefined,
     now: Date,
   ): TimelineEventInput[] {
     const events: TimelineEventInput[] = [];
-    const from = seen ?? { ...snapshotOf(ticket), status: INITIAL_STATUS, mergedInto: null };
-    if (!seen) {
-      events.push(createdEvent(ticket, 'reconcile', INITIAL_STATUS));
-    }
-    for (const [field, type] of Object.entries(CHANGE_EVENTS) as [
-      keyof typeof CHANGE_EVENTS,
-      TimelineEventType,
-    ][]) {
-      if (seen && from[field] !== ticket[field === 'userid' ? 'userid' : field]) {
-        events.push(
-          event(ticket.id, type, now, { fromValue: str(from[field]), toValue: str(ticket[field]) }),
-        );
+    // Never before what the timeline already holds, so events keep their real order.
+    const at = (candidate: Date): Date => later(candidate, lastEventAt);
+    if (!seen) events.push(createdEvent(ticket, 'reconcile', INITIAL_STATUS));
+    if (seen) {
+      for (const { field, event: type } of SETTING_CHANGES) {
+        if (seen[field] !== ticket[field]) {
+          events.push(
+            event(ticket.id, type, at(now), { fromValue: str(seen[field]), toValue: str(ticket[field]) }),
+          );
+        }
       }
     }
-    if (from.status !== ticket.status) {
-      // A reply found in this run set the status (Perfex does on every reply); otherwise the
-      // change happened since the last scan and now is the best time the host data gives.
-      const at = latestReply ?? (ticket.lastReplyAt && !seen ? ticket.lastReplyAt : now);
+    const newlyMerged = (seen?.mergedInto ?? null) === null && ticket.mergedTicketId !== null;
+    if (newlyMerged) {
+      // Merging closes the ticket; it is a merge, not a resolution, so no status event for it.
       events.push(
-        event(ticket.id, 'status_changed', at, {
-          fromValue: String(from.status),
-          toValue: String(ticket.status),
-        }),
+        event(ticket.id, 'merged', at(now), { toValue: String(ticket.mergedTicketId), dedupeKey: 'merged' }),
       );
     }
-    if (from.mergedInto === null && ticket.mergedTicketId !== null) {
+    const from = seen && !seen.deleted ? seen.status : INITIAL_STATUS;
+    if (from !== ticket.status && !(newlyMerged && ticket.status === CLOSED_STATUS)) {
+      // A reply only this scan found set the status (Perfex does on every reply). A ticket seen
+      // for the first time changed status by its last reply at the latest (or when opened).
+      // Otherwise it changed since the last scan, and now is the best time the host gives.
+      const when = missedReplyAt ?? (seen ? now : (ticket.lastReplyAt ?? ticket.createdAt));
       events.push(
-        event(ticket.id, 'merged', now, { toValue: String(ticket.mergedTicketId), dedupeKey: 'merged' }),
+        event(ticket.id, 'status_changed', at(when), {
+          fromValue: String(from),
+          toValue: String(ticket.status),
+        }),
       );
     }
     return events;

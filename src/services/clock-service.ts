@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import { computeClocks, type Clock } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
-import type { ClockState, SlaEvent } from '../sla/clocks/sla-event';
+import { CLOSED_STATUS, type ClockState, type SlaEvent } from '../sla/clocks/sla-event';
 import { PolicyBook } from '../sla/policy/policy-book';
 import type { ConfigService } from './config-service';
-import type { TimelineEvent, TimelineRepository } from '../store/timeline-repository';
+import type { TimelineEvent, TimelineEventInput, TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
 import type { ClockRepository } from '../store/clock-repository';
 
@@ -49,22 +49,30 @@ export class ClockService {
   /** Recomputes and stores the clocks of these subjects (a few queries per batch, not per ticket). */
   async recompute(ids: readonly number[], now: Date): Promise<number> {
     const book = await this.policyBook();
-    for (let i = 0; i < ids.length; i += 500) {
-      const batch = ids.slice(i, i + 500);
-      const [subjects, timelines] = await Promise.all([
-        this.subjects.getMany(batch),
-        this.timeline.forSubjects('ticket', batch),
-      ]);
-      const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
-      const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
-      for (const id of batch) {
-        const subject = subjects.get(id);
-        if (!subject) continue;
-        const sla = computeWith(book, subject, timelines.get(id) ?? [], now);
-        computed.set(id, { policyId: sla.policy?.id ?? null, clocks: sla.clocks });
-        results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState: sla.state });
-      }
+    const sorted = [...new Set(ids)].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; i += 500) {
+      const batch = sorted.slice(i, i + 500);
+      // Lock, read and write in one transaction: a recompute that read an older timeline can
+      // never commit after one that read a newer one.
       await this.db.transaction(async (trx) => {
+        const subjects = await this.subjects.lockMany(batch, trx);
+        const timelines = await this.timeline.forSubjects('ticket', batch, trx);
+        const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
+        const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
+        const policyChanges: TimelineEventInput[] = [];
+        for (const [id, subject] of subjects) {
+          const events = timelines.get(id) ?? [];
+          const matched = subject.deleted ? null : book.match(subject);
+          const change = policyChange(book, subject, matched?.policy.id ?? null, now);
+          if (change) {
+            policyChanges.push(change);
+            events.push(asTimelineEvent(change, now));
+          }
+          const sla = computeWith(book, subject, events, now);
+          computed.set(id, { policyId: sla.policy?.id ?? null, clocks: sla.clocks });
+          results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState: sla.state });
+        }
+        await this.timeline.recordMany(policyChanges, now, trx);
         await this.clocks.replace(computed, now, trx);
         await this.subjects.setComputed(results, book.version, trx);
       });
@@ -106,6 +114,45 @@ export class ClockService {
   }
 }
 
+/**
+ * A ticket that moves from one policy to another gets a `policy_changed` event carrying both
+ * pause lists, so the recompute keeps the pause time taken under the old policy.
+ */
+function policyChange(
+  book: PolicyBook,
+  subject: SubjectRow,
+  toId: number | null,
+  now: Date,
+): TimelineEventInput | null {
+  if (subject.policyId === null || toId === null || subject.policyId === toId) return null;
+  const describe = (id: number): string => {
+    const policy = book.byId(id);
+    return JSON.stringify({ policyId: id, pauseStatusIds: policy?.pauseStatusIds ?? [] });
+  };
+  return {
+    subjectType: 'ticket',
+    subjectId: subject.subjectId,
+    eventType: 'policy_changed',
+    fromValue: describe(subject.policyId),
+    toValue: describe(toId),
+    occurredAt: now,
+    source: 'recompute',
+  };
+}
+
+function asTimelineEvent(input: TimelineEventInput, now: Date): TimelineEvent {
+  return {
+    id: 0,
+    fromValue: null,
+    toValue: null,
+    actorStaffId: null,
+    refId: null,
+    dedupeKey: null,
+    recordedAt: now,
+    ...input,
+  } as TimelineEvent;
+}
+
 function computeWith(
   book: PolicyBook,
   subject: SubjectRow | null,
@@ -116,7 +163,10 @@ function computeWith(
   if (!matched) return { subject, policy: null, clocks: [], state: 'no_policy' };
   const clocks = computeClocks(events.map(toSlaEvent), matched.clockPolicy, now);
   const { id, name, key } = matched.policy;
-  return { subject, policy: { id, name, key }, clocks, state: summarizeState(clocks) };
+  // No clock at all: nothing is owed on a closed or merged ticket, nothing is late on an open one.
+  const idle: ClockState =
+    subject && (subject.status === CLOSED_STATUS || subject.mergedInto !== null) ? 'met' : 'on_track';
+  return { subject, policy: { id, name, key }, clocks, state: clocks.length ? summarizeState(clocks) : idle };
 }
 
 function toSlaEvent(e: TimelineEvent): SlaEvent {

@@ -50,15 +50,18 @@ export class ConfigService {
     staffId: number | null = null,
   ): Promise<{ calendars: number; policies: number }> {
     const doc = parseSlaConfig(input);
+    // A document without settings leaves the stored settings alone (the schema fills defaults).
+    const hasSettings = typeof input === 'object' && input !== null && 'settings' in input;
     return this.db.transaction(async (trx) => {
+      // First, so concurrent configuration writes queue up behind each other.
+      await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
       // Check the merged result too: a policy may name a calendar that only the database has.
       parseSlaConfig(mergeByKey(current, doc));
       const now = this.clock.now();
       for (const calendar of doc.calendars) await this.repo.upsertCalendar(trx, calendar, now);
       for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
-      await this.repo.saveSettings(trx, doc.settings);
-      await this.repo.bumpVersion(trx);
+      if (hasSettings) await this.repo.saveSettings(trx, doc.settings);
       await this.audit.write(
         {
           action: 'config.import',
@@ -89,6 +92,7 @@ export class ConfigService {
     const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
     if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
     return this.db.transaction(async (trx) => {
+      await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
       const items = current[list] as { key: string }[];
       const index = items.findIndex((x) => x.key === key);
@@ -98,7 +102,9 @@ export class ConfigService {
       if (!result.success) {
         // Report paths relative to the one item being saved; other items were valid already.
         const prefix = `${list}[${position}]`;
-        const issues = formatIssues(result.error).filter((i) => i.path.startsWith(prefix));
+        const all = formatIssues(result.error);
+        const own = all.filter((i) => i.path.startsWith(prefix));
+        const issues = own.length ? own : all;
         throw new ConfigError(
           issues.map((i) => ({
             path: i.path.slice(prefix.length).replace(/^\./, '') || '(item)',
@@ -110,7 +116,6 @@ export class ConfigService {
       const now = this.clock.now();
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
       else await this.repo.upsertPolicy(trx, item as PolicyConfig, now);
-      await this.repo.bumpVersion(trx);
       await this.audit.write(
         { action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`, staffId, details: { key } },
         trx,
@@ -119,35 +124,51 @@ export class ConfigService {
     });
   }
 
-  async deletePolicy(key: string, staffId: number | null): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
-      const deleted = (await this.repo.deletePolicy(trx, key)) > 0;
-      if (deleted) {
-        await this.repo.bumpVersion(trx);
-        await this.audit.write({ action: 'config.delete_policy', staffId, details: { key } }, trx);
-      }
-      return deleted;
-    });
+  deletePolicy(key: string, staffId: number | null): Promise<boolean> {
+    return this.deleteOne('policies', key, staffId);
   }
 
-  async deleteCalendar(key: string, staffId: number | null): Promise<boolean> {
-    return this.db.transaction(async (trx) => {
-      const current = await this.repo.load(trx);
-      const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
-      if (users.length) {
-        throw new ConfigError([
-          { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
-        ]);
-      }
-      const deleted = (await this.repo.deleteCalendar(trx, key)) > 0;
-      if (deleted) {
+  deleteCalendar(key: string, staffId: number | null): Promise<boolean> {
+    return this.deleteOne('calendars', key, staffId);
+  }
+
+  /** Deletes by key; false (and no version bump) when there is nothing to delete. */
+  private async deleteOne(
+    list: 'calendars' | 'policies',
+    key: string,
+    staffId: number | null,
+  ): Promise<boolean> {
+    try {
+      await this.db.transaction(async (trx) => {
         await this.repo.bumpVersion(trx);
-        await this.audit.write({ action: 'config.delete_calendar', staffId, details: { key } }, trx);
-      }
-      return deleted;
-    });
+        if (list === 'calendars') {
+          const users = (await this.repo.load(trx)).policies
+            .filter((p) => p.calendar === key)
+            .map((p) => p.key);
+          if (users.length) {
+            throw new ConfigError([
+              { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
+            ]);
+          }
+        }
+        const deleted =
+          list === 'calendars'
+            ? await this.repo.deleteCalendar(trx, key)
+            : await this.repo.deletePolicy(trx, key);
+        // Rolls the version bump back: nothing changed.
+        if (deleted === 0) throw new NothingToDelete();
+        const action = list === 'calendars' ? 'config.delete_calendar' : 'config.delete_policy';
+        await this.audit.write({ action, staffId, details: { key } }, trx);
+      });
+      return true;
+    } catch (err) {
+      if (err instanceof NothingToDelete) return false;
+      throw err;
+    }
   }
 }
+
+class NothingToDelete extends Error {}
 
 function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
   const merge = <T extends { key: string }>(a: T[], b: T[]): T[] => {

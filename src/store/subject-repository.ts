@@ -36,6 +36,12 @@ interface Row {
   computed_version: number;
 }
 
+/**
+ * `computed_version` of a subject whose snapshot changed since its clocks were computed: the
+ * scan recomputes it, so a hook whose recompute failed is repaired (any real version is >= 0).
+ */
+const DIRTY = -1;
+
 export const SNAPSHOT_FIELDS = [
   'status',
   'priority',
@@ -75,6 +81,20 @@ export class SubjectRepository {
     return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
   }
 
+  /**
+   * Reads and locks subjects (in id order, so concurrent batches never deadlock) for a
+   * recompute: whoever writes a subject's clocks last has read its timeline last.
+   */
+  async lockMany(ids: readonly number[], trx: Knex.Transaction): Promise<Map<number, SubjectRow>> {
+    if (ids.length === 0) return new Map();
+    const rows: Row[] = await trx(this.table)
+      .where('subject_type', 'ticket')
+      .whereIn('subject_id', ids)
+      .orderBy('subject_id')
+      .forUpdate();
+    return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
+  }
+
   /** Snapshots with subject_id in (afterId, upToId] (upToId null = no upper bound), for reconcile batches. */
   async inRange(afterId: number, upToId: number | null): Promise<Map<number, SubjectRow>> {
     const q = this.db(this.table).where('subject_type', 'ticket').where('subject_id', '>', afterId);
@@ -100,6 +120,7 @@ export class SubjectRepository {
           merged_into: s.mergedInto,
           deleted: s.deleted,
           sla_state: 'no_policy',
+          computed_version: DIRTY,
           created_at: ts,
           updated_at: ts,
         })),
@@ -114,6 +135,7 @@ export class SubjectRepository {
         'service',
         'merged_into',
         'deleted',
+        'computed_version',
         'updated_at',
       ]);
   }
@@ -124,7 +146,7 @@ export class SubjectRepository {
     fields: Partial<Pick<SubjectSnapshot, SnapshotField | 'deleted'>>,
     now: Date,
   ): Promise<void> {
-    const update: Record<string, unknown> = { updated_at: utcToSql(now) };
+    const update: Record<string, unknown> = { updated_at: utcToSql(now), computed_version: DIRTY };
     for (const [field, value] of Object.entries(fields)) {
       update[field === 'deleted' ? 'deleted' : COLUMN[field as SnapshotField]] = value;
     }

@@ -5,7 +5,7 @@ import type { TimelineEventType } from '../sla/clocks/sla-event';
 export type { TimelineEventType };
 
 export type SubjectType = 'ticket';
-export type TimelineSource = 'hook' | 'reconcile';
+export type TimelineSource = 'hook' | 'reconcile' | 'recompute';
 
 export interface TimelineEventInput {
   subjectType: SubjectType;
@@ -84,10 +84,11 @@ export class TimelineRepository {
   async forSubjects(
     subjectType: SubjectType,
     subjectIds: readonly number[],
+    trx?: Knex.Transaction,
   ): Promise<Map<number, TimelineEvent[]>> {
     const bySubject = new Map<number, TimelineEvent[]>(subjectIds.map((id) => [id, []]));
     if (subjectIds.length === 0) return bySubject;
-    const rows: TimelineRow[] = await this.db(this.table)
+    const rows: TimelineRow[] = await (trx ?? this.db)(this.table)
       .where('subject_type', subjectType)
       .whereIn('subject_id', subjectIds)
       .orderBy([{ column: 'subject_id' }, { column: 'occurred_at' }, { column: 'id' }]);
@@ -96,11 +97,38 @@ export class TimelineRepository {
   }
 
   /** Records many events (reconcile batches); duplicates of already recorded events are skipped. */
-  async recordMany(events: readonly TimelineEventInput[], now: Date): Promise<void> {
+  async recordMany(events: readonly TimelineEventInput[], now: Date, trx?: Knex.Transaction): Promise<void> {
     for (let i = 0; i < events.length; i += 500) {
       const rows = events.slice(i, i + 500).map((event) => this.toRow(event, now));
-      if (rows.length) await this.db(this.table).insert(rows).onConflict().ignore();
+      if (rows.length) await (trx ?? this.db)(this.table).insert(rows).onConflict().ignore();
     }
+  }
+
+  /** The latest event time per subject, so a reconciled event is never dated before it. */
+  async lastEventTimes(subjectType: SubjectType, subjectIds: readonly number[]): Promise<Map<number, Date>> {
+    if (subjectIds.length === 0) return new Map();
+    const rows: { subject_id: number; last: string }[] = await this.db(this.table)
+      .select('subject_id')
+      .max({ last: 'occurred_at' })
+      .where('subject_type', subjectType)
+      .whereIn('subject_id', subjectIds)
+      .groupBy('subject_id');
+    return new Map(rows.map((r) => [r.subject_id, utcFromSql(r.last)]));
+  }
+
+  /** Which of these dedupe keys these subjects already recorded (looked up through the unique index). */
+  async existingDedupeKeys(
+    subjectType: SubjectType,
+    subjectIds: readonly number[],
+    keys: readonly string[],
+  ): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows: string[] = await this.db(this.table)
+      .where('subject_type', subjectType)
+      .whereIn('subject_id', [...new Set(subjectIds)])
+      .whereIn('dedupe_key', keys)
+      .pluck('dedupe_key');
+    return new Set(rows);
   }
 
   /** The status the timeline last saw for a subject (from a status change or the creation snapshot). */

@@ -1,26 +1,10 @@
 import type { Logger } from 'pino';
-import type { Clock, HostEvents, SettingsColumn, TicketGateway } from '../host/host-context';
-import type { TimelineEventType, TimelineRepository } from '../store/timeline-repository';
+import type { Clock, HostEvents, TicketGateway } from '../host/host-context';
+import type { TimelineRepository } from '../store/timeline-repository';
 import type { SlaTracker } from '../services/sla-tracker';
 import { createdEvent } from './created-event';
-import type { SnapshotField, SubjectSnapshot } from '../store/subject-repository';
-
-const SNAPSHOT_FIELD: Partial<Record<SettingsColumn, SnapshotField>> = {
-  department: 'department',
-  priority: 'priority',
-  assigned: 'assigned',
-  userid: 'userid',
-  service: 'service',
-};
-
-const SETTING_EVENTS: Record<SettingsColumn, TimelineEventType> = {
-  department: 'department_changed',
-  priority: 'priority_changed',
-  assigned: 'assignee_changed',
-  userid: 'client_changed',
-  contactid: 'client_changed',
-  service: 'service_changed',
-};
+import type { SubjectSnapshot } from '../store/subject-repository';
+import { SETTING_CHANGES, type SettingField } from './setting-changes';
 
 /**
  * Turns host ticket events into timeline rows. The hooks are thin wrappers around these methods;
@@ -82,22 +66,18 @@ export class TicketEventRecorder {
 
   async settingsUpdated(payload: HostEvents['ticket_settings_updated']): Promise<void> {
     const now = this.occurredNow();
-    const patch: Partial<Record<SnapshotField, number | null>> = {};
-    for (const [column, eventType] of Object.entries(SETTING_EVENTS) as [
-      SettingsColumn,
-      TimelineEventType,
-    ][]) {
-      if (!(column in payload.data)) continue;
-      const before = payload.original_ticket[column];
-      const after = payload.data[column];
+    const patch: Partial<Pick<SubjectSnapshot, SettingField>> = {};
+    for (const { field, event } of SETTING_CHANGES) {
+      if (!(field in payload.data)) continue;
+      const before = payload.original_ticket[field];
+      const after = payload.data[field];
       if (String(before ?? '') === String(after ?? '')) continue;
-      const field = SNAPSHOT_FIELD[column];
-      if (field) patch[field] = after === undefined ? null : after;
+      Object.assign(patch, { [field]: after ?? null });
       await this.timeline.record(
         {
           subjectType: 'ticket',
           subjectId: payload.ticket_id,
-          eventType,
+          eventType: event,
           fromValue: before === null || before === undefined ? null : String(before),
           toValue: after === null || after === undefined ? null : String(after),
           occurredAt: now,
@@ -106,7 +86,7 @@ export class TicketEventRecorder {
         now,
       );
     }
-    await this.tracker.changed(payload.ticket_id, patch as Partial<Pick<SubjectSnapshot, SnapshotField>>);
+    await this.tracker.changed(payload.ticket_id, patch);
   }
 
   async ticketDeleted(ticketId: number): Promise<void> {
@@ -121,6 +101,7 @@ export class TicketEventRecorder {
       },
       this.clock.now(),
     );
+    await this.tracker.changed(ticketId, { deleted: true });
   }
 
   /**

@@ -3,15 +3,22 @@ import type { HostContext, TicketListColumn, TicketPanel } from '../host/host-co
 import type { ModuleServices } from '../services/module-services';
 import { translatorFor } from './i18n';
 import { renderView } from './render';
+import { manifest } from '../manifest';
 import { stateBadge } from './state-badge';
 import { describeChange, loadNames, timeFormatter } from './view-helpers';
 
 /** The "semaphore" in the host's ticket list: one query for the whole page of rows. */
-export function createTicketListColumn(services: ModuleServices, translator: i18n): TicketListColumn {
+export function createTicketListColumn(
+  host: HostContext,
+  services: ModuleServices,
+  translator: i18n,
+): TicketListColumn {
   return {
     key: 'sla_vigil',
     title: 'SLA',
-    render: async (ticketIds) => {
+    render: async (ticketIds, staffId) => {
+      // Staff without SLA Vigil access see empty cells, like the rest of the module.
+      if (!(await canView(host, staffId))) return new Map();
       const subjects = await services.subjects.getMany(ticketIds);
       const t = translatorFor(translator, 'en');
       return new Map(
@@ -34,7 +41,8 @@ export function createTicketPanel(
   return {
     key: 'sla_vigil',
     title: 'SLA',
-    render: async (ticketId) => {
+    render: async (ticketId, staffId) => {
+      if (!(await canView(host, staffId))) return null;
       const now = host.clock.now();
       const [sla, events, names] = await Promise.all([
         services.ticketSla.get(ticketId, now, host.timezone),
@@ -53,4 +61,8 @@ export function createTicketPanel(
       });
     },
   };
+}
+
+function canView(host: HostContext, staffId: number): Promise<boolean> {
+  return host.permissions.can(staffId, manifest.permissions.feature, 'view');
 }

@@ -116,8 +116,8 @@ describe('devhost actions fire Perfex hooks and the module records them', () => 
     expect(
       events.filter((e) => e.eventType !== 'created').map((e) => [e.eventType, e.fromValue, e.toValue]),
     ).toEqual([
-      ['department_changed', String(department), String(other)],
       ['priority_changed', '2', '3'],
+      ['department_changed', String(department), String(other)],
     ]);
   });
 

@@ -209,14 +209,25 @@ describe('policies and lifecycle', () => {
     expect(after?.state).toBe('breached');
   });
 
-  it('closing ends waiting response clocks; a merge drops open cycles; a deletion drops all', () => {
+  it('closing ends an unanswered response clock: dropped before its due time, kept as breached after', () => {
     const base = [created('2026-03-02T08:00:00Z')];
-    const closed = computeClocks(
+    const early = computeClocks(
       [...base, status('2026-03-02T08:20:00Z', 5)],
       policy(),
       at('2026-03-02T09:00:00Z'),
     );
-    expect(closed.every((c) => c.state === 'met')).toBe(true);
+    expect(early.map((c) => `${c.metric}:${c.state}`)).toEqual(['resolution:met']);
+    const late = computeClocks(
+      [...base, status('2026-03-02T09:30:00Z', 5)],
+      policy(),
+      at('2026-03-02T10:00:00Z'),
+    );
+    expect(late.map((c) => `${c.metric}:${c.state}`)).toEqual(['first_response:breached', 'resolution:met']);
+    expect(late[0]).toMatchObject({ metAt: null, breachedAt: at('2026-03-02T09:00:00Z') });
+  });
+
+  it('a merge is not a resolution: open cycles end unmet; a deletion drops all', () => {
+    const base = [created('2026-03-02T08:00:00Z')];
     expect(
       computeClocks(
         [...base, ev('merged', '2026-03-02T08:20:00Z', '7')],
@@ -224,8 +235,47 @@ describe('policies and lifecycle', () => {
         at('2026-03-02T09:00:00Z'),
       ),
     ).toEqual([]);
+    const lateMerge = computeClocks(
+      [...base, ev('merged', '2026-03-02T09:20:00Z', '7')],
+      policy(),
+      at('2026-03-02T10:00:00Z'),
+    );
+    expect(lateMerge.map((c) => `${c.metric}:${c.state}`)).toEqual(['first_response:breached']);
     expect(
       computeClocks([...base, ev('deleted', '2026-03-02T08:20:00Z')], policy(), at('2026-03-02T09:00:00Z')),
     ).toEqual([]);
+  });
+
+  it('a policy change keeps the pause time taken under the old policy', () => {
+    const change = (iso: string, from: number[], to: number[]): SlaEvent => ({
+      type: 'policy_changed',
+      at: at(iso),
+      from: JSON.stringify({ policyId: 1, pauseStatusIds: from }),
+      to: JSON.stringify({ policyId: 2, pauseStatusIds: to }),
+    });
+    const events = [
+      created('2026-03-02T08:00:00Z'), // Mon 09:00 Berlin
+      status('2026-03-02T09:00:00Z', 3), // Answered: pauses under the old policy [3, 4]
+      status('2026-03-02T12:00:00Z', 1), // 3 business hours paused
+      change('2026-03-02T13:00:00Z', [3, 4], [4]), // the new policy does not pause on Answered
+      status('2026-03-02T13:30:00Z', 3), // Answered again: no pause any more
+    ];
+    const c = computeClocks(events, policy({ pauseStatusIds: [4] }), at('2026-03-02T14:00:00Z')).find(
+      (x) => x.metric === 'resolution',
+    );
+    expect(c?.pausedMinutes).toBe(180);
+    expect(c?.state).toBe('on_track');
+    // Switching to a policy that pauses on the current status starts a pause at the change.
+    const intoPause = computeClocks(
+      [
+        created('2026-03-02T08:00:00Z'),
+        status('2026-03-02T09:00:00Z', 2),
+        change('2026-03-02T10:00:00Z', [4], [2]),
+      ],
+      policy({ pauseStatusIds: [2] }),
+      at('2026-03-02T11:00:00Z'),
+    ).find((x) => x.metric === 'resolution');
+    expect(intoPause).toMatchObject({ state: 'paused' });
+    expect(intoPause?.pauses[0].from).toEqual(at('2026-03-02T10:00:00Z'));
   });
 });

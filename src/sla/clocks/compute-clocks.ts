@@ -44,6 +44,8 @@ interface OpenCycle {
   cycle: number;
   startedAt: Date;
   metAt: Date | null;
+  /** Ended without being met (ticket closed unanswered, or merged). */
+  stoppedAt: Date | null;
   pauses: { from: Date; to: Date | null; status: number }[];
 }
 
@@ -57,8 +59,8 @@ interface OpenCycle {
  *   opens one; the next staff reply meets it.
  * - resolution: creation -> status Closed, paused while the status is one of the policy's pause
  *   statuses; reopening a closed ticket starts a new cycle.
- * Closing a ticket also ends waiting response cycles (met at close); a merge ends every open
- * cycle without meeting it (the primary ticket carries the work on).
+ * Closing a ticket ends waiting response cycles unanswered, and a merge ends every open cycle:
+ * such a cycle is kept (as breached) only if its due time had already passed.
  */
 export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, now: Date): Clock[] {
   const cycles: OpenCycle[] = [];
@@ -67,7 +69,14 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
   const has = (metric: Metric): boolean => policy.targets[metric] !== undefined;
   const start = (metric: Metric, at: Date): OpenCycle | undefined => {
     if (!has(metric)) return undefined;
-    const cycle: OpenCycle = { metric, cycle: ++counters[metric], startedAt: at, metAt: null, pauses: [] };
+    const cycle: OpenCycle = {
+      metric,
+      cycle: ++counters[metric],
+      startedAt: at,
+      metAt: null,
+      stoppedAt: null,
+      pauses: [],
+    };
     cycles.push(cycle);
     open[metric] = cycle;
     return cycle;
@@ -80,7 +89,26 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
       delete open[metric];
     }
   };
-  const isPausing = (status: number): boolean => policy.pauseStatusIds.includes(status);
+  const stop = (metric: Metric, at: Date): void => {
+    const cycle = open[metric];
+    if (cycle) {
+      cycle.stoppedAt = at;
+      closePause(cycle, at);
+      delete open[metric];
+    }
+  };
+  // The pause statuses in force: those of the policy the ticket had at the time, so a policy
+  // change keeps the pause time already taken (DESIGN: "the paused time is kept").
+  let pauseStatusIds = initialPauseStatusIds(events, policy);
+  const isPausing = (status: number): boolean => pauseStatusIds.includes(status);
+  const syncPause = (at: Date): void => {
+    const resolution = open.resolution;
+    if (!resolution) return;
+    const last = resolution.pauses[resolution.pauses.length - 1];
+    const pausedNow = last !== undefined && last.to === null;
+    if (isPausing(status) && !pausedNow) resolution.pauses.push({ from: at, to: null, status });
+    else if (!isPausing(status) && pausedNow) closePause(resolution, at);
+  };
 
   let status = 1;
   let created = false;
@@ -118,29 +146,22 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
         status = next;
         if (next === CLOSED_STATUS) {
           meet('resolution', event.at);
-          if (!firstResponded) {
-            firstResponded = true;
-            meet('first_response', event.at);
-          }
-          meet('next_response', event.at);
+          // Closing ends waiting response cycles without answering them: kept only if already breached.
+          stop('first_response', event.at);
+          stop('next_response', event.at);
           break;
         }
         if (previous === CLOSED_STATUS) start('resolution', event.at);
-        const resolution = open.resolution;
-        if (!resolution) break;
-        const pausedNow =
-          resolution.pauses.length > 0 && resolution.pauses[resolution.pauses.length - 1].to === null;
-        if (isPausing(next) && !pausedNow) resolution.pauses.push({ from: event.at, to: null, status: next });
-        else if (!isPausing(next) && pausedNow) closePause(resolution, event.at);
+        syncPause(event.at);
         break;
       }
+      case 'policy_changed':
+        pauseStatusIds = pauseListOf(event.to) ?? pauseStatusIds;
+        if (created) syncPause(event.at);
+        break;
       case 'merged':
-        // The merged ticket's open cycles end unmet and are dropped: the primary carries the work.
-        for (const metric of Object.keys(open) as Metric[]) {
-          const cycle = open[metric];
-          if (cycle) cycles.splice(cycles.indexOf(cycle), 1);
-          delete open[metric];
-        }
+        // A merge is not a resolution: open cycles end unmet (kept only if already breached).
+        for (const metric of Object.keys(open) as Metric[]) stop(metric, event.at);
         break;
       case 'deleted':
         return [];
@@ -148,7 +169,23 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
         break;
     }
   }
-  return cycles.map((c) => evaluate(c, policy, now));
+  return cycles.map((c) => evaluate(c, policy, now)).filter((c): c is Clock => c !== null);
+}
+
+function pauseListOf(json: string | null): number[] | null {
+  if (!json) return null;
+  try {
+    const value = (JSON.parse(json) as { pauseStatusIds?: unknown }).pauseStatusIds;
+    return Array.isArray(value) && value.every((v) => typeof v === 'number') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Before the first recorded policy change, the pause list of the policy the ticket had then. */
+function initialPauseStatusIds(events: readonly SlaEvent[], policy: ClockPolicy): readonly number[] {
+  const first = events.find((e) => e.type === 'policy_changed');
+  return (first && pauseListOf(first.from)) ?? policy.pauseStatusIds;
 }
 
 function closePause(cycle: OpenCycle, at: Date): void {
@@ -193,7 +230,7 @@ function shiftByPauses(
   return { at, shifts };
 }
 
-function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock {
+function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | null {
   const target = policy.targets[cycle.metric] as TargetConfig;
   const calendar = policy.calendar ?? ALWAYS_OPEN;
   const due = shiftByPauses(calendar, cycle.startedAt, target.minutes, cycle.pauses, now);
@@ -219,6 +256,11 @@ function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock {
     pauses,
   };
   const t = now.getTime();
+  if (cycle.stoppedAt) {
+    // Unmet but ended: a breach that happened stays on record; anything else is no longer owed.
+    if (cycle.stoppedAt.getTime() < dueAt.getTime()) return null;
+    return { ...base, state: 'breached', breachedAt: dueAt, nextCheckAt: null };
+  }
   if (cycle.metAt) {
     const late = cycle.metAt.getTime() > dueAt.getTime();
     return { ...base, state: late ? 'breached' : 'met', breachedAt: late ? dueAt : null, nextCheckAt: null };

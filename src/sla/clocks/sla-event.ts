@@ -10,7 +10,8 @@ export type TimelineEventType =
   | 'client_changed'
   | 'service_changed'
   | 'merged'
-  | 'deleted';
+  | 'deleted'
+  | 'policy_changed';
 
 /** One timeline event as the clock computation needs it. */
 export interface SlaEvent {

@@ -1,0 +1,201 @@
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { MutableClock } from '../../devhost/mutable-clock';
+import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { Reconciler } from '../../src/scan/reconciler';
+import type { TicketGateway } from '../../src/host/host-context';
+
+// Hooks keep firing while a scan runs. These scenarios interleave the two on purpose.
+const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
+let t: TestDevhost;
+let services: ModuleServices;
+let department: number;
+let contactId: number;
+const at = (iso: string) => clock.set(new Date(iso));
+
+beforeAll(async () => {
+  t = await startTestDevhost({ clock });
+  const db = t.devhost.db;
+  [department] = await db('tbldepartments').insert({ name: 'Support' });
+  const [userid] = await db('tblclients').insert({ company: 'acme', datecreated: '2026-01-01 00:00:00' });
+  [contactId] = await db('tblcontacts').insert({
+    userid,
+    firstname: 'C',
+    lastname: 'x',
+    email: 'c@x.test',
+    datecreated: '2026-01-01 00:00:00',
+  });
+  services = createModuleServices(t.devhost.host);
+  await services.config.import({
+    policies: [
+      {
+        key: 'p',
+        name: 'P',
+        calendar: null,
+        targets: { first_response: { minutes: 60 }, resolution: { minutes: 480 } },
+      },
+    ],
+  });
+});
+afterAll(() => t.close());
+
+const newTicket = () =>
+  t.devhost.tickets.create({ subject: 'S', message: 'M', department, contactid: contactId });
+const clocksOf = async (id: number) =>
+  (await services.clockRepo.forSubjects([id])).map(
+    (c) => `${c.metric}#${c.cycle}:${c.state}:${c.metAt?.toISOString().slice(11, 16) ?? '-'}`,
+  );
+const statusesOf = async (id: number) =>
+  (await services.timeline.forSubject('ticket', id))
+    .filter((e) => e.eventType === 'status_changed')
+    .map((e) => `${e.occurredAt.toISOString().slice(11, 16)} ${e.fromValue}->${e.toValue} ${e.source}`);
+
+/** A gateway whose ticket reads let a hook run right after them. */
+function racingGateway(afterRead: (rows: { id: number }[], limit: number) => Promise<void>): TicketGateway {
+  const gateway = t.devhost.host.tickets;
+  const racing: TicketGateway = Object.create(gateway);
+  racing.listTicketsAfter = async (afterId, limit) => {
+    const rows = await gateway.listTicketsAfter(afterId, limit);
+    await afterRead(rows, limit);
+    return rows;
+  };
+  return racing;
+}
+
+it('a silent bulk close after hook events is dated after them, not back to the last reply', async () => {
+  at('2026-03-03T09:00:00Z');
+  await services.scanner.run(clock.now());
+  at('2026-03-03T10:00:00Z');
+  const id = await newTicket();
+  at('2026-03-03T10:01:00Z');
+  await t.devhost.tickets.reply(id, { message: 'hi', admin: 1, status: 2 });
+  at('2026-03-03T10:05:00Z');
+  await t.devhost.tickets.changeStatus(id, { status: 4 });
+  at('2026-03-03T10:08:00Z');
+  await t.devhost.tickets.bulkStatus({ ids: [id], status: 5 });
+  at('2026-03-03T10:09:00Z');
+  await services.scanner.run(clock.now());
+  expect(await statusesOf(id)).toEqual(['10:01 1->2 hook', '10:05 2->4 hook', '10:09 4->5 reconcile']);
+  expect(await clocksOf(id)).toEqual(['first_response#1:met:10:01', 'resolution#1:met:10:09']);
+});
+
+it('a merge found by the scan is not counted as an answer or a resolution', async () => {
+  at('2026-03-03T11:00:00Z');
+  const a = await newTicket();
+  const b = await newTicket();
+  at('2026-03-03T11:30:00Z');
+  await t.devhost.tickets.merge({ primary: a, ids: [b] });
+  await services.scanner.run(clock.now());
+  expect(await clocksOf(b)).toEqual([]);
+  expect((await services.subjects.getMany([b])).get(b)).toMatchObject({ slaState: 'met', mergedInto: a });
+});
+
+it('the delete hook removes the clocks at once', async () => {
+  at('2026-03-03T12:00:00Z');
+  const id = await newTicket();
+  await t.devhost.tickets.delete(id);
+  expect(await clocksOf(id)).toEqual([]);
+  expect((await services.subjects.getMany([id])).get(id)?.deleted).toBe(true);
+});
+
+it('a ticket created by a hook while the scan reads its last batch is not taken for deleted', async () => {
+  at('2026-03-03T13:00:00Z');
+  let created = 0;
+  const reconciler = new Reconciler(
+    racingGateway(async (rows, limit) => {
+      if (rows.length < limit && !created) created = await newTicket();
+    }),
+    services.timeline,
+    services.subjects,
+    services.cursors,
+  );
+  await reconciler.run(clock.now(), async (ids) => {
+    await services.clocks.recompute(ids, clock.now());
+  });
+  const types = (await services.timeline.forSubject('ticket', created)).map((e) => e.eventType);
+  expect(types).toEqual(['created']);
+  expect(await clocksOf(created)).toEqual(['first_response#1:on_track:-', 'resolution#1:on_track:-']);
+});
+
+it('a hook status change racing the reconcile read is not recorded backwards', async () => {
+  at('2026-03-03T14:00:00Z');
+  const id = await newTicket();
+  await services.scanner.run(clock.now());
+  at('2026-03-03T14:10:00Z');
+  let done = false;
+  const reconciler = new Reconciler(
+    racingGateway(async (rows) => {
+      if (!done && rows.some((r) => r.id === id)) {
+        done = true;
+        await t.devhost.tickets.changeStatus(id, { status: 5 });
+      }
+    }),
+    services.timeline,
+    services.subjects,
+    services.cursors,
+  );
+  await reconciler.run(clock.now(), async (ids) => {
+    await services.clocks.recompute(ids, clock.now());
+  });
+  at('2026-03-03T14:11:00Z');
+  await services.scanner.run(clock.now());
+  expect(await statusesOf(id)).toEqual(['14:10 1->5 hook']);
+  expect(await clocksOf(id)).toEqual(['resolution#1:met:14:10']);
+});
+
+it('a hook whose recompute failed is repaired by the next scan', async () => {
+  at('2026-03-03T15:00:00Z');
+  const id = await newTicket();
+  // What the status hook does before its recompute, which then fails.
+  await services.timeline.record(
+    {
+      subjectType: 'ticket',
+      subjectId: id,
+      eventType: 'status_changed',
+      fromValue: '1',
+      toValue: '5',
+      occurredAt: new Date('2026-03-03T15:05:00Z'),
+      source: 'hook',
+    },
+    clock.now(),
+  );
+  await t.devhost.db('tbltickets').where('ticketid', id).update({ status: 5 });
+  await services.subjects.patch(id, { status: 5 }, clock.now());
+  at('2026-03-03T23:30:00Z');
+  await services.scanner.run(clock.now());
+  expect(await clocksOf(id)).toEqual(['resolution#1:met:15:05']);
+});
+
+it('a recompute that read an older timeline never overwrites a newer one', async () => {
+  at('2026-03-03T16:00:00Z');
+  const id = await newTicket();
+  await services.scanner.run(clock.now());
+  await services.config.savePolicy(
+    {
+      key: 'p',
+      name: 'P2',
+      calendar: null,
+      targets: { first_response: { minutes: 60 }, resolution: { minutes: 480 } },
+    },
+    null,
+  );
+  const read = services.timeline.forSubjects.bind(services.timeline);
+  let hook: Promise<void> | null = null;
+  // While the scan's recompute holds the ticket, an agent closes it (the hook waits its turn).
+  services.timeline.forSubjects = async (type, ids, trx) => {
+    const result = await read(type, ids, trx);
+    if (!hook && ids.includes(id)) hook = t.devhost.tickets.changeStatus(id, { status: 5 });
+    return result;
+  };
+  at('2026-03-03T16:10:00Z');
+  try {
+    await services.scanner.run(clock.now());
+  } finally {
+    services.timeline.forSubjects = read;
+  }
+  await hook;
+  at('2026-03-03T23:00:00Z');
+  await services.scanner.run(clock.now());
+  const live = await services.ticketSla.get(id, clock.now(), 'UTC');
+  expect(live?.clocks.map((c) => `${c.metric}:${c.state}`)).toEqual(['resolution:met']);
+  expect(await clocksOf(id)).toEqual(['resolution#1:met:16:10']);
+});
