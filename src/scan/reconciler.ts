@@ -13,6 +13,9 @@ export interface ReconcileResult {
   changed: number;
 }
 
+/** How many reply ids below the cursor each scan reads again (see reconcileReplies). */
+const REPLY_REREAD_WINDOW = 200;
+
 /** Perfex's `ticket_created` always opens tickets as Open. */
 const INITIAL_STATUS = 1;
 
@@ -130,7 +133,10 @@ export class Reconciler {
    * dated what followed the replies it saw.
    */
   private async reconcileReplies(now: Date): Promise<{ found: number; latestByTicket: Map<number, Date> }> {
-    let cursor = await this.cursors.get('reply_id');
+    // Re-read a window below the cursor: a reply whose insert committed after one with a higher
+    // id (concurrent transactions) would otherwise be skipped for good. Recorded ones are filtered.
+    const saved = await this.cursors.get('reply_id');
+    let cursor = Math.max(0, saved - REPLY_REREAD_WINDOW);
     const latestByTicket = new Map<number, Date>();
     let found = 0;
     for (;;) {
@@ -158,7 +164,7 @@ export class Reconciler {
       }
       found += missed.length;
       cursor = replies[replies.length - 1].id;
-      await this.cursors.set('reply_id', cursor);
+      if (cursor > saved) await this.cursors.set('reply_id', cursor);
     }
     return { found, latestByTicket };
   }

@@ -1,7 +1,7 @@
 import type { i18n } from 'i18next';
 import type { HostContext, TicketListColumn, TicketPanel } from '../host/host-context';
 import type { ModuleServices } from '../services/module-services';
-import { translatorFor } from './i18n';
+import { languageCode, translatorFor } from './i18n';
 import { renderView } from './render';
 import { manifest } from '../manifest';
 import { stateBadge } from './state-badge';
@@ -19,8 +19,11 @@ export function createTicketListColumn(
     render: async (ticketIds, staffId) => {
       // Staff without SLA Vigil access see empty cells, like the rest of the module.
       if (!(await canView(host, staffId))) return new Map();
-      const subjects = await services.subjects.getMany(ticketIds);
-      const t = translatorFor(translator, 'en');
+      const [subjects, lang] = await Promise.all([
+        services.subjects.getMany(ticketIds),
+        staffLanguage(host, staffId),
+      ]);
+      const t = translatorFor(translator, lang);
       return new Map(
         ticketIds.map((id) => {
           const subject = subjects.get(id);
@@ -44,13 +47,14 @@ export function createTicketPanel(
     render: async (ticketId, staffId) => {
       if (!(await canView(host, staffId))) return null;
       const now = host.clock.now();
-      const [sla, events, names] = await Promise.all([
+      const [sla, events, names, lang] = await Promise.all([
         services.ticketSla.get(ticketId, now, host.timezone),
         services.timeline.forSubject('ticket', ticketId),
         loadNames(host.tickets),
+        staffLanguage(host, staffId),
       ]);
       return renderView('partials/ticket-panel', {
-        t: translatorFor(translator, 'en'),
+        t: translatorFor(translator, lang),
         sla,
         events,
         stateBadge,
@@ -61,6 +65,12 @@ export function createTicketPanel(
       });
     },
   };
+}
+
+/** The staff member's language (Perfex `default_language`) as a locale code. */
+async function staffLanguage(host: HostContext, staffId: number): Promise<string> {
+  const staff = (await host.tickets.listStaff()).find((s) => s.id === staffId);
+  return languageCode(staff?.defaultLanguage);
 }
 
 function canView(host: HostContext, staffId: number): Promise<boolean> {

@@ -4,7 +4,7 @@ import { loginAgent } from '../helpers/admin-session';
 
 let t: TestDevhost;
 
-async function addStaff(email: string, capabilities: string[]): Promise<void> {
+async function addStaff(email: string, capabilities: string[], language = 'english'): Promise<void> {
   const db = t.devhost.db;
   const [staffid] = await db('tblstaff').insert({
     email,
@@ -14,6 +14,7 @@ async function addStaff(email: string, capabilities: string[]): Promise<void> {
     datecreated: '2026-01-01 00:00:00',
     admin: 0,
     active: 1,
+    default_language: language,
   });
   for (const capability of capabilities) {
     await db('tblstaff_permissions').insert({ staff_id: staffid, feature: 'sla_vigil', capability });
@@ -25,6 +26,7 @@ beforeAll(async () => {
   await addStaff('viewer@x.test', ['view']);
   await addStaff('manager@x.test', ['manage']);
   await addStaff('agent@x.test', []);
+  await addStaff('lector@x.test', ['view'], 'spanish');
 });
 afterAll(() => t.close());
 
@@ -80,5 +82,19 @@ describe('/admin/sla_vigil permissions', () => {
     const res = await request(t.devhost.app).get('/admin/sla_vigil');
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/admin/login');
+  });
+
+  it("the ticket-list badge and the SLA tab speak the staff member's language, and stay hidden without view", async () => {
+    const [department] = await t.devhost.db('tbldepartments').insert({ name: 'Soporte' });
+    const id = await t.devhost.tickets.create({ subject: 'Hola', message: 'm', department, admin: 1 });
+    const lector = await login('lector@x.test');
+    expect((await lector.agent.get('/admin/tickets')).text).toContain('data-sla-state="no_policy"');
+    expect((await lector.agent.get('/admin/tickets')).text).toContain('Sin política');
+    expect((await lector.agent.get(`/admin/tickets/ticket/${id}`)).text).toContain('Cronología SLA');
+    const agent = await login('agent@x.test');
+    expect((await agent.agent.get('/admin/tickets')).text).not.toContain('data-sla-state=');
+    expect((await agent.agent.get(`/admin/tickets/ticket/${id}`)).text).not.toContain(
+      'data-testid="sv-ticket-panel"',
+    );
   });
 });

@@ -199,3 +199,28 @@ it('a recompute that read an older timeline never overwrites a newer one', async
   expect(live?.clocks.map((c) => `${c.metric}:${c.state}`)).toEqual(['resolution:met']);
   expect(await clocksOf(id)).toEqual(['resolution#1:met:16:10']);
 });
+
+it('a reply whose insert commits after one with a higher id is still found', async () => {
+  at('2026-03-03T17:00:00Z');
+  const id = await newTicket();
+  const db = t.devhost.db;
+  const reply = (extra: object = {}) => ({
+    ticketid: id,
+    date: '2026-03-03 17:05:00',
+    message: 'r',
+    admin: 1,
+    ...extra,
+  });
+  // Two concurrent replies: the higher id commits first and the scan moves the cursor past it.
+  const [lower] = await db('tblticket_replies').insert(reply());
+  await db('tblticket_replies').where('id', lower).delete();
+  await db('tblticket_replies').insert(reply({ date: '2026-03-03 17:06:00' }));
+  await services.scanner.run(clock.now());
+  await db('tblticket_replies').insert(reply({ id: lower }));
+  at('2026-03-03T17:10:00Z');
+  await services.scanner.run(clock.now());
+  const refs = (await services.timeline.forSubject('ticket', id))
+    .filter((e) => e.eventType === 'staff_reply')
+    .map((e) => e.refId);
+  expect(refs).toEqual([lower, lower + 1]);
+});
