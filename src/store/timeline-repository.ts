@@ -131,6 +131,18 @@ export class TimelineRepository {
     return new Set(rows);
   }
 
+  /** The most recent event of a subject, or null. */
+  async latest(subjectType: SubjectType, subjectId: number): Promise<TimelineEvent | null> {
+    const row: TimelineRow | undefined = await this.db(this.table)
+      .where({ subject_type: subjectType, subject_id: subjectId })
+      .orderBy([
+        { column: 'occurred_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    return row ? toEvent(row) : null;
+  }
+
   /** The status the timeline last saw for a subject (from a status change or the creation snapshot). */
   async lastStatus(subjectType: SubjectType, subjectId: number): Promise<number | null> {
     const row: TimelineRow | undefined = await this.db(this.table)

@@ -6,6 +6,9 @@ import { createdEvent } from './created-event';
 import type { SubjectSnapshot } from '../store/subject-repository';
 import { SETTING_CHANGES, type SettingField } from './setting-changes';
 
+/** How soon after a reply hook a status hook counts as set by that reply. */
+const REPLY_STATUS_WINDOW_MS = 5000;
+
 /**
  * Turns host ticket events into timeline rows. The hooks are thin wrappers around these methods;
  * the reconcile scan records what the hooks missed through the same repository.
@@ -56,7 +59,7 @@ export class TicketEventRecorder {
         eventType: 'status_changed',
         fromValue: fromStatus === null ? null : String(fromStatus),
         toValue: String(payload.status),
-        occurredAt: this.occurredNow(),
+        occurredAt: await this.statusChangeTime(payload.id),
         source: 'hook',
       },
       this.clock.now(),
@@ -102,6 +105,25 @@ export class TicketEventRecorder {
       this.clock.now(),
     );
     await this.tracker.changed(ticketId, { deleted: true });
+  }
+
+  /**
+   * Perfex fires the status hook right after the reply hook when a reply sets the status: the
+   * change then belongs to the reply's time (which differs from now only for replies a script
+   * back-dated, as the devhost API allows).
+   */
+  private async statusChangeTime(ticketId: number): Promise<Date> {
+    const latest = await this.timeline.latest('ticket', ticketId);
+    const justRecorded =
+      latest && this.clock.now().getTime() - latest.recordedAt.getTime() < REPLY_STATUS_WINDOW_MS;
+    if (
+      latest &&
+      justRecorded &&
+      (latest.eventType === 'staff_reply' || latest.eventType === 'client_reply')
+    ) {
+      return latest.occurredAt;
+    }
+    return this.occurredNow();
   }
 
   /**

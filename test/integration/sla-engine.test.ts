@@ -195,6 +195,25 @@ describe('hooks keep clocks current', () => {
   });
 });
 
+describe('back-dated history through the devhost API', () => {
+  it('a status set by a back-dated reply is dated at the reply, as Perfex sets it with the reply', async () => {
+    at('2026-03-10T12:00:00Z');
+    const id = await newTicket({ date: '2026-03-10T08:00:00Z' });
+    await reply(id, 1, { date: '2026-03-10T08:30:00Z', status: 4 });
+    const statuses = (await services.timeline.forSubject('ticket', id)).filter(
+      (e) => e.eventType === 'status_changed',
+    );
+    expect(statuses.map((e) => [e.toValue, e.occurredAt.toISOString()])).toEqual([
+      ['4', '2026-03-10T08:30:00.000Z'],
+    ]);
+    // A status change of its own, later, is dated when it happens.
+    at('2026-03-10T12:00:10Z');
+    await api().put(`/api/tickets/${id}/status`).set(auth).send({ status: 2 }).expect(200);
+    const last = (await services.timeline.forSubject('ticket', id)).pop();
+    expect(last?.occurredAt.toISOString()).toBe('2026-03-10T12:00:10.000Z');
+  });
+});
+
 describe('the scan', () => {
   it('moves clocks past their warning and due times, touching only due clocks', async () => {
     at('2026-03-03T08:00:00Z');
