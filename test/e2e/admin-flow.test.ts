@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import bcrypt from 'bcryptjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
 import type { SlaConfig } from '../../src/sla/config';
-import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
+import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
+import { insertStaff } from '../helpers/staff-fixture';
 
 /**
  * The admin flow in a real browser: a staff member opens a ticket for a client through the
@@ -40,23 +40,7 @@ function slaConfig(department: number): SlaConfig {
     calendars: [
       { key: 'berlin-office', name: 'Berlin office', timezone: 'Europe/Berlin', week: office, holidays: [] },
     ],
-    policies: [
-      {
-        key: 'support-default',
-        name: 'Support default',
-        active: true,
-        position: 10,
-        match: { departmentIds: [department] },
-        calendar: 'berlin-office',
-        targets: {
-          first_response: { minutes: 60 },
-          next_response: { minutes: 120 },
-          resolution: { minutes: 480, warnBeforeMinutes: 60 },
-        },
-        pauseStatusIds: [3, 4],
-        escalations: [],
-      },
-    ],
+    policies: [supportPolicy(department)],
     settings: { cooldownMinutes: 60, defaultWarnAtPercent: 80 },
   };
 }
@@ -97,15 +81,7 @@ beforeAll(async () => {
     email: 'cora@acme.test',
     datecreated: '2026-01-01 00:00:00',
   });
-  await db('tblstaff').insert({
-    email: 'sam@example.com',
-    firstname: 'Sam',
-    lastname: 'Agent',
-    password: await bcrypt.hash('agent-pass', 4),
-    datecreated: '2026-01-01 00:00:00',
-    admin: 0,
-    active: 1,
-  });
+  await insertStaff(db, 'sam@example.com', 'agent-pass', { firstname: 'Sam', lastname: 'Agent' });
   // Neighbours in the list, so its SLA column shows more than one state: one opened yesterday
   // morning and never answered (breached), one late yesterday (at risk by 09:30), one in a
   // department without a policy. A scan at "now" moves their clocks on.

@@ -1,4 +1,25 @@
+import type { PolicyConfig } from '../../src/sla/config';
+
 /** Monday to Friday, 09:00-17:00: the week most worked examples in the tests use. */
 export const WEEKDAYS_9_TO_5: Record<string, [string, string][]> = Object.fromEntries(
   ['mon', 'tue', 'wed', 'thu', 'fri'].map((day) => [day, [['09:00', '17:00']]]),
 );
+
+/** The Support department's policy of the worked examples: Berlin office hours, 1 h / 2 h / 8 h. */
+export function supportPolicy(departmentId: number): PolicyConfig {
+  return {
+    key: 'support-default',
+    name: 'Support default',
+    active: true,
+    position: 10,
+    match: { departmentIds: [departmentId] },
+    calendar: 'berlin-office',
+    targets: {
+      first_response: { minutes: 60 },
+      next_response: { minutes: 120 },
+      resolution: { minutes: 480, warnBeforeMinutes: 60 },
+    },
+    pauseStatusIds: [3, 4],
+    escalations: [],
+  };
+}

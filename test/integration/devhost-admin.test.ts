@@ -1,8 +1,8 @@
-import bcrypt from 'bcryptjs';
 import nodemailer from 'nodemailer';
 import request from 'supertest';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { csrfFrom, loginAgent, type AdminSession } from '../helpers/admin-session';
+import { insertStaff } from '../helpers/staff-fixture';
 
 let t: TestDevhost;
 let admin: AdminSession;
@@ -29,15 +29,7 @@ beforeAll(async () => {
     email: 'gil@globex.test',
     datecreated: '2026-01-01 00:00:00',
   });
-  [ids.sam] = await db('tblstaff').insert({
-    email: 'sam@example.com',
-    firstname: 'Sam',
-    lastname: 'Agent',
-    password: await bcrypt.hash('agent-pass', 4),
-    datecreated: '2026-01-01 00:00:00',
-    admin: 0,
-    active: 1,
-  });
+  ids.sam = await insertStaff(db, 'sam@example.com', 'agent-pass', { firstname: 'Sam', lastname: 'Agent' });
   ids.adminId = (await db('tblstaff').where('email', 'admin@example.com').first()).staffid;
   admin = await loginAgent(t.devhost.app, 'admin@example.com', 'demo1234');
 });

@@ -1,23 +1,15 @@
-import bcrypt from 'bcryptjs';
+import { insertStaff } from '../helpers/staff-fixture';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAgent } from '../helpers/admin-session';
 
 let t: TestDevhost;
 
 async function addStaff(email: string, capabilities: string[], language = 'english'): Promise<void> {
-  const db = t.devhost.db;
-  const [staffid] = await db('tblstaff').insert({
-    email,
-    firstname: 'S',
-    lastname: email,
-    password: await bcrypt.hash('pw123456', 4),
-    datecreated: '2026-01-01 00:00:00',
-    admin: 0,
-    active: 1,
-    default_language: language,
-  });
+  const staffId = await insertStaff(t.devhost.db, email, 'pw123456', { default_language: language });
   for (const capability of capabilities) {
-    await db('tblstaff_permissions').insert({ staff_id: staffid, feature: 'sla_vigil', capability });
+    await t.devhost
+      .db('tblstaff_permissions')
+      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
   }
 }
 

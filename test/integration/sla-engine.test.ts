@@ -4,7 +4,7 @@ import { loginAgent } from '../helpers/admin-session';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
 import type { SlaConfig } from '../../src/sla/config';
-import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
+import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 // Tue 2026-03-03 08:00 UTC = 09:00 Europe/Berlin.
 const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
@@ -29,21 +29,7 @@ function config(): SlaConfig {
       },
     ],
     policies: [
-      {
-        key: 'support-default',
-        name: 'Support default',
-        active: true,
-        position: 10,
-        match: { departmentIds: [support] },
-        calendar: 'berlin-office',
-        targets: {
-          first_response: { minutes: 60 },
-          next_response: { minutes: 120 },
-          resolution: { minutes: 480, warnBeforeMinutes: 60 },
-        },
-        pauseStatusIds: [3, 4],
-        escalations: [],
-      },
+      supportPolicy(support),
       {
         key: 'support-high',
         name: 'Support high priority',
