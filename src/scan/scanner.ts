@@ -10,6 +10,8 @@ export interface ScanResult {
   changed: number;
   recomputed: number;
   advanced: number;
+  /** Tickets whose recompute failed: logged, left dirty, retried by the next scan. */
+  failed: number;
   durationMs: number;
 }
 
@@ -28,15 +30,21 @@ export class Scanner {
   async run(now: Date): Promise<ScanResult> {
     const started = process.hrtime.bigint();
     let recomputed = 0;
+    const failed = new Set<number>();
     const reconciled = await this.reconciler.run(now, async (ids) => {
-      recomputed += await this.clocks.recompute(ids, now);
+      const result = await this.clocks.recomputeIsolated(ids, now);
+      recomputed += result.done;
+      result.failed.forEach((id) => failed.add(id));
     });
-    recomputed += await this.clocks.recomputeStale(now);
+    const stale = await this.clocks.recomputeStale(now);
+    recomputed += stale.done;
+    stale.failed.forEach((id) => failed.add(id));
     const advanced = await this.clocks.advanceDue(now);
     const result: ScanResult = {
       ...reconciled,
       recomputed,
       advanced,
+      failed: failed.size,
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
     };
     this.logger.info({ scan: result }, 'sla_vigil scan');
@@ -47,6 +55,7 @@ export class Scanner {
 export function formatScanResult(r: ScanResult): string {
   return (
     `scan: ${r.ticketsRead} tickets read, ${r.repliesFound} new replies, ${r.eventsRecorded} events recorded, ` +
-    `${r.changed} tickets changed, ${r.recomputed} recomputed, ${r.advanced} clocks advanced in ${r.durationMs} ms`
+    `${r.changed} tickets changed, ${r.recomputed} recomputed, ${r.advanced} clocks advanced, ${r.failed} failed ` +
+    `in ${r.durationMs} ms`
   );
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Logger } from 'pino';
 import { computeClocks, type Clock } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
 import { CLOSED_STATUS, type ClockState, type SlaEvent } from '../sla/clocks/sla-event';
@@ -25,6 +26,7 @@ export class ClockService {
     private readonly timeline: TimelineRepository,
     private readonly subjects: SubjectRepository,
     private readonly clocks: ClockRepository,
+    private readonly logger: Logger,
   ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
@@ -46,14 +48,18 @@ export class ClockService {
     return computeWith(await this.policyBook(), subject, events, now);
   }
 
-  /** Recomputes and stores the clocks of these subjects (a few queries per batch, not per ticket). */
+  /**
+   * Recomputes and stores the clocks of these subjects (a few queries per batch, not per
+   * ticket). Each batch locks its subjects, then reads their timelines, then writes, in one
+   * transaction: a recompute that read an older timeline can never commit after one that read
+   * a newer one. Clocks are evaluated no earlier than the last recorded event, so a stored
+   * recompute never leaves out an event a hook recorded after the scan began.
+   */
   async recompute(ids: readonly number[], now: Date): Promise<number> {
     const book = await this.policyBook();
     const sorted = [...new Set(ids)].sort((a, b) => a - b);
     for (let i = 0; i < sorted.length; i += 500) {
       const batch = sorted.slice(i, i + 500);
-      // Lock, read and write in one transaction: a recompute that read an older timeline can
-      // never commit after one that read a newer one.
       await this.db.transaction(async (trx) => {
         const subjects = await this.subjects.lockMany(batch, trx);
         const timelines = await this.timeline.forSubjects('ticket', batch, trx);
@@ -62,13 +68,14 @@ export class ClockService {
         const policyChanges: TimelineEventInput[] = [];
         for (const [id, subject] of subjects) {
           const events = timelines.get(id) ?? [];
+          const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
           const matched = subject.deleted ? null : book.match(subject);
-          const change = policyChange(book, subject, matched?.policy.id ?? null, now);
+          const change = policyChange(book, subject, matched?.policy.id ?? null, events, at);
           if (change) {
             policyChanges.push(change);
-            events.push(asTimelineEvent(change, now));
+            events.push(asTimelineEvent(change, at));
           }
-          const sla = computeWith(book, subject, events, now);
+          const sla = computeWith(book, subject, events, at);
           computed.set(id, { policyId: sla.policy?.id ?? null, clocks: sla.clocks });
           results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState: sla.state });
         }
@@ -80,36 +87,64 @@ export class ClockService {
     return ids.length;
   }
 
-  /** Subjects computed under an older configuration, recomputed in batches. */
-  async recomputeStale(now: Date, batchSize = 500): Promise<number> {
+  /**
+   * Recomputes and, when a batch fails, retries its subjects one by one so one bad ticket
+   * cannot stall every scan: the ones that still fail are logged, left dirty and counted.
+   */
+  async recomputeIsolated(ids: readonly number[], now: Date): Promise<{ done: number; failed: number[] }> {
+    try {
+      return { done: await this.recompute(ids, now), failed: [] };
+    } catch {
+      const failed: number[] = [];
+      for (const id of ids) {
+        try {
+          await this.recompute([id], now);
+        } catch (err) {
+          failed.push(id);
+          this.logger.error({ err, ticketId: id }, `sla_vigil: recompute failed for ticket ${id}`);
+        }
+      }
+      return { done: ids.length - failed.length, failed };
+    }
+  }
+
+  /** Subjects computed under an older configuration or left dirty, recomputed in batches. */
+  async recomputeStale(now: Date, batchSize = 500): Promise<{ done: number; failed: number[] }> {
     const { version } = await this.policyBook();
-    let done = 0;
+    const total = { done: 0, failed: [] as number[] };
+    let afterId = 0;
     for (;;) {
-      const ids = await this.subjects.staleIds(version, 0, batchSize);
-      if (ids.length === 0) return done;
-      done += await this.recompute(ids, now);
+      const ids = await this.subjects.staleIds(version, afterId, batchSize);
+      if (ids.length === 0) return total;
+      const result = await this.recomputeIsolated(ids, now);
+      total.done += result.done;
+      total.failed.push(...result.failed);
+      afterId = ids[ids.length - 1];
     }
   }
 
   /**
-   * Moves clocks whose next check has come (warning, due) to their new state, in locked
-   * batches so concurrent workers never process the same clock.
+   * Moves clocks whose next check has come (warning, due) to their new state. Locks the
+   * subjects first, in id order, as a recompute does (one lock order, no deadlock), skipping
+   * subjects another worker or a recompute holds: their clocks are being rewritten anyway.
    */
   async advanceDue(now: Date, batchSize = 500): Promise<number> {
     let advanced = 0;
     for (;;) {
+      const candidates = await this.clocks.dueSubjectIds(now, batchSize);
+      if (candidates.length === 0) return advanced;
       const count = await this.db.transaction(async (trx) => {
-        const due = await this.clocks.claimDue(now, batchSize, trx);
+        const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
+        const due = await this.clocks.dueFor(locked, now, trx);
         for (const clock of due) await this.clocks.updateState(advanceClock(clock, now), now, trx);
-        const touched = [...new Set(due.map((c) => c.subjectId))];
-        const all = await this.clocks.forSubjects(touched, trx);
+        const all = await this.clocks.forSubjects(locked, trx);
         const states = new Map<number, ClockState>();
-        for (const id of touched) states.set(id, summarizeState(all.filter((c) => c.subjectId === id)));
+        for (const id of locked) states.set(id, summarizeState(all.filter((c) => c.subjectId === id)));
         await this.subjects.setStates(states, trx);
         return due.length;
       });
       advanced += count;
-      if (count < batchSize) return advanced;
+      if (count === 0 || candidates.length < batchSize) return advanced;
     }
   }
 }
@@ -122,11 +157,14 @@ function policyChange(
   book: PolicyBook,
   subject: SubjectRow,
   toId: number | null,
+  events: readonly TimelineEvent[],
   now: Date,
 ): TimelineEventInput | null {
-  if (subject.policyId === null || toId === null || subject.policyId === toId) return null;
-  const describe = (id: number): string => {
-    const policy = book.byId(id);
+  if (subject.policyId === toId) return null;
+  // A ticket's first policy is not a change; coming back from "no policy" after one is.
+  if (subject.policyId === null && !events.some((e) => e.eventType === 'policy_changed')) return null;
+  const describe = (id: number | null): string => {
+    const policy = id === null ? undefined : book.byId(id);
     return JSON.stringify({ policyId: id, pauseStatusIds: policy?.pauseStatusIds ?? [] });
   };
   return {

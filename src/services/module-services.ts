@@ -35,7 +35,7 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
   const cursors = new CursorRepository(db, prefix);
   const audit = new AuditLog(db, prefix, host.clock);
   const config = new ConfigService(db, prefix, host.clock, audit);
-  const clocks = new ClockService(db, config, timeline, subjects, clockRepo);
+  const clocks = new ClockService(db, config, timeline, subjects, clockRepo, host.logger);
   const tracker = new SlaTracker(subjects, clocks, host.clock);
   const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, tracker);
   const reconciler = new Reconciler(host.tickets, timeline, subjects, cursors, options.reconcileBatchSize);

@@ -26,7 +26,8 @@ export class SlaTracker {
     fields: Partial<Pick<SubjectSnapshot, SnapshotField | 'deleted'>>,
   ): Promise<void> {
     const now = this.clock.now();
-    if (Object.keys(fields).length) await this.subjects.patch(ticketId, fields, now);
+    // Always: the patch also marks the subject dirty until the recompute below has run.
+    await this.subjects.patch(ticketId, fields, now);
     await this.clocks.recompute([ticketId], now);
   }
 }

@@ -90,17 +90,24 @@ export class ClockRepository {
     return rows.map(toStored);
   }
 
-  /**
-   * Locks a batch of clocks whose next check has come; other workers skip locked rows, so
-   * several processes can share the work without doing any clock twice.
-   */
-  async claimDue(now: Date, limit: number, trx: Knex.Transaction): Promise<StoredClock[]> {
-    const rows: Row[] = await trx(this.table)
+  /** Subjects with a clock whose next check has come, most overdue first (no lock: a hint). */
+  async dueSubjectIds(now: Date, limit: number): Promise<number[]> {
+    const ids: number[] = await this.db(this.table)
       .where('next_check_at', '<=', utcToSql(now))
       .orderBy('next_check_at')
       .limit(limit)
-      .forUpdate()
-      .skipLocked();
+      .pluck('subject_id');
+    return [...new Set(ids)];
+  }
+
+  /** The due clocks of subjects the caller has locked, locked too. */
+  async dueFor(subjectIds: readonly number[], now: Date, trx: Knex.Transaction): Promise<StoredClock[]> {
+    if (subjectIds.length === 0) return [];
+    const rows: Row[] = await trx(this.table)
+      .where('subject_type', 'ticket')
+      .whereIn('subject_id', subjectIds)
+      .where('next_check_at', '<=', utcToSql(now))
+      .forUpdate();
     return rows.map(toStored);
   }
 

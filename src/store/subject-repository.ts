@@ -85,13 +85,18 @@ export class SubjectRepository {
    * Reads and locks subjects (in id order, so concurrent batches never deadlock) for a
    * recompute: whoever writes a subject's clocks last has read its timeline last.
    */
-  async lockMany(ids: readonly number[], trx: Knex.Transaction): Promise<Map<number, SubjectRow>> {
+  async lockMany(
+    ids: readonly number[],
+    trx: Knex.Transaction,
+    options: { skipLocked?: boolean } = {},
+  ): Promise<Map<number, SubjectRow>> {
     if (ids.length === 0) return new Map();
-    const rows: Row[] = await trx(this.table)
+    const query = trx(this.table)
       .where('subject_type', 'ticket')
       .whereIn('subject_id', ids)
       .orderBy('subject_id')
       .forUpdate();
+    const rows: Row[] = await (options.skipLocked ? query.skipLocked() : query);
     return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
   }
 
@@ -184,14 +189,17 @@ export class SubjectRepository {
 
   /** Live subjects computed under an older config version, oldest id first. */
   async staleIds(version: number, afterId: number, limit: number): Promise<number[]> {
-    return this.db(this.table)
-      .where('subject_type', 'ticket')
-      .where('deleted', false)
-      .where('computed_version', '<', version)
-      .where('subject_id', '>', afterId)
-      .orderBy('subject_id')
-      .limit(limit)
-      .pluck('subject_id');
+    return (
+      this.db(this.table)
+        .where('subject_type', 'ticket')
+        .where('computed_version', '<', version)
+        // Deleted tickets only while dirty: their clocks must still be removed.
+        .where((q) => q.where('deleted', false).orWhere('computed_version', DIRTY))
+        .where('subject_id', '>', afterId)
+        .orderBy('subject_id')
+        .limit(limit)
+        .pluck('subject_id')
+    );
   }
 
   async countByState(): Promise<Record<string, number>> {

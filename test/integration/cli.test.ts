@@ -112,7 +112,7 @@ describe('sla-vigil command', () => {
   it('scan --once --now reconciles a ticket inserted without a hook and prints a summary', async () => {
     const line = await cli('scan', '--once', '--now', '2026-03-06T17:00:00Z');
     expect(line).toMatch(
-      /^scan: 1 tickets read, 0 new replies, 1 events recorded, 1 tickets changed, 1 recomputed, 0 clocks advanced in \d+ ms$/,
+      /^scan: 1 tickets read, 0 new replies, 1 events recorded, 1 tickets changed, 1 recomputed, 0 clocks advanced, 0 failed in \d+ ms$/,
     );
     expect(await cli('scan', '--once', '--now', '2026-03-06T17:00:00Z')).toMatch(
       /0 events recorded, 0 tickets changed, 0 recomputed/,

@@ -180,10 +180,15 @@ it('a recompute that read an older timeline never overwrites a newer one', async
   );
   const read = services.timeline.forSubjects.bind(services.timeline);
   let hook: Promise<void> | null = null;
-  // While the scan's recompute holds the ticket, an agent closes it (the hook waits its turn).
+  // While the scan's recompute holds the ticket, an agent closes it. The scan then waits for
+  // the hook to finish (at most 1 s): without the subject lock the hook would finish first and
+  // the scan would write its older clocks last.
   services.timeline.forSubjects = async (type, ids, trx) => {
     const result = await read(type, ids, trx);
-    if (!hook && ids.includes(id)) hook = t.devhost.tickets.changeStatus(id, { status: 5 });
+    if (!hook && ids.includes(id)) {
+      hook = t.devhost.tickets.changeStatus(id, { status: 5 });
+      await Promise.race([hook, new Promise((r) => setTimeout(r, 1000))]);
+    }
     return result;
   };
   at('2026-03-03T16:10:00Z');
@@ -223,4 +228,130 @@ it('a reply whose insert commits after one with a higher id is still found', asy
     .filter((e) => e.eventType === 'staff_reply')
     .map((e) => e.refId);
   expect(refs).toEqual([lower, lower + 1]);
+});
+
+it('advancing due clocks and a hook recompute of the same ticket never deadlock', async () => {
+  at('2026-03-03T18:00:00Z');
+  const id = await newTicket();
+  at('2026-03-03T18:55:00Z'); // past the first-response warning
+  const dueFor = services.clockRepo.dueFor.bind(services.clockRepo);
+  let recompute: Promise<string> | null = null;
+  services.clockRepo.dueFor = async (ids, now, trx) => {
+    const rows = await dueFor(ids, now, trx);
+    if (ids.includes(id) && !recompute) {
+      recompute = services.clocks.recompute([id], clock.now()).then(
+        () => 'ok',
+        (err: { code?: string }) => `recompute: ${err.code}`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    return rows;
+  };
+  try {
+    const advanced = await services.clocks.advanceDue(clock.now()).then(
+      () => 'ok',
+      (err: { code?: string }) => `advanceDue: ${err.code}`,
+    );
+    expect([advanced, await recompute]).toEqual(['ok', 'ok']);
+  } finally {
+    services.clockRepo.dueFor = dueFor;
+  }
+  expect(await clocksOf(id)).toEqual(['first_response#1:at_risk:-', 'resolution#1:on_track:-']);
+});
+
+it('a delete hook whose recompute failed still loses its clocks at the next scan', async () => {
+  at('2026-03-03T19:00:00Z');
+  const id = await newTicket();
+  // What the delete hook does before its recompute, which then fails.
+  await t.devhost.db('tbltickets').where('ticketid', id).delete();
+  await services.timeline.record(
+    {
+      subjectType: 'ticket',
+      subjectId: id,
+      eventType: 'deleted',
+      dedupeKey: 'deleted',
+      occurredAt: clock.now(),
+      source: 'hook',
+    },
+    clock.now(),
+  );
+  await services.subjects.patch(id, { deleted: true }, clock.now());
+  at('2026-03-04T09:00:00Z');
+  await services.scanner.run(clock.now());
+  expect(await clocksOf(id)).toEqual([]);
+});
+
+it('a reply hook whose recompute failed is repaired by the next scan', async () => {
+  at('2026-03-03T20:00:00Z');
+  const id = await newTicket();
+  const replyId = await t.devhost
+    .db('tblticket_replies')
+    .insert({ ticketid: id, date: '2026-03-03 20:10:00', message: 'r', admin: 1 });
+  at('2026-03-03T20:10:00Z');
+  await services.timeline.record(
+    {
+      subjectType: 'ticket',
+      subjectId: id,
+      eventType: 'staff_reply',
+      refId: replyId[0],
+      dedupeKey: `reply:${replyId[0]}`,
+      occurredAt: clock.now(),
+      source: 'hook',
+    },
+    clock.now(),
+  );
+  await services.subjects.patch(id, {}, clock.now());
+  at('2026-03-03T23:00:00Z');
+  await services.scanner.run(clock.now());
+  expect(await clocksOf(id)).toEqual(['first_response#1:met:20:10', 'resolution#1:on_track:-']);
+});
+
+it('a stored recompute never leaves out an event recorded after the scan began', async () => {
+  at('2026-03-04T11:00:00Z');
+  const id = await newTicket();
+  at('2026-03-04T11:31:00Z');
+  await t.devhost.tickets.changeStatus(id, { status: 5 });
+  await services.config.savePolicy(
+    {
+      key: 'p',
+      name: 'P3',
+      calendar: null,
+      targets: { first_response: { minutes: 60 }, resolution: { minutes: 480 } },
+    },
+    null,
+  );
+  // A scan that began at 11:30 recomputes the (now stale) ticket after the 11:31 close.
+  await services.scanner.run(new Date('2026-03-04T11:30:00Z'));
+  expect(await clocksOf(id)).toEqual(['resolution#1:met:11:31']);
+});
+
+it('a ticket whose recompute keeps failing does not stall the scan for the others', async () => {
+  at('2026-03-04T12:00:00Z');
+  const bad = await newTicket();
+  const good = await newTicket();
+  await services.config.savePolicy(
+    {
+      key: 'p',
+      name: 'P4',
+      calendar: null,
+      targets: { first_response: { minutes: 60 }, resolution: { minutes: 480 } },
+    },
+    null,
+  );
+  const read = services.timeline.forSubjects.bind(services.timeline);
+  services.timeline.forSubjects = async (type, ids, trx) => {
+    if (ids.includes(bad)) throw new Error('corrupt row');
+    return read(type, ids, trx);
+  };
+  at('2026-03-04T13:30:00Z');
+  try {
+    const result = await services.scanner.run(clock.now());
+    expect(result.failed).toBe(1);
+  } finally {
+    services.timeline.forSubjects = read;
+  }
+  expect(await clocksOf(good)).toEqual(['first_response#1:breached:-', 'resolution#1:on_track:-']);
+  expect((await services.subjects.getMany([bad])).get(bad)?.computedVersion).toBeLessThan(
+    await services.config.version(),
+  );
 });

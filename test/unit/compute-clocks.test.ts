@@ -278,4 +278,38 @@ describe('policies and lifecycle', () => {
     expect(intoPause).toMatchObject({ state: 'paused' });
     expect(intoPause?.pauses[0].from).toEqual(at('2026-03-02T10:00:00Z'));
   });
+
+  it('reopening a ticket closed before any answer starts a new first-response cycle', () => {
+    const events = [
+      created('2026-03-02T08:00:00Z'),
+      status('2026-03-02T08:10:00Z', 5),
+      ev('client_reply', '2026-03-02T09:00:00Z'),
+      status('2026-03-02T09:00:00Z', 1),
+    ];
+    const clocks = computeClocks(events, policy(), at('2026-03-02T09:10:00Z'));
+    expect(clocks.map((c) => `${c.metric}#${c.cycle}:${c.state}`)).toEqual([
+      'resolution#1:met',
+      'resolution#2:on_track',
+      'first_response#2:on_track',
+    ]);
+    expect(clocks[2].startedAt).toEqual(at('2026-03-02T09:00:00Z'));
+  });
+
+  it('after the last policy change the current policy pause list applies (edited since)', () => {
+    const events: SlaEvent[] = [
+      created('2026-03-02T08:00:00Z'),
+      {
+        type: 'policy_changed',
+        at: at('2026-03-02T08:30:00Z'),
+        from: JSON.stringify({ policyId: 1, pauseStatusIds: [3, 4] }),
+        to: JSON.stringify({ policyId: 2, pauseStatusIds: [4] }),
+      },
+      status('2026-03-02T09:00:00Z', 3),
+    ];
+    // Policy 2 was edited to pause on Answered too after the change was recorded.
+    const c = computeClocks(events, policy({ pauseStatusIds: [3, 4] }), at('2026-03-02T10:00:00Z')).find(
+      (x) => x.metric === 'resolution',
+    );
+    expect(c?.state).toBe('paused');
+  });
 });

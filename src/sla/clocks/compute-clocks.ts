@@ -100,6 +100,7 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
   // The pause statuses in force: those of the policy the ticket had at the time, so a policy
   // change keeps the pause time already taken (DESIGN: "the paused time is kept").
   let pauseStatusIds = initialPauseStatusIds(events, policy);
+  const lastPolicyChange = events.findLast((e) => e.type === 'policy_changed');
   const isPausing = (status: number): boolean => pauseStatusIds.includes(status);
   const syncPause = (at: Date): void => {
     const resolution = open.resolution;
@@ -151,12 +152,18 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
           stop('next_response', event.at);
           break;
         }
-        if (previous === CLOSED_STATUS) start('resolution', event.at);
+        if (previous === CLOSED_STATUS) {
+          start('resolution', event.at);
+          // Reopened before anyone answered: the client is still waiting for a first response.
+          if (!firstResponded && !open.first_response) start('first_response', event.at);
+        }
         syncPause(event.at);
         break;
       }
       case 'policy_changed':
-        pauseStatusIds = pauseListOf(event.to) ?? pauseStatusIds;
+        // After the last change the current policy rules (its pause list may have been edited since).
+        pauseStatusIds =
+          event === lastPolicyChange ? policy.pauseStatusIds : (pauseListOf(event.to) ?? pauseStatusIds);
         if (created) syncPause(event.at);
         break;
       case 'merged':
