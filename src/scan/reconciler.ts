@@ -99,9 +99,13 @@ export class Reconciler {
         snapshots.push(snapshotOf(ticket));
       }
       const readIds = new Set(batch.map((t) => t.id));
+      const candidateIds = new Set(candidates.map((t) => t.id));
       const freshIds = new Set(fresh.map((t) => t.id));
       const missing = [...known.values()].filter(
-        (s) => !s.deleted && (!readIds.has(s.subjectId) || !freshIds.has(s.subjectId)),
+        // Not in the read, or a changed ticket that vanished between the two reads.
+        (s) =>
+          !s.deleted &&
+          (!readIds.has(s.subjectId) || (candidateIds.has(s.subjectId) && !freshIds.has(s.subjectId))),
       );
       for (const gone of await this.confirmGone(missing)) {
         events.push(event(gone.subjectId, 'deleted', now, { dedupeKey: 'deleted' }));

@@ -355,3 +355,20 @@ it('a ticket whose recompute keeps failing does not stall the scan for the other
     await services.config.version(),
   );
 });
+
+it('a scan over unchanged tickets reads them once and asks the host about none again', async () => {
+  at('2026-03-05T08:00:00Z');
+  await newTicket();
+  await newTicket();
+  await services.scanner.run(clock.now());
+  const gateway = t.devhost.host.tickets;
+  const getTickets = jest.spyOn(gateway, 'getTickets');
+  const reader = new Reconciler(gateway, services.timeline, services.subjects, services.cursors);
+  try {
+    const result = await reader.run(clock.now(), async () => undefined);
+    expect(result).toMatchObject({ changed: 0, eventsRecorded: 0 });
+    expect(getTickets.mock.calls.filter(([ids]) => ids.length > 0)).toEqual([]);
+  } finally {
+    getTickets.mockRestore();
+  }
+});
