@@ -24,6 +24,8 @@ export async function runDemo(config: RuntimeConfig): Promise<void> {
     port: config.port,
     mailboxPort: Number(process.env.MAILBOX_PORT ?? 2525),
     apiToken: process.env.DEVHOST_API_TOKEN ?? 'devhost-token',
+    // Perfex's cron runs every minute; CRON_INTERVAL_SECONDS=0 turns the ticker off.
+    cronIntervalMs: cronInterval(process.env.CRON_INTERVAL_SECONDS),
   });
   await devhost.start();
   const lines = [
@@ -40,4 +42,12 @@ export async function runDemo(config: RuntimeConfig): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+function cronInterval(value: string | undefined): number {
+  if (value === undefined) return 60_000;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new Error(`CRON_INTERVAL_SECONDS must be a number >= 0 (got "${value}")`);
+  return seconds * 1000;
 }
