@@ -22,6 +22,7 @@ import {
   type CalendarInput,
   type WeekSchedule,
 } from '../src/sla/calendar';
+import { DESIGN_EXAMPLE_WEEK } from '../test/helpers/sla-fixtures';
 
 const SEED = 20260101;
 const INPUTS_PER_CASE = 2000;
@@ -147,16 +148,7 @@ function benchCases(): BenchCase[] {
       peers: false,
       calendar: {
         timezone: 'Europe/Berlin',
-        week: {
-          mon: [
-            ['09:00', '12:00'],
-            ['13:00', '17:00'],
-          ],
-          tue: [['09:00', '17:00']],
-          wed: [],
-          thu: [['22:00', '06:00']],
-          fri: [['00:00', '24:00']],
-        },
+        week: DESIGN_EXAMPLE_WEEK,
         holidays: importHolidays({ country: 'DE', years }),
       },
     },

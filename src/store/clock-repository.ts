@@ -1,24 +1,13 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../sla/clocks/compute-clocks';
-import type { ClockState } from '../sla/clocks/sla-event';
 import type { Metric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 
-/** A stored clock row, as the scan advances it. */
-export interface StoredClock {
+/** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
+export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'pauses'> {
   id: number;
   subjectId: number;
-  metric: Metric;
-  cycle: number;
   policyId: number | null;
-  startedAt: Date;
-  dueAt: Date;
-  warnAt: Date;
-  pausedMinutes: number;
-  metAt: Date | null;
-  breachedAt: Date | null;
-  state: Exclude<ClockState, 'no_policy'>;
-  nextCheckAt: Date | null;
 }
 
 interface Row {

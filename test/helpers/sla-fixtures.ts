@@ -1,4 +1,5 @@
 import type { PolicyConfig } from '../../src/sla/config';
+import type { WeekSchedule } from '../../src/sla/calendar';
 
 /** Monday to Friday, 09:00-17:00: the week most worked examples in the tests use. */
 export const WEEKDAYS_9_TO_5: Record<string, [string, string][]> = Object.fromEntries(
@@ -23,3 +24,15 @@ export function supportPolicy(departmentId: number): PolicyConfig {
     escalations: [],
   };
 }
+
+/** The week of the calendar example in DESIGN.md: lunch break, closed Wednesday, Thursday night shift, Friday 24 h. */
+export const DESIGN_EXAMPLE_WEEK: WeekSchedule = {
+  mon: [
+    ['09:00', '12:00'],
+    ['13:00', '17:00'],
+  ],
+  tue: [['09:00', '17:00']],
+  wed: [],
+  thu: [['22:00', '06:00']],
+  fri: [['00:00', '24:00']],
+};

@@ -6,20 +6,12 @@ import {
   type TimeInterval,
 } from '../../src/sla/calendar';
 import { referenceAdd, referenceBetween } from './reference-business-time';
+import { DESIGN_EXAMPLE_WEEK } from '../helpers/sla-fixtures';
 
 /** The calendar from DESIGN.md: lunch break, closed Wednesday, Thursday night shift, Friday 24 h. */
 const DESIGN: CalendarInput = {
   timezone: 'Europe/Berlin',
-  week: {
-    mon: [
-      ['09:00', '12:00'],
-      ['13:00', '17:00'],
-    ],
-    tue: [['09:00', '17:00']],
-    wed: [],
-    thu: [['22:00', '06:00']],
-    fri: [['00:00', '24:00']],
-  },
+  week: DESIGN_EXAMPLE_WEEK,
   holidays: ['2026-12-25', '2026-12-26'],
 };
 

@@ -1,4 +1,5 @@
 import { CalendarError, validateCalendar } from '../../src/sla/calendar';
+import { DESIGN_EXAMPLE_WEEK } from '../helpers/sla-fixtures';
 
 /** The field named by the CalendarError that `input` raises. */
 function fieldOf(input: unknown): string {
@@ -17,16 +18,7 @@ describe('validateCalendar', () => {
   it('accepts the DESIGN.md example, where the Thursday night shift runs into a 24 h Friday', () => {
     const calendar = validateCalendar({
       timezone: 'Europe/Berlin',
-      week: {
-        mon: [
-          ['09:00', '12:00'],
-          ['13:00', '17:00'],
-        ],
-        tue: [['09:00', '17:00']],
-        wed: [],
-        thu: [['22:00', '06:00']],
-        fri: [['00:00', '24:00']],
-      },
+      week: DESIGN_EXAMPLE_WEEK,
       holidays: ['2026-12-26', '2026-12-25', '2026-12-25'],
     });
     expect(calendar.holidays).toEqual(['2026-12-25', '2026-12-26']);
