@@ -3,6 +3,7 @@ import * as createTimeline from './20261125100000_create_timeline';
 import * as createAuditLog from './20261125100100_create_audit_log';
 import * as createSlaConfig from './20261125110000_create_sla_config';
 import * as createClocks from './20261125110100_create_clocks';
+import * as createEscalations from './20261125120000_create_escalations';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -19,4 +20,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261125100100_create_audit_log', createAuditLog],
   ['20261125110000_create_sla_config', createSlaConfig],
   ['20261125110100_create_clocks', createClocks],
+  ['20261125120000_create_escalations', createEscalations],
 ];
