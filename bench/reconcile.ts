@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       tickets: parts.tickets,
       clock: { now: () => new Date('2026-03-31T12:00:00Z') },
       logger: pino({ level: 'warn' }),
+      mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
     };
     const services = createModuleServices(host);
     await services.config.import({

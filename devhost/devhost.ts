@@ -11,6 +11,7 @@ import type { PerfexPermissions } from '../src/host/perfex/perfex-permissions';
 import { HookBus } from './hook-bus';
 import { DevhostAdminRegistry } from './admin-registry';
 import { TicketService } from './ticket-service';
+import { DevhostTicketGateway } from './devhost-ticket-gateway';
 import { ModuleLoader, type ModuleApi, type ModuleManifest } from './module-loader';
 import { Mailbox } from './mailbox';
 import { CronTicker } from './cron-ticker';
@@ -35,6 +36,8 @@ export interface DevhostConfig {
   logger?: Logger;
   /** Where module folders (each with module.json) live. */
   moduleDirs?: string[];
+  /** Base URL of the admin for links in emails (default http://localhost:<port>). */
+  adminBaseUrl?: string;
   /** BullMQ key prefix for this host's module queues (tests use one per file). */
   queuePrefix?: string;
   loadModuleEntry?: (dir: string, manifest: ModuleManifest) => ModuleApi;
@@ -91,12 +94,13 @@ export class Devhost {
       (res.locals.renderLayout as (p: typeof page) => void)(page),
     );
     const mailbox = new Mailbox(db, prefix, parts.timezone, logger);
+    const tickets = new TicketService(db, prefix, hooks, clock, parts.timezone);
     const host: HostContext = {
       contractVersion: HOST_CONTRACT_VERSION,
       db,
       tablePrefix: prefix,
       timezone: parts.timezone,
-      tickets: parts.tickets,
+      tickets: new DevhostTicketGateway(db, prefix, parts.timezone, tickets),
       hooks,
       admin,
       permissions: parts.permissions,
@@ -106,6 +110,9 @@ export class Devhost {
           return config.smtpUrl ?? `smtp://127.0.0.1:${mailbox.port}`;
         },
         from: 'SLA Vigil <sla@devhost.local>',
+        get adminBaseUrl() {
+          return config.adminBaseUrl ?? `http://localhost:${config.port || 3000}`;
+        },
       },
       options: parts.options,
       clock,
@@ -113,7 +120,6 @@ export class Devhost {
       redisUrl: config.redisUrl,
       queuePrefix: config.queuePrefix,
     };
-    const tickets = new TicketService(db, prefix, hooks, clock, parts.timezone);
     const loader = new ModuleLoader(
       db,
       prefix,

@@ -12,12 +12,16 @@ export interface MailboxMessage {
   subject: string | null;
   text: string | null;
   html: string | null;
+  /** The sender's Message-ID, angle brackets included; null when the message had none. */
+  message_id: string | null;
   received_at: string;
 }
 
 /**
  * The devhost's local mailbox: an in-process SMTP server (no auth, loopback only) that keeps
  * every message it receives in `tbldevhost_mailbox`, where the admin mailbox page reads them.
+ * Like a receiving server that deduplicates, a message whose Message-ID it already holds is
+ * accepted and dropped, so a sender's retry after an unclear failure shows up once.
  */
 export class Mailbox {
   private server: SMTPServer | null = null;
@@ -38,14 +42,19 @@ export class Mailbox {
       onData: (stream, session, callback) => {
         simpleParser(stream)
           .then(async (mail) => {
-            await this.db(`${this.prefix}devhost_mailbox`).insert({
-              mail_from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
-              rcpt_to: session.envelope.rcptTo.map((r) => r.address).join(', '),
-              subject: mail.subject ?? null,
-              text: mail.text ?? null,
-              html: typeof mail.html === 'string' ? mail.html : null,
-              received_at: instantToHost(new Date(), this.timezone),
-            });
+            // The unique index on message_id makes the duplicate check atomic across connections.
+            await this.db(`${this.prefix}devhost_mailbox`)
+              .insert({
+                mail_from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+                rcpt_to: session.envelope.rcptTo.map((r) => r.address).join(', '),
+                subject: mail.subject ?? null,
+                text: mail.text ?? null,
+                html: typeof mail.html === 'string' ? mail.html : null,
+                message_id: mail.messageId ?? null,
+                received_at: instantToHost(new Date(), this.timezone),
+              })
+              .onConflict('message_id')
+              .ignore();
             callback();
           })
           .catch((err: Error) => {

@@ -155,7 +155,15 @@ export async function createHostTables(db: Knex, prefix: string): Promise<void> 
     x.text('text', 'mediumtext').nullable();
     x.text('html', 'mediumtext').nullable();
     x.dateTime('received_at').notNullable();
+    // Unique (NULLs allowed): a second delivery of the same Message-ID is dropped like a real server would.
+    x.string('message_id', 191).nullable().unique();
   });
+  // Mailbox tables made before Message-IDs were kept get the column too.
+  if (!(await db.schema.hasColumn(t('devhost_mailbox'), 'message_id'))) {
+    await db.schema.alterTable(t('devhost_mailbox'), (x) => {
+      x.string('message_id', 191).nullable().unique();
+    });
+  }
 
   await insertDefaults(db, prefix);
 }

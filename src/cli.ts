@@ -7,7 +7,15 @@ import { openStandaloneHost } from './host/standalone-host';
 import { createModuleServices, type ModuleServices } from './services/module-services';
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
+import { ScanQueue } from './scan/scan-queue';
+import { cronOverdue } from './store/heartbeat-repository';
 import { ConfigError } from './sla/config';
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`not a positive number: "${value}"`);
+  return n;
+}
 
 function isoDate(value: string): Date {
   const date = new Date(value);
@@ -37,22 +45,28 @@ export function buildCli(): Command {
 
   program
     .command('status')
-    .description('show migrations and what the module has recorded')
+    .description('migrations, clocks, outbox and heartbeats; exits 1 when the cron has stopped ticking')
     .action(async () => {
-      const config = loadConfig();
-      const db = createDb(config.databaseUrl);
-      try {
-        const { done, pending } = await migrationStatus(db, config.tablePrefix);
+      await withServices(undefined, async (services, host) => {
+        const { done, pending } = await migrationStatus(host.db, host.tablePrefix);
         console.log(
           `${manifest.id} ${manifest.version}: ${done.length} migrations applied, ${pending.length} pending`,
         );
-        if (done.length) {
-          const [{ n }] = await db(`${config.tablePrefix}sla_vigil_timeline`).count({ n: '*' });
-          console.log(`timeline events: ${n}`);
+        console.log(`tickets by SLA state: ${JSON.stringify(await services.subjects.countByState())}`);
+        console.log(`outbox: ${JSON.stringify(await services.outbox.counts())}`);
+        const beats = await services.heartbeats.all();
+        const tick = beats.get('cron_tick')?.at;
+        const scan = beats.get('scan_finished');
+        console.log(
+          `last cron tick: ${tick?.toISOString() ?? 'never'}; last scan: ${scan?.at.toISOString() ?? 'never'}`,
+        );
+        if (cronOverdue(tick, host.clock.now())) {
+          console.log(
+            'cron: no tick for more than 3 minutes; run the host cron or `sla-vigil worker --every 60`',
+          );
+          process.exitCode = 1;
         }
-      } finally {
-        await db.destroy();
-      }
+      });
     });
 
   const devhost = program.command('devhost').description('the Perfex-compatible development host');
@@ -114,26 +128,28 @@ export function buildCli(): Command {
 
   program
     .command('worker')
-    .description('run the scan worker until stopped (scans are enqueued by the host cron tick)')
-    .action(async () => {
+    .description('run the scan worker (scans, escalations, mail) until SIGTERM')
+    .option(
+      '--every <seconds>',
+      'when the host has no cron: schedule a scan every N seconds (a BullMQ job scheduler, upserted once)',
+      positiveNumber,
+    )
+    .action(async (opts: { every?: number }) => {
       const runtime = loadConfig();
-      const host = await openStandaloneHost(runtime);
-      await migrateLatest(host.db, host.tablePrefix);
-      const prefix = process.env.QUEUE_PREFIX ?? `${host.tablePrefix}sla_vigil`;
-      const worker = new ScanWorker(
-        runtime.redisUrl,
-        prefix,
-        createModuleServices(host).scanner,
-        host.clock,
-        host.logger,
-      );
-      console.log(`sla-vigil worker: waiting for scan jobs on ${runtime.redisUrl} (prefix ${prefix})`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+      const prefix = process.env.QUEUE_PREFIX ?? `${runtime.tablePrefix}sla_vigil`;
+      await withServices(undefined, async (services, host) => {
+        const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger);
+        const queue = new ScanQueue(runtime.redisUrl, prefix);
+        if (opts.every) await queue.schedule(opts.every * 1000);
+        console.log(`sla-vigil worker: scans from ${runtime.redisUrl} (prefix ${prefix})`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        // Finish the job at hand, then close the worker before the queue.
+        await worker.close();
+        await queue.close();
       });
-      await worker.close();
-      await host.close();
     });
 
   const config = program
@@ -174,10 +190,13 @@ async function withServices(
   work: (services: ModuleServices, host: Awaited<ReturnType<typeof openStandaloneHost>>) => Promise<void>,
 ): Promise<void> {
   const host = await openStandaloneHost(loadConfig(), now);
+  let services: ModuleServices | null = null;
   try {
     await migrateLatest(host.db, host.tablePrefix);
-    await work(createModuleServices(host), host);
+    services = createModuleServices(host);
+    await work(services, host);
   } finally {
+    await services?.mailer.close();
     await host.close();
   }
 }

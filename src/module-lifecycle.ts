@@ -7,7 +7,6 @@ import { createModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
 import { createAdminRouter } from './web/admin-router';
-import { createTranslator } from './web/i18n';
 import { createTicketListColumn, createTicketPanel } from './web/ticket-widgets';
 import type { HookDeps, HookFactory } from '../hooks/hook-deps';
 
@@ -43,15 +42,20 @@ export async function activate(host: HostContext): Promise<void> {
   const services = createModuleServices(host);
   const queuePrefix = host.queuePrefix ?? `${host.tablePrefix}sla_vigil`;
   const scanQueue = new ScanQueue(host.redisUrl, queuePrefix);
-  const translator = createTranslator();
+  const translator = services.translator;
   const deps: HookDeps = {
     recorder: services.recorder,
     requestScan: async () => {
-      await scanQueue.request(host.clock.now());
+      const now = host.clock.now();
+      await services.heartbeats.beat('cron_tick', now);
+      await scanQueue.request(now);
     },
   };
 
-  const state: ActiveModule = { unregister: [], close: [() => scanQueue.close()] };
+  const state: ActiveModule = {
+    unregister: [],
+    close: [() => scanQueue.close(), () => services.mailer.close()],
+  };
   const { unregister } = state;
   for (const [event, file] of Object.entries(manifest.hooks)) {
     unregister.push(registerHook(host, event as HostEventName, file, deps));

@@ -96,6 +96,8 @@ export interface TicketGateway {
   listDepartments(): Promise<NamedRow[]>;
   listStaff(): Promise<HostStaff[]>;
   listDepartmentStaff(departmentId: number): Promise<HostStaff[]>;
+  /** Company names of clients (Perfex `tblclients.company`), for emails. */
+  clientNames(userids: readonly number[]): Promise<Map<number, string>>;
   reassign(ticketId: number, staffId: number): Promise<void>;
   changeDepartment(ticketId: number, departmentId: number): Promise<void>;
   changePriority(ticketId: number, priorityId: number): Promise<void>;
@@ -164,6 +166,8 @@ export interface MailSettings {
   /** smtp://user:pass@host:port; the devhost's own mailbox when unset. */
   smtpUrl: string;
   from: string;
+  /** Where staff open the host admin (for links in emails), e.g. https://crm.example.com. */
+  adminBaseUrl: string;
 }
 
 export interface OptionStore {

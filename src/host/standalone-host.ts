@@ -23,6 +23,11 @@ export async function openStandaloneHost(
       tickets: parts.tickets,
       clock: { now: () => now ?? new Date() },
       logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)),
+      mail: {
+        smtpUrl: config.smtpUrl ?? 'smtp://127.0.0.1:2525',
+        from: process.env.MAIL_FROM ?? 'SLA Vigil <sla@localhost>',
+        adminBaseUrl: process.env.ADMIN_BASE_URL ?? `http://localhost:${config.port}`,
+      },
       close: () => db.destroy(),
     };
   } catch (err) {

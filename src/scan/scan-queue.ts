@@ -31,6 +31,22 @@ export class ScanQueue {
     return jobId;
   }
 
+  /**
+   * For hosts without a cron: one BullMQ job scheduler (upserted by id, so starting workers
+   * again never registers a second schedule).
+   */
+  async schedule(everyMs: number): Promise<void> {
+    await this.open().upsertJobScheduler(
+      'sla-vigil-scan-every',
+      { every: everyMs },
+      {
+        name: 'scan',
+        data: { requestedAt: 'scheduler' },
+        opts: { removeOnComplete: 1000, removeOnFail: 1000 },
+      },
+    );
+  }
+
   private open(): Queue<ScanJobData> {
     if (!this.queue) {
       this.connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: null });

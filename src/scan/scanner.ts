@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Reconciler } from './reconciler';
 import type { ClockService } from '../services/clock-service';
+import type { EscalationService } from '../services/escalation-service';
+import type { HeartbeatRepository } from '../store/heartbeat-repository';
 
 /** What one scan did; logged with its duration and printed by `scan --once`. */
 export interface ScanResult {
@@ -10,6 +12,12 @@ export interface ScanResult {
   changed: number;
   recomputed: number;
   advanced: number;
+  /** Escalation levels fired by this scan (each level fires once per ticket, metric and cycle). */
+  escalated: number;
+  /** Host writes (reassign, raise priority) performed after the scan's transactions. */
+  actions: number;
+  /** Emails sent by this scan (`scan --once` delivers what it created). */
+  mailed: number;
   /** Tickets whose recompute failed: logged, left dirty, retried by the next scan. */
   failed: number;
   durationMs: number;
@@ -25,10 +33,14 @@ export class Scanner {
     private readonly reconciler: Reconciler,
     private readonly clocks: ClockService,
     private readonly logger: Logger,
+    private readonly escalator?: EscalationService,
+    private readonly mailer?: { sendDue(now: Date): Promise<{ sent: number }> },
+    private readonly heartbeats?: HeartbeatRepository,
   ) {}
 
   async run(now: Date): Promise<ScanResult> {
     const started = process.hrtime.bigint();
+    await this.heartbeats?.beat('scan_started', now);
     let recomputed = 0;
     const failed = new Set<number>();
     const reconciled = await this.reconciler.run(now, async (ids) => {
@@ -39,14 +51,22 @@ export class Scanner {
     const stale = await this.clocks.recomputeStale(now);
     recomputed += stale.done;
     stale.failed.forEach((id) => failed.add(id));
-    const advanced = await this.clocks.advanceDue(now);
+    const { advanced, escalated } = await this.clocks.advanceDue(now);
+    const actions = this.escalator
+      ? await this.escalator.performPendingActions(await this.clocks.policyBook())
+      : 0;
+    const mailed = this.mailer ? (await this.mailer.sendDue(now)).sent : 0;
     const result: ScanResult = {
       ...reconciled,
       recomputed,
       advanced,
+      escalated,
+      actions,
+      mailed,
       failed: failed.size,
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
     };
+    await this.heartbeats?.beat('scan_finished', now, { ...result });
     this.logger.info({ scan: result }, 'sla_vigil scan');
     return result;
   }
@@ -55,7 +75,8 @@ export class Scanner {
 export function formatScanResult(r: ScanResult): string {
   return (
     `scan: ${r.ticketsRead} tickets read, ${r.repliesFound} new replies, ${r.eventsRecorded} events recorded, ` +
-    `${r.changed} tickets changed, ${r.recomputed} recomputed, ${r.advanced} clocks advanced, ${r.failed} failed ` +
+    `${r.changed} tickets changed, ${r.recomputed} recomputed, ${r.advanced} clocks advanced, ` +
+    `${r.escalated} escalations, ${r.actions} actions, ${r.mailed} emails sent, ${r.failed} failed ` +
     `in ${r.durationMs} ms`
   );
 }

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { earliest, levelsDue, nextTriggerAfter } from '../sla/escalation/ladder';
+import { firedKey, type EscalationRepository } from '../store/escalation-repository';
+import type { DueLevel, EscalationService } from './escalation-service';
 import { computeClocks, type Clock } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
 import { CLOSED_STATUS, type ClockState, type SlaEvent } from '../sla/clocks/sla-event';
@@ -27,6 +30,8 @@ export class ClockService {
     private readonly subjects: SubjectRepository,
     private readonly clocks: ClockRepository,
     private readonly logger: Logger,
+    private readonly escalationLog?: EscalationRepository,
+    private readonly escalator?: EscalationService,
   ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
@@ -66,6 +71,7 @@ export class ClockService {
         const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
         const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
         const policyChanges: TimelineEventInput[] = [];
+        const fired = (await this.escalationLog?.firedKeys(batch, trx)) ?? new Map<number, Set<string>>();
         for (const [id, subject] of subjects) {
           const events = timelines.get(id) ?? [];
           const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
@@ -76,6 +82,7 @@ export class ClockService {
             events.push(asTimelineEvent(change, at));
           }
           const sla = computeWith(book, subject, events, at);
+          if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
           computed.set(id, { policyId: sla.policy?.id ?? null, clocks: sla.clocks });
           results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState: sla.state });
         }
@@ -128,23 +135,43 @@ export class ClockService {
    * subjects first, in id order, as a recompute does (one lock order, no deadlock), skipping
    * subjects another worker or a recompute holds: their clocks are being rewritten anyway.
    */
-  async advanceDue(now: Date, batchSize = 500): Promise<number> {
-    let advanced = 0;
+  async advanceDue(now: Date, batchSize = 500): Promise<{ advanced: number; escalated: number }> {
+    const book = await this.policyBook();
+    const total = { advanced: 0, escalated: 0 };
     for (;;) {
       const candidates = await this.clocks.dueSubjectIds(now, batchSize);
-      if (candidates.length === 0) return advanced;
+      if (candidates.length === 0) return total;
       const count = await this.db.transaction(async (trx) => {
         const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
         const due = await this.clocks.dueFor(locked, now, trx);
-        for (const clock of due) await this.clocks.updateState(advanceClock(clock, now), now, trx);
+        const levels: DueLevel[] = [];
+        for (const clock of due) {
+          const next = advanceClock(clock, now);
+          const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
+          const clockPolicy = policy && book.clockPolicy(policy.id);
+          if (policy && clockPolicy?.ladder?.length) {
+            for (const d of levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now)) {
+              levels.push({ clock: next, policy, level: d.level, fireAt: d.fireAt });
+            }
+            next.nextCheckAt = earliest(
+              next.nextCheckAt,
+              nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
+            );
+          }
+          await this.clocks.updateState(next, now, trx);
+        }
+        if (levels.length && this.escalator) {
+          const view = await this.escalator.hostView(levels);
+          total.escalated += await this.escalator.fire(levels, book, view, now, trx);
+        }
         const all = await this.clocks.forSubjects(locked, trx);
         const states = new Map<number, ClockState>();
         for (const id of locked) states.set(id, summarizeState(all.filter((c) => c.subjectId === id)));
         await this.subjects.setStates(states, trx);
         return due.length;
       });
-      advanced += count;
-      if (count === 0 || candidates.length < batchSize) return advanced;
+      total.advanced += count;
+      if (count === 0 || candidates.length < batchSize) return total;
     }
   }
 }
@@ -153,6 +180,27 @@ export class ClockService {
  * A ticket that moves from one policy to another gets a `policy_changed` event carrying both
  * pause lists, so the recompute keeps the pause time taken under the old policy.
  */
+/**
+ * A level whose moment has passed but that never fired (the module was off, or a recompute
+ * moved the clock) makes the clock due now, so the next scan fires it once.
+ */
+function markUnfiredLevelsDue(
+  book: PolicyBook,
+  policyId: number,
+  clocks: Clock[],
+  fired: Set<string> | undefined,
+  at: Date,
+): void {
+  const clockPolicy = book.clockPolicy(policyId);
+  if (!clockPolicy?.ladder?.length) return;
+  for (const clock of clocks) {
+    const waiting = levelsDue(clock, clockPolicy.ladder, clockPolicy.calendar, at).filter(
+      (d) => !fired?.has(firedKey(clock.metric, clock.cycle, policyId, d.level.level)),
+    );
+    if (waiting.length) clock.nextCheckAt = at;
+  }
+}
+
 function policyChange(
   book: PolicyBook,
   subject: SubjectRow,

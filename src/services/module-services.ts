@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Clock, TicketGateway } from '../host/host-context';
+import type { Clock, MailSettings, TicketGateway } from '../host/host-context';
 import { TimelineRepository } from '../store/timeline-repository';
 import { SubjectRepository } from '../store/subject-repository';
 import { ClockRepository } from '../store/clock-repository';
@@ -13,6 +13,12 @@ import { TicketSlaService } from './ticket-sla-service';
 import { TicketEventRecorder } from '../timeline/ticket-event-recorder';
 import { Reconciler } from '../scan/reconciler';
 import { Scanner } from '../scan/scanner';
+import { EscalationRepository } from '../store/escalation-repository';
+import { OutboxRepository } from '../mail/outbox-repository';
+import { MailSender } from '../mail/mail-sender';
+import { EscalationService } from './escalation-service';
+import { createTranslator } from '../web/i18n';
+import { HeartbeatRepository } from '../store/heartbeat-repository';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -22,6 +28,7 @@ export interface ServiceHost {
   tickets: TicketGateway;
   clock: Clock;
   logger: Logger;
+  mail: MailSettings;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
@@ -35,11 +42,35 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
   const cursors = new CursorRepository(db, prefix);
   const audit = new AuditLog(db, prefix, host.clock);
   const config = new ConfigService(db, prefix, host.clock, audit);
-  const clocks = new ClockService(db, config, timeline, subjects, clockRepo, host.logger);
+  const escalationLog = new EscalationRepository(db, prefix);
+  // Message-IDs in the host's own domain, so two installs never produce the same one.
+  const outbox = new OutboxRepository(db, prefix, new URL(host.mail.adminBaseUrl).hostname || undefined);
+  const translator = createTranslator();
+  const heartbeats = new HeartbeatRepository(db, prefix);
+  const escalator = new EscalationService(
+    host.tickets,
+    host.mail,
+    escalationLog,
+    outbox,
+    audit,
+    translator,
+    host.logger,
+  );
+  const mailer = new MailSender(outbox, host.mail.smtpUrl, host.mail.from, host.clock, host.logger);
+  const clocks = new ClockService(
+    db,
+    config,
+    timeline,
+    subjects,
+    clockRepo,
+    host.logger,
+    escalationLog,
+    escalator,
+  );
   const tracker = new SlaTracker(subjects, clocks, host.clock);
   const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, tracker);
   const reconciler = new Reconciler(host.tickets, timeline, subjects, cursors, options.reconcileBatchSize);
-  const scanner = new Scanner(reconciler, clocks, host.logger);
+  const scanner = new Scanner(reconciler, clocks, host.logger, escalator, mailer, heartbeats);
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks);
   return {
     timeline,
@@ -54,5 +85,11 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
     reconciler,
     scanner,
     ticketSla,
+    escalationLog,
+    outbox,
+    escalator,
+    mailer,
+    translator,
+    heartbeats,
   };
 }

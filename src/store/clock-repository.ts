@@ -24,6 +24,7 @@ interface Row {
   breached_at: string | null;
   state: string;
   next_check_at: string | null;
+  ended_at: string | null;
 }
 
 const sqlOrNull = (d: Date | null): string | null => (d ? utcToSql(d) : null);
@@ -64,6 +65,7 @@ export class ClockRepository {
         breached_at: sqlOrNull(c.breachedAt),
         state: c.state,
         next_check_at: sqlOrNull(c.nextCheckAt),
+        ended_at: sqlOrNull(c.endedAt),
         updated_at: utcToSql(now),
       })),
     );
@@ -132,5 +134,6 @@ function toStored(r: Row): StoredClock {
     breachedAt: dateOrNull(r.breached_at),
     state: r.state as StoredClock['state'],
     nextCheckAt: dateOrNull(r.next_check_at),
+    endedAt: dateOrNull(r.ended_at),
   };
 }

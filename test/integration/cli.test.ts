@@ -112,7 +112,7 @@ describe('sla-vigil command', () => {
   it('scan --once --now reconciles a ticket inserted without a hook and prints a summary', async () => {
     const line = await cli('scan', '--once', '--now', '2026-03-06T17:00:00Z');
     expect(line).toMatch(
-      /^scan: 1 tickets read, 0 new replies, 1 events recorded, 1 tickets changed, 1 recomputed, 0 clocks advanced, 0 failed in \d+ ms$/,
+      /^scan: 1 tickets read, 0 new replies, 1 events recorded, 1 tickets changed, 1 recomputed, 0 clocks advanced, 0 escalations, 0 actions, 0 emails sent, 0 failed in \d+ ms$/,
     );
     expect(await cli('scan', '--once', '--now', '2026-03-06T17:00:00Z')).toMatch(
       /0 events recorded, 0 tickets changed, 0 recomputed/,
@@ -144,5 +144,20 @@ describe('sla-vigil command', () => {
 
   it('devhost setup is idempotent', async () => {
     expect(await cli('devhost', 'setup')).toBe('devhost already set up; module active; no seed added');
+  });
+
+  it('status says when the cron has stopped ticking and exits non-zero; a tick makes it healthy', async () => {
+    process.exitCode = undefined;
+    const stale = await cli('status');
+    expect(stale).toContain('last cron tick: never');
+    expect(stale).toContain('no tick for more than 3 minutes');
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    await t.devhost.hooks.fire('after_cron_run', false);
+    const healthy = await cli('status');
+    expect(healthy).toMatch(/last cron tick: \d{4}-/);
+    expect(healthy).not.toContain('no tick for more than 3 minutes');
+    expect(process.exitCode).toBeUndefined();
+    expect(healthy).toMatch(/outbox: \{"pending":0/);
   });
 });

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { SCAN_QUEUE } from '../../src/scan/scan-queue';
+import { SCAN_QUEUE, ScanQueue } from '../../src/scan/scan-queue';
 import { TEST_REDIS_URL } from '../helpers/test-database';
 
 const clock = new MutableClock(new Date('2026-03-03T08:00:30Z'));
@@ -56,12 +56,23 @@ it('a cron tick enqueues one scan per minute, and the worker finds a ticket inse
     const [created] = await db('tblsla_vigil_timeline').where({ subject_id: id, event_type: 'created' });
     expect(created).toMatchObject({ source: 'reconcile', occurred_at: '2026-03-03 07:00:00.000' });
 
-    // The next minute's tick is a new job.
+    const beats = await db('tblsla_vigil_heartbeats').pluck('name');
+    expect(beats.sort()).toEqual(['cron_tick', 'scan_finished', 'scan_started']);
+
+    // A worker started again and again upserts one job scheduler, never a second one.
+    const scheduler = new ScanQueue(TEST_REDIS_URL, t.devhost.host.queuePrefix as string);
+    await scheduler.schedule(60_000);
+    await scheduler.schedule(60_000);
+    expect(await queue.getJobSchedulersCount()).toBe(1);
+    await queue.removeJobScheduler('sla-vigil-scan-every');
+    await scheduler.close();
+
+    // The next minute's tick is a new job (its id is the minute).
     clock.set(new Date('2026-03-03T08:01:05Z'));
     await t.devhost.hooks.fire('after_cron_run', false);
     await waitFor(
-      async () => ((await queue.getJobCounts('completed')).completed === 2 ? true : undefined),
-      'a second job',
+      async () => (await queue.getJob('scan-2026-03-03T0801'))?.finishedOn ?? undefined,
+      "the next minute's job",
     );
   } finally {
     await queue.close();

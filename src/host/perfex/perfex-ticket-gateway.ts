@@ -172,6 +172,15 @@ export class PerfexTicketGateway implements TicketGateway {
     return rows.map(toStaff);
   }
 
+  async clientNames(userids: readonly number[]): Promise<Map<number, string>> {
+    const ids = userids.filter((id) => id > 0);
+    if (ids.length === 0) return new Map();
+    const rows: { userid: number; company: string | null }[] = await this.db(this.t('clients'))
+      .select('userid', 'company')
+      .whereIn('userid', ids);
+    return new Map(rows.map((r) => [r.userid, r.company ?? '']));
+  }
+
   async reassign(ticketId: number, staffId: number): Promise<void> {
     await this.db(this.t('tickets')).where('ticketid', ticketId).update({ assigned: staffId });
   }

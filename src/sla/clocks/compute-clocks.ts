@@ -1,5 +1,6 @@
 import { addBusinessMinutes, businessMinutesBetween, type CalendarLike } from '../calendar';
 import type { Metric, TargetConfig } from '../config/sla-config-schema';
+import { earliest, nextTriggerAfter, type LadderLevel } from '../escalation/ladder';
 import { CLOSED_STATUS, type ClockState, type SlaEvent } from './sla-event';
 
 /** The parts of a policy the clocks depend on. */
@@ -8,6 +9,8 @@ export interface ClockPolicy {
   pauseStatusIds: readonly number[];
   /** Null = around the clock. */
   calendar: CalendarLike | null;
+  /** The policy's escalation ladder: its firing moments are part of a clock's next check. */
+  ladder?: readonly LadderLevel[];
   defaultWarnAtPercent: number;
 }
 
@@ -33,6 +36,8 @@ export interface Clock {
   state: Exclude<ClockState, 'no_policy'>;
   /** The next instant the state can change by itself (warning, due); null when only an event can change it. */
   nextCheckAt: Date | null;
+  /** When an unmet cycle ended (ticket closed unanswered, or merged); it escalates no more. */
+  endedAt: Date | null;
   targetMinutes: number;
   pauses: PauseInterval[];
 }
@@ -237,7 +242,17 @@ function shiftByPauses(
   return { at, shifts };
 }
 
+/** Adds the ladder's next firing to the state's own next check. */
 function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | null {
+  const clock = evaluateState(cycle, policy, now);
+  if (!clock || !policy.ladder?.length) return clock;
+  return {
+    ...clock,
+    nextCheckAt: earliest(clock.nextCheckAt, nextTriggerAfter(clock, policy.ladder, policy.calendar, now)),
+  };
+}
+
+function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | null {
   const target = policy.targets[cycle.metric] as TargetConfig;
   const calendar = policy.calendar ?? ALWAYS_OPEN;
   const due = shiftByPauses(calendar, cycle.startedAt, target.minutes, cycle.pauses, now);
@@ -259,6 +274,7 @@ function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | nul
     warnAt: warn.at,
     pausedMinutes,
     metAt: cycle.metAt,
+    endedAt: cycle.stoppedAt,
     targetMinutes: target.minutes,
     pauses,
   };

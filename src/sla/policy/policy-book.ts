@@ -2,6 +2,7 @@ import { compileCalendar, type CalendarLike } from '../calendar';
 import type { CalendarConfig, PolicyConfig, SlaSettings } from '../config';
 import type { ClockPolicy } from '../clocks/compute-clocks';
 import { matchPolicy, type MatchSubject } from './match-policy';
+import { ladderOf } from '../escalation/ladder';
 
 export interface BookPolicy extends PolicyConfig {
   id: number;
@@ -35,6 +36,7 @@ export class PolicyBook {
         pauseStatusIds: p.pauseStatusIds,
         calendar: p.calendar === null ? null : (this.calendars.get(p.calendar) ?? null),
         defaultWarnAtPercent: settings.defaultWarnAtPercent,
+        ladder: ladderOf(p.escalations),
       });
     }
   }
@@ -42,6 +44,10 @@ export class PolicyBook {
   match(subject: MatchSubject): { policy: BookPolicy; clockPolicy: ClockPolicy } | null {
     const policy = matchPolicy(this.policies, subject);
     return policy ? { policy, clockPolicy: this.clockPolicies.get(policy.id) as ClockPolicy } : null;
+  }
+
+  clockPolicy(id: number): ClockPolicy | undefined {
+    return this.clockPolicies.get(id);
   }
 
   byId(id: number): BookPolicy | undefined {

@@ -1,0 +1,151 @@
+import type { i18n, TFunction } from 'i18next';
+import { DateTime } from 'luxon';
+import { renderView } from '../web/render';
+import { formatDuration } from './format-duration';
+
+export type EmailMetric = 'first_response' | 'next_response' | 'resolution';
+export type EmailTrigger = 'before_due' | 'at_due' | 'after_due';
+
+/** What an escalation email says; times are instants, shown in `zone`. */
+export interface EscalationEmailInput {
+  ticketId: number;
+  ticketSubject: string;
+  clientName: string | null;
+  departmentName: string;
+  metric: EmailMetric;
+  /** 1-based level of the policy's ladder. */
+  level: number;
+  triggerType: EmailTrigger;
+  dueAt: Date;
+  /** IANA zone of the policy's calendar. */
+  zone: string;
+  now: Date;
+  ticketUrl: string;
+  slaUrl: string;
+  recipientName: string;
+}
+
+/** A rendered email, ready for the outbox. */
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** The recipient's own date conventions, on a 24-hour clock (the zone is named next to it). */
+const DUE_FORMAT: Intl.DateTimeFormatOptions = {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+
+/** Room for the tag, ticket number and status in a subject that still fits a mail list column. */
+const MAX_TICKET_SUBJECT = 80;
+
+/**
+ * Renders one escalation email in the recipient's language: a short, sortable subject
+ * (`[SLA breach] #1234 Printer down — resolution 2h 10m late`), an HTML part with inline styles
+ * and a plain-text part. Whether it is a warning or a breach follows from `now` and `dueAt`, so a
+ * warning level that fires late (the module was off) does not claim there is time left.
+ */
+export async function renderEscalationEmail(
+  input: EscalationEmailInput,
+  translator: i18n,
+  language: string,
+): Promise<RenderedEmail> {
+  const t = translator.getFixedT(language);
+  const due = DateTime.fromJSDate(input.dueAt, { zone: input.zone });
+  if (!due.isValid) throw new Error(`escalation email: invalid time zone "${input.zone}"`);
+
+  const status = statusOf(input, t);
+  const ticketSubject = oneLine(input.ticketSubject);
+  const subject = t('emails.subject.line', {
+    tag: t(`emails.tag.${status.kind === 'warning' ? 'warning' : 'breach'}`),
+    id: input.ticketId,
+    ticket: truncate(ticketSubject, MAX_TICKET_SUBJECT),
+    status: status.subject,
+  });
+  const view = {
+    t,
+    lang: language,
+    subject,
+    status,
+    input,
+    ticketSubject,
+    // Capitalised, as a table value; the lower-case `emails.metric.*` forms sit mid-sentence.
+    metricName: t(`metrics.${input.metric}`),
+    dueText: `${due.setLocale(language).toLocaleString(DUE_FORMAT)} (${input.zone})`,
+    levelText: t('emails.level_value', {
+      level: input.level,
+      trigger: t(`emails.trigger.${input.triggerType}`),
+    }),
+  };
+  const [html, text] = await Promise.all([
+    renderView('emails/escalation.html', view),
+    renderView('emails/escalation.text', view),
+  ]);
+  return { subject, html, text };
+}
+
+interface EmailStatus {
+  kind: 'warning' | 'due_now' | 'late';
+  /** The subject's status phrase, e.g. "resolution 2h 10m late". */
+  subject: string;
+  /** The body's opening sentence. */
+  intro: string;
+  /** The status cell, e.g. "2h 10m late". */
+  short: string;
+}
+
+function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
+  const metric = t(`emails.metric.${input.metric}`);
+  const id = input.ticketId;
+  const ms = input.dueAt.getTime() - input.now.getTime();
+  const duration = (minutes: number): string =>
+    formatDuration(minutes, {
+      days: (count) => t('emails.duration.days', { count }),
+      hours: (count) => t('emails.duration.hours', { count }),
+      minutes: (count) => t('emails.duration.minutes', { count }),
+    });
+  if (ms > 0) {
+    // Rounded up: with 44.5 minutes left the target is "due in 45m", never "in 0m".
+    const left = duration(Math.ceil(ms / 60_000));
+    return {
+      kind: 'warning',
+      subject: t('emails.subject.due_in', { metric, duration: left }),
+      intro: t('emails.intro.warning', { metric, id, duration: left }),
+      short: t('emails.status.due_in', { duration: left }),
+    };
+  }
+  // Rounded down: 30 seconds after the due time is "due now", not "1m late".
+  const lateMinutes = Math.floor(-ms / 60_000);
+  if (lateMinutes < 1) {
+    return {
+      kind: 'due_now',
+      subject: t('emails.subject.due_now', { metric }),
+      intro: t('emails.intro.due_now', { metric, id }),
+      short: t('emails.status.due_now'),
+    };
+  }
+  const late = duration(lateMinutes);
+  return {
+    kind: 'late',
+    subject: t('emails.subject.late', { metric, duration: late }),
+    intro: t('emails.intro.late', { metric, id, duration: late }),
+    short: t('emails.status.late', { duration: late }),
+  };
+}
+
+/** Ticket subjects may carry line breaks; a mail subject must not. */
+function oneLine(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+function truncate(value: string, max: number): string {
+  const chars = [...value];
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,0 +1,151 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool';
+import type { Logger } from 'pino';
+import type { Clock } from '../host/host-context';
+import type { ClaimedMessage, OutboxRepository } from './outbox-repository';
+
+/** Anything that can send one message the way nodemailer's `sendMail` does. */
+export type MailTransport = Pick<Transporter, 'sendMail' | 'close'>;
+
+/** Builds the transport on first use (tests pass their own; production passes an SMTP URL). */
+export type TransportFactory = () => MailTransport;
+
+/** What one `sendDue` did. */
+export interface SendResult {
+  sent: number;
+  /** Failed this time, to be tried again later. */
+  retried: number;
+  /** Gave up after the last attempt. */
+  failed: number;
+}
+
+export interface MailSenderOptions {
+  /** Rows claimed per round trip (default 20). */
+  batchSize?: number;
+  /** Attempts before a row is marked failed (default MAX_ATTEMPTS). */
+  maxAttempts?: number;
+}
+
+/** With the 60-minute cap this gives up about two hours after the first attempt. */
+export const MAX_ATTEMPTS = 8;
+const BACKOFF_CAP_MINUTES = 60;
+
+/** Wait before attempt `attempt + 1`: 1, 2, 4, ... minutes, capped at an hour. */
+export function backoffMs(attempt: number): number {
+  return Math.min(2 ** Math.max(attempt - 1, 0), BACKOFF_CAP_MINUTES) * 60_000;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/**
+ * Pooled SMTP options for an `smtp://` / `smtps://` URL. Timeouts are short so "SMTP down" costs
+ * seconds, not minutes, and a send always ends well within the outbox claim lease.
+ */
+export function smtpTransportOptions(smtpUrl: string): SMTPPool.Options {
+  const url = new URL(smtpUrl);
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new Error(`SMTP_URL must start with smtp:// or smtps:// (got ${url.protocol})`);
+  }
+  // A local sink without auth (the devhost mailbox, a test server) offers no certificate worth checking.
+  const plainLocal = url.protocol === 'smtp:' && !url.username && LOOPBACK.has(url.hostname);
+  return {
+    url: smtpUrl,
+    pool: true,
+    maxConnections: 5,
+    ignoreTLS: plainLocal,
+    connectionTimeout: 5_000,
+    greetingTimeout: 5_000,
+    socketTimeout: 30_000,
+  };
+}
+
+/**
+ * The mail worker's sending side: claims due outbox rows in batches, sends each with its stable
+ * Message-ID, records every attempt in the delivery log and schedules retries with exponential
+ * backoff. SMTP errors are logged and counted, never thrown; database errors are thrown.
+ */
+export class MailSender {
+  private transport: MailTransport | null = null;
+  private readonly createTransport: TransportFactory;
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    transport: string | TransportFactory,
+    private readonly from: string,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    options: MailSenderOptions = {},
+  ) {
+    this.createTransport =
+      typeof transport === 'string'
+        ? () => nodemailer.createTransport(smtpTransportOptions(transport))
+        : transport;
+    this.batchSize = options.batchSize ?? 20;
+    this.maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
+  }
+
+  /** Sends every row due at `now` (default: the clock's now); safe to run in many processes at once. */
+  async sendDue(now: Date = this.clock.now()): Promise<SendResult> {
+    const result: SendResult = { sent: 0, retried: 0, failed: 0 };
+    // Claimed rows get a lease beyond `now` and retries a later time, so this loop ends.
+    for (;;) {
+      const batch = await this.outbox.claimDue(now, this.batchSize);
+      if (batch.length === 0) break;
+      // One after the other, in outbox order: escalation emails must arrive in ladder order.
+      for (const message of batch) result[await this.sendOne(message, now)]++;
+      if (batch.length < this.batchSize) break;
+    }
+    return result;
+  }
+
+  /** Closes the pooled SMTP connections; the next send opens a new pool. */
+  async close(): Promise<void> {
+    const transport = this.transport;
+    this.transport = null;
+    transport?.close();
+  }
+
+  private async sendOne(message: ClaimedMessage, now: Date): Promise<keyof SendResult> {
+    let response: string;
+    try {
+      const info: { response?: unknown } = await this.getTransport().sendMail({
+        messageId: message.messageId,
+        from: this.from,
+        to: message.recipientEmail,
+        subject: message.subject,
+        html: message.html,
+        text: message.text,
+      });
+      response = typeof info.response === 'string' ? info.response : 'sent';
+    } catch (err) {
+      return this.handleError(message, now, err instanceof Error ? err.message : String(err));
+    }
+    // The log line first: if the process dies before markSent, the lease runs out and the row is
+    // sent again with the same Message-ID, and the log shows both attempts.
+    await this.outbox.recordDelivery(message.id, message.attempt, now, 'sent', response);
+    await this.outbox.markSent(message.id, now);
+    return 'sent';
+  }
+
+  private async handleError(message: ClaimedMessage, now: Date, error: string): Promise<keyof SendResult> {
+    await this.outbox.recordDelivery(message.id, message.attempt, now, 'error', error);
+    const giveUp = message.attempt >= this.maxAttempts;
+    this.logger.warn(
+      { outboxId: message.id, escalationId: message.escalationId, attempt: message.attempt, err: error },
+      `sla_vigil: email ${message.id} attempt ${message.attempt} failed${giveUp ? ', giving up' : ''}: ${error}`,
+    );
+    if (giveUp) {
+      await this.outbox.markFailed(message.id, error);
+      return 'failed';
+    }
+    await this.outbox.markRetry(message.id, error, new Date(now.getTime() + backoffMs(message.attempt)));
+    return 'retried';
+  }
+
+  private getTransport(): MailTransport {
+    this.transport ??= this.createTransport();
+    return this.transport;
+  }
+}

@@ -1,0 +1,256 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { i18n } from 'i18next';
+import type { HostStaff, HostTicket, MailSettings, TicketGateway } from '../host/host-context';
+import type { StoredClock } from '../store/clock-repository';
+import type { EscalationRepository } from '../store/escalation-repository';
+import type { AuditLog } from '../store/audit-log';
+import type { OutboxRepository, NewOutboxRow } from '../mail/outbox-repository';
+import { renderEscalationEmail } from '../mail/escalation-email';
+import type { LadderLevel } from '../sla/escalation/ladder';
+import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
+import { languageCode } from '../web/i18n';
+
+/** One level whose moment came for one clock, found by the scan. */
+export interface DueLevel {
+  clock: StoredClock;
+  policy: BookPolicy;
+  level: LadderLevel;
+  fireAt: Date;
+}
+
+/** What one scan batch knows about the host, read once and shared by its escalations. */
+interface HostView {
+  tickets: Map<number, HostTicket>;
+  staff: Map<number, HostStaff>;
+  departments: Map<number, string>;
+  clients: Map<number, string>;
+}
+
+const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department']);
+
+/**
+ * Fires escalation levels exactly once (the escalation table's unique key) and writes their
+ * emails to the outbox in the caller's transaction, so a crash loses or doubles nothing.
+ * Host writes (reassign, raise priority) are recorded as pending in the transaction and
+ * performed after it commits: the host fires its own hooks for them, and those hooks must
+ * not wait on the locks this transaction holds.
+ */
+export class EscalationService {
+  constructor(
+    private readonly tickets: TicketGateway,
+    private readonly mail: MailSettings,
+    private readonly escalations: EscalationRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditLog,
+    private readonly translator: i18n,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Reads what the emails of these levels need from the host, once per batch. */
+  async hostView(due: readonly DueLevel[]): Promise<HostView> {
+    const ids = [...new Set(due.map((d) => d.clock.subjectId))];
+    const [tickets, staff, departments] = await Promise.all([
+      this.tickets.getTickets(ids),
+      this.tickets.listStaff(),
+      this.tickets.listDepartments(),
+    ]);
+    const clients = await this.tickets.clientNames(tickets.map((t) => t.userid));
+    return {
+      tickets: new Map(tickets.map((t) => [t.id, t])),
+      staff: new Map(staff.map((s) => [s.id, s])),
+      departments: new Map(departments.map((d) => [d.id, d.name])),
+      clients,
+    };
+  }
+
+  /** Fires each level once; returns how many fired now (not counting ones fired before). */
+  async fire(
+    due: readonly DueLevel[],
+    book: PolicyBook,
+    view: HostView,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<number> {
+    let fired = 0;
+    for (const d of due) {
+      const ticket = view.tickets.get(d.clock.subjectId);
+      if (!ticket) continue;
+      const id = await this.escalations.insertOnce(
+        {
+          subjectId: d.clock.subjectId,
+          metric: d.clock.metric,
+          cycle: d.clock.cycle,
+          policyId: d.policy.id,
+          level: d.level.level,
+          triggerType: d.level.trigger.type,
+          triggerMinutes: d.level.trigger.minutes ?? null,
+          actionType: d.level.action.type,
+          fireAt: d.fireAt,
+        },
+        now,
+        trx,
+      );
+      if (id === null) continue;
+      fired++;
+      const details = {
+        policy: d.policy.key,
+        level: d.level.level,
+        metric: d.clock.metric,
+        cycle: d.clock.cycle,
+      };
+      if (!NOTIFY.has(d.level.action.type)) {
+        await this.escalations.setOutcome(id, 'action_pending', details, trx);
+        continue;
+      }
+      const recipients = await this.recipients(d, ticket, view);
+      const rows: NewOutboxRow[] = [];
+      const suppressed: number[] = [];
+      const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
+      for (const staff of recipients) {
+        // The cooldown: one email per recipient and ticket per window; the rest is logged as held back.
+        const recent = await this.outbox.lastSentOrPending(staff.id, 'ticket', ticket.id, since, trx);
+        const language = languageCode(staff.defaultLanguage);
+        const zone = d.policy.calendar ? (book.timezones.get(d.policy.calendar) ?? 'UTC') : 'UTC';
+        const email = await renderEscalationEmail(
+          {
+            ticketId: ticket.id,
+            ticketSubject: ticket.subject,
+            clientName: view.clients.get(ticket.userid) || null,
+            departmentName: view.departments.get(ticket.department) ?? '',
+            metric: d.clock.metric,
+            level: d.level.level,
+            triggerType: d.level.trigger.type,
+            dueAt: d.clock.dueAt,
+            zone,
+            now,
+            ticketUrl: `${this.mail.adminBaseUrl}/admin/tickets/ticket/${ticket.id}`,
+            slaUrl: `${this.mail.adminBaseUrl}/admin/tickets/ticket/${ticket.id}#sla_vigil`,
+            recipientName: `${staff.firstname} ${staff.lastname}`.trim(),
+          },
+          this.translator,
+          language,
+        );
+        rows.push({
+          escalationId: id,
+          subjectType: 'ticket',
+          subjectId: ticket.id,
+          recipientStaffId: staff.id,
+          recipientEmail: staff.email,
+          language,
+          ...email,
+          state: recent ? 'suppressed' : 'pending',
+          createdAt: now,
+        });
+        if (recent) suppressed.push(staff.id);
+      }
+      await this.outbox.insert(rows, trx);
+      const outcome =
+        rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
+      await this.escalations.setOutcome(
+        id,
+        outcome,
+        { ...details, recipients: rows.map((r) => r.recipientStaffId), suppressed },
+        trx,
+      );
+      await this.audit.write(
+        {
+          action: `escalation.${outcome}`,
+          staffId: null,
+          subjectType: 'ticket',
+          subjectId: ticket.id,
+          details: {
+            ...details,
+            action: d.level.action.type,
+            recipients: rows.map((r) => r.recipientStaffId),
+            suppressed,
+          },
+        },
+        trx,
+      );
+    }
+    return fired;
+  }
+
+  private async recipients(d: DueLevel, ticket: HostTicket, view: HostView): Promise<HostStaff[]> {
+    const active = (s: HostStaff | undefined): s is HostStaff =>
+      s !== undefined && s.active && s.email !== '';
+    switch (d.level.action.type) {
+      case 'notify_assignee':
+        return [view.staff.get(ticket.assigned)].filter(active);
+      case 'notify_staff':
+        return [view.staff.get(d.level.action.staffId ?? 0)].filter(active);
+      case 'notify_department':
+        return (await this.tickets.listDepartmentStaff(d.level.action.departmentId ?? 0)).filter(active);
+      default:
+        return [];
+    }
+  }
+
+  /**
+   * Performs the host writes decided by earlier transactions (reassign, raise priority),
+   * through the host so its own hooks fire; safe to repeat after a crash (the writes set
+   * absolute values).
+   */
+  async performPendingActions(book: PolicyBook): Promise<number> {
+    let done = 0;
+    for (const pending of await this.escalations.pendingActions(100)) {
+      const level = book.byId(pending.policyId)?.escalations[pending.level - 1];
+      const ticket = await this.tickets.getTicket(pending.subjectId);
+      const details = { level: pending.level, metric: pending.metric, action: pending.actionType };
+      try {
+        if (!level || !ticket) throw new Error(!ticket ? 'ticket is gone' : 'policy level is gone');
+        const note = `SLA Vigil escalation level ${pending.level} (${pending.metric})`;
+        let outcome: 'reassigned' | 'priority_raised';
+        if (level.action.type === 'reassign_staff') {
+          await this.tickets.reassign(ticket.id, level.action.staffId as number);
+          await this.tickets.addInternalNote(
+            ticket.id,
+            `${note}: reassigned to staff ${level.action.staffId}`,
+          );
+          outcome = 'reassigned';
+        } else if (level.action.type === 'reassign_department') {
+          await this.tickets.changeDepartment(ticket.id, level.action.departmentId as number);
+          await this.tickets.addInternalNote(
+            ticket.id,
+            `${note}: moved to department ${level.action.departmentId}`,
+          );
+          outcome = 'reassigned';
+        } else {
+          const priorities = (await this.tickets.listPriorities()).map((p) => p.id).sort((a, b) => a - b);
+          const next =
+            level.action.priorityId ?? priorities.find((p) => p > ticket.priority) ?? ticket.priority;
+          if (next !== ticket.priority) await this.tickets.changePriority(ticket.id, next);
+          await this.tickets.addInternalNote(ticket.id, `${note}: priority raised to ${next}`);
+          outcome = 'priority_raised';
+        }
+        await this.escalations.setOutcome(pending.id, outcome, details);
+        await this.audit.write({
+          action: `escalation.${outcome}`,
+          staffId: null,
+          subjectType: 'ticket',
+          subjectId: ticket.id,
+          details,
+        });
+        done++;
+      } catch (err) {
+        this.logger.error(
+          { err, ticketId: pending.subjectId },
+          `sla_vigil: escalation action failed for ticket ${pending.subjectId}`,
+        );
+        await this.escalations.setOutcome(pending.id, 'action_failed', {
+          ...details,
+          error: (err as Error).message,
+        });
+        await this.audit.write({
+          action: 'escalation.action_failed',
+          staffId: null,
+          subjectType: 'ticket',
+          subjectId: pending.subjectId,
+          details,
+        });
+      }
+    }
+    return done;
+  }
+}

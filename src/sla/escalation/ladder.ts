@@ -1,0 +1,86 @@
+import { addBusinessMinutes, businessMinutesBetween, type CalendarLike } from '../calendar';
+import type { EscalationConfig, Metric } from '../config';
+
+const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
+
+/** One rung of a policy's escalation ladder; `level` counts from 1 in the policy's order. */
+export interface LadderLevel extends EscalationConfig {
+  level: number;
+}
+
+/** The part of a clock the ladder looks at. */
+export interface LadderClock {
+  metric: Metric;
+  startedAt: Date;
+  dueAt: Date;
+  state: string;
+  metAt: Date | null;
+  endedAt: Date | null;
+}
+
+export function ladderOf(escalations: readonly EscalationConfig[]): LadderLevel[] {
+  return escalations.map((e, i) => ({ ...e, level: i + 1 }));
+}
+
+/** Only a clock still running escalates: met, ended (closed unanswered, merged) and paused ones do not. */
+export function isRunning(clock: LadderClock): boolean {
+  return clock.metAt === null && clock.endedAt === null && clock.state !== 'paused';
+}
+
+/**
+ * When a level fires, in business time on the policy's calendar: N business minutes before
+ * due, at due, or N business minutes after due.
+ */
+export function triggerAt(calendar: CalendarLike | null, clock: LadderClock, level: LadderLevel): Date {
+  const cal = calendar ?? ALWAYS_OPEN;
+  const minutes = level.trigger.minutes ?? 0;
+  switch (level.trigger.type) {
+    case 'at_due':
+      return clock.dueAt;
+    case 'after_due':
+      return addBusinessMinutes(cal, clock.dueAt, minutes);
+    case 'before_due': {
+      const total = businessMinutesBetween(cal, clock.startedAt, clock.dueAt);
+      return addBusinessMinutes(cal, clock.startedAt, Math.max(0, total - minutes));
+    }
+  }
+}
+
+/** The levels of this clock's metric whose moment has come, in firing order. */
+export function levelsDue(
+  clock: LadderClock,
+  ladder: readonly LadderLevel[],
+  calendar: CalendarLike | null,
+  now: Date,
+): { level: LadderLevel; fireAt: Date }[] {
+  if (!isRunning(clock)) return [];
+  return ladder
+    .filter((l) => l.metric === clock.metric)
+    .map((level) => ({ level, fireAt: triggerAt(calendar, clock, level) }))
+    .filter((x) => x.fireAt.getTime() <= now.getTime())
+    .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime() || a.level.level - b.level.level);
+}
+
+/** The next moment after `now` a level of this clock fires, or null. */
+export function nextTriggerAfter(
+  clock: LadderClock,
+  ladder: readonly LadderLevel[],
+  calendar: CalendarLike | null,
+  now: Date,
+): Date | null {
+  if (!isRunning(clock)) return null;
+  let next: Date | null = null;
+  for (const level of ladder) {
+    if (level.metric !== clock.metric) continue;
+    const at = triggerAt(calendar, clock, level);
+    if (at.getTime() > now.getTime() && (next === null || at < next)) next = at;
+  }
+  return next;
+}
+
+/** The earlier of two optional instants. */
+export function earliest(a: Date | null, b: Date | null): Date | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.getTime() <= b.getTime() ? a : b;
+}

@@ -1,0 +1,43 @@
+import type { Knex } from 'knex';
+import { utcFromSql, utcToSql } from './datetime';
+
+export type HeartbeatName = 'cron_tick' | 'scan_started' | 'scan_finished';
+
+/** When the host's cron last ticked and the last scan ran: `status` and the dashboard read them. */
+export class HeartbeatRepository {
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+  ) {}
+
+  private get table(): string {
+    return `${this.prefix}sla_vigil_heartbeats`;
+  }
+
+  async beat(name: HeartbeatName, at: Date, details: Record<string, unknown> | null = null): Promise<void> {
+    await this.db(this.table)
+      .insert({ name, last_at: utcToSql(at), details: details ? JSON.stringify(details) : null })
+      .onConflict('name')
+      .merge();
+  }
+
+  async all(): Promise<Map<HeartbeatName, { at: Date; details: Record<string, unknown> | null }>> {
+    const rows: { name: HeartbeatName; last_at: string; details: string | null }[] = await this.db(
+      this.table,
+    );
+    return new Map(
+      rows.map((r) => [
+        r.name,
+        {
+          at: utcFromSql(r.last_at),
+          details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+        },
+      ]),
+    );
+  }
+}
+
+/** The cron is overdue when its last tick is older than three intervals (or it never ticked). */
+export function cronOverdue(lastTick: Date | undefined, now: Date, intervalMs = 60_000): boolean {
+  return lastTick === undefined || now.getTime() - lastTick.getTime() > 3 * intervalMs;
+}
