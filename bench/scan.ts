@@ -1,0 +1,397 @@
+/**
+ * Scan benchmark (issue 4, "Speed"): with N open tickets in the devhost tables and their clocks,
+ * (a) one tick with 1,000 due clocks (`clocks.advanceDue`, which also fires a ladder level per
+ * clock: escalation + outbox + audit rows) next to the raw SELECT of those 1,000 due clock rows,
+ * at N/10 and N tickets (the tick must not depend on the number of open tickets); and (b) a full
+ * scan (reconcile + recompute) next to the raw keyset read of the same host tickets, the first
+ * one (which writes every subject, timeline event and clock) and a second one over unchanged
+ * data (the steady state the 1.5x goal is about).
+ *
+ * Run: `npm run bench:scan` (needs MariaDB at TEST_DATABASE_SERVER_URL, default
+ * mysql://root@127.0.0.1:3306/). BENCH_TICKETS sets N (default 1000000); BENCH_TICKS how many
+ * times each tick is repeated (default 3, the median is reported). Each size gets its own
+ * throwaway database, dropped at the end even on failure or Ctrl-C.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { Knex } from 'knex';
+import pino from 'pino';
+import { createDb } from '../src/store/db';
+import { createHostTables } from '../devhost/schema';
+import { migrateLatest } from '../src/store/migrator';
+import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
+import { createModuleServices } from '../src/services/module-services';
+import { utcToSql } from '../src/store/datetime';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const TICKS = Math.max(1, Number(process.env.BENCH_TICKS ?? 3));
+const SERVER = process.env.TEST_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
+const DUE = 1000;
+/** Wednesday 2026-04-01 10:00 in Berlin (CEST): inside office hours. */
+const NOW = new Date('2026-04-01T08:00:00Z');
+/** Tickets are opened over the 20 hours before NOW (host zone UTC), so none is due or at risk at NOW. */
+const OPENED_FROM = '2026-03-31 12:00:00';
+const OPENED_SPAN_S = 20 * 3600;
+const CLOCKS = 'tblsla_vigil_clocks';
+
+/** Databases created and not dropped yet: dropped on SIGINT/SIGTERM too. */
+const live = new Set<string>();
+
+interface Timed<T> {
+  ms: number;
+  value: T;
+}
+
+async function time<T>(work: () => Promise<T>): Promise<Timed<T>> {
+  const t0 = performance.now();
+  const value = await work();
+  return { ms: performance.now() - t0, value };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+interface TickRun {
+  label: string;
+  ms: number[];
+  queries: number;
+  /** The last run's statements by kind and table, most frequent first. */
+  kinds: string[];
+  advanced: number;
+  escalated: number;
+  outbox: number;
+}
+
+interface SizeResult {
+  tickets: number;
+  loadMs: number;
+  rawFirstMs: number;
+  firstScanMs: number;
+  firstScan: string;
+  rawSecondMs: number;
+  secondScanMs: number;
+  secondScan: string;
+  rawDueMs: number;
+  ticks: TickRun[];
+  rows: Record<string, number>;
+}
+
+async function benchSize(n: number): Promise<SizeResult> {
+  const name = `slav_bench_scan_${process.pid}_${n}`;
+  const server = createDb(SERVER, { min: 0, max: 1 });
+  await server.raw(`CREATE DATABASE \`${name}\``);
+  live.add(name);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString());
+  try {
+    await createHostTables(db, 'tbl');
+    await migrateLatest(db, 'tbl');
+    const [department] = await db('tbldepartments').insert({ name: 'Support' });
+    const [staffId] = await db('tblstaff').insert({
+      email: 'lead@bench.test',
+      firstname: 'Lea',
+      lastname: 'Lead',
+      password: 'x',
+      datecreated: '2026-01-01 00:00:00',
+      active: 1,
+      default_language: 'english',
+    });
+    await db('tblstaff_departments').insert({ staffid: staffId, departmentid: department });
+
+    const load = await time(() => loadTickets(db, n, department));
+    log(`${n}: ${n} tickets loaded in ${(load.ms / 1000).toFixed(1)} s`);
+
+    const parts = await createPerfexHostParts(db, 'tbl');
+    const host = {
+      db,
+      tablePrefix: 'tbl',
+      timezone: parts.timezone,
+      tickets: parts.tickets,
+      clock: { now: () => NOW },
+      logger: pino({ level: 'warn' }),
+      mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
+    };
+    const services = createModuleServices(host);
+    await services.config.import({
+      calendars: [
+        {
+          key: 'office',
+          name: 'Office',
+          timezone: 'Europe/Berlin',
+          week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]])),
+        },
+      ],
+      policies: [
+        {
+          key: 'default',
+          name: 'Default',
+          calendar: 'office',
+          targets: { first_response: { minutes: 2400 }, resolution: { minutes: 9600 } },
+          escalations: [
+            {
+              metric: 'first_response',
+              trigger: { type: 'before_due', minutes: 60 },
+              action: { type: 'notify_staff', staffId },
+            },
+            {
+              metric: 'first_response',
+              trigger: { type: 'after_due', minutes: 60 },
+              action: { type: 'notify_staff', staffId },
+            },
+          ],
+        },
+      ],
+    });
+
+    const rawRead = () =>
+      time(async () => {
+        let after = 0;
+        let read = 0;
+        for (;;) {
+          const batch = await parts.tickets.listTicketsAfter(after, 1000);
+          if (batch.length === 0) return read;
+          read += batch.length;
+          after = batch[batch.length - 1].id;
+        }
+      });
+    const scan = () => time(() => services.scanner.run(NOW));
+    const summary = (r: Awaited<ReturnType<typeof services.scanner.run>>) =>
+      `${r.ticketsRead} read, ${r.changed} changed, ${r.eventsRecorded} events, ${r.recomputed} recomputed, ${r.advanced} advanced, ${r.escalated} escalated`;
+
+    // (b) full reconcile: the first scan writes everything, the second finds nothing changed.
+    const rawFirst = await rawRead();
+    if (rawFirst.value !== n) throw new Error(`raw read saw ${rawFirst.value} tickets, not ${n}`);
+    const first = await scan();
+    log(`${n}: first scan ${(first.ms / 1000).toFixed(1)} s: ${summary(first.value)}`);
+    const rawSecond = await rawRead();
+    const second = await scan();
+    log(`${n}: second scan ${(second.ms / 1000).toFixed(1)} s: ${summary(second.value)}`);
+    if (second.value.changed !== 0 || second.value.recomputed !== 0)
+      throw new Error('the second scan over unchanged data changed something');
+    const rows = {
+      subjects: await count(db, 'tblsla_vigil_subjects'),
+      timeline: await count(db, 'tblsla_vigil_timeline'),
+      clocks: await count(db, CLOCKS),
+    };
+    const dueBefore = await count(db, CLOCKS, (q) => q.where('next_check_at', '<=', utcToSql(NOW)));
+    if (dueBefore !== 0) throw new Error(`${dueBefore} clocks are due before the tick is set up`);
+
+    // (a) one tick with 1,000 due clocks: the first 1,000 first-response clocks are made due
+    // 30 business minutes ago, so each breaches and fires level 1 (60 minutes before due, long
+    // past) but not level 2 (60 minutes after due, still ahead): 1,000 escalations + emails.
+    const armBreach = async (): Promise<void> => {
+      await db('tblsla_vigil_outbox').delete();
+      await db('tblsla_vigil_escalations').delete();
+      await db('tblsla_vigil_audit_log').where('action', 'like', 'escalation.%').delete();
+      const changed = await armClocks(db, {
+        state: 'at_risk',
+        warn_at: '2026-03-31 14:00:00',
+        due_at: '2026-04-01 07:30:00',
+        next_check_at: '2026-04-01 07:30:00',
+      });
+      if (changed !== DUE) throw new Error(`armed ${changed} clocks, not ${DUE}`);
+    };
+    // The same 1,000 clocks reaching their warning only: a state change and no escalation.
+    const armWarning = async (): Promise<void> => {
+      const changed = await armClocks(db, {
+        state: 'on_track',
+        warn_at: '2026-04-01 07:59:00',
+        due_at: '2026-04-10 08:00:00',
+        next_check_at: '2026-04-01 07:59:00',
+      });
+      if (changed !== DUE) throw new Error(`armed ${changed} clocks, not ${DUE}`);
+    };
+
+    await armBreach();
+    const rawDue: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await time(() =>
+        db.raw(`SELECT * FROM ${CLOCKS} WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ${DUE}`, [
+          utcToSql(NOW),
+        ]),
+      );
+      const [found] = r.value as unknown as [unknown[]];
+      if (found.length !== DUE) throw new Error(`raw due read found ${found.length} clocks`);
+      rawDue.push(r.ms);
+    }
+
+    let queries = 0;
+    let kinds = new Map<string, number>();
+    db.on('query', (q: { sql: string }) => {
+      queries++;
+      const k = statementKind(q.sql);
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    });
+    const tickRuns = async (label: string, arm: () => Promise<void>, env?: string): Promise<TickRun> => {
+      const run: TickRun = { label, ms: [], queries: 0, kinds: [], advanced: 0, escalated: 0, outbox: 0 };
+      const saved = process.env.NODE_ENV;
+      for (let i = 0; i < TICKS; i++) {
+        await arm();
+        const outboxBefore = await count(db, 'tblsla_vigil_outbox');
+        queries = 0;
+        kinds = new Map();
+        if (env !== undefined) process.env.NODE_ENV = env;
+        const tick = await time(() => services.clocks.advanceDue(NOW));
+        if (env !== undefined) process.env.NODE_ENV = saved;
+        run.ms.push(tick.ms);
+        run.queries = queries;
+        run.kinds = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, c]) => `${c} ${k}`);
+        run.advanced = tick.value.advanced;
+        run.escalated = tick.value.escalated;
+        run.outbox = (await count(db, 'tblsla_vigil_outbox')) - outboxBefore;
+      }
+      log(
+        `${n}: ${label}: ${run.ms.map((ms) => ms.toFixed(0)).join(' / ')} ms, ${run.queries} queries, ` +
+          `${run.advanced} advanced, ${run.escalated} escalated, ${run.outbox} outbox rows; queries: ` +
+          run.kinds.join(', '),
+      );
+      return run;
+    };
+    const ticks = [
+      await tickRuns('tick, 1,000 due, each fires a level', armBreach),
+      await tickRuns('same, EJS template cache on (NODE_ENV=production)', armBreach, 'production'),
+      await tickRuns('tick, 1,000 reach warning, no escalation', armWarning),
+    ];
+    return {
+      tickets: n,
+      loadMs: load.ms,
+      rawFirstMs: rawFirst.ms,
+      firstScanMs: first.ms,
+      firstScan: summary(first.value),
+      rawSecondMs: rawSecond.ms,
+      secondScanMs: second.ms,
+      secondScan: summary(second.value),
+      rawDueMs: median(rawDue),
+      ticks,
+      rows,
+    };
+  } finally {
+    await db.destroy();
+    await server.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+    live.delete(name);
+    await server.destroy();
+  }
+}
+
+/** N open tickets in Perfex's `tbltickets` (no hooks), by INSERT ... SELECT from a numbers table. */
+async function loadTickets(db: Knex, n: number, department: number): Promise<void> {
+  await db.raw('CREATE TABLE bench_digits (d TINYINT NOT NULL PRIMARY KEY)');
+  await db.raw('INSERT INTO bench_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)');
+  await db.raw('CREATE TABLE bench_numbers (n INT NOT NULL PRIMARY KEY)');
+  const digits = Math.max(1, Math.ceil(Math.log10(n)));
+  const letters = Array.from({ length: digits }, (_, i) => `d${i}`);
+  const expr = letters.map((l, i) => `${l}.d * ${10 ** i}`).join(' + ');
+  await db.raw(
+    `INSERT INTO bench_numbers (n) SELECT ${expr} AS n FROM ${letters.map((l) => `bench_digits ${l}`).join(' CROSS JOIN ')} HAVING n < ?`,
+    [n],
+  );
+  for (let start = 0; start < n; start += 100_000) {
+    await db.raw(
+      `INSERT INTO tbltickets (subject, message, department, priority, status, date, ticketkey)
+       SELECT CONCAT('T', n), 'm', ?, 1 + n % 3, 1, DATE_ADD(?, INTERVAL FLOOR(n * ? / ?) SECOND), 'k'
+       FROM bench_numbers WHERE n >= ? AND n < ? ORDER BY n`,
+      [department, OPENED_FROM, OPENED_SPAN_S, n, start, Math.min(start + 100_000, n)],
+    );
+  }
+  await db.raw('DROP TABLE bench_numbers, bench_digits');
+}
+
+/** Sets these columns on the first 1,000 first-response clocks (by id); returns how many changed. */
+async function armClocks(db: Knex, set: Record<string, string>): Promise<number> {
+  const columns = Object.keys(set);
+  const [result] = (await db.raw(
+    `UPDATE ${CLOCKS} SET breached_at = NULL, ${columns.map((c) => `${c} = ?`).join(', ')}
+     WHERE metric = 'first_response' ORDER BY id LIMIT ${DUE}`,
+    columns.map((c) => set[c]),
+  )) as unknown as [{ affectedRows: number }];
+  return result.affectedRows;
+}
+
+/** `select tblsla_vigil_clocks`, `insert tblsla_vigil_outbox`, ...: what a statement does to which table. */
+function statementKind(sql: string): string {
+  const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '?';
+  const table = /\b(?:from|into|update)\s+`?(\w+)`?/i.exec(sql)?.[1] ?? '';
+  return `${verb} ${table.replace(/^tblsla_vigil_/, '')}`.trim();
+}
+
+async function count(db: Knex, table: string, where?: (q: Knex.QueryBuilder) => void): Promise<number> {
+  const q = db(table).count({ n: '*' });
+  if (where) where(q);
+  const [{ n }] = (await q) as { n: number | string }[];
+  return Number(n);
+}
+
+function log(line: string): void {
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+function report(results: SizeResult[], serverVersion: string): void {
+  const ms = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${x.toFixed(0)} ms`);
+  const fine = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const ratio = (x: number, base: number): string => `${(x / base).toFixed(x / base >= 10 ? 0 : 2)}x`;
+  console.log(
+    `machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, MariaDB ${serverVersion}, ` +
+      `NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}, ${TICKS} ticks per row (median), ` +
+      `peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  );
+  console.log('');
+  console.log('| open tickets | work | ms | baseline (same run) | baseline ms | ratio |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const t = r.tickets.toLocaleString('en-US');
+    for (const tick of r.ticks) {
+      const m = median(tick.ms);
+      console.log(
+        `| ${t} | (a) ${tick.label} (${tick.queries} queries, ${tick.escalated} escalations, ${tick.outbox} outbox rows) | ${fine(m)} | raw SELECT of the ${DUE} due clock rows | ${fine(r.rawDueMs)} | ${ratio(m, r.rawDueMs)} |`,
+      );
+    }
+    console.log(
+      `| ${t} | (b) first scan, writes everything (${r.firstScan}) | ${ms(r.firstScanMs)} | raw keyset read of the tickets | ${ms(r.rawFirstMs)} | ${ratio(r.firstScanMs, r.rawFirstMs)} |`,
+    );
+    console.log(
+      `| ${t} | (b) second scan, nothing changed (${r.secondScan}) | ${ms(r.secondScanMs)} | raw keyset read of the tickets | ${ms(r.rawSecondMs)} | ${ratio(r.secondScanMs, r.rawSecondMs)} |`,
+    );
+  }
+  console.log('');
+  for (const r of results) {
+    console.log(
+      `${r.tickets} tickets: loaded in ${ms(r.loadMs)}; module rows after the first scan: ` +
+        Object.entries(r.rows)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', '),
+    );
+  }
+}
+
+async function dropLive(): Promise<void> {
+  const server = createDb(SERVER, { min: 0, max: 1 });
+  try {
+    for (const name of live) await server.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await server.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: dropping ${[...live].join(', ') || 'nothing'}`);
+      void dropLive().finally(() => process.exit(130));
+    });
+  }
+  const server = createDb(SERVER, { min: 0, max: 1 });
+  const [[{ v }]] = (await server.raw('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+  await server.destroy();
+  const sizes = [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])];
+  const results: SizeResult[] = [];
+  for (const n of sizes) results.push(await benchSize(n));
+  report(results, v);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
