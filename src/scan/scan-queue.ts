@@ -3,6 +3,16 @@ import IORedis from 'ioredis';
 
 export const SCAN_QUEUE = 'sla-vigil-scan';
 
+const ENQUEUE_TIMEOUT_MS = 3000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 export interface ScanJobData {
   requestedAt: string;
 }
@@ -23,11 +33,23 @@ export class ScanQueue {
   async request(now: Date): Promise<string> {
     const minute = now.toISOString().slice(0, 16);
     const jobId = `scan-${minute.replace(/[:]/g, '')}`;
-    await this.open().add(
+    const added = this.open().add(
       'scan',
       { requestedAt: now.toISOString() },
       { jobId, removeOnComplete: 1000, removeOnFail: 1000 },
     );
+    try {
+      await withTimeout(
+        added,
+        ENQUEUE_TIMEOUT_MS,
+        `Redis did not take the scan job within ${ENQUEUE_TIMEOUT_MS} ms`,
+      );
+    } catch (err) {
+      // Drop the connection: the next tick opens a fresh one (BullMQ would wait forever for this one).
+      added.catch(() => undefined);
+      this.drop();
+      throw err;
+    }
     return jobId;
   }
 
@@ -49,15 +71,24 @@ export class ScanQueue {
 
   private open(): Queue<ScanJobData> {
     if (!this.queue) {
-      this.connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: null });
+      // A producer fails fast while Redis is away (the host's cron must not hang on it); the
+      // next tick after Redis returns enqueues the scan, which picks up whatever became due.
+      this.connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: 1 });
+      this.connection.on('error', () => undefined); // reported through the failing request
       this.queue = new Queue<ScanJobData>(SCAN_QUEUE, { connection: this.connection, prefix: this.prefix });
     }
     return this.queue;
   }
 
   async close(): Promise<void> {
-    await this.queue?.close();
+    const queue = this.queue;
+    if (queue && this.connection?.status === 'ready') await queue.close();
+    this.drop();
+  }
+
+  private drop(): void {
     this.connection?.disconnect();
+    this.queue?.removeAllListeners();
     this.queue = null;
     this.connection = null;
   }

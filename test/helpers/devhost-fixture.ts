@@ -25,7 +25,14 @@ export interface TestDevhost {
 
 /** A set-up devhost on a fresh database with the module active; no HTTP listener (use supertest on `app`). */
 export async function startTestDevhost(
-  options: { timezone?: string; seed?: boolean; clock?: Clock; listen?: boolean; now?: Date } = {},
+  options: {
+    timezone?: string;
+    seed?: boolean;
+    clock?: Clock;
+    listen?: boolean;
+    now?: Date;
+    redisUrl?: string;
+  } = {},
 ): Promise<TestDevhost> {
   const database = await createTestDatabase();
   await setupDevhost({
@@ -39,7 +46,7 @@ export async function startTestDevhost(
   const queuePrefix = testRedisPrefix();
   const devhost = await Devhost.create({
     databaseUrl: database.url,
-    redisUrl: TEST_REDIS_URL,
+    redisUrl: options.redisUrl ?? TEST_REDIS_URL,
     apiToken: TEST_API_TOKEN,
     mailboxPort: 0,
     cronIntervalMs: 0,

@@ -1,0 +1,80 @@
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { PrivateRedis } from '../helpers/private-redis';
+import { MutableClock } from '../../devhost/mutable-clock';
+import { createModuleServices } from '../../src/services/module-services';
+import { insertStaff } from '../helpers/staff-fixture';
+
+const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
+let redis: PrivateRedis;
+let t: TestDevhost;
+
+beforeAll(async () => {
+  redis = new PrivateRedis(await PrivateRedis.freePort());
+  await redis.start();
+  t = await startTestDevhost({ clock, redisUrl: redis.url });
+  const db = t.devhost.db;
+  const [department] = await db('tbldepartments').insert({ name: 'Support' });
+  const lead = await insertStaff(db, 'leo.lead@example.com', 'pw123456');
+  const services = createModuleServices(t.devhost.host);
+  await services.config.import({
+    policies: [
+      {
+        key: 'p',
+        name: 'P',
+        calendar: null,
+        targets: { resolution: { minutes: 60 } },
+        escalations: [
+          {
+            metric: 'resolution',
+            trigger: { type: 'at_due' },
+            action: { type: 'notify_staff', staffId: lead },
+          },
+        ],
+      },
+    ],
+  });
+  await services.mailer.close();
+  for (let i = 0; i < 5; i++)
+    await t.devhost.tickets.create({ subject: `T${i}`, message: 'm', department, admin: 1 });
+});
+afterAll(async () => {
+  await t.close();
+  await redis.stop();
+});
+
+async function waitFor(probe: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await probe()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const escalations = async () =>
+  Number((await t.devhost.db('tblsla_vigil_escalations').count({ n: '*' }))[0].n);
+
+it('with Redis down the cron tick fails fast; the next tick after it returns escalates what became due, once', async () => {
+  await redis.stop();
+  clock.set(new Date('2026-03-03T09:01:00Z')); // everything is due
+  const started = Date.now();
+  await t.devhost.hooks.fire('after_cron_run', false);
+  // The host's cron is not held up by the outage (the hook logs and returns).
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(await escalations()).toBe(0);
+
+  await redis.start();
+  clock.set(new Date('2026-03-03T09:02:00Z'));
+  // The producer reconnects in the background; ticks keep coming every minute.
+  await waitFor(async () => {
+    await t.devhost.hooks.fire('after_cron_run', false);
+    return (await escalations()) === 5;
+  }, 'the scan after Redis returned');
+  clock.set(new Date('2026-03-03T09:03:00Z'));
+  await t.devhost.hooks.fire('after_cron_run', false);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(await escalations()).toBe(5);
+  await waitFor(
+    async () => Number((await t.devhost.db('tbldevhost_mailbox').count({ n: '*' }))[0].n) === 5,
+    'the five emails',
+  );
+});
