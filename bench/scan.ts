@@ -4,8 +4,8 @@
  * clock: escalation + outbox + audit rows) next to the raw SELECT of those 1,000 due clock rows,
  * at N/10 and N tickets (the tick must not depend on the number of open tickets); and (b) a full
  * scan (reconcile + recompute) next to the raw keyset read of the same host tickets, the first
- * one (which writes every subject, timeline event and clock) and a second one over unchanged
- * data (the steady state the 1.5x goal is about).
+ * one (which writes every subject, timeline event and clock) and later ones over unchanged data
+ * (the steady state the 1.5x goal is about), each right after its own raw read.
  *
  * Run: `npm run bench:scan` (needs MariaDB at TEST_DATABASE_SERVER_URL, default
  * mysql://root@127.0.0.1:3306/). BENCH_TICKETS sets N (default 1000000); BENCH_TICKS how many

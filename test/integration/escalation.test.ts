@@ -162,6 +162,32 @@ it('a met or paused clock fires nothing', async () => {
   expect(await mailbox()).toEqual([]);
 });
 
+it('a paused clock fires nothing; once resumed it fires the levels still ahead of it', async () => {
+  await t.devhost.db('tbldevhost_mailbox').delete();
+  at('2026-03-09T08:00:00Z'); // Mon 09:00 Berlin; due 13:00, warning level at 12:30
+  const id = await t.devhost.tickets.create({
+    subject: 'Resumes',
+    message: 'm',
+    department: support,
+    admin: 1,
+    assigned: staff.agent,
+  });
+  at('2026-03-09T09:00:00Z');
+  await t.devhost.tickets.changeStatus(id, { status: 4 }); // On Hold from 10:00
+  at('2026-03-09T12:00:00Z'); // 13:00 Berlin: past the original due time, but paused
+  await services.scanner.run(clock.now());
+  expect(await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id)).toEqual([]);
+  await t.devhost.tickets.changeStatus(id, { status: 2 }); // resumed after 3 business hours: due 16:00
+  at('2026-03-09T14:29:00Z');
+  await services.scanner.run(clock.now());
+  expect(await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id)).toEqual([]);
+  at('2026-03-09T14:30:00Z'); // 15:30 Berlin: 30 business minutes before the new due time
+  await services.scanner.run(clock.now());
+  const fired = await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).pluck('level');
+  expect(fired).toEqual([1]);
+  expect((await mailbox()).map((m) => m.rcpt_to)).toEqual(['ana.agent@example.com']);
+});
+
 describe('cooldown and host actions', () => {
   let billing: number;
   let vip: number;
