@@ -10,7 +10,7 @@ import { PolicyBook } from '../sla/policy/policy-book';
 import type { ConfigService } from './config-service';
 import type { TimelineEvent, TimelineEventInput, TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
-import type { ClockRepository } from '../store/clock-repository';
+import type { ClockRepository, StoredClock } from '../store/clock-repository';
 
 export interface ComputedSla {
   subject: SubjectRow | null;
@@ -145,6 +145,7 @@ export class ClockService {
         const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
         const due = await this.clocks.dueFor(locked, now, trx);
         const levels: DueLevel[] = [];
+        const advanced: StoredClock[] = [];
         for (const clock of due) {
           const next = advanceClock(clock, now);
           const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
@@ -158,15 +159,18 @@ export class ClockService {
               nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
             );
           }
-          await this.clocks.updateState(next, now, trx);
+          advanced.push(next);
         }
+        await this.clocks.updateStates(advanced, now, trx);
         if (levels.length && this.escalator) {
           const view = await this.escalator.hostView(levels);
           total.escalated += await this.escalator.fire(levels, book, view, now, trx);
         }
         const all = await this.clocks.forSubjects(locked, trx);
         const states = new Map<number, ClockState>();
-        for (const id of locked) states.set(id, summarizeState(all.filter((c) => c.subjectId === id)));
+        const bySubject = new Map<number, StoredClock[]>();
+        for (const c of all) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
+        for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
         await this.subjects.setStates(states, trx);
         return due.length;
       });

@@ -102,15 +102,32 @@ export class ClockRepository {
     return rows.map(toStored);
   }
 
-  async updateState(clock: StoredClock, now: Date, trx: Knex.Transaction): Promise<void> {
-    await trx(this.table)
-      .where('id', clock.id)
-      .update({
-        state: clock.state,
-        breached_at: sqlOrNull(clock.breachedAt),
-        next_check_at: sqlOrNull(clock.nextCheckAt),
-        updated_at: utcToSql(now),
+  /** Writes the advanced state of many clocks, one UPDATE per 500 (a tick must not cost a query per clock). */
+  async updateStates(clocks: readonly StoredClock[], now: Date, trx: Knex.Transaction): Promise<void> {
+    for (let i = 0; i < clocks.length; i += 500) {
+      const chunk = clocks.slice(i, i + 500);
+      const cases = (
+        pick: (c: StoredClock) => string | null,
+      ): { sql: string; bindings: (string | number | null)[] } => ({
+        sql: `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+        bindings: chunk.flatMap((c) => [c.id, pick(c)]),
       });
+      const state = cases((c) => c.state);
+      const breached = cases((c) => sqlOrNull(c.breachedAt));
+      const next = cases((c) => sqlOrNull(c.nextCheckAt));
+      await trx.raw(
+        `UPDATE ?? SET state = ${state.sql}, breached_at = ${breached.sql}, next_check_at = ${next.sql}, updated_at = ? ` +
+          `WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+        [
+          this.table,
+          ...state.bindings,
+          ...breached.bindings,
+          ...next.bindings,
+          utcToSql(now),
+          ...chunk.map((c) => c.id),
+        ],
+      );
+    }
   }
 
   async count(): Promise<number> {
