@@ -82,15 +82,18 @@ export class MailSender {
       typeof transport === 'string'
         ? () => nodemailer.createTransport(smtpTransportOptions(transport))
         : transport;
-    this.batchSize = options.batchSize ?? 20;
+    // Small batches: a batch must be sent well within the 5-minute lease, even against a slow server.
+    this.batchSize = options.batchSize ?? 5;
     this.maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
   }
 
   /** Sends every row due at `now` (default: the clock's now); safe to run in many processes at once. */
-  async sendDue(now: Date = this.clock.now()): Promise<SendResult> {
+  async sendDue(at?: Date): Promise<SendResult> {
     const result: SendResult = { sent: 0, retried: 0, failed: 0 };
     // Claimed rows get a lease beyond `now` and retries a later time, so this loop ends.
     for (;;) {
+      // Each claim reads the clock anew, so a lease always starts when its batch starts.
+      const now = at ?? this.clock.now();
       const batch = await this.outbox.claimDue(now, this.batchSize);
       if (batch.length === 0) break;
       // One after the other, in outbox order: escalation emails must arrive in ladder order.
@@ -125,7 +128,7 @@ export class MailSender {
     // The log line first: if the process dies before markSent, the lease runs out and the row is
     // sent again with the same Message-ID, and the log shows both attempts.
     await this.outbox.recordDelivery(message.id, message.attempt, now, 'sent', response);
-    await this.outbox.markSent(message.id, now);
+    await this.outbox.markSent(message.id, now, message.attempt);
     return 'sent';
   }
 
@@ -137,10 +140,15 @@ export class MailSender {
       `sla_vigil: email ${message.id} attempt ${message.attempt} failed${giveUp ? ', giving up' : ''}: ${error}`,
     );
     if (giveUp) {
-      await this.outbox.markFailed(message.id, error);
+      await this.outbox.markFailed(message.id, error, message.attempt);
       return 'failed';
     }
-    await this.outbox.markRetry(message.id, error, new Date(now.getTime() + backoffMs(message.attempt)));
+    await this.outbox.markRetry(
+      message.id,
+      error,
+      new Date(now.getTime() + backoffMs(message.attempt)),
+      message.attempt,
+    );
     return 'retried';
   }
 

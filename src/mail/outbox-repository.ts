@@ -164,9 +164,10 @@ export class OutboxRepository {
   }
 
   /** The mail went out; whatever an overtaken sender reports later cannot undo this. */
-  async markSent(id: number, sentAt: Date, trx?: Knex.Transaction): Promise<void> {
+  async markSent(id: number, sentAt: Date, attempt: number, trx?: Knex.Transaction): Promise<void> {
+    // `attempts` is the claim token: only the sender holding the latest claim writes the outcome.
     await (trx ?? this.db)(this.table)
-      .where('id', id)
+      .where({ id, attempts: attempt })
       .update({ state: 'sent', sent_at: utcToSql(sentAt), next_attempt_at: null, last_error: null });
   }
 
@@ -174,16 +175,22 @@ export class OutboxRepository {
    * Back to pending until `nextAttemptAt`. Only a row still `sending` changes, so a sender whose
    * lease was overtaken never turns a sent row back into a pending one.
    */
-  async markRetry(id: number, error: string, nextAttemptAt: Date, trx?: Knex.Transaction): Promise<void> {
+  async markRetry(
+    id: number,
+    error: string,
+    nextAttemptAt: Date,
+    attempt: number,
+    trx?: Knex.Transaction,
+  ): Promise<void> {
     await (trx ?? this.db)(this.table)
-      .where({ id, state: 'sending' })
+      .where({ id, state: 'sending', attempts: attempt })
       .update({ state: 'pending', next_attempt_at: utcToSql(nextAttemptAt), last_error: error });
   }
 
   /** Gives up on a row (attempts exhausted); like markRetry it only changes a row still `sending`. */
-  async markFailed(id: number, error: string, trx?: Knex.Transaction): Promise<void> {
+  async markFailed(id: number, error: string, attempt: number, trx?: Knex.Transaction): Promise<void> {
     await (trx ?? this.db)(this.table)
-      .where({ id, state: 'sending' })
+      .where({ id, state: 'sending', attempts: attempt })
       .update({ state: 'failed', next_attempt_at: null, last_error: error });
   }
 

@@ -34,7 +34,7 @@ export class Scanner {
     private readonly clocks: ClockService,
     private readonly logger: Logger,
     private readonly escalator?: EscalationService,
-    private readonly mailer?: { sendDue(now: Date): Promise<{ sent: number }> },
+    private readonly mailer?: { sendDue(now?: Date): Promise<{ sent: number }> },
     private readonly heartbeats?: HeartbeatRepository,
   ) {}
 
@@ -55,7 +55,8 @@ export class Scanner {
     const actions = this.escalator
       ? await this.escalator.performPendingActions(await this.clocks.policyBook())
       : 0;
-    const mailed = this.mailer ? (await this.mailer.sendDue(now)).sent : 0;
+    // The sender reads the clock itself: its send leases must start now, not when the scan began.
+    const mailed = this.mailer ? (await this.mailer.sendDue()).sent : 0;
     const result: ScanResult = {
       ...reconciled,
       recomputed,
