@@ -52,9 +52,7 @@ export class Scanner {
     recomputed += stale.done;
     stale.failed.forEach((id) => failed.add(id));
     const { advanced, escalated } = await this.clocks.advanceDue(now);
-    const actions = this.escalator
-      ? await this.escalator.performPendingActions(await this.clocks.policyBook())
-      : 0;
+    const actions = this.escalator ? await this.escalator.performPendingActions(now) : 0;
     // The sender reads the clock itself: its send leases must start now, not when the scan began.
     const mailed = this.mailer ? (await this.mailer.sendDue()).sent : 0;
     const result: ScanResult = {

@@ -199,7 +199,7 @@ function markUnfiredLevelsDue(
   if (!clockPolicy?.ladder?.length) return;
   for (const clock of clocks) {
     const waiting = levelsDue(clock, clockPolicy.ladder, clockPolicy.calendar, at).filter(
-      (d) => !fired?.has(firedKey(clock.metric, clock.cycle, policyId, d.level.level)),
+      (d) => !fired?.has(firedKey(clock.metric, clock.cycle, policyId, d.level.key)),
     );
     if (waiting.length) clock.nextCheckAt = at;
   }

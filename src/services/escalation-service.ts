@@ -25,6 +25,8 @@ interface HostView {
   staff: Map<number, HostStaff>;
   departments: Map<number, string>;
   clients: Map<number, string>;
+  /** Priority ids in ascending order, for "raise priority". */
+  priorities: number[];
 }
 
 const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department']);
@@ -50,10 +52,11 @@ export class EscalationService {
   /** Reads what the emails of these levels need from the host, once per batch. */
   async hostView(due: readonly DueLevel[]): Promise<HostView> {
     const ids = [...new Set(due.map((d) => d.clock.subjectId))];
-    const [tickets, staff, departments] = await Promise.all([
+    const [tickets, staff, departments, priorities] = await Promise.all([
       this.tickets.getTickets(ids),
       this.tickets.listStaff(),
       this.tickets.listDepartments(),
+      this.tickets.listPriorities(),
     ]);
     const clients = await this.tickets.clientNames(tickets.map((t) => t.userid));
     return {
@@ -61,6 +64,7 @@ export class EscalationService {
       staff: new Map(staff.map((s) => [s.id, s])),
       departments: new Map(departments.map((d) => [d.id, d.name])),
       clients,
+      priorities: priorities.map((p) => p.id).sort((a, b) => a - b),
     };
   }
 
@@ -75,7 +79,6 @@ export class EscalationService {
     let fired = 0;
     for (const d of due) {
       const ticket = view.tickets.get(d.clock.subjectId);
-      if (!ticket) continue;
       const id = await this.escalations.insertOnce(
         {
           subjectId: d.clock.subjectId,
@@ -83,6 +86,7 @@ export class EscalationService {
           cycle: d.clock.cycle,
           policyId: d.policy.id,
           level: d.level.level,
+          levelKey: d.level.key,
           triggerType: d.level.trigger.type,
           triggerMinutes: d.level.trigger.minutes ?? null,
           actionType: d.level.action.type,
@@ -98,9 +102,27 @@ export class EscalationService {
         level: d.level.level,
         metric: d.clock.metric,
         cycle: d.clock.cycle,
+        action: d.level.action,
       };
+      if (!ticket) {
+        // Recorded, not dropped: the host no longer has the ticket (deleted between reads).
+        await this.escalations.setOutcome(
+          id,
+          'no_recipient',
+          { ...details, reason: 'ticket not found' },
+          trx,
+        );
+        continue;
+      }
       if (!NOTIFY.has(d.level.action.type)) {
-        await this.escalations.setOutcome(id, 'action_pending', details, trx);
+        // Decided now, with absolute values, so a repeat after a crash writes the same thing.
+        const targetPriority =
+          d.level.action.type === 'raise_priority'
+            ? (d.level.action.priorityId ??
+              view.priorities.find((p) => p > ticket.priority) ??
+              ticket.priority)
+            : undefined;
+        await this.escalations.setOutcome(id, 'action_pending', { ...details, targetPriority }, trx);
         continue;
       }
       const recipients = await this.recipients(d, ticket, view);
@@ -188,43 +210,45 @@ export class EscalationService {
   }
 
   /**
-   * Performs the host writes decided by earlier transactions (reassign, raise priority),
-   * through the host so its own hooks fire; safe to repeat after a crash (the writes set
-   * absolute values).
+   * Performs the host writes decided by earlier transactions (reassign, raise priority), through
+   * the host so its own hooks fire. Each action is claimed first, so concurrent workers never
+   * run one twice, and it carries the absolute values decided when it fired.
    */
-  async performPendingActions(book: PolicyBook): Promise<number> {
+  async performPendingActions(now: Date): Promise<number> {
     let done = 0;
-    for (const pending of await this.escalations.pendingActions(100)) {
-      const level = book.byId(pending.policyId)?.escalations[pending.level - 1];
-      const ticket = await this.tickets.getTicket(pending.subjectId);
-      const details = { level: pending.level, metric: pending.metric, action: pending.actionType };
+    for (
+      let action = await this.escalations.claimAction(now);
+      action;
+      action = await this.escalations.claimAction(now)
+    ) {
+      const { action: decided, targetPriority } = action.details;
+      const details = { level: action.level, metric: action.metric, action: decided.type };
+      const note = `SLA Vigil escalation level ${action.level} (${action.metric})`;
       try {
-        if (!level || !ticket) throw new Error(!ticket ? 'ticket is gone' : 'policy level is gone');
-        const note = `SLA Vigil escalation level ${pending.level} (${pending.metric})`;
+        const ticket = await this.tickets.getTicket(action.subjectId);
+        if (!ticket) throw new Error('ticket is gone');
         let outcome: 'reassigned' | 'priority_raised';
-        if (level.action.type === 'reassign_staff') {
-          await this.tickets.reassign(ticket.id, level.action.staffId as number);
+        if (decided.type === 'reassign_staff' && decided.staffId) {
+          if (ticket.assigned !== decided.staffId) await this.tickets.reassign(ticket.id, decided.staffId);
+          await this.tickets.addInternalNote(ticket.id, `${note}: reassigned to staff ${decided.staffId}`);
+          outcome = 'reassigned';
+        } else if (decided.type === 'reassign_department' && decided.departmentId) {
+          if (ticket.department !== decided.departmentId)
+            await this.tickets.changeDepartment(ticket.id, decided.departmentId);
           await this.tickets.addInternalNote(
             ticket.id,
-            `${note}: reassigned to staff ${level.action.staffId}`,
+            `${note}: moved to department ${decided.departmentId}`,
           );
           outcome = 'reassigned';
-        } else if (level.action.type === 'reassign_department') {
-          await this.tickets.changeDepartment(ticket.id, level.action.departmentId as number);
-          await this.tickets.addInternalNote(
-            ticket.id,
-            `${note}: moved to department ${level.action.departmentId}`,
-          );
-          outcome = 'reassigned';
-        } else {
-          const priorities = (await this.tickets.listPriorities()).map((p) => p.id).sort((a, b) => a - b);
-          const next =
-            level.action.priorityId ?? priorities.find((p) => p > ticket.priority) ?? ticket.priority;
-          if (next !== ticket.priority) await this.tickets.changePriority(ticket.id, next);
-          await this.tickets.addInternalNote(ticket.id, `${note}: priority raised to ${next}`);
+        } else if (decided.type === 'raise_priority' && targetPriority !== undefined) {
+          if (ticket.priority !== targetPriority)
+            await this.tickets.changePriority(ticket.id, targetPriority);
+          await this.tickets.addInternalNote(ticket.id, `${note}: priority set to ${targetPriority}`);
           outcome = 'priority_raised';
+        } else {
+          throw new Error(`cannot perform action ${decided.type}`);
         }
-        await this.escalations.setOutcome(pending.id, outcome, details);
+        await this.escalations.setOutcome(action.id, outcome, { ...action.details, ...details });
         await this.audit.write({
           action: `escalation.${outcome}`,
           staffId: null,
@@ -235,18 +259,18 @@ export class EscalationService {
         done++;
       } catch (err) {
         this.logger.error(
-          { err, ticketId: pending.subjectId },
-          `sla_vigil: escalation action failed for ticket ${pending.subjectId}`,
+          { err, ticketId: action.subjectId },
+          `sla_vigil: escalation action failed for ticket ${action.subjectId}`,
         );
-        await this.escalations.setOutcome(pending.id, 'action_failed', {
-          ...details,
+        await this.escalations.setOutcome(action.id, 'action_failed', {
+          ...action.details,
           error: (err as Error).message,
         });
         await this.audit.write({
           action: 'escalation.action_failed',
           staffId: null,
           subjectType: 'ticket',
-          subjectId: pending.subjectId,
+          subjectId: action.subjectId,
           details,
         });
       }

@@ -4,7 +4,7 @@ import type { Metric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
-export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'pauses'> {
+export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'pauses' | 'pausedNow'> {
   id: number;
   subjectId: number;
   policyId: number | null;

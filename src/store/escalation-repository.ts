@@ -7,6 +7,7 @@ export type EscalationOutcome =
   | 'suppressed'
   | 'no_recipient'
   | 'action_pending'
+  | 'action_running'
   | 'reassigned'
   | 'priority_raised'
   | 'action_failed';
@@ -17,6 +18,7 @@ export interface NewEscalation {
   cycle: number;
   policyId: number;
   level: number;
+  levelKey: string;
   triggerType: string;
   triggerMinutes: number | null;
   actionType: string;
@@ -26,10 +28,10 @@ export interface NewEscalation {
 export interface PendingAction {
   id: number;
   subjectId: number;
-  policyId: number;
   level: number;
   metric: string;
-  actionType: string;
+  /** What the level decided when it fired (the ladder may have changed since). */
+  details: { action: { type: string; staffId?: number; departmentId?: number }; targetPriority?: number };
 }
 
 /** The escalation log: one row per subject, metric, cycle, policy and level, ever. */
@@ -53,6 +55,7 @@ export class EscalationRepository {
         cycle: row.cycle,
         policy_id: row.policyId,
         level: row.level,
+        level_key: row.levelKey,
         trigger_type: row.triggerType,
         trigger_minutes: row.triggerMinutes,
         action_type: row.actionType,
@@ -76,38 +79,59 @@ export class EscalationRepository {
       .update({ outcome, details: details ? JSON.stringify(details) : null });
   }
 
-  /** Host writes decided inside a scan transaction, performed after it (and after a crash). */
-  async pendingActions(limit: number): Promise<PendingAction[]> {
-    const rows: {
-      id: number | string;
-      subject_id: number;
-      policy_id: number;
-      level: number;
-      metric: string;
-      action_type: string;
-    }[] = await this.db(this.table).where('outcome', 'action_pending').orderBy('id').limit(limit);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      subjectId: r.subject_id,
-      policyId: r.policy_id,
-      level: r.level,
-      metric: r.metric,
-      actionType: r.action_type,
-    }));
+  /**
+   * Claims one host action decided inside a scan transaction (or left by a crash: a claim
+   * older than five minutes is taken over). Null when there is none; two workers never get
+   * the same one.
+   */
+  async claimAction(now: Date): Promise<PendingAction | null> {
+    const stale = utcToSql(new Date(now.getTime() - 5 * 60_000));
+    for (;;) {
+      const row:
+        | { id: number | string; subject_id: number; level: number; metric: string; details: string }
+        | undefined = await this.db(this.table)
+        .where('outcome', 'action_pending')
+        .orWhere((q) => q.where('outcome', 'action_running').where('action_claimed_at', '<', stale))
+        .orderBy('id')
+        .first();
+      if (!row) return null;
+      const claimed = await this.db(this.table)
+        .where('id', row.id)
+        .where((q) =>
+          q
+            .where('outcome', 'action_pending')
+            .orWhere((r) => r.where('outcome', 'action_running').where('action_claimed_at', '<', stale)),
+        )
+        .update({ outcome: 'action_running', action_claimed_at: utcToSql(now) });
+      if (claimed === 1) {
+        return {
+          id: Number(row.id),
+          subjectId: row.subject_id,
+          level: row.level,
+          metric: row.metric,
+          details: JSON.parse(row.details) as PendingAction['details'],
+        };
+      }
+    }
   }
 
-  /** Keys of the levels already fired for these subjects: `metric|cycle|policy|level`. */
+  /** Keys of the levels already fired for these subjects: `metric|cycle|policy|levelKey`. */
   async firedKeys(subjectIds: readonly number[], trx?: Knex.Transaction): Promise<Map<number, Set<string>>> {
     const bySubject = new Map<number, Set<string>>();
     if (subjectIds.length === 0) return bySubject;
-    const rows: { subject_id: number; metric: string; cycle: number; policy_id: number; level: number }[] =
-      await (trx ?? this.db)(this.table)
-        .select('subject_id', 'metric', 'cycle', 'policy_id', 'level')
-        .where('subject_type', 'ticket')
-        .whereIn('subject_id', subjectIds);
+    const rows: {
+      subject_id: number;
+      metric: string;
+      cycle: number;
+      policy_id: number;
+      level_key: string;
+    }[] = await (trx ?? this.db)(this.table)
+      .select('subject_id', 'metric', 'cycle', 'policy_id', 'level_key')
+      .where('subject_type', 'ticket')
+      .whereIn('subject_id', subjectIds);
     for (const r of rows) {
       const set = bySubject.get(r.subject_id) ?? new Set<string>();
-      set.add(firedKey(r.metric, r.cycle, r.policy_id, r.level));
+      set.add(firedKey(r.metric, r.cycle, r.policy_id, r.level_key));
       bySubject.set(r.subject_id, set);
     }
     return bySubject;
@@ -118,6 +142,6 @@ export class EscalationRepository {
   }
 }
 
-export function firedKey(metric: string, cycle: number, policyId: number, level: number): string {
-  return `${metric}|${cycle}|${policyId}|${level}`;
+export function firedKey(metric: string, cycle: number, policyId: number, levelKey: string): string {
+  return `${metric}|${cycle}|${policyId}|${levelKey}`;
 }

@@ -287,3 +287,130 @@ describe('cooldown and host actions', () => {
     expect(timeline).toEqual(expect.arrayContaining(['assignee_changed', 'priority_changed']));
   });
 });
+
+describe('ladder edits, pauses after a breach, and host actions claimed once', () => {
+  let ops: number;
+
+  beforeAll(async () => {
+    [ops] = await t.devhost.db('tbldepartments').insert({ name: 'Ops' });
+    await services.config.import({
+      policies: [
+        {
+          key: 'ops',
+          name: 'Ops',
+          match: { departmentIds: [ops] },
+          calendar: null,
+          targets: { resolution: { minutes: 60 } },
+          escalations: [
+            {
+              metric: 'resolution',
+              trigger: { type: 'at_due' },
+              action: { type: 'notify_staff', staffId: staff.lead },
+            },
+            {
+              metric: 'resolution',
+              trigger: { type: 'after_due', minutes: 60 },
+              action: { type: 'notify_assignee' },
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  const levelsOf = async (id: number) =>
+    (await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).orderBy('id')).map(
+      (e) => `${e.trigger_type}:${e.action_type}`,
+    );
+
+  it('inserting a level at the top of a ladder neither fires an old level again nor hides the new one', async () => {
+    at('2026-03-10T08:00:00Z');
+    const id = await t.devhost.tickets.create({
+      subject: 'Edit',
+      message: 'm',
+      department: ops,
+      admin: 1,
+      assigned: staff.agent,
+    });
+    at('2026-03-10T09:00:00Z');
+    await services.scanner.run(clock.now());
+    expect(await levelsOf(id)).toEqual(['at_due:notify_staff']);
+    const [policy] = (await services.config.export()).policies.filter((p) => p.key === 'ops');
+    await services.config.savePolicy(
+      {
+        ...policy,
+        escalations: [
+          {
+            metric: 'resolution',
+            trigger: { type: 'after_due', minutes: 30 },
+            action: { type: 'notify_department', departmentId: escalationsDept },
+          },
+          ...policy.escalations,
+        ],
+      },
+      null,
+    );
+    at('2026-03-10T09:31:00Z');
+    await services.scanner.run(clock.now());
+    expect(await levelsOf(id)).toEqual(['at_due:notify_staff', 'after_due:notify_department']);
+  });
+
+  it('a breached clock put on hold escalates no further', async () => {
+    at('2026-03-11T08:00:00Z');
+    const id = await t.devhost.tickets.create({
+      subject: 'Hold',
+      message: 'm',
+      department: ops,
+      admin: 1,
+      assigned: staff.agent,
+    });
+    at('2026-03-11T09:00:00Z');
+    await services.scanner.run(clock.now());
+    expect(await levelsOf(id)).toEqual(['at_due:notify_staff']);
+    at('2026-03-11T09:10:00Z');
+    await t.devhost.tickets.changeStatus(id, { status: 4 });
+    at('2026-03-11T12:00:00Z');
+    await services.scanner.run(clock.now());
+    expect(await levelsOf(id)).toEqual(['at_due:notify_staff']);
+  });
+
+  it('two workers performing pending host actions at once run each one once, with the value decided at firing', async () => {
+    await services.config.import({
+      policies: [
+        {
+          key: 'raise',
+          name: 'Raise',
+          match: { departmentIds: [ops], priorityIds: [1] },
+          calendar: null,
+          targets: { resolution: { minutes: 60 } },
+          escalations: [
+            { metric: 'resolution', trigger: { type: 'at_due' }, action: { type: 'raise_priority' } },
+          ],
+        },
+      ],
+    });
+    at('2026-03-12T08:00:00Z');
+    const id = await t.devhost.tickets.create({
+      subject: 'Raise',
+      message: 'm',
+      department: ops,
+      priority: 1,
+      admin: 1,
+    });
+    const mark = t.devhost.hooks.fired.length;
+    at('2026-03-12T09:00:00Z');
+    const other = createModuleServices(t.devhost.host);
+    await Promise.all([services.scanner.run(clock.now()), other.scanner.run(clock.now())]);
+    await other.mailer.close();
+    expect((await t.devhost.db('tbltickets').where('ticketid', id).first()).priority).toBe(2);
+    const updates = t.devhost.hooks.fired.slice(mark).filter((f) => f.event === 'ticket_settings_updated');
+    expect(updates).toHaveLength(1);
+    // A repeat after a crash (the action back to pending) writes the same absolute value: no 3.
+    await t.devhost
+      .db('tblsla_vigil_escalations')
+      .where('subject_id', id)
+      .update({ outcome: 'action_pending' });
+    await services.escalator.performPendingActions(clock.now());
+    expect((await t.devhost.db('tbltickets').where('ticketid', id).first()).priority).toBe(2);
+  });
+});

@@ -38,6 +38,8 @@ export interface Clock {
   nextCheckAt: Date | null;
   /** When an unmet cycle ended (ticket closed unanswered, or merged); it escalates no more. */
   endedAt: Date | null;
+  /** Paused at `now` (a breached clock can be paused too: it then escalates no further). */
+  pausedNow: boolean;
   targetMinutes: number;
   pauses: PauseInterval[];
 }
@@ -275,6 +277,7 @@ function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock 
     pausedMinutes,
     metAt: cycle.metAt,
     endedAt: cycle.stoppedAt,
+    pausedNow: pauses.length > 0 && pauses[pauses.length - 1].to === null,
     targetMinutes: target.minutes,
     pauses,
   };
@@ -289,8 +292,7 @@ function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock 
     return { ...base, state: late ? 'breached' : 'met', breachedAt: late ? dueAt : null, nextCheckAt: null };
   }
   if (t >= dueAt.getTime()) return { ...base, state: 'breached', breachedAt: dueAt, nextCheckAt: null };
-  const paused = pauses.length > 0 && pauses[pauses.length - 1].to === null;
-  if (paused) return { ...base, state: 'paused', breachedAt: null, nextCheckAt: null };
+  if (base.pausedNow) return { ...base, state: 'paused', breachedAt: null, nextCheckAt: null };
   if (t >= warn.at.getTime()) return { ...base, state: 'at_risk', breachedAt: null, nextCheckAt: dueAt };
   return { ...base, state: 'on_track', breachedAt: null, nextCheckAt: warn.at };
 }

@@ -1,11 +1,17 @@
+import { createHash } from 'node:crypto';
 import { addBusinessMinutes, businessMinutesBetween, type CalendarLike } from '../calendar';
 import type { EscalationConfig, Metric } from '../config';
 
 const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 
-/** One rung of a policy's escalation ladder; `level` counts from 1 in the policy's order. */
+/**
+ * One rung of a policy's escalation ladder. `level` counts from 1 in the policy's order (for
+ * people); `key` identifies the level by what it is (metric, trigger, action), so editing the
+ * ladder around it never makes it fire again.
+ */
 export interface LadderLevel extends EscalationConfig {
   level: number;
+  key: string;
 }
 
 /** The part of a clock the ladder looks at. */
@@ -16,15 +22,27 @@ export interface LadderClock {
   state: string;
   metAt: Date | null;
   endedAt: Date | null;
+  /** True while the clock is paused (a breached clock can be paused too). */
+  pausedNow?: boolean;
 }
 
 export function ladderOf(escalations: readonly EscalationConfig[]): LadderLevel[] {
-  return escalations.map((e, i) => ({ ...e, level: i + 1 }));
+  const seen = new Map<string, number>();
+  return escalations.map((e, i) => {
+    const content = createHash('sha1')
+      .update(JSON.stringify([e.metric, e.trigger.type, e.trigger.minutes ?? null, e.action]))
+      .digest('hex')
+      .slice(0, 24);
+    // Two identical levels in one ladder stay two levels.
+    const repeat = seen.get(content) ?? 0;
+    seen.set(content, repeat + 1);
+    return { ...e, level: i + 1, key: repeat ? `${content}-${repeat}` : content };
+  });
 }
 
 /** Only a clock still running escalates: met, ended (closed unanswered, merged) and paused ones do not. */
 export function isRunning(clock: LadderClock): boolean {
-  return clock.metAt === null && clock.endedAt === null && clock.state !== 'paused';
+  return clock.metAt === null && clock.endedAt === null && clock.state !== 'paused' && !clock.pausedNow;
 }
 
 /**
