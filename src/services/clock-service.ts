@@ -138,45 +138,77 @@ export class ClockService {
   async advanceDue(now: Date, batchSize = 500): Promise<{ advanced: number; escalated: number }> {
     const book = await this.policyBook();
     const total = { advanced: 0, escalated: 0 };
+    const failed = new Set<number>();
     for (;;) {
-      const candidates = await this.clocks.dueSubjectIds(now, batchSize);
+      const due = await this.clocks.dueSubjectIds(now, batchSize + failed.size);
+      const candidates = due.filter((id) => !failed.has(id)).slice(0, batchSize);
       if (candidates.length === 0) return total;
-      const count = await this.db.transaction(async (trx) => {
-        const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
-        const due = await this.clocks.dueFor(locked, now, trx);
-        const levels: DueLevel[] = [];
-        const advanced: StoredClock[] = [];
-        for (const clock of due) {
-          const next = advanceClock(clock, now);
-          const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
-          const clockPolicy = policy && book.clockPolicy(policy.id);
-          if (policy && clockPolicy?.ladder?.length) {
-            for (const d of levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now)) {
-              levels.push({ clock: next, policy, level: d.level, fireAt: d.fireAt });
-            }
-            next.nextCheckAt = earliest(
-              next.nextCheckAt,
-              nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
+      let count = 0;
+      try {
+        const result = await this.advanceBatch(candidates, book, now);
+        count = result.advanced;
+        total.escalated += result.escalated;
+      } catch {
+        // One bad ticket must not hold every escalation back: retry the batch one by one.
+        for (const id of candidates) {
+          try {
+            const result = await this.advanceBatch([id], book, now);
+            count += result.advanced;
+            total.escalated += result.escalated;
+          } catch (err) {
+            failed.add(id);
+            this.logger.error(
+              { err, ticketId: id },
+              `sla_vigil: advancing the clocks of ticket ${id} failed`,
             );
           }
-          advanced.push(next);
         }
-        await this.clocks.updateStates(advanced, now, trx);
-        if (levels.length && this.escalator) {
-          const view = await this.escalator.hostView(levels);
-          total.escalated += await this.escalator.fire(levels, book, view, now, trx);
-        }
-        const all = await this.clocks.forSubjects(locked, trx);
-        const states = new Map<number, ClockState>();
-        const bySubject = new Map<number, StoredClock[]>();
-        for (const c of all) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
-        for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
-        await this.subjects.setStates(states, trx);
-        return due.length;
-      });
+      }
       total.advanced += count;
       if (count === 0 || candidates.length < batchSize) return total;
     }
+  }
+
+  /** One locked batch: advance the due clocks of these subjects and fire their levels. */
+  private async advanceBatch(
+    candidates: readonly number[],
+    book: PolicyBook,
+    now: Date,
+  ): Promise<{ advanced: number; escalated: number }> {
+    return this.db.transaction(async (trx) => {
+      const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
+      const due = await this.clocks.dueFor(locked, now, trx);
+      const levels: DueLevel[] = [];
+      const advanced: StoredClock[] = [];
+      for (const clock of due) {
+        const next = advanceClock(clock, now);
+        const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
+        const clockPolicy = policy && book.clockPolicy(policy.id);
+        if (policy && clockPolicy?.ladder?.length) {
+          for (const d of levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now)) {
+            levels.push({ clock: next, policy, level: d.level, fireAt: d.fireAt });
+          }
+          next.nextCheckAt = earliest(
+            next.nextCheckAt,
+            nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
+          );
+        }
+        advanced.push(next);
+      }
+      await this.clocks.updateStates(advanced, now, trx);
+      let escalated = 0;
+      if (levels.length && this.escalator) {
+        const view = await this.escalator.hostView(levels);
+        escalated = await this.escalator.fire(levels, book, view, now, trx);
+      }
+      const all = await this.clocks.forSubjects(locked, trx);
+      const states = new Map<number, ClockState>();
+      const bySubject = new Map<number, StoredClock[]>();
+      for (const c of all) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
+      for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
+      await this.subjects.setStates(states, trx);
+      return { advanced: due.length, escalated };
+    });
   }
 }
 

@@ -413,4 +413,26 @@ describe('ladder edits, pauses after a breach, and host actions claimed once', (
     await services.escalator.performPendingActions(clock.now());
     expect((await t.devhost.db('tbltickets').where('ticketid', id).first()).priority).toBe(2);
   });
+
+  it('one ticket whose escalation keeps failing does not hold back the others', async () => {
+    at('2026-03-13T08:00:00Z');
+    const bad = await t.devhost.tickets.create({ subject: 'Bad', message: 'm', department: ops, admin: 1 });
+    const good = await t.devhost.tickets.create({ subject: 'Good', message: 'm', department: ops, admin: 1 });
+    const hostView = services.escalator.hostView.bind(services.escalator);
+    services.escalator.hostView = async (levels) => {
+      if (levels.some((l) => l.clock.subjectId === bad)) throw new Error('broken host row');
+      return hostView(levels);
+    };
+    at('2026-03-13T09:00:00Z');
+    try {
+      await services.scanner.run(clock.now());
+    } finally {
+      services.escalator.hostView = hostView;
+    }
+    expect(await levelsOf(good)).toEqual(['at_due:notify_staff']);
+    expect(await levelsOf(bad)).toEqual([]);
+    // Repaired: the next tick fires the level it could not fire.
+    await services.scanner.run(clock.now());
+    expect(await levelsOf(bad)).toEqual(['at_due:notify_staff']);
+  });
 });
