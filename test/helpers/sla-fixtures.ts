@@ -1,4 +1,4 @@
-import type { PolicyConfig } from '../../src/sla/config';
+import type { EscalationConfig, PolicyConfig } from '../../src/sla/config';
 import type { WeekSchedule } from '../../src/sla/calendar';
 
 /** Monday to Friday, 09:00-17:00: the week most worked examples in the tests use. */
@@ -36,3 +36,19 @@ export const DESIGN_EXAMPLE_WEEK: WeekSchedule = {
   thu: [['22:00', '06:00']],
   fri: [['00:00', '24:00']],
 };
+
+/** A 24x7 policy for every ticket: resolution within an hour, notifying `staffId` at due (or `levels`). */
+export function hourlyResolutionPolicy(
+  staffId: number,
+  levels: EscalationConfig[] = [
+    { metric: 'resolution', trigger: { type: 'at_due' }, action: { type: 'notify_staff', staffId } },
+  ],
+) {
+  return {
+    key: 'p',
+    name: 'P',
+    calendar: null,
+    targets: { resolution: { minutes: 60 } },
+    escalations: levels,
+  };
+}

@@ -5,6 +5,7 @@ import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
 import { insertStaff } from '../helpers/staff-fixture';
+import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 
 // Real processes, really killed: `sla-vigil scan --once` from the build (npm test builds first).
 const BIN = path.resolve(__dirname, '../../bin/sla-vigil.js');
@@ -31,24 +32,18 @@ beforeAll(async () => {
   const setup = createModuleServices(t.devhost.host);
   await setup.config.import({
     policies: [
-      {
-        key: 'p',
-        name: 'P',
-        calendar: null,
-        targets: { resolution: { minutes: 60 } },
-        escalations: [
-          {
-            metric: 'resolution',
-            trigger: { type: 'at_due' },
-            action: { type: 'notify_staff', staffId: first },
-          },
-          {
-            metric: 'resolution',
-            trigger: { type: 'after_due', minutes: 5 },
-            action: { type: 'notify_staff', staffId: second },
-          },
-        ],
-      },
+      hourlyResolutionPolicy(first, [
+        {
+          metric: 'resolution',
+          trigger: { type: 'at_due' },
+          action: { type: 'notify_staff', staffId: first },
+        },
+        {
+          metric: 'resolution',
+          trigger: { type: 'after_due', minutes: 5 },
+          action: { type: 'notify_staff', staffId: second },
+        },
+      ]),
     ],
   });
   await setup.scanner.run(clock.now());

@@ -5,6 +5,7 @@ import { createModuleServices, type ModuleServices } from '../../src/services/mo
 import { createDb } from '../../src/store/db';
 import { insertStaff } from '../helpers/staff-fixture';
 import type { Knex } from 'knex';
+import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 
 const TICKETS = 2000;
 const WORKERS = 4;
@@ -30,21 +31,7 @@ beforeAll(async () => {
   for (let i = 0; i < rows.length; i += 1000) await db('tbltickets').insert(rows.slice(i, i + 1000));
   const setup = createModuleServices(t.devhost.host);
   await setup.config.import({
-    policies: [
-      {
-        key: 'p',
-        name: 'P',
-        calendar: null,
-        targets: { resolution: { minutes: 60 } },
-        escalations: [
-          {
-            metric: 'resolution',
-            trigger: { type: 'at_due' },
-            action: { type: 'notify_staff', staffId: lead },
-          },
-        ],
-      },
-    ],
+    policies: [hourlyResolutionPolicy(lead)],
   });
   await setup.scanner.run(clock.now());
   await setup.mailer.close();

@@ -3,6 +3,7 @@ import { PrivateRedis } from '../helpers/private-redis';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
 import { insertStaff } from '../helpers/staff-fixture';
+import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 
 const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
 let redis: PrivateRedis;
@@ -17,21 +18,7 @@ beforeAll(async () => {
   const lead = await insertStaff(db, 'leo.lead@example.com', 'pw123456');
   const services = createModuleServices(t.devhost.host);
   await services.config.import({
-    policies: [
-      {
-        key: 'p',
-        name: 'P',
-        calendar: null,
-        targets: { resolution: { minutes: 60 } },
-        escalations: [
-          {
-            metric: 'resolution',
-            trigger: { type: 'at_due' },
-            action: { type: 'notify_staff', staffId: lead },
-          },
-        ],
-      },
-    ],
+    policies: [hourlyResolutionPolicy(lead)],
   });
   await services.mailer.close();
   for (let i = 0; i < 5; i++)
