@@ -8,12 +8,10 @@
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
 import { createDb } from '../src/store/db';
 import { createHostTables } from '../devhost/schema';
 import { migrateLatest } from '../src/store/migrator';
-import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
-import { createModuleServices } from '../src/services/module-services';
+import { benchServices, BENCH_OFFICE } from './bench-host';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 50_000);
 const SERVER = process.env.TEST_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
@@ -52,26 +50,10 @@ async function main(): Promise<void> {
       `INSERT INTO tblticket_replies (ticketid, date, message, admin, contactid)
        SELECT ticketid, DATE_ADD(date, INTERVAL 30 MINUTE), 'r', 1, 0 FROM tbltickets WHERE ticketid % 10 = 0`,
     );
-    const parts = await createPerfexHostParts(db, 'tbl');
-    const host = {
-      db,
-      tablePrefix: 'tbl',
-      timezone: parts.timezone,
-      tickets: parts.tickets,
-      clock: { now: () => new Date('2026-03-31T12:00:00Z') },
-      logger: pino({ level: 'warn' }),
-      mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
-    };
-    const services = createModuleServices(host);
+    const now = new Date('2026-03-31T12:00:00Z');
+    const { parts, services } = await benchServices(db, now);
     await services.config.import({
-      calendars: [
-        {
-          key: 'office',
-          name: 'Office',
-          timezone: 'Europe/Berlin',
-          week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]])),
-        },
-      ],
+      calendars: [BENCH_OFFICE],
       policies: [
         {
           key: 'default',
@@ -95,7 +77,6 @@ async function main(): Promise<void> {
         after = batch[batch.length - 1].id;
       }
     });
-    const now = host.clock.now();
     const first = await time(() => services.scanner.run(now));
     const second = await time(() => services.scanner.run(now));
     const rate = (ms: number) => Math.round(TICKETS / (ms / 1000));

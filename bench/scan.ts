@@ -15,12 +15,10 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import pino from 'pino';
 import { createDb } from '../src/store/db';
 import { createHostTables } from '../devhost/schema';
 import { migrateLatest } from '../src/store/migrator';
-import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
-import { createModuleServices } from '../src/services/module-services';
+import { benchServices, BENCH_OFFICE } from './bench-host';
 import { utcToSql } from '../src/store/datetime';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
@@ -106,26 +104,9 @@ async function benchSize(n: number): Promise<SizeResult> {
     const load = await time(() => loadTickets(db, n, department));
     log(`${n}: ${n} tickets loaded in ${(load.ms / 1000).toFixed(1)} s`);
 
-    const parts = await createPerfexHostParts(db, 'tbl');
-    const host = {
-      db,
-      tablePrefix: 'tbl',
-      timezone: parts.timezone,
-      tickets: parts.tickets,
-      clock: { now: () => NOW },
-      logger: pino({ level: 'warn' }),
-      mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
-    };
-    const services = createModuleServices(host);
+    const { parts, services } = await benchServices(db, NOW);
     await services.config.import({
-      calendars: [
-        {
-          key: 'office',
-          name: 'Office',
-          timezone: 'Europe/Berlin',
-          week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]])),
-        },
-      ],
+      calendars: [BENCH_OFFICE],
       policies: [
         {
           key: 'default',

@@ -6,7 +6,7 @@ import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
 import type { SlaConfig } from '../../src/sla/config';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
-import { insertStaff } from '../helpers/staff-fixture';
+import { insertStaff } from '../helpers/host-fixtures';
 
 /**
  * The admin flow in a real browser: a staff member opens a ticket for a client through the

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
-import { insertStaff } from '../helpers/staff-fixture';
+import { insertOpenTickets, insertStaff } from '../helpers/host-fixtures';
 import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 
 // Real processes, really killed: `sla-vigil scan --once` from the build (npm test builds first).
@@ -19,16 +19,7 @@ beforeAll(async () => {
   const [department] = await db('tbldepartments').insert({ name: 'Support' });
   const first = await insertStaff(db, 'fay.first@example.com', 'pw123456');
   const second = await insertStaff(db, 'sid.second@example.com', 'pw123456');
-  const rows = Array.from({ length: TICKETS }, (_, i) => ({
-    subject: `T${i}`,
-    message: 'm',
-    department,
-    priority: 2,
-    status: 1,
-    date: '2026-03-03 08:00:00',
-    ticketkey: 'k',
-  }));
-  await db('tbltickets').insert(rows);
+  await insertOpenTickets(db, TICKETS, department, '2026-03-03 08:00:00');
   const setup = createModuleServices(t.devhost.host);
   await setup.config.import({
     policies: [

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import request from 'supertest';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { csrfFrom, loginAgent, type AdminSession } from '../helpers/admin-session';
-import { insertStaff } from '../helpers/staff-fixture';
+import { insertStaff } from '../helpers/host-fixtures';
 
 let t: TestDevhost;
 let admin: AdminSession;

@@ -3,7 +3,7 @@ import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
 import { createDb } from '../../src/store/db';
-import { insertStaff } from '../helpers/staff-fixture';
+import { insertOpenTickets, insertStaff } from '../helpers/host-fixtures';
 import type { Knex } from 'knex';
 import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 
@@ -19,16 +19,7 @@ beforeAll(async () => {
   const db = t.devhost.db;
   const [department] = await db('tbldepartments').insert({ name: 'Support' });
   const lead = await insertStaff(db, 'leo.lead@example.com', 'pw123456');
-  const rows = Array.from({ length: TICKETS }, (_, i) => ({
-    subject: `T${i}`,
-    message: 'm',
-    department,
-    priority: 2,
-    status: 1,
-    date: '2026-03-03 08:00:00',
-    ticketkey: 'k',
-  }));
-  for (let i = 0; i < rows.length; i += 1000) await db('tbltickets').insert(rows.slice(i, i + 1000));
+  await insertOpenTickets(db, TICKETS, department, '2026-03-03 08:00:00');
   const setup = createModuleServices(t.devhost.host);
   await setup.config.import({
     policies: [hourlyResolutionPolicy(lead)],

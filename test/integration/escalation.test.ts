@@ -1,7 +1,7 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
-import { insertStaff } from '../helpers/staff-fixture';
+import { insertStaff } from '../helpers/host-fixtures';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 // Tue 2026-03-03 08:00 UTC = 09:00 Europe/Berlin.

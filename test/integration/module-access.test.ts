@@ -1,4 +1,4 @@
-import { insertStaff } from '../helpers/staff-fixture';
+import { insertStaff } from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAgent } from '../helpers/admin-session';
 

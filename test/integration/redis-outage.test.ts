@@ -2,7 +2,7 @@ import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { PrivateRedis } from '../helpers/private-redis';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
-import { insertStaff } from '../helpers/staff-fixture';
+import { insertStaff } from '../helpers/host-fixtures';
 import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 
 const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));

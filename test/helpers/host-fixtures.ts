@@ -1,6 +1,8 @@
 import bcrypt from 'bcryptjs';
 import type { Knex } from 'knex';
 
+/** Host rows for tests: staff and tickets written straight into Perfex's tables. */
+
 /** Inserts a non-admin, active staff member (cheap bcrypt cost: tests only) and returns the id. */
 export async function insertStaff(
   db: Knex,
@@ -24,4 +26,23 @@ export async function insertStaff(
 
 function cap(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** Inserts `count` open tickets straight into Perfex's table (no hooks), all opened at `date` (host wall clock). */
+export async function insertOpenTickets(
+  db: Knex,
+  count: number,
+  department: number,
+  date: string,
+): Promise<void> {
+  const rows = Array.from({ length: count }, (_, i) => ({
+    subject: `T${i}`,
+    message: 'm',
+    department,
+    priority: 2,
+    status: 1,
+    date,
+    ticketkey: 'k',
+  }));
+  for (let i = 0; i < rows.length; i += 1000) await db('tbltickets').insert(rows.slice(i, i + 1000));
 }
