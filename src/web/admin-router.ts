@@ -1,48 +1,34 @@
-import { Router } from 'express';
-import type { i18n } from 'i18next';
-import type { AdminLocals, HostContext } from '../host/host-context';
-import type { ModuleServices } from '../services/module-services';
+import path from 'node:path';
+import express, { Router } from 'express';
+import { MODULE_ROOT } from '../manifest';
 import { requirePermission } from './require-permission';
-import { renderView } from './render';
-import { translatorFor } from './i18n';
 import { createApiRouter } from './api-router';
-import { stateBadge } from './state-badge';
-import { describeChange, loadNames, timeFormatter } from './view-helpers';
+import type { WebDeps } from './web-deps';
+import { createDashboardPage } from './pages/dashboard-page';
+import { createMonitorPage } from './pages/monitor-page';
+import { createReportsPage } from './pages/reports-page';
+import { createSettingsPage } from './pages/settings-page';
+import { createRuleTesterPage } from './pages/rule-tester-page';
+import { createAuditPage } from './pages/audit-page';
 
-export interface AdminRouterDeps {
-  host: HostContext;
-  services: ModuleServices;
-  translator: i18n;
-}
+export type AdminRouterDeps = WebDeps;
 
-/** `/admin/sla_vigil`: the module's pages inside the host admin, and its JSON API. */
-export function createAdminRouter({ host, services, translator }: AdminRouterDeps): Router {
+/**
+ * `/admin/sla_vigil`: the module's pages inside the host admin, its JSON API and its assets.
+ * View opens everything below; settings, the rule tester and the audit log need manage.
+ */
+export function createAdminRouter(deps: WebDeps): Router {
+  const { host, services, translator } = deps;
   const router = Router();
+  const manage = requirePermission(host, 'manage', translator);
   router.use(requirePermission(host, 'view', translator));
+  router.use('/assets', express.static(path.join(MODULE_ROOT, 'assets'), { fallthrough: false }));
   router.use('/api', createApiRouter(host, services));
-
-  router.get('/', async (_req, res) => {
-    const locals = res.locals as AdminLocals;
-    const t = translatorFor(translator, locals.language);
-    const [events, total, states, names] = await Promise.all([
-      services.timeline.recent(50),
-      services.timeline.count(),
-      services.subjects.countByState(),
-      loadNames(host.tickets),
-    ]);
-    const bodyHtml = await renderView('pages/dashboard', {
-      t,
-      events,
-      total,
-      states,
-      stateBadge,
-      names,
-      describeChange,
-      fmt: timeFormatter(host.timezone),
-      zone: host.timezone,
-    });
-    host.admin.renderPage(res, { title: t('dashboard.title'), bodyHtml });
-  });
-
+  router.use('/monitor', createMonitorPage(deps));
+  router.use('/reports', createReportsPage(deps));
+  router.use('/settings', manage, createSettingsPage(deps));
+  router.use('/rule-tester', manage, createRuleTesterPage(deps));
+  router.use('/audit', manage, createAuditPage(deps));
+  router.use('/', createDashboardPage(deps));
   return router;
 }

@@ -3,6 +3,7 @@ import { HOST_TABLES } from '../../devhost/schema';
 import { migrateLatest, migrationStatus } from '../../src/store/migrator';
 import { MIGRATIONS } from '../../migrations';
 import * as sla from '../../src/index';
+import { manifest } from '../../src/manifest';
 
 let t: TestDevhost;
 const MODULE_TABLES = [
@@ -78,7 +79,7 @@ describe('lifecycle', () => {
     await t.devhost.loader.activate('sla_vigil');
     expect(t.devhost.hooks.count('ticket_created')).toBe(1);
     expect(t.devhost.admin.routers.size).toBe(1);
-    expect(t.devhost.admin.menu.size).toBe(1);
+    expect(t.devhost.admin.menu.size).toBe(manifest.menu.length);
   });
 
   it('deactivate unregisters everything and keeps the data; reactivate finds it intact', async () => {

@@ -1,0 +1,55 @@
+import type { Response } from 'express';
+import { cronOverdue } from '../store/heartbeat-repository';
+import type { PageContext, WebDeps } from './web-deps';
+import { renderView } from './render';
+import { stateBadge } from './state-badge';
+
+/** The module's pages, in sub-navigation order, with the capability each needs. */
+export const MODULE_PAGES = [
+  { slug: 'dashboard', href: '/admin/sla_vigil', capability: 'view' },
+  { slug: 'monitor', href: '/admin/sla_vigil/monitor', capability: 'view' },
+  { slug: 'reports', href: '/admin/sla_vigil/reports', capability: 'view' },
+  { slug: 'settings', href: '/admin/sla_vigil/settings', capability: 'manage' },
+  { slug: 'rule_tester', href: '/admin/sla_vigil/rule-tester', capability: 'manage' },
+  { slug: 'audit', href: '/admin/sla_vigil/audit', capability: 'manage' },
+] as const;
+export type ModulePageSlug = (typeof MODULE_PAGES)[number]['slug'];
+
+export interface ModulePage {
+  /** Which sub-navigation entry is current. */
+  slug: ModulePageSlug;
+  /** A template under views/pages/. */
+  view: string;
+  data: Record<string, unknown>;
+  status?: number;
+  /** Overrides the page title (default: `nav.<slug>`). */
+  title?: string;
+}
+
+/**
+ * Renders a module page inside the host's admin layout, with the module's sub-navigation (only
+ * the pages this person may open), its stylesheet and script, and the late-cron banner.
+ */
+export async function renderModulePage(
+  res: Response,
+  deps: WebDeps,
+  ctx: PageContext,
+  page: ModulePage,
+): Promise<void> {
+  const beats = await deps.services.heartbeats.all();
+  const lastTick = beats.get('cron_tick')?.at;
+  const body = await renderView(`pages/${page.view}`, { ...ctx, stateBadge, ...page.data });
+  const frame = await renderView('partials/module-frame', {
+    ...ctx,
+    body,
+    current: page.slug,
+    pages: MODULE_PAGES.filter((p) => p.capability === 'view' || ctx.canManage),
+    cronLate: cronOverdue(lastTick, ctx.now),
+    lastTick,
+  });
+  deps.host.admin.renderPage(res, {
+    title: page.title ?? ctx.t(`nav.${page.slug}`),
+    bodyHtml: frame,
+    status: page.status,
+  });
+}

@@ -1,0 +1,42 @@
+import type { Response } from 'express';
+import type { i18n, TFunction } from 'i18next';
+import type { AdminLocals, HostContext } from '../host/host-context';
+import type { ModuleServices } from '../services/module-services';
+import { manifest } from '../manifest';
+import { translatorFor } from './i18n';
+import { timeFormatter } from './view-helpers';
+
+/** What every module page needs: the host, the module's services and the locale files. */
+export interface WebDeps {
+  host: HostContext;
+  services: ModuleServices;
+  translator: i18n;
+}
+
+/** The viewer: who they are, their language, what they may do, and how times are shown. */
+export interface PageContext {
+  staffId: number;
+  csrfToken: string;
+  lang: string;
+  t: TFunction;
+  /** IANA zone module pages show times in (the host's `default_timezone`). */
+  zone: string;
+  fmt: (date: Date | string) => string;
+  canManage: boolean;
+  now: Date;
+}
+
+export async function pageContext(res: Response, deps: WebDeps): Promise<PageContext> {
+  const locals = res.locals as AdminLocals;
+  const canManage = await deps.host.permissions.can(locals.staffId, manifest.permissions.feature, 'manage');
+  return {
+    staffId: locals.staffId,
+    csrfToken: locals.csrfToken,
+    lang: locals.language,
+    t: translatorFor(deps.translator, locals.language),
+    zone: deps.host.timezone,
+    fmt: timeFormatter(deps.host.timezone),
+    canManage,
+    now: deps.host.clock.now(),
+  };
+}
