@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import { utcFromSql } from './datetime';
+import type { SubjectSnapshot } from './subject-repository';
+import { CLOSED_STATUS } from '../sla/clocks/sla-event';
+
+interface SnapshotRow {
+  subject_id: number;
+  status: number;
+  priority: number;
+  department: number;
+  assigned: number;
+  userid: number;
+  service: number | null;
+  merged_into: number | null;
+}
+
+/**
+ * The read-only queries of the rule tester: pages of ticket snapshots, newest first (Perfex
+ * ticket ids grow with creation), and creation times. Nothing here writes.
+ */
+export class RuleTesterReads {
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+  ) {}
+
+  private get subjects(): string {
+    return `${this.prefix}sla_vigil_subjects`;
+  }
+
+  /** Live tickets with id < beforeId (null = from the newest), newest first; `openOnly` drops closed and merged ones. */
+  async page(beforeId: number | null, limit: number, openOnly: boolean): Promise<SubjectSnapshot[]> {
+    const q = this.db(this.subjects)
+      .select(
+        'subject_id',
+        'status',
+        'priority',
+        'department',
+        'assigned',
+        'userid',
+        'service',
+        'merged_into',
+      )
+      .where({ subject_type: 'ticket', deleted: false })
+      .orderBy('subject_id', 'desc')
+      .limit(limit);
+    if (beforeId !== null) q.where('subject_id', '<', beforeId);
+    if (openOnly) q.whereNot('status', CLOSED_STATUS).whereNull('merged_into');
+    const rows: SnapshotRow[] = await q;
+    return rows.map((r) => ({
+      subjectId: r.subject_id,
+      status: r.status,
+      priority: r.priority,
+      department: r.department,
+      assigned: r.assigned,
+      userid: r.userid,
+      service: r.service,
+      mergedInto: r.merged_into,
+      deleted: false,
+    }));
+  }
+
+  /** When each ticket was created, from its recorded `created` event (found through the dedupe index). */
+  async createdAt(ids: readonly number[]): Promise<Map<number, Date>> {
+    if (ids.length === 0) return new Map();
+    const rows: { subject_id: number; occurred_at: string }[] = await this.db(
+      `${this.prefix}sla_vigil_timeline`,
+    )
+      .select('subject_id', 'occurred_at')
+      .where({ subject_type: 'ticket', dedupe_key: 'created' })
+      .whereIn('subject_id', ids);
+    return new Map(rows.map((r) => [r.subject_id, utcFromSql(r.occurred_at)]));
+  }
+}
