@@ -1,7 +1,99 @@
-import { Router } from 'express';
-import type { WebDeps } from '../web-deps';
+import { Router, type Response } from 'express';
+import type { PageContext, WebDeps } from '../web-deps';
+import { pageContext } from '../web-deps';
+import { renderModulePage } from '../module-page';
+import { asyncRoute } from '../async-route';
+import { loadNames, type NameBook } from '../view-helpers';
+import { sendCsv, type CsvCell } from '../csv';
+import { auditQueryString, parseAuditQuery, type AuditForm } from '../audit-filter';
+import { detailPairs, detailText } from '../audit-details';
+import { AuditQueries, type AuditRow } from '../../store/audit-queries';
 
-/** `/admin/sla_vigil/audit` (placeholder: built by issue 5). */
-export function createAuditPage(_deps: WebDeps): Router {
-  return Router();
+const PAGE_SIZE = 50;
+
+/** `/admin/sla_vigil/audit` (manage): the audit log, newest first, filtered and paged, and as CSV. */
+export function createAuditPage(deps: WebDeps): Router {
+  const router = Router();
+  const { host } = deps;
+  const audit = new AuditQueries(host.db, host.tablePrefix);
+
+  const staffName = (ctx: PageContext, names: NameBook, id: number | null): string =>
+    id === null ? ctx.t('audit.system') : (names.staff.get(String(id)) ?? `#${id}`);
+  const actionName = (ctx: PageContext, action: string): string =>
+    ctx.t(`audit.actions.${action.replace('.', '_')}`, { defaultValue: action });
+
+  const render = async (
+    res: Response,
+    ctx: PageContext,
+    form: AuditForm,
+    data: { rows: AuditRow[] | null; total: number; page: number; errors: Record<string, string> },
+  ): Promise<void> => {
+    const [names, actions, staff] = await Promise.all([
+      loadNames(host.tickets),
+      audit.actions(),
+      host.tickets.listStaff(),
+    ]);
+    await renderModulePage(res, deps, ctx, {
+      slug: 'audit',
+      view: 'audit',
+      status: data.rows ? 200 : 422,
+      data: {
+        ...data,
+        form,
+        query: auditQueryString(form),
+        pages: Math.max(1, Math.ceil(data.total / PAGE_SIZE)),
+        actions: actions.map((a) => ({ value: a, label: actionName(ctx, a) })),
+        staffOptions: staff.map((s) => ({ value: String(s.id), label: `${s.firstname} ${s.lastname}` })),
+        staffName: (id: number | null) => staffName(ctx, names, id),
+        actionName: (a: string) => actionName(ctx, a),
+        detailPairs,
+      },
+    });
+  };
+
+  router.get(
+    '/',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const parsed = parseAuditQuery(req.query, ctx.zone);
+      if (!parsed.ok)
+        return render(res, ctx, parsed.form, { rows: null, total: 0, page: 1, errors: parsed.errors });
+      const [total, rows] = await Promise.all([
+        audit.count(parsed.filter),
+        audit.page(parsed.filter, (parsed.page - 1) * PAGE_SIZE, PAGE_SIZE),
+      ]);
+      await render(res, ctx, parsed.form, { rows, total, page: parsed.page, errors: {} });
+    }),
+  );
+
+  router.get(
+    '/export.csv',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const parsed = parseAuditQuery(req.query, ctx.zone);
+      if (!parsed.ok)
+        return render(res, ctx, parsed.form, { rows: null, total: 0, page: 1, errors: parsed.errors });
+      const { filter } = parsed;
+      const names = await loadNames(host.tickets);
+      const header = ['when', 'action', 'staff', 'subject_type', 'subject_id', 'details'].map((c) =>
+        ctx.t(`audit.col_${c}`, { zone: ctx.zone }),
+      );
+      async function* rows(): AsyncGenerator<CsvCell[]> {
+        for await (const batch of audit.eachBatch(filter)) {
+          for (const r of batch) {
+            yield [
+              ctx.fmt(r.createdAt),
+              actionName(ctx, r.action),
+              staffName(ctx, names, r.staffId),
+              r.subjectType,
+              r.subjectId,
+              detailText(r.details),
+            ];
+          }
+        }
+      }
+      await sendCsv(res, `sla-audit-${ctx.fmt(ctx.now).slice(0, 10)}.csv`, header, rows());
+    }),
+  );
+  return router;
 }

@@ -1,7 +1,127 @@
-import { Router } from 'express';
-import type { WebDeps } from '../web-deps';
+import { Router, type Response } from 'express';
+import type { PageContext, WebDeps } from '../web-deps';
+import { pageContext } from '../web-deps';
+import { renderModulePage } from '../module-page';
+import { asyncRoute } from '../async-route';
+import { loadNames } from '../view-helpers';
+import { sendCsv, type CsvCell } from '../csv';
+import { parseReportQuery, reportQueryString, type ReportForm } from '../report-filter';
+import { buildReportTable, type ReportTable } from '../report-table';
+import { ReportService, REPORT_GROUPS, type ReportFilter } from '../../services/report-service';
+import { ReportQueries } from '../../store/report-queries';
+import { METRICS } from '../../sla/config';
 
-/** `/admin/sla_vigil/reports` (placeholder: built by issue 5). */
-export function createReportsPage(_deps: WebDeps): Router {
-  return Router();
+/**
+ * `/admin/sla_vigil/reports`: compliance per policy, department, agent or metric over a date
+ * range, with the same table as CSV (`export.csv`) and one row per finished clock (`tickets.csv`).
+ */
+export function createReportsPage(deps: WebDeps): Router {
+  const router = Router();
+  const { host, services } = deps;
+  const reports = new ReportService(
+    new ReportQueries(host.db, host.tablePrefix),
+    () => services.config.load(),
+    host.tickets,
+  );
+
+  const table = async (ctx: PageContext, filter: ReportFilter): Promise<ReportTable> => {
+    const [report, names, config] = await Promise.all([
+      reports.report(filter),
+      loadNames(host.tickets),
+      services.config.load(),
+    ]);
+    const policies = new Map(config.policies.map((p) => [String(p.id), p.name]));
+    return buildReportTable(report, filter.groupBy, { names, policies }, ctx.t, ctx.lang);
+  };
+
+  const render = (
+    res: Response,
+    ctx: PageContext,
+    form: ReportForm,
+    data: { table: ReportTable | null; errors: Record<string, string> },
+  ): Promise<void> =>
+    renderModulePage(res, deps, ctx, {
+      slug: 'reports',
+      view: 'reports',
+      status: data.table ? 200 : 422,
+      data: { form, groups: REPORT_GROUPS, metrics: METRICS, query: reportQueryString(form), ...data },
+    });
+
+  router.get(
+    '/',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
+      if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
+      await render(res, ctx, parsed.form, { table: await table(ctx, parsed.filter), errors: {} });
+    }),
+  );
+
+  router.get(
+    '/export.csv',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
+      if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
+      const shown = await table(ctx, parsed.filter);
+      const { from, to, group } = parsed.form;
+      await sendCsv(res, `sla-report-${group}-${from}-${to}.csv`, shown.header, [
+        ...shown.rows.map((r) => r.cells),
+        shown.total,
+      ]);
+    }),
+  );
+
+  router.get(
+    '/tickets.csv',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
+      if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
+      const { filter } = parsed;
+      const [names, config] = await Promise.all([loadNames(host.tickets), services.config.load()]);
+      const policies = new Map(config.policies.map((p) => [p.id, p.name]));
+      const { t, fmt } = ctx;
+      const time = (d: Date | null): string => (d ? fmt(d) : '');
+      const header = [
+        'ticket_id',
+        'subject',
+        'client',
+        'department',
+        'agent',
+        'policy',
+        'metric',
+        'cycle',
+        'started',
+        'due',
+        'met',
+        'breached',
+        'state',
+      ].map((c) => t(`reports.ticket_col_${c}`, { zone: ctx.zone }));
+      async function* rows(): AsyncGenerator<CsvCell[]> {
+        for await (const batch of reports.ticketRows(filter)) {
+          for (const { clock, ticket, clientName } of batch) {
+            yield [
+              clock.subjectId,
+              ticket?.subject ?? '',
+              clientName,
+              clock.department === null ? '' : (names.department.get(String(clock.department)) ?? ''),
+              clock.assigned ? (names.staff.get(String(clock.assigned)) ?? '') : '',
+              clock.policyId === null ? '' : (policies.get(clock.policyId) ?? `#${clock.policyId}`),
+              t(`metrics.${clock.metric}`),
+              clock.cycle,
+              time(clock.startedAt),
+              time(clock.dueAt),
+              time(clock.metAt),
+              time(clock.breachedAt),
+              t(`states.${clock.state}`, { defaultValue: clock.state }),
+            ];
+          }
+        }
+      }
+      const { from, to } = parsed.form;
+      await sendCsv(res, `sla-tickets-${from}-${to}.csv`, header, rows());
+    }),
+  );
+  return router;
 }

@@ -1,0 +1,112 @@
+import type { HostTicket, TicketGateway } from '../host/host-context';
+import { businessMinutesBetween, compileCalendar, type CalendarLike } from '../sla/calendar';
+import type { Metric } from '../sla/config';
+import { OutcomeTally, type OutcomeStats } from '../sla/stats/clock-outcomes';
+import type { StoredConfig } from '../store/config-repository';
+import type { ClockRange, FinishedClock, ReportQueries } from '../store/report-queries';
+
+export const REPORT_GROUPS = ['policy', 'department', 'agent', 'metric'] as const;
+export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
+
+export interface ReportFilter extends ClockRange {
+  groupBy: ReportGroupBy;
+}
+
+/** One report row: a group (policy id, department id, staff id or metric; `none` for no value) and its figures. */
+export interface ReportGroup extends OutcomeStats {
+  key: string;
+}
+
+export interface Report {
+  groups: ReportGroup[];
+  total: OutcomeStats;
+}
+
+/** One row of the ticket-level export: a finished clock with its ticket's subject and client. */
+export interface TicketClockRow {
+  clock: FinishedClock;
+  ticket: HostTicket | null;
+  clientName: string;
+}
+
+const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
+
+/**
+ * Compliance reports over finished clocks. Response times are business minutes on the
+ * clock's policy calendar (24x7 when the policy has none or no longer exists) from start to
+ * met, less the business minutes the clock was paused before its due time.
+ */
+export class ReportService {
+  constructor(
+    private readonly queries: ReportQueries,
+    private readonly loadConfig: () => Promise<StoredConfig>,
+    private readonly tickets: TicketGateway,
+  ) {}
+
+  async report(filter: ReportFilter): Promise<Report> {
+    const calendars = calendarsByPolicy(await this.loadConfig());
+    const groups = new Map<string, OutcomeTally>();
+    const total = new OutcomeTally();
+    for await (const batch of this.queries.eachFinishedClockBatch(filter)) {
+      for (const clock of batch) {
+        const outcome = {
+          subjectId: clock.subjectId,
+          metric: clock.metric,
+          cycle: clock.cycle,
+          breached: clock.breachedAt !== null,
+          metOnTime: clock.metAt !== null && clock.breachedAt === null,
+          minutesToMet: clock.metAt ? minutesToMet(clock, calendars.get(clock.policyId ?? -1)) : null,
+        };
+        const key = groupKey(clock, filter.groupBy);
+        let tally = groups.get(key);
+        if (!tally) groups.set(key, (tally = new OutcomeTally()));
+        tally.add(outcome);
+        total.add(outcome);
+      }
+    }
+    return {
+      groups: [...groups].map(([key, tally]) => ({ key, ...tally.result() })),
+      total: total.result(),
+    };
+  }
+
+  /** The finished clocks of the range with their tickets, one batch (one host lookup) at a time. */
+  async *ticketRows(range: ClockRange, batchSize = 500): AsyncGenerator<TicketClockRow[]> {
+    for await (const batch of this.queries.eachFinishedClockBatch(range, batchSize)) {
+      const ids = [...new Set(batch.map((c) => c.subjectId))];
+      const tickets = new Map((await this.tickets.getTickets(ids)).map((t) => [t.id, t]));
+      const clients = await this.tickets.clientNames([
+        ...new Set([...tickets.values()].map((t) => t.userid)),
+      ]);
+      yield batch.map((clock) => {
+        const ticket = tickets.get(clock.subjectId) ?? null;
+        return { clock, ticket, clientName: ticket ? (clients.get(ticket.userid) ?? '') : '' };
+      });
+    }
+  }
+}
+
+function groupKey(clock: FinishedClock, groupBy: ReportGroupBy): string {
+  const value: number | string | null = {
+    policy: clock.policyId,
+    department: clock.department,
+    agent: clock.assigned,
+    metric: clock.metric as Metric,
+  }[groupBy];
+  return value === null ? 'none' : String(value);
+}
+
+function calendarsByPolicy(config: StoredConfig): Map<number, CalendarLike> {
+  const compiled = new Map(
+    config.calendars.map((c) => [
+      c.key,
+      compileCalendar({ timezone: c.timezone, week: c.week, holidays: c.holidays }),
+    ]),
+  );
+  return new Map(config.policies.map((p) => [p.id, (p.calendar && compiled.get(p.calendar)) || ALWAYS_OPEN]));
+}
+
+function minutesToMet(clock: FinishedClock, calendar: CalendarLike = ALWAYS_OPEN): number {
+  const metAt = clock.metAt as Date;
+  return Math.max(0, businessMinutesBetween(calendar, clock.startedAt, metAt) - clock.pausedMinutes);
+}

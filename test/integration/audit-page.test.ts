@@ -1,0 +1,197 @@
+import { MutableClock } from '../../devhost/mutable-clock';
+import { insertStaff } from '../helpers/host-fixtures';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { loginAgent } from '../helpers/admin-session';
+import { readCsv } from '../helpers/csv-reader';
+
+/**
+ * The audit log page over rows written straight into the log (host zone Europe/Berlin):
+ * 60 automatic escalations on 2026-03-02 (ticket 100 + i, one minute apart), 3 configuration
+ * changes by staff 1 on 2026-03-05, and one row whose details try HTML and a formula.
+ */
+
+let t: TestDevhost;
+
+async function addStaff(email: string, capabilities: string[]): Promise<number> {
+  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
+  for (const capability of capabilities) {
+    await t.devhost
+      .db('tblstaff_permissions')
+      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
+  }
+  return staffId;
+}
+
+const login = (email: string) =>
+  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+
+const minute = (base: string, n: number) =>
+  new Date(new Date(base).getTime() + n * 60_000).toISOString().replace('T', ' ').replace('Z', '');
+
+beforeAll(async () => {
+  t = await startTestDevhost({
+    timezone: 'Europe/Berlin',
+    clock: new MutableClock(new Date('2026-03-15T12:00:00Z')),
+  });
+  await addStaff('viewer@x.test', ['view']);
+  await addStaff('manager@x.test', ['manage']);
+  await addStaff('nobody@x.test', []);
+  const log = 'tblsla_vigil_audit_log';
+  await t.devhost.db(log).insert(
+    Array.from({ length: 60 }, (_, i) => ({
+      action: 'escalation.notified',
+      staff_id: null,
+      subject_type: 'ticket',
+      subject_id: 100 + i,
+      details: JSON.stringify({ metric: 'resolution', level: 1, recipients: [1, 2] }),
+      created_at: minute('2026-03-02T08:00:00Z', i),
+    })),
+  );
+  await t.devhost.db(log).insert(
+    ['p1', 'p2', 'p3'].map((key, i) => ({
+      action: 'config.save_policy',
+      staff_id: 1,
+      details: JSON.stringify({ key }),
+      created_at: minute('2026-03-05T10:00:00Z', i),
+    })),
+  );
+  await t.devhost.db(log).insert({
+    action: 'escalation.action_failed',
+    staff_id: null,
+    subject_type: 'ticket',
+    subject_id: 7,
+    details: JSON.stringify({ error: '<img src=x onerror=alert(1)>', note: '=HYPERLINK("http://x")' }),
+    // 2026-03-09 23:30 UTC = 2026-03-10 00:30 in Berlin.
+    created_at: '2026-03-09 23:30:00.000',
+  });
+});
+afterAll(() => t.close());
+
+const rowIds = (html: string): string[] => [...html.matchAll(/data-audit-id="(\d+)"/g)].map((m) => m[1]);
+const actions = (html: string): string[] => [...html.matchAll(/data-action="([^"]+)"/g)].map((m) => m[1]);
+
+describe('/admin/sla_vigil/audit', () => {
+  it.each([
+    ['admin@example.com', 200],
+    ['manager@x.test', 200],
+    ['viewer@x.test', 403],
+    ['nobody@x.test', 403],
+  ])('%s gets %i on the page and the download', async (email, status) => {
+    const session = await login(email);
+    for (const path of ['', '/export.csv']) {
+      const res = await session.agent.get(`/admin/sla_vigil/audit${path}`);
+      expect([path, res.status]).toEqual([path, status]);
+      if (status === 403) expect(res.text).toContain('data-testid="sv-forbidden"');
+    }
+  });
+
+  it('lists 50 entries a page, newest first, with a pager', async () => {
+    const admin = await login('admin@example.com');
+    const first = await admin.agent.get('/admin/sla_vigil/audit');
+    expect(first.status).toBe(200);
+    expect(first.text).toContain('64 entries');
+    expect(actions(first.text).slice(0, 5)).toEqual([
+      'escalation.action_failed',
+      'config.save_policy',
+      'config.save_policy',
+      'config.save_policy',
+      'escalation.notified',
+    ]);
+    expect(rowIds(first.text)).toHaveLength(50);
+    expect(first.text).toContain('Page 1 of 2');
+    expect(first.text).toContain('href="/admin/sla_vigil/audit?page=2" rel="next"');
+    const second = await admin.agent.get('/admin/sla_vigil/audit?page=2');
+    expect(rowIds(second.text)).toHaveLength(14);
+    expect(new Set([...rowIds(first.text), ...rowIds(second.text)]).size).toBe(64);
+    // The oldest escalation (ticket 100) is last.
+    expect(second.text.lastIndexOf('#100<')).toBeGreaterThan(second.text.lastIndexOf('#101<'));
+  });
+
+  it('shows details readably and escaped, staff by name, automatic actions as System', async () => {
+    const admin = await login('admin@example.com');
+    const res = await admin.agent.get('/admin/sla_vigil/audit?ticket=7');
+    expect(res.text).not.toContain('<img src=x');
+    expect(res.text).toContain('<dt>error</dt><dd>&lt;img src=x onerror=alert(1)&gt;</dd>');
+    expect(res.text).toContain('Escalation: action failed');
+    expect(res.text).toContain('System (no staff member)');
+    const config = await admin.agent.get('/admin/sla_vigil/audit?action=config.save_policy');
+    expect(config.text).toContain('<dt>key</dt><dd>p3</dd>');
+    expect(config.text).toContain('<td>Ada Admin</td>');
+  });
+
+  it.each([
+    ['action=config.save_policy', 3],
+    ['staff=system', 61],
+    ['staff=1', 3],
+    ['ticket=105', 1],
+    ['from=2026-03-05&to=2026-03-05', 3],
+    // Berlin days: the 23:30 UTC row on 03-09 belongs to 03-10.
+    ['from=2026-03-10', 1],
+    ['to=2026-03-09', 63],
+    ['action=escalation.notified&from=2026-03-03', 0],
+  ])('filter %s -> %i entries, on the page and in the CSV', async (query, count) => {
+    const admin = await login('admin@example.com');
+    const res = await admin.agent.get(`/admin/sla_vigil/audit?${query}`);
+    expect(res.status).toBe(200);
+    expect(rowIds(res.text)).toHaveLength(Math.min(count, 50));
+    if (count === 0) expect(res.text).toContain('data-testid="sv-audit-empty"');
+    const csv = await admin.agent.get(`/admin/sla_vigil/audit/export.csv?${query}`).buffer(true);
+    expect(csv.status).toBe(200);
+    expect(readCsv(csv.text)).toHaveLength(count + 1);
+  });
+
+  it('the CSV has every filtered row (not only the page), newest first, neutralised', async () => {
+    const admin = await login('admin@example.com');
+    const res = await admin.agent.get('/admin/sla_vigil/audit/export.csv').buffer(true);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="sla-audit-.*\.csv"$/);
+    const [header, ...rows] = readCsv(res.text);
+    expect(header).toEqual(['When (Europe/Berlin)', 'Action', 'By', 'Subject type', 'Subject ID', 'Details']);
+    expect(rows).toHaveLength(64);
+    expect(rows[0]).toEqual([
+      '2026-03-10 00:30',
+      'Escalation: action failed',
+      'System (no staff member)',
+      'ticket',
+      '7',
+      'error: <img src=x onerror=alert(1)>; note: =HYPERLINK("http://x")',
+    ]);
+    expect(rows[63].slice(0, 5)).toEqual([
+      '2026-03-02 09:00',
+      'Escalation: notified',
+      'System (no staff member)',
+      'ticket',
+      '100',
+    ]);
+    expect(rows[63][5]).toBe('metric: resolution; level: 1; recipients: 1, 2');
+  });
+
+  it('a details value that starts like a formula is neutralised in the CSV', async () => {
+    await t.devhost.db('tblsla_vigil_audit_log').insert({
+      action: 'config.import',
+      staff_id: 1,
+      details: JSON.stringify('=2+5'),
+      created_at: '2026-03-01 12:00:00.000',
+    });
+    const admin = await login('admin@example.com');
+    const res = await admin.agent.get('/admin/sla_vigil/audit/export.csv?action=config.import').buffer(true);
+    expect(readCsv(res.text)[1][5]).toBe(`'=2+5`);
+    expect(readCsv(res.text)[1][1]).toBe('Configuration imported');
+  });
+
+  it.each([
+    ['ticket=abc', 'ticket', 'Enter a ticket number (digits only).'],
+    ['staff=bob', 'staff', 'Choose a staff member from the list.'],
+    ['from=2026-03-10&to=2026-03-01', 'from', 'The start date must not be after the end date.'],
+    ['to=2026-13-01', 'to', 'Enter a date as YYYY-MM-DD.'],
+    ['page=0', 'page', 'Page must be a whole number from 1.'],
+  ])('invalid %s -> 422 with the message next to the field', async (query, field, message) => {
+    const admin = await login('admin@example.com');
+    for (const path of ['', '/export.csv']) {
+      const res = await admin.agent.get(`/admin/sla_vigil/audit${path}?${query}`);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(`data-field="${field}">${message}</span>`);
+      expect(res.text).not.toContain('data-testid="sv-audit-table"');
+    }
+  });
+});
