@@ -1,6 +1,7 @@
 import type { Response, Router } from 'express';
 import type {
   AdminRegistry,
+  DashboardWidget,
   MenuItem,
   TicketListColumn,
   TicketPanel,
@@ -14,13 +15,14 @@ export type PageRenderer = (
 
 /**
  * What modules add to the admin: routers under /admin/<path>, sidebar items, ticket-list
- * columns and ticket-view panels. Removing a registration takes effect on the next request.
+ * columns, ticket-view panels and home-page widgets. Removing a registration takes effect on the next request.
  */
 export class DevhostAdminRegistry implements AdminRegistry {
   readonly routers = new Map<string, Router>();
   readonly menu = new Map<string, MenuItem>();
   readonly columns = new Map<string, TicketListColumn>();
   readonly panels = new Map<string, TicketPanel>();
+  readonly widgets = new Map<string, DashboardWidget>();
 
   constructor(private readonly pageRenderer: PageRenderer) {}
 
@@ -43,6 +45,11 @@ export class DevhostAdminRegistry implements AdminRegistry {
   addTicketPanel(panel: TicketPanel): Unregister {
     this.panels.set(panel.key, panel);
     return () => this.panels.delete(panel.key);
+  }
+
+  addDashboardWidget(widget: DashboardWidget): Unregister {
+    this.widgets.set(widget.key, widget);
+    return () => this.widgets.delete(widget.key);
   }
 
   renderPage(res: Response, page: { title: string; bodyHtml: string; status?: number }): void {

@@ -7,7 +7,9 @@ import { createModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
 import { createAdminRouter } from './web/admin-router';
-import { createTicketListColumn, createTicketPanel } from './web/ticket-widgets';
+import { createTicketListColumn } from './web/ticket-list-column';
+import { createTicketPanel } from './web/ticket-panel';
+import { createMyRisksWidget } from './web/my-risks-widget';
 import type { HookDeps, HookFactory } from '../hooks/hook-deps';
 
 /** The compiled code root: src/.. in ts-jest, dist/ when built; hook paths in module.json are relative to it. */
@@ -27,7 +29,7 @@ export function isActive(host: HostContext): boolean {
 
 /**
  * Runs the module's pending migrations and registers its hooks, permissions, menu, routes,
- * ticket-list column and ticket-view panel, and starts its scan worker. Activating an active
+ * ticket-list column, ticket-view panel and home-page widget, and starts its scan worker. Activating an active
  * module is a no-op.
  */
 export async function activate(host: HostContext): Promise<void> {
@@ -64,8 +66,9 @@ export async function activate(host: HostContext): Promise<void> {
   unregister.push(host.permissions.register(feature, capabilities, label));
   for (const item of manifest.menu) unregister.push(host.admin.addMenuItem({ ...item, feature }));
   unregister.push(host.admin.mountRouter('sla_vigil', createAdminRouter({ host, services, translator })));
-  unregister.push(host.admin.addTicketListColumn(createTicketListColumn(host, services, translator)));
+  unregister.push(host.admin.addTicketListColumn(createTicketListColumn(host, translator)));
   unregister.push(host.admin.addTicketPanel(createTicketPanel(host, services, translator)));
+  unregister.push(host.admin.addDashboardWidget(createMyRisksWidget(host, translator)));
   if (host.runWorkers !== false) {
     const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger);
     state.close.unshift(() => worker.close());

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Devhost } from '../devhost';
 import { pageErrorHandler, requireAdmin } from './pages/page-kit';
+import { createHomeRouter } from './pages/home';
 import { createStatusStylesRouter } from './pages/status-styles';
 import { createTicketsListRouter } from './pages/tickets-list';
 import { createTicketNewRouter } from './pages/ticket-new';
@@ -10,7 +11,7 @@ import { createStaffRouter } from './pages/staff-permissions';
 import { createModulesRouter } from './pages/modules';
 import { createMailboxRouter } from './pages/mailbox';
 
-/** The devhost's own admin pages (ticket list, ticket view, roles, staff, modules, mailbox). */
+/** The devhost's own admin pages (home, ticket list, ticket view, roles, staff, modules, mailbox). */
 export function createAdminPages(devhost: Devhost): Router {
   const router = Router();
   // The layout marks the current sidebar entry; module pages pass through here too.
@@ -18,7 +19,8 @@ export function createAdminPages(devhost: Devhost): Router {
     res.locals.currentPath = req.originalUrl.split('?')[0];
     next();
   });
-  router.get('/', (_req, res) => res.redirect('/admin/tickets'));
+  // Perfex's /admin is its dashboard, where modules add widgets.
+  router.use(createHomeRouter(devhost));
   router.use(createStatusStylesRouter(devhost));
   router.use('/tickets', createTicketsListRouter(devhost));
   router.use('/tickets', createTicketNewRouter(devhost));

@@ -87,6 +87,8 @@ export interface TicketGateway {
   getTickets(ids: readonly number[]): Promise<HostTicket[]>;
   /** Tickets with id > afterId, ordered by id, at most `limit`: for reconciling in bounded batches. */
   listTicketsAfter(afterId: number, limit: number): Promise<HostTicket[]>;
+  /** Ids of tickets whose id is `text` (a number, `#` allowed) or whose subject contains it, newest first, at most `limit`. */
+  searchTicketIds(text: string, limit: number): Promise<number[]>;
   getReply(id: number): Promise<HostReply | null>;
   /** Replies with id > afterId, ordered by id, at most `limit` (replies are append-only). */
   listRepliesAfter(afterId: number, limit: number): Promise<HostReply[]>;
@@ -125,6 +127,39 @@ export interface TicketListColumn {
   title: string;
   /** Batch lookup: returns safe HTML per ticket id. */
   render(ticketIds: readonly number[], staffId: number): Promise<Map<number, string>>;
+  /** Optional: lets the host filter and sort its own list query by this column. */
+  listQuery?: TicketListQueryExtension;
+}
+
+/**
+ * A column's part in the host's ticket-list query. Perfex builds its tickets table server-side
+ * (admin/tables/tickets.php via `data_tables_init`): a bridge applies `apply` there, the filter
+ * as one of the table's filters and the sort as an extra orderable column, and fills the cell
+ * through `admin_tickets_table_row_data`.
+ */
+export interface TicketListQueryExtension {
+  /** The list's query-string parameter for the filter; `sort=<param>` sorts by the column. */
+  param: string;
+  /** The filter's choices, labelled in the viewer's language. */
+  filterOptions(lang: string): { value: string; label: string }[];
+  /**
+   * Adds a WHERE (`filter`, one of the option values) or an ORDER BY (`sort`) to the host's
+   * query, whose ticket id is `ticketIdColumn`. Only correlated subqueries, no joins: the host
+   * may apply the filter to the query it counts and the sort to the query it pages.
+   */
+  apply(
+    qb: Knex.QueryBuilder,
+    ticketIdColumn: string,
+    opts: { filter?: string; sort?: 'asc' | 'desc' },
+  ): void;
+}
+
+/** A box on the host's admin home (Perfex: its dashboard, through the `get_dashboard_widgets` filter). */
+export interface DashboardWidget {
+  key: string;
+  title: string;
+  /** Safe HTML for the signed-in staff member, or null to show nothing. */
+  render(staffId: number): Promise<string | null>;
 }
 
 export interface TicketPanel {
@@ -140,6 +175,7 @@ export interface AdminRegistry {
   addMenuItem(item: MenuItem): Unregister;
   addTicketListColumn(column: TicketListColumn): Unregister;
   addTicketPanel(panel: TicketPanel): Unregister;
+  addDashboardWidget(widget: DashboardWidget): Unregister;
   /** Wraps a module page in the host's admin layout (sidebar, header, CSRF token). */
   renderPage(res: Response, page: { title: string; bodyHtml: string; status?: number }): void;
 }

@@ -184,8 +184,8 @@ describe('ticket list', () => {
       expect(render).toHaveBeenCalledWith(rowIds(res.text), ids.adminId);
       expect(res.text).toContain(`<b class="probe">${paged[26]}</b>`);
       expect(res.text).toContain('<th data-column="probe">Probe</th>');
-      // The module's own SLA column is there too.
-      expect(res.text).toContain('<th data-column="sla_vigil">SLA</th>');
+      // The module's own SLA column is there too, sortable because it extends the list query.
+      expect(res.text).toContain('<th data-column="sla_vigil" data-sort="sla" class="">');
       expect(res.text).toContain('sv-badge');
     } finally {
       unregister();

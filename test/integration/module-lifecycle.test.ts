@@ -80,6 +80,9 @@ describe('lifecycle', () => {
     expect(t.devhost.hooks.count('ticket_created')).toBe(1);
     expect(t.devhost.admin.routers.size).toBe(1);
     expect(t.devhost.admin.menu.size).toBe(manifest.menu.length);
+    expect([...t.devhost.admin.columns.keys()]).toEqual(['sla_vigil']);
+    expect([...t.devhost.admin.panels.keys()]).toEqual(['sla_vigil']);
+    expect([...t.devhost.admin.widgets.keys()]).toEqual(['sla_vigil_my_risks']);
   });
 
   it('deactivate unregisters everything and keeps the data; reactivate finds it intact', async () => {
@@ -91,6 +94,7 @@ describe('lifecycle', () => {
     }
     expect(t.devhost.admin.routers.size + t.devhost.admin.menu.size).toBe(0);
     expect(t.devhost.admin.columns.size + t.devhost.admin.panels.size).toBe(0);
+    expect(t.devhost.admin.widgets.size).toBe(0);
     expect(t.devhost.permissions.features.has('sla_vigil')).toBe(false);
     expect((await db('tblmodules').where('module_name', 'sla_vigil').first()).active).toBe(0);
 
@@ -110,6 +114,7 @@ describe('lifecycle', () => {
     expect(await db('tblsla_vigil_timeline').select().orderBy('id')).toEqual(events);
     expect(t.devhost.hooks.count('ticket_created')).toBe(1);
     expect(t.devhost.admin.menu.has('sla_vigil')).toBe(true);
+    expect(t.devhost.admin.widgets.has('sla_vigil_my_risks')).toBe(true);
   });
 
   it('uninstall drops the module tables and leaves every host table untouched', async () => {

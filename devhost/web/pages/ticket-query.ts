@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import type { TicketListQueryExtension } from '../../../src/host/host-context';
 import type { Devhost } from '../../devhost';
 import { blank } from './page-kit';
 
@@ -19,7 +20,7 @@ export type SortKey = keyof typeof SORT_COLUMNS;
 
 const filterId = z.preprocess(blank, z.coerce.number().int().min(0).optional());
 
-export const TicketListQuerySchema = z.object({
+const BaseQuerySchema = z.object({
   page: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(1)),
   q: z.preprocess(blank, z.string().trim().max(100).optional()),
   status: filterId,
@@ -27,10 +28,46 @@ export const TicketListQuerySchema = z.object({
   priority: filterId,
   /** 0 = unassigned. */
   assigned: filterId,
-  sort: z.preprocess(blank, z.enum(Object.keys(SORT_COLUMNS) as [SortKey, ...SortKey[]]).default('date')),
   dir: z.preprocess(blank, z.enum(['asc', 'desc']).default('desc')),
 });
-export type TicketListQuery = z.infer<typeof TicketListQuerySchema>;
+
+/**
+ * A module column's part in the list query: its filter parameter with the values it accepts,
+ * and the extension that turns a filter value or a sort direction into SQL.
+ */
+export interface ListExtension {
+  param: string;
+  values: readonly string[];
+  extension: TicketListQueryExtension;
+}
+
+/** The list's query, plus one optional filter value per module extension (keyed by its param). */
+export type TicketListQuery = z.infer<typeof BaseQuerySchema> & {
+  /** A fixed sort key or the param of a module extension. */
+  sort: string;
+  [moduleParam: string]: string | number | undefined;
+};
+
+/**
+ * The strict query schema: fixed sort keys and, for each module column that extends the list,
+ * its param as a sort key and as a filter whose values the module lists. Anything else is a 422.
+ */
+export function ticketListQuerySchema(extensions: readonly ListExtension[] = []): z.ZodType<TicketListQuery> {
+  const usable = extensions.filter((e) => !(e.param in BaseQuerySchema.shape) && e.param !== 'sort');
+  const sortKeys = [...Object.keys(SORT_COLUMNS), ...usable.map((e) => e.param)] as [string, ...string[]];
+  const moduleFilters = Object.fromEntries(
+    usable
+      .filter((e) => e.values.length > 0)
+      .map((e) => [e.param, z.preprocess(blank, z.enum(e.values as [string, ...string[]]).optional())]),
+  );
+  return BaseQuerySchema.extend({
+    sort: z.preprocess(blank, z.enum(sortKeys).default('date')),
+    ...moduleFilters,
+  }) as unknown as z.ZodType<TicketListQuery>;
+}
+
+/** The schema without module extensions. */
+export const TicketListQuerySchema = ticketListQuerySchema();
 
 /** A ticket with the names the list and the view show; datetimes are the host's wall-clock strings. */
 export interface TicketListRow {
@@ -113,10 +150,16 @@ function likePattern(q: string): string {
   return `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
-/** One page of the ticket list, filtered, searched and sorted, plus the total for paging. */
+/**
+ * One page of the ticket list, filtered, searched and sorted, plus the total for paging. Module
+ * extensions add their filter to the counted query and their sort to the paged one. In Perfex the
+ * same happens in admin/tables/tickets.php: a module filter becomes a WHERE of the DataTables
+ * query, its column orderable, its cell filled through `admin_tickets_table_row_data`.
+ */
 export async function listTickets(
   devhost: Devhost,
   query: TicketListQuery,
+  extensions: readonly ListExtension[] = [],
 ): Promise<{ rows: TicketListRow[]; total: number }> {
   const base = ticketsWithNames(devhost);
   for (const key of ['status', 'department', 'priority', 'assigned'] as const) {
@@ -135,13 +178,20 @@ export async function listTickets(
       if (/^\d{1,9}$/.test(asId)) w.orWhere('t.ticketid', Number(asId));
     });
   }
+  for (const { param, extension } of extensions) {
+    const filter = query[param];
+    if (typeof filter === 'string') extension.apply(base, 't.ticketid', { filter });
+  }
   const [{ total }] = await base.clone().count({ total: '*' });
-  const rows = await selectNames(base, devhost.db)
-    .orderBy(SORT_COLUMNS[query.sort], query.dir)
+  const rows = selectNames(base, devhost.db);
+  const sortedBy = extensions.find((e) => e.param === query.sort);
+  if (sortedBy) sortedBy.extension.apply(rows, 't.ticketid', { sort: query.dir });
+  else rows.orderBy(SORT_COLUMNS[query.sort as SortKey] ?? SORT_COLUMNS.date, query.dir);
+  const page = await rows
     .orderBy('t.ticketid', query.dir)
     .limit(PAGE_SIZE)
     .offset((query.page - 1) * PAGE_SIZE);
-  return { rows, total: Number(total) };
+  return { rows: page, total: Number(total) };
 }
 
 export async function getTicketWithNames(

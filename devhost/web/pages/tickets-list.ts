@@ -13,7 +13,13 @@ import {
   renderPage,
   type FieldError,
 } from './page-kit';
-import { listTickets, PAGE_SIZE, TicketListQuerySchema, type TicketListQuery } from './ticket-query';
+import {
+  listTickets,
+  PAGE_SIZE,
+  ticketListQuerySchema,
+  type ListExtension,
+  type TicketListQuery,
+} from './ticket-query';
 
 /** The list's query string, posted back by the bulk form so the same page shows afterwards. */
 const backField = z
@@ -38,7 +44,7 @@ export function createTicketsListRouter(devhost: Devhost): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const query = parseInput(TicketListQuerySchema, req.query);
+    const query = parseInput(ticketListQuerySchema(listExtensions(devhost)), req.query);
     await renderList(devhost, res, query, []);
   });
 
@@ -100,8 +106,9 @@ async function rejectForm(
   back: string | undefined,
 ): Promise<void> {
   if (!isValidationError(err)) throw err;
-  const fromBack = TicketListQuerySchema.safeParse(Object.fromEntries(new URLSearchParams(back ?? '')));
-  const query = fromBack.success ? fromBack.data : TicketListQuerySchema.parse({});
+  const schema = ticketListQuerySchema(listExtensions(devhost));
+  const fromBack = schema.safeParse(Object.fromEntries(new URLSearchParams(back ?? '')));
+  const query = fromBack.success ? fromBack.data : schema.parse({});
   await renderList(devhost, res, query, readableErrors(err.errors, req.body as Record<string, unknown>), 422);
 }
 
@@ -113,9 +120,13 @@ async function renderList(
   status = 200,
 ): Promise<void> {
   const { staffId } = pageLocals(res);
-  const [{ rows, total }, lookups] = await Promise.all([listTickets(devhost, query), ticketLookups(devhost)]);
+  const extensions = listExtensions(devhost);
+  const [{ rows, total }, lookups] = await Promise.all([
+    listTickets(devhost, query, extensions),
+    ticketLookups(devhost),
+  ]);
   const ids = rows.map((r) => r.ticketid);
-  const columns = await moduleColumns(devhost, ids, staffId);
+  const columns = await moduleColumns(devhost, ids, staffId, String(res.locals.language ?? 'en'));
   await renderPage(
     res,
     'pages/tickets-list',
@@ -135,12 +146,37 @@ async function renderList(
   );
 }
 
+/** The module columns that filter and sort the list, with the filter values they accept. */
+function listExtensions(devhost: Devhost): ListExtension[] {
+  return [...devhost.admin.columns.values()].flatMap((column) =>
+    column.listQuery
+      ? [
+          {
+            param: column.listQuery.param,
+            values: column.listQuery.filterOptions('en').map((o) => o.value),
+            extension: column.listQuery,
+          },
+        ]
+      : [],
+  );
+}
+
+interface ModuleColumn {
+  key: string;
+  title: string;
+  cells: Map<number, string>;
+  /** Set when the column filters and sorts the list: its query parameter and filter choices. */
+  param?: string;
+  filterOptions: { value: string; label: string }[];
+}
+
 /** Each module column renders all rows of the page in one call; a failing module leaves its cells empty. */
 async function moduleColumns(
   devhost: Devhost,
   ids: number[],
   staffId: number,
-): Promise<{ key: string; title: string; cells: Map<number, string> }[]> {
+  language: string,
+): Promise<ModuleColumn[]> {
   return Promise.all(
     [...devhost.admin.columns.values()].map(async (column) => {
       let cells = new Map<number, string>();
@@ -151,7 +187,13 @@ async function moduleColumns(
           devhost.host.logger.error({ err, column: column.key }, 'ticket list column failed to render');
         }
       }
-      return { key: column.key, title: column.title, cells };
+      return {
+        key: column.key,
+        title: column.title,
+        cells,
+        param: column.listQuery?.param,
+        filterOptions: column.listQuery?.filterOptions(language) ?? [],
+      };
     }),
   );
 }

@@ -99,6 +99,23 @@ export class PerfexTicketGateway implements TicketGateway {
     return rows.map((r) => this.toTicket(r));
   }
 
+  async searchTicketIds(text: string, limit: number): Promise<number[]> {
+    const term = text.trim();
+    if (term === '') return [];
+    const id = /^#?(\d{1,10})$/.exec(term);
+    // LIKE wildcards in the text are literal: a search for "50%" finds "50%", not everything.
+    const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows: { ticketid: number }[] = await this.db(this.t('tickets'))
+      .select('ticketid')
+      .where((q) => {
+        q.where('subject', 'like', pattern);
+        if (id) q.orWhere('ticketid', Number(id[1]));
+      })
+      .orderBy('ticketid', 'desc')
+      .limit(limit);
+    return rows.map((r) => r.ticketid);
+  }
+
   async getReply(id: number): Promise<HostReply | null> {
     const row = await this.db(this.t('ticket_replies'))
       .select('id', 'ticketid', 'date', 'admin')

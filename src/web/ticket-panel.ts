@@ -1,0 +1,173 @@
+import type { i18n, TFunction } from 'i18next';
+import type { HostContext, HostTicket, TicketPanel } from '../host/host-context';
+import type { ModuleServices } from '../services/module-services';
+import type { TicketSla } from '../services/ticket-sla-service';
+import type { BookPolicy } from '../sla/policy/policy-book';
+import { utcFromSql } from '../store/datetime';
+import { translatorFor } from './i18n';
+import { renderView } from './render';
+import { stateBadge } from './state-badge';
+import { describeChange, loadNames, timeFormatter, type NameBook } from './view-helpers';
+import {
+  canView,
+  countdownTemplates,
+  runningState,
+  staffLanguage,
+  timeLeftText,
+  type RunningState,
+} from './ticket-widgets';
+
+/** One row of this ticket's escalation history, as the panel shows it. */
+export interface EscalationEntry {
+  level: number;
+  metric: string;
+  cycle: number;
+  action: string;
+  actionLabel: string;
+  firedAt: Date;
+  outcome: string;
+  outcomeLabel: string;
+}
+
+/** A clock row of the panel: the service's clock plus what the viewer reads at `now`. */
+interface PanelClock {
+  metric: string;
+  cycle: number;
+  state: string;
+  dueAt: string;
+  pausedMinutes: number;
+  explain: string[];
+  running: boolean;
+  /** Time left / overdue / paused, server-rendered; countdown.js keeps it current. */
+  countdown: { state: RunningState; text: string } | null;
+  pausedNow: boolean;
+}
+
+/**
+ * The SLA tab of the ticket view: the policy and why it applies, every metric and cycle with its
+ * state, due time and a live countdown, paused time, the escalation history and the timeline.
+ */
+export function createTicketPanel(
+  host: HostContext,
+  services: ModuleServices,
+  translator: i18n,
+): TicketPanel {
+  return {
+    key: 'sla_vigil',
+    title: 'SLA',
+    render: async (ticketId, staffId) => {
+      if (!(await canView(host, staffId))) return null;
+      const now = host.clock.now();
+      const [sla, events, names, lang, ticket, escalations, book, stored] = await Promise.all([
+        services.ticketSla.get(ticketId, now, host.timezone),
+        services.timeline.forSubject('ticket', ticketId),
+        loadNames(host.tickets),
+        staffLanguage(host, staffId),
+        host.tickets.getTicket(ticketId),
+        services.escalationLog.forSubject(ticketId),
+        services.clocks.policyBook(),
+        services.clockRepo.forSubjects([ticketId]),
+      ]);
+      const ended = new Set(stored.filter((c) => c.endedAt !== null).map((c) => `${c.metric}|${c.cycle}`));
+      const t = translatorFor(translator, lang);
+      const policy = sla?.policy ? book.byId(sla.policy.id) : undefined;
+      return renderView('partials/ticket-panel', {
+        t,
+        sla,
+        clocks: sla ? panelClocks(sla, policy, ticket, ended, t, now) : [],
+        matchedOn: policy && ticket ? await matchReasons(host, policy, ticket, names, t) : [],
+        escalations: escalations.map((row) => toEntry(row, t)),
+        events,
+        stateBadge,
+        names,
+        describeChange,
+        fmt: timeFormatter(host.timezone),
+        zone: host.timezone,
+        countdownTemplates: JSON.stringify(countdownTemplates(t)),
+        formatPaused: (minutes: number) => formatPausedMinutes(t, minutes),
+      });
+    },
+  };
+}
+
+function panelClocks(
+  sla: TicketSla,
+  policy: BookPolicy | undefined,
+  ticket: HostTicket | null,
+  ended: ReadonlySet<string>,
+  t: TFunction,
+  now: Date,
+): PanelClock[] {
+  // Only resolution pauses (DESIGN: pause statuses pause resolution); it pauses while the ticket
+  // sits in one of the policy's pause statuses.
+  const pausingStatus = ticket !== null && (policy?.pauseStatusIds ?? []).includes(ticket.status);
+  return sla.clocks.map((c) => {
+    // A cycle that ended unmet (closed unanswered, merged) stays breached on record but is over.
+    const running = c.metAt === null && !ended.has(`${c.metric}|${c.cycle}`);
+    const dueAt = new Date(c.dueAt);
+    const state = running ? runningState({ ...c, dueAt, warnAt: new Date(c.warnAt) }, now) : null;
+    return {
+      metric: c.metric,
+      cycle: c.cycle,
+      state: c.state,
+      dueAt: c.dueAt,
+      pausedMinutes: c.pausedMinutes,
+      explain: c.explain,
+      running,
+      countdown: state ? { state, text: timeLeftText(t, state, dueAt, now) } : null,
+      pausedNow: running && c.metric === 'resolution' && pausingStatus,
+    };
+  });
+}
+
+/** Which of the policy's match conditions this ticket meets, e.g. "department Support". */
+async function matchReasons(
+  host: HostContext,
+  policy: BookPolicy,
+  ticket: HostTicket,
+  names: NameBook,
+  t: TFunction,
+): Promise<string[]> {
+  const m = policy.match;
+  const reasons: string[] = [];
+  if (m.clientIds) {
+    const clients = await host.tickets.clientNames([ticket.userid]);
+    reasons.push(t('panel.match.client', { name: clients.get(ticket.userid) ?? `#${ticket.userid}` }));
+  }
+  if (m.departmentIds) {
+    const name = names.department.get(String(ticket.department)) ?? `#${ticket.department}`;
+    reasons.push(t('panel.match.department', { name }));
+  }
+  if (m.priorityIds) {
+    const name = names.priority.get(String(ticket.priority)) ?? `#${ticket.priority}`;
+    reasons.push(t('panel.match.priority', { name }));
+  }
+  if (m.serviceIds) reasons.push(t('panel.match.service', { name: `#${ticket.service ?? '—'}` }));
+  return reasons.length > 0 ? reasons : [t('panel.match.default')];
+}
+
+function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
+  const action = String(row.action_type);
+  const outcome = String(row.outcome);
+  return {
+    level: Number(row.level),
+    metric: String(row.metric),
+    cycle: Number(row.cycle),
+    action,
+    // An action or outcome a later version adds reads as its code rather than as nothing.
+    actionLabel: t(`panel.actions.${action}`, { defaultValue: action }),
+    firedAt: utcFromSql(row.fired_at as string),
+    outcome,
+    outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
+  };
+}
+
+function formatPausedMinutes(t: TFunction, minutes: number): string {
+  const rounded = Math.round(minutes);
+  const h = Math.floor(rounded / 60);
+  const m = rounded % 60;
+  if (h === 0) return t('column.units.minutes', { count: m });
+  return m === 0
+    ? t('column.units.hours', { count: h })
+    : `${t('column.units.hours', { count: h })} ${t('column.units.minutes', { count: m })}`;
+}
