@@ -1,31 +1,139 @@
 import { Router } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
 import type { WebDeps } from '../web-deps';
-import { pageContext } from '../web-deps';
+import { pageContext, type PageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
 import { asyncRoute } from '../async-route';
-import { describeChange, loadNames } from '../view-helpers';
+import { loadNames, type NameBook } from '../view-helpers';
+import { DashboardService, type RankedId } from '../../services/dashboard-service';
+import type { DayPoint } from '../../services/local-day-series';
+import { renderTrendChart } from '../svg-trend-chart';
+import { describeActivity } from '../dashboard-activity';
+import { queryFieldErrors } from '../query-errors';
+import { STATE_COLORS } from '../state-badge';
 
-/** `/admin/sla_vigil`: the manager's one page. */
+export const PERIODS = ['7', '30', '90'] as const;
+export const TREND_RANGES = ['30', '90'] as const;
+
+/** The dashboard's query string: the scorecard period and the trend range, nothing else. */
+const DashboardQuery = z.strictObject({
+  period: z.enum(PERIODS).default('30'),
+  trend: z.enum(TREND_RANGES).default('30'),
+});
+
+/** `/admin/sla_vigil`: the manager's one page (scorecard, who is behind, what happened, trend). */
 export function createDashboardPage(deps: WebDeps): Router {
   const router = Router();
-  const { host, services } = deps;
+  const { host } = deps;
+  const dashboard = new DashboardService(host.db, host.tablePrefix);
   router.get(
     '/',
-    asyncRoute(async (_req, res) => {
+    asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
-      const [events, total, states, names] = await Promise.all([
-        services.timeline.recent(50),
-        services.timeline.count(),
-        services.subjects.countByState(),
+      const parsed = DashboardQuery.safeParse(req.query);
+      // A bad value re-renders with the defaults, a 422 and the message at the offending field.
+      const query = parsed.success ? parsed.data : DashboardQuery.parse({});
+      const errors = parsed.success ? {} : queryFieldErrors(parsed.error, ctx.t, 'dashboard.invalid_param');
+      const periodDays = Number(query.period);
+      const trendDays = Number(query.trend);
+      const [scorecard, departments, agents, activity, trend, setup, names, beats] = await Promise.all([
+        dashboard.scorecard(ctx.now, periodDays),
+        dashboard.topBreachingDepartments(ctx.now, periodDays),
+        dashboard.topOverdueAgents(ctx.now),
+        dashboard.recentActivity(ctx.now, 20),
+        dashboard.trend(ctx.now, ctx.zone, trendDays),
+        dashboard.setupStatus(),
         loadNames(host.tickets),
+        deps.services.heartbeats.all(),
       ]);
+      // One batch lookup for every ticket the activity names.
+      const ticketIds = [...new Set(activity.flatMap((a) => (a.kind === 'config' ? [] : [a.subjectId])))];
+      const subjects = new Map((await host.tickets.getTickets(ticketIds)).map((tk) => [tk.id, tk.subject]));
       await renderModulePage(res, deps, ctx, {
         slug: 'dashboard',
         view: 'dashboard',
         title: ctx.t('dashboard.title'),
-        data: { events, total, states, names, describeChange },
+        status: parsed.success ? 200 : 422,
+        data: {
+          query,
+          errors,
+          periods: PERIODS,
+          trendRanges: TREND_RANGES,
+          scorecard,
+          percent: percentFormatter(ctx.lang),
+          departments: ranked(
+            departments,
+            (id) => names.department.get(String(id)) ?? `#${id}`,
+            (id) => monitorHref({ department: id }),
+          ),
+          agents: ranked(
+            agents,
+            (id) => agentName(names, id, ctx),
+            (id) => monitorHref({ agent: id, state: 'breached' }),
+          ),
+          activity: activity.map((a) => describeActivity(a, ctx.t, names, subjects, ctx.canManage)),
+          trendDays,
+          trend: trendView(trend, ctx),
+          setup: { ...setup, show: setup.calendars === 0 || setup.policies === 0 },
+          lastScan: beats.get('scan_finished')?.at ?? null,
+          monitorHref,
+          colors: STATE_COLORS,
+        },
       });
     }),
   );
   return router;
+}
+
+/** A link into the monitor with these filters. */
+export function monitorHref(filters: Record<string, string | number>): string {
+  return `/admin/sla_vigil/monitor?${new URLSearchParams(Object.entries(filters).map(([k, v]): [string, string] => [k, String(v)]))}`;
+}
+
+function ranked(rows: RankedId[], name: (id: number) => string, href: (id: number) => string) {
+  return rows.map((r) => ({ ...r, name: name(r.id), href: href(r.id) }));
+}
+
+function agentName(names: NameBook, id: number, ctx: PageContext): string {
+  return id === 0 ? ctx.t('dashboard.unassigned') : (names.staff.get(String(id)) ?? `#${id}`);
+}
+
+function percentFormatter(lang: string): (value: number | null) => string {
+  const format = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  return (value) => (value === null ? '—' : `${format.format(value)} %`);
+}
+
+/** The chart (inline SVG) and the same numbers as table rows, days in the viewer's language. */
+function trendView(points: DayPoint[], ctx: PageContext) {
+  const percent = percentFormatter(ctx.lang);
+  const rows = points.map((p) => {
+    const date = DateTime.fromISO(p.day, { zone: ctx.zone }).setLocale(ctx.lang);
+    const long = date.toLocaleString(DateTime.DATE_MED_WITH_WEEKDAY);
+    const label =
+      p.compliance === null
+        ? ctx.t('dashboard.trend.day_label_none', { date: long, count: p.breaches })
+        : ctx.t('dashboard.trend.day_label', {
+            date: long,
+            percent: percent(p.compliance),
+            onTime: p.onTime,
+            finished: p.finished,
+            count: p.breaches,
+          });
+    return { ...p, date: long, tick: date.toFormat('d LLL'), label, percentText: percent(p.compliance) };
+  });
+  const svg = renderTrendChart(
+    rows.map((r) => ({
+      day: r.day,
+      compliance: r.compliance,
+      breaches: r.breaches,
+      tick: r.tick,
+      label: r.label,
+    })),
+    {
+      title: ctx.t('dashboard.trend.title', { count: points.length }),
+      description: ctx.t('dashboard.trend.description', { zone: ctx.zone }),
+    },
+  );
+  return { svg, rows };
 }

@@ -1,7 +1,213 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
 import type { WebDeps } from '../web-deps';
+import { pageContext, type PageContext } from '../web-deps';
+import { renderModulePage } from '../module-page';
+import { renderView } from '../render';
+import { asyncRoute } from '../async-route';
+import { loadNames, type NameBook } from '../view-helpers';
+import { stateBadge } from '../state-badge';
+import { queryFieldErrors } from '../query-errors';
+import { formatDuration } from '../../mail/format-duration';
+import { METRICS } from '../../sla/config';
+import {
+  MONITOR_SORTS,
+  MonitorService,
+  type MonitorFilters,
+  type MonitorRow,
+} from '../../services/monitor-service';
+import type { HostContext } from '../../host/host-context';
 
-/** `/admin/sla_vigil/monitor` (placeholder: built by issue 5). */
-export function createMonitorPage(_deps: WebDeps): Router {
-  return Router();
+export const PAGE_SIZES = ['25', '50', '100'] as const;
+export const MONITOR_STATES = ['breached', 'at_risk', 'on_track', 'paused', 'met', 'no_policy'] as const;
+/** A search asks the host for at most this many ticket ids (newest first). */
+export const SEARCH_LIMIT = 500;
+
+/** An empty form field ("All") means no filter. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const id = (min: number) => z.coerce.number().int().min(min).max(2_147_483_647);
+
+const MonitorQuery = z.strictObject({
+  q: optional(z.string().trim().max(100)),
+  state: optional(z.enum(MONITOR_STATES)),
+  department: optional(id(1)),
+  priority: optional(id(1)),
+  agent: optional(id(0)),
+  policy: optional(id(1)),
+  metric: optional(z.enum(METRICS)),
+  sort: optional(z.enum(MONITOR_SORTS)),
+  dir: optional(z.enum(['asc', 'desc'])),
+  page: optional(z.coerce.number().int().min(1).max(100_000)),
+  per: optional(z.enum(PAGE_SIZES)),
+  partial: optional(z.literal('1')),
+});
+type MonitorQuery = z.infer<typeof MonitorQuery>;
+
+/**
+ * `/admin/sla_vigil/monitor`: every open ticket under the module with its most urgent clock,
+ * paged, filtered and sorted in SQL. `?partial=1` answers only the table rows: the page's
+ * script re-fetches them every 30 s.
+ */
+export function createMonitorPage(deps: WebDeps): Router {
+  const router = Router();
+  const { host } = deps;
+  const monitor = new MonitorService(host.db, host.tablePrefix);
+  router.get(
+    '/',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const parsed = MonitorQuery.safeParse(req.query);
+      const partial = req.query.partial === '1';
+      if (!parsed.success) {
+        const errors = queryFieldErrors(parsed.error, ctx.t, 'monitor.invalid_param');
+        if (partial) {
+          res.status(422).type('text/plain').send(Object.values(errors).join('\n'));
+          return;
+        }
+        await renderModulePage(res, deps, ctx, {
+          slug: 'monitor',
+          view: 'monitor',
+          status: 422,
+          data: { ...(await formData(host, monitor, ctx)), invalid: true, errors, raw: rawQuery(req) },
+        });
+        return;
+      }
+      const query = parsed.data;
+      const filters: MonitorFilters = {
+        state: query.state,
+        department: query.department,
+        priority: query.priority,
+        agent: query.agent,
+        policy: query.policy,
+        metric: query.metric,
+        sort: query.sort ?? 'time_left',
+        dir: query.dir ?? 'asc',
+        page: query.page ?? 1,
+        perPage: Number(query.per ?? '25'),
+      };
+      let searchCapped = false;
+      if (query.q) {
+        filters.ids = await host.tickets.searchTicketIds(query.q, SEARCH_LIMIT);
+        searchCapped = filters.ids.length >= SEARCH_LIMIT;
+      }
+      const [{ rows, total }, options] = await Promise.all([
+        monitor.list(filters, ctx.now),
+        formData(host, monitor, ctx),
+      ]);
+      const view = await rowsView(host, rows, options.names, options.policies, ctx);
+      const updated = DateTime.fromJSDate(ctx.now, { zone: ctx.zone }).toFormat('HH:mm:ss');
+      const rowData = { ...ctx, stateBadge, rows: view };
+      if (partial) {
+        res
+          .set('X-Sla-Vigil-Updated', updated)
+          .set('X-Sla-Vigil-Total', String(total))
+          .set('Cache-Control', 'no-store');
+        res.type('html').send(await renderView('partials/monitor-rows', rowData));
+        return;
+      }
+      const pages = Math.max(1, Math.ceil(total / filters.perPage));
+      await renderModulePage(res, deps, ctx, {
+        slug: 'monitor',
+        view: 'monitor',
+        data: {
+          ...options,
+          invalid: false,
+          errors: {},
+          raw: rawQuery(req),
+          query,
+          filters,
+          rows: view,
+          total,
+          pages,
+          searchCapped,
+          searchLimit: SEARCH_LIMIT,
+          updated,
+          href: (change: Record<string, string | number | undefined>) => monitorUrl(query, change),
+        },
+      });
+    }),
+  );
+  return router;
+}
+
+/** Everything the filter form lists: states, departments, priorities, agents, policies, metrics. */
+async function formData(host: HostContext, monitor: MonitorService, ctx: PageContext) {
+  const [names, policies] = await Promise.all([loadNames(host.tickets), monitor.policyNames()]);
+  return {
+    names,
+    policies,
+    states: MONITOR_STATES,
+    metrics: METRICS,
+    pageSizes: PAGE_SIZES,
+    sorts: MONITOR_SORTS,
+    departments: [...names.department],
+    priorities: [...names.priority],
+    // "0" is the name book's placeholder for nobody: offered as "Unassigned".
+    agents: [['0', ctx.t('monitor.unassigned')], ...[...names.staff].filter(([id]) => id !== '0')],
+  };
+}
+
+/** The visible rows: host subjects and client names in one batch each, never per row. */
+async function rowsView(
+  host: HostContext,
+  rows: MonitorRow[],
+  names: NameBook,
+  policies: ReadonlyMap<number, string>,
+  ctx: PageContext,
+) {
+  const [tickets, clients] = await Promise.all([
+    host.tickets.getTickets(rows.map((r) => r.ticketId)),
+    host.tickets.clientNames([...new Set(rows.map((r) => r.userid))]),
+  ]);
+  const byId = new Map(tickets.map((tk) => [tk.id, tk]));
+  const units = {
+    days: (count: number) => ctx.t('monitor.duration.days', { count }),
+    hours: (count: number) => ctx.t('monitor.duration.hours', { count }),
+    minutes: (count: number) => ctx.t('monitor.duration.minutes', { count }),
+  };
+  return rows.map((r) => {
+    const minutesLeft = r.dueAt ? (r.dueAt.getTime() - ctx.now.getTime()) / 60_000 : null;
+    let timeLeft = '—';
+    if (minutesLeft !== null && r.state !== 'paused') {
+      timeLeft =
+        minutesLeft < 0
+          ? ctx.t('monitor.overdue_by', { duration: formatDuration(-minutesLeft, units) })
+          : ctx.t('monitor.left', { duration: formatDuration(minutesLeft, units) });
+    }
+    return {
+      ...r,
+      subject: byId.get(r.ticketId)?.subject ?? '',
+      client: r.userid > 0 ? (clients.get(r.userid) ?? '') : '',
+      departmentName: names.department.get(String(r.department)) ?? `#${r.department}`,
+      priorityName: names.priority.get(String(r.priority)) ?? `#${r.priority}`,
+      agentName:
+        r.assigned === 0
+          ? ctx.t('monitor.unassigned')
+          : (names.staff.get(String(r.assigned)) ?? `#${r.assigned}`),
+      policyName: r.policyId === null ? null : (policies.get(r.policyId) ?? `#${r.policyId}`),
+      overdue: minutesLeft !== null && minutesLeft < 0 && r.state !== 'paused',
+      timeLeft,
+    };
+  });
+}
+
+/** The submitted values as strings, to refill the form after a 422. */
+function rawQuery(req: Request): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(req.query).flatMap(([k, v]) => (typeof v === 'string' ? [[k, v]] : [])),
+  );
+}
+
+/** This monitor's URL with some parameters changed (undefined removes one); defaults are left out. */
+export function monitorUrl(query: MonitorQuery, change: Record<string, string | number | undefined>): string {
+  const params = new URLSearchParams();
+  const merged: Record<string, unknown> = { ...query, partial: undefined, ...change };
+  for (const [k, v] of Object.entries(merged)) {
+    if (v === undefined || v === '' || v === null) continue;
+    params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return `/admin/sla_vigil/monitor${qs ? `?${qs}` : ''}`;
 }

@@ -1,0 +1,61 @@
+// The monitor refreshes its rows without a page reload: every 30 s it asks the same URL (same
+// filters, sort and page) with ?partial=1, swaps the table body and notes when. Scroll position
+// and the filter form are left alone; a failed refresh keeps the old rows and says so.
+(function () {
+  'use strict';
+  window.SlaVigil.register(function (doc) {
+    var table = doc.querySelector('[data-monitor-refresh]');
+    if (!table) return;
+    var body = table.querySelector('tbody');
+    var wrap = table.parentNode;
+    var note = doc.querySelector('[data-monitor-updated]');
+    var total = doc.querySelector('[data-monitor-total]');
+    var interval = Number(table.getAttribute('data-monitor-refresh')) || 30000;
+    var busy = false;
+
+    function partialUrl() {
+      var url = window.location.pathname + window.location.search;
+      return url + (window.location.search ? '&' : '?') + 'partial=1';
+    }
+
+    function refresh() {
+      if (busy || doc.hidden) return;
+      busy = true;
+      fetch(partialUrl(), { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+        .then(function (res) {
+          if (!res.ok) throw new Error('HTTP ' + res.status);
+          return res.text().then(function (html) {
+            swap(html, res.headers.get('X-Sla-Vigil-Updated'), res.headers.get('X-Sla-Vigil-Total'));
+          });
+        })
+        .catch(stale)
+        .then(function () {
+          busy = false;
+        });
+    }
+
+    function swap(html, updated, count) {
+      var x = window.scrollX;
+      var y = window.scrollY;
+      var left = wrap.scrollLeft;
+      body.innerHTML = html;
+      window.scrollTo(x, y);
+      wrap.scrollLeft = left;
+      if (note && updated) {
+        note.textContent = note.getAttribute('data-template').replace('{time}', updated);
+        note.classList.remove('sv-stale');
+      }
+      if (total && count !== null) total.textContent = count;
+    }
+
+    function stale() {
+      if (note) note.classList.add('sv-stale');
+    }
+
+    window.setInterval(refresh, interval);
+    // Coming back to a hidden tab: refresh at once rather than show old numbers for up to 30 s.
+    doc.addEventListener('visibilitychange', function () {
+      if (!doc.hidden) refresh();
+    });
+  });
+})();

@@ -1,0 +1,154 @@
+import type { Knex } from 'knex';
+import type { ClockState } from '../sla/clocks/sla-event';
+import type { Metric } from '../sla/config';
+import { utcFromSql } from '../store/datetime';
+import { EFFECTIVE_STATE, OPEN_SUBJECT, RUNNING_CLOCK, num, selectRows, sqlTime } from './sla-sql';
+
+export const MONITOR_SORTS = ['time_left', 'due', 'ticket'] as const;
+export type MonitorSort = (typeof MONITOR_SORTS)[number];
+
+export interface MonitorFilters {
+  state?: ClockState;
+  department?: number;
+  priority?: number;
+  /** Assignee staff id; 0 = unassigned. */
+  agent?: number;
+  policy?: number;
+  metric?: Metric;
+  /** Only these ticket ids (a search the host answered); an empty list matches nothing. */
+  ids?: readonly number[];
+  sort: MonitorSort;
+  dir: 'asc' | 'desc';
+  page: number;
+  perPage: number;
+}
+
+/** One open ticket and its most urgent running clock (none: no policy, or every target met). */
+export interface MonitorRow {
+  ticketId: number;
+  department: number;
+  priority: number;
+  assigned: number;
+  userid: number;
+  policyId: number | null;
+  state: ClockState;
+  metric: Metric | null;
+  cycle: number | null;
+  dueAt: Date | null;
+}
+
+interface Row {
+  subject_id: number;
+  department: number;
+  priority: number;
+  assigned: number;
+  userid: number;
+  policy_id: number | null;
+  metric: string | null;
+  cycle: number | null;
+  due_at: string | null;
+  row_state: string;
+}
+
+/**
+ * The live list of open tickets under the module. One query pages, filters and sorts in SQL:
+ * each open subject joined to its most urgent running clock (ROW_NUMBER over the running
+ * clocks of that subject), so a page costs LIMIT rows however many tickets are open.
+ */
+export class MonitorService {
+  constructor(
+    private readonly db: Knex,
+    private readonly prefix: string,
+  ) {}
+
+  private t(name: string): string {
+    return `${this.prefix}sla_vigil_${name}`;
+  }
+
+  async list(filters: MonitorFilters, now: Date): Promise<{ rows: MonitorRow[]; total: number }> {
+    if (filters.ids && filters.ids.length === 0) return { rows: [], total: 0 };
+    const at = sqlTime(now);
+    const bindings: Knex.Value[] = [this.t('subjects'), at, at, this.t('clocks')];
+    let metricFilter = '';
+    if (filters.metric) {
+      metricFilter = ' AND c.metric = ?';
+      bindings.push(filters.metric);
+    }
+    // Most urgent first: running before paused, then the earliest due time.
+    const inner = `SELECT s.subject_id, s.department, s.priority, s.assigned, s.userid, s.policy_id,
+                          u.metric, u.cycle, u.due_at,
+                          CASE WHEN u.subject_id IS NOT NULL THEN u.state_now
+                               WHEN s.policy_id IS NULL THEN 'no_policy' ELSE 'met' END AS row_state
+                     FROM ?? s
+                     LEFT JOIN (
+                       SELECT r.* FROM (
+                         SELECT c.subject_id, c.metric, c.cycle, c.due_at, ${EFFECTIVE_STATE} AS state_now,
+                                ROW_NUMBER() OVER (PARTITION BY c.subject_id
+                                                   ORDER BY (c.state = 'paused') ASC, c.due_at ASC, c.metric ASC, c.cycle DESC) AS rn
+                           FROM ?? c
+                          WHERE c.subject_type = 'ticket' AND ${RUNNING_CLOCK}${metricFilter}
+                       ) r WHERE r.rn = 1
+                     ) u ON u.subject_id = s.subject_id
+                    WHERE ${OPEN_SUBJECT}`;
+    const where: string[] = [];
+    const add = (sql: string, ...values: Knex.Value[]) => {
+      where.push(sql);
+      bindings.push(...values);
+    };
+    if (filters.metric) add('x.metric IS NOT NULL');
+    if (filters.state) add('x.row_state = ?', filters.state);
+    if (filters.department !== undefined) add('x.department = ?', filters.department);
+    if (filters.priority !== undefined) add('x.priority = ?', filters.priority);
+    if (filters.agent !== undefined) add('x.assigned = ?', filters.agent);
+    if (filters.policy !== undefined) add('x.policy_id = ?', filters.policy);
+    if (filters.ids) add(`x.subject_id IN (${filters.ids.map(() => '?').join(', ')})`, ...filters.ids);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const base = `FROM (${inner}) x ${whereSql}`;
+
+    const [countRow] = await selectRows<{ n: unknown }>(this.db, `SELECT COUNT(*) AS n ${base}`, bindings);
+    const rows = await selectRows<Row>(
+      this.db,
+      `SELECT x.* ${base} ORDER BY ${orderBy(filters.sort, filters.dir)} LIMIT ? OFFSET ?`,
+      [...bindings, filters.perPage, (filters.page - 1) * filters.perPage],
+    );
+    return { rows: rows.map(toMonitorRow), total: num(countRow.n) };
+  }
+
+  /** Policy names for the filter and the rows (a handful of rows: the configuration). */
+  async policyNames(): Promise<Map<number, string>> {
+    const rows: { id: number; name: string }[] = await this.db(this.t('policies'))
+      .select('id', 'name')
+      .orderBy([{ column: 'position' }, { column: 'id' }]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+}
+
+function orderBy(sort: MonitorSort, dir: 'asc' | 'desc'): string {
+  const d = dir === 'desc' ? 'DESC' : 'ASC';
+  switch (sort) {
+    case 'ticket':
+      return `x.subject_id ${d}`;
+    case 'due':
+      return `(x.due_at IS NULL) ASC, x.due_at ${d}, x.subject_id ${d}`;
+    case 'time_left':
+      // Overdue clocks have the earliest due times, so ascending puts them first. A paused
+      // clock's time left is frozen, so it follows the running ones; tickets without a running
+      // clock come last either way.
+      return `(x.due_at IS NULL) ASC, (x.row_state = 'paused') ASC, x.due_at ${d}, x.subject_id ${d}`;
+  }
+}
+
+function toMonitorRow(r: Row): MonitorRow {
+  return {
+    ticketId: r.subject_id,
+    department: r.department,
+    priority: r.priority,
+    assigned: r.assigned,
+    userid: r.userid,
+    policyId: r.policy_id,
+    state: r.row_state as ClockState,
+    metric: (r.metric as Metric | null) ?? null,
+    cycle: r.cycle,
+    dueAt: r.due_at ? utcFromSql(r.due_at) : null,
+  };
+}

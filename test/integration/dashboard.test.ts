@@ -1,0 +1,218 @@
+import { insertStaff } from '../helpers/host-fixtures';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { loginAgent } from '../helpers/admin-session';
+import { H, NOW, ago, insertPicture, slaConfig, type Picture } from '../helpers/sla-dashboard-fixtures';
+import { ConfigService } from '../../src/services/config-service';
+import { AuditLog } from '../../src/store/audit-log';
+
+let t: TestDevhost;
+
+async function addStaff(email: string, capabilities: string[]): Promise<void> {
+  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
+  for (const capability of capabilities) {
+    await t.devhost
+      .db('tblstaff_permissions')
+      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
+  }
+}
+
+const login = (email: string) =>
+  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+
+async function page(path = '/admin/sla_vigil', email = 'admin@example.com'): Promise<string> {
+  const res = await (await login(email)).agent.get(path);
+  expect(res.status).toBe(200);
+  return res.text;
+}
+
+const kpi = (html: string, name: string): string | undefined =>
+  new RegExp(`data-kpi="${name}" data-value="([^"]*)"`).exec(html)?.[1];
+
+/** `data-id` / `data-count` pairs of a ranking list, in order. */
+function ranking(html: string, testId: string): [number, number][] {
+  const list = new RegExp(`data-testid="${testId}">([\\s\\S]*?)</ol>`).exec(html)?.[1] ?? '';
+  return [...list.matchAll(/data-id="(\d+)" data-count="(\d+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+beforeAll(async () => {
+  t = await startTestDevhost({ timezone: 'Europe/Berlin', clock: { now: () => NOW } });
+  await addStaff('viewer@x.test', ['view']);
+  await addStaff('manager@x.test', ['manage']);
+  await addStaff('agent@x.test', []);
+});
+afterAll(() => t.close());
+
+describe('dashboard access', () => {
+  it.each([
+    ['admin@example.com', 200],
+    ['manager@x.test', 200],
+    ['viewer@x.test', 200],
+    ['agent@x.test', 403],
+  ])('%s gets %i', async (email, status) => {
+    const res = await (await login(email)).agent.get('/admin/sla_vigil');
+    expect(res.status).toBe(status);
+    expect(res.text.includes('data-testid="sv-kpis"')).toBe(status === 200);
+  });
+});
+
+describe('a fresh install', () => {
+  it('walks admins and managers to the first calendar and policy; view-only staff are told to ask', async () => {
+    for (const email of ['admin@example.com', 'manager@x.test']) {
+      const html = await page('/admin/sla_vigil', email);
+      expect(html).toContain('data-testid="sv-onboarding"');
+      expect(html).toContain('href="/admin/sla_vigil/settings/calendars/new"');
+      expect(html).toContain('href="/admin/sla_vigil/settings/policies/new"');
+      expect(html).not.toContain('data-testid="sv-onboarding-ask"');
+    }
+    const viewer = await page('/admin/sla_vigil', 'viewer@x.test');
+    expect(viewer).toContain('data-testid="sv-onboarding"');
+    expect(viewer).toContain('data-testid="sv-onboarding-ask"');
+    expect(viewer).not.toContain('/settings/calendars/new');
+    expect(viewer).not.toContain('/settings/policies/new');
+  });
+
+  it('shows empty states, not errors', async () => {
+    const html = await page();
+    expect(kpi(html, 'on_time')).toBe('');
+    expect(kpi(html, 'open_under_sla')).toBe('0');
+    expect(html).toContain('data-testid="sv-activity-empty"');
+    expect(html).toContain('data-testid="sv-top-departments-empty"');
+  });
+});
+
+describe('with configuration and tickets', () => {
+  let picture: Picture;
+
+  beforeAll(async () => {
+    const importedAt = { now: () => ago(0.5 * H) };
+    const config = new ConfigService(
+      t.devhost.db,
+      'tbl',
+      importedAt,
+      new AuditLog(t.devhost.db, 'tbl', importedAt),
+    );
+    await config.import(slaConfig(), 1);
+    const [policy] = await t.devhost.db('tblsla_vigil_policies').pluck('id');
+    picture = await insertPicture(t.devhost.db, policy);
+  });
+
+  it('hides the onboarding once a calendar and a policy exist', async () => {
+    expect(await page()).not.toContain('data-testid="sv-onboarding"');
+    expect(await page('/admin/sla_vigil', 'viewer@x.test')).not.toContain('data-testid="sv-onboarding"');
+  });
+
+  it('scores on-time % over the chosen period', async () => {
+    // 7 days: #3, #4, #12 (twice) met in time; #5 ended late, #9 met late -> 4 of 6.
+    expect(kpi(await page('/admin/sla_vigil?period=7'), 'on_time')).toBe('66.7');
+    // 30 days adds #1's first response (in time): 5 of 7.
+    const month = await page('/admin/sla_vigil?period=30');
+    expect(kpi(month, 'on_time')).toBe('71.4');
+    expect(month).toContain('5 of 7 finished targets met in time');
+    // 90 days adds #8's late first response: 5 of 8.
+    expect(kpi(await page('/admin/sla_vigil?period=90'), 'on_time')).toBe('62.5');
+  });
+
+  it('counts open tickets only: under SLA, breached, at risk, no policy', async () => {
+    const html = await page();
+    expect(kpi(html, 'open_under_sla')).toBe('6');
+    // #1, #8 and #2 (its stored state is stale but its due time has passed); closed #9, merged
+    // #10 and deleted #11 have breached running clocks and must not count.
+    expect(kpi(html, 'breached')).toBe('3');
+    expect(kpi(html, 'at_risk')).toBe('1');
+    expect(kpi(html, 'no_policy')).toBe('2');
+    expect(html).toContain('href="/admin/sla_vigil/monitor?state=no_policy"');
+    expect(html).toContain('href="/admin/sla_vigil/monitor?state=breached"');
+    // The cards wear the state colours.
+    expect(html).toMatch(/data-kpi="breached"[^>]*border-left-color:#b91c1c/);
+    expect(html).toMatch(/data-kpi="at_risk"[^>]*border-left-color:#b45309/);
+  });
+
+  it('ranks departments by breaches in the period and agents by overdue open tickets', async () => {
+    const { support, sales, billing } = picture.departments;
+    const week = await page('/admin/sla_vigil?period=7');
+    expect(ranking(week, 'sv-top-departments')).toEqual([
+      [support, 3],
+      [billing, 2],
+      [sales, 1],
+    ]);
+    // 90 days: Sales catches up with Billing; the tie goes to the lower department id.
+    expect(ranking(await page('/admin/sla_vigil?period=90'), 'sv-top-departments')).toEqual([
+      [support, 3],
+      [sales, 2],
+      [billing, 2],
+    ]);
+    expect(week).toContain(`href="/admin/sla_vigil/monitor?department=${support}"`);
+    expect(ranking(week, 'sv-top-agents')).toEqual([
+      [picture.staff.alice, 2],
+      [picture.staff.bob, 1],
+    ]);
+    expect(week).toContain(`href="/admin/sla_vigil/monitor?agent=${picture.staff.alice}&amp;state=breached"`);
+  });
+
+  it('merges escalations, breaches and config changes into one timeline, newest first, with deep links', async () => {
+    const html = await page();
+    const items = [
+      ...html.matchAll(/class="sv-timeline-item[^"]*" data-kind="(\w+)"(?: data-ticket-id="(\d+)")?/g),
+    ].map((m) => `${m[1]}${m[2] ? `#${m[2]}` : ''}`);
+    expect(items).toEqual([
+      'config',
+      'breach#10',
+      'escalation#1',
+      'breach#1',
+      'breach#9',
+      'breach#9',
+      'escalation#8',
+      'breach#8',
+      'breach#5',
+      'breach#8',
+    ]);
+    expect(html).toContain('href="/admin/tickets/ticket/10"');
+    expect(html).toContain('Configuration imported by');
+    expect(html).toMatch(/<a href="\/admin\/sla_vigil\/settings">Configuration imported/);
+    expect(html).toContain('Escalation level 2 (Resolution): raise the priority, priority raised');
+    // View-only staff cannot open settings: the change is listed without a link.
+    const viewer = await page('/admin/sla_vigil', 'viewer@x.test');
+    expect(viewer).toContain('Configuration imported by');
+    expect(viewer).not.toContain('href="/admin/sla_vigil/settings"');
+  });
+
+  it('draws one point per local day for 30 and 90 days, with Berlin days across the DST change', async () => {
+    const month = await page('/admin/sla_vigil?trend=30');
+    const svg = /<svg class="sv-trend-chart"[\s\S]*?<\/svg>/.exec(month)?.[0] ?? '';
+    expect(svg).toContain('<title id="sv-trend-title">');
+    expect(svg.match(/data-day="/g)).toHaveLength(30);
+    expect(svg).toContain('data-day="2026-03-02"');
+    expect(svg).toContain('data-day="2026-03-31"');
+    const quarter = await page('/admin/sla_vigil?trend=90');
+    expect(
+      (/<svg class="sv-trend-chart"[\s\S]*?<\/svg>/.exec(quarter)?.[0] ?? '').match(/data-day="/g),
+    ).toHaveLength(90);
+    // The table: finished / breaches per Berlin day. #12 met at 23:30 UTC on the 28th (00:30 on
+    // the 29th in Berlin) and at 22:30 UTC on the 30th (00:30 on the 31st, now CEST).
+    const row = (day: string) =>
+      new RegExp(
+        `<tr data-day="${day}"><th scope="row">[^<]*</th><td>([^<]*)</td><td>(\\d+)</td><td>(\\d+)</td></tr>`,
+      )
+        .exec(month)
+        ?.slice(1);
+    expect(row('2026-03-31')).toEqual(['50 %', '2', '4']);
+    expect(row('2026-03-30')).toEqual(['—', '0', '1']);
+    expect(row('2026-03-29')).toEqual(['100 %', '2', '0']);
+    expect(row('2026-03-28')).toEqual(['100 %', '1', '0']);
+    expect(row('2026-03-26')).toEqual(['0 %', '1', '0']);
+  });
+
+  it('answers 422 naming the field for a bad period, trend or unknown parameter', async () => {
+    const session = await login('admin@example.com');
+    for (const [query, field] of [
+      ['period=14', 'period'],
+      ['trend=7', 'trend'],
+      ['color=red', 'color'],
+    ]) {
+      const res = await session.agent.get(`/admin/sla_vigil?${query}`);
+      expect(res.status).toBe(422);
+      expect(res.text).toContain(`Invalid value for &#34;${field}&#34;`);
+      expect(res.text).toContain('sv-field-error');
+    }
+  });
+});
