@@ -85,6 +85,11 @@ export function demoSlaConfig(people: DemoPeople, timezone: string): SlaConfig {
         escalations: [],
       },
     ],
-    settings: { cooldownMinutes: 60, defaultWarnAtPercent: 80 },
+    settings: {
+      cooldownMinutes: 60,
+      defaultWarnAtPercent: 80,
+      scanIntervalMinutes: 1,
+      defaultPauseStatusIds: [3, 4],
+    },
   };
 }

@@ -38,7 +38,8 @@ export function createAuthRouter(devhost: Devhost): Router {
       req.session.regenerate((err) => {
         if (err) return next(err);
         req.session.staffId = staff.staffid;
-        res.redirect(303, '/admin/tickets');
+        // Perfex lands staff on its dashboard after login.
+        res.redirect(303, '/admin');
       });
     } catch (err) {
       next(err);

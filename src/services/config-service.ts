@@ -4,10 +4,12 @@ import {
   ConfigError,
   formatIssues,
   parseSlaConfig,
+  SettingsSchema,
   SlaConfigSchema,
   type CalendarConfig,
   type PolicyConfig,
   type SlaConfig,
+  type SlaSettings,
 } from '../sla/config';
 import { ConfigRepository, toDocument, type StoredConfig } from '../store/config-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -122,6 +124,19 @@ export class ConfigService {
       );
       return item;
     });
+  }
+
+  /** Replaces the general settings (cooldown, default warning, default pause statuses, scan interval). */
+  async saveSettings(input: unknown, staffId: number | null): Promise<SlaSettings> {
+    const result = SettingsSchema.safeParse(input);
+    if (!result.success) throw new ConfigError(formatIssues(result.error));
+    const settings = result.data;
+    await this.db.transaction(async (trx) => {
+      await this.repo.bumpVersion(trx);
+      await this.repo.saveSettings(trx, settings);
+      await this.audit.write({ action: 'config.save_settings', staffId, details: { ...settings } }, trx);
+    });
+    return settings;
   }
 
   deletePolicy(key: string, staffId: number | null): Promise<boolean> {

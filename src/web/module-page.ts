@@ -36,15 +36,16 @@ export async function renderModulePage(
   ctx: PageContext,
   page: ModulePage,
 ): Promise<void> {
-  const beats = await deps.services.heartbeats.all();
+  const [beats, config] = await Promise.all([deps.services.heartbeats.all(), deps.services.config.load()]);
   const lastTick = beats.get('cron_tick')?.at;
+  const tickIntervalMs = config.settings.scanIntervalMinutes * 60_000;
   const body = await renderView(`pages/${page.view}`, { ...ctx, stateBadge, ...page.data });
   const frame = await renderView('partials/module-frame', {
     ...ctx,
     body,
     current: page.slug,
     pages: MODULE_PAGES.filter((p) => p.capability === 'view' || ctx.canManage),
-    cronLate: cronOverdue(lastTick, ctx.now),
+    cronLate: cronOverdue(lastTick, ctx.now, tickIntervalMs),
     lastTick,
   });
   deps.host.admin.renderPage(res, {

@@ -64,7 +64,12 @@ function config(): SlaConfig {
         escalations: [],
       },
     ],
-    settings: { cooldownMinutes: 60, defaultWarnAtPercent: 80 },
+    settings: {
+      cooldownMinutes: 60,
+      defaultWarnAtPercent: 80,
+      scanIntervalMinutes: 1,
+      defaultPauseStatusIds: [3, 4],
+    },
   };
 }
 

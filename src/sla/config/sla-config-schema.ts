@@ -106,6 +106,11 @@ const PolicyConfigSchema = z.strictObject({
 const SettingsSchema = z.strictObject({
   cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
   defaultWarnAtPercent: z.number().gt(0).lt(100).default(80),
+  // Added later: defaults keep documents written before them valid.
+  /** How often the host's cron is expected to tick; the late-cron banner allows three intervals. */
+  scanIntervalMinutes: z.number().int().min(1).max(60).default(1),
+  /** Pause statuses a new policy starts with (Answered, On Hold). */
+  defaultPauseStatusIds: z.array(z.number().int().positive()).default([3, 4]),
 });
 
 /** The whole configuration document: what `config import/export`, the API and settings pages use. */
@@ -113,7 +118,12 @@ export const SlaConfigSchema = z
   .strictObject({
     calendars: z.array(CalendarConfigSchema).default([]),
     policies: z.array(PolicyConfigSchema).default([]),
-    settings: SettingsSchema.default({ cooldownMinutes: 60, defaultWarnAtPercent: 80 }),
+    settings: SettingsSchema.default({
+      cooldownMinutes: 60,
+      defaultWarnAtPercent: 80,
+      scanIntervalMinutes: 1,
+      defaultPauseStatusIds: [3, 4],
+    }),
   })
   .superRefine((doc, ctx) => {
     checkUniqueKeys(doc.calendars, 'calendars', ctx);

@@ -1,7 +1,23 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { WebDeps } from '../web-deps';
+import { createIndexRoutes } from '../settings/index-routes';
+import { createCalendarRoutes } from '../settings/calendar-routes';
+import { createPolicyRoutes } from '../settings/policy-routes';
+import { UnexpectedFormError } from '../settings/form-values';
 
-/** `/admin/sla_vigil/settings` (placeholder: built by issue 5). */
-export function createSettingsPage(_deps: WebDeps): Router {
-  return Router();
+/**
+ * `/admin/sla_vigil/settings` (manage, checked by the admin router): calendars, policies and their
+ * order, general settings, configuration import/export. Every write goes through the config
+ * service, which validates the whole resulting document, audits it and bumps the version.
+ */
+export function createSettingsPage(deps: WebDeps): Router {
+  const router = Router();
+  router.use(createIndexRoutes(deps));
+  router.use(createCalendarRoutes(deps));
+  router.use(createPolicyRoutes(deps));
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof UnexpectedFormError)) return next(err);
+    res.status(err.status).type('text/plain').send(err.message);
+  });
+  return router;
 }

@@ -1,0 +1,41 @@
+import type { TFunction } from 'i18next';
+import type { SlaSettings } from '../../sla/config';
+import { addError, type FieldErrors, type PathRule } from './form-errors';
+import { list, text, type FormValues } from './form-values';
+
+const NUMBERS = ['cooldownMinutes', 'defaultWarnAtPercent', 'scanIntervalMinutes'] as const;
+
+export const GENERAL_FIELDS: readonly RegExp[] = [
+  /^(cooldownMinutes|defaultWarnAtPercent|scanIntervalMinutes|defaultPauseStatusIds)$/,
+];
+export const GENERAL_LISTS: readonly RegExp[] = [/^defaultPauseStatusIds$/];
+
+export function settingsToForm(settings: SlaSettings): FormValues {
+  return {
+    cooldownMinutes: String(settings.cooldownMinutes),
+    defaultWarnAtPercent: String(settings.defaultWarnAtPercent),
+    scanIntervalMinutes: String(settings.scanIntervalMinutes),
+    defaultPauseStatusIds: settings.defaultPauseStatusIds.map(String),
+  };
+}
+
+export function formToSettings(
+  values: FormValues,
+  t: TFunction,
+): { input: Record<string, unknown>; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const input: Record<string, unknown> = {};
+  for (const field of NUMBERS) {
+    const v = text(values, field);
+    if (v === '' || !Number.isFinite(Number(v))) addError(errors, field, t('settings.errors.number'));
+    else input[field] = Number(v);
+  }
+  input.defaultPauseStatusIds = list(values, 'defaultPauseStatusIds')
+    .filter((s) => /^\d+$/.test(s))
+    .map(Number);
+  return { input, errors };
+}
+
+export const SETTINGS_ISSUE_RULES: PathRule[] = [
+  [/^(cooldownMinutes|defaultWarnAtPercent|scanIntervalMinutes|defaultPauseStatusIds)\b/, (m) => m[1]],
+];

@@ -1,0 +1,210 @@
+import type { TFunction } from 'i18next';
+import { METRICS, type PolicyConfig, type SlaSettings, type TargetConfig } from '../../sla/config';
+import { addError, type FieldErrors, type PathRule } from './form-errors';
+import { list, rowIndexes, text, type FormValues } from './form-values';
+
+export const TRIGGERS = ['before_due', 'at_due', 'after_due'] as const;
+export const ACTIONS = [
+  'notify_assignee',
+  'notify_staff',
+  'notify_department',
+  'reassign_staff',
+  'reassign_department',
+  'raise_priority',
+] as const;
+/** Which extra select an action uses; the others on its row are ignored. */
+export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorityId' | undefined> = {
+  notify_staff: 'staffId',
+  reassign_staff: 'staffId',
+  notify_department: 'departmentId',
+  reassign_department: 'departmentId',
+  raise_priority: 'priorityId',
+};
+
+/** Blank escalation rows rendered below the used ones, so levels can be added without JS. */
+export const BLANK_ROWS = 2;
+export const MIN_ROWS = 3;
+
+const METRIC = `(${METRICS.join('|')})`;
+export const POLICY_FIELDS: readonly RegExp[] = [
+  /^(key|name|active|calendar|pauseStatusIds)$/,
+  /^match\.(departmentIds|priorityIds|clientIds|serviceIds)$/,
+  new RegExp(`^targets\\.${METRIC}\\.(amount|unit|warnType|warnValue)$`),
+  /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId)$/,
+];
+export const POLICY_LISTS: readonly RegExp[] = [
+  /^pauseStatusIds$/,
+  /^active$/,
+  /^match\.(departmentIds|priorityIds)$/,
+];
+const ROW = /^escalations\.(\d+)\.[a-zA-Z]+$/;
+
+/** The form for a stored policy, or for a new one (active, the default pause statuses). */
+export function policyToForm(policy: PolicyConfig | undefined, settings: SlaSettings): FormValues {
+  const values: FormValues = {
+    key: policy?.key ?? '',
+    name: policy?.name ?? '',
+    calendar: policy?.calendar ?? '',
+    pauseStatusIds: (policy?.pauseStatusIds ?? settings.defaultPauseStatusIds).map(String),
+    'match.departmentIds': (policy?.match.departmentIds ?? []).map(String),
+    'match.priorityIds': (policy?.match.priorityIds ?? []).map(String),
+    'match.clientIds': (policy?.match.clientIds ?? []).join(', '),
+    'match.serviceIds': (policy?.match.serviceIds ?? []).join(', '),
+  };
+  if (policy?.active ?? true) values.active = ['1'];
+  for (const metric of METRICS) Object.assign(values, targetToForm(metric, policy?.targets[metric]));
+  (policy?.escalations ?? []).forEach((e, i) => {
+    const row = `escalations.${i}`;
+    values[`${row}.metric`] = e.metric;
+    values[`${row}.trigger`] = e.trigger.type;
+    values[`${row}.minutes`] = e.trigger.minutes === undefined ? '' : String(e.trigger.minutes);
+    values[`${row}.action`] = e.action.type;
+    for (const f of ['staffId', 'departmentId', 'priorityId'] as const) {
+      values[`${row}.${f}`] = e.action[f] === undefined ? '' : String(e.action[f]);
+    }
+  });
+  return values;
+}
+
+/** Whole hours are shown as hours ("8 h" reads better than "480 min"). */
+function targetToForm(metric: string, target: TargetConfig | undefined): FormValues {
+  const p = `targets.${metric}`;
+  if (!target)
+    return { [`${p}.amount`]: '', [`${p}.unit`]: 'hours', [`${p}.warnType`]: '', [`${p}.warnValue`]: '' };
+  const hours = target.minutes >= 60 && target.minutes % 60 === 0;
+  const warnType =
+    target.warnAtPercent !== undefined ? 'percent' : target.warnBeforeMinutes !== undefined ? 'minutes' : '';
+  return {
+    [`${p}.amount`]: String(hours ? target.minutes / 60 : target.minutes),
+    [`${p}.unit`]: hours ? 'hours' : 'minutes',
+    [`${p}.warnType`]: warnType,
+    [`${p}.warnValue`]: String(target.warnAtPercent ?? target.warnBeforeMinutes ?? ''),
+  };
+}
+
+function rowIsBlank(values: FormValues, i: number): boolean {
+  return !text(values, `escalations.${i}.metric`) && !text(values, `escalations.${i}.action`);
+}
+
+/** Escalation rows to render: every row in use, then BLANK_ROWS blank ones (at least MIN_ROWS). */
+export function escalationRowCount(values: FormValues): number {
+  const used = rowIndexes(values, ROW).filter((i) => !rowIsBlank(values, i));
+  return Math.max(MIN_ROWS, (used.at(-1) ?? -1) + 1 + BLANK_ROWS);
+}
+
+export interface ParsedPolicy {
+  input: Record<string, unknown>;
+  errors: FieldErrors;
+  /** The form row each saved escalation came from (blank rows are skipped). */
+  rowOf: number[];
+}
+
+const number = (s: string): number | undefined =>
+  s === '' || !Number.isFinite(Number(s)) ? undefined : Number(s);
+
+export function formToPolicy(values: FormValues, t: TFunction, position: number): ParsedPolicy {
+  const errors: FieldErrors = {};
+  const need = (field: string): string => {
+    const v = text(values, field);
+    if (!v) addError(errors, field, t('settings.errors.required'));
+    return v;
+  };
+  /** A number the person typed, or an error next to the field. */
+  const num = (field: string): number | undefined => {
+    const v = text(values, field);
+    const n = number(v);
+    if (v !== '' && n === undefined) addError(errors, field, t('settings.errors.number'));
+    return n;
+  };
+  const idList = (field: string, from: string[]): number[] => {
+    const bad = from.filter((s) => !/^\d+$/.test(s));
+    if (bad.length) addError(errors, field, t('settings.errors.ids', { values: bad.join(', ') }));
+    return from.filter((s) => /^\d+$/.test(s)).map(Number);
+  };
+
+  const match: Record<string, number[]> = {};
+  for (const f of ['departmentIds', 'priorityIds'] as const) {
+    const ids = idList(`match.${f}`, list(values, `match.${f}`));
+    if (ids.length) match[f] = ids;
+  }
+  for (const f of ['clientIds', 'serviceIds'] as const) {
+    const ids = idList(
+      `match.${f}`,
+      text(values, `match.${f}`)
+        .split(/[\s,;]+/)
+        .filter(Boolean),
+    );
+    if (ids.length) match[f] = ids;
+  }
+
+  const targets: Record<string, TargetConfig> = {};
+  for (const metric of METRICS) {
+    const p = `targets.${metric}`;
+    const amount = num(`${p}.amount`);
+    const warnType = text(values, `${p}.warnType`);
+    const warn = num(`${p}.warnValue`);
+    if (amount === undefined) continue;
+    const target: TargetConfig = { minutes: text(values, `${p}.unit`) === 'hours' ? amount * 60 : amount };
+    if (warnType && warn === undefined && !errors[`${p}.warnValue`]) {
+      addError(errors, `${p}.warnValue`, t('settings.errors.required'));
+    }
+    if (warnType === 'percent' && warn !== undefined) target.warnAtPercent = warn;
+    if (warnType === 'minutes' && warn !== undefined) target.warnBeforeMinutes = warn;
+    targets[metric] = target;
+  }
+
+  const rowOf: number[] = [];
+  const escalations: Record<string, unknown>[] = [];
+  for (const i of rowIndexes(values, ROW)) {
+    if (rowIsBlank(values, i)) continue;
+    const row = `escalations.${i}`;
+    const metric = need(`${row}.metric`);
+    const actionType = need(`${row}.action`);
+    const trigger: Record<string, unknown> = { type: text(values, `${row}.trigger`) || 'at_due' };
+    const minutes = num(`${row}.minutes`);
+    if (minutes !== undefined && trigger.type !== 'at_due') trigger.minutes = minutes;
+    const action: Record<string, unknown> = { type: actionType };
+    const targetField = ACTION_TARGET[actionType];
+    if (targetField) {
+      const id = num(`${row}.${targetField}`);
+      if (id !== undefined) action[targetField] = id;
+    }
+    escalations.push({ metric, trigger, action });
+    rowOf.push(i);
+  }
+
+  const input: Record<string, unknown> = {
+    key: need('key'),
+    name: need('name'),
+    active: list(values, 'active').length > 0,
+    position,
+    match,
+    calendar: text(values, 'calendar') || null,
+    targets,
+    pauseStatusIds: idList('pauseStatusIds', list(values, 'pauseStatusIds')),
+    escalations,
+  };
+  return { input, errors, rowOf };
+}
+
+/** Where policy issue paths (relative to the policy) belong on the form. */
+export function policyIssueRules(rowOf: number[]): PathRule[] {
+  const row = (i: string) => rowOf[Number(i)] ?? Number(i);
+  return [
+    [/^(key|name|calendar|active)$/, (m) => m[1]],
+    [/^match\.(\w+)/, (m) => `match.${m[1]}`],
+    [/^targets\.(\w+)\.minutes$/, (m) => `targets.${m[1]}.amount`],
+    [/^targets\.(\w+)\.warn\w*$/, (m) => `targets.${m[1]}.warnValue`],
+    [/^targets\.(\w+)$/, (m) => `targets.${m[1]}.amount`],
+    [/^targets$/, () => 'targets'],
+    [/^pauseStatusIds/, () => 'pauseStatusIds'],
+    [/^escalations\[(\d+)\]\.trigger\.minutes$/, (m) => `escalations.${row(m[1])}.minutes`],
+    [/^escalations\[(\d+)\]\.trigger/, (m) => `escalations.${row(m[1])}.trigger`],
+    [
+      /^escalations\[(\d+)\]\.action\.(staffId|departmentId|priorityId)$/,
+      (m) => `escalations.${row(m[1])}.${m[2]}`,
+    ],
+    [/^escalations\[(\d+)\]\.action/, (m) => `escalations.${row(m[1])}.action`],
+    [/^escalations\[(\d+)\]/, (m) => `escalations.${row(m[1])}.metric`],
+  ];
+}

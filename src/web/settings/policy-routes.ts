@@ -1,0 +1,173 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { ConfigError, METRICS } from '../../sla/config';
+import { asyncRoute } from '../async-route';
+import { renderModulePage } from '../module-page';
+import { pageContext, type PageContext, type WebDeps } from '../web-deps';
+import { notFound } from './calendar-routes';
+import { addError, hasErrors, issuesToFieldErrors, type FieldErrors } from './form-errors';
+import { formView } from './form-view';
+import { readForm, type FormValues } from './form-values';
+import { loadHostChoices } from './host-choices';
+import {
+  ACTION_TARGET,
+  ACTIONS,
+  escalationRowCount,
+  formToPolicy,
+  POLICY_FIELDS,
+  POLICY_LISTS,
+  policyIssueRules,
+  policyToForm,
+  TRIGGERS,
+} from './policy-form';
+import { renderSettingsIndex, SETTINGS_BASE, staffOf } from './settings-index';
+
+interface PolicyFormState {
+  editing: string | null;
+  values: FormValues;
+  errors?: FieldErrors;
+  status?: number;
+}
+
+async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, state: PolicyFormState) {
+  const [config, choices] = await Promise.all([
+    deps.services.config.load(),
+    loadHostChoices(deps.host.tickets),
+  ]);
+  await renderModulePage(res, deps, ctx, {
+    slug: 'settings',
+    view: 'settings-policy',
+    status: state.status,
+    title: ctx.t(state.editing ? 'settings.policy.edit_title' : 'settings.policy.new_title'),
+    data: {
+      base: SETTINGS_BASE,
+      editing: state.editing,
+      action: state.editing
+        ? `${SETTINGS_BASE}/policies/${encodeURIComponent(state.editing)}`
+        : `${SETTINGS_BASE}/policies`,
+      form: formView(state.values, state.errors),
+      rows: escalationRowCount(state.values),
+      calendars: config.calendars,
+      defaultWarnAtPercent: config.settings.defaultWarnAtPercent,
+      choices,
+      metrics: METRICS,
+      triggers: TRIGGERS,
+      actions: ACTIONS,
+      actionTarget: ACTION_TARGET,
+    },
+  });
+}
+
+const MoveForm = z.strictObject({ _csrf: z.string().optional(), direction: z.enum(['up', 'down']) });
+
+/** New/edit policy forms, delete, and moving a policy up or down the evaluation order. */
+export function createPolicyRoutes(deps: WebDeps): Router {
+  const router = Router();
+  const { services } = deps;
+
+  router.get(
+    '/policies/new',
+    asyncRoute(async (_req, res) => {
+      const ctx = await pageContext(res, deps);
+      const { settings } = await services.config.load();
+      await renderPolicyForm(res, deps, ctx, { editing: null, values: policyToForm(undefined, settings) });
+    }),
+  );
+
+  router.get(
+    '/policies/:key/edit',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const config = await services.config.export();
+      const policy = config.policies.find((p) => p.key === req.params.key);
+      if (!policy) return notFound(res, deps, ctx);
+      await renderPolicyForm(res, deps, ctx, {
+        editing: policy.key,
+        values: policyToForm(policy, config.settings),
+      });
+    }),
+  );
+
+  const save = async (req: Request, res: Response, editing: string | null) => {
+    const ctx = await pageContext(res, deps);
+    const typed = readForm(req.body, POLICY_FIELDS, POLICY_LISTS);
+    const values = editing ? { ...typed, key: editing } : typed;
+    const policies = (await services.config.export()).policies;
+    const existing = editing ? policies.find((p) => p.key === editing) : undefined;
+    if (editing && !existing) return notFound(res, deps, ctx);
+    // A new policy goes last in the evaluation order; an edited one keeps its place.
+    const position = existing?.position ?? Math.max(-1, ...policies.map((p) => p.position)) + 1;
+    const { input, errors, rowOf } = formToPolicy(values, ctx.t, position);
+    if (!editing && policies.some((p) => p.key === input.key))
+      addError(errors, 'key', ctx.t('settings.errors.key_taken'));
+    if (!hasErrors(errors)) {
+      try {
+        const saved = await services.config.savePolicy(input, staffOf(res));
+        res.redirect(303, `${SETTINGS_BASE}?saved=policy:${encodeURIComponent(saved.key)}#policies`);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        Object.assign(errors, issuesToFieldErrors(err.issues, policyIssueRules(rowOf)));
+      }
+    }
+    await renderPolicyForm(res, deps, ctx, { editing, values, errors, status: 422 });
+  };
+
+  router.post(
+    '/policies',
+    asyncRoute((req, res) => save(req, res, null)),
+  );
+  router.post(
+    '/policies/:key',
+    asyncRoute((req, res) => save(req, res, String(req.params.key))),
+  );
+
+  router.post(
+    '/policies/:key/delete',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      readForm(req.body, []);
+      const key = String(req.params.key);
+      if (!(await services.config.deletePolicy(key, staffOf(res)))) return notFound(res, deps, ctx);
+      res.redirect(303, `${SETTINGS_BASE}?deleted=policy:${encodeURIComponent(key)}#policies`);
+    }),
+  );
+
+  router.post(
+    '/policies/:key/move',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      const form = MoveForm.safeParse(req.body);
+      if (!form.success) {
+        res.status(400).type('text/plain').send('direction must be up or down');
+        return;
+      }
+      const key = String(req.params.key);
+      const { calendars, policies } = await services.config.export();
+      const from = policies.findIndex((p) => p.key === key);
+      if (from === -1) return notFound(res, deps, ctx);
+      const to = form.data.direction === 'up' ? from - 1 : from + 1;
+      if (to >= 0 && to < policies.length) {
+        [policies[from], policies[to]] = [policies[to], policies[from]];
+        // Renumber all, so equal positions (ties broken by key) become a strict order; one
+        // import is one validated transaction, so the order is never half-changed. The
+        // calendars go along because import checks calendar references within the document.
+        try {
+          await services.config.import(
+            { calendars, policies: policies.map((p, position) => ({ ...p, position })) },
+            staffOf(res),
+          );
+        } catch (err) {
+          if (!(err instanceof ConfigError)) throw err;
+          await renderSettingsIndex(res, deps, ctx, {
+            status: 422,
+            error: err.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+          });
+          return;
+        }
+      }
+      res.redirect(303, `${SETTINGS_BASE}?moved=${encodeURIComponent(key)}#policies`);
+    }),
+  );
+  return router;
+}

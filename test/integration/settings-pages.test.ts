@@ -1,0 +1,577 @@
+import { insertStaff } from '../helpers/host-fixtures';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { loginAgent, type AdminSession } from '../helpers/admin-session';
+
+let t: TestDevhost;
+let admin: AdminSession;
+let department: number;
+const BASE = '/admin/sla_vigil/settings';
+const XSS = '<img src=x onerror=alert(1)>';
+
+async function addStaff(email: string, capabilities: string[]): Promise<void> {
+  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
+  for (const capability of capabilities) {
+    await t.devhost
+      .db('tblstaff_permissions')
+      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
+  }
+}
+
+async function login(email: string): Promise<AdminSession> {
+  const session = await loginAgent(
+    t.devhost.app,
+    email,
+    email === 'admin@example.com' ? 'demo1234' : 'pw123456',
+  );
+  // The first CSRF token fetched right after login is refused by the devhost; one page view settles it.
+  await session.agent.get('/admin');
+  return session;
+}
+
+async function exportDoc(): Promise<{
+  calendars: Record<string, unknown>[];
+  policies: Record<string, unknown>[];
+  settings: Record<string, unknown>;
+}> {
+  const res = await admin.agent.get(`${BASE}/export`).expect(200);
+  return JSON.parse(res.text);
+}
+
+/** The field-error elements for one form field, and whether the field itself is marked invalid. */
+function fieldError(html: string, field: string): string[] {
+  const re = new RegExp(
+    `class="sv-field-error" data-field="${field.replace(/\./g, '\\.')}"[^>]*>([^<]*)<`,
+    'g',
+  );
+  return [...html.matchAll(re)].map((m) => m[1]);
+}
+function isInvalid(html: string, name: string): boolean {
+  const re = new RegExp(
+    `<(input|select|textarea)[^>]*name="${name.replace(/\./g, '\\.')}"[^>]*class="[^"]*sv-invalid`,
+  );
+  return re.test(html);
+}
+
+const office = {
+  key: 'office',
+  name: 'Office hours',
+  timezone: 'Europe/Berlin',
+  'week.mon.0.start': '09:00',
+  'week.mon.0.end': '12:00',
+  'week.mon.1.start': '',
+  'week.mon.1.end': '',
+  'week.mon.2.start': '13:00',
+  'week.mon.2.end': '17:00',
+  'week.tue.0.start': '09:00',
+  'week.tue.0.end': '17:00',
+  'week.thu.0.start': '22:00',
+  'week.thu.0.end': '06:00',
+  holidays: '2026-12-25\n2026-12-26',
+  holidayCountry: '',
+  holidayRegion: '',
+  holidayFrom: '2026',
+  holidayTo: '2026',
+};
+
+function policyForm(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    key,
+    name: `Policy ${key}`,
+    active: '1',
+    calendar: '',
+    'match.departmentIds': [],
+    'match.priorityIds': ['3'],
+    'match.clientIds': '',
+    'match.serviceIds': '',
+    'targets.first_response.amount': '2',
+    'targets.first_response.unit': 'hours',
+    'targets.first_response.warnType': 'percent',
+    'targets.first_response.warnValue': '75',
+    'targets.next_response.amount': '',
+    'targets.next_response.unit': 'hours',
+    'targets.next_response.warnType': '',
+    'targets.next_response.warnValue': '',
+    'targets.resolution.amount': '480',
+    'targets.resolution.unit': 'minutes',
+    'targets.resolution.warnType': 'minutes',
+    'targets.resolution.warnValue': '60',
+    pauseStatusIds: ['3', '4'],
+    ...extra,
+  };
+}
+
+beforeAll(async () => {
+  t = await startTestDevhost();
+  [department] = await t.devhost.db('tbldepartments').insert({ name: 'Support' });
+  await addStaff('viewer@x.test', ['view']);
+  await addStaff('manager@x.test', ['manage']);
+  await addStaff('agent@x.test', []);
+  admin = await login('admin@example.com');
+  expect((await admin.post(`${BASE}/calendars`, office)).status).toBe(303);
+  expect((await admin.post(`${BASE}/policies`, policyForm('base', { calendar: 'office' }))).status).toBe(303);
+});
+afterAll(() => t.close());
+
+describe('settings pages: who may open them', () => {
+  const pages = [
+    BASE,
+    `${BASE}/calendars/new`,
+    `${BASE}/calendars/office/edit`,
+    `${BASE}/policies/new`,
+    `${BASE}/policies/base/edit`,
+    `${BASE}/export`,
+  ];
+  it.each([
+    ['admin@example.com', 200],
+    ['manager@x.test', 200],
+    ['viewer@x.test', 403],
+    ['agent@x.test', 403],
+  ])('%s gets %i on every page', async (email, status) => {
+    const session = await login(email);
+    for (const page of pages) {
+      const res = await session.agent.get(page);
+      expect([page, res.status]).toEqual([page, status]);
+    }
+  });
+
+  it.each(['viewer@x.test', 'agent@x.test'])('%s cannot post to any settings form', async (email) => {
+    const session = await login(email);
+    const before = await exportDoc();
+    const posts: [string, Record<string, unknown>][] = [
+      [`${BASE}/calendars`, { ...office, key: 'sneaky' }],
+      [`${BASE}/calendars/office`, { ...office, name: 'Hacked' }],
+      [`${BASE}/calendars/office/delete`, {}],
+      [`${BASE}/policies`, policyForm('sneaky')],
+      [`${BASE}/policies/base`, policyForm('base', { name: 'Hacked' })],
+      [`${BASE}/policies/base/delete`, {}],
+      [`${BASE}/policies/base/move`, { direction: 'down' }],
+      [`${BASE}/general`, { cooldownMinutes: '1', defaultWarnAtPercent: '50', scanIntervalMinutes: '5' }],
+      [`${BASE}/import`, { document: '{"calendars":[]}' }],
+    ];
+    for (const [path, fields] of posts) {
+      const res = await session.post(path, fields);
+      // Refused for want of permission (the forbidden page), not for a bad token.
+      expect([path, res.status, res.text.includes('data-testid="sv-forbidden"')]).toEqual([path, 403, true]);
+    }
+    expect(await exportDoc()).toEqual(before);
+  });
+
+  it('a POST without the CSRF token is refused and changes nothing', async () => {
+    const manager = await login('manager@x.test');
+    const before = await exportDoc();
+    const res = await manager.agent
+      .post(`${BASE}/calendars`)
+      .type('form')
+      .send({ ...office, key: 'nocsrf' });
+    expect(res.status).toBe(403);
+    const del = await manager.agent.post(`${BASE}/policies/base/delete`).type('form').send({});
+    expect(del.status).toBe(403);
+    expect(await exportDoc()).toEqual(before);
+  });
+});
+
+describe('calendars', () => {
+  it('the index lists calendars and policies with edit and delete', async () => {
+    const res = await admin.agent.get(BASE).expect(200);
+    expect(res.text).toContain('data-calendar="office"');
+    expect(res.text).toContain('Europe/Berlin');
+    expect(res.text).toContain('data-policy="base"');
+    expect(res.text).toContain(`action="${BASE}/calendars/office/delete"`);
+    expect(res.text).toContain(`href="${BASE}/policies/base/edit"`);
+  });
+
+  it('creating stores several intervals on one day, skipping blank rows', async () => {
+    const row = await t.devhost.db('tblsla_vigil_calendars').where('key', 'office').first();
+    expect(JSON.parse(row.week)).toEqual({
+      mon: [
+        ['09:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
+      tue: [['09:00', '17:00']],
+      thu: [['22:00', '06:00']],
+    });
+    expect(JSON.parse(row.holidays)).toEqual(['2026-12-25', '2026-12-26']);
+    expect(row.timezone).toBe('Europe/Berlin');
+    // The edit form shows them again, with a blank row to add another without JS.
+    const form = await admin.agent.get(`${BASE}/calendars/office/edit`).expect(200);
+    expect(form.text).toMatch(/name="week\.mon\.1\.start" value="13:00"/);
+    expect(form.text).toContain('name="week.mon.2.start" value=""');
+  });
+
+  it('editing keeps the key, and a redirect says what was saved', async () => {
+    const res = await admin.post(`${BASE}/calendars/office`, {
+      ...office,
+      key: 'renamed',
+      name: 'Office (edited)',
+      'week.wed.4.start': '10:00',
+      'week.wed.4.end': '24:00',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`${BASE}?saved=calendar:office#calendars`);
+    const row = await t.devhost.db('tblsla_vigil_calendars').where('key', 'office').first();
+    expect(row.name).toBe('Office (edited)');
+    expect(JSON.parse(row.week).wed).toEqual([['10:00', '24:00']]);
+    expect(await t.devhost.db('tblsla_vigil_calendars').where('key', 'renamed').first()).toBeUndefined();
+    const index = await admin.agent.get(res.headers.location).expect(200);
+    expect(index.text).toContain('data-testid="sv-notice"');
+    expect(index.text).toContain('Calendar &#34;office&#34; saved.');
+  });
+
+  it('importing holidays fills the form for review and saves nothing', async () => {
+    const before = await exportDoc();
+    const res = await admin.post(`${BASE}/calendars`, {
+      ...office,
+      key: 'berlin',
+      holidays: '2026-06-01',
+      holidayCountry: 'DE',
+      holidayRegion: 'BE',
+      holidayFrom: '2026',
+      holidayTo: '2027',
+      _action: 'import_holidays',
+    });
+    expect(res.status).toBe(200);
+    const box = /<textarea id="sv-holidays"[^>]*>([^<]*)<\/textarea>/.exec(res.text)?.[1] ?? '';
+    const dates = box.split('\n');
+    expect(dates).toEqual(expect.arrayContaining(['2026-06-01', '2026-12-25', '2027-01-01', '2026-03-08']));
+    expect(dates).toEqual([...dates].sort());
+    expect(res.text).toContain('value="berlin"');
+    expect(await exportDoc()).toEqual(before);
+
+    const bad = await admin.post(`${BASE}/calendars`, {
+      ...office,
+      key: 'x',
+      holidayCountry: 'QQ',
+      _action: 'import_holidays',
+    });
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.text, 'holidayCountry')[0]).toContain('unknown country');
+  });
+
+  it('an invalid calendar re-renders with messages next to the fields, HTTP 422, nothing saved', async () => {
+    const before = await exportDoc();
+    const res = await admin.post(`${BASE}/calendars`, {
+      ...office,
+      key: 'broken',
+      name: 'Broken',
+      'week.mon.2.start': '25:00',
+      'week.tue.1.start': '10:00',
+      'week.tue.1.end': '',
+    });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'week.tue.1.end')).toEqual(['Give both a start and an end time.']);
+    expect(isInvalid(res.text, 'week.tue.1.end')).toBe(true);
+    // What the person typed is still there.
+    expect(res.text).toContain('name="week.mon.2.start" value="25:00"');
+    expect(await exportDoc()).toEqual(before);
+
+    // With the form's own checks passing, the service's validation lands on the right row.
+    const res2 = await admin.post(`${BASE}/calendars`, {
+      ...office,
+      key: 'broken',
+      'week.mon.2.start': '25:00',
+    });
+    expect(res2.status).toBe(422);
+    expect(fieldError(res2.text, 'week.mon.2.start')[0]).toMatch(/start time must be HH:MM/);
+    expect(isInvalid(res2.text, 'week.mon.2.start')).toBe(true);
+    const res3 = await admin.post(`${BASE}/calendars`, {
+      ...office,
+      key: 'Bad Key!',
+      holidays: '2026-02-30',
+    });
+    expect(res3.status).toBe(422);
+    expect(fieldError(res3.text, 'key')[0]).toMatch(/must be 1-64/);
+    expect(fieldError(res3.text, 'holidays')[0]).toMatch(/2026-02-30/);
+    const dup = await admin.post(`${BASE}/calendars`, { ...office, name: 'Another' });
+    expect(dup.status).toBe(422);
+    expect(fieldError(dup.text, 'key')).toEqual(['This key is already in use.']);
+    expect(await exportDoc()).toEqual(before);
+  });
+
+  it('deleting a calendar that a policy uses is refused with a clear message', async () => {
+    const res = await admin.post(`${BASE}/calendars/office/delete`);
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('data-testid="sv-list-error"');
+    expect(res.text).toContain('it is used by the policies base');
+    expect(await t.devhost.db('tblsla_vigil_calendars').where('key', 'office').first()).toBeDefined();
+  });
+
+  it('deleting an unused calendar removes it', async () => {
+    expect((await admin.post(`${BASE}/calendars`, { ...office, key: 'spare', name: 'Spare' })).status).toBe(
+      303,
+    );
+    const res = await admin.post(`${BASE}/calendars/spare/delete`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toContain('deleted=calendar:spare');
+    expect(await t.devhost.db('tblsla_vigil_calendars').where('key', 'spare').first()).toBeUndefined();
+    expect((await admin.post(`${BASE}/calendars/spare/delete`)).status).toBe(404);
+  });
+});
+
+describe('policies', () => {
+  it('creating stores targets, match, pause statuses and the escalation ladder', async () => {
+    const res = await admin.post(
+      `${BASE}/policies`,
+      policyForm('gold', {
+        'match.departmentIds': [String(department)],
+        'match.clientIds': '7, 9',
+        'escalations.0.metric': 'first_response',
+        'escalations.0.trigger': 'before_due',
+        'escalations.0.minutes': '15',
+        'escalations.0.action': 'notify_assignee',
+        'escalations.1.metric': '',
+        'escalations.1.action': '',
+        'escalations.2.metric': 'resolution',
+        'escalations.2.trigger': 'after_due',
+        'escalations.2.minutes': '30',
+        'escalations.2.action': 'notify_staff',
+        'escalations.2.staffId': '1',
+        'escalations.2.departmentId': String(department),
+        'escalations.3.metric': 'resolution',
+        'escalations.3.trigger': 'at_due',
+        'escalations.3.minutes': '99',
+        'escalations.3.action': 'raise_priority',
+        'escalations.3.priorityId': '3',
+      }),
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`${BASE}?saved=policy:gold#policies`);
+    const gold = (await exportDoc()).policies.find((p) => p.key === 'gold');
+    expect(gold).toEqual({
+      key: 'gold',
+      name: 'Policy gold',
+      active: true,
+      position: 1,
+      match: { departmentIds: [department], priorityIds: [3], clientIds: [7, 9] },
+      calendar: null,
+      targets: {
+        first_response: { minutes: 120, warnAtPercent: 75 },
+        resolution: { minutes: 480, warnBeforeMinutes: 60 },
+      },
+      pauseStatusIds: [3, 4],
+      escalations: [
+        {
+          metric: 'first_response',
+          trigger: { type: 'before_due', minutes: 15 },
+          action: { type: 'notify_assignee' },
+        },
+        {
+          metric: 'resolution',
+          trigger: { type: 'after_due', minutes: 30 },
+          action: { type: 'notify_staff', staffId: 1 },
+        },
+        {
+          metric: 'resolution',
+          trigger: { type: 'at_due' },
+          action: { type: 'raise_priority', priorityId: 3 },
+        },
+      ],
+    });
+    const form = await admin.agent.get(`${BASE}/policies/gold/edit`).expect(200);
+    expect(form.text).toMatch(/name="targets\.first_response\.amount"[^>]*value="2"/);
+    expect(form.text).toMatch(/<option value="hours" selected>/);
+    expect(form.text).toContain('name="escalations.4.metric"');
+  });
+
+  it('editing changes the stored row, keeps the key and its position', async () => {
+    const res = await admin.post(
+      `${BASE}/policies/gold`,
+      policyForm('gold', {
+        name: 'Gold (edited)',
+        active: undefined,
+        calendar: 'office',
+        'targets.next_response.amount': '30',
+        'targets.next_response.unit': 'minutes',
+      }),
+    );
+    expect(res.status).toBe(303);
+    const row = await t.devhost.db('tblsla_vigil_policies').where('key', 'gold').first();
+    expect(row.name).toBe('Gold (edited)');
+    expect(row.active).toBe(0);
+    expect(row.calendar_key).toBe('office');
+    expect(row.position).toBe(1);
+    expect(JSON.parse(row.targets).next_response).toEqual({ minutes: 30 });
+    expect(JSON.parse(row.escalations)).toEqual([]);
+  });
+
+  it('an invalid policy shows each message next to its field, HTTP 422, nothing saved', async () => {
+    const before = await exportDoc();
+    const res = await admin.post(
+      `${BASE}/policies`,
+      policyForm('bad', {
+        'targets.first_response.amount': 'soon',
+        'escalations.1.metric': 'resolution',
+        'escalations.1.trigger': 'at_due',
+        'escalations.1.action': '',
+      }),
+    );
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'targets.first_response.amount')).toEqual(['Enter a number.']);
+    expect(isInvalid(res.text, 'targets.first_response.amount')).toBe(true);
+    expect(fieldError(res.text, 'escalations.1.action')).toEqual(['Required.']);
+    expect(res.text).toMatch(/name="targets\.first_response\.amount"[^>]*value="soon"/);
+
+    const res2 = await admin.post(
+      `${BASE}/policies`,
+      policyForm('bad', {
+        'targets.first_response.amount': '',
+        'targets.resolution.warnValue': '600',
+        'escalations.2.metric': 'first_response',
+        'escalations.2.trigger': 'after_due',
+        'escalations.2.action': 'notify_staff',
+      }),
+    );
+    expect(res2.status).toBe(422);
+    expect(fieldError(res2.text, 'targets.resolution.warnValue')[0]).toMatch(/less than minutes/);
+    expect(fieldError(res2.text, 'escalations.2.minutes')[0]).toMatch(/needs minutes/);
+    expect(fieldError(res2.text, 'escalations.2.staffId')[0]).toMatch(/needs staffId/);
+    expect(fieldError(res2.text, 'escalations.2.metric')[0]).toMatch(/no first_response target/);
+    expect(isInvalid(res2.text, 'escalations.2.staffId')).toBe(true);
+
+    const res3 = await admin.post(
+      `${BASE}/policies`,
+      policyForm('bad', { 'targets.first_response.amount': '', 'targets.resolution.amount': '' }),
+    );
+    expect(res3.status).toBe(422);
+    expect(fieldError(res3.text, 'targets')[0]).toMatch(/at least one target/);
+    expect(await exportDoc()).toEqual(before);
+  });
+
+  it('the up/down buttons change the evaluation order', async () => {
+    for (const key of ['p-a', 'p-b'])
+      expect((await admin.post(`${BASE}/policies`, policyForm(key))).status).toBe(303);
+    const order = async () =>
+      (await t.devhost.db('tblsla_vigil_policies').orderBy('position').select('key', 'position')).map(
+        (r) => r.key,
+      );
+    expect(await order()).toEqual(['base', 'gold', 'p-a', 'p-b']);
+    const res = await admin.post(`${BASE}/policies/p-b/move`, { direction: 'up' });
+    expect(res.status).toBe(303);
+    expect(await order()).toEqual(['base', 'gold', 'p-b', 'p-a']);
+    await admin.post(`${BASE}/policies/base/move`, { direction: 'down' });
+    expect(await order()).toEqual(['gold', 'base', 'p-b', 'p-a']);
+    // The first cannot move further up.
+    await admin.post(`${BASE}/policies/gold/move`, { direction: 'up' });
+    expect(await order()).toEqual(['gold', 'base', 'p-b', 'p-a']);
+    const positions = await t.devhost.db('tblsla_vigil_policies').orderBy('position').pluck('position');
+    expect(positions).toEqual([0, 1, 2, 3]);
+    const index = await admin.agent.get(BASE).expect(200);
+    expect(index.text.indexOf('data-policy="gold"')).toBeLessThan(index.text.indexOf('data-policy="p-a"'));
+    expect((await admin.post(`${BASE}/policies/p-a/move`, { direction: 'sideways' })).status).toBe(400);
+  });
+
+  it('deleting a policy removes it; then its calendar can go too', async () => {
+    const res = await admin.post(`${BASE}/policies/p-a/delete`);
+    expect(res.status).toBe(303);
+    expect(await t.devhost.db('tblsla_vigil_policies').where('key', 'p-a').first()).toBeUndefined();
+    const audit = await t.devhost.db('tblsla_vigil_audit_log').where('action', 'config.delete_policy');
+    expect(audit.length).toBe(1);
+  });
+});
+
+describe('general settings', () => {
+  it('saves cooldown, warning, scan interval and the default pause statuses for new policies', async () => {
+    const res = await admin.post(`${BASE}/general`, {
+      cooldownMinutes: '30',
+      defaultWarnAtPercent: '70',
+      scanIntervalMinutes: '5',
+      defaultPauseStatusIds: ['4'],
+    });
+    expect(res.status).toBe(303);
+    expect((await exportDoc()).settings).toEqual({
+      cooldownMinutes: 30,
+      defaultWarnAtPercent: 70,
+      scanIntervalMinutes: 5,
+      defaultPauseStatusIds: [4],
+    });
+    const form = await admin.agent.get(`${BASE}/policies/new`).expect(200);
+    expect(form.text).toMatch(/name="pauseStatusIds" value="4" checked/);
+    expect(form.text).toMatch(/name="pauseStatusIds" value="3" >/);
+    expect(form.text).toContain('Default (70 %)');
+  });
+
+  it('rejects an out-of-range interval next to the field, saving nothing', async () => {
+    const before = await exportDoc();
+    const res = await admin.post(`${BASE}/general`, {
+      cooldownMinutes: '30',
+      defaultWarnAtPercent: 'x',
+      scanIntervalMinutes: '0',
+    });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'defaultWarnAtPercent')).toEqual(['Enter a number.']);
+    const res2 = await admin.post(`${BASE}/general`, {
+      cooldownMinutes: '30',
+      defaultWarnAtPercent: '70',
+      scanIntervalMinutes: '0',
+    });
+    expect(res2.status).toBe(422);
+    expect(fieldError(res2.text, 'scanIntervalMinutes')[0]).toMatch(/>=1|at least|too small/i);
+    expect(isInvalid(res2.text, 'scanIntervalMinutes')).toBe(true);
+    expect(await exportDoc()).toEqual(before);
+  });
+});
+
+describe('import and export', () => {
+  it('exports a JSON attachment that imports back unchanged, and an edited copy applies', async () => {
+    const res = await admin.agent.get(`${BASE}/export`).expect(200);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.headers['content-disposition']).toMatch(
+      /^attachment; filename="?sla-vigil-config-\d{4}-\d{2}-\d{2}\.json"?$/,
+    );
+    const doc = JSON.parse(res.text);
+    const same = await admin.post(`${BASE}/import`, { document: res.text });
+    expect(same.status).toBe(303);
+    expect(await exportDoc()).toEqual(doc);
+    doc.calendars[0].name = 'Imported name';
+    doc.policies.push({ key: 'imported', name: 'Imported', targets: { resolution: { minutes: 60 } } });
+    const changed = await admin.post(`${BASE}/import`, { document: JSON.stringify(doc) });
+    expect(changed.status).toBe(303);
+    expect(changed.headers.location).toBe(`${BASE}?imported=1:4`);
+    const after = await exportDoc();
+    expect(after.calendars[0].name).toBe('Imported name');
+    expect(after.policies.map((p) => p.key)).toContain('imported');
+  });
+
+  it('an invalid document changes nothing and lists every problem with its path', async () => {
+    const before = await exportDoc();
+    const bad = {
+      calendars: [{ key: 'ok', name: 'Fine', timezone: 'UTC' }],
+      policies: [{ key: 'x', name: 'X', calendar: 'nope', targets: { resolution: { minutes: -1 } } }],
+    };
+    const res = await admin.post(`${BASE}/import`, { document: JSON.stringify(bad) });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('data-testid="sv-import-issues"');
+    expect(res.text).toContain('<code>policies[0].targets.resolution.minutes</code>');
+    expect(res.text).toContain('<code>policies[0].calendar</code>');
+    const notJson = await admin.post(`${BASE}/import`, { document: '{nope' });
+    expect(notJson.status).toBe(422);
+    expect(notJson.text).toContain('This is not valid JSON');
+    expect(notJson.text).toContain('{nope</textarea>');
+    expect(await exportDoc()).toEqual(before);
+  });
+});
+
+describe('escaping', () => {
+  it('renders calendar and policy names as text, never as markup', async () => {
+    expect((await admin.post(`${BASE}/calendars`, { ...office, key: 'xss', name: XSS })).status).toBe(303);
+    expect(
+      (await admin.post(`${BASE}/policies`, policyForm('xss', { name: XSS, calendar: 'xss' }))).status,
+    ).toBe(303);
+    const escaped = '&lt;img src=x onerror=alert(1)&gt;';
+    for (const page of [
+      BASE,
+      `${BASE}/calendars/xss/edit`,
+      `${BASE}/policies/xss/edit`,
+      `${BASE}/policies/new`,
+    ]) {
+      const res = await admin.agent.get(page).expect(200);
+      expect(res.text).not.toContain(XSS);
+      expect(res.text).toContain(escaped);
+    }
+    const invalid = await admin.post(
+      `${BASE}/policies`,
+      policyForm('xss2', { name: XSS, 'targets.resolution.amount': 'x' }),
+    );
+    expect(invalid.status).toBe(422);
+    expect(invalid.text).not.toContain(XSS);
+  });
+});
