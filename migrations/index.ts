@@ -5,6 +5,7 @@ import * as createSlaConfig from './20261125110000_create_sla_config';
 import * as createClocks from './20261125110100_create_clocks';
 import * as createEscalations from './20261125120000_create_escalations';
 import * as escalationLevelKeys from './20261125130000_escalation_level_keys';
+import * as clockSettledAt from './20261125140000_clock_settled_at';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -23,4 +24,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261125110100_create_clocks', createClocks],
   ['20261125120000_create_escalations', createEscalations],
   ['20261125130000_escalation_level_keys', escalationLevelKeys],
+  ['20261125140000_clock_settled_at', clockSettledAt],
 ];

@@ -84,16 +84,16 @@ export class DashboardService {
     );
     const [period] = await selectRows<Record<string, unknown>>(
       this.db,
-      `SELECT COUNT(*) AS finished, SUM(c.met_at IS NOT NULL AND c.breached_at IS NULL) AS on_time
+      `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
          FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-        WHERE c.subject_type = 'ticket' AND COALESCE(c.met_at, c.ended_at) > ? AND COALESCE(c.met_at, c.ended_at) <= ?`,
+        WHERE c.subject_type = 'ticket' AND c.settled_at > ? AND c.settled_at <= ?`,
       [this.t('clocks'), this.t('subjects'), from, to],
     );
     const [breaches] = await selectRows<Record<string, unknown>>(
       this.db,
       `SELECT COUNT(*) AS n
          FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-        WHERE c.subject_type = 'ticket' AND c.state = 'breached' AND c.breached_at > ? AND c.breached_at <= ?`,
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at > ? AND c.breached_at <= ?`,
       [this.t('clocks'), this.t('subjects'), from, to],
     );
     const finished = num(period.finished);
@@ -119,7 +119,7 @@ export class DashboardService {
       this.db,
       `SELECT s.department AS id, COUNT(*) AS n
          FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-        WHERE c.subject_type = 'ticket' AND c.state = 'breached' AND c.breached_at > ? AND c.breached_at <= ?
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at > ? AND c.breached_at <= ?
         GROUP BY s.department ORDER BY n DESC, s.department ASC LIMIT ?`,
       [
         this.t('clocks'),
@@ -233,18 +233,17 @@ export class DashboardService {
     const [finished, breached] = await Promise.all([
       selectRows<{ hour: string; finished: unknown; on_time: unknown }>(
         this.db,
-        `SELECT ${hour} AS hour, COUNT(*) AS finished, SUM(c.met_at IS NOT NULL AND c.breached_at IS NULL) AS on_time
-           FROM (SELECT COALESCE(c.met_at, c.ended_at) AS finished_at, c.met_at, c.breached_at
-                   FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-                  WHERE c.subject_type = 'ticket' AND COALESCE(c.met_at, c.ended_at) >= ? AND COALESCE(c.met_at, c.ended_at) <= ?) c
+        `SELECT ${hour} AS hour, COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
+           FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
+          WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?
           GROUP BY hour`,
-        ['c.finished_at', this.t('clocks'), this.t('subjects'), from, to],
+        ['c.settled_at', this.t('clocks'), this.t('subjects'), from, to],
       ),
       selectRows<{ hour: string; n: unknown }>(
         this.db,
         `SELECT ${hour} AS hour, COUNT(*) AS n
            FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-          WHERE c.subject_type = 'ticket' AND c.state = 'breached' AND c.breached_at >= ? AND c.breached_at <= ?
+          WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?
           GROUP BY hour`,
         ['c.breached_at', this.t('clocks'), this.t('subjects'), from, to],
       ),

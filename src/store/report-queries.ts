@@ -57,15 +57,14 @@ export class ReportQueries {
   async finishedClocks(range: ClockRange, afterId: number, limit: number): Promise<FinishedClock[]> {
     const clocks = `${this.prefix}sla_vigil_clocks`;
     const subjects = `${this.prefix}sla_vigil_subjects`;
-    const settled = this.db.raw('COALESCE(??, ??)', [`c.breached_at`, `c.met_at`]);
     const query = this.db({ c: clocks })
       .leftJoin({ s: subjects }, (j) =>
         j.on('s.subject_type', '=', 'c.subject_type').andOn('s.subject_id', '=', 'c.subject_id'),
       )
       .where('c.subject_type', 'ticket')
       .where('c.id', '>', afterId)
-      .where(settled, '>=', utcToSql(range.from))
-      .where(settled, '<', utcToSql(range.to))
+      .where('c.settled_at', '>=', utcToSql(range.from))
+      .where('c.settled_at', '<', utcToSql(range.to))
       .orderBy('c.id')
       .limit(limit)
       .select(

@@ -102,14 +102,16 @@ describe('with configuration and tickets', () => {
   });
 
   it('scores on-time % over the chosen period', async () => {
-    // 7 days: #3, #4, #12 (twice) met in time; #5 ended late, #9 met late -> 4 of 6.
-    expect(kpi(await page('/admin/sla_vigil?period=7'), 'on_time')).toBe('66.7');
-    // 30 days adds #1's first response (in time): 5 of 7.
+    // A target counts when it is settled: met in time, or breached (when it breached). Deleted
+    // #11 does not count. 7 days: #3, #4, #12 (twice) in time; #1 and #8 resolution, #5 next
+    // response, #9 (twice) and #10 breached -> 4 of 10.
+    expect(kpi(await page('/admin/sla_vigil?period=7'), 'on_time')).toBe('40.0');
+    // 30 days adds #1's first response (in time): 5 of 11.
     const month = await page('/admin/sla_vigil?period=30');
-    expect(kpi(month, 'on_time')).toBe('71.4');
-    expect(month).toContain('5 of 7 finished targets met in time');
-    // 90 days adds #8's late first response: 5 of 8.
-    expect(kpi(await page('/admin/sla_vigil?period=90'), 'on_time')).toBe('62.5');
+    expect(kpi(month, 'on_time')).toBe('45.5');
+    expect(month).toContain('5 of 11 finished targets met in time');
+    // 90 days adds #8's first response, breached 41 days ago: 5 of 12.
+    expect(kpi(await page('/admin/sla_vigil?period=90'), 'on_time')).toBe('41.7');
   });
 
   it('counts open tickets only: under SLA, breached, at risk, no policy', async () => {
@@ -195,11 +197,14 @@ describe('with configuration and tickets', () => {
       )
         .exec(month)
         ?.slice(1);
-    expect(row('2026-03-31')).toEqual(['50 %', '2', '4']);
-    expect(row('2026-03-30')).toEqual(['—', '0', '1']);
+    // The 31st: #12's resolution in time; #1's and #10's resolution and #9's two targets breached.
+    expect(row('2026-03-31')).toEqual(['20 %', '5', '4']);
+    expect(row('2026-03-30')).toEqual(['0 %', '1', '1']);
     expect(row('2026-03-29')).toEqual(['100 %', '2', '0']);
     expect(row('2026-03-28')).toEqual(['100 %', '1', '0']);
-    expect(row('2026-03-26')).toEqual(['0 %', '1', '0']);
+    // #5's next response counts on the day it breached (the 25th), not when its cycle ended.
+    expect(row('2026-03-26')).toEqual(['—', '0', '0']);
+    expect(row('2026-03-25')).toEqual(['0 %', '1', '1']);
   });
 
   it('answers 422 naming the field for a bad period, trend or unknown parameter', async () => {

@@ -46,7 +46,7 @@ describe('migrations', () => {
 
     // Roll back only the newest migration: the older table and its rows stay.
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
-    expect(await db.schema.hasColumn('tblsla_vigil_escalations', 'level_key')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'settled_at')).toBe(false);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
@@ -67,7 +67,7 @@ describe('migrations', () => {
     await t.devhost.loader.deactivate('sla_vigil');
     await t.devhost.loader.activate('sla_vigil');
     expect((await migrationStatus(db, 'tbl')).done).toEqual(MIGRATIONS.map(([name]) => name));
-    expect(await db.schema.hasColumn('tblsla_vigil_escalations', 'level_key')).toBe(true);
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'settled_at')).toBe(true);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });

@@ -1,0 +1,210 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { insertStaff } from '../helpers/host-fixtures';
+import { readCsv } from '../helpers/csv-reader';
+import { MutableClock } from '../../devhost/mutable-clock';
+import { main as cli } from '../../src/cli';
+
+/**
+ * The manager's day in a real browser: set up a calendar and a policy through the settings
+ * forms, watch a ticket's SLA in its panel and in the ticket list, see it breach after a
+ * `sla-vigil scan --once --now`, and export the compliance report. Screenshots of the
+ * dashboard, monitor, ticket list and ticket view land in test/e2e/screenshots/.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const SCREENSHOTS = path.join(__dirname, 'screenshots');
+const BASE = '/admin/sla_vigil';
+
+// Tue 2026-03-03 09:30 in Berlin: the office is open, so the new ticket's clocks run.
+const clock = new MutableClock(new Date('2026-03-03T08:30:00Z'));
+let t: TestDevhost;
+let browser: Browser;
+let page: Page;
+let support: number;
+let ticketId: number;
+const savedUrl = process.env.DATABASE_URL;
+
+const shoot = (name: string) =>
+  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+const go = async (url: string) => {
+  const res = await page.goto(`${t.devhost.url}${url}`);
+  expect(res?.status()).toBe(200);
+};
+/** Submits the page's main form and waits for the redirect a successful save makes. */
+const save = async (button: string, urlAfter: string) => {
+  await Promise.all([page.waitForURL(urlAfter), page.click(button)]);
+};
+const listBadge = () =>
+  page.locator(`tr[data-ticket-id="${ticketId}"] td[data-column=sla_vigil] [data-sla-state]`).first();
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`Browser tests need chromium at ${CHROMIUM}: apt-get install chromium`);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  t = await startTestDevhost({ listen: true, timezone: 'Europe/Berlin', clock });
+  process.env.DATABASE_URL = t.database.url;
+  const db = t.devhost.db;
+  [support] = await db('tbldepartments').insert({ name: 'Support' });
+  const manager = await insertStaff(db, 'mia.manager@x.test', 'manager-pass');
+  await db('tblstaff_permissions').insert({ staff_id: manager, feature: 'sla_vigil', capability: 'manage' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+}, 60_000);
+
+afterAll(async () => {
+  process.env.DATABASE_URL = savedUrl;
+  await browser?.close();
+  await t?.close();
+});
+
+describe('the manager sets up SLAs and watches a ticket breach', () => {
+  it('logs in and is walked to the first calendar and policy', async () => {
+    await go('/admin/login');
+    await page.fill('input[name=email]', 'mia.manager@x.test');
+    await page.fill('input[name=password]', 'manager-pass');
+    await Promise.all([page.waitForURL('**/admin'), page.click('button[type=submit]')]);
+    await go(BASE);
+    await page.locator('[data-testid=sv-onboarding]').waitFor();
+  });
+
+  it('creates a calendar through the form', async () => {
+    await page.click('a[href="/admin/sla_vigil/settings/calendars/new"]');
+    await page.fill('input[name=key]', 'berlin-office');
+    await page.fill('input[name=name]', 'Berlin office');
+    await page.selectOption('select[name=timezone]', 'Europe/Berlin');
+    for (const day of ['mon', 'tue', 'wed', 'thu', 'fri']) {
+      await page.fill(`input[name="week.${day}.0.start"]`, '09:00');
+      await page.fill(`input[name="week.${day}.0.end"]`, '17:00');
+    }
+    await save('.sv-form button.sv-button--primary', `**${BASE}/settings?saved=calendar:berlin-office*`);
+  });
+
+  it('creates a policy through the form', async () => {
+    await go(`${BASE}/settings/policies/new`);
+    await page.fill('input[name=key]', 'support');
+    await page.fill('input[name=name]', 'Support hours');
+    await page.selectOption('select[name=calendar]', 'berlin-office');
+    await page.selectOption('select[name="match.departmentIds"]', String(support));
+    await page.fill('input[name="targets.first_response.amount"]', '1');
+    await page.selectOption('select[name="targets.first_response.unit"]', 'hours');
+    await page.fill('input[name="targets.resolution.amount"]', '8');
+    await page.selectOption('select[name="targets.resolution.unit"]', 'hours');
+    await save('.sv-form button.sv-button--primary', `**${BASE}/settings?saved=policy:support*`);
+    await expect(page.locator('body').textContent()).resolves.toContain('Support hours');
+  });
+
+  it('opens a ticket and sees its SLA panel', async () => {
+    const [contactUser] = await t.devhost
+      .db('tblclients')
+      .insert({ company: 'Acme', datecreated: '2026-01-01' });
+    const [contactid] = await t.devhost.db('tblcontacts').insert({
+      userid: contactUser,
+      firstname: 'Cora',
+      lastname: 'Client',
+      email: 'cora@acme.test',
+      datecreated: '2026-01-01 00:00:00',
+    });
+    ticketId = await t.devhost.tickets.create({
+      subject: 'VPN drops every hour',
+      message: 'Since Monday.',
+      department: support,
+      contactid,
+    });
+    await go(`/admin/tickets/ticket/${ticketId}`);
+    await page.click('label[data-tab=panel-sla_vigil]');
+    const panel = page.locator('[data-testid=sv-ticket-panel]');
+    await panel.waitFor({ state: 'visible' });
+    await expect(panel.textContent()).resolves.toContain('Support hours');
+    const firstResponse = panel.locator('tr[data-metric=first_response]');
+    await expect(
+      firstResponse.locator('[data-sla-state]').first().getAttribute('data-sla-state'),
+    ).resolves.toBe('on_track');
+    // Due at 10:30 Berlin: the countdown names the instant and counts towards it.
+    await expect(panel.locator('time[data-sv-countdown]').first().getAttribute('datetime')).resolves.toBe(
+      '2026-03-03T09:30:00.000Z',
+    );
+    await shoot('ticket-view');
+  });
+
+  it('sees the list badge go from on track to breached after a scan with --now', async () => {
+    await go('/admin/tickets');
+    await expect(listBadge().getAttribute('data-sla-state')).resolves.toBe('on_track');
+    await expect(listBadge().textContent()).resolves.toMatch(/left/);
+
+    // 11:00 Berlin: half an hour past the first-response target. The host's cron would scan now.
+    clock.set(new Date('2026-03-03T10:00:00Z'));
+    await cli(['node', 'sla-vigil', 'scan', '--once', '--now', '2026-03-03T10:00:00Z']);
+
+    await go('/admin/tickets');
+    await expect(listBadge().getAttribute('data-sla-state')).resolves.toBe('breached');
+    await expect(listBadge().textContent()).resolves.toContain('30m overdue');
+    // The list's SLA filter reads what the scan stored.
+    await go('/admin/tickets?sla=breached');
+    await expect(page.locator(`tr[data-ticket-id="${ticketId}"]`).count()).resolves.toBe(1);
+    await go('/admin/tickets?sla=on_track');
+    await expect(page.locator(`tr[data-ticket-id="${ticketId}"]`).count()).resolves.toBe(0);
+    await go('/admin/tickets');
+    await shoot('ticket-list');
+  });
+
+  it('shows the breach on the dashboard and the monitor', async () => {
+    await go(BASE);
+    await expect(page.locator('[data-testid=sv-onboarding]').count()).resolves.toBe(0);
+    await expect(page.getAttribute('[data-testid=sv-kpis] [data-kpi=breached]', 'data-value')).resolves.toBe(
+      '1',
+    );
+    await shoot('dashboard');
+    await go(`${BASE}/monitor`);
+    await expect(
+      page.locator(`[data-ticket-id="${ticketId}"] [data-sla-state=breached]`).count(),
+    ).resolves.toBe(1);
+    await shoot('monitor');
+  });
+
+  it('exports the report CSV with the rows the page shows', async () => {
+    await go(`${BASE}/reports?from=2026-03-01&to=2026-03-31&group=policy`);
+    await expect(page.locator('[data-testid=sv-report-table]').textContent()).resolves.toContain(
+      'Support hours',
+    );
+    await shoot('reports');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=sv-export-report]'),
+    ]);
+    const rows = readCsv(fs.readFileSync(await download.path(), 'utf8'));
+    const supportRow = rows.find((r) => r.some((cell) => cell === 'Support hours'));
+    expect(supportRow).toBeDefined();
+    // One clock finished in March, the first response, and it breached: 0 % on time.
+    expect(rows[0].length).toBe(supportRow?.length);
+    expect(supportRow).toContain('1');
+
+    const [tickets] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=sv-export-tickets]'),
+    ]);
+    const ticketRows = readCsv(fs.readFileSync(await tickets.path(), 'utf8'));
+    // Only clocks that finished in the range: the breached first response, not the running resolution.
+    expect(ticketRows.slice(1)).toEqual([
+      [
+        String(ticketId),
+        'VPN drops every hour',
+        'Acme',
+        'Support',
+        '',
+        'Support hours',
+        'First response',
+        '1',
+        '2026-03-03 09:30',
+        '2026-03-03 10:30',
+        '',
+        '2026-03-03 10:30',
+        'Breached',
+      ],
+    ]);
+  });
+});
