@@ -5,6 +5,9 @@
 // left, overdue with {d}). Loaded from host pages too, so it needs nothing else of the module.
 (function () {
   'use strict';
+  // Countdowns follow the server's clock, not the viewer's: the templates carry the server's
+  // "now" at render time (serverNow, ms), and the skew to this browser's clock is applied.
+  var loadedAt = Date.now();
 
   function fill(template, key, value) {
     return template.split('{' + key + '}').join(String(value));
@@ -38,14 +41,14 @@
   }
 
   function update() {
-    var now = Date.now();
     var els = document.querySelectorAll('time[data-sv-countdown]');
     for (var i = 0; i < els.length; i++) {
       var el = els[i];
       var due = Date.parse(el.getAttribute('datetime'));
       var templates = templatesFor(el);
       if (isNaN(due) || !templates) continue;
-      var ms = due - now;
+      var skew = typeof templates.serverNow === 'number' ? templates.serverNow - loadedAt : 0;
+      var ms = due - (Date.now() + skew);
       // Time left rounds up (never "0m left" before the due time), overdue rounds down, as on the server.
       var text =
         ms > 0

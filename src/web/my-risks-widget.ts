@@ -72,7 +72,7 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
       return renderView('partials/my-risks', {
         t,
         items,
-        countdownTemplates: JSON.stringify(countdownTemplates(t)),
+        countdownTemplates: JSON.stringify({ ...countdownTemplates(t), serverNow: now.getTime() }),
       });
     },
   };

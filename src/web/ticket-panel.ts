@@ -83,7 +83,7 @@ export function createTicketPanel(
         describeChange,
         fmt: timeFormatter(host.timezone),
         zone: host.timezone,
-        countdownTemplates: JSON.stringify(countdownTemplates(t)),
+        countdownTemplates: JSON.stringify({ ...countdownTemplates(t), serverNow: now.getTime() }),
         formatPaused: (minutes: number) => formatPausedMinutes(t, minutes),
       });
     },

@@ -128,6 +128,9 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await expect(panel.locator('time[data-sv-countdown]').first().getAttribute('datetime')).resolves.toBe(
       '2026-03-03T09:30:00.000Z',
     );
+    // The live countdown runs on the server's clock (the devhost's is in March), not the browser's.
+    await page.waitForTimeout(1500);
+    await expect(panel.locator('time[data-sv-countdown]').first().textContent()).resolves.toBe('1h left');
     await shoot('ticket-view');
   });
 

@@ -57,7 +57,7 @@ function listedIds(html: string): number[] {
 /** The SLA cell of one row. */
 function slaCell(html: string, id: number): string {
   const row = new RegExp(`<tr data-ticket-id="${id}">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
-  return /<td data-column="sla_vigil">([\s\S]*?)<\/td>/.exec(row)?.[1] ?? '';
+  return /<td data-column="sla_vigil"[^>]*>([\s\S]*?)<\/td>/.exec(row)?.[1] ?? '';
 }
 
 beforeAll(async () => {
