@@ -51,7 +51,10 @@ export class ConfigService {
     input: unknown,
     staffId: number | null = null,
   ): Promise<{ calendars: number; policies: number }> {
-    const doc = parseSlaConfig(input);
+    // Calendars the database already has may be named by the document's policies; the merged
+    // result is checked again inside the transaction.
+    const stored = await this.repo.load();
+    const doc = parseSlaConfig(input, new Set(stored.calendars.map((c) => c.key)));
     // A document without settings leaves the stored settings alone (the schema fills defaults).
     const hasSettings = typeof input === 'object' && input !== null && 'settings' in input;
     return this.db.transaction(async (trx) => {
@@ -73,6 +76,28 @@ export class ConfigService {
         trx,
       );
       return { calendars: doc.calendars.length, policies: doc.policies.length };
+    });
+  }
+
+  /**
+   * Moves a policy one place up or down in the evaluation order and renumbers all positions
+   * 0..n-1 (ties become a strict order), in one transaction. False when there is no such policy.
+   */
+  async movePolicy(key: string, direction: 'up' | 'down', staffId: number | null): Promise<boolean> {
+    return this.db.transaction(async (trx) => {
+      await this.repo.bumpVersion(trx);
+      const { policies } = toDocument(await this.repo.load(trx));
+      const from = policies.findIndex((p) => p.key === key);
+      if (from === -1) return false;
+      const to = direction === 'up' ? from - 1 : from + 1;
+      if (to < 0 || to >= policies.length) return true;
+      [policies[from], policies[to]] = [policies[to], policies[from]];
+      const now = this.clock.now();
+      for (const [position, policy] of policies.entries()) {
+        if (policy.position !== position) await this.repo.upsertPolicy(trx, { ...policy, position }, now);
+      }
+      await this.audit.write({ action: 'config.move_policy', staffId, details: { key, direction } }, trx);
+      return true;
     });
   }
 

@@ -21,6 +21,7 @@ const KNOWN_CONFIG_ACTIONS = [
   'save_settings',
   'delete_calendar',
   'delete_policy',
+  'move_policy',
 ];
 
 /** Words for an activity item: escalations and breaches link to the ticket, config changes to settings. */

@@ -33,10 +33,14 @@ export async function loginAgent(app: Express, email: string, password: string):
   return {
     agent,
     csrf,
-    post: async (path, fields = {}) =>
-      agent
+    post: async (path, fields = {}) => {
+      // Fetch the token first: supertest attaches the agent's cookies when the request is
+      // created, so a request built before the token page would carry the stale CSRF cookie.
+      const token = await csrf();
+      return agent
         .post(path)
         .type('form')
-        .send({ ...fields, _csrf: await csrf() }),
+        .send({ ...fields, _csrf: token });
+    },
   };
 }

@@ -131,6 +131,8 @@ describe('every module route, by role', () => {
     for (const role of ['viewer', 'nobody'] as const) {
       const res = await sessions[role].post(path, { name: 'Hijacked', key: 'hijacked', direction: 'up' });
       expect({ role, status: res.status }).toEqual({ role, status: 403 });
+      // Refused for the permission (the page in the admin layout), not for the CSRF token.
+      expect(res.text).toContain('data-testid="sv-forbidden"');
     }
     expect(JSON.stringify(await services.config.export())).toBe(before);
   });

@@ -454,6 +454,15 @@ describe('policies', () => {
     expect(await order()).toEqual(['gold', 'base', 'p-b', 'p-a']);
     const positions = await t.devhost.db('tblsla_vigil_policies').orderBy('position').pluck('position');
     expect(positions).toEqual([0, 1, 2, 3]);
+    // Each move is one audited change of its own, not a whole-document import.
+    const moves = await t.devhost
+      .db('tblsla_vigil_audit_log')
+      .where('action', 'config.move_policy')
+      .pluck('details');
+    expect(moves.map((d: string) => JSON.parse(d))).toEqual([
+      { key: 'p-b', direction: 'up' },
+      { key: 'base', direction: 'down' },
+    ]);
     const index = await admin.agent.get(BASE).expect(200);
     expect(index.text.indexOf('data-policy="gold"')).toBeLessThan(index.text.indexOf('data-policy="p-a"'));
     expect((await admin.post(`${BASE}/policies/p-a/move`, { direction: 'sideways' })).status).toBe(400);

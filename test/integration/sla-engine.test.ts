@@ -393,6 +393,27 @@ describe('configuration', () => {
     expect(after.policies.find((p) => p.key === 'vip')?.name).toBe('VIP');
   });
 
+  it('a partial import may name a calendar only the database has; an unknown one is refused', async () => {
+    const [calendar] = (await services.config.export()).calendars;
+    const policy = {
+      key: 'partial',
+      name: 'Partial',
+      calendar: calendar.key,
+      targets: { resolution: { minutes: 60 } },
+    };
+    await services.config.import({ policies: [policy] });
+    expect((await services.config.export()).policies.find((p) => p.key === 'partial')?.calendar).toBe(
+      calendar.key,
+    );
+    await expect(
+      services.config.import({ policies: [{ ...policy, key: 'partial-2', calendar: 'nowhere' }] }),
+    ).rejects.toMatchObject({
+      issues: [{ path: 'policies[0].calendar', message: 'no calendar with key "nowhere"' }],
+    });
+    expect((await services.config.export()).policies.some((p) => p.key === 'partial-2')).toBe(false);
+    await services.config.deletePolicy('partial', null);
+  });
+
   it('the JSON API saves one policy with manage permission and names the field on bad input', async () => {
     const session = await loginAgent(t.devhost.app, 'admin@example.com', 'demo1234');
     const csrf = await session.csrf();

@@ -113,53 +113,59 @@ const SettingsSchema = z.strictObject({
   defaultPauseStatusIds: z.array(z.number().int().positive()).default([3, 4]),
 });
 
-/** The whole configuration document: what `config import/export`, the API and settings pages use. */
-export const SlaConfigSchema = z
-  .strictObject({
-    calendars: z.array(CalendarConfigSchema).default([]),
-    policies: z.array(PolicyConfigSchema).default([]),
-    settings: SettingsSchema.default({
-      cooldownMinutes: 60,
-      defaultWarnAtPercent: 80,
-      scanIntervalMinutes: 1,
-      defaultPauseStatusIds: [3, 4],
-    }),
-  })
-  .superRefine((doc, ctx) => {
-    checkUniqueKeys(doc.calendars, 'calendars', ctx);
-    checkUniqueKeys(doc.policies, 'policies', ctx);
-    const calendarKeys = new Set(doc.calendars.map((c) => c.key));
-    doc.calendars.forEach((c, i) => {
-      try {
-        validateCalendar({ timezone: c.timezone, week: c.week, holidays: c.holidays });
-      } catch (err) {
-        if (!(err instanceof CalendarError)) throw err;
-        ctx.addIssue({
-          code: 'custom',
-          path: ['calendars', i, ...splitField(err.field)],
-          message: err.message.replace(`${err.field}: `, ''),
-        });
-      }
-    });
-    doc.policies.forEach((p, i) => {
-      if (p.calendar !== null && !calendarKeys.has(p.calendar)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['policies', i, 'calendar'],
-          message: `no calendar with key "${p.calendar}"`,
-        });
-      }
-      p.escalations.forEach((e, j) => {
-        if (!p.targets[e.metric]) {
+/**
+ * The whole configuration document: what `config import/export`, the API and settings pages use.
+ * `knownCalendarKeys` are calendars that exist outside the document (a partial import may name
+ * a calendar only the database has).
+ */
+export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set()) =>
+  z
+    .strictObject({
+      calendars: z.array(CalendarConfigSchema).default([]),
+      policies: z.array(PolicyConfigSchema).default([]),
+      settings: SettingsSchema.default({
+        cooldownMinutes: 60,
+        defaultWarnAtPercent: 80,
+        scanIntervalMinutes: 1,
+        defaultPauseStatusIds: [3, 4],
+      }),
+    })
+    .superRefine((doc, ctx) => {
+      checkUniqueKeys(doc.calendars, 'calendars', ctx);
+      checkUniqueKeys(doc.policies, 'policies', ctx);
+      const calendarKeys = new Set([...knownCalendarKeys, ...doc.calendars.map((c) => c.key)]);
+      doc.calendars.forEach((c, i) => {
+        try {
+          validateCalendar({ timezone: c.timezone, week: c.week, holidays: c.holidays });
+        } catch (err) {
+          if (!(err instanceof CalendarError)) throw err;
           ctx.addIssue({
             code: 'custom',
-            path: ['policies', i, 'escalations', j, 'metric'],
-            message: `policy has no ${e.metric} target`,
+            path: ['calendars', i, ...splitField(err.field)],
+            message: err.message.replace(`${err.field}: `, ''),
           });
         }
       });
+      doc.policies.forEach((p, i) => {
+        if (p.calendar !== null && !calendarKeys.has(p.calendar)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'calendar'],
+            message: `no calendar with key "${p.calendar}"`,
+          });
+        }
+        p.escalations.forEach((e, j) => {
+          if (!p.targets[e.metric]) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', i, 'escalations', j, 'metric'],
+              message: `policy has no ${e.metric} target`,
+            });
+          }
+        });
+      });
     });
-  });
+export const SlaConfigSchema = slaConfigSchema();
 
 export type SlaConfig = z.infer<typeof SlaConfigSchema>;
 export type CalendarConfig = z.infer<typeof CalendarConfigSchema>;
@@ -216,8 +222,8 @@ export class ConfigError extends Error {
 }
 
 /** Validates a configuration document; throws ConfigError listing every problem with its path. */
-export function parseSlaConfig(input: unknown): SlaConfig {
-  const result = SlaConfigSchema.safeParse(input);
+export function parseSlaConfig(input: unknown, knownCalendarKeys?: ReadonlySet<string>): SlaConfig {
+  const result = (knownCalendarKeys ? slaConfigSchema(knownCalendarKeys) : SlaConfigSchema).safeParse(input);
   if (!result.success) throw new ConfigError(formatIssues(result.error));
   return result.data;
 }

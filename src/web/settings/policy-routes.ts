@@ -20,7 +20,7 @@ import {
   policyToForm,
   TRIGGERS,
 } from './policy-form';
-import { renderSettingsIndex, SETTINGS_BASE, staffOf } from './settings-index';
+import { SETTINGS_BASE, staffOf } from './settings-index';
 
 interface PolicyFormState {
   editing: string | null;
@@ -143,28 +143,8 @@ export function createPolicyRoutes(deps: WebDeps): Router {
         return;
       }
       const key = String(req.params.key);
-      const { calendars, policies } = await services.config.export();
-      const from = policies.findIndex((p) => p.key === key);
-      if (from === -1) return notFound(res, deps, ctx);
-      const to = form.data.direction === 'up' ? from - 1 : from + 1;
-      if (to >= 0 && to < policies.length) {
-        [policies[from], policies[to]] = [policies[to], policies[from]];
-        // Renumber all, so equal positions (ties broken by key) become a strict order; one
-        // import is one validated transaction, so the order is never half-changed. The
-        // calendars go along because import checks calendar references within the document.
-        try {
-          await services.config.import(
-            { calendars, policies: policies.map((p, position) => ({ ...p, position })) },
-            staffOf(res),
-          );
-        } catch (err) {
-          if (!(err instanceof ConfigError)) throw err;
-          await renderSettingsIndex(res, deps, ctx, {
-            status: 422,
-            error: err.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-          });
-          return;
-        }
+      if (!(await services.config.movePolicy(key, form.data.direction, staffOf(res)))) {
+        return notFound(res, deps, ctx);
       }
       res.redirect(303, `${SETTINGS_BASE}?moved=${encodeURIComponent(key)}#policies`);
     }),
