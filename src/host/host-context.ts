@@ -129,6 +129,11 @@ export interface TicketListColumn {
   render(ticketIds: readonly number[], staffId: number): Promise<Map<number, string>>;
   /** Optional: lets the host filter and sort its own list query by this column. */
   listQuery?: TicketListQueryExtension;
+  /**
+   * Who sees the column at all (header, cells, filter, sort), checked by the host like a menu
+   * item's permission (Perfex: `staff_can(capability, feature)` around the column hooks).
+   */
+  permission?: { feature: string; capability: Capability };
 }
 
 /**

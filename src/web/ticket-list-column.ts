@@ -1,3 +1,4 @@
+import { manifest } from '../manifest';
 import type { i18n, TFunction } from 'i18next';
 import type { Knex } from 'knex';
 import type { HostContext, TicketListColumn, TicketListQueryExtension } from '../host/host-context';
@@ -44,6 +45,7 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
   return {
     key: 'sla_vigil',
     title: 'SLA',
+    permission: { feature: manifest.permissions.feature, capability: 'view' },
     render: async (ticketIds, staffId) => {
       // Staff without SLA Vigil access see empty cells, like the rest of the module.
       if (!(await canView(host, staffId))) return new Map();

@@ -84,7 +84,18 @@ describe('/admin/sla_vigil permissions', () => {
     expect((await lector.agent.get('/admin/tickets')).text).toContain('Sin política');
     expect((await lector.agent.get(`/admin/tickets/ticket/${id}`)).text).toContain('Cronología SLA');
     const agent = await login('agent@x.test');
-    expect((await agent.agent.get('/admin/tickets')).text).not.toContain('data-sla-state=');
+    const list = (await agent.agent.get('/admin/tickets')).text;
+    expect(list).not.toContain('data-sla-state=');
+    // No SLA column, filter or sort at all for them, and the list does not filter by SLA for them.
+    expect(list).not.toContain('data-column="sla_vigil"');
+    expect(list).not.toContain('name="sla"');
+    // Their list ignores an SLA filter in the URL: it does not reveal which tickets breached.
+    const filtered = await agent.agent.get('/admin/tickets?sla=breached');
+    expect(filtered.status).toBe(200);
+    expect(filtered.text).toContain(`data-ticket-id="${id}"`);
+    expect((await lector.agent.get('/admin/tickets?sla=breached')).text).not.toContain(
+      `data-ticket-id="${id}"`,
+    );
     expect((await agent.agent.get(`/admin/tickets/ticket/${id}`)).text).not.toContain(
       'data-testid="sv-ticket-panel"',
     );

@@ -1,3 +1,4 @@
+import type { TicketListColumn } from '../../../src/host/host-context';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Devhost } from '../../devhost';
@@ -44,7 +45,8 @@ export function createTicketsListRouter(devhost: Devhost): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const query = parseInput(ticketListQuerySchema(listExtensions(devhost)), req.query);
+    const visible = await visibleColumns(devhost, pageLocals(res).staffId);
+    const query = parseInput(ticketListQuerySchema(listExtensions(visible)), req.query);
     await renderList(devhost, res, query, []);
   });
 
@@ -106,7 +108,9 @@ async function rejectForm(
   back: string | undefined,
 ): Promise<void> {
   if (!isValidationError(err)) throw err;
-  const schema = ticketListQuerySchema(listExtensions(devhost));
+  const schema = ticketListQuerySchema(
+    listExtensions(await visibleColumns(devhost, pageLocals(res).staffId)),
+  );
   const fromBack = schema.safeParse(Object.fromEntries(new URLSearchParams(back ?? '')));
   const query = fromBack.success ? fromBack.data : schema.parse({});
   await renderList(devhost, res, query, readableErrors(err.errors, req.body as Record<string, unknown>), 422);
@@ -120,13 +124,14 @@ async function renderList(
   status = 200,
 ): Promise<void> {
   const { staffId } = pageLocals(res);
-  const extensions = listExtensions(devhost);
+  const visible = await visibleColumns(devhost, staffId);
+  const extensions = listExtensions(visible);
   const [{ rows, total }, lookups] = await Promise.all([
     listTickets(devhost, query, extensions),
     ticketLookups(devhost),
   ]);
   const ids = rows.map((r) => r.ticketid);
-  const columns = await moduleColumns(devhost, ids, staffId, String(res.locals.language ?? 'en'));
+  const columns = await moduleColumns(devhost, visible, ids, staffId, String(res.locals.language ?? 'en'));
   await renderPage(
     res,
     'pages/tickets-list',
@@ -146,9 +151,21 @@ async function renderList(
   );
 }
 
+/** The module columns this staff member may see (a column without a permission is for everyone). */
+async function visibleColumns(devhost: Devhost, staffId: number): Promise<TicketListColumn[]> {
+  const columns = [...devhost.admin.columns.values()];
+  const allowed = await Promise.all(
+    columns.map(
+      (c) =>
+        !c.permission || devhost.host.permissions.can(staffId, c.permission.feature, c.permission.capability),
+    ),
+  );
+  return columns.filter((_, i) => allowed[i]);
+}
+
 /** The module columns that filter and sort the list, with the filter values they accept. */
-function listExtensions(devhost: Devhost): ListExtension[] {
-  return [...devhost.admin.columns.values()].flatMap((column) =>
+function listExtensions(columns: readonly TicketListColumn[]): ListExtension[] {
+  return columns.flatMap((column) =>
     column.listQuery
       ? [
           {
@@ -173,12 +190,13 @@ interface ModuleColumn {
 /** Each module column renders all rows of the page in one call; a failing module leaves its cells empty. */
 async function moduleColumns(
   devhost: Devhost,
+  visible: readonly TicketListColumn[],
   ids: number[],
   staffId: number,
   language: string,
 ): Promise<ModuleColumn[]> {
   return Promise.all(
-    [...devhost.admin.columns.values()].map(async (column) => {
+    visible.map(async (column) => {
       let cells = new Map<number, string>();
       if (ids.length > 0) {
         try {
