@@ -1,6 +1,7 @@
 // The monitor refreshes its rows without a page reload: every 30 s it asks the same URL (same
 // filters, sort and page) with ?partial=1, swaps the table body and notes when. Scroll position
-// and the filter form are left alone; a failed refresh keeps the old rows and says so.
+// and the filter form are left alone; a failed refresh keeps the old rows, says so (in the page's
+// language, from data-stale-text) and tries again at the next tick.
 (function () {
   'use strict';
   window.SlaVigil.register(function (doc) {
@@ -23,9 +24,12 @@
       busy = true;
       fetch(partialUrl(), { credentials: 'same-origin', headers: { Accept: 'text/html' } })
         .then(function (res) {
-          if (!res.ok) throw new Error('HTTP ' + res.status);
+          var updated = res.headers.get('X-Sla-Vigil-Updated');
+          // Only the monitor's own rows answer with X-Sla-Vigil-Updated. An expired session is
+          // redirected to the login page, which fetch follows to a 200: never paste that in.
+          if (!res.ok || res.redirected || !updated) throw new Error('stale: HTTP ' + res.status);
           return res.text().then(function (html) {
-            swap(html, res.headers.get('X-Sla-Vigil-Updated'), res.headers.get('X-Sla-Vigil-Total'));
+            swap(html, updated, res.headers.get('X-Sla-Vigil-Total'));
           });
         })
         .catch(stale)
@@ -49,7 +53,10 @@
     }
 
     function stale() {
-      if (note) note.classList.add('sv-stale');
+      if (!note) return;
+      var text = note.getAttribute('data-stale-text');
+      if (text) note.textContent = text;
+      note.classList.add('sv-stale');
     }
 
     window.setInterval(refresh, interval);

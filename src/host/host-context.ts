@@ -81,14 +81,26 @@ export interface NamedRow {
   name: string;
 }
 
+/** Which tickets a search leaves out. */
+export interface TicketSearchFilter {
+  /** Tickets in these statuses. */
+  excludeStatus?: readonly number[];
+  /** Tickets merged into another one. */
+  excludeMerged?: boolean;
+}
+
 /** Host reads, plus the few writes an escalation may do. */
 export interface TicketGateway {
   getTicket(id: number): Promise<HostTicket | null>;
   getTickets(ids: readonly number[]): Promise<HostTicket[]>;
   /** Tickets with id > afterId, ordered by id, at most `limit`: for reconciling in bounded batches. */
   listTicketsAfter(afterId: number, limit: number): Promise<HostTicket[]>;
-  /** Ids of tickets whose id is `text` (a number, `#` allowed) or whose subject contains it, newest first, at most `limit`. */
-  searchTicketIds(text: string, limit: number): Promise<number[]>;
+  /**
+   * Ids of tickets whose id is `text` (a number, `#` allowed) or whose subject contains it, newest
+   * first, at most `limit`. The filter applies before the limit, so a search among open tickets
+   * is not crowded out by newer closed ones.
+   */
+  searchTicketIds(text: string, limit: number, filter?: TicketSearchFilter): Promise<number[]>;
   getReply(id: number): Promise<HostReply | null>;
   /** Replies with id > afterId, ordered by id, at most `limit` (replies are append-only). */
   listRepliesAfter(afterId: number, limit: number): Promise<HostReply[]>;
@@ -162,7 +174,8 @@ export interface TicketListQueryExtension {
 /** A box on the host's admin home (Perfex: its dashboard, through the `get_dashboard_widgets` filter). */
 export interface DashboardWidget {
   key: string;
-  title: string;
+  /** The box's heading in the viewer's language (a locale code, as `filterOptions` gets it). */
+  title(lang: string): string;
   /** Safe HTML for the signed-in staff member, or null to show nothing. */
   render(staffId: number): Promise<string | null>;
 }

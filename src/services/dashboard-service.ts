@@ -1,11 +1,29 @@
 import type { Knex } from 'knex';
 import { utcFromSql } from '../store/datetime';
-import { foldIntoLocalDays, lastLocalDays, type DayPoint, type HourBucket } from './local-day-series';
-import { EFFECTIVE_STATE, OPEN_SUBJECT, RUNNING_CLOCK, num, selectRows, sqlTime } from './sla-sql';
+import { COUNTED_SUBJECT } from '../store/report-queries';
+import {
+  QUARTER_OF,
+  foldIntoLocalDays,
+  lastLocalDays,
+  type DayPoint,
+  type QuarterBucket,
+} from './local-day-series';
+import { STATE_RANK } from '../sla/clocks/live-state';
+import {
+  EFFECTIVE_STATE,
+  OPEN_SUBJECT,
+  RUNNING_CLOCK,
+  num,
+  selectRows,
+  sqlTime,
+  stateRankSql,
+} from './sla-sql';
 
-const DAY_MS = 86_400_000;
+/** Clocks of the tickets compliance counts (`s` joined to `c`; see COUNTED_SUBJECT). */
+const COUNTED_CLOCKS = `?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND ${COUNTED_SUBJECT}`;
 
 export interface Scorecard {
+  /** The last `periodDays` local days in the host zone, today included (as the reports count them). */
   periodDays: number;
   /** Clocks that finished in the period (met, met late, or ended unmet after their due time). */
   finished: number;
@@ -62,19 +80,29 @@ export class DashboardService {
     return `${this.prefix}sla_vigil_${name}`;
   }
 
-  async scorecard(now: Date, periodDays: number): Promise<Scorecard> {
-    const from = sqlTime(new Date(now.getTime() - periodDays * DAY_MS));
-    const to = sqlTime(now);
+  /**
+   * The period is whole local days, like the reports and the trend: `period=30` counts exactly
+   * the clocks a report for the same 30 days counts, so both show the same on-time %.
+   */
+  private period(now: Date, zone: string, days: number): { from: string; to: string } {
+    return { from: sqlTime(lastLocalDays(now, zone, days).from), to: sqlTime(now) };
+  }
+
+  async scorecard(now: Date, zone: string, periodDays: number): Promise<Scorecard> {
+    const { from, to } = this.period(now, zone, periodDays);
     const at = sqlTime(now);
+    // A ticket's state as the monitor and the host list read it (live-state.ts): its most urgent
+    // running clock's (the lowest rank), else what the subject stored.
+    const rank = `COALESCE(w.urgent, ${stateRankSql('s.sla_state')})`;
+    const count = (state: keyof typeof STATE_RANK) =>
+      `SUM(s.policy_id IS NOT NULL AND ${rank} = ${STATE_RANK[state]}) AS ${state}`;
     const [live] = await selectRows<Record<string, unknown>>(
       this.db,
       `SELECT SUM(s.policy_id IS NOT NULL) AS under_sla, SUM(s.policy_id IS NULL) AS no_policy,
-              SUM(w.worst = 4) AS breached, SUM(w.worst = 3) AS at_risk,
-              SUM(w.worst = 2) AS on_track, SUM(w.worst = 1) AS paused
+              ${count('breached')}, ${count('at_risk')}, ${count('on_track')}, ${count('paused')}
          FROM ?? s
          LEFT JOIN (
-           SELECT c.subject_id,
-                  MAX(CASE ${EFFECTIVE_STATE} WHEN 'breached' THEN 4 WHEN 'at_risk' THEN 3 WHEN 'on_track' THEN 2 ELSE 1 END) AS worst
+           SELECT c.subject_id, MIN(${stateRankSql(`(${EFFECTIVE_STATE})`)}) AS urgent
              FROM ?? c
             WHERE c.subject_type = 'ticket' AND ${RUNNING_CLOCK}
             GROUP BY c.subject_id
@@ -85,15 +113,15 @@ export class DashboardService {
     const [period] = await selectRows<Record<string, unknown>>(
       this.db,
       `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
-         FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-        WHERE c.subject_type = 'ticket' AND c.settled_at > ? AND c.settled_at <= ?`,
+         FROM ${COUNTED_CLOCKS}
+        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?`,
       [this.t('clocks'), this.t('subjects'), from, to],
     );
     const [breaches] = await selectRows<Record<string, unknown>>(
       this.db,
       `SELECT COUNT(*) AS n
-         FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at > ? AND c.breached_at <= ?`,
+         FROM ${COUNTED_CLOCKS}
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?`,
       [this.t('clocks'), this.t('subjects'), from, to],
     );
     const finished = num(period.finished);
@@ -114,20 +142,15 @@ export class DashboardService {
   }
 
   /** Departments (current department of the ticket) with the most breaches in the period. */
-  async topBreachingDepartments(now: Date, periodDays: number, limit = 5): Promise<RankedId[]> {
+  async topBreachingDepartments(now: Date, zone: string, periodDays: number, limit = 5): Promise<RankedId[]> {
+    const { from, to } = this.period(now, zone, periodDays);
     const rows = await selectRows<{ id: number; n: unknown }>(
       this.db,
       `SELECT s.department AS id, COUNT(*) AS n
-         FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at > ? AND c.breached_at <= ?
+         FROM ${COUNTED_CLOCKS}
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?
         GROUP BY s.department ORDER BY n DESC, s.department ASC LIMIT ?`,
-      [
-        this.t('clocks'),
-        this.t('subjects'),
-        sqlTime(new Date(now.getTime() - periodDays * DAY_MS)),
-        sqlTime(now),
-        limit,
-      ],
+      [this.t('clocks'), this.t('subjects'), from, to, limit],
     );
     return rows.map((r) => ({ id: Number(r.id), count: num(r.n) }));
   }
@@ -229,33 +252,34 @@ export class DashboardService {
     const range = lastLocalDays(now, zone, days);
     const from = sqlTime(range.from);
     const to = sqlTime(now);
-    const hour = `DATE_FORMAT(??, '%Y-%m-%d %H:00:00')`;
+    // Grouped by UTC quarter hour, not hour: a local midnight in India (+5:30) or Nepal (+5:45)
+    // falls inside a UTC hour, and only quarter hours fold into local days exactly.
     const [finished, breached] = await Promise.all([
-      selectRows<{ hour: string; finished: unknown; on_time: unknown }>(
+      selectRows<{ bucket: string; finished: unknown; on_time: unknown }>(
         this.db,
-        `SELECT ${hour} AS hour, COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
-           FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
+        `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
+           FROM ${COUNTED_CLOCKS}
           WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?
-          GROUP BY hour`,
-        ['c.settled_at', this.t('clocks'), this.t('subjects'), from, to],
+          GROUP BY bucket`,
+        ['c.settled_at', 'c.settled_at', this.t('clocks'), this.t('subjects'), from, to],
       ),
-      selectRows<{ hour: string; n: unknown }>(
+      selectRows<{ bucket: string; n: unknown }>(
         this.db,
-        `SELECT ${hour} AS hour, COUNT(*) AS n
-           FROM ?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND s.deleted = 0
+        `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS n
+           FROM ${COUNTED_CLOCKS}
           WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?
-          GROUP BY hour`,
-        ['c.breached_at', this.t('clocks'), this.t('subjects'), from, to],
+          GROUP BY bucket`,
+        ['c.breached_at', 'c.breached_at', this.t('clocks'), this.t('subjects'), from, to],
       ),
     ]);
-    const buckets: HourBucket[] = [
+    const buckets: QuarterBucket[] = [
       ...finished.map((r) => ({
-        hour: r.hour,
+        start: r.bucket,
         finished: num(r.finished),
         onTime: num(r.on_time),
         breaches: 0,
       })),
-      ...breached.map((r) => ({ hour: r.hour, finished: 0, onTime: 0, breaches: num(r.n) })),
+      ...breached.map((r) => ({ start: r.bucket, finished: 0, onTime: 0, breaches: num(r.n) })),
     ];
     return foldIntoLocalDays(buckets, zone, range.days);
   }

@@ -1,12 +1,20 @@
 import { DateTime } from 'luxon';
 
-/** Counts of one UTC hour, as SQL groups them (`YYYY-MM-DD HH:00:00`, UTC). */
-export interface HourBucket {
-  hour: string;
+/**
+ * Counts of one 15-minute slice of UTC time, as SQL groups them (`YYYY-MM-DD HH:MM:00`, UTC,
+ * minutes 00, 15, 30 or 45). Every zone's offset today is a whole number of quarter hours
+ * (India +5:30, Nepal +5:45, Adelaide +9:30/+10:30, St John's -3:30/-2:30, Chatham +12:45), so
+ * a local midnight always starts a slice and no slice straddles two local days.
+ */
+export interface QuarterBucket {
+  start: string;
   finished: number;
   onTime: number;
   breaches: number;
 }
+
+/** SQL for the UTC quarter hour a DATETIME falls in, as QuarterBucket.start (two `??` bindings: the column, twice). */
+export const QUARTER_OF = `DATE_FORMAT(?? - INTERVAL (MINUTE(??) % 15) MINUTE, '%Y-%m-%d %H:%i:00')`;
 
 /** One local calendar day of the trend. */
 export interface DayPoint {
@@ -31,18 +39,18 @@ export function lastLocalDays(now: Date, zone: string, days: number): { from: Da
 }
 
 /**
- * Folds UTC hour buckets into local days. SQL groups by UTC hour (cheap, index-friendly); the
- * zone's rules are applied here, per hour, so the days are exact across DST changes for every
- * zone whose offset is a whole number of hours.
+ * Folds UTC quarter-hour buckets into local days. SQL groups by UTC quarter hour (cheap,
+ * index-friendly, no zone tables needed in the database); the zone's rules are applied here, per
+ * slice, so the days are exact across DST changes and in half- and quarter-hour zones.
  */
 export function foldIntoLocalDays(
-  buckets: readonly HourBucket[],
+  buckets: readonly QuarterBucket[],
   zone: string,
   days: readonly string[],
 ): DayPoint[] {
   const byDay = new Map(days.map((day) => [day, { finished: 0, onTime: 0, breaches: 0 }]));
   for (const b of buckets) {
-    const day = DateTime.fromSQL(b.hour, { zone: 'utc' }).setZone(zone).toISODate();
+    const day = DateTime.fromSQL(b.start, { zone: 'utc' }).setZone(zone).toISODate();
     const acc = day ? byDay.get(day) : undefined;
     if (!acc) continue;
     acc.finished += b.finished;

@@ -2,7 +2,15 @@ import type { Knex } from 'knex';
 import type { ClockState } from '../sla/clocks/sla-event';
 import type { Metric } from '../sla/config';
 import { utcFromSql } from '../store/datetime';
-import { EFFECTIVE_STATE, OPEN_SUBJECT, RUNNING_CLOCK, num, selectRows, sqlTime } from './sla-sql';
+import {
+  EFFECTIVE_STATE,
+  OPEN_SUBJECT,
+  RUNNING_CLOCK,
+  mostUrgentOrderOf,
+  num,
+  selectRows,
+  sqlTime,
+} from './sla-sql';
 
 export const MONITOR_SORTS = ['time_left', 'due', 'ticket'] as const;
 export type MonitorSort = (typeof MONITOR_SORTS)[number];
@@ -68,23 +76,25 @@ export class MonitorService {
   async list(filters: MonitorFilters, now: Date): Promise<{ rows: MonitorRow[]; total: number }> {
     if (filters.ids && filters.ids.length === 0) return { rows: [], total: 0 };
     const at = sqlTime(now);
-    const bindings: Knex.Value[] = [this.t('subjects'), at, at, this.t('clocks')];
+    // now twice for the live state, twice more for the ranking of the clocks.
+    const bindings: Knex.Value[] = [this.t('subjects'), at, at, at, at, this.t('clocks')];
     let metricFilter = '';
     if (filters.metric) {
       metricFilter = ' AND c.metric = ?';
       bindings.push(filters.metric);
     }
-    // Most urgent first: running before paused, then the earliest due time.
+    // The ticket's state is that of its most urgent running clock (worst live state, then the
+    // earliest due time), else what the subject stored: ticketState in live-state.ts, as the
+    // host list's badge and filter read it.
     const inner = `SELECT s.subject_id, s.department, s.priority, s.assigned, s.userid, s.policy_id,
                           u.metric, u.cycle, u.due_at,
                           CASE WHEN u.subject_id IS NOT NULL THEN u.state_now
-                               WHEN s.policy_id IS NULL THEN 'no_policy' ELSE 'met' END AS row_state
+                               WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
                      FROM ?? s
                      LEFT JOIN (
                        SELECT r.* FROM (
                          SELECT c.subject_id, c.metric, c.cycle, c.due_at, ${EFFECTIVE_STATE} AS state_now,
-                                ROW_NUMBER() OVER (PARTITION BY c.subject_id
-                                                   ORDER BY (c.state = 'paused') ASC, c.due_at ASC, c.metric ASC, c.cycle DESC) AS rn
+                                ROW_NUMBER() OVER (PARTITION BY c.subject_id ORDER BY ${mostUrgentOrderOf('c')}) AS rn
                            FROM ?? c
                           WHERE c.subject_type = 'ticket' AND ${RUNNING_CLOCK}${metricFilter}
                        ) r WHERE r.rn = 1

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { STATE_RANK } from '../sla/clocks/live-state';
 import { CLOSED_STATUS } from '../sla/clocks/sla-event';
 import { utcToSql } from '../store/datetime';
 
@@ -11,15 +12,44 @@ import { utcToSql } from '../store/datetime';
 export const OPEN_SUBJECT = `s.subject_type = 'ticket' AND s.deleted = 0 AND (s.merged_into IS NULL OR s.merged_into = 0) AND s.status <> ${Number(CLOSED_STATUS)}`;
 
 /** A clock cycle still counting (neither met nor ended). */
-export const RUNNING_CLOCK = 'c.met_at IS NULL AND c.ended_at IS NULL';
+export const RUNNING_CLOCK = runningClockOf('c');
 
 /**
- * A running clock's state at `now` (two `?` bindings: now, now). Derived from its due and
- * warning times as well as the stored state, so the pages tell the truth even when the cron
- * (which advances stored states) is late. A paused clock's stored due time is provisional, so
- * paused stays paused until an event or the scan says otherwise.
+ * A running clock's state at `now` (two `?` bindings: now, now), for clocks aliased `alias`.
+ * Derived from its due and warning times as well as the stored state, so the pages tell the truth
+ * even when the cron (which advances stored states) is late. A paused clock's stored due time is
+ * provisional, so paused stays paused until an event or the scan says otherwise.
+ * The JS twin is liveState in src/sla/clocks/live-state.ts (same order of tests; one shared case
+ * table in test/integration/live-state-sql.test.ts runs both).
  */
-export const EFFECTIVE_STATE = `CASE WHEN c.state = 'paused' THEN 'paused' WHEN c.state = 'breached' OR c.due_at <= ? THEN 'breached' WHEN c.state = 'at_risk' OR c.warn_at <= ? THEN 'at_risk' ELSE 'on_track' END`;
+export function effectiveStateOf(alias: string): string {
+  const c = alias;
+  return `CASE WHEN ${c}.state = 'paused' THEN 'paused' WHEN ${c}.state = 'breached' OR ${c}.due_at <= ? THEN 'breached' WHEN ${c}.state = 'at_risk' OR ${c}.warn_at <= ? THEN 'at_risk' ELSE 'on_track' END`;
+}
+
+/** effectiveStateOf('c'): two `?` bindings, now and now. */
+export const EFFECTIVE_STATE = effectiveStateOf('c');
+
+/** The urgency rank of a state expression (0 = breached ... 5 = no policy), from STATE_RANK. */
+export function stateRankSql(stateSql: string): string {
+  const whens = Object.entries(STATE_RANK)
+    .map(([state, rank]) => `WHEN '${state}' THEN ${Number(rank)}`)
+    .join(' ');
+  return `CASE ${stateSql} ${whens} ELSE ${STATE_RANK.no_policy} END`;
+}
+
+/**
+ * ORDER BY for the running clocks of one subject, most urgent first: the worst live state, then
+ * the earliest due time, then the metric (as mostUrgent in live-state.ts). Two `?` bindings: now, now.
+ */
+export function mostUrgentOrderOf(alias: string): string {
+  return `${stateRankSql(`(${effectiveStateOf(alias)})`)} ASC, ${alias}.due_at ASC, ${alias}.metric ASC, ${alias}.cycle DESC`;
+}
+
+/** A running clock of `alias` (neither met nor ended). */
+export function runningClockOf(alias: string): string {
+  return `${alias}.met_at IS NULL AND ${alias}.ended_at IS NULL`;
+}
 
 /** Rows of a raw SELECT (mysql2 returns [rows, fields]). */
 export async function selectRows<T>(db: Knex, sql: string, bindings: readonly Knex.Value[]): Promise<T[]> {

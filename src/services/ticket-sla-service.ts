@@ -2,7 +2,7 @@ import type { TicketGateway } from '../host/host-context';
 import type { TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository } from '../store/subject-repository';
 import type { ClockService } from './clock-service';
-import { explainClock } from '../sla/clocks/explain-clock';
+import { explainClock, type ExplainPhrases } from '../sla/clocks/explain-clock';
 import type { ClockState } from '../sla/clocks/sla-event';
 
 /** The JSON shape of DESIGN.md for one ticket, plus `explain`. */
@@ -35,8 +35,13 @@ export class TicketSlaService {
     private readonly clocks: ClockService,
   ) {}
 
-  /** Null when the module has never seen the ticket. */
-  async get(ticketId: number, now: Date, hostTimezone: string): Promise<TicketSla | null> {
+  /** Null when the module has never seen the ticket. `phrases` word the explanations (default English). */
+  async get(
+    ticketId: number,
+    now: Date,
+    hostTimezone: string,
+    phrases?: ExplainPhrases,
+  ): Promise<TicketSla | null> {
     const [subjects, events] = await Promise.all([
       this.subjects.getMany([ticketId]),
       this.timeline.forSubject('ticket', ticketId),
@@ -68,7 +73,7 @@ export class TicketSlaService {
         metAt: iso(c.metAt),
         breachedAt: iso(c.breachedAt),
         cycle: c.cycle,
-        explain: explainClock(c, ctx),
+        explain: explainClock(c, ctx, phrases),
       })),
     };
   }

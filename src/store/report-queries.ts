@@ -2,6 +2,16 @@ import type { Knex } from 'knex';
 import type { Metric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 
+/**
+ * The tickets whose settled clocks count in compliance figures: the reports, the dashboard's
+ * on-time % and its trend all join subjects (`s`) on this, so they agree for the same days.
+ * Deleted tickets drop out: they are gone from the helpdesk and their links lead nowhere.
+ * Merged tickets still count: each target was a real promise to a customer, met or missed
+ * before the merge. The merge settles nothing itself: it ends the open cycles unmet, and only
+ * those already breached count (as breached).
+ */
+export const COUNTED_SUBJECT = 's.deleted = 0';
+
 /** Which finished clocks a report reads: settled in [from, to), optionally one metric. */
 export interface ClockRange {
   from: Date;
@@ -58,9 +68,10 @@ export class ReportQueries {
     const clocks = `${this.prefix}sla_vigil_clocks`;
     const subjects = `${this.prefix}sla_vigil_subjects`;
     const query = this.db({ c: clocks })
-      .leftJoin({ s: subjects }, (j) =>
+      .join({ s: subjects }, (j) =>
         j.on('s.subject_type', '=', 'c.subject_type').andOn('s.subject_id', '=', 'c.subject_id'),
       )
+      .whereRaw(COUNTED_SUBJECT)
       .where('c.subject_type', 'ticket')
       .where('c.id', '>', afterId)
       .where('c.settled_at', '>=', utcToSql(range.from))

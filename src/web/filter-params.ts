@@ -6,11 +6,25 @@ import { z } from 'zod';
  * (`<page>.errors.*`), so each page shows them next to the field in the viewer's language.
  */
 
-/** A calendar day as the date inputs send it (yyyy-mm-dd), checked to exist. */
+/**
+ * The years a date filter accepts. Far-off years are typing mistakes; they would also reach SQL as
+ * out-of-range datetimes (year 9999's next day is `+010000-01-01`), which MariaDB compares leniently.
+ */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+/** A calendar day as the date inputs send it (yyyy-mm-dd), checked to exist and to be in range. */
 export const daySchema = z
   .string({ error: 'bad_date' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'bad_date' })
-  .refine((v) => DateTime.fromISO(v, { zone: 'UTC' }).isValid, { error: 'bad_date' });
+  .refine((v) => DateTime.fromISO(v, { zone: 'UTC' }).isValid, { error: 'bad_date', abort: true })
+  .refine(
+    (v) => {
+      const year = Number(v.slice(0, 4));
+      return year >= MIN_YEAR && year <= MAX_YEAR;
+    },
+    { error: 'year_range' },
+  );
 
 /** Query values as strings; an empty input means "not set", like an absent one. */
 export function withoutBlanks(query: unknown): Record<string, unknown> {

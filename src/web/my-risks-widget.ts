@@ -5,15 +5,9 @@ import { utcFromSql, utcToSql } from '../store/datetime';
 import { translatorFor } from './i18n';
 import { renderView } from './render';
 import { stateBadge } from './state-badge';
-import {
-  canView,
-  countdownTemplates,
-  mostUrgent,
-  runningState,
-  staffLanguage,
-  timeLeftText,
-  type RunningClock,
-} from './ticket-widgets';
+import { liveState, mostUrgent, STATE_RANK, type RunningClock } from '../sla/clocks/live-state';
+import { effectiveStateOf, mostUrgentOrderOf, runningClockOf } from '../services/sla-sql';
+import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
 
 /** At most this many tickets: the widget points at what to do next, the monitor lists the rest. */
 export const MY_RISKS_LIMIT = 10;
@@ -27,13 +21,15 @@ interface RiskRow {
 }
 
 /**
- * "My SLA risks" on the host's home page: the signed-in agent's open tickets with a running
- * clock past its warning (at risk) or its due time (breached), most urgent first.
+ * "My SLA risks" on the host's home page: the signed-in agent's open tickets whose SLA state now
+ * (ticketState in live-state.ts, as the list's badge shows it) is at risk or breached, most urgent
+ * first. A ticket is at risk or breached exactly when one of its running clocks is, and then the
+ * most urgent of those is the one the badge shows, so reading only those clocks is enough.
  */
 export function createMyRisksWidget(host: HostContext, translator: i18n): DashboardWidget {
   return {
     key: 'sla_vigil_my_risks',
-    title: 'My SLA risks',
+    title: (lang) => translatorFor(translator, lang)('widget.title'),
     render: async (staffId) => {
       if (!(await canView(host, staffId))) return null;
       const now = host.clock.now();
@@ -56,7 +52,7 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
         .filter((ticket) => ticket.assigned === staffId && ticket.status !== CLOSED_STATUS)
         .map((ticket) => {
           const clock = mostUrgent(byTicket.get(ticket.id) ?? [], now) as RunningClock;
-          const state = runningState(clock, now);
+          const state = liveState(clock, now);
           return {
             id: ticket.id,
             subject: ticket.subject,
@@ -67,7 +63,10 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
             state,
           };
         })
-        .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id)
+        .sort(
+          (a, b) =>
+            STATE_RANK[a.state] - STATE_RANK[b.state] || a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id,
+        )
         .slice(0, MY_RISKS_LIMIT);
       return renderView('partials/my-risks', {
         t,
@@ -79,34 +78,27 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
 }
 
 /**
- * Running, unpaused clocks of the agent's open tickets that are past their warning: one query on
- * the module's tables, earliest due first. A ticket has at most one running cycle per metric, so
+ * Running clocks of the agent's open tickets whose live state is at risk or breached: one query
+ * on the module's tables, most urgent first (breached, then at risk, each by due time). A ticket has at most one running cycle per metric, so
  * three rows per ticket bound what the widget can need (twice that for tickets the host has
  * closed or reassigned since the last scan).
  */
 function riskRows(host: HostContext, staffId: number, now: Date): Promise<RiskRow[]> {
   const p = host.tablePrefix;
-  return (
-    host
-      .db(`${p}sla_vigil_clocks as c`)
-      .join(`${p}sla_vigil_subjects as s`, (join) => {
-        join.on('s.subject_type', 'c.subject_type').andOn('s.subject_id', 'c.subject_id');
-      })
-      .where('c.subject_type', 'ticket')
-      .where('s.assigned', staffId)
-      .where('s.deleted', false)
-      .whereNull('s.merged_into')
-      .whereNot('s.status', CLOSED_STATUS)
-      .whereNull('c.met_at')
-      .whereNull('c.ended_at')
-      // A breached clock that was paused later stays breached; any other paused clock waits.
-      .where((q) =>
-        q
-          .where('c.state', 'breached')
-          .orWhere((w) => w.whereNot('c.state', 'paused').where('c.warn_at', '<=', utcToSql(now))),
-      )
-      .orderBy([{ column: 'c.due_at' }, { column: 'c.subject_id' }])
-      .limit(MY_RISKS_LIMIT * 6)
-      .select('c.subject_id', 'c.metric', 'c.state', 'c.due_at', 'c.warn_at')
-  );
+  const at = utcToSql(now);
+  return host
+    .db(`${p}sla_vigil_clocks as c`)
+    .join(`${p}sla_vigil_subjects as s`, (join) => {
+      join.on('s.subject_type', 'c.subject_type').andOn('s.subject_id', 'c.subject_id');
+    })
+    .where('c.subject_type', 'ticket')
+    .where('s.assigned', staffId)
+    .where('s.deleted', false)
+    .whereNull('s.merged_into')
+    .whereNot('s.status', CLOSED_STATUS)
+    .whereRaw(runningClockOf('c'))
+    .whereRaw(`(${effectiveStateOf('c')}) IN ('breached', 'at_risk')`, [at, at])
+    .orderByRaw(`${mostUrgentOrderOf('c')}, c.subject_id ASC`, [at, at])
+    .limit(MY_RISKS_LIMIT * 6)
+    .select('c.subject_id', 'c.metric', 'c.state', 'c.due_at', 'c.warn_at');
 }

@@ -8,13 +8,14 @@ import { translatorFor } from './i18n';
 import { stateBadge } from './state-badge';
 import { timeFormatter } from './view-helpers';
 import {
-  canView,
+  liveState,
   mostUrgent,
-  runningState,
-  staffLanguage,
-  timeLeftText,
+  ticketState,
   type RunningClock,
-} from './ticket-widgets';
+  type StoredSubjectState,
+} from '../sla/clocks/live-state';
+import { ticketRankSql, ticketStateSql, urgentDueSql } from '../services/ticket-state-sql';
+import { canView, staffLanguage, timeLeftText } from './ticket-widgets';
 
 /** Filter choices, in the order a manager reads them. */
 const FILTER_STATES: readonly ClockState[] = [
@@ -28,6 +29,7 @@ const FILTER_STATES: readonly ClockState[] = [
 
 interface BadgeRow {
   subject_id: number;
+  policy_id: number | null;
   sla_state: string;
   metric: string | null;
   state: string | null;
@@ -37,7 +39,8 @@ interface BadgeRow {
 
 /**
  * The SLA cell of the host's ticket list: the most urgent running clock with its time left or
- * overdue ("2h 10m left"), else the ticket's summary state (met, no policy). One query on the
+ * overdue ("2h 10m left"), else what the subject stored (met, no policy, or breached when the
+ * last cycle of a metric was late): ticketState in src/sla/clocks/live-state.ts. One query on the
  * module's tables for the whole page of rows, plus the host's own permission and language
  * lookups (one each, whatever the page size).
  */
@@ -65,7 +68,7 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
         }),
       );
     },
-    listQuery: createListQuery(host.tablePrefix, translator),
+    listQuery: createListQuery(host, translator),
   };
 }
 
@@ -82,18 +85,21 @@ function badgeRows(db: Knex, prefix: string, ticketIds: readonly number[]): Prom
     })
     .where('s.subject_type', 'ticket')
     .whereIn('s.subject_id', ticketIds)
-    .select('s.subject_id', 's.sla_state', 'c.metric', 'c.state', 'c.due_at', 'c.warn_at');
+    .select('s.subject_id', 's.policy_id', 's.sla_state', 'c.metric', 'c.state', 'c.due_at', 'c.warn_at');
 }
 
 interface TicketClocks {
-  slaState: ClockState;
+  subject: StoredSubjectState;
   running: RunningClock[];
 }
 
 function groupRows(rows: readonly BadgeRow[]): Map<number, TicketClocks> {
   const byTicket = new Map<number, TicketClocks>();
   for (const r of rows) {
-    const entry = byTicket.get(r.subject_id) ?? { slaState: r.sla_state as ClockState, running: [] };
+    const entry = byTicket.get(r.subject_id) ?? {
+      subject: { policyId: r.policy_id, slaState: r.sla_state },
+      running: [],
+    };
     if (r.metric && r.state && r.due_at && r.warn_at) {
       entry.running.push({
         metric: r.metric,
@@ -107,10 +113,14 @@ function groupRows(rows: readonly BadgeRow[]): Map<number, TicketClocks> {
   return byTicket;
 }
 
+/** The badge shows ticketState (live-state.ts), which the filter and sort below compute in SQL. */
 function badgeFor(ticket: TicketClocks, t: TFunction, now: Date, fmt: (d: Date) => string): string {
   const clock = mostUrgent(ticket.running, now);
-  if (!clock) return stateBadge(ticket.slaState, t(`states.${ticket.slaState}`));
-  const state = runningState(clock, now);
+  if (!clock) {
+    const state = ticketState([], ticket.subject, now);
+    return stateBadge(state, t(`states.${state}`));
+  }
+  const state = liveState(clock, now);
   const title =
     state === 'paused'
       ? `${t(`metrics.${clock.metric}`)}: ${t('states.paused')}`
@@ -119,13 +129,13 @@ function badgeFor(ticket: TicketClocks, t: TFunction, now: Date, fmt: (d: Date) 
 }
 
 /**
- * Filter and sort the host's list by SLA state. Sorting goes breached, at risk, on track,
- * paused, then met and no policy, and within a state by the earliest running due time; both
- * use the summary state the scan keeps on the subject row.
+ * Filter and sort the host's list by the state its badge shows at this moment (ticketState in
+ * live-state.ts, here as SQL): `?sla=breached` lists exactly the rows whose badge reads breached.
+ * Sorting goes breached, at risk, on track, paused, then met and no policy, and within a state by
+ * the due time of the clock the badge shows (ascending = most urgent first).
  */
-function createListQuery(prefix: string, translator: i18n): TicketListQueryExtension {
-  const subjects = `${prefix}sla_vigil_subjects`;
-  const clocks = `${prefix}sla_vigil_clocks`;
+function createListQuery(host: HostContext, translator: i18n): TicketListQueryExtension {
+  const prefix = host.tablePrefix;
   return {
     param: 'sla',
     filterOptions: (lang) => {
@@ -133,34 +143,19 @@ function createListQuery(prefix: string, translator: i18n): TicketListQueryExten
       return FILTER_STATES.map((value) => ({ value, label: t(`states.${value}`) }));
     },
     apply: (qb, ticketIdColumn, { filter, sort }) => {
+      const now = host.clock.now();
       if (filter !== undefined) {
         if (!FILTER_STATES.includes(filter as ClockState)) throw new Error(`unknown SLA filter ${filter}`);
-        // A ticket the module has not seen yet counts as no policy, as its badge says.
-        const subjectWith = (q: Knex.QueryBuilder, state: string, op: '=' | '<>') =>
-          q
-            .select(1)
-            .from(`${subjects} as sv_f`)
-            .where('sv_f.subject_type', 'ticket')
-            .whereRaw('?? = ??', ['sv_f.subject_id', ticketIdColumn])
-            .where('sv_f.sla_state', op, state);
-        if (filter === 'no_policy') qb.whereNotExists((q) => subjectWith(q, 'no_policy', '<>'));
-        else qb.whereExists((q) => subjectWith(q, filter, '='));
+        const state = ticketStateSql(prefix, ticketIdColumn, now);
+        qb.whereRaw(`${state.sql} = ?`, [...state.bindings, filter]);
       }
       if (sort !== undefined) {
         const dir = sort === 'desc' ? 'DESC' : 'ASC';
-        qb.orderByRaw(
-          `COALESCE((SELECT CASE sv_o.sla_state WHEN 'breached' THEN 0 WHEN 'at_risk' THEN 1 ` +
-            `WHEN 'on_track' THEN 2 WHEN 'paused' THEN 3 WHEN 'met' THEN 4 ELSE 5 END ` +
-            `FROM ?? AS sv_o WHERE sv_o.subject_type = 'ticket' AND sv_o.subject_id = ??), 5) ${dir}`,
-          [subjects, ticketIdColumn],
-        );
-        // Paused clocks are left out: their stored due time moves on while they wait.
-        qb.orderByRaw(
-          `COALESCE((SELECT MIN(sv_c.due_at) FROM ?? AS sv_c WHERE sv_c.subject_type = 'ticket' ` +
-            `AND sv_c.subject_id = ?? AND sv_c.met_at IS NULL AND sv_c.ended_at IS NULL ` +
-            `AND sv_c.state <> 'paused'), '9999-12-31') ${dir}`,
-          [clocks, ticketIdColumn],
-        );
+        const rank = ticketRankSql(prefix, ticketIdColumn, now);
+        qb.orderByRaw(`${rank.sql} ${dir}`, rank.bindings);
+        // No running clock (met, no policy, or a closed breach): after the running ones of its rank.
+        const due = urgentDueSql(prefix, ticketIdColumn, now);
+        qb.orderByRaw(`COALESCE(${due.sql}, '9999-12-31') ${dir}`, due.bindings);
       }
     },
   };

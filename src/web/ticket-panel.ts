@@ -8,14 +8,8 @@ import { translatorFor } from './i18n';
 import { renderView } from './render';
 import { stateBadge } from './state-badge';
 import { describeChange, loadNames, timeFormatter, type NameBook } from './view-helpers';
-import {
-  canView,
-  countdownTemplates,
-  runningState,
-  staffLanguage,
-  timeLeftText,
-  type RunningState,
-} from './ticket-widgets';
+import { liveState, type LiveState } from '../sla/clocks/live-state';
+import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
 
 /** One row of this ticket's escalation history, as the panel shows it. */
 export interface EscalationEntry {
@@ -39,7 +33,7 @@ interface PanelClock {
   explain: string[];
   running: boolean;
   /** Time left / overdue / paused, server-rendered; countdown.js keeps it current. */
-  countdown: { state: RunningState; text: string } | null;
+  countdown: { state: LiveState; text: string } | null;
   pausedNow: boolean;
 }
 
@@ -105,7 +99,7 @@ function panelClocks(
     // A cycle that ended unmet (closed unanswered, merged) stays breached on record but is over.
     const running = c.metAt === null && !ended.has(`${c.metric}|${c.cycle}`);
     const dueAt = new Date(c.dueAt);
-    const state = running ? runningState({ ...c, dueAt, warnAt: new Date(c.warnAt) }, now) : null;
+    const state = running ? liveState({ ...c, dueAt, warnAt: new Date(c.warnAt) }, now) : null;
     return {
       metric: c.metric,
       cycle: c.cycle,

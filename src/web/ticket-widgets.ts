@@ -1,13 +1,14 @@
 import type { TFunction } from 'i18next';
 import type { HostContext } from '../host/host-context';
-import type { ClockState } from '../sla/clocks/sla-event';
+import type { LiveState } from '../sla/clocks/live-state';
 import { formatDuration, type DurationUnits } from '../mail/format-duration';
 import { manifest } from '../manifest';
 import { languageCode } from './i18n';
 
 /**
  * What the module's pieces inside the host's own pages (list column, ticket panel, home widget)
- * share: who may see them, the viewer's language, and how a running clock reads.
+ * share: who may see them, the viewer's language, and how a running clock reads (its state now is
+ * liveState in src/sla/clocks/live-state.ts, the one definition every page uses).
  */
 
 export function canView(host: HostContext, staffId: number): Promise<boolean> {
@@ -18,43 +19,6 @@ export function canView(host: HostContext, staffId: number): Promise<boolean> {
 export async function staffLanguage(host: HostContext, staffId: number): Promise<string> {
   const staff = (await host.tickets.listStaff()).find((s) => s.id === staffId);
   return languageCode(staff?.defaultLanguage);
-}
-
-/** A clock that still runs: not met and not ended (a paused one runs too, it just waits). */
-export interface RunningClock {
-  metric: string;
-  /** The stored state: only `paused` is trusted, the rest is derived from the times and now. */
-  state: string;
-  dueAt: Date;
-  warnAt: Date;
-}
-
-export type RunningState = Extract<ClockState, 'on_track' | 'at_risk' | 'breached' | 'paused'>;
-
-/**
- * The state a running clock has at `now`: the scan stores states once a minute, but the host's
- * pages show the time left to the second they render. A paused clock stays paused (its stored
- * due time moves on while it waits); a breached one stays breached even when paused later.
- */
-export function runningState(clock: RunningClock, now: Date): RunningState {
-  if (clock.state === 'breached' || now.getTime() >= clock.dueAt.getTime()) return 'breached';
-  if (clock.state === 'paused') return 'paused';
-  return now.getTime() >= clock.warnAt.getTime() ? 'at_risk' : 'on_track';
-}
-
-const URGENCY: Record<RunningState, number> = { breached: 0, at_risk: 1, on_track: 2, paused: 3 };
-
-/** The clock to show for a ticket: the worst state first, then the earliest due time. */
-export function mostUrgent<C extends RunningClock>(clocks: readonly C[], now: Date): C | undefined {
-  let best: C | undefined;
-  for (const c of clocks) {
-    if (!best) best = c;
-    else {
-      const diff = URGENCY[runningState(c, now)] - URGENCY[runningState(best, now)];
-      if (diff < 0 || (diff === 0 && c.dueAt.getTime() < best.dueAt.getTime())) best = c;
-    }
-  }
-  return best;
 }
 
 /**
@@ -97,7 +61,7 @@ function units(t: TFunction): DurationUnits {
 }
 
 /** "2h 10m left", "35m overdue" or "paused", in the viewer's language. */
-export function timeLeftText(t: TFunction, state: RunningState, dueAt: Date, now: Date): string {
+export function timeLeftText(t: TFunction, state: LiveState, dueAt: Date, now: Date): string {
   if (state === 'paused') return t('column.paused');
   const { overdue, minutes } = minutesFromDue(dueAt, now);
   const duration = formatDuration(minutes, units(t));

@@ -111,11 +111,13 @@ describe('/admin/sla_vigil/audit', () => {
     const admin = await login('admin@example.com');
     const res = await admin.agent.get('/admin/sla_vigil/audit?ticket=7');
     expect(res.text).not.toContain('<img src=x');
-    expect(res.text).toContain('<dt>error</dt><dd>&lt;img src=x onerror=alert(1)&gt;</dd>');
+    expect(res.text).toContain('<dt>Error</dt><dd>&lt;img src=x onerror=alert(1)&gt;</dd>');
+    // A key the module does not write keeps its stored name.
+    expect(res.text).toContain('<dt>note</dt>');
     expect(res.text).toContain('Escalation: action failed');
     expect(res.text).toContain('System (no staff member)');
     const config = await admin.agent.get('/admin/sla_vigil/audit?action=config.save_policy');
-    expect(config.text).toContain('<dt>key</dt><dd>p3</dd>');
+    expect(config.text).toContain('<dt>Key</dt><dd>p3</dd>');
     expect(config.text).toContain('<td>Ada Admin</td>');
   });
 
@@ -154,7 +156,7 @@ describe('/admin/sla_vigil/audit', () => {
       'System (no staff member)',
       'ticket',
       '7',
-      'error: <img src=x onerror=alert(1)>; note: =HYPERLINK("http://x")',
+      'Error: <img src=x onerror=alert(1)>; note: =HYPERLINK("http://x")',
     ]);
     expect(rows[63].slice(0, 5)).toEqual([
       '2026-03-02 09:00',
@@ -163,7 +165,7 @@ describe('/admin/sla_vigil/audit', () => {
       'ticket',
       '100',
     ]);
-    expect(rows[63][5]).toBe('metric: resolution; level: 1; recipients: 1, 2');
+    expect(rows[63][5]).toBe('Metric: Resolution; Level: 1; Recipients (staff ids): 1, 2');
   });
 
   it('a details value that starts like a formula is neutralised in the CSV', async () => {
@@ -179,12 +181,29 @@ describe('/admin/sla_vigil/audit', () => {
     expect(readCsv(res.text)[1][1]).toBe('Configuration imported');
   });
 
+  it('labels the detail keys and names metrics in the viewer language, on the page and in the CSV', async () => {
+    const id = await insertStaff(t.devhost.db, 'de.manager@x.test', 'pw123456', {
+      default_language: 'german',
+    });
+    await t.devhost
+      .db('tblstaff_permissions')
+      .insert({ staff_id: id, feature: 'sla_vigil', capability: 'manage' });
+    const de = await login('de.manager@x.test');
+    const page = await de.agent.get('/admin/sla_vigil/audit?ticket=105').expect(200);
+    expect(page.text).toContain('<dt>Kennzahl</dt><dd>Lösung</dd><dt>Stufe</dt><dd>1</dd>');
+    expect(page.text).toContain('<dt>Empfänger (Mitarbeiter-IDs)</dt><dd>1, 2</dd>');
+    const csv = await de.agent.get('/admin/sla_vigil/audit/export.csv?ticket=105').buffer(true);
+    expect(readCsv(csv.text)[1][5]).toBe('Kennzahl: Lösung; Stufe: 1; Empfänger (Mitarbeiter-IDs): 1, 2');
+  });
+
   it.each([
     ['ticket=abc', 'ticket', 'Enter a ticket number (digits only).'],
     ['staff=bob', 'staff', 'Choose a staff member from the list.'],
     ['from=2026-03-10&to=2026-03-01', 'from', 'The start date must not be after the end date.'],
     ['to=2026-13-01', 'to', 'Enter a date as YYYY-MM-DD.'],
     ['page=0', 'page', 'Page must be a whole number from 1.'],
+    ['from=0001-01-01', 'from', 'Enter a date between the years 2000 and 2100.'],
+    ['to=9999-12-31', 'to', 'Enter a date between the years 2000 and 2100.'],
   ])('invalid %s -> 422 with the message next to the field', async (query, field, message) => {
     const admin = await login('admin@example.com');
     for (const path of ['', '/export.csv']) {

@@ -1,8 +1,17 @@
 import { insertStaff } from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAgent } from '../helpers/admin-session';
-import { H, NOW, ago, insertPicture, slaConfig, type Picture } from '../helpers/sla-dashboard-fixtures';
+import {
+  H,
+  NOW,
+  ago,
+  insertPicture,
+  insertTicket,
+  slaConfig,
+  type Picture,
+} from '../helpers/sla-dashboard-fixtures';
 import { ConfigService } from '../../src/services/config-service';
+import { DashboardService } from '../../src/services/dashboard-service';
 import { AuditLog } from '../../src/store/audit-log';
 
 let t: TestDevhost;
@@ -18,6 +27,21 @@ async function addStaff(email: string, capabilities: string[]): Promise<void> {
 
 const login = (email: string) =>
   loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+
+/** The finished / on time / compliance cells of a page's report total row. */
+function reportTotal(html: string): { finished: number; onTime: number; compliance: string } {
+  const total = /<tr[^>]*>\s*<t[hd][^>]*>Total<\/t[hd]>([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
+  const cells = [...total.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1].trim());
+  return { finished: Number(cells[0]), onTime: Number(cells[1]), compliance: cells[3] };
+}
+
+/** The trend table's [compliance, finished, breaches] for one local day. */
+const trendRow = (html: string, day: string): string[] | undefined =>
+  new RegExp(
+    `<tr data-day="${day}"><th scope="row">[^<]*</th><td>([^<]*)</td><td>(\\d+)</td><td>(\\d+)</td></tr>`,
+  )
+    .exec(html)
+    ?.slice(1);
 
 async function page(path = '/admin/sla_vigil', email = 'admin@example.com'): Promise<string> {
   const res = await (await login(email)).agent.get(path);
@@ -219,5 +243,118 @@ describe('with configuration and tickets', () => {
       expect(res.text).toContain(`Invalid value for &#34;${field}&#34;`);
       expect(res.text).toContain('sv-field-error');
     }
+  });
+
+  // Last in this block: it adds tickets #13 and #14, which the counts above do not know about.
+  describe('the same 30 local days as the report', () => {
+    beforeAll(async () => {
+      // Closed #13, both targets met in time, around the first of the 30 Berlin days
+      // (2026-03-02 00:00 CET = 2026-03-01T23:00Z): one a minute before it, one at it.
+      await insertTicket(t.devhost.db, {
+        id: 13,
+        subject: 'Just before the period',
+        department: picture.departments.support,
+        status: 5,
+        policyId: picture.policyId,
+        clocks: [
+          {
+            metric: 'first_response',
+            state: 'met',
+            due: new Date('2026-03-02T08:00:00Z'),
+            met: new Date('2026-03-01T22:59:00Z'),
+          },
+          {
+            metric: 'resolution',
+            state: 'met',
+            due: new Date('2026-03-02T08:00:00Z'),
+            met: new Date('2026-03-01T23:00:00Z'),
+          },
+        ],
+      });
+      // Deleted #14 breached on 20 March: neither page counts it.
+      await insertTicket(t.devhost.db, {
+        id: 14,
+        subject: 'Deleted in the period',
+        department: picture.departments.support,
+        deleted: true,
+        policyId: picture.policyId,
+        clocks: [
+          {
+            metric: 'resolution',
+            state: 'breached',
+            due: new Date('2026-03-20T12:00:00Z'),
+            breached: new Date('2026-03-20T12:00:00Z'),
+          },
+        ],
+      });
+    });
+
+    it('has the on-time % the report totals for those days: deleted tickets out, merged in', async () => {
+      const dashboard = await page('/admin/sla_vigil?period=30');
+      const report = reportTotal(await page('/admin/sla_vigil/reports?from=2026-03-02&to=2026-03-31'));
+      // 5 of 11 as before, plus #13's resolution met at the first local midnight of the period;
+      // its first response a minute earlier is on 1 March in Berlin. Deleted #14's breach is not
+      // counted; merged #10's is.
+      expect(report).toEqual({ finished: 12, onTime: 6, compliance: '50' });
+      expect(Number(kpi(dashboard, 'on_time'))).toBe(Number(report.compliance));
+      expect(dashboard).toContain(`${report.onTime} of ${report.finished} finished targets met in time`);
+    });
+  });
+});
+
+describe('a host in a half-hour or quarter-hour zone', () => {
+  // 2026-03-03 17:30 in India (+5:30), 17:45 in Nepal (+5:45).
+  const NOW_IST = new Date('2026-03-03T12:00:00Z');
+  let k: TestDevhost;
+
+  beforeAll(async () => {
+    k = await startTestDevhost({ timezone: 'Asia/Kolkata', clock: { now: () => NOW_IST } });
+    const [department] = await k.devhost.db('tbldepartments').insert({ name: 'Support' });
+    // One closed ticket per settled target, around local midnights (times in UTC).
+    const settled: [string, 'met' | 'breached'][] = [
+      ['2026-02-01T18:20:00Z', 'met'], // IST 1 Feb 23:50 (before the 30 days) | NPT 2 Feb 00:05
+      ['2026-02-01T18:40:00Z', 'breached'], // IST 2 Feb 00:10 (the first day) | NPT 2 Feb 00:25
+      ['2026-03-02T18:14:00Z', 'met'], // IST 2 Mar 23:44 | NPT 2 Mar 23:59
+      ['2026-03-02T18:15:00Z', 'breached'], // IST 2 Mar 23:45 | NPT 3 Mar 00:00
+      ['2026-03-02T18:29:00Z', 'met'], // IST 2 Mar 23:59 | NPT 3 Mar 00:14
+      ['2026-03-02T18:30:00Z', 'met'], // IST 3 Mar 00:00 | NPT 3 Mar 00:15
+      ['2026-03-02T18:45:00Z', 'breached'], // IST 3 Mar 00:15 | NPT 3 Mar 00:30
+    ];
+    for (const [i, [at, outcome]] of settled.entries()) {
+      const when = new Date(at);
+      await insertTicket(k.devhost.db, {
+        id: 1 + i,
+        subject: `Settled ${at}`,
+        department,
+        status: 5,
+        clocks: [
+          outcome === 'met'
+            ? { metric: 'resolution', state: 'met', due: new Date(when.getTime() + H), met: when }
+            : { metric: 'resolution', state: 'breached', due: when, breached: when },
+        ],
+      });
+    }
+  });
+  afterAll(() => k.close());
+
+  it('counts each target on its Indian day, at midnight exactly', async () => {
+    const res = await (
+      await loginAgent(k.devhost.app, 'admin@example.com', 'demo1234')
+    ).agent.get('/admin/sla_vigil?trend=30');
+    expect(res.status).toBe(200);
+    expect(trendRow(res.text, '2026-02-02')).toEqual(['0 %', '1', '1']);
+    expect(trendRow(res.text, '2026-03-02')).toEqual(['66.7 %', '3', '1']);
+    expect(trendRow(res.text, '2026-03-03')).toEqual(['50 %', '2', '1']);
+    expect(res.text).not.toContain('data-day="2026-02-01"');
+  });
+
+  it('counts each target on its Nepali day, at midnight exactly', async () => {
+    const trend = await new DashboardService(k.devhost.db, 'tbl').trend(NOW_IST, 'Asia/Kathmandu', 30);
+    const day = (d: string) => trend.find((p) => p.day === d);
+    expect(trend[0].day).toBe('2026-02-02');
+    expect(day('2026-02-02')).toMatchObject({ finished: 2, onTime: 1, breaches: 1 });
+    expect(day('2026-03-02')).toMatchObject({ finished: 1, onTime: 1, breaches: 0 });
+    expect(day('2026-03-03')).toMatchObject({ finished: 4, onTime: 2, breaches: 2 });
+    expect(trend.reduce((n, p) => n + p.finished, 0)).toBe(7);
   });
 });

@@ -85,6 +85,20 @@ beforeAll(async () => {
           { metric: 'resolution', trigger: { type: 'at_due' }, action: { type: 'notify_assignee' } },
         ],
       },
+      {
+        // Medium priority: the first response warns long before it is due, resolution only just,
+        // so a ticket can be at risk on one clock while another one, on track, is due sooner.
+        key: 'support-medium',
+        name: 'Support medium',
+        match: { departmentIds: [support], priorityIds: [2] },
+        calendar: null,
+        targets: {
+          first_response: { minutes: 120, warnBeforeMinutes: 90 },
+          resolution: { minutes: 100, warnBeforeMinutes: 10 },
+        },
+        pauseStatusIds: [4],
+        escalations: [],
+      },
     ],
     settings: { cooldownMinutes: 60, defaultWarnAtPercent: 80 },
   });
@@ -296,10 +310,16 @@ describe('"My SLA risks" on the admin home', () => {
     expect(html).toContain('>10m left</time>');
   });
 
-  it('shows an empty state in the staff member’s language', async () => {
+  it('shows an empty state and its title in the staff member’s language', async () => {
     const leo = await login('leo.lead@x.test');
     const html = widget((await leo.agent.get('/admin')).text) ?? '';
     expect(html).toContain('Keines Ihrer offenen Tickets ist gefährdet oder verletzt.');
+    expect(html).toContain('<h2 class="panel-title">Meine SLA-Risiken</h2>');
+    expect(html).not.toContain('My SLA risks');
+    const ana = await login('ana.agent@x.test');
+    expect(widget((await ana.agent.get('/admin')).text)).toContain(
+      '<h2 class="panel-title">My SLA risks</h2>',
+    );
   });
 
   it('is hidden from staff without view; manage alone sees it', async () => {
@@ -343,5 +363,117 @@ describe('access to the pages these parts live in', () => {
     expect(list.status).toBe(sees ? 200 : 422);
     expect(list.text.includes('data-sla-state="breached"')).toBe(sees);
     expect(list.text.includes('data-column="sla_vigil"')).toBe(sees);
+  });
+});
+
+/**
+ * One meaning of "this ticket's SLA state now" (src/sla/clocks/live-state.ts) on every surface:
+ * the list's badge, its filter and sort, the "My SLA risks" widget and the monitor. These tests
+ * move the clock on, so they run last.
+ */
+describe('one SLA state everywhere', () => {
+  const STATES = ['breached', 'at_risk', 'on_track', 'paused', 'met', 'no_policy'];
+  const RANK = new Map(STATES.map((state, i) => [state, i]));
+  const badgeState = (html: string, id: number) => /data-sla-state="(\w+)"/.exec(slaCell(html, id))?.[1];
+  const widgetIds = (html: string) =>
+    [
+      ...(/data-widget="sla_vigil_my_risks">[\s\S]*?<\/section>/.exec(html)?.[0] ?? '').matchAll(
+        /<li data-ticket-id="(\d+)"/g,
+      ),
+    ].map((m) => Number(m[1]));
+  const monitorRow = (html: string, id: number) =>
+    new RegExp(`<tr data-ticket-id="${id}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
+  const monitorIds = (html: string) =>
+    [...html.matchAll(/<tr data-ticket-id="(\d+)"/g)].map((m) => Number(m[1]));
+
+  /** Every row's badge; `?sla=X` lists exactly the rows whose badge says X; sort=sla follows rank. */
+  async function expectFilterMatchesBadges(): Promise<Map<number, string>> {
+    const admin = await login('admin@example.com');
+    const all = (await admin.agent.get('/admin/tickets?sort=ticketid&dir=asc')).text;
+    const badges = new Map(listedIds(all).map((id) => [id, badgeState(all, id) ?? 'missing']));
+    expect(badges.size).toBeGreaterThanOrEqual(Object.keys(ticket).length);
+    for (const state of STATES) {
+      const res = await admin.agent.get(`/admin/tickets?sla=${state}&sort=ticketid&dir=asc`);
+      expect(res.status).toBe(200);
+      const expected = [...badges].filter(([, badge]) => badge === state).map(([id]) => id);
+      expect({ state, ids: listedIds(res.text) }).toEqual({ state, ids: expected });
+    }
+    const sorted = listedIds((await admin.agent.get('/admin/tickets?sort=sla&dir=asc')).text);
+    const ranks = sorted.map((id) => RANK.get(badges.get(id) ?? '') ?? -1);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    return badges;
+  }
+
+  it('a first response met late with resolution on track is on track, in the badge and the filter', async () => {
+    await reply(ticket.b, '2026-03-03T08:30:00Z'); // first response was due 08:10
+    at('2026-03-03T08:31:00Z');
+    await services.scanner.run(clock.now());
+    // The subject's stored summary counts the late cycle; the ticket's state now does not.
+    const stored = await t.devhost.db('tblsla_vigil_subjects').where({ subject_id: ticket.b }).first();
+    expect(stored.sla_state).toBe('breached');
+    const badges = await expectFilterMatchesBadges();
+    expect(badges.get(ticket.b)).toBe('on_track');
+    const admin = await login('admin@example.com');
+    expect(listedIds((await admin.agent.get('/admin/tickets?sla=on_track')).text)).toContain(ticket.b);
+    expect(listedIds((await admin.agent.get('/admin/tickets?sla=breached')).text)).not.toContain(ticket.b);
+    const monitor = (await admin.agent.get('/admin/sla_vigil/monitor?partial=1&state=on_track')).text;
+    expect(monitorIds(monitor)).toContain(ticket.b);
+    const ana = await login('ana.agent@x.test');
+    expect(widgetIds((await ana.agent.get('/admin')).text)).not.toContain(ticket.b);
+  });
+
+  it('at risk on one clock beats on track on a clock due sooner, on every surface', async () => {
+    ticket.i = await create('Two clocks', '2026-03-03T08:31:00Z', { priority: 2 });
+    // 40 minutes on: first response (due 10:31, warns from 09:01) is at risk; resolution (due
+    // 10:11, warns from 10:01) is on track and due sooner.
+    at('2026-03-03T09:11:00Z');
+    await services.scanner.run(clock.now());
+    const badges = await expectFilterMatchesBadges();
+    expect(badges.get(ticket.i)).toBe('at_risk');
+    const admin = await login('admin@example.com');
+    const list = (await admin.agent.get('/admin/tickets')).text;
+    expect(slaCell(list, ticket.i)).toContain('title="First response: due 2026-03-03 10:31"');
+    expect(slaCell(list, ticket.i)).toContain('>1h 20m left</span>');
+    const monitor = (await admin.agent.get('/admin/sla_vigil/monitor?partial=1&state=at_risk')).text;
+    expect(monitorIds(monitor)).toContain(ticket.i);
+    expect(monitorRow(monitor, ticket.i)).toContain('data-sla-state="at_risk"');
+    expect(monitorRow(monitor, ticket.i)).toContain('First response');
+    const onTrack = (await admin.agent.get('/admin/sla_vigil/monitor?partial=1&state=on_track')).text;
+    expect(monitorIds(onTrack)).not.toContain(ticket.i);
+    const ana = await login('ana.agent@x.test');
+    const home = (await ana.agent.get('/admin')).text;
+    expect(widgetIds(home)).toContain(ticket.i);
+    expect(/data-widget="sla_vigil_my_risks">[\s\S]*?<\/section>/.exec(home)?.[0]).toMatch(
+      new RegExp(`<li data-ticket-id="${ticket.i}"[\\s\\S]*?data-sla-state="at_risk"`),
+    );
+  });
+
+  it('a paused clock whose provisional due has passed stays paused on every surface', async () => {
+    // Ticket d is On Hold since 07:10; the due time stored then (11:00) is long gone by 13:00.
+    at('2026-03-03T13:00:00Z');
+    await services.scanner.run(clock.now());
+    const stored = await t.devhost
+      .db('tblsla_vigil_clocks')
+      .where({ subject_id: ticket.d, metric: 'resolution' })
+      .first();
+    expect(stored.state).toBe('paused');
+    expect(new Date(`${String(stored.due_at).replace(' ', 'T')}Z`).getTime()).toBeLessThan(
+      clock.now().getTime(),
+    );
+    const badges = await expectFilterMatchesBadges();
+    expect(badges.get(ticket.d)).toBe('paused');
+    const admin = await login('admin@example.com');
+    expect(slaCell((await admin.agent.get('/admin/tickets')).text, ticket.d)).toContain('>paused</span>');
+    expect(listedIds((await admin.agent.get('/admin/tickets?sla=paused')).text)).toContain(ticket.d);
+    expect(listedIds((await admin.agent.get('/admin/tickets?sla=breached')).text)).not.toContain(ticket.d);
+    const monitor = (await admin.agent.get('/admin/sla_vigil/monitor?partial=1')).text;
+    expect(monitorRow(monitor, ticket.d)).toContain('data-sla-state="paused"');
+    const breached = (await admin.agent.get('/admin/sla_vigil/monitor?partial=1&state=breached')).text;
+    expect(monitorIds(breached)).not.toContain(ticket.d);
+    // The widget lists only at-risk and breached tickets: a paused one is not among them.
+    const ana = await login('ana.agent@x.test');
+    const ids = widgetIds((await ana.agent.get('/admin')).text);
+    expect(ids).toContain(ticket.a);
+    expect(ids).not.toContain(ticket.d);
   });
 });

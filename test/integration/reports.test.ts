@@ -478,6 +478,11 @@ describe('/admin/sla_vigil/reports', () => {
     [`${RANGE}&group=priority`, 'group', 'Choose policy, department, agent or metric.'],
     [`${RANGE}&metric=speed`, 'metric', 'Choose one of the metrics.'],
     [`${RANGE}&to=2026-03-05`, 'to', 'Enter a date as YYYY-MM-DD.'],
+    // Far-off years are mistakes (and would reach SQL as out-of-range datetimes).
+    ['from=0001-01-01&to=2026-03-01', 'from', 'Enter a date between the years 2000 and 2100.'],
+    ['from=2026-03-01&to=9999-12-31', 'to', 'Enter a date between the years 2000 and 2100.'],
+    ['from=1999-12-31&to=2101-01-01', 'from', 'Enter a date between the years 2000 and 2100.'],
+    ['from=1999-12-31&to=2101-01-01', 'to', 'Enter a date between the years 2000 and 2100.'],
   ])('invalid %s -> 422 with the message next to the field', async (query, field, message) => {
     const admin = await login('admin@example.com');
     for (const path of ['', '/export.csv', '/tickets.csv']) {
@@ -488,5 +493,85 @@ describe('/admin/sla_vigil/reports', () => {
       expect(res.text).toMatch(new RegExp(`name="${field}"[^>]*class="sv-invalid"`));
       expect(res.text).not.toContain('data-testid="sv-report-table"');
     }
+  });
+});
+
+// Last: adds tickets the figures above do not count.
+describe('deleted and merged tickets', () => {
+  beforeAll(async () => {
+    const db = t.devhost.db;
+    const ticket = async (subject: string, merged: string | null) =>
+      (
+        await db('tbltickets').insert({
+          subject,
+          message: 'm',
+          department: ids.support,
+          priority: 2,
+          status: 5,
+          userid: 0,
+          date: '2026-03-05 00:00:00',
+          ticketkey: 'k',
+          merged_ticket_id: merged,
+        })
+      )[0];
+    const deleted = await ticket('Deleted spam', null);
+    const merged = await ticket('Merged duplicate', String(ids.t[0]));
+    const subject = (id: number, extra: Record<string, unknown>) => ({
+      subject_type: 'ticket',
+      subject_id: id,
+      status: 5,
+      priority: 2,
+      department: ids.support,
+      assigned: 0,
+      userid: 0,
+      deleted: 0,
+      policy_id: ids.p24,
+      sla_state: 'met',
+      computed_version: 1_000_000,
+      created_at: '2026-03-05 00:00:00',
+      updated_at: '2026-03-05 00:00:00',
+      ...extra,
+    });
+    await db('tblsla_vigil_subjects').insert([
+      subject(deleted, { deleted: 1 }),
+      subject(merged, { merged_into: ids.t[0] }),
+    ]);
+    const clock = (id: number, metAt: string | null, breachedAt: string | null) => ({
+      subject_type: 'ticket',
+      subject_id: id,
+      metric: 'first_response',
+      cycle: 1,
+      policy_id: ids.p24,
+      target_minutes: 60,
+      started_at: '2026-03-05 10:00:00',
+      due_at: '2026-03-05 11:00:00',
+      warn_at: '2026-03-05 11:00:00',
+      paused_minutes: 0,
+      met_at: metAt,
+      breached_at: breachedAt,
+      state: breachedAt ? 'breached' : 'met',
+      updated_at: '2026-03-15 00:00:00',
+    });
+    await db('tblsla_vigil_clocks').insert([
+      clock(deleted, null, '2026-03-05 11:00:00'),
+      clock(merged, '2026-03-05 10:20:00', null),
+    ]);
+    ids.t.push(deleted, merged);
+  });
+
+  it('counts a merged ticket’s settled targets but not a deleted ticket’s, on the page and in tickets.csv', async () => {
+    // 9 clocks, 6 on time before; the merged ticket's first response (on time) joins them.
+    expect(
+      shownTable((await page(`${RANGE}&group=metric`)).text)
+        .at(-1)
+        ?.slice(0, 5),
+    ).toEqual(['Total', '10', '7', '3', '70']);
+    const admin = await login('admin@example.com');
+    const csv = readCsv(
+      (await admin.agent.get(`/admin/sla_vigil/reports/tickets.csv?${RANGE}`).buffer(true)).text,
+    );
+    const [deleted, merged] = ids.t.slice(-2).map(String);
+    expect(csv.map((r) => r[0])).toContain(merged);
+    expect(csv.map((r) => r[0])).not.toContain(deleted);
   });
 });

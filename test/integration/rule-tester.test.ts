@@ -234,6 +234,14 @@ describe('testing a draft', () => {
     expect((await admin.agent.get(`${PAGE}?from=nope`)).status).toBe(404);
   });
 
+  it('?from given twice is a 422 naming from, not an unknown policy', async () => {
+    const res = await admin.agent.get(`${PAGE}?from=urgent&from=support`);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('data-error-for="from">Choose one policy to start from.</span>');
+    expect(res.text).toMatch(/name="from" class="sv-invalid" aria-invalid="true"/);
+    expect(listedIds(res.text)).toEqual([]);
+  });
+
   it('escapes ticket subjects', async () => {
     const res = await postDraft(admin, draft(20, 60));
     expect(res.text).not.toContain(XSS);

@@ -43,7 +43,16 @@ function fieldError(html: string, field: string): string[] {
     `class="sv-field-error" data-field="${field.replace(/\./g, '\\.')}"[^>]*>([^<]*)<`,
     'g',
   );
-  return [...html.matchAll(re)].map((m) => m[1]);
+  return [...html.matchAll(re)].map((m) => decode(m[1]));
+}
+/** Text as the reader sees it (EJS escapes quotes and markup characters). */
+function decode(html: string): string {
+  return html
+    .replace(/&#34;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 function isInvalid(html: string, name: string): boolean {
   const re = new RegExp(
@@ -244,7 +253,9 @@ describe('calendars', () => {
       _action: 'import_holidays',
     });
     expect(bad.status).toBe(422);
-    expect(fieldError(bad.text, 'holidayCountry')[0]).toContain('unknown country');
+    expect(fieldError(bad.text, 'holidayCountry')).toEqual([
+      'No public holidays are known for the country "QQ"; use an ISO code such as DE.',
+    ]);
   });
 
   it('an invalid calendar re-renders with messages next to the fields, HTTP 422, nothing saved', async () => {
@@ -271,7 +282,9 @@ describe('calendars', () => {
       'week.mon.2.start': '25:00',
     });
     expect(res2.status).toBe(422);
-    expect(fieldError(res2.text, 'week.mon.2.start')[0]).toMatch(/start time must be HH:MM/);
+    expect(fieldError(res2.text, 'week.mon.2.start')).toEqual([
+      'Enter a start time between 00:00 and 23:59 (not: 25:00).',
+    ]);
     expect(isInvalid(res2.text, 'week.mon.2.start')).toBe(true);
     const res3 = await admin.post(`${BASE}/calendars`, {
       ...office,
@@ -279,8 +292,10 @@ describe('calendars', () => {
       holidays: '2026-02-30',
     });
     expect(res3.status).toBe(422);
-    expect(fieldError(res3.text, 'key')[0]).toMatch(/must be 1-64/);
-    expect(fieldError(res3.text, 'holidays')[0]).toMatch(/2026-02-30/);
+    expect(fieldError(res3.text, 'key')[0]).toMatch(/^Use 1 to 64 characters/);
+    expect(fieldError(res3.text, 'holidays')).toEqual([
+      'Not an existing date in the form YYYY-MM-DD: 2026-02-30.',
+    ]);
     const dup = await admin.post(`${BASE}/calendars`, { ...office, name: 'Another' });
     expect(dup.status).toBe(422);
     expect(fieldError(dup.text, 'key')).toEqual(['This key is already in use.']);
@@ -421,10 +436,10 @@ describe('policies', () => {
       }),
     );
     expect(res2.status).toBe(422);
-    expect(fieldError(res2.text, 'targets.resolution.warnValue')[0]).toMatch(/less than minutes/);
-    expect(fieldError(res2.text, 'escalations.2.minutes')[0]).toMatch(/needs minutes/);
-    expect(fieldError(res2.text, 'escalations.2.staffId')[0]).toMatch(/needs staffId/);
-    expect(fieldError(res2.text, 'escalations.2.metric')[0]).toMatch(/no first_response target/);
+    expect(fieldError(res2.text, 'targets.resolution.warnValue')[0]).toMatch(/must come before the target/);
+    expect(fieldError(res2.text, 'escalations.2.minutes')[0]).toMatch(/minutes for this trigger/);
+    expect(fieldError(res2.text, 'escalations.2.staffId')).toEqual(['This action needs: Staff member.']);
+    expect(fieldError(res2.text, 'escalations.2.metric')[0]).toMatch(/no target for "First response"/);
     expect(isInvalid(res2.text, 'escalations.2.staffId')).toBe(true);
 
     const res3 = await admin.post(
@@ -465,7 +480,10 @@ describe('policies', () => {
     ]);
     const index = await admin.agent.get(BASE).expect(200);
     expect(index.text.indexOf('data-policy="gold"')).toBeLessThan(index.text.indexOf('data-policy="p-a"'));
-    expect((await admin.post(`${BASE}/policies/p-a/move`, { direction: 'sideways' })).status).toBe(400);
+    const sideways = await admin.post(`${BASE}/policies/p-a/move`, { direction: 'sideways' });
+    expect(sideways.status).toBe(422);
+    expect(decode(sideways.text)).toContain('value for "direction" that this page does not offer');
+    expect(await order()).toEqual(['gold', 'base', 'p-b', 'p-a']);
   });
 
   it('deleting a policy removes it; then its calendar can go too', async () => {
@@ -513,7 +531,7 @@ describe('general settings', () => {
       scanIntervalMinutes: '0',
     });
     expect(res2.status).toBe(422);
-    expect(fieldError(res2.text, 'scanIntervalMinutes')[0]).toMatch(/>=1|at least|too small/i);
+    expect(fieldError(res2.text, 'scanIntervalMinutes')).toEqual(['Enter whole minutes from 1 to 60.']);
     expect(isInvalid(res2.text, 'scanIntervalMinutes')).toBe(true);
     expect(await exportDoc()).toEqual(before);
   });
@@ -582,5 +600,384 @@ describe('escaping', () => {
     );
     expect(invalid.status).toBe(422);
     expect(invalid.text).not.toContain(XSS);
+  });
+});
+
+describe('messages in the viewer language', () => {
+  const sessions: Record<string, AdminSession> = {};
+  beforeAll(async () => {
+    for (const [email, language] of [
+      ['en.manager@x.test', 'english'],
+      ['de.manager@x.test', 'german'],
+      ['es.manager@x.test', 'spanish'],
+    ]) {
+      const id = await insertStaff(t.devhost.db, email, 'pw123456', { default_language: language });
+      await t.devhost
+        .db('tblstaff_permissions')
+        .insert({ staff_id: id, feature: 'sla_vigil', capability: 'manage' });
+      sessions[language] = await login(email);
+    }
+  });
+
+  /** Every message a rejected settings request shows: next to fields, at the top, in the import list. */
+  function messages(html: string): string[] {
+    const field = [...html.matchAll(/class="sv-field-error"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    const list = [...html.matchAll(/data-testid="sv-list-error">([^<]*)</g)].map((m) => m[1]);
+    const issues = [...html.matchAll(/<li><code>[^<]*<\/code>: ([^<]*)<\/li>/g)].map((m) => m[1]);
+    return [...field, ...list, ...issues].map(decode);
+  }
+
+  const long = 'x'.repeat(192);
+  const cases: [name: string, path: string, body: Record<string, unknown>][] = [
+    ['policy: bad key, long name', '/policies', policyForm('Bad Key!', { name: long })],
+    ['policy: key taken', '/policies', policyForm('base')],
+    ['policy: not a number', '/policies', policyForm('m1', { 'targets.first_response.amount': 'soon' })],
+    [
+      'policy: warning after target',
+      '/policies',
+      policyForm('m2', { 'targets.resolution.warnValue': '900' }),
+    ],
+    [
+      'policy: warning percent out of range, negative warning minutes',
+      '/policies',
+      policyForm('m3', { 'targets.first_response.warnValue': '150', 'targets.resolution.warnValue': '-5' }),
+    ],
+    [
+      'policy: target zero and over a year',
+      '/policies',
+      policyForm('m4', { 'targets.first_response.amount': '0', 'targets.resolution.amount': '600000' }),
+    ],
+    [
+      'policy: no target',
+      '/policies',
+      policyForm('m5', { 'targets.first_response.amount': '', 'targets.resolution.amount': '' }),
+    ],
+    [
+      'policy: warning type without value',
+      '/policies',
+      policyForm('m6', { 'targets.resolution.warnValue': '' }),
+    ],
+    [
+      'policy: escalation rows the schema refuses',
+      '/policies',
+      policyForm('m7', {
+        'targets.first_response.amount': '',
+        'escalations.0.metric': 'first_response',
+        'escalations.0.trigger': 'after_due',
+        'escalations.0.action': 'notify_staff',
+        'escalations.1.metric': 'resolution',
+        'escalations.1.trigger': 'before_due',
+        'escalations.1.minutes': '-5',
+        'escalations.1.action': 'reassign_department',
+        'escalations.1.departmentId': '0',
+      }),
+    ],
+    [
+      'policy: escalation rows the form refuses',
+      '/policies',
+      policyForm('m7', {
+        'escalations.2.metric': 'resolution',
+        'escalations.2.trigger': 'at_due',
+        'escalations.2.action': '',
+        'escalations.3.metric': 'resolution',
+        'escalations.3.trigger': 'after_due',
+        'escalations.3.minutes': 'later',
+        'escalations.3.action': 'notify_assignee',
+      }),
+    ],
+    [
+      'policy: ids, calendar, statuses',
+      '/policies',
+      policyForm('m8', { 'match.clientIds': 'abc', pauseStatusIds: ['x'], calendar: 'nope' }),
+    ],
+    [
+      'policy: zero id, unknown calendar',
+      '/policies',
+      policyForm('m9', { 'match.serviceIds': '0', calendar: 'nope' }),
+    ],
+    ['calendar: times out of range', '/calendars', { ...office, key: 'c1', 'week.mon.2.start': '25:00' }],
+    ['calendar: end time out of range', '/calendars', { ...office, key: 'c2', 'week.mon.2.end': '24:30' }],
+    [
+      'calendar: overlap',
+      '/calendars',
+      { ...office, key: 'c3', 'week.mon.1.start': '11:00', 'week.mon.1.end': '14:00' },
+    ],
+    ['calendar: holiday date', '/calendars', { ...office, key: 'c4', holidays: '2026-02-30' }],
+    ['calendar: time zone', '/calendars', { ...office, key: 'c5', timezone: 'Mars/Base' }],
+    ['calendar: bad key, long name', '/calendars', { ...office, key: 'Bad Key!', name: long }],
+    ['calendar: no name', '/calendars', { ...office, key: 'c0', name: '' }],
+    [
+      'calendar: country and region codes',
+      '/calendars',
+      { ...office, key: 'c6', holidayCountry: 'deu', holidayRegion: 'r'.repeat(17) },
+    ],
+    ['calendar: half interval', '/calendars', { ...office, key: 'c7', 'week.tue.1.start': '10:00' }],
+    [
+      'calendar: no hours',
+      '/calendars',
+      Object.fromEntries(Object.entries({ ...office, key: 'c8' }).filter(([k]) => !k.startsWith('week.'))),
+    ],
+    ['calendar: key taken', '/calendars', { ...office, name: 'Again' }],
+    [
+      'holiday import: unknown country',
+      '/calendars',
+      { ...office, key: 'c9', holidayCountry: 'QQ', _action: 'import_holidays' },
+    ],
+    [
+      'holiday import: unknown region',
+      '/calendars',
+      { ...office, key: 'c9', holidayCountry: 'DE', holidayRegion: 'XX', _action: 'import_holidays' },
+    ],
+    [
+      'holiday import: years',
+      '/calendars',
+      {
+        ...office,
+        key: 'c9',
+        holidayCountry: 'DE',
+        holidayFrom: '2030',
+        holidayTo: '2020',
+        _action: 'import_holidays',
+      },
+    ],
+    [
+      'holiday import: no country',
+      '/calendars',
+      { ...office, key: 'c9', holidayCountry: '', _action: 'import_holidays' },
+    ],
+    ['calendar delete: in use', '/calendars/office/delete', {}],
+    ['calendar delete: unknown', '/calendars/nope/delete', {}],
+    [
+      'general: below range',
+      '/general',
+      { cooldownMinutes: '-5', defaultWarnAtPercent: '0', scanIntervalMinutes: '0' },
+    ],
+    [
+      'general: above range, fractions',
+      '/general',
+      { cooldownMinutes: '1.5', defaultWarnAtPercent: '150', scanIntervalMinutes: '61' },
+    ],
+    [
+      'general: status ids',
+      '/general',
+      {
+        cooldownMinutes: '5',
+        defaultWarnAtPercent: '80',
+        scanIntervalMinutes: '1',
+        defaultPauseStatusIds: ['x'],
+      },
+    ],
+    [
+      'general: not numbers',
+      '/general',
+      { cooldownMinutes: 'x', defaultWarnAtPercent: '', scanIntervalMinutes: '5' },
+    ],
+    ['general: unknown field', '/general', { cooldownMinutes: '5', colour: 'red' }],
+    ['policy move: bad direction', '/policies/base/move', { direction: 'sideways' }],
+    ['import: broken JSON', '/import', { document: '{\n  "calendars": [,]\n}' }],
+    ['import: broken JSON at a position', '/import', { document: '{\n  nope' }],
+    ['import: not an object', '/import', { document: '[1, 2]' }],
+    [
+      'import: problems found once the document has its shape',
+      '/import',
+      {
+        document: JSON.stringify({
+          calendars: [
+            { key: 'i0', name: 'I0', timezone: 'Nowhere/City' },
+            {
+              key: 'i1',
+              name: 'I1',
+              timezone: 'UTC',
+              week: {
+                mon: [
+                  ['09:00', '12:00'],
+                  ['11:00', '13:00'],
+                ],
+              },
+            },
+            { key: 'i2', name: 'I2', timezone: 'UTC', holidays: ['2026-13-01'] },
+            { key: 'i3', name: 'I3', timezone: 'UTC', week: { mon: [['09:00', '25:00']] } },
+            { key: 'i4', name: 'I4', timezone: 'UTC', week: { mon: [['9am', '17:00']] } },
+            { key: 'i4', name: 'I4 again', timezone: 'UTC', week: { someday: [] } },
+          ],
+          policies: [
+            {
+              key: 'x',
+              name: 'X',
+              calendar: 'nope',
+              targets: { resolution: { minutes: 60 } },
+              escalations: [
+                {
+                  metric: 'first_response',
+                  trigger: { type: 'at_due' },
+                  action: { type: 'notify_assignee' },
+                },
+              ],
+            },
+          ],
+        }),
+      },
+    ],
+    [
+      'import: every kind of document problem',
+      '/import',
+      {
+        document: JSON.stringify({
+          calendars: [
+            { key: 'Bad Key', name: '', timezone: 'Nowhere/City', colour: 'red' },
+            {
+              key: 'i1',
+              name: 'I1',
+              timezone: 'UTC',
+              week: {
+                mon: [
+                  ['09:00', '12:00'],
+                  ['11:00', '13:00'],
+                ],
+                tue: [['9am', '17:00']],
+              },
+            },
+            { key: 'i2', name: 'I2', timezone: 'UTC', holidays: ['2026-13-01'], holidayCountry: 'Germany' },
+            { key: 'i3', name: 'I3', timezone: 'UTC', week: { mon: [['09:00', '25:00']] } },
+            { key: 'i3', name: 'I3 again', timezone: 'UTC' },
+          ],
+          policies: [
+            {
+              key: 'x',
+              name: 'X',
+              calendar: 'nope',
+              position: -1,
+              match: { clientIds: [] },
+              targets: { resolution: { minutes: -1, warnAtPercent: 50, warnBeforeMinutes: 5 } },
+              pauseStatusIds: ['3'],
+              escalations: [
+                {
+                  metric: 'first_response',
+                  trigger: { type: 'after_due' },
+                  action: { type: 'notify_staff' },
+                },
+                { metric: 'speed', trigger: { type: 'soon' }, action: { type: 'shout' } },
+              ],
+            },
+            { key: 'y', name: 'Y', targets: {} },
+          ],
+          settings: { cooldownMinutes: 99999, defaultWarnAtPercent: 100, scanIntervalMinutes: 0, extra: 1 },
+        }),
+      },
+    ],
+  ];
+
+  it.each(cases)('%s: a German or Spanish manager reads no English message', async (_name, path, body) => {
+    const before = await exportDoc();
+    const en = await sessions.english.post(`${BASE}${path}`, body);
+    expect(en.status).toBeGreaterThanOrEqual(400);
+    const english = messages(en.text);
+    expect(english.length).toBeGreaterThan(0);
+    for (const language of ['german', 'spanish']) {
+      const res = await sessions[language].post(`${BASE}${path}`, body);
+      expect(res.status).toBe(en.status);
+      const shown = messages(res.text);
+      // Same problems, each in the viewer's words: a message equal to the English one was not translated.
+      expect(shown.length).toBe(english.length);
+      shown.forEach((message, i) => expect([language, message]).not.toEqual([language, english[i]]));
+      for (const message of shown)
+        expect(message).not.toMatch(
+          /\b(must|expected|Too (small|big)|Invalid|needs|overlaps|Unrecognized|unknown|got)\b/,
+        );
+    }
+    expect(await exportDoc()).toEqual(before);
+  });
+
+  it('names each problem of a document in the import list with its path', async () => {
+    const [, , body] = cases.find(([name]) => name === 'import: every kind of document problem')!;
+    const res = await sessions.german.post(`${BASE}/import`, body);
+    expect(res.status).toBe(422);
+    const list = decode(res.text);
+    expect(list).toContain('<li><code>calendars[0].key</code>: 1 bis 64 Zeichen');
+    expect(list).toContain(
+      '<li><code>settings.scanIntervalMinutes</code>: Bitte ganze Minuten von 1 bis 60 eingeben.</li>',
+    );
+    expect(list).toMatch(/<li><code>[^<]*<\/code>: Unbekannte\(s\) Feld\(er\): colour\.<\/li>/);
+  });
+
+  it('names the problems found once a document has its shape with their paths', async () => {
+    const [, , body] = cases.find(([name]) => name.startsWith('import: problems found once'))!;
+    const res = await sessions.german.post(`${BASE}/import`, body);
+    expect(res.status).toBe(422);
+    const list = decode(res.text);
+    expect(list).toContain(
+      '<li><code>calendars[0].timezone</code>: Bitte eine Zeitzone aus der Liste wählen.</li>',
+    );
+    expect(list).toContain('<li><code>calendars[1].week.mon[1]</code>: Dieses Intervall überschneidet sich');
+    expect(list).toContain(
+      '<li><code>calendars[2].holidays[0]</code>: Kein existierendes Datum im Format JJJJ-MM-TT: 2026-13-01.</li>',
+    );
+    expect(list).toContain(
+      '<li><code>calendars[3].week.mon[0][1]</code>: Bitte eine Endzeit zwischen 00:00 und 24:00 eingeben (nicht: 25:00).</li>',
+    );
+    expect(list).toContain(
+      '<li><code>calendars[5].key</code>: Dieser Schlüssel wird bereits verwendet.</li>',
+    );
+    expect(list).toContain('<li><code>calendars[5].week.someday</code>: Als Wochentage bitte mon, tue');
+    expect(list).toContain(
+      '<li><code>policies[0].calendar</code>: Bitte einen vorhandenen Kalender wählen.</li>',
+    );
+    expect(list).toContain(
+      '<li><code>policies[0].escalations[0].metric</code>: Diese Richtlinie hat kein Ziel für „Erste Antwort“',
+    );
+  });
+
+  it('a non-numeric default pause status is named, not dropped', async () => {
+    const before = await exportDoc();
+    const res = await sessions.english.post(`${BASE}/general`, {
+      cooldownMinutes: '30',
+      defaultWarnAtPercent: '70',
+      scanIntervalMinutes: '5',
+      defaultPauseStatusIds: ['4', 'x'],
+    });
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'defaultPauseStatusIds')).toEqual([
+      'Choose statuses from the list (not: x).',
+    ]);
+    expect(await exportDoc()).toEqual(before);
+  });
+
+  it('a field no settings form has gives the settings page, 422, naming the field', async () => {
+    const res = await sessions.german.post(`${BASE}/policies`, { ...policyForm('u1'), colour: 'red' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('data-testid="sv-settings"');
+    expect(decode(res.text)).toContain('ein Feld, das diese Seite nicht kennt („colour“)');
+    expect(await t.devhost.db('tblsla_vigil_policies').where('key', 'u1').first()).toBeUndefined();
+  });
+});
+
+describe('notices after a redirect', () => {
+  const notice = async (query: string): Promise<string | null> => {
+    const res = await admin.agent.get(`${BASE}?${query}`).expect(200);
+    const m = /data-testid="sv-notice">([^<]*)</.exec(res.text);
+    return m ? decode(m[1]) : null;
+  };
+
+  it('are shown for what exists (or, when deleted, could have existed), and never repeat other text', async () => {
+    expect(await notice('saved=policy:base')).toBe('Policy "base" saved.');
+    expect(await notice('saved=calendar:office')).toBe('Calendar "office" saved.');
+    expect(await notice('saved=settings')).toBe('Settings saved.');
+    expect(await notice('moved=base')).toBe('Order of "base" changed.');
+    expect(await notice('deleted=policy:gone-now')).toBe('Policy "gone-now" deleted.');
+    expect(await notice('imported=1:2')).toBe('Imported 1 calendar(s) and 2 policy(ies).');
+    for (const query of [
+      'saved=policy:nope',
+      'saved=calendar:base',
+      `saved=policy:${encodeURIComponent(XSS)}`,
+      'saved=thing:base',
+      'moved=nope',
+      `moved=${encodeURIComponent('Your account is locked')}`,
+      `deleted=policy:${encodeURIComponent('Call +1 555 0100')}`,
+      'deleted=thing:base',
+      'deleted=policy',
+      'imported=1:x',
+    ]) {
+      expect([query, await notice(query)]).toEqual([query, null]);
+    }
   });
 });

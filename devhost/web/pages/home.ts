@@ -16,9 +16,10 @@ export function createHomeRouter(devhost: Devhost): Router {
   const router = Router();
   router.get('/', async (_req, res) => {
     const { staffId } = pageLocals(res);
+    const language = String(res.locals.language ?? 'en');
     const [mine, widgets] = await Promise.all([
       myTicketsByStatus(devhost, staffId),
-      moduleWidgets(devhost, staffId),
+      moduleWidgets(devhost, staffId, language),
     ]);
     await renderPage(res, 'pages/home', 'Dashboard', { mine, widgets, staffId });
   });
@@ -38,21 +39,25 @@ async function myTicketsByStatus(devhost: Devhost, staffId: number): Promise<Sta
   return rows.map((r) => ({ id: r.id, name: r.name, count: Number(r.count) }));
 }
 
-/** Every module widget; one that returns null is left out, one that fails shows a note instead. */
+/**
+ * Every module widget, titled in the staff member's language; one that returns null is left out,
+ * one that fails shows a note instead.
+ */
 async function moduleWidgets(
   devhost: Devhost,
   staffId: number,
+  language: string,
 ): Promise<{ key: string; title: string; html: string }[]> {
   const rendered = await Promise.all(
     [...devhost.admin.widgets.values()].map(async (widget) => {
       try {
         const html = await widget.render(staffId);
-        return html === null ? null : { key: widget.key, title: widget.title, html };
+        return html === null ? null : { key: widget.key, title: widget.title(language), html };
       } catch (err) {
         devhost.host.logger.error({ err, widget: widget.key }, 'dashboard widget failed to render');
         return {
           key: widget.key,
-          title: widget.title,
+          title: widget.title(language),
           html: '<p class="muted">This widget could not be loaded.</p>',
         };
       }

@@ -1,5 +1,12 @@
 import type { Knex } from 'knex';
-import type { HostReply, HostStaff, HostTicket, NamedRow, TicketGateway } from '../host-context';
+import type {
+  HostReply,
+  HostStaff,
+  HostTicket,
+  NamedRow,
+  TicketGateway,
+  TicketSearchFilter,
+} from '../host-context';
 import { hostToInstant, instantToHost } from '../../store/datetime';
 
 interface TicketRow {
@@ -99,20 +106,24 @@ export class PerfexTicketGateway implements TicketGateway {
     return rows.map((r) => this.toTicket(r));
   }
 
-  async searchTicketIds(text: string, limit: number): Promise<number[]> {
+  async searchTicketIds(text: string, limit: number, filter: TicketSearchFilter = {}): Promise<number[]> {
     const term = text.trim();
     if (term === '') return [];
     const id = /^#?(\d{1,10})$/.exec(term);
     // LIKE wildcards in the text are literal: a search for "50%" finds "50%", not everything.
     const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const rows: { ticketid: number }[] = await this.db(this.t('tickets'))
+    const query = this.db(this.t('tickets'))
       .select('ticketid')
       .where((q) => {
         q.where('subject', 'like', pattern);
         if (id) q.orWhere('ticketid', Number(id[1]));
-      })
-      .orderBy('ticketid', 'desc')
-      .limit(limit);
+      });
+    if (filter.excludeStatus?.length) query.whereNotIn('status', filter.excludeStatus);
+    // Not merged: NULL, or an empty / zero id, as the module reads a merge into ticket 0.
+    if (filter.excludeMerged) {
+      query.where((q) => q.whereNull('merged_ticket_id').orWhereIn('merged_ticket_id', ['', '0']));
+    }
+    const rows: { ticketid: number }[] = await query.orderBy('ticketid', 'desc').limit(limit);
     return rows.map((r) => r.ticketid);
   }
 

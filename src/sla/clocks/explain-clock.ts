@@ -4,6 +4,31 @@ import type { Clock } from './compute-clocks';
 
 const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 
+/**
+ * The words of an explanation. The domain speaks English (the JSON API and the CLI); the
+ * ticket panel passes phrases from the locale files, so each viewer reads their language.
+ * Every phrase gets its values already formatted (dates, durations, status names).
+ */
+export interface ExplainPhrases {
+  /** An instant as the viewer reads it, in `zone`. */
+  date(at: Date, zone: string): string;
+  /** A duration; `business` = counted in business time. */
+  duration(minutes: number, business: boolean): string;
+  started(v: { at: string; zone: string; duration: string; due: string }): string;
+  startedClosed(v: { at: string; zone: string; opens: string; duration: string; due: string }): string;
+  statusFallback(v: { id: number }): string;
+  paused(v: { status: string; from: string; to: string; duration: string; due: string }): string;
+  pausedSince(v: { status: string; from: string; duration: string; due: string }): string;
+  pauseAfterDue(v: { status: string; from: string; to: string }): string;
+  pauseAfterDueSince(v: { status: string; from: string }): string;
+  met(v: { at: string }): string;
+  breachedMetLate(v: { due: string; at: string }): string;
+  breachedWaiting(v: { due: string }): string;
+  atRisk(v: { warn: string }): string;
+  pausedNow(): string;
+  onTrack(v: { warn: string }): string;
+}
+
 export interface ExplainContext {
   /** The policy's calendar; null = around the clock. */
   calendar: CalendarLike | null;
@@ -24,50 +49,85 @@ export function formatMinutes(minutes: number, business = true): string {
   return `${h} h ${m} ${unit}min`;
 }
 
+/** The English phrases: what the API's `explain` and `sla-vigil ticket` print. */
+export const ENGLISH_PHRASES: ExplainPhrases = {
+  date: (at, zone) => DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL HH:mm'),
+  duration: formatMinutes,
+  started: (v) => `started ${v.at} (${v.zone}); ${v.duration} -> due ${v.due}`,
+  startedClosed: (v) =>
+    `started ${v.at} (${v.zone}), office closed until ${v.opens}; ${v.duration} -> due ${v.due}`,
+  statusFallback: (v) => `status ${v.id}`,
+  paused: (v) => `paused (${v.status}) ${v.from} - ${v.to}: ${v.duration} added -> due ${v.due}`,
+  pausedSince: (v) => `paused (${v.status}) since ${v.from}: ${v.duration} added -> due ${v.due}`,
+  pauseAfterDue: (v) => `${v.status} ${v.from} - ${v.to}: after the due time, so no time added`,
+  pauseAfterDueSince: (v) => `${v.status} since ${v.from}: after the due time, so no time added`,
+  met: (v) => `met ${v.at}, before the due time`,
+  breachedMetLate: (v) => `breached at ${v.due}; met late at ${v.at}`,
+  breachedWaiting: (v) => `breached at ${v.due}, still waiting`,
+  atRisk: (v) => `at risk since the warning at ${v.warn}`,
+  pausedNow: () => 'paused now: the due time moves on while the ticket waits',
+  onTrack: (v) => `on track; warning at ${v.warn}`,
+};
+
 /**
  * The segments and pauses that make a clock's due time, in words a manager understands:
  * "created Fri 17:40, office closed until Mon 09:00; 4 business hours -> due Mon 13:00".
  */
-export function explainClock(clock: Clock, ctx: ExplainContext): string[] {
+export function explainClock(
+  clock: Clock,
+  ctx: ExplainContext,
+  phrases: ExplainPhrases = ENGLISH_PHRASES,
+): string[] {
   const calendar = ctx.calendar ?? ALWAYS_OPEN;
-  const fmt = (d: Date): string => DateTime.fromJSDate(d, { zone: ctx.timezone }).toFormat('ccc d LLL HH:mm');
+  const fmt = (d: Date): string => phrases.date(d, ctx.timezone);
   const lines: string[] = [];
   const opening = addBusinessMinutes(calendar, clock.startedAt, 0);
-  let start = `started ${fmt(clock.startedAt)} (${ctx.timezone})`;
-  if (opening.getTime() > clock.startedAt.getTime()) start += `, office closed until ${fmt(opening)}`;
   let due = addBusinessMinutes(calendar, clock.startedAt, clock.targetMinutes);
-  lines.push(`${start}; ${formatMinutes(clock.targetMinutes, ctx.calendar !== null)} -> due ${fmt(due)}`);
+  const start = {
+    at: fmt(clock.startedAt),
+    zone: ctx.timezone,
+    duration: phrases.duration(clock.targetMinutes, ctx.calendar !== null),
+    due: fmt(due),
+  };
+  lines.push(
+    opening.getTime() > clock.startedAt.getTime()
+      ? phrases.startedClosed({ ...start, opens: fmt(opening) })
+      : phrases.started(start),
+  );
   for (const pause of clock.pauses) {
-    const status = ctx.statusNames.get(pause.status) ?? `status ${pause.status}`;
+    const status = ctx.statusNames.get(pause.status) ?? phrases.statusFallback({ id: pause.status });
     if (pause.businessMinutes > 0) due = addBusinessMinutes(calendar, due, pause.businessMinutes);
-    const span = pause.to ? `${fmt(pause.from)} - ${fmt(pause.to)}` : `since ${fmt(pause.from)}`;
+    const from = fmt(pause.from);
     if (pause.from.getTime() >= clock.dueAt.getTime() && pause.businessMinutes === 0) {
-      lines.push(`${status} ${span}: after the due time, so no time added`);
-    } else {
       lines.push(
-        `paused (${status}) ${span}: ${formatMinutes(pause.businessMinutes)} added -> due ${fmt(due)}`,
+        pause.to
+          ? phrases.pauseAfterDue({ status, from, to: fmt(pause.to) })
+          : phrases.pauseAfterDueSince({ status, from }),
       );
+    } else {
+      const added = { status, from, duration: phrases.duration(pause.businessMinutes, true), due: fmt(due) };
+      lines.push(pause.to ? phrases.paused({ ...added, to: fmt(pause.to) }) : phrases.pausedSince(added));
     }
   }
   switch (clock.state) {
     case 'met':
-      lines.push(`met ${fmt(clock.metAt as Date)}, before the due time`);
+      lines.push(phrases.met({ at: fmt(clock.metAt as Date) }));
       break;
     case 'breached':
       lines.push(
         clock.metAt
-          ? `breached at ${fmt(clock.dueAt)}; met late at ${fmt(clock.metAt)}`
-          : `breached at ${fmt(clock.dueAt)}, still waiting`,
+          ? phrases.breachedMetLate({ due: fmt(clock.dueAt), at: fmt(clock.metAt) })
+          : phrases.breachedWaiting({ due: fmt(clock.dueAt) }),
       );
       break;
     case 'at_risk':
-      lines.push(`at risk since the warning at ${fmt(clock.warnAt)}`);
+      lines.push(phrases.atRisk({ warn: fmt(clock.warnAt) }));
       break;
     case 'paused':
-      lines.push('paused now: the due time moves on while the ticket waits');
+      lines.push(phrases.pausedNow());
       break;
     case 'on_track':
-      lines.push(`on track; warning at ${fmt(clock.warnAt)}`);
+      lines.push(phrases.onTrack({ warn: fmt(clock.warnAt) }));
       break;
   }
   return lines;

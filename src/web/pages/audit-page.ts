@@ -87,7 +87,7 @@ export function createAuditPage(deps: WebDeps): Router {
               staffName(ctx, names, r.staffId),
               r.subjectType,
               r.subjectId,
-              detailText(r.details),
+              detailText(r.details, ctx.t),
             ];
           }
         }

@@ -38,8 +38,8 @@ export function createDashboardPage(deps: WebDeps): Router {
       const periodDays = Number(query.period);
       const trendDays = Number(query.trend);
       const [scorecard, departments, agents, activity, trend, setup, names, beats] = await Promise.all([
-        dashboard.scorecard(ctx.now, periodDays),
-        dashboard.topBreachingDepartments(ctx.now, periodDays),
+        dashboard.scorecard(ctx.now, ctx.zone, periodDays),
+        dashboard.topBreachingDepartments(ctx.now, ctx.zone, periodDays),
         dashboard.topOverdueAgents(ctx.now),
         dashboard.recentActivity(ctx.now, 20),
         dashboard.trend(ctx.now, ctx.zone, trendDays),

@@ -17,12 +17,15 @@ import {
   type MonitorFilters,
   type MonitorRow,
 } from '../../services/monitor-service';
-import type { HostContext } from '../../host/host-context';
+import type { HostContext, TicketSearchFilter } from '../../host/host-context';
+import { CLOSED_STATUS } from '../../sla/clocks/sla-event';
 
 export const PAGE_SIZES = ['25', '50', '100'] as const;
 export const MONITOR_STATES = ['breached', 'at_risk', 'on_track', 'paused', 'met', 'no_policy'] as const;
-/** A search asks the host for at most this many ticket ids (newest first). */
+/** A search asks the host for at most this many open ticket ids (newest first). */
 export const SEARCH_LIMIT = 500;
+/** The host tickets the monitor can list: closed and merged ones are never among its rows. */
+const WATCHED: TicketSearchFilter = { excludeStatus: [CLOSED_STATUS], excludeMerged: true };
 
 /** An empty form field ("All") means no filter. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -89,8 +92,11 @@ export function createMonitorPage(deps: WebDeps): Router {
       };
       let searchCapped = false;
       if (query.q) {
-        filters.ids = await host.tickets.searchTicketIds(query.q, SEARCH_LIMIT);
-        searchCapped = filters.ids.length >= SEARCH_LIMIT;
+        // Only tickets the monitor can show, so newer closed matches cannot crowd out open ones;
+        // one more than the limit tells a cap from exactly SEARCH_LIMIT matches.
+        const ids = await host.tickets.searchTicketIds(query.q, SEARCH_LIMIT + 1, WATCHED);
+        searchCapped = ids.length > SEARCH_LIMIT;
+        filters.ids = ids.slice(0, SEARCH_LIMIT);
       }
       const [{ rows, total }, options] = await Promise.all([
         monitor.list(filters, ctx.now),

@@ -44,10 +44,11 @@ const DraftFormSchema = z.strictObject({
   replaces: text,
 });
 
+/** `?from=<key>`; the messages are error codes: a repeated `from` is a bad request, a bad key is unknown. */
 export const QuerySchema = z.object({
   from: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/)
+    .string({ error: 'one_policy' })
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, { error: 'unknown_policy' })
     .optional(),
 });
 

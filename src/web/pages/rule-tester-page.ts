@@ -51,11 +51,12 @@ export function createRuleTesterPage(deps: WebDeps): Router {
       const from =
         query.success && query.data.from ? doc.policies.find((p) => p.key === query.data.from) : undefined;
       if (!query.success || (query.data.from && !from)) {
+        const code = query.success ? 'unknown_policy' : (query.error.issues[0]?.message ?? 'unknown_policy');
         return render(res, ctx, doc, {
           values: emptyValues(nextPosition(doc.policies)),
-          errors: { from: 'unknown_policy' },
+          errors: { from: code },
           result: null,
-          status: 404,
+          status: code === 'unknown_policy' ? 404 : 422,
         });
       }
       if (!from) {

@@ -4,6 +4,7 @@ import { createIndexRoutes } from '../settings/index-routes';
 import { createCalendarRoutes } from '../settings/calendar-routes';
 import { createPolicyRoutes } from '../settings/policy-routes';
 import { UnexpectedFormError } from '../settings/form-values';
+import { renderUnexpectedForm } from '../settings/settings-index';
 
 /**
  * `/admin/sla_vigil/settings` (manage, checked by the admin router): calendars, policies and their
@@ -17,7 +18,7 @@ export function createSettingsPage(deps: WebDeps): Router {
   router.use(createPolicyRoutes(deps));
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof UnexpectedFormError)) return next(err);
-    res.status(err.status).type('text/plain').send(err.message);
+    renderUnexpectedForm(res, deps, err).catch(next);
   });
   return router;
 }

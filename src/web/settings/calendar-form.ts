@@ -149,10 +149,11 @@ export interface HolidayImportResult {
   errors: FieldErrors;
 }
 
-const IMPORT_FIELD: Record<string, string> = {
-  country: 'holidayCountry',
-  region: 'holidayRegion',
-  years: 'holidayFrom',
+/** Where a holiday-import refusal belongs on the form, and its message (`settings.errors.*`). */
+const IMPORT_FIELD: Record<string, { field: string; key: string }> = {
+  country: { field: 'holidayCountry', key: 'unknown_country' },
+  region: { field: 'holidayRegion', key: 'unknown_region' },
+  years: { field: 'holidayFrom', key: 'year_range' },
 };
 
 /**
@@ -181,7 +182,13 @@ export function importHolidaysIntoForm(values: FormValues, t: TFunction): Holida
     };
   } catch (err) {
     if (!(err instanceof CalendarError)) throw err;
-    addError(errors, IMPORT_FIELD[err.field] ?? 'holidayCountry', err.message);
+    const where = IMPORT_FIELD[err.field];
+    addError(
+      errors,
+      where?.field ?? 'holidayCountry',
+      // The library's message is English; it is kept only for a field this form does not know.
+      where ? t(`settings.errors.${where.key}`, { country, region }) : err.message,
+    );
     return { values, added: 0, errors };
   }
 }

@@ -110,7 +110,7 @@ export function createCalendarRoutes(deps: WebDeps): Router {
         return;
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        Object.assign(errors, issuesToFieldErrors(err.issues, calendarIssueRules(rowOf)));
+        Object.assign(errors, issuesToFieldErrors(err.issues, calendarIssueRules(rowOf), ctx.t));
       }
     }
     await renderCalendarForm(res, deps, ctx, { editing, values, errors, status: 422 });
@@ -131,26 +131,21 @@ export function createCalendarRoutes(deps: WebDeps): Router {
       const ctx = await pageContext(res, deps);
       readForm(req.body, []);
       const key = String(req.params.key);
-      const users = (await services.config.export()).policies
-        .filter((p) => p.calendar === key)
-        .map((p) => p.key);
-      if (users.length) {
-        await renderSettingsIndex(res, deps, ctx, {
+      const users = async () =>
+        (await services.config.export()).policies.filter((p) => p.calendar === key).map((p) => p.key);
+      const inUse = async (policies: string[]) =>
+        renderSettingsIndex(res, deps, ctx, {
           status: 409,
-          error: ctx.t('settings.errors.calendar_in_use', { key, policies: users.join(', ') }),
+          error: ctx.t('settings.errors.calendar_in_use', { key, policies: policies.join(', ') }),
         });
-        return;
-      }
+      const before = await users();
+      if (before.length) return inUse(before);
       try {
         if (!(await services.config.deleteCalendar(key, staffOf(res)))) return notFound(res, deps, ctx);
       } catch (err) {
         // A policy started using it between the check and the delete: the service refuses.
         if (!(err instanceof ConfigError)) throw err;
-        await renderSettingsIndex(res, deps, ctx, {
-          status: 409,
-          error: err.issues.map((i) => i.message).join('; '),
-        });
-        return;
+        return inUse(await users());
       }
       res.redirect(303, `${SETTINGS_BASE}?deleted=calendar:${encodeURIComponent(key)}#calendars`);
     }),

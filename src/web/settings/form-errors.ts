@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import type { ConfigIssue } from '../../sla/config';
+import { issueMessage } from './issue-messages';
 
 /** Messages by form field name; `_form` holds those that belong to no one field. */
 export type FieldErrors = Record<string, string[]>;
@@ -17,10 +19,15 @@ export function hasErrors(errors: FieldErrors): boolean {
 export type PathRule = [pattern: RegExp, field: (match: RegExpExecArray) => string | undefined];
 
 /**
- * Places each validation issue next to the field it is about. `rules` are tried in order; an issue
- * no rule claims is shown at the top of the form with its path, so nothing is ever swallowed.
+ * Places each validation issue next to the field it is about, in the viewer's language. `rules` are
+ * tried in order; an issue no rule claims is shown at the top of the form with its path, so nothing
+ * is ever swallowed.
  */
-export function issuesToFieldErrors(issues: readonly ConfigIssue[], rules: readonly PathRule[]): FieldErrors {
+export function issuesToFieldErrors(
+  issues: readonly ConfigIssue[],
+  rules: readonly PathRule[],
+  t: TFunction,
+): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
     let field: string | undefined;
@@ -28,8 +35,9 @@ export function issuesToFieldErrors(issues: readonly ConfigIssue[], rules: reado
       const m = pattern.exec(issue.path);
       if (m && (field = toField(m)) !== undefined) break;
     }
-    if (field) addError(errors, field, issue.message);
-    else addError(errors, FORM_LEVEL, `${issue.path}: ${issue.message}`);
+    const message = issueMessage(issue, t);
+    if (field) addError(errors, field, message);
+    else addError(errors, FORM_LEVEL, `${issue.path}: ${message}`);
   }
   return errors;
 }

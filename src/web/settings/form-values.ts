@@ -9,10 +9,21 @@ export type FormValues = Record<string, string | string[]>;
 
 const RawBody = z.record(z.string(), z.union([z.string(), z.array(z.string())]));
 
-/** Thrown for a body no page of ours produces (an unknown field, a nested value): HTTP 400. */
+/**
+ * Thrown for a body no page of ours produces (an unknown field, a nested value, a value no control
+ * offers). The settings page answers it with HTTP 422 and a translated message naming `field`.
+ */
 export class UnexpectedFormError extends Error {
-  readonly status = 400;
+  readonly status = 422;
   readonly code = 'unexpected_form';
+  constructor(
+    /** The offending field, as posted. */
+    readonly field: string,
+    /** `settings.errors.<reason>`. */
+    readonly reason: 'unexpected_field' | 'bad_value',
+  ) {
+    super(`${reason}: ${field}`);
+  }
 }
 
 /**
@@ -26,12 +37,14 @@ export function readForm(
   lists: readonly RegExp[] = [],
 ): FormValues {
   const parsed = RawBody.safeParse(body ?? {});
-  if (!parsed.success) throw new UnexpectedFormError('the form could not be read');
+  if (!parsed.success) {
+    throw new UnexpectedFormError(String(parsed.error.issues[0]?.path[0] ?? '(form)'), 'bad_value');
+  }
   const values: FormValues = {};
   for (const [name, value] of Object.entries(parsed.data)) {
     if (name === '_csrf') continue;
     if (name !== '_action' && !allowed.some((re) => re.test(name))) {
-      throw new UnexpectedFormError(`unexpected field ${name}`);
+      throw new UnexpectedFormError(name, 'unexpected_field');
     }
     const isList = lists.some((re) => re.test(name));
     values[name] = isList

@@ -30,9 +30,12 @@ export function formToSettings(
     if (v === '' || !Number.isFinite(Number(v))) addError(errors, field, t('settings.errors.number'));
     else input[field] = Number(v);
   }
-  input.defaultPauseStatusIds = list(values, 'defaultPauseStatusIds')
-    .filter((s) => /^\d+$/.test(s))
-    .map(Number);
+  const ids = list(values, 'defaultPauseStatusIds');
+  const bad = ids.filter((s) => !/^\d{1,9}$/.test(s));
+  // The checkboxes only send status ids; anything else is named, not silently dropped.
+  if (bad.length)
+    addError(errors, 'defaultPauseStatusIds', t('settings.errors.bad_statuses', { values: bad.join(', ') }));
+  else input.defaultPauseStatusIds = ids.map(Number);
   return { input, errors };
 }
 

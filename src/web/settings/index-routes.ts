@@ -1,10 +1,12 @@
 import { Router } from 'express';
+import type { TFunction } from 'i18next';
 import { ConfigError } from '../../sla/config';
 import { asyncRoute } from '../async-route';
 import { pageContext, type WebDeps } from '../web-deps';
 import { hasErrors, issuesToFieldErrors } from './form-errors';
 import { readForm, text } from './form-values';
 import { formToSettings, GENERAL_FIELDS, GENERAL_LISTS, SETTINGS_ISSUE_RULES } from './general-settings-form';
+import { translateIssues } from './issue-messages';
 import { noticeFrom, renderSettingsIndex, SETTINGS_BASE, staffOf } from './settings-index';
 
 /** The index page, general settings, configuration import and export. */
@@ -16,7 +18,8 @@ export function createIndexRoutes(deps: WebDeps): Router {
     '/',
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
-      await renderSettingsIndex(res, deps, ctx, { notice: noticeFrom(req, ctx) });
+      const config = await services.config.load();
+      await renderSettingsIndex(res, deps, ctx, { notice: noticeFrom(req, ctx, config) });
     }),
   );
 
@@ -33,7 +36,7 @@ export function createIndexRoutes(deps: WebDeps): Router {
           return;
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;
-          Object.assign(errors, issuesToFieldErrors(err.issues, SETTINGS_ISSUE_RULES));
+          Object.assign(errors, issuesToFieldErrors(err.issues, SETTINGS_ISSUE_RULES, ctx.t));
         }
       }
       await renderSettingsIndex(res, deps, ctx, { status: 422, general: { values, errors } });
@@ -49,9 +52,7 @@ export function createIndexRoutes(deps: WebDeps): Router {
       try {
         parsed = JSON.parse(document);
       } catch (err) {
-        const issues = [
-          { path: '(json)', message: ctx.t('settings.import.bad_json', { reason: (err as Error).message }) },
-        ];
+        const issues = [{ path: '(json)', message: jsonErrorMessage(document, err as Error, ctx.t) }];
         await renderSettingsIndex(res, deps, ctx, { status: 422, importForm: { text: document, issues } });
         return;
       }
@@ -63,7 +64,7 @@ export function createIndexRoutes(deps: WebDeps): Router {
         if (!(err instanceof ConfigError)) throw err;
         await renderSettingsIndex(res, deps, ctx, {
           status: 422,
-          importForm: { text: document, issues: err.issues },
+          importForm: { text: document, issues: translateIssues(err.issues, ctx.t) },
         });
       }
     }),
@@ -79,4 +80,15 @@ export function createIndexRoutes(deps: WebDeps): Router {
     }),
   );
   return router;
+}
+
+/**
+ * Where the JSON breaks, in the viewer's language: the parser's own message is English, but the
+ * position it names (`at position 12`, V8's wording) is turned into a line and column.
+ */
+function jsonErrorMessage(document: string, err: Error, t: TFunction): string {
+  const at = /position (\d+)/.exec(err.message);
+  if (!at) return t('settings.import.bad_json');
+  const before = document.slice(0, Number(at[1])).split('\n');
+  return t('settings.import.bad_json_at', { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 });
 }

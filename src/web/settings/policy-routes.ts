@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { ConfigError, METRICS } from '../../sla/config';
 import { asyncRoute } from '../async-route';
 import { renderModulePage } from '../module-page';
@@ -7,7 +6,7 @@ import { pageContext, type PageContext, type WebDeps } from '../web-deps';
 import { notFound } from './calendar-routes';
 import { addError, hasErrors, issuesToFieldErrors, type FieldErrors } from './form-errors';
 import { formView } from './form-view';
-import { readForm, type FormValues } from './form-values';
+import { readForm, text, UnexpectedFormError, type FormValues } from './form-values';
 import { loadHostChoices } from './host-choices';
 import {
   ACTION_TARGET,
@@ -58,8 +57,6 @@ async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, 
   });
 }
 
-const MoveForm = z.strictObject({ _csrf: z.string().optional(), direction: z.enum(['up', 'down']) });
-
 /** New/edit policy forms, delete, and moving a policy up or down the evaluation order. */
 export function createPolicyRoutes(deps: WebDeps): Router {
   const router = Router();
@@ -107,7 +104,7 @@ export function createPolicyRoutes(deps: WebDeps): Router {
         return;
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        Object.assign(errors, issuesToFieldErrors(err.issues, policyIssueRules(rowOf)));
+        Object.assign(errors, issuesToFieldErrors(err.issues, policyIssueRules(rowOf), ctx.t));
       }
     }
     await renderPolicyForm(res, deps, ctx, { editing, values, errors, status: 422 });
@@ -137,13 +134,11 @@ export function createPolicyRoutes(deps: WebDeps): Router {
     '/policies/:key/move',
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
-      const form = MoveForm.safeParse(req.body);
-      if (!form.success) {
-        res.status(400).type('text/plain').send('direction must be up or down');
-        return;
-      }
+      const direction = text(readForm(req.body, [/^direction$/]), 'direction');
+      // Only the index's up/down buttons post here; anything else gets the index with a 422.
+      if (direction !== 'up' && direction !== 'down') throw new UnexpectedFormError('direction', 'bad_value');
       const key = String(req.params.key);
-      if (!(await services.config.movePolicy(key, form.data.direction, staffOf(res)))) {
+      if (!(await services.config.movePolicy(key, direction, staffOf(res)))) {
         return notFound(res, deps, ctx);
       }
       res.redirect(303, `${SETTINGS_BASE}?moved=${encodeURIComponent(key)}#policies`);

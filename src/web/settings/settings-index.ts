@@ -3,37 +3,54 @@ import { z } from 'zod';
 import type { AdminLocals } from '../../host/host-context';
 import type { ConfigIssue } from '../../sla/config';
 import { renderModulePage } from '../module-page';
-import type { PageContext, WebDeps } from '../web-deps';
+import { pageContext, type PageContext, type WebDeps } from '../web-deps';
 import type { FieldErrors } from './form-errors';
 import { formView } from './form-view';
-import type { FormValues } from './form-values';
+import type { FormValues, UnexpectedFormError } from './form-values';
 import { settingsToForm } from './general-settings-form';
 import { loadHostChoices } from './host-choices';
 
 export const SETTINGS_BASE = '/admin/sla_vigil/settings';
 
+/** A calendar or policy key as the schema allows it. */
+const KEY = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
 /** What the index was redirected with after a change (`?saved=policy:key`), shown once as a notice. */
 const NoticeQuery = z.object({
   saved: z.string().max(100).optional(),
   deleted: z.string().max(100).optional(),
-  moved: z.string().max(100).optional(),
+  moved: z.string().regex(KEY).optional(),
   imported: z
     .string()
-    .regex(/^\d+:\d+$/)
+    .regex(/^\d{1,6}:\d{1,6}$/)
     .optional(),
 });
 
-/** A translated notice for the redirect's query, or null. */
-export function noticeFrom(req: Request, ctx: PageContext): string | null {
+/**
+ * A translated notice for the redirect's query, or null. A link can carry any text, so a notice
+ * is shown only for what could have happened: a saved or moved item that exists, a deleted one
+ * of a known kind whose key is a possible key (it is gone, so it cannot be looked up).
+ */
+export function noticeFrom(
+  req: Request,
+  ctx: PageContext,
+  config: { calendars: readonly { key: string }[]; policies: readonly { key: string }[] },
+): string | null {
   const q = NoticeQuery.safeParse(req.query);
   if (!q.success) return null;
   const { saved, deleted, moved, imported } = q.data;
-  const [kind, key = ''] = (saved ?? deleted ?? '').split(':');
-  if (saved && ['calendar', 'policy'].includes(kind)) return ctx.t(`settings.notice.saved_${kind}`, { key });
+  const keys = { calendar: config.calendars.map((c) => c.key), policy: config.policies.map((p) => p.key) };
+  const item = (value: string | undefined): { kind: 'calendar' | 'policy'; key: string } | null => {
+    const m = /^(calendar|policy):(.+)$/.exec(value ?? '');
+    return m && KEY.test(m[2]) ? { kind: m[1] as 'calendar' | 'policy', key: m[2] } : null;
+  };
   if (saved === 'settings') return ctx.t('settings.notice.saved_settings');
-  if (deleted && ['calendar', 'policy'].includes(kind))
-    return ctx.t(`settings.notice.deleted_${kind}`, { key });
-  if (moved) return ctx.t('settings.notice.moved', { key: moved });
+  const wasSaved = item(saved);
+  if (wasSaved && keys[wasSaved.kind].includes(wasSaved.key))
+    return ctx.t(`settings.notice.saved_${wasSaved.kind}`, { key: wasSaved.key });
+  const wasDeleted = item(deleted);
+  if (wasDeleted) return ctx.t(`settings.notice.deleted_${wasDeleted.kind}`, { key: wasDeleted.key });
+  if (moved && keys.policy.includes(moved)) return ctx.t('settings.notice.moved', { key: moved });
   if (imported) {
     const [calendars, policies] = imported.split(':').map(Number);
     return ctx.t('settings.notice.imported', { calendars, policies });
@@ -89,3 +106,16 @@ export async function renderSettingsIndex(
 }
 
 export const staffOf = (res: Response): number => (res.locals as AdminLocals).staffId;
+
+/** A form no page of ours produces: the index with a translated message naming the field, HTTP 422. */
+export async function renderUnexpectedForm(
+  res: Response,
+  deps: WebDeps,
+  err: UnexpectedFormError,
+): Promise<void> {
+  const ctx = await pageContext(res, deps);
+  await renderSettingsIndex(res, deps, ctx, {
+    status: err.status,
+    error: ctx.t(`settings.errors.${err.reason}`, { field: err.field }),
+  });
+}

@@ -1,0 +1,52 @@
+import { DateTime } from 'luxon';
+import type { TFunction } from 'i18next';
+import { ENGLISH_PHRASES, type ExplainPhrases } from '../sla/clocks/explain-clock';
+
+const LOCAL_DATE_TIME = {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+} as const;
+
+/**
+ * The engine's explanations in the viewer's language: phrases from locales (`explain.*`),
+ * weekday and month names from the viewer's locale.
+ */
+export function explainPhrases(t: TFunction, lang: string): ExplainPhrases {
+  const say =
+    (key: string) =>
+    (values: Record<string, string | number> = {}): string =>
+      t(`explain.${key}`, values);
+  return {
+    // English keeps the engine's compact "Fri 6 Mar 17:40"; other languages their own order and punctuation.
+    date: (at, zone) =>
+      lang === 'en'
+        ? ENGLISH_PHRASES.date(at, zone)
+        : DateTime.fromJSDate(at, { zone }).setLocale(lang).toLocaleString(LOCAL_DATE_TIME),
+    duration: (minutes, business) => {
+      const rounded = Math.round(minutes);
+      const hours = Math.floor(rounded / 60);
+      const rest = rounded % 60;
+      const prefix = business ? 'business_' : '';
+      if (rest === 0 && hours > 0) return t(`explain.${prefix}hours`, { count: hours });
+      if (hours === 0) return t(`explain.${prefix}minutes`, { minutes: rest });
+      return t(`explain.${prefix}hours_minutes`, { hours, minutes: rest });
+    },
+    started: say('started'),
+    startedClosed: say('started_closed'),
+    statusFallback: say('status_fallback'),
+    paused: say('paused'),
+    pausedSince: say('paused_since'),
+    pauseAfterDue: say('pause_after_due'),
+    pauseAfterDueSince: say('pause_after_due_since'),
+    met: say('met'),
+    breachedMetLate: say('breached_met_late'),
+    breachedWaiting: say('breached_waiting'),
+    atRisk: say('at_risk'),
+    pausedNow: say('paused_now'),
+    onTrack: say('on_track'),
+  };
+}

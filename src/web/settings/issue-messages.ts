@@ -1,0 +1,98 @@
+import type { TFunction } from 'i18next';
+import type { ConfigIssue } from '../../sla/config';
+
+/**
+ * The viewer's-language message for a configuration issue. The schema (zod, CalendarError) writes
+ * its messages in English for logs and the API; a settings page shows staff a translated one,
+ * chosen by what the issue's path points at. Where one field can fail in more than one way, the
+ * schema's own message (written in this repository) tells which. The raw message is only the last
+ * resort for an issue no rule knows, so nothing is ever swallowed.
+ */
+interface MessageRule {
+  /** On the path relative to the calendar, policy or settings it is about. */
+  path: RegExp;
+  /** On the schema's message, for fields that fail in more than one way. */
+  when?: RegExp;
+  /** Under `settings.errors.`. */
+  key: string;
+  params?: (issue: ConfigIssue, t: TFunction) => Record<string, unknown>;
+}
+
+/** The value a schema message quotes as `got "…"` (holiday dates, times). */
+const quoted = (issue: ConfigIssue): Record<string, unknown> => {
+  const m = /got ("(?:[^"\\]|\\.)*")/.exec(issue.message);
+  return { value: m ? (JSON.parse(m[1]) as string) : '' };
+};
+
+const RULES: readonly MessageRule[] = [
+  // zod's strict objects, on any path (the import of a hand-written document).
+  {
+    path: /./,
+    when: /^Unrecognized keys?:/,
+    key: 'unknown_fields',
+    params: (i) => ({ fields: i.message.split(': ').at(-1) ?? '' }),
+  },
+  { path: /^key$/, when: /^duplicate key/, key: 'key_taken' },
+  { path: /^key$/, when: /required/, key: 'required' },
+  { path: /^key$/, key: 'key_format' },
+  { path: /^name$/, key: 'name' },
+  { path: /^timezone$/, key: 'timezone' },
+  { path: /^week\.\w+\[\d+\]\[0\]$/, when: /got "/, key: 'start_time', params: quoted },
+  { path: /^week\.\w+\[\d+\]\[1\]$/, when: /got "/, key: 'end_time', params: quoted },
+  { path: /^week\.\w+\[\d+\]$/, when: /overlaps/, key: 'overlap' },
+  { path: /^week\.\w+$/, when: /unknown weekday/, key: 'weekday' },
+  { path: /^week\b/, key: 'week' },
+  { path: /^holidays\[\d+\]$/, when: /got "/, key: 'holiday_date', params: quoted },
+  { path: /^holidays\b/, key: 'holidays' },
+  { path: /^holidayCountry$/, key: 'country_code' },
+  { path: /^holidayRegion$/, key: 'region_code' },
+  { path: /^targets$/, key: 'targets_required' },
+  { path: /^targets\.\w+\.minutes$/, key: 'target_minutes' },
+  { path: /^targets\.\w+\.warnAtPercent$/, key: 'warn_percent' },
+  { path: /^targets\.\w+\.warnBeforeMinutes$/, when: /less than minutes/, key: 'warn_before_less' },
+  { path: /^targets\.\w+\.warnBeforeMinutes$/, key: 'warn_before_minutes' },
+  { path: /^targets\.\w+$/, when: /not both/, key: 'warn_not_both' },
+  { path: /^targets\b/, key: 'targets' },
+  { path: /^match\b/, key: 'match_ids' },
+  { path: /^calendar$/, key: 'calendar' },
+  { path: /^position$/, key: 'position' },
+  { path: /^(pauseStatusIds|defaultPauseStatusIds)\b/, key: 'statuses' },
+  {
+    path: /^escalations\[\d+\]\.metric$/,
+    when: /has no \w+ target/,
+    key: 'escalation_no_target',
+    params: (i, t) => ({ metric: t(`metrics.${/has no (\w+) target/.exec(i.message)?.[1] ?? ''}`) }),
+  },
+  { path: /^escalations\[\d+\]\.trigger\.minutes$/, key: 'trigger_minutes' },
+  {
+    path: /^escalations\[\d+\]\.action\.(staffId|departmentId|priorityId)$/,
+    key: 'action_target',
+    params: (i, t) => ({
+      what: t(`settings.policy.${/\.(staffId|departmentId|priorityId)$/.exec(i.path)?.[1] ?? ''}`),
+    }),
+  },
+  { path: /^(active|escalations\b)/, key: 'choice' },
+  { path: /^cooldownMinutes$/, key: 'cooldown' },
+  { path: /^defaultWarnAtPercent$/, key: 'warn_percent' },
+  { path: /^scanIntervalMinutes$/, key: 'scan_interval' },
+  { path: /^(\(document\)|calendars|policies|settings)$/, key: 'document' },
+];
+
+/** `policies[2].targets.resolution.minutes` -> `targets.resolution.minutes` (import paths are whole-document). */
+function relativePath(path: string): string {
+  return path.replace(/^(calendars|policies)\[\d+\]\.|^settings\./, '');
+}
+
+export function issueMessage(issue: ConfigIssue, t: TFunction): string {
+  const path = relativePath(issue.path);
+  for (const rule of RULES) {
+    if (!rule.path.test(path) || (rule.when && !rule.when.test(issue.message))) continue;
+    return t(`settings.errors.${rule.key}`, rule.params?.(issue, t) ?? {});
+  }
+  return issue.message;
+}
+
+/** The issues with translated messages and their paths kept (the import's list shows both). */
+export function translateIssues(issues: readonly ConfigIssue[], t: TFunction): ConfigIssue[] {
+  return issues.map((issue) => ({ path: issue.path, message: issueMessage(issue, t) }));
+}
