@@ -6,6 +6,7 @@ import type { BookPolicy } from '../sla/policy/policy-book';
 import { utcFromSql } from '../store/datetime';
 import { translatorFor } from './i18n';
 import { renderView } from './render';
+import { explainPhrases } from './explain-phrases';
 import { stateBadge } from './state-badge';
 import { describeChange, loadNames, timeFormatter, type NameBook } from './view-helpers';
 import { liveState, type LiveState } from '../sla/clocks/live-state';
@@ -52,18 +53,18 @@ export function createTicketPanel(
     render: async (ticketId, staffId) => {
       if (!(await canView(host, staffId))) return null;
       const now = host.clock.now();
-      const [sla, events, names, lang, ticket, escalations, book, stored] = await Promise.all([
-        services.ticketSla.get(ticketId, now, host.timezone),
+      const lang = await staffLanguage(host, staffId);
+      const t = translatorFor(translator, lang);
+      const [sla, events, names, ticket, escalations, book, stored] = await Promise.all([
+        services.ticketSla.get(ticketId, now, host.timezone, explainPhrases(t, lang)),
         services.timeline.forSubject('ticket', ticketId),
         loadNames(host.tickets),
-        staffLanguage(host, staffId),
         host.tickets.getTicket(ticketId),
         services.escalationLog.forSubject(ticketId),
         services.clocks.policyBook(),
         services.clockRepo.forSubjects([ticketId]),
       ]);
       const ended = new Set(stored.filter((c) => c.endedAt !== null).map((c) => `${c.metric}|${c.cycle}`));
-      const t = translatorFor(translator, lang);
       const policy = sla?.policy ? book.byId(sla.policy.id) : undefined;
       return renderView('partials/ticket-panel', {
         t,

@@ -278,6 +278,11 @@ describe('ticket view SLA panel', () => {
     expect(html).not.toContain(XSS);
     expect(html).toContain('Gilt wegen: Abteilung Support, Priorität High');
     expect(html).toContain('>3 Std. überfällig</time>');
+    // The engine's explanation in German words and German dates, not the API's English.
+    expect(html).toMatch(
+      /<li>gestartet Di\., 3\. März, \d\d:\d\d \(UTC\); 1 Stunde -&gt; fällig Di\., 3\. März, \d\d:\d\d<\/li>/,
+    );
+    expect(html).not.toContain('<li>started ');
     const nico = await login('nico.nobody@x.test');
     expect((await nico.agent.get(`/admin/tickets/ticket/${ticket.a}`)).text).not.toContain('sv-ticket-panel');
   });
