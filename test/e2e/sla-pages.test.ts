@@ -132,6 +132,13 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await page.waitForTimeout(1500);
     await expect(panel.locator('time[data-sv-countdown]').first().textContent()).resolves.toBe('1h left');
     await shoot('ticket-view');
+    // At phone width each clock is a card: nothing sticks out sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(
+      390,
+    );
+    await shoot('ticket-view-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it('sees the list badge go from on track to breached after a scan with --now', async () => {
