@@ -1,5 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
 import pino from 'pino';
+import { createHostTables } from '../devhost/schema';
+import { createDb } from '../src/store/db';
+import { migrateLatest } from '../src/store/migrator';
 import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
 import { createModuleServices } from '../src/services/module-services';
 import { WEEKDAYS_9_TO_5 } from '../test/helpers/sla-fixtures';
@@ -30,4 +34,131 @@ export async function benchServices(db: Knex, now: Date) {
       mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
     }),
   };
+}
+
+/** The MariaDB server the benchmarks create their throwaway databases on. */
+export const BENCH_SERVER = process.env.TEST_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
+
+/** Databases created and not dropped yet: dropped on SIGINT/SIGTERM too. */
+const live = new Set<string>();
+
+/**
+ * A fresh database `name` on BENCH_SERVER with the devhost's host tables and the module's
+ * migrations; `close` drops it (call it in a `finally`; Ctrl-C drops it too once
+ * dropBenchDatabasesOnSignal ran).
+ */
+export async function openBenchDatabase(name: string): Promise<{ db: Knex; close: () => Promise<void> }> {
+  const server = createDb(BENCH_SERVER, { min: 0, max: 1 });
+  await server.raw(`CREATE DATABASE \`${name}\``);
+  live.add(name);
+  const url = new URL(BENCH_SERVER);
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString());
+  const close = async (): Promise<void> => {
+    await db.destroy();
+    await server.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+    live.delete(name);
+    await server.destroy();
+  };
+  try {
+    await createHostTables(db, 'tbl');
+    await migrateLatest(db, 'tbl');
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { db, close };
+}
+
+/** On SIGINT/SIGTERM, drops the databases openBenchDatabase created and not closed yet, then exits. */
+export function dropBenchDatabasesOnSignal(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: dropping ${[...live].join(', ') || 'nothing'}`);
+      void dropLive().finally(() => process.exit(130));
+    });
+  }
+}
+
+async function dropLive(): Promise<void> {
+  const server = createDb(BENCH_SERVER, { min: 0, max: 1 });
+  try {
+    for (const name of live) await server.raw(`DROP DATABASE IF EXISTS \`${name}\``);
+  } finally {
+    await server.destroy();
+  }
+}
+
+/** `VERSION()` of BENCH_SERVER, for the report's machine line. */
+export async function benchServerVersion(): Promise<string> {
+  const server = createDb(BENCH_SERVER, { min: 0, max: 1 });
+  try {
+    const [[{ v }]] = (await server.raw('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+    return v;
+  } finally {
+    await server.destroy();
+  }
+}
+
+/**
+ * Bulk loading without a round trip per row: fills `bench_numbers (n)` with 0..count-1, calls
+ * `insert(start, end)` for each 100 000-number chunk (an `INSERT ... SELECT ... FROM bench_numbers
+ * WHERE n >= start AND n < end`), then drops the table.
+ */
+export async function withNumbers(
+  db: Knex,
+  count: number,
+  insert: (start: number, end: number) => Promise<unknown>,
+): Promise<void> {
+  await db.raw('CREATE TABLE bench_digits (d TINYINT NOT NULL PRIMARY KEY)');
+  await db.raw('INSERT INTO bench_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)');
+  await db.raw('CREATE TABLE bench_numbers (n INT NOT NULL PRIMARY KEY)');
+  const digits = Math.max(1, Math.ceil(Math.log10(count)));
+  const letters = Array.from({ length: digits }, (_, i) => `d${i}`);
+  const expr = letters.map((l, i) => `${l}.d * ${10 ** i}`).join(' + ');
+  await db.raw(
+    `INSERT INTO bench_numbers (n) SELECT ${expr} AS n FROM ${letters.map((l) => `bench_digits ${l}`).join(' CROSS JOIN ')} HAVING n < ?`,
+    [count],
+  );
+  for (let start = 0; start < count; start += 100_000) await insert(start, Math.min(start + 100_000, count));
+  await db.raw('DROP TABLE bench_numbers, bench_digits');
+}
+
+export interface Timed<T> {
+  ms: number;
+  value: T;
+}
+
+export async function time<T>(work: () => Promise<T>): Promise<Timed<T>> {
+  const t0 = performance.now();
+  const value = await work();
+  return { ms: performance.now() - t0, value };
+}
+
+export const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** `select tblsla_vigil_clocks`, `insert tblsla_vigil_outbox`, ...: what a statement does to which table. */
+export function statementKind(sql: string): string {
+  const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '?';
+  const table = /\b(?:from|into|update)\s+`?(\w+)`?/i.exec(sql)?.[1] ?? '';
+  return `${verb} ${table.replace(/^tblsla_vigil_/, '')}`.trim();
+}
+
+export async function count(
+  db: Knex,
+  table: string,
+  where?: (q: Knex.QueryBuilder) => void,
+): Promise<number> {
+  const q = db(table).count({ n: '*' });
+  if (where) where(q);
+  const [{ n }] = (await q) as { n: number | string }[];
+  return Number(n);
+}
+
+/** Progress on stderr, so stdout holds only the report. */
+export function log(line: string): void {
+  console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 }

@@ -13,17 +13,24 @@
  * throwaway database, dropped at the end even on failure or Ctrl-C.
  */
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { createDb } from '../src/store/db';
-import { createHostTables } from '../devhost/schema';
-import { migrateLatest } from '../src/store/migrator';
-import { benchServices, BENCH_OFFICE } from './bench-host';
+import {
+  benchServerVersion,
+  benchServices,
+  BENCH_OFFICE,
+  count,
+  dropBenchDatabasesOnSignal,
+  log,
+  median,
+  openBenchDatabase,
+  statementKind,
+  time,
+  withNumbers,
+} from './bench-host';
 import { utcToSql } from '../src/store/datetime';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const TICKS = Math.max(1, Number(process.env.BENCH_TICKS ?? 3));
-const SERVER = process.env.TEST_DATABASE_SERVER_URL ?? 'mysql://root@127.0.0.1:3306/';
 const DUE = 1000;
 /** Wednesday 2026-04-01 10:00 in Berlin (CEST): inside office hours. */
 const NOW = new Date('2026-04-01T08:00:00Z');
@@ -31,25 +38,6 @@ const NOW = new Date('2026-04-01T08:00:00Z');
 const OPENED_FROM = '2026-03-31 12:00:00';
 const OPENED_SPAN_S = 20 * 3600;
 const CLOCKS = 'tblsla_vigil_clocks';
-
-/** Databases created and not dropped yet: dropped on SIGINT/SIGTERM too. */
-const live = new Set<string>();
-
-interface Timed<T> {
-  ms: number;
-  value: T;
-}
-
-async function time<T>(work: () => Promise<T>): Promise<Timed<T>> {
-  const t0 = performance.now();
-  const value = await work();
-  return { ms: performance.now() - t0, value };
-}
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 interface TickRun {
   label: string;
@@ -79,16 +67,8 @@ interface SizeResult {
 }
 
 async function benchSize(n: number): Promise<SizeResult> {
-  const name = `slav_bench_scan_${process.pid}_${n}`;
-  const server = createDb(SERVER, { min: 0, max: 1 });
-  await server.raw(`CREATE DATABASE \`${name}\``);
-  live.add(name);
-  const url = new URL(SERVER);
-  url.pathname = `/${name}`;
-  const db = createDb(url.toString());
+  const { db, close } = await openBenchDatabase(`slav_bench_scan_${process.pid}_${n}`);
   try {
-    await createHostTables(db, 'tbl');
-    await migrateLatest(db, 'tbl');
     const [department] = await db('tbldepartments').insert({ name: 'Support' });
     const [staffId] = await db('tblstaff').insert({
       email: 'lead@bench.test',
@@ -276,34 +256,20 @@ async function benchSize(n: number): Promise<SizeResult> {
       rows,
     };
   } finally {
-    await db.destroy();
-    await server.raw(`DROP DATABASE IF EXISTS \`${name}\``);
-    live.delete(name);
-    await server.destroy();
+    await close();
   }
 }
 
 /** N open tickets in Perfex's `tbltickets` (no hooks), by INSERT ... SELECT from a numbers table. */
 async function loadTickets(db: Knex, n: number, department: number): Promise<void> {
-  await db.raw('CREATE TABLE bench_digits (d TINYINT NOT NULL PRIMARY KEY)');
-  await db.raw('INSERT INTO bench_digits VALUES (0),(1),(2),(3),(4),(5),(6),(7),(8),(9)');
-  await db.raw('CREATE TABLE bench_numbers (n INT NOT NULL PRIMARY KEY)');
-  const digits = Math.max(1, Math.ceil(Math.log10(n)));
-  const letters = Array.from({ length: digits }, (_, i) => `d${i}`);
-  const expr = letters.map((l, i) => `${l}.d * ${10 ** i}`).join(' + ');
-  await db.raw(
-    `INSERT INTO bench_numbers (n) SELECT ${expr} AS n FROM ${letters.map((l) => `bench_digits ${l}`).join(' CROSS JOIN ')} HAVING n < ?`,
-    [n],
-  );
-  for (let start = 0; start < n; start += 100_000) {
-    await db.raw(
+  await withNumbers(db, n, (start, end) =>
+    db.raw(
       `INSERT INTO tbltickets (subject, message, department, priority, status, date, ticketkey)
        SELECT CONCAT('T', n), 'm', ?, 1 + n % 3, 1, DATE_ADD(?, INTERVAL FLOOR(n * ? / ?) SECOND), 'k'
        FROM bench_numbers WHERE n >= ? AND n < ? ORDER BY n`,
-      [department, OPENED_FROM, OPENED_SPAN_S, n, start, Math.min(start + 100_000, n)],
-    );
-  }
-  await db.raw('DROP TABLE bench_numbers, bench_digits');
+      [department, OPENED_FROM, OPENED_SPAN_S, n, start, end],
+    ),
+  );
 }
 
 /** Sets these columns on the first 1,000 first-response clocks (by id); returns how many changed. */
@@ -315,24 +281,6 @@ async function armClocks(db: Knex, set: Record<string, string>): Promise<number>
     columns.map((c) => set[c]),
   )) as unknown as [{ affectedRows: number }];
   return result.affectedRows;
-}
-
-/** `select tblsla_vigil_clocks`, `insert tblsla_vigil_outbox`, ...: what a statement does to which table. */
-function statementKind(sql: string): string {
-  const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase() ?? '?';
-  const table = /\b(?:from|into|update)\s+`?(\w+)`?/i.exec(sql)?.[1] ?? '';
-  return `${verb} ${table.replace(/^tblsla_vigil_/, '')}`.trim();
-}
-
-async function count(db: Knex, table: string, where?: (q: Knex.QueryBuilder) => void): Promise<number> {
-  const q = db(table).count({ n: '*' });
-  if (where) where(q);
-  const [{ n }] = (await q) as { n: number | string }[];
-  return Number(n);
-}
-
-function log(line: string): void {
-  console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 }
 
 function report(results: SizeResult[], serverVersion: string): void {
@@ -373,25 +321,9 @@ function report(results: SizeResult[], serverVersion: string): void {
   }
 }
 
-async function dropLive(): Promise<void> {
-  const server = createDb(SERVER, { min: 0, max: 1 });
-  try {
-    for (const name of live) await server.raw(`DROP DATABASE IF EXISTS \`${name}\``);
-  } finally {
-    await server.destroy();
-  }
-}
-
 async function main(): Promise<void> {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      log(`${signal}: dropping ${[...live].join(', ') || 'nothing'}`);
-      void dropLive().finally(() => process.exit(130));
-    });
-  }
-  const server = createDb(SERVER, { min: 0, max: 1 });
-  const [[{ v }]] = (await server.raw('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
-  await server.destroy();
+  dropBenchDatabasesOnSignal();
+  const v = await benchServerVersion();
   const sizes = [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])];
   const results: SizeResult[] = [];
   for (const n of sizes) results.push(await benchSize(n));

@@ -10,7 +10,8 @@ export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'pauses' | 'p
   policyId: number | null;
 }
 
-interface Row {
+/** The columns of a clock row that every reader needs, as the database returns them. */
+export interface ClockCoreRow {
   id: number | string;
   subject_id: number;
   metric: string;
@@ -18,11 +19,45 @@ interface Row {
   policy_id: number | null;
   started_at: string;
   due_at: string;
-  warn_at: string;
   paused_minutes: string | number;
   met_at: string | null;
   breached_at: string | null;
   state: string;
+}
+
+/** The columns to select for a {@link ClockCoreRow}. */
+export const CLOCK_CORE_COLUMNS = [
+  'id',
+  'subject_id',
+  'metric',
+  'cycle',
+  'policy_id',
+  'started_at',
+  'due_at',
+  'paused_minutes',
+  'met_at',
+  'breached_at',
+  'state',
+] as const;
+
+/** What a {@link ClockCoreRow} holds, converted. */
+export type ClockCore = Pick<
+  StoredClock,
+  | 'id'
+  | 'subjectId'
+  | 'metric'
+  | 'cycle'
+  | 'policyId'
+  | 'startedAt'
+  | 'dueAt'
+  | 'pausedMinutes'
+  | 'metAt'
+  | 'breachedAt'
+  | 'state'
+>;
+
+interface Row extends ClockCoreRow {
+  warn_at: string;
   next_check_at: string | null;
   ended_at: string | null;
 }
@@ -136,7 +171,8 @@ export class ClockRepository {
   }
 }
 
-function toStored(r: Row): StoredClock {
+/** Converts the core columns of a clock row (ids to numbers, UTC strings to dates). */
+export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
   return {
     id: Number(r.id),
     subjectId: r.subject_id,
@@ -145,11 +181,17 @@ function toStored(r: Row): StoredClock {
     policyId: r.policy_id,
     startedAt: utcFromSql(r.started_at),
     dueAt: utcFromSql(r.due_at),
-    warnAt: utcFromSql(r.warn_at),
     pausedMinutes: Number(r.paused_minutes),
     metAt: dateOrNull(r.met_at),
     breachedAt: dateOrNull(r.breached_at),
     state: r.state as StoredClock['state'],
+  };
+}
+
+function toStored(r: Row): StoredClock {
+  return {
+    ...clockCoreFromRow(r),
+    warnAt: utcFromSql(r.warn_at),
     nextCheckAt: dateOrNull(r.next_check_at),
     endedAt: dateOrNull(r.ended_at),
   };

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Metric } from '../sla/config';
-import { utcFromSql, utcToSql } from './datetime';
+import { utcToSql } from './datetime';
+import { CLOCK_CORE_COLUMNS, clockCoreFromRow, type ClockCore, type ClockCoreRow } from './clock-repository';
 
 /**
  * The tickets whose settled clocks count in compliance figures: the reports, the dashboard's
@@ -20,34 +21,12 @@ export interface ClockRange {
 }
 
 /** A clock whose outcome was settled in the range, with the ticket facts the module keeps. */
-export interface FinishedClock {
-  id: number;
-  subjectId: number;
-  metric: Metric;
-  cycle: number;
-  policyId: number | null;
-  startedAt: Date;
-  dueAt: Date;
-  metAt: Date | null;
-  breachedAt: Date | null;
-  pausedMinutes: number;
-  state: string;
+export interface FinishedClock extends ClockCore {
   department: number | null;
   assigned: number | null;
 }
 
-interface Row {
-  id: number | string;
-  subject_id: number;
-  metric: string;
-  cycle: number;
-  policy_id: number | null;
-  started_at: string;
-  due_at: string;
-  met_at: string | null;
-  breached_at: string | null;
-  paused_minutes: string | number;
-  state: string;
+interface Row extends ClockCoreRow {
   department: number | null;
   assigned: number | null;
 }
@@ -78,38 +57,10 @@ export class ReportQueries {
       .where('c.settled_at', '<', utcToSql(range.to))
       .orderBy('c.id')
       .limit(limit)
-      .select(
-        'c.id',
-        'c.subject_id',
-        'c.metric',
-        'c.cycle',
-        'c.policy_id',
-        'c.started_at',
-        'c.due_at',
-        'c.met_at',
-        'c.breached_at',
-        'c.paused_minutes',
-        'c.state',
-        's.department',
-        's.assigned',
-      );
+      .select(...CLOCK_CORE_COLUMNS.map((column) => `c.${column}`), 's.department', 's.assigned');
     if (range.metric) query.where('c.metric', range.metric);
     const rows: Row[] = await query;
-    return rows.map((r) => ({
-      id: Number(r.id),
-      subjectId: r.subject_id,
-      metric: r.metric as Metric,
-      cycle: r.cycle,
-      policyId: r.policy_id,
-      startedAt: utcFromSql(r.started_at),
-      dueAt: utcFromSql(r.due_at),
-      metAt: r.met_at ? utcFromSql(r.met_at) : null,
-      breachedAt: r.breached_at ? utcFromSql(r.breached_at) : null,
-      pausedMinutes: Number(r.paused_minutes),
-      state: r.state,
-      department: r.department,
-      assigned: r.assigned,
-    }));
+    return rows.map((r) => ({ ...clockCoreFromRow(r), department: r.department, assigned: r.assigned }));
   }
 
   /** Every finished clock in the range, a batch at a time. */

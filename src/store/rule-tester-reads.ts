@@ -1,18 +1,12 @@
 import type { Knex } from 'knex';
 import { utcFromSql } from './datetime';
-import type { SubjectSnapshot } from './subject-repository';
+import {
+  SNAPSHOT_COLUMNS,
+  snapshotFromRow,
+  type SnapshotRow,
+  type SubjectSnapshot,
+} from './subject-repository';
 import { CLOSED_STATUS } from '../sla/clocks/sla-event';
-
-interface SnapshotRow {
-  subject_id: number;
-  status: number;
-  priority: number;
-  department: number;
-  assigned: number;
-  userid: number;
-  service: number | null;
-  merged_into: number | null;
-}
 
 /**
  * The read-only queries of the rule tester: pages of ticket snapshots, newest first (Perfex
@@ -31,33 +25,14 @@ export class RuleTesterReads {
   /** Live tickets with id < beforeId (null = from the newest), newest first; `openOnly` drops closed and merged ones. */
   async page(beforeId: number | null, limit: number, openOnly: boolean): Promise<SubjectSnapshot[]> {
     const q = this.db(this.subjects)
-      .select(
-        'subject_id',
-        'status',
-        'priority',
-        'department',
-        'assigned',
-        'userid',
-        'service',
-        'merged_into',
-      )
+      .select(...SNAPSHOT_COLUMNS)
       .where({ subject_type: 'ticket', deleted: false })
       .orderBy('subject_id', 'desc')
       .limit(limit);
     if (beforeId !== null) q.where('subject_id', '<', beforeId);
     if (openOnly) q.whereNot('status', CLOSED_STATUS).whereNull('merged_into');
     const rows: SnapshotRow[] = await q;
-    return rows.map((r) => ({
-      subjectId: r.subject_id,
-      status: r.status,
-      priority: r.priority,
-      department: r.department,
-      assigned: r.assigned,
-      userid: r.userid,
-      service: r.service,
-      mergedInto: r.merged_into,
-      deleted: false,
-    }));
+    return rows.map((r) => snapshotFromRow(r, false));
   }
 
   /** When each ticket was created, from its recorded `created` event (found through the dedupe index). */

@@ -21,7 +21,8 @@ export interface SubjectRow extends SubjectSnapshot {
   computedVersion: number;
 }
 
-interface Row {
+/** The snapshot columns of a `sla_vigil_subjects` row, as the database returns them. */
+export interface SnapshotRow {
   subject_id: number;
   status: number;
   priority: number;
@@ -30,6 +31,9 @@ interface Row {
   userid: number;
   service: number | null;
   merged_into: number | null;
+}
+
+interface Row extends SnapshotRow {
   deleted: number;
   policy_id: number | null;
   sla_state: string;
@@ -62,6 +66,9 @@ const COLUMN: Record<SnapshotField, string> = {
   service: 'service',
   mergedInto: 'merged_into',
 };
+
+/** The columns to select for a {@link SnapshotRow}. */
+export const SNAPSHOT_COLUMNS: readonly string[] = ['subject_id', ...SNAPSHOT_FIELDS.map((f) => COLUMN[f])];
 
 export class SubjectRepository {
   constructor(
@@ -131,18 +138,7 @@ export class SubjectRepository {
         })),
       )
       .onConflict(['subject_type', 'subject_id'])
-      .merge([
-        'status',
-        'priority',
-        'department',
-        'assigned',
-        'userid',
-        'service',
-        'merged_into',
-        'deleted',
-        'computed_version',
-        'updated_at',
-      ]);
+      .merge([...SNAPSHOT_FIELDS.map((f) => COLUMN[f]), 'deleted', 'computed_version', 'updated_at']);
   }
 
   /** Applies what one hook reported, leaving other fields for reconcile to compare. */
@@ -226,7 +222,8 @@ function groupIds<T extends { subjectId: number }>(
   return groups;
 }
 
-function toSubject(r: Row): SubjectRow {
+/** A subject row's snapshot; `deleted` comes from the caller (a query may have filtered on it). */
+export function snapshotFromRow(r: SnapshotRow, deleted: boolean): SubjectSnapshot {
   return {
     subjectId: r.subject_id,
     status: r.status,
@@ -236,7 +233,13 @@ function toSubject(r: Row): SubjectRow {
     userid: r.userid,
     service: r.service,
     mergedInto: r.merged_into,
-    deleted: Boolean(r.deleted),
+    deleted,
+  };
+}
+
+function toSubject(r: Row): SubjectRow {
+  return {
+    ...snapshotFromRow(r, Boolean(r.deleted)),
     policyId: r.policy_id,
     slaState: r.sla_state as ClockState,
     computedVersion: r.computed_version,

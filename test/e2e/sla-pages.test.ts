@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { insertStaff } from '../helpers/host-fixtures';
+import { insertStaffWithCapabilities } from '../helpers/host-fixtures';
 import { readCsv } from '../helpers/csv-reader';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { main as cli } from '../../src/cli';
@@ -50,8 +50,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.database.url;
   const db = t.devhost.db;
   [support] = await db('tbldepartments').insert({ name: 'Support' });
-  const manager = await insertStaff(db, 'mia.manager@x.test', 'manager-pass');
-  await db('tblstaff_permissions').insert({ staff_id: manager, feature: 'sla_vigil', capability: 'manage' });
+  await insertStaffWithCapabilities(db, 'mia.manager@x.test', 'manager-pass', ['manage']);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
 }, 60_000);

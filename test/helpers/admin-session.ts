@@ -1,5 +1,7 @@
 import request from 'supertest';
 import type { Express } from 'express';
+import { DEMO_PASSWORD } from '../../devhost/seed/people-data';
+import { STAFF_PASSWORD } from './host-fixtures';
 
 export type Agent = ReturnType<typeof request.agent>;
 
@@ -43,4 +45,12 @@ export async function loginAgent(app: Express, email: string, password: string):
         .send({ ...fields, _csrf: token });
     },
   };
+}
+
+/** The admin every devhost is set up with. */
+export const ADMIN_EMAIL = 'admin@example.com';
+
+/** Signs in as the devhost's admin, or as staff a test added with STAFF_PASSWORD. */
+export function loginAs(app: Express, email: string): Promise<AdminSession> {
+  return loginAgent(app, email, email === ADMIN_EMAIL ? DEMO_PASSWORD : STAFF_PASSWORD);
 }

@@ -24,6 +24,37 @@ export async function insertStaff(
   return id;
 }
 
+/** The password tests give the staff they add (see loginAs in admin-session.ts). */
+export const STAFF_PASSWORD = 'pw123456';
+
+/**
+ * Inserts a staff member as insertStaff does and grants them these SLA Vigil capabilities
+ * (`['view']`, `['manage']`, or `[]` for a staff member without access); returns the id.
+ */
+export async function insertStaffWithCapabilities(
+  db: Knex,
+  email: string,
+  password: string,
+  capabilities: readonly string[],
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const staffId = await insertStaff(db, email, password, extra);
+  for (const capability of capabilities) {
+    await db('tblstaff_permissions').insert({ staff_id: staffId, feature: 'sla_vigil', capability });
+  }
+  return staffId;
+}
+
+/**
+ * Adds the staff a permission test signs in as, one per access level, all with STAFF_PASSWORD:
+ * viewer@x.test (view), manager@x.test (manage) and `noAccessEmail` (no SLA Vigil capability).
+ */
+export async function insertStaffPerAccessLevel(db: Knex, noAccessEmail = 'agent@x.test'): Promise<void> {
+  await insertStaffWithCapabilities(db, 'viewer@x.test', STAFF_PASSWORD, ['view']);
+  await insertStaffWithCapabilities(db, 'manager@x.test', STAFF_PASSWORD, ['manage']);
+  await insertStaffWithCapabilities(db, noAccessEmail, STAFF_PASSWORD, []);
+}
+
 function cap(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }

@@ -1,7 +1,11 @@
 import { MutableClock } from '../../devhost/mutable-clock';
-import { insertStaff } from '../helpers/host-fixtures';
+import {
+  insertStaffPerAccessLevel,
+  insertStaffWithCapabilities,
+  STAFF_PASSWORD,
+} from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { loginAgent } from '../helpers/admin-session';
+import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { readCsv } from '../helpers/csv-reader';
 
 /**
@@ -12,18 +16,7 @@ import { readCsv } from '../helpers/csv-reader';
 
 let t: TestDevhost;
 
-async function addStaff(email: string, capabilities: string[]): Promise<number> {
-  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
-  for (const capability of capabilities) {
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
-  }
-  return staffId;
-}
-
-const login = (email: string) =>
-  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+const login = (email: string): Promise<AdminSession> => loginAs(t.devhost.app, email);
 
 const minute = (base: string, n: number) =>
   new Date(new Date(base).getTime() + n * 60_000).toISOString().replace('T', ' ').replace('Z', '');
@@ -33,9 +26,7 @@ beforeAll(async () => {
     timezone: 'Europe/Berlin',
     clock: new MutableClock(new Date('2026-03-15T12:00:00Z')),
   });
-  await addStaff('viewer@x.test', ['view']);
-  await addStaff('manager@x.test', ['manage']);
-  await addStaff('nobody@x.test', []);
+  await insertStaffPerAccessLevel(t.devhost.db, 'nobody@x.test');
   const log = 'tblsla_vigil_audit_log';
   await t.devhost.db(log).insert(
     Array.from({ length: 60 }, (_, i) => ({
@@ -182,12 +173,9 @@ describe('/admin/sla_vigil/audit', () => {
   });
 
   it('labels the detail keys and names metrics in the viewer language, on the page and in the CSV', async () => {
-    const id = await insertStaff(t.devhost.db, 'de.manager@x.test', 'pw123456', {
+    await insertStaffWithCapabilities(t.devhost.db, 'de.manager@x.test', STAFF_PASSWORD, ['manage'], {
       default_language: 'german',
     });
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: id, feature: 'sla_vigil', capability: 'manage' });
     const de = await login('de.manager@x.test');
     const page = await de.agent.get('/admin/sla_vigil/audit?ticket=105').expect(200);
     expect(page.text).toContain('<dt>Kennzahl</dt><dd>Lösung</dd><dt>Stufe</dt><dd>1</dd>');

@@ -1,6 +1,6 @@
-import { insertStaff } from '../helpers/host-fixtures';
+import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { loginAgent } from '../helpers/admin-session';
+import { ADMIN_EMAIL, loginAs, type AdminSession } from '../helpers/admin-session';
 import {
   H,
   NOW,
@@ -16,17 +16,7 @@ import { AuditLog } from '../../src/store/audit-log';
 
 let t: TestDevhost;
 
-async function addStaff(email: string, capabilities: string[]): Promise<void> {
-  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
-  for (const capability of capabilities) {
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
-  }
-}
-
-const login = (email: string) =>
-  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+const login = (email: string): Promise<AdminSession> => loginAs(t.devhost.app, email);
 
 /** The finished / on time / compliance cells of a page's report total row. */
 function reportTotal(html: string): { finished: number; onTime: number; compliance: string } {
@@ -60,9 +50,7 @@ function ranking(html: string, testId: string): [number, number][] {
 
 beforeAll(async () => {
   t = await startTestDevhost({ timezone: 'Europe/Berlin', clock: { now: () => NOW } });
-  await addStaff('viewer@x.test', ['view']);
-  await addStaff('manager@x.test', ['manage']);
-  await addStaff('agent@x.test', []);
+  await insertStaffPerAccessLevel(t.devhost.db);
 });
 afterAll(() => t.close());
 
@@ -338,9 +326,7 @@ describe('a host in a half-hour or quarter-hour zone', () => {
   afterAll(() => k.close());
 
   it('counts each target on its Indian day, at midnight exactly', async () => {
-    const res = await (
-      await loginAgent(k.devhost.app, 'admin@example.com', 'demo1234')
-    ).agent.get('/admin/sla_vigil?trend=30');
+    const res = await (await loginAs(k.devhost.app, ADMIN_EMAIL)).agent.get('/admin/sla_vigil?trend=30');
     expect(res.status).toBe(200);
     expect(trendRow(res.text, '2026-02-02')).toEqual(['0 %', '1', '1']);
     expect(trendRow(res.text, '2026-03-02')).toEqual(['66.7 %', '3', '1']);

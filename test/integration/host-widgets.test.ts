@@ -1,8 +1,8 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
-import { insertOpenTickets, insertStaff } from '../helpers/host-fixtures';
-import { loginAgent } from '../helpers/admin-session';
+import { insertOpenTickets, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
+import { loginAs, type AdminSession } from '../helpers/admin-session';
 
 /**
  * What SLA Vigil shows inside the host's own pages: the ticket-list badge (with SLA filter and
@@ -20,16 +20,7 @@ let support: number;
 const staff: Record<string, number> = {};
 const ticket: Record<string, number> = {};
 
-async function addStaff(email: string, capabilities: string[], language = 'english'): Promise<number> {
-  const id = await insertStaff(t.devhost.db, email, 'pw123456', { default_language: language });
-  for (const capability of capabilities) {
-    await t.devhost.db('tblstaff_permissions').insert({ staff_id: id, feature: 'sla_vigil', capability });
-  }
-  return id;
-}
-
-const login = (email: string) =>
-  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+const login = (email: string): Promise<AdminSession> => loginAs(t.devhost.app, email);
 
 async function create(subject: string, iso: string, extra: Record<string, unknown> = {}): Promise<number> {
   at(iso);
@@ -65,11 +56,15 @@ beforeAll(async () => {
   const db = t.devhost.db;
   [support] = await db('tbldepartments').insert({ name: 'Support' });
   const [other] = await db('tbldepartments').insert({ name: 'Sales' });
-  staff.ana = await addStaff('ana.agent@x.test', ['view']);
-  staff.oli = await addStaff('oli.other@x.test', ['view']);
-  staff.leo = await addStaff('leo.lead@x.test', ['view'], 'german');
-  staff.mia = await addStaff('mia.manager@x.test', ['manage']);
-  staff.nico = await addStaff('nico.nobody@x.test', []);
+  staff.ana = await insertStaffWithCapabilities(t.devhost.db, 'ana.agent@x.test', STAFF_PASSWORD, ['view']);
+  staff.oli = await insertStaffWithCapabilities(t.devhost.db, 'oli.other@x.test', STAFF_PASSWORD, ['view']);
+  staff.leo = await insertStaffWithCapabilities(t.devhost.db, 'leo.lead@x.test', STAFF_PASSWORD, ['view'], {
+    default_language: 'german',
+  });
+  staff.mia = await insertStaffWithCapabilities(t.devhost.db, 'mia.manager@x.test', STAFF_PASSWORD, [
+    'manage',
+  ]);
+  staff.nico = await insertStaffWithCapabilities(t.devhost.db, 'nico.nobody@x.test', STAFF_PASSWORD, []);
   services = createModuleServices(t.devhost.host);
   await services.config.import({
     calendars: [],

@@ -1,29 +1,23 @@
-import { insertStaff } from '../helpers/host-fixtures';
+import {
+  insertStaffPerAccessLevel,
+  insertStaffWithCapabilities,
+  STAFF_PASSWORD,
+} from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { loginAgent } from '../helpers/admin-session';
+import { loginAs, type AdminSession } from '../helpers/admin-session';
 
 let t: TestDevhost;
 
-async function addStaff(email: string, capabilities: string[], language = 'english'): Promise<void> {
-  const staffId = await insertStaff(t.devhost.db, email, 'pw123456', { default_language: language });
-  for (const capability of capabilities) {
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
-  }
-}
-
 beforeAll(async () => {
   t = await startTestDevhost();
-  await addStaff('viewer@x.test', ['view']);
-  await addStaff('manager@x.test', ['manage']);
-  await addStaff('agent@x.test', []);
-  await addStaff('lector@x.test', ['view'], 'spanish');
+  await insertStaffPerAccessLevel(t.devhost.db);
+  await insertStaffWithCapabilities(t.devhost.db, 'lector@x.test', STAFF_PASSWORD, ['view'], {
+    default_language: 'spanish',
+  });
 });
 afterAll(() => t.close());
 
-const login = (email: string) =>
-  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+const login = (email: string): Promise<AdminSession> => loginAs(t.devhost.app, email);
 
 describe('/admin/sla_vigil permissions', () => {
   it.each([

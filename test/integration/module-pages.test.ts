@@ -1,6 +1,6 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { loginAgent, type AdminSession } from '../helpers/admin-session';
-import { insertStaff } from '../helpers/host-fixtures';
+import { ADMIN_EMAIL, loginAs, type AdminSession } from '../helpers/admin-session';
+import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
@@ -37,17 +37,7 @@ beforeAll(async () => {
     email: 'cora@x.test',
     datecreated: '2026-01-01 00:00:00',
   });
-  const staff: Record<Exclude<Role, 'admin'>, string[]> = {
-    manager: ['manage'],
-    viewer: ['view'],
-    nobody: [],
-  };
-  for (const [role, capabilities] of Object.entries(staff)) {
-    const id = await insertStaff(db, `${role}@x.test`, 'pw123456');
-    for (const capability of capabilities) {
-      await db('tblstaff_permissions').insert({ staff_id: id, feature: 'sla_vigil', capability });
-    }
-  }
+  await insertStaffPerAccessLevel(db, 'nobody@x.test');
   const services = createModuleServices(t.devhost.host);
   await services.config.import({
     calendars: [
@@ -65,9 +55,9 @@ beforeAll(async () => {
   });
   clock.set(new Date('2026-03-04T11:00:00Z'));
   await services.scanner.run(clock.now());
-  sessions.admin = await loginAgent(t.devhost.app, 'admin@example.com', 'demo1234');
+  sessions.admin = await loginAs(t.devhost.app, ADMIN_EMAIL);
   for (const role of ['manager', 'viewer', 'nobody'] as const) {
-    sessions[role] = await loginAgent(t.devhost.app, `${role}@x.test`, 'pw123456');
+    sessions[role] = await loginAs(t.devhost.app, `${role}@x.test`);
   }
 }, 60_000);
 afterAll(() => t.close());

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import request from 'supertest';
-import { insertStaff } from '../helpers/host-fixtures';
+import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { loginAgent, type AdminSession } from '../helpers/admin-session';
+import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { NOW, insertPicture, insertTicket, slaConfig, type Picture } from '../helpers/sla-dashboard-fixtures';
 import { ConfigService } from '../../src/services/config-service';
 import { AuditLog } from '../../src/store/audit-log';
@@ -17,17 +17,7 @@ let picture: Picture;
 let admin: AdminSession;
 const XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>';
 
-async function addStaff(email: string, capabilities: string[]): Promise<void> {
-  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
-  for (const capability of capabilities) {
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
-  }
-}
-
-const login = (email: string) =>
-  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+const login = (email: string): Promise<AdminSession> => loginAs(t.devhost.app, email);
 
 /** Ticket ids of the rows, in order. */
 async function ids(query = ''): Promise<number[]> {
@@ -38,9 +28,7 @@ async function ids(query = ''): Promise<number[]> {
 
 beforeAll(async () => {
   t = await startTestDevhost({ timezone: 'Europe/Berlin', clock: { now: () => NOW } });
-  await addStaff('viewer@x.test', ['view']);
-  await addStaff('manager@x.test', ['manage']);
-  await addStaff('agent@x.test', []);
+  await insertStaffPerAccessLevel(t.devhost.db);
   const clock = { now: () => NOW };
   await new ConfigService(t.devhost.db, 'tbl', clock, new AuditLog(t.devhost.db, 'tbl', clock)).import(
     slaConfig(),

@@ -1,7 +1,11 @@
 import { MutableClock } from '../../devhost/mutable-clock';
-import { insertStaff } from '../helpers/host-fixtures';
+import {
+  insertStaffPerAccessLevel,
+  insertStaffWithCapabilities,
+  STAFF_PASSWORD,
+} from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { loginAgent } from '../helpers/admin-session';
+import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { readCsv } from '../helpers/csv-reader';
 
 /**
@@ -21,24 +25,13 @@ let t: TestDevhost;
 let ids: { support: number; sales: number; anna: number; p24: number; office: number; t: number[] };
 const RANGE = 'from=2026-03-01&to=2026-03-10';
 
-async function addStaff(email: string, capabilities: string[]): Promise<number> {
-  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
-  for (const capability of capabilities) {
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
-  }
-  return staffId;
-}
-
-const login = (email: string) =>
-  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+const login = (email: string): Promise<AdminSession> => loginAs(t.devhost.app, email);
 
 async function seed(): Promise<void> {
   const db = t.devhost.db;
   const [support] = await db('tbldepartments').insert({ name: 'Support' });
   const [sales] = await db('tbldepartments').insert({ name: 'Sales' });
-  const anna = await addStaff('anna.agent@x.test', []);
+  const anna = await insertStaffWithCapabilities(db, 'anna.agent@x.test', STAFF_PASSWORD, []);
   const client = async (company: string) =>
     (await db('tblclients').insert({ company, datecreated: '2026-01-01 00:00:00' }))[0];
   const sum = await client('@SUM(1)');
@@ -253,9 +246,7 @@ beforeAll(async () => {
     timezone: 'Europe/Berlin',
     clock: new MutableClock(new Date('2026-03-15T12:00:00Z')),
   });
-  await addStaff('viewer@x.test', ['view']);
-  await addStaff('manager@x.test', ['manage']);
-  await addStaff('nobody@x.test', []);
+  await insertStaffPerAccessLevel(t.devhost.db, 'nobody@x.test');
   await seed();
 });
 afterAll(() => t.close());

@@ -1,8 +1,8 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
-import { insertStaff } from '../helpers/host-fixtures';
-import { loginAgent, type AdminSession } from '../helpers/admin-session';
+import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
+import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { DEFAULT_LIMITS, RuleTester } from '../../src/services/rule-tester';
 
@@ -27,15 +27,6 @@ let support: number;
 let sales: number;
 const ids: Record<string, number> = {};
 
-async function addStaff(email: string, capabilities: string[]): Promise<void> {
-  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
-  for (const capability of capabilities) {
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
-  }
-}
-
 async function open(name: string, iso: string, department: number, subject: string, priority = 2) {
   clock.set(new Date(iso));
   ids[name] = await t.devhost.tickets.create({ subject, message: 'm', department, priority, admin: 1 });
@@ -51,9 +42,7 @@ beforeAll(async () => {
   const db = t.devhost.db;
   [support] = await db('tbldepartments').insert({ name: 'Support' });
   [sales] = await db('tbldepartments').insert({ name: 'Sales' });
-  await addStaff('manager@x.test', ['manage']);
-  await addStaff('viewer@x.test', ['view']);
-  await addStaff('agent@x.test', []);
+  await insertStaffPerAccessLevel(t.devhost.db);
   services = createModuleServices(t.devhost.host);
   await services.config.import({
     calendars: [{ key: 'office', name: 'Office', timezone: 'Europe/Berlin', week: WEEKDAYS_9_TO_5 }],
@@ -91,8 +80,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const login = (email: string): Promise<AdminSession> =>
-  loginAgent(t.devhost.app, email, email === 'admin@example.com' ? 'demo1234' : 'pw123456');
+const login = (email: string): Promise<AdminSession> => loginAs(t.devhost.app, email);
 
 /** Posts the draft form the way a browser encodes it (repeated checkbox names, `targets[metric]`). */
 async function postDraft(session: AdminSession, fields: [string, string | number][]) {

@@ -1,6 +1,10 @@
-import { insertStaff } from '../helpers/host-fixtures';
+import {
+  insertStaffPerAccessLevel,
+  insertStaffWithCapabilities,
+  STAFF_PASSWORD,
+} from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { loginAgent, type AdminSession } from '../helpers/admin-session';
+import { loginAs, type AdminSession } from '../helpers/admin-session';
 
 let t: TestDevhost;
 let admin: AdminSession;
@@ -8,21 +12,8 @@ let department: number;
 const BASE = '/admin/sla_vigil/settings';
 const XSS = '<img src=x onerror=alert(1)>';
 
-async function addStaff(email: string, capabilities: string[]): Promise<void> {
-  const staffId = await insertStaff(t.devhost.db, email, 'pw123456');
-  for (const capability of capabilities) {
-    await t.devhost
-      .db('tblstaff_permissions')
-      .insert({ staff_id: staffId, feature: 'sla_vigil', capability });
-  }
-}
-
 async function login(email: string): Promise<AdminSession> {
-  const session = await loginAgent(
-    t.devhost.app,
-    email,
-    email === 'admin@example.com' ? 'demo1234' : 'pw123456',
-  );
+  const session = await loginAs(t.devhost.app, email);
   // The first CSRF token fetched right after login is refused by the devhost; one page view settles it.
   await session.agent.get('/admin');
   return session;
@@ -112,9 +103,7 @@ function policyForm(key: string, extra: Record<string, unknown> = {}): Record<st
 beforeAll(async () => {
   t = await startTestDevhost();
   [department] = await t.devhost.db('tbldepartments').insert({ name: 'Support' });
-  await addStaff('viewer@x.test', ['view']);
-  await addStaff('manager@x.test', ['manage']);
-  await addStaff('agent@x.test', []);
+  await insertStaffPerAccessLevel(t.devhost.db);
   admin = await login('admin@example.com');
   expect((await admin.post(`${BASE}/calendars`, office)).status).toBe(303);
   expect((await admin.post(`${BASE}/policies`, policyForm('base', { calendar: 'office' }))).status).toBe(303);
@@ -611,10 +600,9 @@ describe('messages in the viewer language', () => {
       ['de.manager@x.test', 'german'],
       ['es.manager@x.test', 'spanish'],
     ]) {
-      const id = await insertStaff(t.devhost.db, email, 'pw123456', { default_language: language });
-      await t.devhost
-        .db('tblstaff_permissions')
-        .insert({ staff_id: id, feature: 'sla_vigil', capability: 'manage' });
+      await insertStaffWithCapabilities(t.devhost.db, email, STAFF_PASSWORD, ['manage'], {
+        default_language: language,
+      });
       sessions[language] = await login(email);
     }
   });

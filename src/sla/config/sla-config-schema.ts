@@ -4,6 +4,17 @@ import { CalendarError } from '../calendar/calendar-error';
 
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
 export type Metric = (typeof METRICS)[number];
+/** When an escalation fires, relative to a clock's due time. */
+export const ESCALATION_TRIGGERS = ['before_due', 'at_due', 'after_due'] as const;
+/** What an escalation does when it fires. */
+export const ESCALATION_ACTIONS = [
+  'notify_assignee',
+  'notify_staff',
+  'notify_department',
+  'reassign_staff',
+  'reassign_department',
+  'raise_priority',
+] as const;
 
 const key = z
   .string()
@@ -41,18 +52,11 @@ const EscalationSchema = z
   .strictObject({
     metric: z.enum(METRICS),
     trigger: z.strictObject({
-      type: z.enum(['before_due', 'at_due', 'after_due']),
+      type: z.enum(ESCALATION_TRIGGERS),
       minutes: z.number().positive().optional(),
     }),
     action: z.strictObject({
-      type: z.enum([
-        'notify_assignee',
-        'notify_staff',
-        'notify_department',
-        'reassign_staff',
-        'reassign_department',
-        'raise_priority',
-      ]),
+      type: z.enum(ESCALATION_ACTIONS),
       staffId: z.number().int().positive().optional(),
       departmentId: z.number().int().positive().optional(),
       priorityId: z.number().int().positive().optional(),

@@ -3,15 +3,6 @@ import { METRICS, type PolicyConfig, type SlaSettings, type TargetConfig } from 
 import { addError, type FieldErrors, type PathRule } from './form-errors';
 import { list, rowIndexes, text, type FormValues } from './form-values';
 
-export const TRIGGERS = ['before_due', 'at_due', 'after_due'] as const;
-export const ACTIONS = [
-  'notify_assignee',
-  'notify_staff',
-  'notify_department',
-  'reassign_staff',
-  'reassign_department',
-  'raise_priority',
-] as const;
 /** Which extra select an action uses; the others on its row are ignored. */
 export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorityId' | undefined> = {
   notify_staff: 'staffId',

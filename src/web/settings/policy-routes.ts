@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { ConfigError, METRICS } from '../../sla/config';
+import { ConfigError, ESCALATION_ACTIONS, ESCALATION_TRIGGERS, METRICS } from '../../sla/config';
 import { asyncRoute } from '../async-route';
 import { renderModulePage } from '../module-page';
 import { pageContext, type PageContext, type WebDeps } from '../web-deps';
@@ -10,14 +10,12 @@ import { readForm, text, UnexpectedFormError, type FormValues } from './form-val
 import { loadHostChoices } from './host-choices';
 import {
   ACTION_TARGET,
-  ACTIONS,
   escalationRowCount,
   formToPolicy,
   POLICY_FIELDS,
   POLICY_LISTS,
   policyIssueRules,
   policyToForm,
-  TRIGGERS,
 } from './policy-form';
 import { SETTINGS_BASE, staffOf } from './settings-index';
 
@@ -50,8 +48,8 @@ async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, 
       defaultWarnAtPercent: config.settings.defaultWarnAtPercent,
       choices,
       metrics: METRICS,
-      triggers: TRIGGERS,
-      actions: ACTIONS,
+      triggers: ESCALATION_TRIGGERS,
+      actions: ESCALATION_ACTIONS,
       actionTarget: ACTION_TARGET,
     },
   });

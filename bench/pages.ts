@@ -1,0 +1,523 @@
+/**
+ * Pages benchmark: the database work behind the SLA pages with N open tickets whose clocks are in
+ * every state (breached, at risk, on track, paused, met, no policy), each operation next to the
+ * raw read it cannot beat, run in the same process right before it:
+ *
+ * (a) the host ticket list's SLA column for a page of 100 tickets vs `SELECT * ... subjects WHERE
+ *     subject_type = 'ticket' AND subject_id IN (100 ids)` (the primary key's read);
+ * (b) the host list with the SLA filter and/or sort (the column's TicketListQueryExtension applied
+ *     by the devhost's own listTickets: count + page of 25) vs `SELECT ... FROM tbltickets ORDER BY
+ *     date DESC LIMIT 25`;
+ * (c) the dashboard's scorecard, top departments, top agents and 30-day trend vs COUNT(*) of the
+ *     open subjects + COUNT(*) of the clocks settled in the period;
+ * (d) the monitor's first page (default sort) vs the first 25 subject rows;
+ * (e) the 30-day compliance report by department vs the raw read of the clocks settled in the range.
+ *
+ * Run: `npm run bench:pages` (needs MariaDB at TEST_DATABASE_SERVER_URL, default
+ * mysql://root@127.0.0.1:3306/). BENCH_TICKETS sets N (default 100000; it also runs N/10);
+ * BENCH_RUNS how many timed runs per operation (default 5, after one untimed warm-up; medians
+ * reported). BENCH_EXPLAIN=1 prints MariaDB's plan of each operation's statements (stderr).
+ * Each size gets its own throwaway database, dropped at the end even on failure or Ctrl-C.
+ */
+import os from 'node:os';
+import type { Knex } from 'knex';
+import pino from 'pino';
+import type { Devhost } from '../devhost/devhost';
+import { listTickets, ticketListQuerySchema, type ListExtension } from '../devhost/web/pages/ticket-query';
+import { HOST_CONTRACT_VERSION, type HostContext } from '../src/host/host-context';
+import { DashboardService } from '../src/services/dashboard-service';
+import { MonitorService } from '../src/services/monitor-service';
+import { ReportService } from '../src/services/report-service';
+import { OPEN_SUBJECT } from '../src/services/sla-sql';
+import { lastLocalDays } from '../src/services/local-day-series';
+import { utcToSql } from '../src/store/datetime';
+import { ReportQueries } from '../src/store/report-queries';
+import { parseReportQuery } from '../src/web/report-filter';
+import { createTicketListColumn } from '../src/web/ticket-list-column';
+import {
+  benchServerVersion,
+  benchServices,
+  count,
+  dropBenchDatabasesOnSignal,
+  log,
+  median,
+  openBenchDatabase,
+  statementKind,
+  time,
+  withNumbers,
+} from './bench-host';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
+const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
+/** Wednesday 2026-04-01 08:00 UTC (the devhost's zone is UTC). */
+const NOW = new Date('2026-04-01T08:00:00Z');
+const PERIOD_DAYS = 30;
+/** Rows of the host list page the column renders. */
+const COLUMN_PAGE = 100;
+/** First-response target (24x7) of both policies: at risk after 80 % = 6.4 h, breached after 8 h. */
+const FIRST_RESPONSE_MIN = 480;
+/** Resolution target of the standard policy: at risk after 4 days, breached after 5. */
+const RESOLUTION_MIN = 7200;
+
+interface Op {
+  /** (a)..(e) and what runs. */
+  label: string;
+  baseline: string;
+  ms: number[];
+  /** Node's own CPU time (user + system) during each run; the rest is waiting on MariaDB. */
+  cpuMs: number[];
+  baselineMs: number[];
+  queries: number;
+  baselineQueries: number;
+  /** What the last run returned, in a few words (a check that it did real work). */
+  result: string;
+}
+
+interface SizeResult {
+  tickets: number;
+  loadMs: number;
+  firstScanMs: number;
+  rows: Record<string, number>;
+  states: string;
+  ops: Op[];
+}
+
+async function benchSize(n: number): Promise<SizeResult> {
+  const { db, close } = await openBenchDatabase(`slav_bench_pages_${process.pid}_${n}`);
+  try {
+    const departments: number[] = [];
+    for (const name of ['Support', 'Billing', 'Technical', 'Onboarding', 'Sales']) {
+      const [id] = await db('tbldepartments').insert({ name });
+      departments.push(id);
+    }
+    const staff: number[] = [];
+    for (const first of ['Ana', 'Ben', 'Cem', 'Dana', 'Eli']) {
+      const [id] = await db('tblstaff').insert({
+        email: `${first.toLowerCase()}@bench.test`,
+        firstname: first,
+        lastname: 'Bench',
+        password: 'x',
+        datecreated: '2026-01-01 00:00:00',
+        active: 1,
+        default_language: 'english',
+      });
+      staff.push(id);
+    }
+    const load = await time(() => loadTickets(db, n, departments, staff));
+    log(`${n}: ${n} tickets loaded in ${(load.ms / 1000).toFixed(1)} s`);
+
+    const { parts, services } = await benchServices(db, NOW);
+    const supported = departments.slice(0, 4);
+    await services.config.import({
+      policies: [
+        {
+          key: 'standard',
+          name: 'Standard',
+          position: 10,
+          match: { departmentIds: supported, priorityIds: [1, 2] },
+          targets: {
+            first_response: { minutes: FIRST_RESPONSE_MIN },
+            resolution: { minutes: RESOLUTION_MIN },
+          },
+        },
+        {
+          key: 'urgent-first-response',
+          name: 'Urgent: first response only',
+          position: 20,
+          match: { departmentIds: supported, priorityIds: [3] },
+          targets: { first_response: { minutes: FIRST_RESPONSE_MIN } },
+        },
+      ],
+    });
+    const first = await time(() => services.scanner.run(NOW));
+    log(`${n}: first scan ${(first.ms / 1000).toFixed(1)} s (${first.value.ticketsRead} tickets read)`);
+    const rows = {
+      subjects: await count(db, 'tblsla_vigil_subjects'),
+      clocks: await count(db, 'tblsla_vigil_clocks'),
+      'running clocks': await count(db, 'tblsla_vigil_clocks', (q) =>
+        q.whereNull('met_at').whereNull('ended_at'),
+      ),
+      'settled clocks': await count(db, 'tblsla_vigil_clocks', (q) => q.whereNotNull('settled_at')),
+      replies: await count(db, 'tblticket_replies'),
+    };
+
+    let queries = 0;
+    let statements: { sql: string; bindings: readonly unknown[] }[] = [];
+    db.on('query', (q: { sql: string; bindings?: readonly unknown[] }) => {
+      queries++;
+      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    });
+    const ops: Op[] = [];
+    /** One untimed warm-up of both, then RUNS times: the baseline, right after it the work. */
+    const measure = async <B, W>(
+      label: string,
+      baselineLabel: string,
+      baseline: () => Promise<B>,
+      work: () => Promise<W>,
+      describe: (value: W) => string,
+    ): Promise<W> => {
+      await baseline();
+      await work();
+      const op: Op = {
+        label,
+        baseline: baselineLabel,
+        ms: [],
+        cpuMs: [],
+        baselineMs: [],
+        queries: 0,
+        baselineQueries: 0,
+        result: '',
+      };
+      let last: W | undefined;
+      for (let i = 0; i < RUNS; i++) {
+        queries = 0;
+        op.baselineMs.push((await time(baseline)).ms);
+        op.baselineQueries = queries;
+        queries = 0;
+        statements = [];
+        const cpu0 = process.cpuUsage();
+        const run = await time(work);
+        const cpu = process.cpuUsage(cpu0);
+        op.cpuMs.push((cpu.user + cpu.system) / 1000);
+        op.ms.push(run.ms);
+        op.queries = queries;
+        last = run.value;
+      }
+      op.result = describe(last as W);
+      ops.push(op);
+      log(
+        `${n}: ${label}: ${op.ms.map((x) => x.toFixed(1)).join(' / ')} ms, ${op.queries} queries; ` +
+          `baseline ${op.baselineMs.map((x) => x.toFixed(1)).join(' / ')} ms; ${op.result}`,
+      );
+      if (EXPLAIN) await explain(db, label, statements);
+      return last as W;
+    };
+    const rawRows = async (sql: string, bindings: readonly Knex.Value[] = []): Promise<unknown[]> => {
+      const [found] = (await db.raw(sql, bindings as Knex.Value[])) as unknown as [unknown[]];
+      return found;
+    };
+
+    // (a) The SLA column of a host list page: 100 tickets scattered over the whole table (a
+    // stride coprime to the loader's moduli, so the page holds every state), rendered by the
+    // column exactly as activate() registers it.
+    const host = benchHost(db, parts);
+    const column = createTicketListColumn(host, services.translator);
+    const pageIds = Array.from({ length: Math.min(COLUMN_PAGE, n) }, (_, i) => 1 + ((i * 104_729) % n));
+    const marks = pageIds.map(() => '?').join(', ');
+    // With subject_type: without it MariaDB cannot use the (subject_type, subject_id) primary key
+    // and scans the whole table, a baseline slower than the column it is meant to bound.
+    await measure(
+      '(a) ticket-list SLA column, 100 rows',
+      "SELECT * subjects WHERE subject_type = 'ticket' AND subject_id IN (100 ids)",
+      () =>
+        rawRows(
+          `SELECT * FROM tblsla_vigil_subjects WHERE subject_type = 'ticket' AND subject_id IN (${marks})`,
+          pageIds,
+        ),
+      () => column.render(pageIds, staff[0]),
+      (cells) => `${cells.size} cells, ${badgeCounts([...cells.values()])}`,
+    );
+
+    // (b) The host list page (count + 25 rows) with the column's filter and/or sort, built by the
+    // devhost's listTickets as its ticket list does. It reads only `db` and the table prefix.
+    const listHost = { db, config: { tablePrefix: 'tbl' } } as unknown as Devhost;
+    const listQuery = column.listQuery;
+    if (!listQuery) throw new Error('the SLA column has no list query');
+    const extensions: ListExtension[] = [
+      {
+        param: listQuery.param,
+        values: listQuery.filterOptions('en').map((o) => o.value),
+        extension: listQuery,
+      },
+    ];
+    const schema = ticketListQuerySchema(extensions);
+    const rawList = () =>
+      rawRows(
+        'SELECT ticketid, subject, date, status, priority, department, assigned FROM tbltickets ORDER BY date DESC LIMIT 25',
+      );
+    const listed = (r: { rows: unknown[]; total: number }) => `${r.rows.length} rows of ${r.total}`;
+    const listCases: [string, Record<string, string>][] = [
+      ['(b) host list page, no SLA filter or sort (reference)', {}],
+      ['(b) host list page sorted by SLA', { sort: 'sla', dir: 'asc' }],
+      ['(b) host list page filtered sla=breached', { sla: 'breached' }],
+      [
+        '(b) host list page filtered sla=at_risk + sorted by SLA',
+        { sla: 'at_risk', sort: 'sla', dir: 'asc' },
+      ],
+    ];
+    for (const [label, query] of listCases) {
+      const parsed = schema.parse(query);
+      await measure(
+        label,
+        'SELECT ... tbltickets ORDER BY date DESC LIMIT 25',
+        rawList,
+        () => listTickets(listHost, parsed, label.includes('reference') ? [] : extensions),
+        listed,
+      );
+    }
+
+    // (c) The dashboard's database work for the default 30 days.
+    const dashboard = new DashboardService(db, 'tbl');
+    const zone = parts.timezone;
+    const period = lastLocalDays(NOW, zone, PERIOD_DAYS);
+    const rawCounts = async (): Promise<number[]> => {
+      const [open] = (await rawRows(
+        `SELECT COUNT(*) AS n FROM tblsla_vigil_subjects s WHERE ${OPEN_SUBJECT}`,
+      )) as {
+        n: number;
+      }[];
+      const [settled] = (await rawRows(
+        'SELECT COUNT(*) AS n FROM tblsla_vigil_clocks WHERE settled_at >= ? AND settled_at <= ?',
+        [utcToSql(period.from), utcToSql(NOW)],
+      )) as { n: number }[];
+      return [Number(open.n), Number(settled.n)];
+    };
+    const countsBaseline = 'COUNT(*) open subjects + COUNT(*) clocks settled in 30 days';
+    const scorecard = await measure(
+      '(c) dashboard scorecard',
+      countsBaseline,
+      rawCounts,
+      () => dashboard.scorecard(NOW, zone, PERIOD_DAYS),
+      (s) =>
+        `${s.breached} breached, ${s.atRisk} at risk, ${s.onTrack} on track, ${s.paused} paused, ` +
+        `${s.noPolicy} no policy; ${s.finished} finished, ${s.breachesInPeriod} breaches in period`,
+    );
+    await measure(
+      '(c) dashboard top breaching departments',
+      countsBaseline,
+      rawCounts,
+      () => dashboard.topBreachingDepartments(NOW, zone, PERIOD_DAYS),
+      (r) => `${r.length} departments`,
+    );
+    await measure(
+      '(c) dashboard top overdue agents',
+      countsBaseline,
+      rawCounts,
+      () => dashboard.topOverdueAgents(NOW),
+      (r) => `${r.length} agents`,
+    );
+    await measure(
+      '(c) dashboard 30-day trend',
+      countsBaseline,
+      rawCounts,
+      () => dashboard.trend(NOW, zone, PERIOD_DAYS),
+      (r) => `${r.length} days`,
+    );
+    await measure(
+      '(c) all four at once (Promise.all, as the page runs them)',
+      countsBaseline,
+      rawCounts,
+      () =>
+        Promise.all([
+          dashboard.scorecard(NOW, zone, PERIOD_DAYS),
+          dashboard.topBreachingDepartments(NOW, zone, PERIOD_DAYS),
+          dashboard.topOverdueAgents(NOW),
+          dashboard.trend(NOW, zone, PERIOD_DAYS),
+        ]),
+      () => 'done',
+    );
+
+    // (d) The monitor's first page with its default sort (time left, ascending).
+    const monitor = new MonitorService(db, 'tbl');
+    await measure(
+      '(d) monitor first page, default sort',
+      'SELECT * subjects ORDER BY primary key LIMIT 25',
+      () => rawRows('SELECT * FROM tblsla_vigil_subjects ORDER BY subject_type, subject_id LIMIT 25'),
+      () => monitor.list({ sort: 'time_left', dir: 'asc', page: 1, perPage: 25 }, NOW),
+      (r) => `${r.rows.length} rows of ${r.total}, first ${r.rows[0]?.state ?? '-'}`,
+    );
+
+    // (e) The reports page's default range (the last 30 local days), grouped by department.
+    const reports = new ReportService(
+      new ReportQueries(db, 'tbl'),
+      () => services.config.load(),
+      parts.tickets,
+    );
+    const parsedReport = parseReportQuery({ group: 'department' }, zone, NOW);
+    if (!parsedReport.ok) throw new Error('the report query did not parse');
+    const range = parsedReport.filter;
+    await measure(
+      '(e) report: compliance by department, 30 days',
+      'SELECT * clocks settled in the range',
+      () =>
+        rawRows('SELECT * FROM tblsla_vigil_clocks WHERE settled_at >= ? AND settled_at < ?', [
+          utcToSql(range.from),
+          utcToSql(range.to),
+        ]),
+      () => reports.report(range),
+      (r) => `${r.groups.length} groups, ${r.total.finished} finished clocks`,
+    );
+
+    const states =
+      `${scorecard.breached} breached, ${scorecard.atRisk} at risk, ${scorecard.onTrack} on track, ` +
+      `${scorecard.paused} paused, ${scorecard.openUnderSla - scorecard.breached - scorecard.atRisk - scorecard.onTrack - scorecard.paused} met, ` +
+      `${scorecard.noPolicy} no policy`;
+    for (const [name, value] of Object.entries(scorecard)) {
+      if (['breached', 'atRisk', 'onTrack', 'paused', 'noPolicy', 'finished'].includes(name) && value === 0)
+        throw new Error(`the data set has no ${name} tickets: ${states}`);
+    }
+    return { tickets: n, loadMs: load.ms, firstScanMs: first.ms, rows, states, ops };
+  } finally {
+    await close();
+  }
+}
+
+/**
+ * N open tickets straight into `tbltickets` (no hooks), opened at mixed ages so a scan at NOW
+ * leaves every state: a quarter opened in the last 8 hours (on track, or at risk past 6.4 h), the
+ * rest over the last 40 days. 1 in 5 got a staff reply 30 minutes after opening (then In progress),
+ * 1 in 5 a late one after 12 hours (then Answered, which pauses); of the others 1 in 7 is On Hold
+ * (paused). 1 in 10 is in Sales, which no policy covers. Priority 3 has a first-response target
+ * only, so its answered tickets show met. Assignees are spread over five staff and unassigned.
+ */
+async function loadTickets(db: Knex, n: number, departments: number[], staff: number[]): Promise<void> {
+  const now = utcToSql(NOW);
+  const replyAfter = `CASE WHEN n % 5 = 0 AND age >= 1800 THEN 1800 WHEN n % 5 = 1 AND age >= 43200 THEN 43200 END`;
+  await withNumbers(db, n, (start, end) =>
+    db.raw(
+      `INSERT INTO tbltickets (ticketid, subject, message, department, priority, status, date, lastreply,
+                               assigned, ticketkey)
+       SELECT n + 1, CONCAT('T', n), 'm',
+              CASE WHEN n % 10 = 9 THEN ? ELSE ELT(1 + (n DIV 10) % 4, ?, ?, ?, ?) END,
+              1 + n % 3,
+              CASE ${replyAfter} WHEN 1800 THEN 2 WHEN 43200 THEN 3 ELSE IF(n % 7 = 3, 4, 1) END,
+              DATE_SUB(?, INTERVAL age SECOND),
+              DATE_ADD(DATE_SUB(?, INTERVAL age SECOND), INTERVAL ${replyAfter} SECOND),
+              ELT(1 + n % 6, 0, ?, ?, ?, ?, ?), 'k'
+         FROM (SELECT n, IF(n % 4 = 0, (n * 7919) % 28800, (n * 7919) % 3456000) AS age
+                 FROM bench_numbers WHERE n >= ? AND n < ?) x
+        ORDER BY n`,
+      [departments[4], ...departments.slice(0, 4), now, now, ...staff, start, end],
+    ),
+  );
+  // The staff replies the lastreply times promise, by the assignee (or the first staff member).
+  await db.raw(
+    `INSERT INTO tblticket_replies (ticketid, date, message, admin, contactid)
+     SELECT ticketid, lastreply, 'r', IF(assigned = 0, ?, assigned), 0 FROM tbltickets
+      WHERE lastreply IS NOT NULL ORDER BY ticketid`,
+    [staff[0]],
+  );
+}
+
+/**
+ * The HostContext the column gets from the host: the Perfex parts over the benchmark database,
+ * the fixed clock, and a permission check that allows (the benchmark measures the SLA lookups,
+ * not Perfex's permissions). Registries the column never calls refuse.
+ */
+function benchHost(db: Knex, parts: Awaited<ReturnType<typeof benchServices>>['parts']): HostContext {
+  const refuse = (): never => {
+    throw new Error('not used by the benchmark');
+  };
+  return {
+    contractVersion: HOST_CONTRACT_VERSION,
+    db,
+    tablePrefix: 'tbl',
+    timezone: parts.timezone,
+    tickets: parts.tickets,
+    hooks: { on: refuse },
+    admin: {
+      mountRouter: refuse,
+      addMenuItem: refuse,
+      addTicketListColumn: refuse,
+      addTicketPanel: refuse,
+      addDashboardWidget: refuse,
+      renderPage: refuse,
+    },
+    permissions: { register: () => () => undefined, can: () => Promise.resolve(true) },
+    mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
+    options: parts.options,
+    clock: { now: () => NOW },
+    logger: pino({ level: 'warn' }),
+    redisUrl: 'redis://127.0.0.1:1',
+    runWorkers: false,
+  };
+}
+
+/** How many cells show each badge state (stateBadge writes it as data-sla-state). */
+function badgeCounts(cells: string[]): string {
+  const counts = new Map<string, number>();
+  for (const html of cells) {
+    const state = /data-sla-state="([a-z_]+)"/.exec(html)?.[1] ?? '?';
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
+  return [...counts].map(([s, c]) => `${c} ${s}`).join(', ');
+}
+
+/** MariaDB's plan for each distinct SELECT an operation issued (stderr). */
+async function explain(
+  db: Knex,
+  label: string,
+  statements: { sql: string; bindings: readonly unknown[] }[],
+): Promise<void> {
+  const seen = new Set<string>();
+  for (const s of statements) {
+    if (!/^\s*select/i.test(s.sql) || seen.has(s.sql)) continue;
+    seen.add(s.sql);
+    const [plan] = (await db.raw(`EXPLAIN ${s.sql}`, s.bindings as Knex.Value[])) as unknown as [
+      Record<string, unknown>[],
+    ];
+    log(`EXPLAIN ${label}: ${statementKind(s.sql)}`);
+    for (const row of plan) {
+      console.error(
+        `  ${String(row.select_type)} ${String(row.table)} type=${String(row.type)} key=${String(row.key)} ` +
+          `key_len=${String(row.key_len)} ref=${String(row.ref)} ` +
+          `rows=${String(row.rows)} ${String(row.Extra ?? '')}`,
+      );
+    }
+  }
+}
+
+function report(results: SizeResult[], serverVersion: string): void {
+  const fine = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const ratio = (x: number, base: number): string => `${(x / base).toFixed(x / base >= 10 ? 0 : 1)}x`;
+  console.log(
+    `machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, MariaDB ${serverVersion}, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(
+          ' ',
+        )}, ${RUNS} runs per row (median), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  );
+  console.log('');
+  console.log(
+    '| open tickets | work | queries | ms | node CPU ms | baseline (same run) | baseline ms | ratio |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const t = r.tickets.toLocaleString('en-US');
+    for (const op of r.ops) {
+      const m = median(op.ms);
+      const b = median(op.baselineMs);
+      console.log(
+        `| ${t} | ${op.label} | ${op.queries} | ${fine(m)} | ${fine(median(op.cpuMs))} | ${op.baseline} (${op.baselineQueries} q) | ${fine(b)} | ${ratio(m, b)} |`,
+      );
+    }
+  }
+  console.log('');
+  for (const r of results) {
+    console.log(
+      `${r.tickets} tickets: loaded in ${(r.loadMs / 1000).toFixed(1)} s, first scan ${(r.firstScanMs / 1000).toFixed(1)} s; ` +
+        `${r.states}; ` +
+        Object.entries(r.rows)
+          .map(([k, v]) => `${v} ${k}`)
+          .join(', '),
+    );
+    for (const op of r.ops) console.log(`  ${op.label}: ${op.result}`);
+  }
+}
+
+async function main(): Promise<void> {
+  dropBenchDatabasesOnSignal();
+  const version = await benchServerVersion();
+  const sizes = [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])];
+  const results: SizeResult[] = [];
+  for (const n of sizes) results.push(await benchSize(n));
+  report(results, version);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
