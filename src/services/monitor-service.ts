@@ -3,13 +3,16 @@ import type { ClockState } from '../sla/clocks/sla-event';
 import type { Metric } from '../sla/config';
 import { utcFromSql } from '../store/datetime';
 import {
-  EFFECTIVE_STATE,
   OPEN_SUBJECT,
   RUNNING_CLOCK,
-  mostUrgentOrderOf,
   num,
   selectRows,
   sqlTime,
+  urgencyKeyCycleOf,
+  urgencyKeyDueOf,
+  urgencyKeyMetricOf,
+  urgencyKeyOf,
+  urgencyKeyStateOf,
 } from './sla-sql';
 
 export const MONITOR_SORTS = ['time_left', 'due', 'ticket'] as const;
@@ -53,15 +56,16 @@ interface Row {
   userid: number;
   policy_id: number | null;
   metric: string | null;
-  cycle: number | null;
-  due_at: string | null;
+  /** A BIGINT expression: a number or a string, depending on the driver's settings. */
+  cycle: number | string | null;
+  due_at: string | Date | null;
   row_state: string;
 }
 
 /**
  * The live list of open tickets under the module. One query pages, filters and sorts in SQL:
- * each open subject joined to its most urgent running clock (ROW_NUMBER over the running
- * clocks of that subject), so a page costs LIMIT rows however many tickets are open.
+ * each open subject joined to its most urgent running clock (the MIN of the running clocks'
+ * urgency keys per subject, see urgencyKeyOf in sla-sql.ts).
  */
 export class MonitorService {
   constructor(
@@ -76,46 +80,71 @@ export class MonitorService {
   async list(filters: MonitorFilters, now: Date): Promise<{ rows: MonitorRow[]; total: number }> {
     if (filters.ids && filters.ids.length === 0) return { rows: [], total: 0 };
     const at = sqlTime(now);
-    // now twice for the live state, twice more for the ranking of the clocks.
-    const bindings: Knex.Value[] = [this.t('subjects'), at, at, at, at, this.t('clocks')];
+    // now twice, for the live state inside the urgency key.
+    const innerBindings: Knex.Value[] = [this.t('subjects'), at, at, this.t('clocks')];
     let metricFilter = '';
     if (filters.metric) {
       metricFilter = ' AND c.metric = ?';
-      bindings.push(filters.metric);
+      innerBindings.push(filters.metric);
     }
     // The ticket's state is that of its most urgent running clock (worst live state, then the
     // earliest due time), else what the subject stored: ticketState in live-state.ts, as the
-    // host list's badge and filter read it.
+    // host list's badge and filter read it. The most urgent clock is MIN of its urgency key per
+    // subject (one GROUP BY, a narrow row per subject), decoded here instead of joined back.
+    const k = 'u.k';
     const inner = `SELECT s.subject_id, s.department, s.priority, s.assigned, s.userid, s.policy_id,
-                          u.metric, u.cycle, u.due_at,
-                          CASE WHEN u.subject_id IS NOT NULL THEN u.state_now
+                          ${urgencyKeyMetricOf(k)} AS metric, ${urgencyKeyCycleOf(k)} AS cycle,
+                          ${urgencyKeyDueOf(k)} AS due_at,
+                          CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
                                WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
                      FROM ?? s
                      LEFT JOIN (
-                       SELECT r.* FROM (
-                         SELECT c.subject_id, c.metric, c.cycle, c.due_at, ${EFFECTIVE_STATE} AS state_now,
-                                ROW_NUMBER() OVER (PARTITION BY c.subject_id ORDER BY ${mostUrgentOrderOf('c')}) AS rn
-                           FROM ?? c
-                          WHERE c.subject_type = 'ticket' AND ${RUNNING_CLOCK}${metricFilter}
-                       ) r WHERE r.rn = 1
+                       SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
+                         FROM ?? c
+                        WHERE c.subject_type = 'ticket' AND ${RUNNING_CLOCK}${metricFilter}
+                        GROUP BY c.subject_id
                      ) u ON u.subject_id = s.subject_id
                     WHERE ${OPEN_SUBJECT}`;
-    const where: string[] = [];
-    const add = (sql: string, ...values: Knex.Value[]) => {
-      where.push(sql);
-      bindings.push(...values);
+    // Filters on the subject's own columns, for `x` (the rows above) or `s` (the subjects alone).
+    const subjectWhere = (alias: string): { sql: string[]; bindings: Knex.Value[] } => {
+      const sql: string[] = [];
+      const bindings: Knex.Value[] = [];
+      const add = (cond: string, ...values: Knex.Value[]) => {
+        sql.push(cond);
+        bindings.push(...values);
+      };
+      if (filters.department !== undefined) add(`${alias}.department = ?`, filters.department);
+      if (filters.priority !== undefined) add(`${alias}.priority = ?`, filters.priority);
+      if (filters.agent !== undefined) add(`${alias}.assigned = ?`, filters.agent);
+      if (filters.policy !== undefined) add(`${alias}.policy_id = ?`, filters.policy);
+      if (filters.ids)
+        add(`${alias}.subject_id IN (${filters.ids.map(() => '?').join(', ')})`, ...filters.ids);
+      return { sql, bindings };
     };
-    if (filters.metric) add('x.metric IS NOT NULL');
-    if (filters.state) add('x.row_state = ?', filters.state);
-    if (filters.department !== undefined) add('x.department = ?', filters.department);
-    if (filters.priority !== undefined) add('x.priority = ?', filters.priority);
-    if (filters.agent !== undefined) add('x.assigned = ?', filters.agent);
-    if (filters.policy !== undefined) add('x.policy_id = ?', filters.policy);
-    if (filters.ids) add(`x.subject_id IN (${filters.ids.map(() => '?').join(', ')})`, ...filters.ids);
+    const own = subjectWhere('x');
+    const where = [...own.sql];
+    const bindings = [...innerBindings, ...own.bindings];
+    if (filters.metric) where.unshift('x.metric IS NOT NULL');
+    if (filters.state) {
+      where.push('x.row_state = ?');
+      bindings.push(filters.state);
+    }
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const base = `FROM (${inner}) x ${whereSql}`;
 
-    const [countRow] = await selectRows<{ n: unknown }>(this.db, `SELECT COUNT(*) AS n ${base}`, bindings);
+    // Without a state or metric filter every open subject is a row: count them alone, without
+    // ranking any clock.
+    let countRow: { n: unknown };
+    if (!filters.state && !filters.metric) {
+      const bare = subjectWhere('s');
+      [countRow] = await selectRows<{ n: unknown }>(
+        this.db,
+        `SELECT COUNT(*) AS n FROM ?? s WHERE ${[OPEN_SUBJECT, ...bare.sql].join(' AND ')}`,
+        [this.t('subjects'), ...bare.bindings],
+      );
+    } else {
+      [countRow] = await selectRows<{ n: unknown }>(this.db, `SELECT COUNT(*) AS n ${base}`, bindings);
+    }
     const rows = await selectRows<Row>(
       this.db,
       `SELECT x.* ${base} ORDER BY ${orderBy(filters.sort, filters.dir)} LIMIT ? OFFSET ?`,
@@ -158,7 +187,7 @@ function toMonitorRow(r: Row): MonitorRow {
     policyId: r.policy_id,
     state: r.row_state as ClockState,
     metric: (r.metric as Metric | null) ?? null,
-    cycle: r.cycle,
+    cycle: r.cycle === null ? null : Number(r.cycle),
     dueAt: r.due_at ? utcFromSql(r.due_at) : null,
   };
 }

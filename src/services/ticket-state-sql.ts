@@ -1,5 +1,15 @@
 import type { Knex } from 'knex';
-import { effectiveStateOf, mostUrgentOrderOf, runningClockOf, sqlTime, stateRankSql } from './sla-sql';
+import { STATE_RANK } from '../sla/clocks/live-state';
+import {
+  effectiveStateOf,
+  rankStateOf,
+  runningClockOf,
+  sqlTime,
+  stateRankSql,
+  urgencyKeyDueOf,
+  urgencyKeyOf,
+  urgencyKeyRankDueOf,
+} from './sla-sql';
 
 /**
  * A ticket's SLA state now, as SQL over the module's tables, for a query on the host's tickets
@@ -14,25 +24,45 @@ export interface SqlPart {
   bindings: Knex.Value[];
 }
 
-/** One column of the ticket's most urgent running clock (NULL when none runs). */
-function urgentClock(prefix: string, idColumn: string, at: string, column: SqlPart): SqlPart {
+/** The due part of a sort key for a ticket with no running clock: after every real due time. */
+const NO_DUE = '9999-12-31 00:00:00.000000';
+
+/**
+ * MIN(`value`) over the ticket's running clocks (NULL when none runs): a `ref` lookup plus an
+ * aggregate with no sort (an `ORDER BY <most urgent> LIMIT 1` costs a small filesort per ticket).
+ * `value` is the urgency key (urgencyKeyOf in sla-sql.ts) for the sort and the due time, or just
+ * the rank of the live state for the state (cheaper: no string building).
+ */
+function urgentMin(prefix: string, idColumn: string, at: string, value: string): SqlPart {
   return {
     sql:
-      `(SELECT ${column.sql} FROM ?? AS sv_c WHERE sv_c.subject_type = 'ticket' AND sv_c.subject_id = ?? ` +
-      `AND ${runningClockOf('sv_c')} ORDER BY ${mostUrgentOrderOf('sv_c')} LIMIT 1)`,
-    bindings: [...column.bindings, `${prefix}sla_vigil_clocks`, idColumn, at, at],
+      `(SELECT MIN(${value}) FROM ?? AS sv_c WHERE sv_c.subject_type = 'ticket' ` +
+      `AND sv_c.subject_id = ?? AND ${runningClockOf('sv_c')})`,
+    bindings: [at, at, `${prefix}sla_vigil_clocks`, idColumn],
+  };
+}
+
+/** The urgency key of the ticket's most urgent running clock. */
+const urgentKey = (prefix: string, idColumn: string, at: string): SqlPart =>
+  urgentMin(prefix, idColumn, at, urgencyKeyOf('sv_c'));
+
+/** What the subject row stored (no running clock): its summary, or no policy. */
+function storedState(prefix: string, idColumn: string, column: (state: string) => string): SqlPart {
+  return {
+    sql:
+      `(SELECT ${column("CASE WHEN sv_s.policy_id IS NULL THEN 'no_policy' ELSE sv_s.sla_state END")} ` +
+      `FROM ?? AS sv_s WHERE sv_s.subject_type = 'ticket' AND sv_s.subject_id = ??)`,
+    bindings: [`${prefix}sla_vigil_subjects`, idColumn],
   };
 }
 
 /** The ticket's state now: breached, at_risk, on_track, paused, met or no_policy. */
 export function ticketStateSql(prefix: string, idColumn: string, now: Date): SqlPart {
-  const at = sqlTime(now);
-  const clock = urgentClock(prefix, idColumn, at, { sql: effectiveStateOf('sv_c'), bindings: [at, at] });
+  const rank = urgentMin(prefix, idColumn, sqlTime(now), stateRankSql(`(${effectiveStateOf('sv_c')})`));
+  const stored = storedState(prefix, idColumn, (state) => state);
   return {
-    sql:
-      `COALESCE(${clock.sql}, (SELECT CASE WHEN sv_s.policy_id IS NULL THEN 'no_policy' ELSE sv_s.sla_state END ` +
-      `FROM ?? AS sv_s WHERE sv_s.subject_type = 'ticket' AND sv_s.subject_id = ??), 'no_policy')`,
-    bindings: [...clock.bindings, `${prefix}sla_vigil_subjects`, idColumn],
+    sql: `COALESCE(${rankStateOf(rank.sql)}, ${stored.sql}, 'no_policy')`,
+    bindings: [...rank.bindings, ...stored.bindings],
   };
 }
 
@@ -44,5 +74,25 @@ export function ticketRankSql(prefix: string, idColumn: string, now: Date): SqlP
 
 /** The due time of the ticket's most urgent running clock (NULL when none runs). */
 export function urgentDueSql(prefix: string, idColumn: string, now: Date): SqlPart {
-  return urgentClock(prefix, idColumn, sqlTime(now), { sql: 'sv_c.due_at', bindings: [] });
+  const key = urgentKey(prefix, idColumn, sqlTime(now));
+  return { sql: urgencyKeyDueOf(key.sql), bindings: key.bindings };
+}
+
+/**
+ * The list's sort in one value: the rank digit of the ticket's state, then the due time of the
+ * clock it shows ('9999-12-31' when none runs, so met, no policy and closed breaches follow the
+ * running ones of their rank). Ordering by it equals ordering by ticketRankSql then
+ * COALESCE(urgentDueSql, '9999-12-31'), with one clock subquery instead of two.
+ */
+export function ticketSortKeySql(prefix: string, idColumn: string, now: Date): SqlPart {
+  const key = urgentKey(prefix, idColumn, sqlTime(now));
+  const stored = storedState(
+    prefix,
+    idColumn,
+    (state) => `CONCAT(${stateRankSql(`(${state})`)}, '${NO_DUE}')`,
+  );
+  return {
+    sql: `COALESCE(${urgencyKeyRankDueOf(key.sql)}, ${stored.sql}, '${STATE_RANK.no_policy}${NO_DUE}')`,
+    bindings: [...key.bindings, ...stored.bindings],
+  };
 }

@@ -14,7 +14,7 @@ import {
   type RunningClock,
   type StoredSubjectState,
 } from '../sla/clocks/live-state';
-import { ticketRankSql, ticketStateSql, urgentDueSql } from '../services/ticket-state-sql';
+import { ticketSortKeySql, ticketStateSql } from '../services/ticket-state-sql';
 import { canView, staffLanguage, timeLeftText } from './ticket-widgets';
 
 /** Filter choices, in the order a manager reads them. */
@@ -151,11 +151,10 @@ function createListQuery(host: HostContext, translator: i18n): TicketListQueryEx
       }
       if (sort !== undefined) {
         const dir = sort === 'desc' ? 'DESC' : 'ASC';
-        const rank = ticketRankSql(prefix, ticketIdColumn, now);
-        qb.orderByRaw(`${rank.sql} ${dir}`, rank.bindings);
-        // No running clock (met, no policy, or a closed breach): after the running ones of its rank.
-        const due = urgentDueSql(prefix, ticketIdColumn, now);
-        qb.orderByRaw(`COALESCE(${due.sql}, '9999-12-31') ${dir}`, due.bindings);
+        // Rank, then the due time of the clock the badge shows, in one value (no running clock:
+        // met, no policy, or a closed breach, after the running ones of its rank).
+        const key = ticketSortKeySql(prefix, ticketIdColumn, now);
+        qb.orderByRaw(`${key.sql} ${dir}`, key.bindings);
       }
     },
   };

@@ -12,7 +12,12 @@ import {
   type StoredSubjectState,
 } from '../../src/sla/clocks/live-state';
 import { EFFECTIVE_STATE, selectRows } from '../../src/services/sla-sql';
-import { ticketRankSql, ticketStateSql, urgentDueSql } from '../../src/services/ticket-state-sql';
+import {
+  ticketRankSql,
+  ticketSortKeySql,
+  ticketStateSql,
+  urgentDueSql,
+} from '../../src/services/ticket-state-sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
 /**
@@ -266,5 +271,23 @@ describe('a ticket’s state now and the clock it shows: ticketState (JS) = tick
     expect(row.state).toBe(js);
     expect(Number(row.rank)).toBe(stateRank(js));
     expect(row.due === null ? null : utcFromSql(row.due)).toEqual(tc.due === null ? null : min(tc.due));
+  });
+
+  it('the list’s one sort key orders the tickets as rank, then due (none running: last of its rank)', async () => {
+    const unseen = TICKET_CASES.length + 1; // no subject row, no clocks: no policy
+    const expected = [
+      ...TICKET_CASES.map((tc, i) => ({ id: i + 1, rank: stateRank(tc.state), due: tc.due })),
+      { id: unseen, rank: stateRank('no_policy'), due: null },
+    ]
+      .sort((a, b) => a.rank - b.rank || (a.due ?? Infinity) - (b.due ?? Infinity) || a.id - b.id)
+      .map((r) => r.id);
+    const key = ticketSortKeySql('tbl', 't.ticketid', NOW);
+    const ids = [...TICKET_CASES.keys()].map((i) => i + 1).concat(unseen);
+    const rows = await selectRows<{ ticketid: unknown }>(
+      knex,
+      `SELECT t.ticketid FROM (${ids.map(() => 'SELECT ? AS ticketid').join(' UNION ALL ')}) t ORDER BY ${key.sql} ASC, t.ticketid ASC`,
+      [...ids, ...key.bindings],
+    );
+    expect(rows.map((r) => Number(r.ticketid))).toEqual(expected);
   });
 });

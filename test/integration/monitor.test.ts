@@ -511,6 +511,26 @@ describe('the same SLA state as the host list', () => {
   });
 });
 
+describe('monitor totals without a state filter (counted from the subjects alone)', () => {
+  const STATES = ['breached', 'at_risk', 'on_track', 'paused', 'met', 'no_policy'];
+  const total = async (query: string) =>
+    Number(
+      (await admin.agent.get(`/admin/sla_vigil/monitor?partial=1&${query}`)).headers['x-sla-vigil-total'],
+    );
+
+  it.each([
+    ['no filter', ''],
+    ['a department', () => `department=${picture.departments.support}`],
+    ['unassigned', () => 'agent=0'],
+  ])('%s: the total is the sum of the per-state totals', async (_name, query) => {
+    const q = typeof query === 'function' ? query() : query;
+    let sum = 0;
+    for (const state of STATES) sum += await total(`${q}&state=${state}`);
+    expect(await total(q)).toBe(sum);
+    expect(sum).toBeGreaterThan(0);
+  });
+});
+
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
