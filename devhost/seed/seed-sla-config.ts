@@ -1,4 +1,4 @@
-import type { SlaConfig } from '../../src/sla/config';
+import { DEFAULT_SETTINGS, type SlaConfig } from '../../src/sla/config';
 import type { DemoPeople } from './seed-people';
 
 const WEEKDAYS_9_TO_5 = {
@@ -85,11 +85,6 @@ export function demoSlaConfig(people: DemoPeople, timezone: string): SlaConfig {
         escalations: [],
       },
     ],
-    settings: {
-      cooldownMinutes: 60,
-      defaultWarnAtPercent: 80,
-      scanIntervalMinutes: 1,
-      defaultPauseStatusIds: [3, 4],
-    },
+    settings: DEFAULT_SETTINGS,
   };
 }

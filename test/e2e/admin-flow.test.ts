@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
-import type { SlaConfig } from '../../src/sla/config';
+import { DEFAULT_SETTINGS, type SlaConfig } from '../../src/sla/config';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { insertStaff } from '../helpers/host-fixtures';
 
@@ -41,12 +41,7 @@ function slaConfig(department: number): SlaConfig {
       { key: 'berlin-office', name: 'Berlin office', timezone: 'Europe/Berlin', week: office, holidays: [] },
     ],
     policies: [supportPolicy(department)],
-    settings: {
-      cooldownMinutes: 60,
-      defaultWarnAtPercent: 80,
-      scanIntervalMinutes: 1,
-      defaultPauseStatusIds: [3, 4],
-    },
+    settings: DEFAULT_SETTINGS,
   };
 }
 

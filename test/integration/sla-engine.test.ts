@@ -3,7 +3,7 @@ import { startTestDevhost, TEST_API_TOKEN, type TestDevhost } from '../helpers/d
 import { loginAgent } from '../helpers/admin-session';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
-import type { SlaConfig } from '../../src/sla/config';
+import { DEFAULT_SETTINGS, type SlaConfig } from '../../src/sla/config';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 // Tue 2026-03-03 08:00 UTC = 09:00 Europe/Berlin.
@@ -64,12 +64,7 @@ function config(): SlaConfig {
         escalations: [],
       },
     ],
-    settings: {
-      cooldownMinutes: 60,
-      defaultWarnAtPercent: 80,
-      scanIntervalMinutes: 1,
-      defaultPauseStatusIds: [3, 4],
-    },
+    settings: DEFAULT_SETTINGS,
   };
 }
 

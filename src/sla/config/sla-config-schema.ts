@@ -117,6 +117,9 @@ const SettingsSchema = z.strictObject({
   defaultPauseStatusIds: z.array(z.number().int().positive()).default([3, 4]),
 });
 
+/** The general settings when none are stored: every field's schema default, spelled once. */
+export const DEFAULT_SETTINGS: z.infer<typeof SettingsSchema> = SettingsSchema.parse({});
+
 /**
  * The whole configuration document: what `config import/export`, the API and settings pages use.
  * `knownCalendarKeys` are calendars that exist outside the document (a partial import may name
@@ -127,12 +130,7 @@ export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set
     .strictObject({
       calendars: z.array(CalendarConfigSchema).default([]),
       policies: z.array(PolicyConfigSchema).default([]),
-      settings: SettingsSchema.default({
-        cooldownMinutes: 60,
-        defaultWarnAtPercent: 80,
-        scanIntervalMinutes: 1,
-        defaultPauseStatusIds: [3, 4],
-      }),
+      settings: SettingsSchema.default(DEFAULT_SETTINGS),
     })
     .superRefine((doc, ctx) => {
       checkUniqueKeys(doc.calendars, 'calendars', ctx);
