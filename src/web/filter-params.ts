@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { lastLocalDays } from '../services/local-day-series';
 
 /**
  * Query-string filters shared by the reports and the audit log. Messages are locale keys
@@ -50,8 +51,11 @@ export function dayRange(from: string, to: string, zone: string): { from: Date; 
   };
 }
 
-/** Today and the `days - 1` days before it, in `zone`, as form values. */
+/**
+ * Today and the `days - 1` days before it, in `zone`, as form values: the same days as the
+ * dashboard's period (`lastLocalDays`), so a report over them matches the dashboard's numbers.
+ */
 export function lastDays(now: Date, zone: string, days: number): { from: string; to: string } {
-  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
-  return { from: today.minus({ days: days - 1 }).toISODate() as string, to: today.toISODate() as string };
+  const list = lastLocalDays(now, zone, days).days;
+  return { from: list[0], to: list[list.length - 1] };
 }
