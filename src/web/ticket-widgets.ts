@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { HostContext } from '../host/host-context';
-import type { LiveState } from '../sla/clocks/live-state';
+import type { ClockState } from '../sla/clocks/sla-event';
 import { formatDuration, type DurationUnits } from '../mail/format-duration';
 import { manifest } from '../manifest';
 import { languageCode } from './i18n';
@@ -61,7 +61,7 @@ function units(t: TFunction): DurationUnits {
 }
 
 /** "2h 10m left", "35m overdue" or "paused", in the viewer's language. */
-export function timeLeftText(t: TFunction, state: LiveState, dueAt: Date, now: Date): string {
+export function timeLeftText(t: TFunction, state: ClockState, dueAt: Date, now: Date): string {
   if (state === 'paused') return t('column.paused');
   const { overdue, minutes } = minutesFromDue(dueAt, now);
   const duration = formatDuration(minutes, units(t));

@@ -9,7 +9,7 @@ import { asyncRoute } from '../async-route';
 import { loadNames, type NameBook } from '../view-helpers';
 import { stateBadge } from '../state-badge';
 import { queryFieldErrors } from '../query-errors';
-import { formatDuration } from '../../mail/format-duration';
+import { minutesFromDue, timeLeftText } from '../ticket-widgets';
 import { METRICS } from '../../sla/config';
 import {
   MONITOR_SORTS,
@@ -168,20 +168,9 @@ async function rowsView(
     host.tickets.clientNames([...new Set(rows.map((r) => r.userid))]),
   ]);
   const byId = new Map(tickets.map((tk) => [tk.id, tk]));
-  const units = {
-    days: (count: number) => ctx.t('monitor.duration.days', { count }),
-    hours: (count: number) => ctx.t('monitor.duration.hours', { count }),
-    minutes: (count: number) => ctx.t('monitor.duration.minutes', { count }),
-  };
   return rows.map((r) => {
-    const minutesLeft = r.dueAt ? (r.dueAt.getTime() - ctx.now.getTime()) / 60_000 : null;
-    let timeLeft = '—';
-    if (minutesLeft !== null && r.state !== 'paused') {
-      timeLeft =
-        minutesLeft < 0
-          ? ctx.t('monitor.overdue_by', { duration: formatDuration(-minutesLeft, units) })
-          : ctx.t('monitor.left', { duration: formatDuration(minutesLeft, units) });
-    }
+    // The badge's words and rounding (ticket-widgets), so monitor and ticket list never disagree.
+    const timeLeft = r.dueAt && r.state !== 'paused' ? timeLeftText(ctx.t, r.state, r.dueAt, ctx.now) : '—';
     return {
       ...r,
       subject: byId.get(r.ticketId)?.subject ?? '',
@@ -193,7 +182,7 @@ async function rowsView(
           ? ctx.t('monitor.unassigned')
           : (names.staff.get(String(r.assigned)) ?? `#${r.assigned}`),
       policyName: r.policyId === null ? null : (policies.get(r.policyId) ?? `#${r.policyId}`),
-      overdue: minutesLeft !== null && minutesLeft < 0 && r.state !== 'paused',
+      overdue: r.dueAt !== null && r.state !== 'paused' && minutesFromDue(r.dueAt, ctx.now).overdue,
       timeLeft,
     };
   });
