@@ -9,7 +9,7 @@ import { utcToSql } from '../store/datetime';
  */
 
 /** A ticket the module still watches: not closed, not merged, not deleted. */
-export const OPEN_SUBJECT = `s.subject_type = 'ticket' AND s.deleted = 0 AND (s.merged_into IS NULL OR s.merged_into = 0) AND s.status <> ${Number(CLOSED_STATUS)}`;
+export const OPEN_SUBJECT = openSubjectOf('s');
 
 /** A clock cycle still counting (neither met nor ended). */
 export const RUNNING_CLOCK = runningClockOf('c');
@@ -88,6 +88,11 @@ export const urgencyKeyCycleOf = (key: string): string =>
   `(2147483647 - CAST(SUBSTRING(${key}, 60, 10) AS SIGNED))`;
 
 /** A running clock of `alias` (neither met nor ended). */
+/** A ticket the module still watches (not closed, merged or deleted), for subjects aliased `alias`. */
+export function openSubjectOf(alias: string): string {
+  return `${alias}.subject_type = 'ticket' AND ${alias}.deleted = 0 AND (${alias}.merged_into IS NULL OR ${alias}.merged_into = 0) AND ${alias}.status <> ${Number(CLOSED_STATUS)}`;
+}
+
 export function runningClockOf(alias: string): string {
   return `${alias}.met_at IS NULL AND ${alias}.ended_at IS NULL`;
 }

@@ -6,7 +6,7 @@ import { translatorFor } from './i18n';
 import { renderView } from './render';
 import { stateBadge } from './state-badge';
 import { liveState, mostUrgent, STATE_RANK, type RunningClock } from '../sla/clocks/live-state';
-import { effectiveStateOf, mostUrgentOrderOf, runningClockOf } from '../services/sla-sql';
+import { effectiveStateOf, mostUrgentOrderOf, openSubjectOf, runningClockOf } from '../services/sla-sql';
 import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
 
 /** At most this many tickets: the widget points at what to do next, the monitor lists the rest. */
@@ -93,9 +93,7 @@ function riskRows(host: HostContext, staffId: number, now: Date): Promise<RiskRo
     })
     .where('c.subject_type', 'ticket')
     .where('s.assigned', staffId)
-    .where('s.deleted', false)
-    .whereNull('s.merged_into')
-    .whereNot('s.status', CLOSED_STATUS)
+    .whereRaw(openSubjectOf('s'))
     .whereRaw(runningClockOf('c'))
     .whereRaw(`(${effectiveStateOf('c')}) IN ('breached', 'at_risk')`, [at, at])
     .orderByRaw(`${mostUrgentOrderOf('c')}, c.subject_id ASC`, [at, at])
