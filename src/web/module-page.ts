@@ -36,9 +36,13 @@ export async function renderModulePage(
   ctx: PageContext,
   page: ModulePage,
 ): Promise<void> {
-  const [beats, config] = await Promise.all([deps.services.heartbeats.all(), deps.services.config.load()]);
+  // The cached policy book carries the settings: no full configuration read on every page view.
+  const [beats, book] = await Promise.all([
+    deps.services.heartbeats.all(),
+    deps.services.clocks.policyBook(),
+  ]);
   const lastTick = beats.get('cron_tick')?.at;
-  const tickIntervalMs = config.settings.scanIntervalMinutes * 60_000;
+  const tickIntervalMs = book.settings.scanIntervalMinutes * 60_000;
   const body = await renderView(`pages/${page.view}`, { ...ctx, stateBadge, ...page.data });
   const frame = await renderView('partials/module-frame', {
     ...ctx,

@@ -152,6 +152,33 @@ describe('every module route, by role', () => {
   });
 });
 
+describe('the late-cron banner', () => {
+  const banner = async () => {
+    const html = (await sessions.viewer.agent.get('/admin/sla_vigil/monitor')).text;
+    return /data-testid="sv-cron-banner">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? null;
+  };
+
+  it('shows on every module page until the cron ticks, then when three intervals pass without a tick', async () => {
+    const services = createModuleServices(t.devhost.host);
+    const now = clock.now();
+    await t.devhost.db('tblsla_vigil_heartbeats').where('name', 'cron_tick').delete();
+    expect(await banner()).toContain('never ticked');
+
+    await services.heartbeats.beat('cron_tick', new Date(now.getTime() - 2 * 60_000));
+    expect(await banner()).toBeNull();
+    await services.heartbeats.beat('cron_tick', new Date(now.getTime() - 4 * 60_000));
+    expect(await banner()).toContain('last ticked at 2026-03-04 11:56 (Europe/Berlin)');
+
+    // A cron that ticks every 5 minutes is not late after 4: the banner follows the saved setting.
+    const { settings } = await services.config.export();
+    await services.config.saveSettings({ ...settings, scanIntervalMinutes: 5 }, null);
+    expect(await banner()).toBeNull();
+    await services.config.saveSettings(settings, null);
+    expect(await banner()).not.toBeNull();
+    await t.devhost.db('tblsla_vigil_heartbeats').where('name', 'cron_tick').delete();
+  });
+});
+
 describe('a ticket subject and a client name that are XSS attempts', () => {
   /** Pages that show the ticket's subject (and, where noted, its client). */
   const SHOWING: [string, { client: boolean }][] = [
