@@ -331,7 +331,7 @@ async function benchSize(n: number): Promise<SizeResult> {
     // (e) The reports page's default range (the last 30 local days), grouped by department.
     const reports = new ReportService(
       new ReportQueries(db, 'tbl'),
-      () => services.config.load(),
+      () => services.clocks.policyBook(),
       parts.tickets,
     );
     const parsedReport = parseReportQuery({ group: 'department' }, zone, NOW);

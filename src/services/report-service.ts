@@ -1,8 +1,8 @@
 import type { HostTicket, TicketGateway } from '../host/host-context';
-import { businessMinutesBetween, compileCalendar, type CalendarLike } from '../sla/calendar';
+import { businessMinutesBetween, type CalendarLike } from '../sla/calendar';
 import type { Metric } from '../sla/config';
 import { OutcomeTally, type OutcomeStats } from '../sla/stats/clock-outcomes';
-import type { StoredConfig } from '../store/config-repository';
+import type { PolicyBook } from '../sla/policy/policy-book';
 import type { ClockRange, FinishedClock, ReportQueries } from '../store/report-queries';
 
 export const REPORT_GROUPS = ['policy', 'department', 'agent', 'metric'] as const;
@@ -39,12 +39,13 @@ const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 export class ReportService {
   constructor(
     private readonly queries: ReportQueries,
-    private readonly loadConfig: () => Promise<StoredConfig>,
+    /** The compiled configuration (ClockService.policyBook): calendars are compiled once per version. */
+    private readonly policyBook: () => Promise<PolicyBook>,
     private readonly tickets: TicketGateway,
   ) {}
 
   async report(filter: ReportFilter): Promise<Report> {
-    const calendars = calendarsByPolicy(await this.loadConfig());
+    const book = await this.policyBook();
     const groups = new Map<string, OutcomeTally>();
     const total = new OutcomeTally();
     for await (const batch of this.queries.eachFinishedClockBatch(filter)) {
@@ -55,7 +56,9 @@ export class ReportService {
           cycle: clock.cycle,
           breached: clock.breachedAt !== null,
           metOnTime: clock.metAt !== null && clock.breachedAt === null,
-          minutesToMet: clock.metAt ? minutesToMet(clock, calendars.get(clock.policyId ?? -1)) : null,
+          minutesToMet: clock.metAt
+            ? minutesToMet(clock, book.clockPolicy(clock.policyId ?? -1)?.calendar ?? undefined)
+            : null,
         };
         const key = groupKey(clock, filter.groupBy);
         let tally = groups.get(key);
@@ -94,16 +97,6 @@ function groupKey(clock: FinishedClock, groupBy: ReportGroupBy): string {
     metric: clock.metric as Metric,
   }[groupBy];
   return value === null ? 'none' : String(value);
-}
-
-function calendarsByPolicy(config: StoredConfig): Map<number, CalendarLike> {
-  const compiled = new Map(
-    config.calendars.map((c) => [
-      c.key,
-      compileCalendar({ timezone: c.timezone, week: c.week, holidays: c.holidays }),
-    ]),
-  );
-  return new Map(config.policies.map((p) => [p.id, (p.calendar && compiled.get(p.calendar)) || ALWAYS_OPEN]));
 }
 
 function minutesToMet(clock: FinishedClock, calendar: CalendarLike = ALWAYS_OPEN): number {

@@ -20,17 +20,17 @@ export function createReportsPage(deps: WebDeps): Router {
   const { host, services } = deps;
   const reports = new ReportService(
     new ReportQueries(host.db, host.tablePrefix),
-    () => services.config.load(),
+    () => services.clocks.policyBook(),
     host.tickets,
   );
 
   const table = async (ctx: PageContext, filter: ReportFilter): Promise<ReportTable> => {
-    const [report, names, config] = await Promise.all([
+    const [report, names, book] = await Promise.all([
       reports.report(filter),
       loadNames(host.tickets),
-      services.config.load(),
+      services.clocks.policyBook(),
     ]);
-    const policies = new Map(config.policies.map((p) => [String(p.id), p.name]));
+    const policies = new Map(book.policies.map((p) => [String(p.id), p.name]));
     return buildReportTable(report, filter.groupBy, { names, policies }, ctx.t, ctx.lang);
   };
 
@@ -79,8 +79,8 @@ export function createReportsPage(deps: WebDeps): Router {
       const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
       if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
       const { filter } = parsed;
-      const [names, config] = await Promise.all([loadNames(host.tickets), services.config.load()]);
-      const policies = new Map(config.policies.map((p) => [p.id, p.name]));
+      const [names, book] = await Promise.all([loadNames(host.tickets), services.clocks.policyBook()]);
+      const policies = new Map(book.policies.map((p) => [p.id, p.name]));
       const { t, fmt } = ctx;
       const time = (d: Date | null): string => (d ? fmt(d) : '');
       const header = [
