@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const rawRead = await time(async () => {
       let after = 0;
       for (;;) {
-        const batch = await parts.tickets.listTicketsAfter(after, 1000);
+        const batch = (await parts.tickets.listTicketsAfter(after, 1000)).rows;
         if (batch.length === 0) break;
         after = batch[batch.length - 1].id;
       }

@@ -114,7 +114,7 @@ async function benchSize(n: number): Promise<SizeResult> {
         let after = 0;
         let read = 0;
         for (;;) {
-          const batch = await parts.tickets.listTicketsAfter(after, 1000);
+          const batch = (await parts.tickets.listTicketsAfter(after, 1000)).rows;
           if (batch.length === 0) return read;
           read += batch.length;
           after = batch[batch.length - 1].id;

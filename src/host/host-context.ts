@@ -76,6 +76,24 @@ export interface HostStaff {
   defaultLanguage: string;
 }
 
+/**
+ * A host row the module cannot read (a zero, empty or absurd date, say). The scan skips it,
+ * counts it as failed and reads it again next time, so one bad row never stops the others.
+ */
+export interface UnreadableRow {
+  /** The row's own id (a ticket id, or a reply id). */
+  id: number;
+  /** The ticket it belongs to. */
+  ticketId: number;
+  reason: string;
+}
+
+/** One keyset batch of host rows: what could be read and what could not. */
+export interface HostBatch<T> {
+  rows: T[];
+  unreadable: UnreadableRow[];
+}
+
 export interface NamedRow {
   id: number;
   name: string;
@@ -91,10 +109,17 @@ export interface TicketSearchFilter {
 
 /** Host reads, plus the few writes an escalation may do. */
 export interface TicketGateway {
+  /** A readable ticket, or null when there is none with this id or its row cannot be read. */
   getTicket(id: number): Promise<HostTicket | null>;
+  /** The readable ones of these tickets (an unreadable row is left out, as a missing one). */
   getTickets(ids: readonly number[]): Promise<HostTicket[]>;
-  /** Tickets with id > afterId, ordered by id, at most `limit`: for reconciling in bounded batches. */
-  listTicketsAfter(afterId: number, limit: number): Promise<HostTicket[]>;
+  /** Which of these ids the host still has, readable or not: deletions are confirmed with this. */
+  existingTicketIds(ids: readonly number[]): Promise<Set<number>>;
+  /**
+   * Tickets with id > afterId, ordered by id, at most `limit` rows (readable and unreadable
+   * together): for reconciling in bounded batches.
+   */
+  listTicketsAfter(afterId: number, limit: number): Promise<HostBatch<HostTicket>>;
   /**
    * Ids of tickets whose id is `text` (a number, `#` allowed) or whose subject contains it, newest
    * first, at most `limit`. The filter applies before the limit, so a search among open tickets
@@ -102,8 +127,10 @@ export interface TicketGateway {
    */
   searchTicketIds(text: string, limit: number, filter?: TicketSearchFilter): Promise<number[]>;
   getReply(id: number): Promise<HostReply | null>;
-  /** Replies with id > afterId, ordered by id, at most `limit` (replies are append-only). */
-  listRepliesAfter(afterId: number, limit: number): Promise<HostReply[]>;
+  /** Replies with id > afterId, ordered by id, at most `limit` rows (replies are append-only). */
+  listRepliesAfter(afterId: number, limit: number): Promise<HostBatch<HostReply>>;
+  /** These replies, by id: the scan reads replies it could not read before again with this. */
+  getReplies(ids: readonly number[]): Promise<HostBatch<HostReply>>;
   listReplies(ticketId: number): Promise<HostReply[]>;
   listStatuses(): Promise<(NamedRow & { color: string })[]>;
   listPriorities(): Promise<NamedRow[]>;

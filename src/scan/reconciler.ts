@@ -1,10 +1,11 @@
-import type { HostTicket, TicketGateway } from '../host/host-context';
+import type { HostBatch, HostReply, HostTicket, TicketGateway, UnreadableRow } from '../host/host-context';
 import type { TimelineEventInput, TimelineEventType, TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow, SubjectSnapshot } from '../store/subject-repository';
 import type { CursorRepository } from '../store/cursor-repository';
 import { createdEvent } from '../timeline/created-event';
 import { SETTING_CHANGES } from '../timeline/setting-changes';
 import { CLOSED_STATUS } from '../sla/clocks/sla-event';
+import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 
 export interface ReconcileResult {
   ticketsRead: number;
@@ -12,6 +13,16 @@ export interface ReconcileResult {
   eventsRecorded: number;
   changed: number;
 }
+
+/** Receives each host row the reconcile had to skip. */
+export type ProblemSink = (problem: HostProblemInput) => void;
+
+/** The highest id of a batch, readable rows and unreadable ones alike (they share the id order). */
+function lastId<T extends { id: number }>(batch: HostBatch<T>, otherwise: number): number {
+  return Math.max(otherwise, ...batch.rows.map((r) => r.id), ...batch.unreadable.map((r) => r.id));
+}
+
+const sizeOf = (batch: HostBatch<unknown>): number => batch.rows.length + batch.unreadable.length;
 
 /** How many reply ids below the cursor each scan reads again (see reconcileReplies). */
 const REPLY_REREAD_WINDOW = 200;
@@ -62,11 +73,22 @@ export class Reconciler {
     private readonly subjects: SubjectRepository,
     private readonly cursors: CursorRepository,
     private readonly batchSize = 1000,
+    private readonly problems?: HostProblemRepository,
   ) {}
 
-  async run(now: Date, onChanged: (ids: number[]) => Promise<void>): Promise<ReconcileResult> {
+  /**
+   * A host row that cannot be read (a zero or absurd date) is skipped and handed to `onProblem`;
+   * every other row is reconciled as usual, and the skipped one is read again by the next scan.
+   */
+  async run(
+    now: Date,
+    onChanged: (ids: number[]) => Promise<void>,
+    onProblem: ProblemSink = () => undefined,
+  ): Promise<ReconcileResult> {
+    const skip = (kind: 'ticket' | 'reply') => (row: UnreadableRow) =>
+      onProblem({ kind, rowId: row.id, ticketId: row.ticketId, reason: row.reason });
     // Replies first: a status change found below is then dated by the reply that caused it.
-    const replies = await this.reconcileReplies(now);
+    const replies = await this.reconcileReplies(now, skip('reply'));
     const result: ReconcileResult = {
       ticketsRead: 0,
       repliesFound: replies.found,
@@ -75,9 +97,11 @@ export class Reconciler {
     };
     let afterId = 0;
     for (;;) {
-      const batch = await this.tickets.listTicketsAfter(afterId, this.batchSize);
-      const isLast = batch.length < this.batchSize;
-      const upToId = batch.length ? batch[batch.length - 1].id : afterId;
+      const read = await this.tickets.listTicketsAfter(afterId, this.batchSize);
+      read.unreadable.forEach(skip('ticket'));
+      const batch = read.rows;
+      const isLast = sizeOf(read) < this.batchSize;
+      const upToId = lastId(read, afterId);
       // The last range is open-ended: snapshots past the last ticket read are deletion candidates.
       const known = await this.subjects.inRange(afterId, isLast ? null : upToId);
       const candidates = batch.filter((t) => {
@@ -98,7 +122,8 @@ export class Reconciler {
         );
         snapshots.push(snapshotOf(ticket));
       }
-      const readIds = new Set(batch.map((t) => t.id));
+      // An unreadable row is still there: its snapshot must not be taken for a deletion.
+      const readIds = new Set([...batch, ...read.unreadable].map((t) => t.id));
       const candidateIds = new Set(candidates.map((t) => t.id));
       const freshIds = new Set(fresh.map((t) => t.id));
       const missing = [...known.values()].filter(
@@ -114,7 +139,7 @@ export class Reconciler {
       await this.timeline.recordMany(events, now);
       await this.subjects.upsert(snapshots, now);
       if (snapshots.length) await onChanged(snapshots.map((s) => s.subjectId));
-      result.ticketsRead += batch.length;
+      result.ticketsRead += sizeOf(read);
       result.eventsRecorded += events.length;
       result.changed += snapshots.length;
       if (isLast) return result;
@@ -122,55 +147,84 @@ export class Reconciler {
     }
   }
 
+  /**
+   * For tickets whose clocks could not be computed: dates their `created` event by the host row
+   * again, so a row corrected in the host (a typo'd year, say) recovers on the next recompute.
+   */
+  async repairCreated(ids: readonly number[]): Promise<number> {
+    let moved = 0;
+    for (const ticket of await this.tickets.getTickets(ids)) {
+      if (await this.timeline.redateCreated('ticket', ticket.id, ticket.createdAt)) moved++;
+    }
+    return moved;
+  }
+
   /** Of the snapshots whose ticket did not come back from a read, those the host really no longer has. */
   private async confirmGone(missing: SubjectRow[]): Promise<SubjectRow[]> {
     if (missing.length === 0) return [];
-    const present = new Set(
-      (await this.tickets.getTickets(missing.map((s) => s.subjectId))).map((t) => t.id),
-    );
+    // By id alone: a row that became unreadable between the reads is still not a deletion.
+    const present = await this.tickets.existingTicketIds(missing.map((s) => s.subjectId));
     return missing.filter((s) => !present.has(s.subjectId));
   }
 
   /**
-   * Replies past the cursor, recorded once (a hook-recorded reply has the same dedupe key).
-   * Returns, per ticket, the latest reply only this reconcile found: the hook path already
-   * dated what followed the replies it saw.
+   * Replies past the cursor, recorded once (a hook-recorded reply has the same dedupe key), and
+   * the replies earlier scans could not read, read again by id. Returns, per ticket, the latest
+   * reply only this reconcile found: the hook path already dated what followed the replies it saw.
    */
-  private async reconcileReplies(now: Date): Promise<{ found: number; latestByTicket: Map<number, Date> }> {
-    // Re-read a window below the cursor: a reply whose insert committed after one with a higher
-    // id (concurrent transactions) would otherwise be skipped for good. Recorded ones are filtered.
-    const saved = await this.cursors.get('reply_id');
-    let cursor = Math.max(0, saved - REPLY_REREAD_WINDOW);
+  private async reconcileReplies(
+    now: Date,
+    skip: (row: UnreadableRow) => void,
+  ): Promise<{ found: number; latestByTicket: Map<number, Date> }> {
     const latestByTicket = new Map<number, Date>();
     let found = 0;
-    for (;;) {
-      const replies = await this.tickets.listRepliesAfter(cursor, this.batchSize);
-      if (replies.length === 0) break;
-      const known = await this.timeline.existingDedupeKeys(
-        'ticket',
-        replies.map((r) => r.ticketId),
-        replies.map((r) => `reply:${r.id}`),
-      );
-      const missed = replies.filter((r) => !known.has(`reply:${r.id}`));
-      await this.timeline.recordMany(
-        missed.map((r) =>
-          event(r.ticketId, r.admin === null ? 'client_reply' : 'staff_reply', r.createdAt, {
-            actorStaffId: r.admin,
-            refId: r.id,
-            dedupeKey: `reply:${r.id}`,
-          }),
-        ),
-        now,
-      );
+    const take = async (read: HostBatch<HostReply>): Promise<void> => {
+      read.unreadable.forEach(skip);
+      const missed = await this.recordMissedReplies(read.rows, now);
       for (const r of missed) {
         const last = latestByTicket.get(r.ticketId);
         if (!last || r.createdAt > last) latestByTicket.set(r.ticketId, r.createdAt);
       }
       found += missed.length;
-      cursor = replies[replies.length - 1].id;
+    };
+    const retry = (await this.problems?.rowIds('reply')) ?? [];
+    for (let i = 0; i < retry.length; i += this.batchSize) {
+      await take(await this.tickets.getReplies(retry.slice(i, i + this.batchSize)));
+    }
+    // Re-read a window below the cursor: a reply whose insert committed after one with a higher
+    // id (concurrent transactions) would otherwise be skipped for good. Recorded ones are filtered.
+    const saved = await this.cursors.get('reply_id');
+    let cursor = Math.max(0, saved - REPLY_REREAD_WINDOW);
+    for (;;) {
+      const read = await this.tickets.listRepliesAfter(cursor, this.batchSize);
+      if (sizeOf(read) === 0) break;
+      await take(read);
+      cursor = lastId(read, cursor);
       if (cursor > saved) await this.cursors.set('reply_id', cursor);
     }
     return { found, latestByTicket };
+  }
+
+  /** Records the replies the timeline does not have yet; returns them. */
+  private async recordMissedReplies(replies: HostReply[], now: Date): Promise<HostReply[]> {
+    if (replies.length === 0) return [];
+    const known = await this.timeline.existingDedupeKeys(
+      'ticket',
+      replies.map((r) => r.ticketId),
+      replies.map((r) => `reply:${r.id}`),
+    );
+    const missed = replies.filter((r) => !known.has(`reply:${r.id}`));
+    await this.timeline.recordMany(
+      missed.map((r) =>
+        event(r.ticketId, r.admin === null ? 'client_reply' : 'staff_reply', r.createdAt, {
+          actorStaffId: r.admin,
+          refId: r.id,
+          dedupeKey: `reply:${r.id}`,
+        }),
+      ),
+      now,
+    );
+    return missed;
   }
 
   /** Events that explain the difference between what was seen and what the host has now. */

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Reconciler } from './reconciler';
 import type { ClockService } from '../services/clock-service';
 import type { EscalationService } from '../services/escalation-service';
 import type { HeartbeatRepository } from '../store/heartbeat-repository';
+import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 
 /** What one scan did; logged with its duration and printed by `scan --once`. */
 export interface ScanResult {
@@ -18,7 +20,11 @@ export interface ScanResult {
   actions: number;
   /** Emails sent by this scan (`scan --once` delivers what it created). */
   mailed: number;
-  /** Tickets whose recompute failed: logged, left dirty, retried by the next scan. */
+  /**
+   * Host rows skipped by this scan (a ticket or reply the module cannot read, a ticket whose
+   * clocks could not be computed or stored): each is logged once, listed on the monitor and
+   * retried by the next scan, while every other ticket is scanned as usual.
+   */
   failed: number;
   durationMs: number;
 }
@@ -36,21 +42,35 @@ export class Scanner {
     private readonly escalator?: EscalationService,
     private readonly mailer?: { sendDue(now?: Date): Promise<{ sent: number }> },
     private readonly heartbeats?: HeartbeatRepository,
+    private readonly problems?: HostProblemRepository,
   ) {}
 
   async run(now: Date): Promise<ScanResult> {
     const started = process.hrtime.bigint();
     await this.heartbeats?.beat('scan_started', now);
     let recomputed = 0;
-    const failed = new Set<number>();
-    const reconciled = await this.reconciler.run(now, async (ids) => {
-      const result = await this.clocks.recomputeIsolated(ids, now);
-      recomputed += result.done;
-      result.failed.forEach((id) => failed.add(id));
-    });
+    const skipped = new Map<string, HostProblemInput>();
+    const skip = (p: HostProblemInput): void => void skipped.set(`${p.kind}:${p.rowId}`, p);
+    const recomputeFailed = (failed: { id: number; reason: string }[]): void =>
+      failed.forEach(({ id, reason }) => skip({ kind: 'recompute', rowId: id, ticketId: id, reason }));
+    const reconciled = await this.reconciler.run(
+      now,
+      async (ids) => {
+        const result = await this.clocks.recomputeIsolated(ids, now);
+        recomputed += result.done;
+        recomputeFailed(result.failed);
+      },
+      skip,
+    );
+    // Tickets whose recompute failed, in this scan or before, get their creation time from the
+    // host again first: the stale pass below then retries them (they were left dirty).
+    const stuck = new Set([...((await this.problems?.rowIds('recompute')) ?? []), ...failedIds(skipped)]);
+    await this.reconciler.repairCreated([...stuck]);
     const stale = await this.clocks.recomputeStale(now);
     recomputed += stale.done;
-    stale.failed.forEach((id) => failed.add(id));
+    recomputeFailed(stale.failed);
+    // A ticket whose first recompute failed may have gone through on the stale pass.
+    stale.doneIds.forEach((id) => skipped.delete(`recompute:${id}`));
     const { advanced, escalated } = await this.clocks.advanceDue(now);
     const actions = this.escalator ? await this.escalator.performPendingActions(now) : 0;
     // The sender reads the clock itself: its send leases must start now, not when the scan began.
@@ -62,13 +82,34 @@ export class Scanner {
       escalated,
       actions,
       mailed,
-      failed: failed.size,
+      failed: skipped.size,
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
     };
+    await this.reportSkipped([...skipped.values()], now);
     await this.heartbeats?.beat('scan_finished', now, { ...result });
     this.logger.info({ scan: result }, 'sla_vigil scan');
     return result;
   }
+
+  /**
+   * Logs each skipped row once (when first met, or when its reason changed), keeps the list the
+   * monitor shows, and forgets what this finished scan no longer met (the host row was fixed).
+   */
+  private async reportSkipped(skipped: HostProblemInput[], now: Date): Promise<void> {
+    const token = randomUUID();
+    const fresh = this.problems ? await this.problems.report(skipped, token, now) : skipped;
+    for (const p of fresh) {
+      this.logger.error(
+        { ticketId: p.ticketId, rowId: p.rowId, kind: p.kind, reason: p.reason },
+        `sla_vigil: skipped ${p.kind === 'reply' ? `reply ${p.rowId} of ` : ''}ticket ${p.ticketId}: ${p.reason}`,
+      );
+    }
+    await this.problems?.sweep(token);
+  }
+}
+
+function failedIds(skipped: Map<string, HostProblemInput>): number[] {
+  return [...skipped.values()].filter((p) => p.kind === 'recompute').map((p) => p.rowId);
 }
 
 export function formatScanResult(r: ScanResult): string {

@@ -19,6 +19,13 @@ export interface ComputedSla {
   state: ClockState;
 }
 
+/** What a guarded recompute did: the subjects done, and the ones that failed with why. */
+export interface RecomputeOutcome {
+  done: number;
+  doneIds: number[];
+  failed: { id: number; reason: string }[];
+}
+
 /** Turns timelines into stored clocks: recompute after events, advance as time passes. */
 export class ClockService {
   private book: PolicyBook | null = null;
@@ -96,35 +103,37 @@ export class ClockService {
 
   /**
    * Recomputes and, when a batch fails, retries its subjects one by one so one bad ticket
-   * cannot stall every scan: the ones that still fail are logged, left dirty and counted.
+   * cannot stall every scan: the ones that still fail are returned with the reason (the scan
+   * logs and lists them), left dirty and retried by the next scan.
    */
-  async recomputeIsolated(ids: readonly number[], now: Date): Promise<{ done: number; failed: number[] }> {
+  async recomputeIsolated(ids: readonly number[], now: Date): Promise<RecomputeOutcome> {
     try {
-      return { done: await this.recompute(ids, now), failed: [] };
+      return { done: await this.recompute(ids, now), doneIds: [...ids], failed: [] };
     } catch {
-      const failed: number[] = [];
+      const outcome: RecomputeOutcome = { done: 0, doneIds: [], failed: [] };
       for (const id of ids) {
         try {
-          await this.recompute([id], now);
+          outcome.done += await this.recompute([id], now);
+          outcome.doneIds.push(id);
         } catch (err) {
-          failed.push(id);
-          this.logger.error({ err, ticketId: id }, `sla_vigil: recompute failed for ticket ${id}`);
+          outcome.failed.push({ id, reason: err instanceof Error ? err.message : String(err) });
         }
       }
-      return { done: ids.length - failed.length, failed };
+      return outcome;
     }
   }
 
   /** Subjects computed under an older configuration or left dirty, recomputed in batches. */
-  async recomputeStale(now: Date, batchSize = 500): Promise<{ done: number; failed: number[] }> {
+  async recomputeStale(now: Date, batchSize = 500): Promise<RecomputeOutcome> {
     const { version } = await this.policyBook();
-    const total = { done: 0, failed: [] as number[] };
+    const total: RecomputeOutcome = { done: 0, doneIds: [], failed: [] };
     let afterId = 0;
     for (;;) {
       const ids = await this.subjects.staleIds(version, afterId, batchSize);
       if (ids.length === 0) return total;
       const result = await this.recomputeIsolated(ids, now);
       total.done += result.done;
+      total.doneIds.push(...result.doneIds);
       total.failed.push(...result.failed);
       afterId = ids[ids.length - 1];
     }

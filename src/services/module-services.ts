@@ -19,6 +19,7 @@ import { MailSender } from '../mail/mail-sender';
 import { EscalationService } from './escalation-service';
 import { createTranslator } from '../web/i18n';
 import { HeartbeatRepository } from '../store/heartbeat-repository';
+import { HostProblemRepository } from '../store/host-problem-repository';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -69,8 +70,16 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
   );
   const tracker = new SlaTracker(subjects, clocks, host.clock);
   const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, tracker);
-  const reconciler = new Reconciler(host.tickets, timeline, subjects, cursors, options.reconcileBatchSize);
-  const scanner = new Scanner(reconciler, clocks, host.logger, escalator, mailer, heartbeats);
+  const hostProblems = new HostProblemRepository(db, prefix);
+  const reconciler = new Reconciler(
+    host.tickets,
+    timeline,
+    subjects,
+    cursors,
+    options.reconcileBatchSize,
+    hostProblems,
+  );
+  const scanner = new Scanner(reconciler, clocks, host.logger, escalator, mailer, heartbeats, hostProblems);
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks);
   return {
     timeline,
@@ -91,5 +100,6 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
     mailer,
     translator,
     heartbeats,
+    hostProblems,
   };
 }

@@ -104,6 +104,20 @@ export class TimelineRepository {
     }
   }
 
+  /**
+   * Moves a subject's `created` event to the host's creation time when they differ: a ticket
+   * recorded from a row that held an impossible date (before the host row was corrected) would
+   * otherwise keep failing its recompute forever. Returns whether the event moved.
+   */
+  async redateCreated(subjectType: SubjectType, subjectId: number, occurredAt: Date): Promise<boolean> {
+    const at = utcToSql(occurredAt);
+    const moved = await this.db(this.table)
+      .where({ subject_type: subjectType, subject_id: subjectId, dedupe_key: 'created' })
+      .whereNot('occurred_at', at)
+      .update({ occurred_at: at });
+    return moved > 0;
+  }
+
   /** The latest event time per subject, so a reconciled event is never dated before it. */
   async lastEventTimes(subjectType: SubjectType, subjectIds: readonly number[]): Promise<Map<number, Date>> {
     if (subjectIds.length === 0) return new Map();

@@ -24,7 +24,8 @@ export class TicketEventRecorder {
 
   async ticketCreated(ticketId: number): Promise<void> {
     const ticket = await this.tickets.getTicket(ticketId);
-    if (!ticket) throw new Error('ticket not found in host tables');
+    // A row the module cannot read (a zero date, say) is left to the scan, which lists it.
+    if (!ticket) throw new Error('ticket not found, or unreadable, in host tables');
     // The hook fires right after the insert, so the row still shows the opening status.
     await this.timeline.record(createdEvent(ticket, 'hook', ticket.status), this.clock.now());
     await this.tracker.created(ticket);

@@ -54,9 +54,9 @@ function racingGateway(afterRead: (rows: { id: number }[], limit: number) => Pro
   const gateway = t.devhost.host.tickets;
   const racing: TicketGateway = Object.create(gateway);
   racing.listTicketsAfter = async (afterId, limit) => {
-    const rows = await gateway.listTicketsAfter(afterId, limit);
-    await afterRead(rows, limit);
-    return rows;
+    const read = await gateway.listTicketsAfter(afterId, limit);
+    await afterRead(read.rows, limit);
+    return read;
   };
   return racing;
 }

@@ -1,17 +1,21 @@
 import type { Knex } from 'knex';
 import type {
+  HostBatch,
   HostReply,
   HostStaff,
   HostTicket,
   NamedRow,
   TicketGateway,
   TicketSearchFilter,
+  UnreadableRow,
 } from '../host-context';
-import { hostToInstant, instantToHost } from '../../store/datetime';
+import { instantToHost } from '../../store/datetime';
+import { readHostDatetime, readMergedTicketId } from './host-datetime';
 
+/** As the driver returns it: Perfex runs with a permissive sql_mode, so any value may be odd. */
 interface TicketRow {
   ticketid: number;
-  date: string;
+  date: string | null;
   lastreply: string | null;
   status: number;
   priority: number;
@@ -24,6 +28,15 @@ interface TicketRow {
   service: number | null;
   merged_ticket_id: string | null;
 }
+
+interface ReplyRow {
+  id: number;
+  ticketid: number;
+  date: string | null;
+  admin: number | null;
+}
+
+const REPLY_COLUMNS = ['id', 'ticketid', 'date', 'admin'];
 
 interface StaffRow {
   staffid: number;
@@ -63,30 +76,34 @@ export class PerfexTicketGateway implements TicketGateway {
     return `${this.prefix}${name}`;
   }
 
-  private toTicket(row: TicketRow): HostTicket {
+  private toTicket(row: TicketRow): HostTicket | UnreadableRow {
+    const created = readHostDatetime(row.date, this.timezone);
+    if (!created.ok) return { id: row.ticketid, ticketId: row.ticketid, reason: `ticket ${created.reason}` };
+    // The last reply time only dates a status change the scan finds; an odd one is just unknown.
+    const lastReply = row.lastreply === null ? null : readHostDatetime(row.lastreply, this.timezone);
     return {
       id: row.ticketid,
-      createdAt: hostToInstant(row.date, this.timezone),
-      lastReplyAt: row.lastreply ? hostToInstant(row.lastreply, this.timezone) : null,
-      status: row.status,
-      priority: row.priority,
-      department: row.department,
-      assigned: row.assigned,
-      userid: row.userid,
-      contactid: row.contactid,
-      admin: row.admin,
-      subject: row.subject,
-      service: row.service,
-      mergedTicketId: row.merged_ticket_id ? Number(row.merged_ticket_id) : null,
+      createdAt: created.at,
+      lastReplyAt: lastReply?.ok ? lastReply.at : null,
+      status: int(row.status),
+      priority: int(row.priority),
+      department: int(row.department),
+      assigned: int(row.assigned),
+      userid: int(row.userid),
+      contactid: int(row.contactid),
+      admin: row.admin === null ? null : int(row.admin),
+      subject: row.subject ?? '',
+      service: row.service === null ? null : int(row.service),
+      mergedTicketId: readMergedTicketId(row.merged_ticket_id),
     };
   }
 
+  private readable(rows: TicketRow[]): HostTicket[] {
+    return split(rows.map((r) => this.toTicket(r))).rows;
+  }
+
   async getTicket(id: number): Promise<HostTicket | null> {
-    const row: TicketRow | undefined = await this.db(this.t('tickets'))
-      .select(TICKET_COLUMNS)
-      .where('ticketid', id)
-      .first();
-    return row ? this.toTicket(row) : null;
+    return (await this.getTickets([id]))[0] ?? null;
   }
 
   async getTickets(ids: readonly number[]): Promise<HostTicket[]> {
@@ -94,16 +111,24 @@ export class PerfexTicketGateway implements TicketGateway {
     const rows: TicketRow[] = await this.db(this.t('tickets'))
       .select(TICKET_COLUMNS)
       .whereIn('ticketid', ids);
-    return rows.map((r) => this.toTicket(r));
+    return this.readable(rows);
   }
 
-  async listTicketsAfter(afterId: number, limit: number): Promise<HostTicket[]> {
+  async existingTicketIds(ids: readonly number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows: { ticketid: number }[] = await this.db(this.t('tickets'))
+      .select('ticketid')
+      .whereIn('ticketid', ids);
+    return new Set(rows.map((r) => r.ticketid));
+  }
+
+  async listTicketsAfter(afterId: number, limit: number): Promise<HostBatch<HostTicket>> {
     const rows: TicketRow[] = await this.db(this.t('tickets'))
       .select(TICKET_COLUMNS)
       .where('ticketid', '>', afterId)
       .orderBy('ticketid')
       .limit(limit);
-    return rows.map((r) => this.toTicket(r));
+    return split(rows.map((r) => this.toTicket(r)));
   }
 
   async searchTicketIds(text: string, limit: number, filter: TicketSearchFilter = {}): Promise<number[]> {
@@ -119,49 +144,56 @@ export class PerfexTicketGateway implements TicketGateway {
         if (id) q.orWhere('ticketid', Number(id[1]));
       });
     if (filter.excludeStatus?.length) query.whereNotIn('status', filter.excludeStatus);
-    // Not merged: NULL, or an empty / zero id, as the module reads a merge into ticket 0.
+    // Not merged: anything but a positive decimal id, as readMergedTicketId reads the varchar.
     if (filter.excludeMerged) {
-      query.where((q) => q.whereNull('merged_ticket_id').orWhereIn('merged_ticket_id', ['', '0']));
+      query.where((q) =>
+        q
+          .whereNull('merged_ticket_id')
+          .orWhereRaw("TRIM(??) NOT REGEXP '^[1-9][0-9]{0,9}$'", ['merged_ticket_id']),
+      );
     }
     const rows: { ticketid: number }[] = await query.orderBy('ticketid', 'desc').limit(limit);
     return rows.map((r) => r.ticketid);
   }
 
   async getReply(id: number): Promise<HostReply | null> {
-    const row = await this.db(this.t('ticket_replies'))
-      .select('id', 'ticketid', 'date', 'admin')
-      .where('id', id)
-      .first();
-    return row ? this.toReply(row) : null;
+    return (await this.getReplies([id])).rows[0] ?? null;
   }
 
-  async listRepliesAfter(afterId: number, limit: number): Promise<HostReply[]> {
-    const rows = await this.db(this.t('ticket_replies'))
-      .select('id', 'ticketid', 'date', 'admin')
+  async getReplies(ids: readonly number[]): Promise<HostBatch<HostReply>> {
+    if (ids.length === 0) return { rows: [], unreadable: [] };
+    const rows: ReplyRow[] = await this.db(this.t('ticket_replies'))
+      .select(REPLY_COLUMNS)
+      .whereIn('id', ids)
+      .orderBy('id');
+    return split(rows.map((r) => this.toReply(r)));
+  }
+
+  async listRepliesAfter(afterId: number, limit: number): Promise<HostBatch<HostReply>> {
+    const rows: ReplyRow[] = await this.db(this.t('ticket_replies'))
+      .select(REPLY_COLUMNS)
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit);
-    return rows.map((r: { id: number; ticketid: number; date: string; admin: number | null }) =>
-      this.toReply(r),
-    );
+    return split(rows.map((r) => this.toReply(r)));
   }
 
   async listReplies(ticketId: number): Promise<HostReply[]> {
-    const rows = await this.db(this.t('ticket_replies'))
-      .select('id', 'ticketid', 'date', 'admin')
+    const rows: ReplyRow[] = await this.db(this.t('ticket_replies'))
+      .select(REPLY_COLUMNS)
       .where('ticketid', ticketId)
       .orderBy([{ column: 'date' }, { column: 'id' }]);
-    return rows.map((r: { id: number; ticketid: number; date: string; admin: number | null }) =>
-      this.toReply(r),
-    );
+    return split(rows.map((r) => this.toReply(r))).rows;
   }
 
-  private toReply(row: { id: number; ticketid: number; date: string; admin: number | null }): HostReply {
+  private toReply(row: ReplyRow): HostReply | UnreadableRow {
+    const created = readHostDatetime(row.date, this.timezone);
+    if (!created.ok) return { id: row.id, ticketId: row.ticketid, reason: `reply ${created.reason}` };
     return {
       id: row.id,
       ticketId: row.ticketid,
-      createdAt: hostToInstant(row.date, this.timezone),
-      admin: row.admin,
+      createdAt: created.at,
+      admin: row.admin === null ? null : int(row.admin),
     };
   }
 
@@ -229,6 +261,25 @@ export class PerfexTicketGateway implements TicketGateway {
       staffid: 'SLA Vigil',
     });
   }
+}
+
+function split<T extends object>(read: (T | UnreadableRow)[]): HostBatch<T> {
+  const batch: HostBatch<T> = { rows: [], unreadable: [] };
+  for (const r of read) {
+    if (isUnreadable(r)) batch.unreadable.push(r);
+    else batch.rows.push(r);
+  }
+  return batch;
+}
+
+function isUnreadable(r: object): r is UnreadableRow {
+  return 'reason' in r;
+}
+
+/** Perfex's integer columns, as the module's numbers: NULL and odd values read as 0 ("none"). */
+function int(value: unknown): number {
+  const n = Number(value);
+  return Number.isInteger(n) ? n : 0;
 }
 
 function toStaff(r: StaffRow): HostStaff {

@@ -19,9 +19,13 @@ import {
 } from '../../services/monitor-service';
 import type { HostContext, TicketSearchFilter } from '../../host/host-context';
 import { CLOSED_STATUS } from '../../sla/clocks/sla-event';
+import { HostProblemRepository } from '../../store/host-problem-repository';
+import { HeartbeatRepository } from '../../store/heartbeat-repository';
 
 export const PAGE_SIZES = ['25', '50', '100'] as const;
 export const MONITOR_STATES = ['breached', 'at_risk', 'on_track', 'paused', 'met', 'no_policy'] as const;
+/** The health section lists at most this many skipped host rows (and says how many more). */
+const HEALTH_ROWS = 50;
 /** A search asks the host for at most this many open ticket ids (newest first). */
 export const SEARCH_LIMIT = 500;
 /** The host tickets the monitor can list: closed and merged ones are never among its rows. */
@@ -57,6 +61,18 @@ export function createMonitorPage(deps: WebDeps): Router {
   const router = Router();
   const { host } = deps;
   const monitor = new MonitorService(host.db, host.tablePrefix);
+  const problems = new HostProblemRepository(host.db, host.tablePrefix);
+  const heartbeats = new HeartbeatRepository(host.db, host.tablePrefix);
+  /** The last finished scan and the host rows it skipped: what a manager must know to trust the rows above. */
+  const scanHealth = async () => {
+    const [{ problems: list, total }, beats] = await Promise.all([
+      problems.list(HEALTH_ROWS),
+      heartbeats.all(),
+    ]);
+    const finished = beats.get('scan_finished');
+    const failed = Number(finished?.details?.failed ?? 0);
+    return { problems: list, total, lastScan: finished ? { at: finished.at, failed } : null };
+  };
   router.get(
     '/',
     asyncRoute(async (req, res) => {
@@ -73,7 +89,13 @@ export function createMonitorPage(deps: WebDeps): Router {
           slug: 'monitor',
           view: 'monitor',
           status: 422,
-          data: { ...(await formData(host, monitor, ctx)), invalid: true, errors, raw: rawQuery(req) },
+          data: {
+            ...(await formData(host, monitor, ctx)),
+            health: await scanHealth(),
+            invalid: true,
+            errors,
+            raw: rawQuery(req),
+          },
         });
         return;
       }
@@ -119,6 +141,7 @@ export function createMonitorPage(deps: WebDeps): Router {
         view: 'monitor',
         data: {
           ...options,
+          health: await scanHealth(),
           invalid: false,
           errors: {},
           raw: rawQuery(req),
