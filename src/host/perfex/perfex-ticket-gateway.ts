@@ -94,7 +94,7 @@ export class PerfexTicketGateway implements TicketGateway {
       admin: row.admin === null ? null : int(row.admin),
       subject: row.subject ?? '',
       service: row.service === null ? null : int(row.service),
-      mergedTicketId: readMergedTicketId(row.merged_ticket_id),
+      mergedTicketId: mergedInto(row),
     };
   }
 
@@ -270,6 +270,12 @@ function split<T extends object>(read: (T | UnreadableRow)[]): HostBatch<T> {
     else batch.rows.push(r);
   }
   return batch;
+}
+
+/** Merged into another ticket; "merged into itself" is no merge (the ticket stays as it is). */
+function mergedInto(row: TicketRow): number | null {
+  const target = readMergedTicketId(row.merged_ticket_id);
+  return target === row.ticketid ? null : target;
 }
 
 function isUnreadable(r: object): r is UnreadableRow {
