@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { METRICS, type ConfigIssue, type Metric, type PolicyConfig } from '../../sla/config';
 import type { DraftInput } from '../../services/rule-tester';
+import { parseId } from '../../sla/strict-input';
 
 /** The draft form as typed, so a rejected form comes back exactly as the person left it. */
 export interface DraftFormValues {
@@ -138,11 +139,9 @@ export function parseDraftForm(
   };
   const errors: DraftFormErrors = {};
   const ids = (field: string, raw: string[]): number[] | undefined => {
-    const numbers = raw
-      .map((s) => s.trim())
-      .filter((s) => s !== '')
-      .map(Number);
-    if (numbers.some((n) => !Number.isInteger(n) || n <= 0)) errors[field] = CODE_BY_FIELD[field];
+    const given = raw.filter((s) => s !== '');
+    const numbers = given.flatMap((s) => parseId(s) ?? []);
+    if (numbers.length !== given.length) errors[field] = CODE_BY_FIELD[field];
     return numbers.length ? numbers : undefined;
   };
   const split = (s: string) => s.split(/[\s,;]+/);
