@@ -194,6 +194,15 @@ describe('a field sent twice', () => {
     expect(res.text).toContain(`The form sent &#34;${field}&#34; more than once`);
   });
 
+  it('on the rule tester is 422 with the message at the field', async () => {
+    const res = await postRaw(`${BASE}/rule-tester`, [
+      ['name', 'a'],
+      ['name', 'b'],
+    ]);
+    expect(res.status).toBe(422);
+    expect(res.text).toMatch(/data-error-for="name">A field was sent more than once/);
+  });
+
   it('in a JSON body is 422 naming the key', async () => {
     const res = await admin.agent
       .put(api('/calendars/office'))

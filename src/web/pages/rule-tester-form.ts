@@ -119,7 +119,15 @@ export function parseDraftForm(
   defaults: { name: string; position: number },
 ): { values: DraftFormValues; draft: DraftInput | null; errors: DraftFormErrors } {
   const parsed = DraftFormSchema.safeParse(body ?? {});
-  if (!parsed.success) return { values: emptyValues(0), draft: null, errors: { form: 'form' } };
+  if (!parsed.success) {
+    // A single-value field sent twice is named at that field, never read as either copy.
+    const errors: DraftFormErrors = { form: 'form' };
+    for (const issue of parsed.error.issues) {
+      const field = issue.path.map(String).join('.');
+      if (Array.isArray(valueAt(body, issue.path))) errors[field] = errors.form = 'duplicate';
+    }
+    return { values: emptyValues(0), draft: null, errors };
+  }
   const f = parsed.data;
   const values: DraftFormValues = {
     name: f.name,
@@ -173,6 +181,15 @@ export function parseDraftForm(
     pauseStatusIds: ids('pauseStatusIds', values.pauseStatusIds) ?? [],
   };
   return { values, draft: Object.keys(errors).length ? null : draft, errors };
+}
+
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value = body;
+  for (const part of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
 }
 
 /** Schema issues (paths relative to the draft) -> the form field each belongs to. */
