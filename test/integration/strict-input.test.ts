@@ -73,6 +73,8 @@ describe('ids', () => {
     const res = await admin.agent.get(`${BASE}/audit?${field}=${encodeURIComponent(value)}`);
     expect(res.status).toBe(422);
     expect(res.text).toMatch(new RegExp(`data-field="${field}"`));
+    if (field === 'staff') expect(res.text).toContain('Choose a staff member from the list.');
+    if (field === 'ticket') expect(res.text).toContain('Enter a ticket number (digits only).');
   });
 
   it('ids in a configuration document are whole numbers within 32 bits', async () => {
