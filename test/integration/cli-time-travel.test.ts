@@ -121,6 +121,15 @@ describe('scan --now ahead of the real clock', () => {
     );
     expect(await everyRow(t.devhost.db)).toEqual(before);
   });
+
+  it('can be looked at with --dry-run, which writes nothing', async () => {
+    const before = await everyRow(t.devhost.db);
+    const text = await cli('scan', '--once', '--dry-run', '--now', future);
+    expect(text).toMatch(/^dry run at .*: nothing was written/);
+    expect(text).toContain('breached');
+    expect(await everyRow(t.devhost.db)).toEqual(before);
+    expect(sink.messages).toHaveLength(0);
+  });
 });
 
 describe('scan --dry-run', () => {
