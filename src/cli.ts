@@ -10,6 +10,10 @@ import { ScanWorker } from './scan/scan-worker';
 import { ScanQueue } from './scan/scan-queue';
 import { cronOverdue } from './store/heartbeat-repository';
 import { ConfigError } from './sla/config';
+import { MAX_ID, parseId, parseInstant } from './sla/strict-input';
+import { parseStrictJson } from './sla/strict-json';
+import { formatScanPlan, planScan } from './scan/scan-plan';
+import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -18,10 +22,25 @@ function positiveNumber(value: string): number {
 }
 
 function isoDate(value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError(`not an ISO date: "${value}"`);
+  const date = parseInstant(value);
+  if (!date)
+    throw new InvalidArgumentError(
+      `not an ISO-8601 instant with a zone, such as 2026-03-09T08:00:00Z or 2026-03-09T09:00+01:00: "${value}"`,
+    );
   return date;
 }
+
+function ticketId(value: string): number {
+  const id = parseId(value);
+  if (id === undefined)
+    throw new InvalidArgumentError(
+      `ticket id must be a positive integer in decimal digits, at most ${MAX_ID}: "${value}"`,
+    );
+  return id;
+}
+
+/** How far `--now` may run ahead of this machine's clock before a scan there counts as time travel. */
+const FUTURE_TOLERANCE_MS = 60_000;
 
 /** `sla-vigil` command line; each command is a few lines that call a service. */
 export function buildCli(): Command {
@@ -101,26 +120,54 @@ export function buildCli(): Command {
   program
     .command('ticket')
     .argument('<id>', 'ticket id')
-    .option('--now <iso>', 'evaluate at this instant', isoDate)
-    .description("print a ticket's SLA as JSON (every cycle, with explanations)")
+    .option('--now <iso>', 'evaluate at this instant (ISO-8601 with a zone)', isoDate)
+    .description("print a ticket's SLA as JSON (every cycle, with explanations); writes nothing")
     .action(async (idText: string, opts: { now?: Date }) => {
-      const id = Number(idText);
-      if (!Number.isInteger(id) || id <= 0)
-        throw new InvalidArgumentError(`ticket id must be a positive integer (got "${idText}")`);
-      await withServices(opts.now, async (services, host) => {
-        const sla = await services.ticketSla.get(id, host.clock.now(), host.timezone);
-        if (!sla)
-          throw new Error(`ticket ${id} is not known to SLA Vigil (run \`sla-vigil scan --once\` first)`);
-        console.log(JSON.stringify(sla, null, 2));
-      });
+      const id = ticketId(idText);
+      await withServices(
+        opts.now,
+        async (services, host) => {
+          const sla = await services.ticketSla.get(id, host.clock.now(), host.timezone);
+          if (!sla)
+            throw new Error(`ticket ${id} is not known to SLA Vigil (run \`sla-vigil scan --once\` first)`);
+          console.log(JSON.stringify(sla, null, 2));
+        },
+        { readOnly: true },
+      );
     });
 
   program
     .command('scan')
     .description('reconcile the host, recompute changed tickets and advance due clocks')
     .requiredOption('--once', 'run one scan and exit (the worker runs them on every cron tick)')
-    .option('--now <iso>', 'run the whole scan at this instant', isoDate)
-    .action(async (opts: { now?: Date }) => {
+    .option('--now <iso>', 'run the whole scan at this instant (ISO-8601 with a zone)', isoDate)
+    .option(
+      '--allow-future',
+      'let --now run ahead of the real clock (fires and sends what that moment would)',
+    )
+    .option('--dry-run', 'print what the scan would change and send, and write nothing')
+    .option('--json', 'with --dry-run: print the plan as JSON')
+    .action(async (opts: { now?: Date; allowFuture?: boolean; dryRun?: boolean; json?: boolean }) => {
+      if (opts.dryRun) {
+        await withServices(
+          opts.now,
+          async (_services, host) => {
+            const plan = await planScan(host, host.clock.now(), (db) =>
+              createPerfexHostParts(db, host.tablePrefix),
+            );
+            console.log(opts.json ? JSON.stringify(plan, null, 2) : formatScanPlan(plan));
+          },
+          { readOnly: true },
+        );
+        return;
+      }
+      const ahead = opts.now ? opts.now.getTime() - Date.now() : 0;
+      if (ahead > FUTURE_TOLERANCE_MS && !opts.allowFuture)
+        throw new Error(
+          `--now ${opts.now?.toISOString()} is ${Math.round(ahead / 60_000)} minutes ahead of this machine's clock: ` +
+            'a scan there would breach clocks, fire escalations, send email and change tickets early, for real. ' +
+            'Add --dry-run to see what it would do without writing anything, or --allow-future on a test copy.',
+        );
       await withServices(opts.now, async (services, host) => {
         console.log(formatScanResult(await services.scanner.run(host.clock.now())));
       });
@@ -169,9 +216,16 @@ export function buildCli(): Command {
     .description('validate and apply a configuration document in one transaction (all or nothing)')
     .action(async (file: string) => {
       const { readFile } = await import('node:fs/promises');
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        throw new Error(`${file}: not readable (${(err as Error).message})`, { cause: err });
+      }
       let doc: unknown;
       try {
-        doc = JSON.parse(await readFile(file, 'utf8'));
+        // A byte order mark (some Windows editors write one) is allowed; a key written twice is not.
+        doc = parseStrictJson(text);
       } catch (err) {
         throw new Error(`${file}: not readable JSON (${(err as Error).message})`, { cause: err });
       }
@@ -184,15 +238,21 @@ export function buildCli(): Command {
   return program;
 }
 
-/** Opens the host database, builds the services, runs `work`, and always closes the pool. */
+/**
+ * Opens the host database, builds the services, runs `work`, and always closes the pool. Applies
+ * pending migrations first, except for commands that only read (`readOnly`): those refuse instead.
+ */
 async function withServices(
   now: Date | undefined,
   work: (services: ModuleServices, host: Awaited<ReturnType<typeof openStandaloneHost>>) => Promise<void>,
+  options: { readOnly?: boolean } = {},
 ): Promise<void> {
   const host = await openStandaloneHost(loadConfig(), now);
   let services: ModuleServices | null = null;
   try {
-    await migrateLatest(host.db, host.tablePrefix);
+    if (!options.readOnly) await migrateLatest(host.db, host.tablePrefix);
+    else if ((await migrationStatus(host.db, host.tablePrefix)).pending.length)
+      throw new Error('the database has pending SLA Vigil migrations: run `sla-vigil migrate` first');
     services = createModuleServices(host);
     await work(services, host);
   } finally {

@@ -5,6 +5,8 @@ import { ConfigError } from '../sla/config';
 import { importHolidays } from '../sla/calendar';
 import { CalendarError } from '../sla/calendar/calendar-error';
 import { requirePermission } from './require-permission';
+import { MAX_HOLIDAY_YEAR, MIN_HOLIDAY_YEAR, parseId, parseInstant, parseYear } from '../sla/strict-input';
+import { DuplicateKeyError, jsonWithoutDuplicateKeys } from '../sla/strict-json';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const wrap =
@@ -21,16 +23,22 @@ function invalid(res: Response, field: string, message: string): void {
 export function createApiRouter(host: HostContext, services: ModuleServices): Router {
   const router = Router();
   const manage = requirePermission(host, 'manage');
-  router.use(express.json({ limit: '2mb' }));
+  // A key written twice in one object is refused, never read as its last copy.
+  router.use(express.json({ limit: '2mb', verify: jsonWithoutDuplicateKeys }));
   const staffId = (res: Response): number => (res.locals as AdminLocals).staffId;
 
   router.get(
     '/tickets/:id',
     wrap(async (req, res) => {
-      const id = Number(req.params.id);
-      if (!Number.isInteger(id) || id <= 0) return invalid(res, 'id', 'must be a positive integer');
-      const now = req.query.now === undefined ? host.clock.now() : new Date(String(req.query.now));
-      if (Number.isNaN(now.getTime())) return invalid(res, 'now', 'must be an ISO-8601 instant');
+      const id = parseId(String(req.params.id));
+      if (id === undefined) return invalid(res, 'id', 'must be a positive decimal integer id');
+      const now =
+        req.query.now === undefined
+          ? host.clock.now()
+          : typeof req.query.now === 'string'
+            ? parseInstant(req.query.now)
+            : undefined;
+      if (!now) return invalid(res, 'now', 'must be one ISO-8601 instant, e.g. 2026-03-09T08:00:00Z');
       const sla = await services.ticketSla.get(id, now, host.timezone);
       if (!sla) {
         res.status(404).json({ error: 'not_found', message: `ticket ${id} is not known to SLA Vigil` });
@@ -111,10 +119,13 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
     manage,
     wrap(async (req, res) => {
       const { country, region, from, to } = req.body as Record<string, unknown>;
-      const years: [number, number] = [Number(from), Number(to ?? from)];
-      if (!Number.isInteger(years[0]) || !Number.isInteger(years[1]) || years[1] < years[0]) {
-        return invalid(res, 'from', 'give a year range: from <= to');
-      }
+      const first = parseYear(from);
+      const last = to === undefined ? first : parseYear(to);
+      const range = `a year from ${MIN_HOLIDAY_YEAR} to ${MAX_HOLIDAY_YEAR}`;
+      if (first === undefined) return invalid(res, 'from', `must be ${range}`);
+      if (last === undefined) return invalid(res, 'to', `must be ${range}`);
+      if (last < first) return invalid(res, 'to', 'must not be before from');
+      const years: [number, number] = [first, last];
       res.json({
         holidays: importHolidays({
           country: String(country ?? ''),
@@ -130,6 +141,8 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
       res.status(422).json({ error: err.code, issues: err.issues });
     } else if (err instanceof CalendarError) {
       res.status(422).json({ error: 'invalid_input', issues: [{ path: err.field, message: err.message }] });
+    } else if (err instanceof DuplicateKeyError) {
+      res.status(422).json({ error: 'invalid_input', issues: [{ path: err.path, message: err.message }] });
     } else if (err instanceof SyntaxError) {
       res.status(400).json({ error: 'invalid_json', message: err.message });
     } else next(err);

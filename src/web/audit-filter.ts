@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AuditFilter } from '../store/audit-queries';
 import { dayRange, daySchema, fieldErrors, withoutBlanks } from './filter-params';
+import { idText } from '../sla/strict-input';
 
 /** The audit filter form as the viewer filled it in, to show it again and to repeat it in links. */
 export interface AuditForm {
@@ -20,18 +21,13 @@ const AuditQuerySchema = z
     action: z.string({ error: 'bad_action' }).max(64, { error: 'bad_action' }).optional(),
     // "system": actions the module took by itself (no staff member).
     staff: z
-      .string({ error: 'bad_staff' })
-      .regex(/^(system|\d{1,9})$/, { error: 'bad_staff' })
+      .union([z.literal('system').transform(() => null), idText('bad_staff')], { error: 'bad_staff' })
       .optional(),
-    ticket: z
-      .string({ error: 'bad_ticket' })
-      .regex(/^[1-9]\d{0,9}$/, { error: 'bad_ticket' })
-      .optional(),
+    ticket: idText('bad_ticket').optional(),
     from: daySchema.optional(),
     to: daySchema.optional(),
-    page: z
-      .string({ error: 'bad_page' })
-      .regex(/^[1-9]\d{0,5}$/, { error: 'bad_page' })
+    page: idText('bad_page')
+      .refine((n) => n <= 999_999, { error: 'bad_page' })
       .optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { error: 'from_after_to', path: ['from'] });
@@ -52,11 +48,11 @@ export function parseAuditQuery(query: unknown, zone: string): ParsedAuditQuery 
   const q = parsed.data;
   const filter: AuditFilter = {};
   if (q.action) filter.action = q.action;
-  if (q.staff) filter.staffId = q.staff === 'system' ? null : Number(q.staff);
-  if (q.ticket) filter.ticketId = Number(q.ticket);
+  if (q.staff !== undefined) filter.staffId = q.staff;
+  if (q.ticket !== undefined) filter.ticketId = q.ticket;
   if (q.from) filter.from = dayRange(q.from, q.from, zone).from;
   if (q.to) filter.to = dayRange(q.to, q.to, zone).to;
-  return { ok: true, form, filter, page: q.page ? Number(q.page) : 1 };
+  return { ok: true, form, filter, page: q.page ?? 1 };
 }
 
 /** The filters as a query string (without the page), for pager and export links. */

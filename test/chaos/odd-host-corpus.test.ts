@@ -117,7 +117,7 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
 
   // Both levels fired once for each breached support ticket, unknown staff and priority included;
   // nobody could be emailed about the unassigned or unknown-assignee ones.
-  const fired = await t.devhost
+  const fired: { subject_id: number; n: number }[] = await t.devhost
     .db('tblsla_vigil_escalations')
     .select('subject_id')
     .count({ n: '*' })

@@ -1,6 +1,7 @@
 import Holidays from 'date-holidays';
 import { CalendarError } from './calendar-error';
 import { civilFromDays, DAY_MS, parseLocalDate } from './wall-time';
+import { MAX_HOLIDAY_YEAR, MIN_HOLIDAY_YEAR } from '../strict-input';
 
 /** What to import: an ISO 3166-1 country, optionally one of its states, for years [from, to]. */
 export interface HolidayImportRequest {
@@ -13,6 +14,11 @@ export interface HolidayImportRequest {
 }
 
 const MAX_YEARS = 200;
+
+/** The state/region codes date-holidays knows for a country (empty for an unknown country). */
+export function regionsOf(country: string): Set<string> {
+  return new Set(Object.keys(new Holidays().getStates(country.toUpperCase()) ?? {}));
+}
 
 /**
  * Public holidays of a country (and optionally a region) as calendar `holidays` entries:
@@ -48,13 +54,13 @@ export function importHolidays(request: HolidayImportRequest): string[] {
   if (
     !Array.isArray(years) ||
     years.length !== 2 ||
-    !years.every((y) => Number.isInteger(y)) ||
+    !years.every((y) => Number.isInteger(y) && y >= MIN_HOLIDAY_YEAR && y <= MAX_HOLIDAY_YEAR) ||
     years[0] > years[1] ||
     years[1] - years[0] >= MAX_YEARS
   ) {
     throw new CalendarError(
       'years',
-      `expected [from, to] with whole years, from <= to, at most ${MAX_YEARS} years`,
+      `expected [from, to] with whole years from ${MIN_HOLIDAY_YEAR} to ${MAX_HOLIDAY_YEAR}, from <= to, at most ${MAX_YEARS} years`,
     );
   }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { validateCalendar } from '../calendar';
 import { CalendarError } from '../calendar/calendar-error';
+import { regionsOf } from '../calendar/holidays-import';
+import { idNumber, storableText } from '../strict-input';
 
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
 export type Metric = (typeof METRICS)[number];
@@ -19,20 +21,37 @@ export const ESCALATION_ACTIONS = [
 const key = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 of a-z, 0-9, _ and -, starting with a letter or digit');
-const ids = z.array(z.number().int().positive()).min(1, 'list at least one id, or leave the criterion out');
+const ids = z.array(idNumber).min(1, 'list at least one id, or leave the criterion out');
 
-const CalendarConfigSchema = z.strictObject({
-  key,
-  name: z.string().trim().min(1).max(191),
-  timezone: z.string(),
-  week: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))).optional(),
-  holidays: z.array(z.string()).default([]),
-  holidayCountry: z
-    .string()
-    .regex(/^[A-Z]{2}$/, 'ISO country code, e.g. DE')
-    .optional(),
-  holidayRegion: z.string().min(1).max(16).optional(),
-});
+/** A name a person typed: trimmed, 1-191 characters, nothing a database or a terminal would mangle. */
+const name = storableText.trim().min(1).max(191);
+
+const CalendarConfigSchema = z
+  .strictObject({
+    key,
+    name,
+    timezone: z.string(),
+    week: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))).optional(),
+    holidays: z.array(z.string()).default([]),
+    holidayCountry: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'ISO country code, e.g. DE')
+      .optional(),
+    holidayRegion: z.string().min(1).max(16).optional(),
+  })
+  .superRefine((c, ctx) => {
+    // A region is only meaningful as a state of the chosen country, as the holiday data knows it.
+    if (c.holidayRegion === undefined) return;
+    if (c.holidayCountry === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['holidayRegion'], message: 'a region needs holidayCountry' });
+    } else if (!regionsOf(c.holidayCountry).has(c.holidayRegion.toUpperCase())) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['holidayRegion'],
+        message: `unknown region ${JSON.stringify(c.holidayRegion)} of ${c.holidayCountry}`,
+      });
+    }
+  });
 
 const TargetSchema = z
   .strictObject({
@@ -57,9 +76,9 @@ const EscalationSchema = z
     }),
     action: z.strictObject({
       type: z.enum(ESCALATION_ACTIONS),
-      staffId: z.number().int().positive().optional(),
-      departmentId: z.number().int().positive().optional(),
-      priorityId: z.number().int().positive().optional(),
+      staffId: idNumber.optional(),
+      departmentId: idNumber.optional(),
+      priorityId: idNumber.optional(),
     }),
   })
   .superRefine((e, ctx) => {
@@ -84,7 +103,7 @@ const EscalationSchema = z
 
 const PolicyConfigSchema = z.strictObject({
   key,
-  name: z.string().trim().min(1).max(191),
+  name,
   active: z.boolean().default(true),
   position: z.number().int().min(0).default(0),
   match: z
@@ -103,7 +122,7 @@ const PolicyConfigSchema = z.strictObject({
       resolution: TargetSchema.optional(),
     })
     .refine((t) => Object.keys(t).length > 0, { message: 'set at least one target' }),
-  pauseStatusIds: z.array(z.number().int().positive()).default([3, 4]),
+  pauseStatusIds: z.array(idNumber).default([3, 4]),
   escalations: z.array(EscalationSchema).default([]),
 });
 
@@ -114,7 +133,7 @@ const SettingsSchema = z.strictObject({
   /** How often the host's cron is expected to tick; the late-cron banner allows three intervals. */
   scanIntervalMinutes: z.number().int().min(1).max(60).default(1),
   /** Pause statuses a new policy starts with (Answered, On Hold). */
-  defaultPauseStatusIds: z.array(z.number().int().positive()).default([3, 4]),
+  defaultPauseStatusIds: z.array(idNumber).default([3, 4]),
 });
 
 /** The general settings when none are stored: every field's schema default, spelled once. */

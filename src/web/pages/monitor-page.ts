@@ -21,6 +21,7 @@ import type { HostContext, TicketSearchFilter } from '../../host/host-context';
 import { CLOSED_STATUS } from '../../sla/clocks/sla-event';
 import { HostProblemRepository } from '../../store/host-problem-repository';
 import { HeartbeatRepository } from '../../store/heartbeat-repository';
+import { idText } from '../../sla/strict-input';
 
 export const PAGE_SIZES = ['25', '50', '100'] as const;
 export const MONITOR_STATES = ['breached', 'at_risk', 'on_track', 'paused', 'met', 'no_policy'] as const;
@@ -34,19 +35,20 @@ const WATCHED: TicketSearchFilter = { excludeStatus: [CLOSED_STATUS], excludeMer
 /** An empty form field ("All") means no filter. */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
-const id = (min: number) => z.coerce.number().int().min(min).max(2_147_483_647);
+/** "0" is the monitor's own value for "unassigned", not an id. */
+const agent = z.union([z.literal('0').transform(() => 0), idText()]);
 
 const MonitorQuery = z.strictObject({
   q: optional(z.string().trim().max(100)),
   state: optional(z.enum(MONITOR_STATES)),
-  department: optional(id(1)),
-  priority: optional(id(1)),
-  agent: optional(id(0)),
-  policy: optional(id(1)),
+  department: optional(idText()),
+  priority: optional(idText()),
+  agent: optional(agent),
+  policy: optional(idText()),
   metric: optional(z.enum(METRICS)),
   sort: optional(z.enum(MONITOR_SORTS)),
   dir: optional(z.enum(['asc', 'desc'])),
-  page: optional(z.coerce.number().int().min(1).max(100_000)),
+  page: optional(idText().refine((n) => n <= 100_000)),
   per: optional(z.enum(PAGE_SIZES)),
   partial: optional(z.literal('1')),
 });

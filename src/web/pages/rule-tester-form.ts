@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { METRICS, type ConfigIssue, type Metric, type PolicyConfig } from '../../sla/config';
 import type { DraftInput } from '../../services/rule-tester';
+import { parseId } from '../../sla/strict-input';
 
 /** The draft form as typed, so a rejected form comes back exactly as the person left it. */
 export interface DraftFormValues {
@@ -118,7 +119,15 @@ export function parseDraftForm(
   defaults: { name: string; position: number },
 ): { values: DraftFormValues; draft: DraftInput | null; errors: DraftFormErrors } {
   const parsed = DraftFormSchema.safeParse(body ?? {});
-  if (!parsed.success) return { values: emptyValues(0), draft: null, errors: { form: 'form' } };
+  if (!parsed.success) {
+    // A single-value field sent twice is named at that field, never read as either copy.
+    const errors: DraftFormErrors = { form: 'form' };
+    for (const issue of parsed.error.issues) {
+      const field = issue.path.map(String).join('.');
+      if (Array.isArray(valueAt(body, issue.path))) errors[field] = errors.form = 'duplicate';
+    }
+    return { values: emptyValues(0), draft: null, errors };
+  }
   const f = parsed.data;
   const values: DraftFormValues = {
     name: f.name,
@@ -138,11 +147,9 @@ export function parseDraftForm(
   };
   const errors: DraftFormErrors = {};
   const ids = (field: string, raw: string[]): number[] | undefined => {
-    const numbers = raw
-      .map((s) => s.trim())
-      .filter((s) => s !== '')
-      .map(Number);
-    if (numbers.some((n) => !Number.isInteger(n) || n <= 0)) errors[field] = CODE_BY_FIELD[field];
+    const given = raw.filter((s) => s !== '');
+    const numbers = given.flatMap((s) => parseId(s) ?? []);
+    if (numbers.length !== given.length) errors[field] = CODE_BY_FIELD[field];
     return numbers.length ? numbers : undefined;
   };
   const split = (s: string) => s.split(/[\s,;]+/);
@@ -174,6 +181,15 @@ export function parseDraftForm(
     pauseStatusIds: ids('pauseStatusIds', values.pauseStatusIds) ?? [],
   };
   return { values, draft: Object.keys(errors).length ? null : draft, errors };
+}
+
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value = body;
+  for (const part of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
 }
 
 /** Schema issues (paths relative to the draft) -> the form field each belongs to. */

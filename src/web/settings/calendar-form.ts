@@ -4,6 +4,7 @@ import { CalendarError } from '../../sla/calendar/calendar-error';
 import type { CalendarConfig } from '../../sla/config';
 import { addError, type FieldErrors, type PathRule } from './form-errors';
 import { list, rowIndexes, text, type FormValues } from './form-values';
+import { MAX_HOLIDAY_YEAR, MIN_HOLIDAY_YEAR, parseYear } from '../../sla/strict-input';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type WeekdayKey = (typeof WEEKDAYS)[number];
@@ -164,13 +165,14 @@ export function importHolidaysIntoForm(values: FormValues, t: TFunction): Holida
   const errors: FieldErrors = {};
   const country = text(values, 'holidayCountry');
   const region = text(values, 'holidayRegion');
-  const from = Number(text(values, 'holidayFrom'));
-  const to = Number(text(values, 'holidayTo') || text(values, 'holidayFrom'));
+  const from = parseYear(text(values, 'holidayFrom'));
+  const to = parseYear(text(values, 'holidayTo') || text(values, 'holidayFrom'));
+  const yearRange = t('settings.errors.year_range', { min: MIN_HOLIDAY_YEAR, max: MAX_HOLIDAY_YEAR });
   if (!country) addError(errors, 'holidayCountry', t('settings.errors.required'));
-  if (!Number.isInteger(from) || !Number.isInteger(to) || to < from || to - from > 20) {
-    addError(errors, 'holidayFrom', t('settings.errors.year_range'));
-  }
-  if (Object.keys(errors).length) return { values, added: 0, errors };
+  if (from === undefined) addError(errors, 'holidayFrom', yearRange);
+  else if (to === undefined || to < from || to - from > 20) addError(errors, 'holidayTo', yearRange);
+  if (from === undefined || to === undefined || Object.keys(errors).length)
+    return { values, added: 0, errors };
   try {
     const found = importHolidays({ country, region: region || undefined, years: [from, to] });
     const current = holidayLines(values);
@@ -187,7 +189,9 @@ export function importHolidaysIntoForm(values: FormValues, t: TFunction): Holida
       errors,
       where?.field ?? 'holidayCountry',
       // The library's message is English; it is kept only for a field this form does not know.
-      where ? t(`settings.errors.${where.key}`, { country, region }) : err.message,
+      where
+        ? t(`settings.errors.${where.key}`, { country, region, min: MIN_HOLIDAY_YEAR, max: MAX_HOLIDAY_YEAR })
+        : err.message,
     );
     return { values, added: 0, errors };
   }

@@ -20,7 +20,7 @@ export class UnexpectedFormError extends Error {
     /** The offending field, as posted. */
     readonly field: string,
     /** `settings.errors.<reason>`. */
-    readonly reason: 'unexpected_field' | 'bad_value',
+    readonly reason: 'unexpected_field' | 'bad_value' | 'duplicate_field',
   ) {
     super(`${reason}: ${field}`);
   }
@@ -47,11 +47,9 @@ export function readForm(
       throw new UnexpectedFormError(name, 'unexpected_field');
     }
     const isList = lists.some((re) => re.test(name));
-    values[name] = isList
-      ? ([] as string[]).concat(value)
-      : Array.isArray(value)
-        ? (value.at(-1) ?? '')
-        : value;
+    // A single-value field sent twice is not ours to choose from: taking either copy could lose what was typed.
+    if (!isList && Array.isArray(value)) throw new UnexpectedFormError(name, 'duplicate_field');
+    values[name] = isList ? ([] as string[]).concat(value) : value;
   }
   return values;
 }
@@ -66,6 +64,15 @@ export function text(values: FormValues, name: string): string {
 export function list(values: FormValues, name: string): string[] {
   const v = values[name];
   return (v === undefined ? [] : ([] as string[]).concat(v)).map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * A list value exactly as sent, blanks dropped: for ids, which come from the page's own choices
+ * and so are never padded (`" 12"` is not an id).
+ */
+export function rawList(values: FormValues, name: string): string[] {
+  const v = values[name];
+  return (v === undefined ? [] : ([] as string[]).concat(v)).filter((s) => s !== '');
 }
 
 /** The indexes used by rows of a repeated group (`escalations.3.metric` -> 3), sorted. */

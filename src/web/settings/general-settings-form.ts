@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
 import type { SlaSettings } from '../../sla/config';
 import { addError, type FieldErrors, type PathRule } from './form-errors';
-import { list, text, type FormValues } from './form-values';
+import { rawList, text, type FormValues } from './form-values';
+import { parseId } from '../../sla/strict-input';
 
 const NUMBERS = ['cooldownMinutes', 'defaultWarnAtPercent', 'scanIntervalMinutes'] as const;
 
@@ -30,12 +31,12 @@ export function formToSettings(
     if (v === '' || !Number.isFinite(Number(v))) addError(errors, field, t('settings.errors.number'));
     else input[field] = Number(v);
   }
-  const ids = list(values, 'defaultPauseStatusIds');
-  const bad = ids.filter((s) => !/^\d{1,9}$/.test(s));
+  const ids = rawList(values, 'defaultPauseStatusIds');
+  const bad = ids.filter((s) => parseId(s) === undefined);
   // The checkboxes only send status ids; anything else is named, not silently dropped.
   if (bad.length)
     addError(errors, 'defaultPauseStatusIds', t('settings.errors.bad_statuses', { values: bad.join(', ') }));
-  else input.defaultPauseStatusIds = ids.map(Number);
+  else input.defaultPauseStatusIds = ids.map((s) => parseId(s) as number);
   return { input, errors };
 }
 

@@ -7,6 +7,8 @@ import { hasErrors, issuesToFieldErrors } from './form-errors';
 import { readForm, text } from './form-values';
 import { formToSettings, GENERAL_FIELDS, GENERAL_LISTS, SETTINGS_ISSUE_RULES } from './general-settings-form';
 import { translateIssues } from './issue-messages';
+import { DuplicateKeyError, parseStrictJson } from '../../sla/strict-json';
+import { withoutBom } from '../../sla/strict-input';
 import { noticeFrom, renderSettingsIndex, SETTINGS_BASE, staffOf } from './settings-index';
 
 /** The index page, general settings, configuration import and export. */
@@ -50,9 +52,13 @@ export function createIndexRoutes(deps: WebDeps): Router {
       const document = text(readForm(req.body, [/^document$/]), 'document');
       let parsed: unknown;
       try {
-        parsed = JSON.parse(document);
+        // A file saved by an editor that writes a byte order mark reads the same as one without.
+        parsed = parseStrictJson(document);
       } catch (err) {
-        const issues = [{ path: '(json)', message: jsonErrorMessage(document, err as Error, ctx.t) }];
+        const issues =
+          err instanceof DuplicateKeyError
+            ? translateIssues([{ path: err.path, message: err.message }], ctx.t)
+            : [{ path: '(json)', message: jsonErrorMessage(withoutBom(document), err as Error, ctx.t) }];
         await renderSettingsIndex(res, deps, ctx, { status: 422, importForm: { text: document, issues } });
         return;
       }

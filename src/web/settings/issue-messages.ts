@@ -32,9 +32,17 @@ const RULES: readonly MessageRule[] = [
     key: 'unknown_fields',
     params: (i) => ({ fields: i.message.split(': ').at(-1) ?? '' }),
   },
+  // A key written twice in one object of an imported document (strict JSON reading).
+  {
+    path: /./,
+    when: /appears more than once in the same object/,
+    key: 'duplicate_key',
+    params: (i) => ({ field: i.path }),
+  },
   { path: /^key$/, when: /^duplicate key/, key: 'key_taken' },
   { path: /^key$/, when: /required/, key: 'required' },
   { path: /^key$/, key: 'key_format' },
+  { path: /^name$/, when: /NUL or unpaired surrogate/, key: 'name_characters' },
   { path: /^name$/, key: 'name' },
   { path: /^timezone$/, key: 'timezone' },
   { path: /^week\.\w+\[\d+\]\[0\]$/, when: /got "/, key: 'start_time', params: quoted },
@@ -45,6 +53,16 @@ const RULES: readonly MessageRule[] = [
   { path: /^holidays\[\d+\]$/, when: /got "/, key: 'holiday_date', params: quoted },
   { path: /^holidays\b/, key: 'holidays' },
   { path: /^holidayCountry$/, key: 'country_code' },
+  { path: /^holidayRegion$/, when: /needs holidayCountry/, key: 'region_needs_country' },
+  {
+    path: /^holidayRegion$/,
+    when: /^unknown region/,
+    key: 'unknown_region',
+    params: (i) => {
+      const m = /^unknown region ("(?:[^"\\]|\\.)*") of (\w+)$/.exec(i.message);
+      return { region: m ? (JSON.parse(m[1]) as string) : '', country: m?.[2] ?? '' };
+    },
+  },
   { path: /^holidayRegion$/, key: 'region_code' },
   { path: /^targets$/, key: 'targets_required' },
   { path: /^targets\.\w+\.minutes$/, key: 'target_minutes' },

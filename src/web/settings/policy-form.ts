@@ -1,7 +1,8 @@
 import type { TFunction } from 'i18next';
 import { METRICS, type PolicyConfig, type SlaSettings, type TargetConfig } from '../../sla/config';
 import { addError, type FieldErrors, type PathRule } from './form-errors';
-import { list, rowIndexes, text, type FormValues } from './form-values';
+import { list, rawList, rowIndexes, text, type FormValues } from './form-values';
+import { parseId } from '../../sla/strict-input';
 
 /** Which extra select an action uses; the others on its row are ignored. */
 export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorityId' | undefined> = {
@@ -108,14 +109,21 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
     return n;
   };
   const idList = (field: string, from: string[]): number[] => {
-    const bad = from.filter((s) => !/^\d+$/.test(s));
+    const bad = from.filter((s) => parseId(s) === undefined);
     if (bad.length) addError(errors, field, t('settings.errors.ids', { values: bad.join(', ') }));
-    return from.filter((s) => /^\d+$/.test(s)).map(Number);
+    return from.flatMap((s) => parseId(s) ?? []);
+  };
+  /** One id the person chose or typed, or an error next to the field. */
+  const oneId = (field: string): number | undefined => {
+    const v = values[field];
+    const id = typeof v === 'string' ? parseId(v) : undefined;
+    if (v !== undefined && v !== '' && id === undefined) addError(errors, field, t('settings.errors.id'));
+    return id;
   };
 
   const match: Record<string, number[]> = {};
   for (const f of ['departmentIds', 'priorityIds'] as const) {
-    const ids = idList(`match.${f}`, list(values, `match.${f}`));
+    const ids = idList(`match.${f}`, rawList(values, `match.${f}`));
     if (ids.length) match[f] = ids;
   }
   for (const f of ['clientIds', 'serviceIds'] as const) {
@@ -157,7 +165,7 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
     const action: Record<string, unknown> = { type: actionType };
     const targetField = ACTION_TARGET[actionType];
     if (targetField) {
-      const id = num(`${row}.${targetField}`);
+      const id = oneId(`${row}.${targetField}`);
       if (id !== undefined) action[targetField] = id;
     }
     escalations.push({ metric, trigger, action });
@@ -172,7 +180,7 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
     match,
     calendar: text(values, 'calendar') || null,
     targets,
-    pauseStatusIds: idList('pauseStatusIds', list(values, 'pauseStatusIds')),
+    pauseStatusIds: idList('pauseStatusIds', rawList(values, 'pauseStatusIds')),
     escalations,
   };
   return { input, errors, rowOf };

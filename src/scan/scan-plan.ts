@@ -1,0 +1,274 @@
+import type { Knex } from 'knex';
+import { createModuleServices, type ServiceHost } from '../services/module-services';
+import { Scanner, type ScanResult } from './scanner';
+
+/** One clock whose state a scan would change (or create, or drop). */
+export interface PlannedClockChange {
+  ticketId: number;
+  metric: string;
+  cycle: number;
+  from: string | null;
+  to: string | null;
+}
+
+/** One escalation level a scan would fire, with the outcome it would record. */
+export interface PlannedEscalation {
+  ticketId: number;
+  metric: string;
+  cycle: number;
+  level: number;
+  action: string;
+  outcome: string;
+}
+
+/** One email a scan would write to the outbox (`suppressed`: held back by the cooldown). */
+export interface PlannedEmail {
+  ticketId: number;
+  metric: string;
+  level: number;
+  recipientStaffId: number;
+  recipientEmail: string;
+  language: string;
+  state: string;
+}
+
+/** One host write a scan would perform (reassign, raise priority), with its decided values. */
+export interface PlannedAction {
+  ticketId: number;
+  metric: string;
+  level: number;
+  action: string;
+  staffId?: number;
+  departmentId?: number;
+  priorityId?: number;
+  outcome: string;
+}
+
+/** What a scan at `at` would do, found by running it and rolling it back. */
+export interface ScanPlan {
+  at: string;
+  result: ScanResult;
+  clocks: PlannedClockChange[];
+  escalations: PlannedEscalation[];
+  emails: PlannedEmail[];
+  actions: PlannedAction[];
+}
+
+class RollBack extends Error {
+  constructor(readonly plan: ScanPlan) {
+    super('dry run: rolled back');
+  }
+}
+
+/**
+ * What `scan --once` at `now` would change and send, without writing anything: the real scan
+ * runs inside one transaction (module and host tables alike; each service's own transactions
+ * become savepoints of it), with mail sending left out, and the transaction is rolled back after
+ * the rows it created were read. The host's own side effects outside its database (its hooks on
+ * reassign in a PHP host) are not run: the standalone host writes its tables directly.
+ */
+export async function planScan(
+  host: ServiceHost,
+  now: Date,
+  hostOver: (db: Knex) => Promise<Pick<ServiceHost, 'tickets'>>,
+): Promise<ScanPlan> {
+  const table = (name: string) => `${host.tablePrefix}sla_vigil_${name}`;
+  try {
+    await host.db.transaction(async (trx) => {
+      const before = await snapshot(trx, table);
+      const services = createModuleServices({ ...host, db: trx, ...(await hostOver(trx)) });
+      // The real scan's steps without the mail sender, so nothing leaves the machine; host actions
+      // are performed after reading what each one decided (performing overwrites that record).
+      const scanner = new Scanner(
+        services.reconciler,
+        services.clocks,
+        host.logger,
+        undefined,
+        undefined,
+        services.heartbeats,
+      );
+      const result = await scanner.run(now);
+      const decided = await pendingActions(trx, table);
+      result.actions = await services.escalator.performPendingActions(now);
+      throw new RollBack({ at: now.toISOString(), result, ...(await changes(trx, table, before, decided)) });
+    });
+  } catch (err) {
+    if (err instanceof RollBack) return err.plan;
+    throw err;
+  }
+  throw new Error('dry run: the transaction was not rolled back');
+}
+
+interface Snapshot {
+  clocks: Map<string, string>;
+  lastEscalation: number;
+  lastOutbox: number;
+}
+
+const clockKey = (r: { subject_id: number; metric: string; cycle: number }) =>
+  `${r.subject_id}|${r.metric}|${r.cycle}`;
+
+async function snapshot(trx: Knex.Transaction, table: (n: string) => string): Promise<Snapshot> {
+  const clocks = await trx(table('clocks')).select('subject_id', 'metric', 'cycle', 'state');
+  const [esc] = await trx(table('escalations')).max({ id: 'id' });
+  const [out] = await trx(table('outbox')).max({ id: 'id' });
+  return {
+    clocks: new Map(clocks.map((r) => [clockKey(r), String(r.state)])),
+    lastEscalation: Number(esc?.id ?? 0),
+    lastOutbox: Number(out?.id ?? 0),
+  };
+}
+
+/** Host actions waiting to be performed (this scan's and any an earlier one left), as decided. */
+async function pendingActions(trx: Knex.Transaction, table: (n: string) => string): Promise<EscalationRow[]> {
+  return trx(table('escalations'))
+    .whereIn('outcome', ['action_pending', 'action_running'])
+    .orderBy('id')
+    .select('id', 'subject_id', 'metric', 'cycle', 'level', 'action_type', 'outcome', 'details');
+}
+
+async function changes(
+  trx: Knex.Transaction,
+  table: (n: string) => string,
+  before: Snapshot,
+  decided: readonly EscalationRow[],
+): Promise<Omit<ScanPlan, 'at' | 'result'>> {
+  const after = await trx(table('clocks')).select('subject_id', 'metric', 'cycle', 'state');
+  const clocks: PlannedClockChange[] = [];
+  const seen = new Set<string>();
+  for (const r of after) {
+    const key = clockKey(r);
+    seen.add(key);
+    const from = before.clocks.get(key) ?? null;
+    if (from !== r.state) {
+      clocks.push({ ticketId: r.subject_id, metric: r.metric, cycle: r.cycle, from, to: String(r.state) });
+    }
+  }
+  for (const [key, from] of before.clocks) {
+    if (seen.has(key)) continue;
+    const [ticket, metric, cycle] = key.split('|');
+    clocks.push({ ticketId: Number(ticket), metric, cycle: Number(cycle), from, to: null });
+  }
+
+  const fired: EscalationRow[] = await trx(table('escalations'))
+    .where('id', '>', before.lastEscalation)
+    .orWhereIn(
+      'id',
+      decided.map((d) => d.id),
+    )
+    .orderBy('id')
+    .select('id', 'subject_id', 'metric', 'cycle', 'level', 'action_type', 'outcome', 'details');
+  const outcomes = new Map(fired.map((e) => [String(e.id), e.outcome]));
+  const escalations = fired
+    .filter((e) => Number(e.id) > before.lastEscalation)
+    .map((e) => ({
+      ticketId: e.subject_id,
+      metric: e.metric,
+      cycle: e.cycle,
+      level: e.level,
+      action: e.action_type,
+      outcome: e.outcome,
+    }));
+  const actions = decided.map((e) => toAction(e, outcomes.get(String(e.id)) ?? e.outcome));
+
+  const emails: PlannedEmail[] = (
+    await trx(`${table('outbox')} as o`)
+      .join(`${table('escalations')} as e`, 'e.id', 'o.escalation_id')
+      .where('o.id', '>', before.lastOutbox)
+      .orderBy('o.id')
+      .select(
+        'o.subject_id',
+        'e.metric',
+        'e.level',
+        'o.recipient_staff_id',
+        'o.recipient_email',
+        'o.language',
+        'o.state',
+      )
+  ).map((r: OutboxRow) => ({
+    ticketId: r.subject_id,
+    metric: r.metric,
+    level: r.level,
+    recipientStaffId: r.recipient_staff_id,
+    recipientEmail: r.recipient_email,
+    language: r.language,
+    state: r.state,
+  }));
+  clocks.sort((a, b) => a.ticketId - b.ticketId || a.metric.localeCompare(b.metric) || a.cycle - b.cycle);
+  return { clocks, escalations, emails, actions };
+}
+
+interface EscalationRow {
+  id: number | string;
+  subject_id: number;
+  metric: string;
+  cycle: number;
+  level: number;
+  action_type: string;
+  outcome: string;
+  details: string | null;
+}
+
+interface OutboxRow {
+  subject_id: number;
+  metric: string;
+  level: number;
+  recipient_staff_id: number;
+  recipient_email: string;
+  language: string;
+  state: string;
+}
+
+function toAction(e: EscalationRow, outcome: string): PlannedAction {
+  const details = (e.details ? JSON.parse(e.details) : {}) as {
+    action?: { staffId?: number; departmentId?: number };
+    targetPriority?: number;
+  };
+  const planned: PlannedAction = {
+    ticketId: e.subject_id,
+    metric: e.metric,
+    level: e.level,
+    action: e.action_type,
+    outcome,
+  };
+  if (e.action_type === 'reassign_staff') planned.staffId = details.action?.staffId;
+  if (e.action_type === 'reassign_department') planned.departmentId = details.action?.departmentId;
+  if (e.action_type === 'raise_priority') planned.priorityId = details.targetPriority;
+  return planned;
+}
+
+/** The plan as lines a person reads: what would change, who would get which email, what the host would see. */
+export function formatScanPlan(plan: ScanPlan): string {
+  const r = plan.result;
+  const lines = [
+    `dry run at ${plan.at}: nothing was written, no email was sent`,
+    `would read ${r.ticketsRead} tickets, record ${r.eventsRecorded} events, recompute ${r.recomputed} tickets, ` +
+      `advance ${r.advanced} clocks, fire ${r.escalated} escalations, perform ${r.actions} host actions, ` +
+      `write ${plan.emails.length} emails (${r.failed} tickets failed)`,
+  ];
+  for (const c of plan.clocks)
+    lines.push(
+      `clock: ticket ${c.ticketId} ${c.metric} cycle ${c.cycle}: ${c.from ?? '(new)'} -> ${c.to ?? '(removed)'}`,
+    );
+  for (const e of plan.escalations)
+    lines.push(
+      `escalation: ticket ${e.ticketId} ${e.metric} cycle ${e.cycle} level ${e.level} (${e.action}): ${e.outcome}`,
+    );
+  for (const m of plan.emails)
+    lines.push(
+      `email: ticket ${m.ticketId} ${m.metric} level ${m.level} to ${m.recipientEmail} (staff ${m.recipientStaffId}, ${m.language}): ` +
+        (m.state === 'suppressed' ? 'held back by the cooldown' : 'would be sent'),
+    );
+  for (const a of plan.actions) {
+    const target =
+      a.staffId !== undefined
+        ? `staff ${a.staffId}`
+        : a.departmentId !== undefined
+          ? `department ${a.departmentId}`
+          : `priority ${a.priorityId ?? '?'}`;
+    lines.push(
+      `host action: ticket ${a.ticketId} ${a.metric} level ${a.level}: ${a.action} to ${target} (${a.outcome})`,
+    );
+  }
+  return lines.join('\n');
+}
