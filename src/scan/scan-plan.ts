@@ -86,6 +86,7 @@ export async function planScan(
         undefined,
         undefined,
         services.heartbeats,
+        services.hostProblems,
       );
       const result = await scanner.run(now);
       const decided = await pendingActions(trx, table);
