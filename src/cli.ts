@@ -7,7 +7,7 @@ import { openStandaloneHost } from './host/standalone-host';
 import { createModuleServices, type ModuleServices } from './services/module-services';
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
-import { ScanQueue } from './scan/scan-queue';
+import { redisLabel } from './scan/redis-watch';
 import { cronOverdue } from './store/heartbeat-repository';
 import { ConfigError } from './sla/config';
 
@@ -138,17 +138,18 @@ export function buildCli(): Command {
       const runtime = loadConfig();
       const prefix = process.env.QUEUE_PREFIX ?? `${runtime.tablePrefix}sla_vigil`;
       await withServices(undefined, async (services, host) => {
-        const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger);
-        const queue = new ScanQueue(runtime.redisUrl, prefix);
-        if (opts.every) await queue.schedule(opts.every * 1000);
-        console.log(`sla-vigil worker: scans from ${runtime.redisUrl} (prefix ${prefix})`);
+        // With --every the worker upserts its scan schedule on every (re)connect, so a Redis
+        // that comes back empty keeps the scans going; outages are logged once each way.
+        const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger, {
+          everyMs: opts.every ? opts.every * 1000 : undefined,
+        });
+        console.log(`sla-vigil worker: scans from ${redisLabel(runtime.redisUrl)} (prefix ${prefix})`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
-        // Finish the job at hand, then close the worker before the queue.
+        // Finish the job at hand, then close.
         await worker.close();
-        await queue.close();
       });
     });
 

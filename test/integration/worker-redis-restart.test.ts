@@ -1,0 +1,82 @@
+import pino from 'pino';
+import { PrivateRedis } from '../helpers/private-redis';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../helpers/test-database';
+import { setupDevhost } from '../../devhost/setup';
+import { loadSourceModule } from '../helpers/devhost-fixture';
+import { loadConfig } from '../../src/config';
+import { openStandaloneHost } from '../../src/host/standalone-host';
+import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { ScanWorker } from '../../src/scan/scan-worker';
+
+/**
+ * `sla-vigil worker --every N` on a Redis that dies and comes back empty (every key lost):
+ * the scan schedule is upserted again and scans go on; the log says so once each way.
+ */
+
+let redis: PrivateRedis;
+let database: TestDatabase;
+let host: Awaited<ReturnType<typeof openStandaloneHost>>;
+let services: ModuleServices;
+const lines: { level: number; msg: string }[] = [];
+const logger = pino(
+  { level: 'info' },
+  { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) },
+);
+
+beforeAll(async () => {
+  redis = new PrivateRedis(await PrivateRedis.freePort());
+  await redis.start();
+  database = await createTestDatabase();
+  await setupDevhost({
+    databaseUrl: database.url,
+    redisUrl: TEST_REDIS_URL,
+    loadModuleEntry: loadSourceModule,
+  });
+  host = await openStandaloneHost(loadConfig({ DATABASE_URL: database.url }));
+  services = createModuleServices(host);
+});
+afterAll(async () => {
+  await services.mailer.close();
+  await host.close();
+  await database.drop();
+  await redis.stop();
+});
+
+async function waitFor(probe: () => boolean, what: string, ms = 15_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    if (probe()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+it('keeps scanning after Redis restarts empty, logging one line when it goes and one when it is back', async () => {
+  const run = jest.spyOn(services.scanner, 'run');
+  const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const worker = new ScanWorker(redis.url, 'slav_restart', services.scanner, host.clock, logger, {
+    everyMs: 500,
+  });
+  try {
+    await waitFor(() => run.mock.calls.length >= 2, 'the scheduled scans');
+
+    await redis.stop();
+    // Several reconnect attempts (ioredis retries every few hundred ms).
+    await new Promise((r) => setTimeout(r, 3000));
+    await redis.start(); // empty: the scheduler and its next job are gone
+    const before = run.mock.calls.length;
+    await waitFor(() => run.mock.calls.length >= before + 2, 'scans after Redis came back');
+
+    const messages = lines.map((l) => l.msg);
+    expect(messages.filter((m) => /Redis unreachable at 127\.0\.0\.1:\d+, retrying/.test(m))).toHaveLength(1);
+    expect(
+      messages.filter((m) => /Redis back at 127\.0\.0\.1:\d+, scan schedule restored/.test(m)),
+    ).toHaveLength(1);
+    // No stack traces twice a second: nothing else at warn or above, nothing on the console.
+    expect(lines.filter((l) => l.level >= 40 && !/Redis (unreachable|back)/.test(l.msg))).toEqual([]);
+    expect(consoleError).not.toHaveBeenCalled();
+  } finally {
+    await worker.close();
+    consoleError.mockRestore();
+    run.mockRestore();
+  }
+}, 60_000);
