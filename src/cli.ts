@@ -8,7 +8,7 @@ import { createModuleServices, type ModuleServices } from './services/module-ser
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
 import { redisLabel } from './scan/redis-watch';
-import { cronOverdue } from './store/heartbeat-repository';
+import { errorText, judgeScanHealth, scanHealthLine } from './scan/scan-health';
 import { ConfigError } from './sla/config';
 
 function positiveNumber(value: string): number {
@@ -45,7 +45,9 @@ export function buildCli(): Command {
 
   program
     .command('status')
-    .description('migrations, clocks, outbox and heartbeats; exits 1 when the cron has stopped ticking')
+    .description(
+      'migrations, clocks, outbox and scan health; exits 1 when scans are late, failing or cannot reach Redis',
+    )
     .action(async () => {
       await withServices(undefined, async (services, host) => {
         const { done, pending } = await migrationStatus(host.db, host.tablePrefix);
@@ -54,18 +56,14 @@ export function buildCli(): Command {
         );
         console.log(`tickets by SLA state: ${JSON.stringify(await services.subjects.countByState())}`);
         console.log(`outbox: ${JSON.stringify(await services.outbox.counts())}`);
-        const beats = await services.heartbeats.all();
-        const tick = beats.get('cron_tick')?.at;
-        const scan = beats.get('scan_finished');
+        const [beats, book] = await Promise.all([services.heartbeats.all(), services.clocks.policyBook()]);
+        const health = judgeScanHealth(beats, host.clock.now(), book.settings.scanIntervalMinutes * 60_000);
         console.log(
-          `last cron tick: ${tick?.toISOString() ?? 'never'}; last scan: ${scan?.at.toISOString() ?? 'never'}`,
+          `last cron tick: ${health.lastTickAt?.toISOString() ?? 'never'}; last scan: ${health.lastScanAt?.toISOString() ?? 'never'}`,
         );
-        if (cronOverdue(tick, host.clock.now())) {
-          console.log(
-            'cron: no tick for more than 3 minutes; run the host cron or `sla-vigil worker --every 60`',
-          );
-          process.exitCode = 1;
-        }
+        // Judged by the last finished scan: a ticking cron is no proof that scans run.
+        console.log(scanHealthLine(health));
+        if (health.cause !== null) process.exitCode = 1;
       });
     });
 
@@ -142,6 +140,8 @@ export function buildCli(): Command {
         // that comes back empty keeps the scans going; outages are logged once each way.
         const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger, {
           everyMs: opts.every ? opts.every * 1000 : undefined,
+          onRedisDown: (error) =>
+            services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
         });
         console.log(`sla-vigil worker: scans from ${redisLabel(runtime.redisUrl)} (prefix ${prefix})`);
         await new Promise<void>((resolve) => {

@@ -6,6 +6,8 @@ import { migrateDownAll, migrateLatest } from './store/migrator';
 import { createModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
+import { requestScanOnTick } from './scan/cron-tick';
+import { errorText } from './scan/scan-health';
 import { createAdminRouter } from './web/admin-router';
 import { createTicketListColumn } from './web/ticket-list-column';
 import { createTicketPanel } from './web/ticket-panel';
@@ -47,11 +49,7 @@ export async function activate(host: HostContext): Promise<void> {
   const translator = services.translator;
   const deps: HookDeps = {
     recorder: services.recorder,
-    requestScan: async () => {
-      const now = host.clock.now();
-      await services.heartbeats.beat('cron_tick', now);
-      await scanQueue.request(now);
-    },
+    requestScan: () => requestScanOnTick(scanQueue, services.heartbeats, host.clock.now()),
   };
 
   const state: ActiveModule = {
@@ -70,7 +68,10 @@ export async function activate(host: HostContext): Promise<void> {
   unregister.push(host.admin.addTicketPanel(createTicketPanel(host, services, translator)));
   unregister.push(host.admin.addDashboardWidget(createMyRisksWidget(host, translator)));
   if (host.runWorkers !== false) {
-    const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger);
+    const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger, {
+      onRedisDown: (error) =>
+        services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
+    });
     state.close.unshift(() => worker.close());
   }
   active.set(host, state);

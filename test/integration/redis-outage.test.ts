@@ -4,6 +4,7 @@ import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
 import { insertStaff } from '../helpers/host-fixtures';
 import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
+import { judgeScanHealth } from '../../src/scan/scan-health';
 
 const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
 let redis: PrivateRedis;
@@ -37,6 +38,9 @@ async function waitFor(probe: () => Promise<boolean>, what: string): Promise<voi
   throw new Error(`timed out waiting for ${what}`);
 }
 
+const health = async () =>
+  judgeScanHealth(await createModuleServices(t.devhost.host).heartbeats.all(), clock.now());
+
 const escalations = async () =>
   Number((await t.devhost.db('tblsla_vigil_escalations').count({ n: '*' }))[0].n);
 
@@ -48,6 +52,10 @@ it('with Redis down the cron tick fails fast; the next tick after it returns esc
   // The host's cron is not held up by the outage (the hook logs and returns).
   expect(Date.now() - started).toBeLessThan(10_000);
   expect(await escalations()).toBe(0);
+  // The tick is recorded, and so is the reason no scan follows it: status and the banner say so.
+  const down = await health();
+  expect(down).toMatchObject({ cause: 'redis_unreachable', lastTickAt: clock.now() });
+  expect(down.error).toEqual(expect.any(String));
 
   await redis.start();
   clock.set(new Date('2026-03-03T09:02:00Z'));
@@ -64,4 +72,5 @@ it('with Redis down the cron tick fails fast; the next tick after it returns esc
     async () => Number((await t.devhost.db('tbldevhost_mailbox').count({ n: '*' }))[0].n) === 5,
     'the five emails',
   );
+  expect(await health()).toMatchObject({ cause: null });
 });
