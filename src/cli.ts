@@ -8,6 +8,7 @@ import { createModuleServices, type ModuleServices } from './services/module-ser
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
 import { redisLabel } from './scan/redis-watch';
+import { deriveQueuePrefix, queuePrefixFromEnv } from './scan/queue-prefix';
 import { errorText, judgeScanHealth, scanHealthLine } from './scan/scan-health';
 import { ConfigError } from './sla/config';
 
@@ -56,6 +57,8 @@ export function buildCli(): Command {
         );
         console.log(`tickets by SLA state: ${JSON.stringify(await services.subjects.countByState())}`);
         console.log(`outbox: ${JSON.stringify(await services.outbox.counts())}`);
+        const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
+        console.log(`queue prefix: ${prefix}`);
         const [beats, book] = await Promise.all([services.heartbeats.all(), services.clocks.policyBook()]);
         const health = judgeScanHealth(beats, host.clock.now(), book.settings.scanIntervalMinutes * 60_000);
         console.log(
@@ -134,8 +137,9 @@ export function buildCli(): Command {
     )
     .action(async (opts: { every?: number }) => {
       const runtime = loadConfig();
-      const prefix = process.env.QUEUE_PREFIX ?? `${runtime.tablePrefix}sla_vigil`;
       await withServices(undefined, async (services, host) => {
+        // The same prefix the host's own process derives from the database, unless set.
+        const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
         // With --every the worker upserts its scan schedule on every (re)connect, so a Redis
         // that comes back empty keeps the scans going; outages are logged once each way.
         const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger, {

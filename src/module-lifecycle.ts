@@ -7,6 +7,7 @@ import { createModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
 import { requestScanOnTick } from './scan/cron-tick';
+import { deriveQueuePrefix } from './scan/queue-prefix';
 import { errorText } from './scan/scan-health';
 import { createAdminRouter } from './web/admin-router';
 import { createTicketListColumn } from './web/ticket-list-column';
@@ -44,7 +45,8 @@ export async function activate(host: HostContext): Promise<void> {
   await migrateLatest(host.db, host.tablePrefix);
 
   const services = createModuleServices(host);
-  const queuePrefix = host.queuePrefix ?? `${host.tablePrefix}sla_vigil`;
+  // Derived from the database unless the host sets it: hosts sharing a Redis never share a queue.
+  const queuePrefix = host.queuePrefix ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
   const scanQueue = new ScanQueue(host.redisUrl, queuePrefix);
   const translator = services.translator;
   const deps: HookDeps = {

@@ -32,6 +32,8 @@ export async function startTestDevhost(
     listen?: boolean;
     now?: Date;
     redisUrl?: string;
+    /** null: no prefix from the host, the module derives one from the database (default: one of the test's own). */
+    queuePrefix?: string | null;
   } = {},
 ): Promise<TestDevhost> {
   const database = await createTestDatabase();
@@ -43,7 +45,7 @@ export async function startTestDevhost(
     now: options.now,
     loadModuleEntry: loadSourceModule,
   });
-  const queuePrefix = testRedisPrefix();
+  const queuePrefix = options.queuePrefix === null ? undefined : (options.queuePrefix ?? testRedisPrefix());
   const devhost = await Devhost.create({
     databaseUrl: database.url,
     redisUrl: options.redisUrl ?? TEST_REDIS_URL,
@@ -64,7 +66,7 @@ export async function startTestDevhost(
     async close() {
       await devhost.stop();
       await database.drop();
-      await dropRedisPrefix(queuePrefix);
+      if (queuePrefix) await dropRedisPrefix(queuePrefix);
     },
   };
 }

@@ -181,6 +181,7 @@ describe('sla-vigil command', () => {
     const healthy = await status();
     expect(healthy.out).toMatch(/last cron tick: \d{4}-.*; last scan: \d{4}-/);
     expect(healthy.out).toContain('scans: healthy');
+    expect(healthy.out).toContain(`queue prefix: tblsla_vigil_${t.database.name}_`);
     expect(healthy.code).toBeUndefined();
     expect(healthy.out).toMatch(/outbox: \{"pending":0/);
 
