@@ -103,3 +103,25 @@ it('keeps scanning after Redis restarts empty, logging one line when it goes and
     run.mockRestore();
   }
 }, 60_000);
+
+it('started while Redis is down, it says so once and starts scanning when Redis comes up', async () => {
+  lines.length = 0;
+  await redis.stop();
+  const run = jest.spyOn(services.scanner, 'run');
+  const worker = new ScanWorker(redis.url, 'slav_late_start', services.scanner, host.clock, logger, {
+    everyMs: 500,
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(run).not.toHaveBeenCalled();
+    await redis.start();
+    await waitFor(() => run.mock.calls.length >= 1, 'a scan once Redis is up');
+    expect(lines.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual([
+      expect.stringMatching(/Redis unreachable at 127\.0\.0\.1:\d+, retrying/),
+      expect.stringMatching(/Redis back at 127\.0\.0\.1:\d+, scan schedule restored/),
+    ]);
+  } finally {
+    await worker.close();
+    run.mockRestore();
+  }
+}, 60_000);
