@@ -6,7 +6,7 @@ import { migrateDownAll, migrateLatest } from './store/migrator';
 import { createModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
-import { requestScanOnTick } from './scan/cron-tick';
+import { CronTickRequester } from './scan/cron-tick';
 import { deriveQueuePrefix } from './scan/queue-prefix';
 import { errorText } from './scan/scan-health';
 import { createAdminRouter } from './web/admin-router';
@@ -48,10 +48,11 @@ export async function activate(host: HostContext): Promise<void> {
   // Derived from the database unless the host sets it: hosts sharing a Redis never share a queue.
   const queuePrefix = host.queuePrefix ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
   const scanQueue = new ScanQueue(host.redisUrl, queuePrefix);
+  const cronTicks = new CronTickRequester(scanQueue, services.heartbeats, host.logger, host.redisUrl);
   const translator = services.translator;
   const deps: HookDeps = {
     recorder: services.recorder,
-    requestScan: () => requestScanOnTick(scanQueue, services.heartbeats, host.clock.now()),
+    requestScan: () => cronTicks.tick(host.clock.now()),
   };
 
   const state: ActiveModule = {

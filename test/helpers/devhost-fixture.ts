@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Clock } from '../../src/host/host-context';
 import { Devhost } from '../../devhost/devhost';
 import type { ModuleApi } from '../../devhost/module-loader';
@@ -34,6 +34,8 @@ export async function startTestDevhost(
     redisUrl?: string;
     /** null: no prefix from the host, the module derives one from the database (default: one of the test's own). */
     queuePrefix?: string | null;
+    /** Default: silent (TEST_LOG_LEVEL to see it). */
+    logger?: Logger;
   } = {},
 ): Promise<TestDevhost> {
   const database = await createTestDatabase();
@@ -56,7 +58,7 @@ export async function startTestDevhost(
     clock: options.clock,
     sessionSecret: 'test-secret',
     queuePrefix,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     loadModuleEntry: loadSourceModule,
   });
   await devhost.start({ listen: options.listen ?? false });

@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { PrivateRedis } from '../helpers/private-redis';
 import { MutableClock } from '../../devhost/mutable-clock';
@@ -7,13 +8,18 @@ import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 import { judgeScanHealth } from '../../src/scan/scan-health';
 
 const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
+const lines: { level: number; msg: string }[] = [];
+const logger = pino(
+  { level: 'warn' },
+  { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) },
+);
 let redis: PrivateRedis;
 let t: TestDevhost;
 
 beforeAll(async () => {
   redis = new PrivateRedis(await PrivateRedis.freePort());
   await redis.start();
-  t = await startTestDevhost({ clock, redisUrl: redis.url });
+  t = await startTestDevhost({ clock, redisUrl: redis.url, logger });
   const db = t.devhost.db;
   const [department] = await db('tbldepartments').insert({ name: 'Support' });
   const lead = await insertStaff(db, 'leo.lead@example.com', 'pw123456');
@@ -51,6 +57,11 @@ it('with Redis down the cron tick fails fast; the next tick after it returns esc
   await t.devhost.hooks.fire('after_cron_run', false);
   // The host's cron is not held up by the outage (the hook logs and returns).
   expect(Date.now() - started).toBeLessThan(10_000);
+  clock.set(new Date('2026-03-03T09:01:30Z'));
+  await t.devhost.hooks.fire('after_cron_run', false);
+  // Two ticks in the outage, one line: no error with a stack per tick.
+  expect(lines.filter((l) => /cron ticks cannot queue scans/.test(l.msg))).toHaveLength(1);
+  expect(lines.filter((l) => l.level >= 50)).toEqual([]);
   expect(await escalations()).toBe(0);
   // The tick is recorded, and so is the reason no scan follows it: status and the banner say so.
   const down = await health();
@@ -73,4 +84,5 @@ it('with Redis down the cron tick fails fast; the next tick after it returns esc
     'the five emails',
   );
   expect(await health()).toMatchObject({ cause: null });
+  expect(lines.filter((l) => /Redis back at .*; cron ticks queue scans again/.test(l.msg))).toHaveLength(1);
 });
