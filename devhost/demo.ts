@@ -1,4 +1,5 @@
 import type { RuntimeConfig } from '../src/config';
+import { queuePrefixFromEnv } from '../src/scan/queue-prefix';
 import { Devhost } from './devhost';
 import { DEMO_PASSWORD, setupDevhost } from './setup';
 
@@ -24,6 +25,8 @@ export async function runDemo(config: RuntimeConfig): Promise<void> {
     port: config.port,
     mailboxPort: Number(process.env.MAILBOX_PORT ?? 2525),
     apiToken: process.env.DEVHOST_API_TOKEN ?? 'devhost-token',
+    // Unset: the module derives it from the database, like `sla-vigil worker` does.
+    queuePrefix: queuePrefixFromEnv(),
     // Perfex's cron runs every minute; CRON_INTERVAL_SECONDS=0 turns the ticker off.
     cronIntervalMs: cronInterval(process.env.CRON_INTERVAL_SECONDS),
   });

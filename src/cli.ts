@@ -7,8 +7,9 @@ import { openStandaloneHost } from './host/standalone-host';
 import { createModuleServices, type ModuleServices } from './services/module-services';
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
-import { ScanQueue } from './scan/scan-queue';
-import { cronOverdue } from './store/heartbeat-repository';
+import { redisLabel } from './scan/redis-watch';
+import { deriveQueuePrefix, queuePrefixFromEnv } from './scan/queue-prefix';
+import { errorText, judgeScanHealth, scanHealthLine } from './scan/scan-health';
 import { ConfigError } from './sla/config';
 import { MAX_ID, parseId, parseInstant } from './sla/strict-input';
 import { parseStrictJson } from './sla/strict-json';
@@ -64,7 +65,9 @@ export function buildCli(): Command {
 
   program
     .command('status')
-    .description('migrations, clocks, outbox and heartbeats; exits 1 when the cron has stopped ticking')
+    .description(
+      'migrations, clocks, outbox and scan health; exits 1 when scans are late, failing or cannot reach Redis',
+    )
     .action(async () => {
       await withServices(undefined, async (services, host) => {
         const { done, pending } = await migrationStatus(host.db, host.tablePrefix);
@@ -73,18 +76,16 @@ export function buildCli(): Command {
         );
         console.log(`tickets by SLA state: ${JSON.stringify(await services.subjects.countByState())}`);
         console.log(`outbox: ${JSON.stringify(await services.outbox.counts())}`);
-        const beats = await services.heartbeats.all();
-        const tick = beats.get('cron_tick')?.at;
-        const scan = beats.get('scan_finished');
+        const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
+        console.log(`queue prefix: ${prefix}`);
+        const [beats, book] = await Promise.all([services.heartbeats.all(), services.clocks.policyBook()]);
+        const health = judgeScanHealth(beats, host.clock.now(), book.settings.scanIntervalMinutes * 60_000);
         console.log(
-          `last cron tick: ${tick?.toISOString() ?? 'never'}; last scan: ${scan?.at.toISOString() ?? 'never'}`,
+          `last cron tick: ${health.lastTickAt?.toISOString() ?? 'never'}; last scan: ${health.lastScanAt?.toISOString() ?? 'never'}`,
         );
-        if (cronOverdue(tick, host.clock.now())) {
-          console.log(
-            'cron: no tick for more than 3 minutes; run the host cron or `sla-vigil worker --every 60`',
-          );
-          process.exitCode = 1;
-        }
+        // Judged by the last finished scan: a ticking cron is no proof that scans run.
+        console.log(scanHealthLine(health));
+        if (health.cause !== null) process.exitCode = 1;
       });
     });
 
@@ -183,19 +184,23 @@ export function buildCli(): Command {
     )
     .action(async (opts: { every?: number }) => {
       const runtime = loadConfig();
-      const prefix = process.env.QUEUE_PREFIX ?? `${runtime.tablePrefix}sla_vigil`;
       await withServices(undefined, async (services, host) => {
-        const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger);
-        const queue = new ScanQueue(runtime.redisUrl, prefix);
-        if (opts.every) await queue.schedule(opts.every * 1000);
-        console.log(`sla-vigil worker: scans from ${runtime.redisUrl} (prefix ${prefix})`);
+        // The same prefix the host's own process derives from the database, unless set.
+        const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
+        // With --every the worker upserts its scan schedule on every (re)connect, so a Redis
+        // that comes back empty keeps the scans going; outages are logged once each way.
+        const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger, {
+          everyMs: opts.every ? opts.every * 1000 : undefined,
+          onRedisDown: (error) =>
+            services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
+        });
+        console.log(`sla-vigil worker: scans from ${redisLabel(runtime.redisUrl)} (prefix ${prefix})`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
-        // Finish the job at hand, then close the worker before the queue.
+        // Finish the job at hand, then close.
         await worker.close();
-        await queue.close();
       });
     });
 

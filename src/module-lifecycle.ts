@@ -6,6 +6,9 @@ import { migrateDownAll, migrateLatest } from './store/migrator';
 import { createModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
+import { CronTickRequester } from './scan/cron-tick';
+import { deriveQueuePrefix } from './scan/queue-prefix';
+import { errorText } from './scan/scan-health';
 import { createAdminRouter } from './web/admin-router';
 import { createTicketListColumn } from './web/ticket-list-column';
 import { createTicketPanel } from './web/ticket-panel';
@@ -42,16 +45,14 @@ export async function activate(host: HostContext): Promise<void> {
   await migrateLatest(host.db, host.tablePrefix);
 
   const services = createModuleServices(host);
-  const queuePrefix = host.queuePrefix ?? `${host.tablePrefix}sla_vigil`;
+  // Derived from the database unless the host sets it: hosts sharing a Redis never share a queue.
+  const queuePrefix = host.queuePrefix ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
   const scanQueue = new ScanQueue(host.redisUrl, queuePrefix);
+  const cronTicks = new CronTickRequester(scanQueue, services.heartbeats, host.logger, host.redisUrl);
   const translator = services.translator;
   const deps: HookDeps = {
     recorder: services.recorder,
-    requestScan: async () => {
-      const now = host.clock.now();
-      await services.heartbeats.beat('cron_tick', now);
-      await scanQueue.request(now);
-    },
+    requestScan: () => cronTicks.tick(host.clock.now()),
   };
 
   const state: ActiveModule = {
@@ -70,7 +71,10 @@ export async function activate(host: HostContext): Promise<void> {
   unregister.push(host.admin.addTicketPanel(createTicketPanel(host, services, translator)));
   unregister.push(host.admin.addDashboardWidget(createMyRisksWidget(host, translator)));
   if (host.runWorkers !== false) {
-    const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger);
+    const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger, {
+      onRedisDown: (error) =>
+        services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
+    });
     state.close.unshift(() => worker.close());
   }
   active.set(host, state);

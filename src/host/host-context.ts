@@ -276,7 +276,10 @@ export interface HostContext {
   clock: Clock;
   logger: Logger;
   redisUrl: string;
-  /** BullMQ key prefix, distinct per host sharing a Redis (default `<tablePrefix>sla_vigil`). */
+  /**
+   * BullMQ key prefix, distinct per host sharing a Redis (default: derived from the database
+   * server, database name and table prefix; `SLA_VIGIL_QUEUE_PREFIX` for the command line).
+   */
   queuePrefix?: string;
   /** Run the scan worker inside this process (default true); false when `sla-vigil worker` runs apart. */
   runWorkers?: boolean;

@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Logger } from 'pino';
 import type { Clock } from '../host/host-context';
-import type { ClaimedMessage, OutboxRepository } from './outbox-repository';
+import { CLAIM_LEASE_MS, type ClaimedMessage, type OutboxRepository } from './outbox-repository';
 
 /** Anything that can send one message the way nodemailer's `sendMail` does. */
 export type MailTransport = Pick<Transporter, 'sendMail' | 'close'>;
@@ -55,7 +55,7 @@ export function smtpTransportOptions(smtpUrl: string): SMTPPool.Options {
     ignoreTLS: plainLocal,
     connectionTimeout: 5_000,
     greetingTimeout: 5_000,
-    socketTimeout: 30_000,
+    socketTimeout: 20_000,
   };
 }
 
@@ -82,7 +82,7 @@ export class MailSender {
       typeof transport === 'string'
         ? () => nodemailer.createTransport(smtpTransportOptions(transport))
         : transport;
-    // Small batches: a batch must be sent well within the 5-minute lease, even against a slow server.
+    // Small batches: each message renews its lease, but a long batch keeps its last rows waiting.
     this.batchSize = options.batchSize ?? 5;
     this.maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
   }
@@ -97,7 +97,10 @@ export class MailSender {
       const batch = await this.outbox.claimDue(now, this.batchSize);
       if (batch.length === 0) break;
       // One after the other, in outbox order: escalation emails must arrive in ladder order.
-      for (const message of batch) result[await this.sendOne(message, now)]++;
+      for (const message of batch) {
+        const outcome = await this.sendOne(message, at);
+        if (outcome) result[outcome]++;
+      }
       if (batch.length < this.batchSize) break;
     }
     return result;
@@ -110,7 +113,15 @@ export class MailSender {
     transport?.close();
   }
 
-  private async sendOne(message: ClaimedMessage, now: Date): Promise<keyof SendResult> {
+  /** Null when the row's lease was lost (another sender took it over): it is not sent from here. */
+  private async sendOne(message: ClaimedMessage, at: Date | undefined): Promise<keyof SendResult | null> {
+    const now = at ?? this.clock.now();
+    // Each message gets a full lease from its own start, so the earlier messages of a batch
+    // never eat into it; a sender that lost the row meanwhile leaves it to its new owner.
+    if (
+      !(await this.outbox.renewLease(message.id, message.attempt, new Date(now.getTime() + CLAIM_LEASE_MS)))
+    )
+      return null;
     let response: string;
     try {
       const info: { response?: unknown } = await this.getTransport().sendMail({
@@ -126,9 +137,10 @@ export class MailSender {
       return this.handleError(message, now, err instanceof Error ? err.message : String(err));
     }
     // The log line first: if the process dies before markSent, the lease runs out and the row is
-    // sent again with the same Message-ID, and the log shows both attempts.
+    // sent again with the same Message-ID, and the log shows both attempts. This is the one
+    // at-least-once window: the SMTP server accepted, the row is not yet marked sent.
     await this.outbox.recordDelivery(message.id, message.attempt, now, 'sent', response);
-    await this.outbox.markSent(message.id, now, message.attempt);
+    await this.outbox.markSent(message.id, now);
     return 'sent';
   }
 

@@ -36,8 +36,12 @@ export interface ClaimedMessage {
   attempt: number;
 }
 
-/** How long a claimed row belongs to its sender; after that a crashed sender's rows are due again. */
-export const CLAIM_LEASE_MS = 5 * 60_000;
+/**
+ * How long a claimed row belongs to its sender; after that a crashed sender's rows are due again.
+ * A minute keeps a crash's delay short; the sender renews the lease before each message, and one
+ * message ends well within it (SMTP timeouts in mail-sender.ts).
+ */
+export const CLAIM_LEASE_MS = 60_000;
 
 interface ClaimRow {
   id: number | string;
@@ -163,12 +167,32 @@ export class OutboxRepository {
     });
   }
 
-  /** The mail went out; whatever an overtaken sender reports later cannot undo this. */
-  async markSent(id: number, sentAt: Date, attempt: number, trx?: Knex.Transaction): Promise<void> {
-    // `attempts` is the claim token: only the sender holding the latest claim writes the outcome.
+  /**
+   * Extends the claim of a row this sender still holds (state `sending`, same attempt) to
+   * `until`, right before its message goes out. False when another sender took the row over
+   * (or it was sent meanwhile): then this sender must not send it.
+   */
+  async renewLease(id: number, attempt: number, until: Date): Promise<boolean> {
+    const changed = await this.db(this.table)
+      .where({ id, state: 'sending', attempts: attempt })
+      .update({ next_attempt_at: utcToSql(until) });
+    return changed > 0;
+  }
+
+  /**
+   * The SMTP server confirmed the mail: the row is sent, whoever holds its claim now, so no
+   * sender ever sends it again; whatever an overtaken sender reports later cannot undo this.
+   */
+  async markSent(id: number, sentAt: Date, trx?: Knex.Transaction): Promise<void> {
     await (trx ?? this.db)(this.table)
-      .where({ id, attempts: attempt })
-      .update({ state: 'sent', sent_at: utcToSql(sentAt), next_attempt_at: null, last_error: null });
+      .where({ id })
+      .whereNot('state', 'sent')
+      .update({
+        state: 'sent',
+        sent_at: utcToSql(sentAt),
+        next_attempt_at: null,
+        last_error: null,
+      });
   }
 
   /**

@@ -17,6 +17,21 @@ export interface ScanJobData {
   requestedAt: string;
 }
 
+const SCHEDULER_ID = 'sla-vigil-scan-every';
+
+/** Creates or updates the one scan schedule: idempotent, safe on every start and reconnect. */
+export async function upsertScanSchedule(queue: Queue<ScanJobData>, everyMs: number): Promise<void> {
+  await queue.upsertJobScheduler(
+    SCHEDULER_ID,
+    { every: everyMs },
+    {
+      name: 'scan',
+      data: { requestedAt: 'scheduler' },
+      opts: { removeOnComplete: 1000, removeOnFail: 1000 },
+    },
+  );
+}
+
 /**
  * One scan job per cron minute: the job id is the minute, so many ticks (or many hosts sharing
  * a Redis) never double a scan. The connection is opened on first use and closed on deactivate.
@@ -55,18 +70,11 @@ export class ScanQueue {
 
   /**
    * For hosts without a cron: one BullMQ job scheduler (upserted by id, so starting workers
-   * again never registers a second schedule).
+   * again never registers a second schedule). `sla-vigil worker --every` keeps it alive
+   * through Redis restarts (ScanWorker); this is the one-off form.
    */
   async schedule(everyMs: number): Promise<void> {
-    await this.open().upsertJobScheduler(
-      'sla-vigil-scan-every',
-      { every: everyMs },
-      {
-        name: 'scan',
-        data: { requestedAt: 'scheduler' },
-        opts: { removeOnComplete: 1000, removeOnFail: 1000 },
-      },
-    );
+    await upsertScanSchedule(this.open(), everyMs);
   }
 
   private open(): Queue<ScanJobData> {

@@ -1,9 +1,20 @@
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import type { Logger } from 'pino';
-import { SCAN_QUEUE, type ScanJobData } from './scan-queue';
+import { SCAN_QUEUE, upsertScanSchedule, type ScanJobData } from './scan-queue';
+import { RedisWatch } from './redis-watch';
 import type { Scanner, ScanResult } from './scanner';
 import type { Clock } from '../host/host-context';
+
+export interface ScanWorkerOptions {
+  /**
+   * For hosts without a cron: a scan every N ms through one BullMQ job scheduler, upserted on
+   * every (re)connect, so a Redis that restarted empty gets its schedule back.
+   */
+  everyMs?: number;
+  /** Called once per Redis outage (e.g. to record it for `status` and the banner). */
+  onRedisDown?(error: string): Promise<void>;
+}
 
 /**
  * Runs scan jobs. One job at a time per worker; several workers (processes, machines) may
@@ -12,9 +23,32 @@ import type { Clock } from '../host/host-context';
 export class ScanWorker {
   private readonly connection: IORedis;
   private readonly worker: Worker<ScanJobData, ScanResult>;
+  private readonly scheduler: Queue<ScanJobData> | null;
+  private readonly watch: RedisWatch;
+  private lastError: string | null = null;
 
-  constructor(redisUrl: string, prefix: string, scanner: Scanner, clock: Clock, logger: Logger) {
+  constructor(
+    redisUrl: string,
+    prefix: string,
+    scanner: Scanner,
+    clock: Clock,
+    private readonly logger: Logger,
+    options: ScanWorkerOptions = {},
+  ) {
     this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    const { everyMs } = options;
+    // The scheduler shares the worker's connection: when it is ready, so is the upsert.
+    this.scheduler = everyMs
+      ? new Queue<ScanJobData>(SCAN_QUEUE, { connection: this.connection, prefix })
+      : null;
+    this.scheduler?.on('error', () => undefined); // outages are reported by the watch below
+    this.watch = new RedisWatch(this.connection, redisUrl, logger, {
+      onUp: async () => {
+        if (this.scheduler && everyMs) await upsertScanSchedule(this.scheduler, everyMs);
+      },
+      onDown: options.onRedisDown,
+      restored: everyMs ? 'scan schedule' : undefined,
+    });
     this.worker = new Worker<ScanJobData, ScanResult>(SCAN_QUEUE, () => scanner.run(clock.now()), {
       connection: this.connection,
       prefix,
@@ -23,10 +57,38 @@ export class ScanWorker {
     this.worker.on('failed', (job, err) =>
       logger.error({ err, jobId: job?.id }, 'sla_vigil scan job failed'),
     );
+    this.worker.on('error', (err) => this.workerError(err));
+  }
+
+  /**
+   * BullMQ reports every failed reconnect attempt here (with a stack, twice a second when
+   * unhandled); the watch already said Redis is away. Anything else is logged once per message.
+   */
+  private workerError(err: Error): void {
+    if (this.watch.state !== 'up' || isConnectionError(err)) return;
+    if (err.message === this.lastError) return;
+    if (/Missing key for job/.test(err.message)) {
+      // The job that ran while Redis went away empty: its scan work is in the database; the
+      // next scan covers whatever it had left.
+      this.logger.info({ err: err.message }, 'sla_vigil: a scan job was lost with the Redis data');
+      return;
+    }
+    this.lastError = err.message;
+    this.logger.warn({ err: err.message }, 'sla_vigil scan worker error');
   }
 
   async close(): Promise<void> {
+    this.watch.stop();
     await this.worker.close();
+    if (this.connection.status === 'ready') await this.scheduler?.close();
     this.connection.disconnect();
   }
+}
+
+function isConnectionError(err: Error & { code?: string }): boolean {
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(
+      err.code ?? '',
+    ) || /connection|closed|ECONN|socket/i.test(err.message)
+  );
 }

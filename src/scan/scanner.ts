@@ -5,6 +5,7 @@ import type { ClockService } from '../services/clock-service';
 import type { EscalationService } from '../services/escalation-service';
 import type { HeartbeatRepository } from '../store/heartbeat-repository';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
+import { errorText } from './scan-health';
 
 /** What one scan did; logged with its duration and printed by `scan --once`. */
 export interface ScanResult {
@@ -45,7 +46,18 @@ export class Scanner {
     private readonly problems?: HostProblemRepository,
   ) {}
 
+  /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
   async run(now: Date): Promise<ScanResult> {
+    try {
+      return await this.scan(now);
+    } catch (err) {
+      // Best effort: with the database gone this write fails too, and the late scan says enough.
+      await this.heartbeats?.beat('scan_failed', now, { error: errorText(err) }).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async scan(now: Date): Promise<ScanResult> {
     const started = process.hrtime.bigint();
     await this.heartbeats?.beat('scan_started', now);
     let recomputed = 0;

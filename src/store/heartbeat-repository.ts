@@ -1,7 +1,15 @@
 import type { Knex } from 'knex';
 import { utcFromSql, utcToSql } from './datetime';
 
-export type HeartbeatName = 'cron_tick' | 'scan_started' | 'scan_finished';
+/**
+ * `scan_failed` holds the last scan error, `redis_unreachable` the last time a cron tick could
+ * not enqueue (or a worker lost Redis): `status` and the banner name them as the cause.
+ */
+export type HeartbeatName =
+  'cron_tick' | 'scan_started' | 'scan_finished' | 'scan_failed' | 'redis_unreachable';
+
+/** The last beat of each name. */
+export type Heartbeats = Map<HeartbeatName, { at: Date; details: Record<string, unknown> | null }>;
 
 /** When the host's cron last ticked and the last scan ran: `status` and the dashboard read them. */
 export class HeartbeatRepository {
@@ -21,7 +29,7 @@ export class HeartbeatRepository {
       .merge();
   }
 
-  async all(): Promise<Map<HeartbeatName, { at: Date; details: Record<string, unknown> | null }>> {
+  async all(): Promise<Heartbeats> {
     const rows: { name: HeartbeatName; last_at: string; details: string | null }[] = await this.db(
       this.table,
     );
@@ -35,9 +43,4 @@ export class HeartbeatRepository {
       ]),
     );
   }
-}
-
-/** The cron is overdue when its last tick is older than three intervals (or it never ticked). */
-export function cronOverdue(lastTick: Date | undefined, now: Date, intervalMs = 60_000): boolean {
-  return lastTick === undefined || now.getTime() - lastTick.getTime() > 3 * intervalMs;
 }

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { cronOverdue } from '../store/heartbeat-repository';
+import { judgeScanHealth } from '../scan/scan-health';
 import type { PageContext, WebDeps } from './web-deps';
 import { renderView } from './render';
 import { stateBadge } from './state-badge';
@@ -28,7 +28,7 @@ export interface ModulePage {
 
 /**
  * Renders a module page inside the host's admin layout, with the module's sub-navigation (only
- * the pages this person may open), its stylesheet and script, and the late-cron banner.
+ * the pages this person may open), its stylesheet and script, and the scan-health banner.
  */
 export async function renderModulePage(
   res: Response,
@@ -41,16 +41,15 @@ export async function renderModulePage(
     deps.services.heartbeats.all(),
     deps.services.clocks.policyBook(),
   ]);
-  const lastTick = beats.get('cron_tick')?.at;
-  const tickIntervalMs = book.settings.scanIntervalMinutes * 60_000;
+  // Judged by the last finished scan, not the last cron tick: the banner names the cause.
+  const scanHealth = judgeScanHealth(beats, ctx.now, book.settings.scanIntervalMinutes * 60_000);
   const body = await renderView(`pages/${page.view}`, { ...ctx, stateBadge, ...page.data });
   const frame = await renderView('partials/module-frame', {
     ...ctx,
     body,
     current: page.slug,
     pages: MODULE_PAGES.filter((p) => p.capability === 'view' || ctx.canManage),
-    cronLate: cronOverdue(lastTick, ctx.now, tickIntervalMs),
-    lastTick,
+    scanHealth,
   });
   deps.host.admin.renderPage(res, {
     title: page.title ?? ctx.t(`nav.${page.slug}`),

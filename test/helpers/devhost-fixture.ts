@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import type { Clock } from '../../src/host/host-context';
 import { Devhost } from '../../devhost/devhost';
 import type { ModuleApi } from '../../devhost/module-loader';
@@ -32,6 +32,10 @@ export async function startTestDevhost(
     listen?: boolean;
     now?: Date;
     redisUrl?: string;
+    /** null: no prefix from the host, the module derives one from the database (default: one of the test's own). */
+    queuePrefix?: string | null;
+    /** Default: silent (TEST_LOG_LEVEL to see it). */
+    logger?: Logger;
   } = {},
 ): Promise<TestDevhost> {
   const database = await createTestDatabase();
@@ -43,7 +47,7 @@ export async function startTestDevhost(
     now: options.now,
     loadModuleEntry: loadSourceModule,
   });
-  const queuePrefix = testRedisPrefix();
+  const queuePrefix = options.queuePrefix === null ? undefined : (options.queuePrefix ?? testRedisPrefix());
   const devhost = await Devhost.create({
     databaseUrl: database.url,
     redisUrl: options.redisUrl ?? TEST_REDIS_URL,
@@ -54,7 +58,7 @@ export async function startTestDevhost(
     clock: options.clock,
     sessionSecret: 'test-secret',
     queuePrefix,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     loadModuleEntry: loadSourceModule,
   });
   await devhost.start({ listen: options.listen ?? false });
@@ -64,7 +68,7 @@ export async function startTestDevhost(
     async close() {
       await devhost.stop();
       await database.drop();
-      await dropRedisPrefix(queuePrefix);
+      if (queuePrefix) await dropRedisPrefix(queuePrefix);
     },
   };
 }

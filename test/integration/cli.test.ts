@@ -30,6 +30,12 @@ afterAll(async () => {
   await t.close();
 });
 
+const sqlNow = () => new Date().toISOString().slice(0, 23).replace('T', ' ');
+
+async function waitUntil(probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** Runs `sla-vigil ...args` in-process and returns what it printed. */
 async function cli(...args: string[]): Promise<string> {
   const out: string[] = [];
@@ -146,18 +152,50 @@ describe('sla-vigil command', () => {
     expect(await cli('devhost', 'setup')).toBe('devhost already set up; module active; no seed added');
   });
 
-  it('status says when the cron has stopped ticking and exits non-zero; a tick makes it healthy', async () => {
-    process.exitCode = undefined;
-    const stale = await cli('status');
-    expect(stale).toContain('last cron tick: never');
-    expect(stale).toContain('no tick for more than 3 minutes');
-    expect(process.exitCode).toBe(1);
-    process.exitCode = undefined;
+  it('status judges the last finished scan: no scan, a cron without scans and failing scans exit 1; a finished scan is healthy', async () => {
+    const db = t.devhost.db;
+    const status = async () => {
+      process.exitCode = undefined;
+      const out = await cli('status');
+      const code = process.exitCode;
+      process.exitCode = undefined;
+      return { out, code };
+    };
+    await db('tblsla_vigil_heartbeats').delete();
+    const never = await status();
+    expect(never.out).toContain('last cron tick: never; last scan: never');
+    expect(never.out).toContain('scans: none has run yet');
+    expect(never.code).toBe(1);
+
+    // The host's cron ticks, but no worker takes the jobs: a tick alone is not health.
+    await db('tblsla_vigil_heartbeats').insert({ name: 'cron_tick', last_at: sqlNow() });
+    const noScan = await status();
+    expect(noScan.out).toMatch(/scans: the cron ticks \(last \d{4}-.*\) but no scan has finished/);
+    expect(noScan.code).toBe(1);
+
+    // A real tick: the in-process worker scans, and status is healthy.
     await t.devhost.hooks.fire('after_cron_run', false);
-    const healthy = await cli('status');
-    expect(healthy).toMatch(/last cron tick: \d{4}-/);
-    expect(healthy).not.toContain('no tick for more than 3 minutes');
-    expect(process.exitCode).toBeUndefined();
-    expect(healthy).toMatch(/outbox: \{"pending":0/);
+    await waitUntil(
+      async () => (await db('tblsla_vigil_heartbeats').where('name', 'scan_finished').first()) !== undefined,
+    );
+    const healthy = await status();
+    expect(healthy.out).toMatch(/last cron tick: \d{4}-.*; last scan: \d{4}-/);
+    expect(healthy.out).toContain('scans: healthy');
+    expect(healthy.out).toContain(`queue prefix: tblsla_vigil_${t.database.name}_`);
+    expect(healthy.code).toBeUndefined();
+    expect(healthy.out).toMatch(/outbox: \{"pending":0/);
+
+    // Scans that fail (here: the host's ticket table is gone) are named with their last error.
+    await db.schema.renameTable('tbltickets', 'tbltickets_away');
+    try {
+      await expect(cli('scan', '--once')).rejects.toThrow(/tbltickets/);
+      const failing = await status();
+      expect(failing.out).toMatch(/scans failing: .*tbltickets.* doesn't exist \(last failure \d{4}-/);
+      expect(failing.code).toBe(1);
+    } finally {
+      await db.schema.renameTable('tbltickets_away', 'tbltickets');
+    }
+    await cli('scan', '--once');
+    expect((await status()).code).toBeUndefined();
   });
 });

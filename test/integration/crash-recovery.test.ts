@@ -84,7 +84,7 @@ it('scans killed (SIGKILL) mid-scan and mid-send, 10 times, lose nothing and sen
   const codes: (number | null)[] = [];
   for (const [i, delay] of delays.entries()) codes.push(await scanProcess(at(i), delay));
   expect(codes.filter((c) => c === null).length).toBeGreaterThan(0);
-  // After the send lease (5 minutes) mails claimed by killed processes are due again.
+  // After the send lease (one minute) mails claimed by killed processes are due again.
   expect(await scanProcess('2026-03-03T09:20:00.000Z')).toBe(0);
   const db = t.devhost.db;
   const [{ n: escalations }] = await db('tblsla_vigil_escalations').count({ n: '*' });

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { OutboxRepository, type NewOutboxRow } from '../../src/mail/outbox-repository';
-import { MailSender, type MailSenderOptions } from '../../src/mail/mail-sender';
+import { MailSender, type MailSenderOptions, type MailTransport } from '../../src/mail/mail-sender';
 import { utcToSql } from '../../src/store/datetime';
 import { createHostTables } from '../../devhost/schema';
 
@@ -169,14 +169,60 @@ it('sends again, with the same Message-ID, a row whose sender died mid-send; the
   dying.close();
 
   const survivor = sender(`smtp://127.0.0.1:${t.devhost.mailbox.port}`);
-  expect(await survivor.sendDue(minutes(1))).toEqual({ sent: 0, retried: 0, failed: 0 }); // still leased
-  expect(await survivor.sendDue(minutes(5))).toEqual({ sent: 1, retried: 0, failed: 0 });
+  // The lease is about a minute: still held after 30 s, due again after 61 s.
+  expect(await survivor.sendDue(minutes(0.5))).toEqual({ sent: 0, retried: 0, failed: 0 });
+  expect((await outboxRows())[0]).toMatchObject({ state: 'sending', attempts: 1 });
+  expect(await survivor.sendDue(new Date(NOW.getTime() + 61_000))).toEqual({
+    sent: 1,
+    retried: 0,
+    failed: 0,
+  });
 
   expect((await outboxRows())[0]).toMatchObject({ state: 'sent', attempts: 2 });
   expect((await deliveries()).map((d) => [d.attempt, d.outcome])).toEqual([[2, 'sent']]);
   const mailbox = await t.devhost.db('tbldevhost_mailbox');
   expect(mailbox).toHaveLength(1);
   expect(mailbox[0]).toMatchObject({ message_id: claimed.messageId, rcpt_to: 'staff10@example.com' });
+});
+
+it('a row the SMTP server confirmed is never sent again, even when a second sender took over its lease', async () => {
+  await insert([row(20, 10)]);
+  // A slow sender claimed it; after the lease a second sender claims it too.
+  const [slow] = await outbox.claimDue(NOW, 10);
+  const [second] = await outbox.claimDue(new Date(NOW.getTime() + 61_000), 10);
+  expect(second).toMatchObject({ id: slow.id, attempt: 2, messageId: slow.messageId });
+  // The slow sender's SMTP server confirms: the row is sent, whoever holds the claim.
+  await outbox.markSent(slow.id, minutes(1.1));
+  // The second sender learns it lost the row and cannot turn it back into a retry.
+  expect(await outbox.renewLease(second.id, second.attempt, minutes(3))).toBe(false);
+  await outbox.markRetry(second.id, 'timeout', minutes(3), second.attempt);
+  expect((await outboxRows())[0]).toMatchObject({ state: 'sent', next_attempt_at: null });
+  expect(await sender().sendDue(minutes(60))).toEqual({ sent: 0, retried: 0, failed: 0 });
+  expect(sink.messages).toHaveLength(0);
+});
+
+it('a slow batch never sends a row another sender claimed after its lease ran out', async () => {
+  await insert([row(21, 10), row(22, 11)]);
+  let now = NOW;
+  let overtaken: Awaited<ReturnType<OutboxRepository['claimDue']>> = [];
+  const transport = {
+    // The first message takes two minutes; meanwhile another sender claims both rows (their
+    // leases ran out). The first was confirmed anyway; the second must be left to the new owner.
+    sendMail: async () => {
+      now = minutes(2);
+      overtaken = await outbox.claimDue(now, 10);
+      return { response: '250 ok' };
+    },
+    close: () => undefined,
+  } as unknown as MailTransport;
+  const slow = new MailSender(outbox, () => transport, FROM, { now: () => now }, logger);
+  expect(await slow.sendDue()).toEqual({ sent: 1, retried: 0, failed: 0 });
+  expect(overtaken.map((m) => m.escalationId)).toEqual([21, 22]);
+  expect(await outboxRows()).toEqual([
+    expect.objectContaining({ escalation_id: 21, state: 'sent' }),
+    expect.objectContaining({ escalation_id: 22, state: 'sending', attempts: 2 }),
+  ]);
+  expect((await deliveries()).map((d) => [d.outbox_id, d.outcome])).toHaveLength(1);
 });
 
 it('never sends suppressed rows', async () => {

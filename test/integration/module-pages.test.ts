@@ -152,30 +152,80 @@ describe('every module route, by role', () => {
   });
 });
 
-describe('the late-cron banner', () => {
+describe('the scan-health banner', () => {
   const banner = async () => {
     const html = (await sessions.viewer.agent.get('/admin/sla_vigil/monitor')).text;
-    return /data-testid="sv-cron-banner">([\s\S]*?)<\/div>/.exec(html)?.[1] ?? null;
+    const match = /data-testid="sv-cron-banner" data-cause="([a-z_]+)">([\s\S]*?)<\/div>/.exec(html);
+    return match ? { cause: match[1], text: match[2].replace(/\s+/g, ' ') } : null;
   };
+  const heartbeats = () => t.devhost.db('tblsla_vigil_heartbeats');
 
-  it('shows on every module page until the cron ticks, then when three intervals pass without a tick', async () => {
+  it('judges the last finished scan, not the cron tick, and names the cause', async () => {
     const services = createModuleServices(t.devhost.host);
     const now = clock.now();
-    await t.devhost.db('tblsla_vigil_heartbeats').where('name', 'cron_tick').delete();
-    expect(await banner()).toContain('never ticked');
+    const ago = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
+    await heartbeats().delete();
+    expect(await banner()).toMatchObject({
+      cause: 'never',
+      text: expect.stringContaining('No scan has run yet'),
+    });
 
-    await services.heartbeats.beat('cron_tick', new Date(now.getTime() - 2 * 60_000));
+    // A cron that ticks while no scan ever finishes (no worker) is no longer "healthy".
+    await services.heartbeats.beat('cron_tick', ago(0));
+    expect(await banner()).toMatchObject({
+      cause: 'no_scan',
+      text: expect.stringContaining('last at 2026-03-04 12:00, Europe/Berlin'),
+    });
+
+    // A recent scan is healthy with or without a host cron (worker --every).
+    await heartbeats().where('name', 'cron_tick').delete();
+    await services.heartbeats.beat('scan_finished', ago(2));
     expect(await banner()).toBeNull();
-    await services.heartbeats.beat('cron_tick', new Date(now.getTime() - 4 * 60_000));
-    expect(await banner()).toContain('last ticked at 2026-03-04 11:56 (Europe/Berlin)');
-
-    // A cron that ticks every 5 minutes is not late after 4: the banner follows the saved setting.
+    await services.heartbeats.beat('scan_finished', ago(4));
+    expect(await banner()).toMatchObject({
+      cause: 'late',
+      text: expect.stringContaining('The last scan finished at 2026-03-04 11:56 (Europe/Berlin)'),
+    });
+    // Scans every 5 minutes are not late after 4: the banner follows the saved setting.
     const { settings } = await services.config.export();
     await services.config.saveSettings({ ...settings, scanIntervalMinutes: 5 }, null);
     expect(await banner()).toBeNull();
     await services.config.saveSettings(settings, null);
-    expect(await banner()).not.toBeNull();
-    await t.devhost.db('tblsla_vigil_heartbeats').where('name', 'cron_tick').delete();
+
+    // The cron ticks, but the scans fail: the banner says so, with the last error (escaped).
+    await services.heartbeats.beat('scan_finished', ago(2));
+    await services.heartbeats.beat('cron_tick', ago(0));
+    await services.heartbeats.beat('scan_failed', ago(1), { error: "Table 'tbltickets' <doesn't> exist" });
+    expect(await banner()).toMatchObject({
+      cause: 'scans_failing',
+      text: expect.stringContaining(
+        'SLA scans are failing.</strong> The last scan failed at 2026-03-04 11:59 (Europe/Berlin): Table &#39;tbltickets&#39; &lt;doesn&#39;t&gt; exist',
+      ),
+    });
+    await services.heartbeats.beat('redis_unreachable', ago(0), { error: 'connect ECONNREFUSED' });
+    expect(await banner()).toMatchObject({
+      cause: 'redis_unreachable',
+      text: expect.stringContaining('Redis is unreachable'),
+    });
+
+    // The next finished scan clears both.
+    await services.heartbeats.beat('scan_finished', ago(0));
+    await heartbeats()
+      .whereIn('name', ['redis_unreachable', 'scan_failed'])
+      .update({ last_at: '2026-03-04 10:00:00' });
+    expect(await banner()).toBeNull();
+  });
+
+  it('is localised', async () => {
+    const services = createModuleServices(t.devhost.host);
+    const later = (seconds: number) => new Date(clock.now().getTime() + seconds * 1000);
+    await services.heartbeats.beat('redis_unreachable', later(1), { error: 'x' });
+    await t.devhost.db('tblstaff').where('email', ADMIN_EMAIL).update({ default_language: 'german' });
+    const de = await loginAs(t.devhost.app, ADMIN_EMAIL);
+    const html = (await de.agent.get('/admin/sla_vigil/monitor')).text;
+    await t.devhost.db('tblstaff').where('email', ADMIN_EMAIL).update({ default_language: 'english' });
+    await services.heartbeats.beat('scan_finished', later(2));
+    expect(html).toContain('Redis ist nicht erreichbar');
   });
 });
 
