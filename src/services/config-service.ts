@@ -71,7 +71,11 @@ export class ConfigService {
         {
           action: 'config.import',
           staffId,
-          details: { calendars: doc.calendars.length, policies: doc.policies.length },
+          details: {
+            calendars: doc.calendars.length,
+            policies: doc.policies.length,
+            ...importChanges(current, doc, hasSettings),
+          },
         },
         trx,
       );
@@ -91,12 +95,25 @@ export class ConfigService {
       if (from === -1) return false;
       const to = direction === 'up' ? from - 1 : from + 1;
       if (to < 0 || to >= policies.length) return true;
+      const before = policies.map((p) => p.key);
       [policies[from], policies[to]] = [policies[to], policies[from]];
       const now = this.clock.now();
       for (const [position, policy] of policies.entries()) {
         if (policy.position !== position) await this.repo.upsertPolicy(trx, { ...policy, position }, now);
       }
-      await this.audit.write({ action: 'config.move_policy', staffId, details: { key, direction } }, trx);
+      await this.audit.write(
+        {
+          action: 'config.move_policy',
+          staffId,
+          details: {
+            key,
+            direction,
+            before: { order: before },
+            after: { order: policies.map((p) => p.key) },
+          },
+        },
+        trx,
+      );
       return true;
     });
   }
@@ -144,7 +161,11 @@ export class ConfigService {
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
       else await this.repo.upsertPolicy(trx, item as PolicyConfig, now);
       await this.audit.write(
-        { action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`, staffId, details: { key } },
+        {
+          action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`,
+          staffId,
+          details: { key, before: items[index] ?? null, after: item },
+        },
         trx,
       );
       return item;
@@ -158,8 +179,12 @@ export class ConfigService {
     const settings = result.data;
     await this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
+      const before = (await this.repo.load(trx)).settings;
       await this.repo.saveSettings(trx, settings);
-      await this.audit.write({ action: 'config.save_settings', staffId, details: { ...settings } }, trx);
+      await this.audit.write(
+        { action: 'config.save_settings', staffId, details: { ...settings, before, after: settings } },
+        trx,
+      );
     });
     return settings;
   }
@@ -181,10 +206,10 @@ export class ConfigService {
     try {
       await this.db.transaction(async (trx) => {
         await this.repo.bumpVersion(trx);
+        const current = toDocument(await this.repo.load(trx));
+        const before = (current[list] as { key: string }[]).find((x) => x.key === key) ?? null;
         if (list === 'calendars') {
-          const users = (await this.repo.load(trx)).policies
-            .filter((p) => p.calendar === key)
-            .map((p) => p.key);
+          const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
           if (users.length) {
             throw new ConfigError([
               { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
@@ -198,7 +223,7 @@ export class ConfigService {
         // Rolls the version bump back: nothing changed.
         if (deleted === 0) throw new NothingToDelete();
         const action = list === 'calendars' ? 'config.delete_calendar' : 'config.delete_policy';
-        await this.audit.write({ action, staffId, details: { key } }, trx);
+        await this.audit.write({ action, staffId, details: { key, before, after: null } }, trx);
       });
       return true;
     } catch (err) {
@@ -209,6 +234,47 @@ export class ConfigService {
 }
 
 class NothingToDelete extends Error {}
+
+/**
+ * The calendars, policies and settings an import changed, before and after, keyed by `key`
+ * (unchanged ones are left out: the audit row says what changed, not what was sent again).
+ */
+function importChanges(
+  current: SlaConfig,
+  doc: SlaConfig,
+  hasSettings: boolean,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const before: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
+  const after: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
+  for (const list of ['calendars', 'policies'] as const) {
+    for (const item of doc[list]) {
+      const old = (current[list] as { key: string }[]).find((x) => x.key === item.key) ?? null;
+      if (sameJson(old, item)) continue;
+      before[list][item.key] = old;
+      after[list][item.key] = item;
+    }
+  }
+  if (hasSettings && !sameJson(current.settings, doc.settings)) {
+    before.settings = current.settings;
+    after.settings = doc.settings;
+  }
+  return { before, after };
+}
+
+/** Equal as JSON whatever the key order (stored documents and parsed ones may order keys differently). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
 
 function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
   const merge = <T extends { key: string }>(a: T[], b: T[]): T[] => {
