@@ -13,6 +13,20 @@ import {
 } from '../sla/config';
 import { ConfigRepository, toDocument, type StoredConfig } from '../store/config-repository';
 import type { AuditLog } from '../store/audit-log';
+import { PolicyBook, type BookPolicy } from '../sla/policy/policy-book';
+import {
+  impactOf,
+  type LadderImpact,
+  type PassedLevel,
+  type PassedLevelChoice,
+} from '../sla/escalation/passed-levels';
+import type { PassedLevelFinder } from '../engine/passed-level-finder';
+
+/** How a save treats escalation levels that have already passed on open tickets. */
+export interface SaveOptions {
+  /** `fire` (default): the next scan fires them at once; `skip`: recorded as skipped, never fired. */
+  passedLevels?: PassedLevelChoice;
+}
 
 /**
  * Reads and writes the configuration document. Every write validates the document it would
@@ -27,6 +41,8 @@ export class ConfigService {
     prefix: string,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    /** Finds (and skips) levels a save puts in the past; without it every such level fires. */
+    private readonly passed?: PassedLevelFinder,
   ) {
     this.repo = new ConfigRepository(db, prefix);
   }
@@ -50,7 +66,8 @@ export class ConfigService {
   async import(
     input: unknown,
     staffId: number | null = null,
-  ): Promise<{ calendars: number; policies: number }> {
+    options: SaveOptions = {},
+  ): Promise<{ calendars: number; policies: number; skippedLevels?: number }> {
     // Calendars the database already has may be named by the document's policies; the merged
     // result is checked again inside the transaction.
     const stored = await this.repo.load();
@@ -67,6 +84,15 @@ export class ConfigService {
       for (const calendar of doc.calendars) await this.repo.upsertCalendar(trx, calendar, now);
       for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
       if (hasSettings) await this.repo.saveSettings(trx, doc.settings);
+      const skipped =
+        options.passedLevels === 'skip'
+          ? await this.skipPassed(
+              trx,
+              doc.policies.map((p) => p.key),
+              staffId,
+              now,
+            )
+          : undefined;
       await this.audit.write(
         {
           action: 'config.import',
@@ -74,12 +100,14 @@ export class ConfigService {
           details: {
             calendars: doc.calendars.length,
             policies: doc.policies.length,
+            ...passedDetails(options, skipped),
             ...importChanges(current, doc, hasSettings),
           },
         },
         trx,
       );
-      return { calendars: doc.calendars.length, policies: doc.policies.length };
+      const counts = { calendars: doc.calendars.length, policies: doc.policies.length };
+      return skipped === undefined ? counts : { ...counts, skippedLevels: skipped };
     });
   }
 
@@ -123,48 +151,96 @@ export class ConfigService {
     return this.saveOne('calendars', input, staffId) as Promise<CalendarConfig>;
   }
 
-  /** Creates or updates one policy; the whole resulting document is validated. */
-  savePolicy(input: unknown, staffId: number | null): Promise<PolicyConfig> {
-    return this.saveOne('policies', input, staffId) as Promise<PolicyConfig>;
+  /**
+   * Creates or updates one policy; the whole resulting document is validated. With
+   * `passedLevels: 'skip'`, levels that have already passed on open tickets are recorded as
+   * skipped and never fire; otherwise (`fire`, the default) the next scan fires them.
+   */
+  savePolicy(input: unknown, staffId: number | null, options: SaveOptions = {}): Promise<PolicyConfig> {
+    return this.saveOne('policies', input, staffId, options) as Promise<PolicyConfig>;
+  }
+
+  /**
+   * What saving this policy would make the next scan do at once: its levels that have already
+   * passed on open tickets with running clocks and never fired. Validates like a save (throws
+   * ConfigError); writes nothing.
+   */
+  async previewPolicy(input: unknown, now: Date): Promise<LadderImpact> {
+    const stored = await this.repo.load();
+    const { item } = placeItem('policies', input, toDocument(stored));
+    return impactOf(await this.passedUnder(stored, [], [item as PolicyConfig], now));
+  }
+
+  /** The same for a whole document (`config import`, `PUT /api/config`). */
+  async previewImport(input: unknown, now: Date): Promise<LadderImpact> {
+    const stored = await this.repo.load();
+    const doc = parseSlaConfig(input, new Set(stored.calendars.map((c) => c.key)));
+    return impactOf(await this.passedUnder(stored, doc.calendars, doc.policies, now));
+  }
+
+  /** Passed, unfired levels of `policies` in the configuration they would make with the stored one. */
+  private async passedUnder(
+    stored: StoredConfig,
+    calendars: readonly CalendarConfig[],
+    policies: readonly PolicyConfig[],
+    now: Date,
+  ): Promise<PassedLevel[]> {
+    if (!this.passed) return [];
+    const ids = new Map(stored.policies.map((p) => [p.key, p.id]));
+    // A policy not saved yet gets an id no stored one has: nothing fired under it.
+    let unsaved = 0;
+    const changed: BookPolicy[] = policies.map((p) => ({ ...p, id: ids.get(p.key) ?? --unsaved }));
+    const book = new PolicyBook(
+      mergeItems(stored.policies, changed),
+      mergeItems(stored.calendars, calendars),
+      stored.settings,
+      stored.version,
+    );
+    return this.passed.find(book, new Set(changed.map((p) => p.id)), now);
+  }
+
+  /** Records the passed levels of these just-saved policies as skipped, in the save's transaction. */
+  private async skipPassed(
+    trx: Knex.Transaction,
+    keys: readonly string[],
+    staffId: number | null,
+    now: Date,
+  ): Promise<number> {
+    if (!this.passed) throw new Error('skipping passed levels needs the passed-level finder');
+    const stored = await this.repo.load(trx);
+    const book = new PolicyBook(stored.policies, stored.calendars, stored.settings, stored.version);
+    const ids = new Set(stored.policies.filter((p) => keys.includes(p.key)).map((p) => p.id));
+    return this.passed.skip(await this.passed.find(book, ids, now), book, staffId, now, trx);
   }
 
   private async saveOne(
     list: 'calendars' | 'policies',
     input: unknown,
     staffId: number | null,
+    options: SaveOptions = {},
   ): Promise<CalendarConfig | PolicyConfig> {
-    const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
-    if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
     return this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
+      const { item, index } = placeItem(list, input, current);
       const items = current[list] as { key: string }[];
-      const index = items.findIndex((x) => x.key === key);
-      const position = index === -1 ? items.length : index;
-      const next = { ...current, [list]: [...items.slice(0, position), input, ...items.slice(position + 1)] };
-      const result = SlaConfigSchema.safeParse(next);
-      if (!result.success) {
-        // Report paths relative to the one item being saved; other items were valid already.
-        const prefix = `${list}[${position}]`;
-        const all = formatIssues(result.error);
-        const own = all.filter((i) => i.path.startsWith(prefix));
-        const issues = own.length ? own : all;
-        throw new ConfigError(
-          issues.map((i) => ({
-            path: i.path.slice(prefix.length).replace(/^\./, '') || '(item)',
-            message: i.message,
-          })),
-        );
-      }
-      const item = result.data[list][position];
       const now = this.clock.now();
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
       else await this.repo.upsertPolicy(trx, item as PolicyConfig, now);
+      const skipped =
+        list === 'policies' && options.passedLevels === 'skip'
+          ? await this.skipPassed(trx, [item.key], staffId, now)
+          : undefined;
       await this.audit.write(
         {
           action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`,
           staffId,
-          details: { key, before: items[index] ?? null, after: item },
+          details: {
+            key: item.key,
+            ...passedDetails(options, skipped),
+            before: items[index] ?? null,
+            after: item,
+          },
         },
         trx,
       );
@@ -236,6 +312,46 @@ export class ConfigService {
 class NothingToDelete extends Error {}
 
 /**
+ * Validates one calendar or policy as part of the whole document it would make (in its own
+ * place, or last when new); issue paths are relative to the item.
+ */
+function placeItem(
+  list: 'calendars' | 'policies',
+  input: unknown,
+  current: SlaConfig,
+): { item: CalendarConfig | PolicyConfig; index: number } {
+  const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
+  if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
+  const items = current[list] as { key: string }[];
+  const index = items.findIndex((x) => x.key === key);
+  const position = index === -1 ? items.length : index;
+  const next = { ...current, [list]: [...items.slice(0, position), input, ...items.slice(position + 1)] };
+  const result = SlaConfigSchema.safeParse(next);
+  if (!result.success) {
+    // Report paths relative to the one item being saved; other items were valid already.
+    const prefix = `${list}[${position}]`;
+    const all = formatIssues(result.error);
+    const own = all.filter((i) => i.path.startsWith(prefix));
+    const issues = own.length ? own : all;
+    throw new ConfigError(
+      issues.map((i) => ({
+        path: i.path.slice(prefix.length).replace(/^\./, '') || '(item)',
+        message: i.message,
+      })),
+    );
+  }
+  return { item: result.data[list][position], index };
+}
+
+/** The manager's choice about passed levels, and how many were skipped, for the audit row. */
+function passedDetails(options: SaveOptions, skipped: number | undefined): Record<string, unknown> {
+  if (!options.passedLevels) return {};
+  return skipped === undefined
+    ? { passedLevels: options.passedLevels }
+    : { passedLevels: options.passedLevels, skippedLevels: skipped };
+}
+
+/**
  * The calendars, policies and settings an import changed, before and after, keyed by `key`
  * (unchanged ones are left out: the audit row says what changed, not what was sent again).
  */
@@ -276,15 +392,17 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
+/** `incoming` replaces the items of `current` with the same key; new ones go last. */
+function mergeItems<T extends { key: string }>(current: readonly T[], incoming: readonly T[]): T[] {
+  const byKey = new Map(current.map((x) => [x.key, x]));
+  for (const x of incoming) byKey.set(x.key, x);
+  return [...byKey.values()];
+}
+
 function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
-  const merge = <T extends { key: string }>(a: T[], b: T[]): T[] => {
-    const byKey = new Map(a.map((x) => [x.key, x]));
-    for (const x of b) byKey.set(x.key, x);
-    return [...byKey.values()];
-  };
   return {
-    calendars: merge(current.calendars, incoming.calendars),
-    policies: merge(current.policies, incoming.policies),
+    calendars: mergeItems(current.calendars, incoming.calendars),
+    policies: mergeItems(current.policies, incoming.policies),
     settings: incoming.settings,
   };
 }

@@ -94,6 +94,8 @@ const VALUE_NAMES: Record<string, string> = {
   metric: 'metrics',
   action: 'settings.actions_list',
   direction: 'audit.directions',
+  passedLevels: 'audit.passed_levels',
+  reason: 'audit.reasons',
 };
 
 function named(key: string, value: unknown, t: TFunction): string {
