@@ -247,6 +247,40 @@ describe('the JSON API and config import take the choice explicitly', () => {
     expect(await mailsTo('leo.lead@example.com')).toHaveLength(1);
   });
 });
+describe('the settings page import form', () => {
+  it('asks before importing a ladder with levels already passed, then skips them', async () => {
+    const hourLate = {
+      metric: 'resolution',
+      trigger: { type: 'after_due', minutes: 60 },
+      action: { type: 'notify_staff', staffId: lead },
+    };
+    const document = JSON.stringify({
+      policies: [{ ...policy('api', dept.api, [atBreach(), hourLate]), position: 2 }],
+    });
+    const asked = await admin.post(`${BASE}/import`, { document });
+    expect(asked.status).toBe(422);
+    // The at-breach level was skipped by the API save; only the new one is passed and unfired.
+    expect(impactOf(asked.text)).toEqual({
+      tickets: 1,
+      levels: 1,
+      emails: 1,
+      reassignments: 0,
+      priorityRaises: 0,
+    });
+    expect((await services.config.export()).policies.find((p) => p.key === 'api')?.escalations).toHaveLength(
+      1,
+    );
+    const bad = await admin.post(`${BASE}/import`, { document, passedLevels: 'later' });
+    expect(bad.status).toBe(422);
+    const imported = await admin.post(`${BASE}/import`, { document, passedLevels: 'skip' });
+    expect(imported.status).toBe(303);
+    expect((await escalations(ticket.api)).map((r) => [r.level, r.outcome])).toEqual([
+      [1, 'skipped'],
+      [2, 'skipped'],
+    ]);
+  });
+});
+
 describe('after the save', () => {
   it('levels reached from then on fire as usual, whether the passed ones were skipped or fired', async () => {
     clock.set(new Date('2026-03-03T13:05:00Z'));
