@@ -32,19 +32,27 @@ export class PassedLevelFinder {
     this.reads = new RuleTesterReads(db, prefix);
   }
 
-  /** Passed, unfired levels of open tickets that `book` gives to one of `policyIds`. */
-  async find(book: PolicyBook, policyIds: ReadonlySet<number>, now: Date): Promise<PassedLevel[]> {
+  /**
+   * Passed, unfired levels of open tickets that `book` gives to one of `policyIds`. Within a save,
+   * pass its transaction: the reads then see what the save sees and need no second connection.
+   */
+  async find(
+    book: PolicyBook,
+    policyIds: ReadonlySet<number>,
+    now: Date,
+    trx?: Knex.Transaction,
+  ): Promise<PassedLevel[]> {
     const found: PassedLevel[] = [];
     let beforeId: number | null = null;
     for (;;) {
-      const page = await this.reads.page(beforeId, PAGE, true);
+      const page = await this.reads.page(beforeId, PAGE, true, trx);
       const governed = new Map<number, number>();
       for (const subject of page) {
         const policy = book.match(subject)?.policy;
         if (policy && policyIds.has(policy.id) && book.clockPolicy(policy.id)?.ladder?.length)
           governed.set(subject.subjectId, policy.id);
       }
-      if (governed.size) found.push(...(await this.passedFor(book, governed, now)));
+      if (governed.size) found.push(...(await this.passedFor(book, governed, now, trx)));
       if (page.length < PAGE) return found;
       beforeId = page[page.length - 1].subjectId;
     }
@@ -54,12 +62,12 @@ export class PassedLevelFinder {
     book: PolicyBook,
     governed: Map<number, number>,
     now: Date,
+    trx?: Knex.Transaction,
   ): Promise<PassedLevel[]> {
     const ids = [...governed.keys()];
-    const [timelines, fired] = await Promise.all([
-      this.timeline.forSubjects('ticket', ids),
-      this.escalations.firedKeys(ids),
-    ]);
+    // One after the other: a transaction runs one query at a time.
+    const timelines = await this.timeline.forSubjects('ticket', ids, trx);
+    const fired = await this.escalations.firedKeys(ids, trx);
     return ids.flatMap((id) => {
       const policyId = governed.get(id) as number;
       const clockPolicy = book.clockPolicy(policyId);

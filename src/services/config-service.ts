@@ -210,7 +210,7 @@ export class ConfigService {
     const stored = await this.repo.load(trx);
     const book = new PolicyBook(stored.policies, stored.calendars, stored.settings, stored.version);
     const ids = new Set(stored.policies.filter((p) => keys.includes(p.key)).map((p) => p.id));
-    return this.passed.skip(await this.passed.find(book, ids, now), book, staffId, now, trx);
+    return this.passed.skip(await this.passed.find(book, ids, now, trx), book, staffId, now, trx);
   }
 
   private async saveOne(
