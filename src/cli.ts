@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config';
 import { createDb, ensureDatabase } from './store/db';
 import { migrateLatest, migrationStatus } from './store/migrator';
@@ -15,6 +15,7 @@ import { MAX_ID, parseId, parseInstant } from './sla/strict-input';
 import { parseStrictJson } from './sla/strict-json';
 import { formatScanPlan, planScan } from './scan/scan-plan';
 import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
+import { PASSED_LEVEL_CHOICES, type PassedLevelChoice } from './sla/escalation/passed-levels';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -219,7 +220,15 @@ export function buildCli(): Command {
     .command('import')
     .argument('<file>', 'JSON document')
     .description('validate and apply a configuration document in one transaction (all or nothing)')
-    .action(async (file: string) => {
+    .addOption(
+      new Option(
+        '--passed-levels <choice>',
+        'escalation levels already passed on open tickets: fire them at the next scan, or skip them',
+      )
+        .choices(PASSED_LEVEL_CHOICES)
+        .default('fire'),
+    )
+    .action(async (file: string, opts: { passedLevels: PassedLevelChoice }) => {
       const { readFile } = await import('node:fs/promises');
       let text: string;
       try {
@@ -234,9 +243,21 @@ export function buildCli(): Command {
       } catch (err) {
         throw new Error(`${file}: not readable JSON (${(err as Error).message})`, { cause: err });
       }
-      await withServices(undefined, async (services) => {
-        const result = await services.config.import(doc);
+      await withServices(undefined, async (services, host) => {
+        const impact =
+          opts.passedLevels === 'fire' ? await services.config.previewImport(doc, host.clock.now()) : null;
+        const result = await services.config.import(doc, null, { passedLevels: opts.passedLevels });
         console.log(`imported ${result.calendars} calendars and ${result.policies} policies`);
+        if (result.skippedLevels !== undefined)
+          console.log(
+            `skipped ${result.skippedLevels} escalation levels that had already passed on open tickets`,
+          );
+        if (impact && impact.levels > 0)
+          console.log(
+            `the next scan fires ${impact.levels} escalation levels that have already passed on ${impact.tickets} ` +
+              `open tickets (${impact.emails} emails, ${impact.reassignments} reassignments, ` +
+              `${impact.priorityRaises} priority raises); --passed-levels skip would have skipped them`,
+          );
       });
     });
 

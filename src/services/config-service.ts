@@ -13,6 +13,20 @@ import {
 } from '../sla/config';
 import { ConfigRepository, toDocument, type StoredConfig } from '../store/config-repository';
 import type { AuditLog } from '../store/audit-log';
+import { PolicyBook, type BookPolicy } from '../sla/policy/policy-book';
+import {
+  impactOf,
+  type LadderImpact,
+  type PassedLevel,
+  type PassedLevelChoice,
+} from '../sla/escalation/passed-levels';
+import type { PassedLevelFinder } from '../engine/passed-level-finder';
+
+/** How a save treats escalation levels that have already passed on open tickets. */
+export interface SaveOptions {
+  /** `fire` (default): the next scan fires them at once; `skip`: recorded as skipped, never fired. */
+  passedLevels?: PassedLevelChoice;
+}
 
 /**
  * Reads and writes the configuration document. Every write validates the document it would
@@ -27,6 +41,8 @@ export class ConfigService {
     prefix: string,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    /** Finds (and skips) levels a save puts in the past; without it every such level fires. */
+    private readonly passed?: PassedLevelFinder,
   ) {
     this.repo = new ConfigRepository(db, prefix);
   }
@@ -50,7 +66,8 @@ export class ConfigService {
   async import(
     input: unknown,
     staffId: number | null = null,
-  ): Promise<{ calendars: number; policies: number }> {
+    options: SaveOptions = {},
+  ): Promise<{ calendars: number; policies: number; skippedLevels?: number }> {
     // Calendars the database already has may be named by the document's policies; the merged
     // result is checked again inside the transaction.
     const stored = await this.repo.load();
@@ -67,15 +84,30 @@ export class ConfigService {
       for (const calendar of doc.calendars) await this.repo.upsertCalendar(trx, calendar, now);
       for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
       if (hasSettings) await this.repo.saveSettings(trx, doc.settings);
+      const skipped =
+        options.passedLevels === 'skip'
+          ? await this.skipPassed(
+              trx,
+              doc.policies.map((p) => p.key),
+              staffId,
+              now,
+            )
+          : undefined;
       await this.audit.write(
         {
           action: 'config.import',
           staffId,
-          details: { calendars: doc.calendars.length, policies: doc.policies.length },
+          details: {
+            calendars: doc.calendars.length,
+            policies: doc.policies.length,
+            ...passedDetails(options, skipped),
+            ...importChanges(current, doc, hasSettings),
+          },
         },
         trx,
       );
-      return { calendars: doc.calendars.length, policies: doc.policies.length };
+      const counts = { calendars: doc.calendars.length, policies: doc.policies.length };
+      return skipped === undefined ? counts : { ...counts, skippedLevels: skipped };
     });
   }
 
@@ -91,12 +123,25 @@ export class ConfigService {
       if (from === -1) return false;
       const to = direction === 'up' ? from - 1 : from + 1;
       if (to < 0 || to >= policies.length) return true;
+      const before = policies.map((p) => p.key);
       [policies[from], policies[to]] = [policies[to], policies[from]];
       const now = this.clock.now();
       for (const [position, policy] of policies.entries()) {
         if (policy.position !== position) await this.repo.upsertPolicy(trx, { ...policy, position }, now);
       }
-      await this.audit.write({ action: 'config.move_policy', staffId, details: { key, direction } }, trx);
+      await this.audit.write(
+        {
+          action: 'config.move_policy',
+          staffId,
+          details: {
+            key,
+            direction,
+            before: { order: before },
+            after: { order: policies.map((p) => p.key) },
+          },
+        },
+        trx,
+      );
       return true;
     });
   }
@@ -106,45 +151,97 @@ export class ConfigService {
     return this.saveOne('calendars', input, staffId) as Promise<CalendarConfig>;
   }
 
-  /** Creates or updates one policy; the whole resulting document is validated. */
-  savePolicy(input: unknown, staffId: number | null): Promise<PolicyConfig> {
-    return this.saveOne('policies', input, staffId) as Promise<PolicyConfig>;
+  /**
+   * Creates or updates one policy; the whole resulting document is validated. With
+   * `passedLevels: 'skip'`, levels that have already passed on open tickets are recorded as
+   * skipped and never fire; otherwise (`fire`, the default) the next scan fires them.
+   */
+  savePolicy(input: unknown, staffId: number | null, options: SaveOptions = {}): Promise<PolicyConfig> {
+    return this.saveOne('policies', input, staffId, options) as Promise<PolicyConfig>;
+  }
+
+  /**
+   * What saving this policy would make the next scan do at once: its levels that have already
+   * passed on open tickets with running clocks and never fired. Validates like a save (throws
+   * ConfigError); writes nothing.
+   */
+  async previewPolicy(input: unknown, now: Date): Promise<LadderImpact> {
+    const stored = await this.repo.load();
+    const { item } = placeItem('policies', input, toDocument(stored));
+    return impactOf(await this.passedUnder(stored, [], [item as PolicyConfig], now));
+  }
+
+  /** The same for a whole document (`config import`, `PUT /api/config`). */
+  async previewImport(input: unknown, now: Date): Promise<LadderImpact> {
+    const stored = await this.repo.load();
+    const doc = parseSlaConfig(input, new Set(stored.calendars.map((c) => c.key)));
+    return impactOf(await this.passedUnder(stored, doc.calendars, doc.policies, now));
+  }
+
+  /** Passed, unfired levels of `policies` in the configuration they would make with the stored one. */
+  private async passedUnder(
+    stored: StoredConfig,
+    calendars: readonly CalendarConfig[],
+    policies: readonly PolicyConfig[],
+    now: Date,
+  ): Promise<PassedLevel[]> {
+    if (!this.passed) return [];
+    const ids = new Map(stored.policies.map((p) => [p.key, p.id]));
+    // A policy not saved yet gets an id no stored one has: nothing fired under it.
+    let unsaved = 0;
+    const changed: BookPolicy[] = policies.map((p) => ({ ...p, id: ids.get(p.key) ?? --unsaved }));
+    const book = new PolicyBook(
+      mergeItems(stored.policies, changed),
+      mergeItems(stored.calendars, calendars),
+      stored.settings,
+      stored.version,
+    );
+    return this.passed.find(book, new Set(changed.map((p) => p.id)), now);
+  }
+
+  /** Records the passed levels of these just-saved policies as skipped, in the save's transaction. */
+  private async skipPassed(
+    trx: Knex.Transaction,
+    keys: readonly string[],
+    staffId: number | null,
+    now: Date,
+  ): Promise<number> {
+    if (!this.passed) throw new Error('skipping passed levels needs the passed-level finder');
+    const stored = await this.repo.load(trx);
+    const book = new PolicyBook(stored.policies, stored.calendars, stored.settings, stored.version);
+    const ids = new Set(stored.policies.filter((p) => keys.includes(p.key)).map((p) => p.id));
+    return this.passed.skip(await this.passed.find(book, ids, now, trx), book, staffId, now, trx);
   }
 
   private async saveOne(
     list: 'calendars' | 'policies',
     input: unknown,
     staffId: number | null,
+    options: SaveOptions = {},
   ): Promise<CalendarConfig | PolicyConfig> {
-    const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
-    if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
     return this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
+      const { item, index } = placeItem(list, input, current);
       const items = current[list] as { key: string }[];
-      const index = items.findIndex((x) => x.key === key);
-      const position = index === -1 ? items.length : index;
-      const next = { ...current, [list]: [...items.slice(0, position), input, ...items.slice(position + 1)] };
-      const result = SlaConfigSchema.safeParse(next);
-      if (!result.success) {
-        // Report paths relative to the one item being saved; other items were valid already.
-        const prefix = `${list}[${position}]`;
-        const all = formatIssues(result.error);
-        const own = all.filter((i) => i.path.startsWith(prefix));
-        const issues = own.length ? own : all;
-        throw new ConfigError(
-          issues.map((i) => ({
-            path: i.path.slice(prefix.length).replace(/^\./, '') || '(item)',
-            message: i.message,
-          })),
-        );
-      }
-      const item = result.data[list][position];
       const now = this.clock.now();
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
       else await this.repo.upsertPolicy(trx, item as PolicyConfig, now);
+      const skipped =
+        list === 'policies' && options.passedLevels === 'skip'
+          ? await this.skipPassed(trx, [item.key], staffId, now)
+          : undefined;
       await this.audit.write(
-        { action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`, staffId, details: { key } },
+        {
+          action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`,
+          staffId,
+          details: {
+            key: item.key,
+            ...passedDetails(options, skipped),
+            before: items[index] ?? null,
+            after: item,
+          },
+        },
         trx,
       );
       return item;
@@ -158,8 +255,12 @@ export class ConfigService {
     const settings = result.data;
     await this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
+      const before = (await this.repo.load(trx)).settings;
       await this.repo.saveSettings(trx, settings);
-      await this.audit.write({ action: 'config.save_settings', staffId, details: { ...settings } }, trx);
+      await this.audit.write(
+        { action: 'config.save_settings', staffId, details: { ...settings, before, after: settings } },
+        trx,
+      );
     });
     return settings;
   }
@@ -181,10 +282,10 @@ export class ConfigService {
     try {
       await this.db.transaction(async (trx) => {
         await this.repo.bumpVersion(trx);
+        const current = toDocument(await this.repo.load(trx));
+        const before = (current[list] as { key: string }[]).find((x) => x.key === key) ?? null;
         if (list === 'calendars') {
-          const users = (await this.repo.load(trx)).policies
-            .filter((p) => p.calendar === key)
-            .map((p) => p.key);
+          const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
           if (users.length) {
             throw new ConfigError([
               { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
@@ -198,7 +299,7 @@ export class ConfigService {
         // Rolls the version bump back: nothing changed.
         if (deleted === 0) throw new NothingToDelete();
         const action = list === 'calendars' ? 'config.delete_calendar' : 'config.delete_policy';
-        await this.audit.write({ action, staffId, details: { key } }, trx);
+        await this.audit.write({ action, staffId, details: { key, before, after: null } }, trx);
       });
       return true;
     } catch (err) {
@@ -210,15 +311,98 @@ export class ConfigService {
 
 class NothingToDelete extends Error {}
 
+/**
+ * Validates one calendar or policy as part of the whole document it would make (in its own
+ * place, or last when new); issue paths are relative to the item.
+ */
+function placeItem(
+  list: 'calendars' | 'policies',
+  input: unknown,
+  current: SlaConfig,
+): { item: CalendarConfig | PolicyConfig; index: number } {
+  const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
+  if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
+  const items = current[list] as { key: string }[];
+  const index = items.findIndex((x) => x.key === key);
+  const position = index === -1 ? items.length : index;
+  const next = { ...current, [list]: [...items.slice(0, position), input, ...items.slice(position + 1)] };
+  const result = SlaConfigSchema.safeParse(next);
+  if (!result.success) {
+    // Report paths relative to the one item being saved; other items were valid already.
+    const prefix = `${list}[${position}]`;
+    const all = formatIssues(result.error);
+    const own = all.filter((i) => i.path.startsWith(prefix));
+    const issues = own.length ? own : all;
+    throw new ConfigError(
+      issues.map((i) => ({
+        path: i.path.slice(prefix.length).replace(/^\./, '') || '(item)',
+        message: i.message,
+      })),
+    );
+  }
+  return { item: result.data[list][position], index };
+}
+
+/** The manager's choice about passed levels, and how many were skipped, for the audit row. */
+function passedDetails(options: SaveOptions, skipped: number | undefined): Record<string, unknown> {
+  if (!options.passedLevels) return {};
+  return skipped === undefined
+    ? { passedLevels: options.passedLevels }
+    : { passedLevels: options.passedLevels, skippedLevels: skipped };
+}
+
+/**
+ * The calendars, policies and settings an import changed, before and after, keyed by `key`
+ * (unchanged ones are left out: the audit row says what changed, not what was sent again).
+ */
+function importChanges(
+  current: SlaConfig,
+  doc: SlaConfig,
+  hasSettings: boolean,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const before: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
+  const after: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
+  for (const list of ['calendars', 'policies'] as const) {
+    for (const item of doc[list]) {
+      const old = (current[list] as { key: string }[]).find((x) => x.key === item.key) ?? null;
+      if (sameJson(old, item)) continue;
+      before[list][item.key] = old;
+      after[list][item.key] = item;
+    }
+  }
+  if (hasSettings && !sameJson(current.settings, doc.settings)) {
+    before.settings = current.settings;
+    after.settings = doc.settings;
+  }
+  return { before, after };
+}
+
+/** Equal as JSON whatever the key order (stored documents and parsed ones may order keys differently). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+/** `incoming` replaces the items of `current` with the same key; new ones go last. */
+function mergeItems<T extends { key: string }>(current: readonly T[], incoming: readonly T[]): T[] {
+  const byKey = new Map(current.map((x) => [x.key, x]));
+  for (const x of incoming) byKey.set(x.key, x);
+  return [...byKey.values()];
+}
+
 function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
-  const merge = <T extends { key: string }>(a: T[], b: T[]): T[] => {
-    const byKey = new Map(a.map((x) => [x.key, x]));
-    for (const x of b) byKey.set(x.key, x);
-    return [...byKey.values()];
-  };
   return {
-    calendars: merge(current.calendars, incoming.calendars),
-    policies: merge(current.policies, incoming.policies),
+    calendars: mergeItems(current.calendars, incoming.calendars),
+    policies: mergeItems(current.policies, incoming.policies),
     settings: incoming.settings,
   };
 }

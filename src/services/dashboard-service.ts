@@ -182,6 +182,8 @@ export class DashboardService {
       this.db(this.t('escalations'))
         .select('subject_id', 'metric', 'level', 'action_type', 'outcome', 'fired_at')
         .where('subject_type', 'ticket')
+        // A skipped level never acted: it is no activity.
+        .whereNot('outcome', 'skipped')
         .where('fired_at', '<=', at)
         .orderBy([
           { column: 'fired_at', order: 'desc' },

@@ -20,6 +20,7 @@ import { EscalationService } from './escalation-service';
 import { createTranslator } from '../web/i18n';
 import { HeartbeatRepository } from '../store/heartbeat-repository';
 import { HostProblemRepository } from '../store/host-problem-repository';
+import { PassedLevelFinder } from '../engine/passed-level-finder';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -42,8 +43,14 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
   const clockRepo = new ClockRepository(db, prefix);
   const cursors = new CursorRepository(db, prefix);
   const audit = new AuditLog(db, prefix, host.clock);
-  const config = new ConfigService(db, prefix, host.clock, audit);
   const escalationLog = new EscalationRepository(db, prefix);
+  const config = new ConfigService(
+    db,
+    prefix,
+    host.clock,
+    audit,
+    new PassedLevelFinder(db, prefix, timeline, escalationLog, audit),
+  );
   // Message-IDs in the host's own domain, so two installs never produce the same one.
   const outbox = new OutboxRepository(db, prefix, new URL(host.mail.adminBaseUrl).hostname || undefined);
   const translator = createTranslator();

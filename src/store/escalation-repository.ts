@@ -10,7 +10,9 @@ export type EscalationOutcome =
   | 'action_running'
   | 'reassigned'
   | 'priority_raised'
-  | 'action_failed';
+  | 'action_failed'
+  /** Never fired: the level had already passed when a manager saved the ladder and chose to skip it. */
+  | 'skipped';
 
 export interface NewEscalation {
   subjectId: number;
@@ -47,6 +49,29 @@ export class EscalationRepository {
 
   /** Records a firing; null when this level already fired for this cycle (the unique key). */
   async insertOnce(row: NewEscalation, now: Date, trx: Knex.Transaction): Promise<number | null> {
+    return this.insertWith(row, now, 'firing', null, trx);
+  }
+
+  /**
+   * Records a level as skipped (it takes the level's unique key, so it never fires); null when the
+   * level fired or was skipped before.
+   */
+  async insertSkipped(
+    row: NewEscalation,
+    details: Record<string, unknown>,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<number | null> {
+    return this.insertWith(row, now, 'skipped', details, trx);
+  }
+
+  private async insertWith(
+    row: NewEscalation,
+    now: Date,
+    outcome: EscalationOutcome,
+    details: Record<string, unknown> | null,
+    trx: Knex.Transaction,
+  ): Promise<number | null> {
     const [id] = await trx(this.table)
       .insert({
         subject_type: 'ticket',
@@ -61,7 +86,8 @@ export class EscalationRepository {
         action_type: row.actionType,
         fire_at: utcToSql(row.fireAt),
         fired_at: utcToSql(now),
-        outcome: 'firing',
+        outcome,
+        details: details ? JSON.stringify(details) : null,
       })
       .onConflict()
       .ignore();

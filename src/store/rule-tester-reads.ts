@@ -23,8 +23,13 @@ export class RuleTesterReads {
   }
 
   /** Live tickets with id < beforeId (null = from the newest), newest first; `openOnly` drops closed and merged ones. */
-  async page(beforeId: number | null, limit: number, openOnly: boolean): Promise<SubjectSnapshot[]> {
-    const q = this.db(this.subjects)
+  async page(
+    beforeId: number | null,
+    limit: number,
+    openOnly: boolean,
+    trx?: Knex.Transaction,
+  ): Promise<SubjectSnapshot[]> {
+    const q = (trx ?? this.db)(this.subjects)
       .select(...SNAPSHOT_COLUMNS)
       .where({ subject_type: 'ticket', deleted: false })
       .orderBy('subject_id', 'desc')

@@ -7,6 +7,7 @@ import { CalendarError } from '../sla/calendar/calendar-error';
 import { requirePermission } from './require-permission';
 import { MAX_HOLIDAY_YEAR, MIN_HOLIDAY_YEAR, parseId, parseInstant, parseYear } from '../sla/strict-input';
 import { DuplicateKeyError, jsonWithoutDuplicateKeys } from '../sla/strict-json';
+import { isPassedLevelChoice, type PassedLevelChoice } from '../sla/escalation/passed-levels';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const wrap =
@@ -17,6 +18,18 @@ const wrap =
 
 function invalid(res: Response, field: string, message: string): void {
   res.status(422).json({ error: 'invalid_input', issues: [{ path: field, message }] });
+}
+
+/**
+ * `?passedLevels=fire|skip`: what a policy save does with levels that have already passed on open
+ * tickets. Absent = fire (what a save always did); anything else is refused, naming the field.
+ */
+function passedLevelsOf(req: Request, res: Response): PassedLevelChoice | null | undefined {
+  const value = req.query.passedLevels;
+  if (value === undefined) return undefined;
+  if (isPassedLevelChoice(value)) return value;
+  invalid(res, 'passedLevels', 'must be "fire" or "skip"');
+  return null;
 }
 
 /** `/admin/sla_vigil/api`: one ticket's SLA (view), configuration one piece at a time (manage). */
@@ -59,7 +72,9 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
     '/config',
     manage,
     wrap(async (req, res) => {
-      res.json(await services.config.import(req.body, staffId(res)));
+      const passedLevels = passedLevelsOf(req, res);
+      if (passedLevels === null) return;
+      res.json(await services.config.import(req.body, staffId(res), { passedLevels }));
     }),
   );
 
@@ -91,10 +106,12 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
         if (body.key !== undefined && body.key !== req.params.key)
           return invalid(res, 'key', 'must match the URL');
         const input = { ...body, key: req.params.key };
+        const passedLevels = kind === 'policies' ? passedLevelsOf(req, res) : undefined;
+        if (passedLevels === null) return;
         const saved =
           kind === 'calendars'
             ? await services.config.saveCalendar(input, staffId(res))
-            : await services.config.savePolicy(input, staffId(res));
+            : await services.config.savePolicy(input, staffId(res), { passedLevels });
         res.json(saved);
       }),
     );

@@ -22,6 +22,8 @@ export interface EscalationEntry {
   firedAt: Date;
   outcome: string;
   outcomeLabel: string;
+  /** Why a level never fired (skipped when its ladder was saved), worded; null otherwise. */
+  reason: string | null;
 }
 
 /** A clock row of the panel: the service's clock plus what the viewer reads at `now`. */
@@ -154,7 +156,19 @@ function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
     firedAt: utcFromSql(row.fired_at as string),
     outcome,
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
+    reason: outcome === 'skipped' ? skipReason(row.details, t) : null,
   };
+}
+
+function skipReason(details: unknown, t: TFunction): string | null {
+  try {
+    const reason = (JSON.parse(String(details)) as { reason?: unknown }).reason;
+    return typeof reason === 'string' && /^[a-z_]+$/.test(reason)
+      ? t(`panel.skip_reasons.${reason}`, { defaultValue: reason })
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function formatPausedMinutes(t: TFunction, minutes: number): string {

@@ -198,4 +198,36 @@ describe('sla-vigil command', () => {
     await cli('scan', '--once');
     expect((await status()).code).toBeUndefined();
   });
+
+  it('config import --passed-levels skip records levels already passed as skipped; fire (the default) says what the next scan fires', async () => {
+    const atDue = {
+      metric: 'first_response',
+      trigger: { type: 'at_due' },
+      action: { type: 'notify_assignee' },
+    };
+    const ladder = { ...validDoc.policies[0], escalations: [atDue] };
+    expect(
+      await cli(
+        'config',
+        'import',
+        writeJson('ladder.json', { policies: [ladder] }),
+        '--passed-levels',
+        'skip',
+      ),
+    ).toBe(
+      'imported 0 calendars and 1 policies\nskipped 1 escalation levels that had already passed on open tickets',
+    );
+    expect(await t.devhost.db('tblsla_vigil_escalations').pluck('outcome')).toEqual(['skipped']);
+    const later = {
+      metric: 'first_response',
+      trigger: { type: 'after_due', minutes: 60 },
+      action: { type: 'notify_assignee' },
+    };
+    const two = { ...ladder, escalations: [atDue, later] };
+    expect(await cli('config', 'import', writeJson('two.json', { policies: [two] }))).toBe(
+      'imported 0 calendars and 1 policies\nthe next scan fires 1 escalation levels that have already passed on 1 open tickets ' +
+        '(1 emails, 0 reassignments, 0 priority raises); --passed-levels skip would have skipped them',
+    );
+    expect(await t.devhost.db('tblsla_vigil_escalations').pluck('outcome')).toEqual(['skipped']);
+  });
 });

@@ -37,6 +37,15 @@ async function hostSnapshot(): Promise<Record<string, string>> {
   return snapshot;
 }
 
+/** The audit log's details column: the newest migration widens it to MEDIUMTEXT. */
+async function detailsType(): Promise<string> {
+  const [rows] = await t.devhost.db.raw(
+    `SELECT DATA_TYPE AS type FROM information_schema.COLUMNS
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'tblsla_vigil_audit_log' AND COLUMN_NAME = 'details'`,
+  );
+  return String((rows as { type: string }[])[0].type).toLowerCase();
+}
+
 describe('migrations', () => {
   it('go down and up again with data present, one step at a time', async () => {
     const db = t.devhost.db;
@@ -46,7 +55,7 @@ describe('migrations', () => {
 
     // Roll back only the newest migration: the older table and its rows stay.
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
-    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'settled_at')).toBe(false);
+    expect(await detailsType()).toBe('text');
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
@@ -67,7 +76,7 @@ describe('migrations', () => {
     await t.devhost.loader.deactivate('sla_vigil');
     await t.devhost.loader.activate('sla_vigil');
     expect((await migrationStatus(db, 'tbl')).done).toEqual(MIGRATIONS.map(([name]) => name));
-    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'settled_at')).toBe(true);
+    expect(await detailsType()).toBe('mediumtext');
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });

@@ -464,8 +464,18 @@ describe('policies', () => {
       .where('action', 'config.move_policy')
       .pluck('details');
     expect(moves.map((d: string) => JSON.parse(d))).toEqual([
-      { key: 'p-b', direction: 'up' },
-      { key: 'base', direction: 'down' },
+      {
+        key: 'p-b',
+        direction: 'up',
+        before: { order: ['base', 'gold', 'p-a', 'p-b'] },
+        after: { order: ['base', 'gold', 'p-b', 'p-a'] },
+      },
+      {
+        key: 'base',
+        direction: 'down',
+        before: { order: ['base', 'gold', 'p-b', 'p-a'] },
+        after: { order: ['gold', 'base', 'p-b', 'p-a'] },
+      },
     ]);
     const index = await admin.agent.get(BASE).expect(200);
     expect(index.text.indexOf('data-policy="gold"')).toBeLessThan(index.text.indexOf('data-policy="p-a"'));

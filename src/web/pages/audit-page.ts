@@ -6,7 +6,7 @@ import { asyncRoute } from '../async-route';
 import { loadNames, type NameBook } from '../view-helpers';
 import { sendCsv, type CsvCell } from '../csv';
 import { auditQueryString, parseAuditQuery, type AuditForm } from '../audit-filter';
-import { detailPairs, detailText } from '../audit-details';
+import { detailChanges, detailPairs, detailText } from '../audit-details';
 import { AuditQueries, type AuditRow } from '../../store/audit-queries';
 
 const PAGE_SIZE = 50;
@@ -47,6 +47,7 @@ export function createAuditPage(deps: WebDeps): Router {
         staffName: (id: number | null) => staffName(ctx, names, id),
         actionName: (a: string) => actionName(ctx, a),
         detailPairs,
+        detailChanges,
       },
     });
   };

@@ -3,8 +3,9 @@ import type { WebDeps, PageContext } from '../web-deps';
 import { pageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
 import { asyncRoute } from '../async-route';
-import { METRICS, type PolicyConfig, type SlaConfig } from '../../sla/config';
+import { ConfigError, METRICS, type PolicyConfig, type SlaConfig } from '../../sla/config';
 import { RuleTester, type RuleTestResult } from '../../services/rule-tester';
+import type { LadderImpact } from '../../sla/escalation/passed-levels';
 import {
   emptyValues,
   errorsFromIssues,
@@ -23,6 +24,11 @@ interface PageState {
   errors: DraftFormErrors;
   result: RuleTestResult | null;
   status?: number;
+  /**
+   * For a draft tested in place of a policy with a ladder: what saving it would make the next scan
+   * do at once (levels of that ladder already passed on open tickets).
+   */
+  impact?: LadderImpact | null;
 }
 
 /**
@@ -110,7 +116,25 @@ export function createRuleTesterPage(deps: WebDeps): Router {
       });
     }
     const result = await tester.run(validation.policy, replaces, ctx.now);
-    await render(res, ctx, doc, { values: form.values, errors: {}, result });
+    const replaced = doc.policies.find((p) => p.key === replaces);
+    const impact = replaced?.escalations.length
+      ? await services.config
+          .previewPolicy(
+            {
+              ...validation.policy,
+              key: replaced.key,
+              active: replaced.active,
+              escalations: replaced.escalations,
+            },
+            ctx.now,
+          )
+          // The ladder may not fit the draft (a level for a target the draft dropped): no forecast then.
+          .catch((err: unknown) => {
+            if (err instanceof ConfigError) return null;
+            throw err;
+          })
+      : null;
+    await render(res, ctx, doc, { values: form.values, errors: {}, result, impact });
   }
 
   async function render(res: Response, ctx: PageContext, doc: SlaConfig, state: PageState): Promise<void> {
@@ -126,6 +150,7 @@ export function createRuleTesterPage(deps: WebDeps): Router {
       status: state.status,
       data: {
         ...state,
+        impact: state.impact ?? null,
         // The view shows messages; the form and the schema give codes.
         errors: Object.fromEntries(
           Object.entries(state.errors).map(([field, code]) => [field, ctx.t(`rule_tester.errors.${code}`)]),

@@ -10,6 +10,8 @@ import { translateIssues } from './issue-messages';
 import { DuplicateKeyError, parseStrictJson } from '../../sla/strict-json';
 import { withoutBom } from '../../sla/strict-input';
 import { noticeFrom, renderSettingsIndex, SETTINGS_BASE, staffOf } from './settings-index';
+import { isPassedLevelChoice } from '../../sla/escalation/passed-levels';
+import { UnexpectedFormError } from './form-values';
 
 /** The index page, general settings, configuration import and export. */
 export function createIndexRoutes(deps: WebDeps): Router {
@@ -49,7 +51,12 @@ export function createIndexRoutes(deps: WebDeps): Router {
     '/import',
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
-      const document = text(readForm(req.body, [/^document$/]), 'document');
+      const form = readForm(req.body, [/^document$/, /^passedLevels$/]);
+      const document = text(form, 'document');
+      const choice = text(form, 'passedLevels');
+      // Only the form's two radio buttons post this field.
+      if (choice !== '' && !isPassedLevelChoice(choice))
+        throw new UnexpectedFormError('passedLevels', 'bad_value');
       let parsed: unknown;
       try {
         // A file saved by an editor that writes a byte order mark reads the same as one without.
@@ -63,8 +70,21 @@ export function createIndexRoutes(deps: WebDeps): Router {
         return;
       }
       try {
+        // Levels already passed on open tickets would fire at once: ask before importing.
+        if (!isPassedLevelChoice(choice)) {
+          const impact = await services.config.previewImport(parsed, ctx.now);
+          if (impact.levels > 0) {
+            await renderSettingsIndex(res, deps, ctx, {
+              status: 422,
+              importForm: { text: document, issues: [], impact },
+            });
+            return;
+          }
+        }
         // All or nothing: the service validates the whole merged document before writing any of it.
-        const counts = await services.config.import(parsed, staffOf(res));
+        const counts = await services.config.import(parsed, staffOf(res), {
+          passedLevels: isPassedLevelChoice(choice) ? choice : undefined,
+        });
         res.redirect(303, `${SETTINGS_BASE}?imported=${counts.calendars}:${counts.policies}`);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;

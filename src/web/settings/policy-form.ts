@@ -19,7 +19,7 @@ export const MIN_ROWS = 3;
 
 const METRIC = `(${METRICS.join('|')})`;
 export const POLICY_FIELDS: readonly RegExp[] = [
-  /^(key|name|active|calendar|pauseStatusIds)$/,
+  /^(key|name|active|calendar|pauseStatusIds|passedLevels)$/,
   /^match\.(departmentIds|priorityIds|clientIds|serviceIds)$/,
   new RegExp(`^targets\\.${METRIC}\\.(amount|unit|warnType|warnValue)$`),
   /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId)$/,

@@ -18,12 +18,15 @@ import {
   policyToForm,
 } from './policy-form';
 import { SETTINGS_BASE, staffOf } from './settings-index';
+import { isPassedLevelChoice, type LadderImpact } from '../../sla/escalation/passed-levels';
 
 interface PolicyFormState {
   editing: string | null;
   values: FormValues;
   errors?: FieldErrors;
   status?: number;
+  /** What saving the form as it stands would make the next scan do at once (levels already passed). */
+  impact?: LadderImpact;
 }
 
 async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, state: PolicyFormState) {
@@ -51,6 +54,7 @@ async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, 
       triggers: ESCALATION_TRIGGERS,
       actions: ESCALATION_ACTIONS,
       actionTarget: ACTION_TARGET,
+      impact: state.impact ?? null,
     },
   });
 }
@@ -95,17 +99,34 @@ export function createPolicyRoutes(deps: WebDeps): Router {
     const { input, errors, rowOf } = formToPolicy(values, ctx.t, position);
     if (!editing && policies.some((p) => p.key === input.key))
       addError(errors, 'key', ctx.t('settings.errors.key_taken'));
+    const choice = text(values, 'passedLevels');
+    // Only the form's two radio buttons post this field.
+    if (choice !== '' && !isPassedLevelChoice(choice))
+      throw new UnexpectedFormError('passedLevels', 'bad_value');
+    let impact: LadderImpact | undefined;
     if (!hasErrors(errors)) {
       try {
-        const saved = await services.config.savePolicy(input, staffOf(res));
-        res.redirect(303, `${SETTINGS_BASE}?saved=policy:${encodeURIComponent(saved.key)}#policies`);
-        return;
+        // Levels already passed on open tickets would fire at once: say so before saving, and
+        // save only once the manager has chosen between firing and skipping them.
+        if (text(values, '_action') === 'preview' || choice === '') {
+          impact = await services.config.previewPolicy(input, ctx.now);
+          if (text(values, '_action') === 'preview')
+            return await renderPolicyForm(res, deps, ctx, { editing, values, impact });
+          if (impact.levels > 0) addError(errors, 'passedLevels', ctx.t('settings.policy.passed.required'));
+        }
+        if (!hasErrors(errors)) {
+          const saved = await services.config.savePolicy(input, staffOf(res), {
+            passedLevels: isPassedLevelChoice(choice) ? choice : undefined,
+          });
+          res.redirect(303, `${SETTINGS_BASE}?saved=policy:${encodeURIComponent(saved.key)}#policies`);
+          return;
+        }
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         Object.assign(errors, issuesToFieldErrors(err.issues, policyIssueRules(rowOf), ctx.t));
       }
     }
-    await renderPolicyForm(res, deps, ctx, { editing, values, errors, status: 422 });
+    await renderPolicyForm(res, deps, ctx, { editing, values, errors, status: 422, impact });
   };
 
   router.post(

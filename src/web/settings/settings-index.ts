@@ -9,6 +9,7 @@ import { formView } from './form-view';
 import type { FormValues, UnexpectedFormError } from './form-values';
 import { settingsToForm } from './general-settings-form';
 import { loadHostChoices } from './host-choices';
+import type { LadderImpact } from '../../sla/escalation/passed-levels';
 
 export const SETTINGS_BASE = '/admin/sla_vigil/settings';
 
@@ -64,7 +65,7 @@ export interface IndexState {
   /** A problem with a list action (e.g. deleting a calendar still in use). */
   error?: string;
   general?: { values: FormValues; errors: FieldErrors };
-  importForm?: { text: string; issues: ConfigIssue[] };
+  importForm?: { text: string; issues: ConfigIssue[]; impact?: LadderImpact };
 }
 
 /** The settings index: calendars, policies in evaluation order, general settings, import/export. */
@@ -101,6 +102,7 @@ export async function renderSettingsIndex(
       ),
       importText: state.importForm?.text ?? '',
       importIssues: state.importForm?.issues ?? [],
+      importImpact: state.importForm?.impact ?? null,
     },
   });
 }

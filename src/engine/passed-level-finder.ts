@@ -1,0 +1,143 @@
+import type { Knex } from 'knex';
+import { computeClocks } from '../sla/clocks/compute-clocks';
+import type { SlaEvent } from '../sla/clocks/sla-event';
+import type { PolicyBook } from '../sla/policy/policy-book';
+import { passedLevels, type PassedLevel } from '../sla/escalation/passed-levels';
+import { firedKey, type EscalationRepository } from '../store/escalation-repository';
+import type { TimelineRepository } from '../store/timeline-repository';
+import type { AuditLog } from '../store/audit-log';
+import { RuleTesterReads } from '../store/rule-tester-reads';
+
+const PAGE = 1000;
+
+/** Why a skipped level never fired (stored with it; the ticket panel words it). */
+export const SKIP_REASON = 'passed_before_save';
+
+/**
+ * Finds the escalation levels a configuration would fire at once on the next scan (levels whose
+ * moment already passed on open tickets with running clocks, and that never fired), and records
+ * them as skipped when the manager chose "only levels reached from now on". Clocks are computed
+ * from the timeline under the given book, as the scan's recompute would.
+ */
+export class PassedLevelFinder {
+  private readonly reads: RuleTesterReads;
+
+  constructor(
+    db: Knex,
+    prefix: string,
+    private readonly timeline: TimelineRepository,
+    private readonly escalations: EscalationRepository,
+    private readonly audit: AuditLog,
+  ) {
+    this.reads = new RuleTesterReads(db, prefix);
+  }
+
+  /**
+   * Passed, unfired levels of open tickets that `book` gives to one of `policyIds`. Within a save,
+   * pass its transaction: the reads then see what the save sees and need no second connection.
+   */
+  async find(
+    book: PolicyBook,
+    policyIds: ReadonlySet<number>,
+    now: Date,
+    trx?: Knex.Transaction,
+  ): Promise<PassedLevel[]> {
+    const found: PassedLevel[] = [];
+    let beforeId: number | null = null;
+    for (;;) {
+      const page = await this.reads.page(beforeId, PAGE, true, trx);
+      const governed = new Map<number, number>();
+      for (const subject of page) {
+        const policy = book.match(subject)?.policy;
+        if (policy && policyIds.has(policy.id) && book.clockPolicy(policy.id)?.ladder?.length)
+          governed.set(subject.subjectId, policy.id);
+      }
+      if (governed.size) found.push(...(await this.passedFor(book, governed, now, trx)));
+      if (page.length < PAGE) return found;
+      beforeId = page[page.length - 1].subjectId;
+    }
+  }
+
+  private async passedFor(
+    book: PolicyBook,
+    governed: Map<number, number>,
+    now: Date,
+    trx?: Knex.Transaction,
+  ): Promise<PassedLevel[]> {
+    const ids = [...governed.keys()];
+    // One after the other: a transaction runs one query at a time.
+    const timelines = await this.timeline.forSubjects('ticket', ids, trx);
+    const fired = await this.escalations.firedKeys(ids, trx);
+    return ids.flatMap((id) => {
+      const policyId = governed.get(id) as number;
+      const clockPolicy = book.clockPolicy(policyId);
+      if (!clockPolicy?.ladder) return [];
+      const events: SlaEvent[] = (timelines.get(id) ?? []).map((e) => ({
+        type: e.eventType,
+        at: e.occurredAt,
+        from: e.fromValue,
+        to: e.toValue,
+      }));
+      const clocks = computeClocks(events, clockPolicy, now);
+      const keys = fired.get(id);
+      return passedLevels(id, policyId, clocks, clockPolicy.ladder, clockPolicy.calendar, now, (m, c, k) =>
+        Boolean(keys?.has(firedKey(m, c, policyId, k))),
+      );
+    });
+  }
+
+  /**
+   * Records the levels as skipped in the caller's transaction (each takes its level's unique key,
+   * so no scan fires it), with one audit row per ticket level. Returns how many were recorded.
+   */
+  async skip(
+    levels: readonly PassedLevel[],
+    book: PolicyBook,
+    staffId: number | null,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<number> {
+    let skipped = 0;
+    for (const l of levels) {
+      const policy = book.byId(l.policyId);
+      const details = {
+        policy: policy?.key ?? null,
+        level: l.level.level,
+        metric: l.metric,
+        cycle: l.cycle,
+        action: l.level.action,
+        reason: SKIP_REASON,
+      };
+      const id = await this.escalations.insertSkipped(
+        {
+          subjectId: l.subjectId,
+          metric: l.metric,
+          cycle: l.cycle,
+          policyId: l.policyId,
+          level: l.level.level,
+          levelKey: l.level.key,
+          triggerType: l.level.trigger.type,
+          triggerMinutes: l.level.trigger.minutes ?? null,
+          actionType: l.level.action.type,
+          fireAt: l.fireAt,
+        },
+        details,
+        now,
+        trx,
+      );
+      if (id === null) continue;
+      skipped++;
+      await this.audit.write(
+        {
+          action: 'escalation.skipped',
+          staffId,
+          subjectType: 'ticket',
+          subjectId: l.subjectId,
+          details: { ...details, action: l.level.action.type },
+        },
+        trx,
+      );
+    }
+    return skipped;
+  }
+}
