@@ -1,5 +1,5 @@
 import type { RuntimeConfig } from '../src/config';
-import { Devhost } from './devhost';
+import { DEFAULT_API_TOKEN, Devhost } from './devhost';
 import { DEMO_PASSWORD, setupDevhost } from './setup';
 
 export const DEMO_LOGINS = [
@@ -22,8 +22,10 @@ export async function runDemo(config: RuntimeConfig): Promise<void> {
     smtpUrl: config.smtpUrl,
     tablePrefix: config.tablePrefix,
     port: config.port,
+    // 127.0.0.1 unless DEVHOST_HOST says otherwise (0.0.0.0 also needs DEVHOST_API_TOKEN).
+    listenHost: process.env.DEVHOST_HOST || undefined,
     mailboxPort: Number(process.env.MAILBOX_PORT ?? 2525),
-    apiToken: process.env.DEVHOST_API_TOKEN ?? 'devhost-token',
+    apiToken: process.env.DEVHOST_API_TOKEN ?? DEFAULT_API_TOKEN,
     // Perfex's cron runs every minute; CRON_INTERVAL_SECONDS=0 turns the ticker off.
     cronIntervalMs: cronInterval(process.env.CRON_INTERVAL_SECONDS),
   });
