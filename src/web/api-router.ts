@@ -5,6 +5,7 @@ import { ConfigError } from '../sla/config';
 import { importHolidays } from '../sla/calendar';
 import { CalendarError } from '../sla/calendar/calendar-error';
 import { requirePermission } from './require-permission';
+import { inTicketScope, viewerTicketScope } from './ticket-scope';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const wrap =
@@ -23,6 +24,14 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
   const manage = requirePermission(host, 'manage');
   router.use(express.json({ limit: '2mb' }));
   const staffId = (res: Response): number => (res.locals as AdminLocals).staffId;
+  // A ticket the host's own rules hide from the viewer reads as unknown (404), not as forbidden:
+  // the answer must not tell which ticket ids exist in other departments.
+  const canSee = async (ticketId: number, viewer: number): Promise<boolean> => {
+    const scope = await viewerTicketScope(host.permissions, viewer);
+    if ('all' in scope) return true;
+    const ticket = await host.tickets.getTicket(ticketId);
+    return ticket !== null && inTicketScope(scope, ticket.department);
+  };
 
   router.get(
     '/tickets/:id',
@@ -31,7 +40,9 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
       if (!Number.isInteger(id) || id <= 0) return invalid(res, 'id', 'must be a positive integer');
       const now = req.query.now === undefined ? host.clock.now() : new Date(String(req.query.now));
       if (Number.isNaN(now.getTime())) return invalid(res, 'now', 'must be an ISO-8601 instant');
-      const sla = await services.ticketSla.get(id, now, host.timezone);
+      const sla = (await canSee(id, staffId(res)))
+        ? await services.ticketSla.get(id, now, host.timezone)
+        : null;
       if (!sla) {
         res.status(404).json({ error: 'not_found', message: `ticket ${id} is not known to SLA Vigil` });
         return;
