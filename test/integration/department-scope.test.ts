@@ -147,6 +147,21 @@ async function widgetIds(who: string): Promise<number[]> {
   return ids(widget, /<li data-ticket-id="(\d+)"/g);
 }
 
+/** The dashboard's open and breached counts, its worst departments and the tickets its activity names. */
+async function dashboard(who: string) {
+  const res = await get(who, '/admin/sla_vigil');
+  expect(res.status).toBe(200);
+  const kpi = (name: string) => new RegExp(`data-kpi="${name}" data-value="([^"]*)"`).exec(res.text)?.[1];
+  const section = (testid: string) =>
+    new RegExp(`data-testid="${testid}"[\\s\\S]*?</ol>`).exec(res.text)?.[0] ?? '';
+  return {
+    open: kpi('open_under_sla'),
+    breached: kpi('breached'),
+    departments: ids(section('sv-top-departments'), /<li data-id="(\d+)"/g),
+    activity: ids(section('sv-activity'), /data-ticket-id="(\d+)"/g),
+  };
+}
+
 describe('option on: a viewer sees the tickets of their departments only', () => {
   beforeAll(() => setOption('1'));
 
@@ -161,6 +176,21 @@ describe('option on: a viewer sees the tickets of their departments only', () =>
     // Three finished clocks: s1's first response (04:00) and resolution (07:00) breaches, s2's met first response.
     expect(await reportPageTotal('viv')).toBe('3');
     expect(await ticketsCsvIds('nod')).toEqual([]);
+  });
+
+  it('dashboard numbers, worst departments and activity', async () => {
+    expect(await dashboard('viv')).toEqual({
+      open: '2',
+      breached: '1',
+      departments: [dept.support],
+      activity: sorted('s1'),
+    });
+    expect(await dashboard('admin')).toEqual({
+      open: '4',
+      breached: '2',
+      departments: [dept.support, dept.sales].sort((a, b) => a - b),
+      activity: sorted('s1', 'x1'),
+    });
   });
 
   it('JSON API: a ticket of another department is unknown (404)', async () => {
@@ -217,6 +247,11 @@ describe('option off: everyone with view sees every ticket', () => {
     expect(await reportPageTotal(who)).toBe('6');
     expect((await get(who, `/admin/sla_vigil/api/tickets/${ticket.x1}`)).status).toBe(200);
     expect(rowIds((await get(who, '/admin/tickets?sla=breached')).text)).toEqual(sorted('s1', 'x1'));
+  });
+
+  it('the dashboard counts every ticket for a viewer', async () => {
+    expect((await dashboard('viv')).open).toBe('4');
+    expect((await dashboard('viv')).activity).toEqual(sorted('s1', 'x1'));
   });
 
   it('My SLA risks shows both breached tickets assigned to the viewer', async () => {
