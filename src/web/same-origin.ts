@@ -21,17 +21,29 @@ function originOf(url: string): string | null {
  * A second line behind the host's CSRF token: a browser names the page a write comes from in
  * `Origin`, and a write from another site is refused (403) before it reaches a route. The host's
  * own origin is the request's Host (the scheme may differ behind a TLS-terminating proxy) or the
- * admin URL the host is configured with. No `Origin` (older browsers, command-line clients) passes:
+ * admin URL the host is configured with. A browser sends `Origin: null` for its own form posts
+ * when the page's Referrer-Policy is `no-referrer` (the devhost's helmet default), so for `null`
+ * the Fetch Metadata header `Sec-Fetch-Site` decides: a cross-site (or sibling-site) write is
+ * refused. No `Origin` and no `Sec-Fetch-Site` (older browsers, command-line clients) passes:
  * the CSRF token still guards those.
  */
 export function refuseCrossOrigin(host: HostContext, translator?: i18n): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(req.method)) return next();
     const origin = req.headers.origin;
-    if (SAFE_METHODS.has(req.method) || origin === undefined) return next();
-    const sent = originOf(origin);
-    const ownHost = req.get('host')?.toLowerCase();
-    const sameHost = sent !== null && ownHost !== undefined && new URL(sent).host === ownHost;
-    if (sameHost || (sent !== null && sent === originOf(host.mail.adminBaseUrl))) return next();
+    const fetchSite = req.headers['sec-fetch-site'];
+    let allowed: boolean;
+    if (origin !== undefined && origin !== 'null') {
+      const sent = originOf(origin);
+      const ownHost = req.get('host')?.toLowerCase();
+      allowed =
+        sent !== null &&
+        ((ownHost !== undefined && new URL(sent).host === ownHost) ||
+          sent === originOf(host.mail.adminBaseUrl));
+    } else {
+      allowed = fetchSite === undefined || fetchSite === 'same-origin' || fetchSite === 'none';
+    }
+    if (allowed) return next();
     const message = 'Cross-site request refused: the Origin is not this site';
     const locals = res.locals as Partial<AdminLocals>;
     const api = req.path.startsWith('/api/') || req.accepts(['html', 'json']) === 'json';

@@ -53,16 +53,26 @@ describe('/admin/sla_vigil leaks nothing', () => {
 });
 
 describe('/admin/sla_vigil refuses writes from other sites', () => {
-  it.each(['https://evil.example', 'null', 'http://crm.example.test.evil.example', 'not a url'])(
-    'a PUT with a valid CSRF token and Origin %s is refused with 403, nothing saved',
-    async (origin) => {
+  it.each([
+    ['https://evil.example', undefined],
+    ['http://crm.example.test.evil.example', undefined],
+    ['not a url', undefined],
+    ['https://evil.example', 'same-origin'],
+    // A sandboxed frame or a no-referrer page of another site: the browser's Fetch Metadata tells.
+    ['null', 'cross-site'],
+    ['null', 'same-site'],
+    [undefined, 'cross-site'],
+  ])(
+    'a PUT with a valid CSRF token, Origin %s and Sec-Fetch-Site %s is refused with 403, nothing saved',
+    async (origin, fetchSite) => {
       const manager = await login('manager@x.test');
       const csrf = await manager.csrf();
       const before = await policyCount();
       const res = await manager.agent
         .put('/admin/sla_vigil/api/policies/cross')
         .set('Host', 'crm.example.test')
-        .set('Origin', origin)
+        .set(origin === undefined ? {} : { Origin: origin })
+        .set(fetchSite === undefined ? {} : { 'Sec-Fetch-Site': fetchSite })
         .set('x-csrf-token', csrf)
         .send(policy);
       expect(res.status).toBe(403);
@@ -99,6 +109,14 @@ describe('/admin/sla_vigil refuses writes from other sites', () => {
       .set('x-csrf-token', csrf)
       .send(policy);
     expect(none.status).toBe(200);
+    // The browser's own form post from a no-referrer page: Origin null, Sec-Fetch-Site same-origin.
+    const nullSame = await manager.agent
+      .put('/admin/sla_vigil/api/policies/null-same')
+      .set('Origin', 'null')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .set('x-csrf-token', csrf)
+      .send(policy);
+    expect(nullSame.status).toBe(200);
     // Without Origin the CSRF token still decides.
     const noToken = await manager.agent.put('/admin/sla_vigil/api/policies/none2').send(policy);
     expect(noToken.status).toBe(403);
