@@ -25,6 +25,15 @@ export const DEFAULT_API_TOKEN = 'devhost-token';
 /** Where the HTTP admin listens when not told: this machine only. */
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
 
+/** Fails fast when the public default API token would be reachable from other machines. */
+export function refusePublicDefaultToken(apiToken: string, listenHost = DEFAULT_LISTEN_HOST): void {
+  if (apiToken === DEFAULT_API_TOKEN && !isLoopback(listenHost)) {
+    throw new Error(
+      `The devhost would listen on ${listenHost}, reachable from other machines, with the public default API token: set DEVHOST_API_TOKEN to a secret of your own (at least 8 characters)`,
+    );
+  }
+}
+
 /** An address only this machine can reach (`0.0.0.0` and `::` listen on every interface). */
 export function isLoopback(host: string): boolean {
   const h = host
@@ -106,12 +115,7 @@ export class Devhost {
     if (config.apiToken.trim().length < 8) {
       throw new Error('DEVHOST_API_TOKEN must be at least 8 characters (an empty token would open the API)');
     }
-    const listenHost = config.listenHost ?? DEFAULT_LISTEN_HOST;
-    if (config.apiToken === DEFAULT_API_TOKEN && !isLoopback(listenHost)) {
-      throw new Error(
-        `The devhost would listen on ${listenHost}, reachable from other machines, with the public default API token: set DEVHOST_API_TOKEN to a secret of your own (at least 8 characters)`,
-      );
-    }
+    refusePublicDefaultToken(config.apiToken, config.listenHost);
     const logger = config.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
     const clock = config.clock ?? { now: () => new Date() };
     const db = createDb(config.databaseUrl);

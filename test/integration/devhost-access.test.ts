@@ -1,6 +1,7 @@
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
 import { Devhost } from '../../devhost/devhost';
+import { runDemo } from '../../devhost/demo';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { csrfFrom, loginAs } from '../helpers/admin-session';
 import { insertStaff, STAFF_PASSWORD } from '../helpers/host-fixtures';
@@ -98,6 +99,30 @@ describe('devhost API token', () => {
     ]) {
       const devhost = await Devhost.create({ ...config, mailboxPort: null, cronIntervalMs: 0 });
       await devhost.db.destroy();
+    }
+  });
+
+  it('the demo with DEVHOST_HOST=0.0.0.0 and no DEVHOST_API_TOKEN stops before creating anything', async () => {
+    const saved = { host: process.env.DEVHOST_HOST, token: process.env.DEVHOST_API_TOKEN };
+    process.env.DEVHOST_HOST = '0.0.0.0';
+    delete process.env.DEVHOST_API_TOKEN;
+    const name = `sv_never_${process.pid}`;
+    try {
+      await expect(
+        runDemo({
+          databaseUrl: `mysql://root@127.0.0.1:3306/${name}`,
+          redisUrl: 'redis://127.0.0.1:6379',
+          smtpUrl: undefined,
+          port: 0,
+          tablePrefix: 'tbl',
+        }),
+      ).rejects.toThrow(/0\.0\.0\.0.*set DEVHOST_API_TOKEN/);
+      const [rows] = (await t.devhost.db.raw('SHOW DATABASES LIKE ?', [name])) as unknown as [unknown[]];
+      expect(rows).toHaveLength(0);
+    } finally {
+      if (saved.host === undefined) delete process.env.DEVHOST_HOST;
+      else process.env.DEVHOST_HOST = saved.host;
+      if (saved.token !== undefined) process.env.DEVHOST_API_TOKEN = saved.token;
     }
   });
 });
