@@ -424,7 +424,11 @@ function benchHost(db: Knex, parts: Awaited<ReturnType<typeof benchServices>>['p
       addDashboardWidget: refuse,
       renderPage: refuse,
     },
-    permissions: { register: () => () => undefined, can: () => Promise.resolve(true) },
+    permissions: {
+      register: () => () => undefined,
+      can: () => Promise.resolve(true),
+      ticketScope: () => Promise.resolve({ all: true }),
+    },
     mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
     options: parts.options,
     clock: { now: () => NOW },

@@ -1,6 +1,6 @@
 import type { RuntimeConfig } from '../src/config';
 import { queuePrefixFromEnv } from '../src/scan/queue-prefix';
-import { Devhost } from './devhost';
+import { DEFAULT_API_TOKEN, Devhost, refusePublicDefaultToken } from './devhost';
 import { DEMO_PASSWORD, setupDevhost } from './setup';
 
 export const DEMO_LOGINS = [
@@ -11,6 +11,11 @@ export const DEMO_LOGINS = [
 
 /** `npm run demo`: set up and seed (only when empty), then serve the admin until stopped. */
 export async function runDemo(config: RuntimeConfig): Promise<void> {
+  const apiToken = process.env.DEVHOST_API_TOKEN ?? DEFAULT_API_TOKEN;
+  // 127.0.0.1 unless DEVHOST_HOST says otherwise (0.0.0.0 also needs DEVHOST_API_TOKEN).
+  const listenHost = process.env.DEVHOST_HOST || undefined;
+  // Before setting up or seeding anything.
+  refusePublicDefaultToken(apiToken, listenHost);
   const result = await setupDevhost({
     databaseUrl: config.databaseUrl,
     redisUrl: config.redisUrl,
@@ -23,8 +28,9 @@ export async function runDemo(config: RuntimeConfig): Promise<void> {
     smtpUrl: config.smtpUrl,
     tablePrefix: config.tablePrefix,
     port: config.port,
+    listenHost,
     mailboxPort: Number(process.env.MAILBOX_PORT ?? 2525),
-    apiToken: process.env.DEVHOST_API_TOKEN ?? 'devhost-token',
+    apiToken,
     // Unset: the module derives it from the database, like `sla-vigil worker` does.
     queuePrefix: queuePrefixFromEnv(),
     // Perfex's cron runs every minute; CRON_INTERVAL_SECONDS=0 turns the ticker off.

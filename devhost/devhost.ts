@@ -17,6 +17,33 @@ import { Mailbox } from './mailbox';
 import { CronTicker } from './cron-ticker';
 import { createDevhostApp } from './web/app';
 import type { Express } from 'express';
+import type { LoginLimits } from './web/login-throttle';
+
+/** The JSON API's token when none is set: public (it is in the README), so only for loopback. */
+export const DEFAULT_API_TOKEN = 'devhost-token';
+
+/** Where the HTTP admin listens when not told: this machine only. */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+
+/** Fails fast when the public default API token would be reachable from other machines. */
+export function refusePublicDefaultToken(apiToken: string, listenHost = DEFAULT_LISTEN_HOST): void {
+  if (apiToken === DEFAULT_API_TOKEN && !isLoopback(listenHost)) {
+    throw new Error(
+      `The devhost would listen on ${listenHost}, reachable from other machines, with the public default API token: set DEVHOST_API_TOKEN to a secret of your own (at least 8 characters)`,
+    );
+  }
+}
+
+/** An address only this machine can reach (`0.0.0.0` and `::` listen on every interface). */
+export function isLoopback(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return (
+    h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h)
+  );
+}
 
 export interface DevhostConfig {
   databaseUrl: string;
@@ -24,6 +51,8 @@ export interface DevhostConfig {
   /** SMTP for outgoing mail; when unset, the devhost's own mailbox. */
   smtpUrl?: string;
   port?: number;
+  /** Address the HTTP admin listens on (default 127.0.0.1; `0.0.0.0` for every interface). */
+  listenHost?: string;
   /** 0 = any free port; null = no mailbox. */
   mailboxPort?: number | null;
   tablePrefix?: string;
@@ -32,6 +61,8 @@ export interface DevhostConfig {
   /** How often the cron ticker fires `after_cron_run`; 0 disables it. */
   cronIntervalMs?: number;
   sessionSecret?: string;
+  /** Failed sign-ins allowed per email and per client address in a window (defaults: 5, 20, 15 min). */
+  loginLimits?: LoginLimits;
   clock?: Clock;
   logger?: Logger;
   /** Where module folders (each with module.json) live. */
@@ -77,13 +108,14 @@ export class Devhost {
   static async create(input: DevhostConfig): Promise<Devhost> {
     const config = {
       tablePrefix: 'tbl',
-      apiToken: 'devhost-token',
+      apiToken: DEFAULT_API_TOKEN,
       cronIntervalMs: 60_000,
       ...input,
     };
     if (config.apiToken.trim().length < 8) {
       throw new Error('DEVHOST_API_TOKEN must be at least 8 characters (an empty token would open the API)');
     }
+    refusePublicDefaultToken(config.apiToken, config.listenHost);
     const logger = config.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
     const clock = config.clock ?? { now: () => new Date() };
     const db = createDb(config.databaseUrl);
@@ -137,7 +169,7 @@ export class Devhost {
     await this.loader.activateRecorded();
     this.cron.start();
     if (listen) {
-      const server = this.app.listen(this.config.port ?? 3000);
+      const server = this.app.listen(this.config.port ?? 3000, this.config.listenHost ?? DEFAULT_LISTEN_HOST);
       await new Promise<void>((resolve, reject) => {
         server.once('listening', resolve);
         server.once('error', reject);

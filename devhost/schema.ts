@@ -197,6 +197,8 @@ async function insertDefaults(db: Knex, prefix: string): Promise<void> {
     ['default_timezone', 'UTC'],
     ['default_ticket_reply_status', '3'],
     ['companyname', 'Devhost Ltd'],
+    // Off, as most installs run: every staff member sees every ticket (the ticket list honours it).
+    ['staff_access_only_assigned_departments', '0'],
   ]) {
     await db(`${prefix}options`).insert({ name, value, autoload: 1 }).onConflict('name').ignore();
   }

@@ -25,7 +25,8 @@ export function createAdminPages(devhost: Devhost): Router {
   router.use('/tickets', createTicketsListRouter(devhost));
   router.use('/tickets', createTicketNewRouter(devhost));
   router.use('/tickets', createTicketViewRouter(devhost));
-  router.use('/mailbox', createMailboxRouter(devhost));
+  // Every email the module sent, to anyone: administrators only.
+  router.use('/mailbox', requireAdmin, createMailboxRouter(devhost));
   router.use('/roles', requireAdmin, createRolesRouter(devhost));
   router.use('/staff', requireAdmin, createStaffRouter(devhost));
   router.use('/modules', requireAdmin, createModulesRouter(devhost));

@@ -3,6 +3,13 @@ import bcrypt from 'bcryptjs';
 import type { MenuItem } from '../../src/host/host-context';
 import type { Devhost } from '../devhost';
 import { languageCode } from '../../src/web/i18n';
+import { LoginThrottle } from './login-throttle';
+
+/**
+ * A bcrypt hash (cost 8, as Perfex's phpass hashes) no password matches: an unknown email is
+ * compared against it, so unknown and known accounts take the same time to refuse.
+ */
+const NO_SUCH_STAFF_HASH = '$2b$08$zF8qHiBmpt.KVSL.buJ/b.erPaTkbqc.LTEYngO6bmOpYePUpccwq';
 
 export interface StaffSession {
   staffid: number;
@@ -13,28 +20,52 @@ export interface StaffSession {
   default_language: string | null;
 }
 
-/** Staff login with bcrypt-hashed passwords (as Perfex stores them) and a server-side session. */
+/**
+ * Staff login with bcrypt-hashed passwords (as Perfex stores them) and a server-side session.
+ * Failed attempts are limited per email and per client address (429 while over the limit).
+ */
 export function createAuthRouter(devhost: Devhost): Router {
   const router = Router();
+  const throttle = new LoginThrottle(devhost.config.loginLimits);
   router.get('/login', (_req, res) => {
     res.render('login', { error: null, email: '' });
   });
   router.post('/login', async (req, res, next) => {
     try {
       const { email, password } = req.body as { email?: string; password?: string };
-      if (!email || !password) {
-        res.status(422).render('login', { error: 'Email and password are required', email: email ?? '' });
+      if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) {
+        res.status(422).render('login', {
+          error: 'Email and password are required',
+          email: typeof email === 'string' ? email : '',
+        });
+        return;
+      }
+      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      const waitMs = throttle.retryAfterMs(ip, email);
+      if (waitMs > 0) {
+        const minutes = Math.ceil(waitMs / 60_000);
+        res.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+        res.status(429).render('login', {
+          error: `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          email,
+        });
         return;
       }
       const staff = await devhost
         .db(`${devhost.config.tablePrefix}staff`)
         .where({ email: email.trim() })
         .first();
-      const ok = staff && staff.active === 1 && (await bcrypt.compare(password, staff.password));
+      // Always one bcrypt comparison, against a hash no password matches when there is no such
+      // staff member, so the answer's timing does not tell which emails have an account.
+      const known = staff !== undefined && typeof staff.password === 'string' && staff.password !== '';
+      const matches = await bcrypt.compare(password, known ? staff.password : NO_SUCH_STAFF_HASH);
+      const ok = known && matches && staff.active === 1;
       if (!ok) {
+        throttle.recordFailure(ip, email);
         res.status(401).render('login', { error: 'Invalid email or password', email });
         return;
       }
+      throttle.recordSuccess(email);
       req.session.regenerate((err) => {
         if (err) return next(err);
         req.session.staffId = staff.staffid;

@@ -3,7 +3,7 @@ import type { Response, Router } from 'express';
 import type { Logger } from 'pino';
 
 /** The version of this contract; module.json says which one the module needs. */
-export const HOST_CONTRACT_VERSION = '1.0';
+export const HOST_CONTRACT_VERSION = '1.1';
 
 /** Undo a registration (hook, menu item, route, column, panel). */
 export type Unregister = () => void;
@@ -237,10 +237,19 @@ export interface AdminLocals {
 
 export type Capability = 'view' | 'manage';
 
+/** Which tickets the host lets a staff member see: all, or only those of some departments. */
+export type TicketScope = { all: true } | { departments: readonly number[] };
+
 export interface PermissionRegistry {
   register(feature: string, capabilities: readonly Capability[], label: string): Unregister;
   /** Host administrators always pass. */
   can(staffId: number, feature: string, capability: Capability): Promise<boolean>;
+  /**
+   * The host's own rule for which tickets this staff member sees (Perfex: with the option
+   * `staff_access_only_assigned_departments` on, non-admin staff see the tickets of their
+   * departments only). The module shows a viewer no more than this.
+   */
+  ticketScope(staffId: number): Promise<TicketScope>;
 }
 
 export interface MailSettings {

@@ -74,7 +74,24 @@ export class DashboardService {
   constructor(
     private readonly db: Knex,
     private readonly prefix: string,
+    /** Only tickets of these departments (the viewer's access scope); undefined: every ticket. */
+    private readonly departments?: readonly number[],
   ) {}
+
+  /** The same numbers over the tickets of these departments only (undefined: all). */
+  scopedTo(departments: readonly number[] | undefined): DashboardService {
+    return new DashboardService(this.db, this.prefix, departments);
+  }
+
+  /** `AND s.department IN (...)` for a scoped dashboard (nothing otherwise), with its bindings. */
+  private scope(): { sql: string; bindings: number[] } {
+    if (!this.departments) return { sql: '', bindings: [] };
+    if (this.departments.length === 0) return { sql: ' AND 1 = 0', bindings: [] };
+    return {
+      sql: ` AND s.department IN (${this.departments.map(() => '?').join(', ')})`,
+      bindings: [...this.departments],
+    };
+  }
 
   private t(name: string): string {
     return `${this.prefix}sla_vigil_${name}`;
@@ -94,6 +111,7 @@ export class DashboardService {
     // A ticket's state as the monitor and the host list read it (live-state.ts): its most urgent
     // running clock's (the lowest rank), else what the subject stored.
     const rank = `COALESCE(w.urgent, ${stateRankSql('s.sla_state')})`;
+    const scope = this.scope();
     const count = (state: keyof typeof STATE_RANK) =>
       `SUM(s.policy_id IS NOT NULL AND ${rank} = ${STATE_RANK[state]}) AS ${state}`;
     const [live] = await selectRows<Record<string, unknown>>(
@@ -107,22 +125,22 @@ export class DashboardService {
             WHERE c.subject_type = 'ticket' AND ${RUNNING_CLOCK}
             GROUP BY c.subject_id
          ) w ON w.subject_id = s.subject_id AND s.policy_id IS NOT NULL
-        WHERE ${OPEN_SUBJECT}`,
-      [this.t('subjects'), at, at, this.t('clocks')],
+        WHERE ${OPEN_SUBJECT}${scope.sql}`,
+      [this.t('subjects'), at, at, this.t('clocks'), ...scope.bindings],
     );
     const [period] = await selectRows<Record<string, unknown>>(
       this.db,
       `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
          FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?`,
-      [this.t('clocks'), this.t('subjects'), from, to],
+        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
+      [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
     );
     const [breaches] = await selectRows<Record<string, unknown>>(
       this.db,
       `SELECT COUNT(*) AS n
          FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?`,
-      [this.t('clocks'), this.t('subjects'), from, to],
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}`,
+      [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
     );
     const finished = num(period.finished);
     const onTime = num(period.on_time);
@@ -144,13 +162,14 @@ export class DashboardService {
   /** Departments (current department of the ticket) with the most breaches in the period. */
   async topBreachingDepartments(now: Date, zone: string, periodDays: number, limit = 5): Promise<RankedId[]> {
     const { from, to } = this.period(now, zone, periodDays);
+    const scope = this.scope();
     const rows = await selectRows<{ id: number; n: unknown }>(
       this.db,
       `SELECT s.department AS id, COUNT(*) AS n
          FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
         GROUP BY s.department ORDER BY n DESC, s.department ASC LIMIT ?`,
-      [this.t('clocks'), this.t('subjects'), from, to, limit],
+      [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings, limit],
     );
     return rows.map((r) => ({ id: Number(r.id), count: num(r.n) }));
   }
@@ -158,6 +177,7 @@ export class DashboardService {
   /** Assignees (0 = unassigned) with the most open tickets overdue right now. */
   async topOverdueAgents(now: Date, limit = 5): Promise<RankedId[]> {
     const at = sqlTime(now);
+    const scope = this.scope();
     const rows = await selectRows<{ id: number; n: unknown }>(
       this.db,
       // A ticket is breached as soon as one running clock is (breached ranks first), so EXISTS
@@ -168,9 +188,9 @@ export class DashboardService {
         WHERE ${OPEN_SUBJECT} AND s.policy_id IS NOT NULL
           AND EXISTS (SELECT 1 FROM ?? c
                        WHERE c.subject_type = s.subject_type AND c.subject_id = s.subject_id
-                         AND ${RUNNING_CLOCK} AND (${EFFECTIVE_STATE}) = 'breached')
+                         AND ${RUNNING_CLOCK} AND (${EFFECTIVE_STATE}) = 'breached')${scope.sql}
         GROUP BY s.assigned ORDER BY n DESC, s.assigned ASC LIMIT ?`,
-      [this.t('subjects'), this.t('clocks'), at, at, limit],
+      [this.t('subjects'), this.t('clocks'), at, at, ...scope.bindings, limit],
     );
     return rows.map((r) => ({ id: Number(r.id), count: num(r.n) }));
   }
@@ -178,12 +198,23 @@ export class DashboardService {
   /** Escalations, breaches and configuration changes, newest first (each source LIMITed, then merged). */
   async recentActivity(now: Date, limit = 20): Promise<ActivityItem[]> {
     const at = sqlTime(now);
+    const departments = this.departments;
     const [escalations, breaches, changes] = await Promise.all([
       this.db(this.t('escalations'))
         .select('subject_id', 'metric', 'level', 'action_type', 'outcome', 'fired_at')
         .where('subject_type', 'ticket')
         // A skipped level never acted: it is no activity.
         .whereNot('outcome', 'skipped')
+        .modify((q) => {
+          if (departments)
+            q.whereIn(
+              'subject_id',
+              this.db(this.t('subjects'))
+                .select('subject_id')
+                .where('subject_type', 'ticket')
+                .whereIn('department', [...departments]),
+            );
+        })
         .where('fired_at', '<=', at)
         .orderBy([
           { column: 'fired_at', order: 'desc' },
@@ -206,6 +237,9 @@ export class DashboardService {
         )
         .select('c.subject_id', 'c.metric', 'c.cycle', 'c.breached_at')
         .where({ 'c.subject_type': 'ticket', 'c.state': 'breached', 's.deleted': false })
+        .modify((q) => {
+          if (departments) q.whereIn('s.department', [...departments]);
+        })
         .where('c.breached_at', '<=', at)
         .orderBy([
           { column: 'c.breached_at', order: 'desc' },
@@ -260,6 +294,7 @@ export class DashboardService {
     const range = lastLocalDays(now, zone, days);
     const from = sqlTime(range.from);
     const to = sqlTime(now);
+    const scope = this.scope();
     // Grouped by UTC quarter hour, not hour: a local midnight in India (+5:30) or Nepal (+5:45)
     // falls inside a UTC hour, and only quarter hours fold into local days exactly.
     const [finished, breached] = await Promise.all([
@@ -267,17 +302,17 @@ export class DashboardService {
         this.db,
         `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
            FROM ${COUNTED_CLOCKS}
-          WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?
+          WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}
           GROUP BY bucket`,
-        ['c.settled_at', 'c.settled_at', this.t('clocks'), this.t('subjects'), from, to],
+        ['c.settled_at', 'c.settled_at', this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
       ),
       selectRows<{ bucket: string; n: unknown }>(
         this.db,
         `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS n
            FROM ${COUNTED_CLOCKS}
-          WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?
+          WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
           GROUP BY bucket`,
-        ['c.breached_at', 'c.breached_at', this.t('clocks'), this.t('subjects'), from, to],
+        ['c.breached_at', 'c.breached_at', this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
       ),
     ]);
     const buckets: QuarterBucket[] = [

@@ -28,6 +28,8 @@ export interface MonitorFilters {
   metric?: Metric;
   /** Only these ticket ids (a search the host answered); an empty list matches nothing. */
   ids?: readonly number[];
+  /** Only tickets of these departments (the viewer's access scope); an empty list matches nothing. */
+  departments?: readonly number[];
   sort: MonitorSort;
   dir: 'asc' | 'desc';
   page: number;
@@ -79,6 +81,7 @@ export class MonitorService {
 
   async list(filters: MonitorFilters, now: Date): Promise<{ rows: MonitorRow[]; total: number }> {
     if (filters.ids && filters.ids.length === 0) return { rows: [], total: 0 };
+    if (filters.departments && filters.departments.length === 0) return { rows: [], total: 0 };
     const at = sqlTime(now);
     // now twice, for the live state inside the urgency key.
     const innerBindings: Knex.Value[] = [this.t('subjects'), at, at, this.t('clocks')];
@@ -119,6 +122,11 @@ export class MonitorService {
       if (filters.policy !== undefined) add(`${alias}.policy_id = ?`, filters.policy);
       if (filters.ids)
         add(`${alias}.subject_id IN (${filters.ids.map(() => '?').join(', ')})`, ...filters.ids);
+      if (filters.departments)
+        add(
+          `${alias}.department IN (${filters.departments.map(() => '?').join(', ')})`,
+          ...filters.departments,
+        );
       return { sql, bindings };
     };
     const own = subjectWhere('x');

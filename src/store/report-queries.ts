@@ -18,6 +18,8 @@ export interface ClockRange {
   from: Date;
   to: Date;
   metric?: Metric;
+  /** Only tickets of these departments (the viewer's access scope); an empty list matches nothing. */
+  departments?: readonly number[];
 }
 
 /** A clock whose outcome was settled in the range, with the ticket facts the module keeps. */
@@ -59,6 +61,7 @@ export class ReportQueries {
       .limit(limit)
       .select(...CLOCK_CORE_COLUMNS.map((column) => `c.${column}`), 's.department', 's.assigned');
     if (range.metric) query.where('c.metric', range.metric);
+    if (range.departments) query.whereIn('s.department', [...range.departments]);
     const rows: Row[] = await query;
     return rows.map((r) => ({ ...clockCoreFromRow(r), department: r.department, assigned: r.assigned }));
   }

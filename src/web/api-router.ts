@@ -8,6 +8,7 @@ import { requirePermission } from './require-permission';
 import { MAX_HOLIDAY_YEAR, MIN_HOLIDAY_YEAR, parseId, parseInstant, parseYear } from '../sla/strict-input';
 import { DuplicateKeyError, jsonWithoutDuplicateKeys } from '../sla/strict-json';
 import { isPassedLevelChoice, type PassedLevelChoice } from '../sla/escalation/passed-levels';
+import { inTicketScope, viewerTicketScope } from './ticket-scope';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const wrap =
@@ -39,6 +40,14 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
   // A key written twice in one object is refused, never read as its last copy.
   router.use(express.json({ limit: '2mb', verify: jsonWithoutDuplicateKeys }));
   const staffId = (res: Response): number => (res.locals as AdminLocals).staffId;
+  // A ticket the host's own rules hide from the viewer reads as unknown (404), not as forbidden:
+  // the answer must not tell which ticket ids exist in other departments.
+  const canSee = async (ticketId: number, viewer: number): Promise<boolean> => {
+    const scope = await viewerTicketScope(host.permissions, viewer);
+    if ('all' in scope) return true;
+    const ticket = await host.tickets.getTicket(ticketId);
+    return ticket !== null && inTicketScope(scope, ticket.department);
+  };
 
   router.get(
     '/tickets/:id',
@@ -52,7 +61,9 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
             ? parseInstant(req.query.now)
             : undefined;
       if (!now) return invalid(res, 'now', 'must be one ISO-8601 instant, e.g. 2026-03-09T08:00:00Z');
-      const sla = await services.ticketSla.get(id, now, host.timezone);
+      const sla = (await canSee(id, staffId(res)))
+        ? await services.ticketSla.get(id, now, host.timezone)
+        : null;
       if (!sla) {
         res.status(404).json({ error: 'not_found', message: `ticket ${id} is not known to SLA Vigil` });
         return;

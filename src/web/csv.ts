@@ -5,15 +5,29 @@ import { stringify } from 'csv-stringify';
 /** A CSV cell: text, a number, or empty. */
 export type CsvCell = string | number | null;
 
-/** First characters a spreadsheet may read as the start of a formula (OWASP "CSV injection"). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * A part of a cell a spreadsheet may read as the start of a formula (OWASP "CSV injection"):
+ * `= + - @`, also after leading spaces (Excel skips them), or a leading tab or carriage return.
+ */
+const FORMULA_START = /^(?:[\t\r]|\s*[=+\-@])/;
 
 /**
- * Text a spreadsheet must show as text: a cell that starts like a formula gets a leading
- * apostrophe, so `=HYPERLINK(...)` in a ticket subject cannot run when the file is opened.
+ * Where a spreadsheet may cut a cell: this file is comma-separated and quoted, but Excel with a
+ * `;` list separator (German, Spanish, ... locales) opens it splitting at `;` and ignoring quotes
+ * that do not open a field, so every part after a `;` (or `,`) is a cell start of its own there.
+ */
+const SEPARATOR = /([;,])/;
+
+/**
+ * Text a spreadsheet must show as text: every part that starts like a formula (the cell's start,
+ * and each start after a separator) gets an apostrophe in front, so `=HYPERLINK(...)` in a ticket
+ * subject cannot run when the file is opened, whichever list separator the spreadsheet uses.
  */
 export function neutraliseCell(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return value
+    .split(SEPARATOR)
+    .map((part, i) => (i % 2 === 0 && FORMULA_START.test(part) ? `'${part}` : part))
+    .join('');
 }
 
 /**

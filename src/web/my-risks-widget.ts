@@ -8,6 +8,7 @@ import { stateBadge } from './state-badge';
 import { liveState, mostUrgent, STATE_RANK, type RunningClock } from '../sla/clocks/live-state';
 import { effectiveStateOf, mostUrgentOrderOf, openSubjectOf, runningClockOf } from '../services/sla-sql';
 import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
+import { inTicketScope, scopeDepartments, viewerTicketScope } from './ticket-scope';
 
 /** At most this many tickets: the widget points at what to do next, the monitor lists the rest. */
 export const MY_RISKS_LIMIT = 10;
@@ -33,7 +34,11 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
     render: async (staffId) => {
       if (!(await canView(host, staffId))) return null;
       const now = host.clock.now();
-      const [rows, lang] = await Promise.all([riskRows(host, staffId, now), staffLanguage(host, staffId)]);
+      const scope = await viewerTicketScope(host.permissions, staffId);
+      const [rows, lang] = await Promise.all([
+        riskRows(host, staffId, now, scopeDepartments(scope)),
+        staffLanguage(host, staffId),
+      ]);
       const t = translatorFor(translator, lang);
       const byTicket = new Map<number, RunningClock[]>();
       for (const r of rows) {
@@ -49,7 +54,12 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
       // The snapshot may lag the host by a scan: the host's own row decides open and assigned.
       const tickets = await host.tickets.getTickets([...byTicket.keys()]);
       const items = tickets
-        .filter((ticket) => ticket.assigned === staffId && ticket.status !== CLOSED_STATUS)
+        .filter(
+          (ticket) =>
+            ticket.assigned === staffId &&
+            ticket.status !== CLOSED_STATUS &&
+            inTicketScope(scope, ticket.department),
+        )
         .map((ticket) => {
           const clock = mostUrgent(byTicket.get(ticket.id) ?? [], now) as RunningClock;
           const state = liveState(clock, now);
@@ -83,10 +93,15 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
  * three rows per ticket bound what the widget can need (twice that for tickets the host has
  * closed or reassigned since the last scan).
  */
-function riskRows(host: HostContext, staffId: number, now: Date): Promise<RiskRow[]> {
+function riskRows(
+  host: HostContext,
+  staffId: number,
+  now: Date,
+  departments: readonly number[] | undefined,
+): Promise<RiskRow[]> {
   const p = host.tablePrefix;
   const at = utcToSql(now);
-  return host
+  const query = host
     .db(`${p}sla_vigil_clocks as c`)
     .join(`${p}sla_vigil_subjects as s`, (join) => {
       join.on('s.subject_type', 'c.subject_type').andOn('s.subject_id', 'c.subject_id');
@@ -99,4 +114,7 @@ function riskRows(host: HostContext, staffId: number, now: Date): Promise<RiskRo
     .orderByRaw(`${mostUrgentOrderOf('c')}, c.subject_id ASC`, [at, at])
     .limit(MY_RISKS_LIMIT * 6)
     .select('c.subject_id', 'c.metric', 'c.state', 'c.due_at', 'c.warn_at');
+  // Tickets assigned to the agent in a department the host hides from them stay hidden here too.
+  if (departments) query.whereIn('s.department', [...departments]);
+  return query;
 }

@@ -16,6 +16,7 @@ import {
 } from '../sla/clocks/live-state';
 import { ticketSortKeySql, ticketStateSql } from '../services/ticket-state-sql';
 import { canView, staffLanguage, timeLeftText } from './ticket-widgets';
+import { inTicketScope, viewerTicketScope } from './ticket-scope';
 
 /** Filter choices, in the order a manager reads them. */
 const FILTER_STATES: readonly ClockState[] = [
@@ -52,8 +53,9 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
     render: async (ticketIds, staffId) => {
       // Staff without SLA Vigil access see empty cells, like the rest of the module.
       if (!(await canView(host, staffId))) return new Map();
+      const visible = await visibleIds(host, staffId, ticketIds);
       const [rows, lang] = await Promise.all([
-        badgeRows(host.db, host.tablePrefix, ticketIds),
+        badgeRows(host.db, host.tablePrefix, visible),
         staffLanguage(host, staffId),
       ]);
       const t = translatorFor(translator, lang);
@@ -61,7 +63,7 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
       const fmt = timeFormatter(host.timezone);
       const byTicket = groupRows(rows);
       return new Map(
-        ticketIds.map((id) => {
+        visible.map((id) => {
           const ticket = byTicket.get(id);
           if (!ticket) return [id, stateBadge('no_policy', '—', t('column.not_seen'))];
           return [id, badgeFor(ticket, t, now, fmt)];
@@ -70,6 +72,22 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
     },
     listQuery: createListQuery(host, translator),
   };
+}
+
+/**
+ * The ids whose cells the viewer may see: the host's list already shows only tickets its own
+ * rules allow (Perfex: their departments), but a cell is never filled for any other ticket.
+ */
+async function visibleIds(
+  host: HostContext,
+  staffId: number,
+  ticketIds: readonly number[],
+): Promise<number[]> {
+  const scope = await viewerTicketScope(host.permissions, staffId);
+  if ('all' in scope || ticketIds.length === 0) return [...ticketIds];
+  const tickets = await host.tickets.getTickets(ticketIds);
+  const allowed = new Set(tickets.filter((t) => inTicketScope(scope, t.department)).map((t) => t.id));
+  return ticketIds.filter((id) => allowed.has(id));
 }
 
 /** Subjects of the page's tickets with their running clocks (LEFT JOIN: none is a row too). */

@@ -11,6 +11,7 @@ import { stateBadge } from './state-badge';
 import { describeChange, loadNames, timeFormatter, type NameBook } from './view-helpers';
 import { liveState, type LiveState } from '../sla/clocks/live-state';
 import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
+import { inTicketScope, viewerTicketScope } from './ticket-scope';
 
 /** One row of this ticket's escalation history, as the panel shows it. */
 export interface EscalationEntry {
@@ -54,6 +55,12 @@ export function createTicketPanel(
     title: 'SLA',
     render: async (ticketId, staffId) => {
       if (!(await canView(host, staffId))) return null;
+      // Nothing for a ticket the host's own rules hide from this viewer (their departments only).
+      const scope = await viewerTicketScope(host.permissions, staffId);
+      if (!('all' in scope)) {
+        const hostTicket = await host.tickets.getTicket(ticketId);
+        if (!hostTicket || !inTicketScope(scope, hostTicket.department)) return null;
+      }
       const now = host.clock.now();
       const lang = await staffLanguage(host, staffId);
       const t = translatorFor(translator, lang);

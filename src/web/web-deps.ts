@@ -5,6 +5,7 @@ import type { ModuleServices } from '../services/module-services';
 import { manifest } from '../manifest';
 import { translatorFor } from './i18n';
 import { timeFormatter } from './view-helpers';
+import { scopeDepartments, viewerTicketScope } from './ticket-scope';
 
 /** What every module page needs: the host, the module's services and the locale files. */
 export interface WebDeps {
@@ -23,12 +24,15 @@ export interface PageContext {
   zone: string;
   fmt: (date: Date | string) => string;
   canManage: boolean;
+  /** Only tickets of these departments (the host's own access rule); undefined: every ticket. */
+  departments: readonly number[] | undefined;
   now: Date;
 }
 
 export async function pageContext(res: Response, deps: WebDeps): Promise<PageContext> {
   const locals = res.locals as AdminLocals;
   const canManage = await deps.host.permissions.can(locals.staffId, manifest.permissions.feature, 'manage');
+  const scope = await viewerTicketScope(deps.host.permissions, locals.staffId, canManage);
   return {
     staffId: locals.staffId,
     csrfToken: locals.csrfToken,
@@ -37,6 +41,7 @@ export async function pageContext(res: Response, deps: WebDeps): Promise<PageCon
     zone: deps.host.timezone,
     fmt: timeFormatter(deps.host.timezone),
     canManage,
+    departments: scopeDepartments(scope),
     now: deps.host.clock.now(),
   };
 }

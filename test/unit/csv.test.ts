@@ -11,16 +11,39 @@ describe('neutraliseCell', () => {
     ['@SUM(1)', `'@SUM(1)`],
     ['\tcmd', `'\tcmd`],
     ['\rcmd', `'\rcmd`],
+    [' =1 after a space', `' =1 after a space`],
+    ['\u00a0 @SUM(1)', `'\u00a0 @SUM(1)`],
   ])('prefixes %j with an apostrophe', (input, expected) => {
     expect(neutraliseCell(input)).toBe(expected);
   });
 
-  it.each(['Printer broken', '<script>alert(1)</script>', 'a=b', '', ' =1 is not at the start'])(
+  it.each(['Printer broken', '<script>alert(1)</script>', 'a=b', '', 'a; b=c, d-e', 'x;', 'x, ,y'])(
     'leaves %j alone',
     (input) => {
       expect(neutraliseCell(input)).toBe(input);
     },
   );
+});
+
+describe('neutraliseCell for spreadsheets that split at ; or ,', () => {
+  it.each([
+    // Excel with a ; list separator reads `Printer;=cmd()` as two cells: `Printer` and `=cmd()`.
+    ['Printer;=cmd()', `Printer;'=cmd()`],
+    ['Printer; =cmd()', `Printer;' =cmd()`],
+    ['a,+1', `a,'+1`],
+    ['a;b;@SUM(1)', `a;b;'@SUM(1)`],
+    ['a;\tcmd', `a;'\tcmd`],
+    ['a;\r=1', `a;'\r=1`],
+    ['=1;-2,@3', `'=1;'-2,'@3`],
+    ['x;;=1', `x;;'=1`],
+  ])('neutralises every part of %j that starts a formula', (input, expected) => {
+    expect(neutraliseCell(input)).toBe(expected);
+  });
+
+  it('leaves no part of the ;-split cell starting like a formula', () => {
+    const cell = neutraliseCell('Refund; =HYPERLINK("http://evil");@x, -1');
+    for (const part of cell.split(/[;,]/)) expect(part).not.toMatch(/^\s*[=+\-@\t\r]/);
+  });
 });
 
 describe('sendCsv', () => {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { TicketListQueryExtension } from '../../../src/host/host-context';
+import type { TicketListQueryExtension, TicketScope } from '../../../src/host/host-context';
 import type { Devhost } from '../../devhost';
 import { blank } from './page-kit';
 
@@ -160,8 +160,12 @@ export async function listTickets(
   devhost: Devhost,
   query: TicketListQuery,
   extensions: readonly ListExtension[] = [],
+  scope: TicketScope = { all: true },
 ): Promise<{ rows: TicketListRow[]; total: number }> {
   const base = ticketsWithNames(devhost);
+  // Perfex's option `staff_access_only_assigned_departments`: the list holds only the tickets of
+  // the viewer's departments (module filters then narrow that further).
+  if ('departments' in scope) base.whereIn('t.department', [...scope.departments]);
   for (const key of ['status', 'department', 'priority', 'assigned'] as const) {
     const value = query[key];
     if (value !== undefined) base.where(`t.${key}`, value);

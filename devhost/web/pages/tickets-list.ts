@@ -126,8 +126,9 @@ async function renderList(
   const { staffId } = pageLocals(res);
   const visible = await visibleColumns(devhost, staffId);
   const extensions = listExtensions(visible);
+  const scope = await devhost.permissions.ticketScope(staffId);
   const [{ rows, total }, lookups] = await Promise.all([
-    listTickets(devhost, query, extensions),
+    listTickets(devhost, query, extensions, scope),
     ticketLookups(devhost),
   ]);
   const ids = rows.map((r) => r.ticketid);

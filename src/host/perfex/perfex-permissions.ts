@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
-import type { Capability, PermissionRegistry, Unregister } from '../host-context';
+import type { Capability, PermissionRegistry, TicketScope, Unregister } from '../host-context';
 
 export interface RegisteredFeature {
   feature: string;
   label: string;
   capabilities: readonly Capability[];
 }
+
+/** Perfex's option (Setup > Settings > Support): staff see only the tickets of their departments. */
+const DEPARTMENTS_ONLY_OPTION = 'staff_access_only_assigned_departments';
 
 /**
  * Perfex's staff permissions: `tblstaff_permissions (staff_id, feature, capability)`;
@@ -37,5 +40,35 @@ export class PerfexPermissions implements PermissionRegistry {
       .whereIn('capability', wanted)
       .first();
     return row !== undefined;
+  }
+
+  /**
+   * Perfex's ticket visibility: administrators see every ticket; with the option on, other staff
+   * see the tickets of the departments `tblstaff_departments` puts them in (none: no tickets).
+   * PERFEX.md records nothing more (e.g. about tickets assigned to them in other departments),
+   * so the department is all that counts here.
+   */
+  async ticketScope(staffId: number): Promise<TicketScope> {
+    // One query for the common case (option off, or an administrator): list pages call this.
+    const row: { admin: number; departments_only: string | null } | undefined = await this.db(
+      `${this.prefix}staff as s`,
+    )
+      .select(
+        's.admin',
+        this.db(`${this.prefix}options`)
+          .select('value')
+          .where('name', DEPARTMENTS_ONLY_OPTION)
+          .limit(1)
+          .as('departments_only'),
+      )
+      .where('s.staffid', staffId)
+      .first();
+    // An unknown staff member sees nothing (can() refuses them anyway).
+    if (!row) return { departments: [] };
+    if (row.admin === 1 || String(row.departments_only ?? '0').trim() !== '1') return { all: true };
+    const departments: unknown[] = await this.db(`${this.prefix}staff_departments`)
+      .where('staffid', staffId)
+      .pluck('departmentid');
+    return { departments: [...new Set(departments.map(Number))].sort((a, b) => a - b) };
   }
 }

@@ -37,12 +37,14 @@ export function createDashboardPage(deps: WebDeps): Router {
       const errors = parsed.success ? {} : queryFieldErrors(parsed.error, ctx.t, 'dashboard.invalid_param');
       const periodDays = Number(query.period);
       const trendDays = Number(query.trend);
+      // The viewer's tickets only (the host's access rule; manage sees all).
+      const numbers = dashboard.scopedTo(ctx.departments);
       const [scorecard, departments, agents, activity, trend, setup, names, beats] = await Promise.all([
-        dashboard.scorecard(ctx.now, ctx.zone, periodDays),
-        dashboard.topBreachingDepartments(ctx.now, ctx.zone, periodDays),
-        dashboard.topOverdueAgents(ctx.now),
-        dashboard.recentActivity(ctx.now, 20),
-        dashboard.trend(ctx.now, ctx.zone, trendDays),
+        numbers.scorecard(ctx.now, ctx.zone, periodDays),
+        numbers.topBreachingDepartments(ctx.now, ctx.zone, periodDays),
+        numbers.topOverdueAgents(ctx.now),
+        numbers.recentActivity(ctx.now, 20),
+        numbers.trend(ctx.now, ctx.zone, trendDays),
         dashboard.setupStatus(),
         loadNames(host.tickets),
         deps.services.heartbeats.all(),

@@ -113,6 +113,7 @@ export function createMonitorPage(deps: WebDeps): Router {
         dir: query.dir ?? 'asc',
         page: query.page ?? 1,
         perPage: Number(query.per ?? '25'),
+        departments: ctx.departments,
       };
       let searchCapped = false;
       if (query.q) {

@@ -53,7 +53,8 @@ export function createReportsPage(deps: WebDeps): Router {
       const ctx = await pageContext(res, deps);
       const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
       if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
-      await render(res, ctx, parsed.form, { table: await table(ctx, parsed.filter), errors: {} });
+      const filter = { ...parsed.filter, departments: ctx.departments };
+      await render(res, ctx, parsed.form, { table: await table(ctx, filter), errors: {} });
     }),
   );
 
@@ -63,7 +64,7 @@ export function createReportsPage(deps: WebDeps): Router {
       const ctx = await pageContext(res, deps);
       const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
       if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
-      const shown = await table(ctx, parsed.filter);
+      const shown = await table(ctx, { ...parsed.filter, departments: ctx.departments });
       const { from, to, group } = parsed.form;
       await sendCsv(res, `sla-report-${group}-${from}-${to}.csv`, shown.header, [
         ...shown.rows.map((r) => r.cells),
@@ -78,7 +79,7 @@ export function createReportsPage(deps: WebDeps): Router {
       const ctx = await pageContext(res, deps);
       const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
       if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
-      const { filter } = parsed;
+      const filter = { ...parsed.filter, departments: ctx.departments };
       const [names, book] = await Promise.all([loadNames(host.tickets), services.clocks.policyBook()]);
       const policies = new Map(book.policies.map((p) => [p.id, p.name]));
       const { t, fmt } = ctx;
