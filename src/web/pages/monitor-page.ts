@@ -66,11 +66,14 @@ export function createMonitorPage(deps: WebDeps): Router {
   const problems = new HostProblemRepository(host.db, host.tablePrefix);
   const heartbeats = new HeartbeatRepository(host.db, host.tablePrefix);
   /** The last finished scan and the host rows it skipped: what a manager must know to trust the rows above. */
-  const scanHealth = async () => {
-    const [{ problems: list, total }, beats] = await Promise.all([
+  const scanHealth = async (ctx: PageContext) => {
+    const [{ problems: all, total }, beats] = await Promise.all([
       problems.list(HEALTH_ROWS),
       heartbeats.all(),
     ]);
+    // A skipped row may be unreadable, department and all: staff limited to some departments get
+    // the count, not other departments' ticket ids.
+    const list = ctx.departments === undefined ? all : [];
     const finished = beats.get('scan_finished');
     const failed = Number(finished?.details?.failed ?? 0);
     return { problems: list, total, lastScan: finished ? { at: finished.at, failed } : null };
@@ -93,7 +96,7 @@ export function createMonitorPage(deps: WebDeps): Router {
           status: 422,
           data: {
             ...(await formData(host, monitor, ctx)),
-            health: await scanHealth(),
+            health: await scanHealth(ctx),
             invalid: true,
             errors,
             raw: rawQuery(req),
@@ -144,7 +147,7 @@ export function createMonitorPage(deps: WebDeps): Router {
         view: 'monitor',
         data: {
           ...options,
-          health: await scanHealth(),
+          health: await scanHealth(ctx),
           invalid: false,
           errors: {},
           raw: rawQuery(req),
