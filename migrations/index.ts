@@ -6,6 +6,7 @@ import * as createClocks from './20261125110100_create_clocks';
 import * as createEscalations from './20261125120000_create_escalations';
 import * as escalationLevelKeys from './20261125130000_escalation_level_keys';
 import * as clockSettledAt from './20261125140000_clock_settled_at';
+import * as settledCycles from './20261204220000_settled_cycles';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -25,4 +26,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261125120000_create_escalations', createEscalations],
   ['20261125130000_escalation_level_keys', escalationLevelKeys],
   ['20261125140000_clock_settled_at', clockSettledAt],
+  ['20261204220000_settled_cycles', settledCycles],
 ];

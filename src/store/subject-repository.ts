@@ -173,6 +173,30 @@ export class SubjectRepository {
     }
   }
 
+  /** Per subject, the last timeline event its stored clocks were computed from (absent = never). */
+  async clocksEventIds(ids: readonly number[], trx: Knex.Transaction): Promise<Map<number, number>> {
+    if (ids.length === 0) return new Map();
+    const rows: { subject_id: number; clocks_event_id: number | string | null }[] = await trx(this.table)
+      .where('subject_type', 'ticket')
+      .whereIn('subject_id', ids)
+      .whereNotNull('clocks_event_id')
+      .select('subject_id', 'clocks_event_id');
+    return new Map(rows.map((r) => [r.subject_id, Number(r.clocks_event_id)]));
+  }
+
+  /** Records which timeline event each subject's clocks were just computed from (one UPDATE per 500). */
+  async setClocksEventIds(seen: ReadonlyMap<number, number>, trx: Knex.Transaction): Promise<void> {
+    const entries = [...seen];
+    for (let i = 0; i < entries.length; i += 500) {
+      const chunk = entries.slice(i, i + 500);
+      await trx.raw(
+        `UPDATE ?? SET clocks_event_id = CASE subject_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END ` +
+          `WHERE subject_type = 'ticket' AND subject_id IN (${chunk.map(() => '?').join(', ')})`,
+        [this.table, ...chunk.flat(), ...chunk.map(([id]) => id)],
+      );
+    }
+  }
+
   async setStates(states: ReadonlyMap<number, ClockState>, trx: Knex.Transaction): Promise<void> {
     const entries = [...states].map(([subjectId, slaState]) => ({ subjectId, slaState }));
     for (const [slaState, ids] of groupIds(entries, (e) => e.slaState)) {

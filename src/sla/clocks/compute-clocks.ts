@@ -41,6 +41,12 @@ export interface Clock {
   /** Paused at `now` (a breached clock can be paused too: it then escalates no further). */
   pausedNow: boolean;
   targetMinutes: number;
+  /**
+   * Business minutes from start to met, less the time paused before due, on the calendar in
+   * force when it was met (null while unmet): stored, so a later calendar edit cannot change
+   * a finished clock's response time.
+   */
+  metMinutes: number | null;
   pauses: PauseInterval[];
 }
 
@@ -279,6 +285,9 @@ function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock 
     endedAt: cycle.stoppedAt,
     pausedNow: pauses.length > 0 && pauses[pauses.length - 1].to === null,
     targetMinutes: target.minutes,
+    metMinutes: cycle.metAt
+      ? Math.max(0, businessMinutesBetween(calendar, cycle.startedAt, cycle.metAt) - pausedMinutes)
+      : null,
     pauses,
   };
   const t = now.getTime();
