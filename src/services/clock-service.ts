@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { earliest, levelsDue, nextTriggerAfter } from '../sla/escalation/ladder';
 import { firedKey, type EscalationRepository } from '../store/escalation-repository';
 import type { DueLevel, EscalationService } from './escalation-service';
-import { computeClocks, type Clock } from '../sla/clocks/compute-clocks';
+import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
 import { settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
 import { CLOSED_STATUS, type ClockState, type SlaEvent } from '../sla/clocks/sla-event';
@@ -17,6 +17,8 @@ export interface ComputedSla {
   subject: SubjectRow | null;
   policy: { id: number; name: string; key: string } | null;
   clocks: Clock[];
+  /** Cycles without a due time (the calendar does not open): shown, never stored or escalated. */
+  notDue: NotDueCycle[];
   state: ClockState;
 }
 
@@ -297,13 +299,19 @@ function computeWith(
   now: Date,
 ): ComputedSla {
   const matched = subject && !subject.deleted ? book.match(subject) : null;
-  if (!matched) return { subject, policy: null, clocks: [], state: 'no_policy' };
-  const clocks = computeClocks(events.map(toSlaEvent), matched.clockPolicy, now);
+  if (!matched) return { subject, policy: null, clocks: [], notDue: [], state: 'no_policy' };
+  const { clocks, notDue } = computeCycles(events.map(toSlaEvent), matched.clockPolicy, now);
   const { id, name, key } = matched.policy;
   // No clock at all: nothing is owed on a closed or merged ticket, nothing is late on an open one.
   const idle: ClockState =
     subject && (subject.status === CLOSED_STATUS || subject.mergedInto !== null) ? 'met' : 'on_track';
-  return { subject, policy: { id, name, key }, clocks, state: clocks.length ? summarizeState(clocks) : idle };
+  return {
+    subject,
+    policy: { id, name, key },
+    clocks,
+    notDue,
+    state: clocks.length ? summarizeState(clocks) : idle,
+  };
 }
 
 function toSlaEvent(e: TimelineEvent): SlaEvent {

@@ -2,7 +2,7 @@ import type { TicketGateway } from '../host/host-context';
 import type { TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository } from '../store/subject-repository';
 import type { ClockService } from './clock-service';
-import { explainClock, type ExplainPhrases } from '../sla/clocks/explain-clock';
+import { explainClock, explainNotDue, type ExplainPhrases } from '../sla/clocks/explain-clock';
 import type { ClockState } from '../sla/clocks/sla-event';
 
 /** The JSON shape of DESIGN.md for one ticket, plus `explain`. */
@@ -12,10 +12,11 @@ export interface TicketSla {
   state: ClockState;
   clocks: {
     metric: string;
+    /** A clock state, or `not_due` for a cycle whose calendar does not open (no due time). */
     state: string;
     startedAt: string;
-    dueAt: string;
-    warnAt: string;
+    dueAt: string | null;
+    warnAt: string | null;
     pausedMinutes: number;
     metAt: string | null;
     breachedAt: string | null;
@@ -59,7 +60,7 @@ export class TicketSlaService {
       statusNames,
       now,
     };
-    return {
+    const result: TicketSla = {
       ticketId,
       policy: sla.policy ? { id: sla.policy.id, name: sla.policy.name } : null,
       state: sla.state,
@@ -76,5 +77,22 @@ export class TicketSlaService {
         explain: explainClock(c, ctx, phrases),
       })),
     };
+    for (const c of sla.notDue) {
+      result.clocks.push({
+        metric: c.metric,
+        state: 'not_due',
+        startedAt: c.startedAt.toISOString(),
+        dueAt: null,
+        warnAt: null,
+        pausedMinutes: 0,
+        metAt: iso(c.metAt),
+        breachedAt: null,
+        cycle: c.cycle,
+        explain: explainNotDue(c, ctx, phrases),
+      });
+    }
+    // In metric and cycle order, as the stored clocks are listed.
+    result.clocks.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.cycle - b.cycle));
+    return result;
   }
 }

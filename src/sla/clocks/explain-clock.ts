@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { addBusinessMinutes, type CalendarLike } from '../calendar';
-import type { Clock } from './compute-clocks';
+import type { Clock, NotDueCycle } from './compute-clocks';
 
 const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 
@@ -27,6 +27,9 @@ export interface ExplainPhrases {
   atRisk(v: { warn: string }): string;
   pausedNow(): string;
   onTrack(v: { warn: string }): string;
+  notDueNeverOpen(v: { at: string; zone: string }): string;
+  notDueBeyond(v: { at: string; zone: string; duration: string; horizon: string }): string;
+  metWithoutDue(v: { at: string }): string;
 }
 
 export interface ExplainContext {
@@ -67,6 +70,11 @@ export const ENGLISH_PHRASES: ExplainPhrases = {
   atRisk: (v) => `at risk since the warning at ${v.warn}`,
   pausedNow: () => 'paused now: the due time moves on while the ticket waits',
   onTrack: (v) => `on track; warning at ${v.warn}`,
+  notDueNeverOpen: (v) =>
+    `started ${v.at} (${v.zone}); not due: the calendar never opens, so there is no due time`,
+  notDueBeyond: (v) =>
+    `started ${v.at} (${v.zone}); not due: the calendar does not open for ${v.duration} before ${v.horizon}, so there is no due time`,
+  metWithoutDue: (v) => `met ${v.at}; there was no due time`,
 };
 
 /**
@@ -130,5 +138,26 @@ export function explainClock(
       lines.push(phrases.onTrack({ warn: fmt(clock.warnAt) }));
       break;
   }
+  return lines;
+}
+
+/** Why a cycle has no due time (its calendar never opens, or not for years), in words. */
+export function explainNotDue(
+  cycle: NotDueCycle,
+  ctx: ExplainContext,
+  phrases: ExplainPhrases = ENGLISH_PHRASES,
+): string[] {
+  const fmt = (d: Date): string => phrases.date(d, ctx.timezone);
+  const start = { at: fmt(cycle.startedAt), zone: ctx.timezone };
+  const lines = [
+    cycle.reason === 'never_open'
+      ? phrases.notDueNeverOpen(start)
+      : phrases.notDueBeyond({
+          ...start,
+          duration: phrases.duration(cycle.targetMinutes, ctx.calendar !== null),
+          horizon: fmt(cycle.horizon),
+        }),
+  ];
+  if (cycle.metAt) lines.push(phrases.metWithoutDue({ at: fmt(cycle.metAt) }));
   return lines;
 }
