@@ -71,7 +71,7 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
   const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, tracker);
   const reconciler = new Reconciler(host.tickets, timeline, subjects, cursors, options.reconcileBatchSize);
   const scanner = new Scanner(reconciler, clocks, host.logger, escalator, mailer, heartbeats);
-  const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks);
+  const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
   return {
     timeline,
     subjects,

@@ -174,9 +174,11 @@ export class SubjectRepository {
   }
 
   /** Per subject, the last timeline event its stored clocks were computed from (absent = never). */
-  async clocksEventIds(ids: readonly number[], trx: Knex.Transaction): Promise<Map<number, number>> {
+  async clocksEventIds(ids: readonly number[], trx?: Knex.Transaction): Promise<Map<number, number>> {
     if (ids.length === 0) return new Map();
-    const rows: { subject_id: number; clocks_event_id: number | string | null }[] = await trx(this.table)
+    const rows: { subject_id: number; clocks_event_id: number | string | null }[] = await (trx ?? this.db)(
+      this.table,
+    )
       .where('subject_type', 'ticket')
       .whereIn('subject_id', ids)
       .whereNotNull('clocks_event_id')

@@ -51,5 +51,7 @@ export function explainPhrases(t: TFunction, lang: string): ExplainPhrases {
     notDueNeverOpen: say('not_due_never_open'),
     notDueBeyond: say('not_due_beyond'),
     metWithoutDue: say('met_without_due'),
+    settled: say('settled'),
+    endedUnanswered: say('ended_unanswered'),
   };
 }

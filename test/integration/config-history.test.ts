@@ -169,6 +169,29 @@ it('an edit of the policy and its calendar leaves ended clocks as they ended; ru
   expect(await report('metric')).toEqual(before.metric);
   // The ticket's summary still shows the breach it ended with.
   expect((await services.subjects.getMany([b])).get(b)?.slaState).toBe('breached');
+  // So does its JSON (and the ticket panel that words it), with why.
+  const json = (await session.agent.get(`/admin/sla_vigil/api/tickets/${b}`).expect(200)).body;
+  expect(json.state).toBe('breached');
+  expect(
+    json.clocks.map((x: { metric: string; state: string; dueAt: string }) => [x.metric, x.state, x.dueAt]),
+  ).toEqual([
+    ['first_response', 'breached', '2026-03-03T10:00:00.000Z'],
+    ['resolution', 'breached', '2026-03-03T13:00:00.000Z'],
+  ]);
+  expect(json.clocks[0].explain).toEqual([
+    'ended under the policy in force then: due Tue 3 Mar 10:00',
+    'breached at Tue 3 Mar 10:00; met late at Tue 3 Mar 10:30',
+  ]);
+  const runningJson = (await session.agent.get(`/admin/sla_vigil/api/tickets/${c}`).expect(200)).body;
+  expect(runningJson.clocks.map((x: { dueAt: string }) => x.dueAt)).toEqual([
+    '2026-03-04T11:00:00.000Z',
+    '2026-03-04T09:30:00.000Z',
+  ]);
+  // A what-if before B's first response ended computes it under today's policy.
+  const early = await session.agent
+    .get(`/admin/sla_vigil/api/tickets/${b}?now=2026-03-03T09:10:00Z`)
+    .expect(200);
+  expect(early.body.clocks[0]).toMatchObject({ state: 'on_track', dueAt: '2026-03-03T11:00:00.000Z' });
 });
 
 it('deleting the policy keeps the outcome of ended clocks and drops running ones', async () => {
@@ -184,4 +207,10 @@ it('deleting the policy keeps the outcome of ended clocks and drops running ones
   expect(await rows(c)).toEqual([]);
   expect((await services.subjects.getMany([c])).get(c)?.slaState).toBe('no_policy');
   expect(await report('metric')).toEqual(before);
+  const json = (await session.agent.get(`/admin/sla_vigil/api/tickets/${a}`).expect(200)).body;
+  expect(json.policy).toBeNull();
+  expect(json.clocks.map((x: { metric: string; state: string }) => `${x.metric}:${x.state}`)).toEqual([
+    'first_response:met',
+    'resolution:met',
+  ]);
 });

@@ -1,4 +1,7 @@
 import { settledBefore, splitSettled } from '../../src/sla/clocks/settled-cycles';
+import { explainSettled, type ExplainContext } from '../../src/sla/clocks/explain-clock';
+import { explainPhrases } from '../../src/web/explain-phrases';
+import { createTranslator } from '../../src/web/i18n';
 import type { Metric } from '../../src/sla/config';
 
 const at = (iso: string): Date => new Date(iso);
@@ -66,5 +69,47 @@ describe('splitSettled', () => {
     const { keep, write } = splitSettled(stored, computed, null);
     expect(keep).toEqual([]);
     expect(write).toHaveLength(4);
+  });
+});
+
+describe('explaining an ended cycle', () => {
+  const ctx: ExplainContext = {
+    calendar: null,
+    timezone: 'UTC',
+    statusNames: new Map(),
+    now: at('2026-03-05T00:00:00Z'),
+  };
+  const due = at('2026-03-02T09:00:00Z');
+  const cases = [
+    { dueAt: due, metAt: at('2026-03-02T08:30:00Z'), endedAt: null, breachedAt: null },
+    { dueAt: due, metAt: at('2026-03-02T10:00:00Z'), endedAt: null, breachedAt: due },
+    { dueAt: due, metAt: null, endedAt: at('2026-03-02T11:00:00Z'), breachedAt: due },
+  ];
+
+  it("says what it ended with, not what today's policy would make of it", () => {
+    expect(cases.map((c) => explainSettled(c, ctx))).toEqual([
+      [
+        'ended under the policy in force then: due Mon 2 Mar 09:00',
+        'met Mon 2 Mar 08:30, before the due time',
+      ],
+      [
+        'ended under the policy in force then: due Mon 2 Mar 09:00',
+        'breached at Mon 2 Mar 09:00; met late at Mon 2 Mar 10:00',
+      ],
+      [
+        'ended under the policy in force then: due Mon 2 Mar 09:00',
+        'breached at Mon 2 Mar 09:00; ended unanswered at Mon 2 Mar 11:00',
+      ],
+    ]);
+  });
+
+  it('the English locale reads as the API; German is German', () => {
+    const translator = createTranslator();
+    const en = explainPhrases(translator.getFixedT('en'), 'en');
+    const de = explainPhrases(translator.getFixedT('de'), 'de');
+    for (const c of cases) {
+      expect(explainSettled(c, ctx, en)).toEqual(explainSettled(c, ctx));
+      expect(explainSettled(c, ctx, de)[0]).toMatch(/^beendet unter der damals geltenden Richtlinie/);
+    }
   });
 });

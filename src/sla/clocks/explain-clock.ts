@@ -30,6 +30,8 @@ export interface ExplainPhrases {
   notDueNeverOpen(v: { at: string; zone: string }): string;
   notDueBeyond(v: { at: string; zone: string; duration: string; horizon: string }): string;
   metWithoutDue(v: { at: string }): string;
+  settled(v: { due: string }): string;
+  endedUnanswered(v: { due: string; at: string }): string;
 }
 
 export interface ExplainContext {
@@ -75,6 +77,8 @@ export const ENGLISH_PHRASES: ExplainPhrases = {
   notDueBeyond: (v) =>
     `started ${v.at} (${v.zone}); not due: the calendar does not open for ${v.duration} before ${v.horizon}, so there is no due time`,
   metWithoutDue: (v) => `met ${v.at}; there was no due time`,
+  settled: (v) => `ended under the policy in force then: due ${v.due}`,
+  endedUnanswered: (v) => `breached at ${v.due}; ended unanswered at ${v.at}`,
 };
 
 /**
@@ -159,5 +163,37 @@ export function explainNotDue(
         }),
   ];
   if (cycle.metAt) lines.push(phrases.metWithoutDue({ at: fmt(cycle.metAt) }));
+  return lines;
+}
+
+/** A stored cycle that ended: what it ended with, kept whatever the policy became since. */
+export interface SettledClock {
+  dueAt: Date;
+  metAt: Date | null;
+  endedAt: Date | null;
+  breachedAt: Date | null;
+}
+
+/**
+ * Why an ended cycle reads as it does: its due time and outcome as they were when it ended (the
+ * targets and calendar may have been edited since, so nothing is recomputed from them).
+ */
+export function explainSettled(
+  clock: SettledClock,
+  ctx: ExplainContext,
+  phrases: ExplainPhrases = ENGLISH_PHRASES,
+): string[] {
+  const fmt = (d: Date): string => phrases.date(d, ctx.timezone);
+  const due = fmt(clock.dueAt);
+  const lines = [phrases.settled({ due })];
+  if (clock.metAt) {
+    lines.push(
+      clock.breachedAt
+        ? phrases.breachedMetLate({ due, at: fmt(clock.metAt) })
+        : phrases.met({ at: fmt(clock.metAt) }),
+    );
+  } else if (clock.endedAt) {
+    lines.push(phrases.endedUnanswered({ due, at: fmt(clock.endedAt) }));
+  }
   return lines;
 }
