@@ -15,8 +15,10 @@ import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
  *   B: created 09:00, answered 10:30 (first response breached at 10:00), closed 14:00
  *      (resolution breached at 13:00): breached and then closed.
  *   C: created 15:00, still waiting: its clocks run.
+ *   D: created 09:00, merged into A at 10:45 unanswered: its first response ended breached.
  * The edit shortens resolution to 30 min, lengthens first response to 120 min and cuts the
- * calendar to 09:00-12:00: under it A's resolution would be breached and B's first response met.
+ * calendar to 09:00-12:00: under it A's resolution would be breached, B's first response met and
+ * D's first response not owed at all.
  */
 const clock = new MutableClock(new Date('2026-03-03T09:00:00Z'));
 let t: TestDevhost;
@@ -28,6 +30,7 @@ let contact: number;
 let a: number;
 let b: number;
 let c: number;
+let d: number;
 
 const api = () => request(t.devhost.app);
 const auth = { Authorization: `Bearer ${TEST_API_TOKEN}` };
@@ -113,12 +116,20 @@ beforeAll(async () => {
   at('2026-03-03T09:00:00Z');
   a = await newTicket();
   b = await newTicket();
+  d = await newTicket();
   at('2026-03-03T09:30:00Z');
   await staffReply(a);
   at('2026-03-03T10:00:00Z');
   await close(a);
   at('2026-03-03T10:30:00Z');
   await staffReply(b);
+  at('2026-03-03T10:45:00Z');
+  await api()
+    .post('/api/tickets/merge')
+    .set(auth)
+    .send({ primary: a, ids: [d] })
+    .expect(200);
+  await services.scanner.run(clock.now());
   at('2026-03-03T14:00:00Z');
   await close(b);
   at('2026-03-03T15:00:00Z');
@@ -128,14 +139,17 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 it('an edit of the policy and its calendar leaves ended clocks as they ended; running ones follow it', async () => {
-  const [rowsA, rowsB] = [await rows(a), await rows(b)];
+  const [rowsA, rowsB, rowsD] = [await rows(a), await rows(b), await rows(d)];
+  expect(rowsD.map((r) => `${r.metric}:${r.state}:${r.ended_at !== null}`)).toContain(
+    'first_response:breached:true',
+  );
   expect(rowsA.map((r) => `${r.metric}:${r.state}`)).toEqual(['first_response:met', 'resolution:met']);
   expect(rowsB.map((r) => `${r.metric}:${r.state}`)).toEqual([
     'first_response:breached',
     'resolution:breached',
   ]);
   const before = { policy: await report('policy'), metric: await report('metric') };
-  expect(before.metric.total).toMatchObject({ breached: 2 });
+  expect(before.metric.total).toMatchObject({ breached: 3 });
 
   at('2026-03-03T15:05:00Z');
   const calendar = await put('calendars/office', {
@@ -157,6 +171,7 @@ it('an edit of the policy and its calendar leaves ended clocks as they ended; ru
 
   expect(await rows(a)).toEqual(rowsA);
   expect(await rows(b)).toEqual(rowsB);
+  expect(await rows(d)).toEqual(rowsD);
   // C started after hours under the new calendar: due Wed 09:00 + 120 min and + 30 min.
   const running = await services.clockRepo.forSubjects([c]);
   expect(running.map((r) => [r.metric, r.state, r.dueAt.toISOString()])).toEqual([
@@ -195,7 +210,7 @@ it('an edit of the policy and its calendar leaves ended clocks as they ended; ru
 });
 
 it('deleting the policy keeps the outcome of ended clocks and drops running ones', async () => {
-  const [rowsA, rowsB] = [await rows(a), await rows(b)];
+  const [rowsA, rowsB, rowsD] = [await rows(a), await rows(b), await rows(d)];
   const before = await report('metric');
   const token = await session.csrf();
   const res = await session.agent.delete('/admin/sla_vigil/api/policies/std').set('x-csrf-token', token);
@@ -204,6 +219,7 @@ it('deleting the policy keeps the outcome of ended clocks and drops running ones
   await services.scanner.run(clock.now());
   expect(await rows(a)).toEqual(rowsA);
   expect(await rows(b)).toEqual(rowsB);
+  expect(await rows(d)).toEqual(rowsD);
   expect(await rows(c)).toEqual([]);
   expect((await services.subjects.getMany([c])).get(c)?.slaState).toBe('no_policy');
   expect(await report('metric')).toEqual(before);
