@@ -75,7 +75,6 @@ export class ClockService {
         const subjects = await this.subjects.lockMany(batch, trx);
         const timelines = await this.timeline.forSubjects('ticket', batch, trx);
         const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
-        const lastSeen = await this.subjects.clocksEventIds(batch, trx);
         const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
         const kept: number[] = [];
         const seen = new Map<number, number>();
@@ -86,7 +85,7 @@ export class ClockService {
           const events = timelines.get(id) ?? [];
           const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
           // Ended cycles keep what they ended with; only running and future ones follow the config.
-          const before = settledBefore(lastSeen.get(id) ?? null, events);
+          const before = settledBefore(subject.clocksEventId, events);
           if (events.length) seen.set(id, lastEventId(events));
           const matched = subject.deleted ? null : book.match(subject);
           const change = policyChange(book, subject, matched?.policy.id ?? null, events, at);

@@ -52,11 +52,10 @@ export class TicketSlaService {
     hostTimezone: string,
     phrases?: ExplainPhrases,
   ): Promise<TicketSla | null> {
-    const [subjects, events, stored, lastSeen] = await Promise.all([
+    const [subjects, events, stored] = await Promise.all([
       this.subjects.getMany([ticketId]),
       this.timeline.forSubject('ticket', ticketId),
       this.storedClocks.forSubjects([ticketId]),
-      this.subjects.clocksEventIds([ticketId]),
     ]);
     const subject = subjects.get(ticketId) ?? null;
     if (!subject && events.length === 0) return null;
@@ -66,7 +65,7 @@ export class TicketSlaService {
     const { keep, write } = splitSettled(
       stored.filter((c) => (cycleEnd(c)?.getTime() ?? Infinity) <= now.getTime()),
       sla.clocks,
-      settledBefore(lastSeen.get(ticketId) ?? null, events),
+      settledBefore(subject?.clocksEventId ?? null, events),
     );
     const kept = new Set(keep.map((c) => `${c.metric}:${c.cycle}`));
     const all = [...keep, ...write];

@@ -19,6 +19,8 @@ export interface SubjectRow extends SubjectSnapshot {
   policyId: number | null;
   slaState: ClockState;
   computedVersion: number;
+  /** The last timeline event the stored clocks were computed from (null = never computed). */
+  clocksEventId: number | null;
 }
 
 /** The snapshot columns of a `sla_vigil_subjects` row, as the database returns them. */
@@ -38,6 +40,7 @@ interface Row extends SnapshotRow {
   policy_id: number | null;
   sla_state: string;
   computed_version: number;
+  clocks_event_id: number | string | null;
 }
 
 /**
@@ -173,19 +176,6 @@ export class SubjectRepository {
     }
   }
 
-  /** Per subject, the last timeline event its stored clocks were computed from (absent = never). */
-  async clocksEventIds(ids: readonly number[], trx?: Knex.Transaction): Promise<Map<number, number>> {
-    if (ids.length === 0) return new Map();
-    const rows: { subject_id: number; clocks_event_id: number | string | null }[] = await (trx ?? this.db)(
-      this.table,
-    )
-      .where('subject_type', 'ticket')
-      .whereIn('subject_id', ids)
-      .whereNotNull('clocks_event_id')
-      .select('subject_id', 'clocks_event_id');
-    return new Map(rows.map((r) => [r.subject_id, Number(r.clocks_event_id)]));
-  }
-
   /** Records which timeline event each subject's clocks were just computed from (one UPDATE per 500). */
   async setClocksEventIds(seen: ReadonlyMap<number, number>, trx: Knex.Transaction): Promise<void> {
     const entries = [...seen];
@@ -269,5 +259,6 @@ function toSubject(r: Row): SubjectRow {
     policyId: r.policy_id,
     slaState: r.sla_state as ClockState,
     computedVersion: r.computed_version,
+    clocksEventId: r.clocks_event_id === null ? null : Number(r.clocks_event_id),
   };
 }
