@@ -8,6 +8,7 @@ import * as escalationLevelKeys from './20261125130000_escalation_level_keys';
 import * as clockSettledAt from './20261125140000_clock_settled_at';
 import * as hostProblems from './20261204100000_host_problems';
 import * as auditDetailsMediumtext from './20261204220000_audit_details_mediumtext';
+import * as settledCycles from './20261204230000_settled_cycles';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -29,4 +30,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261125140000_clock_settled_at', clockSettledAt],
   ['20261204100000_host_problems', hostProblems],
   ['20261204220000_audit_details_mediumtext', auditDetailsMediumtext],
+  ['20261204230000_settled_cycles', settledCycles],
 ];

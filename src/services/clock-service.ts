@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { earliest, levelsDue, nextTriggerAfter } from '../sla/escalation/ladder';
 import { firedKey, type EscalationRepository } from '../store/escalation-repository';
 import type { DueLevel, EscalationService } from './escalation-service';
-import { computeClocks, type Clock } from '../sla/clocks/compute-clocks';
+import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
+import { settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
 import { CLOSED_STATUS, type ClockState, type SlaEvent } from '../sla/clocks/sla-event';
 import { PolicyBook } from '../sla/policy/policy-book';
 import type { ConfigService } from './config-service';
@@ -16,6 +17,8 @@ export interface ComputedSla {
   subject: SubjectRow | null;
   policy: { id: number; name: string; key: string } | null;
   clocks: Clock[];
+  /** Cycles without a due time (the calendar does not open): shown, never stored or escalated. */
+  notDue: NotDueCycle[];
   state: ClockState;
 }
 
@@ -65,7 +68,10 @@ export class ClockService {
    * ticket). Each batch locks its subjects, then reads their timelines, then writes, in one
    * transaction: a recompute that read an older timeline can never commit after one that read
    * a newer one. Clocks are evaluated no earlier than the last recorded event, so a stored
-   * recompute never leaves out an event a hook recorded after the scan began.
+   * recompute never leaves out an event a hook recorded after the scan began. Cycles that ended
+   * before the first event the last computation did not see keep their stored rows (policy,
+   * target, due time, outcome): a configuration change rewrites only running and future clocks
+   * (see settled-cycles.ts).
    */
   async recompute(ids: readonly number[], now: Date): Promise<number> {
     const book = await this.policyBook();
@@ -75,13 +81,19 @@ export class ClockService {
       await this.db.transaction(async (trx) => {
         const subjects = await this.subjects.lockMany(batch, trx);
         const timelines = await this.timeline.forSubjects('ticket', batch, trx);
+        const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
         const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
+        const kept: number[] = [];
+        const seen = new Map<number, number>();
         const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
         const policyChanges: TimelineEventInput[] = [];
         const fired = (await this.escalationLog?.firedKeys(batch, trx)) ?? new Map<number, Set<string>>();
         for (const [id, subject] of subjects) {
           const events = timelines.get(id) ?? [];
           const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
+          // Ended cycles keep what they ended with; only running and future ones follow the config.
+          const before = settledBefore(subject.clocksEventId, events);
+          if (events.length) seen.set(id, lastEventId(events));
           const matched = subject.deleted ? null : book.match(subject);
           const change = policyChange(book, subject, matched?.policy.id ?? null, events, at);
           if (change) {
@@ -90,12 +102,17 @@ export class ClockService {
           }
           const sla = computeWith(book, subject, events, at);
           if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
-          computed.set(id, { policyId: sla.policy?.id ?? null, clocks: sla.clocks });
-          results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState: sla.state });
+          const { keep, write } = splitSettled(storedClocks.get(id) ?? [], sla.clocks, before);
+          kept.push(...keep.map((c) => c.id));
+          computed.set(id, { policyId: sla.policy?.id ?? null, clocks: write });
+          const all = [...keep, ...write];
+          const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
+          results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState });
         }
         await this.timeline.recordMany(policyChanges, now, trx);
-        await this.clocks.replace(computed, now, trx);
+        await this.clocks.replace(computed, now, trx, kept);
         await this.subjects.setComputed(results, book.version, trx);
+        await this.subjects.setClocksEventIds(seen, trx);
       });
     }
     return ids.length;
@@ -212,8 +229,7 @@ export class ClockService {
       }
       const all = await this.clocks.forSubjects(locked, trx);
       const states = new Map<number, ClockState>();
-      const bySubject = new Map<number, StoredClock[]>();
-      for (const c of all) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
+      const bySubject = groupBySubject(all);
       for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
       await this.subjects.setStates(states, trx);
       return { advanced: due.length, escalated };
@@ -291,15 +307,32 @@ function computeWith(
   now: Date,
 ): ComputedSla {
   const matched = subject && !subject.deleted ? book.match(subject) : null;
-  if (!matched) return { subject, policy: null, clocks: [], state: 'no_policy' };
-  const clocks = computeClocks(events.map(toSlaEvent), matched.clockPolicy, now);
+  if (!matched) return { subject, policy: null, clocks: [], notDue: [], state: 'no_policy' };
+  const { clocks, notDue } = computeCycles(events.map(toSlaEvent), matched.clockPolicy, now);
   const { id, name, key } = matched.policy;
   // No clock at all: nothing is owed on a closed or merged ticket, nothing is late on an open one.
   const idle: ClockState =
     subject && (subject.status === CLOSED_STATUS || subject.mergedInto !== null) ? 'met' : 'on_track';
-  return { subject, policy: { id, name, key }, clocks, state: clocks.length ? summarizeState(clocks) : idle };
+  return {
+    subject,
+    policy: { id, name, key },
+    clocks,
+    notDue,
+    state: clocks.length ? summarizeState(clocks) : idle,
+  };
 }
 
 function toSlaEvent(e: TimelineEvent): SlaEvent {
   return { type: e.eventType, at: e.occurredAt, from: e.fromValue, to: e.toValue };
+}
+
+function groupBySubject(clocks: readonly StoredClock[]): Map<number, StoredClock[]> {
+  const bySubject = new Map<number, StoredClock[]>();
+  for (const c of clocks) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
+  return bySubject;
+}
+
+/** The newest timeline event a computation saw (ids grow as events are recorded). */
+function lastEventId(events: readonly TimelineEvent[]): number {
+  return events.reduce((max, e) => (e.id > max ? e.id : max), 0);
 }

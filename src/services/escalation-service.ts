@@ -131,7 +131,10 @@ export class EscalationService {
       const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
       for (const staff of recipients) {
         // The cooldown: one email per recipient and ticket per window; the rest is logged as held back.
-        const recent = await this.outbox.lastSentOrPending(staff.id, 'ticket', ticket.id, since, trx);
+        // A window of 0 holds nothing back, not even an email of another level in this very scan.
+        const recent =
+          book.settings.cooldownMinutes > 0 &&
+          (await this.outbox.lastSentOrPending(staff.id, 'ticket', ticket.id, since, trx));
         const language = languageCode(staff.defaultLanguage);
         const zone = d.policy.calendar ? (book.timezones.get(d.policy.calendar) ?? 'UTC') : 'UTC';
         const email = await renderEscalationEmail(

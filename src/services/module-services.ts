@@ -87,7 +87,7 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
     hostProblems,
   );
   const scanner = new Scanner(reconciler, clocks, host.logger, escalator, mailer, heartbeats, hostProblems);
-  const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks);
+  const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
   return {
     timeline,
     subjects,

@@ -100,6 +100,8 @@ function groupKey(clock: FinishedClock, groupBy: ReportGroupBy): string {
 }
 
 function minutesToMet(clock: FinishedClock, calendar: CalendarLike = ALWAYS_OPEN): number {
+  // Counted when the clock was met, on the calendar of that time: a later calendar edit changes nothing.
+  if (clock.metMinutes !== null) return clock.metMinutes;
   const metAt = clock.metAt as Date;
   return Math.max(0, businessMinutesBetween(calendar, clock.startedAt, metAt) - clock.pausedMinutes);
 }

@@ -2,7 +2,15 @@ import type { TicketGateway } from '../host/host-context';
 import type { TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository } from '../store/subject-repository';
 import type { ClockService } from './clock-service';
-import { explainClock, type ExplainPhrases } from '../sla/clocks/explain-clock';
+import {
+  explainClock,
+  explainNotDue,
+  explainSettled,
+  type ExplainPhrases,
+} from '../sla/clocks/explain-clock';
+import { cycleEnd, settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
+import { summarizeState } from '../sla/clocks/clock-state';
+import type { ClockRepository } from '../store/clock-repository';
 import type { ClockState } from '../sla/clocks/sla-event';
 
 /** The JSON shape of DESIGN.md for one ticket, plus `explain`. */
@@ -12,10 +20,11 @@ export interface TicketSla {
   state: ClockState;
   clocks: {
     metric: string;
+    /** A clock state, or `not_due` for a cycle whose calendar does not open (no due time). */
     state: string;
     startedAt: string;
-    dueAt: string;
-    warnAt: string;
+    dueAt: string | null;
+    warnAt: string | null;
     pausedMinutes: number;
     metAt: string | null;
     breachedAt: string | null;
@@ -33,6 +42,7 @@ export class TicketSlaService {
     private readonly timeline: TimelineRepository,
     private readonly subjects: SubjectRepository,
     private readonly clocks: ClockService,
+    private readonly storedClocks: ClockRepository,
   ) {}
 
   /** Null when the module has never seen the ticket. `phrases` word the explanations (default English). */
@@ -42,13 +52,23 @@ export class TicketSlaService {
     hostTimezone: string,
     phrases?: ExplainPhrases,
   ): Promise<TicketSla | null> {
-    const [subjects, events] = await Promise.all([
+    const [subjects, events, stored] = await Promise.all([
       this.subjects.getMany([ticketId]),
       this.timeline.forSubject('ticket', ticketId),
+      this.storedClocks.forSubjects([ticketId]),
     ]);
     const subject = subjects.get(ticketId) ?? null;
     if (!subject && events.length === 0) return null;
     const sla = await this.clocks.compute(subject, events, now);
+    // Cycles that had ended read as they ended, as the stored clocks and the reports keep them,
+    // not as the current policy would judge them (a what-if before their end computes them).
+    const { keep, write } = splitSettled(
+      stored.filter((c) => (cycleEnd(c)?.getTime() ?? Infinity) <= now.getTime()),
+      sla.clocks,
+      settledBefore(subject?.clocksEventId ?? null, events),
+    );
+    const kept = new Set(keep.map((c) => `${c.metric}:${c.cycle}`));
+    const all = [...keep, ...write];
     const book = await this.clocks.policyBook();
     const policy = sla.policy ? book.byId(sla.policy.id) : undefined;
     const calendarKey = policy?.calendar ?? null;
@@ -59,11 +79,25 @@ export class TicketSlaService {
       statusNames,
       now,
     };
-    return {
+    const result: TicketSla = {
       ticketId,
       policy: sla.policy ? { id: sla.policy.id, name: sla.policy.name } : null,
-      state: sla.state,
-      clocks: sla.clocks.map((c) => ({
+      state: sla.policy && all.length ? summarizeState(all) : sla.state,
+      clocks: keep.map((c) => ({
+        metric: c.metric,
+        state: c.state,
+        startedAt: c.startedAt.toISOString(),
+        dueAt: c.dueAt.toISOString(),
+        warnAt: c.warnAt.toISOString(),
+        pausedMinutes: Math.round(c.pausedMinutes * 1000) / 1000,
+        metAt: iso(c.metAt),
+        breachedAt: iso(c.breachedAt),
+        cycle: c.cycle,
+        explain: explainSettled(c, ctx, phrases),
+      })),
+    };
+    for (const c of write) {
+      result.clocks.push({
         metric: c.metric,
         state: c.state,
         startedAt: c.startedAt.toISOString(),
@@ -74,7 +108,25 @@ export class TicketSlaService {
         breachedAt: iso(c.breachedAt),
         cycle: c.cycle,
         explain: explainClock(c, ctx, phrases),
-      })),
-    };
+      });
+    }
+    for (const c of sla.notDue) {
+      if (kept.has(`${c.metric}:${c.cycle}`)) continue;
+      result.clocks.push({
+        metric: c.metric,
+        state: 'not_due',
+        startedAt: c.startedAt.toISOString(),
+        dueAt: null,
+        warnAt: null,
+        pausedMinutes: 0,
+        metAt: iso(c.metAt),
+        breachedAt: null,
+        cycle: c.cycle,
+        explain: explainNotDue(c, ctx, phrases),
+      });
+    }
+    // In metric and cycle order, as the stored clocks are listed.
+    result.clocks.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.cycle - b.cycle));
+    return result;
   }
 }

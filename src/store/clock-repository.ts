@@ -4,7 +4,7 @@ import type { Metric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
-export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'pauses' | 'pausedNow'> {
+export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'metMinutes' | 'pauses' | 'pausedNow'> {
   id: number;
   subjectId: number;
   policyId: number | null;
@@ -75,15 +75,21 @@ export class ClockRepository {
     return `${this.prefix}sla_vigil_clocks`;
   }
 
-  /** Replaces every clock of these subjects with freshly computed ones. */
+  /**
+   * Replaces the clocks of these subjects with freshly computed ones, except the rows in `keep`
+   * (settled cycles, which keep the policy, target and outcome they ended with).
+   */
   async replace(
     computed: ReadonlyMap<number, { policyId: number | null; clocks: readonly Clock[] }>,
     now: Date,
     trx: Knex.Transaction,
+    keep: readonly number[] = [],
   ): Promise<void> {
     const ids = [...computed.keys()];
     if (ids.length === 0) return;
-    await trx(this.table).where('subject_type', 'ticket').whereIn('subject_id', ids).delete();
+    const stale = trx(this.table).where('subject_type', 'ticket').whereIn('subject_id', ids);
+    if (keep.length) stale.whereNotIn('id', keep);
+    await stale.delete();
     const rows = [...computed].flatMap(([subjectId, { policyId, clocks }]) =>
       clocks.map((c) => ({
         subject_type: 'ticket',
@@ -101,6 +107,7 @@ export class ClockRepository {
         state: c.state,
         next_check_at: sqlOrNull(c.nextCheckAt),
         ended_at: sqlOrNull(c.endedAt),
+        met_minutes: c.metMinutes,
         updated_at: utcToSql(now),
       })),
     );

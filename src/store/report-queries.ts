@@ -26,11 +26,14 @@ export interface ClockRange {
 export interface FinishedClock extends ClockCore {
   department: number | null;
   assigned: number | null;
+  /** Business minutes to met as stored when it was met; null for rows stored before they were kept. */
+  metMinutes: number | null;
 }
 
 interface Row extends ClockCoreRow {
   department: number | null;
   assigned: number | null;
+  met_minutes: string | number | null;
 }
 
 /**
@@ -59,11 +62,21 @@ export class ReportQueries {
       .where('c.settled_at', '<', utcToSql(range.to))
       .orderBy('c.id')
       .limit(limit)
-      .select(...CLOCK_CORE_COLUMNS.map((column) => `c.${column}`), 's.department', 's.assigned');
+      .select(
+        ...CLOCK_CORE_COLUMNS.map((column) => `c.${column}`),
+        'c.met_minutes',
+        's.department',
+        's.assigned',
+      );
     if (range.metric) query.where('c.metric', range.metric);
     if (range.departments) query.whereIn('s.department', [...range.departments]);
     const rows: Row[] = await query;
-    return rows.map((r) => ({ ...clockCoreFromRow(r), department: r.department, assigned: r.assigned }));
+    return rows.map((r) => ({
+      ...clockCoreFromRow(r),
+      department: r.department,
+      assigned: r.assigned,
+      metMinutes: r.met_minutes === null ? null : Number(r.met_minutes),
+    }));
   }
 
   /** Every finished clock in the range, a batch at a time. */

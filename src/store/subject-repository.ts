@@ -19,6 +19,8 @@ export interface SubjectRow extends SubjectSnapshot {
   policyId: number | null;
   slaState: ClockState;
   computedVersion: number;
+  /** The last timeline event the stored clocks were computed from (null = never computed). */
+  clocksEventId: number | null;
 }
 
 /** The snapshot columns of a `sla_vigil_subjects` row, as the database returns them. */
@@ -38,6 +40,7 @@ interface Row extends SnapshotRow {
   policy_id: number | null;
   sla_state: string;
   computed_version: number;
+  clocks_event_id: number | string | null;
 }
 
 /**
@@ -173,6 +176,19 @@ export class SubjectRepository {
     }
   }
 
+  /** Records which timeline event each subject's clocks were just computed from (one UPDATE per 500). */
+  async setClocksEventIds(seen: ReadonlyMap<number, number>, trx: Knex.Transaction): Promise<void> {
+    const entries = [...seen];
+    for (let i = 0; i < entries.length; i += 500) {
+      const chunk = entries.slice(i, i + 500);
+      await trx.raw(
+        `UPDATE ?? SET clocks_event_id = CASE subject_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END ` +
+          `WHERE subject_type = 'ticket' AND subject_id IN (${chunk.map(() => '?').join(', ')})`,
+        [this.table, ...chunk.flat(), ...chunk.map(([id]) => id)],
+      );
+    }
+  }
+
   async setStates(states: ReadonlyMap<number, ClockState>, trx: Knex.Transaction): Promise<void> {
     const entries = [...states].map(([subjectId, slaState]) => ({ subjectId, slaState }));
     for (const [slaState, ids] of groupIds(entries, (e) => e.slaState)) {
@@ -243,5 +259,6 @@ function toSubject(r: Row): SubjectRow {
     policyId: r.policy_id,
     slaState: r.sla_state as ClockState,
     computedVersion: r.computed_version,
+    clocksEventId: r.clocks_event_id === null ? null : Number(r.clocks_event_id),
   };
 }

@@ -48,5 +48,10 @@ export function explainPhrases(t: TFunction, lang: string): ExplainPhrases {
     atRisk: say('at_risk'),
     pausedNow: say('paused_now'),
     onTrack: say('on_track'),
+    notDueNeverOpen: say('not_due_never_open'),
+    notDueBeyond: say('not_due_beyond'),
+    metWithoutDue: say('met_without_due'),
+    settled: say('settled'),
+    endedUnanswered: say('ended_unanswered'),
   };
 }

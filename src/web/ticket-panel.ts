@@ -32,7 +32,8 @@ interface PanelClock {
   metric: string;
   cycle: number;
   state: string;
-  dueAt: string;
+  /** Null for a cycle that is not due (its calendar does not open). */
+  dueAt: string | null;
   pausedMinutes: number;
   explain: string[];
   running: boolean;
@@ -108,8 +109,10 @@ function panelClocks(
   return sla.clocks.map((c) => {
     // A cycle that ended unmet (closed unanswered, merged) stays breached on record but is over.
     const running = c.metAt === null && !ended.has(`${c.metric}|${c.cycle}`);
-    const dueAt = new Date(c.dueAt);
-    const state = running ? liveState({ ...c, dueAt, warnAt: new Date(c.warnAt) }, now) : null;
+    const dueAt = c.dueAt === null ? null : new Date(c.dueAt);
+    // A cycle that is not due has no countdown.
+    const state =
+      running && dueAt && c.warnAt ? liveState({ ...c, dueAt, warnAt: new Date(c.warnAt) }, now) : null;
     return {
       metric: c.metric,
       cycle: c.cycle,
@@ -118,7 +121,7 @@ function panelClocks(
       pausedMinutes: c.pausedMinutes,
       explain: c.explain,
       running,
-      countdown: state ? { state, text: timeLeftText(t, state, dueAt, now) } : null,
+      countdown: state && dueAt ? { state, text: timeLeftText(t, state, dueAt, now) } : null,
       pausedNow: running && c.metric === 'resolution' && pausingStatus,
     };
   });

@@ -55,7 +55,8 @@ describe('migrations', () => {
 
     // Roll back only the newest migration: the older table and its rows stay.
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
-    expect(await detailsType()).toBe('text');
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'met_minutes')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'clocks_event_id')).toBe(false);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
@@ -63,6 +64,12 @@ describe('migrations', () => {
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
+    // Subjects computed before it saw their whole timeline: their ended cycles count as settled.
+    const [subject] = await db('tblsla_vigil_subjects').select('subject_id', 'clocks_event_id');
+    const [{ last }] = await db('tblsla_vigil_timeline')
+      .where('subject_id', subject.subject_id)
+      .max({ last: 'id' });
+    expect(Number(subject.clocks_event_id)).toBe(Number(last));
   });
 
   it('a newer version applies only the migrations it adds', async () => {
@@ -76,6 +83,7 @@ describe('migrations', () => {
     await t.devhost.loader.deactivate('sla_vigil');
     await t.devhost.loader.activate('sla_vigil');
     expect((await migrationStatus(db, 'tbl')).done).toEqual(MIGRATIONS.map(([name]) => name));
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'met_minutes')).toBe(true);
     expect(await detailsType()).toBe('mediumtext');
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });

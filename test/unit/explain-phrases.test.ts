@@ -31,6 +31,7 @@ const base: Clock = {
   endedAt: null,
   pausedNow: false,
   targetMinutes: 240,
+  metMinutes: null,
   pauses: [],
 };
 const CLOCKS: [string, Clock][] = [

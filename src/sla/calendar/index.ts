@@ -5,6 +5,8 @@ export type { Calendar, CalendarInput, TimeInterval, WeekSchedule } from './cale
 export { compileCalendar, CompiledCalendar } from './compiled-calendar';
 export { addBusinessMinutes, businessMinutesBetween } from './business-time';
 export type { CalendarLike } from './business-time';
+export { neverOpens, MAX_CLOSED_DAYS } from './closed-stretch';
+export type { NeverOpen } from './closed-stretch';
 export { importHolidays } from './holidays-import';
 export type { HolidayImportRequest } from './holidays-import';
 export type { Weekday } from './wall-time';

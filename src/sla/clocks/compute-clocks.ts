@@ -1,4 +1,4 @@
-import { addBusinessMinutes, businessMinutesBetween, type CalendarLike } from '../calendar';
+import { addBusinessMinutes, businessMinutesBetween, compileCalendar, type CalendarLike } from '../calendar';
 import type { Metric, TargetConfig } from '../config/sla-config-schema';
 import { earliest, nextTriggerAfter, type LadderLevel } from '../escalation/ladder';
 import { CLOSED_STATUS, type ClockState, type SlaEvent } from './sla-event';
@@ -41,6 +41,12 @@ export interface Clock {
   /** Paused at `now` (a breached clock can be paused too: it then escalates no further). */
   pausedNow: boolean;
   targetMinutes: number;
+  /**
+   * Business minutes from start to met, less the time paused before due, on the calendar in
+   * force when it was met (null while unmet): stored, so a later calendar edit cannot change
+   * a finished clock's response time.
+   */
+  metMinutes: number | null;
   pauses: PauseInterval[];
 }
 
@@ -70,6 +76,36 @@ interface OpenCycle {
  * such a cycle is kept (as breached) only if its due time had already passed.
  */
 export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, now: Date): Clock[] {
+  return computeCycles(events, policy, now).clocks;
+}
+
+/**
+ * A cycle that has no due time: its calendar never opens, or does not open for the target's
+ * business minutes within {@link DUE_HORIZON_YEARS} years of the start (holidays covering
+ * every day until then). It is neither running late nor on track: it waits for no deadline,
+ * escalates nothing and is not stored; reads show it as "not due" with the reason.
+ */
+export interface NotDueCycle {
+  metric: Metric;
+  cycle: number;
+  startedAt: Date;
+  metAt: Date | null;
+  endedAt: Date | null;
+  targetMinutes: number;
+  reason: 'never_open' | 'beyond_horizon';
+  /** How far a due time was searched for. */
+  horizon: Date;
+}
+
+/** How far ahead of a cycle's start a due time is searched for (a calendar that opens that rarely is a mistake). */
+export const DUE_HORIZON_YEARS = 10;
+
+/** {@link computeClocks}, plus the cycles that have no due time (see {@link NotDueCycle}). */
+export function computeCycles(
+  events: readonly SlaEvent[],
+  policy: ClockPolicy,
+  now: Date,
+): { clocks: Clock[]; notDue: NotDueCycle[] } {
   const cycles: OpenCycle[] = [];
   const counters: Record<Metric, number> = { first_response: 0, next_response: 0, resolution: 0 };
   const open: Partial<Record<Metric, OpenCycle>> = {};
@@ -178,12 +214,20 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
         for (const metric of Object.keys(open) as Metric[]) stop(metric, event.at);
         break;
       case 'deleted':
-        return [];
+        return { clocks: [], notDue: [] };
       default:
         break;
     }
   }
-  return cycles.map((c) => evaluate(c, policy, now)).filter((c): c is Clock => c !== null);
+  const clocks: Clock[] = [];
+  const notDue: NotDueCycle[] = [];
+  for (const cycle of cycles) {
+    const result = evaluate(cycle, policy, now);
+    if (result === null) continue;
+    if ('reason' in result) notDue.push(result);
+    else clocks.push(result);
+  }
+  return { clocks, notDue };
 }
 
 function pauseListOf(json: string | null): number[] | null {
@@ -245,26 +289,61 @@ function shiftByPauses(
 }
 
 /** Adds the ladder's next firing to the state's own next check. */
-function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | null {
+function evaluate(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | NotDueCycle | null {
   const clock = evaluateState(cycle, policy, now);
-  if (!clock || !policy.ladder?.length) return clock;
+  if (!clock || 'reason' in clock || !policy.ladder?.length) return clock;
   return {
     ...clock,
     nextCheckAt: earliest(clock.nextCheckAt, nextTriggerAfter(clock, policy.ladder, policy.calendar, now)),
   };
 }
 
-function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | null {
+/**
+ * The due and warning times of a cycle, or why it has none. A calendar stored before calendars
+ * that never open were refused, or one whose holidays close it for years, must not fail the
+ * scan or a page: its clocks simply have no due time.
+ */
+function dueTimes(
+  cycle: OpenCycle,
+  target: TargetConfig,
+  policy: ClockPolicy,
+  now: Date,
+): { due: { at: Date; shifts: number[] }; warn: { at: Date } } | NotDueCycle {
+  const calendar = policy.calendar ?? ALWAYS_OPEN;
+  const start = cycle.startedAt;
+  const horizon = new Date(
+    Date.UTC(start.getUTCFullYear() + DUE_HORIZON_YEARS, start.getUTCMonth(), start.getUTCDate()),
+  );
+  const notDue = (reason: NotDueCycle['reason']): NotDueCycle => ({
+    metric: cycle.metric,
+    cycle: cycle.cycle,
+    startedAt: start,
+    metAt: cycle.metAt,
+    endedAt: cycle.stoppedAt,
+    targetMinutes: target.minutes,
+    reason,
+    horizon,
+  });
+  if (compileCalendar(calendar).weekOpenMs === 0) return notDue('never_open');
+  try {
+    const due = shiftByPauses(calendar, start, target.minutes, cycle.pauses, now);
+    if (due.at.getTime() > horizon.getTime()) return notDue('beyond_horizon');
+    const warnAfter = warnMinutes(target, policy.defaultWarnAtPercent);
+    return { due, warn: shiftByPauses(calendar, start, warnAfter, cycle.pauses, now) };
+  } catch (err) {
+    // Past the range of Date: as good as never.
+    if (err instanceof RangeError) return notDue('beyond_horizon');
+    throw err;
+  }
+}
+
+function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | NotDueCycle | null {
   const target = policy.targets[cycle.metric] as TargetConfig;
   const calendar = policy.calendar ?? ALWAYS_OPEN;
-  const due = shiftByPauses(calendar, cycle.startedAt, target.minutes, cycle.pauses, now);
-  const warn = shiftByPauses(
-    calendar,
-    cycle.startedAt,
-    warnMinutes(target, policy.defaultWarnAtPercent),
-    cycle.pauses,
-    now,
-  );
+  const times = dueTimes(cycle, target, policy, now);
+  // Ended unmet with no due time: nothing was ever owed (as for an unmet cycle ended before due).
+  if ('reason' in times) return cycle.stoppedAt ? null : times;
+  const { due, warn } = times;
   const dueAt = due.at;
   const pauses: PauseInterval[] = cycle.pauses.map((p, i) => ({ ...p, businessMinutes: due.shifts[i] }));
   const pausedMinutes = due.shifts.reduce((a, b) => a + b, 0);
@@ -279,6 +358,9 @@ function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock 
     endedAt: cycle.stoppedAt,
     pausedNow: pauses.length > 0 && pauses[pauses.length - 1].to === null,
     targetMinutes: target.minutes,
+    metMinutes: cycle.metAt
+      ? Math.max(0, businessMinutesBetween(calendar, cycle.startedAt, cycle.metAt) - pausedMinutes)
+      : null,
     pauses,
   };
   const t = now.getTime();

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { addBusinessMinutes, type CalendarLike } from '../calendar';
-import type { Clock } from './compute-clocks';
+import type { Clock, NotDueCycle } from './compute-clocks';
 
 const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 
@@ -27,6 +27,11 @@ export interface ExplainPhrases {
   atRisk(v: { warn: string }): string;
   pausedNow(): string;
   onTrack(v: { warn: string }): string;
+  notDueNeverOpen(v: { at: string; zone: string }): string;
+  notDueBeyond(v: { at: string; zone: string; duration: string; horizon: string }): string;
+  metWithoutDue(v: { at: string }): string;
+  settled(v: { due: string }): string;
+  endedUnanswered(v: { due: string; at: string }): string;
 }
 
 export interface ExplainContext {
@@ -67,6 +72,13 @@ export const ENGLISH_PHRASES: ExplainPhrases = {
   atRisk: (v) => `at risk since the warning at ${v.warn}`,
   pausedNow: () => 'paused now: the due time moves on while the ticket waits',
   onTrack: (v) => `on track; warning at ${v.warn}`,
+  notDueNeverOpen: (v) =>
+    `started ${v.at} (${v.zone}); not due: the calendar never opens, so there is no due time`,
+  notDueBeyond: (v) =>
+    `started ${v.at} (${v.zone}); not due: the calendar does not open for ${v.duration} before ${v.horizon}, so there is no due time`,
+  metWithoutDue: (v) => `met ${v.at}; there was no due time`,
+  settled: (v) => `ended under the policy in force then: due ${v.due}`,
+  endedUnanswered: (v) => `breached at ${v.due}; ended unanswered at ${v.at}`,
 };
 
 /**
@@ -129,6 +141,59 @@ export function explainClock(
     case 'on_track':
       lines.push(phrases.onTrack({ warn: fmt(clock.warnAt) }));
       break;
+  }
+  return lines;
+}
+
+/** Why a cycle has no due time (its calendar never opens, or not for years), in words. */
+export function explainNotDue(
+  cycle: NotDueCycle,
+  ctx: ExplainContext,
+  phrases: ExplainPhrases = ENGLISH_PHRASES,
+): string[] {
+  const fmt = (d: Date): string => phrases.date(d, ctx.timezone);
+  const start = { at: fmt(cycle.startedAt), zone: ctx.timezone };
+  const lines = [
+    cycle.reason === 'never_open'
+      ? phrases.notDueNeverOpen(start)
+      : phrases.notDueBeyond({
+          ...start,
+          duration: phrases.duration(cycle.targetMinutes, ctx.calendar !== null),
+          horizon: fmt(cycle.horizon),
+        }),
+  ];
+  if (cycle.metAt) lines.push(phrases.metWithoutDue({ at: fmt(cycle.metAt) }));
+  return lines;
+}
+
+/** A stored cycle that ended: what it ended with, kept whatever the policy became since. */
+export interface SettledClock {
+  dueAt: Date;
+  metAt: Date | null;
+  endedAt: Date | null;
+  breachedAt: Date | null;
+}
+
+/**
+ * Why an ended cycle reads as it does: its due time and outcome as they were when it ended (the
+ * targets and calendar may have been edited since, so nothing is recomputed from them).
+ */
+export function explainSettled(
+  clock: SettledClock,
+  ctx: ExplainContext,
+  phrases: ExplainPhrases = ENGLISH_PHRASES,
+): string[] {
+  const fmt = (d: Date): string => phrases.date(d, ctx.timezone);
+  const due = fmt(clock.dueAt);
+  const lines = [phrases.settled({ due })];
+  if (clock.metAt) {
+    lines.push(
+      clock.breachedAt
+        ? phrases.breachedMetLate({ due, at: fmt(clock.metAt) })
+        : phrases.met({ at: fmt(clock.metAt) }),
+    );
+  } else if (clock.endedAt) {
+    lines.push(phrases.endedUnanswered({ due, at: fmt(clock.endedAt) }));
   }
   return lines;
 }

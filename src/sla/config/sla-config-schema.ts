@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateCalendar } from '../calendar';
+import { neverOpens, validateCalendar, type NeverOpen } from '../calendar';
 import { CalendarError } from '../calendar/calendar-error';
 import { regionsOf } from '../calendar/holidays-import';
 import { idNumber, storableText } from '../strict-input';
@@ -155,9 +155,14 @@ export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set
       checkUniqueKeys(doc.calendars, 'calendars', ctx);
       checkUniqueKeys(doc.policies, 'policies', ctx);
       const calendarKeys = new Set([...knownCalendarKeys, ...doc.calendars.map((c) => c.key)]);
+      // Valid calendars of the document that never open (a policy may not use one).
+      const closed = new Map<string, { index: number; why: NeverOpen }>();
       doc.calendars.forEach((c, i) => {
         try {
-          validateCalendar({ timezone: c.timezone, week: c.week, holidays: c.holidays });
+          const why = neverOpens(
+            validateCalendar({ timezone: c.timezone, week: c.week, holidays: c.holidays }),
+          );
+          if (why) closed.set(c.key, { index: i, why });
         } catch (err) {
           if (!(err instanceof CalendarError)) throw err;
           ctx.addIssue({
@@ -167,6 +172,7 @@ export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set
           });
         }
       });
+      const reported = new Set<string>();
       doc.policies.forEach((p, i) => {
         if (p.calendar !== null && !calendarKeys.has(p.calendar)) {
           ctx.addIssue({
@@ -174,6 +180,23 @@ export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set
             path: ['policies', i, 'calendar'],
             message: `no calendar with key "${p.calendar}"`,
           });
+        }
+        const never = p.calendar === null ? undefined : closed.get(p.calendar);
+        if (never) {
+          // Both sides: a form saving the calendar and one saving the policy each see their field.
+          ctx.addIssue({
+            code: 'custom',
+            path: ['policies', i, 'calendar'],
+            message: `calendar "${p.calendar}" never opens (${never.why.message}), so no clock could fall due`,
+          });
+          if (!reported.has(p.calendar as string)) {
+            reported.add(p.calendar as string);
+            ctx.addIssue({
+              code: 'custom',
+              path: ['calendars', never.index, never.why.field],
+              message: `${never.why.message}; policy "${p.key}" uses this calendar`,
+            });
+          }
         }
         p.escalations.forEach((e, j) => {
           if (!p.targets[e.metric]) {

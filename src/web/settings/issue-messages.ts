@@ -24,6 +24,9 @@ const quoted = (issue: ConfigIssue): Record<string, unknown> => {
   return { value: m ? (JSON.parse(m[1]) as string) : '' };
 };
 
+/** The policy a never-open calendar message names (`policy "base" uses this calendar`). */
+const usedBy = (issue: ConfigIssue): string => /policy "([^"]+)" uses/.exec(issue.message)?.[1] ?? '';
+
 const RULES: readonly MessageRule[] = [
   // zod's strict objects, on any path (the import of a hand-written document).
   {
@@ -49,8 +52,18 @@ const RULES: readonly MessageRule[] = [
   { path: /^week\.\w+\[\d+\]\[1\]$/, when: /got "/, key: 'end_time', params: quoted },
   { path: /^week\.\w+\[\d+\]$/, when: /overlaps/, key: 'overlap' },
   { path: /^week\.\w+$/, when: /unknown weekday/, key: 'weekday' },
+  { path: /^week$/, when: /never opens/, key: 'never_open_week', params: (i) => ({ policies: usedBy(i) }) },
   { path: /^week\b/, key: 'week' },
   { path: /^holidays\[\d+\]$/, when: /got "/, key: 'holiday_date', params: quoted },
+  {
+    path: /^holidays$/,
+    when: /in a row/,
+    key: 'never_open_holidays',
+    params: (i) => {
+      const m = /closed for (\d+) days in a row from ([\d-]+)/.exec(i.message);
+      return { days: m?.[1] ?? '', from: m?.[2] ?? '', policies: usedBy(i) };
+    },
+  },
   { path: /^holidays\b/, key: 'holidays' },
   { path: /^holidayCountry$/, key: 'country_code' },
   { path: /^holidayRegion$/, when: /needs holidayCountry/, key: 'region_needs_country' },
@@ -72,6 +85,12 @@ const RULES: readonly MessageRule[] = [
   { path: /^targets\.\w+$/, when: /not both/, key: 'warn_not_both' },
   { path: /^targets\b/, key: 'targets' },
   { path: /^match\b/, key: 'match_ids' },
+  {
+    path: /^calendar$/,
+    when: /never opens/,
+    key: 'calendar_never_opens',
+    params: (i) => ({ calendar: /^calendar "([^"]+)"/.exec(i.message)?.[1] ?? '' }),
+  },
   { path: /^calendar$/, key: 'calendar' },
   { path: /^position$/, key: 'position' },
   { path: /^(pauseStatusIds|defaultPauseStatusIds)\b/, key: 'statuses' },
