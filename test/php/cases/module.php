@@ -91,3 +91,19 @@ test('deactivation keeps the options; uninstall deletes exactly both', function 
         'DELETE FROM tbloptions WHERE {"name":"sla_vigil_secret"}',
     ], $statements, 'uninstall statements');
 });
+
+test('including the init file again registers nothing twice and does not fail', function (): void {
+    $before = array_map('count', hooks()->actions);
+    include MODULE . '/sla_vigil.php';
+    assert_same($before, array_map('count', hooks()->actions), 'callbacks per hook');
+});
+
+test('the stand-in hooks() runs lower priority first and passes exactly accepted_args', function (): void {
+    $hooks = new StubHooks();
+    $seen = [];
+    $hooks->add_action('probe', function (mixed ...$args) use (&$seen): void { $seen[] = ['late', $args]; }, 20, 2);
+    $hooks->add_action('probe', function (mixed ...$args) use (&$seen): void { $seen[] = ['none', $args]; }, 10, 0);
+    $hooks->add_action('probe', function (mixed ...$args) use (&$seen): void { $seen[] = ['one', $args]; }, 10);
+    $hooks->do_action('probe', 'a', 'b', 'c');
+    assert_same([['none', []], ['one', ['a']], ['late', ['a', 'b']]], $seen);
+});
