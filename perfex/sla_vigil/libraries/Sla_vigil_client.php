@@ -67,7 +67,8 @@ final class Sla_vigil_client
             CURLOPT_RETURNTRANSFER    => true,
             CURLOPT_CONNECTTIMEOUT_MS => self::CONNECT_TIMEOUT_MS,
             CURLOPT_TIMEOUT_MS        => self::TIMEOUT_MS,
-            // Sub-second timeouts are ignored by libcurl's signal-based resolver otherwise.
+            // With the system resolver, libcurl otherwise uses signals and fails at once on
+            // timeouts under one second (the connect timeout is 500 ms).
             CURLOPT_NOSIGNAL          => true,
             CURLOPT_FOLLOWLOCATION    => false,
         ]);
