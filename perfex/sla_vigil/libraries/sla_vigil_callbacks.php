@@ -1,0 +1,66 @@
+<?php
+
+declare(strict_types=1);
+
+defined('BASEPATH') or exit('No direct script access allowed');
+
+/*
+ * The functions the init file registers with Perfex. They live apart from the init file so
+ * that it can be included again without redeclaring them; each is one line because the
+ * payload rules live in Sla_vigil_events and the never-throw rule in Sla_vigil_forwarder.
+ */
+
+require_once __DIR__ . '/Sla_vigil_setup.php';
+require_once __DIR__ . '/Sla_vigil_forwarder.php';
+
+function sla_vigil_activate(): void
+{
+    Sla_vigil_setup::activate();
+}
+
+function sla_vigil_deactivate(): void
+{
+    // Nothing to undo: Perfex stops loading this file, so forwarding stops; the options
+    // stay so that reactivating keeps the pairing with the service.
+}
+
+function sla_vigil_uninstall(): void
+{
+    Sla_vigil_setup::uninstall();
+}
+
+function sla_vigil_on_ticket_created(mixed $ticketId = null): void
+{
+    Sla_vigil_forwarder::forward('ticket_created', fn () => Sla_vigil_events::ticketCreated($ticketId));
+}
+
+function sla_vigil_on_reply_added(mixed $args = null): void
+{
+    Sla_vigil_forwarder::forward('after_ticket_reply_added', fn () => Sla_vigil_events::replyAdded($args));
+}
+
+function sla_vigil_on_status_changed(mixed $args = null): void
+{
+    Sla_vigil_forwarder::forward('after_ticket_status_changed', fn () => Sla_vigil_events::statusChanged($args));
+}
+
+function sla_vigil_on_settings_updated(mixed $args = null): void
+{
+    Sla_vigil_forwarder::forward('ticket_settings_updated', fn () => Sla_vigil_events::settingsUpdated($args));
+}
+
+function sla_vigil_on_bulk_action(): void
+{
+    // The hook fires before Perfex's bulk UPDATEs; what will change is only in the post.
+    Sla_vigil_forwarder::forward('before_do_bulk_action_for_tickets', fn () => Sla_vigil_events::bulkAction($_POST));
+}
+
+function sla_vigil_on_ticket_deleted(mixed $ticketId = null): void
+{
+    Sla_vigil_forwarder::forward('after_ticket_deleted', fn () => Sla_vigil_events::ticketDeleted($ticketId));
+}
+
+function sla_vigil_on_cron_run(mixed $manually = false): void
+{
+    Sla_vigil_forwarder::forward('after_cron_run', fn () => Sla_vigil_events::cronRun($manually));
+}

@@ -1,0 +1,39 @@
+<?php
+
+declare(strict_types=1);
+
+defined('BASEPATH') or exit('No direct script access allowed');
+
+/*
+Module Name: SLA Vigil
+Description: Service-level clocks, escalations and reports for tickets; forwards ticket events to the SLA Vigil service over a signed channel.
+Version: 0.1.0
+Requires at least: 3.0.*
+*/
+
+// Perfex require_once's this file on every request, but only for ACTIVE modules: the hooks
+// below therefore forward only while the module is active, and deactivation stops them.
+
+// A second plain include (instead of require_once) must not register every hook twice,
+// which would send every event twice.
+if (defined('SLA_VIGIL_MODULE_NAME')) {
+    return;
+}
+define('SLA_VIGIL_MODULE_NAME', 'sla_vigil');
+
+require_once __DIR__ . '/libraries/sla_vigil_callbacks.php';
+
+register_activation_hook(SLA_VIGIL_MODULE_NAME, 'sla_vigil_activate');
+register_deactivation_hook(SLA_VIGIL_MODULE_NAME, 'sla_vigil_deactivate');
+register_uninstall_hook(SLA_VIGIL_MODULE_NAME, 'sla_vigil_uninstall');
+register_language_files(SLA_VIGIL_MODULE_NAME, [SLA_VIGIL_MODULE_NAME]);
+
+// Each action passes one argument (the bulk action none); never listen on 'all' (fatal in 3.3.1).
+hooks()->add_action('ticket_created', 'sla_vigil_on_ticket_created', 10, 1);
+hooks()->add_action('after_ticket_reply_added', 'sla_vigil_on_reply_added', 10, 1);
+hooks()->add_action('after_ticket_status_changed', 'sla_vigil_on_status_changed', 10, 1);
+hooks()->add_action('ticket_settings_updated', 'sla_vigil_on_settings_updated', 10, 1);
+hooks()->add_action('before_do_bulk_action_for_tickets', 'sla_vigil_on_bulk_action', 10, 0);
+hooks()->add_action('after_ticket_deleted', 'sla_vigil_on_ticket_deleted', 10, 1);
+// register_cron_task($fn) is add_action('after_cron_run', $fn); spelled out to pin accepted_args.
+hooks()->add_action('after_cron_run', 'sla_vigil_on_cron_run', 10, 1);
