@@ -35,6 +35,33 @@ export interface TicketSla {
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
+type ClockJson = TicketSla['clocks'][number];
+
+/** One clock in the JSON shape, whether it was kept as it ended or computed now. */
+function clockJson(
+  c: Omit<ClockJson, 'startedAt' | 'dueAt' | 'warnAt' | 'metAt' | 'breachedAt' | 'explain'> & {
+    startedAt: Date;
+    dueAt: Date;
+    warnAt: Date;
+    metAt: Date | null;
+    breachedAt: Date | null;
+  },
+  explain: string[],
+): ClockJson {
+  return {
+    metric: c.metric,
+    state: c.state,
+    startedAt: c.startedAt.toISOString(),
+    dueAt: c.dueAt.toISOString(),
+    warnAt: c.warnAt.toISOString(),
+    pausedMinutes: Math.round(c.pausedMinutes * 1000) / 1000,
+    metAt: iso(c.metAt),
+    breachedAt: iso(c.breachedAt),
+    cycle: c.cycle,
+    explain,
+  };
+}
+
 /** Reads one ticket's SLA at any instant, computed from its timeline (exact, and what-if capable). */
 export class TicketSlaService {
   constructor(
@@ -83,33 +110,11 @@ export class TicketSlaService {
       ticketId,
       policy: sla.policy ? { id: sla.policy.id, name: sla.policy.name } : null,
       state: sla.policy && all.length ? summarizeState(all) : sla.state,
-      clocks: keep.map((c) => ({
-        metric: c.metric,
-        state: c.state,
-        startedAt: c.startedAt.toISOString(),
-        dueAt: c.dueAt.toISOString(),
-        warnAt: c.warnAt.toISOString(),
-        pausedMinutes: Math.round(c.pausedMinutes * 1000) / 1000,
-        metAt: iso(c.metAt),
-        breachedAt: iso(c.breachedAt),
-        cycle: c.cycle,
-        explain: explainSettled(c, ctx, phrases),
-      })),
+      clocks: [
+        ...keep.map((c) => clockJson(c, explainSettled(c, ctx, phrases))),
+        ...write.map((c) => clockJson(c, explainClock(c, ctx, phrases))),
+      ],
     };
-    for (const c of write) {
-      result.clocks.push({
-        metric: c.metric,
-        state: c.state,
-        startedAt: c.startedAt.toISOString(),
-        dueAt: c.dueAt.toISOString(),
-        warnAt: c.warnAt.toISOString(),
-        pausedMinutes: Math.round(c.pausedMinutes * 1000) / 1000,
-        metAt: iso(c.metAt),
-        breachedAt: iso(c.breachedAt),
-        cycle: c.cycle,
-        explain: explainClock(c, ctx, phrases),
-      });
-    }
     for (const c of sla.notDue) {
       if (kept.has(`${c.metric}:${c.cycle}`)) continue;
       result.clocks.push({
