@@ -5,8 +5,7 @@ import { MutableClock } from '../../devhost/mutable-clock';
 import { createDb } from '../../src/store/db';
 import { PerfexTicketGateway } from '../../src/host/perfex/perfex-ticket-gateway';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
-import { insertOpenTickets, insertStaff } from '../helpers/host-fixtures';
-import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
+import { twoLevelEscalationScene } from '../helpers/sla-fixtures';
 import { TcpProxy } from '../helpers/tcp-proxy';
 
 // The database goes away in the middle of a scan that is escalating and sending, stays away for
@@ -20,11 +19,6 @@ let services: ModuleServices;
 
 beforeAll(async () => {
   t = await startTestDevhost({ clock });
-  const db = t.devhost.db;
-  const [department] = await db('tbldepartments').insert({ name: 'Support' });
-  const first = await insertStaff(db, 'fay.first@example.com', 'pw123456');
-  const second = await insertStaff(db, 'sid.second@example.com', 'pw123456');
-  await insertOpenTickets(db, TICKETS, department, '2026-03-03 08:00:00');
   proxy = new TcpProxy(3306);
   await proxy.up();
   const url = new URL(t.database.url);
@@ -38,22 +32,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     mail: { ...host.mail, smtpUrl: `smtp://127.0.0.1:${t.devhost.mailbox.port}` },
   });
-  await services.config.import({
-    policies: [
-      hourlyResolutionPolicy(first, [
-        {
-          metric: 'resolution',
-          trigger: { type: 'at_due' },
-          action: { type: 'notify_staff', staffId: first },
-        },
-        {
-          metric: 'resolution',
-          trigger: { type: 'after_due', minutes: 5 },
-          action: { type: 'notify_staff', staffId: second },
-        },
-      ]),
-    ],
-  });
+  await twoLevelEscalationScene(t.devhost.db, TICKETS, (doc) => services.config.import(doc));
   await services.scanner.run(clock.now());
 }, 120_000);
 afterAll(async () => {

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/services/module-services';
-import { insertOpenTickets, insertStaff } from '../helpers/host-fixtures';
-import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
+import { twoLevelEscalationScene } from '../helpers/sla-fixtures';
 
 // Real processes, really killed: `sla-vigil scan --once` from the build (npm test builds first).
 const BIN = path.resolve(__dirname, '../../bin/sla-vigil.js');
@@ -15,28 +14,8 @@ let t: TestDevhost;
 
 beforeAll(async () => {
   t = await startTestDevhost({ clock });
-  const db = t.devhost.db;
-  const [department] = await db('tbldepartments').insert({ name: 'Support' });
-  const first = await insertStaff(db, 'fay.first@example.com', 'pw123456');
-  const second = await insertStaff(db, 'sid.second@example.com', 'pw123456');
-  await insertOpenTickets(db, TICKETS, department, '2026-03-03 08:00:00');
   const setup = createModuleServices(t.devhost.host);
-  await setup.config.import({
-    policies: [
-      hourlyResolutionPolicy(first, [
-        {
-          metric: 'resolution',
-          trigger: { type: 'at_due' },
-          action: { type: 'notify_staff', staffId: first },
-        },
-        {
-          metric: 'resolution',
-          trigger: { type: 'after_due', minutes: 5 },
-          action: { type: 'notify_staff', staffId: second },
-        },
-      ]),
-    ],
-  });
+  await twoLevelEscalationScene(t.devhost.db, TICKETS, (doc) => setup.config.import(doc));
   await setup.scanner.run(clock.now());
   await setup.mailer.close();
 }, 120_000);

@@ -1,5 +1,7 @@
 import type { EscalationConfig, PolicyConfig } from '../../src/sla/config';
 import type { WeekSchedule } from '../../src/sla/calendar';
+import type { Knex } from 'knex';
+import { insertOpenTickets, insertStaff } from './host-fixtures';
 
 /** Monday to Friday, 09:00-17:00: the week most worked examples in the tests use. */
 export const WEEKDAYS_9_TO_5: Record<string, [string, string][]> = Object.fromEntries(
@@ -51,4 +53,37 @@ export function hourlyResolutionPolicy(
     targets: { resolution: { minutes: 60 } },
     escalations: levels,
   };
+}
+
+/**
+ * The two-level crash scene: `tickets` open tickets at 08:00 under an hourly resolution target,
+ * each escalating to one staff member at due and to a second five minutes after. Returns the
+ * staff ids; the policy is imported with `importConfig` (the caller's services).
+ */
+export async function twoLevelEscalationScene(
+  db: Knex,
+  tickets: number,
+  importConfig: (doc: { policies: ReturnType<typeof hourlyResolutionPolicy>[] }) => Promise<unknown>,
+): Promise<{ first: number; second: number }> {
+  const [department] = await db('tbldepartments').insert({ name: 'Support' });
+  const first = await insertStaff(db, 'fay.first@example.com', 'pw123456');
+  const second = await insertStaff(db, 'sid.second@example.com', 'pw123456');
+  await insertOpenTickets(db, tickets, department, '2026-03-03 08:00:00');
+  await importConfig({
+    policies: [
+      hourlyResolutionPolicy(first, [
+        {
+          metric: 'resolution',
+          trigger: { type: 'at_due' },
+          action: { type: 'notify_staff', staffId: first },
+        },
+        {
+          metric: 'resolution',
+          trigger: { type: 'after_due', minutes: 5 },
+          action: { type: 'notify_staff', staffId: second },
+        },
+      ]),
+    ],
+  });
+  return { first, second };
 }
