@@ -9,6 +9,7 @@ import * as clockSettledAt from './20261125140000_clock_settled_at';
 import * as hostProblems from './20261204100000_host_problems';
 import * as auditDetailsMediumtext from './20261204220000_audit_details_mediumtext';
 import * as settledCycles from './20261204230000_settled_cycles';
+import * as bridgeNonces from './20261204234500_bridge_nonces';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -31,4 +32,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261204100000_host_problems', hostProblems],
   ['20261204220000_audit_details_mediumtext', auditDetailsMediumtext],
   ['20261204230000_settled_cycles', settledCycles],
+  ['20261204234500_bridge_nonces', bridgeNonces],
 ];

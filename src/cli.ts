@@ -16,6 +16,7 @@ import { parseStrictJson } from './sla/strict-json';
 import { formatScanPlan, planScan } from './scan/scan-plan';
 import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
 import { PASSED_LEVEL_CHOICES, type PassedLevelChoice } from './sla/escalation/passed-levels';
+import { startBridgeService } from './host/bridge/bridge-service';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -203,6 +204,25 @@ export function buildCli(): Command {
         // Finish the job at hand, then close.
         await worker.close();
       });
+    });
+
+  program
+    .command('serve')
+    .description(
+      'the SLA Vigil service beside Perfex: migrations, the signed bridge on HOST:PORT (default 127.0.0.1:3000) and the scan worker, until SIGTERM',
+    )
+    .action(async () => {
+      const runtime = loadConfig();
+      const service = await startBridgeService(runtime, process.env.HOST || '127.0.0.1');
+      console.log(
+        `sla-vigil serve: listening on http://${service.host}:${service.port} (bridge at /bridge); ` +
+          `scans from ${redisLabel(runtime.redisUrl)} (prefix ${service.queuePrefix})`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await service.close();
     });
 
   const config = program

@@ -45,13 +45,17 @@ export class ScanQueue {
     private readonly prefix: string,
   ) {}
 
-  async request(now: Date): Promise<string> {
-    const minute = now.toISOString().slice(0, 16);
+  /**
+   * `delayMs` runs the scan that much later, as the scan of the minute it then falls in (a cron
+   * tick in that minute joins it): for changes the host makes after announcing them.
+   */
+  async request(now: Date, delayMs = 0): Promise<string> {
+    const minute = new Date(now.getTime() + delayMs).toISOString().slice(0, 16);
     const jobId = `scan-${minute.replace(/[:]/g, '')}`;
     const added = this.open().add(
       'scan',
       { requestedAt: now.toISOString() },
-      { jobId, removeOnComplete: 1000, removeOnFail: 1000 },
+      { jobId, removeOnComplete: 1000, removeOnFail: 1000, ...(delayMs > 0 ? { delay: delayMs } : {}) },
     );
     try {
       await withTimeout(

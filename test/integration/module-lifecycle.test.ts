@@ -19,6 +19,7 @@ const MODULE_TABLES = [
   'tblsla_vigil_outbox',
   'tblsla_vigil_deliveries',
   'tblsla_vigil_heartbeats',
+  'tblsla_vigil_bridge_nonces',
 ];
 
 beforeAll(async () => {
@@ -52,15 +53,22 @@ describe('migrations', () => {
     const before = await db('tblsla_vigil_timeline').count({ n: '*' });
     expect(Number(before[0].n)).toBeGreaterThan(0);
     await db('tblsla_vigil_audit_log').insert({ action: 'test', created_at: '2026-01-01 00:00:00.000' });
+    await db('tblsla_vigil_bridge_nonces').insert({
+      nonce: 'a'.repeat(32),
+      expires_at: '2026-01-01 00:10:00.000',
+    });
 
-    // Roll back only the newest migration: the older table and its rows stay.
+    // Roll back only the newest migration, then the one before: the older tables and their rows stay.
+    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasTable('tblsla_vigil_bridge_nonces')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'met_minutes')).toBe(true);
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'met_minutes')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'clocks_event_id')).toBe(false);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual([MIGRATIONS[MIGRATIONS.length - 1][0]]);
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-2).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
@@ -85,6 +93,7 @@ describe('migrations', () => {
     expect((await migrationStatus(db, 'tbl')).done).toEqual(MIGRATIONS.map(([name]) => name));
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'met_minutes')).toBe(true);
     expect(await detailsType()).toBe('mediumtext');
+    expect(await db.schema.hasTable('tblsla_vigil_bridge_nonces')).toBe(true);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });

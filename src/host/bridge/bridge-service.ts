@@ -1,0 +1,107 @@
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import type { RuntimeConfig } from '../../config';
+import { openStandaloneHost } from '../standalone-host';
+import { PerfexOptions } from '../perfex/perfex-options';
+import { createModuleServices, type ModuleServices, type ServiceHost } from '../../services/module-services';
+import { migrateLatest } from '../../store/migrator';
+import { BridgeNonceRepository } from '../../store/bridge-nonce-repository';
+import { ScanQueue } from '../../scan/scan-queue';
+import { ScanWorker } from '../../scan/scan-worker';
+import { CronTickRequester } from '../../scan/cron-tick';
+import { deriveQueuePrefix, queuePrefixFromEnv } from '../../scan/queue-prefix';
+import { errorText } from '../../scan/scan-health';
+import { createBridgeIntake } from './bridge-intake';
+import { createBridgeRouter } from './bridge-router';
+
+/**
+ * Perfex runs its bulk UPDATEs after `before_do_bulk_action_for_tickets`: the scan that records
+ * them is queued as the scan of the next cron minute, which runs a minute from now.
+ */
+export const BULK_SCAN_DELAY_MS = 60_000;
+
+export interface BridgeAppParts {
+  host: ServiceHost;
+  services: ModuleServices;
+  scanQueue: ScanQueue;
+  redisUrl: string;
+}
+
+/** The service's HTTP app: the signed bridge at `/bridge`, nothing else yet. */
+export function createBridgeApp({ host, services, scanQueue, redisUrl }: BridgeAppParts): Express {
+  const cronTicks = new CronTickRequester(scanQueue, services.heartbeats, host.logger, redisUrl);
+  const options = new PerfexOptions(host.db, host.tablePrefix);
+  const intake = createBridgeIntake({
+    recorder: services.recorder,
+    requestScan: () => cronTicks.tick(host.clock.now()),
+    requestScanAfterBulk: async () => {
+      await scanQueue.request(host.clock.now(), BULK_SCAN_DELAY_MS);
+    },
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    '/bridge',
+    createBridgeRouter({
+      secret: () => options.bridgeSecret(),
+      nonces: new BridgeNonceRepository(host.db, host.tablePrefix),
+      intake,
+      clock: host.clock,
+      logger: host.logger,
+    }),
+  );
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found' });
+  });
+  return app;
+}
+
+export interface RunningService {
+  /** Where it listens (the port the system chose when asked for port 0). */
+  host: string;
+  port: number;
+  queuePrefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `sla-vigil serve`: the module's migrations on the host database, the bridge on `hostname:port`
+ * and the scan worker (scans, escalations and their mail) in one process.
+ */
+export async function startBridgeService(config: RuntimeConfig, hostname: string): Promise<RunningService> {
+  const host = await openStandaloneHost(config);
+  const closers: (() => Promise<void>)[] = [() => host.close()];
+  const close = async () => {
+    for (const closeOne of closers.splice(0)) await closeOne();
+  };
+  try {
+    await migrateLatest(host.db, host.tablePrefix);
+    const services = createModuleServices(host);
+    closers.unshift(() => services.mailer.close());
+    const queuePrefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
+    const scanQueue = new ScanQueue(config.redisUrl, queuePrefix);
+    closers.unshift(() => scanQueue.close());
+    const worker = new ScanWorker(config.redisUrl, queuePrefix, services.scanner, host.clock, host.logger, {
+      onRedisDown: (error) =>
+        services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
+    });
+    // Worker before queue, so no job is picked up from a closing queue.
+    closers.unshift(() => worker.close());
+    const app = createBridgeApp({ host, services, scanQueue, redisUrl: config.redisUrl });
+    const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {
+      const s = app.listen(config.port, hostname, (err?: Error) => (err ? reject(err) : resolve(s)));
+    });
+    closers.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          // Stop taking requests, let the ones in flight finish, drop idle keep-alives.
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+    return { host: hostname, port: (server.address() as AddressInfo).port, queuePrefix, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

@@ -1,0 +1,91 @@
+import { parseBridgeEvent } from '../../src/host/bridge/bridge-events';
+
+const original = {
+  assigned: 0,
+  department: 1,
+  priority: 2,
+  status: 1,
+  userid: 0,
+  contactid: 0,
+  service: null,
+};
+
+describe('bridge event payloads (bridge-contract)', () => {
+  it.each([
+    ['ticket_created', { ticket_id: 42 }],
+    ['after_ticket_reply_added', { ticket_id: 42, reply_id: 7, admin: null }],
+    ['after_ticket_reply_added', { ticket_id: 42, reply_id: 7, admin: 3 }],
+    ['after_ticket_status_changed', { ticket_id: 42, status: 5 }],
+    ['ticket_settings_updated', { ticket_id: 42, original, data: {} }],
+    [
+      'ticket_settings_updated',
+      { ticket_id: 42, original, data: { assigned: 0, service: null, priority: 3 } },
+    ],
+    [
+      'before_do_bulk_action_for_tickets',
+      {
+        ids: [1, 2],
+        status: null,
+        department: null,
+        priority: 3,
+        service: null,
+        merge: true,
+        primary_ticket: 1,
+        mass_delete: false,
+      },
+    ],
+    ['after_ticket_deleted', { ticket_id: 42 }],
+    ['after_cron_run', { manually: true }],
+  ])('%s %j is accepted as sent', (event, payload) => {
+    expect(parseBridgeEvent({ event, payload })).toEqual({ ok: true, event: { event, payload } });
+  });
+
+  it.each([
+    [{ event: 'ticket_created', payload: { ticket_id: '42' } }, 'payload.ticket_id'],
+    [{ event: 'ticket_created', payload: { ticket_id: 0 } }, 'payload.ticket_id'],
+    [{ event: 'ticket_created', payload: { ticket_id: 2_147_483_648 } }, 'payload.ticket_id'],
+    [{ event: 'ticket_created', payload: {} }, 'payload.ticket_id'],
+    [{ event: 'ticket_created' }, 'payload'],
+    [{ event: 'ticket_created', payload: { ticket_id: 1, id: 1 } }, 'payload.id'],
+    [{ payload: { ticket_id: 1 } }, 'event'],
+    [{ event: 'after_cron_run', payload: { manually: 1 } }, 'payload.manually'],
+    [
+      {
+        event: 'ticket_settings_updated',
+        payload: { ticket_id: 1, original: { ...original, password: 'x' }, data: {} },
+      },
+      'payload.original.password',
+    ],
+    [
+      { event: 'ticket_settings_updated', payload: { ticket_id: 1, original, data: { status: 2 } } },
+      'payload.data.status',
+    ],
+    [
+      {
+        event: 'ticket_settings_updated',
+        payload: { ticket_id: 1, original: { ...original, userid: -1 }, data: {} },
+      },
+      'payload.original.userid',
+    ],
+    [
+      {
+        event: 'before_do_bulk_action_for_tickets',
+        payload: {
+          ids: [1, 'x'],
+          status: null,
+          department: null,
+          priority: null,
+          service: null,
+          merge: false,
+          primary_ticket: null,
+          mass_delete: false,
+        },
+      },
+      'payload.ids.1',
+    ],
+    [[], 'body'],
+  ])('%j is refused naming %s', (body, field) => {
+    const parsed = parseBridgeEvent(body);
+    expect(parsed).toMatchObject({ ok: false, field });
+  });
+});
