@@ -9,6 +9,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
+import { checkBridgeSignature } from '../../src/host/bridge/bridge-signature';
 
 const root = path.join(__dirname, '..', '..');
 const INSTALL_HINT = 'php is missing: apt-get install php-cli php-mysql php-curl (.ci/run installs them)';
@@ -67,6 +68,18 @@ describe('Perfex module (PHP)', () => {
     const fromPhp = php(['test/php/run.php', '--sign']);
     expect(fromPhp.stderr).toBe('');
     expect(fromPhp.stdout).toBe(node);
+    // And the service's own check accepts what the PHP module signed.
+    const check = checkBridgeSignature(
+      SECRET,
+      {
+        method: 'POST',
+        path: '/bridge/events',
+        headers: { timestamp: TIMESTAMP, nonce: NONCE, signature: fromPhp.stdout },
+        body: Buffer.from(BODY, 'utf8'),
+      },
+      Number(TIMESTAMP) + 10,
+    );
+    expect(check).toEqual({ ok: true, nonce: NONCE, timestamp: Number(TIMESTAMP) });
   });
 
   it('npm run package:perfex builds a zip with sla_vigil/ at its root', () => {
