@@ -24,6 +24,36 @@ function lastId<T extends { id: number }>(batch: HostBatch<T>, otherwise: number
 
 const sizeOf = (batch: HostBatch<unknown>): number => batch.rows.length + batch.unreadable.length;
 
+/**
+ * How far ahead of the scan a host date may be before it counts as unreadable: a little for a
+ * host zone or clock that is off, never a reply dated next year, which would otherwise answer the
+ * ticket in the future and date every later event after it.
+ */
+const FUTURE_TOLERANCE_MS = 24 * 3600_000;
+
+/** Moves rows dated too far after `now` to the unreadable ones (skipped, listed, read again). */
+function notInFuture<T extends { id: number; createdAt: Date }>(
+  batch: HostBatch<T>,
+  now: Date,
+  what: 'ticket' | 'reply',
+  ticketOf: (row: T) => number,
+): HostBatch<T> {
+  const limit = now.getTime() + FUTURE_TOLERANCE_MS;
+  const future = batch.rows.filter((r) => r.createdAt.getTime() > limit);
+  if (future.length === 0) return batch;
+  return {
+    rows: batch.rows.filter((r) => r.createdAt.getTime() <= limit),
+    unreadable: [
+      ...batch.unreadable,
+      ...future.map((r) => ({
+        id: r.id,
+        ticketId: ticketOf(r),
+        reason: `${what} date ${r.createdAt.toISOString()} is after the scan's time ${now.toISOString()}`,
+      })),
+    ],
+  };
+}
+
 /** How many reply ids below the cursor each scan reads again (see reconcileReplies). */
 const REPLY_REREAD_WINDOW = 200;
 
@@ -97,7 +127,12 @@ export class Reconciler {
     };
     let afterId = 0;
     for (;;) {
-      const read = await this.tickets.listTicketsAfter(afterId, this.batchSize);
+      const read = notInFuture(
+        await this.tickets.listTicketsAfter(afterId, this.batchSize),
+        now,
+        'ticket',
+        (t) => t.id,
+      );
       read.unreadable.forEach(skip('ticket'));
       const batch = read.rows;
       const isLast = sizeOf(read) < this.batchSize;
@@ -178,7 +213,8 @@ export class Reconciler {
   ): Promise<{ found: number; latestByTicket: Map<number, Date> }> {
     const latestByTicket = new Map<number, Date>();
     let found = 0;
-    const take = async (read: HostBatch<HostReply>): Promise<void> => {
+    const take = async (batch: HostBatch<HostReply>): Promise<void> => {
+      const read = notInFuture(batch, now, 'reply', (r) => r.ticketId);
       read.unreadable.forEach(skip);
       const missed = await this.recordMissedReplies(read.rows, now);
       for (const r of missed) {

@@ -71,6 +71,11 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
   const unknownClient = await ticket({ userid: 999, contactid: 999 });
   const repliedBefore = await ticket({});
   await reply(repliedBefore, '2026-03-03 09:00:00', 1);
+  // A reply dated next year would answer the ticket in the future and date every later event
+  // after it: skipped and listed like an unreadable row, the ticket scanned without it.
+  const repliedNextYear = await ticket({});
+  const [futureReply] = await reply(repliedNextYear, '2027-03-03 10:00:00', 1);
+  const bornNextYear = await ticket({ date: '2027-01-01 10:00:00' });
   const mergedIntoItself = await ticket({});
   await t.devhost
     .db('tbltickets')
@@ -78,7 +83,13 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
     .update({ merged_ticket_id: String(mergedIntoItself) });
 
   const first = await services.scanner.run(clock.now());
-  expect(first.failed).toBe(0);
+  expect(first.failed).toBe(2);
+  expect((await services.hostProblems.list()).problems.map((p) => [p.kind, p.rowId])).toEqual([
+    ['reply', futureReply],
+    ['ticket', bornNextYear],
+  ]);
+  // The host closes it meanwhile (a bulk action): the scan dates that now, not after next year.
+  await t.devhost.db('tbltickets').where('ticketid', repliedNextYear).update({ status: 5 });
 
   // Status flapping between scans: open, closed, open again, closed, open.
   const flapping = await ticket({});
@@ -90,7 +101,7 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
   ] as const) {
     clock.set(new Date(at));
     await t.devhost.db('tbltickets').where('ticketid', flapping).update({ status });
-    expect((await services.scanner.run(clock.now())).failed).toBe(0);
+    expect((await services.scanner.run(clock.now())).failed).toBe(2);
   }
 
   const onTime = ['first_response#1 breached due 11:00', 'resolution#1 on_track due 18:00'];
@@ -104,6 +115,11 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
   // A reply older than its ticket (clock skew, an import, a merge's copied rows) answers nothing.
   expect(await clocksOf(repliedBefore)).toEqual(onTime);
   expect(await clocksOf(mergedIntoItself)).toEqual(onTime);
+  expect(await clocksOf(repliedNextYear)).toEqual([
+    'first_response#1 breached due 11:00',
+    'resolution#1 met due 18:00 met 12:01',
+  ]);
+  expect(await clocksOf(bornNextYear)).toEqual([]);
   // First seen closed (dated at its creation: no reply says otherwise), then each reopening is a
   // new resolution cycle; unanswered first-response cycles closed before their due are dropped.
   expect(await clocksOf(flapping)).toEqual([
@@ -113,7 +129,7 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
     'resolution#3 on_track due 20:04',
   ]);
   const again = await services.scanner.run(clock.now());
-  expect(again).toMatchObject({ failed: 0, eventsRecorded: 0, changed: 0, escalated: 0 });
+  expect(again).toMatchObject({ failed: 2, eventsRecorded: 0, changed: 0, escalated: 0 });
 
   // Both levels fired once for each breached support ticket, unknown staff and priority included;
   // nobody could be emailed about the unassigned or unknown-assignee ones.
@@ -128,6 +144,7 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
     unknownStaff,
     unknownClient,
     repliedBefore,
+    repliedNextYear,
     mergedIntoItself,
   ];
   expect(new Map(fired.map((r) => [r.subject_id, Number(r.n)]))).toEqual(
