@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Devhost } from '../devhost';
 import { ValidationError } from '../validation-error';
+import { parseId } from '../../src/sla/strict-input';
 
 type Handler = (req: Request, res: Response) => Promise<void>;
 const wrap =
@@ -11,8 +12,9 @@ const wrap =
   };
 
 function ticketId(req: Request): number {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw ValidationError.field('ticketid', 'must be a positive integer');
+  // Decimal digits only: `0x12d`, `1e2` or `+301` are refused, never read as ticket 301 or 100.
+  const id = parseId(String(req.params.id));
+  if (id === undefined) throw ValidationError.field('ticketid', 'must be a positive decimal id');
   return id;
 }
 

@@ -115,6 +115,10 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
   // A reply older than its ticket (clock skew, an import, a merge's copied rows) answers nothing.
   expect(await clocksOf(repliedBefore)).toEqual(onTime);
   expect(await clocksOf(mergedIntoItself)).toEqual(onTime);
+  // The monitor's search among open, unmerged tickets agrees.
+  expect(await t.devhost.host.tickets.searchTicketIds('odd', 100, { excludeMerged: true })).toContain(
+    mergedIntoItself,
+  );
   expect(await clocksOf(repliedNextYear)).toEqual([
     'first_response#1 breached due 11:00',
     'resolution#1 met due 18:00 met 12:01',

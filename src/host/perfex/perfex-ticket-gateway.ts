@@ -149,7 +149,9 @@ export class PerfexTicketGateway implements TicketGateway {
       query.where((q) =>
         q
           .whereNull('merged_ticket_id')
-          .orWhereRaw("TRIM(??) NOT REGEXP '^[1-9][0-9]{0,9}$'", ['merged_ticket_id']),
+          .orWhereRaw("TRIM(??) NOT REGEXP '^[1-9][0-9]{0,9}$'", ['merged_ticket_id'])
+          // "Merged into itself" is no merge, as mergedInto() reads it.
+          .orWhereRaw('TRIM(??) = CAST(?? AS CHAR)', ['merged_ticket_id', 'ticketid']),
       );
     }
     const rows: { ticketid: number }[] = await query.orderBy('ticketid', 'desc').limit(limit);
