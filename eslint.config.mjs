@@ -15,6 +15,16 @@ export default tseslint.config(
     },
   },
   {
+    // The pure domain knows no host: host facts (status ids, languages, URLs) arrive as arguments.
+    files: ['src/sla/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/host', '**/host/**'], message: 'src/sla is pure: pass host facts in.' }] },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', 'bin/*'],
     languageOptions: {
       globals: {
