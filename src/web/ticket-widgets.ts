@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { HostContext } from '../host/host-context';
 import type { ClockState } from '../sla/clocks/sla-event';
-import { formatDuration, type DurationUnits } from '../mail/format-duration';
+import { formatDuration, type DurationUnits } from '../i18n/format-duration';
 import { manifest } from '../manifest';
 import { languageCode } from '../host/perfex/perfex-languages';
 

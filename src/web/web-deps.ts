@@ -3,7 +3,7 @@ import type { i18n, TFunction } from 'i18next';
 import type { AdminLocals, HostContext } from '../host/host-context';
 import type { ModuleServices } from '../services/module-services';
 import { manifest } from '../manifest';
-import { translatorFor } from './i18n';
+import { translatorFor } from '../i18n/translator';
 import { timeFormatter } from './view-helpers';
 import { scopeDepartments, viewerTicketScope } from './ticket-scope';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';

@@ -2,7 +2,7 @@ import { computeClocks, computeCycles, type ClockPolicy } from '../../src/sla/cl
 import { explainNotDue, type ExplainContext } from '../../src/sla/clocks/explain-clock';
 import type { SlaEvent, TimelineEventType } from '../../src/sla/clocks/sla-event';
 import { explainPhrases } from '../../src/web/explain-phrases';
-import { createTranslator } from '../../src/web/i18n';
+import { createTranslator } from '../../src/i18n/translator';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { PERFEX_STATUS_LIFECYCLE } from '../../src/host/perfex/perfex-statuses';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { WebDeps } from '../web-deps';
 import { pageContext, type PageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
-import { renderView } from '../render';
+import { renderView } from '../../i18n/render-view';
 import { asyncRoute } from '../async-route';
 import { loadNames, type NameBook } from '../view-helpers';
 import { stateBadge } from '../state-badge';
