@@ -15,6 +15,35 @@ export default tseslint.config(
     },
   },
   {
+    // The module never loads the development host: the devhost depends on the module, not back.
+    files: ['src/**/*.ts', 'index.ts', 'hooks/**/*.ts', 'migrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/devhost', '**/devhost/**'], message: 'Nothing in src/ imports devhost/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The pure domain knows no host: host facts (status ids, languages, URLs) arrive as arguments.
+    files: ['src/sla/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/host', '**/host/**'], message: 'src/sla is pure: pass host facts in.' },
+            { group: ['**/devhost', '**/devhost/**'], message: 'Nothing in src/ imports devhost/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', 'bin/*'],
     languageOptions: {
       globals: {

@@ -1,6 +1,22 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled TypeScript in dist/.
-require('../dist/src/cli.js')
+// Thin launcher: the CLI is compiled TypeScript in dist/. The development host's commands
+// (`devhost ...`, `demo`) live in their own entry (`npm run build:devhost`), never in the module's.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const DEVHOST_COMMANDS = new Set(['devhost', 'demo']);
+const devhostEntry = path.join(__dirname, '../dist/devhost/cli.js');
+
+function entry(command) {
+  if (!DEVHOST_COMMANDS.has(command)) return '../dist/src/cli.js';
+  if (!fs.existsSync(devhostEntry)) {
+    console.error(`"${command}" needs the development host: run \`npm run build:devhost\` first`);
+    process.exit(1);
+  }
+  return devhostEntry;
+}
+
+require(entry(process.argv[2]))
   .main(process.argv)
   .catch((err) => {
     console.error(err instanceof Error ? err.message : err);

@@ -1,4 +1,5 @@
 import type { RuntimeConfig } from '../src/config';
+import { DEVHOST_MAILBOX_PORT } from '../src/host/perfex/perfex-urls';
 import { queuePrefixFromEnv } from '../src/scan/queue-prefix';
 import { DEFAULT_API_TOKEN, Devhost, refusePublicDefaultToken } from './devhost';
 import { DEMO_PASSWORD, setupDevhost } from './setup';
@@ -29,7 +30,7 @@ export async function runDemo(config: RuntimeConfig): Promise<void> {
     tablePrefix: config.tablePrefix,
     port: config.port,
     listenHost,
-    mailboxPort: Number(process.env.MAILBOX_PORT ?? 2525),
+    mailboxPort: Number(process.env.MAILBOX_PORT ?? DEVHOST_MAILBOX_PORT),
     apiToken,
     // Unset: the module derives it from the database, like `sla-vigil worker` does.
     queuePrefix: queuePrefixFromEnv(),

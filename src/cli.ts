@@ -91,35 +91,6 @@ export function buildCli(): Command {
       });
     });
 
-  const devhost = program.command('devhost').description('the Perfex-compatible development host');
-  devhost
-    .command('setup')
-    .description('create the host tables at DATABASE_URL and activate the module (idempotent)')
-    .option('--seed', 'add the demo data when there are no tickets yet')
-    .option('--timezone <zone>', "the host's default_timezone (IANA) for a new database", 'UTC')
-    .action(async (opts: { seed?: boolean; timezone: string }) => {
-      const config = loadConfig();
-      const { setupDevhost } = await import('../devhost/setup');
-      const result = await setupDevhost({
-        databaseUrl: config.databaseUrl,
-        redisUrl: config.redisUrl,
-        tablePrefix: config.tablePrefix,
-        timezone: opts.timezone,
-        seed: opts.seed,
-      });
-      console.log(
-        `devhost ${result.created ? 'created' : 'already set up'}; module active; ${result.seeded ? 'demo data seeded' : 'no seed added'}`,
-      );
-    });
-
-  program
-    .command('demo')
-    .description('set up (seeding when empty) and serve the devhost with the module active')
-    .action(async () => {
-      const { runDemo } = await import('../devhost/demo');
-      await runDemo(loadConfig());
-    });
-
   program
     .command('ticket')
     .argument('<id>', 'ticket id')
@@ -308,8 +279,13 @@ async function withServices(
 }
 
 export async function main(argv: string[]): Promise<void> {
+  await runCli(buildCli(), argv);
+}
+
+/** Runs a command line built on `buildCli` (the devhost's adds its own commands), with readable errors. */
+export async function runCli(program: Command, argv: string[]): Promise<void> {
   try {
-    await buildCli().parseAsync(argv);
+    await program.parseAsync(argv);
   } catch (err) {
     // Every problem of an invalid document, one per line with its path.
     if (err instanceof ConfigError)

@@ -2,7 +2,7 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import bcrypt from 'bcryptjs';
 import type { MenuItem } from '../../src/host/host-context';
 import type { Devhost } from '../devhost';
-import { languageCode } from '../../src/web/i18n';
+import { languageCode } from '../../src/host/perfex/perfex-languages';
 import { LoginThrottle } from './login-throttle';
 
 /**

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { RuntimeConfig } from '../config';
 import { createDb } from '../store/db';
 import { createPerfexHostParts } from './perfex/perfex-host-parts';
+import { DEVHOST_MAILBOX_SMTP_URL } from './perfex/perfex-urls';
 import type { ServiceHost } from '../services/module-services';
 
 /**
@@ -24,7 +25,7 @@ export async function openStandaloneHost(
       clock: { now: () => now ?? new Date() },
       logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)),
       mail: {
-        smtpUrl: config.smtpUrl ?? 'smtp://127.0.0.1:2525',
+        smtpUrl: config.smtpUrl ?? DEVHOST_MAILBOX_SMTP_URL,
         from: process.env.MAIL_FROM ?? 'SLA Vigil <sla@localhost>',
         adminBaseUrl: process.env.ADMIN_BASE_URL ?? `http://localhost:${config.port}`,
       },

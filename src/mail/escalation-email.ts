@@ -1,7 +1,7 @@
 import type { i18n, TFunction } from 'i18next';
 import { DateTime } from 'luxon';
-import { renderView } from '../web/render';
-import { formatDuration } from './format-duration';
+import { renderView } from '../i18n/render-view';
+import { formatDuration } from '../i18n/format-duration';
 
 export type EmailMetric = 'first_response' | 'next_response' | 'resolution';
 export type EmailTrigger = 'before_due' | 'at_due' | 'after_due';

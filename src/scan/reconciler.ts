@@ -4,7 +4,7 @@ import type { SubjectRepository, SubjectRow, SubjectSnapshot } from '../store/su
 import type { CursorRepository } from '../store/cursor-repository';
 import { createdEvent } from '../timeline/created-event';
 import { SETTING_CHANGES } from '../timeline/setting-changes';
-import { CLOSED_STATUS } from '../sla/clocks/sla-event';
+import { PERFEX_CLOSED_STATUS, PERFEX_INITIAL_STATUS } from '../host/perfex/perfex-statuses';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 
 export interface ReconcileResult {
@@ -56,9 +56,6 @@ function notInFuture<T extends { id: number; createdAt: Date }>(
 
 /** How many reply ids below the cursor each scan reads again (see reconcileReplies). */
 const REPLY_REREAD_WINDOW = 200;
-
-/** Perfex's `ticket_created` always opens tickets as Open. */
-const INITIAL_STATUS = 1;
 
 export function snapshotOf(ticket: HostTicket): SubjectSnapshot {
   return {
@@ -274,7 +271,7 @@ export class Reconciler {
     const events: TimelineEventInput[] = [];
     // Never before what the timeline already holds, so events keep their real order.
     const at = (candidate: Date): Date => later(candidate, lastEventAt);
-    if (!seen) events.push(createdEvent(ticket, 'reconcile', INITIAL_STATUS));
+    if (!seen) events.push(createdEvent(ticket, 'reconcile', PERFEX_INITIAL_STATUS));
     if (seen) {
       for (const { field, event: type } of SETTING_CHANGES) {
         if (seen[field] !== ticket[field]) {
@@ -291,8 +288,8 @@ export class Reconciler {
         event(ticket.id, 'merged', at(now), { toValue: String(ticket.mergedTicketId), dedupeKey: 'merged' }),
       );
     }
-    const from = seen && !seen.deleted ? seen.status : INITIAL_STATUS;
-    if (from !== ticket.status && !(newlyMerged && ticket.status === CLOSED_STATUS)) {
+    const from = seen && !seen.deleted ? seen.status : PERFEX_INITIAL_STATUS;
+    if (from !== ticket.status && !(newlyMerged && ticket.status === PERFEX_CLOSED_STATUS)) {
       // A reply only this scan found set the status (Perfex does on every reply). A ticket seen
       // for the first time changed status by its last reply at the latest (or when opened).
       // Otherwise it changed since the last scan, and now is the best time the host gives.

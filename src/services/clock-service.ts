@@ -6,12 +6,13 @@ import type { DueLevel, EscalationService } from './escalation-service';
 import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
 import { settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
-import { CLOSED_STATUS, type ClockState, type SlaEvent } from '../sla/clocks/sla-event';
+import type { ClockState, SlaEvent } from '../sla/clocks/sla-event';
 import { PolicyBook } from '../sla/policy/policy-book';
 import type { ConfigService } from './config-service';
 import type { TimelineEvent, TimelineEventInput, TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
 import type { ClockRepository, StoredClock } from '../store/clock-repository';
+import { PERFEX_CLOSED_STATUS, PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 
 export interface ComputedSla {
   subject: SubjectRow | null;
@@ -49,7 +50,13 @@ export class ClockService {
     const version = await this.config.version();
     if (!this.book || this.book.version !== version) {
       const stored = await this.config.load();
-      this.book = new PolicyBook(stored.policies, stored.calendars, stored.settings, stored.version);
+      this.book = new PolicyBook(
+        stored.policies,
+        stored.calendars,
+        stored.settings,
+        stored.version,
+        PERFEX_STATUS_LIFECYCLE,
+      );
     }
     return this.book;
   }
@@ -312,7 +319,7 @@ function computeWith(
   const { id, name, key } = matched.policy;
   // No clock at all: nothing is owed on a closed or merged ticket, nothing is late on an open one.
   const idle: ClockState =
-    subject && (subject.status === CLOSED_STATUS || subject.mergedInto !== null) ? 'met' : 'on_track';
+    subject && (subject.status === PERFEX_CLOSED_STATUS || subject.mergedInto !== null) ? 'met' : 'on_track';
   return {
     subject,
     policy: { id, name, key },

@@ -21,6 +21,7 @@ import {
   type PassedLevelChoice,
 } from '../sla/escalation/passed-levels';
 import type { PassedLevelFinder } from '../engine/passed-level-finder';
+import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 
 /** How a save treats escalation levels that have already passed on open tickets. */
 export interface SaveOptions {
@@ -195,6 +196,7 @@ export class ConfigService {
       mergeItems(stored.calendars, calendars),
       stored.settings,
       stored.version,
+      PERFEX_STATUS_LIFECYCLE,
     );
     return this.passed.find(book, new Set(changed.map((p) => p.id)), now);
   }
@@ -208,7 +210,13 @@ export class ConfigService {
   ): Promise<number> {
     if (!this.passed) throw new Error('skipping passed levels needs the passed-level finder');
     const stored = await this.repo.load(trx);
-    const book = new PolicyBook(stored.policies, stored.calendars, stored.settings, stored.version);
+    const book = new PolicyBook(
+      stored.policies,
+      stored.calendars,
+      stored.settings,
+      stored.version,
+      PERFEX_STATUS_LIFECYCLE,
+    );
     const ids = new Set(stored.policies.filter((p) => keys.includes(p.key)).map((p) => p.id));
     return this.passed.skip(await this.passed.find(book, ids, now, trx), book, staffId, now, trx);
   }

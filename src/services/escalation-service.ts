@@ -9,7 +9,8 @@ import type { OutboxRepository, NewOutboxRow } from '../mail/outbox-repository';
 import { renderEscalationEmail } from '../mail/escalation-email';
 import type { LadderLevel } from '../sla/escalation/ladder';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
-import { languageCode } from '../web/i18n';
+import { languageCode } from '../host/perfex/perfex-languages';
+import { perfexTicketPath } from '../host/perfex/perfex-urls';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -149,8 +150,8 @@ export class EscalationService {
             dueAt: d.clock.dueAt,
             zone,
             now,
-            ticketUrl: `${this.mail.adminBaseUrl}/admin/tickets/ticket/${ticket.id}`,
-            slaUrl: `${this.mail.adminBaseUrl}/admin/tickets/ticket/${ticket.id}#sla_vigil`,
+            ticketUrl: `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`,
+            slaUrl: `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}#sla_vigil`,
             recipientName: `${staff.firstname} ${staff.lastname}`.trim(),
           },
           this.translator,

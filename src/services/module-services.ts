@@ -17,7 +17,7 @@ import { EscalationRepository } from '../store/escalation-repository';
 import { OutboxRepository } from '../mail/outbox-repository';
 import { MailSender } from '../mail/mail-sender';
 import { EscalationService } from './escalation-service';
-import { createTranslator } from '../web/i18n';
+import { createTranslator } from '../i18n/translator';
 import { HeartbeatRepository } from '../store/heartbeat-repository';
 import { HostProblemRepository } from '../store/host-problem-repository';
 import { PassedLevelFinder } from '../engine/passed-level-finder';

@@ -24,6 +24,7 @@ import type { TimelineEvent, TimelineRepository } from '../store/timeline-reposi
 import type { ClockRepository, StoredClock } from '../store/clock-repository';
 import type { SubjectSnapshot } from '../store/subject-repository';
 import { RuleTesterReads } from '../store/rule-tester-reads';
+import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 
 /** A draft policy as the form gives it: the config document's policy fields, without key or ladder. */
 export type DraftInput = Pick<PolicyConfig, 'name' | 'position' | 'match' | 'calendar' | 'pauseStatusIds'> & {
@@ -151,6 +152,7 @@ export class RuleTester {
       stored.calendars,
       stored.settings,
       stored.version,
+      PERFEX_STATUS_LIFECYCLE,
     );
     const clockPolicy = book.clockPolicy(DRAFT_ID) as ClockPolicy;
     const matchesDraft = (s: SubjectSnapshot): boolean => matchPolicy([draftPolicy], s) !== null;

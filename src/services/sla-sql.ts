@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { STATE_RANK } from '../sla/clocks/live-state';
-import { CLOSED_STATUS } from '../sla/clocks/sla-event';
+import { PERFEX_CLOSED_STATUS } from '../host/perfex/perfex-statuses';
 import { utcToSql } from '../store/datetime';
 
 /**
@@ -90,7 +90,7 @@ export const urgencyKeyCycleOf = (key: string): string =>
 /** A running clock of `alias` (neither met nor ended). */
 /** A ticket the module still watches (not closed, merged or deleted), for subjects aliased `alias`. */
 export function openSubjectOf(alias: string): string {
-  return `${alias}.subject_type = 'ticket' AND ${alias}.deleted = 0 AND (${alias}.merged_into IS NULL OR ${alias}.merged_into = 0) AND ${alias}.status <> ${Number(CLOSED_STATUS)}`;
+  return `${alias}.subject_type = 'ticket' AND ${alias}.deleted = 0 AND (${alias}.merged_into IS NULL OR ${alias}.merged_into = 0) AND ${alias}.status <> ${Number(PERFEX_CLOSED_STATUS)}`;
 }
 
 export function runningClockOf(alias: string): string {

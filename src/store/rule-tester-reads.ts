@@ -6,7 +6,7 @@ import {
   type SnapshotRow,
   type SubjectSnapshot,
 } from './subject-repository';
-import { CLOSED_STATUS } from '../sla/clocks/sla-event';
+import { PERFEX_CLOSED_STATUS } from '../host/perfex/perfex-statuses';
 
 /**
  * The read-only queries of the rule tester: pages of ticket snapshots, newest first (Perfex
@@ -35,7 +35,7 @@ export class RuleTesterReads {
       .orderBy('subject_id', 'desc')
       .limit(limit);
     if (beforeId !== null) q.where('subject_id', '<', beforeId);
-    if (openOnly) q.whereNot('status', CLOSED_STATUS).whereNull('merged_into');
+    if (openOnly) q.whereNot('status', PERFEX_CLOSED_STATUS).whereNull('merged_into');
     const rows: SnapshotRow[] = await q;
     return rows.map((r) => snapshotFromRow(r, false));
   }

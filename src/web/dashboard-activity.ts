@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { ActivityItem } from '../services/dashboard-service';
 import type { NameBook } from './view-helpers';
+import { perfexTicketPath } from '../host/perfex/perfex-urls';
 
 /** One line of the dashboard's activity timeline, ready to render (the view escapes the text). */
 export interface ActivityLine {
@@ -68,6 +69,6 @@ export function describeActivity(
     text,
     ticketId: item.subjectId,
     ticketSubject: subjects.get(item.subjectId) ?? null,
-    href: `/admin/tickets/ticket/${item.subjectId}`,
+    href: perfexTicketPath(item.subjectId),
   };
 }

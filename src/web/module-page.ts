@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { judgeScanHealth } from '../scan/scan-health';
 import type { PageContext, WebDeps } from './web-deps';
-import { renderView } from './render';
+import { renderView } from '../i18n/render-view';
 import { stateBadge } from './state-badge';
 
 /** The module's pages, in sub-navigation order, with the capability each needs. */

@@ -1,14 +1,15 @@
 import type { i18n } from 'i18next';
 import type { DashboardWidget, HostContext } from '../host/host-context';
-import { CLOSED_STATUS } from '../sla/clocks/sla-event';
+import { PERFEX_CLOSED_STATUS } from '../host/perfex/perfex-statuses';
 import { utcFromSql, utcToSql } from '../store/datetime';
-import { translatorFor } from './i18n';
-import { renderView } from './render';
+import { translatorFor } from '../i18n/translator';
+import { renderView } from '../i18n/render-view';
 import { stateBadge } from './state-badge';
 import { liveState, mostUrgent, STATE_RANK, type RunningClock } from '../sla/clocks/live-state';
 import { effectiveStateOf, mostUrgentOrderOf, openSubjectOf, runningClockOf } from '../services/sla-sql';
 import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
 import { inTicketScope, scopeDepartments, viewerTicketScope } from './ticket-scope';
+import { perfexTicketPath } from '../host/perfex/perfex-urls';
 
 /** At most this many tickets: the widget points at what to do next, the monitor lists the rest. */
 export const MY_RISKS_LIMIT = 10;
@@ -57,7 +58,7 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
         .filter(
           (ticket) =>
             ticket.assigned === staffId &&
-            ticket.status !== CLOSED_STATUS &&
+            ticket.status !== PERFEX_CLOSED_STATUS &&
             inTicketScope(scope, ticket.department),
         )
         .map((ticket) => {
@@ -80,6 +81,7 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
         .slice(0, MY_RISKS_LIMIT);
       return renderView('partials/my-risks', {
         t,
+        ticketUrl: perfexTicketPath,
         items,
         countdownTemplates: JSON.stringify({ ...countdownTemplates(t), serverNow: now.getTime() }),
       });

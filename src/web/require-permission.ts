@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { i18n } from 'i18next';
 import type { AdminLocals, Capability, HostContext } from '../host/host-context';
 import { manifest } from '../manifest';
-import { translatorFor } from './i18n';
+import { translatorFor } from '../i18n/translator';
 import { escapeHtml } from './escape-html';
 
 /**

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { i18n } from 'i18next';
 import type { AdminLocals, HostContext } from '../host/host-context';
-import { translatorFor } from './i18n';
+import { translatorFor } from '../i18n/translator';
 import { escapeHtml } from './escape-html';
 
 /** Methods that only read: any origin may send them (the pages and the API change nothing on them). */

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { HostContext, TicketListColumn, TicketListQueryExtension } from '../host/host-context';
 import type { ClockState } from '../sla/clocks/sla-event';
 import { utcFromSql } from '../store/datetime';
-import { translatorFor } from './i18n';
+import { translatorFor } from '../i18n/translator';
 import { stateBadge } from './state-badge';
 import { timeFormatter } from './view-helpers';
 import {

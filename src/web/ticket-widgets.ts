@@ -1,9 +1,9 @@
 import type { TFunction } from 'i18next';
 import type { HostContext } from '../host/host-context';
 import type { ClockState } from '../sla/clocks/sla-event';
-import { formatDuration, type DurationUnits } from '../mail/format-duration';
+import { formatDuration, type DurationUnits } from '../i18n/format-duration';
 import { manifest } from '../manifest';
-import { languageCode } from './i18n';
+import { languageCode } from '../host/perfex/perfex-languages';
 
 /**
  * What the module's pieces inside the host's own pages (list column, ticket panel, home widget)

@@ -3,9 +3,10 @@ import type { i18n, TFunction } from 'i18next';
 import type { AdminLocals, HostContext } from '../host/host-context';
 import type { ModuleServices } from '../services/module-services';
 import { manifest } from '../manifest';
-import { translatorFor } from './i18n';
+import { translatorFor } from '../i18n/translator';
 import { timeFormatter } from './view-helpers';
 import { scopeDepartments, viewerTicketScope } from './ticket-scope';
+import { perfexTicketPath } from '../host/perfex/perfex-urls';
 
 /** What every module page needs: the host, the module's services and the locale files. */
 export interface WebDeps {
@@ -27,6 +28,8 @@ export interface PageContext {
   /** Only tickets of these departments (the host's own access rule); undefined: every ticket. */
   departments: readonly number[] | undefined;
   now: Date;
+  /** Where the host's admin shows a ticket: views link tickets through it, never a literal path. */
+  ticketUrl: (ticketId: number | string) => string;
 }
 
 export async function pageContext(res: Response, deps: WebDeps): Promise<PageContext> {
@@ -43,5 +46,6 @@ export async function pageContext(res: Response, deps: WebDeps): Promise<PageCon
     canManage,
     departments: scopeDepartments(scope),
     now: deps.host.clock.now(),
+    ticketUrl: perfexTicketPath,
   };
 }

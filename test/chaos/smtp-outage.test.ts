@@ -34,12 +34,12 @@ afterAll(async () => {
 
 const outbox = async () =>
   (
-    await t.devhost
+    (await t.devhost
       .db('tblsla_vigil_outbox')
       .select('state')
       .count({ n: '*' })
       .groupBy('state')
-      .orderBy('state')
+      .orderBy('state')) as { state: string; n: number }[]
   ).map((r) => [r.state, Number(r.n)]);
 
 it('holds every mail while SMTP is down and sends each exactly once when it is back', async () => {

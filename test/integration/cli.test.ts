@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { main } from '../../src/cli';
+import { main } from '../../devhost/cli';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 let t: TestDevhost;

@@ -1,6 +1,7 @@
 import { computeClocks, type ClockPolicy } from '../../src/sla/clocks/compute-clocks';
 import type { SlaEvent, TimelineEventType } from '../../src/sla/clocks/sla-event';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
+import { PERFEX_STATUS_LIFECYCLE } from '../../src/host/perfex/perfex-statuses';
 
 const at = (iso: string): Date => new Date(iso);
 const ev = (type: TimelineEventType, iso: string, to: string | null = null): SlaEvent => ({
@@ -26,6 +27,7 @@ const policy = (overrides: Partial<ClockPolicy> = {}): ClockPolicy => ({
   pauseStatusIds: [3, 4],
   calendar: officeHours,
   defaultWarnAtPercent: 80,
+  statuses: PERFEX_STATUS_LIFECYCLE,
   ...overrides,
 });
 const pick = (clocks: ReturnType<typeof computeClocks>, metric: string, cycle = 1) =>

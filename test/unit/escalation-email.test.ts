@@ -1,6 +1,6 @@
 import { renderEscalationEmail, type EscalationEmailInput } from '../../src/mail/escalation-email';
-import { formatDuration } from '../../src/mail/format-duration';
-import { createTranslator } from '../../src/web/i18n';
+import { formatDuration } from '../../src/i18n/format-duration';
+import { createTranslator } from '../../src/i18n/translator';
 
 const translator = createTranslator();
 const dueAt = new Date('2026-03-03T13:00:00Z');

@@ -1,7 +1,7 @@
 import { explainClock, type ExplainContext } from '../../src/sla/clocks/explain-clock';
 import type { Clock } from '../../src/sla/clocks/compute-clocks';
 import { explainPhrases } from '../../src/web/explain-phrases';
-import { createTranslator } from '../../src/web/i18n';
+import { createTranslator } from '../../src/i18n/translator';
 import { DESIGN_EXAMPLE_WEEK } from '../helpers/sla-fixtures';
 
 /**

@@ -6,6 +6,7 @@ import {
   metricOutcomes,
   replayUnderPolicy,
 } from '../../src/sla/clocks/metric-outcomes';
+import { PERFEX_STATUS_LIFECYCLE } from '../../src/host/perfex/perfex-statuses';
 
 const ev = (
   type: TimelineEventType,
@@ -24,6 +25,7 @@ const around = (overrides: Partial<ClockPolicy> = {}): ClockPolicy => ({
   pauseStatusIds: [3, 4],
   calendar: null,
   defaultWarnAtPercent: 80,
+  statuses: PERFEX_STATUS_LIFECYCLE,
   ...overrides,
 });
 const now = new Date('2026-03-10T12:00:00Z');

@@ -2,8 +2,9 @@ import { computeClocks, computeCycles, type ClockPolicy } from '../../src/sla/cl
 import { explainNotDue, type ExplainContext } from '../../src/sla/clocks/explain-clock';
 import type { SlaEvent, TimelineEventType } from '../../src/sla/clocks/sla-event';
 import { explainPhrases } from '../../src/web/explain-phrases';
-import { createTranslator } from '../../src/web/i18n';
+import { createTranslator } from '../../src/i18n/translator';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
+import { PERFEX_STATUS_LIFECYCLE } from '../../src/host/perfex/perfex-statuses';
 
 /**
  * A clock on a calendar that does not open (stored before such calendars were refused, or with
@@ -31,6 +32,7 @@ const policy = (calendar: ClockPolicy['calendar']): ClockPolicy => ({
   pauseStatusIds: [3, 4],
   calendar,
   defaultWarnAtPercent: 80,
+  statuses: PERFEX_STATUS_LIFECYCLE,
 });
 
 describe('cycles without a due time', () => {

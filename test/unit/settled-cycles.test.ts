@@ -1,7 +1,7 @@
 import { settledBefore, splitSettled } from '../../src/sla/clocks/settled-cycles';
 import { explainSettled, type ExplainContext } from '../../src/sla/clocks/explain-clock';
 import { explainPhrases } from '../../src/web/explain-phrases';
-import { createTranslator } from '../../src/web/i18n';
+import { createTranslator } from '../../src/i18n/translator';
 import type { Metric } from '../../src/sla/config';
 
 const at = (iso: string): Date => new Date(iso);

@@ -1,7 +1,7 @@
 import { addBusinessMinutes, businessMinutesBetween, compileCalendar, type CalendarLike } from '../calendar';
 import type { Metric, TargetConfig } from '../config/sla-config-schema';
 import { earliest, nextTriggerAfter, type LadderLevel } from '../escalation/ladder';
-import { CLOSED_STATUS, type ClockState, type SlaEvent } from './sla-event';
+import type { ClockState, SlaEvent, StatusLifecycle } from './sla-event';
 
 /** The parts of a policy the clocks depend on. */
 export interface ClockPolicy {
@@ -12,6 +12,8 @@ export interface ClockPolicy {
   /** The policy's escalation ladder: its firing moments are part of a clock's next check. */
   ladder?: readonly LadderLevel[];
   defaultWarnAtPercent: number;
+  /** The host's initial and closed status ids. */
+  statuses: StatusLifecycle;
 }
 
 export interface PauseInterval {
@@ -154,7 +156,8 @@ export function computeCycles(
     else if (!isPausing(status) && pausedNow) closePause(resolution, at);
   };
 
-  let status = 1;
+  const { initialStatus, closedStatus } = policy.statuses;
+  let status = initialStatus;
   let created = false;
   let firstResponded = false;
   for (const event of events) {
@@ -163,11 +166,11 @@ export function computeCycles(
       case 'created': {
         if (created) break;
         created = true;
-        status = snapshotStatus(event.to) ?? 1;
+        status = snapshotStatus(event.to) ?? initialStatus;
         start('first_response', event.at);
         const resolution = start('resolution', event.at);
         if (resolution && isPausing(status)) resolution.pauses.push({ from: event.at, to: null, status });
-        if (status === CLOSED_STATUS) meet('resolution', event.at);
+        if (status === closedStatus) meet('resolution', event.at);
         break;
       }
       case 'staff_reply':
@@ -188,14 +191,14 @@ export function computeCycles(
         if (!Number.isFinite(next) || next === status) break;
         const previous = status;
         status = next;
-        if (next === CLOSED_STATUS) {
+        if (next === closedStatus) {
           meet('resolution', event.at);
           // Closing ends waiting response cycles without answering them: kept only if already breached.
           stop('first_response', event.at);
           stop('next_response', event.at);
           break;
         }
-        if (previous === CLOSED_STATUS) {
+        if (previous === closedStatus) {
           start('resolution', event.at);
           // Reopened before anyone answered: the client is still waiting for a first response.
           if (!firstResponded && !open.first_response) start('first_response', event.at);

@@ -21,7 +21,13 @@ export interface SlaEvent {
   to: string | null;
 }
 
-/** Perfex's hard-coded "Closed" status id. */
-export const CLOSED_STATUS = 5;
+/**
+ * The two status ids the clock rules depend on, supplied by the host (Perfex: 1 Open,
+ * 5 Closed): a ticket starts in `initialStatus`; `closedStatus` resolves it.
+ */
+export interface StatusLifecycle {
+  initialStatus: number;
+  closedStatus: number;
+}
 
 export type ClockState = 'on_track' | 'at_risk' | 'breached' | 'paused' | 'met' | 'no_policy';

@@ -1,6 +1,7 @@
 import { compileCalendar, type CalendarLike } from '../calendar';
 import type { CalendarConfig, PolicyConfig, SlaSettings } from '../config';
 import type { ClockPolicy } from '../clocks/compute-clocks';
+import type { StatusLifecycle } from '../clocks/sla-event';
 import { matchPolicy, type MatchSubject } from './match-policy';
 import { ladderOf } from '../escalation/ladder';
 
@@ -22,6 +23,8 @@ export class PolicyBook {
     calendars: readonly CalendarConfig[],
     readonly settings: SlaSettings,
     readonly version: number,
+    /** The host's initial and closed status ids (the pure rules know no host's numbering). */
+    readonly statuses: StatusLifecycle,
   ) {
     for (const c of calendars) {
       this.calendars.set(
@@ -37,6 +40,7 @@ export class PolicyBook {
         calendar: p.calendar === null ? null : (this.calendars.get(p.calendar) ?? null),
         defaultWarnAtPercent: settings.defaultWarnAtPercent,
         ladder: ladderOf(p.escalations),
+        statuses,
       });
     }
   }

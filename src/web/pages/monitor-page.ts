@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { WebDeps } from '../web-deps';
 import { pageContext, type PageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
-import { renderView } from '../render';
+import { renderView } from '../../i18n/render-view';
 import { asyncRoute } from '../async-route';
 import { loadNames, type NameBook } from '../view-helpers';
 import { stateBadge } from '../state-badge';
@@ -18,7 +18,7 @@ import {
   type MonitorRow,
 } from '../../services/monitor-service';
 import type { HostContext, TicketSearchFilter } from '../../host/host-context';
-import { CLOSED_STATUS } from '../../sla/clocks/sla-event';
+import { PERFEX_CLOSED_STATUS } from '../../host/perfex/perfex-statuses';
 import { HostProblemRepository } from '../../store/host-problem-repository';
 import { HeartbeatRepository } from '../../store/heartbeat-repository';
 import { idText } from '../../sla/strict-input';
@@ -30,7 +30,7 @@ const HEALTH_ROWS = 50;
 /** A search asks the host for at most this many open ticket ids (newest first). */
 export const SEARCH_LIMIT = 500;
 /** The host tickets the monitor can list: closed and merged ones are never among its rows. */
-const WATCHED: TicketSearchFilter = { excludeStatus: [CLOSED_STATUS], excludeMerged: true };
+const WATCHED: TicketSearchFilter = { excludeStatus: [PERFEX_CLOSED_STATUS], excludeMerged: true };
 
 /** An empty form field ("All") means no filter. */
 const optional = <T extends z.ZodType>(schema: T) =>

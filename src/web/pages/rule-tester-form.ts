@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { METRICS, type ConfigIssue, type Metric, type PolicyConfig } from '../../sla/config';
+import {
+  DEFAULT_SETTINGS,
+  METRICS,
+  type ConfigIssue,
+  type Metric,
+  type PolicyConfig,
+} from '../../sla/config';
 import type { DraftInput } from '../../services/rule-tester';
 import { parseId } from '../../sla/strict-input';
 
@@ -79,8 +85,8 @@ export function emptyValues(position: number): DraftFormValues {
     serviceIds: '',
     calendar: '',
     targets: { first_response: '', next_response: '', resolution: '' },
-    // The schema's default pause statuses: Answered and On Hold.
-    pauseStatusIds: ['3', '4'],
+    // The schema's default pause statuses (spelled once, in the schema).
+    pauseStatusIds: DEFAULT_SETTINGS.defaultPauseStatusIds.map(String),
     replaces: '',
   };
 }

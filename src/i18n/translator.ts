@@ -3,16 +3,6 @@ import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { MODULE_ROOT, manifest } from '../manifest';
 
-/** Perfex names staff languages in words (`english`); locale files use ISO codes. */
-const PERFEX_LANGUAGES: Record<string, string> = { english: 'en', german: 'de', spanish: 'es' };
-
-export function languageCode(perfexLanguage: string | null | undefined): string {
-  if (!perfexLanguage) return 'en';
-  return (
-    PERFEX_LANGUAGES[perfexLanguage.toLowerCase()] ?? (perfexLanguage.length === 2 ? perfexLanguage : 'en')
-  );
-}
-
 /** One i18next instance per activation, loaded synchronously from locales/*.json. */
 export function createTranslator(): i18n {
   const dir = path.join(MODULE_ROOT, manifest.locales);

@@ -1,0 +1,10 @@
+/** Perfex names staff languages in words (`english`); locale files use ISO codes. */
+const PERFEX_LANGUAGES: Record<string, string> = { english: 'en', german: 'de', spanish: 'es' };
+
+/** The module's locale code for a Perfex staff language (unknown or empty: English). */
+export function languageCode(perfexLanguage: string | null | undefined): string {
+  if (!perfexLanguage) return 'en';
+  return (
+    PERFEX_LANGUAGES[perfexLanguage.toLowerCase()] ?? (perfexLanguage.length === 2 ? perfexLanguage : 'en')
+  );
+}
