@@ -124,7 +124,9 @@ final class Sla_vigil_page_proxy
 
             return $unavailable;
         }
-        if ($status === 303) {
+        // The contract says 303; other redirects are treated alike rather than sent to the
+        // browser without their Location (which is not a passed header).
+        if (in_array($status, [301, 302, 303, 307, 308], true)) {
             return ['kind' => 'redirect', 'path' => self::adminPath($headers['location'] ?? '')];
         }
         if (($headers['x-sla-vigil-fragment'] ?? '') === '1') {

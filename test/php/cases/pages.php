@@ -224,6 +224,11 @@ test('a redirect outside the module is not followed: the dashboard instead', fun
     assert_same('sla_vigil', Sla_vigil_page_proxy::adminPath('https://evil.example/admin/sla_vigil'));
     assert_same('sla_vigil', Sla_vigil_page_proxy::adminPath('/admin/tickets'));
     assert_same('sla_vigil/audit?page=2', Sla_vigil_page_proxy::adminPath('/admin/sla_vigil/audit?page=2'));
+    assert_same(
+        ['kind' => 'redirect', 'path' => 'sla_vigil/monitor'],
+        Sla_vigil_page_proxy::classify(['status' => 302, 'headers' => ['location' => '/admin/sla_vigil/monitor'], 'body' => ''], 'http://127.0.0.1:3000'),
+        'a 302 is a redirect too'
+    );
 });
 
 test('a CSV download passes through with its status, listed headers and exact body, no layout', function (): void {
