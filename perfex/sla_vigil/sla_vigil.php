@@ -28,6 +28,9 @@ register_deactivation_hook(SLA_VIGIL_MODULE_NAME, 'sla_vigil_deactivate');
 register_uninstall_hook(SLA_VIGIL_MODULE_NAME, 'sla_vigil_uninstall');
 register_language_files(SLA_VIGIL_MODULE_NAME, [SLA_VIGIL_MODULE_NAME]);
 
+// Capabilities and the sidebar entry; admin_init passes no argument.
+hooks()->add_action('admin_init', 'sla_vigil_on_admin_init', 10, 0);
+
 // Each action passes one argument (the bulk action none); never listen on 'all' (fatal in 3.3.1).
 hooks()->add_action('ticket_created', 'sla_vigil_on_ticket_created', 10, 1);
 hooks()->add_action('after_ticket_reply_added', 'sla_vigil_on_reply_added', 10, 1);

@@ -52,7 +52,7 @@ function readZip(file: string): Map<string, Buffer> {
 }
 
 describe('Perfex module (PHP)', () => {
-  it('passes its php-cli tests (lint, hooks, payloads, signed HTTP round trip, timeouts)', () => {
+  it('passes its php-cli tests (lint, hooks, payloads, menu, pages proxy, signed HTTP round trip, timeouts)', () => {
     const result = php(['test/php/run.php']);
     const summary = result.stdout.trim().split('\n').pop() ?? '';
     if (result.status !== 0)
@@ -92,5 +92,7 @@ describe('Perfex module (PHP)', () => {
       readFileSync(path.join(root, 'perfex', 'sla_vigil', 'sla_vigil.php'), 'utf8'),
     );
     expect(entries.has('sla_vigil/language/german/sla_vigil_lang.php')).toBe(true);
+    expect(entries.has('sla_vigil/controllers/Sla_vigil.php')).toBe(true);
+    expect(entries.has('sla_vigil/views/page.php')).toBe(true);
   });
 });

@@ -3,7 +3,8 @@
 declare(strict_types=1);
 
 // Router for `php -S`: records each request as one JSON line in $CAPTURE_FILE and answers
-// like the service's /bridge/events (202), or with the status written in $CAPTURE_FILE.status.
+// like the service's /bridge/events (202), or with the status written in $CAPTURE_FILE.status,
+// or with the canned answer in $CAPTURE_FILE.response.
 $file = (string) getenv('CAPTURE_FILE');
 file_put_contents($file, json_encode([
     'method'  => $_SERVER['REQUEST_METHOD'],
@@ -11,6 +12,17 @@ file_put_contents($file, json_encode([
     'headers' => array_change_key_case(getallheaders(), CASE_LOWER),
     'body'    => file_get_contents('php://input'),
 ]) . "\n", FILE_APPEND | LOCK_EX);
+
+// A canned answer (written by CaptureServer::answer) stands in for the service's pages.
+if (is_file($file . '.response')) {
+    $canned = json_decode((string) file_get_contents($file . '.response'), true);
+    http_response_code((int) $canned['status']);
+    foreach ($canned['headers'] as $name => $value) {
+        header($name . ': ' . $value);
+    }
+    echo $canned['body'];
+    return true;
+}
 
 $status = is_file($file . '.status') ? (int) file_get_contents($file . '.status') : 202;
 http_response_code($status);

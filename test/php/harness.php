@@ -106,6 +106,13 @@ final class CaptureServer
     {
         file_put_contents($this->file, '');
         file_put_contents($this->file . '.status', (string) $status);
+        @unlink($this->file . '.response');
+    }
+
+    /** Every next request gets this answer (status, headers, body), like a service page. */
+    public function answer(int $status, array $headers, string $body): void
+    {
+        file_put_contents($this->file . '.response', json_encode(['status' => $status, 'headers' => $headers, 'body' => $body]));
     }
 
     /** @return list<array{method: string, path: string, headers: array<string, string>, body: string}> */
@@ -123,6 +130,7 @@ final class CaptureServer
             proc_close(self::$shared->process);
             @unlink(self::$shared->file);
             @unlink(self::$shared->file . '.status');
+            @unlink(self::$shared->file . '.response');
             self::$shared = null;
         }
     }

@@ -17,12 +17,270 @@ final class PerfexStub
     public static array $log = [];
     /** @var array<string, list<string>> */
     public static array $languageFiles = [];
+    /** The logged-in staff member, the admins, and the grants (rows of staff_permissions). */
+    public static int $staffId = 1;
+    /** @var list<int> */
+    public static array $admins = [];
+    /** @var list<array{staff_id: int, feature: string, capability: string}> */
+    public static array $staffPermissions = [];
+    public static string $staffLanguage = '';
+    /** The language Perfex loaded for this request (the staff member's, else the default). */
+    public static string $language = 'english';
+    /** @var list<array{0: string, 1: array, 2: mixed}> */
+    public static array $capabilities = [];
+    public static ?int $status = null;
+    /** @var list<string> */
+    public static array $accessDenied = [];
+    /** @var list<string> */
+    public static array $redirects = [];
 
     public static function reset(): void
     {
         self::$options = [];
         self::$log = [];
+        self::$staffId = 1;
+        self::$admins = [];
+        self::$staffPermissions = [];
+        self::$staffLanguage = '';
+        self::$language = 'english';
+        self::$capabilities = [];
+        self::$status = null;
+        self::$accessDenied = [];
+        self::$redirects = [];
         $_POST = [];
+        $ci = &get_instance();
+        $ci->reset();
+    }
+
+    /** Grants capabilities to a staff member as staff_permissions rows. */
+    public static function grant(int $staffId, string $feature, string ...$capabilities): void
+    {
+        foreach ($capabilities as $capability) {
+            self::$staffPermissions[] = ['staff_id' => $staffId, 'feature' => $feature, 'capability' => $capability];
+        }
+    }
+}
+
+/** CodeIgniter's redirect() and Perfex's access_denied() end the request (exit). */
+final class PerfexExit extends Exception
+{
+}
+
+// --- Admin surface (PERFEX.md "Admin surface", "Writing a module's admin pages") ---
+
+function register_staff_capabilities(string $feature, array $config, mixed $name = null): void
+{
+    PerfexStub::$capabilities[] = [$feature, $config, $name];
+}
+
+function is_admin(mixed $staffid = ''): bool
+{
+    $id = ($staffid === '' || $staffid === null) ? PerfexStub::$staffId : (int) $staffid;
+
+    return in_array($id, PerfexStub::$admins, true);
+}
+
+/** Admins always pass; others need a staff_permissions row. */
+function staff_can(string $capability = '', ?string $feature = null, mixed $staff_id = ''): bool
+{
+    $id = ($staff_id === '' || $staff_id === null) ? PerfexStub::$staffId : (int) $staff_id;
+    if (is_admin($id)) {
+        return true;
+    }
+    foreach (PerfexStub::$staffPermissions as $row) {
+        if ($row['staff_id'] === $id && $row['feature'] === $feature && $row['capability'] === $capability) {
+            return true;
+        }
+    }
+
+    return false;
+}
+
+function staff_cant(string $capability = '', ?string $feature = null, mixed $staff_id = ''): bool
+{
+    return !staff_can($capability, $feature, $staff_id);
+}
+
+function get_staff_user_id(): int
+{
+    return PerfexStub::$staffId;
+}
+
+function get_staff_default_language(mixed $staffid = ''): string
+{
+    return PerfexStub::$staffLanguage;
+}
+
+function admin_url(string $url = ''): string
+{
+    return 'http://perfex.test/admin/' . $url;
+}
+
+/** The line from the registered module language files of the loaded language, else the key. */
+function _l(string $line, mixed $label = '', bool $log_errors = true): string
+{
+    foreach (PerfexStub::$languageFiles as $module => $files) {
+        foreach ($files as $file) {
+            $path = __DIR__ . '/../../perfex/' . $module . '/language/' . PerfexStub::$language . '/' . $file . '_lang.php';
+            $lang = [];
+            if (is_file($path)) {
+                include $path;
+            }
+            if (isset($lang[$line])) {
+                return $lang[$line];
+            }
+        }
+    }
+
+    return $line;
+}
+
+function access_denied(string $permission = ''): void
+{
+    PerfexStub::$accessDenied[] = $permission;
+    throw new PerfexExit('access_denied(' . $permission . ')');
+}
+
+function redirect(string $uri = '', string $method = 'auto', ?int $code = null): void
+{
+    PerfexStub::$redirects[] = $uri;
+    throw new PerfexExit('redirect(' . $uri . ')');
+}
+
+function set_status_header(int $code = 200, string $text = ''): void
+{
+    PerfexStub::$status = $code;
+}
+
+function init_head(bool $aside = true): void
+{
+    echo "<!-- stub:init_head -->\n";
+}
+
+function init_tail(): void
+{
+    echo "<!-- stub:init_tail -->\n";
+}
+
+final class StubMenu
+{
+    /** @var list<array{0: string, 1: string, 2: array}> */
+    public array $calls = [];
+
+    public function add_sidebar_menu_item(string $slug, array $item): void
+    {
+        $this->calls[] = ['add_sidebar_menu_item', $slug, $item];
+    }
+
+    public function add_sidebar_children_item(string $parent, array $item): void
+    {
+        $this->calls[] = ['add_sidebar_children_item', $parent, $item];
+    }
+}
+
+final class StubSecurity
+{
+    public function get_csrf_token_name(): string
+    {
+        return 'csrf_token_name';
+    }
+
+    public function get_csrf_hash(): string
+    {
+        return 'c5rfh45h';
+    }
+}
+
+/** $this->load->view(name, data): the module's views/name.php, appended to the output. */
+final class StubLoader
+{
+    /** The variables of the last view; CodeIgniter keeps them for the views it loads next (the head). */
+    public array $vars = [];
+
+    public function view(string $view, array $vars = [], bool $return = false): mixed
+    {
+        $this->vars = $vars;
+        $file = __DIR__ . '/../../perfex/sla_vigil/views/' . $view . '.php';
+        $render = static function (string $__file, array $__vars): string {
+            extract($__vars);
+            ob_start();
+            include $__file;
+
+            return (string) ob_get_clean();
+        };
+        $html = $render($file, $vars);
+        if ($return) {
+            return $html;
+        }
+        get_instance()->output->append_output($html);
+
+        return null;
+    }
+}
+
+/** CodeIgniter's Output: headers queued, body sent at the end of the request. */
+final class StubOutput
+{
+    public bool $parse_exec_vars = true;
+    /** @var list<string> */
+    public array $headers = [];
+    public string $final_output = '';
+
+    public function set_status_header(int $code = 200, string $text = ''): self
+    {
+        set_status_header($code, $text);
+        return $this;
+    }
+
+    public function set_header(string $header, bool $replace = true): self
+    {
+        $this->headers[] = $header;
+        return $this;
+    }
+
+    public function set_output(string $output): self
+    {
+        $this->final_output = $output;
+        return $this;
+    }
+
+    public function append_output(string $output): self
+    {
+        $this->final_output .= $output;
+        return $this;
+    }
+}
+
+/** CodeIgniter's URI: the raw segments of admin/sla_vigil/... */
+final class StubUri
+{
+    /** @param array<int, string> $segments */
+    public function __construct(private array $segments = [])
+    {
+    }
+
+    /** @return array<int, string> */
+    public function segment_array(): array
+    {
+        return $this->segments;
+    }
+}
+
+/** Perfex's AdminController: the stand-in only wires what CodeIgniter gives a controller. */
+class AdminController
+{
+    public StubLoader $load;
+    public StubOutput $output;
+    public StubSecurity $security;
+    public ?StubUri $uri = null;
+
+    public function __construct()
+    {
+        $ci = &get_instance();
+        $this->load = $ci->load;
+        $this->output = $ci->output;
+        $this->security = $ci->security;
+        $this->uri = $ci->uri;
     }
 }
 
@@ -145,10 +403,26 @@ final class StubDb
 final class StubCI
 {
     public StubDb $db;
+    public StubMenu $app_menu;
+    public StubSecurity $security;
+    public StubLoader $load;
+    public StubOutput $output;
+    public ?StubUri $uri = null;
 
     public function __construct()
     {
         $this->db = new StubDb();
+        $this->reset();
+    }
+
+    /** A new request: fresh menu, output and URI (the database log is kept). */
+    public function reset(): void
+    {
+        $this->app_menu = new StubMenu();
+        $this->security = new StubSecurity();
+        $this->load = new StubLoader();
+        $this->output = new StubOutput();
+        $this->uri = null;
     }
 }
 

@@ -12,6 +12,7 @@ defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/Sla_vigil_setup.php';
 require_once __DIR__ . '/Sla_vigil_forwarder.php';
+require_once __DIR__ . '/Sla_vigil_menu.php';
 
 function sla_vigil_activate(): void
 {
@@ -27,6 +28,18 @@ function sla_vigil_deactivate(): void
 function sla_vigil_uninstall(): void
 {
     Sla_vigil_setup::uninstall();
+}
+
+function sla_vigil_on_admin_init(): void
+{
+    try {
+        Sla_vigil_menu::register();
+    } catch (Throwable $e) {
+        // A missing menu must not take Perfex's whole admin down with it.
+        if (function_exists('log_message')) {
+            log_message('error', 'SLA Vigil: could not add the menu: ' . $e->getMessage());
+        }
+    }
 }
 
 function sla_vigil_on_ticket_created(mixed $ticketId = null): void

@@ -22,6 +22,7 @@ test('every module PHP file refuses direct access', function (): void {
 
 test('hooks are registered once each with the accepted_args Perfex passes, never on all', function (): void {
     $expected = [
+        'admin_init'                        => ['sla_vigil_on_admin_init', 0],
         'ticket_created'                    => ['sla_vigil_on_ticket_created', 1],
         'after_ticket_reply_added'          => ['sla_vigil_on_reply_added', 1],
         'after_ticket_status_changed'       => ['sla_vigil_on_status_changed', 1],

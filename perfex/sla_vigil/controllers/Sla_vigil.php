@@ -1,0 +1,137 @@
+<?php
+
+declare(strict_types=1);
+
+defined('BASEPATH') or exit('No direct script access allowed');
+
+require_once __DIR__ . '/../libraries/Sla_vigil_page_proxy.php';
+
+/**
+ * admin/sla_vigil/... : every sub-path reaches _remap, which checks the door, forwards the
+ * request to the SLA Vigil service over the signed channel and turns its answer into a
+ * Perfex answer. The request building and the answer's classification live in
+ * libraries/ (testable without CodeIgniter); this class only talks to Perfex.
+ */
+class Sla_vigil extends AdminController
+{
+    private const PASSED_HEADER_NAMES = [
+        'content-type'        => 'Content-Type',
+        'content-disposition' => 'Content-Disposition',
+        'cache-control'       => 'Cache-Control',
+        'x-sla-vigil-updated' => 'X-Sla-Vigil-Updated',
+        'x-sla-vigil-total'   => 'X-Sla-Vigil-Total',
+    ];
+
+    public function __construct()
+    {
+        parent::__construct();
+    }
+
+    public function _remap($method, $params = [])
+    {
+        if (staff_cant('view', 'sla_vigil')) {
+            access_denied('sla_vigil');
+
+            return; // access_denied redirects; nothing may be forwarded if it ever returns
+        }
+
+        $answer = Sla_vigil_page_proxy::answer(
+            (string) get_option('sla_vigil_service_url'),
+            (string) get_option('sla_vigil_secret'),
+            $this->browserRequest((string) $method, is_array($params) ? $params : []),
+            $this->identity()
+        );
+
+        switch ($answer['kind']) {
+            case 'fragment':
+                $this->page((int) $answer['status'], (string) $answer['html'], (string) $answer['title']);
+                break;
+            case 'redirect':
+                redirect(admin_url((string) $answer['path']));
+                break;
+            case 'pass':
+                $this->passThrough((int) $answer['status'], $answer['headers'], (string) $answer['body']);
+                break;
+            default:
+                $this->unavailable((string) $answer['url']);
+        }
+    }
+
+    /** The raw body; a method of its own so that tests can hand one in. */
+    protected function requestBody(): string
+    {
+        return (string) file_get_contents('php://input');
+    }
+
+    /** @return array{method: string, rest: string, query: string, body: string, content_type: string} */
+    private function browserRequest(string $method, array $params): array
+    {
+        $segments = (isset($this->uri) && is_object($this->uri) && method_exists($this->uri, 'segment_array'))
+            ? $this->uri->segment_array()
+            : [];
+
+        return [
+            'method'       => strtoupper((string) ($_SERVER['REQUEST_METHOD'] ?? 'GET')),
+            'rest'         => Sla_vigil_page_request::rest($segments, $method, $params),
+            'query'        => (string) ($_SERVER['QUERY_STRING'] ?? ''),
+            'body'         => $this->requestBody(),
+            'content_type' => (string) ($_SERVER['CONTENT_TYPE'] ?? $_SERVER['HTTP_CONTENT_TYPE'] ?? ''),
+        ];
+    }
+
+    /** @return array{staff: int, lang: string, csrf_name: string, csrf_hash: string} */
+    private function identity(): array
+    {
+        // A staff member without a language of their own uses the install's default.
+        $lang = (string) get_staff_default_language();
+        if ($lang === '') {
+            $lang = (string) get_option('active_language');
+        }
+        $security = get_instance()->security ?? null;
+        $csrfName = (is_object($security) && method_exists($security, 'get_csrf_token_name')) ? (string) $security->get_csrf_token_name() : '';
+        if (is_object($security) && method_exists($security, 'get_csrf_hash')) {
+            $csrfHash = (string) $security->get_csrf_hash();
+        } else {
+            $csrfHash = function_exists('get_csrf_hash') ? (string) get_csrf_hash() : '';
+        }
+
+        return [
+            'staff'     => (int) get_staff_user_id(),
+            'lang'      => $lang !== '' ? $lang : 'english',
+            'csrf_name' => $csrfName,
+            'csrf_hash' => $csrfHash,
+        ];
+    }
+
+    private function page(int $status, string $html, string $title): void
+    {
+        set_status_header($status);
+        // Escaped here because whether Perfex's head escapes $title is not known.
+        $this->load->view('page', ['html' => $html, 'title' => htmlspecialchars($title, ENT_QUOTES, 'UTF-8')]);
+    }
+
+    private function unavailable(string $url): void
+    {
+        $message = strtr(htmlspecialchars(_l('sla_vigil_unreachable'), ENT_QUOTES, 'UTF-8'), [
+            '{url}'     => htmlspecialchars($url, ENT_QUOTES, 'UTF-8'),
+            '{command}' => '<code>npx sla-vigil serve</code>',
+        ]);
+        $this->page(502, '<div class="alert alert-danger">' . $message . '</div>', _l('sla_vigil'));
+    }
+
+    /** @param array<string, string> $headers lower-case names, already limited to the passed ones */
+    private function passThrough(int $status, array $headers, string $body): void
+    {
+        // CodeIgniter would otherwise replace {elapsed_time} / {memory_usage} in a CSV body.
+        if (property_exists($this->output, 'parse_exec_vars')) {
+            $this->output->parse_exec_vars = false;
+        }
+        $this->output->set_status_header($status);
+        foreach ($headers as $name => $value) {
+            if (isset(self::PASSED_HEADER_NAMES[$name])) {
+                $this->output->set_header(self::PASSED_HEADER_NAMES[$name] . ': ' . $value);
+            }
+        }
+        $this->output->set_output($body);
+    }
+}
