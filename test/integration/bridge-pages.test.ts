@@ -238,6 +238,24 @@ describe('module pages through the signed proxy', () => {
     });
   });
 
+  it('passes the monitor rows, assets and JSON answers through as they are', async () => {
+    const rows = await page({ path: '/admin/sla_vigil/monitor?partial=1' });
+    expect(rows.status).toBe(200);
+    expect(rows.headers['x-sla-vigil-fragment']).toBeUndefined();
+    const asset = await page({ path: '/admin/sla_vigil/assets/sla-vigil.css' });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toMatch(/^text\/css/);
+    const api = await page({ path: '/admin/sla_vigil/api/tickets/999999' });
+    expect(api.headers['content-type']).toMatch(/^application\/json/);
+    expect(api.headers['x-sla-vigil-fragment']).toBeUndefined();
+  });
+
+  it('refuses a second staff id smuggled in by the browser', async () => {
+    const res = await page({ path: `/admin/sla_vigil?_sv_staff=${adminId}`, staff: noAccessId });
+    expect(res.status).toBe(422);
+    expect(res.body).toEqual({ error: expect.any(String), field: '_sv_staff' });
+  });
+
   it('passes the report CSV through with its Content-Type and Content-Disposition', async () => {
     const res = await page({
       path: '/admin/sla_vigil/reports/export.csv?from=2026-03-01&to=2026-03-10',
