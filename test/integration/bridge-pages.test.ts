@@ -90,6 +90,7 @@ interface PageRequest {
   /** Overrides, for refusals. */
   secret?: string;
   nonce?: string;
+  timestamp?: string;
   unsigned?: boolean;
   headers?: Record<string, string>;
 }
@@ -109,7 +110,7 @@ function page(r: PageRequest) {
   const method = r.method ?? 'GET';
   const full = signedPath(r.path, r.staff ?? adminId, r.lang ?? 'english');
   const body = r.body ?? '';
-  const timestamp = String(Math.floor(Date.now() / 1000));
+  const timestamp = r.timestamp ?? String(Math.floor(Date.now() / 1000));
   const nonce = r.nonce ?? crypto.randomBytes(16).toString('hex');
   const signature = signBridgeRequest(r.secret ?? SECRET, { method, path: full, timestamp, nonce, body });
   let req = method === 'GET' ? request(base).get(full) : request(base).post(full);
@@ -153,6 +154,9 @@ describe('module pages through the signed proxy', () => {
     expect(decodeURIComponent(monitor.headers['x-sla-vigil-title'])).toBe('Monitor');
     const reports = await page({ path: '/admin/sla_vigil/reports', lang: 'german' });
     expect(decodeURIComponent(reports.headers['x-sla-vigil-title'])).toBe('Berichte');
+    // Headers are Latin-1: a title beyond ASCII travels URL-encoded.
+    const audit = await page({ path: '/admin/sla_vigil/audit', lang: 'german' });
+    expect(audit.headers['x-sla-vigil-title']).toBe('Pr%C3%BCfprotokoll');
   });
 
   it('strips the _sv_* parameters before the routes: the strict monitor query takes the rest', async () => {
@@ -167,6 +171,7 @@ describe('module pages through the signed proxy', () => {
   it.each([
     ['unsigned', { unsigned: true }],
     ['bad_signature', { secret: 'f'.repeat(64) }],
+    ['stale', { timestamp: String(Math.floor(Date.now() / 1000) - 301) }],
   ])('refuses a request that is %s with 401 and no page', async (reason, override) => {
     const res = await page({ path: '/admin/sla_vigil', ...override });
     expect(res.status).toBe(401);
