@@ -180,13 +180,13 @@ export function buildCli(): Command {
   program
     .command('serve')
     .description(
-      'the SLA Vigil service beside Perfex: migrations, the signed bridge on HOST:PORT (default 127.0.0.1:3000) and the scan worker, until SIGTERM',
+      'the SLA Vigil service beside Perfex: migrations, the signed bridge and the module pages for Perfex on HOST:PORT (default 127.0.0.1:3000) and the scan worker, until SIGTERM',
     )
     .action(async () => {
       const runtime = loadConfig();
       const service = await startBridgeService(runtime, process.env.HOST || '127.0.0.1');
       console.log(
-        `sla-vigil serve: listening on http://${service.host}:${service.port} (bridge at /bridge); ` +
+        `sla-vigil serve: listening on http://${service.host}:${service.port} (bridge at /bridge, pages at /admin/sla_vigil); ` +
           `scans from ${redisLabel(runtime.redisUrl)} (prefix ${service.queuePrefix})`,
       );
       await new Promise<void>((resolve) => {

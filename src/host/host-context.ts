@@ -227,12 +227,19 @@ export interface AdminRegistry {
 
 /**
  * What the host puts in `res.locals` before a module router runs: the signed-in staff member
- * and the CSRF token its forms must post back as `_csrf`.
+ * and the CSRF token its forms must post back (as `csrfField`, `_csrf` unless the host names another).
  */
 export interface AdminLocals {
   staffId: number;
   csrfToken: string;
   language: string;
+  /** The form field the host reads its CSRF token from (Perfex: its own token name); default `_csrf`. */
+  csrfField?: string;
+  /**
+   * True when the host has already proven this request came from its own pages (Perfex: the
+   * signed proxy, behind CodeIgniter's CSRF check): the module's own Origin check stands aside.
+   */
+  requestVouched?: boolean;
 }
 
 export type Capability = 'view' | 'manage';

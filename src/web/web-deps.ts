@@ -19,6 +19,8 @@ export interface WebDeps {
 export interface PageContext {
   staffId: number;
   csrfToken: string;
+  /** The field name forms post `csrfToken` under (the host's; `_csrf` in the devhost). */
+  csrfField: string;
   lang: string;
   t: TFunction;
   /** IANA zone module pages show times in (the host's `default_timezone`). */
@@ -39,6 +41,7 @@ export async function pageContext(res: Response, deps: WebDeps): Promise<PageCon
   return {
     staffId: locals.staffId,
     csrfToken: locals.csrfToken,
+    csrfField: locals.csrfField ?? '_csrf',
     lang: locals.language,
     t: translatorFor(deps.translator, locals.language),
     zone: deps.host.timezone,

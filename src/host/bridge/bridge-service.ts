@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { RuntimeConfig } from '../../config';
 import { openStandaloneHost } from '../standalone-host';
 import { PerfexOptions } from '../perfex/perfex-options';
@@ -13,6 +13,11 @@ import { deriveQueuePrefix, queuePrefixFromEnv } from '../../scan/queue-prefix';
 import { errorText } from '../../scan/scan-health';
 import { createBridgeIntake } from './bridge-intake';
 import { createBridgeRouter } from './bridge-router';
+import { BridgeAdminRegistry } from './bridge-admin';
+import { bridgePageGate } from './bridge-pages';
+import { createBridgeHost } from './bridge-host';
+import { createPerfexHostParts } from '../perfex/perfex-host-parts';
+import { activate, deactivate } from '../../module-lifecycle';
 
 /**
  * Perfex runs its bulk UPDATEs after `before_do_bulk_action_for_tickets`: the scan that records
@@ -25,10 +30,15 @@ export interface BridgeAppParts {
   services: ModuleServices;
   scanQueue: ScanQueue;
   redisUrl: string;
+  /** Where the activated module mounted its admin routers: served under `/admin` when given. */
+  admin?: BridgeAdminRegistry;
 }
 
-/** The service's HTTP app: the signed bridge at `/bridge`, nothing else yet. */
-export function createBridgeApp({ host, services, scanQueue, redisUrl }: BridgeAppParts): Express {
+/**
+ * The service's HTTP app: the signed bridge at `/bridge` and, behind the same signature, the
+ * module's admin pages at `/admin/<path>` for the PHP controller to put into Perfex's layout.
+ */
+export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: BridgeAppParts): Express {
   const cronTicks = new CronTickRequester(scanQueue, services.heartbeats, host.logger, redisUrl);
   const options = new PerfexOptions(host.db, host.tablePrefix);
   const intake = createBridgeIntake({
@@ -40,18 +50,22 @@ export function createBridgeApp({ host, services, scanQueue, redisUrl }: BridgeA
   });
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    '/bridge',
-    createBridgeRouter({
-      secret: () => options.bridgeSecret(),
-      nonces: new BridgeNonceRepository(host.db, host.tablePrefix),
-      intake,
-      clock: host.clock,
-      logger: host.logger,
-    }),
-  );
+  const signed = {
+    secret: () => options.bridgeSecret(),
+    nonces: new BridgeNonceRepository(host.db, host.tablePrefix),
+    clock: host.clock,
+    logger: host.logger,
+  };
+  app.use('/bridge', createBridgeRouter({ ...signed, intake }));
+  if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
+  });
+  // PHP shows its own "service not reachable" page for a 5xx: no stack trace leaves the service.
+  app.use((err: { status?: unknown; type?: unknown }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) host.logger.error({ err }, 'sla_vigil service: request failed');
+    res.status(status).json({ error: status === 500 ? 'internal_error' : String(err.type ?? 'bad_request') });
   });
   return app;
 }
@@ -65,8 +79,8 @@ export interface RunningService {
 }
 
 /**
- * `sla-vigil serve`: the module's migrations on the host database, the bridge on `hostname:port`
- * and the scan worker (scans, escalations and their mail) in one process.
+ * `sla-vigil serve`: the module's migrations on the host database, the bridge and the module's
+ * pages on `hostname:port` and the scan worker (scans, escalations and their mail) in one process.
  */
 export async function startBridgeService(config: RuntimeConfig, hostname: string): Promise<RunningService> {
   const host = await openStandaloneHost(config);
@@ -87,7 +101,19 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
     });
     // Worker before queue, so no job is picked up from a closing queue.
     closers.unshift(() => worker.close());
-    const app = createBridgeApp({ host, services, scanQueue, redisUrl: config.redisUrl });
+    const admin = new BridgeAdminRegistry();
+    const perfex = await createPerfexHostParts(host.db, host.tablePrefix);
+    const moduleHost = createBridgeHost({
+      service: host,
+      admin,
+      permissions: perfex.permissions,
+      options: perfex.options,
+      redisUrl: config.redisUrl,
+      queuePrefix,
+    });
+    await activate(moduleHost);
+    closers.unshift(() => deactivate(moduleHost));
+    const app = createBridgeApp({ host, services, scanQueue, redisUrl: config.redisUrl, admin });
     const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {
       const s = app.listen(config.port, hostname, (err?: Error) => (err ? reject(err) : resolve(s)));
     });
