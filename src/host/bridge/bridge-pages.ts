@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { AdminLocals } from '../host-context';
 import { parseId } from '../../sla/strict-input';
 import { DuplicateKeyError, parseStrictJson } from '../../sla/strict-json';
-import { languageCode } from '../../web/i18n';
+import { languageCode } from '../perfex/perfex-languages';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
 
 /** What the PHP controller appends to the page's query (bridge-contract addendum). */
