@@ -43,7 +43,9 @@ export function parseInstant(text: string): Date | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(text))
     return undefined;
   const parsed = DateTime.fromISO(text, { setZone: true });
-  return parsed.isValid ? parsed.toJSDate() : undefined;
+  // Real zones are within ±14:00 (±18:00 is ISO's own bound); a year before 1970 is no "now".
+  if (!parsed.isValid || Math.abs(parsed.offset) > 18 * 60 || parsed.toUTC().year < 1970) return undefined;
+  return parsed.toJSDate();
 }
 
 /** A holiday import year: decimal, within [MIN_HOLIDAY_YEAR, MAX_HOLIDAY_YEAR]. */
