@@ -17,6 +17,11 @@ describe('bridge event payloads (bridge-contract)', () => {
     ['after_ticket_reply_added', { ticket_id: 42, reply_id: 7, admin: 3 }],
     ['after_ticket_status_changed', { ticket_id: 42, status: 5 }],
     ['ticket_settings_updated', { ticket_id: 42, original, data: {} }],
+    // Priority 0 is Perfex's "none", department 0 occurs in real data: an edit of such a ticket.
+    [
+      'ticket_settings_updated',
+      { ticket_id: 42, original: { ...original, department: 0, priority: 0 }, data: { priority: 2 } },
+    ],
     [
       'ticket_settings_updated',
       { ticket_id: 42, original, data: { assigned: 0, service: null, priority: 3 } },

@@ -7,13 +7,16 @@ import { MAX_ID, idNumber } from '../../sla/strict-input';
  * which carries password hashes; a payload that has more is refused, not trimmed).
  */
 
-/** Perfex writes 0 for "none" in assigned, userid and contactid. */
+/**
+ * Perfex writes 0 for "none" in assigned, userid, contactid and priority (PERFEX.md), and real
+ * databases hold department 0 too: such a ticket's settings edit must not be refused.
+ */
 const idOrZero = z.number().int().min(0).max(MAX_ID, `at most ${MAX_ID}`);
 
 const ORIGINAL = z.strictObject({
   assigned: idOrZero,
-  department: idNumber,
-  priority: idNumber,
+  department: idOrZero,
+  priority: idOrZero,
   status: idNumber,
   userid: idOrZero,
   contactid: idOrZero,
@@ -21,8 +24,8 @@ const ORIGINAL = z.strictObject({
 });
 
 const SETTINGS = z.strictObject({
-  department: idNumber.optional(),
-  priority: idNumber.optional(),
+  department: idOrZero.optional(),
+  priority: idOrZero.optional(),
   assigned: idOrZero.optional(),
   userid: idOrZero.optional(),
   contactid: idOrZero.optional(),
