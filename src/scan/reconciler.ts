@@ -212,7 +212,13 @@ export class Reconciler {
     let found = 0;
     const take = async (batch: HostBatch<HostReply>): Promise<void> => {
       const read = notInFuture(batch, now, 'reply', (r) => r.ticketId);
-      read.unreadable.forEach(skip);
+      // A reply its hook already recorded (dated when the hook fired) is no gap, whatever its row says.
+      const recorded = await this.timeline.existingDedupeKeys(
+        'ticket',
+        read.unreadable.map((r) => r.ticketId),
+        read.unreadable.map((r) => `reply:${r.id}`),
+      );
+      read.unreadable.filter((r) => !recorded.has(`reply:${r.id}`)).forEach(skip);
       const missed = await this.recordMissedReplies(read.rows, now);
       for (const r of missed) {
         const last = latestByTicket.get(r.ticketId);

@@ -147,6 +147,16 @@ it('a ticket created with an unreadable date by a hook is left for the scan, not
   expect(await problems()).toContain(`ticket ${id} of ${id}`);
 });
 
+it('a reply its hook recorded is no skipped row, even when its own date is unreadable', async () => {
+  const id = await insertTicket({});
+  const replyId = await insertReply(id, '0000-00-00 00:00:00');
+  await t.devhost.hooks.fire('after_ticket_reply_added', { id, replyid: replyId, admin: 1 });
+  const events = (await services.timeline.forSubject('ticket', id)).map((e) => `${e.eventType} ${e.source}`);
+  expect(events).toContain('staff_reply hook');
+  await services.scanner.run(clock.now());
+  expect(await problems()).not.toContain(`reply ${replyId} of ${id}`);
+});
+
 it('a ticket whose clocks cannot be stored is marked and skipped, and recovers once its host row is corrected', async () => {
   // Recorded by an earlier version from a typo'd row: its due time (year 10000) cannot be stored.
   const id = await insertTicket({ date: '2026-03-03 11:00:00' });
