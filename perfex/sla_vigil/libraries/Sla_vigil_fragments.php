@@ -76,10 +76,11 @@ final class Sla_vigil_fragments
     {
         try {
             $id = self::rowTicketId($aRow);
-            if ($id === null || !isset(self::$badges[$id]) || !is_array($row) || !array_key_exists(self::STATUS_CELL, $row)) {
+            // Only a cell that is HTML text (Perfex's status label) gets the badge appended.
+            if ($id === null || !isset(self::$badges[$id]) || !is_array($row) || !is_string($row[self::STATUS_CELL] ?? null)) {
                 return $row;
             }
-            $row[self::STATUS_CELL] = (string) $row[self::STATUS_CELL] . ' ' . self::$badges[$id];
+            $row[self::STATUS_CELL] .= ' ' . self::$badges[$id];
         } catch (Throwable $e) {
             self::logError('a list badge', $e);
         }

@@ -82,6 +82,8 @@ test('ticket list: one signed request for a page of 25 rows, badges land in cell
     assert_same('<span class="label ticket-status-1">Open</span> ' . BADGE, $cells[103][7], 'badge of 103');
     assert_same('<span class="label ticket-status-1">Open</span> ' . BADGE, $cells[125][7], 'badge of 125');
     assert_same(ticket_cells(['ticketid' => '104']), $cells[104], 'a row without a badge is unchanged');
+    // A row shaped otherwise (no status cell) is left as it is.
+    assert_same(['x'], hooks()->apply_filters('admin_tickets_table_row_data', ['x'], ['ticketid' => '103']), 'short row');
     assert_same([], logged_errors(), 'errors');
 });
 
