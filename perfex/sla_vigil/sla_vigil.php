@@ -40,3 +40,12 @@ hooks()->add_action('before_do_bulk_action_for_tickets', 'sla_vigil_on_bulk_acti
 hooks()->add_action('after_ticket_deleted', 'sla_vigil_on_ticket_deleted', 10, 1);
 // register_cron_task($fn) is add_action('after_cron_run', $fn); spelled out to pin accepted_args.
 hooks()->add_action('after_cron_run', 'sla_vigil_on_cron_run', 10, 1);
+
+// Perfex's own screens. The list filters need accepted_args 2 (PERFEX.md): the page of rows
+// with the query's table, then each row with its database row. No stylesheet is added with
+// app_admin_head: the service's badges carry their colours inline.
+hooks()->add_filter('datatables_sql_query_results', 'sla_vigil_collect_list_badges', 10, 2);
+hooks()->add_filter('admin_tickets_table_row_data', 'sla_vigil_add_list_badge', 10, 2);
+hooks()->add_action('after_admin_single_ticket_tab_menu_last_item', 'sla_vigil_ticket_tab_link', 10, 1);
+hooks()->add_action('after_admin_single_ticket_tab_menu_last_content', 'sla_vigil_ticket_tab_pane', 10, 1);
+hooks()->add_filter('get_dashboard_widgets', 'sla_vigil_add_dashboard_widget', 10, 1);

@@ -94,5 +94,6 @@ describe('Perfex module (PHP)', () => {
     expect(entries.has('sla_vigil/language/german/sla_vigil_lang.php')).toBe(true);
     expect(entries.has('sla_vigil/controllers/Sla_vigil.php')).toBe(true);
     expect(entries.has('sla_vigil/views/page.php')).toBe(true);
+    expect(entries.has('sla_vigil/views/widgets/my_risks.php')).toBe(true);
   });
 });

@@ -35,6 +35,8 @@ function run_tests(): int
     $failed = 0;
     foreach ($GLOBALS['tests'] as [$name, $fn]) {
         PerfexStub::reset();
+        // The module keeps its fragments for one PHP request; every test is a new request.
+        Sla_vigil_fragments::reset();
         try {
             $fn();
             $passed++;

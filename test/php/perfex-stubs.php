@@ -116,6 +116,12 @@ function admin_url(string $url = ''): string
     return 'http://perfex.test/admin/' . $url;
 }
 
+/** Assets served by Perfex's web server from the module folder. */
+function module_dir_url(string $module, string $segment = ''): string
+{
+    return 'http://perfex.test/modules/' . $module . '/' . ltrim($segment, '/');
+}
+
 /** The line from the registered module language files of the loaded language, else the key. */
 function _l(string $line, mixed $label = '', bool $log_errors = true): string
 {
@@ -302,6 +308,30 @@ final class StubHooks
             'accepted_args' => $accepted_args,
             'order'         => $this->order++,
         ];
+    }
+
+    /** Filters share the actions' registry, as in WordPress-style hooks. */
+    public function add_filter(string $tag, callable $callback, int $priority = 10, int $accepted_args = 1): void
+    {
+        $this->add_action($tag, $callback, $priority, $accepted_args);
+    }
+
+    /** Each callback gets the current value plus the extra arguments, cut to accepted_args. */
+    public function apply_filters(string $tag, mixed $value, mixed ...$args): mixed
+    {
+        foreach ($this->sorted($tag) as $entry) {
+            $value = ($entry['callback'])(...array_slice([$value, ...$args], 0, $entry['accepted_args']));
+        }
+
+        return $value;
+    }
+
+    private function sorted(string $tag): array
+    {
+        $callbacks = $this->actions[$tag] ?? [];
+        usort($callbacks, fn ($a, $b) => [$a['priority'], $a['order']] <=> [$b['priority'], $b['order']]);
+
+        return $callbacks;
     }
 
     public function do_action(string $tag, mixed ...$args): void

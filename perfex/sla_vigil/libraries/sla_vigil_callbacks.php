@@ -13,6 +13,7 @@ defined('BASEPATH') or exit('No direct script access allowed');
 require_once __DIR__ . '/Sla_vigil_setup.php';
 require_once __DIR__ . '/Sla_vigil_forwarder.php';
 require_once __DIR__ . '/Sla_vigil_menu.php';
+require_once __DIR__ . '/Sla_vigil_fragments.php';
 
 function sla_vigil_activate(): void
 {
@@ -76,4 +77,32 @@ function sla_vigil_on_ticket_deleted(mixed $ticketId = null): void
 function sla_vigil_on_cron_run(mixed $manually = false): void
 {
     Sla_vigil_forwarder::forward('after_cron_run', fn () => Sla_vigil_events::cronRun($manually));
+}
+
+// Perfex's own screens (bridge-contract, addendum 2); each callback returns or prints
+// nothing extra on failure, so the screen renders as if the module were absent.
+
+function sla_vigil_collect_list_badges(mixed $rows = [], mixed $params = []): mixed
+{
+    return Sla_vigil_fragments::collectListBadges($rows, $params);
+}
+
+function sla_vigil_add_list_badge(mixed $row = [], mixed $aRow = []): mixed
+{
+    return Sla_vigil_fragments::addListBadge($row, $aRow);
+}
+
+function sla_vigil_ticket_tab_link(mixed $ticket = null): void
+{
+    echo Sla_vigil_fragments::ticketTabLink($ticket);
+}
+
+function sla_vigil_ticket_tab_pane(mixed $ticket = null): void
+{
+    echo Sla_vigil_fragments::ticketTabPane($ticket);
+}
+
+function sla_vigil_add_dashboard_widget(mixed $widgets = []): mixed
+{
+    return Sla_vigil_fragments::addDashboardWidget($widgets);
 }

@@ -33,6 +33,12 @@ test('hooks are registered once each with the accepted_args Perfex passes, never
         'activate_sla_vigil_module'         => ['sla_vigil_activate', 1],
         'deactivate_sla_vigil_module'       => ['sla_vigil_deactivate', 1],
         'uninstall_sla_vigil_module'        => ['sla_vigil_uninstall', 1],
+        // Filters: the list's two need the second argument (PERFEX.md: accepted_args = 2).
+        'datatables_sql_query_results'                    => ['sla_vigil_collect_list_badges', 2],
+        'admin_tickets_table_row_data'                    => ['sla_vigil_add_list_badge', 2],
+        'after_admin_single_ticket_tab_menu_last_item'    => ['sla_vigil_ticket_tab_link', 1],
+        'after_admin_single_ticket_tab_menu_last_content' => ['sla_vigil_ticket_tab_pane', 1],
+        'get_dashboard_widgets'                           => ['sla_vigil_add_dashboard_widget', 1],
     ];
     $actual = [];
     foreach (hooks()->actions as $tag => $entries) {
