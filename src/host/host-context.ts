@@ -164,8 +164,11 @@ export interface MenuItem {
 export interface TicketListColumn {
   key: string;
   title: string;
-  /** Batch lookup: returns safe HTML per ticket id. */
-  render(ticketIds: readonly number[], staffId: number): Promise<Map<number, string>>;
+  /**
+   * Batch lookup: returns safe HTML per ticket id. `language` (a locale code) is the viewer's
+   * language when the host names it (Perfex's bridge); otherwise the staff member's own is read.
+   */
+  render(ticketIds: readonly number[], staffId: number, language?: string): Promise<Map<number, string>>;
   /** Optional: lets the host filter and sort its own list query by this column. */
   listQuery?: TicketListQueryExtension;
   /**
@@ -203,15 +206,15 @@ export interface DashboardWidget {
   key: string;
   /** The box's heading in the viewer's language (a locale code, as `filterOptions` gets it). */
   title(lang: string): string;
-  /** Safe HTML for the signed-in staff member, or null to show nothing. */
-  render(staffId: number): Promise<string | null>;
+  /** Safe HTML for the signed-in staff member, or null to show nothing (`language` as for a column). */
+  render(staffId: number, language?: string): Promise<string | null>;
 }
 
 export interface TicketPanel {
   key: string;
   title: string;
-  /** Returns safe HTML for the ticket view tab, or null to show nothing. */
-  render(ticketId: number, staffId: number): Promise<string | null>;
+  /** Returns safe HTML for the ticket view tab, or null to show nothing (`language` as for a column). */
+  render(ticketId: number, staffId: number, language?: string): Promise<string | null>;
 }
 
 export interface AdminRegistry {

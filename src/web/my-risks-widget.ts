@@ -32,13 +32,13 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
   return {
     key: 'sla_vigil_my_risks',
     title: (lang) => translatorFor(translator, lang)('widget.title'),
-    render: async (staffId) => {
+    render: async (staffId, language) => {
       if (!(await canView(host, staffId))) return null;
       const now = host.clock.now();
       const scope = await viewerTicketScope(host.permissions, staffId);
       const [rows, lang] = await Promise.all([
         riskRows(host, staffId, now, scopeDepartments(scope)),
-        staffLanguage(host, staffId),
+        language ?? staffLanguage(host, staffId),
       ]);
       const t = translatorFor(translator, lang);
       const byTicket = new Map<number, RunningClock[]>();

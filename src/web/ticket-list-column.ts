@@ -50,13 +50,13 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
     key: 'sla_vigil',
     title: 'SLA',
     permission: { feature: manifest.permissions.feature, capability: 'view' },
-    render: async (ticketIds, staffId) => {
+    render: async (ticketIds, staffId, language) => {
       // Staff without SLA Vigil access see empty cells, like the rest of the module.
       if (!(await canView(host, staffId))) return new Map();
       const visible = await visibleIds(host, staffId, ticketIds);
       const [rows, lang] = await Promise.all([
         badgeRows(host.db, host.tablePrefix, visible),
-        staffLanguage(host, staffId),
+        language ?? staffLanguage(host, staffId),
       ]);
       const t = translatorFor(translator, lang);
       const now = host.clock.now();

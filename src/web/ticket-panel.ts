@@ -54,7 +54,7 @@ export function createTicketPanel(
   return {
     key: 'sla_vigil',
     title: 'SLA',
-    render: async (ticketId, staffId) => {
+    render: async (ticketId, staffId, language) => {
       if (!(await canView(host, staffId))) return null;
       // Nothing for a ticket the host's own rules hide from this viewer (their departments only).
       const scope = await viewerTicketScope(host.permissions, staffId);
@@ -63,7 +63,7 @@ export function createTicketPanel(
         if (!hostTicket || !inTicketScope(scope, hostTicket.department)) return null;
       }
       const now = host.clock.now();
-      const lang = await staffLanguage(host, staffId);
+      const lang = language ?? (await staffLanguage(host, staffId));
       const t = translatorFor(translator, lang);
       const [sla, events, names, ticket, escalations, book, stored] = await Promise.all([
         services.ticketSla.get(ticketId, now, host.timezone, explainPhrases(t, lang)),

@@ -13,8 +13,9 @@ export const FRAGMENT_HEADERS = { fragment: 'X-SLA-Vigil-Fragment', title: 'X-SL
 
 /**
  * The admin part of the service's host: module routers are served under `/admin/<path>` to the
- * PHP controller, which puts the page fragments into Perfex's own layout. Menu items, list
- * columns, ticket panels and home widgets are kept for the PHP side to ask for (not served yet).
+ * PHP controller, which puts the page fragments into Perfex's own layout. List columns, ticket
+ * panels and home widgets are answered at `/bridge/ticket-list`, `/ticket-panel` and
+ * `/widget/my-risks` (bridge-widgets); menu items are kept (Perfex's menu is drawn by PHP).
  */
 export class BridgeAdminRegistry implements AdminRegistry {
   readonly routers = new Map<string, Router>();

@@ -1,12 +1,55 @@
 import express, { type Request, type Response, type Router } from 'express';
+import type { z } from 'zod';
 import { asyncRoute } from '../../web/async-route';
 import { DuplicateKeyError, parseStrictJson } from '../../sla/strict-json';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
 import { parseBridgeEvent, type BridgeEvent } from './bridge-events';
+import {
+  WIDGET_BODIES,
+  myRisksAnswer,
+  ticketListBadges,
+  ticketPanelAnswer,
+  type WidgetRegistry,
+} from './bridge-widgets';
 
 export interface BridgeRouterDeps extends SignatureGateDeps {
   /** Records one event; never throws for a failing event (the reconcile repairs it). */
   intake(event: BridgeEvent): Promise<void>;
+  /** The activated module's list column, ticket panel and home widget (empty answers without). */
+  widgets?: WidgetRegistry;
+}
+
+/** The strictly parsed JSON body, or undefined once a 422 naming the field was sent. */
+function jsonBody(req: Request, res: Response): { body: unknown } | undefined {
+  try {
+    return { body: parseStrictJson((req.body as Buffer).toString('utf8')) };
+  } catch (err) {
+    const field = err instanceof DuplicateKeyError ? err.path : 'body';
+    res.status(422).json({ error: (err as Error).message, field });
+    return undefined;
+  }
+}
+
+/** A POST whose JSON body `schema` reads (422 with the first wrong field), answered 200 with `answer`'s JSON. */
+function widgetRoute<S extends z.ZodType>(schema: S, answer: (body: z.infer<S>) => Promise<unknown>) {
+  return asyncRoute(async (req: Request, res: Response) => {
+    const raw = jsonBody(req, res);
+    if (!raw) return;
+    const parsed = schema.safeParse(raw.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue.path.map(String);
+      if (issue.code === 'unrecognized_keys') {
+        res
+          .status(422)
+          .json({ error: 'is not part of the bridge contract', field: [...path, issue.keys[0]].join('.') });
+        return;
+      }
+      res.status(422).json({ error: issue.message, field: path.length ? path.join('.') : 'body' });
+      return;
+    }
+    res.status(200).json(await answer(parsed.data));
+  });
 }
 
 /** Bodies of the contract's events are a few hundred bytes; a bulk action lists ids. */
@@ -25,15 +68,9 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
   router.post(
     '/events',
     asyncRoute(async (req: Request, res: Response) => {
-      let body: unknown;
-      try {
-        body = parseStrictJson((req.body as Buffer).toString('utf8'));
-      } catch (err) {
-        const field = err instanceof DuplicateKeyError ? err.path : 'body';
-        res.status(422).json({ error: (err as Error).message, field });
-        return;
-      }
-      const parsed = parseBridgeEvent(body);
+      const raw = jsonBody(req, res);
+      if (!raw) return;
+      const parsed = parseBridgeEvent(raw.body);
       if (!parsed.ok) {
         res.status(422).json({ error: parsed.error, field: parsed.field });
         return;
@@ -41,6 +78,21 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
       await deps.intake(parsed.event);
       res.status(202).json({ ok: true });
     }),
+  );
+
+  const none: WidgetRegistry = { columns: new Map(), panels: new Map(), widgets: new Map() };
+  const widgets = deps.widgets ?? none;
+  router.post(
+    '/ticket-list',
+    widgetRoute(WIDGET_BODIES.ticketList, (body) => ticketListBadges(widgets, body)),
+  );
+  router.post(
+    '/ticket-panel',
+    widgetRoute(WIDGET_BODIES.ticketPanel, (body) => ticketPanelAnswer(widgets, body)),
+  );
+  router.post(
+    '/widget/my-risks',
+    widgetRoute(WIDGET_BODIES.myRisks, (body) => myRisksAnswer(widgets, body)),
   );
 
   router.use((_req, res) => {

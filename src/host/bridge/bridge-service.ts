@@ -56,7 +56,7 @@ export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: 
     clock: host.clock,
     logger: host.logger,
   };
-  app.use('/bridge', createBridgeRouter({ ...signed, intake }));
+  app.use('/bridge', createBridgeRouter({ ...signed, intake, widgets: admin }));
   if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
