@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 defined('BASEPATH') or exit('No direct script access allowed');
 
-require_once __DIR__ . '/Sla_vigil_signer.php';
+require_once __DIR__ . '/Sla_vigil_http.php';
 
 /**
  * Fetches one HTML fragment (list badges, ticket panel, home widget) from the service with
@@ -46,52 +46,27 @@ final class Sla_vigil_fragment_client
     /** @return array<string, mixed>|null */
     private static function post(string $serviceUrl, string $secret, string $endpoint, string $body): ?array
     {
-        if ($secret === '' || $serviceUrl === '') {
-            self::logError($endpoint, 'the options sla_vigil_service_url and sla_vigil_secret must be set (reactivate the module)');
+        $answer = Sla_vigil_http::signedPost(
+            $serviceUrl,
+            $secret,
+            $endpoint,
+            $body,
+            self::CONNECT_TIMEOUT_MS,
+            self::TIMEOUT_MS,
+            ['Accept: application/json']
+        );
+        if ($answer['failure'] !== null) {
+            self::logError($endpoint, $answer['failure']);
 
             return null;
         }
-        if (!function_exists('curl_init')) {
-            self::logError($endpoint, 'the PHP curl extension is missing');
-
-            return null;
-        }
-        $url = rtrim($serviceUrl, '/') . $endpoint;
-        // The signature covers the path exactly as sent, including any prefix in the URL.
-        $path = (string) (parse_url($url, PHP_URL_PATH) ?? '/');
-        $headers = ['Content-Type: application/json', 'Accept: application/json', 'Expect:'];
-        foreach ((new Sla_vigil_signer($secret))->headers('POST', $path, $body) as $name => $value) {
-            $headers[] = $name . ': ' . $value;
-        }
-
-        $ch = curl_init($url);
-        curl_setopt_array($ch, [
-            CURLOPT_POST              => true,
-            CURLOPT_POSTFIELDS        => $body,
-            CURLOPT_HTTPHEADER        => $headers,
-            CURLOPT_RETURNTRANSFER    => true,
-            CURLOPT_CONNECTTIMEOUT_MS => self::CONNECT_TIMEOUT_MS,
-            CURLOPT_TIMEOUT_MS        => self::TIMEOUT_MS,
-            CURLOPT_NOSIGNAL          => true,
-            CURLOPT_FOLLOWLOCATION    => false,
-        ]);
-        $response = curl_exec($ch);
-        $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
-        $error = curl_error($ch);
-        curl_close($ch);
-
-        if ($response === false || $status === 0) {
-            self::logError($endpoint, 'service unreachable at ' . self::displayUrl($serviceUrl) . ' (' . $error . ')');
-
-            return null;
-        }
-        if ($status !== 200) {
+        if ($answer['status'] !== 200) {
             // The body is the service's {"error": ...}; it never echoes the secret.
-            self::logError($endpoint, 'service answered HTTP ' . $status . ' ' . substr((string) $response, 0, 200));
+            self::logError($endpoint, 'service answered HTTP ' . $answer['status'] . ' ' . substr($answer['body'], 0, 200));
 
             return null;
         }
-        $decoded = json_decode((string) $response, true);
+        $decoded = json_decode($answer['body'], true);
         if (!is_array($decoded)) {
             self::logError($endpoint, 'the answer is not a JSON object');
 
@@ -99,12 +74,6 @@ final class Sla_vigil_fragment_client
         }
 
         return $decoded;
-    }
-
-    /** The service URL without any user:password, for the log. */
-    private static function displayUrl(string $url): string
-    {
-        return (string) preg_replace('#//[^/@]*@#', '//', $url);
     }
 
     private static function logError(string $endpoint, string $reason): void

@@ -1,0 +1,84 @@
+<?php
+
+declare(strict_types=1);
+
+defined('BASEPATH') or exit('No direct script access allowed');
+
+require_once __DIR__ . '/Sla_vigil_signer.php';
+
+/**
+ * One signed JSON POST to the SLA Vigil service (bridge-contract), shared by the event
+ * forwarder and the fragment client. It never throws and never follows redirects; what went
+ * wrong comes back as a reason for the caller's log line, without the secret or any
+ * user:password of the service URL.
+ */
+final class Sla_vigil_http
+{
+    /**
+     * @param list<string> $extraHeaders
+     * @return array{status: int, body: string, failure: ?string} status 0 when no answer came
+     */
+    public static function signedPost(
+        string $serviceUrl,
+        string $secret,
+        string $endpoint,
+        string $body,
+        int $connectTimeoutMs,
+        int $timeoutMs,
+        array $extraHeaders = []
+    ): array {
+        if ($secret === '' || $serviceUrl === '') {
+            return self::failed('the options sla_vigil_service_url and sla_vigil_secret must be set (reactivate the module)');
+        }
+        if (!function_exists('curl_init')) {
+            return self::failed('the PHP curl extension is missing');
+        }
+        $url = rtrim($serviceUrl, '/') . $endpoint;
+        // The signature covers the path exactly as sent, including any prefix in the URL.
+        $path = (string) (parse_url($url, PHP_URL_PATH) ?? '/');
+        $query = parse_url($url, PHP_URL_QUERY);
+        if (is_string($query) && $query !== '') {
+            $path .= '?' . $query;
+        }
+        $headers = array_merge(['Content-Type: application/json', 'Expect:'], $extraHeaders);
+        foreach ((new Sla_vigil_signer($secret))->headers('POST', $path, $body) as $name => $value) {
+            $headers[] = $name . ': ' . $value;
+        }
+
+        $ch = curl_init($url);
+        curl_setopt_array($ch, [
+            CURLOPT_POST              => true,
+            CURLOPT_POSTFIELDS        => $body,
+            CURLOPT_HTTPHEADER        => $headers,
+            CURLOPT_RETURNTRANSFER    => true,
+            CURLOPT_CONNECTTIMEOUT_MS => $connectTimeoutMs,
+            CURLOPT_TIMEOUT_MS        => $timeoutMs,
+            // With the system resolver, libcurl otherwise uses signals and fails at once on
+            // timeouts under one second (the connect timeout is 500 ms).
+            CURLOPT_NOSIGNAL          => true,
+            CURLOPT_FOLLOWLOCATION    => false,
+        ]);
+        $response = curl_exec($ch);
+        $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
+        $error = curl_error($ch);
+        curl_close($ch);
+
+        if ($response === false || $status === 0) {
+            return self::failed('service unreachable at ' . self::displayUrl($url) . ' (' . $error . ')');
+        }
+
+        return ['status' => $status, 'body' => (string) $response, 'failure' => null];
+    }
+
+    /** @return array{status: int, body: string, failure: string} */
+    private static function failed(string $reason): array
+    {
+        return ['status' => 0, 'body' => '', 'failure' => $reason];
+    }
+
+    /** The URL without any user:password, for the log. */
+    public static function displayUrl(string $url): string
+    {
+        return (string) preg_replace('#//[^/@]*@#', '//', $url);
+    }
+}
