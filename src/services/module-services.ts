@@ -21,6 +21,12 @@ import { createTranslator } from '../i18n/translator';
 import { HeartbeatRepository } from '../store/heartbeat-repository';
 import { HostProblemRepository } from '../store/host-problem-repository';
 import { PassedLevelFinder } from '../engine/passed-level-finder';
+import { MonitorService } from './monitor-service';
+import { DashboardService } from './dashboard-service';
+import { ReportService } from './report-service';
+import { ReportQueries } from '../store/report-queries';
+import { AuditQueries } from '../store/audit-queries';
+import { RuleTester } from './rule-tester';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -88,7 +94,16 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
   );
   const scanner = new Scanner(reconciler, clocks, host.logger, escalator, mailer, heartbeats, hostProblems);
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
+  // The read models the pages show, built here once rather than by each page.
+  const reads = {
+    monitor: new MonitorService(db, prefix),
+    dashboard: new DashboardService(db, prefix),
+    reports: new ReportService(new ReportQueries(db, prefix), () => clocks.policyBook(), host.tickets),
+    auditQueries: new AuditQueries(db, prefix),
+    ruleTester: new RuleTester(db, prefix, host.tickets, config, timeline, clockRepo),
+  };
   return {
+    ...reads,
     timeline,
     subjects,
     clockRepo,

@@ -7,7 +7,7 @@ import { loadNames, type NameBook } from '../view-helpers';
 import { sendCsv, type CsvCell } from '../csv';
 import { auditQueryString, parseAuditQuery, type AuditForm } from '../audit-filter';
 import { detailChanges, detailPairs, detailText } from '../audit-details';
-import { AuditQueries, type AuditRow } from '../../store/audit-queries';
+import type { AuditRow } from '../../store/audit-queries';
 
 const PAGE_SIZE = 50;
 
@@ -15,7 +15,7 @@ const PAGE_SIZE = 50;
 export function createAuditPage(deps: WebDeps): Router {
   const router = Router();
   const { host } = deps;
-  const audit = new AuditQueries(host.db, host.tablePrefix);
+  const audit = deps.services.auditQueries;
 
   const staffName = (ctx: PageContext, names: NameBook, id: number | null): string =>
     id === null ? ctx.t('audit.system') : (names.staff.get(String(id)) ?? `#${id}`);

@@ -6,7 +6,7 @@ import { pageContext, type PageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
 import { asyncRoute } from '../async-route';
 import { loadNames, type NameBook } from '../view-helpers';
-import { DashboardService, type RankedId } from '../../services/dashboard-service';
+import type { RankedId } from '../../services/dashboard-service';
 import type { DayPoint } from '../../services/local-day-series';
 import { renderTrendChart } from '../svg-trend-chart';
 import { describeActivity } from '../dashboard-activity';
@@ -26,7 +26,7 @@ const DashboardQuery = z.strictObject({
 export function createDashboardPage(deps: WebDeps): Router {
   const router = Router();
   const { host } = deps;
-  const dashboard = new DashboardService(host.db, host.tablePrefix);
+  const dashboard = deps.services.dashboard;
   router.get(
     '/',
     asyncRoute(async (req, res) => {

@@ -19,8 +19,6 @@ import {
 } from '../../services/monitor-service';
 import type { HostContext, TicketSearchFilter } from '../../host/host-context';
 import { PERFEX_CLOSED_STATUS } from '../../host/perfex/perfex-statuses';
-import { HostProblemRepository } from '../../store/host-problem-repository';
-import { HeartbeatRepository } from '../../store/heartbeat-repository';
 import { idText } from '../../sla/strict-input';
 
 export const PAGE_SIZES = ['25', '50', '100'] as const;
@@ -62,9 +60,7 @@ type MonitorQuery = z.infer<typeof MonitorQuery>;
 export function createMonitorPage(deps: WebDeps): Router {
   const router = Router();
   const { host } = deps;
-  const monitor = new MonitorService(host.db, host.tablePrefix);
-  const problems = new HostProblemRepository(host.db, host.tablePrefix);
-  const heartbeats = new HeartbeatRepository(host.db, host.tablePrefix);
+  const { monitor, hostProblems: problems, heartbeats } = deps.services;
   /** The last finished scan and the host rows it skipped: what a manager must know to trust the rows above. */
   const scanHealth = async (ctx: PageContext) => {
     const [{ problems: all, total }, beats] = await Promise.all([

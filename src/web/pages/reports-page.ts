@@ -7,8 +7,7 @@ import { loadNames } from '../view-helpers';
 import { sendCsv, type CsvCell } from '../csv';
 import { parseReportQuery, reportQueryString, type ReportForm } from '../report-filter';
 import { buildReportTable, type ReportTable } from '../report-table';
-import { ReportService, REPORT_GROUPS, type ReportFilter } from '../../services/report-service';
-import { ReportQueries } from '../../store/report-queries';
+import { REPORT_GROUPS, type ReportFilter } from '../../services/report-service';
 import { METRICS } from '../../sla/config';
 
 /**
@@ -18,11 +17,7 @@ import { METRICS } from '../../sla/config';
 export function createReportsPage(deps: WebDeps): Router {
   const router = Router();
   const { host, services } = deps;
-  const reports = new ReportService(
-    new ReportQueries(host.db, host.tablePrefix),
-    () => services.clocks.policyBook(),
-    host.tickets,
-  );
+  const reports = services.reports;
 
   const table = async (ctx: PageContext, filter: ReportFilter): Promise<ReportTable> => {
     const [report, names, book] = await Promise.all([

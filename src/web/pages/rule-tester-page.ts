@@ -4,7 +4,7 @@ import { pageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
 import { asyncRoute } from '../async-route';
 import { ConfigError, METRICS, type PolicyConfig, type SlaConfig } from '../../sla/config';
-import { RuleTester, type RuleTestResult } from '../../services/rule-tester';
+import type { RuleTestResult } from '../../services/rule-tester';
 import type { LadderImpact } from '../../sla/escalation/passed-levels';
 import {
   emptyValues,
@@ -39,14 +39,7 @@ interface PageState {
 export function createRuleTesterPage(deps: WebDeps): Router {
   const router = Router();
   const { host, services } = deps;
-  const tester = new RuleTester(
-    host.db,
-    host.tablePrefix,
-    host.tickets,
-    services.config,
-    services.timeline,
-    services.clockRepo,
-  );
+  const tester = services.ruleTester;
 
   router.get(
     '/',
