@@ -1,5 +1,6 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
+import { insertRawReply, insertRawTicket } from '../helpers/raw-host-rows';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
 
 // The odd rows a real helpdesk database holds, inserted as scripts and permissive servers leave
@@ -37,24 +38,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-async function ticket(fields: Record<string, unknown>): Promise<number> {
-  const [id] = await t.devhost.db('tbltickets').insert({
-    subject: 'odd',
-    message: 'm',
-    department,
-    priority: 2,
-    status: 1,
-    ticketkey: 'k',
-    date: '2026-03-03 10:00:00',
-    ...fields,
-  });
-  return id;
-}
-
+const ticket = (fields: Record<string, unknown>) => insertRawTicket(t.devhost.db, department, fields);
 const reply = (ticketid: number, date: string, admin: number | null) =>
-  t.devhost
-    .db('tblticket_replies')
-    .insert({ ticketid, message: 'r', admin, userid: admin === null ? 1 : 0, date });
+  insertRawReply(t.devhost.db, ticketid, date, admin);
 
 const clocksOf = async (id: number) =>
   (await services.clockRepo.forSubjects([id])).map(
@@ -74,7 +60,7 @@ it('ends every odd ticket with exactly the expected clocks, and a second scan ch
   // A reply dated next year would answer the ticket in the future and date every later event
   // after it: skipped and listed like an unreadable row, the ticket scanned without it.
   const repliedNextYear = await ticket({});
-  const [futureReply] = await reply(repliedNextYear, '2027-03-03 10:00:00', 1);
+  const futureReply = await reply(repliedNextYear, '2027-03-03 10:00:00', 1);
   const bornNextYear = await ticket({ date: '2027-01-01 10:00:00' });
   const mergedIntoItself = await ticket({});
   await t.devhost

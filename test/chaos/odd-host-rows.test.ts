@@ -3,6 +3,7 @@ import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { loginAs } from '../helpers/admin-session';
+import { insertRawReply, insertRawTicket } from '../helpers/raw-host-rows';
 import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
 
 // Real Perfex databases run with MySQL's permissive sql_mode and hold zero dates, NULLs and
@@ -40,33 +41,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Inserts a ticket row as a script or a permissive server would, with no hook. */
-async function insertTicket(fields: Record<string, unknown>): Promise<number> {
-  return t.devhost.db.transaction(async (trx) => {
-    await trx.raw("SET SESSION sql_mode = ''");
-    const [id] = await trx('tbltickets').insert({
-      subject: 'odd',
-      message: 'm',
-      department,
-      priority: 2,
-      status: 1,
-      ticketkey: 'k',
-      date: '2026-03-03 10:00:00',
-      ...fields,
-    });
-    await trx.raw('SET SESSION sql_mode = DEFAULT');
-    return id;
-  });
-}
-
-async function insertReply(ticketid: number, date: string | null): Promise<number> {
-  return t.devhost.db.transaction(async (trx) => {
-    await trx.raw("SET SESSION sql_mode = ''");
-    const [id] = await trx('tblticket_replies').insert({ ticketid, message: 'r', admin: 1, date });
-    await trx.raw('SET SESSION sql_mode = DEFAULT');
-    return id;
-  });
-}
+const insertTicket = (fields: Record<string, unknown> = {}) =>
+  insertRawTicket(t.devhost.db, department, fields);
+const insertReply = (ticketid: number, date: string | null) => insertRawReply(t.devhost.db, ticketid, date);
 
 const clocksOf = async (id: number) =>
   (await services.clockRepo.forSubjects([id])).map((c) => `${c.metric}#${c.cycle}:${c.state}`);
