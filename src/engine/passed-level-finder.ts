@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 import { computeClocks } from '../sla/clocks/compute-clocks';
-import type { SlaEvent } from '../sla/clocks/sla-event';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { passedLevels, type PassedLevel } from '../sla/escalation/passed-levels';
 import { firedKey, type EscalationRepository } from '../store/escalation-repository';
-import type { TimelineRepository } from '../store/timeline-repository';
+import { toSlaEvent, type TimelineRepository } from '../store/timeline-repository';
 import type { AuditLog } from '../store/audit-log';
 import { RuleTesterReads } from '../store/rule-tester-reads';
 
@@ -72,12 +71,7 @@ export class PassedLevelFinder {
       const policyId = governed.get(id) as number;
       const clockPolicy = book.clockPolicy(policyId);
       if (!clockPolicy?.ladder) return [];
-      const events: SlaEvent[] = (timelines.get(id) ?? []).map((e) => ({
-        type: e.eventType,
-        at: e.occurredAt,
-        from: e.fromValue,
-        to: e.toValue,
-      }));
+      const events = (timelines.get(id) ?? []).map(toSlaEvent);
       const clocks = computeClocks(events, clockPolicy, now);
       const keys = fired.get(id);
       return passedLevels(id, policyId, clocks, clockPolicy.ladder, clockPolicy.calendar, now, (m, c, k) =>

@@ -6,12 +6,17 @@ import type { DueLevel, EscalationService } from './escalation-service';
 import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
 import { settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
-import type { ClockState, SlaEvent } from '../sla/clocks/sla-event';
+import type { ClockState } from '../sla/clocks/sla-event';
 import { PolicyBook } from '../sla/policy/policy-book';
 import type { ConfigService } from './config-service';
-import type { TimelineEvent, TimelineEventInput, TimelineRepository } from '../store/timeline-repository';
+import {
+  toSlaEvent,
+  type TimelineEvent,
+  type TimelineEventInput,
+  type TimelineRepository,
+} from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
-import type { ClockRepository, StoredClock } from '../store/clock-repository';
+import { groupBySubject, type ClockRepository, type StoredClock } from '../store/clock-repository';
 import { PERFEX_CLOSED_STATUS, PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 
 export interface ComputedSla {
@@ -327,16 +332,6 @@ function computeWith(
     notDue,
     state: clocks.length ? summarizeState(clocks) : idle,
   };
-}
-
-function toSlaEvent(e: TimelineEvent): SlaEvent {
-  return { type: e.eventType, at: e.occurredAt, from: e.fromValue, to: e.toValue };
-}
-
-function groupBySubject(clocks: readonly StoredClock[]): Map<number, StoredClock[]> {
-  const bySubject = new Map<number, StoredClock[]>();
-  for (const c of clocks) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
-  return bySubject;
 }
 
 /** The newest timeline event a computation saw (ids grow as events are recorded). */

@@ -20,8 +20,8 @@ import {
 } from '../sla/clocks/metric-outcomes';
 import type { ClockPolicy } from '../sla/clocks/compute-clocks';
 import type { ConfigService } from './config-service';
-import type { TimelineEvent, TimelineRepository } from '../store/timeline-repository';
-import type { ClockRepository, StoredClock } from '../store/clock-repository';
+import { toSlaEvent, type TimelineEvent, type TimelineRepository } from '../store/timeline-repository';
+import { groupBySubject, type ClockRepository } from '../store/clock-repository';
 import type { SubjectSnapshot } from '../store/subject-repository';
 import { RuleTesterReads } from '../store/rule-tester-reads';
 import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
@@ -316,16 +316,5 @@ function draftKey(policies: readonly { key: string }[]): string {
 }
 
 function toSlaEvents(events: readonly TimelineEvent[] | undefined): SlaEvent[] {
-  return (events ?? []).map((e) => ({
-    type: e.eventType,
-    at: e.occurredAt,
-    from: e.fromValue,
-    to: e.toValue,
-  }));
-}
-
-function groupBySubject(clocks: readonly StoredClock[]): Map<number, StoredClock[]> {
-  const out = new Map<number, StoredClock[]>();
-  for (const c of clocks) out.set(c.subjectId, [...(out.get(c.subjectId) ?? []), c]);
-  return out;
+  return (events ?? []).map(toSlaEvent);
 }

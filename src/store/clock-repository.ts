@@ -203,3 +203,10 @@ function toStored(r: Row): StoredClock {
     endedAt: dateOrNull(r.ended_at),
   };
 }
+
+/** Stored clocks by subject id, in the order they came. */
+export function groupBySubject(clocks: readonly StoredClock[]): Map<number, StoredClock[]> {
+  const bySubject = new Map<number, StoredClock[]>();
+  for (const c of clocks) bySubject.set(c.subjectId, [...(bySubject.get(c.subjectId) ?? []), c]);
+  return bySubject;
+}

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { utcFromSql, utcToSql } from './datetime';
-import type { TimelineEventType } from '../sla/clocks/sla-event';
+import type { SlaEvent, TimelineEventType } from '../sla/clocks/sla-event';
 
 export type { TimelineEventType };
 
@@ -211,4 +211,9 @@ function toEvent(row: TimelineRow): TimelineEvent {
     recordedAt: utcFromSql(row.recorded_at),
     source: row.source as TimelineSource,
   };
+}
+
+/** A recorded event as the pure clock computation reads it. */
+export function toSlaEvent(e: TimelineEvent): SlaEvent {
+  return { type: e.eventType, at: e.occurredAt, from: e.fromValue, to: e.toValue };
 }
