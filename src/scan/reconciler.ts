@@ -183,12 +183,16 @@ export class Reconciler {
    * For tickets whose clocks could not be computed: dates their `created` event by the host row
    * again, so a row corrected in the host (a typo'd year, say) recovers on the next recompute.
    */
-  async repairCreated(ids: readonly number[]): Promise<number> {
-    let moved = 0;
-    for (const ticket of await this.tickets.getTickets(ids)) {
-      if (await this.timeline.redateCreated('ticket', ticket.id, ticket.createdAt)) moved++;
-    }
-    return moved;
+  async repairCreated(ids: readonly number[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    // The same rule as the reconcile: a creation dated far after the scan is no repair.
+    const { rows } = notInFuture(
+      { rows: await this.tickets.getTickets(ids), unreadable: [] },
+      now,
+      'ticket',
+      (t) => t.id,
+    );
+    for (const ticket of rows) await this.timeline.redateCreated('ticket', ticket.id, ticket.createdAt);
   }
 
   /** Of the snapshots whose ticket did not come back from a read, those the host really no longer has. */
@@ -212,14 +216,19 @@ export class Reconciler {
     let found = 0;
     const take = async (batch: HostBatch<HostReply>): Promise<void> => {
       const read = notInFuture(batch, now, 'reply', (r) => r.ticketId);
-      // A reply its hook already recorded (dated when the hook fired) is no gap, whatever its row says.
+      // One lookup for the batch: recorded replies are not recorded again, and a reply its hook
+      // already recorded (dated when the hook fired) is no gap, whatever its row says.
+      const all = [...read.rows, ...read.unreadable];
       const recorded = await this.timeline.existingDedupeKeys(
         'ticket',
-        read.unreadable.map((r) => r.ticketId),
-        read.unreadable.map((r) => `reply:${r.id}`),
+        all.map((r) => r.ticketId),
+        all.map((r) => `reply:${r.id}`),
       );
       read.unreadable.filter((r) => !recorded.has(`reply:${r.id}`)).forEach(skip);
-      const missed = await this.recordMissedReplies(read.rows, now);
+      const missed = await this.recordMissedReplies(
+        read.rows.filter((r) => !recorded.has(`reply:${r.id}`)),
+        now,
+      );
       for (const r of missed) {
         const last = latestByTicket.get(r.ticketId);
         if (!last || r.createdAt > last) latestByTicket.set(r.ticketId, r.createdAt);
@@ -244,15 +253,8 @@ export class Reconciler {
     return { found, latestByTicket };
   }
 
-  /** Records the replies the timeline does not have yet; returns them. */
-  private async recordMissedReplies(replies: HostReply[], now: Date): Promise<HostReply[]> {
-    if (replies.length === 0) return [];
-    const known = await this.timeline.existingDedupeKeys(
-      'ticket',
-      replies.map((r) => r.ticketId),
-      replies.map((r) => `reply:${r.id}`),
-    );
-    const missed = replies.filter((r) => !known.has(`reply:${r.id}`));
+  /** Records replies the timeline does not have yet (recorded ones are filtered by the caller). */
+  private async recordMissedReplies(missed: HostReply[], now: Date): Promise<HostReply[]> {
     await this.timeline.recordMany(
       missed.map((r) =>
         event(r.ticketId, r.admin === null ? 'client_reply' : 'staff_reply', r.createdAt, {

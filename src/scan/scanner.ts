@@ -77,7 +77,7 @@ export class Scanner {
     // Tickets whose recompute failed, in this scan or before, get their creation time from the
     // host again first: the stale pass below then retries them (they were left dirty).
     const stuck = new Set([...((await this.problems?.rowIds('recompute')) ?? []), ...failedIds(skipped)]);
-    await this.reconciler.repairCreated([...stuck]);
+    await this.reconciler.repairCreated([...stuck], now);
     const stale = await this.clocks.recomputeStale(now);
     recomputed += stale.done;
     recomputeFailed(stale.failed);
