@@ -57,19 +57,18 @@ export function createTicketPanel(
     render: async (ticketId, staffId, language) => {
       if (!(await canView(host, staffId))) return null;
       // Nothing for a ticket the host's own rules hide from this viewer (their departments only).
-      const scope = await viewerTicketScope(host.permissions, staffId);
-      if (!('all' in scope)) {
-        const hostTicket = await host.tickets.getTicket(ticketId);
-        if (!hostTicket || !inTicketScope(scope, hostTicket.department)) return null;
-      }
+      const [scope, ticket] = await Promise.all([
+        viewerTicketScope(host.permissions, staffId),
+        host.tickets.getTicket(ticketId),
+      ]);
+      if (!('all' in scope) && (!ticket || !inTicketScope(scope, ticket.department))) return null;
       const now = host.clock.now();
       const lang = language ?? (await staffLanguage(host, staffId));
       const t = translatorFor(translator, lang);
-      const [sla, events, names, ticket, escalations, book, stored] = await Promise.all([
+      const [sla, events, names, escalations, book, stored] = await Promise.all([
         services.ticketSla.get(ticketId, now, host.timezone, explainPhrases(t, lang)),
         services.timeline.forSubject('ticket', ticketId),
         loadNames(host.tickets),
-        host.tickets.getTicket(ticketId),
         services.escalationLog.forSubject(ticketId),
         services.clocks.policyBook(),
         services.clockRepo.forSubjects([ticketId]),
