@@ -9,7 +9,6 @@ import type { Devhost } from '../devhost';
 import { createApiRouter } from './api-router';
 import { createAuthRouter, requireStaff } from './auth';
 import { createAdminPages } from './admin-pages';
-import { moduleRouterDispatch } from './module-dispatch';
 import { errorHandler } from './error-handler';
 
 declare module 'express-session' {
@@ -59,7 +58,7 @@ export function createDevhostApp(devhost: Devhost): Express {
   app.use('/admin', createAuthRouter(devhost));
   app.use('/admin', requireStaff(devhost));
   app.use('/admin', createAdminPages(devhost));
-  app.use('/admin', moduleRouterDispatch(devhost.admin));
+  app.use('/admin', devhost.admin.dispatch());
   app.get('/', (_req, res) => res.redirect('/admin'));
   app.use(errorHandler(devhost));
   return app;

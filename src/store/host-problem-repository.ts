@@ -79,12 +79,6 @@ export class HostProblemRepository {
     return fresh;
   }
 
-  /** A problem that went away (e.g. the recompute succeeded this time). */
-  async clear(kind: HostProblemKind, rowIds: readonly number[]): Promise<void> {
-    if (rowIds.length === 0) return;
-    await this.db(this.table).where('kind', kind).whereIn('row_id', rowIds).delete();
-  }
-
   /** After a finished scan: forget what it did not meet again (the host row was fixed or removed). */
   async sweep(scanToken: string): Promise<void> {
     await this.db(this.table).whereNot('scan_token', scanToken).delete();

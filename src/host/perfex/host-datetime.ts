@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { parseId } from '../../sla/strict-input';
 
 /**
  * Host datetimes outside these years are treated as unreadable rather than as real times:
@@ -47,7 +48,5 @@ function clip(text: string): string {
  */
 export function readMergedTicketId(value: unknown): number | null {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-  if (!/^[1-9]\d{0,9}$/.test(text)) return null;
-  const id = Number(text);
-  return id <= 2_147_483_647 ? id : null;
+  return parseId(text) ?? null;
 }
