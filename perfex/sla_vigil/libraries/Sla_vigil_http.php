@@ -76,9 +76,17 @@ final class Sla_vigil_http
         return ['status' => 0, 'body' => '', 'failure' => $reason];
     }
 
-    /** The URL without any user:password, for the log. */
+    /**
+     * The URL without any user:password (parse_url takes a password containing "@" whole) and
+     * without its query, for messages and logs.
+     */
     public static function displayUrl(string $url): string
     {
-        return (string) preg_replace('#//[^/@]*@#', '//', $url);
+        $parts = parse_url($url);
+        if (!is_array($parts) || !isset($parts['host'])) {
+            return $url === '' ? '(not set)' : (string) preg_replace('#//[^/]*@#', '//', $url);
+        }
+
+        return ($parts['scheme'] ?? 'http') . '://' . $parts['host'] . (isset($parts['port']) ? ':' . $parts['port'] : '') . ($parts['path'] ?? '');
     }
 }

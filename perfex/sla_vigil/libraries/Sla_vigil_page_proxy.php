@@ -5,6 +5,7 @@ declare(strict_types=1);
 defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/Sla_vigil_page_request.php';
+require_once __DIR__ . '/Sla_vigil_http.php';
 
 /**
  * Forwards one admin page request to the service and says what Perfex must answer:
@@ -32,7 +33,7 @@ final class Sla_vigil_page_proxy
             if ($serviceUrl === '' || $secret === '') {
                 self::logError('the options sla_vigil_service_url and sla_vigil_secret must be set (reactivate the module)');
 
-                return ['kind' => 'unavailable', 'url' => self::displayUrl($serviceUrl)];
+                return ['kind' => 'unavailable', 'url' => Sla_vigil_http::displayUrl($serviceUrl)];
             }
             $request = Sla_vigil_page_request::build(
                 $serviceUrl,
@@ -49,7 +50,7 @@ final class Sla_vigil_page_proxy
         } catch (Throwable $e) {
             self::logError(get_class($e) . ': ' . $e->getMessage());
 
-            return ['kind' => 'unavailable', 'url' => self::displayUrl($serviceUrl)];
+            return ['kind' => 'unavailable', 'url' => Sla_vigil_http::displayUrl($serviceUrl)];
         }
     }
 
@@ -98,7 +99,7 @@ final class Sla_vigil_page_proxy
         curl_close($ch);
 
         if ($body === false || $status === 0) {
-            self::logError('service unreachable at ' . self::displayUrl($request['url']) . ' (' . $error . ')');
+            self::logError('service unreachable at ' . Sla_vigil_http::displayUrl($request['url']) . ' (' . $error . ')');
 
             return null;
         }
@@ -112,7 +113,7 @@ final class Sla_vigil_page_proxy
      */
     public static function classify(?array $response, string $serviceUrl): array
     {
-        $unavailable = ['kind' => 'unavailable', 'url' => self::displayUrl($serviceUrl)];
+        $unavailable = ['kind' => 'unavailable', 'url' => Sla_vigil_http::displayUrl($serviceUrl)];
         if ($response === null) {
             return $unavailable;
         }
@@ -158,17 +159,6 @@ final class Sla_vigil_page_proxy
         self::logError('ignored a redirect outside the module: ' . substr($location, 0, 200));
 
         return 'sla_vigil';
-    }
-
-    /** The service URL without any user:password, for messages and logs. */
-    public static function displayUrl(string $url): string
-    {
-        $parts = parse_url($url);
-        if (!is_array($parts) || !isset($parts['host'])) {
-            return $url === '' ? '(not set)' : preg_replace('#//[^/@]*@#', '//', $url);
-        }
-
-        return ($parts['scheme'] ?? 'http') . '://' . $parts['host'] . (isset($parts['port']) ? ':' . $parts['port'] : '') . ($parts['path'] ?? '');
     }
 
     private static function logError(string $reason): void
