@@ -16,6 +16,20 @@ final class Sla_vigil_client
     private const CONNECT_TIMEOUT_MS = 500;
     private const TIMEOUT_MS = 1000;
 
+    /**
+     * Set once a forward failed in this PHP request. Perfex fires a hook per ticket in a bulk
+     * delete and in the cron's auto-close: against a service that does not answer, waiting a
+     * second for each would outlast PHP's time limit and break Perfex's request, so the rest
+     * are skipped at once (and logged); the reconcile repairs them all the same.
+     */
+    private static bool $failedThisRequest = false;
+
+    /** A new request (tests): forwards are tried again. */
+    public static function reset(): void
+    {
+        self::$failedThisRequest = false;
+    }
+
     public function __construct(private string $serviceUrl, private string $secret)
     {
     }
@@ -36,6 +50,11 @@ final class Sla_vigil_client
 
     private function post(string $endpoint, string $body, string $what): bool
     {
+        if (self::$failedThisRequest) {
+            self::logError($what, 'skipped: the service did not answer earlier in this request');
+
+            return false;
+        }
         $answer = Sla_vigil_http::signedPost(
             $this->serviceUrl,
             $this->secret,
@@ -45,6 +64,7 @@ final class Sla_vigil_client
             self::TIMEOUT_MS
         );
         if ($answer['failure'] !== null) {
+            self::$failedThisRequest = true;
             self::logError($what, $answer['failure']);
 
             return false;

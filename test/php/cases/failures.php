@@ -55,6 +55,22 @@ test('service accepts the connection but never answers: the hook gives up after 
     assert_no_secret_logged();
 });
 
+test('a bulk delete against a silent service waits once, not once per ticket', function (): void {
+    $silent = stream_socket_server('tcp://127.0.0.1:0');
+    update_option('sla_vigil_service_url', 'http://' . stream_socket_get_name($silent, false));
+    update_option('sla_vigil_secret', SECRET);
+    $started = microtime(true);
+    foreach (['12', '13', '14', '15', '16'] as $id) {
+        hooks()->do_action('after_ticket_deleted', $id);
+    }
+    $elapsed = microtime(true) - $started;
+    fclose($silent);
+    assert_true($elapsed < 1.6, "took {$elapsed}s");
+    assert_same(5, count(logged_errors()), 'one error per hook');
+    assert_true(str_contains(logged_errors()[4], 'skipped: the service did not answer earlier'), logged_errors()[4]);
+    assert_no_secret_logged();
+});
+
 test('a refusal (HTTP 401) is logged with the reason and swallowed', function (): void {
     $server = paired_with_capture(401);
     hooks()->do_action('ticket_created', 12);
