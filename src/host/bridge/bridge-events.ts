@@ -71,7 +71,7 @@ const ENVELOPE = z.strictObject({
 export type BridgeEventParse = { ok: true; event: BridgeEvent } | { ok: false; field: string; error: string };
 
 /** The first problem of a document, naming its field the way the document spells it (`payload.original.password`). */
-function firstProblem(error: z.ZodError, prefix: string[]): { field: string; error: string } {
+export function firstProblem(error: z.ZodError, prefix: string[]): { field: string; error: string } {
   const issue = error.issues[0];
   const path = [...prefix, ...issue.path.map(String)];
   if (issue.code === 'unrecognized_keys')

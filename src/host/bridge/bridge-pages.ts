@@ -1,7 +1,7 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { AdminLocals } from '../host-context';
 import { parseId } from '../../sla/strict-input';
-import { DuplicateKeyError, parseStrictJson } from '../../sla/strict-json';
+import { strictJsonBody } from './bridge-json';
 import { languageCode } from '../perfex/perfex-languages';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
 
@@ -78,13 +78,9 @@ export function bridgePageGate(deps: SignatureGateDeps): RequestHandler[] {
 
     if (Buffer.isBuffer(req.body)) {
       if (req.is('application/json')) {
-        try {
-          req.body = req.body.length ? parseStrictJson(req.body.toString('utf8')) : undefined;
-        } catch (err) {
-          const field = err instanceof DuplicateKeyError ? err.path : 'body';
-          res.status(422).json({ error: (err as Error).message, field });
-          return;
-        }
+        const parsed = req.body.length ? strictJsonBody(req.body, res) : { body: undefined };
+        if (!parsed) return;
+        req.body = parsed.body;
       }
     } else if (csrfField && req.body && typeof req.body === 'object') {
       // Perfex's token was checked by CodeIgniter; the module's strict forms do not know the field.

@@ -1,9 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import { asyncRoute } from '../../web/async-route';
-import { DuplicateKeyError, parseStrictJson } from '../../sla/strict-json';
+import { strictJsonBody } from './bridge-json';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
-import { parseBridgeEvent, type BridgeEvent } from './bridge-events';
+import { firstProblem, parseBridgeEvent, type BridgeEvent } from './bridge-events';
 import {
   WIDGET_BODIES,
   myRisksAnswer,
@@ -19,33 +19,14 @@ export interface BridgeRouterDeps extends SignatureGateDeps {
   widgets?: WidgetRegistry;
 }
 
-/** The strictly parsed JSON body, or undefined once a 422 naming the field was sent. */
-function jsonBody(req: Request, res: Response): { body: unknown } | undefined {
-  try {
-    return { body: parseStrictJson((req.body as Buffer).toString('utf8')) };
-  } catch (err) {
-    const field = err instanceof DuplicateKeyError ? err.path : 'body';
-    res.status(422).json({ error: (err as Error).message, field });
-    return undefined;
-  }
-}
-
 /** A POST whose JSON body `schema` reads (422 with the first wrong field), answered 200 with `answer`'s JSON. */
 function widgetRoute<S extends z.ZodType>(schema: S, answer: (body: z.infer<S>) => Promise<unknown>) {
   return asyncRoute(async (req: Request, res: Response) => {
-    const raw = jsonBody(req, res);
+    const raw = strictJsonBody(req.body as Buffer, res);
     if (!raw) return;
     const parsed = schema.safeParse(raw.body);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue.path.map(String);
-      if (issue.code === 'unrecognized_keys') {
-        res
-          .status(422)
-          .json({ error: 'is not part of the bridge contract', field: [...path, issue.keys[0]].join('.') });
-        return;
-      }
-      res.status(422).json({ error: issue.message, field: path.length ? path.join('.') : 'body' });
+      res.status(422).json(firstProblem(parsed.error, []));
       return;
     }
     res.status(200).json(await answer(parsed.data));
@@ -68,7 +49,7 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
   router.post(
     '/events',
     asyncRoute(async (req: Request, res: Response) => {
-      const raw = jsonBody(req, res);
+      const raw = strictJsonBody(req.body as Buffer, res);
       if (!raw) return;
       const parsed = parseBridgeEvent(raw.body);
       if (!parsed.ok) {
