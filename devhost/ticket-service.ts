@@ -36,8 +36,14 @@ export const ReplySchema = z
     contactid: optionalId.optional(),
     status: id.optional(),
     date: pastDate.optional(),
+    /** Perfex's "assign to me" on a staff reply: sets `assigned` with only the reply hook firing. */
+    assignToMe: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((d) => !d.assignToMe || d.admin !== null, {
+    message: 'only a staff reply can assign the ticket to its author',
+    path: ['assignToMe'],
+  });
 
 export const SettingsSchema = z
   .object({
@@ -195,6 +201,7 @@ export class TicketService {
           status,
           adminread: input.admin === null ? 0 : 1,
           clientread: input.admin === null ? 1 : 0,
+          ...(input.assignToMe && input.admin !== null ? { assigned: input.admin } : {}),
         });
       return newId as number;
     });

@@ -1,5 +1,10 @@
 import type { Clock as HostClock, HostTicket } from '../host/host-context';
-import type { SubjectRepository, SubjectSnapshot, SnapshotField } from '../store/subject-repository';
+import type {
+  SubjectRepository,
+  SubjectRow,
+  SubjectSnapshot,
+  SnapshotField,
+} from '../store/subject-repository';
 import type { ClockService } from './clock-service';
 import { snapshotOf } from '../scan/reconciler';
 
@@ -19,6 +24,11 @@ export class SlaTracker {
     const now = this.clock.now();
     await this.subjects.upsert([snapshotOf(ticket)], now);
     await this.clocks.recompute([ticket.id], now);
+  }
+
+  /** What the module last saw of this ticket (undefined before its first hook or scan). */
+  async seen(ticketId: number): Promise<SubjectRow | undefined> {
+    return (await this.subjects.getMany([ticketId])).get(ticketId);
   }
 
   async changed(

@@ -34,6 +34,7 @@ export class TicketEventRecorder {
   async replyAdded(payload: HostEvents['after_ticket_reply_added']): Promise<void> {
     const reply = await this.tickets.getReply(payload.replyid);
     const admin = payload.admin ?? reply?.admin ?? null;
+    const occurredAt = reply?.createdAt ?? this.occurredNow();
     await this.timeline.record(
       {
         subjectType: 'ticket',
@@ -42,12 +43,41 @@ export class TicketEventRecorder {
         actorStaffId: admin,
         refId: payload.replyid,
         dedupeKey: `reply:${payload.replyid}`,
-        occurredAt: reply?.createdAt ?? this.occurredNow(),
+        occurredAt,
         source: 'hook',
       },
       this.clock.now(),
     );
-    await this.tracker.changed(payload.id, {});
+    await this.tracker.changed(payload.id, await this.assigneeTakenWithReply(payload.id, admin, occurredAt));
+  }
+
+  /**
+   * Perfex's "assign to me" on a staff reply, and its option to assign a ticket to the first
+   * staff member who responds, change `assigned` with only the reply hook firing (PERFEX.md):
+   * the host row is read after every reply, and a new assignee is recorded at the reply's time.
+   */
+  private async assigneeTakenWithReply(
+    ticketId: number,
+    admin: number | null,
+    occurredAt: Date,
+  ): Promise<{ assigned?: number }> {
+    const [ticket, seen] = await Promise.all([this.tickets.getTicket(ticketId), this.tracker.seen(ticketId)]);
+    // Unknown or unreadable: the scan records the ticket (and its assignee) as a whole.
+    if (!ticket || !seen || seen.deleted || seen.assigned === ticket.assigned) return {};
+    await this.timeline.record(
+      {
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        eventType: 'assignee_changed',
+        actorStaffId: admin,
+        fromValue: String(seen.assigned),
+        toValue: String(ticket.assigned),
+        occurredAt,
+        source: 'hook',
+      },
+      this.clock.now(),
+    );
+    return { assigned: ticket.assigned };
   }
 
   async statusChanged(payload: HostEvents['after_ticket_status_changed']): Promise<void> {

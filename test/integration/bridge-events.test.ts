@@ -265,6 +265,31 @@ describe('signed events over the bridge record what the in-process hooks record'
     await expectSameRecord(ids);
   });
 
+  it('"assign to me" on a staff reply is recorded from the reply hook alone, at the reply time', async () => {
+    at('2026-03-03T08:00:00Z');
+    const ids = await createTwins();
+    at('2026-03-03T08:40:00Z');
+    // Perfex fires only the reply hook (and the status one): no settings hook for the assignee.
+    await twin((s, id) => s.reply(id, { message: 'Mine now', admin: 1, assignToMe: true }), ids);
+    await expectSameRecord(ids);
+    const events = await services.timeline.forSubject('ticket', ids.forwarded);
+    const assigned = events.find((e) => e.eventType === 'assignee_changed');
+    expect(assigned).toMatchObject({
+      fromValue: '0',
+      toValue: '1',
+      actorStaffId: 1,
+      source: 'hook',
+      occurredAt: new Date('2026-03-03T08:40:00Z'),
+    });
+    const subject = await t.devhost.db('tblsla_vigil_subjects').where('subject_id', ids.forwarded).first();
+    expect(subject.assigned).toBe(1);
+    // A second reply by the same assignee changes nothing more.
+    at('2026-03-03T09:00:00Z');
+    await twin((s, id) => s.reply(id, { message: 'Again', admin: 1, assignToMe: true }), ids);
+    const again = await services.timeline.forSubject('ticket', ids.forwarded);
+    expect(again.filter((e) => e.eventType === 'assignee_changed')).toHaveLength(1);
+  });
+
   it('after_cron_run records the tick and queues the minute’s scan, as the cron hook does', async () => {
     at('2026-03-02T12:00:10Z');
     const res = await post({ body: eventBody('after_cron_run', { manually: false }) });
