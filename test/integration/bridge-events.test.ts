@@ -359,6 +359,27 @@ describe('refused requests record nothing', () => {
   const recorded = () => services.timeline.forSubject('ticket', ticketId);
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
 
+  it("ping answers the pairing check of Perfex's setup page only when signed with the install's secret", async () => {
+    const ok = await post({ body: '{}', path: '/bridge/ping' });
+    expect([ok.status, ok.body]).toEqual([200, { ok: true, version: expect.any(String) }]);
+    const unsigned = await request(app)
+      .post('/bridge/ping')
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    expect([unsigned.status, unsigned.body]).toEqual([401, { error: 'unsigned' }]);
+    const ts = String(nowSeconds());
+    const nonce = crypto.randomBytes(16).toString('hex');
+    const other = signBridgeRequest('f'.repeat(64), {
+      method: 'POST',
+      path: '/bridge/ping',
+      timestamp: ts,
+      nonce,
+      body: '{}',
+    });
+    const refused = await post({ body: '{}', path: '/bridge/ping', timestamp: ts, nonce, signature: other });
+    expect([refused.status, refused.body]).toEqual([401, { error: 'bad_signature' }]);
+  });
+
   it('unsigned, wrongly signed and stale requests answer 401 with the reason', async () => {
     const before = await services.timeline.count();
     const unsigned = await request(app)

@@ -33,6 +33,8 @@ final class PerfexStub
     public static array $accessDenied = [];
     /** @var list<string> */
     public static array $redirects = [];
+    /** @var list<array{0: string, 1: string}> set_alert(type, message) calls */
+    public static array $alerts = [];
 
     public static function reset(): void
     {
@@ -47,6 +49,7 @@ final class PerfexStub
         self::$status = null;
         self::$accessDenied = [];
         self::$redirects = [];
+        self::$alerts = [];
         $_POST = [];
         $ci = &get_instance();
         $ci->reset();
@@ -141,6 +144,12 @@ function _l(string $line, mixed $label = '', bool $log_errors = true): string
     return $line;
 }
 
+/** Perfex's flash message shown after the next redirect. */
+function set_alert(string $type, string $message): void
+{
+    PerfexStub::$alerts[] = [$type, $message];
+}
+
 function access_denied(string $permission = ''): void
 {
     PerfexStub::$accessDenied[] = $permission;
@@ -181,6 +190,11 @@ final class StubMenu
     public function add_sidebar_children_item(string $parent, array $item): void
     {
         $this->calls[] = ['add_sidebar_children_item', $parent, $item];
+    }
+
+    public function add_setup_menu_item(string $slug, array $item): void
+    {
+        $this->calls[] = ['add_setup_menu_item', $slug, $item];
     }
 }
 
@@ -417,6 +431,25 @@ final class StubDb
     {
         $this->where[$column] = $value;
         return $this;
+    }
+
+    /** @var list<string> what list_tables() answers (the install's tables) */
+    public array $tables = [];
+
+    /** CodeIgniter 3's list_tables(). */
+    public function list_tables(bool $constrain_by_prefix = false): array
+    {
+        return $this->tables;
+    }
+
+    /** CodeIgniter 3's query(): statements are recorded; a DROP TABLE removes the table. */
+    public function query(string $sql): bool
+    {
+        $this->statements[] = $sql;
+        if (preg_match('/^DROP TABLE IF EXISTS `([^`]+)`$/', $sql, $m) === 1) {
+            $this->tables = array_values(array_diff($this->tables, [$m[1]]));
+        }
+        return true;
     }
 
     public function delete(string $table): bool

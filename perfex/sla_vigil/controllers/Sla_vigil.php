@@ -5,6 +5,7 @@ declare(strict_types=1);
 defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/../libraries/Sla_vigil_page_proxy.php';
+require_once __DIR__ . '/../libraries/Sla_vigil_connection.php';
 
 /**
  * admin/sla_vigil/... : every sub-path reaches _remap, which checks the door, forwards the
@@ -29,6 +30,13 @@ class Sla_vigil extends AdminController
 
     public function _remap($method, $params = [])
     {
+        // Where the service listens is Perfex's own setting, answered here even when the
+        // service is down; only administrators may point Perfex's staff at another server.
+        if ((string) $method === 'connection') {
+            $this->connection();
+
+            return;
+        }
         if (staff_cant('view', 'sla_vigil')) {
             access_denied('sla_vigil');
 
@@ -55,6 +63,41 @@ class Sla_vigil extends AdminController
             default:
                 $this->unavailable((string) $answer['url']);
         }
+    }
+
+    private function connection(): void
+    {
+        if (!is_admin()) {
+            access_denied('sla_vigil');
+
+            return;
+        }
+        $serviceUrl = (string) get_option(Sla_vigil_connection::OPTION);
+        $error = null;
+        if (strtoupper((string) ($_SERVER['REQUEST_METHOD'] ?? 'GET')) === 'POST') {
+            // CodeIgniter has checked Perfex's CSRF token before the controller runs.
+            $submitted = $_POST['service_url'] ?? '';
+            $submitted = is_string($submitted) ? trim($submitted) : '';
+            $error = Sla_vigil_connection::problem($submitted);
+            if ($error === null) {
+                update_option(Sla_vigil_connection::OPTION, rtrim($submitted, '/'));
+                set_alert('success', _l('sla_vigil_connection_saved'));
+                redirect(admin_url('sla_vigil/connection'));
+
+                return;
+            }
+            $serviceUrl = $submitted;
+        }
+        $identity = $this->identity();
+        set_status_header($error === null ? 200 : 422);
+        $this->load->view('connection', [
+            'title'      => htmlspecialchars(_l('sla_vigil_connection'), ENT_QUOTES, 'UTF-8'),
+            'serviceUrl' => $serviceUrl,
+            'error'      => $error,
+            // The saved URL is the one checked: a refused submission is not tried.
+            'check'      => Sla_vigil_connection::check((string) get_option(Sla_vigil_connection::OPTION), (string) get_option('sla_vigil_secret')),
+            'csrf'       => ['name' => $identity['csrf_name'], 'hash' => $identity['csrf_hash']],
+        ]);
     }
 
     /** The raw body; a method of its own so that tests can hand one in. */

@@ -32,10 +32,18 @@ final class Sla_vigil_menu
             ],
         ], _l('sla_vigil'));
 
+        $menu = get_instance()->app_menu;
+        if (is_admin()) {
+            // Setup > SLA Vigil service: where the service listens and whether it answers.
+            $menu->add_setup_menu_item('sla_vigil_connection', [
+                'name'     => _l('sla_vigil_connection'),
+                'href'     => admin_url('sla_vigil/connection'),
+                'position' => 65,
+            ]);
+        }
         if (!staff_can('view', self::FEATURE)) {
             return;
         }
-        $menu = get_instance()->app_menu;
         $menu->add_sidebar_menu_item(self::FEATURE, [
             'name'     => _l('sla_vigil'),
             'href'     => admin_url('sla_vigil'),

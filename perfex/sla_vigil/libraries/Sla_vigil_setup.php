@@ -19,7 +19,11 @@ final class Sla_vigil_setup
         add_option('sla_vigil_secret', bin2hex(random_bytes(32)), 0);
     }
 
-    /** Uninstall removes the options. Perfex has no documented delete_option, so go through the db. */
+    /**
+     * Uninstall removes the options and every table of the module (the service creates them
+     * with the prefix `<db_prefix>sla_vigil_`, its migrations table included); Perfex's own
+     * tables are never touched. Perfex has no documented delete_option, so go through the db.
+     */
     public static function uninstall(): void
     {
         $CI = &get_instance();
@@ -27,5 +31,28 @@ final class Sla_vigil_setup
             $CI->db->where('name', $name);
             $CI->db->delete(db_prefix() . 'options');
         }
+        foreach (self::moduleTables($CI->db->list_tables()) as $table) {
+            $CI->db->query('DROP TABLE IF EXISTS `' . $table . '`');
+        }
+    }
+
+    /**
+     * The module's tables among these: exactly the prefix, compared as bytes (a LIKE pattern
+     * would read `_` as a wildcard), and only plain names, since they are quoted into DDL.
+     *
+     * @param array<mixed> $tables
+     * @return list<string>
+     */
+    public static function moduleTables(array $tables): array
+    {
+        $prefix = db_prefix() . 'sla_vigil_';
+        $ours = [];
+        foreach ($tables as $table) {
+            if (is_string($table) && str_starts_with($table, $prefix) && preg_match('/^[A-Za-z0-9_]+$/', $table) === 1) {
+                $ours[] = $table;
+            }
+        }
+
+        return $ours;
     }
 }

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import { asyncRoute } from '../../web/async-route';
+import { manifest } from '../../manifest';
 import { strictJsonBody } from './bridge-json';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
 import { firstProblem, parseBridgeEvent, type BridgeEvent } from './bridge-events';
@@ -60,6 +61,11 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
       res.status(202).json({ ok: true });
     }),
   );
+
+  // Perfex's "SLA Vigil service" setup page: a signed call that succeeds proves the pairing.
+  router.post('/ping', (_req: Request, res: Response) => {
+    res.status(200).json({ ok: true, version: manifest.version });
+  });
 
   const none: WidgetRegistry = { columns: new Map(), panels: new Map(), widgets: new Map() };
   const widgets = deps.widgets ?? none;

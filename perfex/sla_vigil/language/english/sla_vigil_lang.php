@@ -15,3 +15,14 @@ $lang['sla_vigil_menu_rule_tester'] = 'Rule tester';
 $lang['sla_vigil_menu_audit'] = 'Audit log';
 // {url} and {command} are replaced by the module; no % placeholders, _l() may run sprintf.
 $lang['sla_vigil_unreachable'] = 'The SLA Vigil service is not reachable at {url}. Start it with {command}.';
+$lang['sla_vigil_connection'] = 'SLA Vigil service';
+$lang['sla_vigil_connection_connected'] = 'Connected: the service answers to this install.';
+$lang['sla_vigil_connection_refused'] = 'The service answers but refuses this install: it reads another database (the secret differs), or its clock is off by more than 5 minutes.';
+$lang['sla_vigil_connection_unreachable'] = 'The service is not reachable at this URL. Start it with npx sla-vigil serve beside Perfex.';
+$lang['sla_vigil_connection_help'] = 'Where the SLA Vigil service listens, as Perfex\'s server reaches it (default http://127.0.0.1:3000). The shared secret is read by the service from this database; it is never shown.';
+$lang['sla_vigil_connection_save'] = 'Save';
+$lang['sla_vigil_connection_saved'] = 'The SLA Vigil service URL was saved.';
+$lang['sla_vigil_connection_url_required'] = 'Enter the service URL.';
+$lang['sla_vigil_connection_url_invalid'] = 'This is not a URL such as http://127.0.0.1:3000 (no spaces, query or fragment; at most 255 characters).';
+$lang['sla_vigil_connection_url_scheme'] = 'The service URL must start with http:// or https://.';
+$lang['sla_vigil_connection_url_credentials'] = 'Leave user names and passwords out of the URL: requests are signed with the shared secret.';

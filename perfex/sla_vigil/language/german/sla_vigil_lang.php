@@ -15,3 +15,14 @@ $lang['sla_vigil_menu_rule_tester'] = 'Regeltester';
 $lang['sla_vigil_menu_audit'] = 'Prüfprotokoll';
 // {url} and {command} are replaced by the module; no % placeholders, _l() may run sprintf.
 $lang['sla_vigil_unreachable'] = 'Der SLA-Vigil-Dienst ist unter {url} nicht erreichbar. Starten Sie ihn mit {command}.';
+$lang['sla_vigil_connection'] = 'SLA-Vigil-Dienst';
+$lang['sla_vigil_connection_connected'] = 'Verbunden: Der Dienst antwortet dieser Installation.';
+$lang['sla_vigil_connection_refused'] = 'Der Dienst antwortet, lehnt diese Installation aber ab: Er liest eine andere Datenbank (das Geheimnis unterscheidet sich), oder seine Uhr weicht um mehr als 5 Minuten ab.';
+$lang['sla_vigil_connection_unreachable'] = 'Der Dienst ist unter dieser URL nicht erreichbar. Starten Sie ihn mit npx sla-vigil serve neben Perfex.';
+$lang['sla_vigil_connection_help'] = 'Wo der SLA-Vigil-Dienst lauscht, so wie Perfex\' Server ihn erreicht (Standard http://127.0.0.1:3000). Das gemeinsame Geheimnis liest der Dienst aus dieser Datenbank; es wird nie angezeigt.';
+$lang['sla_vigil_connection_save'] = 'Speichern';
+$lang['sla_vigil_connection_saved'] = 'Die URL des SLA-Vigil-Dienstes wurde gespeichert.';
+$lang['sla_vigil_connection_url_required'] = 'Geben Sie die URL des Dienstes ein.';
+$lang['sla_vigil_connection_url_invalid'] = 'Das ist keine URL wie http://127.0.0.1:3000 (keine Leerzeichen, keine Abfrage, kein Fragment; höchstens 255 Zeichen).';
+$lang['sla_vigil_connection_url_scheme'] = 'Die URL des Dienstes muss mit http:// oder https:// beginnen.';
+$lang['sla_vigil_connection_url_credentials'] = 'Lassen Sie Benutzernamen und Passwörter aus der URL weg: Anfragen werden mit dem gemeinsamen Geheimnis signiert.';

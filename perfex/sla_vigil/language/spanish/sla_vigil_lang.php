@@ -15,3 +15,14 @@ $lang['sla_vigil_menu_rule_tester'] = 'Probador de reglas';
 $lang['sla_vigil_menu_audit'] = 'Registro de auditoría';
 // {url} and {command} are replaced by the module; no % placeholders, _l() may run sprintf.
 $lang['sla_vigil_unreachable'] = 'El servicio SLA Vigil no está disponible en {url}. Inícielo con {command}.';
+$lang['sla_vigil_connection'] = 'Servicio SLA Vigil';
+$lang['sla_vigil_connection_connected'] = 'Conectado: el servicio responde a esta instalación.';
+$lang['sla_vigil_connection_refused'] = 'El servicio responde pero rechaza esta instalación: lee otra base de datos (el secreto es distinto) o su reloj difiere en más de 5 minutos.';
+$lang['sla_vigil_connection_unreachable'] = 'El servicio no es accesible en esta URL. Inícielo con npx sla-vigil serve junto a Perfex.';
+$lang['sla_vigil_connection_help'] = 'Dónde escucha el servicio SLA Vigil, tal como lo alcanza el servidor de Perfex (por defecto http://127.0.0.1:3000). El servicio lee el secreto compartido de esta base de datos; nunca se muestra.';
+$lang['sla_vigil_connection_save'] = 'Guardar';
+$lang['sla_vigil_connection_saved'] = 'Se guardó la URL del servicio SLA Vigil.';
+$lang['sla_vigil_connection_url_required'] = 'Introduzca la URL del servicio.';
+$lang['sla_vigil_connection_url_invalid'] = 'No es una URL como http://127.0.0.1:3000 (sin espacios, consulta ni fragmento; 255 caracteres como máximo).';
+$lang['sla_vigil_connection_url_scheme'] = 'La URL del servicio debe empezar por http:// o https://.';
+$lang['sla_vigil_connection_url_credentials'] = 'No ponga usuarios ni contraseñas en la URL: las peticiones se firman con el secreto compartido.';
