@@ -3,7 +3,7 @@ import type { HostContext, HostEventHandler, HostEventName, Unregister } from '.
 import { HOST_CONTRACT_VERSION } from './host/host-context';
 import { manifest } from './manifest';
 import { migrateDownAll, migrateLatest } from './store/migrator';
-import { createModuleServices } from './services/module-services';
+import { createModuleServices, type ModuleServices } from './services/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
 import { CronTickRequester } from './scan/cron-tick';
@@ -35,7 +35,7 @@ export function isActive(host: HostContext): boolean {
  * ticket-list column, ticket-view panel and home-page widget, and starts its scan worker. Activating an active
  * module is a no-op.
  */
-export async function activate(host: HostContext): Promise<void> {
+export async function activate(host: HostContext, built?: ModuleServices): Promise<void> {
   if (active.has(host)) return;
   if (host.contractVersion.split('.')[0] !== manifest.requires.hostContract.split('.')[0]) {
     throw new Error(
@@ -44,7 +44,9 @@ export async function activate(host: HostContext): Promise<void> {
   }
   await migrateLatest(host.db, host.tablePrefix);
 
-  const services = createModuleServices(host);
+  // A host that already built the services (`sla-vigil serve`, whose bridge uses them too)
+  // hands them in, so one process has one set; otherwise the module builds and owns its own.
+  const services = built ?? createModuleServices(host);
   // Derived from the database unless the host sets it: hosts sharing a Redis never share a queue.
   const queuePrefix = host.queuePrefix ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
   const scanQueue = new ScanQueue(host.redisUrl, queuePrefix);
@@ -57,7 +59,7 @@ export async function activate(host: HostContext): Promise<void> {
 
   const state: ActiveModule = {
     unregister: [],
-    close: [() => scanQueue.close(), () => services.mailer.close()],
+    close: [() => scanQueue.close(), ...(built ? [] : [() => services.mailer.close()])],
   };
   const { unregister } = state;
   for (const [event, file] of Object.entries(manifest.hooks)) {

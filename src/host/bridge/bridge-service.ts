@@ -111,7 +111,7 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
       redisUrl: config.redisUrl,
       queuePrefix,
     });
-    await activate(moduleHost);
+    await activate(moduleHost, services);
     closers.unshift(() => deactivate(moduleHost));
     const app = createBridgeApp({ host, services, scanQueue, redisUrl: config.redisUrl, admin });
     const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {
