@@ -4,6 +4,8 @@ import type { RuntimeConfig } from '../config';
 import { createDb } from '../store/db';
 import { createPerfexHostParts } from './perfex/perfex-host-parts';
 import { DEVHOST_MAILBOX_SMTP_URL } from './perfex/perfex-urls';
+import { PerfexOptions } from './perfex/perfex-options';
+import { PerfexSiteUrl } from './perfex/perfex-site-url';
 import type { ServiceHost } from '../services/module-services';
 
 /**
@@ -13,10 +15,17 @@ import type { ServiceHost } from '../services/module-services';
 export async function openStandaloneHost(
   config: RuntimeConfig,
   now?: Date,
-): Promise<ServiceHost & { db: Knex; close(): Promise<void> }> {
+): Promise<ServiceHost & { db: Knex; siteUrl: PerfexSiteUrl; close(): Promise<void> }> {
   const db = createDb(config.databaseUrl);
   try {
     const parts = await createPerfexHostParts(db, config.tablePrefix);
+    // Links in emails: ADMIN_BASE_URL when set, else the base the Perfex module wrote.
+    const siteUrl = new PerfexSiteUrl(
+      new PerfexOptions(db, config.tablePrefix),
+      `http://localhost:${config.port}`,
+    );
+    const fixedBase = process.env.ADMIN_BASE_URL;
+    if (!fixedBase) await siteUrl.refresh();
     return {
       db,
       tablePrefix: config.tablePrefix,
@@ -27,8 +36,11 @@ export async function openStandaloneHost(
       mail: {
         smtpUrl: config.smtpUrl ?? DEVHOST_MAILBOX_SMTP_URL,
         from: process.env.MAIL_FROM ?? 'SLA Vigil <sla@localhost>',
-        adminBaseUrl: process.env.ADMIN_BASE_URL ?? `http://localhost:${config.port}`,
+        get adminBaseUrl() {
+          return fixedBase ?? siteUrl.current;
+        },
       },
+      siteUrl,
       close: () => db.destroy(),
     };
   } catch (err) {

@@ -178,9 +178,16 @@ describe('scan --dry-run', () => {
     );
     expect(await everyRow(t.devhost.db)).toEqual(before);
 
+    // Links in the emails lead to Perfex where the module says it lives (a sub-folder here).
+    await t.devhost.db('tbloptions').insert({
+      name: 'sla_vigil_site_url',
+      value: 'https://crm.example.test/sub/',
+      autoload: 1,
+    });
     // The real scan at the same instant does exactly what the plan said.
     await cli('scan', '--once', '--now', at);
     const db = t.devhost.db;
+    expect(sink.messages[0]?.text).toContain(`https://crm.example.test/sub/admin/tickets/ticket/${ticketId}`);
     const escalations = await db('tblsla_vigil_escalations').orderBy('id');
     expect(escalations.map((e) => [e.metric, e.level, e.action_type, e.outcome])).toEqual(
       plan.escalations.map((e) => [e.metric, e.level, e.action, e.outcome]),

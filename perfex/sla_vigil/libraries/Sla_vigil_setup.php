@@ -7,7 +7,10 @@ defined('BASEPATH') or exit('No direct script access allowed');
 /** Options the module owns in Perfex's options table, created on activation. */
 final class Sla_vigil_setup
 {
-    public const OPTIONS = ['sla_vigil_service_url', 'sla_vigil_secret'];
+    public const OPTIONS = ['sla_vigil_service_url', 'sla_vigil_secret', self::SITE_URL];
+
+    /** Perfex's base URL for the service's links in emails (it cannot ask Perfex itself). */
+    public const SITE_URL = 'sla_vigil_site_url';
 
     /**
      * add_option never overwrites, so reactivating keeps the pairing with the service:
@@ -17,6 +20,22 @@ final class Sla_vigil_setup
     {
         add_option('sla_vigil_service_url', 'http://127.0.0.1:3000', 0);
         add_option('sla_vigil_secret', bin2hex(random_bytes(32)), 0);
+        self::rememberSiteUrl();
+    }
+
+    /**
+     * Keeps the option current with admin_url() without its `admin/` (so a Perfex in a
+     * sub-folder is right); called on every admin request, written only when it changed.
+     * Autoloaded, so reading it costs Perfex no query.
+     */
+    public static function rememberSiteUrl(): void
+    {
+        $base = (string) preg_replace('#/admin$#', '', rtrim((string) admin_url(), '/'));
+        if ((string) get_option(self::SITE_URL) === $base) {
+            return;
+        }
+        add_option(self::SITE_URL, $base, 1); // creates it; never overwrites
+        update_option(self::SITE_URL, $base);
     }
 
     /**

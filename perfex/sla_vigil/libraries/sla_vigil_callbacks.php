@@ -34,6 +34,7 @@ function sla_vigil_uninstall(): void
 function sla_vigil_on_admin_init(): void
 {
     try {
+        Sla_vigil_setup::rememberSiteUrl();
         Sla_vigil_menu::register();
     } catch (Throwable $e) {
         // A missing menu must not take Perfex's whole admin down with it.

@@ -25,6 +25,8 @@ import { activate, deactivate } from '../../module-lifecycle';
  */
 export const BULK_SCAN_DELAY_MS = 60_000;
 
+const SITE_URL_REFRESH_MS = 60_000;
+
 export interface BridgeAppParts {
   host: ServiceHost;
   services: ModuleServices;
@@ -112,6 +114,14 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
       queuePrefix,
     });
     await activate(moduleHost, services);
+    // Perfex's base URL (for links in emails) is read again each minute: it changes rarely.
+    const refresh = setInterval(() => {
+      host.siteUrl
+        .refresh()
+        .catch((err: unknown) => host.logger.warn({ err }, "sla_vigil: could not read Perfex's base URL"));
+    }, SITE_URL_REFRESH_MS);
+    refresh.unref();
+    closers.unshift(async () => clearInterval(refresh));
     closers.unshift(() => deactivate(moduleHost));
     const app = createBridgeApp({ host, services, scanQueue, redisUrl: config.redisUrl, admin });
     const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {

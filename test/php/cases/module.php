@@ -63,7 +63,7 @@ test('language files exist for english, german, spanish with the same keys', fun
     assert_same($keys['english'], $keys['spanish'], 'spanish keys');
 });
 
-test('activation creates both options once; reactivation keeps the secret and the URL', function (): void {
+test('activation creates the options once; reactivation keeps the secret and the URL', function (): void {
     hooks()->do_action('activate_sla_vigil_module');
     assert_same(['value' => 'http://127.0.0.1:3000', 'autoload' => 0], PerfexStub::$options['sla_vigil_service_url'] ?? null, 'service url');
     $secret = PerfexStub::$options['sla_vigil_secret']['value'] ?? '';
@@ -74,7 +74,18 @@ test('activation creates both options once; reactivation keeps the secret and th
     hooks()->do_action('activate_sla_vigil_module');
     assert_same($secret, get_option('sla_vigil_secret'), 'secret after reactivation');
     assert_same('http://10.0.0.5:3000', get_option('sla_vigil_service_url'), 'edited url kept');
-    assert_same(2, count(PerfexStub::$options), 'no other options');
+    assert_same(['value' => 'http://perfex.test', 'autoload' => 1], PerfexStub::$options['sla_vigil_site_url'] ?? null, 'site url');
+    assert_same(3, count(PerfexStub::$options), 'no other options');
+});
+
+test('every admin request keeps Perfex\'s base URL current (sub-folder kept, admin/ dropped), writing only changes', function (): void {
+    hooks()->do_action('activate_sla_vigil_module');
+    update_option('sla_vigil_site_url', 'http://old.test/crm');
+    hooks()->do_action('admin_init');
+    assert_same('http://perfex.test', get_option('sla_vigil_site_url'), 'updated');
+    PerfexStub::$options = [];
+    hooks()->do_action('admin_init');
+    assert_same('http://perfex.test', get_option('sla_vigil_site_url'), 'created when missing');
 });
 
 test('two activations on two installs get different secrets', function (): void {
@@ -85,17 +96,18 @@ test('two activations on two installs get different secrets', function (): void 
     assert_true($first !== get_option('sla_vigil_secret'), 'secrets are random');
 });
 
-test('deactivation keeps the options; uninstall deletes exactly both', function (): void {
+test('deactivation keeps the options; uninstall deletes exactly the module\'s', function (): void {
     hooks()->do_action('activate_sla_vigil_module');
     add_option('company_name', 'Acme', 1);
     hooks()->do_action('deactivate_sla_vigil_module');
-    assert_same(3, count(PerfexStub::$options), 'options after deactivation');
+    assert_same(4, count(PerfexStub::$options), 'options after deactivation');
     hooks()->do_action('uninstall_sla_vigil_module');
     assert_same(['company_name'], array_keys(PerfexStub::$options), 'options after uninstall');
-    $statements = array_slice(get_instance()->db->statements, -2);
+    $statements = array_slice(get_instance()->db->statements, -3);
     assert_same([
         'DELETE FROM tbloptions WHERE {"name":"sla_vigil_service_url"}',
         'DELETE FROM tbloptions WHERE {"name":"sla_vigil_secret"}',
+        'DELETE FROM tbloptions WHERE {"name":"sla_vigil_site_url"}',
     ], $statements, 'uninstall statements');
 });
 
