@@ -240,7 +240,11 @@ export class TicketService {
     return this.db(this.t('tickets')).whereIn('ticketid', ids).update({ status });
   }
 
-  /** Merge: the others get `merged_ticket_id`, " [MERGED]" and status 5, and no hook fires. */
+  /**
+   * Merge like Perfex: each other ticket's message and replies are copied onto the primary as
+   * new reply rows keeping their dates and authors (the primary's `lastreply` stays), the others
+   * get `merged_ticket_id`, " [MERGED]" and status 5, and no hook fires.
+   */
   async merge(raw: unknown): Promise<void> {
     const { primary, ids } = parseInput(MergeSchema, raw);
     if (ids.includes(primary)) throw ValidationError.field('ids', 'cannot merge a ticket into itself');
@@ -249,6 +253,24 @@ export class TicketService {
     await this.db.transaction(async (trx) => {
       for (const other of ids) {
         const row = await trx(this.t('tickets')).where('ticketid', other).first();
+        const replies = await trx(this.t('ticket_replies')).where('ticketid', other).orderBy(['date', 'id']);
+        const copies = [
+          {
+            userid: row.userid,
+            contactid: row.contactid,
+            date: row.date,
+            message: row.message,
+            admin: row.admin,
+          },
+          ...replies.map((r: Record<string, unknown>) => ({
+            userid: r.userid,
+            contactid: r.contactid,
+            date: r.date,
+            message: r.message,
+            admin: r.admin,
+          })),
+        ];
+        await trx(this.t('ticket_replies')).insert(copies.map((c) => ({ ...c, ticketid: primary })));
         await trx(this.t('tickets'))
           .where('ticketid', other)
           .update({

@@ -132,6 +132,12 @@ export interface TicketGateway {
   /** These replies, by id: the scan reads replies it could not read before again with this. */
   getReplies(ids: readonly number[]): Promise<HostBatch<HostReply>>;
   listReplies(ticketId: number): Promise<HostReply[]>;
+  /**
+   * Per ticket among `ticketIds`, the instants (ms) of the messages and replies of the tickets
+   * merged into it. Perfex copies those onto the ticket a merge keeps, as new reply rows with
+   * their old dates and no hook: such a row is history, not a reply to this ticket.
+   */
+  mergedContentTimes(ticketIds: readonly number[]): Promise<Map<number, Set<number>>>;
   listStatuses(): Promise<(NamedRow & { color: string })[]>;
   listPriorities(): Promise<NamedRow[]>;
   listDepartments(): Promise<NamedRow[]>;

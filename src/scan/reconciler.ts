@@ -253,8 +253,14 @@ export class Reconciler {
     return { found, latestByTicket };
   }
 
-  /** Records replies the timeline does not have yet (recorded ones are filtered by the caller). */
-  private async recordMissedReplies(missed: HostReply[], now: Date): Promise<HostReply[]> {
+  /**
+   * Records replies the timeline does not have yet (recorded ones are filtered by the caller),
+   * except the copies a merge made of the merged tickets' messages and replies: same instants,
+   * no hook, and no answer to the ticket they were copied onto.
+   */
+  private async recordMissedReplies(found: HostReply[], now: Date): Promise<HostReply[]> {
+    const copies = await this.tickets.mergedContentTimes([...new Set(found.map((r) => r.ticketId))]);
+    const missed = found.filter((r) => !copies.get(r.ticketId)?.has(r.createdAt.getTime()));
     await this.timeline.recordMany(
       missed.map((r) =>
         event(r.ticketId, r.admin === null ? 'client_reply' : 'staff_reply', r.createdAt, {

@@ -372,3 +372,40 @@ it('a scan over unchanged tickets reads them once and asks the host about none a
     getTickets.mockRestore();
   }
 });
+
+it('a merge copies the merged ticket’s message and replies onto the primary: history, not replies to it', async () => {
+  at('2026-03-03T11:00:00Z');
+  await services.scanner.run(clock.now());
+  const primary = await newTicket();
+  at('2026-03-03T11:10:00Z');
+  const other = await newTicket();
+  at('2026-03-03T11:20:00Z');
+  await t.devhost.tickets.reply(other, { message: 'answered on the other one', admin: 1 });
+  at('2026-03-03T11:30:00Z');
+  await t.devhost.tickets.merge({ primary, ids: [other] });
+  // Perfex's copies are there: the other ticket's message and its staff reply, with their dates.
+  const copied = await t.devhost.db('tblticket_replies').where('ticketid', primary).orderBy('id');
+  expect(copied.map((r) => [r.date, r.admin])).toEqual([
+    ['2026-03-03 11:10:00', null],
+    ['2026-03-03 11:20:00', 1],
+  ]);
+  at('2026-03-03T11:31:00Z');
+  await services.scanner.run(clock.now());
+  const replies = (await services.timeline.forSubject('ticket', primary)).filter((e) =>
+    ['staff_reply', 'client_reply'].includes(e.eventType),
+  );
+  expect(replies).toEqual([]);
+  // The primary's first response still waits; the other ticket ended as merged.
+  expect(await clocksOf(primary)).toEqual(['first_response#1:on_track:-', 'resolution#1:on_track:-']);
+  expect((await services.timeline.forSubject('ticket', other)).map((e) => e.eventType)).toContain('merged');
+  // A later scan (the reply window is read again) still does not take them for replies.
+  at('2026-03-03T11:40:00Z');
+  await services.scanner.run(clock.now());
+  expect(
+    (await services.timeline.forSubject('ticket', primary)).filter((e) => e.eventType.endsWith('_reply')),
+  ).toEqual([]);
+  // A real reply to the primary afterwards is a reply.
+  at('2026-03-03T11:45:00Z');
+  await t.devhost.tickets.reply(primary, { message: 'now for real', admin: 1 });
+  expect(await clocksOf(primary)).toEqual(['first_response#1:met:11:45', 'resolution#1:paused:-']);
+});

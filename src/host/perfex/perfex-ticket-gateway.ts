@@ -188,6 +188,41 @@ export class PerfexTicketGateway implements TicketGateway {
     return split(rows.map((r) => this.toReply(r))).rows;
   }
 
+  async mergedContentTimes(ticketIds: readonly number[]): Promise<Map<number, Set<number>>> {
+    const byTicket = new Map<number, Set<number>>();
+    if (ticketIds.length === 0) return byTicket;
+    // merged_ticket_id is a varchar without an index: this runs only for the few tickets a
+    // reconcile found replies on without a hook, and reads replies only when a merge is there.
+    const merged: { ticketid: number; merged_ticket_id: string | null; date: string | null }[] = await this.db(
+      this.t('tickets'),
+    )
+      .select('ticketid', 'merged_ticket_id', 'date')
+      .whereIn(
+        'merged_ticket_id',
+        ticketIds.map((id) => String(id)),
+      );
+    const intoOf = new Map<number, number>();
+    const add = (into: number, date: string | null) => {
+      const read = readHostDatetime(date, this.timezone);
+      if (!read.ok) return;
+      const times = byTicket.get(into) ?? new Set<number>();
+      times.add(read.at.getTime());
+      byTicket.set(into, times);
+    };
+    for (const row of merged) {
+      const into = readMergedTicketId(row.merged_ticket_id);
+      if (into === null || into === row.ticketid) continue;
+      intoOf.set(row.ticketid, into);
+      add(into, row.date);
+    }
+    if (intoOf.size === 0) return byTicket;
+    const replies: { ticketid: number; date: string | null }[] = await this.db(this.t('ticket_replies'))
+      .select('ticketid', 'date')
+      .whereIn('ticketid', [...intoOf.keys()]);
+    for (const reply of replies) add(intoOf.get(reply.ticketid) ?? 0, reply.date);
+    return byTicket;
+  }
+
   private toReply(row: ReplyRow): HostReply | UnreadableRow {
     const created = readHostDatetime(row.date, this.timezone);
     if (!created.ok) return { id: row.id, ticketId: row.ticketid, reason: `reply ${created.reason}` };
