@@ -4,6 +4,7 @@ import { createDb, ensureDatabase } from './store/db';
 import { migrateLatest, migrationStatus } from './store/migrator';
 import { manifest } from './manifest';
 import { openStandaloneHost } from './host/standalone-host';
+import { hostActionModeOf } from './host/perfex/perfex-host-action-mode';
 import { createModuleServices, type ModuleServices } from './services/module-services';
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
@@ -270,7 +271,7 @@ async function withServices(
     if (!options.readOnly) await migrateLatest(host.db, host.tablePrefix);
     else if ((await migrationStatus(host.db, host.tablePrefix)).pending.length)
       throw new Error('the database has pending SLA Vigil migrations: run `sla-vigil migrate` first');
-    services = createModuleServices(host);
+    services = createModuleServices(host, { hostActions: await hostActionModeOf(host.db, host.tablePrefix) });
     await work(services, host);
   } finally {
     await services?.mailer.close();

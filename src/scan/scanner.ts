@@ -7,6 +7,9 @@ import type { HeartbeatRepository } from '../store/heartbeat-repository';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 import { errorText } from './scan-health';
 
+/** Who performs escalation host actions: the scan itself, or the host pulling them (HostActionDesk). */
+export type HostActionMode = 'perform' | 'host_pulls';
+
 /** What one scan did; logged with its duration and printed by `scan --once`. */
 export interface ScanResult {
   ticketsRead: number;
@@ -17,7 +20,7 @@ export interface ScanResult {
   advanced: number;
   /** Escalation levels fired by this scan (each level fires once per ticket, metric and cycle). */
   escalated: number;
-  /** Host writes (reassign, raise priority) performed after the scan's transactions. */
+  /** Host writes (reassign, raise priority) performed after the scan's transactions (0 when the host pulls them). */
   actions: number;
   /** Emails sent by this scan (`scan --once` delivers what it created). */
   mailed: number;
@@ -44,6 +47,11 @@ export class Scanner {
     private readonly mailer?: { sendDue(now?: Date): Promise<{ sent: number }> },
     private readonly heartbeats?: HeartbeatRepository,
     private readonly problems?: HostProblemRepository,
+    /**
+     * `host_pulls` when the host applies escalation host actions itself (Perfex's module on its
+     * cron, `sla-vigil serve`): the scan then leaves them `action_pending` for it to claim.
+     */
+    private readonly hostActions: HostActionMode = 'perform',
   ) {}
 
   /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
@@ -84,7 +92,8 @@ export class Scanner {
     // A ticket whose first recompute failed may have gone through on the stale pass.
     stale.doneIds.forEach((id) => skipped.delete(`recompute:${id}`));
     const { advanced, escalated } = await this.clocks.advanceDue(now);
-    const actions = this.escalator ? await this.escalator.performPendingActions(now) : 0;
+    const actions =
+      this.escalator && this.hostActions === 'perform' ? await this.escalator.performPendingActions(now) : 0;
     // The sender reads the clock itself: its send leases must start now, not when the scan began.
     const mailed = this.mailer ? (await this.mailer.sendDue()).sent : 0;
     const result: ScanResult = {

@@ -11,6 +11,8 @@ import type { LadderLevel } from '../sla/escalation/ladder';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { languageCode } from '../host/perfex/perfex-languages';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
+import { hostInstruction, type HostInstruction } from '../engine/host-action-instruction';
+import { HostActionOutcomes } from '../engine/host-action-outcomes';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -48,6 +50,7 @@ export class EscalationService {
     private readonly audit: AuditLog,
     private readonly translator: i18n,
     private readonly logger: Logger,
+    private readonly outcomes: HostActionOutcomes = new HostActionOutcomes(escalations, audit),
   ) {}
 
   /** Reads what the emails of these levels need from the host, once per batch. */
@@ -216,7 +219,8 @@ export class EscalationService {
   /**
    * Performs the host writes decided by earlier transactions (reassign, raise priority), through
    * the host so its own hooks fire. Each action is claimed first, so concurrent workers never
-   * run one twice, and it carries the absolute values decided when it fired.
+   * run one twice, and it carries the absolute values decided when it fired. A host that applies
+   * them itself (Perfex's module) pulls the same instructions through HostActionDesk instead.
    */
   async performPendingActions(now: Date): Promise<number> {
     let done = 0;
@@ -225,60 +229,31 @@ export class EscalationService {
       action;
       action = await this.escalations.claimAction(now)
     ) {
-      const { action: decided, targetPriority } = action.details;
-      const details = { level: action.level, metric: action.metric, action: decided.type };
-      const note = `SLA Vigil escalation level ${action.level} (${action.metric})`;
       try {
-        const ticket = await this.tickets.getTicket(action.subjectId);
-        if (!ticket) throw new Error('ticket is gone');
-        let outcome: 'reassigned' | 'priority_raised';
-        if (decided.type === 'reassign_staff' && decided.staffId) {
-          if (ticket.assigned !== decided.staffId) await this.tickets.reassign(ticket.id, decided.staffId);
-          await this.tickets.addInternalNote(ticket.id, `${note}: reassigned to staff ${decided.staffId}`);
-          outcome = 'reassigned';
-        } else if (decided.type === 'reassign_department' && decided.departmentId) {
-          if (ticket.department !== decided.departmentId)
-            await this.tickets.changeDepartment(ticket.id, decided.departmentId);
-          await this.tickets.addInternalNote(
-            ticket.id,
-            `${note}: moved to department ${decided.departmentId}`,
-          );
-          outcome = 'reassigned';
-        } else if (decided.type === 'raise_priority' && targetPriority !== undefined) {
-          if (ticket.priority !== targetPriority)
-            await this.tickets.changePriority(ticket.id, targetPriority);
-          await this.tickets.addInternalNote(ticket.id, `${note}: priority set to ${targetPriority}`);
-          outcome = 'priority_raised';
-        } else {
-          throw new Error(`cannot perform action ${decided.type}`);
-        }
-        await this.escalations.setOutcome(action.id, outcome, { ...action.details, ...details });
-        await this.audit.write({
-          action: `escalation.${outcome}`,
-          staffId: null,
-          subjectType: 'ticket',
-          subjectId: ticket.id,
-          details,
-        });
+        const made = hostInstruction(action);
+        if (!made.ok) throw new Error(made.error);
+        await this.perform(made.instruction);
+        await this.outcomes.record(action, { ok: true });
         done++;
       } catch (err) {
         this.logger.error(
           { err, ticketId: action.subjectId },
           `sla_vigil: escalation action failed for ticket ${action.subjectId}`,
         );
-        await this.escalations.setOutcome(action.id, 'action_failed', {
-          ...action.details,
-          error: (err as Error).message,
-        });
-        await this.audit.write({
-          action: 'escalation.action_failed',
-          staffId: null,
-          subjectType: 'ticket',
-          subjectId: action.subjectId,
-          details,
-        });
+        await this.outcomes.record(action, { ok: false, error: (err as Error).message });
       }
     }
     return done;
+  }
+
+  /** One instruction through the gateway: the column only when it differs, the note always. */
+  private async perform({ ticketId, type, value, note }: HostInstruction): Promise<void> {
+    const ticket = await this.tickets.getTicket(ticketId);
+    if (!ticket) throw new Error('ticket is gone');
+    if (type === 'assign' && ticket.assigned !== value) await this.tickets.reassign(ticket.id, value);
+    if (type === 'department' && ticket.department !== value)
+      await this.tickets.changeDepartment(ticket.id, value);
+    if (type === 'priority' && ticket.priority !== value) await this.tickets.changePriority(ticket.id, value);
+    await this.tickets.addInternalNote(ticket.id, note);
   }
 }

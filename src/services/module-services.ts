@@ -12,7 +12,7 @@ import { SlaTracker } from './sla-tracker';
 import { TicketSlaService } from './ticket-sla-service';
 import { TicketEventRecorder } from '../timeline/ticket-event-recorder';
 import { Reconciler } from '../scan/reconciler';
-import { Scanner } from '../scan/scanner';
+import { Scanner, type HostActionMode } from '../scan/scanner';
 import { EscalationRepository } from '../store/escalation-repository';
 import { OutboxRepository } from '../mail/outbox-repository';
 import { MailSender } from '../mail/mail-sender';
@@ -27,6 +27,8 @@ import { ReportService } from './report-service';
 import { ReportQueries } from '../store/report-queries';
 import { AuditQueries } from '../store/audit-queries';
 import { RuleTester } from './rule-tester';
+import { HostActionOutcomes } from '../engine/host-action-outcomes';
+import { HostActionDesk } from '../engine/host-action-desk';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -41,8 +43,14 @@ export interface ServiceHost {
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
 
+export interface ModuleServiceOptions {
+  reconcileBatchSize?: number;
+  /** `host_pulls` in `sla-vigil serve`: Perfex's module applies escalation host actions on its cron. */
+  hostActions?: HostActionMode;
+}
+
 /** Wiring only: every repository and service of the module over one host. */
-export function createModuleServices(host: ServiceHost, options: { reconcileBatchSize?: number } = {}) {
+export function createModuleServices(host: ServiceHost, options: ModuleServiceOptions = {}) {
   const { db, tablePrefix: prefix } = host;
   const timeline = new TimelineRepository(db, prefix);
   const subjects = new SubjectRepository(db, prefix);
@@ -61,6 +69,7 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
   const outbox = new OutboxRepository(db, prefix, new URL(host.mail.adminBaseUrl).hostname || undefined);
   const translator = createTranslator();
   const heartbeats = new HeartbeatRepository(db, prefix);
+  const actionOutcomes = new HostActionOutcomes(escalationLog, audit);
   const escalator = new EscalationService(
     host.tickets,
     host.mail,
@@ -69,7 +78,9 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
     audit,
     translator,
     host.logger,
+    actionOutcomes,
   );
+  const hostActions = new HostActionDesk(escalationLog, actionOutcomes, host.clock, host.logger);
   const mailer = new MailSender(outbox, host.mail.smtpUrl, host.mail.from, host.clock, host.logger);
   const clocks = new ClockService(
     db,
@@ -92,7 +103,16 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
     options.reconcileBatchSize,
     hostProblems,
   );
-  const scanner = new Scanner(reconciler, clocks, host.logger, escalator, mailer, heartbeats, hostProblems);
+  const scanner = new Scanner(
+    reconciler,
+    clocks,
+    host.logger,
+    escalator,
+    mailer,
+    heartbeats,
+    hostProblems,
+    options.hostActions,
+  );
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
   // The read models the pages show, built here once rather than by each page.
   const reads = {
@@ -119,6 +139,7 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
     escalationLog,
     outbox,
     escalator,
+    hostActions,
     mailer,
     translator,
     heartbeats,

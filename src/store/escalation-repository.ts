@@ -129,16 +129,34 @@ export class EscalationRepository {
             .orWhere((r) => r.where('outcome', 'action_running').where('action_claimed_at', '<', stale)),
         )
         .update({ outcome: 'action_running', action_claimed_at: utcToSql(now) });
-      if (claimed === 1) {
-        return {
-          id: Number(row.id),
-          subjectId: row.subject_id,
-          level: row.level,
-          metric: row.metric,
-          details: JSON.parse(row.details) as PendingAction['details'],
-        };
-      }
+      if (claimed === 1) return toPendingAction(row);
     }
+  }
+
+  /**
+   * Writes a claimed action's result, only while it is still claimed (`action_running`): false for
+   * an id that is unknown, was never claimed or already has its result, which is left untouched.
+   */
+  async finishAction(
+    id: number,
+    outcome: EscalationOutcome,
+    details: Record<string, unknown>,
+  ): Promise<boolean> {
+    const updated = await this.db(this.table)
+      .where({ id, outcome: 'action_running' })
+      .update({ outcome, details: JSON.stringify(details) });
+    return updated === 1;
+  }
+
+  /** A claimed action (`action_running`) by its id; null for any other row or none. */
+  async runningAction(id: number): Promise<PendingAction | null> {
+    const row:
+      | { id: number | string; subject_id: number; level: number; metric: string; details: string }
+      | undefined = await this.db(this.table)
+      .select('id', 'subject_id', 'level', 'metric', 'details')
+      .where({ id, outcome: 'action_running' })
+      .first();
+    return row ? toPendingAction(row) : null;
   }
 
   /** Keys of the levels already fired for these subjects: `metric|cycle|policy|levelKey`. */
@@ -170,4 +188,20 @@ export class EscalationRepository {
 
 export function firedKey(metric: string, cycle: number, policyId: number, levelKey: string): string {
   return `${metric}|${cycle}|${policyId}|${levelKey}`;
+}
+
+function toPendingAction(row: {
+  id: number | string;
+  subject_id: number;
+  level: number;
+  metric: string;
+  details: string;
+}): PendingAction {
+  return {
+    id: Number(row.id),
+    subjectId: row.subject_id,
+    level: row.level,
+    metric: row.metric,
+    details: JSON.parse(row.details) as PendingAction['details'],
+  };
 }

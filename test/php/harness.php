@@ -110,6 +110,13 @@ final class CaptureServer
         file_put_contents($this->file, '');
         file_put_contents($this->file . '.status', (string) $status);
         @unlink($this->file . '.response');
+        @unlink($this->file . '.actions');
+    }
+
+    /** The next host-actions claims are answered 200 with these actions. */
+    public function offerActions(array $actions): void
+    {
+        file_put_contents($this->file . '.actions', json_encode(['actions' => $actions], JSON_UNESCAPED_SLASHES));
     }
 
     /** Every next request gets this answer (status, headers, body), like a service page. */
@@ -134,6 +141,7 @@ final class CaptureServer
             @unlink(self::$shared->file);
             @unlink(self::$shared->file . '.status');
             @unlink(self::$shared->file . '.response');
+            @unlink(self::$shared->file . '.actions');
             self::$shared = null;
         }
     }

@@ -35,6 +35,8 @@ final class PerfexStub
     public static array $redirects = [];
     /** @var list<array{0: string, 1: string}> set_alert(type, message) calls */
     public static array $alerts = [];
+    /** @var list<string> log_activity() lines */
+    public static array $activity = [];
 
     public static function reset(): void
     {
@@ -50,9 +52,11 @@ final class PerfexStub
         self::$accessDenied = [];
         self::$redirects = [];
         self::$alerts = [];
+        self::$activity = [];
         $_POST = [];
         $ci = &get_instance();
         $ci->reset();
+        $ci->db->tables = [];
     }
 
     /** Grants capabilities to a staff member as staff_permissions rows. */
@@ -420,12 +424,18 @@ function db_prefix(): string
     return 'tbl';
 }
 
-/** The CodeIgniter query builder subset the module uses: where(...) then delete(table). */
-final class StubDb
+/**
+ * The CodeIgniter query builder subset the module uses: where(...) then get, update, insert or
+ * delete on a table, here over in-memory rows (perfex-pdo-db.php puts the same calls on a real
+ * database). Every statement is also logged.
+ */
+class StubDb
 {
-    private array $where = [];
+    protected array $where = [];
     /** @var list<string> */
     public array $statements = [];
+    /** @var array<string, list<array<string, mixed>>> */
+    public array $tables = [];
 
     public function where(string $column, mixed $value): self
     {
@@ -433,13 +443,10 @@ final class StubDb
         return $this;
     }
 
-    /** @var list<string> what list_tables() answers (the install's tables) */
-    public array $tables = [];
-
-    /** CodeIgniter 3's list_tables(). */
+    /** CodeIgniter 3's list_tables(): the names of the in-memory tables. */
     public function list_tables(bool $constrain_by_prefix = false): array
     {
-        return $this->tables;
+        return array_keys($this->tables);
     }
 
     /** CodeIgniter 3's query(): statements are recorded; a DROP TABLE removes the table. */
@@ -447,8 +454,36 @@ final class StubDb
     {
         $this->statements[] = $sql;
         if (preg_match('/^DROP TABLE IF EXISTS `([^`]+)`$/', $sql, $m) === 1) {
-            $this->tables = array_values(array_diff($this->tables, [$m[1]]));
+            unset($this->tables[$m[1]]);
         }
+        return true;
+    }
+
+    /** The rows matching the where() calls, like CI_DB_result. */
+    public function get(string $table): StubDbResult
+    {
+        $this->statements[] = 'SELECT FROM ' . $table . ' WHERE ' . json_encode($this->where);
+        $rows = array_values(array_filter($this->tables[$table] ?? [], fn (array $row): bool => $this->matches($row)));
+        $this->where = [];
+        return new StubDbResult($rows);
+    }
+
+    public function update(string $table, array $set): bool
+    {
+        $this->statements[] = 'UPDATE ' . $table . ' SET ' . json_encode($set) . ' WHERE ' . json_encode($this->where);
+        foreach ($this->tables[$table] ?? [] as $i => $row) {
+            if ($this->matches($row)) {
+                $this->tables[$table][$i] = array_merge($row, $set);
+            }
+        }
+        $this->where = [];
+        return true;
+    }
+
+    public function insert(string $table, array $row): bool
+    {
+        $this->statements[] = 'INSERT INTO ' . $table . ' ' . json_encode($row);
+        $this->tables[$table][] = $row;
         return true;
     }
 
@@ -458,9 +493,59 @@ final class StubDb
         if ($table === db_prefix() . 'options' && isset($this->where['name'])) {
             unset(PerfexStub::$options[$this->where['name']]);
         }
+        $this->tables[$table] = array_values(array_filter($this->tables[$table] ?? [], fn (array $row): bool => !$this->matches($row)));
         $this->where = [];
         return true;
     }
+
+    /** MySQL compares an int column with a numeric string as numbers. */
+    private function matches(array $row): bool
+    {
+        foreach ($this->where as $column => $value) {
+            if (!array_key_exists($column, $row) || (string) $row[$column] !== (string) $value) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
+
+final class StubDbResult
+{
+    /** @param list<array<string, mixed>> $rows */
+    public function __construct(private array $rows)
+    {
+    }
+
+    /** The first row, or null when there is none (CodeIgniter 3). */
+    public function row_array(): ?array
+    {
+        return $this->rows[0] ?? null;
+    }
+
+    /** @return list<array<string, mixed>> */
+    public function result_array(): array
+    {
+        return $this->rows;
+    }
+}
+
+/** PERFEX.md: writes a row of `notifications` (the staff bell) and skips inactive staff. */
+function add_notification(array $values = []): bool
+{
+    $db = get_instance()->db;
+    $staff = $db->where('staffid', (int) ($values['touserid'] ?? 0))->get(db_prefix() . 'staff')->row_array();
+    if (!is_array($staff) || (int) $staff['active'] !== 1) {
+        return false;
+    }
+    $db->insert(db_prefix() . 'notifications', array_merge(['isread' => 0, 'date' => date('Y-m-d H:i:s')], $values));
+    return true;
+}
+
+/** Perfex's activity log line (not in PERFEX.md: the module calls it only when it exists). */
+function log_activity(string $description, mixed $staffid = null): void
+{
+    PerfexStub::$activity[] = $description;
 }
 
 final class StubCI

@@ -30,6 +30,12 @@ final class Sla_vigil_client
         self::$failedThisRequest = false;
     }
 
+    /** True once the service did not answer in this PHP request: later calls skip it at once. */
+    public static function unreachableThisRequest(): bool
+    {
+        return self::$failedThisRequest;
+    }
+
     public function __construct(private string $serviceUrl, private string $secret)
     {
     }

@@ -14,6 +14,7 @@ require_once __DIR__ . '/Sla_vigil_setup.php';
 require_once __DIR__ . '/Sla_vigil_forwarder.php';
 require_once __DIR__ . '/Sla_vigil_menu.php';
 require_once __DIR__ . '/Sla_vigil_fragments.php';
+require_once __DIR__ . '/Sla_vigil_host_actions.php';
 
 function sla_vigil_activate(): void
 {
@@ -78,6 +79,8 @@ function sla_vigil_on_ticket_deleted(mixed $ticketId = null): void
 function sla_vigil_on_cron_run(mixed $manually = false): void
 {
     Sla_vigil_forwarder::forward('after_cron_run', fn () => Sla_vigil_events::cronRun($manually));
+    // After the forward: the escalations' host actions, applied through Perfex (never throws).
+    Sla_vigil_host_actions::applyPending();
 }
 
 // Perfex's own screens (bridge-contract, addendum 2); each callback returns or prints

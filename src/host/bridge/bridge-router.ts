@@ -12,12 +12,16 @@ import {
   ticketPanelAnswer,
   type WidgetRegistry,
 } from './bridge-widgets';
+import type { HostActionDesk } from '../../engine/host-action-desk';
+import { hostActionsRouter } from './bridge-host-actions';
 
 export interface BridgeRouterDeps extends SignatureGateDeps {
   /** Records one event; never throws for a failing event (the reconcile repairs it). */
   intake(event: BridgeEvent): Promise<void>;
   /** The activated module's list column, ticket panel and home widget (empty answers without). */
   widgets?: WidgetRegistry;
+  /** Escalation host actions the Perfex module pulls on its cron (absent: the routes answer 404). */
+  hostActions?: HostActionDesk;
 }
 
 /** A POST whose JSON body `schema` reads (422 with the first wrong field), answered 200 with `answer`'s JSON. */
@@ -81,6 +85,8 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
     '/widget/my-risks',
     widgetRoute(WIDGET_BODIES.myRisks, (body) => myRisksAnswer(widgets, body)),
   );
+
+  if (deps.hostActions) router.use('/host-actions', hostActionsRouter(deps.hostActions));
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -58,7 +58,10 @@ export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: 
     clock: host.clock,
     logger: host.logger,
   };
-  app.use('/bridge', createBridgeRouter({ ...signed, intake, widgets: admin }));
+  app.use(
+    '/bridge',
+    createBridgeRouter({ ...signed, intake, widgets: admin, hostActions: services.hostActions }),
+  );
   if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
@@ -92,7 +95,8 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
   };
   try {
     await migrateLatest(host.db, host.tablePrefix);
-    const services = createModuleServices(host);
+    // Perfex applies host actions through its own code on its cron; the service never calls into it.
+    const services = createModuleServices(host, { hostActions: 'host_pulls' });
     closers.unshift(() => services.mailer.close());
     const queuePrefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
     const scanQueue = new ScanQueue(config.redisUrl, queuePrefix);

@@ -193,14 +193,13 @@ export class PerfexTicketGateway implements TicketGateway {
     if (ticketIds.length === 0) return byTicket;
     // merged_ticket_id is a varchar without an index: this runs only for the few tickets a
     // reconcile found replies on without a hook, and reads replies only when a merge is there.
-    const merged: { ticketid: number; merged_ticket_id: string | null; date: string | null }[] = await this.db(
-      this.t('tickets'),
-    )
-      .select('ticketid', 'merged_ticket_id', 'date')
-      .whereIn(
-        'merged_ticket_id',
-        ticketIds.map((id) => String(id)),
-      );
+    const merged: { ticketid: number; merged_ticket_id: string | null; date: string | null }[] =
+      await this.db(this.t('tickets'))
+        .select('ticketid', 'merged_ticket_id', 'date')
+        .whereIn(
+          'merged_ticket_id',
+          ticketIds.map((id) => String(id)),
+        );
     const intoOf = new Map<number, number>();
     const add = (into: number, date: string | null) => {
       const read = readHostDatetime(date, this.timezone);

@@ -125,9 +125,9 @@ test('menu: administrators get Setup > SLA Vigil service; others do not', functi
 
 test('uninstall drops exactly the module tables (prefix compared literally) and keeps Perfex tables', function (): void {
     $db = get_instance()->db;
-    $db->tables = ['tbltickets', 'tbloptions', 'tblsla_vigil_clocks', 'tblsla_vigil_migrations', 'tblsla_vigil_migrations_lock', 'tblslaXvigil_other', 'tblsla_vigilant', 'tblsla_vigil_x`y'];
+    $db->tables = array_fill_keys(['tbltickets', 'tbloptions', 'tblsla_vigil_clocks', 'tblsla_vigil_migrations', 'tblsla_vigil_migrations_lock', 'tblslaXvigil_other', 'tblsla_vigilant', 'tblsla_vigil_x`y'], []);
     hooks()->do_action('activate_sla_vigil_module');
     hooks()->do_action('uninstall_sla_vigil_module');
-    assert_same(['tbltickets', 'tbloptions', 'tblslaXvigil_other', 'tblsla_vigilant', 'tblsla_vigil_x`y'], $db->tables, 'tables left');
+    assert_same(['tbltickets', 'tbloptions', 'tblslaXvigil_other', 'tblsla_vigilant', 'tblsla_vigil_x`y'], array_keys($db->tables), 'tables left');
     $db->tables = [];
 });

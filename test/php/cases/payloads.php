@@ -113,9 +113,18 @@ test('after_ticket_deleted: string id, per ticket', function (): void {
     assert_forwards('after_ticket_deleted', ['12'], '{"event":"after_ticket_deleted","payload":{"ticket_id":12}}');
 });
 
-test('after_cron_run: false from cron/CLI, true when run manually', function (): void {
-    assert_forwards('after_cron_run', [false], '{"event":"after_cron_run","payload":{"manually":false}}');
-    assert_forwards('after_cron_run', [true], '{"event":"after_cron_run","payload":{"manually":true}}');
+test('after_cron_run: false from cron/CLI, true when run manually; then the host actions are claimed', function (): void {
+    foreach ([false, true] as $manually) {
+        $server = paired_with_capture();
+        hooks()->do_action('after_cron_run', $manually);
+        $requests = $server->requests();
+        assert_same(2, count($requests), 'the event, then the claim');
+        $expected = '{"event":"after_cron_run","payload":{"manually":' . ($manually ? 'true' : 'false') . '}}';
+        assert_same($expected, assert_signed_event($requests[0]), 'event body');
+        assert_same('/bridge/host-actions/claim', $requests[1]['path'], 'claim path');
+        assert_same('{"limit":50}', $requests[1]['body'], 'claim body');
+        assert_same([], logged_errors(), 'errors');
+    }
 });
 
 test('a service URL with a path prefix is signed with the full path as sent', function (): void {

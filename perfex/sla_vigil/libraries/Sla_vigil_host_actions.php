@@ -1,0 +1,181 @@
+<?php
+
+declare(strict_types=1);
+
+defined('BASEPATH') or exit('No direct script access allowed');
+
+require_once __DIR__ . '/Sla_vigil_http.php';
+require_once __DIR__ . '/Sla_vigil_client.php';
+
+/**
+ * Applies the escalations' host actions (assign to staff, move to a department, set a priority)
+ * through Perfex, on Perfex's own cron. The service never calls into Perfex (a PHP server with
+ * one worker deadlocks if it does during a hook), so the module pulls: it claims up to 50
+ * actions, applies each, and reports the results in one call. An action claimed and never
+ * reported is offered again by the service after its lease (five minutes).
+ *
+ * It runs inside Perfex's cron, so nothing here throws, and a service that does not answer
+ * costs one short timeout (logged); the actions then wait for the next cron run.
+ */
+final class Sla_vigil_host_actions
+{
+    private const CLAIM_LIMIT = 50;
+    private const CONNECT_TIMEOUT_MS = 500;
+    private const TIMEOUT_MS = 1000;
+    /** The one tickets column each action type sets (PERFEX.md, tickets). */
+    private const COLUMNS = ['assign' => 'assigned', 'department' => 'department', 'priority' => 'priority'];
+
+    /** Claims, applies and reports; returns how many actions were applied. */
+    public static function applyPending(): int
+    {
+        try {
+            if (Sla_vigil_client::unreachableThisRequest()) {
+                // The cron's own forward just failed and logged why: no second wait, no second line.
+                return 0;
+            }
+            $claimed = self::post('/bridge/host-actions/claim', ['limit' => self::CLAIM_LIMIT]);
+            if ($claimed === null) {
+                return 0;
+            }
+            if (!isset($claimed['actions']) || !is_array($claimed['actions'])) {
+                self::logError('the claim answer has no actions list');
+
+                return 0;
+            }
+            $results = [];
+            foreach ($claimed['actions'] as $action) {
+                $result = self::applyOne($action);
+                if ($result !== null) {
+                    $results[] = $result;
+                }
+            }
+            if ($results !== []) {
+                self::post('/bridge/host-actions/report', ['results' => $results]);
+            }
+
+            return count(array_filter($results, fn (array $r): bool => $r['ok']));
+        } catch (Throwable $e) {
+            self::logError(get_class($e) . ': ' . $e->getMessage());
+
+            return 0;
+        }
+    }
+
+    /**
+     * One action through Perfex: the column only when it differs, then what Perfex itself does
+     * for such a change. Null when the action has no id to report under (logged).
+     *
+     * @return array{id: int, ok: bool, error?: string}|null
+     */
+    private static function applyOne(mixed $action): ?array
+    {
+        $id = is_array($action) && is_int($action['id'] ?? null) && $action['id'] > 0 ? $action['id'] : null;
+        if ($id === null) {
+            self::logError('an action without an id was skipped');
+
+            return null;
+        }
+        try {
+            $ticketId = $action['ticket_id'] ?? null;
+            $column = self::COLUMNS[$action['type'] ?? ''] ?? null;
+            $value = $action['value'] ?? null;
+            $note = $action['note'] ?? '';
+            if (!is_int($ticketId) || $ticketId < 1 || $column === null || !is_int($value) || $value < 1 || !is_string($note)) {
+                return ['id' => $id, 'ok' => false, 'error' => 'the module cannot read this action'];
+            }
+            $CI = &get_instance();
+            $row = $CI->db->where('ticketid', $ticketId)->get(db_prefix() . 'tickets')->row_array();
+            if (!is_array($row) || $row === []) {
+                return ['id' => $id, 'ok' => false, 'error' => 'ticket is gone'];
+            }
+            if ((int) ($row[$column] ?? 0) !== $value) {
+                $CI->db->where('ticketid', $ticketId)->update(db_prefix() . 'tickets', [$column => $value]);
+                self::sideEffects($ticketId, $row, $column, $value, $note);
+            }
+            if (function_exists('log_activity')) {
+                // Perfex's activity log; not documented for modules, so only when present.
+                self::bestEffort($ticketId, 'the activity line', fn () => log_activity($note . ' (ticket ' . $ticketId . ')'));
+            }
+
+            return ['id' => $id, 'ok' => true];
+        } catch (Throwable $e) {
+            self::logError('action ' . $id . ': ' . get_class($e) . ': ' . $e->getMessage());
+
+            return ['id' => $id, 'ok' => false, 'error' => substr(get_class($e) . ': ' . $e->getMessage(), 0, 500)];
+        }
+    }
+
+    /**
+     * What Perfex does around a change made on a ticket's settings tab, as far as PERFEX.md
+     * documents it: the new assignee's notification (add_notification skips inactive staff) and
+     * `ticket_settings_updated` for every listener, this module's forwarder included (which
+     * forwards only the safe keys of `original_ticket`). The ticket is already changed: a side
+     * effect that fails is logged, not reported as a failed action.
+     */
+    private static function sideEffects(int $ticketId, array $row, string $column, int $value, string $note): void
+    {
+        if ($column === 'assigned') {
+            self::bestEffort($ticketId, 'the notification', fn () => add_notification([
+                'description' => $note,
+                'touserid'    => $value,
+                'fromuserid'  => 0,
+                'link'        => 'tickets/ticket/' . $ticketId,
+            ]));
+        }
+        self::bestEffort($ticketId, 'ticket_settings_updated', fn () => hooks()->do_action('ticket_settings_updated', [
+            'ticket_id'       => $ticketId,
+            'original_ticket' => $row,
+            'data'            => [$column => $value],
+        ]));
+    }
+
+    private static function bestEffort(int $ticketId, string $what, callable $fn): void
+    {
+        try {
+            $fn();
+        } catch (Throwable $e) {
+            self::logError('ticket ' . $ticketId . ' changed, but ' . $what . ' failed: ' . get_class($e) . ': ' . $e->getMessage());
+        }
+    }
+
+    /** @return array<string, mixed>|null the decoded JSON object of a 200 answer; null (logged) otherwise */
+    private static function post(string $endpoint, array $body): ?array
+    {
+        $answer = Sla_vigil_http::signedPost(
+            (string) get_option('sla_vigil_service_url'),
+            (string) get_option('sla_vigil_secret'),
+            $endpoint,
+            // An error text cut inside a UTF-8 character must not lose the whole report.
+            json_encode($body, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR),
+            self::CONNECT_TIMEOUT_MS,
+            self::TIMEOUT_MS,
+            ['Accept: application/json']
+        );
+        if ($answer['failure'] !== null) {
+            self::logError($endpoint . ': ' . $answer['failure']);
+
+            return null;
+        }
+        if ($answer['status'] !== 200) {
+            // The body is the service's {"error": ...}; it never echoes the secret.
+            self::logError($endpoint . ': service answered HTTP ' . $answer['status'] . ' ' . substr($answer['body'], 0, 200));
+
+            return null;
+        }
+        $decoded = json_decode($answer['body'], true);
+        if (!is_array($decoded)) {
+            self::logError($endpoint . ': the answer is not a JSON object');
+
+            return null;
+        }
+
+        return $decoded;
+    }
+
+    private static function logError(string $reason): void
+    {
+        if (function_exists('log_message')) {
+            log_message('error', 'SLA Vigil: host actions: ' . $reason);
+        }
+    }
+}

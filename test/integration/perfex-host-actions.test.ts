@@ -1,0 +1,322 @@
+/**
+ * Escalation host actions inside Perfex: `sla-vigil serve` never writes Perfex's tickets itself
+ * (it would have to call back into Perfex during a hook; PERFEX.md: a single-worker PHP server
+ * deadlocks). The scan leaves a reassign `action_pending`; the PHP module, on Perfex's cron,
+ * claims it over the signed bridge, applies it through Perfex (here the stand-in's `$CI->db` on
+ * the real MariaDB database) and reports back. A real service, real PHP, a real database.
+ */
+import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import type { Server } from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import pino from 'pino';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
+import { insertStaff } from '../helpers/host-fixtures';
+import { HookBus } from '../../devhost/hook-bus';
+import { TicketService } from '../../devhost/ticket-service';
+import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
+import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { ScanQueue } from '../../src/scan/scan-queue';
+import { createBridgeApp } from '../../src/host/bridge/bridge-service';
+import { BRIDGE_HEADERS, signBridgeRequest } from '../../src/host/bridge/bridge-signature';
+import { main as cli } from '../../src/cli';
+
+const SECRET = 'cd'.repeat(32);
+const root = path.join(__dirname, '..', '..');
+const queuePrefix = testRedisPrefix();
+let t: TestDevhost;
+let services: ModuleServices;
+let scanQueue: ScanQueue;
+let server: Server;
+let serviceUrl: string;
+let perfex: TicketService;
+let support: number;
+const staff: Record<string, number> = {};
+
+beforeAll(async () => {
+  t = await startTestDevhost();
+  const db = t.devhost.db;
+  await db('tbloptions').insert({ name: 'sla_vigil_secret', value: SECRET, autoload: 0 });
+  // Perfex's staff bell (PERFEX.md, notifications); the devhost has no use for it.
+  await db.schema.createTable('tblnotifications', (x) => {
+    x.increments('id');
+    x.integer('isread').notNullable().defaultTo(0);
+    x.integer('isread_inline').notNullable().defaultTo(0);
+    x.dateTime('date').notNullable();
+    x.text('description').notNullable();
+    x.integer('fromuserid').notNullable().defaultTo(0);
+    x.integer('fromclientid').notNullable().defaultTo(0);
+    x.string('from_fullname', 100).notNullable().defaultTo('');
+    x.integer('touserid').notNullable();
+    x.integer('fromcompany').nullable();
+    x.text('link').nullable();
+    x.text('additional_data').nullable();
+  });
+  [support] = await db('tbldepartments').insert({ name: 'Support' });
+  staff.agent = await insertStaff(db, 'ana.agent@example.com', 'pw123456');
+  staff.lead = await insertStaff(db, 'leo.lead@example.com', 'pw123456');
+  const parts = await createPerfexHostParts(db, 'tbl');
+  const host = {
+    db,
+    tablePrefix: 'tbl',
+    timezone: parts.timezone,
+    tickets: parts.tickets,
+    // Real time: the PHP module signs with it.
+    clock: { now: () => new Date() },
+    logger: pino({ level: 'silent' }),
+    mail: { smtpUrl: 'smtp://127.0.0.1:9', from: 'sla@localhost', adminBaseUrl: 'http://localhost' },
+  };
+  // As `sla-vigil serve` builds them.
+  services = createModuleServices(host, { hostActions: 'host_pulls' });
+  await services.config.import({
+    policies: [
+      {
+        key: 'support',
+        name: 'Support',
+        match: { departmentIds: [support] },
+        calendar: null,
+        targets: { resolution: { minutes: 60 } },
+        escalations: [
+          {
+            metric: 'resolution',
+            trigger: { type: 'at_due' },
+            action: { type: 'reassign_staff', staffId: staff.lead },
+          },
+        ],
+      },
+    ],
+  });
+  scanQueue = new ScanQueue(TEST_REDIS_URL, queuePrefix);
+  const app = createBridgeApp({ host, services, scanQueue, redisUrl: TEST_REDIS_URL });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  serviceUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  // Perfex's own writes, with no in-process module listening: only the PHP module reports them.
+  perfex = new TicketService(db, 'tbl', new HookBus(host.logger), host.clock, parts.timezone);
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await scanQueue.close();
+  await services.mailer.close();
+  await t.close();
+  await dropRedisPrefix(queuePrefix);
+});
+
+/** Runs the hook through the PHP module, its `$CI->db` on the test database; returns its log. */
+async function fire(hook: string, args: unknown[]): Promise<string> {
+  const env = {
+    ...process.env,
+    SLA_VIGIL_SERVICE_URL: serviceUrl,
+    SLA_VIGIL_SECRET: SECRET,
+    SLA_VIGIL_DB_URL: t.database.url,
+  };
+  return new Promise<string>((resolve, reject) => {
+    execFile(
+      'php',
+      ['test/php/fire-hook.php', hook, JSON.stringify(args)],
+      { cwd: root, env, timeout: 30_000 },
+      (err, _stdout, stderr) => {
+        if (err)
+          reject(
+            new Error(`php failed (apt-get install php-cli php-mysql php-curl): ${err.message}\n${stderr}`),
+          );
+        else resolve(stderr);
+      },
+    );
+  });
+}
+
+/** A signed POST to the service, as the module sends it. */
+async function signedPost(p: string, body: string, sign = true): Promise<{ status: number; body: unknown }> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = crypto.randomBytes(16).toString('hex');
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (sign) {
+    headers[BRIDGE_HEADERS.timestamp] = timestamp;
+    headers[BRIDGE_HEADERS.nonce] = nonce;
+    headers[BRIDGE_HEADERS.signature] = signBridgeRequest(SECRET, {
+      method: 'POST',
+      path: p,
+      timestamp,
+      nonce,
+      body,
+    });
+  }
+  const res = await fetch(`${serviceUrl}${p}`, { method: 'POST', headers, body });
+  return { status: res.status, body: await res.json() };
+}
+
+/** A ticket two hours old (due an hour ago), known to the service through its created hook. */
+async function overdueTicket(subject: string): Promise<number> {
+  const id = await perfex.create({
+    subject,
+    message: 'm',
+    department: support,
+    admin: 1,
+    assigned: staff.agent,
+    date: new Date(Date.now() - 2 * 3600_000),
+  });
+  expect(await fire('ticket_created', [String(id)])).toBe('');
+  return id;
+}
+
+const escalation = (id: number) => t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).first();
+const assigned = async (id: number) =>
+  ((await t.devhost.db('tbltickets').where('ticketid', id).first()) as { assigned: number }).assigned;
+
+it('the scan leaves the reassign pending; the module applies it through Perfex on its cron', async () => {
+  const id = await overdueTicket('Printer down');
+  const scan = await services.scanner.run(new Date());
+  expect(scan.escalated).toBe(1);
+  expect(scan.actions).toBe(0);
+  expect(await assigned(id)).toBe(staff.agent);
+  expect((await escalation(id)).outcome).toBe('action_pending');
+
+  expect(await fire('after_cron_run', [false])).toBe('');
+  expect(await assigned(id)).toBe(staff.lead);
+  const bell = await t.devhost.db('tblnotifications').where('touserid', staff.lead);
+  expect(bell).toHaveLength(1);
+  expect(bell[0].link).toBe(`tickets/ticket/${id}`);
+  expect(bell[0].description).toBe(
+    `SLA Vigil escalation level 1 (resolution): reassigned to staff ${staff.lead}`,
+  );
+  const row = await escalation(id);
+  expect(row.outcome).toBe('reassigned');
+  expect(JSON.parse(row.details)).toMatchObject({ level: 1, metric: 'resolution', action: 'reassign_staff' });
+  const audit = await t.devhost
+    .db('tblsla_vigil_audit_log')
+    .where({ subject_id: id, action: 'escalation.reassigned' });
+  expect(audit).toHaveLength(1);
+  // The module fired ticket_settings_updated; its own forwarder told the service.
+  const events = (await services.timeline.forSubject('ticket', id)).map((e) => `${e.eventType} ${e.source}`);
+  expect(events).toEqual(['created hook', 'assignee_changed hook']);
+
+  // The next cron run has nothing left to do.
+  expect(await fire('after_cron_run', [false])).toBe('');
+  expect(await t.devhost.db('tblnotifications').where('touserid', staff.lead)).toHaveLength(1);
+  expect(await t.devhost.db('tblsla_vigil_audit_log').where({ subject_id: id })).toHaveLength(1);
+});
+
+it('a ticket deleted before the cron: action_failed with the reason, and an audit row', async () => {
+  const id = await overdueTicket('Gone soon');
+  await services.scanner.run(new Date());
+  expect((await escalation(id)).outcome).toBe('action_pending');
+  await t.devhost.db('tbltickets').where('ticketid', id).delete();
+
+  expect(await fire('after_cron_run', [false])).toBe('');
+  const row = await escalation(id);
+  expect(row.outcome).toBe('action_failed');
+  expect(JSON.parse(row.details)).toMatchObject({ error: 'ticket is gone' });
+  expect(
+    await t.devhost
+      .db('tblsla_vigil_audit_log')
+      .where({ subject_id: id, action: 'escalation.action_failed' }),
+  ).toHaveLength(1);
+});
+
+it('a scan run from the command line on the paired Perfex database leaves the reassign to Perfex too', async () => {
+  const id = await overdueTicket('Scanned by hand');
+  const saved = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = t.database.url;
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    await cli(['node', 'sla-vigil', 'scan', '--once']);
+  } finally {
+    log.mockRestore();
+    process.env.DATABASE_URL = saved;
+  }
+  expect((await escalation(id)).outcome).toBe('action_pending');
+  expect(await assigned(id)).toBe(staff.agent);
+  expect(await fire('after_cron_run', [false])).toBe('');
+  expect(await assigned(id)).toBe(staff.lead);
+  expect((await escalation(id)).outcome).toBe('reassigned');
+});
+
+describe('the signed endpoints', () => {
+  const claim = (limit: number) => signedPost('/bridge/host-actions/claim', JSON.stringify({ limit }));
+  const report = (results: unknown[]) =>
+    signedPost('/bridge/host-actions/report', JSON.stringify({ results }));
+  const ids = (answer: { body: unknown }) =>
+    (answer.body as { actions: { id: number }[] }).actions.map((a) => a.id);
+
+  it('two claims never return the same action; an unreported claim is offered again after its lease', async () => {
+    const tickets = [await overdueTicket('A'), await overdueTicket('B'), await overdueTicket('C')];
+    await services.scanner.run(new Date());
+    const [first, second] = await Promise.all([claim(100), claim(100)]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const claimed = [...ids(first), ...ids(second)];
+    expect(claimed).toHaveLength(3);
+    expect(new Set(claimed).size).toBe(3);
+    const one =
+      (first.body as { actions: Record<string, unknown>[] }).actions[0] ??
+      (second.body as { actions: Record<string, unknown>[] }).actions[0];
+    expect(one).toEqual({
+      id: expect.any(Number),
+      ticket_id: expect.any(Number),
+      type: 'assign',
+      value: staff.lead,
+      note: `SLA Vigil escalation level 1 (resolution): reassigned to staff ${staff.lead}`,
+    });
+    expect(ids(await claim(100))).toEqual([]);
+
+    // Five minutes later the lease is over: a claim that was never reported comes back.
+    const rows = await t.devhost.db('tblsla_vigil_escalations').whereIn('subject_id', tickets).orderBy('id');
+    await t.devhost
+      .db('tblsla_vigil_escalations')
+      .where('id', rows[0].id)
+      .update({ action_claimed_at: t.devhost.db.raw('action_claimed_at - INTERVAL 6 MINUTE') });
+    expect(ids(await claim(100))).toEqual([rows[0].id]);
+
+    // Unknown, repeated and already reported ids are ignored and counted, never written over.
+    const answer = await report([
+      { id: rows[0].id, ok: true },
+      { id: rows[0].id, ok: false, error: 'late duplicate' },
+      { id: rows[1].id, ok: false, error: 'Perfex said no' },
+      { id: 2_000_000_000, ok: true },
+    ]);
+    expect(answer).toEqual({ status: 200, body: { recorded: 2, ignored: 2 } });
+    const after = await t.devhost.db('tblsla_vigil_escalations').whereIn('subject_id', tickets).orderBy('id');
+    expect(after.map((r) => r.outcome)).toEqual(['reassigned', 'action_failed', 'action_running']);
+    expect(JSON.parse(after[1].details)).toMatchObject({ error: 'Perfex said no' });
+    // Reported work is not offered again.
+    expect(ids(await claim(100))).toEqual([]);
+    await report([{ id: rows[2].id, ok: true }]);
+  });
+
+  it('refuses unsigned requests and names the first wrong field', async () => {
+    expect(await signedPost('/bridge/host-actions/claim', '{"limit":1}', false)).toEqual({
+      status: 401,
+      body: { error: 'unsigned' },
+    });
+    expect(await signedPost('/bridge/host-actions/report', '{"results":[]}', false)).toMatchObject({
+      status: 401,
+    });
+    expect(await claim(0)).toMatchObject({ status: 422, body: { field: 'limit' } });
+    expect(await claim(101)).toMatchObject({ status: 422, body: { field: 'limit' } });
+    expect(await signedPost('/bridge/host-actions/claim', '{"limit":1,"all":true}', false)).toMatchObject({
+      status: 401,
+    });
+    expect(await signedPost('/bridge/host-actions/claim', '{"limit":1,"all":true}')).toMatchObject({
+      status: 422,
+      body: { field: 'all' },
+    });
+    expect(await report([{ id: 1, ok: 'yes' }])).toMatchObject({
+      status: 422,
+      body: { field: 'results.0.ok' },
+    });
+    expect(await report([{ id: 1, ok: false }])).toMatchObject({
+      status: 422,
+      body: { field: 'results.0.error' },
+    });
+    expect(await report([{ id: 0, ok: true }])).toMatchObject({
+      status: 422,
+      body: { field: 'results.0.id' },
+    });
+    expect(await signedPost('/bridge/host-actions/report', '{"results":[],"results":[]}')).toMatchObject({
+      status: 422,
+    });
+  });
+});
