@@ -462,3 +462,62 @@ function &get_instance(): StubCI
     $ci ??= new StubCI();
     return $ci;
 }
+
+/**
+ * A rule of Perfex's ticket-list filter builder, from PERFEX.md's one sentence only:
+ * `App_table_filter::new(name, 'SelectRule')->label(...)->options(...)->raw(fn ($value) => SQL)`.
+ * What Perfex does with it beyond that is not known; the getters are for the tests.
+ */
+final class App_table_filter
+{
+    private string $label = '';
+    private mixed $options = [];
+    /** @var callable|null */
+    private $raw = null;
+
+    private function __construct(public readonly string $name, public readonly string $type)
+    {
+    }
+
+    public static function new(string $name, string $type): self
+    {
+        return new self($name, $type);
+    }
+
+    public function label(string $label): self
+    {
+        $this->label = $label;
+        return $this;
+    }
+
+    public function options(mixed $options): self
+    {
+        $this->options = $options;
+        return $this;
+    }
+
+    public function raw(callable $raw): self
+    {
+        $this->raw = $raw;
+        return $this;
+    }
+
+    public function getLabel(): string
+    {
+        return $this->label;
+    }
+
+    public function getOptions(): mixed
+    {
+        return $this->options;
+    }
+
+    /** The SQL condition the rule's raw callback gives for a chosen value. */
+    public function condition(mixed $value): string
+    {
+        if ($this->raw === null) {
+            throw new LogicException('the rule ' . $this->name . ' has no raw condition');
+        }
+        return (string) ($this->raw)($value);
+    }
+}

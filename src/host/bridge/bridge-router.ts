@@ -11,12 +11,15 @@ import {
   ticketPanelAnswer,
   type WidgetRegistry,
 } from './bridge-widgets';
+import { LIST_FILTER_BODY, type ListFilterCondition } from './bridge-list-filter';
 
 export interface BridgeRouterDeps extends SignatureGateDeps {
   /** Records one event; never throws for a failing event (the reconcile repairs it). */
   intake(event: BridgeEvent): Promise<void>;
   /** The activated module's list column, ticket panel and home widget (empty answers without). */
   widgets?: WidgetRegistry;
+  /** The SQL condition of an SLA state for Perfex's ticket-list filter (404 without). */
+  listFilter?: ListFilterCondition;
 }
 
 /** A POST whose JSON body `schema` reads (422 with the first wrong field), answered 200 with `answer`'s JSON. */
@@ -75,6 +78,14 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
     '/widget/my-risks',
     widgetRoute(WIDGET_BODIES.myRisks, (body) => myRisksAnswer(widgets, body)),
   );
+
+  const { listFilter } = deps;
+  if (listFilter) {
+    router.post(
+      '/ticket-list-filter',
+      widgetRoute(LIST_FILTER_BODY, async (body) => listFilter(body)),
+    );
+  }
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -15,3 +15,11 @@ $lang['sla_vigil_menu_rule_tester'] = 'Regeltester';
 $lang['sla_vigil_menu_audit'] = 'Prüfprotokoll';
 // {url} and {command} are replaced by the module; no % placeholders, _l() may run sprintf.
 $lang['sla_vigil_unreachable'] = 'Der SLA-Vigil-Dienst ist unter {url} nicht erreichbar. Starten Sie ihn mit {command}.';
+// The ticket list's SLA filter: the same labels as the service's states (locales/*.json).
+$lang['sla_vigil_list_filter'] = 'SLA-Status';
+$lang['sla_vigil_state_breached'] = 'Verletzt';
+$lang['sla_vigil_state_at_risk'] = 'Gefährdet';
+$lang['sla_vigil_state_on_track'] = 'Im Plan';
+$lang['sla_vigil_state_paused'] = 'Pausiert';
+$lang['sla_vigil_state_met'] = 'Eingehalten';
+$lang['sla_vigil_state_no_policy'] = 'Keine Richtlinie';
