@@ -33,6 +33,8 @@ final class PerfexStub
     public static array $accessDenied = [];
     /** @var list<string> */
     public static array $redirects = [];
+    /** What admin_url() starts with: Perfex at the root of its site, or in a sub-folder. */
+    public static string $adminUrl = 'http://perfex.test/admin/';
 
     public static function reset(): void
     {
@@ -47,6 +49,7 @@ final class PerfexStub
         self::$status = null;
         self::$accessDenied = [];
         self::$redirects = [];
+        self::$adminUrl = 'http://perfex.test/admin/';
         $_POST = [];
         $ci = &get_instance();
         $ci->reset();
@@ -113,7 +116,7 @@ function get_staff_default_language(mixed $staffid = ''): string
 
 function admin_url(string $url = ''): string
 {
-    return 'http://perfex.test/admin/' . $url;
+    return PerfexStub::$adminUrl . $url;
 }
 
 /** Assets served by Perfex's web server from the module folder. */
