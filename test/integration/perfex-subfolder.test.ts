@@ -6,6 +6,10 @@
  * A base that is not a plain absolute path is refused with 422 naming the field.
  */
 import crypto from 'node:crypto';
+import { execFile } from 'node:child_process';
+import type { Server } from 'node:http';
+import type net from 'node:net';
+import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
@@ -28,13 +32,17 @@ import type { HostContext } from '../../src/host/host-context';
 
 const SECRET = crypto.randomBytes(32).toString('hex');
 const CRM = '/crm/admin/';
-const clock = new MutableClock(new Date('2026-03-03T06:00:00Z'));
+const root = path.join(__dirname, '..', '..');
+// Near the real time: PHP signs its requests with it (the round trips at the end).
+const clock = new MutableClock(new Date(Date.now() - 2 * 3600_000));
 
 let t: TestDevhost;
 let bridgeServices: ModuleServices;
 let bridgeHost: HostContext;
 let scanQueue: ScanQueue;
 let app: Express;
+let server: Server;
+let serviceUrl: string;
 let boss: number;
 const queuePrefix = testRedisPrefix();
 const ticket: Record<string, number> = {};
@@ -66,7 +74,7 @@ beforeAll(async () => {
     admin: 1,
     assigned: boss,
   });
-  clock.set(new Date('2026-03-03T08:00:00Z'));
+  clock.set(new Date());
   await services.scanner.run(clock.now());
   await db('tbloptions').insert({ name: 'sla_vigil_secret', value: SECRET, autoload: 0 });
 
@@ -99,9 +107,14 @@ beforeAll(async () => {
     redisUrl: TEST_REDIS_URL,
     admin,
   });
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  serviceUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 });
 
 afterAll(async () => {
+  if (server as Server | undefined) await new Promise((r) => server.close(r));
   if (bridgeHost) await deactivate(bridgeHost);
   await scanQueue?.close();
   await bridgeServices?.mailer.close();
@@ -268,5 +281,61 @@ describe('fragments under /crm/admin/', () => {
         expect(res.body.field).toBe('admin_base');
       }
     }
+  });
+});
+
+/** The module's controller (or the home widget) run by php-cli for a Perfex whose admin is `adminUrl`. */
+function php(args: string[], adminUrl: string): Promise<Record<string, unknown>> {
+  const env = {
+    ...process.env,
+    SLA_VIGIL_SERVICE_URL: serviceUrl,
+    SLA_VIGIL_SECRET: SECRET,
+    PERFEX_ADMIN_URL: adminUrl,
+    PERFEX_STAFF_ID: String(boss),
+  };
+  return new Promise((resolve, reject) => {
+    execFile(
+      'php',
+      ['test/php/open-page.php', ...args],
+      { cwd: root, env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(new Error(`php failed (apt-get install php-cli php-curl): ${err.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout) as Record<string, unknown>);
+      },
+    );
+  });
+}
+
+describe('round trip: the PHP module of a Perfex at https://example.com/crm/', () => {
+  const adminUrl = 'https://example.com/crm/admin/';
+
+  it('shows the monitor with its links under /crm/admin/', async () => {
+    const answer = await php(['GET', 'admin/sla_vigil/monitor'], adminUrl);
+    expect(answer.log).toEqual([]);
+    expect(answer.status).toBe(200);
+    const html = answer.output as string;
+    expect(links(html)).toContain(`/crm/admin/tickets/ticket/${ticket.late}`);
+    expectUnder(html, CRM);
+  });
+
+  it("follows the service's 303 to admin_url() of the saved page", async () => {
+    const form = new URLSearchParams({
+      cooldownMinutes: '30',
+      defaultWarnAtPercent: '70',
+      scanIntervalMinutes: '5',
+      defaultPauseStatusIds: '4',
+    }).toString();
+    const answer = await php(['POST', 'admin/sla_vigil/settings/general', '', form], adminUrl);
+    expect(answer.log).toEqual([]);
+    expect(answer.redirects).toEqual([`${adminUrl}sla_vigil/settings?saved=settings#general`]);
+  });
+
+  it('prints the home widget with its links under /crm/admin/', async () => {
+    const answer = await php(['WIDGET'], adminUrl);
+    expect(answer.log).toEqual([]);
+    const widget = answer.widget as { html: string };
+    expect(links(widget.html)).toContain(`/crm/admin/tickets/ticket/${ticket.late}`);
+    expectUnder(widget.html, CRM);
   });
 });
