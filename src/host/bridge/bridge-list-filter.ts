@@ -4,8 +4,8 @@ import type { Clock } from '../host-context';
 import { TICKET_LIST_STATES, ticketStateIsSql } from '../../services/ticket-state-sql';
 
 /**
- * The SLA rule of Perfex's own ticket-list filter (bridge-contract addendum 3): PHP asks for the
- * SQL condition of one state and hands it to Perfex's filter builder as the rule's raw
+ * The SLA rule of Perfex's own ticket-list filter (`POST /bridge/ticket-list-filter`): PHP asks
+ * for the SQL condition of one state and hands it to Perfex's filter builder as the rule's raw
  * condition. The condition is the service's one definition of "state now" (ticketStateIsSql,
  * the devhost's `?sla=` filter uses it too), so PHP holds no copy of it.
  */
