@@ -49,3 +49,5 @@ hooks()->add_filter('admin_tickets_table_row_data', 'sla_vigil_add_list_badge', 
 hooks()->add_action('after_admin_single_ticket_tab_menu_last_item', 'sla_vigil_ticket_tab_link', 10, 1);
 hooks()->add_action('after_admin_single_ticket_tab_menu_last_content', 'sla_vigil_ticket_tab_pane', 10, 1);
 hooks()->add_filter('get_dashboard_widgets', 'sla_vigil_add_dashboard_widget', 10, 1);
+// "SLA state" in the list's own filter builder; the rules array is the filter's one argument.
+hooks()->add_filter('table_tickets_rules', 'sla_vigil_add_list_filter', 10, 1);

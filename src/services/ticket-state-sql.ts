@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { STATE_RANK } from '../sla/clocks/live-state';
+import type { ClockState } from '../sla/clocks/sla-event';
 import {
   effectiveStateOf,
   rankStateOf,
@@ -64,6 +65,25 @@ export function ticketStateSql(prefix: string, idColumn: string, now: Date): Sql
     sql: `COALESCE(${rankStateOf(rank.sql)}, ${stored.sql}, 'no_policy')`,
     bindings: [...rank.bindings, ...stored.bindings],
   };
+}
+
+/** The states a ticket list can be filtered by (what its badge shows), in the order a manager reads them. */
+export const TICKET_LIST_STATES = [
+  'breached',
+  'at_risk',
+  'on_track',
+  'paused',
+  'met',
+  'no_policy',
+] as const satisfies readonly ClockState[];
+
+/**
+ * "The ticket's state now is `state`": the one WHERE condition behind every SLA filter of a ticket
+ * list (the devhost's `?sla=` and the rule the Perfex module adds to Perfex's own list).
+ */
+export function ticketStateIsSql(prefix: string, idColumn: string, now: Date, state: ClockState): SqlPart {
+  const current = ticketStateSql(prefix, idColumn, now);
+  return { sql: `${current.sql} = ?`, bindings: [...current.bindings, state] };
 }
 
 /** The urgency rank of the ticket's state (0 = breached ... 5 = no policy). */

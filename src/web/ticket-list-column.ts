@@ -14,19 +14,12 @@ import {
   type RunningClock,
   type StoredSubjectState,
 } from '../sla/clocks/live-state';
-import { ticketSortKeySql, ticketStateSql } from '../services/ticket-state-sql';
+import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../services/ticket-state-sql';
 import { canView, staffLanguage, timeLeftText } from './ticket-widgets';
 import { inTicketScope, viewerTicketScope } from './ticket-scope';
 
 /** Filter choices, in the order a manager reads them. */
-const FILTER_STATES: readonly ClockState[] = [
-  'breached',
-  'at_risk',
-  'on_track',
-  'paused',
-  'met',
-  'no_policy',
-];
+const FILTER_STATES: readonly ClockState[] = TICKET_LIST_STATES;
 
 interface BadgeRow {
   subject_id: number;
@@ -164,8 +157,8 @@ function createListQuery(host: HostContext, translator: i18n): TicketListQueryEx
       const now = host.clock.now();
       if (filter !== undefined) {
         if (!FILTER_STATES.includes(filter as ClockState)) throw new Error(`unknown SLA filter ${filter}`);
-        const state = ticketStateSql(prefix, ticketIdColumn, now);
-        qb.whereRaw(`${state.sql} = ?`, [...state.bindings, filter]);
+        const condition = ticketStateIsSql(prefix, ticketIdColumn, now, filter as ClockState);
+        qb.whereRaw(condition.sql, condition.bindings);
       }
       if (sort !== undefined) {
         const dir = sort === 'desc' ? 'DESC' : 'ASC';

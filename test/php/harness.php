@@ -37,6 +37,7 @@ function run_tests(): int
         PerfexStub::reset();
         // The module keeps its fragments for one PHP request; every test is a new request.
         Sla_vigil_fragments::reset();
+        Sla_vigil_list_filter::reset();
         Sla_vigil_client::reset();
         try {
             $fn();

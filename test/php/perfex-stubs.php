@@ -37,6 +37,8 @@ final class PerfexStub
     public static array $alerts = [];
     /** @var list<string> log_activity() lines */
     public static array $activity = [];
+    /** What admin_url() starts with: Perfex at the root of its site, or in a sub-folder. */
+    public static string $adminUrl = 'http://perfex.test/admin/';
 
     public static function reset(): void
     {
@@ -53,6 +55,7 @@ final class PerfexStub
         self::$redirects = [];
         self::$alerts = [];
         self::$activity = [];
+        self::$adminUrl = 'http://perfex.test/admin/';
         $_POST = [];
         $ci = &get_instance();
         $ci->reset();
@@ -120,7 +123,7 @@ function get_staff_default_language(mixed $staffid = ''): string
 
 function admin_url(string $url = ''): string
 {
-    return 'http://perfex.test/admin/' . $url;
+    return PerfexStub::$adminUrl . $url;
 }
 
 /** Assets served by Perfex's web server from the module folder. */
@@ -579,4 +582,63 @@ function &get_instance(): StubCI
     static $ci = null;
     $ci ??= new StubCI();
     return $ci;
+}
+
+/**
+ * A rule of Perfex's ticket-list filter builder, from PERFEX.md's one sentence only:
+ * `App_table_filter::new(name, 'SelectRule')->label(...)->options(...)->raw(fn ($value) => SQL)`.
+ * What Perfex does with it beyond that is not known; the getters are for the tests.
+ */
+final class App_table_filter
+{
+    private string $label = '';
+    private mixed $options = [];
+    /** @var callable|null */
+    private $raw = null;
+
+    private function __construct(public readonly string $name, public readonly string $type)
+    {
+    }
+
+    public static function new(string $name, string $type): self
+    {
+        return new self($name, $type);
+    }
+
+    public function label(string $label): self
+    {
+        $this->label = $label;
+        return $this;
+    }
+
+    public function options(mixed $options): self
+    {
+        $this->options = $options;
+        return $this;
+    }
+
+    public function raw(callable $raw): self
+    {
+        $this->raw = $raw;
+        return $this;
+    }
+
+    public function getLabel(): string
+    {
+        return $this->label;
+    }
+
+    public function getOptions(): mixed
+    {
+        return $this->options;
+    }
+
+    /** The SQL condition the rule's raw callback gives for a chosen value. */
+    public function condition(mixed $value): string
+    {
+        if ($this->raw === null) {
+            throw new LogicException('the rule ' . $this->name . ' has no raw condition');
+        }
+        return (string) ($this->raw)($value);
+    }
 }

@@ -122,7 +122,7 @@ class Sla_vigil extends AdminController
         ];
     }
 
-    /** @return array{staff: int, lang: string, csrf_name: string, csrf_hash: string} */
+    /** @return array{staff: int, lang: string, csrf_name: string, csrf_hash: string, base: string} */
     private function identity(): array
     {
         // A staff member without a language of their own uses the install's default.
@@ -143,6 +143,7 @@ class Sla_vigil extends AdminController
             'lang'      => $lang !== '' ? $lang : 'english',
             'csrf_name' => $csrfName,
             'csrf_hash' => $csrfHash,
+            'base'      => Sla_vigil_admin_base::current(),
         ];
     }
 

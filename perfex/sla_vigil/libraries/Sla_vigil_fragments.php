@@ -5,6 +5,7 @@ declare(strict_types=1);
 defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/Sla_vigil_fragment_client.php';
+require_once __DIR__ . '/Sla_vigil_admin_base.php';
 
 /**
  * The module's pieces inside Perfex's own screens (bridge-contract, addendum 2): the SLA
@@ -228,7 +229,10 @@ final class Sla_vigil_fragments
         return null;
     }
 
-    /** @return array{staff_id: int, language: string} who is looking, as the contract asks */
+    /**
+     * @return array{staff_id: int, language: string, admin_base: string} who is looking, as the
+     * contract asks, and where Perfex's admin lives (the fragments' links are rendered under it)
+     */
     private static function identity(): array
     {
         // A staff member without a language of their own uses the install's default.
@@ -237,7 +241,11 @@ final class Sla_vigil_fragments
             $language = (string) get_option('active_language');
         }
 
-        return ['staff_id' => (int) get_staff_user_id(), 'language' => $language !== '' ? $language : 'english'];
+        return [
+            'staff_id'   => (int) get_staff_user_id(),
+            'language'   => $language !== '' ? $language : 'english',
+            'admin_base' => Sla_vigil_admin_base::current(),
+        ];
     }
 
     private static function logError(string $what, Throwable $e): void

@@ -24,7 +24,7 @@ final class Sla_vigil_page_proxy
 
     /**
      * @param array{method: string, rest: string, query: string, body: string, content_type: string} $browser
-     * @param array{staff: int, lang: string, csrf_name: string, csrf_hash: string} $identity
+     * @param array{staff: int, lang: string, csrf_name: string, csrf_hash: string, base?: string} $identity
      * @return array<string, mixed>
      */
     public static function answer(string $serviceUrl, string $secret, array $browser, array $identity): array
@@ -46,7 +46,7 @@ final class Sla_vigil_page_proxy
                 $identity
             );
 
-            return self::classify(self::send($request), $serviceUrl);
+            return self::classify(self::send($request), $serviceUrl, $identity['base'] ?? Sla_vigil_admin_base::DEFAULT);
         } catch (Throwable $e) {
             self::logError(get_class($e) . ': ' . $e->getMessage());
 
@@ -111,7 +111,7 @@ final class Sla_vigil_page_proxy
      * @param array{status: int, headers: array<string, string>, body: string}|null $response
      * @return array<string, mixed>
      */
-    public static function classify(?array $response, string $serviceUrl): array
+    public static function classify(?array $response, string $serviceUrl, string $adminBase = Sla_vigil_admin_base::DEFAULT): array
     {
         $unavailable = ['kind' => 'unavailable', 'url' => Sla_vigil_http::displayUrl($serviceUrl)];
         if ($response === null) {
@@ -128,7 +128,7 @@ final class Sla_vigil_page_proxy
         // The contract says 303; other redirects are treated alike rather than sent to the
         // browser without their Location (which is not a passed header).
         if (in_array($status, [301, 302, 303, 307, 308], true)) {
-            return ['kind' => 'redirect', 'path' => self::adminPath($headers['location'] ?? '')];
+            return ['kind' => 'redirect', 'path' => self::adminPath($headers['location'] ?? '', $adminBase)];
         }
         if (($headers['x-sla-vigil-fragment'] ?? '') === '1') {
             return [
@@ -148,13 +148,16 @@ final class Sla_vigil_page_proxy
     }
 
     /**
-     * `/admin/sla_vigil/x?y` -> `sla_vigil/x?y` for admin_url(). Anything else (an absolute
-     * URL, a path outside the admin) is not followed: the staff member lands on the dashboard.
+     * `/admin/sla_vigil/x?y` -> `sla_vigil/x?y` for admin_url() (the service renders the target
+     * under the admin base it was sent: `/crm/admin/sla_vigil/x?y` for a Perfex in `/crm/`).
+     * Anything else (an absolute URL, a path outside the module) is not followed: the staff
+     * member lands on the dashboard.
      */
-    public static function adminPath(string $location): string
+    public static function adminPath(string $location, string $adminBase = Sla_vigil_admin_base::DEFAULT): string
     {
-        if (preg_match('#^/admin/(sla_vigil(?:[/?\#].*)?)$#', $location, $match) === 1) {
-            return $match[1];
+        $path = Sla_vigil_admin_base::modulePath($location, $adminBase);
+        if ($path !== null) {
+            return $path;
         }
         self::logError('ignored a redirect outside the module: ' . substr($location, 0, 200));
 

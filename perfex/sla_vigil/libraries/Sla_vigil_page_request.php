@@ -5,6 +5,7 @@ declare(strict_types=1);
 defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/Sla_vigil_signer.php';
+require_once __DIR__ . '/Sla_vigil_admin_base.php';
 
 /**
  * Builds the signed request that forwards one admin page request to the service
@@ -65,7 +66,7 @@ final class Sla_vigil_page_request
      * `_sv_*` parameters, then ours. Because the whole PATH is signed, nobody between the
      * browser and the service can change who the staff member is.
      *
-     * @param array{staff: int, lang: string, csrf_name: string, csrf_hash: string} $identity
+     * @param array{staff: int, lang: string, csrf_name: string, csrf_hash: string, base?: string} $identity
      */
     public static function path(string $rest, string $browserQuery, array $identity): string
     {
@@ -74,6 +75,8 @@ final class Sla_vigil_page_request
             '_sv_lang=' . rawurlencode($identity['lang']),
             '_sv_csrf_name=' . rawurlencode($identity['csrf_name']),
             '_sv_csrf_hash=' . rawurlencode($identity['csrf_hash']),
+            // Perfex's admin base path: the service renders the page's links under it.
+            '_sv_base=' . rawurlencode($identity['base'] ?? Sla_vigil_admin_base::DEFAULT),
         ]);
         $query = self::dropOwnParameters($browserQuery);
 
@@ -84,7 +87,7 @@ final class Sla_vigil_page_request
      * The full request for the client. A path prefix in the service URL (a service behind
      * a reverse proxy) is part of what is sent, so it is part of what is signed.
      *
-     * @param array{staff: int, lang: string, csrf_name: string, csrf_hash: string} $identity
+     * @param array{staff: int, lang: string, csrf_name: string, csrf_hash: string, base?: string} $identity
      * @return array{method: string, url: string, path: string, body: string, headers: list<string>}
      */
     public static function build(

@@ -15,6 +15,7 @@ require_once __DIR__ . '/Sla_vigil_forwarder.php';
 require_once __DIR__ . '/Sla_vigil_menu.php';
 require_once __DIR__ . '/Sla_vigil_fragments.php';
 require_once __DIR__ . '/Sla_vigil_host_actions.php';
+require_once __DIR__ . '/Sla_vigil_list_filter.php';
 
 function sla_vigil_activate(): void
 {
@@ -109,4 +110,9 @@ function sla_vigil_ticket_tab_pane(mixed $ticket = null): void
 function sla_vigil_add_dashboard_widget(mixed $widgets = []): mixed
 {
     return Sla_vigil_fragments::addDashboardWidget($widgets);
+}
+
+function sla_vigil_add_list_filter(mixed $rules = []): mixed
+{
+    return Sla_vigil_list_filter::addRule($rules);
 }

@@ -4,6 +4,7 @@ import { parseId } from '../../sla/strict-input';
 import { strictJsonBody } from './bridge-json';
 import { languageCode } from '../perfex/perfex-languages';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
+import { ADMIN_BASE_PROBLEM, DEFAULT_ADMIN_BASE, isAdminBase, rebaseResponse } from './admin-base';
 
 /** What the PHP controller appends to the page's query (bridge-contract addendum). */
 export const BRIDGE_PARAMS = {
@@ -11,6 +12,8 @@ export const BRIDGE_PARAMS = {
   lang: '_sv_lang',
   csrfName: '_sv_csrf_name',
   csrfHash: '_sv_csrf_hash',
+  /** Perfex's admin base path (`admin_url()`'s path, `/crm/admin/` in a sub-folder); `/admin/` without. */
+  base: '_sv_base',
 } as const;
 const BRIDGE_PARAM_PREFIX = '_sv_';
 
@@ -64,6 +67,13 @@ export function bridgePageGate(deps: SignatureGateDeps): RequestHandler[] {
       res.status(422).json({ error: 'must be a positive decimal staff id', field: BRIDGE_PARAMS.staff });
       return;
     }
+    const baseValues = query.getAll(BRIDGE_PARAMS.base);
+    const base = baseValues.length === 0 ? DEFAULT_ADMIN_BASE : baseValues[0];
+    if (baseValues.length > 1 || !isAdminBase(base)) {
+      res.status(422).json({ error: ADMIN_BASE_PROBLEM, field: BRIDGE_PARAMS.base });
+      return;
+    }
+    rebaseResponse(res, base);
     const csrfField = query.get(BRIDGE_PARAMS.csrfName) || undefined;
     const locals: AdminLocals = {
       staffId,

@@ -14,6 +14,7 @@ import {
 } from './bridge-widgets';
 import type { HostActionDesk } from '../../engine/host-action-desk';
 import { hostActionsRouter } from './bridge-host-actions';
+import { LIST_FILTER_BODY, type ListFilterCondition } from './bridge-list-filter';
 
 export interface BridgeRouterDeps extends SignatureGateDeps {
   /** Records one event; never throws for a failing event (the reconcile repairs it). */
@@ -22,6 +23,8 @@ export interface BridgeRouterDeps extends SignatureGateDeps {
   widgets?: WidgetRegistry;
   /** Escalation host actions the Perfex module pulls on its cron (absent: the routes answer 404). */
   hostActions?: HostActionDesk;
+  /** The SQL condition of an SLA state for Perfex's ticket-list filter (404 without). */
+  listFilter?: ListFilterCondition;
 }
 
 /** A POST whose JSON body `schema` reads (422 with the first wrong field), answered 200 with `answer`'s JSON. */
@@ -87,6 +90,13 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
   );
 
   if (deps.hostActions) router.use('/host-actions', hostActionsRouter(deps.hostActions));
+  const { listFilter } = deps;
+  if (listFilter) {
+    router.post(
+      '/ticket-list-filter',
+      widgetRoute(LIST_FILTER_BODY, async (body) => listFilter(body)),
+    );
+  }
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -13,6 +13,7 @@ import { deriveQueuePrefix, queuePrefixFromEnv } from '../../scan/queue-prefix';
 import { errorText } from '../../scan/scan-health';
 import { createBridgeIntake } from './bridge-intake';
 import { createBridgeRouter } from './bridge-router';
+import { listFilterCondition } from './bridge-list-filter';
 import { BridgeAdminRegistry } from './bridge-admin';
 import { bridgePageGate } from './bridge-pages';
 import { createBridgeHost } from './bridge-host';
@@ -58,9 +59,10 @@ export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: 
     clock: host.clock,
     logger: host.logger,
   };
+  const listFilter = listFilterCondition(host.db, host.tablePrefix, host.clock);
   app.use(
     '/bridge',
-    createBridgeRouter({ ...signed, intake, widgets: admin, hostActions: services.hostActions }),
+    createBridgeRouter({ ...signed, intake, widgets: admin, hostActions: services.hostActions, listFilter }),
   );
   if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
   app.use((_req, res) => {

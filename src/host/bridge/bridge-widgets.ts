@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { DashboardWidget, TicketListColumn, TicketPanel } from '../host-context';
 import { idNumber } from '../../sla/strict-input';
 import { languageCode } from '../perfex/perfex-languages';
+import { adminBase, DEFAULT_ADMIN_BASE, rebaseHtml } from './admin-base';
 
 /**
  * The module's pieces inside Perfex's own pages (bridge-contract addendum 2): the list badges,
@@ -19,15 +20,23 @@ const language = z
   .max(40)
   .regex(/^[A-Za-z_-]+$/, 'must be a Perfex language name');
 
+/** Perfex's admin base path (`admin_url()`'s path); the links are rendered under it. */
+const admin_base = adminBase.optional();
+
 export const WIDGET_BODIES = {
   ticketList: z.strictObject({
     staff_id: idNumber,
     language,
     ticket_ids: z.array(idNumber).max(MAX_BADGE_IDS, `at most ${MAX_BADGE_IDS} ids`),
+    admin_base,
   }),
-  ticketPanel: z.strictObject({ staff_id: idNumber, language, ticket_id: idNumber }),
-  myRisks: z.strictObject({ staff_id: idNumber, language }),
+  ticketPanel: z.strictObject({ staff_id: idNumber, language, ticket_id: idNumber, admin_base }),
+  myRisks: z.strictObject({ staff_id: idNumber, language, admin_base }),
 } as const;
+
+/** The fragment's links under the admin base PHP named (`/admin/` when it named none). */
+const rebased = (html: string, body: { admin_base?: string }) =>
+  rebaseHtml(html, body.admin_base ?? DEFAULT_ADMIN_BASE);
 
 /** Where the activated module's registrations live (the bridge's admin registry). */
 export interface WidgetRegistry {
@@ -49,7 +58,7 @@ export async function ticketListBadges(
   const column = first(registry.columns);
   if (!column || body.ticket_ids.length === 0) return { badges: {} };
   const cells = await column.render(body.ticket_ids, body.staff_id, languageCode(body.language));
-  return { badges: Object.fromEntries([...cells].map(([id, html]) => [String(id), html])) };
+  return { badges: Object.fromEntries([...cells].map(([id, html]) => [String(id), rebased(html, body)])) };
 }
 
 /** `{"title", "html"}` of the ticket's SLA tab, `{"title": null, "html": ""}` when it is not shown. */
@@ -59,7 +68,9 @@ export async function ticketPanelAnswer(
 ): Promise<{ title: string | null; html: string }> {
   const panel = first(registry.panels);
   const html = panel ? await panel.render(body.ticket_id, body.staff_id, languageCode(body.language)) : null;
-  return panel && html !== null ? { title: panel.title, html } : { title: null, html: '' };
+  return panel && html !== null
+    ? { title: panel.title, html: rebased(html, body) }
+    : { title: null, html: '' };
 }
 
 /** `{"title", "html"}` of "My SLA risks"; empty html when there is nothing to show or no View. */
@@ -70,5 +81,5 @@ export async function myRisksAnswer(
   const widget = first(registry.widgets);
   if (!widget) return { title: null, html: '' };
   const lang = languageCode(body.language);
-  return { title: widget.title(lang), html: (await widget.render(body.staff_id, lang)) ?? '' };
+  return { title: widget.title(lang), html: rebased((await widget.render(body.staff_id, lang)) ?? '', body) };
 }

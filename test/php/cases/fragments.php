@@ -78,7 +78,7 @@ test('ticket list: one signed request for a page of 25 rows, badges land in cell
     $cells = render_ticket_list(ticket_rows(25));
     $requests = $server->requests();
     assert_same(1, count($requests), 'requests for the page');
-    assert_fragment_request($requests[0], '/bridge/ticket-list', ['staff_id' => 1, 'language' => 'german', 'ticket_ids' => range(101, 125)]);
+    assert_fragment_request($requests[0], '/bridge/ticket-list', ['staff_id' => 1, 'language' => 'german', 'admin_base' => '/admin/', 'ticket_ids' => range(101, 125)]);
     assert_same('<span class="label ticket-status-1">Open</span> ' . BADGE, $cells[103][7], 'badge of 103');
     assert_same('<span class="label ticket-status-1">Open</span> ' . BADGE, $cells[125][7], 'badge of 125');
     assert_same(ticket_cells(['ticketid' => '104']), $cells[104], 'a row without a badge is unchanged');
@@ -94,7 +94,7 @@ test('ticket list: a staff member granted View (not admin) gets badges, the lang
     update_option('active_language', 'spanish');
     $server->answer(200, ['Content-Type' => 'application/json'], json_encode(['badges' => ['101' => BADGE]]));
     $cells = render_ticket_list(ticket_rows(2));
-    assert_same(['staff_id' => 7, 'language' => 'spanish', 'ticket_ids' => [101, 102]], json_decode($server->requests()[0]['body'], true), 'body');
+    assert_same(['staff_id' => 7, 'language' => 'spanish', 'admin_base' => '/admin/', 'ticket_ids' => [101, 102]], json_decode($server->requests()[0]['body'], true), 'body');
     assert_true(str_contains($cells[101][7], BADGE), 'badge added');
 });
 
@@ -186,7 +186,7 @@ test('ticket view: tab link and pane printed from one signed request', function 
     assert_same('<div role="tabpanel" class="tab-pane" id="sla_vigil"><div class="sv-panel">clocks</div></div>', $pane, 'tab pane');
     $requests = $server->requests();
     assert_same(1, count($requests), 'requests for the page view');
-    assert_fragment_request($requests[0], '/bridge/ticket-panel', ['staff_id' => 1, 'language' => 'english', 'ticket_id' => 12]);
+    assert_fragment_request($requests[0], '/bridge/ticket-panel', ['staff_id' => 1, 'language' => 'english', 'admin_base' => '/admin/', 'ticket_id' => 12]);
 });
 
 test('ticket view: an array ticket works too; nothing printed when the service says nothing to show', function (): void {
@@ -246,7 +246,7 @@ test('home dashboard: the widget view prints a panel from one signed request, or
     $server->answer(200, ['Content-Type' => 'application/json'], json_encode(['title' => 'My SLA risks', 'html' => '<ul class="sv-my-risks"><li>#12</li></ul>']));
     $html = render_widget_view();
     assert_in_order($html, ['<div class="widget"', 'class="panel_s"', 'My SLA risks', '<ul class="sv-my-risks"><li>#12</li></ul>', '</div>']);
-    assert_fragment_request($server->requests()[0], '/bridge/widget/my-risks', ['staff_id' => 1, 'language' => 'english']);
+    assert_fragment_request($server->requests()[0], '/bridge/widget/my-risks', ['staff_id' => 1, 'language' => 'english', 'admin_base' => '/admin/']);
 
     $server->reset();
     $server->answer(200, ['Content-Type' => 'application/json'], json_encode(['title' => 'My SLA risks', 'html' => '']));

@@ -39,6 +39,8 @@ test('hooks are registered once each with the accepted_args Perfex passes, never
         'after_admin_single_ticket_tab_menu_last_item'    => ['sla_vigil_ticket_tab_link', 1],
         'after_admin_single_ticket_tab_menu_last_content' => ['sla_vigil_ticket_tab_pane', 1],
         'get_dashboard_widgets'                           => ['sla_vigil_add_dashboard_widget', 1],
+        // The filter builder's rules are the filter's one argument.
+        'table_tickets_rules'                             => ['sla_vigil_add_list_filter', 1],
     ];
     $actual = [];
     foreach (hooks()->actions as $tag => $entries) {

@@ -141,7 +141,7 @@ test('page PATH: browser _sv_* dropped, ours appended, URL-encoded, signed over 
         VECTOR_TS,
         VECTOR_NONCE
     );
-    $path = '/admin/sla_vigil/monitor?page=2&q=a%20b&sort=due&_sv_staff=7&_sv_lang=german&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=a%20b%26c';
+    $path = '/admin/sla_vigil/monitor?page=2&q=a%20b&sort=due&_sv_staff=7&_sv_lang=german&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=a%20b%26c&_sv_base=%2Fadmin%2F';
     assert_same($path, $request['path'], 'path');
     assert_same('http://127.0.0.1:3000' . $path, $request['url'], 'url');
     assert_same('GET', $request['method'], 'method');
@@ -149,7 +149,7 @@ test('page PATH: browser _sv_* dropped, ours appended, URL-encoded, signed over 
     assert_true(in_array('X-SLA-Vigil-Signature: sha256=' . $signature, $request['headers'], true), 'signature header');
     assert_true(in_array('X-SLA-Vigil-Nonce: ' . VECTOR_NONCE, $request['headers'], true), 'nonce header');
     assert_same(
-        '/admin/sla_vigil?_sv_staff=7&_sv_lang=german&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=a%20b%26c',
+        '/admin/sla_vigil?_sv_staff=7&_sv_lang=german&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=a%20b%26c&_sv_base=%2Fadmin%2F',
         Sla_vigil_page_request::path('', '', $identity),
         'dashboard without a query'
     );
@@ -158,7 +158,7 @@ test('page PATH: browser _sv_* dropped, ours appended, URL-encoded, signed over 
 test('page PATH: a path prefix in the service URL is sent and signed', function (): void {
     $identity = ['staff' => 1, 'lang' => 'english', 'csrf_name' => 'n', 'csrf_hash' => 'h'];
     $request = Sla_vigil_page_request::build('http://svc.internal/sla/', SECRET, 'POST', 'settings', '', 'a=1', 'application/x-www-form-urlencoded', $identity, VECTOR_TS, VECTOR_NONCE);
-    assert_same('/sla/admin/sla_vigil/settings?_sv_staff=1&_sv_lang=english&_sv_csrf_name=n&_sv_csrf_hash=h', $request['path']);
+    assert_same('/sla/admin/sla_vigil/settings?_sv_staff=1&_sv_lang=english&_sv_csrf_name=n&_sv_csrf_hash=h&_sv_base=%2Fadmin%2F', $request['path']);
     assert_true(in_array('Content-Type: application/x-www-form-urlencoded', $request['headers'], true), 'content type');
     $signature = hash_hmac('sha256', "POST\n" . $request['path'] . "\n" . VECTOR_TS . "\n" . VECTOR_NONCE . "\na=1", SECRET);
     assert_true(in_array('X-SLA-Vigil-Signature: sha256=' . $signature, $request['headers'], true), 'signature');
@@ -189,7 +189,7 @@ test('a page fragment is wrapped in Perfex\'s layout with the status kept; ident
     $requests = $server->requests();
     assert_same(1, count($requests), 'one request');
     assert_same('GET', $requests[0]['method'], 'method');
-    assert_same('/admin/sla_vigil/monitor?page=2&_sv_staff=5&_sv_lang=german&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=c5rfh45h', $requests[0]['path'], 'path');
+    assert_same('/admin/sla_vigil/monitor?page=2&_sv_staff=5&_sv_lang=german&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=c5rfh45h&_sv_base=%2Fadmin%2F', $requests[0]['path'], 'path');
     assert_signed($requests[0]);
 });
 
@@ -250,7 +250,7 @@ test('a CSV download passes through with its status, listed headers and exact bo
         'X-Sla-Vigil-Total: 1',
     ], $page['headers'], 'headers');
     assert_same(false, get_instance()->output->parse_exec_vars, 'CodeIgniter leaves {elapsed_time} alone');
-    assert_same('/admin/sla_vigil/reports/export.csv?from=2026-01-01&_sv_staff=1&_sv_lang=english&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=c5rfh45h', $server->requests()[0]['path'], 'path');
+    assert_same('/admin/sla_vigil/reports/export.csv?from=2026-01-01&_sv_staff=1&_sv_lang=english&_sv_csrf_name=csrf_token_name&_sv_csrf_hash=c5rfh45h&_sv_base=%2Fadmin%2F', $server->requests()[0]['path'], 'path');
 });
 
 test('service down: a localised 502 Perfex page, fast, nothing from the secret', function (): void {

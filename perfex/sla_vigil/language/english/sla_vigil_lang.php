@@ -26,3 +26,11 @@ $lang['sla_vigil_connection_url_required'] = 'Enter the service URL.';
 $lang['sla_vigil_connection_url_invalid'] = 'This is not a URL such as http://127.0.0.1:3000 (no spaces, query or fragment; at most 255 characters).';
 $lang['sla_vigil_connection_url_scheme'] = 'The service URL must start with http:// or https://.';
 $lang['sla_vigil_connection_url_credentials'] = 'Leave user names and passwords out of the URL: requests are signed with the shared secret.';
+// The ticket list's SLA filter: the same labels as the service's states (locales/*.json).
+$lang['sla_vigil_list_filter'] = 'SLA state';
+$lang['sla_vigil_state_breached'] = 'Breached';
+$lang['sla_vigil_state_at_risk'] = 'At risk';
+$lang['sla_vigil_state_on_track'] = 'On track';
+$lang['sla_vigil_state_paused'] = 'Paused';
+$lang['sla_vigil_state_met'] = 'Met';
+$lang['sla_vigil_state_no_policy'] = 'No policy';

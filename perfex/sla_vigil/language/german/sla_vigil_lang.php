@@ -26,3 +26,11 @@ $lang['sla_vigil_connection_url_required'] = 'Geben Sie die URL des Dienstes ein
 $lang['sla_vigil_connection_url_invalid'] = 'Das ist keine URL wie http://127.0.0.1:3000 (keine Leerzeichen, keine Abfrage, kein Fragment; höchstens 255 Zeichen).';
 $lang['sla_vigil_connection_url_scheme'] = 'Die URL des Dienstes muss mit http:// oder https:// beginnen.';
 $lang['sla_vigil_connection_url_credentials'] = 'Lassen Sie Benutzernamen und Passwörter aus der URL weg: Anfragen werden mit dem gemeinsamen Geheimnis signiert.';
+// The ticket list's SLA filter: the same labels as the service's states (locales/*.json).
+$lang['sla_vigil_list_filter'] = 'SLA-Status';
+$lang['sla_vigil_state_breached'] = 'Verletzt';
+$lang['sla_vigil_state_at_risk'] = 'Gefährdet';
+$lang['sla_vigil_state_on_track'] = 'Im Plan';
+$lang['sla_vigil_state_paused'] = 'Pausiert';
+$lang['sla_vigil_state_met'] = 'Eingehalten';
+$lang['sla_vigil_state_no_policy'] = 'Keine Richtlinie';

@@ -26,3 +26,11 @@ $lang['sla_vigil_connection_url_required'] = 'Introduzca la URL del servicio.';
 $lang['sla_vigil_connection_url_invalid'] = 'No es una URL como http://127.0.0.1:3000 (sin espacios, consulta ni fragmento; 255 caracteres como máximo).';
 $lang['sla_vigil_connection_url_scheme'] = 'La URL del servicio debe empezar por http:// o https://.';
 $lang['sla_vigil_connection_url_credentials'] = 'No ponga usuarios ni contraseñas en la URL: las peticiones se firman con el secreto compartido.';
+// The ticket list's SLA filter: the same labels as the service's states (locales/*.json).
+$lang['sla_vigil_list_filter'] = 'Estado del SLA';
+$lang['sla_vigil_state_breached'] = 'Incumplido';
+$lang['sla_vigil_state_at_risk'] = 'En riesgo';
+$lang['sla_vigil_state_on_track'] = 'En plazo';
+$lang['sla_vigil_state_paused'] = 'En pausa';
+$lang['sla_vigil_state_met'] = 'Cumplido';
+$lang['sla_vigil_state_no_policy'] = 'Sin política';
