@@ -16,6 +16,7 @@ import { Scanner } from '../scan/scanner';
 import { EscalationRepository } from '../store/escalation-repository';
 import { OutboxRepository } from '../mail/outbox-repository';
 import { MailSender } from '../mail/mail-sender';
+import type { MailRouteSource } from '../mail/mail-route';
 import { EscalationService } from './escalation-service';
 import { createTranslator } from '../i18n/translator';
 import { HeartbeatRepository } from '../store/heartbeat-repository';
@@ -42,7 +43,14 @@ export interface ServiceHost {
 export type ModuleServices = ReturnType<typeof createModuleServices>;
 
 /** Wiring only: every repository and service of the module over one host. */
-export function createModuleServices(host: ServiceHost, options: { reconcileBatchSize?: number } = {}) {
+export function createModuleServices(
+  host: ServiceHost,
+  options: {
+    reconcileBatchSize?: number;
+    /** Where mail goes instead of `host.mail.smtpUrl` (Perfex's pushed SMTP settings). */
+    mailRoute?: MailRouteSource;
+  } = {},
+) {
   const { db, tablePrefix: prefix } = host;
   const timeline = new TimelineRepository(db, prefix);
   const subjects = new SubjectRepository(db, prefix);
@@ -70,7 +78,13 @@ export function createModuleServices(host: ServiceHost, options: { reconcileBatc
     translator,
     host.logger,
   );
-  const mailer = new MailSender(outbox, host.mail.smtpUrl, host.mail.from, host.clock, host.logger);
+  const mailer = new MailSender(
+    outbox,
+    options.mailRoute ?? host.mail.smtpUrl,
+    host.mail.from,
+    host.clock,
+    host.logger,
+  );
   const clocks = new ClockService(
     db,
     config,

@@ -30,6 +30,12 @@ final class Sla_vigil_client
         self::$failedThisRequest = false;
     }
 
+    /** Whether a forward already failed in this request (later calls to the service are skipped). */
+    public static function gaveUpThisRequest(): bool
+    {
+        return self::$failedThisRequest;
+    }
+
     public function __construct(private string $serviceUrl, private string $secret)
     {
     }

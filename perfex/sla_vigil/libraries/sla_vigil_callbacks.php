@@ -14,6 +14,7 @@ require_once __DIR__ . '/Sla_vigil_setup.php';
 require_once __DIR__ . '/Sla_vigil_forwarder.php';
 require_once __DIR__ . '/Sla_vigil_menu.php';
 require_once __DIR__ . '/Sla_vigil_fragments.php';
+require_once __DIR__ . '/Sla_vigil_mail_settings.php';
 
 function sla_vigil_activate(): void
 {
@@ -77,6 +78,8 @@ function sla_vigil_on_ticket_deleted(mixed $ticketId = null): void
 function sla_vigil_on_cron_run(mixed $manually = false): void
 {
     Sla_vigil_forwarder::forward('after_cron_run', fn () => Sla_vigil_events::cronRun($manually));
+    // Every run, after the event: the service holds Perfex's mail settings in memory only.
+    Sla_vigil_mail_settings::push();
 }
 
 // Perfex's own screens (bridge-contract, addendum 2); each callback returns or prints

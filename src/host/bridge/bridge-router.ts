@@ -4,6 +4,7 @@ import { asyncRoute } from '../../web/async-route';
 import { strictJsonBody } from './bridge-json';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
 import { firstProblem, parseBridgeEvent, type BridgeEvent } from './bridge-events';
+import { ignoredMailSettings, mailSettingsRoute, type MailSettingsReceiver } from './bridge-mail-settings';
 import {
   WIDGET_BODIES,
   myRisksAnswer,
@@ -17,6 +18,8 @@ export interface BridgeRouterDeps extends SignatureGateDeps {
   intake(event: BridgeEvent): Promise<void>;
   /** The activated module's list column, ticket panel and home widget (empty answers without). */
   widgets?: WidgetRegistry;
+  /** Takes Perfex's pushed mail settings; without it they are ignored (the host's SMTP URL is used). */
+  mailSettings?: MailSettingsReceiver;
 }
 
 /** A POST whose JSON body `schema` reads (422 with the first wrong field), answered 200 with `answer`'s JSON. */
@@ -75,6 +78,8 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
     '/widget/my-risks',
     widgetRoute(WIDGET_BODIES.myRisks, (body) => myRisksAnswer(widgets, body)),
   );
+
+  router.post('/mail-settings', mailSettingsRoute(deps.mailSettings ?? ignoredMailSettings(deps.logger)));
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

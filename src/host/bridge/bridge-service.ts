@@ -18,6 +18,7 @@ import { bridgePageGate } from './bridge-pages';
 import { createBridgeHost } from './bridge-host';
 import { createPerfexHostParts } from '../perfex/perfex-host-parts';
 import { activate, deactivate } from '../../module-lifecycle';
+import { perfexMailRouting, type MailSettingsReceiver } from './bridge-mail-settings';
 
 /**
  * Perfex runs its bulk UPDATEs after `before_do_bulk_action_for_tickets`: the scan that records
@@ -32,13 +33,22 @@ export interface BridgeAppParts {
   redisUrl: string;
   /** Where the activated module mounted its admin routers: served under `/admin` when given. */
   admin?: BridgeAdminRegistry;
+  /** Takes Perfex's pushed mail settings (perfexMailRouting); without it they are ignored. */
+  mailSettings?: MailSettingsReceiver;
 }
 
 /**
  * The service's HTTP app: the signed bridge at `/bridge` and, behind the same signature, the
  * module's admin pages at `/admin/<path>` for the PHP controller to put into Perfex's layout.
  */
-export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: BridgeAppParts): Express {
+export function createBridgeApp({
+  host,
+  services,
+  scanQueue,
+  redisUrl,
+  admin,
+  mailSettings,
+}: BridgeAppParts): Express {
   const cronTicks = new CronTickRequester(scanQueue, services.heartbeats, host.logger, redisUrl);
   const options = new PerfexOptions(host.db, host.tablePrefix);
   const intake = createBridgeIntake({
@@ -56,7 +66,7 @@ export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: 
     clock: host.clock,
     logger: host.logger,
   };
-  app.use('/bridge', createBridgeRouter({ ...signed, intake, widgets: admin }));
+  app.use('/bridge', createBridgeRouter({ ...signed, intake, widgets: admin, mailSettings }));
   if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
@@ -90,7 +100,9 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
   };
   try {
     await migrateLatest(host.db, host.tablePrefix);
-    const services = createModuleServices(host);
+    // Escalation mail goes through SMTP_URL when set, else through Perfex's own SMTP settings.
+    const mail = perfexMailRouting(config.smtpUrl, host.logger);
+    const services = createModuleServices(host, { mailRoute: mail.source });
     closers.unshift(() => services.mailer.close());
     const queuePrefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
     const scanQueue = new ScanQueue(config.redisUrl, queuePrefix);
@@ -113,7 +125,14 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
     });
     await activate(moduleHost);
     closers.unshift(() => deactivate(moduleHost));
-    const app = createBridgeApp({ host, services, scanQueue, redisUrl: config.redisUrl, admin });
+    const app = createBridgeApp({
+      host,
+      services,
+      scanQueue,
+      redisUrl: config.redisUrl,
+      admin,
+      mailSettings: mail.receiver,
+    });
     const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {
       const s = app.listen(config.port, hostname, (err?: Error) => (err ? reject(err) : resolve(s)));
     });

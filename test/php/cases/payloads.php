@@ -114,8 +114,14 @@ test('after_ticket_deleted: string id, per ticket', function (): void {
 });
 
 test('after_cron_run: false from cron/CLI, true when run manually', function (): void {
-    assert_forwards('after_cron_run', [false], '{"event":"after_cron_run","payload":{"manually":false}}');
-    assert_forwards('after_cron_run', [true], '{"event":"after_cron_run","payload":{"manually":true}}');
+    foreach (['false' => false, 'true' => true] as $json => $manually) {
+        $server = paired_with_capture();
+        hooks()->do_action('after_cron_run', $manually);
+        $requests = $server->requests();
+        // The event first; then the mail settings (cases/mail_settings.php).
+        assert_same(2, count($requests), 'requests sent for after_cron_run');
+        assert_same('{"event":"after_cron_run","payload":{"manually":' . $json . '}}', assert_signed_event($requests[0]), 'after_cron_run body');
+    }
 });
 
 test('a service URL with a path prefix is signed with the full path as sent', function (): void {
