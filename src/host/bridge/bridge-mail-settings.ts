@@ -73,7 +73,8 @@ export function perfexSmtp(settings: PerfexMailSettings): PushedMailSettings {
 
 /** Whoever takes the pushed settings. */
 export interface MailSettingsReceiver {
-  receive(settings: PerfexMailSettings): void;
+  /** True when they give a new route to send through (first push, or changed usable settings). */
+  receive(settings: PerfexMailSettings): boolean;
 }
 
 /** With SMTP_URL set, SMTP_URL wins: pushed settings are checked, then ignored (said once). */
@@ -83,6 +84,7 @@ export function ignoredMailSettings(logger: Logger): MailSettingsReceiver {
     receive() {
       if (!said) logger.info("sla_vigil mail: SMTP_URL is set, so Perfex's mail settings are ignored");
       said = true;
+      return false;
     },
   };
 }
@@ -97,7 +99,32 @@ export function perfexMailRouting(
 ): { source?: MailRouteSource; receiver: MailSettingsReceiver } {
   if (smtpUrl) return { receiver: ignoredMailSettings(logger) };
   const route = new PushedMailRoute(logger, WAITING_FOR_PERFEX_MAIL);
-  return { source: route, receiver: { receive: (settings) => route.replace(perfexSmtp(settings)) } };
+  return {
+    source: route,
+    receiver: { receive: (settings) => route.replace(perfexSmtp(settings)) && route.current().ready },
+  };
+}
+
+/**
+ * Sends the waiting mail as soon as a new route arrives, in the background: PHP pushes the
+ * settings after the cron event, so the scan of that cron run found no route, and the mail would
+ * otherwise wait for the next cron run. Runs beside the scan worker's sends (claims never overlap).
+ */
+export function sendingOnNewRoute(
+  receiver: MailSettingsReceiver,
+  sendDue: () => Promise<unknown>,
+  logger: Logger,
+): MailSettingsReceiver {
+  return {
+    receive(settings) {
+      const fresh = receiver.receive(settings);
+      if (fresh)
+        sendDue().catch((err: unknown) =>
+          logger.warn({ err }, 'sla_vigil mail: sending the waiting emails failed'),
+        );
+      return fresh;
+    },
+  };
 }
 
 /** The route: strict body, 422 naming the first wrong field, 202 once taken. */

@@ -18,7 +18,7 @@ import { bridgePageGate } from './bridge-pages';
 import { createBridgeHost } from './bridge-host';
 import { createPerfexHostParts } from '../perfex/perfex-host-parts';
 import { activate, deactivate } from '../../module-lifecycle';
-import { perfexMailRouting, type MailSettingsReceiver } from './bridge-mail-settings';
+import { perfexMailRouting, sendingOnNewRoute, type MailSettingsReceiver } from './bridge-mail-settings';
 
 /**
  * Perfex runs its bulk UPDATEs after `before_do_bulk_action_for_tickets`: the scan that records
@@ -66,7 +66,16 @@ export function createBridgeApp({
     clock: host.clock,
     logger: host.logger,
   };
-  app.use('/bridge', createBridgeRouter({ ...signed, intake, widgets: admin, mailSettings }));
+  app.use(
+    '/bridge',
+    createBridgeRouter({
+      ...signed,
+      intake,
+      widgets: admin,
+      mailSettings:
+        mailSettings && sendingOnNewRoute(mailSettings, () => services.mailer.sendDue(), host.logger),
+    }),
+  );
   if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });
