@@ -17,6 +17,7 @@ import { formatScanPlan, planScan } from './scan/scan-plan';
 import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
 import { PASSED_LEVEL_CHOICES, type PassedLevelChoice } from './sla/escalation/passed-levels';
 import { startBridgeService } from './host/bridge/bridge-service';
+import { mailRouteLine } from './mail/mail-route-status';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -77,7 +78,8 @@ export function buildCli(): Command {
           `${manifest.id} ${manifest.version}: ${done.length} migrations applied, ${pending.length} pending`,
         );
         console.log(`tickets by SLA state: ${JSON.stringify(await services.subjects.countByState())}`);
-        console.log(`outbox: ${JSON.stringify(await services.outbox.counts())}`);
+        const outbox = await services.outbox.counts();
+        console.log(`outbox: ${JSON.stringify(outbox)}`);
         const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
         console.log(`queue prefix: ${prefix}`);
         const [beats, book] = await Promise.all([services.heartbeats.all(), services.clocks.policyBook()]);
@@ -87,6 +89,8 @@ export function buildCli(): Command {
         );
         // Judged by the last finished scan: a ticking cron is no proof that scans run.
         console.log(scanHealthLine(health));
+        const mail = mailRouteLine(beats, outbox.pending);
+        if (mail) console.log(mail);
         if (health.cause !== null) process.exitCode = 1;
       });
     });

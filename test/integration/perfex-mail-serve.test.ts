@@ -51,6 +51,18 @@ function firePhp(hook: string, args: unknown[], serviceUrl: string, options: Rec
   });
 }
 
+/** `sla-vigil status` against the same database; its stdout (it exits 1 while no scan has run). */
+function status(env: NodeJS.ProcessEnv) {
+  return new Promise<string>((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(root, 'bin/sla-vigil.js'), 'status'],
+      { cwd: root, env, timeout: 30_000 },
+      (_err, stdout) => resolve(stdout),
+    );
+  });
+}
+
 it("serve without SMTP_URL: Perfex's cron run hands over its SMTP settings and the waiting email goes out with Perfex's login", async () => {
   // An escalation email written before the service had any settings.
   const outbox = new OutboxRepository(t.devhost.db, 'tbl', 'crm.test');
@@ -97,6 +109,11 @@ it("serve without SMTP_URL: Perfex's cron run hands over its SMTP settings and t
     for (let i = 0; i < 300 && !/listening on/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
     const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
     expect({ out, err, match: Boolean(match) }).toMatchObject({ match: true });
+    // Recorded by serve as it starts: no settings yet, the email waits.
+    let before = '';
+    for (let i = 0; i < 20 && !before.includes('mail: waiting'); i++) before = await status(env);
+    expect(before).toContain("mail: waiting for Perfex's mail settings since");
+    expect(before).toContain('(1 emails pending)');
     const phpLog = await firePhp('after_cron_run', [false], match?.[1] ?? '', {
       email_protocol: 'smtp',
       smtp_host: '127.0.0.1',
@@ -113,6 +130,7 @@ it("serve without SMTP_URL: Perfex's cron run hands over its SMTP settings and t
       ['[SLA breach] #7 Printer down — resolution 5m late', SMTP_USER, SMTP_USER, ['ana.agent@acme.test']],
     ]);
     expect(await t.devhost.db('tblsla_vigil_outbox').pluck('state')).toEqual(['sent']);
+    expect(await status(env)).toContain("mail: through Perfex's SMTP settings (last received");
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(err).toContain("the host's SMTP settings (127.0.0.1:");

@@ -5,6 +5,7 @@ import { asyncRoute } from '../../web/async-route';
 import { SMTP_POOL_DEFAULTS } from '../../mail/mail-sender';
 import type { MailRouteSource } from '../../mail/mail-route';
 import { PushedMailRoute, type PushedMailSettings } from '../../mail/pushed-mail-route';
+import type { MailRouteBeat } from '../../mail/mail-route-status';
 import { strictJsonBody } from './bridge-json';
 import { firstProblem } from './bridge-events';
 
@@ -96,12 +97,25 @@ export function ignoredMailSettings(logger: Logger): MailSettingsReceiver {
 export function perfexMailRouting(
   smtpUrl: string | undefined,
   logger: Logger,
+  /** Told where mail goes now, for `status` (mail-route-status.ts): at once, then on each change. */
+  report: (state: MailRouteBeat) => void = () => undefined,
 ): { source?: MailRouteSource; receiver: MailSettingsReceiver } {
-  if (smtpUrl) return { receiver: ignoredMailSettings(logger) };
+  if (smtpUrl) {
+    report('smtp_url');
+    return { receiver: ignoredMailSettings(logger) };
+  }
   const route = new PushedMailRoute(logger, WAITING_FOR_PERFEX_MAIL);
+  report('waiting');
   return {
     source: route,
-    receiver: { receive: (settings) => route.replace(perfexSmtp(settings)) && route.current().ready },
+    receiver: {
+      receive(settings) {
+        if (!route.replace(perfexSmtp(settings))) return false;
+        const ready = route.current().ready;
+        report(ready ? 'host' : 'unusable');
+        return ready;
+      },
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { PerfexOptions } from '../perfex/perfex-options';
 import { createModuleServices, type ModuleServices, type ServiceHost } from '../../services/module-services';
 import { migrateLatest } from '../../store/migrator';
 import { BridgeNonceRepository } from '../../store/bridge-nonce-repository';
+import { HeartbeatRepository } from '../../store/heartbeat-repository';
 import { ScanQueue } from '../../scan/scan-queue';
 import { ScanWorker } from '../../scan/scan-worker';
 import { CronTickRequester } from '../../scan/cron-tick';
@@ -110,7 +111,14 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
   try {
     await migrateLatest(host.db, host.tablePrefix);
     // Escalation mail goes through SMTP_URL when set, else through Perfex's own SMTP settings.
-    const mail = perfexMailRouting(config.smtpUrl, host.logger);
+    const heartbeats = new HeartbeatRepository(host.db, host.tablePrefix);
+    const mail = perfexMailRouting(config.smtpUrl, host.logger, (state) => {
+      heartbeats
+        .beat('mail_route', host.clock.now(), { state })
+        .catch((err: unknown) =>
+          host.logger.warn({ err }, 'sla_vigil mail: could not record the mail route'),
+        );
+    });
     const services = createModuleServices(host, { mailRoute: mail.source });
     closers.unshift(() => services.mailer.close());
     const queuePrefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
