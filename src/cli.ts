@@ -17,7 +17,9 @@ import { formatScanPlan, planScan } from './scan/scan-plan';
 import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
 import { PASSED_LEVEL_CHOICES, type PassedLevelChoice } from './sla/escalation/passed-levels';
 import { startBridgeService } from './host/bridge/bridge-service';
-import { mailRouteLine } from './mail/mail-route-status';
+import { mailRouteLine, mailRoutedByServe } from './mail/mail-route-status';
+import { NoMailRoute } from './mail/mail-route';
+import { HeartbeatRepository } from './store/heartbeat-repository';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -274,12 +276,25 @@ async function withServices(
     if (!options.readOnly) await migrateLatest(host.db, host.tablePrefix);
     else if ((await migrationStatus(host.db, host.tablePrefix)).pending.length)
       throw new Error('the database has pending SLA Vigil migrations: run `sla-vigil migrate` first');
-    services = createModuleServices(host);
+    services = createModuleServices(host, { mailRoute: await leaveMailToServe(host) });
     await work(services, host);
   } finally {
     await services?.mailer.close();
     await host.close();
   }
+}
+
+/**
+ * Beside Perfex, only `serve` has Perfex's mail settings (pushed, memory only): a `worker` or
+ * `scan --once` without SMTP_URL leaves the mail pending for it instead of trying the devhost's
+ * mailbox address and spending the attempts. The devhost records no mail route: unchanged there.
+ */
+async function leaveMailToServe(host: Awaited<ReturnType<typeof openStandaloneHost>>) {
+  if (loadConfig().smtpUrl) return undefined;
+  const beats = await new HeartbeatRepository(host.db, host.tablePrefix).all();
+  return mailRoutedByServe(beats)
+    ? new NoMailRoute("sla-vigil serve sends it with Perfex's mail settings (set SMTP_URL to send from here)")
+    : undefined;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -29,3 +29,12 @@ export function mailRouteLine(beats: Heartbeats, pending: number): string | null
       return "mail: through SMTP_URL (Perfex's mail settings are ignored)";
   }
 }
+
+/**
+ * Whether a `serve` on this database routes mail through the host's pushed settings: then a
+ * command-line process without SMTP_URL must leave the mail to it (it has no settings of its own).
+ */
+export function mailRoutedByServe(beats: Heartbeats): boolean {
+  const state = beats.get('mail_route')?.details?.state;
+  return state === 'waiting' || state === 'host' || state === 'unusable';
+}

@@ -46,3 +46,14 @@ export class FixedMailRoute implements MailRouteSource {
     transport?.close();
   }
 }
+
+/** No route in this process: mail stays pending for the process that has one (`reason` says which). */
+export class NoMailRoute implements MailRouteSource {
+  constructor(private readonly reason: string) {}
+
+  current(): MailRouteState {
+    return { ready: false, reason: this.reason };
+  }
+
+  async close(): Promise<void> {}
+}

@@ -51,12 +51,12 @@ function firePhp(hook: string, args: unknown[], serviceUrl: string, options: Rec
   });
 }
 
-/** `sla-vigil status` against the same database; its stdout (it exits 1 while no scan has run). */
-function status(env: NodeJS.ProcessEnv) {
+/** A `sla-vigil` command against the same database; its stdout (status exits 1 while no scan has run). */
+function status(env: NodeJS.ProcessEnv, command = ['status']) {
   return new Promise<string>((resolve) => {
     execFile(
       process.execPath,
-      [path.join(root, 'bin/sla-vigil.js'), 'status'],
+      [path.join(root, 'bin/sla-vigil.js'), ...command],
       { cwd: root, env, timeout: 30_000 },
       (_err, stdout) => resolve(stdout),
     );
@@ -114,6 +114,12 @@ it("serve without SMTP_URL: Perfex's cron run hands over its SMTP settings and t
     for (let i = 0; i < 20 && !before.includes('mail: waiting'); i++) before = await status(env);
     expect(before).toContain("mail: waiting for Perfex's mail settings since");
     expect(before).toContain('(1 emails pending)');
+    // A command-line scan has no settings of its own: it leaves the email to serve, spending no attempt.
+    expect(await status(env, ['scan', '--once'])).toMatch(/^scan: /);
+    expect(await t.devhost.db('tblsla_vigil_outbox').first('state', 'attempts')).toEqual({
+      state: 'pending',
+      attempts: 0,
+    });
     const phpLog = await firePhp('after_cron_run', [false], match?.[1] ?? '', {
       email_protocol: 'smtp',
       smtp_host: '127.0.0.1',
@@ -129,7 +135,11 @@ it("serve without SMTP_URL: Perfex's cron run hands over its SMTP settings and t
     expect(sink.messages.map((m) => [m.subject, m.authUser, m.from, m.to])).toEqual([
       ['[SLA breach] #7 Printer down — resolution 5m late', SMTP_USER, SMTP_USER, ['ana.agent@acme.test']],
     ]);
-    expect(await t.devhost.db('tblsla_vigil_outbox').pluck('state')).toEqual(['sent']);
+    // Marked sent right after the server accepted it.
+    const states = () => t.devhost.db('tblsla_vigil_outbox').pluck('state');
+    for (let i = 0; i < 100 && (await states())[0] !== 'sent'; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await states()).toEqual(['sent']);
     expect(await status(env)).toContain("mail: through Perfex's SMTP settings (last received");
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -208,11 +208,40 @@ it('the same settings pushed again keep the transport; changed ones replace it, 
   expect((await push(app, perfexSettings())).status).toBe(202);
   advance(2 * 60_000);
   await services.scanner.run(clock.now());
+  // The push sends in the background too: whichever send claimed the row, it goes out once.
+  await eventually(async () => (await outboxOf(id)).state === 'sent', 'the retried email');
   expect(await outboxOf(id)).toMatchObject({ state: 'sent', attempts: 2 });
   expect(perfexSmtp.messages.map((m) => m.subject)).toEqual([
     expect.stringContaining('Printer down'),
     expect.stringContaining('Scanner jammed'),
   ]);
+});
+
+it('every push sends what is due, so mail left pending by processes without the settings goes out at the next cron run', async () => {
+  // A `sla-vigil worker` ran the scan: it has no settings and left the email pending.
+  await t.devhost.db.transaction((trx) =>
+    services.outbox.insert(
+      [
+        {
+          escalationId: 9001,
+          subjectType: 'ticket',
+          subjectId: 9001,
+          recipientStaffId: agent,
+          recipientEmail: 'ana.agent@acme.test',
+          language: 'en',
+          subject: 'Left by a worker',
+          html: '<p>w</p>',
+          text: 'w',
+          state: 'pending',
+          createdAt: clock.now(),
+        },
+      ],
+      trx,
+    ),
+  );
+  // Perfex's next cron run pushes the same settings as before.
+  expect((await push(app, perfexSettings())).status).toBe(202);
+  await eventually(() => perfexSmtp.messages.some((m) => m.subject === 'Left by a worker'), 'the left email');
 });
 
 it("Perfex's 'mail' protocol: no transport, one clear log line, the mail stays pending", async () => {

@@ -74,7 +74,7 @@ export function perfexSmtp(settings: PerfexMailSettings): PushedMailSettings {
 
 /** Whoever takes the pushed settings. */
 export interface MailSettingsReceiver {
-  /** True when they give a new route to send through (first push, or changed usable settings). */
+  /** True when mail can go out through them now (false: unusable, or ignored for SMTP_URL). */
   receive(settings: PerfexMailSettings): boolean;
 }
 
@@ -110,9 +110,9 @@ export function perfexMailRouting(
     source: route,
     receiver: {
       receive(settings) {
-        if (!route.replace(perfexSmtp(settings))) return false;
+        const changed = route.replace(perfexSmtp(settings));
         const ready = route.current().ready;
-        report(ready ? 'host' : 'unusable');
+        if (changed) report(ready ? 'host' : 'unusable');
         return ready;
       },
     },
@@ -120,23 +120,24 @@ export function perfexMailRouting(
 }
 
 /**
- * Sends the waiting mail as soon as a new route arrives, in the background: PHP pushes the
- * settings after the cron event, so the scan of that cron run found no route, and the mail would
- * otherwise wait for the next cron run. Runs beside the scan worker's sends (claims never overlap).
+ * Sends the due mail in the background after each usable push: PHP pushes the settings after
+ * the cron event, so that run's scan may have found no route (the first push after a start), and
+ * when other processes (`sla-vigil worker`) run the scans, this is when `serve`, the one process
+ * holding the settings, sends. Runs beside the scan worker's sends (claims never overlap).
  */
-export function sendingOnNewRoute(
+export function sendingOnPush(
   receiver: MailSettingsReceiver,
   sendDue: () => Promise<unknown>,
   logger: Logger,
 ): MailSettingsReceiver {
   return {
     receive(settings) {
-      const fresh = receiver.receive(settings);
-      if (fresh)
+      const ready = receiver.receive(settings);
+      if (ready)
         sendDue().catch((err: unknown) =>
           logger.warn({ err }, 'sla_vigil mail: sending the waiting emails failed'),
         );
-      return fresh;
+      return ready;
     },
   };
 }

@@ -19,7 +19,7 @@ import { bridgePageGate } from './bridge-pages';
 import { createBridgeHost } from './bridge-host';
 import { createPerfexHostParts } from '../perfex/perfex-host-parts';
 import { activate, deactivate } from '../../module-lifecycle';
-import { perfexMailRouting, sendingOnNewRoute, type MailSettingsReceiver } from './bridge-mail-settings';
+import { perfexMailRouting, sendingOnPush, type MailSettingsReceiver } from './bridge-mail-settings';
 
 /**
  * Perfex runs its bulk UPDATEs after `before_do_bulk_action_for_tickets`: the scan that records
@@ -73,8 +73,7 @@ export function createBridgeApp({
       ...signed,
       intake,
       widgets: admin,
-      mailSettings:
-        mailSettings && sendingOnNewRoute(mailSettings, () => services.mailer.sendDue(), host.logger),
+      mailSettings: mailSettings && sendingOnPush(mailSettings, () => services.mailer.sendDue(), host.logger),
     }),
   );
   if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
