@@ -18,6 +18,9 @@ import { formatScanPlan, planScan } from './scan/scan-plan';
 import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
 import { PASSED_LEVEL_CHOICES, type PassedLevelChoice } from './sla/escalation/passed-levels';
 import { startBridgeService } from './host/bridge/bridge-service';
+import { mailRouteLine, mailRoutedByServe } from './mail/mail-route-status';
+import { NoMailRoute } from './mail/mail-route';
+import { HeartbeatRepository } from './store/heartbeat-repository';
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -78,7 +81,8 @@ export function buildCli(): Command {
           `${manifest.id} ${manifest.version}: ${done.length} migrations applied, ${pending.length} pending`,
         );
         console.log(`tickets by SLA state: ${JSON.stringify(await services.subjects.countByState())}`);
-        console.log(`outbox: ${JSON.stringify(await services.outbox.counts())}`);
+        const outbox = await services.outbox.counts();
+        console.log(`outbox: ${JSON.stringify(outbox)}`);
         const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
         console.log(`queue prefix: ${prefix}`);
         const [beats, book] = await Promise.all([services.heartbeats.all(), services.clocks.policyBook()]);
@@ -88,6 +92,8 @@ export function buildCli(): Command {
         );
         // Judged by the last finished scan: a ticking cron is no proof that scans run.
         console.log(scanHealthLine(health));
+        const mail = mailRouteLine(beats, outbox.pending);
+        if (mail) console.log(mail);
         if (health.cause !== null) process.exitCode = 1;
       });
     });
@@ -271,12 +277,28 @@ async function withServices(
     if (!options.readOnly) await migrateLatest(host.db, host.tablePrefix);
     else if ((await migrationStatus(host.db, host.tablePrefix)).pending.length)
       throw new Error('the database has pending SLA Vigil migrations: run `sla-vigil migrate` first');
-    services = createModuleServices(host, { hostActions: await hostActionModeOf(host.db, host.tablePrefix) });
+    services = createModuleServices(host, {
+      hostActions: await hostActionModeOf(host.db, host.tablePrefix),
+      mailRoute: await leaveMailToServe(host),
+    });
     await work(services, host);
   } finally {
     await services?.mailer.close();
     await host.close();
   }
+}
+
+/**
+ * Beside Perfex, only `serve` has Perfex's mail settings (pushed, memory only): a `worker` or
+ * `scan --once` without SMTP_URL leaves the mail pending for it instead of trying the devhost's
+ * mailbox address and spending the attempts. The devhost records no mail route: unchanged there.
+ */
+async function leaveMailToServe(host: Awaited<ReturnType<typeof openStandaloneHost>>) {
+  if (loadConfig().smtpUrl) return undefined;
+  const beats = await new HeartbeatRepository(host.db, host.tablePrefix).all();
+  return mailRoutedByServe(beats)
+    ? new NoMailRoute("sla-vigil serve sends it with Perfex's mail settings (set SMTP_URL to send from here)")
+    : undefined;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,11 +1,11 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Logger } from 'pino';
 import type { Clock } from '../host/host-context';
 import { CLAIM_LEASE_MS, type ClaimedMessage, type OutboxRepository } from './outbox-repository';
+import { FixedMailRoute, type MailRoute, type MailRouteSource, type MailTransport } from './mail-route';
 
-/** Anything that can send one message the way nodemailer's `sendMail` does. */
-export type MailTransport = Pick<Transporter, 'sendMail' | 'close'>;
+export type { MailTransport } from './mail-route';
 
 /** Builds the transport on first use (tests pass their own; production passes an SMTP URL). */
 export type TransportFactory = () => MailTransport;
@@ -48,16 +48,17 @@ export function smtpTransportOptions(smtpUrl: string): SMTPPool.Options {
   }
   // A local sink without auth (the devhost mailbox, a test server) offers no certificate worth checking.
   const plainLocal = url.protocol === 'smtp:' && !url.username && LOOPBACK.has(url.hostname);
-  return {
-    url: smtpUrl,
-    pool: true,
-    maxConnections: 5,
-    ignoreTLS: plainLocal,
-    connectionTimeout: 5_000,
-    greetingTimeout: 5_000,
-    socketTimeout: 20_000,
-  };
+  return { url: smtpUrl, ...SMTP_POOL_DEFAULTS, ignoreTLS: plainLocal };
 }
+
+/** Pooling and the short timeouts every SMTP transport of the module uses (SMTP_URL or the host's settings). */
+export const SMTP_POOL_DEFAULTS = {
+  pool: true,
+  maxConnections: 5,
+  connectionTimeout: 5_000,
+  greetingTimeout: 5_000,
+  socketTimeout: 20_000,
+} as const satisfies SMTPPool.Options;
 
 /**
  * The mail worker's sending side: claims due outbox rows in batches, sends each with its stable
@@ -65,23 +66,30 @@ export function smtpTransportOptions(smtpUrl: string): SMTPPool.Options {
  * backoff. SMTP errors are logged and counted, never thrown; database errors are thrown.
  */
 export class MailSender {
-  private transport: MailTransport | null = null;
-  private readonly createTransport: TransportFactory;
+  private readonly routes: MailRouteSource;
   private readonly batchSize: number;
   private readonly maxAttempts: number;
+  /** The reason last logged for having no route, so a waiting sender logs once, not every scan. */
+  private waitingSaid: string | null = null;
 
+  /**
+   * @param transport an SMTP URL, a factory (tests), or a source whose route may come later and
+   *   change (Perfex's pushed settings); while a source has no route, nothing is claimed.
+   */
   constructor(
     private readonly outbox: OutboxRepository,
-    transport: string | TransportFactory,
+    transport: string | TransportFactory | MailRouteSource,
     private readonly from: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
     options: MailSenderOptions = {},
   ) {
-    this.createTransport =
+    this.routes =
       typeof transport === 'string'
-        ? () => nodemailer.createTransport(smtpTransportOptions(transport))
-        : transport;
+        ? new FixedMailRoute(() => nodemailer.createTransport(smtpTransportOptions(transport)))
+        : typeof transport === 'function'
+          ? new FixedMailRoute(transport)
+          : transport;
     // Small batches: each message renews its lease, but a long batch keeps its last rows waiting.
     this.batchSize = options.batchSize ?? 5;
     this.maxAttempts = options.maxAttempts ?? MAX_ATTEMPTS;
@@ -92,13 +100,25 @@ export class MailSender {
     const result: SendResult = { sent: 0, retried: 0, failed: 0 };
     // Claimed rows get a lease beyond `now` and retries a later time, so this loop ends.
     for (;;) {
+      // No route (Perfex's mail settings not pushed yet): nothing is claimed, so no attempt is
+      // spent and the rows stay pending, due at once when the route comes.
+      const state = this.routes.current();
+      if (!state.ready) {
+        if (this.waitingSaid !== state.reason && !state.logged)
+          this.logger.info(`sla_vigil: escalation emails stay pending: ${state.reason}`);
+        this.waitingSaid = state.reason;
+        break;
+      }
+      this.waitingSaid = null;
       // Each claim reads the clock anew, so a lease always starts when its batch starts.
       const now = at ?? this.clock.now();
       const batch = await this.outbox.claimDue(now, this.batchSize);
       if (batch.length === 0) break;
       // One after the other, in outbox order: escalation emails must arrive in ladder order.
       for (const message of batch) {
-        const outcome = await this.sendOne(message, at);
+        // Settings replaced mid-batch (the old pool is closing): the rest goes the new way.
+        const latest = this.routes.current();
+        const outcome = await this.sendOne(message, latest.ready ? latest.route : state.route, at);
         if (outcome) result[outcome]++;
       }
       if (batch.length < this.batchSize) break;
@@ -108,13 +128,15 @@ export class MailSender {
 
   /** Closes the pooled SMTP connections; the next send opens a new pool. */
   async close(): Promise<void> {
-    const transport = this.transport;
-    this.transport = null;
-    transport?.close();
+    await this.routes.close();
   }
 
   /** Null when the row's lease was lost (another sender took it over): it is not sent from here. */
-  private async sendOne(message: ClaimedMessage, at: Date | undefined): Promise<keyof SendResult | null> {
+  private async sendOne(
+    message: ClaimedMessage,
+    route: MailRoute,
+    at: Date | undefined,
+  ): Promise<keyof SendResult | null> {
     const now = at ?? this.clock.now();
     // Each message gets a full lease from its own start, so the earlier messages of a batch
     // never eat into it; a sender that lost the row meanwhile leaves it to its new owner.
@@ -124,9 +146,9 @@ export class MailSender {
       return null;
     let response: string;
     try {
-      const info: { response?: unknown } = await this.getTransport().sendMail({
+      const info: { response?: unknown } = await route.transport.sendMail({
         messageId: message.messageId,
-        from: this.from,
+        from: route.from ?? this.from,
         to: message.recipientEmail,
         subject: message.subject,
         html: message.html,
@@ -162,10 +184,5 @@ export class MailSender {
       message.attempt,
     );
     return 'retried';
-  }
-
-  private getTransport(): MailTransport {
-    this.transport ??= this.createTransport();
-    return this.transport;
   }
 }

@@ -16,6 +16,7 @@ import { Scanner, type HostActionMode } from '../scan/scanner';
 import { EscalationRepository } from '../store/escalation-repository';
 import { OutboxRepository } from '../mail/outbox-repository';
 import { MailSender } from '../mail/mail-sender';
+import type { MailRouteSource } from '../mail/mail-route';
 import { EscalationService } from './escalation-service';
 import { createTranslator } from '../i18n/translator';
 import { HeartbeatRepository } from '../store/heartbeat-repository';
@@ -47,6 +48,8 @@ export interface ModuleServiceOptions {
   reconcileBatchSize?: number;
   /** `host_pulls` in `sla-vigil serve`: Perfex's module applies escalation host actions on its cron. */
   hostActions?: HostActionMode;
+  /** Where mail goes instead of `host.mail.smtpUrl` (Perfex's pushed SMTP settings). */
+  mailRoute?: MailRouteSource;
 }
 
 /** Wiring only: every repository and service of the module over one host. */
@@ -81,7 +84,13 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     actionOutcomes,
   );
   const hostActions = new HostActionDesk(escalationLog, actionOutcomes, host.clock, host.logger);
-  const mailer = new MailSender(outbox, host.mail.smtpUrl, host.mail.from, host.clock, host.logger);
+  const mailer = new MailSender(
+    outbox,
+    options.mailRoute ?? host.mail.smtpUrl,
+    host.mail.from,
+    host.clock,
+    host.logger,
+  );
   const clocks = new ClockService(
     db,
     config,

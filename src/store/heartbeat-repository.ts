@@ -4,9 +4,10 @@ import { utcFromSql, utcToSql } from './datetime';
 /**
  * `scan_failed` holds the last scan error, `redis_unreachable` the last time a cron tick could
  * not enqueue (or a worker lost Redis): `status` and the banner name them as the cause.
+ * `mail_route` is where `serve` sends mail (mail-route-status.ts), never any of its settings.
  */
 export type HeartbeatName =
-  'cron_tick' | 'scan_started' | 'scan_finished' | 'scan_failed' | 'redis_unreachable';
+  'cron_tick' | 'scan_started' | 'scan_finished' | 'scan_failed' | 'redis_unreachable' | 'mail_route';
 
 /** The last beat of each name. */
 export type Heartbeats = Map<HeartbeatName, { at: Date; details: Record<string, unknown> | null }>;

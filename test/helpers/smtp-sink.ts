@@ -10,6 +10,13 @@ export interface SinkMessage {
   subject: string | null;
   text: string | null;
   html: string | null;
+  /** The user the sender authenticated as (null without AUTH). */
+  authUser: string | null;
+}
+
+export interface SmtpSinkOptions {
+  /** Require AUTH with exactly these credentials (over plain SMTP, as a local test server). */
+  auth?: { user: string; pass: string };
 }
 
 /**
@@ -21,6 +28,10 @@ export class SmtpSink {
   readonly messages: SinkMessage[] = [];
   port = 0;
   private server: SMTPServer | null = null;
+  /** Every AUTH attempt, accepted or not (to show which credentials a sender used). */
+  readonly logins: { user: string; accepted: boolean }[] = [];
+
+  constructor(private readonly options: SmtpSinkOptions = {}) {}
 
   get running(): boolean {
     return this.server !== null;
@@ -33,9 +44,19 @@ export class SmtpSink {
   /** Listens on the previous port after a stop, else on a free one. */
   async start(): Promise<number> {
     if (this.server) throw new Error('smtp sink is already running');
+    const required = this.options.auth;
     const server = new SMTPServer({
-      authOptional: true,
+      authOptional: !required,
       disabledCommands: ['STARTTLS'],
+      ...(required && {
+        allowInsecureAuth: true,
+        onAuth: (auth, _session, callback) => {
+          const accepted = auth.username === required.user && auth.password === required.pass;
+          this.logins.push({ user: auth.username ?? '', accepted });
+          if (accepted) callback(null, { user: auth.username });
+          else callback(new Error('Invalid username or password'));
+        },
+      }),
       logger: false,
       // stop() must not wait 30 s for a sender's pooled idle connections.
       closeTimeout: 50,
@@ -49,6 +70,7 @@ export class SmtpSink {
               subject: mail.subject ?? null,
               text: mail.text ?? null,
               html: typeof mail.html === 'string' ? mail.html : null,
+              authUser: typeof session.user === 'string' ? session.user : null,
             });
             callback();
           })

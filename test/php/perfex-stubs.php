@@ -218,9 +218,49 @@ final class StubSecurity
     }
 }
 
+/**
+ * CodeIgniter's encryption library as far as the module uses it: decrypt() gives the plain text,
+ * or false when the value was not encrypted with this install's key. The stand-in's "cipher" is
+ * `enc:` + base64 (PERFEX.md does not spell out Perfex's call; the module is tolerant of it).
+ */
+final class StubEncryption
+{
+    /** Set by a test: decrypt() throws, as a broken key configuration might. */
+    public static bool $throws = false;
+
+    public static function encrypt(string $plain): string
+    {
+        return 'enc:' . base64_encode($plain);
+    }
+
+    public function decrypt(string $data): string|false
+    {
+        if (self::$throws) {
+            throw new RuntimeException('decrypt failed for ' . $data);
+        }
+        if (!str_starts_with($data, 'enc:')) {
+            return false;
+        }
+
+        return base64_decode(substr($data, 4), true);
+    }
+}
+
 /** $this->load->view(name, data): the module's views/name.php, appended to the output. */
 final class StubLoader
 {
+    /** @var list<string> libraries loaded in this request */
+    public array $libraries = [];
+
+    /** $this->load->library('encryption') makes $CI->encryption, as in CodeIgniter. */
+    public function library(string $library): void
+    {
+        $this->libraries[] = $library;
+        if ($library === 'encryption') {
+            get_instance()->encryption = new StubEncryption();
+        }
+    }
+
     /** The variables of the last view; CodeIgniter keeps them for the views it loads next (the head). */
     public array $vars = [];
 
@@ -559,6 +599,8 @@ final class StubCI
     public StubLoader $load;
     public StubOutput $output;
     public ?StubUri $uri = null;
+    /** Loaded on demand ($this->load->library('encryption')); Perfex may have loaded it already. */
+    public ?StubEncryption $encryption = null;
 
     public function __construct()
     {
@@ -574,6 +616,8 @@ final class StubCI
         $this->load = new StubLoader();
         $this->output = new StubOutput();
         $this->uri = null;
+        $this->encryption = null;
+        StubEncryption::$throws = false;
     }
 }
 

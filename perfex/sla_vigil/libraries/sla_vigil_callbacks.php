@@ -16,6 +16,7 @@ require_once __DIR__ . '/Sla_vigil_menu.php';
 require_once __DIR__ . '/Sla_vigil_fragments.php';
 require_once __DIR__ . '/Sla_vigil_host_actions.php';
 require_once __DIR__ . '/Sla_vigil_list_filter.php';
+require_once __DIR__ . '/Sla_vigil_mail_settings.php';
 
 function sla_vigil_activate(): void
 {
@@ -82,6 +83,8 @@ function sla_vigil_on_cron_run(mixed $manually = false): void
     Sla_vigil_forwarder::forward('after_cron_run', fn () => Sla_vigil_events::cronRun($manually));
     // After the forward: the escalations' host actions, applied through Perfex (never throws).
     Sla_vigil_host_actions::applyPending();
+    // Every run, after the event: the service holds Perfex's mail settings in memory only.
+    Sla_vigil_mail_settings::push();
 }
 
 // Perfex's own screens (bridge-contract, addendum 2); each callback returns or prints

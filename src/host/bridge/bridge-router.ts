@@ -5,6 +5,7 @@ import { manifest } from '../../manifest';
 import { strictJsonBody } from './bridge-json';
 import { signatureGate, type SignatureGateDeps } from './signature-gate';
 import { firstProblem, parseBridgeEvent, type BridgeEvent } from './bridge-events';
+import { ignoredMailSettings, mailSettingsRoute, type MailSettingsReceiver } from './bridge-mail-settings';
 import {
   WIDGET_BODIES,
   myRisksAnswer,
@@ -25,6 +26,8 @@ export interface BridgeRouterDeps extends SignatureGateDeps {
   hostActions?: HostActionDesk;
   /** The SQL condition of an SLA state for Perfex's ticket-list filter (404 without). */
   listFilter?: ListFilterCondition;
+  /** Takes Perfex's pushed mail settings; without it they are ignored (the host's SMTP URL is used). */
+  mailSettings?: MailSettingsReceiver;
 }
 
 /** A POST whose JSON body `schema` reads (422 with the first wrong field), answered 200 with `answer`'s JSON. */
@@ -97,6 +100,7 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
       widgetRoute(LIST_FILTER_BODY, async (body) => listFilter(body)),
     );
   }
+  router.post('/mail-settings', mailSettingsRoute(deps.mailSettings ?? ignoredMailSettings(deps.logger)));
 
   router.use((_req, res) => {
     res.status(404).json({ error: 'not_found' });

@@ -6,6 +6,7 @@ import { PerfexOptions } from '../perfex/perfex-options';
 import { createModuleServices, type ModuleServices, type ServiceHost } from '../../services/module-services';
 import { migrateLatest } from '../../store/migrator';
 import { BridgeNonceRepository } from '../../store/bridge-nonce-repository';
+import { HeartbeatRepository } from '../../store/heartbeat-repository';
 import { ScanQueue } from '../../scan/scan-queue';
 import { ScanWorker } from '../../scan/scan-worker';
 import { CronTickRequester } from '../../scan/cron-tick';
@@ -19,6 +20,7 @@ import { bridgePageGate } from './bridge-pages';
 import { createBridgeHost } from './bridge-host';
 import { createPerfexHostParts } from '../perfex/perfex-host-parts';
 import { activate, deactivate } from '../../module-lifecycle';
+import { perfexMailRouting, sendingOnPush, type MailSettingsReceiver } from './bridge-mail-settings';
 
 /**
  * Perfex runs its bulk UPDATEs after `before_do_bulk_action_for_tickets`: the scan that records
@@ -35,13 +37,22 @@ export interface BridgeAppParts {
   redisUrl: string;
   /** Where the activated module mounted its admin routers: served under `/admin` when given. */
   admin?: BridgeAdminRegistry;
+  /** Takes Perfex's pushed mail settings (perfexMailRouting); without it they are ignored. */
+  mailSettings?: MailSettingsReceiver;
 }
 
 /**
  * The service's HTTP app: the signed bridge at `/bridge` and, behind the same signature, the
  * module's admin pages at `/admin/<path>` for the PHP controller to put into Perfex's layout.
  */
-export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: BridgeAppParts): Express {
+export function createBridgeApp({
+  host,
+  services,
+  scanQueue,
+  redisUrl,
+  admin,
+  mailSettings,
+}: BridgeAppParts): Express {
   const cronTicks = new CronTickRequester(scanQueue, services.heartbeats, host.logger, redisUrl);
   const options = new PerfexOptions(host.db, host.tablePrefix);
   const intake = createBridgeIntake({
@@ -62,7 +73,14 @@ export function createBridgeApp({ host, services, scanQueue, redisUrl, admin }: 
   const listFilter = listFilterCondition(host.db, host.tablePrefix, host.clock);
   app.use(
     '/bridge',
-    createBridgeRouter({ ...signed, intake, widgets: admin, hostActions: services.hostActions, listFilter }),
+    createBridgeRouter({
+      ...signed,
+      intake,
+      widgets: admin,
+      hostActions: services.hostActions,
+      listFilter,
+      mailSettings: mailSettings && sendingOnPush(mailSettings, () => services.mailer.sendDue(), host.logger),
+    }),
   );
   if (admin) app.use('/admin', ...bridgePageGate(signed), admin.dispatch());
   app.use((_req, res) => {
@@ -97,8 +115,17 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
   };
   try {
     await migrateLatest(host.db, host.tablePrefix);
+    // Escalation mail goes through SMTP_URL when set, else through Perfex's own SMTP settings.
+    const heartbeats = new HeartbeatRepository(host.db, host.tablePrefix);
+    const mail = perfexMailRouting(config.smtpUrl, host.logger, (state) => {
+      heartbeats
+        .beat('mail_route', host.clock.now(), { state })
+        .catch((err: unknown) =>
+          host.logger.warn({ err }, 'sla_vigil mail: could not record the mail route'),
+        );
+    });
     // Perfex applies host actions through its own code on its cron; the service never calls into it.
-    const services = createModuleServices(host, { hostActions: 'host_pulls' });
+    const services = createModuleServices(host, { hostActions: 'host_pulls', mailRoute: mail.source });
     closers.unshift(() => services.mailer.close());
     const queuePrefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
     const scanQueue = new ScanQueue(config.redisUrl, queuePrefix);
@@ -129,7 +156,14 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
     refresh.unref();
     closers.unshift(async () => clearInterval(refresh));
     closers.unshift(() => deactivate(moduleHost));
-    const app = createBridgeApp({ host, services, scanQueue, redisUrl: config.redisUrl, admin });
+    const app = createBridgeApp({
+      host,
+      services,
+      scanQueue,
+      redisUrl: config.redisUrl,
+      admin,
+      mailSettings: mail.receiver,
+    });
     const server = await new Promise<ReturnType<Express['listen']>>((resolve, reject) => {
       const s = app.listen(config.port, hostname, (err?: Error) => (err ? reject(err) : resolve(s)));
     });

@@ -113,16 +113,17 @@ test('after_ticket_deleted: string id, per ticket', function (): void {
     assert_forwards('after_ticket_deleted', ['12'], '{"event":"after_ticket_deleted","payload":{"ticket_id":12}}');
 });
 
-test('after_cron_run: false from cron/CLI, true when run manually; then the host actions are claimed', function (): void {
+test('after_cron_run: false from cron/CLI, true when run manually; then the host actions are claimed and the mail settings pushed', function (): void {
     foreach ([false, true] as $manually) {
         $server = paired_with_capture();
         hooks()->do_action('after_cron_run', $manually);
         $requests = $server->requests();
-        assert_same(2, count($requests), 'the event, then the claim');
+        assert_same(3, count($requests), 'the event, the claim, the mail settings');
         $expected = '{"event":"after_cron_run","payload":{"manually":' . ($manually ? 'true' : 'false') . '}}';
         assert_same($expected, assert_signed_event($requests[0]), 'event body');
         assert_same('/bridge/host-actions/claim', $requests[1]['path'], 'claim path');
         assert_same('{"limit":50}', $requests[1]['body'], 'claim body');
+        assert_same('/bridge/mail-settings', $requests[2]['path'], 'mail settings path (cases/mail_settings.php)');
         assert_same([], logged_errors(), 'errors');
     }
 });
