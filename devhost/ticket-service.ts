@@ -240,7 +240,11 @@ export class TicketService {
     return this.db(this.t('tickets')).whereIn('ticketid', ids).update({ status });
   }
 
-  /** Merge: the others get `merged_ticket_id`, " [MERGED]" and status 5, and no hook fires. */
+  /**
+   * Merge: each other ticket's message and replies are copied onto the primary as new reply rows
+   * with their original date and admin (lastreply unchanged); the others get `merged_ticket_id`,
+   * " [MERGED]" and status 5, and no hook fires.
+   */
   async merge(raw: unknown): Promise<void> {
     const { primary, ids } = parseInput(MergeSchema, raw);
     if (ids.includes(primary)) throw ValidationError.field('ids', 'cannot merge a ticket into itself');
@@ -249,6 +253,17 @@ export class TicketService {
     await this.db.transaction(async (trx) => {
       for (const other of ids) {
         const row = await trx(this.t('tickets')).where('ticketid', other).first();
+        const replies = await trx(this.t('ticket_replies')).where('ticketid', other).orderBy('id');
+        for (const copy of [row, ...replies]) {
+          await trx(this.t('ticket_replies')).insert({
+            ticketid: primary,
+            userid: copy.userid,
+            contactid: copy.contactid,
+            date: copy.date,
+            message: copy.message,
+            admin: copy.admin,
+          });
+        }
         await trx(this.t('tickets'))
           .where('ticketid', other)
           .update({

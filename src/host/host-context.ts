@@ -64,6 +64,8 @@ export interface HostReply {
   createdAt: Date;
   /** Staff id for a staff reply, null for a client reply. */
   admin: number | null;
+  /** A row a merge copied from a merged ticket (no reply of this ticket's own). */
+  copiedByMerge?: boolean;
 }
 
 export interface HostStaff {

@@ -225,8 +225,9 @@ export class Reconciler {
         all.map((r) => `reply:${r.id}`),
       );
       read.unreadable.filter((r) => !recorded.has(`reply:${r.id}`)).forEach(skip);
+      // A merge's copies keep their original dates: they answered another ticket, not this one.
       const missed = await this.recordMissedReplies(
-        read.rows.filter((r) => !recorded.has(`reply:${r.id}`)),
+        read.rows.filter((r) => !recorded.has(`reply:${r.id}`) && !r.copiedByMerge),
         now,
       );
       for (const r of missed) {

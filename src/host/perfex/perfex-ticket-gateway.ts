@@ -11,6 +11,7 @@ import type {
 } from '../host-context';
 import { instantToHost } from '../../store/datetime';
 import { readHostDatetime, readMergedTicketId } from './host-datetime';
+import { findMergeCopies } from './merge-copies';
 
 /** As the driver returns it: Perfex runs with a permissive sql_mode, so any value may be odd. */
 interface TicketRow {
@@ -168,7 +169,7 @@ export class PerfexTicketGateway implements TicketGateway {
       .select(REPLY_COLUMNS)
       .whereIn('id', ids)
       .orderBy('id');
-    return split(rows.map((r) => this.toReply(r)));
+    return this.repliesOf(rows);
   }
 
   async listRepliesAfter(afterId: number, limit: number): Promise<HostBatch<HostReply>> {
@@ -177,7 +178,13 @@ export class PerfexTicketGateway implements TicketGateway {
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit);
-    return split(rows.map((r) => this.toReply(r)));
+    return this.repliesOf(rows);
+  }
+
+  /** The batch read, with the rows a merge copied marked (they are no new replies). */
+  private async repliesOf(rows: ReplyRow[]): Promise<HostBatch<HostReply>> {
+    const copies = await findMergeCopies(this.db, this.prefix, rows);
+    return split(rows.map((r) => this.toReply(r, copies.has(r.id))));
   }
 
   async listReplies(ticketId: number): Promise<HostReply[]> {
@@ -188,7 +195,7 @@ export class PerfexTicketGateway implements TicketGateway {
     return split(rows.map((r) => this.toReply(r))).rows;
   }
 
-  private toReply(row: ReplyRow): HostReply | UnreadableRow {
+  private toReply(row: ReplyRow, copiedByMerge = false): HostReply | UnreadableRow {
     const created = readHostDatetime(row.date, this.timezone);
     if (!created.ok) return { id: row.id, ticketId: row.ticketid, reason: `reply ${created.reason}` };
     return {
@@ -196,6 +203,7 @@ export class PerfexTicketGateway implements TicketGateway {
       ticketId: row.ticketid,
       createdAt: created.at,
       admin: row.admin === null ? null : int(row.admin),
+      ...(copiedByMerge ? { copiedByMerge } : {}),
     };
   }
 
