@@ -216,7 +216,7 @@ const eventTypes = async (id: number) =>
 describe('Perfex flows through php -S record what the in-process hooks record', () => {
   let ids: TwinIds;
 
-  it('ticket created, client reply, staff reply, On Hold and back, assign-to-me reply', async () => {
+  it('ticket created, client reply, staff reply, On Hold and back, assign-to-me reply, settings', async () => {
     at('2026-04-06T08:00:00Z');
     ids = await createTwins();
     await same(ids);
@@ -239,6 +239,20 @@ describe('Perfex flows through php -S record what the in-process hooks record', 
       status: '3',
       assign_to_current_user: true,
     });
+    at('2026-04-06T10:45:00Z');
+    await inProcess.updateSettings(ids.inProcess, { priority: 3 });
+    // The settings form posts every field; the service left empty, as on the admin's new ticket.
+    await quietly('admin/tickets/update_single_ticket_settings', {
+      ticketid: String(ids.forwarded),
+      data: {
+        department: String(department),
+        priority: '3',
+        service: '',
+        assigned: '1',
+        userid: String(contact.userid),
+        contactid: String(contact.id),
+      },
+    });
     await same(ids);
     expect(await eventTypes(ids.forwarded)).toEqual([
       'created hook',
@@ -250,6 +264,7 @@ describe('Perfex flows through php -S record what the in-process hooks record', 
       'staff_reply hook',
       'assignee_changed hook',
       'status_changed hook',
+      'priority_changed hook',
     ]);
   });
 

@@ -20,6 +20,7 @@ function standin_flow(mysqli $db, string $path, array $in): array
         $route === 'admin/tickets/add_reply'          => standin_staff_reply($db, (string) ($s[3] ?? ''), $in),
         $route === 'admin/tickets/change_status_ajax' => standin_change_status($db, (string) ($s[3] ?? ''), (string) ($s[4] ?? '')),
         $route === 'admin/tickets/bulk_action'        => standin_bulk_action($db, $in),
+        $route === 'admin/tickets/update_single_ticket_settings' => standin_settings($db, (string) ($in['ticketid'] ?? ''), $in),
         $route === 'admin/tickets/delete'             => standin_delete($db, (string) ($s[3] ?? '')),
         $path === 'cron/index'                        => standin_cron(),
         default                                       => throw new StandinNotFound('no stand-in route ' . $path),
@@ -99,6 +100,37 @@ function standin_change_status(mysqli $db, string $id, string $status): array
     standin_ticket($db, (int) $id);
     standin_run($db, 'UPDATE tbltickets SET status = ? WHERE ticketid = ?', [(int) $status, (int) $id]);
     hooks()->do_action('after_ticket_status_changed', ['id' => $id, 'status' => $status]);
+
+    return [];
+}
+
+/**
+ * The ticket's settings tab: ticket_settings_updated {ticket_id, original_ticket, data}, only when
+ * the UPDATE changed a row. original_ticket is a joined row whose colliding names PERFEX.md lists
+ * (name = the priority's name, email and password = the contact's); values are strings, as
+ * CodeIgniter's query results give them. Assumed: data holds the form's fields as posted.
+ */
+function standin_settings(mysqli $db, string $id, array $in): array
+{
+    $ticket = standin_ticket($db, (int) $id);
+    $original = array_map(fn ($v) => $v === null ? null : (string) $v, $ticket);
+    $original['name'] = 'Medium';
+    $original['email'] = 'cora@acme.test';
+    $original['password'] = '$2a$08$thecontactshashthatmustneverleave';
+    $data = array_map('strval', (array) $in['data']);
+    $columns = ['department', 'priority', 'service', 'assigned', 'userid', 'contactid'];
+    $sets = [];
+    $params = [];
+    foreach ($columns as $column) {
+        if (array_key_exists($column, $data)) {
+            $sets[] = $column . ' = ?';
+            $params[] = $data[$column] === '' ? 0 : (int) $data[$column];
+        }
+    }
+    $db->execute_query('UPDATE tbltickets SET ' . implode(', ', $sets) . ' WHERE ticketid = ?', [...$params, (int) $id]);
+    if ($db->affected_rows > 0) {
+        hooks()->do_action('ticket_settings_updated', ['ticket_id' => $id, 'original_ticket' => $original, 'data' => $data]);
+    }
 
     return [];
 }
