@@ -247,7 +247,8 @@ export function snapshotFromRow(r: SnapshotRow, deleted: boolean): SubjectSnapsh
     department: r.department,
     assigned: r.assigned,
     userid: r.userid,
-    service: r.service,
+    // Snapshots stored before the host read took a service of 0 for none must not read as a change.
+    service: r.service === 0 ? null : r.service,
     mergedInto: r.merged_into,
     deleted,
   };

@@ -14,3 +14,13 @@ export const SETTING_CHANGES = [
 ] as const satisfies readonly { field: string; event: TimelineEventType }[];
 
 export type SettingField = (typeof SETTING_CHANGES)[number]['field'];
+
+/**
+ * A setting's value as the timeline and the snapshot keep it: a service of 0 (what the host
+ * stores when an admin leaves it empty) is no service, like NULL; '' from a form is none too.
+ */
+export function settingValue(field: SettingField, value: unknown): unknown {
+  if (value === undefined || value === null || value === '') return null;
+  if (field === 'service' && Number(value) === 0) return null;
+  return value;
+}

@@ -4,7 +4,7 @@ import type { TimelineRepository } from '../store/timeline-repository';
 import type { SlaTracker } from '../services/sla-tracker';
 import { createdEvent } from './created-event';
 import type { SubjectSnapshot } from '../store/subject-repository';
-import { SETTING_CHANGES, type SettingField } from './setting-changes';
+import { SETTING_CHANGES, settingValue, type SettingField } from './setting-changes';
 
 /** How soon after a reply hook a status hook counts as set by that reply. */
 const REPLY_STATUS_WINDOW_MS = 5000;
@@ -103,8 +103,8 @@ export class TicketEventRecorder {
     const patch: Partial<Pick<SubjectSnapshot, SettingField>> = {};
     for (const { field, event } of SETTING_CHANGES) {
       if (!(field in payload.data)) continue;
-      const before = payload.original_ticket[field];
-      const after = payload.data[field];
+      const before = settingValue(field, payload.original_ticket[field]);
+      const after = settingValue(field, payload.data[field]);
       if (String(before ?? '') === String(after ?? '')) continue;
       Object.assign(patch, { [field]: after ?? null });
       await this.timeline.record(

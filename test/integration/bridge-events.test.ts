@@ -18,8 +18,7 @@ import { createModuleServices, type ModuleServices } from '../../src/services/mo
 import { SCAN_QUEUE, ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';
 import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';
-import type { TimelineEvent } from '../../src/store/timeline-repository';
-import type { StoredClock } from '../../src/store/clock-repository';
+import { expectSameTwinRecord, type TwinIds } from '../helpers/twin-record';
 
 const SECRET = crypto.randomBytes(32).toString('hex');
 const clock = new MutableClock(new Date('2026-03-02T08:00:00Z'));
@@ -194,42 +193,7 @@ async function createTwins(): Promise<{ inProcess: number; forwarded: number }> 
   return { inProcess: a, forwarded: b };
 }
 
-/** A timeline without the ids that necessarily differ between two tickets. */
-const comparableTimeline = (events: TimelineEvent[]) =>
-  events.map(({ eventType, fromValue, toValue, actorStaffId, occurredAt, source, dedupeKey }) => ({
-    eventType,
-    fromValue,
-    toValue,
-    actorStaffId,
-    occurredAt: occurredAt.toISOString(),
-    source,
-    dedupeKey: dedupeKey?.replace(/\d+/g, '#') ?? null,
-  }));
-const comparableClocks = (clocks: StoredClock[]) =>
-  clocks
-    .map(({ id: _id, subjectId: _subject, ...rest }) => rest)
-    .sort((x, y) => `${x.metric}${x.cycle}`.localeCompare(`${y.metric}${y.cycle}`));
-
-async function expectSameRecord(ids: { inProcess: number; forwarded: number }): Promise<void> {
-  const [a, b] = await Promise.all([
-    services.timeline.forSubject('ticket', ids.inProcess),
-    services.timeline.forSubject('ticket', ids.forwarded),
-  ]);
-  expect(comparableTimeline(b)).toEqual(comparableTimeline(a));
-  const [clocksA, clocksB] = await Promise.all([
-    services.clockRepo.forSubjects([ids.inProcess]),
-    services.clockRepo.forSubjects([ids.forwarded]),
-  ]);
-  expect(clocksA.length).toBeGreaterThan(0);
-  expect(comparableClocks(clocksB)).toEqual(comparableClocks(clocksA));
-  const [subjectA, subjectB] = await Promise.all([
-    t.devhost.db('tblsla_vigil_subjects').where('subject_id', ids.inProcess).first(),
-    t.devhost.db('tblsla_vigil_subjects').where('subject_id', ids.forwarded).first(),
-  ]);
-  // clocks_event_id points at the timeline row the clocks were computed from (a row id).
-  const strip = ({ subject_id: _s, id: _i, clocks_event_id: _e, ...rest }: Record<string, unknown>) => rest;
-  expect(strip(subjectB)).toEqual(strip(subjectA));
-}
+const expectSameRecord = (ids: TwinIds) => expectSameTwinRecord(services, t.devhost.db, ids);
 
 const at = (iso: string) => clock.set(new Date(iso));
 

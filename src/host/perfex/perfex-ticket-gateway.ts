@@ -93,7 +93,8 @@ export class PerfexTicketGateway implements TicketGateway {
       contactid: int(row.contactid),
       admin: row.admin === null ? null : int(row.admin),
       subject: row.subject ?? '',
-      service: row.service === null ? null : int(row.service),
+      // 0 when an admin left it empty, NULL from the client portal: both mean "no service".
+      service: row.service === null || int(row.service) === 0 ? null : int(row.service),
       mergedTicketId: mergedInto(row),
     };
   }
