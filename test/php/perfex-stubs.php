@@ -212,9 +212,12 @@ final class StubSecurity
         return 'csrf_token_name';
     }
 
-    public function get_csrf_hash(): string
+    /** CodeIgniter keeps no hash when csrf_protection is off (APP_CSRF_PROTECTION false). */
+    public ?string $hash = 'c5rfh45h';
+
+    public function get_csrf_hash(): ?string
     {
-        return 'c5rfh45h';
+        return $this->hash;
     }
 }
 
@@ -536,7 +539,9 @@ class StubDb
         if ($table === db_prefix() . 'options' && isset($this->where['name'])) {
             unset(PerfexStub::$options[$this->where['name']]);
         }
-        $this->tables[$table] = array_values(array_filter($this->tables[$table] ?? [], fn (array $row): bool => !$this->matches($row)));
+        if (isset($this->tables[$table])) {
+            $this->tables[$table] = array_values(array_filter($this->tables[$table], fn (array $row): bool => !$this->matches($row)));
+        }
         $this->where = [];
         return true;
     }

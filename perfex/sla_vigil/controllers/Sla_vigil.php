@@ -75,7 +75,12 @@ class Sla_vigil extends AdminController
         $serviceUrl = (string) get_option(Sla_vigil_connection::OPTION);
         $error = null;
         if (strtoupper((string) ($_SERVER['REQUEST_METHOD'] ?? 'GET')) === 'POST') {
-            // CodeIgniter has checked Perfex's CSRF token before the controller runs.
+            if (!$this->postedFromPerfex()) {
+                set_status_header(403);
+                $this->load->view('connection', $this->connectionView($serviceUrl, 'sla_vigil_connection_not_from_perfex'));
+
+                return;
+            }
             $submitted = $_POST['service_url'] ?? '';
             $submitted = is_string($submitted) ? trim($submitted) : '';
             $error = Sla_vigil_connection::problem($submitted);
@@ -88,16 +93,79 @@ class Sla_vigil extends AdminController
             }
             $serviceUrl = $submitted;
         }
-        $identity = $this->identity();
         set_status_header($error === null ? 200 : 422);
-        $this->load->view('connection', [
+        $this->load->view('connection', $this->connectionView($serviceUrl, $error));
+    }
+
+    /** @return array<string, mixed> the connection view's variables */
+    private function connectionView(string $serviceUrl, ?string $error): array
+    {
+        $identity = $this->identity();
+
+        return [
             'title'      => htmlspecialchars(_l('sla_vigil_connection'), ENT_QUOTES, 'UTF-8'),
             'serviceUrl' => $serviceUrl,
             'error'      => $error,
             // The saved URL is the one checked: a refused submission is not tried.
             'check'      => Sla_vigil_connection::check((string) get_option(Sla_vigil_connection::OPTION), (string) get_option('sla_vigil_secret')),
             'csrf'       => ['name' => $identity['csrf_name'], 'hash' => $identity['csrf_hash']],
-        ]);
+        ];
+    }
+
+    /**
+     * The form came from Perfex's own page. CodeIgniter checks its CSRF token before any
+     * controller when APP_CSRF_PROTECTION is on (a standard install); it is checked here again
+     * so that an install with it off still refuses a form posted from another site: then the
+     * browser's Sec-Fetch-Site, else Origin, must name this site. No evidence, no change.
+     */
+    private function postedFromPerfex(): bool
+    {
+        $identity = $this->identity();
+        if ($identity['csrf_name'] !== '' && $identity['csrf_hash'] !== '') {
+            $sent = $_POST[$identity['csrf_name']] ?? null;
+
+            return is_string($sent) && hash_equals($identity['csrf_hash'], $sent);
+        }
+        $site = strtolower((string) ($_SERVER['HTTP_SEC_FETCH_SITE'] ?? ''));
+        if ($site !== '') {
+            return $site === 'same-origin';
+        }
+        $origin = parse_url((string) ($_SERVER['HTTP_ORIGIN'] ?? ''));
+        $perfex = parse_url((string) admin_url());
+
+        return is_array($origin) && is_array($perfex) && isset($origin['host'], $perfex['host'])
+            && strtolower($origin['host']) === strtolower($perfex['host'])
+            && ($origin['scheme'] ?? '') === ($perfex['scheme'] ?? '')
+            && ($origin['port'] ?? null) === ($perfex['port'] ?? null);
+    }
+
+    /**
+     * The browser's own query: from REQUEST_URI, since a rewrite such as `index.php?/$1` makes
+     * QUERY_STRING carry the route as well (QUERY_STRING only where there is no REQUEST_URI).
+     */
+    private static function browserQuery(): string
+    {
+        if (isset($_SERVER['REQUEST_URI']) && is_string($_SERVER['REQUEST_URI'])) {
+            $query = parse_url($_SERVER['REQUEST_URI'], PHP_URL_QUERY);
+
+            return is_string($query) ? $query : '';
+        }
+
+        return (string) ($_SERVER['QUERY_STRING'] ?? '');
+    }
+
+    /**
+     * A status CodeIgniter 3 knows: set_status_header() calls show_error() for any other,
+     * which would turn the service's answer into Perfex's error page.
+     */
+    private static function knownStatus(int $status): int
+    {
+        $known = [200, 201, 202, 203, 204, 205, 206, 300, 301, 302, 303, 304, 305, 307, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 422, 426, 428, 429, 431, 500, 501, 502, 503, 504, 505, 511];
+        if (in_array($status, $known, true)) {
+            return $status;
+        }
+
+        return $status >= 400 && $status < 500 ? 400 : ($status >= 500 ? 500 : 200);
     }
 
     /** The raw body; a method of its own so that tests can hand one in. */
@@ -116,7 +184,7 @@ class Sla_vigil extends AdminController
         return [
             'method'       => strtoupper((string) ($_SERVER['REQUEST_METHOD'] ?? 'GET')),
             'rest'         => Sla_vigil_page_request::rest($segments, $method, $params),
-            'query'        => (string) ($_SERVER['QUERY_STRING'] ?? ''),
+            'query'        => self::browserQuery(),
             'body'         => $this->requestBody(),
             'content_type' => (string) ($_SERVER['CONTENT_TYPE'] ?? $_SERVER['HTTP_CONTENT_TYPE'] ?? ''),
         ];
@@ -149,7 +217,7 @@ class Sla_vigil extends AdminController
 
     private function page(int $status, string $html, string $title): void
     {
-        set_status_header($status);
+        set_status_header(self::knownStatus($status));
         // Escaped here because whether Perfex's head escapes $title is not known.
         $this->load->view('page', ['html' => $html, 'title' => htmlspecialchars($title, ENT_QUOTES, 'UTF-8')]);
     }
@@ -170,7 +238,7 @@ class Sla_vigil extends AdminController
         if (property_exists($this->output, 'parse_exec_vars')) {
             $this->output->parse_exec_vars = false;
         }
-        $this->output->set_status_header($status);
+        $this->output->set_status_header(self::knownStatus($status));
         foreach ($headers as $name => $value) {
             if (isset(self::PASSED_HEADER_NAMES[$name])) {
                 $this->output->set_header(self::PASSED_HEADER_NAMES[$name] . ': ' . $value);

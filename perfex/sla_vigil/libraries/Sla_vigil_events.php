@@ -53,7 +53,7 @@ final class Sla_vigil_events
 
         $outOriginal = [];
         foreach (self::ORIGINAL_KEYS as $key) {
-            $outOriginal[$key] = self::id($original[$key] ?? 0, 'original_ticket.' . $key);
+            $outOriginal[$key] = self::idOrNone($original[$key] ?? null, 'original_ticket.' . $key);
         }
         // Perfex stores 0 for "no service" from the admin and NULL from the portal.
         $outOriginal['service'] = self::optionalId($original['service'] ?? null, 'original_ticket.service');
@@ -61,7 +61,7 @@ final class Sla_vigil_events
         $outData = [];
         foreach (self::DATA_KEYS as $key) {
             if (array_key_exists($key, $data)) {
-                $outData[$key] = self::id($data[$key], 'data.' . $key);
+                $outData[$key] = self::idOrNone($data[$key], 'data.' . $key);
             }
         }
         if (array_key_exists('service', $data)) {
@@ -130,6 +130,12 @@ final class Sla_vigil_events
             return (int) trim($value);
         }
         throw new InvalidArgumentException($name . ' is not an integer id');
+    }
+
+    /** A select left on "none" posts '' (unassigning, say), a column may be NULL: both are 0. */
+    private static function idOrNone(mixed $value, string $name): int
+    {
+        return $value === null || $value === '' ? 0 : self::id($value, $name);
     }
 
     /** Form fields left empty ('') and NULL columns both mean "none". */

@@ -6,6 +6,8 @@ defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/Sla_vigil_http.php';
 require_once __DIR__ . '/Sla_vigil_client.php';
+require_once __DIR__ . '/Sla_vigil_forwarder.php';
+require_once __DIR__ . '/Sla_vigil_events.php';
 
 /**
  * Applies the escalations' host actions (assign to staff, move to a department, set a priority)
@@ -89,7 +91,10 @@ final class Sla_vigil_host_actions
                 return ['id' => $id, 'ok' => false, 'error' => 'ticket is gone'];
             }
             if ((int) ($row[$column] ?? 0) !== $value) {
-                $CI->db->where('ticketid', $ticketId)->update(db_prefix() . 'tickets', [$column => $value]);
+                // With db_debug off CodeIgniter answers false instead of throwing.
+                if ($CI->db->where('ticketid', $ticketId)->update(db_prefix() . 'tickets', [$column => $value]) === false) {
+                    return ['id' => $id, 'ok' => false, 'error' => 'the ticket could not be updated'];
+                }
                 self::sideEffects($ticketId, $row, $column, $value, $note);
             }
             if (function_exists('log_activity')) {
@@ -107,9 +112,11 @@ final class Sla_vigil_host_actions
 
     /**
      * What Perfex does around a change made on a ticket's settings tab, as far as PERFEX.md
-     * documents it: the new assignee's notification (add_notification skips inactive staff) and
-     * `ticket_settings_updated` for every listener, this module's forwarder included (which
-     * forwards only the safe keys of `original_ticket`). The ticket is already changed: a side
+     * documents it: the new assignee's notification (add_notification skips inactive staff).
+     * Perfex's own `ticket_settings_updated` is not fired: PERFEX.md has it fire only from the
+     * settings tab, with Perfex's joined row, so other modules listening on it would get a
+     * shape and a moment they do not expect. The change reaches the service the way that hook
+     * would, through the forwarder (safe keys only); the ticket is already changed, so a side
      * effect that fails is logged, not reported as a failed action.
      */
     private static function sideEffects(int $ticketId, array $row, string $column, int $value, string $note): void
@@ -122,7 +129,7 @@ final class Sla_vigil_host_actions
                 'link'        => 'tickets/ticket/' . $ticketId,
             ]));
         }
-        self::bestEffort($ticketId, 'ticket_settings_updated', fn () => hooks()->do_action('ticket_settings_updated', [
+        Sla_vigil_forwarder::forward('ticket_settings_updated', fn () => Sla_vigil_events::settingsUpdated([
             'ticket_id'       => $ticketId,
             'original_ticket' => $row,
             'data'            => [$column => $value],

@@ -91,6 +91,12 @@ final class Sla_vigil_mail_settings
         if ($stored === '') {
             return '';
         }
+        if (!self::privateChannel((string) get_option('sla_vigil_service_url'))) {
+            // Signed is not secret: over plain http to another machine it would cross the network readable.
+            self::log('sending the settings without the SMTP password: the service URL is neither https nor this machine; use https, or set SMTP_URL on the service');
+
+            return '';
+        }
         try {
             $ci = get_instance();
             if (!isset($ci->encryption)) {
@@ -114,6 +120,21 @@ final class Sla_vigil_mail_settings
         }
 
         return $plain;
+    }
+
+    /** https anywhere, or plain http to this machine (loopback), where no network sees the body. */
+    public static function privateChannel(string $serviceUrl): bool
+    {
+        $parts = parse_url($serviceUrl);
+        if (!is_array($parts) || !isset($parts['host'])) {
+            return false;
+        }
+        if (strtolower($parts['scheme'] ?? '') === 'https') {
+            return true;
+        }
+        $host = strtolower(trim($parts['host'], '[]'));
+
+        return $host === 'localhost' || $host === '::1' || preg_match('/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/', $host) === 1;
     }
 
     /** ` (field x)` from the service's 422 answer, or nothing. */

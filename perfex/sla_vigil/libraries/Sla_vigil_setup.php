@@ -50,6 +50,9 @@ final class Sla_vigil_setup
             $CI->db->where('name', $name);
             $CI->db->delete(db_prefix() . 'options');
         }
+        // The grants of the module's capabilities (rows of staff_permissions, PERFEX.md).
+        $CI->db->where('feature', 'sla_vigil');
+        $CI->db->delete(db_prefix() . 'staff_permissions');
         foreach (self::moduleTables($CI->db->list_tables()) as $table) {
             $CI->db->query('DROP TABLE IF EXISTS `' . $table . '`');
         }

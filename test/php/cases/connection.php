@@ -93,7 +93,7 @@ test('connection: a refusing service (another secret) and no service are told ap
 test('connection: a valid URL is saved (trailing slash dropped) with a success alert and a redirect', function (): void {
     PerfexStub::$admins = [1];
     update_option('sla_vigil_service_url', 'http://127.0.0.1:3000');
-    open_connection('POST', ['service_url' => '  http://10.0.0.5:3100/  ']);
+    open_connection('POST', ['service_url' => '  http://10.0.0.5:3100/  ', 'csrf_token_name' => 'c5rfh45h']);
     assert_same('http://10.0.0.5:3100', get_option('sla_vigil_service_url'), 'saved');
     assert_same(['http://perfex.test/admin/sla_vigil/connection'], PerfexStub::$redirects, 'redirect');
     assert_same('success', PerfexStub::$alerts[0][0] ?? null, 'alert');
@@ -103,13 +103,13 @@ test('connection: a bad URL answers 422 with the message at the field and keeps 
     PerfexStub::$admins = [1];
     paired_with_capture_server();
     $saved = get_option('sla_vigil_service_url');
-    $page = open_connection('POST', ['service_url' => 'http://a:b@host.test"><script>']);
+    $page = open_connection('POST', ['service_url' => 'http://a:b@host.test"><script>', 'csrf_token_name' => 'c5rfh45h']);
     assert_same(422, $page['status'], 'status');
     assert_same($saved, get_option('sla_vigil_service_url'), 'unchanged');
     assert_true(str_contains($page['output'], 'aria-invalid="true"'), 'field marked');
     assert_true(str_contains($page['output'], '&quot;&gt;&lt;script&gt;'), 'submitted value escaped');
     assert_true(!str_contains($page['output'], '"><script>'), 'no raw markup');
-    $page = open_connection('POST', ['service_url' => ['array']]);
+    $page = open_connection('POST', ['service_url' => ['array'], 'csrf_token_name' => 'c5rfh45h']);
     assert_same(422, $page['status'], 'an array is refused, not a TypeError');
 });
 
@@ -130,4 +130,51 @@ test('uninstall drops exactly the module tables (prefix compared literally) and 
     hooks()->do_action('uninstall_sla_vigil_module');
     assert_same(['tbltickets', 'tbloptions', 'tblslaXvigil_other', 'tblsla_vigilant', 'tblsla_vigil_x`y'], array_keys($db->tables), 'tables left');
     $db->tables = [];
+});
+
+test('uninstall.php (what Perfex runs for a deactivated module) cleans up without the init file\'s hooks', function (): void {
+    $db = get_instance()->db;
+    $db->tables = array_fill_keys(['tbltickets', 'tblsla_vigil_clocks', 'tblsla_vigil_migrations'], []);
+    $db->tables['tblstaff_permissions'] = [
+        ['staff_id' => 3, 'feature' => 'sla_vigil', 'capability' => 'view'],
+        ['staff_id' => 3, 'feature' => 'tickets', 'capability' => 'view'],
+    ];
+    hooks()->do_action('activate_sla_vigil_module');
+    add_option('company_name', 'Acme', 1);
+    include MODULE . '/uninstall.php';
+    assert_same(['company_name'], array_keys(PerfexStub::$options), 'options left');
+    assert_same(['tbltickets', 'tblstaff_permissions'], array_keys($db->tables), 'tables left');
+    assert_same([['staff_id' => 3, 'feature' => 'tickets', 'capability' => 'view']], $db->tables['tblstaff_permissions'], 'other grants kept');
+});
+
+test('connection: a post without Perfex\'s CSRF token, or with another, saves nothing (403), even if CodeIgniter let it through', function (): void {
+    PerfexStub::$admins = [1];
+    paired_with_capture_server();
+    $saved = get_option('sla_vigil_service_url');
+    foreach ([[], ['csrf_token_name' => 'forged'], ['csrf_token_name' => ['c5rfh45h']]] as $token) {
+        $page = open_connection('POST', ['service_url' => 'http://evil.test:3000'] + $token);
+        assert_same(403, $page['status'], 'status for ' . json_encode($token));
+        assert_same($saved, get_option('sla_vigil_service_url'), 'unchanged');
+        assert_true(str_contains($page['output'], 'did not come from this Perfex page'), 'said why');
+    }
+});
+
+test('connection: with CSRF protection off, the browser\'s Sec-Fetch-Site or Origin must name this site', function (): void {
+    PerfexStub::$admins = [1];
+    paired_with_capture_server();
+    get_instance()->security->hash = null; // CodeIgniter with csrf_protection off
+    $post = function (array $server): ?int {
+        $_SERVER = array_merge(array_diff_key($_SERVER, ['HTTP_SEC_FETCH_SITE' => 1, 'HTTP_ORIGIN' => 1]), $server);
+        $page = open_connection('POST', ['service_url' => 'http://10.9.9.9:3000']);
+        get_instance()->security->hash = null; // a new request resets it
+
+        return $page['status'];
+    };
+    assert_same(403, $post(['HTTP_SEC_FETCH_SITE' => 'cross-site']), 'cross-site');
+    assert_same(403, $post(['HTTP_ORIGIN' => 'https://evil.test']), 'foreign origin');
+    assert_same(403, $post([]), 'no evidence');
+    assert_true(get_option('sla_vigil_service_url') !== 'http://10.9.9.9:3000', 'nothing saved yet');
+    $post(['HTTP_ORIGIN' => 'http://perfex.test']);
+    assert_same('http://10.9.9.9:3000', get_option('sla_vigil_service_url'), 'same origin saves');
+    $_SERVER = array_diff_key($_SERVER, ['HTTP_SEC_FETCH_SITE' => 1, 'HTTP_ORIGIN' => 1]);
 });

@@ -139,3 +139,18 @@ test('service down: the cron event fails once, the push is skipped, the cron goe
     assert_same(1, count(logged_errors()), 'the failed event only');
     assert_password_never_logged();
 });
+
+test('the SMTP password goes only over https or to this machine; a plain http URL elsewhere gets none, and the log says why', function (): void {
+    foreach ([
+        'http://127.0.0.1:3000' => true, 'http://localhost:3000' => true, 'http://[::1]:3000' => true,
+        'https://sla.example.com' => true, 'http://10.0.0.5:3000' => false, 'http://sla.example.com' => false,
+        'http://127.0.0.1.evil.test' => false, '' => false,
+    ] as $url => $private) {
+        assert_same($private, Sla_vigil_mail_settings::privateChannel($url), 'private channel: ' . $url);
+    }
+    update_option('sla_vigil_service_url', 'http://10.0.0.5:3000');
+    update_option('smtp_password', StubEncryption::encrypt(SMTP_PASSWORD));
+    assert_same('', Sla_vigil_mail_settings::settings()['password'], 'no password');
+    assert_true(str_contains(implode("\n", logged_errors()), 'neither https nor this machine'), 'said why');
+    assert_password_never_logged();
+});

@@ -105,11 +105,12 @@ test('deactivation keeps the options; uninstall deletes exactly the module\'s', 
     assert_same(4, count(PerfexStub::$options), 'options after deactivation');
     hooks()->do_action('uninstall_sla_vigil_module');
     assert_same(['company_name'], array_keys(PerfexStub::$options), 'options after uninstall');
-    $statements = array_slice(get_instance()->db->statements, -3);
+    $statements = array_slice(get_instance()->db->statements, -4);
     assert_same([
         'DELETE FROM tbloptions WHERE {"name":"sla_vigil_service_url"}',
         'DELETE FROM tbloptions WHERE {"name":"sla_vigil_secret"}',
         'DELETE FROM tbloptions WHERE {"name":"sla_vigil_site_url"}',
+        'DELETE FROM tblstaff_permissions WHERE {"feature":"sla_vigil"}',
     ], $statements, 'uninstall statements');
 });
 

@@ -96,6 +96,15 @@ test('ticket_settings_updated as an array row, service 0, empty data stays an ob
         . '"original":{"assigned":0,"department":1,"priority":2,"status":1,"userid":7,"contactid":9,"service":0},"data":{}}}');
 });
 
+test('ticket_settings_updated: a select left on "none" posts \'\' (unassigning): forwarded as 0, not dropped', function (): void {
+    $original = (array) joined_original_ticket();
+    $original['assigned'] = '5';
+    $original['contactid'] = null;
+    assert_forwards('ticket_settings_updated', [['ticket_id' => '12', 'original_ticket' => $original, 'data' => ['assigned' => '', 'priority' => '3']]],
+        '{"event":"ticket_settings_updated","payload":{"ticket_id":12,'
+        . '"original":{"assigned":5,"department":1,"priority":2,"status":1,"userid":7,"contactid":0,"service":null},"data":{"priority":3,"assigned":0}}}');
+});
+
 test('before_do_bulk_action_for_tickets reads $_POST (no hook arguments)', function (): void {
     $_POST = ['ids' => ['3', '4', '9'], 'status' => '5', 'department' => '', 'priority' => '2', 'service' => '',
               'merge_tickets' => 'on', 'primary_ticket' => '3', 'mass_delete' => '0', 'csrf_token_name' => 'abc'];

@@ -34,3 +34,4 @@ $lang['sla_vigil_state_on_track'] = 'On track';
 $lang['sla_vigil_state_paused'] = 'Paused';
 $lang['sla_vigil_state_met'] = 'Met';
 $lang['sla_vigil_state_no_policy'] = 'No policy';
+$lang['sla_vigil_connection_not_from_perfex'] = 'Nothing was saved: this form did not come from this Perfex page. Open the page again and save from there.';

@@ -34,3 +34,4 @@ $lang['sla_vigil_state_on_track'] = 'Im Plan';
 $lang['sla_vigil_state_paused'] = 'Pausiert';
 $lang['sla_vigil_state_met'] = 'Eingehalten';
 $lang['sla_vigil_state_no_policy'] = 'Keine Richtlinie';
+$lang['sla_vigil_connection_not_from_perfex'] = 'Nichts wurde gespeichert: Dieses Formular kam nicht von dieser Perfex-Seite. Öffnen Sie die Seite erneut und speichern Sie dort.';

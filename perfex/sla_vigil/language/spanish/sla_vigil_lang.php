@@ -34,3 +34,4 @@ $lang['sla_vigil_state_on_track'] = 'En plazo';
 $lang['sla_vigil_state_paused'] = 'En pausa';
 $lang['sla_vigil_state_met'] = 'Cumplido';
 $lang['sla_vigil_state_no_policy'] = 'Sin política';
+$lang['sla_vigil_connection_not_from_perfex'] = 'No se guardó nada: este formulario no procede de esta página de Perfex. Vuelva a abrir la página y guarde desde allí.';
