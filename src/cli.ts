@@ -5,7 +5,7 @@ import { migrateLatest, migrationStatus } from './store/migrator';
 import { manifest } from './manifest';
 import { openStandaloneHost } from './host/standalone-host';
 import { hostActionModeOf } from './host/perfex/perfex-host-action-mode';
-import { createModuleServices, type ModuleServices } from './services/module-services';
+import { createModuleServices, type ModuleServices } from './wiring/module-services';
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
 import { redisLabel } from './scan/redis-watch';
