@@ -1,7 +1,7 @@
 import type { TicketGateway } from '../host/host-context';
 import type { TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository } from '../store/subject-repository';
-import type { ClockService } from './clock-service';
+import type { ClockService } from '../engine/clock-service';
 import {
   explainClock,
   explainNotDue,

@@ -11,8 +11,8 @@ import type { LadderLevel } from '../sla/escalation/ladder';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { languageCode } from '../host/perfex/perfex-languages';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
-import { hostInstruction, type HostInstruction } from '../engine/host-action-instruction';
-import { HostActionOutcomes } from '../engine/host-action-outcomes';
+import { hostInstruction, type HostInstruction } from './host-action-instruction';
+import { HostActionOutcomes } from './host-action-outcomes';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
