@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { Clock, HostEvents, TicketGateway } from '../host/host-context';
 import type { TimelineRepository } from '../store/timeline-repository';
 import type { SlaTracker } from './sla-tracker';
-import { createdEvent } from '../timeline/created-event';
+import { createdEvent } from '../subjects/ticket/created-event';
 import type { SubjectSnapshot } from '../store/subject-repository';
-import { SETTING_CHANGES, type SettingField } from '../timeline/setting-changes';
+import { SETTING_CHANGES, type SettingField } from '../subjects/ticket/setting-changes';
 
 /** How soon after a reply hook a status hook counts as set by that reply. */
 const REPLY_STATUS_WINDOW_MS = 5000;
