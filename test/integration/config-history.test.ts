@@ -3,8 +3,8 @@ import { startTestDevhost, TEST_API_TOKEN, type TestDevhost } from '../helpers/d
 import { loginAgent, type AdminSession } from '../helpers/admin-session';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
-import { ReportService, type Report } from '../../src/services/report-service';
-import { ReportQueries } from '../../src/store/report-queries';
+import { ReportService, type Report } from '../../src/store/read/report-service';
+import { ReportQueries } from '../../src/store/read/report-queries';
 import { DEFAULT_SETTINGS } from '../../src/sla/config';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 

@@ -11,7 +11,7 @@ import {
   type Picture,
 } from '../helpers/sla-dashboard-fixtures';
 import { ConfigService } from '../../src/engine/config-service';
-import { DashboardService } from '../../src/services/dashboard-service';
+import { DashboardService } from '../../src/store/read/dashboard-service';
 import { AuditLog } from '../../src/store/audit-log';
 
 let t: TestDevhost;

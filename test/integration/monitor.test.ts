@@ -8,7 +8,7 @@ import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { NOW, insertPicture, insertTicket, slaConfig, type Picture } from '../helpers/sla-dashboard-fixtures';
 import { ConfigService } from '../../src/engine/config-service';
 import { AuditLog } from '../../src/store/audit-log';
-import { DashboardService } from '../../src/services/dashboard-service';
+import { DashboardService } from '../../src/store/read/dashboard-service';
 import { PerfexTicketGateway } from '../../src/host/perfex/perfex-ticket-gateway';
 import { SEARCH_LIMIT } from '../../src/web/pages/monitor-page';
 
