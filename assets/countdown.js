@@ -13,7 +13,7 @@
     return template.split('{' + key + '}').join(String(value));
   }
 
-  // The same two-unit style as the server (src/mail/format-duration.ts).
+  // The same two-unit style as the server (src/i18n/format-duration.ts).
   function duration(minutes, units) {
     var days = Math.floor(minutes / 1440);
     var hours = Math.floor((minutes % 1440) / 60);

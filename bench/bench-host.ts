@@ -5,7 +5,7 @@ import { createHostTables } from '../devhost/schema';
 import { createDb } from '../src/store/db';
 import { migrateLatest } from '../src/store/migrator';
 import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
-import { createModuleServices } from '../src/services/module-services';
+import { createModuleServices } from '../src/wiring/module-services';
 import { WEEKDAYS_9_TO_5 } from '../test/helpers/sla-fixtures';
 
 /** The office-hours calendar the benchmarks' policies run on. */

@@ -6,7 +6,7 @@ import { replayTickets } from './seed/replay-tickets';
 import { seedPeople } from './seed/seed-people';
 import { planTickets } from './seed/ticket-plans';
 import { demoSlaConfig } from './seed/seed-sla-config';
-import { createModuleServices } from '../src/services/module-services';
+import { createModuleServices } from '../src/wiring/module-services';
 
 /** Fixed, so the demo is the same every time for the same `now` (tests count on it). */
 const DEMO_SEED = 0x51a7;

@@ -1,5 +1,5 @@
 import type { HostEventHandler, HostEventName } from '../src/host/host-context';
-import type { TicketEventRecorder } from '../src/timeline/ticket-event-recorder';
+import type { TicketEventRecorder } from '../src/engine/ticket-event-recorder';
 
 /** What every hook handler receives from the activated module. */
 export interface HookDeps {

@@ -5,7 +5,7 @@ import { migrateLatest, migrationStatus } from './store/migrator';
 import { manifest } from './manifest';
 import { openStandaloneHost } from './host/standalone-host';
 import { hostActionModeOf } from './host/perfex/perfex-host-action-mode';
-import { createModuleServices, type ModuleServices } from './services/module-services';
+import { createModuleServices, type ModuleServices } from './wiring/module-services';
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
 import { redisLabel } from './scan/redis-watch';
@@ -18,8 +18,8 @@ import { formatScanPlan, planScan } from './scan/scan-plan';
 import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
 import { PASSED_LEVEL_CHOICES, type PassedLevelChoice } from './sla/escalation/passed-levels';
 import { startBridgeService } from './host/bridge/bridge-service';
-import { mailRouteLine, mailRoutedByServe } from './mail/mail-route-status';
-import { NoMailRoute } from './mail/mail-route';
+import { mailRouteLine, mailRoutedByServe } from './notify/mail-route-status';
+import { NoMailRoute } from './notify/mail-route';
 import { HeartbeatRepository } from './store/heartbeat-repository';
 
 function positiveNumber(value: string): number {

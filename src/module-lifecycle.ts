@@ -3,7 +3,7 @@ import type { HostContext, HostEventHandler, HostEventName, Unregister } from '.
 import { HOST_CONTRACT_VERSION } from './host/host-context';
 import { manifest } from './manifest';
 import { migrateDownAll, migrateLatest } from './store/migrator';
-import { createModuleServices, type ModuleServices } from './services/module-services';
+import { createModuleServices, type ModuleServices } from './wiring/module-services';
 import { ScanQueue } from './scan/scan-queue';
 import { ScanWorker } from './scan/scan-worker';
 import { CronTickRequester } from './scan/cron-tick';

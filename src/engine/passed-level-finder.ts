@@ -5,7 +5,7 @@ import { passedLevels, type PassedLevel } from '../sla/escalation/passed-levels'
 import { firedKey, type EscalationRepository } from '../store/escalation-repository';
 import { toSlaEvent, type TimelineRepository } from '../store/timeline-repository';
 import type { AuditLog } from '../store/audit-log';
-import { RuleTesterReads } from '../store/rule-tester-reads';
+import { RuleTesterReads } from '../store/read/rule-tester-reads';
 
 const PAGE = 1000;
 

@@ -6,7 +6,7 @@ import { createPerfexHostParts } from './perfex/perfex-host-parts';
 import { DEVHOST_MAILBOX_SMTP_URL } from './perfex/perfex-urls';
 import { PerfexOptions } from './perfex/perfex-options';
 import { PerfexSiteUrl } from './perfex/perfex-site-url';
-import type { ServiceHost } from '../services/module-services';
+import type { ServiceHost } from '../wiring/module-services';
 
 /**
  * The host as the command line sees it: the Perfex database at DATABASE_URL, no HTTP admin.

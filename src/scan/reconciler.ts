@@ -2,8 +2,8 @@ import type { HostBatch, HostReply, HostTicket, TicketGateway, UnreadableRow } f
 import type { TimelineEventInput, TimelineEventType, TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow, SubjectSnapshot } from '../store/subject-repository';
 import type { CursorRepository } from '../store/cursor-repository';
-import { createdEvent } from '../timeline/created-event';
-import { SETTING_CHANGES } from '../timeline/setting-changes';
+import { createdEvent } from '../subjects/ticket/created-event';
+import { SETTING_CHANGES } from '../subjects/ticket/setting-changes';
 import { PERFEX_CLOSED_STATUS, PERFEX_INITIAL_STATUS } from '../host/perfex/perfex-statuses';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { createModuleServices, type ServiceHost } from '../services/module-services';
+import { createModuleServices, type ServiceHost } from '../wiring/module-services';
 import { Scanner, type ScanResult } from './scanner';
 
 /** One clock whose state a scan would change (or create, or drop). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Reconciler } from './reconciler';
-import type { ClockService } from '../services/clock-service';
-import type { EscalationService } from '../services/escalation-service';
+import type { ClockService } from '../engine/clock-service';
+import type { EscalationService } from '../engine/escalation-service';
 import type { HeartbeatRepository } from '../store/heartbeat-repository';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 import { errorText } from './scan-health';

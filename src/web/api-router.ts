@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AdminLocals, HostContext } from '../host/host-context';
-import type { ModuleServices } from '../services/module-services';
+import type { ModuleServices } from '../wiring/module-services';
 import { ConfigError } from '../sla/config';
 import { importHolidays } from '../sla/calendar';
 import { CalendarError } from '../sla/calendar/calendar-error';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AuditFilter } from '../store/audit-queries';
+import type { AuditFilter } from '../store/read/audit-queries';
 import { dayRange, daySchema, fieldErrors, withoutBlanks } from './filter-params';
 import { idText } from '../sla/strict-input';
 

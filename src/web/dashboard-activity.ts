@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { ActivityItem } from '../services/dashboard-service';
+import type { ActivityItem } from '../store/read/dashboard-service';
 import type { NameBook } from './view-helpers';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { lastLocalDays } from '../services/local-day-series';
+import { lastLocalDays } from '../store/read/local-day-series';
 
 /**
  * Query-string filters shared by the reports and the audit log. Messages are locale keys

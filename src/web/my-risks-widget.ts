@@ -6,7 +6,7 @@ import { translatorFor } from '../i18n/translator';
 import { renderView } from '../i18n/render-view';
 import { stateBadge } from './state-badge';
 import { liveState, mostUrgent, STATE_RANK, type RunningClock } from '../sla/clocks/live-state';
-import { effectiveStateOf, mostUrgentOrderOf, openSubjectOf, runningClockOf } from '../services/sla-sql';
+import { effectiveStateOf, mostUrgentOrderOf, openSubjectOf, runningClockOf } from '../store/read/sla-sql';
 import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
 import { inTicketScope, scopeDepartments, viewerTicketScope } from './ticket-scope';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { METRICS } from '../sla/config';
-import { REPORT_GROUPS, type ReportFilter } from '../services/report-service';
+import { REPORT_GROUPS, type ReportFilter } from '../store/read/report-service';
 import { dayRange, daySchema, fieldErrors, lastDays, withoutBlanks } from './filter-params';
 
 /** The report form as the viewer filled it in (or its defaults), to show it again. */

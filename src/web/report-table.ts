@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Report, ReportGroupBy } from '../services/report-service';
+import type { Report, ReportGroupBy } from '../store/read/report-service';
 import type { OutcomeStats } from '../sla/stats/clock-outcomes';
 import type { NameBook } from './view-helpers';
 

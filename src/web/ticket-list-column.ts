@@ -14,7 +14,7 @@ import {
   type RunningClock,
   type StoredSubjectState,
 } from '../sla/clocks/live-state';
-import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../services/ticket-state-sql';
+import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
 import { canView, staffLanguage, timeLeftText } from './ticket-widgets';
 import { inTicketScope, viewerTicketScope } from './ticket-scope';
 

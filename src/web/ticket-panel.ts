@@ -1,7 +1,7 @@
 import type { i18n, TFunction } from 'i18next';
 import type { HostContext, HostTicket, TicketPanel } from '../host/host-context';
-import type { ModuleServices } from '../services/module-services';
-import type { TicketSla } from '../services/ticket-sla-service';
+import type { ModuleServices } from '../wiring/module-services';
+import type { TicketSla } from '../store/read/ticket-sla-service';
 import type { BookPolicy } from '../sla/policy/policy-book';
 import { utcFromSql } from '../store/datetime';
 import { translatorFor } from '../i18n/translator';

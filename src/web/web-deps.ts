@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import type { i18n, TFunction } from 'i18next';
 import type { AdminLocals, HostContext } from '../host/host-context';
-import type { ModuleServices } from '../services/module-services';
+import type { ModuleServices } from '../wiring/module-services';
 import { manifest } from '../manifest';
 import { translatorFor } from '../i18n/translator';
 import { timeFormatter } from './view-helpers';

@@ -4,7 +4,7 @@ import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createDb } from '../../src/store/db';
 import { PerfexTicketGateway } from '../../src/host/perfex/perfex-ticket-gateway';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { twoLevelEscalationScene } from '../helpers/sla-fixtures';
 import { TcpProxy } from '../helpers/tcp-proxy';
 

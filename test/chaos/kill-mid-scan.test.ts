@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices } from '../../src/services/module-services';
+import { createModuleServices } from '../../src/wiring/module-services';
 import { twoLevelEscalationScene } from '../helpers/sla-fixtures';
 
 // Real processes, really killed: `sla-vigil scan --once` from the build (npm test builds first).

@@ -1,7 +1,7 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { insertRawReply, insertRawTicket } from '../helpers/raw-host-rows';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 
 // The odd rows a real helpdesk database holds, inserted as scripts and permissive servers leave
 // them (no hooks), then scanned twice: every ticket ends with exactly the clocks listed here.

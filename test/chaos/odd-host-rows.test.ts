@@ -4,7 +4,7 @@ import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { loginAs } from '../helpers/admin-session';
 import { insertRawReply, insertRawTicket } from '../helpers/raw-host-rows';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 
 // Real Perfex databases run with MySQL's permissive sql_mode and hold zero dates, NULLs and
 // typos. One such row must never stop the scan for the others, and must recover once fixed.

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { PrivateRedis } from '../helpers/private-redis';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices } from '../../src/services/module-services';
+import { createModuleServices } from '../../src/wiring/module-services';
 import { insertStaff } from '../helpers/host-fixtures';
 import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
 import { judgeScanHealth } from '../../src/scan/scan-health';

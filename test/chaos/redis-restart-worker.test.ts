@@ -5,7 +5,7 @@ import { setupDevhost } from '../../devhost/setup';
 import { loadSourceModule } from '../helpers/devhost-fixture';
 import { loadConfig } from '../../src/config';
 import { openStandaloneHost } from '../../src/host/standalone-host';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { ScanWorker } from '../../src/scan/scan-worker';
 import { judgeScanHealth } from '../../src/scan/scan-health';
 import { main } from '../../src/cli';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices } from '../../src/services/module-services';
+import { createModuleServices } from '../../src/wiring/module-services';
 import { DEFAULT_SETTINGS, type SlaConfig } from '../../src/sla/config';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { insertStaff } from '../helpers/host-fixtures';

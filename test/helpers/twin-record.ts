@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ModuleServices } from '../../src/services/module-services';
+import type { ModuleServices } from '../../src/wiring/module-services';
 import type { TimelineEvent } from '../../src/store/timeline-repository';
 import type { StoredClock } from '../../src/store/clock-repository';
 

@@ -14,7 +14,7 @@ import { HookBus } from '../../devhost/hook-bus';
 import { TicketService } from '../../devhost/ticket-service';
 import type { HostEventName, HostEvents, PerfexTicketRow } from '../../src/host/host-context';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { SCAN_QUEUE, ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';
 import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';

@@ -14,7 +14,7 @@ import {
 import { insertStaff, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { startBridgeService, type RunningService } from '../../src/host/bridge/bridge-service';
 import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
 
 /**

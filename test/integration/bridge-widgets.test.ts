@@ -7,7 +7,7 @@ import {
   createModuleServices,
   type ModuleServices,
   type ServiceHost,
-} from '../../src/services/module-services';
+} from '../../src/wiring/module-services';
 import { insertOpenTickets, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { loginAs } from '../helpers/admin-session';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';

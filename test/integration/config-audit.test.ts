@@ -2,7 +2,7 @@ import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { readCsv } from '../helpers/csv-reader';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 
 /**
  * Every configuration change is audited with the document before and after it, and the audit

@@ -2,9 +2,9 @@ import request from 'supertest';
 import { startTestDevhost, TEST_API_TOKEN, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAgent, type AdminSession } from '../helpers/admin-session';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
-import { ReportService, type Report } from '../../src/services/report-service';
-import { ReportQueries } from '../../src/store/report-queries';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
+import { ReportService, type Report } from '../../src/store/read/report-service';
+import { ReportQueries } from '../../src/store/read/report-queries';
 import { DEFAULT_SETTINGS } from '../../src/sla/config';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 

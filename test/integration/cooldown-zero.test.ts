@@ -1,6 +1,6 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { insertStaff } from '../helpers/host-fixtures';
 
 /** `cooldownMinutes: 0` in the settings means no suppression at all. */

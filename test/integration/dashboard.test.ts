@@ -10,8 +10,8 @@ import {
   slaConfig,
   type Picture,
 } from '../helpers/sla-dashboard-fixtures';
-import { ConfigService } from '../../src/services/config-service';
-import { DashboardService } from '../../src/services/dashboard-service';
+import { ConfigService } from '../../src/engine/config-service';
+import { DashboardService } from '../../src/store/read/dashboard-service';
 import { AuditLog } from '../../src/store/audit-log';
 
 let t: TestDevhost;

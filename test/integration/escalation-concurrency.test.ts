@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { createDb } from '../../src/store/db';
 import { insertOpenTickets, insertStaff } from '../helpers/host-fixtures';
 import type { Knex } from 'knex';

@@ -1,6 +1,6 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { insertStaff } from '../helpers/host-fixtures';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 

@@ -11,13 +11,13 @@ import {
   type RunningClock,
   type StoredSubjectState,
 } from '../../src/sla/clocks/live-state';
-import { EFFECTIVE_STATE, selectRows } from '../../src/services/sla-sql';
+import { EFFECTIVE_STATE, selectRows } from '../../src/store/read/sla-sql';
 import {
   ticketRankSql,
   ticketSortKeySql,
   ticketStateSql,
   urgentDueSql,
-} from '../../src/services/ticket-state-sql';
+} from '../../src/store/read/ticket-state-sql';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
 /**

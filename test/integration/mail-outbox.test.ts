@@ -2,8 +2,8 @@ import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { SmtpSink } from '../helpers/smtp-sink';
-import { OutboxRepository, type NewOutboxRow } from '../../src/mail/outbox-repository';
-import { MailSender, type MailSenderOptions, type MailTransport } from '../../src/mail/mail-sender';
+import { OutboxRepository, type NewOutboxRow } from '../../src/notify/outbox-repository';
+import { MailSender, type MailSenderOptions, type MailTransport } from '../../src/notify/mail-sender';
 import { utcToSql } from '../../src/store/datetime';
 import { createHostTables } from '../../devhost/schema';
 

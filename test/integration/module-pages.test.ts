@@ -3,7 +3,7 @@ import { ADMIN_EMAIL, loginAs, type AdminSession } from '../helpers/admin-sessio
 import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices } from '../../src/services/module-services';
+import { createModuleServices } from '../../src/wiring/module-services';
 
 /**
  * Every module route for the four kinds of staff (host admin, manage role, view role, no

@@ -6,9 +6,9 @@ import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { NOW, insertPicture, insertTicket, slaConfig, type Picture } from '../helpers/sla-dashboard-fixtures';
-import { ConfigService } from '../../src/services/config-service';
+import { ConfigService } from '../../src/engine/config-service';
 import { AuditLog } from '../../src/store/audit-log';
-import { DashboardService } from '../../src/services/dashboard-service';
+import { DashboardService } from '../../src/store/read/dashboard-service';
 import { PerfexTicketGateway } from '../../src/host/perfex/perfex-ticket-gateway';
 import { SEARCH_LIMIT } from '../../src/web/pages/monitor-page';
 

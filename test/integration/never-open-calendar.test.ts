@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { main } from '../../src/cli';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 

@@ -14,7 +14,7 @@ import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/tes
 import { HookBus } from '../../devhost/hook-bus';
 import { TicketService } from '../../devhost/ticket-service';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { Queue } from 'bullmq';
 import { SCAN_QUEUE, ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';

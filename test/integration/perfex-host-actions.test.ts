@@ -17,7 +17,7 @@ import { insertStaff } from '../helpers/host-fixtures';
 import { HookBus } from '../../devhost/hook-bus';
 import { TicketService } from '../../devhost/ticket-service';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';
 import { BRIDGE_HEADERS, signBridgeRequest } from '../../src/host/bridge/bridge-signature';

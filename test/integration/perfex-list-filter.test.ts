@@ -19,7 +19,7 @@ import {
   createModuleServices,
   type ModuleServices,
   type ServiceHost,
-} from '../../src/services/module-services';
+} from '../../src/wiring/module-services';
 import { insertOpenTickets, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
 import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';
@@ -29,8 +29,8 @@ import { createBridgeApp } from '../../src/host/bridge/bridge-service';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
 import { ScanQueue } from '../../src/scan/scan-queue';
 import { activate, deactivate } from '../../src/module-lifecycle';
-import { TICKET_LIST_STATES } from '../../src/services/ticket-state-sql';
-import { sqlTime } from '../../src/services/sla-sql';
+import { TICKET_LIST_STATES } from '../../src/store/read/ticket-state-sql';
+import { sqlTime } from '../../src/store/read/sla-sql';
 import type { HostContext } from '../../src/host/host-context';
 import en from '../../locales/en.json';
 import de from '../../locales/de.json';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
 import { SmtpSink } from '../helpers/smtp-sink';
-import { OutboxRepository } from '../../src/mail/outbox-repository';
+import { OutboxRepository } from '../../src/notify/outbox-repository';
 
 const root = path.join(__dirname, '..', '..');
 const SECRET = crypto.randomBytes(32).toString('hex');

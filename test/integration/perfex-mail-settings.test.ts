@@ -19,7 +19,7 @@ import {
   createModuleServices,
   type ModuleServices,
   type ServiceHost,
-} from '../../src/services/module-services';
+} from '../../src/wiring/module-services';
 import { ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';
 import { perfexMailRouting } from '../../src/host/bridge/bridge-mail-settings';

@@ -21,7 +21,7 @@ import { expectSameTwinRecord, type TwinIds } from '../helpers/twin-record';
 import { MutableClock } from '../../devhost/mutable-clock';
 import type { TicketService } from '../../devhost/ticket-service';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp, startBridgeService } from '../../src/host/bridge/bridge-service';
 

@@ -18,7 +18,7 @@ import {
   createModuleServices,
   type ModuleServices,
   type ServiceHost,
-} from '../../src/services/module-services';
+} from '../../src/wiring/module-services';
 import { insertStaff, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
 import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';

@@ -1,7 +1,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 
 const TICKETS = Number(process.env.RECONCILE_SCALE_TICKETS ?? 100_000);

@@ -1,10 +1,10 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
-import { DEFAULT_LIMITS, RuleTester } from '../../src/services/rule-tester';
+import { DEFAULT_LIMITS, RuleTester } from '../../src/engine/rule-tester';
 
 /*
  * A hand-computed fixture, all 24x7 (no calendar), evaluated at Tue 2026-03-10 12:00Z.

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 
 const clock = new MutableClock(new Date('2026-05-04T08:00:00Z'));
 let t: TestDevhost;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { startTestDevhost, TEST_API_TOKEN, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAgent } from '../helpers/admin-session';
 import { MutableClock } from '../../devhost/mutable-clock';
-import { createModuleServices, type ModuleServices } from '../../src/services/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { DEFAULT_SETTINGS, type SlaConfig } from '../../src/sla/config';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 

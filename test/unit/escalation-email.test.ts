@@ -1,4 +1,4 @@
-import { renderEscalationEmail, type EscalationEmailInput } from '../../src/mail/escalation-email';
+import { renderEscalationEmail, type EscalationEmailInput } from '../../src/notify/escalation-email';
 import { formatDuration } from '../../src/i18n/format-duration';
 import { createTranslator } from '../../src/i18n/translator';
 

@@ -1,4 +1,4 @@
-import { foldIntoLocalDays, lastLocalDays } from '../../src/services/local-day-series';
+import { foldIntoLocalDays, lastLocalDays } from '../../src/store/read/local-day-series';
 
 describe('lastLocalDays', () => {
   it('ends today in the zone and starts at local midnight, DST included', () => {

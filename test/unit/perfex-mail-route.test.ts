@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { perfexSmtp, type PerfexMailSettings } from '../../src/host/bridge/bridge-mail-settings';
-import { PushedMailRoute } from '../../src/mail/pushed-mail-route';
-import type { MailTransport } from '../../src/mail/mail-route';
-import { mailRouteLine } from '../../src/mail/mail-route-status';
+import { PushedMailRoute } from '../../src/notify/pushed-mail-route';
+import type { MailTransport } from '../../src/notify/mail-route';
+import { mailRouteLine } from '../../src/notify/mail-route-status';
 import type { Heartbeats } from '../../src/store/heartbeat-repository';
 
 const logger = pino({ level: 'silent' });

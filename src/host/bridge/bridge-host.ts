@@ -1,6 +1,6 @@
 import type { HookRegistry, HostContext, OptionStore, PermissionRegistry } from '../host-context';
 import { HOST_CONTRACT_VERSION } from '../host-context';
-import type { ServiceHost } from '../../services/module-services';
+import type { ServiceHost } from '../../wiring/module-services';
 import type { BridgeAdminRegistry } from './bridge-admin';
 
 export interface BridgeHostParts {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../host-context';
-import { TICKET_LIST_STATES, ticketStateIsSql } from '../../services/ticket-state-sql';
+import { TICKET_LIST_STATES, ticketStateIsSql } from '../../store/read/ticket-state-sql';
 
 /**
  * The SLA rule of Perfex's own ticket-list filter (`POST /bridge/ticket-list-filter`): PHP asks

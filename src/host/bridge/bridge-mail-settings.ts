@@ -2,10 +2,10 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { asyncRoute } from '../../web/async-route';
-import { SMTP_POOL_DEFAULTS } from '../../mail/mail-sender';
-import type { MailRouteSource } from '../../mail/mail-route';
-import { PushedMailRoute, type PushedMailSettings } from '../../mail/pushed-mail-route';
-import type { MailRouteBeat } from '../../mail/mail-route-status';
+import { SMTP_POOL_DEFAULTS } from '../../notify/mail-sender';
+import type { MailRouteSource } from '../../notify/mail-route';
+import { PushedMailRoute, type PushedMailSettings } from '../../notify/pushed-mail-route';
+import type { MailRouteBeat } from '../../notify/mail-route-status';
 import { strictJsonBody } from './bridge-json';
 import { firstProblem } from './bridge-events';
 

@@ -3,7 +3,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { RuntimeConfig } from '../../config';
 import { openStandaloneHost } from '../standalone-host';
 import { PerfexOptions } from '../perfex/perfex-options';
-import { createModuleServices, type ModuleServices, type ServiceHost } from '../../services/module-services';
+import { createModuleServices, type ModuleServices, type ServiceHost } from '../../wiring/module-services';
 import { migrateLatest } from '../../store/migrator';
 import { BridgeNonceRepository } from '../../store/bridge-nonce-repository';
 import { HeartbeatRepository } from '../../store/heartbeat-repository';

@@ -3,7 +3,7 @@ import type { ClockState } from './sla-event';
 /**
  * THE definition of "what SLA state is this ticket in right now", shared by every page: the host
  * list's badge, filter and sort, the ticket panel, the "My SLA risks" widget, the monitor and the
- * dashboard. The SQL twin is EFFECTIVE_STATE / stateRankSql in src/services/sla-sql.ts; the test
+ * dashboard. The SQL twin is EFFECTIVE_STATE / stateRankSql in src/store/read/sla-sql.ts; the test
  * test/integration/live-state-sql.test.ts runs both over one table of cases, so change them together.
  */
 

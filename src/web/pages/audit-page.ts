@@ -7,7 +7,7 @@ import { loadNames, type NameBook } from '../view-helpers';
 import { sendCsv, type CsvCell } from '../csv';
 import { auditQueryString, parseAuditQuery, type AuditForm } from '../audit-filter';
 import { detailChanges, detailPairs, detailText } from '../audit-details';
-import type { AuditRow } from '../../store/audit-queries';
+import type { AuditRow } from '../../store/read/audit-queries';
 
 const PAGE_SIZE = 50;
 

@@ -16,7 +16,7 @@ import {
   MonitorService,
   type MonitorFilters,
   type MonitorRow,
-} from '../../services/monitor-service';
+} from '../../store/read/monitor-service';
 import type { HostContext, TicketSearchFilter } from '../../host/host-context';
 import { PERFEX_CLOSED_STATUS } from '../../host/perfex/perfex-statuses';
 import { idText } from '../../sla/strict-input';

@@ -7,7 +7,7 @@ import { loadNames } from '../view-helpers';
 import { sendCsv, type CsvCell } from '../csv';
 import { parseReportQuery, reportQueryString, type ReportForm } from '../report-filter';
 import { buildReportTable, type ReportTable } from '../report-table';
-import { REPORT_GROUPS, type ReportFilter } from '../../services/report-service';
+import { REPORT_GROUPS, type ReportFilter } from '../../store/read/report-service';
 import { METRICS } from '../../sla/config';
 
 /**

@@ -6,7 +6,7 @@ import {
   type Metric,
   type PolicyConfig,
 } from '../../sla/config';
-import type { DraftInput } from '../../services/rule-tester';
+import type { DraftInput } from '../../engine/rule-tester';
 import { parseId } from '../../sla/strict-input';
 
 /** The draft form as typed, so a rejected form comes back exactly as the person left it. */

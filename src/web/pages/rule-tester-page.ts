@@ -4,7 +4,7 @@ import { pageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
 import { asyncRoute } from '../async-route';
 import { ConfigError, METRICS, type PolicyConfig, type SlaConfig } from '../../sla/config';
-import type { RuleTestResult } from '../../services/rule-tester';
+import type { RuleTestResult } from '../../engine/rule-tester';
 import type { LadderImpact } from '../../sla/escalation/passed-levels';
 import {
   emptyValues,

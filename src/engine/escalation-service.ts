@@ -5,14 +5,14 @@ import type { HostStaff, HostTicket, MailSettings, TicketGateway } from '../host
 import type { StoredClock } from '../store/clock-repository';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
-import type { OutboxRepository, NewOutboxRow } from '../mail/outbox-repository';
-import { renderEscalationEmail } from '../mail/escalation-email';
+import type { OutboxRepository, NewOutboxRow } from '../notify/outbox-repository';
+import { renderEscalationEmail } from '../notify/escalation-email';
 import type { LadderLevel } from '../sla/escalation/ladder';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { languageCode } from '../host/perfex/perfex-languages';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
-import { hostInstruction, type HostInstruction } from '../engine/host-action-instruction';
-import { HostActionOutcomes } from '../engine/host-action-outcomes';
+import { hostInstruction, type HostInstruction } from './host-action-instruction';
+import { HostActionOutcomes } from './host-action-outcomes';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {

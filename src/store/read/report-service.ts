@@ -1,9 +1,9 @@
-import type { HostTicket, TicketGateway } from '../host/host-context';
-import { businessMinutesBetween, type CalendarLike } from '../sla/calendar';
-import type { Metric } from '../sla/config';
-import { OutcomeTally, type OutcomeStats } from '../sla/stats/clock-outcomes';
-import type { PolicyBook } from '../sla/policy/policy-book';
-import type { ClockRange, FinishedClock, ReportQueries } from '../store/report-queries';
+import type { HostTicket, TicketGateway } from '../../host/host-context';
+import { businessMinutesBetween, type CalendarLike } from '../../sla/calendar';
+import type { Metric } from '../../sla/config';
+import { OutcomeTally, type OutcomeStats } from '../../sla/stats/clock-outcomes';
+import type { PolicyBook } from '../../sla/policy/policy-book';
+import type { ClockRange, FinishedClock, ReportQueries } from './report-queries';
 
 export const REPORT_GROUPS = ['policy', 'department', 'agent', 'metric'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { STATE_RANK } from '../sla/clocks/live-state';
-import { PERFEX_CLOSED_STATUS } from '../host/perfex/perfex-statuses';
-import { utcToSql } from '../store/datetime';
+import { STATE_RANK } from '../../sla/clocks/live-state';
+import { PERFEX_CLOSED_STATUS } from '../../host/perfex/perfex-statuses';
+import { utcToSql } from '../datetime';
 
 /**
  * SQL fragments the dashboard and the monitor share, so "open", "running" and "breached now"

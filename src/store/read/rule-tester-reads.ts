@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
-import { utcFromSql } from './datetime';
+import { utcFromSql } from '../datetime';
 import {
   SNAPSHOT_COLUMNS,
   snapshotFromRow,
   type SnapshotRow,
   type SubjectSnapshot,
-} from './subject-repository';
-import { PERFEX_CLOSED_STATUS } from '../host/perfex/perfex-statuses';
+} from '../subject-repository';
+import { PERFEX_CLOSED_STATUS } from '../../host/perfex/perfex-statuses';
 
 /**
  * The read-only queries of the rule tester: pages of ticket snapshots, newest first (Perfex

@@ -23,7 +23,7 @@ import type { ConfigService } from './config-service';
 import { toSlaEvent, type TimelineEvent, type TimelineRepository } from '../store/timeline-repository';
 import { groupBySubject, type ClockRepository } from '../store/clock-repository';
 import type { SubjectSnapshot } from '../store/subject-repository';
-import { RuleTesterReads } from '../store/rule-tester-reads';
+import { RuleTesterReads } from '../store/read/rule-tester-reads';
 import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 
 /** A draft policy as the form gives it: the config document's policy fields, without key or ladder. */

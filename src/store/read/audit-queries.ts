@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { utcFromSql, utcToSql } from './datetime';
+import { utcFromSql, utcToSql } from '../datetime';
 
 /** Which audit rows to show; every field optional. `staffId: null` = automatic actions (no staff). */
 export interface AuditFilter {

@@ -1,17 +1,17 @@
-import type { TicketGateway } from '../host/host-context';
-import type { TimelineRepository } from '../store/timeline-repository';
-import type { SubjectRepository } from '../store/subject-repository';
-import type { ClockService } from './clock-service';
+import type { TicketGateway } from '../../host/host-context';
+import type { TimelineRepository } from '../timeline-repository';
+import type { SubjectRepository } from '../subject-repository';
+import type { ClockService } from '../../engine/clock-service';
 import {
   explainClock,
   explainNotDue,
   explainSettled,
   type ExplainPhrases,
-} from '../sla/clocks/explain-clock';
-import { cycleEnd, settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
-import { summarizeState } from '../sla/clocks/clock-state';
-import type { ClockRepository } from '../store/clock-repository';
-import type { ClockState } from '../sla/clocks/sla-event';
+} from '../../sla/clocks/explain-clock';
+import { cycleEnd, settledBefore, splitSettled } from '../../sla/clocks/settled-cycles';
+import { summarizeState } from '../../sla/clocks/clock-state';
+import type { ClockRepository } from '../clock-repository';
+import type { ClockState } from '../../sla/clocks/sla-event';
 
 /** The JSON shape of DESIGN.md for one ticket, plus `explain`. */
 export interface TicketSla {

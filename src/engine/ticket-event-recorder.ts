@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock, HostEvents, TicketGateway } from '../host/host-context';
 import type { TimelineRepository } from '../store/timeline-repository';
-import type { SlaTracker } from '../services/sla-tracker';
-import { createdEvent } from './created-event';
+import type { SlaTracker } from './sla-tracker';
+import { createdEvent } from '../subjects/ticket/created-event';
 import type { SubjectSnapshot } from '../store/subject-repository';
-import { SETTING_CHANGES, settingValue, type SettingField } from './setting-changes';
+import { SETTING_CHANGES, settingValue, type SettingField } from '../subjects/ticket/setting-changes';
 
 /** How soon after a reply hook a status hook counts as set by that reply. */
 const REPLY_STATUS_WINDOW_MS = 5000;

@@ -1,5 +1,5 @@
-import type { HostTicket } from '../host/host-context';
-import type { TimelineEventInput, TimelineSource } from '../store/timeline-repository';
+import type { HostTicket } from '../../host/host-context';
+import type { TimelineEventInput, TimelineSource } from '../../store/timeline-repository';
 
 /**
  * The `created` timeline event of a ticket, the same whether a hook reported it or the

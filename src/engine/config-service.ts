@@ -20,7 +20,7 @@ import {
   type PassedLevel,
   type PassedLevelChoice,
 } from '../sla/escalation/passed-levels';
-import type { PassedLevelFinder } from '../engine/passed-level-finder';
+import type { PassedLevelFinder } from './passed-level-finder';
 import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 
 /** How a save treats escalation levels that have already passed on open tickets. */

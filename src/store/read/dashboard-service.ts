@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { utcFromSql } from '../store/datetime';
-import { COUNTED_SUBJECT } from '../store/report-queries';
+import { utcFromSql } from '../datetime';
+import { COUNTED_SUBJECT } from './report-queries';
 import {
   QUARTER_OF,
   foldIntoLocalDays,
@@ -8,7 +8,7 @@ import {
   type DayPoint,
   type QuarterBucket,
 } from './local-day-series';
-import { STATE_RANK } from '../sla/clocks/live-state';
+import { STATE_RANK } from '../../sla/clocks/live-state';
 import {
   EFFECTIVE_STATE,
   OPEN_SUBJECT,

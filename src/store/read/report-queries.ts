@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { Metric } from '../sla/config';
-import { utcToSql } from './datetime';
-import { CLOCK_CORE_COLUMNS, clockCoreFromRow, type ClockCore, type ClockCoreRow } from './clock-repository';
+import type { Metric } from '../../sla/config';
+import { utcToSql } from '../datetime';
+import { CLOCK_CORE_COLUMNS, clockCoreFromRow, type ClockCore, type ClockCoreRow } from '../clock-repository';
 
 /**
  * The tickets whose settled clocks count in compliance figures: the reports, the dashboard's

@@ -1,4 +1,4 @@
-import type { TimelineEventType } from '../sla/clocks/sla-event';
+import type { TimelineEventType } from '../../sla/clocks/sla-event';
 
 /**
  * The ticket settings whose changes the timeline records, with the event each becomes. The

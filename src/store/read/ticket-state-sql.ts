@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { STATE_RANK } from '../sla/clocks/live-state';
-import type { ClockState } from '../sla/clocks/sla-event';
+import { STATE_RANK } from '../../sla/clocks/live-state';
+import type { ClockState } from '../../sla/clocks/sla-event';
 import {
   effectiveStateOf,
   rankStateOf,

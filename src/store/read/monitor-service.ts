@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { ClockState } from '../sla/clocks/sla-event';
-import type { Metric } from '../sla/config';
-import { utcFromSql } from '../store/datetime';
+import type { ClockState } from '../../sla/clocks/sla-event';
+import type { Metric } from '../../sla/config';
+import { utcFromSql } from '../datetime';
 import {
   OPEN_SUBJECT,
   RUNNING_CLOCK,
