@@ -17,7 +17,7 @@ import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { SCAN_QUEUE, ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';
-import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';
+import { signBridgeAnswer, signBridgeRequest } from '../../src/host/bridge/bridge-signature';
 import { expectSameTwinRecord, type TwinIds } from '../helpers/twin-record';
 
 const SECRET = crypto.randomBytes(32).toString('hex');
@@ -322,6 +322,23 @@ describe('refused requests record nothing', () => {
   });
   const recorded = () => services.timeline.forSubject('ticket', ticketId);
   const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+
+  it('signs its answers for the request nonce: ping, an accepted event and a refused body', async () => {
+    for (const [path, body] of [
+      ['/bridge/ping', '{}'],
+      ['/bridge/events', eventBody('ticket_status_changed', { ticket_id: 999999, status: 2 })],
+      ['/bridge/events', '{"event":'],
+    ]) {
+      const nonce = crypto.randomBytes(16).toString('hex');
+      const res = await post({ body, path, nonce });
+      expect(res.headers['x-sla-vigil-answer-signature']).toBe(
+        signBridgeAnswer(SECRET, { nonce, status: res.status, body: res.text }),
+      );
+    }
+    const unsigned = await post({ body: '{}', path: '/bridge/ping', signature: 'sha256=' + '0'.repeat(64) });
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers['x-sla-vigil-answer-signature']).toBeUndefined();
+  });
 
   it("ping answers the pairing check of Perfex's setup page only when signed with the install's secret", async () => {
     const ok = await post({ body: '{}', path: '/bridge/ping' });

@@ -13,7 +13,7 @@ import {
 } from '../helpers/test-database';
 import { insertStaff, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { startBridgeService, type RunningService } from '../../src/host/bridge/bridge-service';
-import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';
+import { signBridgeAnswer, signBridgeRequest } from '../../src/host/bridge/bridge-signature';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
 
@@ -269,5 +269,37 @@ describe('module pages through the signed proxy', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename=/);
     expect(res.headers['x-sla-vigil-fragment']).toBeUndefined();
+  });
+
+  it('signs every answer for the nonce of its request (page, redirect, CSV); a refusal is not signed', async () => {
+    /** Raw bytes, whatever the type. */
+    const bytes = (res: request.Response, callback: (err: Error | null, body: Buffer) => void) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => callback(null, Buffer.concat(chunks)));
+    };
+    const answers = [
+      { path: '/admin/sla_vigil/monitor' },
+      { path: '/admin/sla_vigil/reports/export.csv?from=2026-03-01&to=2026-03-10' },
+      { path: '/admin/sla_vigil/no-such-page' },
+    ];
+    for (const one of answers) {
+      const nonce = crypto.randomBytes(16).toString('hex');
+      const res = await page({ ...one, nonce })
+        .buffer(true)
+        .parse(bytes);
+      const body = res.body as Buffer;
+      expect(res.headers['x-sla-vigil-answer-signature']).toBe(
+        signBridgeAnswer(SECRET, { nonce, status: res.status, body }),
+      );
+      expect(res.headers['content-length']).toBe(String(body.length));
+      // Bound to the nonce: the same answer is not valid for another request.
+      expect(res.headers['x-sla-vigil-answer-signature']).not.toBe(
+        signBridgeAnswer(SECRET, { nonce: 'f'.repeat(32), status: res.status, body }),
+      );
+    }
+    const refused = await page({ path: '/admin/sla_vigil', unsigned: true });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['x-sla-vigil-answer-signature']).toBeUndefined();
   });
 });

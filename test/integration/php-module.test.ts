@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { checkBridgeSignature } from '../../src/host/bridge/bridge-signature';
+import { checkBridgeSignature, signBridgeAnswer } from '../../src/host/bridge/bridge-signature';
 
 const root = path.join(__dirname, '..', '..');
 const INSTALL_HINT = 'php is missing: apt-get install php-cli php-mysql php-curl (.ci/run installs them)';
@@ -80,6 +80,15 @@ describe('Perfex module (PHP)', () => {
       Number(TIMESTAMP) + 10,
     );
     expect(check).toEqual({ ok: true, nonce: NONCE, timestamp: Number(TIMESTAMP) });
+  });
+
+  it("expects the service's answer signature exactly as the service makes it", () => {
+    const fromPhp = php(['test/php/run.php', '--sign-answer']);
+    expect(fromPhp.stderr).toBe('');
+    expect(fromPhp.stdout).toBe(
+      signBridgeAnswer(SECRET, { nonce: NONCE, status: 200, body: '{"condition":"1 = 1"}' }),
+    );
+    expect(fromPhp.stdout).toBe('sha256=c9254bc80ce42a8a215843325af61bbc7f3ee9e2f7b82bbcf7682e78e27f3297');
   });
 
   it('npm run package:perfex builds a zip with sla_vigil/ at its root', () => {

@@ -86,7 +86,7 @@ final class CaptureServer
             [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
             $pipes,
             null,
-            array_merge(getenv(), ['CAPTURE_FILE' => $this->file])
+            array_merge(getenv(), ['CAPTURE_FILE' => $this->file, 'CAPTURE_SECRET' => SECRET])
         );
         $deadline = microtime(true) + 10;
         while (microtime(true) < $deadline) {
@@ -112,6 +112,16 @@ final class CaptureServer
         file_put_contents($this->file . '.status', (string) $status);
         @unlink($this->file . '.response');
         @unlink($this->file . '.actions');
+        @unlink($this->file . '.signing');
+    }
+
+    /**
+     * How the next answers are signed: `signed` (as the service does, for the request's nonce
+     * with SECRET; the default after reset), `none`, `wrong` (another secret) or `other-nonce`.
+     */
+    public function signing(string $mode): void
+    {
+        file_put_contents($this->file . '.signing', $mode);
     }
 
     /** The next host-actions claims are answered 200 with these actions. */
@@ -143,6 +153,7 @@ final class CaptureServer
             @unlink(self::$shared->file . '.status');
             @unlink(self::$shared->file . '.response');
             @unlink(self::$shared->file . '.actions');
+            @unlink(self::$shared->file . '.signing');
             self::$shared = null;
         }
     }

@@ -20,6 +20,9 @@ const VECTOR_BODY = '{"event":"ticket_created","payload":{"ticket_id":12}}';
 const VECTOR_SIG = '54b1cef115404c681c0a646d5737881f80ca211987b1e0f4d6d448d67cbb2a42';
 const VECTOR_UTF8_BODY = '{"note":"Grüße"}';
 const VECTOR_UTF8_SIG = '3c6bd06ab5997a91d28a342e3f9ef357e5cf3508c245b5b22aee6884402cf4bf';
+// The service's answer signature for VECTOR_NONCE, status 200 (test/unit/bridge-signature.test.ts).
+const VECTOR_ANSWER_BODY = '{"condition":"1 = 1"}';
+const VECTOR_ANSWER_SIG = 'c9254bc80ce42a8a215843325af61bbc7f3ee9e2f7b82bbcf7682e78e27f3297';
 
 require __DIR__ . '/perfex-stubs.php';
 require __DIR__ . '/harness.php';
@@ -28,6 +31,12 @@ require MODULE . '/sla_vigil.php';
 if (($argv[1] ?? '') === '--sign') {
     // Used by the Node test: print the module's signature of the known vector.
     echo (new Sla_vigil_signer(SECRET))->headers('POST', '/bridge/events', VECTOR_BODY, VECTOR_TS, VECTOR_NONCE)['X-SLA-Vigil-Signature'];
+    exit(0);
+}
+
+if (($argv[1] ?? '') === '--sign-answer') {
+    // Used by the Node test: print the module's expected signature of the known answer.
+    echo (new Sla_vigil_signer(SECRET))->answerSignature(VECTOR_NONCE, 200, VECTOR_ANSWER_BODY);
     exit(0);
 }
 

@@ -1,5 +1,6 @@
 import {
   checkBridgeSignature,
+  signBridgeAnswer,
   signBridgeRequest,
   MAX_CLOCK_SKEW_SECONDS,
 } from '../../src/host/bridge/bridge-signature';
@@ -77,5 +78,28 @@ describe('bridge signature', () => {
     expect(checkBridgeSignature(SECRET, received({ nonce: VECTOR.nonce.toUpperCase() }), now)).toEqual(
       unsigned,
     );
+  });
+});
+
+// The answer vector, also checked against the PHP signer (php test/php/run.php --sign-answer).
+const ANSWER_VECTOR = { nonce: VECTOR.nonce, status: 200, body: '{"condition":"1 = 1"}' };
+const ANSWER_SIGNATURE = 'sha256=c9254bc80ce42a8a215843325af61bbc7f3ee9e2f7b82bbcf7682e78e27f3297';
+
+describe('bridge answer signature', () => {
+  it('signs the known vector', () => {
+    expect(signBridgeAnswer(SECRET, ANSWER_VECTOR)).toBe(ANSWER_SIGNATURE);
+    expect(signBridgeAnswer(SECRET, { ...ANSWER_VECTOR, body: Buffer.from(ANSWER_VECTOR.body) })).toBe(
+      ANSWER_SIGNATURE,
+    );
+  });
+
+  it('changes with the nonce, the status, the body and the secret', () => {
+    const others = [
+      signBridgeAnswer(SECRET, { ...ANSWER_VECTOR, nonce: 'ffeeddccbbaa99887766554433221100' }),
+      signBridgeAnswer(SECRET, { ...ANSWER_VECTOR, status: 201 }),
+      signBridgeAnswer(SECRET, { ...ANSWER_VECTOR, body: '{"condition":"1 = 0"}' }),
+      signBridgeAnswer('f'.repeat(64), ANSWER_VECTOR),
+    ];
+    expect(new Set([ANSWER_SIGNATURE, ...others]).size).toBe(5);
   });
 });

@@ -60,6 +60,12 @@ class Sla_vigil extends AdminController
             case 'pass':
                 $this->passThrough((int) $answer['status'], $answer['headers'], (string) $answer['body']);
                 break;
+            case 'method_not_allowed':
+                // Only GET, HEAD and POST are forwarded: CodeIgniter checks its CSRF token on POST only.
+                $this->output->set_status_header(405);
+                $this->output->set_header('Allow: ' . implode(', ', Sla_vigil_page_proxy::FORWARDED_METHODS));
+                $this->output->set_output('');
+                break;
             default:
                 $this->unavailable((string) $answer['url']);
         }

@@ -55,6 +55,11 @@ final class Sla_vigil_connection
     public static function check(string $serviceUrl, string $secret): array
     {
         $answer = Sla_vigil_http::signedPost($serviceUrl, $secret, '/bridge/ping', '{}', 500, 1500);
+        // The service's refusal of the signature is itself unsigned (it has no admitted nonce):
+        // only its status is used, to tell a wrong secret from a service that is not there.
+        if (in_array($answer['status'], [401, 503], true)) {
+            return ['state' => 'refused', 'detail' => 'HTTP ' . $answer['status']];
+        }
         if ($answer['failure'] !== null) {
             return ['state' => 'unreachable', 'detail' => $answer['failure']];
         }
@@ -63,9 +68,6 @@ final class Sla_vigil_connection
             $version = is_array($body) && is_string($body['version'] ?? null) ? $body['version'] : '';
 
             return ['state' => 'connected', 'detail' => $version];
-        }
-        if (in_array($answer['status'], [401, 503], true)) {
-            return ['state' => 'refused', 'detail' => 'HTTP ' . $answer['status']];
         }
 
         return ['state' => 'unreachable', 'detail' => 'HTTP ' . $answer['status']];

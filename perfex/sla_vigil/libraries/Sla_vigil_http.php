@@ -14,9 +14,14 @@ require_once __DIR__ . '/Sla_vigil_signer.php';
  */
 final class Sla_vigil_http
 {
+    /** Lower case, as the header callback stores names. */
+    public const ANSWER_SIGNATURE_HEADER = 'x-sla-vigil-answer-signature';
+    public const UNSIGNED_ANSWER = 'the answer is not signed by the SLA Vigil service';
+
     /**
      * @param list<string> $extraHeaders
-     * @return array{status: int, body: string, failure: ?string} status 0 when no answer came
+     * @return array{status: int, body: string, failure: ?string} status 0 when no answer came;
+     *     an answer without the service's signature is a failure with its status and no body
      */
     public static function signedPost(
         string $serviceUrl,
@@ -41,9 +46,12 @@ final class Sla_vigil_http
             $path .= '?' . $query;
         }
         $headers = array_merge(['Content-Type: application/json', 'Expect:'], $extraHeaders);
-        foreach ((new Sla_vigil_signer($secret))->headers('POST', $path, $body) as $name => $value) {
+        $signer = new Sla_vigil_signer($secret);
+        $signed = $signer->headers('POST', $path, $body);
+        foreach ($signed as $name => $value) {
             $headers[] = $name . ': ' . $value;
         }
+        $answerHeaders = [];
 
         $ch = curl_init($url);
         curl_setopt_array($ch, [
@@ -57,6 +65,7 @@ final class Sla_vigil_http
             // timeouts under one second (the connect timeout is 500 ms).
             CURLOPT_NOSIGNAL          => true,
             CURLOPT_FOLLOWLOCATION    => false,
+            CURLOPT_HEADERFUNCTION    => self::headerCollector($answerHeaders),
         ]);
         $response = curl_exec($ch);
         $status = (int) curl_getinfo($ch, CURLINFO_RESPONSE_CODE);
@@ -67,7 +76,34 @@ final class Sla_vigil_http
             return self::failed('service unreachable at ' . self::displayUrl($url) . ' (' . $error . ')');
         }
 
-        return ['status' => $status, 'body' => (string) $response, 'failure' => null];
+        $response = (string) $response;
+        if (!$signer->answerIsSigned($answerHeaders[self::ANSWER_SIGNATURE_HEADER] ?? null, $signed['X-SLA-Vigil-Nonce'], $status, $response)) {
+            // Whoever listens on the URL (a local user while the service is down, anyone on the
+            // path of a plain http:// URL) could answer: such an answer is never used.
+            return ['status' => $status, 'body' => '', 'failure' => self::UNSIGNED_ANSWER . ' (HTTP ' . $status . ' from ' . self::displayUrl($url) . ')'];
+        }
+
+        return ['status' => $status, 'body' => $response, 'failure' => null];
+    }
+
+    /**
+     * A CURLOPT_HEADERFUNCTION that fills $headers (lower-case names, the last value wins);
+     * a new status line (after a 100 Continue) starts over.
+     *
+     * @param array<string, string> $headers
+     */
+    public static function headerCollector(array &$headers): Closure
+    {
+        return function ($ch, string $line) use (&$headers): int {
+            if (preg_match('#^HTTP/\S+\s+\d{3}#', $line) === 1) {
+                $headers = [];
+            } elseif (str_contains($line, ':')) {
+                [$name, $value] = explode(':', $line, 2);
+                $headers[strtolower(trim($name))] = trim($value);
+            }
+
+            return strlen($line);
+        };
     }
 
     /** @return array{status: int, body: string, failure: string} */

@@ -13,6 +13,9 @@ require_once __DIR__ . '/Sla_vigil_http.php';
  *   ['kind' => 'redirect', 'path']                      redirect(admin_url(path))
  *   ['kind' => 'pass', 'status', 'headers', 'body']     send as is (CSV, JSON, assets)
  *   ['kind' => 'unavailable', 'url']                    localised 502 page
+ *   ['kind' => 'method_not_allowed']                    405, nothing forwarded
+ * Only an answer signed by the service for this request's nonce is used; any other is
+ * treated as no answer (502), since its HTML goes unescaped into Perfex's admin.
  * Never throws: a staff member must get a Perfex page, never a PHP error.
  */
 final class Sla_vigil_page_proxy
@@ -21,6 +24,11 @@ final class Sla_vigil_page_proxy
     private const TIMEOUT_MS = 5000;
     /** The answer headers passed through to the browser (lower case). */
     public const PASSED_HEADERS = ['content-type', 'content-disposition', 'cache-control', 'x-sla-vigil-updated', 'x-sla-vigil-total'];
+    /**
+     * CodeIgniter checks its CSRF token on POST only, and the service takes a forwarded request
+     * as vouched for: a PUT, DELETE or PATCH would reach it unchecked, so none is forwarded.
+     */
+    public const FORWARDED_METHODS = ['GET', 'HEAD', 'POST'];
 
     /**
      * @param array{method: string, rest: string, query: string, body: string, content_type: string} $browser
@@ -30,6 +38,9 @@ final class Sla_vigil_page_proxy
     public static function answer(string $serviceUrl, string $secret, array $browser, array $identity): array
     {
         try {
+            if (!in_array(strtoupper($browser['method']), self::FORWARDED_METHODS, true)) {
+                return ['kind' => 'method_not_allowed'];
+            }
             if ($serviceUrl === '' || $secret === '') {
                 self::logError('the options sla_vigil_service_url and sla_vigil_secret must be set (reactivate the module)');
 
@@ -46,7 +57,7 @@ final class Sla_vigil_page_proxy
                 $identity
             );
 
-            return self::classify(self::send($request), $serviceUrl, $identity['base'] ?? Sla_vigil_admin_base::DEFAULT);
+            return self::classify(self::send($request, $secret), $serviceUrl, $identity['base'] ?? Sla_vigil_admin_base::DEFAULT);
         } catch (Throwable $e) {
             self::logError(get_class($e) . ': ' . $e->getMessage());
 
@@ -55,10 +66,11 @@ final class Sla_vigil_page_proxy
     }
 
     /**
-     * @param array{method: string, url: string, path: string, body: string, headers: list<string>} $request
+     * @param array{method: string, url: string, path: string, body: string, headers: list<string>, nonce: string} $request
      * @return array{status: int, headers: array<string, string>, body: string}|null null when unreachable
+     *     or when the answer is not signed with $secret for the request's nonce
      */
-    public static function send(array $request): ?array
+    public static function send(array $request, string $secret): ?array
     {
         if (!function_exists('curl_init')) {
             self::logError('the PHP curl extension is missing');
@@ -76,16 +88,7 @@ final class Sla_vigil_page_proxy
             CURLOPT_NOSIGNAL          => true,
             // A 303 is for the browser (through redirect(admin_url(...))), never for curl.
             CURLOPT_FOLLOWLOCATION    => false,
-            CURLOPT_HEADERFUNCTION    => function ($ch, string $line) use (&$headers): int {
-                if (preg_match('#^HTTP/\S+\s+\d{3}#', $line) === 1) {
-                    $headers = []; // a new status line (after a 100 Continue) starts over
-                } elseif (str_contains($line, ':')) {
-                    [$name, $value] = explode(':', $line, 2);
-                    $headers[strtolower(trim($name))] = trim($value);
-                }
-
-                return strlen($line);
-            },
+            CURLOPT_HEADERFUNCTION    => Sla_vigil_http::headerCollector($headers),
         ];
         if ($request['method'] === 'HEAD') {
             $options[CURLOPT_NOBODY] = true;
@@ -103,8 +106,19 @@ final class Sla_vigil_page_proxy
 
             return null;
         }
+        $body = (string) $body;
+        if (!(new Sla_vigil_signer($secret))->answerIsSigned(
+            $headers[Sla_vigil_http::ANSWER_SIGNATURE_HEADER] ?? null,
+            $request['nonce'],
+            $status,
+            $body
+        )) {
+            self::logError(Sla_vigil_http::UNSIGNED_ANSWER . ' (HTTP ' . $status . ' from ' . Sla_vigil_http::displayUrl($request['url']) . ')');
 
-        return ['status' => $status, 'headers' => $headers, 'body' => (string) $body];
+            return null;
+        }
+
+        return ['status' => $status, 'headers' => $headers, 'body' => $body];
     }
 
     /**

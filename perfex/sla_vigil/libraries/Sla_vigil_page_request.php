@@ -88,7 +88,7 @@ final class Sla_vigil_page_request
      * a reverse proxy) is part of what is sent, so it is part of what is signed.
      *
      * @param array{staff: int, lang: string, csrf_name: string, csrf_hash: string, base?: string} $identity
-     * @return array{method: string, url: string, path: string, body: string, headers: list<string>}
+     * @return array{method: string, url: string, path: string, body: string, headers: list<string>, nonce: string}
      */
     public static function build(
         string $serviceUrl,
@@ -110,7 +110,8 @@ final class Sla_vigil_page_request
         if ($body !== '' || $contentType !== '') {
             $headers[] = 'Content-Type: ' . ($contentType !== '' ? $contentType : 'application/octet-stream');
         }
-        foreach ((new Sla_vigil_signer($secret))->headers($method, $prefix . $path, $body, $timestamp, $nonce) as $name => $value) {
+        $signed = (new Sla_vigil_signer($secret))->headers($method, $prefix . $path, $body, $timestamp, $nonce);
+        foreach ($signed as $name => $value) {
             $headers[] = $name . ': ' . $value;
         }
 
@@ -120,6 +121,8 @@ final class Sla_vigil_page_request
             'path'    => $prefix . $path,
             'body'    => $body,
             'headers' => $headers,
+            // The service signs its answer for this nonce; send() checks it.
+            'nonce'   => $signed['X-SLA-Vigil-Nonce'],
         ];
     }
 }

@@ -12,6 +12,8 @@ export const BRIDGE_HEADERS = {
   timestamp: 'x-sla-vigil-timestamp',
   nonce: 'x-sla-vigil-nonce',
   signature: 'x-sla-vigil-signature',
+  /** On the service's answer to a signed request: see signBridgeAnswer. */
+  answerSignature: 'x-sla-vigil-answer-signature',
 } as const;
 
 /** A timestamp further than this from the receiver's clock is stale. */
@@ -38,6 +40,28 @@ export function signBridgeRequest(secret: string, parts: SignedParts): string {
   const hmac = crypto.createHmac('sha256', Buffer.from(secret, 'utf8'));
   hmac.update(`${parts.method.toUpperCase()}\n${parts.path}\n${parts.timestamp}\n${parts.nonce}\n`, 'utf8');
   hmac.update(typeof parts.body === 'string' ? Buffer.from(parts.body, 'utf8') : parts.body);
+  return `sha256=${hmac.digest('hex')}`;
+}
+
+export interface SignedAnswer {
+  /** The nonce of the request this answers: an answer cannot be replayed for another request. */
+  nonce: string;
+  /** The HTTP status code sent, e.g. 200. */
+  status: number;
+  /** The raw body bytes as sent; empty for none (a HEAD answer, a 204). */
+  body: Buffer | string;
+}
+
+/**
+ * `sha256=` + lowercase hex of the HMAC over `<request nonce>\n<status>\n<body>`, the value of
+ * `X-SLA-Vigil-Answer-Signature`. PHP puts answers into Perfex's SQL (the list filter) and its
+ * admin HTML (fragments, pages): it uses only an answer the holder of the secret signed for the
+ * request it sent, never one from whoever happens to listen on the service's address.
+ */
+export function signBridgeAnswer(secret: string, answer: SignedAnswer): string {
+  const hmac = crypto.createHmac('sha256', Buffer.from(secret, 'utf8'));
+  hmac.update(`${answer.nonce}\n${answer.status}\n`, 'utf8');
+  hmac.update(typeof answer.body === 'string' ? Buffer.from(answer.body, 'utf8') : answer.body);
   return `sha256=${hmac.digest('hex')}`;
 }
 

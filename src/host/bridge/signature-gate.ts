@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Clock } from '../host-context';
 import { BRIDGE_HEADERS, NONCE_TTL_SECONDS, checkBridgeSignature } from './bridge-signature';
+import { signAnswers } from './answer-signer';
 
 export interface SignatureGateDeps {
   /** The shared secret from the host's options; null while the host side was never activated. */
@@ -15,7 +16,9 @@ export interface SignatureGateDeps {
  * Lets through only requests signed with the shared secret, fresh and never seen before
  * (bridge-contract); anything else is answered 401 `{"error": reason}` (503 `not_paired` while
  * there is no secret). The signed path is `originalUrl` (path and query exactly as sent), the
- * signed body the raw bytes `bodyOf` returns (empty for none).
+ * signed body the raw bytes `bodyOf` returns (empty for none). Every answer to an admitted request
+ * is signed for its nonce (answer-signer); the gate's own refusals are not, and PHP treats an
+ * unsigned answer as no answer.
  */
 export function signatureGate(deps: SignatureGateDeps, bodyOf: (req: Request) => Buffer): RequestHandler {
   let notPairedSaid = false;
@@ -56,6 +59,7 @@ export function signatureGate(deps: SignatureGateDeps, bodyOf: (req: Request) =>
       res.status(401).json({ error: 'replayed' });
       return false;
     }
+    signAnswers(res, secret, check.nonce);
     return true;
   }
   return (req: Request, res: Response, next: NextFunction) => {
