@@ -2,23 +2,13 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { startBridgeOverDevhost, type BridgeOverDevhost } from '../helpers/bridge-over-devhost';
 import { MutableClock } from '../../devhost/mutable-clock';
-import {
-  createModuleServices,
-  type ModuleServices,
-  type ServiceHost,
-} from '../../src/wiring/module-services';
+import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { insertOpenTickets, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { loginAs } from '../helpers/admin-session';
-import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
+import { dropRedisPrefix, testRedisPrefix } from '../helpers/test-database';
 import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';
-import { BridgeAdminRegistry } from '../../src/host/bridge/bridge-admin';
-import { createBridgeHost } from '../../src/host/bridge/bridge-host';
-import { createBridgeApp } from '../../src/host/bridge/bridge-service';
-import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
-import { ScanQueue } from '../../src/scan/scan-queue';
-import { activate, deactivate } from '../../src/module-lifecycle';
-import type { HostContext } from '../../src/host/host-context';
 
 /**
  * The badges, the ticket tab and the home widget as the Perfex module asks for them
@@ -33,9 +23,7 @@ const at = (iso: string) => clock.set(new Date(iso));
 
 let t: TestDevhost;
 let services: ModuleServices;
-let bridgeServices: ModuleServices;
-let bridgeHost: HostContext;
-let scanQueue: ScanQueue;
+let bridge: BridgeOverDevhost | undefined;
 let app: Express;
 const queuePrefix = testRedisPrefix();
 const dept: Record<string, number> = {};
@@ -136,42 +124,12 @@ beforeAll(async () => {
   await services.scanner.run(clock.now());
   await db('tbloptions').insert({ name: 'sla_vigil_secret', value: SECRET, autoload: 0 });
 
-  // What `sla-vigil serve` builds, over the devhost's database and clock.
-  const perfex = await createPerfexHostParts(db, 'tbl');
-  const serviceHost: ServiceHost = {
-    db,
-    tablePrefix: 'tbl',
-    timezone: perfex.timezone,
-    tickets: perfex.tickets,
-    clock,
-    logger: t.devhost.host.logger,
-    mail: t.devhost.host.mail,
-  };
-  const admin = new BridgeAdminRegistry();
-  bridgeHost = createBridgeHost({
-    service: serviceHost,
-    admin,
-    permissions: perfex.permissions,
-    options: perfex.options,
-    redisUrl: TEST_REDIS_URL,
-    queuePrefix,
-  });
-  await activate(bridgeHost);
-  bridgeServices = createModuleServices(serviceHost);
-  scanQueue = new ScanQueue(TEST_REDIS_URL, queuePrefix);
-  app = createBridgeApp({
-    host: serviceHost,
-    services: bridgeServices,
-    scanQueue,
-    redisUrl: TEST_REDIS_URL,
-    admin,
-  });
+  bridge = await startBridgeOverDevhost(t, clock, queuePrefix);
+  app = bridge.app;
 });
 
 afterAll(async () => {
-  if (bridgeHost) await deactivate(bridgeHost);
-  await scanQueue?.close();
-  await bridgeServices?.mailer.close();
+  await bridge?.close();
   await dropRedisPrefix(queuePrefix);
   await t?.close();
 });

@@ -8,30 +8,18 @@
  */
 import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
-import type { Server } from 'node:http';
-import type net from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { startBridgeOverDevhost, type BridgeOverDevhost } from '../helpers/bridge-over-devhost';
 import { MutableClock } from '../../devhost/mutable-clock';
-import {
-  createModuleServices,
-  type ModuleServices,
-  type ServiceHost,
-} from '../../src/wiring/module-services';
+import { createModuleServices } from '../../src/wiring/module-services';
 import { insertOpenTickets, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
-import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
+import { dropRedisPrefix, testRedisPrefix } from '../helpers/test-database';
 import { signBridgeRequest } from '../../src/host/bridge/bridge-signature';
-import { BridgeAdminRegistry } from '../../src/host/bridge/bridge-admin';
-import { createBridgeHost } from '../../src/host/bridge/bridge-host';
-import { createBridgeApp } from '../../src/host/bridge/bridge-service';
-import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
-import { ScanQueue } from '../../src/scan/scan-queue';
-import { activate, deactivate } from '../../src/module-lifecycle';
 import { TICKET_LIST_STATES } from '../../src/store/read/ticket-state-sql';
 import { sqlTime } from '../../src/store/read/sla-sql';
-import type { HostContext } from '../../src/host/host-context';
 import en from '../../locales/en.json';
 import de from '../../locales/de.json';
 import es from '../../locales/es.json';
@@ -44,11 +32,8 @@ let start: number;
 const at = (offsetMinutes: number) => clock.set(new Date(start + offsetMinutes * MINUTE));
 
 let t: TestDevhost;
-let bridgeServices: ModuleServices;
-let bridgeHost: HostContext;
-let scanQueue: ScanQueue;
+let bridge: BridgeOverDevhost | undefined;
 let app: Express;
-let server: Server;
 let serviceUrl: string;
 let viewer: number;
 const queuePrefix = testRedisPrefix();
@@ -111,46 +96,13 @@ beforeAll(async () => {
   await services.scanner.run(clock.now());
   await db('tbloptions').insert({ name: 'sla_vigil_secret', value: SECRET, autoload: 0 });
 
-  const perfex = await createPerfexHostParts(db, 'tbl');
-  const serviceHost: ServiceHost = {
-    db,
-    tablePrefix: 'tbl',
-    timezone: perfex.timezone,
-    tickets: perfex.tickets,
-    clock,
-    logger: t.devhost.host.logger,
-    mail: t.devhost.host.mail,
-  };
-  const admin = new BridgeAdminRegistry();
-  bridgeHost = createBridgeHost({
-    service: serviceHost,
-    admin,
-    permissions: perfex.permissions,
-    options: perfex.options,
-    redisUrl: TEST_REDIS_URL,
-    queuePrefix,
-  });
-  await activate(bridgeHost);
-  bridgeServices = createModuleServices(serviceHost);
-  scanQueue = new ScanQueue(TEST_REDIS_URL, queuePrefix);
-  app = createBridgeApp({
-    host: serviceHost,
-    services: bridgeServices,
-    scanQueue,
-    redisUrl: TEST_REDIS_URL,
-    admin,
-  });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  serviceUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  bridge = await startBridgeOverDevhost(t, clock, queuePrefix, { listen: true });
+  app = bridge.app;
+  serviceUrl = bridge.url;
 });
 
 afterAll(async () => {
-  if (server) await new Promise((r) => server.close(r));
-  if (bridgeHost) await deactivate(bridgeHost);
-  await scanQueue?.close();
-  await bridgeServices?.mailer.close();
+  await bridge?.close();
   await dropRedisPrefix(queuePrefix);
   await t?.close();
 });
