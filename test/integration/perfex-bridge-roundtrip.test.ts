@@ -4,12 +4,11 @@
  * the signed channel: the service records them and computes the clocks. With the service down,
  * every hook returns within the timeout and the next scan repairs what was missed.
  */
-import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { firePerfexHook } from '../helpers/fire-perfex-hook';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
 import { HookBus } from '../../devhost/hook-bus';
 import { TicketService } from '../../devhost/ticket-service';
@@ -20,7 +19,6 @@ import { SCAN_QUEUE, ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';
 
 const SECRET = 'ab'.repeat(32);
-const root = path.join(__dirname, '..', '..');
 const queuePrefix = testRedisPrefix();
 let t: TestDevhost;
 let services: ModuleServices;
@@ -74,30 +72,10 @@ afterAll(async () => {
   await dropRedisPrefix(queuePrefix);
 });
 
-/**
- * Runs the hook through the PHP module; returns its log lines and how long the hook took.
- * Asynchronous on purpose: the service answering it runs in this very process.
- */
+/** Runs the hook through the PHP module; returns its log lines and how long the hook took. */
 async function fire(hook: string, args: unknown[], url = serviceUrl, post: unknown = {}) {
   const started = Date.now();
-  const env = {
-    ...process.env,
-    SLA_VIGIL_SERVICE_URL: url,
-    SLA_VIGIL_SECRET: SECRET,
-    SLA_VIGIL_POST: JSON.stringify(post),
-  };
-  const log = await new Promise<string>((resolve, reject) => {
-    execFile(
-      'php',
-      ['test/php/fire-hook.php', hook, JSON.stringify(args)],
-      { cwd: root, env, timeout: 30_000 },
-      (err, _stdout, stderr) => {
-        if (err)
-          reject(new Error(`php failed (apt-get install php-cli php-curl): ${err.message}\n${stderr}`));
-        else resolve(stderr);
-      },
-    );
-  });
+  const log = await firePerfexHook(hook, args, { serviceUrl: url, secret: SECRET, post });
   return { log, ms: Date.now() - started };
 }
 

@@ -6,12 +6,11 @@
  * the real MariaDB database) and reports back. A real service, real PHP, a real database.
  */
 import crypto from 'node:crypto';
-import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { firePerfexHook } from '../helpers/fire-perfex-hook';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
 import { insertStaff } from '../helpers/host-fixtures';
 import { HookBus } from '../../devhost/hook-bus';
@@ -24,7 +23,6 @@ import { BRIDGE_HEADERS, signBridgeRequest } from '../../src/host/bridge/bridge-
 import { main as cli } from '../../src/cli';
 
 const SECRET = 'cd'.repeat(32);
-const root = path.join(__dirname, '..', '..');
 const queuePrefix = testRedisPrefix();
 let t: TestDevhost;
 let services: ModuleServices;
@@ -106,27 +104,8 @@ afterAll(async () => {
 });
 
 /** Runs the hook through the PHP module, its `$CI->db` on the test database; returns its log. */
-async function fire(hook: string, args: unknown[]): Promise<string> {
-  const env = {
-    ...process.env,
-    SLA_VIGIL_SERVICE_URL: serviceUrl,
-    SLA_VIGIL_SECRET: SECRET,
-    SLA_VIGIL_DB_URL: t.database.url,
-  };
-  return new Promise<string>((resolve, reject) => {
-    execFile(
-      'php',
-      ['test/php/fire-hook.php', hook, JSON.stringify(args)],
-      { cwd: root, env, timeout: 30_000 },
-      (err, _stdout, stderr) => {
-        if (err)
-          reject(
-            new Error(`php failed (apt-get install php-cli php-mysql php-curl): ${err.message}\n${stderr}`),
-          );
-        else resolve(stderr);
-      },
-    );
-  });
+function fire(hook: string, args: unknown[]): Promise<string> {
+  return firePerfexHook(hook, args, { serviceUrl, secret: SECRET, databaseUrl: t.database.url });
 }
 
 /** A signed POST to the service, as the module sends it. */

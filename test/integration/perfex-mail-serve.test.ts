@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { firePerfexHook } from '../helpers/fire-perfex-hook';
 import { dropRedisPrefix, TEST_REDIS_URL, testRedisPrefix } from '../helpers/test-database';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { OutboxRepository } from '../../src/notify/outbox-repository';
@@ -34,21 +35,7 @@ afterAll(async () => {
 });
 
 function firePhp(hook: string, args: unknown[], serviceUrl: string, options: Record<string, string>) {
-  const env = {
-    ...process.env,
-    SLA_VIGIL_SERVICE_URL: serviceUrl,
-    SLA_VIGIL_SECRET: SECRET,
-    SLA_VIGIL_OPTIONS: JSON.stringify(options),
-  };
-  return new Promise<string>((resolve, reject) => {
-    execFile(
-      'php',
-      ['test/php/fire-hook.php', hook, JSON.stringify(args)],
-      { cwd: root, env, timeout: 30_000 },
-      (err, _stdout, stderr) =>
-        err ? reject(new Error(`php failed: ${err.message}\n${stderr}`)) : resolve(stderr),
-    );
-  });
+  return firePerfexHook(hook, args, { serviceUrl, secret: SECRET, options });
 }
 
 /** A `sla-vigil` command against the same database; its stdout (status exits 1 while no scan has run). */
