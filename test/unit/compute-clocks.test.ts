@@ -1,4 +1,5 @@
-import { computeClocks, type ClockPolicy } from '../../src/sla/clocks/compute-clocks';
+import { computeClocks, type Clock, type ClockPolicy } from '../../src/sla/clocks/compute-clocks';
+import { explainClock } from '../../src/sla/clocks/explain-clock';
 import type { SlaEvent, TimelineEventType } from '../../src/sla/clocks/sla-event';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { PERFEX_STATUS_LIFECYCLE } from '../../src/host/perfex/perfex-statuses';
@@ -135,6 +136,32 @@ describe('resolution', () => {
     // 8h + 3h from Mon 09:00: Mon 17:00 + 3h -> Tue 12:00 Berlin = 11:00Z.
     expect(resumed?.dueAt.toISOString()).toBe('2026-03-03T11:00:00.000Z');
     expect(resumed?.state).toBe('on_track');
+  });
+
+  it('a move from Answered to On Hold names On Hold as the reason of the pause now, same minutes', () => {
+    const events = [
+      created('2026-03-02T08:00:00Z'),
+      status('2026-03-02T09:00:00Z', 3), // Answered at 10:00 Berlin
+      status('2026-03-02T10:00:00Z', 4), // On Hold at 11:00: still paused, for another reason
+    ];
+    const c = pick(computeClocks(events, policy(), at('2026-03-02T12:00:00Z')), 'resolution');
+    expect(c?.state).toBe('paused');
+    expect(c?.pauses.map((p) => [p.status, p.to?.toISOString() ?? null])).toEqual([
+      [3, '2026-03-02T10:00:00.000Z'],
+      [4, null],
+    ]);
+    // Three business hours paused in all, as one unbroken pause would count them.
+    expect(c?.pausedMinutes).toBe(180);
+    const lines = explainClock(c as Clock, {
+      calendar: officeHours,
+      timezone: 'Europe/Berlin',
+      statusNames: new Map([
+        [3, 'Answered'],
+        [4, 'On Hold'],
+      ]),
+      now: at('2026-03-02T12:00:00Z'),
+    });
+    expect(lines.find((l) => l.includes(' since '))).toMatch(/^paused \(On Hold\) since /);
   });
 
   it('a pause over a closed night moves due only by its business minutes', () => {

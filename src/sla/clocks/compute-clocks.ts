@@ -152,8 +152,13 @@ export function computeCycles(
     if (!resolution) return;
     const last = resolution.pauses[resolution.pauses.length - 1];
     const pausedNow = last !== undefined && last.to === null;
-    if (isPausing(status) && !pausedNow) resolution.pauses.push({ from: at, to: null, status });
-    else if (!isPausing(status) && pausedNow) closePause(resolution, at);
+    // A move from one pause status to another (Answered -> On Hold) splits the pause, so the
+    // reason shown for the time paused now is the status the ticket sits in now. The split adds
+    // up to the same business minutes: the second part always begins before the moved due time.
+    if (pausedNow && (!isPausing(status) || last?.status !== status)) closePause(resolution, at);
+    if (isPausing(status) && (!pausedNow || last?.status !== status)) {
+      resolution.pauses.push({ from: at, to: null, status });
+    }
   };
 
   const { initialStatus, closedStatus } = policy.statuses;
