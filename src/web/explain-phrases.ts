@@ -1,19 +1,10 @@
-import { DateTime } from 'luxon';
 import type { TFunction } from 'i18next';
-import { ENGLISH_PHRASES, type ExplainPhrases } from '../sla/clocks/explain-clock';
-
-const LOCAL_DATE_TIME = {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-} as const;
+import type { ExplainPhrases } from '../sla/clocks/explain-clock';
+import { formatDateTime } from '../i18n/format-date';
 
 /**
  * The engine's explanations in the viewer's language: phrases from locales (`explain.*`),
- * weekday and month names from the viewer's locale.
+ * dates in the viewer's language's one format (src/i18n/format-date.ts).
  */
 export function explainPhrases(t: TFunction, lang: string): ExplainPhrases {
   const say =
@@ -21,11 +12,8 @@ export function explainPhrases(t: TFunction, lang: string): ExplainPhrases {
     (values: Record<string, string | number> = {}): string =>
       t(`explain.${key}`, values);
   return {
-    // English keeps the engine's compact "Fri 6 Mar 17:40"; other languages their own order and punctuation.
-    date: (at, zone) =>
-      lang === 'en'
-        ? ENGLISH_PHRASES.date(at, zone)
-        : DateTime.fromJSDate(at, { zone }).setLocale(lang).toLocaleString(LOCAL_DATE_TIME),
+    // One date format per language (English: the engine's own compact "Fri 6 Mar 17:40").
+    date: (at, zone) => formatDateTime(at, zone, lang),
     duration: (minutes, business) => {
       const rounded = Math.round(minutes);
       const hours = Math.floor(rounded / 60);

@@ -6,7 +6,7 @@ import type { ClockState } from '../sla/clocks/sla-event';
 import { utcFromSql } from '../store/datetime';
 import { translatorFor } from '../i18n/translator';
 import { stateBadge } from './state-badge';
-import { timeFormatter } from './view-helpers';
+import { dateTimeFormatter } from '../i18n/format-date';
 import {
   liveState,
   mostUrgent,
@@ -53,7 +53,7 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
       ]);
       const t = translatorFor(translator, lang);
       const now = host.clock.now();
-      const fmt = timeFormatter(host.timezone);
+      const fmt = dateTimeFormatter(lang, host.timezone, now);
       const byTicket = groupRows(rows);
       return new Map(
         visible.map((id) => {

@@ -8,8 +8,12 @@ import { translatorFor } from '../i18n/translator';
 import { renderView } from '../i18n/render-view';
 import { explainPhrases } from './explain-phrases';
 import { stateBadge } from './state-badge';
-import { describeChange, loadNames, timeFormatter, type NameBook } from './view-helpers';
+import { describeChange, loadNames, type NameBook } from './view-helpers';
+import { dateTimeFormatter } from '../i18n/format-date';
 import { liveState, type LiveState } from '../sla/clocks/live-state';
+import { businessMinutesBetween } from '../sla/calendar/business-time';
+import type { CalendarLike } from '../sla/calendar';
+import { METRICS } from '../sla/config/sla-config-schema';
 import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
 import { inTicketScope, viewerTicketScope } from './ticket-scope';
 
@@ -39,7 +43,14 @@ interface PanelClock {
   running: boolean;
   /** Time left / overdue / paused, server-rendered; countdown.js keeps it current. */
   countdown: { state: LiveState; text: string } | null;
-  pausedNow: boolean;
+  /**
+   * "4 business hours left" while a clock on a calendar runs before its due time: the business
+   * time left, which a wall-clock countdown would overstate over nights and weekends. Null when
+   * the live countdown says it (around the clock, overdue) or nothing runs.
+   */
+  businessLeft: string | null;
+  /** The clock's current pause reason, "On Hold": the status the ticket sits in now. */
+  pausedNow: string | null;
 }
 
 /**
@@ -75,17 +86,18 @@ export function createTicketPanel(
       ]);
       const ended = new Set(stored.filter((c) => c.endedAt !== null).map((c) => `${c.metric}|${c.cycle}`));
       const policy = sla?.policy ? book.byId(sla.policy.id) : undefined;
+      const calendar = sla?.policy ? (book.clockPolicy(sla.policy.id)?.calendar ?? null) : null;
       return renderView('partials/ticket-panel', {
         t,
         sla,
-        clocks: sla ? panelClocks(sla, policy, ticket, ended, t, now) : [],
+        clocks: sla ? panelClocks(sla, policy, calendar, ticket, names, ended, t, lang, now) : [],
         matchedOn: policy && ticket ? await matchReasons(host, policy, ticket, names, t) : [],
         escalations: escalations.map((row) => toEntry(row, t)),
         events,
         stateBadge,
         names,
         describeChange,
-        fmt: timeFormatter(host.timezone),
+        fmt: dateTimeFormatter(lang, host.timezone, now),
         zone: host.timezone,
         countdownTemplates: JSON.stringify({ ...countdownTemplates(t), serverNow: now.getTime() }),
         formatPaused: (minutes: number) => formatPausedMinutes(t, minutes),
@@ -97,15 +109,20 @@ export function createTicketPanel(
 function panelClocks(
   sla: TicketSla,
   policy: BookPolicy | undefined,
+  calendar: CalendarLike | null,
   ticket: HostTicket | null,
+  names: NameBook,
   ended: ReadonlySet<string>,
   t: TFunction,
+  lang: string,
   now: Date,
 ): PanelClock[] {
+  const duration = explainPhrases(t, lang).duration;
   // Only resolution pauses (DESIGN: pause statuses pause resolution); it pauses while the ticket
   // sits in one of the policy's pause statuses.
   const pausingStatus = ticket !== null && (policy?.pauseStatusIds ?? []).includes(ticket.status);
-  return sla.clocks.map((c) => {
+  const pauseReason = ticket ? (names.status.get(String(ticket.status)) ?? `#${ticket.status}`) : '';
+  return inTheOrderTheyHappen(sla.clocks).map((c) => {
     // A cycle that ended unmet (closed unanswered, merged) stays breached on record but is over.
     const running = c.metAt === null && !ended.has(`${c.metric}|${c.cycle}`);
     const dueAt = c.dueAt === null ? null : new Date(c.dueAt);
@@ -121,9 +138,28 @@ function panelClocks(
       explain: c.explain,
       running,
       countdown: state && dueAt ? { state, text: timeLeftText(t, state, dueAt, now) } : null,
-      pausedNow: running && c.metric === 'resolution' && pausingStatus,
+      businessLeft:
+        state && state !== 'paused' && dueAt && calendar && dueAt.getTime() > now.getTime()
+          ? t('column.left', {
+              // Rounded up, as the countdown rounds: never "0 min left" before the due time.
+              duration: duration(Math.ceil(businessMinutesBetween(calendar, now, dueAt)), true),
+            })
+          : null,
+      pausedNow: running && c.metric === 'resolution' && pausingStatus ? pauseReason : null,
     };
   });
+}
+
+/**
+ * First response, next response (each cycle), resolution: the order a ticket lives them, whatever
+ * order the service lists them in. A metric a later version adds goes last.
+ */
+function inTheOrderTheyHappen<C extends { metric: string; cycle: number }>(clocks: readonly C[]): C[] {
+  const rank = (metric: string): number => {
+    const i = (METRICS as readonly string[]).indexOf(metric);
+    return i === -1 ? METRICS.length : i;
+  };
+  return [...clocks].sort((a, b) => rank(a.metric) - rank(b.metric) || a.cycle - b.cycle);
 }
 
 /** Which of the policy's match conditions this ticket meets, e.g. "department Support". */

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { TicketGateway } from '../host/host-context';
 import type { TimelineEvent } from '../store/timeline-repository';
 
-/** Names for the ids the timeline stores, so people read "Open -> Answered", not "1 -> 3". */
+/** Names for the ids the timeline stores, so people read "Open → Answered", not "1 -> 3". */
 export interface NameBook {
   status: Map<string, string>;
   priority: Map<string, string>;
@@ -44,7 +44,7 @@ export function describeChange(event: TimelineEvent, names: NameBook): string {
   return [name(event.fromValue), name(event.toValue)].filter((v) => v !== null).join(' → ');
 }
 
-/** An instant as wall-clock time in the host's zone, the way the host shows its own dates. */
+/** An instant as sortable wall-clock time in the host's zone ("2026-03-03 08:00"), for CSV files. */
 export function timeFormatter(zone: string): (date: Date | string) => string {
   return (date) =>
     DateTime.fromJSDate(typeof date === 'string' ? new Date(date) : date, { zone }).toFormat(

@@ -5,6 +5,7 @@ import type { ModuleServices } from '../wiring/module-services';
 import { manifest } from '../manifest';
 import { translatorFor } from '../i18n/translator';
 import { timeFormatter } from './view-helpers';
+import { dateTimeFormatter } from '../i18n/format-date';
 import { scopeDepartments, viewerTicketScope } from './ticket-scope';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
 
@@ -25,7 +26,10 @@ export interface PageContext {
   t: TFunction;
   /** IANA zone module pages show times in (the host's `default_timezone`). */
   zone: string;
+  /** Times as people read them: the viewer's language's one date format (src/i18n/format-date.ts). */
   fmt: (date: Date | string) => string;
+  /** Times in CSV files: one sortable shape for spreadsheets, whatever the language. */
+  csvTime: (date: Date | string) => string;
   canManage: boolean;
   /** Only tickets of these departments (the host's own access rule); undefined: every ticket. */
   departments: readonly number[] | undefined;
@@ -38,6 +42,7 @@ export async function pageContext(res: Response, deps: WebDeps): Promise<PageCon
   const locals = res.locals as AdminLocals;
   const canManage = await deps.host.permissions.can(locals.staffId, manifest.permissions.feature, 'manage');
   const scope = await viewerTicketScope(deps.host.permissions, locals.staffId, canManage);
+  const now = deps.host.clock.now();
   return {
     staffId: locals.staffId,
     csrfToken: locals.csrfToken,
@@ -45,10 +50,11 @@ export async function pageContext(res: Response, deps: WebDeps): Promise<PageCon
     lang: locals.language,
     t: translatorFor(deps.translator, locals.language),
     zone: deps.host.timezone,
-    fmt: timeFormatter(deps.host.timezone),
+    fmt: dateTimeFormatter(locals.language, deps.host.timezone, now),
+    csvTime: timeFormatter(deps.host.timezone),
     canManage,
     departments: scopeDepartments(scope),
-    now: deps.host.clock.now(),
+    now,
     ticketUrl: perfexTicketPath,
   };
 }

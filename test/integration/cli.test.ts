@@ -142,7 +142,7 @@ describe('sla-vigil command', () => {
       }),
     ]);
     expect(json.clocks[0].explain[0]).toBe(
-      'started Fri 6 Mar 17:40 (Europe/Berlin), office closed until Mon 9 Mar 09:00; 4 business hours -> due Mon 9 Mar 13:00',
+      'started Fri 6 Mar 17:40 (Europe/Berlin), office closed until Mon 9 Mar 09:00; 4 business hours → due Mon 9 Mar 13:00',
     );
     await expect(cli('ticket', 'abc')).rejects.toThrow(/positive integer/);
     await expect(cli('ticket', '424242')).rejects.toThrow(/not known to SLA Vigil/);

@@ -45,6 +45,11 @@ function listedIds(html: string): number[] {
   return [...html.matchAll(/<tr data-ticket-id="(\d+)"/g)].map((m) => Number(m[1]));
 }
 
+/** The SLA tab's own HTML, without the host page around it (the host has its own date format). */
+function panelOf(html: string): string {
+  return /data-testid="sv-ticket-panel"[\s\S]*?<\/ol>/.exec(html)?.[0] ?? '';
+}
+
 /** The SLA cell of one row. */
 function slaCell(html: string, id: number): string {
   const row = new RegExp(`<tr data-ticket-id="${id}">[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '';
@@ -136,7 +141,7 @@ describe('ticket-list badge', () => {
       expect(cell).toContain(`>${text}</span>`);
     }
     // The badge's title names the clock it shows and its due time (host zone).
-    expect(slaCell(html, ticket.b)).toContain('title="First response: due 2026-03-03 08:10"');
+    expect(slaCell(html, ticket.b)).toContain('title="First response: due Tue 3 Mar 08:10"');
   });
 
   it('speaks the staff member’s language', async () => {
@@ -245,12 +250,27 @@ describe('ticket view SLA panel', () => {
     );
     expect(html).toContain('<strong>Support high</strong>');
     expect(html).toContain('Applies because of: department Support, priority High');
-    expect(html).toMatch(/<li>started Tue 3 Mar 03:00 \(UTC\); 1 hour -&gt; due Tue 3 Mar 04:00<\/li>/);
+    expect(html).toMatch(/<li>started Tue 3 Mar 03:00 \(UTC\); 1 hour → due Tue 3 Mar 04:00<\/li>/);
+    // Each running clock: the time left (live, around the clock) and the wall-clock due time.
+    expect(html).toMatch(
+      /4h overdue<\/time>,\s*<time datetime="2026-03-03T04:00:00.000Z"[^>]*>due Tue 3 Mar 04:00<\/time>/,
+    );
     // The resolution ladder fired at the due time: notify the assignee, once.
     expect(html).toMatch(
-      /<tr data-level="1" data-outcome="notified">[\s\S]*?Resolution[\s\S]*?Notify the assignee[\s\S]*?2026-03-03 08:00[\s\S]*?Notified/,
+      /<tr data-level="1" data-outcome="notified">[\s\S]*?Resolution[\s\S]*?Notify the assignee[\s\S]*?Tue 3 Mar 08:00[\s\S]*?Notified/,
     );
     expect(html).toContain('SLA timeline');
+    // Metrics in the order they happen: first response before resolution.
+    expect([...html.matchAll(/<tr data-metric="(\w+)"/g)].map((m) => m[1])).toEqual([
+      'first_response',
+      'resolution',
+    ]);
+    // Sources in words people use, real arrows, one date format (the staff member's language).
+    expect(html).toContain('(recorded live)');
+    expect(html).not.toMatch(/\((hook|reconcile)\)/);
+    expect(html).not.toContain('-&gt;');
+    expect(panelOf(html)).toContain('sv-timeline');
+    expect(panelOf(html)).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/);
   });
 
   it('shows paused time and the current pause; a met clock has no countdown', async () => {
@@ -258,7 +278,8 @@ describe('ticket view SLA panel', () => {
     const html = (await ana.agent.get(`/admin/tickets/ticket/${ticket.d}`)).text;
     const resolution = /<tr data-metric="resolution" data-cycle="1">[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
     expect(resolution).toContain('data-paused-minutes="50"');
-    expect(resolution).toMatch(/50m\s*<br><small data-testid="sv-paused-now">paused now<\/small>/);
+    // The pause reason is the status the ticket sits in now.
+    expect(resolution).toMatch(/50m\s*<br><small data-testid="sv-paused-now">paused now: On Hold<\/small>/);
     expect(resolution).toContain('<span data-sla-state="paused">paused</span>');
     expect(resolution).not.toContain('data-sv-countdown');
     const first = /<tr data-metric="first_response" data-cycle="1">[\s\S]*?<\/tr>/.exec(html)?.[0] ?? '';
@@ -275,11 +296,29 @@ describe('ticket view SLA panel', () => {
     expect(html).toContain('>3 Std. überfällig</time>');
     // The engine's explanation in German words and German dates, not the API's English.
     expect(html).toMatch(
-      /<li>gestartet Di\., 3\. März, \d\d:\d\d \(UTC\); 1 Stunde -&gt; fällig Di\., 3\. März, \d\d:\d\d<\/li>/,
+      /<li>gestartet Di\., 3\. März, \d\d:\d\d \(UTC\); 1 Stunde → fällig Di\., 3\. März, \d\d:\d\d<\/li>/,
     );
     expect(html).not.toContain('<li>started ');
+    // German dates everywhere on the tab (due, escalations, timeline), German sources.
+    expect(html).toMatch(/fällig Di\., 3\. März, 05:00<\/time>/);
+    expect(html).toContain('(live erfasst)');
+    expect(panelOf(html)).toContain('sv-timeline');
+    expect(panelOf(html)).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/);
     const nico = await login('nico.nobody@x.test');
     expect((await nico.agent.get(`/admin/tickets/ticket/${ticket.a}`)).text).not.toContain('sv-ticket-panel');
+  });
+
+  it('shows the SLA badge in the ticket header, next to the status, for staff who may see it', async () => {
+    const ana = await login('ana.agent@x.test');
+    const html = (await ana.agent.get(`/admin/tickets/ticket/${ticket.a}`)).text;
+    const heading = /<h1>[\s\S]*?<\/h1>/.exec(html)?.[0] ?? '';
+    expect(heading).toMatch(
+      /data-status="\d+">[^<]*<\/span> <span class="ticket-head-badge" data-testid="ticket-head-badge" data-module="sla_vigil"><span class="sv-badge sv-badge--breached"/,
+    );
+    const nico = await login('nico.nobody@x.test');
+    expect((await nico.agent.get(`/admin/tickets/ticket/${ticket.a}`)).text).not.toContain(
+      'ticket-head-badge',
+    );
   });
 
   it('serves the countdown script to staff who see the panel', async () => {
@@ -432,7 +471,7 @@ describe('one SLA state everywhere', () => {
     expect(badges.get(ticket.i)).toBe('at_risk');
     const admin = await login('admin@example.com');
     const list = (await admin.agent.get('/admin/tickets')).text;
-    expect(slaCell(list, ticket.i)).toContain('title="First response: due 2026-03-03 10:31"');
+    expect(slaCell(list, ticket.i)).toContain('title="First response: due Tue 3 Mar 10:31"');
     expect(slaCell(list, ticket.i)).toContain('>1h 20m left</span>');
     const monitor = (await admin.agent.get('/admin/sla_vigil/monitor?partial=1&state=at_risk')).text;
     expect(monitorIds(monitor)).toContain(ticket.i);

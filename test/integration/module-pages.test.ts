@@ -174,7 +174,7 @@ describe('the scan-health banner', () => {
     await services.heartbeats.beat('cron_tick', ago(0));
     expect(await banner()).toMatchObject({
       cause: 'no_scan',
-      text: expect.stringContaining('last at 2026-03-04 12:00, Europe/Berlin'),
+      text: expect.stringContaining('last at Wed 4 Mar 12:00, Europe/Berlin'),
     });
 
     // A recent scan is healthy with or without a host cron (worker --every).
@@ -184,7 +184,7 @@ describe('the scan-health banner', () => {
     await services.heartbeats.beat('scan_finished', ago(4));
     expect(await banner()).toMatchObject({
       cause: 'late',
-      text: expect.stringContaining('The last scan finished at 2026-03-04 11:56 (Europe/Berlin)'),
+      text: expect.stringContaining('The last scan finished at Wed 4 Mar 11:56 (Europe/Berlin)'),
     });
     // Scans every 5 minutes are not late after 4: the banner follows the saved setting.
     const { settings } = await services.config.export();
@@ -199,7 +199,7 @@ describe('the scan-health banner', () => {
     expect(await banner()).toMatchObject({
       cause: 'scans_failing',
       text: expect.stringContaining(
-        'SLA scans are failing.</strong> The last scan failed at 2026-03-04 11:59 (Europe/Berlin): Table &#39;tbltickets&#39; &lt;doesn&#39;t&gt; exist',
+        'SLA scans are failing.</strong> The last scan failed at Wed 4 Mar 11:59 (Europe/Berlin): Table &#39;tbltickets&#39; &lt;doesn&#39;t&gt; exist',
       ),
     });
     await services.heartbeats.beat('redis_unreachable', ago(0), { error: 'connect ECONNREFUSED' });

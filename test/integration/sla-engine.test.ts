@@ -339,7 +339,7 @@ describe('reading a ticket', () => {
       pausedMinutes: 0,
     });
     expect(fr.explain[0]).toBe(
-      'started Fri 6 Mar 17:40 (Europe/Berlin), office closed until Mon 9 Mar 09:00; 1 business hour -> due Mon 9 Mar 10:00',
+      'started Fri 6 Mar 17:40 (Europe/Berlin), office closed until Mon 9 Mar 09:00; 1 business hour → due Mon 9 Mar 10:00',
     );
     const whatIf = await session.agent.get(`/admin/sla_vigil/api/tickets/${id}?now=2026-03-09T09:30:00Z`);
     expect(whatIf.body.clocks.find((c: { metric: string }) => c.metric === 'first_response').state).toBe(

@@ -99,3 +99,12 @@ describe('explanations in the viewer language', () => {
     expect(de[0]).toMatch(/^gestartet (Fr|Mi)\., \d\. März, \d\d:\d\d \(Europe\/Berlin\)/);
   });
 });
+
+describe('arrows people read', () => {
+  it.each(['en', 'de', 'es'])('%s: a real arrow (→), never an ASCII "->"', (lang) => {
+    const phrases = explainPhrases(translator.getFixedT(lang), lang);
+    const lines = CLOCKS.flatMap(([, clock]) => explainClock(clock, ctx, phrases));
+    expect(lines.filter((l) => l.includes('->'))).toEqual([]);
+    expect(lines[0]).toContain(' → ');
+  });
+});

@@ -17,6 +17,7 @@ import {
   type FieldError,
 } from './page-kit';
 import { getTicketWithNames } from './ticket-query';
+import { visibleColumns } from './tickets-list';
 
 const text = z.string().optional();
 const ReplyForm = z.object({ ...csrfField, message: text, status: text }).strict();
@@ -134,16 +135,18 @@ async function renderTicket(
 ): Promise<void> {
   const ticket = await getTicketWithNames(devhost, id);
   if (!ticket) throw notFound(`ticket ${id}`);
-  const [replies, lookups, panels] = await Promise.all([
+  const staffId = pageLocals(res).staffId;
+  const [replies, lookups, panels, badges] = await Promise.all([
     threadReplies(devhost, id),
     ticketLookups(devhost),
-    modulePanels(devhost, id, pageLocals(res).staffId),
+    modulePanels(devhost, id, staffId),
+    headBadges(devhost, id, staffId, String(res.locals.language ?? 'en')),
   ]);
   await renderPage(
     res,
     'pages/ticket-view',
     `#${id} ${ticket.subject}`,
-    { ticket, replies, lookups, panels, ...form },
+    { ticket, replies, lookups, panels, badges, ...form },
     status,
   );
 }
@@ -160,6 +163,34 @@ async function threadReplies(devhost: Devhost, ticketId: number): Promise<ReplyR
       contact_name: db.raw(`CONCAT(c.firstname, ' ', c.lastname)`),
     })
     .orderBy([{ column: 'r.date' }, { column: 'r.id' }]);
+}
+
+/**
+ * The module list columns' cells for this one ticket (the SLA badge), shown in the header next to
+ * the status, so the clock is seen without opening a tab. A failing module shows nothing there.
+ */
+async function headBadges(
+  devhost: Devhost,
+  ticketId: number,
+  staffId: number,
+  language: string,
+): Promise<{ key: string; html: string }[]> {
+  const columns = await visibleColumns(devhost, staffId);
+  const cells = await Promise.all(
+    columns.map(async (column) => {
+      try {
+        const html = (await column.render([ticketId], staffId, language)).get(ticketId);
+        return html ? { key: column.key, html } : null;
+      } catch (err) {
+        devhost.host.logger.error(
+          { err, column: column.key, ticketId },
+          'ticket header badge failed to render',
+        );
+        return null;
+      }
+    }),
+  );
+  return cells.filter((c): c is { key: string; html: string } => c !== null);
 }
 
 /** Module tabs; a module that fails shows a note in its tab instead of breaking the ticket view. */

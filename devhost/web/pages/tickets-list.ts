@@ -153,7 +153,7 @@ async function renderList(
 }
 
 /** The module columns this staff member may see (a column without a permission is for everyone). */
-async function visibleColumns(devhost: Devhost, staffId: number): Promise<TicketListColumn[]> {
+export async function visibleColumns(devhost: Devhost, staffId: number): Promise<TicketListColumn[]> {
   const columns = [...devhost.admin.columns.values()];
   const allowed = await Promise.all(
     columns.map(

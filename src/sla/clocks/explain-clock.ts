@@ -58,12 +58,12 @@ export function formatMinutes(minutes: number, business = true): string {
 export const ENGLISH_PHRASES: ExplainPhrases = {
   date: (at, zone) => DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL HH:mm'),
   duration: formatMinutes,
-  started: (v) => `started ${v.at} (${v.zone}); ${v.duration} -> due ${v.due}`,
+  started: (v) => `started ${v.at} (${v.zone}); ${v.duration} → due ${v.due}`,
   startedClosed: (v) =>
-    `started ${v.at} (${v.zone}), office closed until ${v.opens}; ${v.duration} -> due ${v.due}`,
+    `started ${v.at} (${v.zone}), office closed until ${v.opens}; ${v.duration} → due ${v.due}`,
   statusFallback: (v) => `status ${v.id}`,
-  paused: (v) => `paused (${v.status}) ${v.from} - ${v.to}: ${v.duration} added -> due ${v.due}`,
-  pausedSince: (v) => `paused (${v.status}) since ${v.from}: ${v.duration} added -> due ${v.due}`,
+  paused: (v) => `paused (${v.status}) ${v.from} - ${v.to}: ${v.duration} added → due ${v.due}`,
+  pausedSince: (v) => `paused (${v.status}) since ${v.from}: ${v.duration} added → due ${v.due}`,
   pauseAfterDue: (v) => `${v.status} ${v.from} - ${v.to}: after the due time, so no time added`,
   pauseAfterDueSince: (v) => `${v.status} since ${v.from}: after the due time, so no time added`,
   met: (v) => `met ${v.at}, before the due time`,
@@ -83,7 +83,7 @@ export const ENGLISH_PHRASES: ExplainPhrases = {
 
 /**
  * The segments and pauses that make a clock's due time, in words a manager understands:
- * "created Fri 17:40, office closed until Mon 09:00; 4 business hours -> due Mon 13:00".
+ * "created Fri 17:40, office closed until Mon 09:00; 4 business hours → due Mon 13:00".
  */
 export function explainClock(
   clock: Clock,

@@ -83,7 +83,7 @@ export function createAuditPage(deps: WebDeps): Router {
         for await (const batch of audit.eachBatch(filter)) {
           for (const r of batch) {
             yield [
-              ctx.fmt(r.createdAt),
+              ctx.csvTime(r.createdAt),
               actionName(ctx, r.action),
               staffName(ctx, names, r.staffId),
               r.subjectType,
@@ -93,7 +93,7 @@ export function createAuditPage(deps: WebDeps): Router {
           }
         }
       }
-      await sendCsv(res, `sla-audit-${ctx.fmt(ctx.now).slice(0, 10)}.csv`, header, rows());
+      await sendCsv(res, `sla-audit-${ctx.csvTime(ctx.now).slice(0, 10)}.csv`, header, rows());
     }),
   );
   return router;

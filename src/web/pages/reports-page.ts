@@ -77,8 +77,8 @@ export function createReportsPage(deps: WebDeps): Router {
       const filter = { ...parsed.filter, departments: ctx.departments };
       const [names, book] = await Promise.all([loadNames(host.tickets), services.clocks.policyBook()]);
       const policies = new Map(book.policies.map((p) => [p.id, p.name]));
-      const { t, fmt } = ctx;
-      const time = (d: Date | null): string => (d ? fmt(d) : '');
+      const { t, csvTime } = ctx;
+      const time = (d: Date | null): string => (d ? csvTime(d) : '');
       const header = [
         'ticket_id',
         'subject',
