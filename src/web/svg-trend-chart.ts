@@ -17,11 +17,16 @@ export interface TrendChartPoint {
 export interface TrendChartText {
   title: string;
   description: string;
+  /** Axis names: the left (on-time %), the right (breaches) and the bottom (days, with the zone). */
+  axes: { left: string; right: string; bottom: string };
+  /** Written over a day with nothing finished, so its gap reads as "no data", not as 0 %. */
+  noData: string;
 }
 
 const W = 720;
-const H = 240;
-const M = { top: 12, right: 40, bottom: 28, left: 44 };
+const H = 256;
+// Room around the plot for the tick values and, outside them, each axis's name.
+const M = { top: 12, right: 52, bottom: 44, left: 58 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
@@ -58,6 +63,11 @@ export function renderTrendChart(
     `<text x="${W - M.right + 6}" y="${fixed(M.top + 4)}" font-size="11" fill="${STATE_COLORS.breached}">${maxBreaches}</text>` +
     `<text x="${W - M.right + 6}" y="${fixed(M.top + PH + 4)}" font-size="11" fill="${STATE_COLORS.breached}">0</text>`;
 
+  const axisNames =
+    `<text class="sv-axis-name" transform="translate(14 ${fixed(M.top + PH / 2)}) rotate(-90)" text-anchor="middle" font-size="11" fill="#374151">${escapeHtml(text.axes.left)}</text>` +
+    `<text class="sv-axis-name" transform="translate(${W - 10} ${fixed(M.top + PH / 2)}) rotate(90)" text-anchor="middle" font-size="11" fill="${STATE_COLORS.breached}">${escapeHtml(text.axes.right)}</text>` +
+    `<text class="sv-axis-name" x="${fixed(M.left + PW / 2)}" y="${H - 4}" text-anchor="middle" font-size="11" fill="#374151">${escapeHtml(text.axes.bottom)}</text>`;
+
   // The line breaks where a day has no finished clock rather than pretending it was 0 %.
   const segments: string[][] = [[]];
   points.forEach((p, i) => {
@@ -79,9 +89,11 @@ export function renderTrendChart(
         p.breaches > 0
           ? `<rect x="${fixed(x(i) - slot * 0.35)}" y="${fixed(M.top + PH - barH)}" width="${fixed(slot * 0.7)}" height="${fixed(barH)}" fill="${STATE_COLORS.breached}" fill-opacity="0.7"/>`
           : '';
+      // A day with nothing finished has no on-time share: a grey "no data" mark at the bottom of
+      // its column (never a point at 0 %), so the gap reads as missing, not as a collapse.
       const dot =
         p.compliance === null
-          ? ''
+          ? `<line class="sv-no-data" x1="${fixed(x(i) - slot * 0.3)}" x2="${fixed(x(i) + slot * 0.3)}" y1="${fixed(M.top + PH - 1)}" y2="${fixed(M.top + PH - 1)}" stroke="#9ca3af" stroke-width="2" stroke-dasharray="2 2"><title>${escapeHtml(text.noData)}</title></line>`
           : `<circle cx="${fixed(x(i))}" cy="${fixed(yPct(p.compliance))}" r="2.5" fill="${STATE_COLORS.on_track}"/>`;
       const tick =
         // Counted back from the last day, so today is always labelled and no two labels collide.
@@ -90,7 +102,8 @@ export function renderTrendChart(
           : '';
       // A full-height transparent rect makes the whole day column hoverable for its tooltip.
       const hit = `<rect x="${fixed(x(i) - slot / 2)}" y="${M.top}" width="${fixed(slot)}" height="${PH}" fill="transparent"/>`;
-      return `<g class="sv-trend-day" data-day="${escapeHtml(p.day)}"><title>${escapeHtml(p.label)}</title>${hit}${bar}${dot}${tick}</g>`;
+      const compliance = p.compliance === null ? 'none' : fixed(p.compliance);
+      return `<g class="sv-trend-day" data-day="${escapeHtml(p.day)}" data-compliance="${compliance}"><title>${escapeHtml(p.label)}</title>${hit}${bar}${dot}${tick}</g>`;
     })
     .join('');
 
@@ -100,6 +113,7 @@ export function renderTrendChart(
     `<desc id="${escapeHtml(id)}-desc">${escapeHtml(text.description)}</desc>` +
     grid +
     rightAxis +
+    axisNames +
     days +
     lines +
     `</svg>`

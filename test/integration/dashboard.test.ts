@@ -134,6 +134,12 @@ describe('with configuration and tickets', () => {
     expect(kpi(html, 'breached')).toBe('3');
     expect(kpi(html, 'at_risk')).toBe('1');
     expect(kpi(html, 'no_policy')).toBe('2');
+    // Each card's sub-line describes its own number.
+    const subLine = (name: string) =>
+      new RegExp(`data-kpi="${name}"[\\s\\S]*?<span class="sv-muted">([^<]*)</span>`).exec(html)?.[1];
+    expect(subLine('open_under_sla')).toBe('open tickets a policy covers');
+    expect(subLine('breached')).toBe('open tickets past a due time');
+    expect(subLine('at_risk')).toBe('open tickets past the warning');
     expect(html).toContain('href="/admin/sla_vigil/monitor?state=no_policy"');
     expect(html).toContain('href="/admin/sla_vigil/monitor?state=breached"');
     // The cards wear the state colours.
@@ -215,8 +221,16 @@ describe('with configuration and tickets', () => {
     expect(row('2026-03-29')).toEqual(['100 %', '2', '0']);
     expect(row('2026-03-28')).toEqual(['100 %', '1', '0']);
     // #5's next response counts on the day it breached (the 25th), not when its cycle ended.
-    expect(row('2026-03-26')).toEqual(['—', '0', '0']);
     expect(row('2026-03-25')).toEqual(['0 %', '1', '1']);
+    // A day with nothing finished has no share: "no data" in the table and in the chart, never 0 %.
+    expect(row('2026-03-26')).toEqual(['no data', '0', '0']);
+    expect(svg).toMatch(/data-day="2026-03-26" data-compliance="none">[\s\S]*?<title>no data<\/title>/);
+    const emptyDay = /<g class="sv-trend-day" data-day="2026-03-26"[^>]*>[\s\S]*?<\/g>/.exec(svg)?.[0] ?? '';
+    expect(emptyDay).toContain('sv-no-data');
+    expect(emptyDay).not.toContain('<circle');
+    // Both axes are named, and the days with their zone.
+    const axes = [...svg.matchAll(/<text class="sv-axis-name"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(axes).toEqual(['On time %', 'Breaches', 'Day (Europe/Berlin)']);
   });
 
   it('answers 422 naming the field for a bad period, trend or unknown parameter', async () => {

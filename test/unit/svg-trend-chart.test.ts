@@ -1,7 +1,12 @@
 import { renderTrendChart, type TrendChartPoint } from '../../src/web/svg-trend-chart';
 import { STATE_COLORS } from '../../src/web/state-badge';
 
-const text = { title: 'On-time % & breaches', description: 'Days in <Europe/Berlin>' };
+const text = {
+  title: 'On-time % & breaches',
+  description: 'Days in <Europe/Berlin>',
+  axes: { left: 'On time %', right: 'Breaches', bottom: 'Day (Europe/Berlin)' },
+  noData: 'no data',
+};
 
 function days(n: number, fill: (i: number) => Partial<TrendChartPoint> = () => ({})): TrendChartPoint[] {
   return Array.from({ length: n }, (_, i) => ({
@@ -41,6 +46,29 @@ describe('renderTrendChart', () => {
     expect(svg).toContain(`stroke="${STATE_COLORS.on_track}"`);
     // 5 dots: one per day that has a value.
     expect(svg.match(/<circle /g)).toHaveLength(5);
+  });
+
+  it('never plots a day with nothing finished at 0 %: it is marked "no data" instead', () => {
+    const svg = renderTrendChart(
+      days(3, (i) => ({ compliance: i === 1 ? null : 100 })),
+      text,
+    );
+    const empty = /<g class="sv-trend-day" data-day="2026-03-02" data-compliance="none">[\s\S]*?<\/g>/.exec(
+      svg,
+    )?.[0];
+    expect(empty).toContain('<line class="sv-no-data"');
+    expect(empty).toContain('<title>no data</title>');
+    expect(empty).not.toContain('<circle');
+    // No point of the line sits on the 0 % gridline (y 212).
+    const ys = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(ys).toEqual([12, 12]);
+    expect(svg).not.toMatch(/<polyline points="[^"]*,212[ "]/);
+  });
+
+  it('names both axes (and the days below), escaped', () => {
+    const svg = renderTrendChart(days(3), { ...text, axes: { ...text.axes, bottom: 'Day <UTC>' } });
+    const names = [...svg.matchAll(/<text class="sv-axis-name"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(names).toEqual(['On time %', 'Breaches', 'Day &lt;UTC&gt;']);
   });
 
   it('scales breach bars (red) to the busiest day and labels that maximum', () => {

@@ -122,7 +122,9 @@ function trendView(points: DayPoint[], ctx: PageContext) {
             finished: p.finished,
             count: p.breaches,
           });
-    return { ...p, date: long, tick: date.toFormat('d LLL'), label, percentText: percent(p.compliance) };
+    // A day with nothing finished has no share at all: "no data", never 0 %.
+    const percentText = p.compliance === null ? ctx.t('dashboard.trend.no_data') : percent(p.compliance);
+    return { ...p, date: long, tick: date.toFormat('d LLL'), label, percentText };
   });
   const svg = renderTrendChart(
     rows.map((r) => ({
@@ -135,6 +137,12 @@ function trendView(points: DayPoint[], ctx: PageContext) {
     {
       title: ctx.t('dashboard.trend.title', { count: points.length }),
       description: ctx.t('dashboard.trend.description', { zone: ctx.zone }),
+      axes: {
+        left: ctx.t('dashboard.trend.compliance'),
+        right: ctx.t('dashboard.trend.breaches'),
+        bottom: ctx.t('dashboard.trend.axis_days', { zone: ctx.zone }),
+      },
+      noData: ctx.t('dashboard.trend.no_data'),
     },
   );
   return { svg, rows };
