@@ -249,7 +249,7 @@ export function formatScanPlan(plan: ScanPlan): string {
   ];
   for (const c of plan.clocks)
     lines.push(
-      `clock: ticket ${c.ticketId} ${c.metric} cycle ${c.cycle}: ${c.from ?? '(new)'} -> ${c.to ?? '(removed)'}`,
+      `clock: ticket ${c.ticketId} ${c.metric} cycle ${c.cycle}: ${c.from ?? '(new)'} → ${c.to ?? '(removed)'}`,
     );
   for (const e of plan.escalations)
     lines.push(

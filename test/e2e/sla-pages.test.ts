@@ -123,13 +123,20 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await expect(
       firstResponse.locator('[data-sla-state]').first().getAttribute('data-sla-state'),
     ).resolves.toBe('on_track');
-    // Due at 10:30 Berlin: the countdown names the instant and counts towards it.
-    await expect(panel.locator('time[data-sv-countdown]').first().getAttribute('datetime')).resolves.toBe(
-      '2026-03-03T09:30:00.000Z',
+    // Due at 10:30 Berlin: the business time left on the calendar and the wall-clock due time.
+    const leftDue = firstResponse.locator('[data-testid=sv-left-due]');
+    await expect(leftDue.locator('time').getAttribute('datetime')).resolves.toBe('2026-03-03T09:30:00.000Z');
+    await expect(leftDue.textContent()).resolves.toMatch(
+      /^\s*1 business hour left,\s+due Tue 3 Mar 10:30\s*$/,
     );
-    // The live countdown runs on the server's clock (the devhost's is in March), not the browser's.
-    await page.waitForTimeout(1500);
-    await expect(panel.locator('time[data-sv-countdown]').first().textContent()).resolves.toBe('1h left');
+    // Metrics in the order they happen: first response, then resolution.
+    await expect(
+      panel.locator('tr[data-metric]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-metric'))),
+    ).resolves.toEqual(['first_response', 'resolution']);
+    // The header shows the SLA badge next to the status.
+    await expect(
+      page.locator('[data-testid=ticket-head-badge] [data-sla-state]').getAttribute('data-sla-state'),
+    ).resolves.toBe('on_track');
     await shoot('ticket-view');
     // At phone width each clock is a card: nothing sticks out sideways.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -169,7 +169,7 @@ describe('scan --dry-run', () => {
     // The readable form names the same things.
     const text = await cli('scan', '--once', '--dry-run', '--now', at);
     expect(text).toContain('nothing was written, no email was sent');
-    expect(text).toContain(`clock: ticket ${ticketId} resolution cycle 1: on_track -> breached`);
+    expect(text).toContain(`clock: ticket ${ticketId} resolution cycle 1: on_track → breached`);
     expect(text).toContain(
       `email: ticket ${ticketId} first_response level 1 to alice.agent@x.test (staff ${alice}, en): would be sent`,
     );
