@@ -117,7 +117,6 @@ function panelClocks(
   lang: string,
   now: Date,
 ): PanelClock[] {
-  const duration = explainPhrases(t, lang).duration;
   // Only resolution pauses (DESIGN: pause statuses pause resolution); it pauses while the ticket
   // sits in one of the policy's pause statuses.
   const pausingStatus = ticket !== null && (policy?.pauseStatusIds ?? []).includes(ticket.status);
@@ -139,15 +138,29 @@ function panelClocks(
       running,
       countdown: state && dueAt ? { state, text: timeLeftText(t, state, dueAt, now) } : null,
       businessLeft:
-        state && state !== 'paused' && dueAt && calendar && dueAt.getTime() > now.getTime()
-          ? t('column.left', {
-              // Rounded up, as the countdown rounds: never "0 min left" before the due time.
-              duration: duration(Math.ceil(businessMinutesBetween(calendar, now, dueAt)), true),
-            })
+        state && state !== 'paused' && dueAt && calendar
+          ? businessTimeLeft(t, lang, calendar, dueAt, now)
           : null,
       pausedNow: running && c.metric === 'resolution' && pausingStatus ? pauseReason : null,
     };
   });
+}
+
+/**
+ * "4 business hours left" on the policy's calendar, in the viewer's language; null once the due
+ * time has passed (then the live countdown says how long overdue).
+ */
+export function businessTimeLeft(
+  t: TFunction,
+  lang: string,
+  calendar: CalendarLike,
+  dueAt: Date,
+  now: Date,
+): string | null {
+  if (dueAt.getTime() <= now.getTime()) return null;
+  // Rounded up, as the countdown rounds: never "0 min left" before the due time.
+  const minutes = Math.ceil(businessMinutesBetween(calendar, now, dueAt));
+  return t('column.left', { duration: explainPhrases(t, lang).duration(minutes, true) });
 }
 
 /**
