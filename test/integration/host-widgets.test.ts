@@ -302,6 +302,12 @@ describe('ticket view SLA panel', () => {
     // German dates everywhere on the tab (due, escalations, timeline), German sources.
     expect(html).toMatch(/fällig Di\., 3\. März, 05:00<\/time>/);
     expect(html).toContain('(live erfasst)');
+    // The module's pages too: German dates in the monitor, German date pickers in the reports.
+    const monitor = (await leo.agent.get('/admin/sla_vigil/monitor')).text;
+    expect(monitor).toMatch(/<time datetime="[^"]+">Di\., 3\. März, \d\d:\d\d<\/time>/);
+    expect(monitor).not.toMatch(/>\d{4}-\d\d-\d\d \d\d:\d\d</);
+    const reports = (await leo.agent.get('/admin/sla_vigil/reports')).text;
+    expect(reports).toContain('<input type="date" lang="de" id="sv-from"');
     expect(panelOf(html)).toContain('sv-timeline');
     expect(panelOf(html)).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/);
     const nico = await login('nico.nobody@x.test');

@@ -295,6 +295,9 @@ describe('/admin/sla_vigil/reports', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('name="from" value="2026-02-14"');
     expect(res.text).toContain('name="to" value="2026-03-15"');
+    // The date pickers and the page speak the staff member's language (one date format per locale).
+    expect(res.text).toContain('<input type="date" lang="en" id="sv-from" name="from"');
+    expect(res.text).toContain('<div class="sv-module" lang="en"');
     expect(res.text).toMatch(/<option value="policy" selected>/);
     // T5 (met 03-11 Berlin) is inside the default range: 10 clocks finished in all.
     expect(shownTable(res.text).at(-1)?.slice(0, 2)).toEqual(['Total', '10']);
