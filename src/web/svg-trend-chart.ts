@@ -89,21 +89,25 @@ export function renderTrendChart(
         p.breaches > 0
           ? `<rect x="${fixed(x(i) - slot * 0.35)}" y="${fixed(M.top + PH - barH)}" width="${fixed(slot * 0.7)}" height="${fixed(barH)}" fill="${STATE_COLORS.breached}" fill-opacity="0.7"/>`
           : '';
-      // A day with nothing finished has no on-time share: a grey "no data" mark at the bottom of
-      // its column (never a point at 0 %), so the gap reads as missing, not as a collapse.
+      // A day with nothing finished has no on-time share: its column is shaded grey ("no data"),
+      // with no point at all, so the gap never reads as a collapse to 0 %.
+      const noData =
+        p.compliance === null
+          ? `<rect class="sv-no-data" x="${fixed(x(i) - slot / 2)}" y="${M.top}" width="${fixed(slot)}" height="${PH}" fill="#e5e7eb" fill-opacity="0.6"><title>${escapeHtml(text.noData)}</title></rect>`
+          : '';
       const dot =
         p.compliance === null
-          ? `<line class="sv-no-data" x1="${fixed(x(i) - slot * 0.3)}" x2="${fixed(x(i) + slot * 0.3)}" y1="${fixed(M.top + PH - 1)}" y2="${fixed(M.top + PH - 1)}" stroke="#9ca3af" stroke-width="2" stroke-dasharray="2 2"><title>${escapeHtml(text.noData)}</title></line>`
+          ? ''
           : `<circle cx="${fixed(x(i))}" cy="${fixed(yPct(p.compliance))}" r="2.5" fill="${STATE_COLORS.on_track}"/>`;
       const tick =
         // Counted back from the last day, so today is always labelled and no two labels collide.
         (points.length - 1 - i) % tickEvery === 0
-          ? `<text x="${fixed(x(i))}" y="${H - 8}" text-anchor="middle" font-size="11" fill="#4b5563">${escapeHtml(p.tick)}</text>`
+          ? `<text x="${fixed(x(i))}" y="${M.top + PH + 16}" text-anchor="middle" font-size="11" fill="#4b5563">${escapeHtml(p.tick)}</text>`
           : '';
       // A full-height transparent rect makes the whole day column hoverable for its tooltip.
       const hit = `<rect x="${fixed(x(i) - slot / 2)}" y="${M.top}" width="${fixed(slot)}" height="${PH}" fill="transparent"/>`;
       const compliance = p.compliance === null ? 'none' : fixed(p.compliance);
-      return `<g class="sv-trend-day" data-day="${escapeHtml(p.day)}" data-compliance="${compliance}"><title>${escapeHtml(p.label)}</title>${hit}${bar}${dot}${tick}</g>`;
+      return `<g class="sv-trend-day" data-day="${escapeHtml(p.day)}" data-compliance="${compliance}"><title>${escapeHtml(p.label)}</title>${noData}${hit}${bar}${dot}${tick}</g>`;
     })
     .join('');
 

@@ -56,7 +56,7 @@ describe('renderTrendChart', () => {
     const empty = /<g class="sv-trend-day" data-day="2026-03-02" data-compliance="none">[\s\S]*?<\/g>/.exec(
       svg,
     )?.[0];
-    expect(empty).toContain('<line class="sv-no-data"');
+    expect(empty).toContain('<rect class="sv-no-data"');
     expect(empty).toContain('<title>no data</title>');
     expect(empty).not.toContain('<circle');
     // No point of the line sits on the 0 % gridline (y 212).
