@@ -127,6 +127,7 @@ export class Devhost {
     );
     const mailbox = new Mailbox(db, prefix, parts.timezone, logger);
     const tickets = new TicketService(db, prefix, hooks, clock, parts.timezone);
+    const cron = new CronTicker(hooks, config.cronIntervalMs, clock);
     const host: HostContext = {
       contractVersion: HOST_CONTRACT_VERSION,
       db,
@@ -149,6 +150,7 @@ export class Devhost {
       options: parts.options,
       clock,
       logger,
+      cron,
       redisUrl: config.redisUrl,
       queuePrefix: config.queuePrefix,
     };
@@ -159,7 +161,6 @@ export class Devhost {
       config.moduleDirs ?? [PROJECT_ROOT],
       config.loadModuleEntry,
     );
-    const cron = new CronTicker(hooks, config.cronIntervalMs);
     return new Devhost(config, db, host, tickets, parts.permissions, loader, mailbox, cron, hooks, admin);
   }
 
