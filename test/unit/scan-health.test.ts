@@ -122,6 +122,12 @@ describe('judgeScanHealth judges the last finished scan, not the cron', () => {
       expect(judgeScanHealth(restarted, at(101_000), 60_000, cron).cause).toBe('late');
     });
 
+    it('gives `status` a line that is no alarm', () => {
+      expect(scanHealthLine(judgeScanHealth(beats([]), NOW, 60_000, cron))).toBe(
+        'scans: the host cron just started; its first tick is due at 2026-03-03T12:00:40.000Z',
+      );
+    });
+
     it('ends with the first finished scan', () => {
       const scanned = new Map([['scan_finished', { at: at(-1_000), details: null }]]) as Heartbeats;
       expect(judgeScanHealth(scanned, NOW, 60_000, cron)).toMatchObject({ cause: null, firstTickAt: null });
