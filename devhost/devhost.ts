@@ -2,10 +2,11 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Clock, HostContext } from '../src/host/host-context';
 import { HOST_CONTRACT_VERSION } from '../src/host/host-context';
 import { createDb } from '../src/store/db';
+import { createProcessLogger } from '../src/wiring/create-logger';
 import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
 import type { PerfexPermissions } from '../src/host/perfex/perfex-permissions';
 import { HookBus } from './hook-bus';
@@ -116,7 +117,8 @@ export class Devhost {
       throw new Error('DEVHOST_API_TOKEN must be at least 8 characters (an empty token would open the API)');
     }
     refusePublicDefaultToken(config.apiToken, config.listenHost);
-    const logger = config.logger ?? pino({ level: process.env.LOG_LEVEL ?? 'info' });
+    // Readable lines at a terminal, JSON in production or when piped (create-logger.ts).
+    const logger = config.logger ?? createProcessLogger({ level: process.env.LOG_LEVEL ?? 'info', fd: 1 });
     const clock = config.clock ?? { now: () => new Date() };
     const db = createDb(config.databaseUrl);
     const prefix = config.tablePrefix;
@@ -127,6 +129,7 @@ export class Devhost {
     );
     const mailbox = new Mailbox(db, prefix, parts.timezone, logger);
     const tickets = new TicketService(db, prefix, hooks, clock, parts.timezone);
+    const cron = new CronTicker(hooks, config.cronIntervalMs, clock);
     const host: HostContext = {
       contractVersion: HOST_CONTRACT_VERSION,
       db,
@@ -149,6 +152,7 @@ export class Devhost {
       options: parts.options,
       clock,
       logger,
+      cron,
       redisUrl: config.redisUrl,
       queuePrefix: config.queuePrefix,
     };
@@ -159,7 +163,6 @@ export class Devhost {
       config.moduleDirs ?? [PROJECT_ROOT],
       config.loadModuleEntry,
     );
-    const cron = new CronTicker(hooks, config.cronIntervalMs);
     return new Devhost(config, db, host, tickets, parts.permissions, loader, mailbox, cron, hooks, admin);
   }
 

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { instantToHost } from '../src/store/datetime';
+import { readableHeaders, type ReadableHeader } from './mail-headers';
 
 export interface MailboxMessage {
   id: number;
@@ -14,7 +15,18 @@ export interface MailboxMessage {
   html: string | null;
   /** The sender's Message-ID, angle brackets included; null when the message had none. */
   message_id: string | null;
+  /** Every header, readable (JSON of ReadableHeader[]); null for mail kept before headers were. */
+  headers: string | null;
+  /** The message as received (headers and MIME body), for "the whole email". */
+  source: string | null;
   received_at: string;
+}
+
+/** A stored message's headers, or none for mail kept before headers were. */
+export function storedHeaders(message: MailboxMessage): ReadableHeader[] {
+  if (!message.headers) return [];
+  const parsed: unknown = JSON.parse(message.headers);
+  return Array.isArray(parsed) ? (parsed as ReadableHeader[]) : [];
 }
 
 /**
@@ -40,8 +52,9 @@ export class Mailbox {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onData: (stream, session, callback) => {
-        simpleParser(stream)
-          .then(async (mail) => {
+        readAll(stream)
+          .then(async (source) => {
+            const mail = await simpleParser(source);
             // The unique index on message_id makes the duplicate check atomic across connections.
             await this.db(`${this.prefix}devhost_mailbox`)
               .insert({
@@ -51,6 +64,8 @@ export class Mailbox {
                 text: mail.text ?? null,
                 html: typeof mail.html === 'string' ? mail.html : null,
                 message_id: mail.messageId ?? null,
+                headers: JSON.stringify(readableHeaders(mail, this.timezone)),
+                source: source.toString('utf8'),
                 received_at: instantToHost(new Date(), this.timezone),
               })
               .onConflict('message_id')
@@ -85,4 +100,11 @@ export class Mailbox {
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** The whole message as sent (the devhost's mailbox takes small notification emails only). */
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
 }

@@ -157,12 +157,23 @@ export async function createHostTables(db: Knex, prefix: string): Promise<void> 
     x.dateTime('received_at').notNullable();
     // Unique (NULLs allowed): a second delivery of the same Message-ID is dropped like a real server would.
     x.string('message_id', 191).nullable().unique();
+    // Readable headers (JSON) and the message as received: the mailbox page shows the whole email.
+    x.text('headers', 'mediumtext').nullable();
+    x.text('source', 'mediumtext').nullable();
   });
   // Mailbox tables made before Message-IDs were kept get the column too.
   if (!(await db.schema.hasColumn(t('devhost_mailbox'), 'message_id'))) {
     await db.schema.alterTable(t('devhost_mailbox'), (x) => {
       x.string('message_id', 191).nullable().unique();
     });
+  }
+  // And before headers and the source were kept.
+  for (const column of ['headers', 'source']) {
+    if (!(await db.schema.hasColumn(t('devhost_mailbox'), column))) {
+      await db.schema.alterTable(t('devhost_mailbox'), (x) => {
+        x.text(column, 'mediumtext').nullable();
+      });
+    }
   }
 
   await insertDefaults(db, prefix);

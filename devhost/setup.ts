@@ -5,6 +5,7 @@ import { createHostTables } from './schema';
 import { Devhost, type DevhostConfig } from './devhost';
 import { MutableClock } from './mutable-clock';
 import { seedDemo } from './seed';
+import { createProcessLogger } from '../src/wiring/create-logger';
 import { DEMO_PASSWORD } from './seed/people-data';
 
 export interface SetupOptions {
@@ -72,7 +73,7 @@ export async function setupDevhost(options: SetupOptions): Promise<SetupResult> 
     cronIntervalMs: 0,
     clock,
     loadModuleEntry: options.loadModuleEntry,
-    logger: (await import('pino')).default({ level: 'warn' }),
+    logger: createProcessLogger({ level: 'warn', fd: 1 }),
   });
   let seeded = false;
   try {

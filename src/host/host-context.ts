@@ -285,6 +285,24 @@ export interface Clock {
   now(): Date;
 }
 
+/** When a cron this host runs itself started, and when its first tick is due. */
+export interface HostCronSchedule {
+  startedAt: Date;
+  /** The first `after_cron_run` after start (the devhost's ticker: one interval after it). */
+  firstTickAt: Date;
+  intervalMs: number;
+}
+
+/**
+ * The host's cron, when the host runs it in its own process (the devhost's ticker). Perfex's
+ * cron is the server's crontab calling a URL: no such host offers this, and the module then
+ * judges scans by heartbeats alone.
+ */
+export interface HostCron {
+  /** null while the cron is not running (or ticks are turned off). */
+  schedule(): HostCronSchedule | null;
+}
+
 /** Everything the module may use from its host: it never reaches around this. */
 export interface HostContext {
   contractVersion: string;
@@ -300,6 +318,8 @@ export interface HostContext {
   options: OptionStore;
   clock: Clock;
   logger: Logger;
+  /** Optional: the host's own cron schedule, so the first minute after start is no "late" alarm. */
+  cron?: HostCron;
   redisUrl: string;
   /**
    * BullMQ key prefix, distinct per host sharing a Redis (default: derived from the database

@@ -1,4 +1,3 @@
-import pino from 'pino';
 import type { Knex } from 'knex';
 import type { RuntimeConfig } from '../config';
 import { createDb } from '../store/db';
@@ -7,6 +6,7 @@ import { DEVHOST_MAILBOX_SMTP_URL } from './perfex/perfex-urls';
 import { PerfexOptions } from './perfex/perfex-options';
 import { PerfexSiteUrl } from './perfex/perfex-site-url';
 import type { ServiceHost } from '../wiring/module-services';
+import { createProcessLogger } from '../wiring/create-logger';
 
 /**
  * The host as the command line sees it: the Perfex database at DATABASE_URL, no HTTP admin.
@@ -32,7 +32,8 @@ export async function openStandaloneHost(
       timezone: parts.timezone,
       tickets: parts.tickets,
       clock: { now: () => now ?? new Date() },
-      logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2)),
+      // stderr: stdout carries the commands' output (JSON, CSV, status lines).
+      logger: createProcessLogger({ level: process.env.LOG_LEVEL ?? 'warn', fd: 2 }),
       mail: {
         smtpUrl: config.smtpUrl ?? DEVHOST_MAILBOX_SMTP_URL,
         from: process.env.MAIL_FROM ?? 'SLA Vigil <sla@localhost>',

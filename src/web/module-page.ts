@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { judgeScanHealth } from '../scan/scan-health';
+import { judgeScanHealth, secondsUntil } from '../scan/scan-health';
 import type { PageContext, WebDeps } from './web-deps';
 import { renderView } from '../i18n/render-view';
 import { stateBadge } from './state-badge';
@@ -41,15 +41,29 @@ export async function renderModulePage(
     deps.services.heartbeats.all(),
     deps.services.clocks.policyBook(),
   ]);
-  // Judged by the last finished scan, not the last cron tick: the banner names the cause.
-  const scanHealth = judgeScanHealth(beats, ctx.now, book.settings.scanIntervalMinutes * 60_000);
-  const body = await renderView(`pages/${page.view}`, { ...ctx, stateBadge, ...page.data });
+  // Judged by the last finished scan, not the last cron tick: the banner names the cause. A host
+  // that runs its own cron (the devhost) says when it started: its first minute is no alarm.
+  const scanHealth = judgeScanHealth(
+    beats,
+    ctx.now,
+    book.settings.scanIntervalMinutes * 60_000,
+    deps.host.cron?.schedule() ?? null,
+  );
+  const firstScanIn = scanHealth.firstTickAt ? secondsUntil(scanHealth.firstTickAt, ctx.now) : null;
+  const body = await renderView(`pages/${page.view}`, {
+    ...ctx,
+    stateBadge,
+    scanHealth,
+    firstScanIn,
+    ...page.data,
+  });
   const frame = await renderView('partials/module-frame', {
     ...ctx,
     body,
     current: page.slug,
     pages: MODULE_PAGES.filter((p) => p.capability === 'view' || ctx.canManage),
     scanHealth,
+    firstScanIn,
   });
   deps.host.admin.renderPage(res, {
     title: page.title ?? ctx.t(`nav.${page.slug}`),

@@ -36,6 +36,8 @@ export async function startTestDevhost(
     queuePrefix?: string | null;
     /** Default: silent (TEST_LOG_LEVEL to see it). */
     logger?: Logger;
+    /** The devhost's cron ticker (real timers); default 0, off. */
+    cronIntervalMs?: number;
   } = {},
 ): Promise<TestDevhost> {
   const database = await createTestDatabase();
@@ -53,7 +55,7 @@ export async function startTestDevhost(
     redisUrl: options.redisUrl ?? TEST_REDIS_URL,
     apiToken: TEST_API_TOKEN,
     mailboxPort: 0,
-    cronIntervalMs: 0,
+    cronIntervalMs: options.cronIntervalMs ?? 0,
     port: 0,
     clock: options.clock,
     sessionSecret: 'test-secret',

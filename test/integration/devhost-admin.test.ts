@@ -614,6 +614,49 @@ describe('mailbox', () => {
     expect((await admin.agent.get('/admin/mailbox/999999')).status).toBe(404);
     expect((await admin.agent.get('/admin/mailbox/x')).status).toBe(422);
   });
+
+  it('shows the whole email: readable headers, the text and HTML bodies and the source', async () => {
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: t.devhost.mailbox.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: { name: 'SLA Vigil <Bot>', address: 'sla@devhost.local' },
+      to: { name: 'Jürgen Weiß', address: 'juergen@example.com' },
+      cc: 'lead@example.com',
+      subject: 'Überfällig: Ticket #7 <b>',
+      date: new Date('2026-03-04T11:00:05Z'),
+      messageId: '<sv-7-breach@devhost.local>',
+      headers: { 'X-Sla-Vigil-Level': 'breach' },
+      text: 'Line one\nLine two',
+      html: '<p onclick="x()">Ticket <b>#7</b> "late"</p>',
+    });
+    transport.close();
+    const id = (
+      await t.devhost.db('tbldevhost_mailbox').where('message_id', '<sv-7-breach@devhost.local>').first()
+    ).id;
+    const page = (await admin.agent.get(`/admin/mailbox/${id}`)).text;
+    const header = (name: string) =>
+      new RegExp(`data-header="${name}"><dt>[^<]+</dt><dd>([^<]*)</dd>`).exec(page)?.[1];
+    // Decoded (no =?UTF-8?...?=), with display names, the date in the host's zone, and escaped.
+    expect(header('from')).toBe('&#34;SLA Vigil &lt;Bot&gt;&#34; &lt;sla@devhost.local&gt;');
+    expect(header('to')).toBe('&#34;Jürgen Weiß&#34; &lt;juergen@example.com&gt;');
+    expect(header('cc')).toBe('lead@example.com');
+    expect(header('subject')).toBe('Überfällig: Ticket #7 &lt;b&gt;');
+    expect(header('date')).toMatch(/^2026-03-04 \d\d:00:05 \(/);
+    expect(header('message-id')).toBe('&lt;sv-7-breach@devhost.local&gt;');
+    expect(header('x-sla-vigil-level')).toBe('breach');
+    expect(page.indexOf('data-header="from"')).toBeLessThan(page.indexOf('data-header="x-sla-vigil-level"'));
+    // The text body whole, the HTML body only inside a sandboxed srcdoc (escaped), and the source.
+    expect(page).toContain('<pre class="mail-text" data-testid="mail-text">Line one\nLine two</pre>');
+    expect(page).toMatch(
+      /<iframe class="mail-html" sandbox="" srcdoc="&lt;p onclick=&#34;x\(\)&#34;&gt;Ticket &lt;b&gt;#7/,
+    );
+    expect(page).not.toContain('<p onclick');
+    expect(page).toMatch(/data-testid="mail-source">[^<]*Message-ID: &lt;sv-7-breach@devhost.local&gt;/);
+  });
 });
 
 describe('modules', () => {

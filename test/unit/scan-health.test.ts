@@ -1,4 +1,4 @@
-import { errorText, judgeScanHealth, scanHealthLine } from '../../src/scan/scan-health';
+import { errorText, judgeScanHealth, scanHealthLine, secondsUntil } from '../../src/scan/scan-health';
 import type { HeartbeatName, Heartbeats } from '../../src/store/heartbeat-repository';
 
 const NOW = new Date('2026-03-03T12:00:00Z');
@@ -72,6 +72,66 @@ describe('judgeScanHealth judges the last finished scan, not the cron', () => {
       'scans failing: Table x does not exist (last failure 2026-03-03T11:59:00.000Z)',
     );
     expect(scanHealthLine(judgeScanHealth(beats([['scan_finished', 1]]), NOW))).toMatch(/^scans: healthy/);
+  });
+
+  describe("the host's own cron has just started (the devhost's first minute)", () => {
+    // Started 20 s ago, ticks every minute: the first tick is 40 s away.
+    const cron = {
+      startedAt: new Date(NOW.getTime() - 20_000),
+      firstTickAt: new Date(NOW.getTime() + 40_000),
+      intervalMs: 60_000,
+    };
+    const at = (ms: number) => new Date(NOW.getTime() + ms);
+
+    it('is no alarm before the first tick, on a fresh install or after a restart', () => {
+      for (const entries of [
+        [],
+        [
+          ['cron_tick', 90],
+          ['scan_finished', 90],
+        ],
+      ] as [HeartbeatName, number][][]) {
+        const health = judgeScanHealth(beats(entries), NOW, 60_000, cron);
+        expect(health).toMatchObject({ cause: null, firstTickAt: cron.firstTickAt });
+        expect(secondsUntil(health.firstTickAt!, NOW)).toBe(40);
+      }
+      // A failure from before this start is old news until the first tick has had its say.
+      expect(
+        judgeScanHealth(beats([['scan_failed', 30, { error: 'x' }]]), NOW, 60_000, cron).cause,
+      ).toBeNull();
+    });
+
+    it('still alarms for what went wrong since the start', () => {
+      const down = new Map([['redis_unreachable', { at: at(-5_000), details: { error: 'ECONNREFUSED' } }]]);
+      expect(judgeScanHealth(down as Heartbeats, NOW, 60_000, cron).cause).toBe('redis_unreachable');
+    });
+
+    it('waits one scan interval after the first tick, then alarms as before', () => {
+      // The first tick was due 50 s ago: its scan may still be running.
+      expect(judgeScanHealth(beats([]), at(90_000), 60_000, cron)).toMatchObject({ cause: null });
+      expect(secondsUntil(cron.firstTickAt, at(90_000))).toBe(0);
+      // A minute after that, still no scan: the scan really is missing.
+      expect(judgeScanHealth(beats([]), at(101_000), 60_000, cron)).toMatchObject({
+        cause: 'never',
+        firstTickAt: null,
+      });
+      const restarted = beats([
+        ['cron_tick', 90],
+        ['scan_finished', 90],
+      ]);
+      expect(judgeScanHealth(restarted, at(101_000), 60_000, cron).cause).toBe('late');
+    });
+
+    it('gives `status` a line that is no alarm', () => {
+      expect(scanHealthLine(judgeScanHealth(beats([]), NOW, 60_000, cron))).toBe(
+        'scans: the host cron just started; its first tick is due at 2026-03-03T12:00:40.000Z',
+      );
+    });
+
+    it('ends with the first finished scan', () => {
+      const scanned = new Map([['scan_finished', { at: at(-1_000), details: null }]]) as Heartbeats;
+      expect(judgeScanHealth(scanned, NOW, 60_000, cron)).toMatchObject({ cause: null, firstTickAt: null });
+    });
   });
 
   it('keeps credentials out of recorded errors', () => {
