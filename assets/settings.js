@@ -91,6 +91,31 @@
     });
   }
 
+  /**
+   * A filter box above each long list of names (clients, services...): typing hides the options
+   * that do not contain the text; chosen options always stay visible, so nothing is unchosen
+   * unseen. Without JS the box stays hidden and the plain multi-select works as it is.
+   */
+  function setupChoiceFilters(doc) {
+    var boxes = doc.querySelectorAll('[data-choice-filter]');
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var select = doc.getElementById(box.getAttribute('data-choice-filter'));
+      if (!select) continue;
+      box.hidden = false;
+      box.addEventListener('input', filterChoices.bind(null, box, select));
+    }
+  }
+
+  function filterChoices(box, select) {
+    var needle = box.value.trim().toLocaleLowerCase();
+    for (var j = 0; j < select.options.length; j++) {
+      var option = select.options[j];
+      var text = option.textContent.toLocaleLowerCase();
+      option.hidden = needle !== '' && !option.selected && text.indexOf(needle) === -1;
+    }
+  }
+
   function setupConfirm(doc) {
     var forms = doc.querySelectorAll('form[data-confirm]');
     for (var i = 0; i < forms.length; i++) {
@@ -119,6 +144,7 @@
   window.SlaVigil.register(function (doc) {
     setupIntervals(doc);
     setupLadder(doc);
+    setupChoiceFilters(doc);
     setupConfirm(doc);
     setupImportFile(doc);
   });

@@ -143,6 +143,13 @@ export interface TicketGateway {
   listDepartments(): Promise<NamedRow[]>;
   listStaff(): Promise<HostStaff[]>;
   listDepartmentStaff(departmentId: number): Promise<HostStaff[]>;
+  /**
+   * Every client by company name (Perfex `tblclients`), for choosing clients by name in the
+   * settings; a client without a company name gets an empty name (the caller labels it by id).
+   */
+  listClients(): Promise<NamedRow[]>;
+  /** Every ticket service by name (Perfex `tblservices`), for choosing services by name. */
+  listServices(): Promise<NamedRow[]>;
   /** Company names of clients (Perfex `tblclients.company`), for emails. */
   clientNames(userids: readonly number[]): Promise<Map<number, string>>;
   reassign(ticketId: number, staffId: number): Promise<void>;

@@ -1,13 +1,21 @@
 import type { TFunction } from 'i18next';
 import { diffDocuments, type ConfigChange } from './audit-diff';
+import { nameFor, type AuditNames } from './audit-names';
 
 /**
  * An audit row's details (JSON as stored) as label/value pairs a person can read: nested
  * values are shown compactly, text that is not JSON is shown as it is. With `t`, the keys the
  * module writes get their labels (`audit.details.*`) and metric, action and direction values are
- * named as elsewhere in the module; unknown keys stay as stored. The caller escapes.
+ * named as elsewhere in the module; unknown keys stay as stored. With `names`, staff, policies,
+ * calendars and the host's ids are shown by name (`action` tells whose key `key` is). The caller
+ * escapes.
  */
-export function detailPairs(details: string | null, t?: TFunction): [string, string][] {
+export function detailPairs(
+  details: string | null,
+  t?: TFunction,
+  names?: AuditNames,
+  action?: string,
+): [string, string][] {
   if (details === null || details === '') return [];
   let value: unknown;
   try {
@@ -16,9 +24,37 @@ export function detailPairs(details: string | null, t?: TFunction): [string, str
     return [['', details]];
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [['', show(value)]];
-  return Object.entries(value as Record<string, unknown>)
+  const doc = value as Record<string, unknown>;
+  return Object.entries(doc)
     .filter(([k]) => !DIFF_KEYS.has(k))
-    .map(([k, v]) => (t ? [label(k, t), named(k, v, t)] : [k, show(v)]));
+    .map(([k, v]): [string, string] => {
+      if (!t) return [k, show(v)];
+      // The calendar or policy a configuration row is about, by name: "Policy: VIP support (vip)".
+      const item = k === 'key' ? keyName(doc, v, names, action) : undefined;
+      if (item) return [t(`audit.details.${item.kind}`), item.text];
+      return [label(k, t), named(k, v, t, names)];
+    });
+}
+
+/**
+ * The name of the calendar or policy a configuration row is about: as configured now, else as the
+ * row's own documents had it (a deleted one), with its key, so two with one name stay apart.
+ */
+function keyName(
+  doc: Record<string, unknown>,
+  key: unknown,
+  names: AuditNames | undefined,
+  action: string | undefined,
+): { kind: 'policy' | 'calendar'; text: string } | undefined {
+  if (typeof key !== 'string' || !names || !action?.startsWith('config.')) return undefined;
+  const docName = (d: unknown) =>
+    d !== null && typeof d === 'object' && typeof (d as { name?: unknown }).name === 'string'
+      ? (d as { name: string }).name
+      : undefined;
+  const kind = action.endsWith('_calendar') ? 'calendar' : 'policy';
+  const book = kind === 'calendar' ? names.calendars : names.policies;
+  const name = book.get(key) ?? docName(doc.after) ?? docName(doc.before);
+  return name === undefined ? undefined : { kind, text: `${name} (${key})` };
 }
 
 /** A configuration change stores the documents themselves; they are shown as a diff, not as pairs. */
@@ -35,7 +71,7 @@ export interface ChangeLine {
  * Resolution › Minutes: 60 → 30", "Holidays: added 2026-12-25"); none for other rows, or for rows
  * written before changes were recorded.
  */
-export function detailChanges(details: string | null, t: TFunction): ChangeLine[] {
+export function detailChanges(details: string | null, t: TFunction, names?: AuditNames): ChangeLine[] {
   if (details === null || details === '') return [];
   let value: unknown;
   try {
@@ -46,10 +82,11 @@ export function detailChanges(details: string | null, t: TFunction): ChangeLine[
   if (value === null || typeof value !== 'object' || !('before' in value) || !('after' in value)) return [];
   const { before, after } = value as { before: unknown; after: unknown };
   return diffDocuments(before, after).map((c) => {
-    const field = c.path.map((_part, i) => segment(c.path, i, t)).join(' › ') || t('audit.diff.document');
+    const field =
+      c.path.map((_part, i) => segment(c.path, i, t, names)).join(' › ') || t('audit.diff.document');
     const last = c.path.filter((p): p is string => typeof p === 'string').at(-1) ?? '';
     const parent = c.path.filter((p): p is string => typeof p === 'string').at(-2) ?? '';
-    const val = (v: unknown) => diffValue(last, parent, v, t);
+    const val = (v: unknown) => nameFor(last, v, names) ?? diffValue(last, parent, v, t);
     const text =
       c.kind === 'changed'
         ? t('audit.diff.changed', { field, before: val(c.before), after: val(c.after) })
@@ -58,12 +95,15 @@ export function detailChanges(details: string | null, t: TFunction): ChangeLine[
   });
 }
 
-/** Keys of calendars and policies (after `calendars` / `policies` in an import) are shown as typed. */
-function segment(path: readonly (string | number)[], i: number, t: TFunction): string {
+/** Keys of calendars and policies (after `calendars` / `policies` in an import) are shown by name. */
+function segment(path: readonly (string | number)[], i: number, t: TFunction, names?: AuditNames): string {
   const part = path[i];
   if (typeof part === 'number') return `#${part}`;
   const previous = path[i - 1];
-  if (i === 1 && (previous === 'calendars' || previous === 'policies')) return part;
+  if (i === 1 && (previous === 'calendars' || previous === 'policies')) {
+    const name = names?.[previous].get(part);
+    return name === undefined ? part : `${name} (${part})`;
+  }
   if ((METRIC_NAMES as readonly string[]).includes(part)) return t(`metrics.${part}`);
   return PLAIN.test(part) ? t(`audit.fields.${part}`, { defaultValue: part }) : part;
 }
@@ -98,7 +138,9 @@ const VALUE_NAMES: Record<string, string> = {
   reason: 'audit.reasons',
 };
 
-function named(key: string, value: unknown, t: TFunction): string {
+function named(key: string, value: unknown, t: TFunction, names?: AuditNames): string {
+  const name = nameFor(key, value, names);
+  if (name !== undefined) return name;
   const section = VALUE_NAMES[key];
   if (section && typeof value === 'string' && PLAIN.test(value))
     return t(`${section}.${value}`, { defaultValue: value });
@@ -113,8 +155,13 @@ function show(value: unknown): string {
 }
 
 /** The same pairs (and, with `t`, the change lines) on one line, for the CSV export. */
-export function detailText(details: string | null, t?: TFunction): string {
-  const pairs = detailPairs(details, t).map(([k, v]) => (k ? `${k}: ${v}` : v));
-  const changes = t ? detailChanges(details, t).map((c) => c.text) : [];
+export function detailText(
+  details: string | null,
+  t?: TFunction,
+  names?: AuditNames,
+  action?: string,
+): string {
+  const pairs = detailPairs(details, t, names, action).map(([k, v]) => (k ? `${k}: ${v}` : v));
+  const changes = t ? detailChanges(details, t, names).map((c) => c.text) : [];
   return [...pairs, ...changes].join('; ');
 }

@@ -156,7 +156,7 @@ describe('/admin/sla_vigil/audit', () => {
       'ticket',
       '100',
     ]);
-    expect(rows[63][5]).toBe('Metric: Resolution; Level: 1; Recipients (staff ids): 1, 2');
+    expect(rows[63][5]).toBe('Metric: Resolution; Level: 1; Recipients: Ada Admin, Viewer Staff');
   });
 
   it('a details value that starts like a formula is neutralised in the CSV', async () => {
@@ -179,9 +179,9 @@ describe('/admin/sla_vigil/audit', () => {
     const de = await login('de.manager@x.test');
     const page = await de.agent.get('/admin/sla_vigil/audit?ticket=105').expect(200);
     expect(page.text).toContain('<dt>Kennzahl</dt><dd>Lösung</dd><dt>Stufe</dt><dd>1</dd>');
-    expect(page.text).toContain('<dt>Empfänger (Mitarbeiter-IDs)</dt><dd>1, 2</dd>');
+    expect(page.text).toContain('<dt>Empfänger</dt><dd>Ada Admin, Viewer Staff</dd>');
     const csv = await de.agent.get('/admin/sla_vigil/audit/export.csv?ticket=105').buffer(true);
-    expect(readCsv(csv.text)[1][5]).toBe('Kennzahl: Lösung; Stufe: 1; Empfänger (Mitarbeiter-IDs): 1, 2');
+    expect(readCsv(csv.text)[1][5]).toBe('Kennzahl: Lösung; Stufe: 1; Empfänger: Ada Admin, Viewer Staff');
   });
 
   it.each([
@@ -200,5 +200,92 @@ describe('/admin/sla_vigil/audit', () => {
       expect(res.text).toContain(`data-field="${field}">${message}</span>`);
       expect(res.text).not.toContain('data-testid="sv-audit-table"');
     }
+  });
+});
+
+describe('names instead of ids', () => {
+  const BASE = '/admin/sla_vigil/settings';
+
+  it('shows staff, policy, calendar and the host names, in the details and in what a change changed', async () => {
+    const db = t.devhost.db;
+    const [support] = await db('tbldepartments').insert({ name: 'Support' });
+    const [acme] = await db('tblclients').insert({ company: 'Acme GmbH', datecreated: '2026-01-01' });
+    const [hosting] = await db('tblservices').insert({ name: 'Web hosting' });
+    const admin = await login('admin@example.com');
+    await admin.agent.get('/admin');
+    const calendar = await admin.post(`${BASE}/calendars`, {
+      key: 'office',
+      name: 'Office hours',
+      timezone: 'Europe/Berlin',
+      'week.mon.0.start': '09:00',
+      'week.mon.0.end': '17:00',
+      holidays: '',
+      holidayCountry: '',
+      holidayRegion: '',
+      holidayFrom: '2026',
+      holidayTo: '2026',
+    });
+    expect(calendar.status).toBe(303);
+    const policy = (extra: Record<string, unknown>) => ({
+      key: 'vip',
+      name: 'VIP support',
+      active: '1',
+      calendar: '',
+      'match.priorityIds': ['3'],
+      'targets.resolution.amount': '8',
+      'targets.resolution.unit': 'hours',
+      'targets.resolution.warnType': '',
+      'targets.resolution.warnValue': '',
+      pauseStatusIds: ['4'],
+      ...extra,
+    });
+    expect((await admin.post(`${BASE}/policies`, policy({}))).status).toBe(303);
+    const edited = await admin.post(
+      `${BASE}/policies/vip`,
+      policy({
+        calendar: 'office',
+        'match.departmentIds': [String(support)],
+        'match.clientIds': [String(acme)],
+        'match.serviceIds': [String(hosting)],
+        'escalations.0.metric': 'resolution',
+        'escalations.0.trigger': 'at_due',
+        'escalations.0.action': 'notify_staff',
+        'escalations.0.staffId': '1',
+        passedLevels: 'fire',
+      }),
+    );
+    expect(edited.status).toBe(303);
+    await db('tblsla_vigil_audit_log').insert({
+      action: 'escalation.notified',
+      staff_id: null,
+      subject_type: 'ticket',
+      subject_id: 999,
+      details: JSON.stringify({ policy: 'vip', metric: 'resolution', level: 1, recipients: [1] }),
+      created_at: '2026-03-14 12:00:00.000',
+    });
+
+    const page = await admin.agent.get('/admin/sla_vigil/audit?action=config.save_policy').expect(200);
+    const text = page.text.replace(/&#34;/g, '"').replace(/&amp;/g, '&');
+    expect(text).toContain('<dt>Policy</dt><dd>VIP support (vip)</dd>');
+    for (const line of [
+      'Calendar: added Office hours',
+      'Match › Departments: added Support',
+      'Match › Clients: added Acme GmbH',
+      'Match › Services: added Web hosting',
+      'Escalation levels › #1 › Action › Staff member: added Ada Admin',
+    ])
+      expect(text).toContain(`>${line}</li>`);
+    // The first save spelled the policy out, with its names.
+    expect(text).toContain('>Match › Priorities: added High</li>');
+    expect(text).toContain('>Pause statuses: added On Hold</li>');
+    expect(text).not.toMatch(/Departments: added \d/);
+
+    const escalation = await admin.agent.get('/admin/sla_vigil/audit?ticket=999').expect(200);
+    expect(escalation.text).toContain('<dt>Policy</dt><dd>VIP support</dd>');
+    expect(escalation.text).toContain('<dt>Recipients</dt><dd>Ada Admin</dd>');
+    const csv = await admin.agent.get('/admin/sla_vigil/audit/export.csv?ticket=999').buffer(true);
+    expect(readCsv(csv.text)[1][5]).toBe(
+      'Policy: VIP support; Metric: Resolution; Level: 1; Recipients: Ada Admin',
+    );
   });
 });

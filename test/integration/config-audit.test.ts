@@ -88,13 +88,15 @@ describe('configuration changes are audited with before and after', () => {
     expect(lines).toContain('changed Targets › Resolution › Minutes: 60 → 30');
     // The creation reads field by field.
     expect(lines).toContain('added Targets › Resolution › Minutes: added 60');
-    expect(lines).toContain('added Match › Priorities (ids): added 3');
+    expect(lines).toContain('added Match › Priorities: added High');
 
     const csv = await admin.agent
       .get('/admin/sla_vigil/audit/export.csv?action=config.save_policy')
       .buffer(true);
     const [, newest] = readCsv(csv.text);
-    expect(newest[5]).toBe(`Key: gold; Name: Gold → Gold ${XSS}; Targets › Resolution › Minutes: 60 → 30`);
+    expect(newest[5]).toBe(
+      `Policy: Gold ${XSS} (gold); Name: Gold → Gold ${XSS}; Targets › Resolution › Minutes: 60 → 30`,
+    );
   });
 
   it('a policy changed through the JSON API: the same before and after', async () => {
@@ -171,7 +173,8 @@ describe('configuration changes are audited with before and after', () => {
       'removed Holidays: removed 2026-12-25',
       'added Holidays: added 2026-12-26',
       'changed Escalation cooldown (minutes): 60 → 30',
-      'changed Order: gold, silver → silver, gold',
+      // Policies by their name now; silver is deleted, so its key stands in.
+      'changed Order: Gold 2, silver → silver, Gold 2',
       'changed Policies › silver › Targets › Resolution › Minutes: 90 → 120',
       'removed Name: removed Silver',
     ])

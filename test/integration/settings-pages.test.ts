@@ -9,6 +9,9 @@ import { loginAs, type AdminSession } from '../helpers/admin-session';
 let t: TestDevhost;
 let admin: AdminSession;
 let department: number;
+let acme: number;
+let globex: number;
+let hosting: number;
 const BASE = '/admin/sla_vigil/settings';
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -103,6 +106,10 @@ function policyForm(key: string, extra: Record<string, unknown> = {}): Record<st
 beforeAll(async () => {
   t = await startTestDevhost();
   [department] = await t.devhost.db('tbldepartments').insert({ name: 'Support' });
+  const datecreated = '2026-01-01 00:00:00';
+  [acme] = await t.devhost.db('tblclients').insert({ company: 'Acme GmbH', datecreated });
+  [globex] = await t.devhost.db('tblclients').insert({ company: 'Globex & Co', datecreated });
+  [hosting] = await t.devhost.db('tblservices').insert({ name: 'Web hosting' });
   await insertStaffPerAccessLevel(t.devhost.db);
   admin = await login('admin@example.com');
   expect((await admin.post(`${BASE}/calendars`, office)).status).toBe(303);
@@ -212,7 +219,7 @@ describe('calendars', () => {
     expect(await t.devhost.db('tblsla_vigil_calendars').where('key', 'renamed').first()).toBeUndefined();
     const index = await admin.agent.get(res.headers.location).expect(200);
     expect(index.text).toContain('data-testid="sv-notice"');
-    expect(index.text).toContain('Calendar &#34;office&#34; saved.');
+    expect(index.text).toContain('Calendar &#34;Office (edited)&#34; saved.');
   });
 
   it('importing holidays fills the form for review and saves nothing', async () => {
@@ -317,7 +324,7 @@ describe('policies', () => {
       `${BASE}/policies`,
       policyForm('gold', {
         'match.departmentIds': [String(department)],
-        'match.clientIds': '7, 9',
+        'match.clientIds': [String(acme), String(globex)],
         'escalations.0.metric': 'first_response',
         'escalations.0.trigger': 'before_due',
         'escalations.0.minutes': '15',
@@ -345,7 +352,7 @@ describe('policies', () => {
       name: 'Policy gold',
       active: true,
       position: 1,
-      match: { departmentIds: [department], priorityIds: [3], clientIds: [7, 9] },
+      match: { departmentIds: [department], priorityIds: [3], clientIds: [acme, globex] },
       calendar: null,
       targets: {
         first_response: { minutes: 120, warnAtPercent: 75 },
@@ -374,6 +381,79 @@ describe('policies', () => {
     expect(form.text).toMatch(/name="targets\.first_response\.amount"[^>]*value="2"/);
     expect(form.text).toMatch(/<option value="hours" selected>/);
     expect(form.text).toContain('name="escalations.4.metric"');
+  });
+
+  it('the form offers clients and services by name, filterable, with the stored ones chosen', async () => {
+    const form = await admin.agent.get(`${BASE}/policies/gold/edit`).expect(200);
+    const options = (field: string): string[] => {
+      const select = new RegExp(`<select id="sv-${field}"[^>]*>([\\s\\S]*?)</select>`).exec(form.text);
+      return [...(select?.[1] ?? '').matchAll(/<option value="(\d+)" ?(selected)?>([^<]*)</g)].map(
+        (m) => `${m[1]}${m[2] ? '*' : ''} ${decode(m[3])}`,
+      );
+    };
+    expect(options('clientIds')).toEqual([`${acme}* Acme GmbH`, `${globex}* Globex & Co`]);
+    expect(options('serviceIds')).toEqual([`${hosting} Web hosting`]);
+    expect(form.text).toMatch(/<select id="sv-clientIds" name="match\.clientIds" multiple/);
+    // The filter box has no name: it is never posted, and stays hidden until the script shows it.
+    expect(form.text).toMatch(/<input type="search"[^>]*data-choice-filter="sv-clientIds"[^>]*hidden>/);
+    expect(form.text).not.toContain('inputmode="numeric" placeholder="12, 40"');
+  });
+
+  it('a client or service id the host does not know is refused next to its field, HTTP 422', async () => {
+    const before = await exportDoc();
+    const res = await admin.post(
+      `${BASE}/policies`,
+      policyForm('ghost', { 'match.clientIds': [String(acme), '99999'], 'match.serviceIds': ['88888'] }),
+    );
+    expect(res.status).toBe(422);
+    expect(fieldError(res.text, 'match.clientIds')).toEqual([
+      'Choose clients from the list (unknown: 99999).',
+    ]);
+    expect(fieldError(res.text, 'match.serviceIds')).toEqual([
+      'Choose services from the list (unknown: 88888).',
+    ]);
+    expect(isInvalid(res.text, 'match.clientIds')).toBe(true);
+    // What was sent stays chosen, the unknown id labelled as such.
+    expect(res.text).toContain('<option value="99999" selected>#99999 (not in the CRM)</option>');
+    expect(await exportDoc()).toEqual(before);
+  });
+
+  it('a client deleted in the CRM since does not block editing the policy that names it', async () => {
+    const [gone] = await t.devhost
+      .db('tblclients')
+      .insert({ company: 'Soon gone', datecreated: '2026-01-01' });
+    expect(
+      (await admin.post(`${BASE}/policies`, policyForm('keeps', { 'match.clientIds': [String(gone)] })))
+        .status,
+    ).toBe(303);
+    await t.devhost.db('tblclients').where('userid', gone).delete();
+    const form = await admin.agent.get(`${BASE}/policies/keeps/edit`).expect(200);
+    expect(form.text).toContain(`<option value="${gone}" selected>#${gone} (not in the CRM)</option>`);
+    const res = await admin.post(
+      `${BASE}/policies/keeps`,
+      policyForm('keeps', { name: 'Keeps', 'match.clientIds': [String(gone)] }),
+    );
+    expect(res.status).toBe(303);
+    expect((await exportDoc()).policies.find((p) => p.key === 'keeps')?.match).toEqual({
+      priorityIds: [3],
+      clientIds: [gone],
+    });
+    expect((await admin.post(`${BASE}/policies/keeps/delete`)).status).toBe(303);
+  });
+
+  it('the list says what each policy applies to and its targets, in words with names', async () => {
+    const res = await admin.agent.get(BASE).expect(200);
+    const cell = (key: string, testid: string): string => {
+      const row = new RegExp(`<tr data-policy="${key}"[\\s\\S]*?</tr>`).exec(res.text)?.[0] ?? '';
+      return decode(new RegExp(`data-testid="${testid}">([^<]*)<`).exec(row)?.[1] ?? '');
+    };
+    expect(cell('gold', 'sv-policy-applies')).toBe(
+      'Department Support; priority High; clients Acme GmbH, Globex & Co',
+    );
+    expect(cell('gold', 'sv-policy-targets')).toBe('First response 2 h, Resolution 8 h');
+    // "base" counts on the office calendar: business hours.
+    expect(cell('base', 'sv-policy-applies')).toBe('priority High');
+    expect(cell('base', 'sv-policy-targets')).toBe('First response 2 business h, Resolution 8 business h');
   });
 
   it('editing changes the stored row, keeps the key and its position', async () => {
@@ -490,7 +570,7 @@ describe('policies', () => {
     expect(res.status).toBe(303);
     expect(await t.devhost.db('tblsla_vigil_policies').where('key', 'p-a').first()).toBeUndefined();
     const audit = await t.devhost.db('tblsla_vigil_audit_log').where('action', 'config.delete_policy');
-    expect(audit.length).toBe(1);
+    expect(audit.filter((r) => JSON.parse(r.details).key === 'p-a').length).toBe(1);
   });
 });
 
@@ -957,11 +1037,12 @@ describe('notices after a redirect', () => {
   };
 
   it('are shown for what exists (or, when deleted, could have existed), and never repeat other text', async () => {
-    expect(await notice('saved=policy:base')).toBe('Policy "base" saved.');
-    expect(await notice('saved=calendar:office')).toBe('Calendar "office" saved.');
+    expect(await notice('saved=policy:base')).toBe('Policy "Policy base" saved.');
+    expect(await notice('saved=calendar:office')).toBe('Calendar "Imported name" saved.');
     expect(await notice('saved=settings')).toBe('Settings saved.');
-    expect(await notice('moved=base')).toBe('Order of "base" changed.');
-    expect(await notice('deleted=policy:gone-now')).toBe('Policy "gone-now" deleted.');
+    expect(await notice('moved=base')).toBe('Order of "Policy base" changed.');
+    // Nothing by that key was ever deleted: no notice (a link could carry any key).
+    expect(await notice('deleted=policy:gone-now')).toBeNull();
     expect(await notice('imported=1:2')).toBe('Imported 1 calendar(s) and 2 policy(ies).');
     for (const query of [
       'saved=policy:nope',
@@ -971,11 +1052,27 @@ describe('notices after a redirect', () => {
       'moved=nope',
       `moved=${encodeURIComponent('Your account is locked')}`,
       `deleted=policy:${encodeURIComponent('Call +1 555 0100')}`,
+      'deleted=calendar:base',
       'deleted=thing:base',
       'deleted=policy',
       'imported=1:x',
     ]) {
       expect([query, await notice(query)]).toEqual([query, null]);
     }
+  });
+
+  it('name the policy after saving and after deleting it (the name read from the audit log)', async () => {
+    const saved = await admin.post(`${BASE}/policies`, policyForm('named', { name: 'VIP <gold> & co' }));
+    expect(saved.status).toBe(303);
+    expect(await notice(saved.headers.location.split('?')[1].split('#')[0])).toBe(
+      'Policy "VIP <gold> & co" saved.',
+    );
+    const page = await admin.agent.get(saved.headers.location).expect(200);
+    expect(page.text).toContain('Policy &#34;VIP &lt;gold&gt; &amp; co&#34; saved.');
+    const deleted = await admin.post(`${BASE}/policies/named/delete`);
+    expect(deleted.status).toBe(303);
+    expect(await notice(deleted.headers.location.split('?')[1].split('#')[0])).toBe(
+      'Policy "VIP <gold> & co" deleted.',
+    );
   });
 });

@@ -269,6 +269,20 @@ export class PerfexTicketGateway implements TicketGateway {
     return rows.map(toStaff);
   }
 
+  async listClients(): Promise<NamedRow[]> {
+    const rows: { userid: number; company: string | null }[] = await this.db(this.t('clients'))
+      .select('userid', 'company')
+      .orderBy([{ column: 'company' }, { column: 'userid' }]);
+    return rows.map((r) => ({ id: r.userid, name: (r.company ?? '').trim() }));
+  }
+
+  async listServices(): Promise<NamedRow[]> {
+    const rows: { serviceid: number; name: string | null }[] = await this.db(this.t('services'))
+      .select('serviceid', 'name')
+      .orderBy([{ column: 'name' }, { column: 'serviceid' }]);
+    return rows.map((r) => ({ id: r.serviceid, name: (r.name ?? '').trim() }));
+  }
+
   async clientNames(userids: readonly number[]): Promise<Map<number, string>> {
     const ids = userids.filter((id) => id > 0);
     if (ids.length === 0) return new Map();

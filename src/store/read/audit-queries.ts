@@ -91,9 +91,41 @@ export class AuditQueries {
     }
   }
 
+  /**
+   * The name a calendar or policy had when it was last deleted (from its audit row's `before`), or
+   * null: the confirmation after a delete names what is gone. Only the newest few deletions are
+   * read, which is where a redirect right after deleting finds its own.
+   */
+  async deletedName(kind: 'calendar' | 'policy', key: string): Promise<string | null> {
+    const rows: { details: string | null }[] = await this.db(`${this.prefix}sla_vigil_audit_log`)
+      .select('details')
+      .where('action', `config.delete_${kind}`)
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(20);
+    for (const row of rows) {
+      const details = parseDetails(row.details);
+      if (details?.key !== key) continue;
+      const before = details.before as { name?: unknown } | null | undefined;
+      return typeof before?.name === 'string' ? before.name : null;
+    }
+    return null;
+  }
+
   /** The actions that occur in the log, for the filter's choices. */
   async actions(): Promise<string[]> {
     return this.db(`${this.prefix}sla_vigil_audit_log`).distinct('action').orderBy('action').pluck('action');
+  }
+}
+
+function parseDetails(details: string | null): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(details ?? 'null');
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
   }
 }
 

@@ -8,6 +8,7 @@ import { sendCsv, type CsvCell } from '../csv';
 import { auditQueryString, parseAuditQuery, type AuditForm } from '../audit-filter';
 import { detailChanges, detailPairs, detailText } from '../audit-details';
 import type { AuditRow } from '../../store/read/audit-queries';
+import { loadAuditNames, type AuditNames } from '../audit-names';
 
 const PAGE_SIZE = 50;
 
@@ -16,6 +17,8 @@ export function createAuditPage(deps: WebDeps): Router {
   const router = Router();
   const { host } = deps;
   const audit = deps.services.auditQueries;
+  const auditNames = async (): Promise<AuditNames> =>
+    loadAuditNames(host.tickets, await deps.services.config.load());
 
   const staffName = (ctx: PageContext, names: NameBook, id: number | null): string =>
     id === null ? ctx.t('audit.system') : (names.staff.get(String(id)) ?? `#${id}`);
@@ -28,10 +31,11 @@ export function createAuditPage(deps: WebDeps): Router {
     form: AuditForm,
     data: { rows: AuditRow[] | null; total: number; page: number; errors: Record<string, string> },
   ): Promise<void> => {
-    const [names, actions, staff] = await Promise.all([
+    const [names, actions, staff, named] = await Promise.all([
       loadNames(host.tickets),
       audit.actions(),
       host.tickets.listStaff(),
+      auditNames(),
     ]);
     await renderModulePage(res, deps, ctx, {
       slug: 'audit',
@@ -46,8 +50,8 @@ export function createAuditPage(deps: WebDeps): Router {
         staffOptions: staff.map((s) => ({ value: String(s.id), label: `${s.firstname} ${s.lastname}` })),
         staffName: (id: number | null) => staffName(ctx, names, id),
         actionName: (a: string) => actionName(ctx, a),
-        detailPairs,
-        detailChanges,
+        detailPairs: (details: string | null, action: string) => detailPairs(details, ctx.t, named, action),
+        detailChanges: (details: string | null) => detailChanges(details, ctx.t, named),
       },
     });
   };
@@ -75,7 +79,7 @@ export function createAuditPage(deps: WebDeps): Router {
       if (!parsed.ok)
         return render(res, ctx, parsed.form, { rows: null, total: 0, page: 1, errors: parsed.errors });
       const { filter } = parsed;
-      const names = await loadNames(host.tickets);
+      const [names, named] = await Promise.all([loadNames(host.tickets), auditNames()]);
       const header = ['when', 'action', 'staff', 'subject_type', 'subject_id', 'details'].map((c) =>
         ctx.t(`audit.col_${c}`, { zone: ctx.zone }),
       );
@@ -88,7 +92,7 @@ export function createAuditPage(deps: WebDeps): Router {
               staffName(ctx, names, r.staffId),
               r.subjectType,
               r.subjectId,
-              detailText(r.details, ctx.t),
+              detailText(r.details, ctx.t, named, r.action),
             ];
           }
         }

@@ -23,7 +23,10 @@ export function createIndexRoutes(deps: WebDeps): Router {
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
       const config = await services.config.load();
-      await renderSettingsIndex(res, deps, ctx, { notice: noticeFrom(req, ctx, config) });
+      const notice = await noticeFrom(req, ctx, config, (kind, key) =>
+        services.auditQueries.deletedName(kind, key),
+      );
+      await renderSettingsIndex(res, deps, ctx, { notice });
     }),
   );
 

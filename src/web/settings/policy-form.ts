@@ -27,8 +27,12 @@ export const POLICY_FIELDS: readonly RegExp[] = [
 export const POLICY_LISTS: readonly RegExp[] = [
   /^pauseStatusIds$/,
   /^active$/,
-  /^match\.(departmentIds|priorityIds)$/,
+  /^match\.(departmentIds|priorityIds|clientIds|serviceIds)$/,
 ];
+
+/** The match criteria, each chosen from the host's names. */
+export const MATCH_FIELDS = ['departmentIds', 'priorityIds', 'clientIds', 'serviceIds'] as const;
+export type MatchField = (typeof MATCH_FIELDS)[number];
 const ROW = /^escalations\.(\d+)\.[a-zA-Z]+$/;
 
 /** The form for a stored policy, or for a new one (active, the default pause statuses). */
@@ -38,11 +42,8 @@ export function policyToForm(policy: PolicyConfig | undefined, settings: SlaSett
     name: policy?.name ?? '',
     calendar: policy?.calendar ?? '',
     pauseStatusIds: (policy?.pauseStatusIds ?? settings.defaultPauseStatusIds).map(String),
-    'match.departmentIds': (policy?.match.departmentIds ?? []).map(String),
-    'match.priorityIds': (policy?.match.priorityIds ?? []).map(String),
-    'match.clientIds': (policy?.match.clientIds ?? []).join(', '),
-    'match.serviceIds': (policy?.match.serviceIds ?? []).join(', '),
   };
+  for (const f of MATCH_FIELDS) values[`match.${f}`] = (policy?.match[f] ?? []).map(String);
   if (policy?.active ?? true) values.active = ['1'];
   for (const metric of METRICS) Object.assign(values, targetToForm(metric, policy?.targets[metric]));
   (policy?.escalations ?? []).forEach((e, i) => {
@@ -122,17 +123,8 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
   };
 
   const match: Record<string, number[]> = {};
-  for (const f of ['departmentIds', 'priorityIds'] as const) {
+  for (const f of MATCH_FIELDS) {
     const ids = idList(`match.${f}`, rawList(values, `match.${f}`));
-    if (ids.length) match[f] = ids;
-  }
-  for (const f of ['clientIds', 'serviceIds'] as const) {
-    const ids = idList(
-      `match.${f}`,
-      text(values, `match.${f}`)
-        .split(/[\s,;]+/)
-        .filter(Boolean),
-    );
     if (ids.length) match[f] = ids;
   }
 
@@ -184,6 +176,26 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
     escalations,
   };
   return { input, errors, rowOf };
+}
+
+/**
+ * Refuses match ids the host does not know (a posted value no option offered, or a client deleted
+ * since), next to their field. Ids the stored policy already has are kept, known or not: editing
+ * a policy's name must not fail because a client it names was deleted in the CRM meanwhile.
+ */
+export function checkMatchIds(
+  match: Partial<Record<MatchField, number[]>>,
+  known: Record<MatchField, readonly { id: number }[]>,
+  stored: Partial<Record<MatchField, number[]>> | undefined,
+  errors: FieldErrors,
+  t: TFunction,
+): void {
+  for (const f of MATCH_FIELDS) {
+    const ids = new Set(known[f].map((r) => r.id));
+    const unknown = (match[f] ?? []).filter((id) => !ids.has(id) && !stored?.[f]?.includes(id));
+    if (unknown.length)
+      addError(errors, `match.${f}`, t(`settings.errors.unknown_${f}`, { values: unknown.join(', ') }));
+  }
 }
 
 /** Where policy issue paths (relative to the policy) belong on the form. */

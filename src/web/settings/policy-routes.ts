@@ -6,11 +6,14 @@ import { pageContext, type PageContext, type WebDeps } from '../web-deps';
 import { notFound } from './calendar-routes';
 import { addError, hasErrors, issuesToFieldErrors, type FieldErrors } from './form-errors';
 import { formView } from './form-view';
-import { readForm, text, UnexpectedFormError, type FormValues } from './form-values';
-import { loadHostChoices } from './host-choices';
+import { rawList, readForm, text, UnexpectedFormError, type FormValues } from './form-values';
+import { loadHostChoices, type HostChoices } from './host-choices';
 import {
   ACTION_TARGET,
+  checkMatchIds,
   escalationRowCount,
+  MATCH_FIELDS,
+  type MatchField,
   formToPolicy,
   POLICY_FIELDS,
   POLICY_LISTS,
@@ -27,6 +30,32 @@ interface PolicyFormState {
   status?: number;
   /** What saving the form as it stands would make the next scan do at once (levels already passed). */
   impact?: LadderImpact;
+}
+
+const MATCH_CHOICES: Record<MatchField, keyof HostChoices> = {
+  departmentIds: 'departments',
+  priorityIds: 'priorities',
+  clientIds: 'clients',
+  serviceIds: 'services',
+};
+
+/**
+ * The options of each match list: the host's names, then any chosen id the host does not have
+ * (a deleted client, or a refused value), so the form shows what is stored or was sent.
+ */
+function matchOptions(
+  choices: HostChoices,
+  values: FormValues,
+  t: PageContext['t'],
+): Record<MatchField, { id: string; name: string }[]> {
+  const out = {} as Record<MatchField, { id: string; name: string }[]>;
+  for (const f of MATCH_FIELDS) {
+    const rows = choices[MATCH_CHOICES[f]].map((r) => ({ id: String(r.id), name: r.name }));
+    const ids = new Set(rows.map((r) => r.id));
+    const missing = rawList(values, `match.${f}`).filter((id) => !ids.has(id));
+    out[f] = [...rows, ...missing.map((id) => ({ id, name: t('settings.policy.unknown_choice', { id }) }))];
+  }
+  return out;
 }
 
 async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, state: PolicyFormState) {
@@ -50,6 +79,8 @@ async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, 
       calendars: config.calendars,
       defaultWarnAtPercent: config.settings.defaultWarnAtPercent,
       choices,
+      matchFields: MATCH_FIELDS,
+      matchOptions: matchOptions(choices, state.values, ctx.t),
       metrics: METRICS,
       triggers: ESCALATION_TRIGGERS,
       actions: ESCALATION_ACTIONS,
@@ -97,6 +128,17 @@ export function createPolicyRoutes(deps: WebDeps): Router {
     // A new policy goes last in the evaluation order; an edited one keeps its place.
     const position = existing?.position ?? Math.max(-1, ...policies.map((p) => p.position)) + 1;
     const { input, errors, rowOf } = formToPolicy(values, ctx.t, position);
+    const known = await loadHostChoices(deps.host.tickets);
+    checkMatchIds(
+      input.match as Partial<Record<MatchField, number[]>>,
+      Object.fromEntries(MATCH_FIELDS.map((f) => [f, known[MATCH_CHOICES[f]]])) as Record<
+        MatchField,
+        HostChoices['clients']
+      >,
+      existing?.match,
+      errors,
+      ctx.t,
+    );
     if (!editing && policies.some((p) => p.key === input.key))
       addError(errors, 'key', ctx.t('settings.errors.key_taken'));
     const choice = text(values, 'passedLevels');

@@ -10,6 +10,7 @@ import type { FormValues, UnexpectedFormError } from './form-values';
 import { settingsToForm } from './general-settings-form';
 import { loadHostChoices } from './host-choices';
 import type { LadderImpact } from '../../sla/escalation/passed-levels';
+import { describeMatch, describeTargets, type MatchNames } from './policy-summary';
 
 export const SETTINGS_BASE = '/admin/sla_vigil/settings';
 
@@ -28,30 +29,41 @@ const NoticeQuery = z.object({
 });
 
 /**
- * A translated notice for the redirect's query, or null. A link can carry any text, so a notice
- * is shown only for what could have happened: a saved or moved item that exists, a deleted one
- * of a known kind whose key is a possible key (it is gone, so it cannot be looked up).
+ * A translated notice for the redirect's query, or null, naming the item by its name. A link can
+ * carry any text, so a notice is shown only for what could have happened: a saved or moved item
+ * that exists, a deleted one whose deletion the audit log records (its name is read from there:
+ * the item is gone, and a name in the link could say anything).
  */
-export function noticeFrom(
+export async function noticeFrom(
   req: Request,
   ctx: PageContext,
-  config: { calendars: readonly { key: string }[]; policies: readonly { key: string }[] },
-): string | null {
+  config: {
+    calendars: readonly { key: string; name: string }[];
+    policies: readonly { key: string; name: string }[];
+  },
+  deletedName: (kind: 'calendar' | 'policy', key: string) => Promise<string | null>,
+): Promise<string | null> {
   const q = NoticeQuery.safeParse(req.query);
   if (!q.success) return null;
   const { saved, deleted, moved, imported } = q.data;
-  const keys = { calendar: config.calendars.map((c) => c.key), policy: config.policies.map((p) => p.key) };
+  const items = { calendar: config.calendars, policy: config.policies };
   const item = (value: string | undefined): { kind: 'calendar' | 'policy'; key: string } | null => {
     const m = /^(calendar|policy):(.+)$/.exec(value ?? '');
     return m && KEY.test(m[2]) ? { kind: m[1] as 'calendar' | 'policy', key: m[2] } : null;
   };
+  const nameOf = (kind: 'calendar' | 'policy', key: string) => items[kind].find((x) => x.key === key)?.name;
   if (saved === 'settings') return ctx.t('settings.notice.saved_settings');
   const wasSaved = item(saved);
-  if (wasSaved && keys[wasSaved.kind].includes(wasSaved.key))
-    return ctx.t(`settings.notice.saved_${wasSaved.kind}`, { key: wasSaved.key });
+  const savedName = wasSaved ? nameOf(wasSaved.kind, wasSaved.key) : undefined;
+  if (wasSaved && savedName !== undefined)
+    return ctx.t(`settings.notice.saved_${wasSaved.kind}`, { name: savedName });
   const wasDeleted = item(deleted);
-  if (wasDeleted) return ctx.t(`settings.notice.deleted_${wasDeleted.kind}`, { key: wasDeleted.key });
-  if (moved && keys.policy.includes(moved)) return ctx.t('settings.notice.moved', { key: moved });
+  if (wasDeleted) {
+    const name = await deletedName(wasDeleted.kind, wasDeleted.key);
+    if (name !== null) return ctx.t(`settings.notice.deleted_${wasDeleted.kind}`, { name });
+  }
+  const movedName = moved ? nameOf('policy', moved) : undefined;
+  if (movedName !== undefined) return ctx.t('settings.notice.moved', { name: movedName });
   if (imported) {
     const [calendars, policies] = imported.split(':').map(Number);
     return ctx.t('settings.notice.imported', { calendars, policies });
@@ -80,6 +92,14 @@ export async function renderSettingsIndex(
     loadHostChoices(deps.host.tickets),
   ]);
   const calendarNames = new Map(config.calendars.map((c) => [c.key, c.name]));
+  const businessCalendars = new Set(config.calendars.filter((c) => c.week).map((c) => c.key));
+  const byId = (rows: readonly { id: number; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
+  const matchNames: MatchNames = {
+    departmentIds: byId(choices.departments),
+    priorityIds: byId(choices.priorities),
+    clientIds: byId(choices.clients),
+    serviceIds: byId(choices.services),
+  };
   const usedBy = (key: string) => config.policies.filter((p) => p.calendar === key).map((p) => p.key);
   await renderModulePage(res, deps, ctx, {
     slug: 'settings',
@@ -94,6 +114,12 @@ export async function renderSettingsIndex(
       policies: config.policies.map((p) => ({
         ...p,
         calendarName: p.calendar ? (calendarNames.get(p.calendar) ?? p.calendar) : null,
+        appliesTo: describeMatch(p.match, matchNames, ctx.t),
+        targetsText: describeTargets(
+          p.targets,
+          p.calendar !== null && businessCalendars.has(p.calendar),
+          ctx.t,
+        ),
       })),
       statuses: choices.statuses,
       general: formView(

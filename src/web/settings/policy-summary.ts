@@ -1,0 +1,50 @@
+import type { TFunction } from 'i18next';
+import { METRICS, type PolicyConfig } from '../../sla/config';
+import { MATCH_FIELDS, type MatchField } from './policy-form';
+
+/** Names by id for each match criterion (departments, priorities, clients, services). */
+export type MatchNames = Record<MatchField, ReadonlyMap<number, string>>;
+
+/**
+ * What a policy applies to, in words with the host's names: "Department Support, priority High",
+ * or "All tickets" without criteria. An id the host no longer has is shown as "#7".
+ */
+export function describeMatch(match: PolicyConfig['match'], names: MatchNames, t: TFunction): string {
+  const parts = MATCH_FIELDS.flatMap((field) => {
+    const ids = match[field] ?? [];
+    if (ids.length === 0) return [];
+    const list = ids.map((id) => names[field].get(id) ?? `#${id}`).join(', ');
+    return [t(`settings.summary.${field}`, { count: ids.length, names: list })];
+  });
+  return parts.length ? parts.join(t('settings.summary.and')) : t('settings.summary.all_tickets');
+}
+
+/**
+ * The targets in words, in the order they happen: "First response 1 h, Resolution 8 business h".
+ * "business" when the policy counts on a calendar with opening hours; 24×7 time otherwise.
+ */
+export function describeTargets(
+  targets: PolicyConfig['targets'],
+  businessTime: boolean,
+  t: TFunction,
+): string {
+  return METRICS.flatMap((metric) => {
+    const target = targets[metric];
+    if (!target) return [];
+    return [
+      t('settings.summary.target', {
+        metric: t(`metrics.${metric}`),
+        duration: targetDuration(target.minutes, businessTime, t),
+      }),
+    ];
+  }).join(', ');
+}
+
+function targetDuration(minutes: number, business: boolean, t: TFunction): string {
+  const kind = business ? 'business_' : '';
+  const hours = Math.floor(minutes / 60);
+  const rest = Math.round((minutes % 60) * 100) / 100;
+  if (hours === 0) return t(`settings.summary.${kind}min`, { count: rest });
+  if (rest === 0) return t(`settings.summary.${kind}h`, { count: hours });
+  return t(`settings.summary.${kind}h_min`, { hours, minutes: rest });
+}
