@@ -251,7 +251,12 @@ export interface AdminLocals {
   requestVouched?: boolean;
 }
 
-export type Capability = 'view' | 'manage';
+/**
+ * The module's capabilities, each implying the ones before it: `view_own` (the SLA badge, the
+ * ticket's SLA tab and "My SLA risks" on the tickets the staff member may open), `view`
+ * (dashboard, monitor, reports), `manage` (configuration).
+ */
+export type Capability = 'view_own' | 'view' | 'manage';
 
 /** Which tickets the host lets a staff member see: all, or only those of some departments. */
 export type TicketScope = { all: true } | { departments: readonly number[] };
@@ -266,6 +271,8 @@ export interface PermissionRegistry {
    * departments only). The module shows a viewer no more than this.
    */
   ticketScope(staffId: number): Promise<TicketScope>;
+  /** The departments the host puts this staff member in (Perfex: `tblstaff_departments`). */
+  staffDepartments(staffId: number): Promise<readonly number[]>;
 }
 
 export interface MailSettings {

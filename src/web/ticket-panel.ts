@@ -10,8 +10,8 @@ import { explainPhrases } from './explain-phrases';
 import { stateBadge } from './state-badge';
 import { describeChange, loadNames, timeFormatter, type NameBook } from './view-helpers';
 import { liveState, type LiveState } from '../sla/clocks/live-state';
-import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
-import { inTicketScope, viewerTicketScope } from './ticket-scope';
+import { countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
+import { seesEveryTicket, viewerMayOpen, widgetViewer } from './ticket-scope';
 
 /** One row of this ticket's escalation history, as the panel shows it. */
 export interface EscalationEntry {
@@ -55,13 +55,14 @@ export function createTicketPanel(
     key: 'sla_vigil',
     title: 'SLA',
     render: async (ticketId, staffId, language) => {
-      if (!(await canView(host, staffId))) return null;
-      // Nothing for a ticket the host's own rules hide from this viewer (their departments only).
-      const [scope, ticket] = await Promise.all([
-        viewerTicketScope(host.permissions, staffId),
+      const [viewer, ticket] = await Promise.all([
+        widgetViewer(host.permissions, staffId),
         host.tickets.getTicket(ticketId),
       ]);
-      if (!('all' in scope) && (!ticket || !inTicketScope(scope, ticket.department))) return null;
+      if (!viewer) return null;
+      // Nothing for a ticket the host's own rules hide from this viewer (their departments only),
+      // nor, for view own, for a ticket that is not theirs.
+      if (!seesEveryTicket(viewer) && (!ticket || !viewerMayOpen(viewer, ticket))) return null;
       const now = host.clock.now();
       const lang = language ?? (await staffLanguage(host, staffId));
       const t = translatorFor(translator, lang);
