@@ -23,7 +23,10 @@ export interface EscalationEntry {
   firedAt: Date;
   outcome: string;
   outcomeLabel: string;
-  /** Why a level never fired (skipped when its ladder was saved), worded; null otherwise. */
+  /**
+   * Why a level never fired (skipped when its ladder was saved), or who it reached instead of an
+   * absent assignee (the fallback), worded; null otherwise.
+   */
   reason: string | null;
 }
 
@@ -166,8 +169,20 @@ function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
     firedAt: utcFromSql(row.fired_at as string),
     outcome,
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
-    reason: outcome === 'skipped' ? skipReason(row.details, t) : null,
+    reason: outcome === 'skipped' ? skipReason(row.details, t) : fallbackNote(row.details, t),
   };
+}
+
+/** "No assignee: sent to the department's members" when a notify-assignee level used the fallback. */
+function fallbackNote(details: unknown, t: TFunction): string | null {
+  try {
+    const fallback = (JSON.parse(String(details)) as { fallback?: { type?: unknown } }).fallback;
+    return fallback?.type === 'department' || fallback?.type === 'staff'
+      ? t(`panel.fallback.${fallback.type}`)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function skipReason(details: unknown, t: TFunction): string | null {

@@ -96,6 +96,7 @@ export async function renderSettingsIndex(
         calendarName: p.calendar ? (calendarNames.get(p.calendar) ?? p.calendar) : null,
       })),
       statuses: choices.statuses,
+      staffChoices: choices.staff,
       general: formView(
         state.general?.values ?? settingsToForm(config.settings),
         state.general?.errors ?? {},
