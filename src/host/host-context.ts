@@ -196,6 +196,11 @@ export interface TicketListQueryExtension {
   /** The filter's choices, labelled in the viewer's language. */
   filterOptions(lang: string): { value: string; label: string }[];
   /**
+   * Who may filter and sort by the column, when that needs more than seeing it (a filter runs
+   * over every ticket of the list, including those whose cell the viewer does not see).
+   */
+  permission?: { feature: string; capability: Capability };
+  /**
    * Adds a WHERE (`filter`, one of the option values) or an ORDER BY (`sort`) to the host's
    * query, whose ticket id is `ticketIdColumn`. Only correlated subqueries, no joins: the host
    * may apply the filter to the query it counts and the sort to the query it pages.

@@ -150,6 +150,9 @@ function createListQuery(host: HostContext, translator: i18n): TicketListQueryEx
   const prefix = host.tablePrefix;
   return {
     param: 'sla',
+    // View own sees the badges of its own tickets only; filtering the whole list by SLA state
+    // would show which other tickets are breached. Perfex's filter asks for View too.
+    permission: { feature: manifest.permissions.feature, capability: 'view' },
     filterOptions: (lang) => {
       const t = translatorFor(translator, lang);
       return FILTER_STATES.map((value) => ({ value, label: t(`states.${value}`) }));

@@ -58,7 +58,7 @@ async function escalation(id: number): Promise<{ outcome: string; details: Recor
 async function mailsFor(id: number): Promise<string[]> {
   const mails = await t.devhost.mailbox.list();
   return mails
-    .filter((m) => m.subject.includes(`#${id} `))
+    .filter((m) => (m.subject ?? '').includes(`#${id} `))
     .map((m) => m.rcpt_to)
     .sort();
 }

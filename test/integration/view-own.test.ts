@@ -94,6 +94,11 @@ describe('view own', () => {
       expect(slaCell(html, id)).toContain('data-sla-state="breached"');
     }
     expect(slaCell(html, ticket.salesOli)).toBe('');
+    // No SLA filter or sort: it would run over every ticket of the list, not only theirs.
+    expect(html).not.toMatch(/<select name="sla"/);
+    expect((await vic.agent.get('/admin/tickets?sort=sla')).status).toBe(422);
+    const tara = await login('tara.lead@x.test');
+    expect((await tara.agent.get('/admin/tickets?sort=sla')).status).toBe(200);
   });
 
   it('shows the SLA tab on their tickets only', async () => {
