@@ -165,6 +165,18 @@ describe('view own', () => {
   });
 });
 
+describe('granting view own in the devhost', () => {
+  it('offers it in the staff permissions grid, ticked for a staff member who has it', async () => {
+    const admin = await login('admin@example.com');
+    const edit = await admin.agent.get(`/admin/staff/${staff.vic}`);
+    expect(edit.status).toBe(200);
+    expect(edit.text).toMatch(
+      /value="view_own" data-feature="sla_vigil" data-capability="view_own" checked> view own<\/label>/,
+    );
+    expect(edit.text).toMatch(/data-capability="view" > view<\/label>/);
+  });
+});
+
 describe('My SLA risks, team view (View)', () => {
   it('lists their departments’ at-risk and breached tickets with the assignee, unassigned included', async () => {
     const tara = await login('tara.lead@x.test');
