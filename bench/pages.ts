@@ -428,6 +428,7 @@ function benchHost(db: Knex, parts: Awaited<ReturnType<typeof benchServices>>['p
       register: () => () => undefined,
       can: () => Promise.resolve(true),
       ticketScope: () => Promise.resolve({ all: true }),
+      staffDepartments: () => Promise.resolve([]),
     },
     mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
     options: parts.options,

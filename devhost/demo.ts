@@ -7,7 +7,7 @@ import { DEMO_PASSWORD, setupDevhost } from './setup';
 export const DEMO_LOGINS = [
   ['admin@example.com', 'administrator'],
   ['manager@example.com', 'Support Manager: sla_vigil manage'],
-  ['agent@example.com', 'Support Agent: no sla_vigil permission'],
+  ['agent@example.com', 'Support Agent: sla_vigil view own (badge, SLA tab, My SLA risks)'],
 ] as const;
 
 /** `npm run demo`: set up and seed (only when empty), then serve the admin until stopped. */

@@ -13,7 +13,11 @@ export const ManifestSchema = z
     entry: z.string(),
     hooks: z.record(z.string(), z.string()),
     permissions: z
-      .object({ feature: z.string(), label: z.string(), capabilities: z.array(z.enum(['view', 'manage'])) })
+      .object({
+        feature: z.string(),
+        label: z.string(),
+        capabilities: z.array(z.enum(['view_own', 'view', 'manage'])),
+      })
       .strict(),
     menu: z.array(
       z
@@ -23,7 +27,7 @@ export const ManifestSchema = z
           href: z.string(),
           icon: z.string().optional(),
           position: z.number().optional(),
-          capability: z.enum(['view', 'manage']),
+          capability: z.enum(['view_own', 'view', 'manage']),
         })
         .strict(),
     ),

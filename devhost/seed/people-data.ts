@@ -12,7 +12,8 @@ export const DEPARTMENTS: readonly { name: DepartmentName; email: string }[] = [
 /** Perfex keeps a role's permissions as JSON {feature: [capabilities]} and copies them to each member. */
 export const ROLES: readonly { name: RoleName; permissions: Record<string, string[]> }[] = [
   { name: 'Support Manager', permissions: { sla_vigil: ['view', 'manage'] } },
-  { name: 'Support Agent', permissions: {} },
+  // Agents see the clock on their own tickets (badge, SLA tab, My SLA risks), not the dashboards.
+  { name: 'Support Agent', permissions: { sla_vigil: ['view_own'] } },
 ];
 
 export interface DemoStaffSpec {

@@ -35,6 +35,20 @@ interface HostView {
 const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department']);
 
 /**
+ * Who a "notify the assignee" level reached instead of the assignee, recorded in the escalation's
+ * details: the ticket's department members or the named staff member of the settings.
+ */
+type Fallback =
+  | { type: 'department'; departmentId: number; reason: FallbackReason }
+  | { type: 'staff'; staffId: number; reason: FallbackReason };
+type FallbackReason = 'unassigned' | 'assignee_unreachable';
+
+interface Recipients {
+  staff: HostStaff[];
+  fallback?: Fallback;
+}
+
+/**
  * Fires escalation levels exactly once (the escalation table's unique key) and writes their
  * emails to the outbox in the caller's transaction, so a crash loses or doubles nothing.
  * Host writes (reassign, raise priority) are recorded as pending in the transaction and
@@ -129,7 +143,7 @@ export class EscalationService {
         await this.escalations.setOutcome(id, 'action_pending', { ...details, targetPriority }, trx);
         continue;
       }
-      const recipients = await this.recipients(d, ticket, view);
+      const { staff: recipients, fallback } = await this.recipients(d, ticket, view, book);
       const rows: NewOutboxRow[] = [];
       const suppressed: number[] = [];
       const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
@@ -179,7 +193,12 @@ export class EscalationService {
       await this.escalations.setOutcome(
         id,
         outcome,
-        { ...details, recipients: rows.map((r) => r.recipientStaffId), suppressed },
+        {
+          ...details,
+          recipients: rows.map((r) => r.recipientStaffId),
+          suppressed,
+          ...(fallback && { fallback }),
+        },
         trx,
       );
       await this.audit.write(
@@ -193,6 +212,7 @@ export class EscalationService {
             action: d.level.action.type,
             recipients: rows.map((r) => r.recipientStaffId),
             suppressed,
+            ...(fallback && { fallback }),
           },
         },
         trx,
@@ -201,19 +221,51 @@ export class EscalationService {
     return fired;
   }
 
-  private async recipients(d: DueLevel, ticket: HostTicket, view: HostView): Promise<HostStaff[]> {
-    const active = (s: HostStaff | undefined): s is HostStaff =>
-      s !== undefined && s.active && s.email !== '';
+  private async recipients(
+    d: DueLevel,
+    ticket: HostTicket,
+    view: HostView,
+    book: PolicyBook,
+  ): Promise<Recipients> {
     switch (d.level.action.type) {
-      case 'notify_assignee':
-        return [view.staff.get(ticket.assigned)].filter(active);
+      case 'notify_assignee': {
+        const assignee = [view.staff.get(ticket.assigned)].filter(reachable);
+        if (assignee.length > 0) return { staff: assignee };
+        return this.fallbackRecipients(ticket, view, book);
+      }
       case 'notify_staff':
-        return [view.staff.get(d.level.action.staffId ?? 0)].filter(active);
+        return { staff: [view.staff.get(d.level.action.staffId ?? 0)].filter(reachable) };
       case 'notify_department':
-        return (await this.tickets.listDepartmentStaff(d.level.action.departmentId ?? 0)).filter(active);
+        return {
+          staff: (await this.tickets.listDepartmentStaff(d.level.action.departmentId ?? 0)).filter(reachable),
+        };
       default:
-        return [];
+        return { staff: [] };
     }
+  }
+
+  /**
+   * A "notify the assignee" level of a ticket nobody can be notified for (unassigned, or the
+   * assignee is inactive or has no email) goes to the settings' fallback instead of nowhere.
+   */
+  private async fallbackRecipients(
+    ticket: HostTicket,
+    view: HostView,
+    book: PolicyBook,
+  ): Promise<Recipients> {
+    const reason: FallbackReason = ticket.assigned === 0 ? 'unassigned' : 'assignee_unreachable';
+    const { unassignedFallback, unassignedFallbackStaffId } = book.settings;
+    if (unassignedFallback === 'department') {
+      const members = (await this.tickets.listDepartmentStaff(ticket.department)).filter(reachable);
+      return { staff: members, fallback: { type: 'department', departmentId: ticket.department, reason } };
+    }
+    if (unassignedFallback === 'staff' && unassignedFallbackStaffId !== null) {
+      return {
+        staff: [view.staff.get(unassignedFallbackStaffId)].filter(reachable),
+        fallback: { type: 'staff', staffId: unassignedFallbackStaffId, reason },
+      };
+    }
+    return { staff: [] };
   }
 
   /**
@@ -256,4 +308,9 @@ export class EscalationService {
     if (type === 'priority' && ticket.priority !== value) await this.tickets.changePriority(ticket.id, value);
     await this.tickets.addInternalNote(ticket.id, note);
   }
+}
+
+/** A staff member an email can reach: known, active, with an address. */
+function reachable(s: HostStaff | undefined): s is HostStaff {
+  return s !== undefined && s.active && s.email !== '';
 }

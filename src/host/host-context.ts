@@ -203,6 +203,11 @@ export interface TicketListQueryExtension {
   /** The filter's choices, labelled in the viewer's language. */
   filterOptions(lang: string): { value: string; label: string }[];
   /**
+   * Who may filter and sort by the column, when that needs more than seeing it (a filter runs
+   * over every ticket of the list, including those whose cell the viewer does not see).
+   */
+  permission?: { feature: string; capability: Capability };
+  /**
    * Adds a WHERE (`filter`, one of the option values) or an ORDER BY (`sort`) to the host's
    * query, whose ticket id is `ticketIdColumn`. Only correlated subqueries, no joins: the host
    * may apply the filter to the query it counts and the sort to the query it pages.
@@ -258,7 +263,12 @@ export interface AdminLocals {
   requestVouched?: boolean;
 }
 
-export type Capability = 'view' | 'manage';
+/**
+ * The module's capabilities, each implying the ones before it: `view_own` (the SLA badge, the
+ * ticket's SLA tab and "My SLA risks" on the tickets the staff member may open), `view`
+ * (dashboard, monitor, reports), `manage` (configuration).
+ */
+export type Capability = 'view_own' | 'view' | 'manage';
 
 /** Which tickets the host lets a staff member see: all, or only those of some departments. */
 export type TicketScope = { all: true } | { departments: readonly number[] };
@@ -273,6 +283,8 @@ export interface PermissionRegistry {
    * departments only). The module shows a viewer no more than this.
    */
   ticketScope(staffId: number): Promise<TicketScope>;
+  /** The departments the host puts this staff member in (Perfex: `tblstaff_departments`). */
+  staffDepartments(staffId: number): Promise<readonly number[]>;
 }
 
 export interface MailSettings {

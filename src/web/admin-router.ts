@@ -21,7 +21,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 /**
  * `/admin/sla_vigil`: the module's pages inside the host admin, its JSON API and its assets.
- * View opens everything below; settings, the rule tester and the audit log need manage.
+ * The assets (the countdown script of the badge, tab and widget) need view own; view opens
+ * everything else below; settings, the rule tester and the audit log need manage.
  * Nothing here may be cached (ticket data, tokens in forms), and writes from other sites are refused.
  */
 export function createAdminRouter(deps: WebDeps): Router {
@@ -30,12 +31,13 @@ export function createAdminRouter(deps: WebDeps): Router {
   const manage = requirePermission(host, 'manage', translator);
   router.use(noStore);
   router.use(refuseCrossOrigin(host, translator));
-  router.use(requirePermission(host, 'view', translator));
-  router.use('/assets', express.static(path.join(MODULE_ROOT, 'assets'), { cacheControl: false }));
+  const viewOwn = requirePermission(host, 'view_own', translator);
+  router.use('/assets', viewOwn, express.static(path.join(MODULE_ROOT, 'assets'), { cacheControl: false }));
   // A missing asset is a plain 404: the static server's own error names the file's path on disk.
   router.use('/assets', (_req, res) => {
     res.status(404).type('text/plain').send('Not found');
   });
+  router.use(requirePermission(host, 'view', translator));
   router.use('/api', createApiRouter(host, services));
   router.use('/monitor', createMonitorPage(deps));
   router.use('/reports', createReportsPage(deps));

@@ -15,8 +15,8 @@ import {
   type StoredSubjectState,
 } from '../sla/clocks/live-state';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
-import { canView, staffLanguage, timeLeftText } from './ticket-widgets';
-import { inTicketScope, viewerTicketScope } from './ticket-scope';
+import { staffLanguage, timeLeftText } from './ticket-widgets';
+import { seesEveryTicket, viewerMayOpen, widgetViewer, type WidgetViewer } from './ticket-scope';
 
 /** Filter choices, in the order a manager reads them. */
 const FILTER_STATES: readonly ClockState[] = TICKET_LIST_STATES;
@@ -42,11 +42,12 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
   return {
     key: 'sla_vigil',
     title: 'SLA',
-    permission: { feature: manifest.permissions.feature, capability: 'view' },
+    permission: { feature: manifest.permissions.feature, capability: 'view_own' },
     render: async (ticketIds, staffId, language) => {
       // Staff without SLA Vigil access see empty cells, like the rest of the module.
-      if (!(await canView(host, staffId))) return new Map();
-      const visible = await visibleIds(host, staffId, ticketIds);
+      const viewer = await widgetViewer(host.permissions, staffId);
+      if (!viewer) return new Map();
+      const visible = await visibleIds(host, viewer, ticketIds);
       const [rows, lang] = await Promise.all([
         badgeRows(host.db, host.tablePrefix, visible),
         language ?? staffLanguage(host, staffId),
@@ -69,17 +70,17 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
 
 /**
  * The ids whose cells the viewer may see: the host's list already shows only tickets its own
- * rules allow (Perfex: their departments), but a cell is never filled for any other ticket.
+ * rules allow (Perfex: their departments), but a cell is never filled for any other ticket, nor,
+ * for view own, for a ticket that is not theirs (ticket-scope.ts).
  */
 async function visibleIds(
   host: HostContext,
-  staffId: number,
+  viewer: WidgetViewer,
   ticketIds: readonly number[],
 ): Promise<number[]> {
-  const scope = await viewerTicketScope(host.permissions, staffId);
-  if ('all' in scope || ticketIds.length === 0) return [...ticketIds];
+  if (seesEveryTicket(viewer) || ticketIds.length === 0) return [...ticketIds];
   const tickets = await host.tickets.getTickets(ticketIds);
-  const allowed = new Set(tickets.filter((t) => inTicketScope(scope, t.department)).map((t) => t.id));
+  const allowed = new Set(tickets.filter((t) => viewerMayOpen(viewer, t)).map((t) => t.id));
   return ticketIds.filter((id) => allowed.has(id));
 }
 
@@ -149,6 +150,9 @@ function createListQuery(host: HostContext, translator: i18n): TicketListQueryEx
   const prefix = host.tablePrefix;
   return {
     param: 'sla',
+    // View own sees the badges of its own tickets only; filtering the whole list by SLA state
+    // would show which other tickets are breached. Perfex's filter asks for View too.
+    permission: { feature: manifest.permissions.feature, capability: 'view' },
     filterOptions: (lang) => {
       const t = translatorFor(translator, lang);
       return FILTER_STATES.map((value) => ({ value, label: t(`states.${value}`) }));

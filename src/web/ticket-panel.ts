@@ -14,8 +14,8 @@ import { liveState, type LiveState } from '../sla/clocks/live-state';
 import { businessMinutesBetween } from '../sla/calendar/business-time';
 import type { CalendarLike } from '../sla/calendar';
 import { METRICS } from '../sla/config/sla-config-schema';
-import { canView, countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
-import { inTicketScope, viewerTicketScope } from './ticket-scope';
+import { countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
+import { seesEveryTicket, viewerMayOpen, widgetViewer } from './ticket-scope';
 
 /** One row of this ticket's escalation history, as the panel shows it. */
 export interface EscalationEntry {
@@ -27,7 +27,10 @@ export interface EscalationEntry {
   firedAt: Date;
   outcome: string;
   outcomeLabel: string;
-  /** Why a level never fired (skipped when its ladder was saved), worded; null otherwise. */
+  /**
+   * Why a level never fired (skipped when its ladder was saved), or who it reached instead of an
+   * absent assignee (the fallback), worded; null otherwise.
+   */
   reason: string | null;
 }
 
@@ -66,13 +69,14 @@ export function createTicketPanel(
     key: 'sla_vigil',
     title: 'SLA',
     render: async (ticketId, staffId, language) => {
-      if (!(await canView(host, staffId))) return null;
-      // Nothing for a ticket the host's own rules hide from this viewer (their departments only).
-      const [scope, ticket] = await Promise.all([
-        viewerTicketScope(host.permissions, staffId),
+      const [viewer, ticket] = await Promise.all([
+        widgetViewer(host.permissions, staffId),
         host.tickets.getTicket(ticketId),
       ]);
-      if (!('all' in scope) && (!ticket || !inTicketScope(scope, ticket.department))) return null;
+      if (!viewer) return null;
+      // Nothing for a ticket the host's own rules hide from this viewer (their departments only),
+      // nor, for view own, for a ticket that is not theirs.
+      if (!seesEveryTicket(viewer) && (!ticket || !viewerMayOpen(viewer, ticket))) return null;
       const now = host.clock.now();
       const lang = language ?? (await staffLanguage(host, staffId));
       const t = translatorFor(translator, lang);
@@ -214,8 +218,20 @@ function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
     firedAt: utcFromSql(row.fired_at as string),
     outcome,
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
-    reason: outcome === 'skipped' ? skipReason(row.details, t) : null,
+    reason: outcome === 'skipped' ? skipReason(row.details, t) : fallbackNote(row.details, t),
   };
+}
+
+/** "No assignee: sent to the department's members" when a notify-assignee level used the fallback. */
+function fallbackNote(details: unknown, t: TFunction): string | null {
+  try {
+    const fallback = (JSON.parse(String(details)) as { fallback?: { type?: unknown } }).fallback;
+    return fallback?.type === 'department' || fallback?.type === 'staff'
+      ? t(`panel.fallback.${fallback.type}`)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function skipReason(details: unknown, t: TFunction): string | null {

@@ -2,18 +2,13 @@ import type { TFunction } from 'i18next';
 import type { HostContext } from '../host/host-context';
 import type { ClockState } from '../sla/clocks/sla-event';
 import { formatDuration, type DurationUnits } from '../i18n/format-duration';
-import { manifest } from '../manifest';
 import { languageCode } from '../host/perfex/perfex-languages';
 
 /**
  * What the module's pieces inside the host's own pages (list column, ticket panel, home widget)
- * share: who may see them, the viewer's language, and how a running clock reads (its state now is
+ * share: the viewer's language (who may see them: widgetViewer in ticket-scope.ts), and how a running clock reads (its state now is
  * liveState in src/sla/clocks/live-state.ts, the one definition every page uses).
  */
-
-export function canView(host: HostContext, staffId: number): Promise<boolean> {
-  return host.permissions.can(staffId, manifest.permissions.feature, 'view');
-}
 
 /** The staff member's language (Perfex `default_language`) as a locale code: one host query. */
 export async function staffLanguage(host: HostContext, staffId: number): Promise<string> {

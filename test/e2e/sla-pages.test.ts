@@ -224,3 +224,69 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     ]);
   });
 });
+
+describe('an agent with view own, and the manager’s team view', () => {
+  let agent: Page;
+
+  beforeAll(async () => {
+    const db = t.devhost.db;
+    const agentId = await insertStaffWithCapabilities(db, 'ada.agent@x.test', 'agent-pass', ['view_own']);
+    const managerId = (await db('tblstaff').where('email', 'mia.manager@x.test').first()).staffid as number;
+    await db('tblstaff_departments').insert([
+      { staffid: agentId, departmentid: support },
+      { staffid: managerId, departmentid: support },
+    ]);
+    await db('tbltickets').where('ticketid', ticketId).update({ assigned: agentId });
+    await cli(['node', 'sla-vigil', 'scan', '--once', '--now', '2026-03-03T10:00:00Z']);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    agent = await context.newPage();
+    await agent.goto(`${t.devhost.url}/admin/login`);
+    await agent.fill('input[name=email]', 'ada.agent@x.test');
+    await agent.fill('input[name=password]', 'agent-pass');
+    await Promise.all([agent.waitForURL('**/admin'), agent.click('button[type=submit]')]);
+  });
+
+  it('sees the clock of their ticket on the home page, in the list and in the SLA tab, but no dashboard', async () => {
+    const widget = agent.locator('[data-testid=sv-my-risks]');
+    await expect(
+      widget
+        .locator(`li[data-ticket-id="${ticketId}"] [data-sla-state]`)
+        .first()
+        .getAttribute('data-sla-state'),
+    ).resolves.toBe('breached');
+    await expect(widget.locator('[data-testid=sv-my-risks-tab-team]').count()).resolves.toBe(0);
+    await agent.screenshot({ path: path.join(SCREENSHOTS, 'agent-home.png'), fullPage: true });
+    await agent.setViewportSize({ width: 390, height: 844 });
+    await agent.screenshot({ path: path.join(SCREENSHOTS, 'agent-home-phone.png'), fullPage: true });
+    await agent.setViewportSize({ width: 1280, height: 900 });
+    await agent.goto(`${t.devhost.url}/admin/tickets`);
+    await expect(
+      agent
+        .locator(`tr[data-ticket-id="${ticketId}"] td[data-column=sla_vigil] [data-sla-state]`)
+        .first()
+        .getAttribute('data-sla-state'),
+    ).resolves.toBe('breached');
+    await expect(agent.locator('[data-menu=sla_vigil]').count()).resolves.toBe(0);
+    await agent.screenshot({ path: path.join(SCREENSHOTS, 'agent-ticket-list.png'), fullPage: true });
+    await agent.goto(`${t.devhost.url}/admin/tickets/ticket/${ticketId}`);
+    await agent.click('label[data-tab=panel-sla_vigil]');
+    await agent.locator('[data-testid=sv-ticket-panel]').waitFor({ state: 'visible' });
+    await agent.screenshot({ path: path.join(SCREENSHOTS, 'agent-ticket-view.png'), fullPage: true });
+    const dashboard = await agent.goto(`${t.devhost.url}${BASE}`);
+    expect(dashboard?.status()).toBe(403);
+  });
+
+  it('the manager switches My SLA risks to My team and sees the department’s breached ticket', async () => {
+    await go('/admin');
+    const widget = page.locator('[data-testid=sv-my-risks]');
+    await expect(widget.locator('[data-testid=sv-my-risks-team]').isVisible()).resolves.toBe(false);
+    await widget.locator('[data-testid=sv-my-risks-tab-team]').click();
+    const team = widget.locator('[data-testid=sv-my-risks-team]');
+    await expect(team.isVisible()).resolves.toBe(true);
+    await expect(team.locator(`li[data-ticket-id="${ticketId}"]`).count()).resolves.toBe(1);
+    await expect(team.locator('[data-testid=sv-my-risks-assignee]').first().textContent()).resolves.toBe(
+      'Ada Agent',
+    );
+    await shoot('manager-home-team');
+  });
+});

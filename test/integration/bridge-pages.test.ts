@@ -36,6 +36,7 @@ let base: string;
 let adminId: number;
 let managerId: number;
 let noAccessId: number;
+let viewOwnId: number;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -49,6 +50,7 @@ beforeAll(async () => {
   adminId = await insertStaff(db, 'boss@x.test', STAFF_PASSWORD, { admin: 1 });
   managerId = await insertStaffWithCapabilities(db, 'manager@x.test', STAFF_PASSWORD, ['manage']);
   noAccessId = await insertStaffWithCapabilities(db, 'agent@x.test', STAFF_PASSWORD, []);
+  viewOwnId = await insertStaffWithCapabilities(db, 'own@x.test', STAFF_PASSWORD, ['view_own']);
   service = await startBridgeService(
     {
       databaseUrl: database.url,
@@ -204,6 +206,19 @@ describe('module pages through the signed proxy', () => {
       .set('X-SLA-Vigil-Nonce', nonce)
       .set('X-SLA-Vigil-Signature', signature);
     expect(res.status).toBe(401);
+  });
+
+  it('answers view own with 403 for the dashboard, monitor and reports, and serves it the assets', async () => {
+    for (const path of ['/admin/sla_vigil', '/admin/sla_vigil/monitor', '/admin/sla_vigil/reports']) {
+      const res = await page({ path, staff: viewOwnId });
+      expect({ path, status: res.status }).toEqual({ path, status: 403 });
+      expect(res.text).toContain('data-testid="sv-forbidden"');
+    }
+    const asset = await page({ path: '/admin/sla_vigil/assets/countdown.js', staff: viewOwnId });
+    expect(asset.status).toBe(200);
+    expect((await page({ path: '/admin/sla_vigil/assets/countdown.js', staff: noAccessId })).status).toBe(
+      403,
+    );
   });
 
   it("answers a staff member without the capability with Perfex's 403 fragment", async () => {

@@ -96,6 +96,9 @@ beforeAll(async () => {
   staff.viv = await insertStaffWithCapabilities(db, 'viv.viewer@x.test', STAFF_PASSWORD, ['view']);
   staff.nico = await insertStaffWithCapabilities(db, 'nico.nobody@x.test', STAFF_PASSWORD, []);
   await db('tblstaff_departments').insert({ staffid: staff.viv, departmentid: dept.support });
+  // View own, in Sales: sees the SLA of Sales tickets (and of tickets assigned to them) only.
+  staff.owen = await insertStaffWithCapabilities(db, 'owen.own@x.test', STAFF_PASSWORD, ['view_own']);
+  await db('tblstaff_departments').insert({ staffid: staff.owen, departmentid: dept.sales });
   services = createModuleServices(t.devhost.host);
   await services.config.import({
     calendars: [],
@@ -183,6 +186,14 @@ describe('POST /bridge/ticket-list', () => {
     }
   });
 
+  it('fills badges for view own only on their tickets (their department), like the devhost list', async () => {
+    const answer = await badges(staff.owen, allIds());
+    expect(Object.keys(answer)).toEqual([String(ticket.x)]);
+    const list = (await (await loginAs(t.devhost.app, 'owen.own@x.test')).agent.get('/admin/tickets')).text;
+    expect(answer[String(ticket.x)]).toBe(slaCell(list, ticket.x));
+    expect(slaCell(list, ticket.a)).toBe('');
+  });
+
   it('answers {} for staff without View', async () => {
     expect(await badges(staff.nico, allIds())).toEqual({});
   });
@@ -245,6 +256,17 @@ describe('POST /bridge/ticket-panel', () => {
     expect(german.body.html).toContain('Im Plan');
   });
 
+  it('answers view own the tab of their tickets only', async () => {
+    const own = await post('/bridge/ticket-panel', {
+      body: { staff_id: staff.owen, language: 'english', ticket_id: ticket.x },
+    });
+    expect(own.body.html).toContain('data-testid="sv-ticket-panel"');
+    const other = await post('/bridge/ticket-panel', {
+      body: { staff_id: staff.owen, language: 'english', ticket_id: ticket.a },
+    });
+    expect(other.body).toEqual({ title: null, html: '' });
+  });
+
   it('is empty for staff without View', async () => {
     const res = await post('/bridge/ticket-panel', {
       body: { staff_id: staff.nico, language: 'english', ticket_id: ticket.c },
@@ -270,6 +292,16 @@ describe('POST /bridge/widget/my-risks', () => {
       body: { staff_id: staff.ana, language: 'german' },
     });
     expect(german.body.title).toBe('Meine SLA-Risiken');
+  });
+
+  it('answers view own the widget without the team tab or the monitor link', async () => {
+    const res = await post('/bridge/widget/my-risks', {
+      body: { staff_id: staff.owen, language: 'english' },
+    });
+    expect(res.body.title).toBe('My SLA risks');
+    expect(res.body.html).toContain('data-testid="sv-my-risks-empty"');
+    expect(res.body.html).not.toContain('sv-my-risks-tab-team');
+    expect(res.body.html).not.toContain('sla_vigil/monitor');
   });
 
   it('has empty html for staff without View', async () => {

@@ -54,7 +54,7 @@ describe('devhost demo seed', () => {
     const roles: { roleid: number; name: string; permissions: string }[] = await db()('tblroles').select();
     expect(roles.map((r) => [r.name, JSON.parse(r.permissions)])).toEqual([
       ['Support Manager', { sla_vigil: ['view', 'manage'] }],
-      ['Support Agent', {}],
+      ['Support Agent', { sla_vigil: ['view_own'] }],
     ]);
     const staff: { staffid: number; role: number | null; default_language: string }[] = await db()('tblstaff')
       .where('admin', 0)
@@ -66,7 +66,7 @@ describe('devhost demo seed', () => {
     expect(new Set(members.map((m) => m.departmentid)).size).toBe(3);
   });
 
-  it('has the demo logins with bcrypt hashes of demo1234; only the manager has sla_vigil rights', async () => {
+  it('has the demo logins with bcrypt hashes of demo1234; the manager manages, agents view their own', async () => {
     const manager = await db()('tblstaff').where('email', 'manager@example.com').first();
     const agent = await db()('tblstaff').where('email', 'agent@example.com').first();
     for (const login of [manager, agent]) {
@@ -84,9 +84,10 @@ describe('devhost demo seed', () => {
           .pluck('capability')
       ).sort();
     expect(await caps(manager.staffid)).toEqual(['manage', 'view']);
-    expect(await caps(agent.staffid)).toEqual([]);
+    expect(await caps(agent.staffid)).toEqual(['view_own']);
     expect(await t.devhost.permissions.can(manager.staffid, 'sla_vigil', 'manage')).toBe(true);
     expect(await t.devhost.permissions.can(agent.staffid, 'sla_vigil', 'view')).toBe(false);
+    expect(await t.devhost.permissions.can(agent.staffid, 'sla_vigil', 'view_own')).toBe(true);
     expect(await count('tblstaff', { email: 'admin@example.com' })).toBe(1);
   });
 

@@ -575,12 +575,15 @@ describe('policies', () => {
 });
 
 describe('general settings', () => {
-  it('saves cooldown, warning, scan interval and the default pause statuses for new policies', async () => {
+  it('saves cooldown, warning, scan interval, the default pause statuses and the unassigned fallback', async () => {
+    const adminId = (await t.devhost.db('tblstaff').where('email', 'admin@example.com').first())
+      .staffid as number;
     const res = await admin.post(`${BASE}/general`, {
       cooldownMinutes: '30',
       defaultWarnAtPercent: '70',
       scanIntervalMinutes: '5',
       defaultPauseStatusIds: ['4'],
+      unassignedFallback: `staff:${adminId}`,
     });
     expect(res.status).toBe(303);
     expect((await exportDoc()).settings).toEqual({
@@ -588,6 +591,22 @@ describe('general settings', () => {
       defaultWarnAtPercent: 70,
       scanIntervalMinutes: 5,
       defaultPauseStatusIds: [4],
+      unassignedFallback: 'staff',
+      unassignedFallbackStaffId: adminId,
+    });
+    const index = await admin.agent.get(BASE).expect(200);
+    expect(index.text).toMatch(new RegExp(`<option value="staff:${adminId}" selected>`));
+    // Back to the department (the default): the person is cleared.
+    await admin.post(`${BASE}/general`, {
+      cooldownMinutes: '30',
+      defaultWarnAtPercent: '70',
+      scanIntervalMinutes: '5',
+      defaultPauseStatusIds: ['4'],
+      unassignedFallback: 'department',
+    });
+    expect((await exportDoc()).settings).toMatchObject({
+      unassignedFallback: 'department',
+      unassignedFallbackStaffId: null,
     });
     const form = await admin.agent.get(`${BASE}/policies/new`).expect(200);
     expect(form.text).toMatch(/name="pauseStatusIds" value="4" checked/);

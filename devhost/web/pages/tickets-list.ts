@@ -152,16 +152,22 @@ async function renderList(
   );
 }
 
-/** The module columns this staff member may see (a column without a permission is for everyone). */
+/**
+ * The module columns this staff member may see (a column without a permission is for everyone),
+ * without their filter and sort when those ask for a permission the staff member lacks.
+ */
 export async function visibleColumns(devhost: Devhost, staffId: number): Promise<TicketListColumn[]> {
+  const can = (p: TicketListColumn['permission']) =>
+    !p || devhost.host.permissions.can(staffId, p.feature, p.capability);
   const columns = [...devhost.admin.columns.values()];
   const allowed = await Promise.all(
-    columns.map(
-      (c) =>
-        !c.permission || devhost.host.permissions.can(staffId, c.permission.feature, c.permission.capability),
-    ),
+    columns.map(async (c) => [await can(c.permission), await can(c.listQuery?.permission)] as const),
   );
-  return columns.filter((_, i) => allowed[i]);
+  return columns.flatMap((c, i) => {
+    const [sees, filters] = allowed[i];
+    if (!sees) return [];
+    return [filters ? c : { ...c, listQuery: undefined }];
+  });
 }
 
 /** The module columns that filter and sort the list, with the filter values they accept. */

@@ -6,6 +6,7 @@ defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/../libraries/Sla_vigil_page_proxy.php';
 require_once __DIR__ . '/../libraries/Sla_vigil_connection.php';
+require_once __DIR__ . '/../libraries/Sla_vigil_fragments.php';
 
 /**
  * admin/sla_vigil/... : every sub-path reaches _remap, which checks the door, forwards the
@@ -37,7 +38,10 @@ class Sla_vigil extends AdminController
 
             return;
         }
-        if (staff_cant('view', 'sla_vigil')) {
+        // The assets (the countdown script of the badge, tab and widget) also serve view own;
+        // the service checks the capability again. Everything else needs view.
+        $assetsOnly = (string) $method === 'assets' && Sla_vigil_fragments::staffSeesSla();
+        if (staff_cant('view', 'sla_vigil') && !$assetsOnly) {
             access_denied('sla_vigil');
 
             return; // access_denied redirects; nothing may be forwarded if it ever returns

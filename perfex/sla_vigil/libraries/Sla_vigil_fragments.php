@@ -11,8 +11,9 @@ require_once __DIR__ . '/Sla_vigil_admin_base.php';
  * The module's pieces inside Perfex's own screens (bridge-contract, addendum 2): the SLA
  * badge in the ticket list, the SLA tab on a ticket, the "My SLA risks" home widget. Each
  * asks the service once per page view and keeps the answer for the rest of the request
- * (static state = one PHP request). Staff without the module's View capability cause no
- * request at all. Nothing here throws; on failure nothing is added.
+ * (static state = one PHP request). Staff without any of the module's capabilities (view
+ * own, view, manage) cause no request at all; for those with one, the service decides per
+ * ticket what they may see. Nothing here throws; on failure nothing is added.
  */
 final class Sla_vigil_fragments
 {
@@ -44,7 +45,7 @@ final class Sla_vigil_fragments
     public static function collectListBadges(mixed $rows, mixed $params = []): mixed
     {
         try {
-            if (!is_array($rows) || $rows === [] || !self::isTicketsTable($params) || !staff_can('view', self::FEATURE)) {
+            if (!is_array($rows) || $rows === [] || !self::isTicketsTable($params) || !self::staffSeesSla()) {
                 return $rows;
             }
             $ids = [];
@@ -114,12 +115,28 @@ final class Sla_vigil_fragments
     }
 
     /**
-     * `get_dashboard_widgets($widgets)`: the "My SLA risks" widget for staff with View.
+     * Whether the signed-in staff member may see any SLA fragment: view own (the badge, tab
+     * and widget on their own tickets) or anything above it. Perfex's staff_can() knows no
+     * order between capabilities (a grant is a row), so each is asked.
+     */
+    public static function staffSeesSla(): bool
+    {
+        foreach (['view_own', 'view', 'manage'] as $capability) {
+            if (staff_can($capability, self::FEATURE)) {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /**
+     * `get_dashboard_widgets($widgets)`: the "My SLA risks" widget for staff with view own or above.
      */
     public static function addDashboardWidget(mixed $widgets): mixed
     {
         try {
-            if (is_array($widgets) && staff_can('view', self::FEATURE)) {
+            if (is_array($widgets) && self::staffSeesSla()) {
                 $widgets[] = ['path' => self::WIDGET_PATH, 'container' => 'top-12'];
             }
         } catch (Throwable $e) {
@@ -137,7 +154,7 @@ final class Sla_vigil_fragments
     public static function myRisks(): ?array
     {
         try {
-            if (!staff_can('view', self::FEATURE)) {
+            if (!self::staffSeesSla()) {
                 return null;
             }
 
@@ -160,7 +177,7 @@ final class Sla_vigil_fragments
             if (!array_key_exists($id, self::$panels)) {
                 // Cached before asking, failure included: the second hook must not ask again.
                 self::$panels[$id] = null;
-                if (staff_can('view', self::FEATURE)) {
+                if (self::staffSeesSla()) {
                     self::$panels[$id] = self::titledFragment(
                         Sla_vigil_fragment_client::fetch('/bridge/ticket-panel', self::identity() + ['ticket_id' => $id])
                     );

@@ -6,8 +6,10 @@ defined('BASEPATH') or exit('No direct script access allowed');
 
 /**
  * Capabilities and the sidebar entry, registered on `admin_init` (every admin request).
- * The controller refuses everyone without `view` at the door, so the whole entry needs
- * `view`; the manage pages additionally need `manage`. Admins pass every staff_can().
+ * The controller refuses everyone without `view` at the door (but for the assets the
+ * fragments load), so the whole entry needs `view`; the manage pages additionally need
+ * `manage`. `view_own` gives no menu entry: only the badge, the ticket's SLA tab and
+ * "My SLA risks" (Sla_vigil_fragments). Admins pass every staff_can().
  */
 final class Sla_vigil_menu
 {
@@ -27,8 +29,9 @@ final class Sla_vigil_menu
     {
         register_staff_capabilities(self::FEATURE, [
             'capabilities' => [
-                'view'   => _l('sla_vigil_capability_view'),
-                'manage' => _l('sla_vigil_capability_manage'),
+                'view_own' => _l('sla_vigil_capability_view_own'),
+                'view'     => _l('sla_vigil_capability_view'),
+                'manage'   => _l('sla_vigil_capability_manage'),
             ],
         ], _l('sla_vigil'));
 

@@ -50,7 +50,7 @@ function first<T>(map: ReadonlyMap<string, T>): T | undefined {
   return map.values().next().value;
 }
 
-/** `{"badges": {"<id>": html}}`, one batched render for the whole page; `{}` without View. */
+/** `{"badges": {"<id>": html}}`, one batched render for the whole page; `{}` without view own (or above); view own gets only its own tickets (ticket-scope.ts). */
 export async function ticketListBadges(
   registry: WidgetRegistry,
   body: z.infer<typeof WIDGET_BODIES.ticketList>,
@@ -73,7 +73,7 @@ export async function ticketPanelAnswer(
     : { title: null, html: '' };
 }
 
-/** `{"title", "html"}` of "My SLA risks"; empty html when there is nothing to show or no View. */
+/** `{"title", "html"}` of "My SLA risks"; empty html when there is nothing to show or no view own (or above). */
 export async function myRisksAnswer(
   registry: WidgetRegistry,
   body: z.infer<typeof WIDGET_BODIES.myRisks>,

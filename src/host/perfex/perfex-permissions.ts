@@ -10,9 +10,17 @@ export interface RegisteredFeature {
 /** Perfex's option (Setup > Settings > Support): staff see only the tickets of their departments. */
 const DEPARTMENTS_ONLY_OPTION = 'staff_access_only_assigned_departments';
 
+/** The grants that pass a check for each capability (a higher one implies the lower ones). */
+const IMPLIED_BY: Record<Capability, readonly string[]> = {
+  view_own: ['view_own', 'view', 'manage'],
+  view: ['view', 'manage'],
+  manage: ['manage'],
+};
+
 /**
  * Perfex's staff permissions: `tblstaff_permissions (staff_id, feature, capability)`;
- * administrators (`tblstaff.admin = 1`) always pass. `manage` implies `view`.
+ * administrators (`tblstaff.admin = 1`) always pass. `manage` implies `view`, which implies
+ * `view_own`.
  */
 export class PerfexPermissions implements PermissionRegistry {
   readonly features = new Map<string, RegisteredFeature>();
@@ -34,7 +42,7 @@ export class PerfexPermissions implements PermissionRegistry {
       .first();
     if (!staff || staff.active !== 1) return false;
     if (staff.admin === 1) return true;
-    const wanted = capability === 'view' ? ['view', 'manage'] : ['manage'];
+    const wanted = IMPLIED_BY[capability];
     const row = await this.db(`${this.prefix}staff_permissions`)
       .where({ staff_id: staffId, feature })
       .whereIn('capability', wanted)
@@ -66,9 +74,13 @@ export class PerfexPermissions implements PermissionRegistry {
     // An unknown staff member sees nothing (can() refuses them anyway).
     if (!row) return { departments: [] };
     if (row.admin === 1 || String(row.departments_only ?? '0').trim() !== '1') return { all: true };
+    return { departments: await this.staffDepartments(staffId) };
+  }
+
+  async staffDepartments(staffId: number): Promise<readonly number[]> {
     const departments: unknown[] = await this.db(`${this.prefix}staff_departments`)
       .where('staffid', staffId)
       .pluck('departmentid');
-    return { departments: [...new Set(departments.map(Number))].sort((a, b) => a - b) };
+    return [...new Set(departments.map(Number))].sort((a, b) => a - b);
   }
 }

@@ -126,15 +126,32 @@ const PolicyConfigSchema = z.strictObject({
   escalations: z.array(EscalationSchema).default([]),
 });
 
-const SettingsSchema = z.strictObject({
-  cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
-  defaultWarnAtPercent: z.number().gt(0).lt(100).default(80),
-  // Added later: defaults keep documents written before them valid.
-  /** How often the host's cron is expected to tick; the late-cron banner allows three intervals. */
-  scanIntervalMinutes: z.number().int().min(1).max(60).default(1),
-  /** Pause statuses a new policy starts with (Answered, On Hold). */
-  defaultPauseStatusIds: z.array(idNumber).default([3, 4]),
-});
+/**
+ * Who gets a "notify the assignee" escalation when the ticket has no assignee who can receive it
+ * (unassigned, or the assignee is inactive or has no email): nobody (recorded as no recipient),
+ * the members of the ticket's department, or one named staff member.
+ */
+export const UNASSIGNED_FALLBACKS = ['none', 'department', 'staff'] as const;
+export type UnassignedFallback = (typeof UNASSIGNED_FALLBACKS)[number];
+
+const SettingsSchema = z
+  .strictObject({
+    cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
+    defaultWarnAtPercent: z.number().gt(0).lt(100).default(80),
+    // Added later: defaults keep documents written before them valid.
+    /** How often the host's cron is expected to tick; the late-cron banner allows three intervals. */
+    scanIntervalMinutes: z.number().int().min(1).max(60).default(1),
+    /** Pause statuses a new policy starts with (Answered, On Hold). */
+    defaultPauseStatusIds: z.array(idNumber).default([3, 4]),
+    /** Where "notify the assignee" goes for a ticket with nobody to notify (UNASSIGNED_FALLBACKS). */
+    unassignedFallback: z.enum(UNASSIGNED_FALLBACKS).default('department'),
+    /** The named staff member of the `staff` fallback. */
+    unassignedFallbackStaffId: idNumber.nullable().default(null),
+  })
+  .refine((s) => s.unassignedFallback !== 'staff' || s.unassignedFallbackStaffId !== null, {
+    message: 'the staff fallback needs unassignedFallbackStaffId',
+    path: ['unassignedFallbackStaffId'],
+  });
 
 /** The general settings when none are stored: every field's schema default, spelled once. */
 export const DEFAULT_SETTINGS: z.infer<typeof SettingsSchema> = SettingsSchema.parse({});

@@ -7,8 +7,15 @@ import { parseId } from '../../sla/strict-input';
 const NUMBERS = ['cooldownMinutes', 'defaultWarnAtPercent', 'scanIntervalMinutes'] as const;
 
 export const GENERAL_FIELDS: readonly RegExp[] = [
-  /^(cooldownMinutes|defaultWarnAtPercent|scanIntervalMinutes|defaultPauseStatusIds)$/,
+  /^(cooldownMinutes|defaultWarnAtPercent|scanIntervalMinutes|defaultPauseStatusIds|unassignedFallback)$/,
 ];
+
+/** The fallback as one select: `none`, `department`, or `staff:<id>` for a named person. */
+function fallbackToForm(settings: SlaSettings): string {
+  return settings.unassignedFallback === 'staff'
+    ? `staff:${settings.unassignedFallbackStaffId ?? ''}`
+    : settings.unassignedFallback;
+}
 export const GENERAL_LISTS: readonly RegExp[] = [/^defaultPauseStatusIds$/];
 
 export function settingsToForm(settings: SlaSettings): FormValues {
@@ -17,6 +24,7 @@ export function settingsToForm(settings: SlaSettings): FormValues {
     defaultWarnAtPercent: String(settings.defaultWarnAtPercent),
     scanIntervalMinutes: String(settings.scanIntervalMinutes),
     defaultPauseStatusIds: settings.defaultPauseStatusIds.map(String),
+    unassignedFallback: fallbackToForm(settings),
   };
 }
 
@@ -37,9 +45,20 @@ export function formToSettings(
   if (bad.length)
     addError(errors, 'defaultPauseStatusIds', t('settings.errors.bad_statuses', { values: bad.join(', ') }));
   else input.defaultPauseStatusIds = ids.map((s) => parseId(s) as number);
+  const fallback = text(values, 'unassignedFallback') || 'department';
+  const staffId = /^staff:(.+)$/.exec(fallback)?.[1];
+  if (staffId !== undefined) {
+    const id = parseId(staffId);
+    if (id === undefined) addError(errors, 'unassignedFallback', t('settings.errors.number'));
+    else Object.assign(input, { unassignedFallback: 'staff', unassignedFallbackStaffId: id });
+  } else {
+    // Anything but the select's values is refused by the schema, naming the field.
+    Object.assign(input, { unassignedFallback: fallback, unassignedFallbackStaffId: null });
+  }
   return { input, errors };
 }
 
 export const SETTINGS_ISSUE_RULES: PathRule[] = [
   [/^(cooldownMinutes|defaultWarnAtPercent|scanIntervalMinutes|defaultPauseStatusIds)\b/, (m) => m[1]],
+  [/^unassignedFallback/, () => 'unassignedFallback'],
 ];

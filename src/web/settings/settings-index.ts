@@ -122,6 +122,7 @@ export async function renderSettingsIndex(
         ),
       })),
       statuses: choices.statuses,
+      staffChoices: choices.staff,
       general: formView(
         state.general?.values ?? settingsToForm(config.settings),
         state.general?.errors ?? {},

@@ -98,6 +98,27 @@ test('ticket list: a staff member granted View (not admin) gets badges, the lang
     assert_true(str_contains($cells[101][7], BADGE), 'badge added');
 });
 
+test('view own passes the fragments gate: badges, the ticket tab and the home widget are asked for', function (): void {
+    PerfexStub::$staffId = 7;
+    PerfexStub::grant(7, 'sla_vigil', 'view_own');
+    assert_true(Sla_vigil_fragments::staffSeesSla(), 'gate');
+    $server = paired_with_capture();
+    $server->answer(200, ['Content-Type' => 'application/json'], json_encode(['badges' => ['101' => BADGE]]));
+    $cells = render_ticket_list(ticket_rows(2));
+    assert_true(str_contains($cells[101][7], BADGE), 'badge added');
+    assert_same('/bridge/ticket-list', $server->requests()[0]['path'], 'list asked');
+    $server->answer(200, ['Content-Type' => 'application/json'], json_encode(['title' => 'SLA', 'html' => '<div>clocks</div>']));
+    $link = captured_output(fn () => hooks()->do_action('after_admin_single_ticket_tab_menu_last_item', ['ticketid' => 12]));
+    assert_true(str_contains($link, 'href="#sla_vigil"'), 'tab link');
+    assert_same('/bridge/ticket-panel', $server->requests()[1]['path'], 'panel asked');
+    $widgets = hooks()->apply_filters('get_dashboard_widgets', []);
+    assert_same([['path' => Sla_vigil_fragments::WIDGET_PATH, 'container' => 'top-12']], $widgets, 'widget added');
+    PerfexStub::reset();
+    PerfexStub::$staffId = 7;
+    PerfexStub::grant(7, 'tickets', 'view');
+    assert_true(!Sla_vigil_fragments::staffSeesSla(), 'no grant, no gate');
+});
+
 test('ticket list: no request and no badge for staff without View', function (): void {
     PerfexStub::$staffId = 7;
     PerfexStub::grant(7, 'tickets', 'view');

@@ -86,17 +86,26 @@ const ALL_CHILDREN = [
     'http://perfex.test/admin/sla_vigil/audit',
 ];
 
-test('admin_init registers the capabilities view and manage with localised labels', function (): void {
+test('admin_init registers the capabilities view own, view and manage with localised labels', function (): void {
     menu_calls();
     assert_same([[
         'sla_vigil',
-        ['capabilities' => ['view' => 'View (dashboard, monitor, reports)', 'manage' => 'Manage (settings, rule tester, audit log)']],
+        ['capabilities' => [
+            'view_own' => "View own (SLA badge, the ticket's SLA tab and My SLA risks on the tickets they can open)",
+            'view'     => 'View (dashboard, monitor, reports)',
+            'manage'   => 'Manage (settings, rule tester, audit log)',
+        ]],
         'SLA Vigil',
     ]], PerfexStub::$capabilities);
 });
 
 test('menu: a staff member without a grant sees no SLA Vigil entry', function (): void {
     PerfexStub::grant(1, 'tickets', 'view');
+    assert_same([], menu_calls());
+});
+
+test('menu: view own gives no SLA Vigil entry (badge, tab and widget only)', function (): void {
+    PerfexStub::grant(1, 'sla_vigil', 'view_own');
     assert_same([], menu_calls());
 });
 
@@ -298,6 +307,24 @@ test('not paired: the 502 page, nothing sent', function (): void {
     $page = open_page('GET', 'admin/sla_vigil');
     assert_same(502, $page['status'], 'status');
     assert_same(0, count($server->requests()), 'requests');
+});
+
+test('view own: the dashboard, monitor and reports are denied without a request; the assets are forwarded', function (): void {
+    $server = paired_with_capture();
+    PerfexStub::grant(1, 'sla_vigil', 'view_own');
+    foreach (['admin/sla_vigil', 'admin/sla_vigil/monitor', 'admin/sla_vigil/reports'] as $uri) {
+        PerfexStub::$accessDenied = [];
+        $page = open_page('GET', $uri);
+        assert_same(['sla_vigil'], PerfexStub::$accessDenied, "access_denied for $uri");
+        assert_same('', $page['output'], "output of $uri");
+    }
+    assert_same(0, count($server->requests()), 'requests');
+    $server->answer(200, ['Content-Type' => 'application/javascript'], '/* countdown */');
+    PerfexStub::$accessDenied = [];
+    $page = open_page('GET', 'admin/sla_vigil/assets/countdown.js');
+    assert_same([], PerfexStub::$accessDenied, 'assets not denied');
+    assert_same('/* countdown */', $page['output'], 'asset body');
+    assert_true(str_starts_with($server->requests()[0]['path'], '/admin/sla_vigil/assets/countdown.js?'), $server->requests()[0]['path']);
 });
 
 test('no view permission: access_denied(sla_vigil), no request sent, no page', function (): void {

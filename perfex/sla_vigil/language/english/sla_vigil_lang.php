@@ -5,6 +5,7 @@ defined('BASEPATH') or exit('No direct script access allowed');
 $lang['sla_vigil'] = 'SLA Vigil';
 $lang['sla_vigil_service_url'] = 'SLA Vigil service URL';
 $lang['sla_vigil_secret'] = 'Shared secret';
+$lang['sla_vigil_capability_view_own'] = 'View own (SLA badge, the ticket\'s SLA tab and My SLA risks on the tickets they can open)';
 $lang['sla_vigil_capability_view'] = 'View (dashboard, monitor, reports)';
 $lang['sla_vigil_capability_manage'] = 'Manage (settings, rule tester, audit log)';
 $lang['sla_vigil_menu_dashboard'] = 'Dashboard';

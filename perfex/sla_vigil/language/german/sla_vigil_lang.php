@@ -5,6 +5,7 @@ defined('BASEPATH') or exit('No direct script access allowed');
 $lang['sla_vigil'] = 'SLA Vigil';
 $lang['sla_vigil_service_url'] = 'URL des SLA-Vigil-Dienstes';
 $lang['sla_vigil_secret'] = 'Gemeinsames Geheimnis';
+$lang['sla_vigil_capability_view_own'] = 'Eigene ansehen (SLA-Badge, SLA-Reiter des Tickets und Meine SLA-Risiken für die Tickets, die sie öffnen dürfen)';
 $lang['sla_vigil_capability_view'] = 'Ansehen (Übersicht, Monitor, Berichte)';
 $lang['sla_vigil_capability_manage'] = 'Verwalten (Einstellungen, Regeltester, Prüfprotokoll)';
 $lang['sla_vigil_menu_dashboard'] = 'Übersicht';

@@ -5,6 +5,7 @@ defined('BASEPATH') or exit('No direct script access allowed');
 $lang['sla_vigil'] = 'SLA Vigil';
 $lang['sla_vigil_service_url'] = 'URL del servicio SLA Vigil';
 $lang['sla_vigil_secret'] = 'Secreto compartido';
+$lang['sla_vigil_capability_view_own'] = 'Ver propios (insignia SLA, pestaña SLA del ticket y Mis riesgos de SLA en los tickets que pueden abrir)';
 $lang['sla_vigil_capability_view'] = 'Ver (panel, monitor, informes)';
 $lang['sla_vigil_capability_manage'] = 'Gestionar (ajustes, probador de reglas, registro de auditoría)';
 $lang['sla_vigil_menu_dashboard'] = 'Panel';
