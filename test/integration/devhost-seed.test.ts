@@ -5,6 +5,9 @@ import { TEST_REDIS_URL } from '../helpers/test-database';
 import { setupDevhost } from '../../devhost/setup';
 import { Random } from '../../devhost/seed/random';
 import { planTickets } from '../../devhost/seed/ticket-plans';
+import { businessMinutesAgo, planLiveTickets } from '../../devhost/seed/live-tickets';
+import { officeHours } from '../../devhost/seed/seed-sla-config';
+import { businessMinutesBetween } from '../../src/sla/calendar';
 import type { DemoPeople } from '../../devhost/seed/seed-people';
 import { hostToInstant, utcToSql } from '../../src/store/datetime';
 import { TimelineRepository } from '../../src/store/timeline-repository';
@@ -260,6 +263,58 @@ describe('demo ticket plan', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(Math.max(...times)).toBeLessThanOrEqual(NOW.getTime());
     expect(Math.min(...times)).toBeGreaterThanOrEqual(MONTH_AGO);
+  });
+});
+
+describe('live tickets (at risk now, whatever the hour the demo starts)', () => {
+  const calendar = officeHours(ZONE);
+  // Friday in office hours, Saturday night, Monday before opening (New York wall clock).
+  const nows = ['2026-02-20T15:00:00Z', '2026-02-22T04:00:00Z', '2026-02-23T13:30:00Z'].map(
+    (x) => new Date(x),
+  );
+
+  it('goes back exactly the business minutes asked for, to the second', () => {
+    for (const now of nows) {
+      for (const minutes of [51, 216, 422]) {
+        const at = businessMinutesAgo(calendar, now, minutes);
+        expect(at.getTime()).toBeLessThan(now.getTime());
+        expect(Math.abs(businessMinutesBetween(calendar, at, now) - minutes)).toBeLessThan(1 / 30);
+      }
+    }
+  });
+
+  it('creates them before now, VIP ones minutes old, deterministic for the same now', () => {
+    const people: DemoPeople = {
+      departments: [
+        { id: 1, name: 'Support' },
+        { id: 2, name: 'Billing' },
+        { id: 3, name: 'Technical' },
+      ],
+      staffByDepartment: new Map([
+        [1, [2]],
+        [2, [3]],
+        [3, [4]],
+      ]),
+      clients: [
+        { userid: 1, company: 'V', vip: true, contacts: [{ id: 1, name: 'V V' }] },
+        { userid: 2, company: 'N', vip: false, contacts: [{ id: 2, name: 'N N' }] },
+      ],
+      serviceIds: [],
+      staffIds: new Map(),
+    };
+    for (const now of nows) {
+      const plan = () => planLiveTickets({ rng: new Random(1), people, now, zone: ZONE }, calendar);
+      const events = plan();
+      expect(plan()).toEqual(events);
+      expect(
+        events.every((e) => e.action.kind === 'create' && e.at.getTime() <= now.getTime() - 60_000),
+      ).toBe(true);
+      const vipAges = events
+        .filter((e) => e.action.kind === 'create' && e.action.input.userid === 1)
+        .map((e) => (now.getTime() - e.at.getTime()) / 60_000);
+      expect(vipAges.length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...vipAges)).toBeLessThanOrEqual(60);
+    }
   });
 });
 
