@@ -9,9 +9,10 @@ export function isBusinessHours(date: Date, zone: string): boolean {
 
 /**
  * The instant itself when it falls in business hours, else shortly after the next opening:
- * staff answer what came in overnight or over the weekend in the morning's first hour or so.
+ * staff answer what came in overnight or over the weekend in the morning's first hour or so
+ * (`withinMinutes` after opening at the latest).
  */
-export function nextBusinessInstant(date: Date, zone: string, rng: Random): Date {
+export function nextBusinessInstant(date: Date, zone: string, rng: Random, withinMinutes = 90): Date {
   if (isBusinessHours(date, zone)) return date;
   const local = DateTime.fromJSDate(date, { zone });
   let day =
@@ -19,7 +20,7 @@ export function nextBusinessInstant(date: Date, zone: string, rng: Random): Date
   while (day.weekday > 5) day = day.plus({ days: 1 });
   return day
     .set({ hour: 9 })
-    .plus({ seconds: rng.int(3 * 60, 90 * 60) })
+    .plus({ seconds: rng.int(3 * 60, withinMinutes * 60) })
     .toJSDate();
 }
 

@@ -1,7 +1,7 @@
 /** The demo's fixed cast: departments, staff, client companies. Contacts are drawn per company. */
 
 export type DepartmentName = 'Support' | 'Billing' | 'Technical';
-export type RoleName = 'Support Manager' | 'Support Agent';
+export type RoleName = 'Support Manager' | 'Team Lead' | 'Support Agent';
 
 export const DEPARTMENTS: readonly { name: DepartmentName; email: string }[] = [
   { name: 'Support', email: 'support@example.com' },
@@ -12,6 +12,7 @@ export const DEPARTMENTS: readonly { name: DepartmentName; email: string }[] = [
 /** Perfex keeps a role's permissions as JSON {feature: [capabilities]} and copies them to each member. */
 export const ROLES: readonly { name: RoleName; permissions: Record<string, string[]> }[] = [
   { name: 'Support Manager', permissions: { sla_vigil: ['view', 'manage'] } },
+  { name: 'Team Lead', permissions: { sla_vigil: ['view'] } },
   // Agents see the clock on their own tickets (badge, SLA tab, My SLA risks), not the dashboards.
   { name: 'Support Agent', permissions: { sla_vigil: ['view_own'] } },
 ];
@@ -25,6 +26,10 @@ export interface DemoStaffSpec {
   language: 'english' | 'spanish';
 }
 
+/** Who the demo's escalation ladders climb to: breaches go to the team lead, late ones to the manager. */
+export const TEAM_LEAD_EMAIL = 'hannah.olsen@example.com';
+export const MANAGER_EMAIL = 'manager@example.com';
+
 /** manager@ and agent@ are the documented demo logins; admin@ comes from setup. */
 export const STAFF: readonly DemoStaffSpec[] = [
   s('manager@example.com', 'Maya', 'Fischer', 'Support Manager', ['Support', 'Billing', 'Technical']),
@@ -33,7 +38,7 @@ export const STAFF: readonly DemoStaffSpec[] = [
   s('jonas.weber@example.com', 'Jonas', 'Weber', 'Support Agent', ['Technical']),
   s('priya.nair@example.com', 'Priya', 'Nair', 'Support Agent', ['Technical', 'Support']),
   s('tom.becker@example.com', 'Tom', 'Becker', 'Support Agent', ['Billing']),
-  s('hannah.olsen@example.com', 'Hannah', 'Olsen', 'Support Manager', ['Technical']),
+  s('hannah.olsen@example.com', 'Hannah', 'Olsen', 'Team Lead', ['Support', 'Billing', 'Technical']),
   s('daniel.kim@example.com', 'Daniel', 'Kim', 'Support Agent', ['Support']),
 ];
 

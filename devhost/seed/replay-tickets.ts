@@ -11,6 +11,8 @@ export async function replayTickets(
   tickets: TicketService,
   clock: MutableClock,
   events: SeedEvent[],
+  /** Called before each event with its instant (the seed runs the module's scan from here). */
+  beforeEvent?: (at: Date) => Promise<void>,
 ): Promise<number> {
   const ids = new Map<number, number>();
   const idOf = (event: SeedEvent): number => {
@@ -19,6 +21,7 @@ export async function replayTickets(
     return id;
   };
   for (const event of events) {
+    if (beforeEvent) await beforeEvent(event.at);
     clock.set(event.at);
     const { action } = event;
     switch (action.kind) {

@@ -34,6 +34,8 @@ export interface DemoPeople {
   staffByDepartment: Map<number, number[]>;
   clients: DemoClient[];
   serviceIds: number[];
+  /** Staff id by email (the ladders name the team lead and the manager). */
+  staffIds: ReadonlyMap<string, number>;
 }
 
 /**
@@ -140,7 +142,8 @@ export async function seedPeople(
       const [id] = await trx(t('services')).insert({ name });
       serviceIds.push(id);
     }
-    return { departments, staffByDepartment, clients, serviceIds };
+    const staffIds = new Map(staffRows.map((r) => [r.email, r.staffid]));
+    return { departments, staffByDepartment, clients, serviceIds, staffIds };
   });
 }
 

@@ -34,37 +34,36 @@ type Intent =
 const DEPARTMENT_WEIGHT: Record<DepartmentName, number> = { Support: 5, Technical: 3, Billing: 2 };
 
 /**
- * Older tickets are mostly settled; recent ones mostly still open. Some old ones never got an
- * answer, so the SLA views have overdue tickets to show.
+ * Older tickets are mostly settled; recent ones mostly still open. A rare old one never got an
+ * answer (with the few stale ones planned below, the SLA views have overdue tickets to show,
+ * without a wall of month-old breaches no real team would have).
  */
 function intentWeights(ageDays: number): [Intent, number][] {
+  // Nobody leaves a ticket untouched for weeks: past a week, what is open waits for the client.
   if (ageDays > 7)
     return [
-      ['closed', 58],
+      ['closed', 78],
       ['reopened', 5],
-      ['answered', 12],
+      ['answered', 10],
       ['on_hold', 7],
-      ['in_progress', 5],
-      ['awaiting_staff', 6],
-      ['unanswered', 7],
     ];
   if (ageDays > 2)
     return [
-      ['closed', 30],
+      ['closed', 46],
       ['reopened', 4],
       ['answered', 22],
       ['on_hold', 12],
-      ['in_progress', 12],
-      ['awaiting_staff', 10],
-      ['unanswered', 10],
+      ['in_progress', 6],
+      ['awaiting_staff', 4],
+      ['unanswered', 3],
     ];
   return [
     ['closed', 8],
-    ['answered', 25],
+    ['answered', 30],
     ['on_hold', 5],
-    ['in_progress', 17],
+    ['in_progress', 20],
     ['awaiting_staff', 10],
-    ['unanswered', 35],
+    ['unanswered', 25],
   ];
 }
 
@@ -75,7 +74,7 @@ export function planTickets(ctx: PlanContext): SeedEvent[] {
   return events.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
-/** 288 tickets spread over the month in a weekly rhythm, 6 from the last hours, 6 stale and unanswered. */
+/** 288 tickets spread over the month in a weekly rhythm, 6 from the last hours, 3 stale and unanswered. */
 function creationTimes({ rng, now, zone }: PlanContext): { at: Date; unanswered: boolean }[] {
   const end = now.getTime() - MINUTE_MS;
   const start = now.getTime() - WINDOW_DAYS * DAY_MS + 60 * MINUTE_MS;
@@ -86,8 +85,8 @@ function creationTimes({ rng, now, zone }: PlanContext): { at: Date; unanswered:
   }
   for (let i = 0; i < 6; i++)
     times.push({ at: new Date(now.getTime() - rng.minutes(5, 180)), unanswered: false });
-  for (let i = 0; i < 6; i++)
-    times.push({ at: new Date(now.getTime() - rng.minutes(2 * 1440, 6 * 1440)), unanswered: true });
+  for (let i = 0; i < 3; i++)
+    times.push({ at: new Date(now.getTime() - rng.minutes(2 * 1440, 4 * 1440)), unanswered: true });
   return times
     .map((x) => ({ ...x, at: new Date(Math.floor(x.at.getTime() / 1000) * 1000) }))
     .sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -97,8 +96,6 @@ function planTicket(ctx: PlanContext, index: number, created: Date, forceUnanswe
   const { rng, people, zone } = ctx;
   const cutoff = ctx.now.getTime() - MINUTE_MS;
   const story = new Story(index, cutoff);
-  // Staff mostly work office hours; now and then someone answers in the evening.
-  const staffTime = (at: Date): Date => (rng.chance(0.88) ? nextBusinessInstant(at, zone, rng) : at);
 
   let department = rng.weighted(people.departments.map((d) => [d, DEPARTMENT_WEIGHT[d.name]] as const));
   let team = people.staffByDepartment.get(department.id) ?? [];
@@ -122,6 +119,14 @@ function planTicket(ctx: PlanContext, index: number, created: Date, forceUnanswe
   const walkIn = opener === null && rng.chance(0.05) ? rng.pick(WALK_INS) : null;
   let assigned = opener !== null && rng.chance(0.7) ? opener : rng.chance(0.3) ? rng.pick(team) : 0;
   const text = opening(rng, department.name);
+  // VIP clients have an on-call promise (the VIP policy runs round the clock, in minutes).
+  const vip = client.vip && walkIn === null;
+  // Staff mostly work office hours; now and then someone answers in the evening. VIP: on call,
+  // within minutes; High priority: first thing in the morning.
+  const staffTime = (at: Date): Date =>
+    vip || !rng.chance(0.88) ? at : nextBusinessInstant(at, zone, rng, priority === 3 ? 30 : 90);
+  const staffAfter = (min: number, max: number): Date =>
+    staffTime(story.after(rng, vip ? Math.min(min, 5) : min, vip ? Math.min(max, 40) : max));
 
   story.add(created, {
     kind: 'create',
@@ -159,37 +164,45 @@ function planTicket(ctx: PlanContext, index: number, created: Date, forceUnanswe
     return story.events;
   }
 
-  // First response: urgent tickets are picked up faster.
+  // First response: VIP on call within minutes, urgent tickets faster than the rest.
   const [lo, hi] = rng.weighted<[number, number]>(
-    priority === 3
+    vip
       ? [
-          [[5, 60], 6],
-          [[60, 240], 3],
-          [[240, 720], 1],
+          [[2, 8], 12],
+          [[8, 30], 1.2],
         ]
-      : [
-          [[5, 60], 3],
-          [[60, 240], 3.5],
-          [[240, 720], 2],
-          [[720, 1800], 1.5],
-        ],
+      : priority === 3
+        ? [
+            [[5, 40], 8],
+            [[40, 120], 1],
+            [[120, 480], 0.4],
+          ]
+        : [
+            [[5, 60], 4],
+            [[60, 180], 4],
+            [[180, 480], 1.2],
+            [[480, 1200], 0.8],
+            [[1200, 2400], 0.3],
+          ],
   );
-  const pickupAt = story.slot(staffTime(story.after(rng, lo, hi)));
+  const pickupAt = story.slot(staffAfter(lo, hi));
   if (!pickupAt) return story.events; // past the cut-off: nobody has got to it yet
   if (!assigned && rng.chance(0.75)) {
     assigned = rng.pick(team);
     story.add(pickupAt, { kind: 'settings', data: { assigned } });
   }
   if (rng.chance(0.25)) story.add(pickupAt, { kind: 'status', status: 2 });
-  staffReply(new Date(pickupAt.getTime() + rng.minutes(3, 40)), staffFirstReply(rng));
+  // Urgent tickets get their first answer right after pickup; others once it is looked into.
+  const urgent = vip || priority === 3;
+  staffReply(new Date(pickupAt.getTime() + rng.minutes(1, urgent ? 6 : 40)), staffFirstReply(rng));
 
   for (let round = rng.int(0, 2); round > 0; round--) {
     clientReply(clientFollowUp(rng));
     if (priority < 3 && rng.chance(0.1)) {
       priority = 3;
-      story.add(staffTime(story.after(rng, 5, 60)), { kind: 'settings', data: { priority } });
+      story.add(staffAfter(5, 60), { kind: 'settings', data: { priority } });
     }
-    staffReply(staffTime(story.after(rng, 10, 480)), staffFollowUp(rng));
+    staffReply(staffAfter(5, vip ? 45 : priority === 3 ? 90 : 720), staffFollowUp(rng));
   }
 
   if (rng.chance(0.04)) {
@@ -198,14 +211,14 @@ function planTicket(ctx: PlanContext, index: number, created: Date, forceUnanswe
     department = rng.pick(others);
     team = people.staffByDepartment.get(department.id) ?? team;
     assigned = rng.pick(team);
-    story.add(staffTime(story.after(rng, 30, 600)), {
+    story.add(staffAfter(30, 600), {
       kind: 'settings',
       data: { department: department.id, assigned },
     });
-    staffReply(staffTime(story.after(rng, 10, 240)), staffFollowUp(rng));
+    staffReply(staffAfter(10, 240), staffFollowUp(rng));
   } else if (team.length > 1 && rng.chance(0.07)) {
     assigned = rng.pick(team.filter((s) => s !== assigned));
-    story.add(staffTime(story.after(rng, 30, 600)), { kind: 'settings', data: { assigned } });
+    story.add(staffAfter(30, 600), { kind: 'settings', data: { assigned } });
   }
 
   switch (intent) {
@@ -215,24 +228,23 @@ function planTicket(ctx: PlanContext, index: number, created: Date, forceUnanswe
       clientReply(clientFollowUp(rng));
       break;
     case 'in_progress':
-      if (rng.chance(0.5)) staffReply(staffTime(story.after(rng, 10, 120)), STAFF_WORKING, 2);
-      else story.add(staffTime(story.after(rng, 10, 120)), { kind: 'status', status: 2 });
+      if (rng.chance(0.5)) staffReply(staffAfter(10, 120), STAFF_WORKING, 2);
+      else story.add(staffAfter(10, 120), { kind: 'status', status: 2 });
       break;
     case 'on_hold':
-      if (rng.chance(0.5)) staffReply(staffTime(story.after(rng, 10, 240)), STAFF_ON_HOLD, 4);
-      else story.add(staffTime(story.after(rng, 10, 240)), { kind: 'status', status: 4 });
+      if (rng.chance(0.5)) staffReply(staffAfter(10, 240), STAFF_ON_HOLD, 4);
+      else story.add(staffAfter(10, 240), { kind: 'status', status: 4 });
       break;
     case 'closed':
     case 'reopened':
-      close(ctx, story, clientReply, staffReply, staffTime);
+      close(ctx, story, clientReply, staffReply, staffAfter);
       if (intent === 'reopened') {
         story.add(story.after(rng, 1440, 5 * 1440), {
           kind: 'reply',
           input: { message: rng.pick(CLIENT_REOPEN), admin: null },
         });
-        if (rng.chance(0.6)) staffReply(staffTime(story.after(rng, 10, 240)), staffFollowUp(rng));
-        if (rng.chance(0.5))
-          story.add(staffTime(story.after(rng, 1440, 2880)), { kind: 'status', status: 5 });
+        if (rng.chance(0.6)) staffReply(staffAfter(10, 240), staffFollowUp(rng));
+        if (rng.chance(0.5)) story.add(staffAfter(1440, 2880), { kind: 'status', status: 5 });
       }
       break;
   }
@@ -245,16 +257,16 @@ function close(
   story: Story,
   clientReply: (message: string) => void,
   staffReply: (at: Date, message: string, status?: number) => void,
-  staffTime: (at: Date) => Date,
+  staffAfter: (min: number, max: number) => Date,
 ): void {
   const how = rng.next();
   if (how < 0.45) {
     clientReply(rng.pick(CLIENT_THANKS));
-    if (rng.chance(0.5)) staffReply(staffTime(story.after(rng, 5, 240)), STAFF_CLOSING, 5);
-    else story.add(staffTime(story.after(rng, 5, 240)), { kind: 'status', status: 5 });
+    if (rng.chance(0.5)) staffReply(staffAfter(5, 240), STAFF_CLOSING, 5);
+    else story.add(staffAfter(5, 240), { kind: 'status', status: 5 });
   } else if (how < 0.75) {
-    staffReply(staffTime(story.after(rng, 60, 480)), STAFF_CLOSING, 5);
+    staffReply(staffAfter(60, 480), STAFF_CLOSING, 5);
   } else {
-    story.add(staffTime(story.after(rng, 2 * 1440, 4 * 1440)), { kind: 'status', status: 5 });
+    story.add(staffAfter(2 * 1440, 4 * 1440), { kind: 'status', status: 5 });
   }
 }

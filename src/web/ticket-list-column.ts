@@ -142,7 +142,9 @@ function badgeFor(ticket: TicketClocks, t: TFunction, now: Date, fmt: (d: Date) 
 
 /**
  * Filter and sort the host's list by the state its badge shows at this moment (ticketState in
- * live-state.ts, here as SQL): `?sla=breached` lists exactly the rows whose badge reads breached.
+ * live-state.ts, here as SQL): `?sla=breached` lists the rows whose badge reads breached, of open
+ * tickets only (OPEN_ONLY_LIST_STATES), so it counts what the dashboard's Breached card counts; the
+ * labels say "open tickets" because a closed ticket's badge may still read breached.
  * Sorting goes breached, at risk, on track, paused, then met and no policy, and within a state by
  * the due time of the clock the badge shows (ascending = most urgent first).
  */
@@ -155,7 +157,7 @@ function createListQuery(host: HostContext, translator: i18n): TicketListQueryEx
     permission: { feature: manifest.permissions.feature, capability: 'view' },
     filterOptions: (lang) => {
       const t = translatorFor(translator, lang);
-      return FILTER_STATES.map((value) => ({ value, label: t(`states.${value}`) }));
+      return FILTER_STATES.map((value) => ({ value, label: t(`list_filter.${value}`) }));
     },
     apply: (qb, ticketIdColumn, { filter, sort }) => {
       const now = host.clock.now();

@@ -5,9 +5,16 @@ import { TEST_REDIS_URL } from '../helpers/test-database';
 import { setupDevhost } from '../../devhost/setup';
 import { Random } from '../../devhost/seed/random';
 import { planTickets } from '../../devhost/seed/ticket-plans';
+import { businessMinutesAgo, planLiveTickets } from '../../devhost/seed/live-tickets';
+import { officeHours } from '../../devhost/seed/seed-sla-config';
+import { businessMinutesBetween } from '../../src/sla/calendar';
 import type { DemoPeople } from '../../devhost/seed/seed-people';
-import { hostToInstant } from '../../src/store/datetime';
+import { hostToInstant, utcToSql } from '../../src/store/datetime';
 import { TimelineRepository } from '../../src/store/timeline-repository';
+import { MutableClock } from '../../devhost/mutable-clock';
+import { createModuleServices } from '../../src/wiring/module-services';
+import { NoMailRoute } from '../../src/notify/mail-route';
+import { loginAgent, type AdminSession } from '../helpers/admin-session';
 
 // A Friday morning in New York; the month before it has no DST change, so wall clock = UTC-5.
 const NOW = new Date('2026-02-20T15:00:00Z');
@@ -15,11 +22,13 @@ const ZONE = 'America/New_York';
 const MONTH_AGO = NOW.getTime() - 30 * 24 * 3600_000;
 
 let t: TestDevhost;
+/** The devhost's clock for the pages and the scans below (the seed itself ends at NOW). */
+const clock = new MutableClock(NOW);
 
 // Speed is not asserted here (see bench/); the seed is timed by the demo's own output.
 beforeAll(async () => {
-  t = await startTestDevhost({ seed: true, now: NOW, timezone: ZONE });
-}, 120_000);
+  t = await startTestDevhost({ seed: true, now: NOW, timezone: ZONE, clock });
+}, 240_000);
 afterAll(() => t?.close());
 
 const db = () => t.devhost.db;
@@ -47,15 +56,18 @@ const tickets = (): Promise<TicketRow[]> => db()('tbltickets').select();
 const replies = (): Promise<ReplyRow[]> => db()('tblticket_replies').select();
 
 describe('devhost demo seed', () => {
-  it('creates departments, roles and 8 staff besides the administrator', async () => {
+  it('creates departments, roles (manager, team lead, agents) and 8 staff besides the administrator', async () => {
     expect(await count('tbldepartments')).toBe(3);
     expect(await count('tblstaff', { admin: 1 })).toBe(1);
     expect(await count('tblstaff', { admin: 0 })).toBe(8);
     const roles: { roleid: number; name: string; permissions: string }[] = await db()('tblroles').select();
     expect(roles.map((r) => [r.name, JSON.parse(r.permissions)])).toEqual([
       ['Support Manager', { sla_vigil: ['view', 'manage'] }],
+      ['Team Lead', { sla_vigil: ['view'] }],
       ['Support Agent', { sla_vigil: ['view_own'] }],
     ]);
+    const lead = await db()('tblstaff').where('email', 'hannah.olsen@example.com').first();
+    expect(roles.find((r) => r.roleid === lead.role)?.name).toBe('Team Lead');
     const staff: { staffid: number; role: number | null; default_language: string }[] = await db()('tblstaff')
       .where('admin', 0)
       .select();
@@ -146,7 +158,9 @@ describe('devhost demo seed', () => {
     const answered = new Set((await replies()).filter((r) => r.admin !== null).map((r) => r.ticketid));
     const age = (r: TicketRow) => NOW.getTime() - hostToInstant(r.date, ZONE).getTime();
     const stale = rows.filter((r) => r.status === 1 && !answered.has(r.ticketid) && age(r) > 2 * 86_400_000);
-    expect(stale.length).toBeGreaterThanOrEqual(5);
+    expect(stale.length).toBeGreaterThanOrEqual(3);
+    // A few, not a wall of month-old ones: nothing open waits for a first answer for more than a week.
+    expect(stale.filter((r) => age(r) > 7 * 86_400_000)).toEqual([]);
     expect(rows.filter((r) => age(r) < 3 * 3600_000).length).toBeGreaterThanOrEqual(3);
   });
 
@@ -239,6 +253,7 @@ describe('demo ticket plan', () => {
       },
     ],
     serviceIds: [1, 2, 3],
+    staffIds: new Map(),
   };
   const plan = () => planTickets({ rng: new Random(7), people, now: NOW, zone: ZONE });
 
@@ -249,6 +264,58 @@ describe('demo ticket plan', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(Math.max(...times)).toBeLessThanOrEqual(NOW.getTime());
     expect(Math.min(...times)).toBeGreaterThanOrEqual(MONTH_AGO);
+  });
+});
+
+describe('live tickets (at risk now, whatever the hour the demo starts)', () => {
+  const calendar = officeHours(ZONE);
+  // Friday in office hours, Saturday night, Monday before opening (New York wall clock).
+  const nows = ['2026-02-20T15:00:00Z', '2026-02-22T04:00:00Z', '2026-02-23T13:30:00Z'].map(
+    (x) => new Date(x),
+  );
+
+  it('goes back exactly the business minutes asked for, to the second', () => {
+    for (const now of nows) {
+      for (const minutes of [51, 216, 422]) {
+        const at = businessMinutesAgo(calendar, now, minutes);
+        expect(at.getTime()).toBeLessThan(now.getTime());
+        expect(Math.abs(businessMinutesBetween(calendar, at, now) - minutes)).toBeLessThan(1 / 30);
+      }
+    }
+  });
+
+  it('creates them before now, VIP ones minutes old, deterministic for the same now', () => {
+    const people: DemoPeople = {
+      departments: [
+        { id: 1, name: 'Support' },
+        { id: 2, name: 'Billing' },
+        { id: 3, name: 'Technical' },
+      ],
+      staffByDepartment: new Map([
+        [1, [2]],
+        [2, [3]],
+        [3, [4]],
+      ]),
+      clients: [
+        { userid: 1, company: 'V', vip: true, contacts: [{ id: 1, name: 'V V' }] },
+        { userid: 2, company: 'N', vip: false, contacts: [{ id: 2, name: 'N N' }] },
+      ],
+      serviceIds: [],
+      staffIds: new Map(),
+    };
+    for (const now of nows) {
+      const plan = () => planLiveTickets({ rng: new Random(1), people, now, zone: ZONE }, calendar);
+      const events = plan();
+      expect(plan()).toEqual(events);
+      expect(
+        events.every((e) => e.action.kind === 'create' && e.at.getTime() <= now.getTime() - 60_000),
+      ).toBe(true);
+      const vipAges = events
+        .filter((e) => e.action.kind === 'create' && e.action.input.userid === 1)
+        .map((e) => (now.getTime() - e.at.getTime()) / 60_000);
+      expect(vipAges.length).toBeGreaterThanOrEqual(2);
+      expect(Math.max(...vipAges)).toBeLessThanOrEqual(60);
+    }
   });
 });
 
@@ -263,5 +330,112 @@ describe('demo SLA configuration', () => {
     for (const state of ['met', 'breached', 'paused']) expect(states[state]).toBeGreaterThan(0);
     expect(states.no_policy ?? 0).toBe(0);
     expect(await count('tblsla_vigil_clocks')).toBeGreaterThan(600);
+  });
+});
+
+describe('demo numbers and escalations', () => {
+  let manager: AdminSession;
+  beforeAll(async () => {
+    manager = await loginAgent(t.devhost.app, 'manager@example.com', 'demo1234');
+  });
+
+  /** The dashboard's card value and the list's `?sla=` total, read off the pages as a manager sees them. */
+  async function cardsAndList(): Promise<Record<string, { card: number; list: number }>> {
+    const dashboard = (await manager.agent.get('/admin/sla_vigil')).text;
+    const out: Record<string, { card: number; list: number }> = {};
+    for (const state of ['breached', 'at_risk']) {
+      const card = new RegExp(`data-kpi="${state}" data-value="(\\d+)"`).exec(dashboard)?.[1];
+      const list = (await manager.agent.get(`/admin/tickets?sla=${state}`)).text;
+      const total = /<small class="muted">(\d+) found<\/small>/.exec(list)?.[1];
+      out[state] = { card: Number(card), list: Number(total) };
+    }
+    return out;
+  }
+
+  it('counts the same open tickets as Breached and At risk on the dashboard and in the list filter', async () => {
+    clock.set(NOW);
+    const now = await cardsAndList();
+    expect(now.breached.card).toBe(now.breached.list);
+    expect(now.at_risk.card).toBe(now.at_risk.list);
+    // Believable: a few breached open tickets, some at risk right now (whatever hour the demo starts).
+    expect(now.breached.card).toBeGreaterThanOrEqual(3);
+    expect(now.breached.card).toBeLessThanOrEqual(25);
+    expect(now.at_risk.card).toBeGreaterThanOrEqual(3);
+    // The list's label says which set it counts (its badges also show closed tickets' past breaches).
+    expect((await manager.agent.get('/admin/tickets?sla=breached')).text).toContain(
+      '<option value="breached" selected>Breached (open tickets)</option>',
+    );
+  });
+
+  it('seeds a believable month: most targets met, on the dashboard and per policy', async () => {
+    clock.set(NOW);
+    const dashboard = (await manager.agent.get('/admin/sla_vigil')).text;
+    const onTime = Number(/data-kpi="on_time" data-value="([\d.]+)"/.exec(dashboard)?.[1]);
+    expect(onTime).toBeGreaterThanOrEqual(80);
+    expect(onTime).toBeLessThanOrEqual(97);
+    const perPolicy: { key: string; n: number; on_time: string }[] = (
+      await db().raw(
+        `SELECT p.\`key\`, COUNT(*) AS n, SUM(c.breached_at IS NULL) AS on_time
+           FROM tblsla_vigil_clocks c JOIN tblsla_vigil_policies p ON p.id = c.policy_id
+          WHERE c.settled_at IS NOT NULL GROUP BY p.\`key\``,
+      )
+    )[0];
+    expect(perPolicy.map((p) => p.key).sort()).toEqual(['billing', 'high-priority', 'standard', 'vip']);
+    for (const p of perPolicy) {
+      expect({ policy: p.key, finished: p.n > 20 }).toEqual({ policy: p.key, finished: true });
+      expect({ policy: p.key, atLeast75: Number(p.on_time) / p.n >= 0.75 }).toEqual({
+        policy: p.key,
+        atLeast75: true,
+      });
+    }
+  });
+
+  it('has an escalation history: notified, suppressed, no recipient, host actions, and mail in the outbox', async () => {
+    const outcomes = await db()('tblsla_vigil_escalations').distinct('outcome').pluck('outcome');
+    for (const o of ['notified', 'no_recipient', 'reassigned', 'priority_raised'])
+      expect(outcomes).toContain(o);
+    const lead = await db()('tblstaff').where('email', 'hannah.olsen@example.com').first();
+    const manager = await db()('tblstaff').where('email', 'manager@example.com').first();
+    const mailed = await db()('tblsla_vigil_outbox')
+      .distinct('recipient_staff_id')
+      .pluck('recipient_staff_id');
+    expect(mailed).toEqual(expect.arrayContaining([lead.staffid, manager.staffid]));
+    // The last day's mail waits for the demo's mailbox; older mail went out back then.
+    const dayAgo = utcToSql(new Date(NOW.getTime() - 24 * 3600_000));
+    const pending = db()('tblsla_vigil_outbox').where('state', 'pending');
+    expect(await pending.clone().count({ n: '*' })).not.toEqual([{ n: 0 }]);
+    expect(await pending.clone().where('created_at', '<', dayAgo).count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await count('tblsla_vigil_outbox', { state: 'sent' })).toBeGreaterThan(0);
+  });
+
+  it('keeps escalating in the demo’s first minutes: notified, suppressed by the cooldown, reassigned', async () => {
+    const later = new Date(NOW.getTime() + 15 * 60_000);
+    clock.set(later);
+    const sla = createModuleServices(t.devhost.host, { mailRoute: new NoMailRoute('test') });
+    await sla.scanner.run(later);
+    const fresh: { outcome: string; action_type: string; subject_id: number }[] = await db()(
+      'tblsla_vigil_escalations',
+    )
+      .where('fired_at', '>', utcToSql(NOW))
+      .select('outcome', 'action_type', 'subject_id');
+    const outcomes = new Set(fresh.map((e) => e.outcome));
+    for (const o of ['notified', 'suppressed', 'reassigned']) expect(outcomes).toContain(o);
+    // The lead who was mailed about the breach minutes ago gets no second mail for that ticket.
+    const suppressed = fresh.find((e) => e.outcome === 'suppressed')!;
+    const held = await db()('tblsla_vigil_outbox').where({
+      subject_id: suppressed.subject_id,
+      state: 'suppressed',
+    });
+    expect(held.length).toBeGreaterThan(0);
+    // Each new breach mailed someone: the outbox holds mail written by this scan.
+    expect(
+      await db()('tblsla_vigil_outbox')
+        .where('created_at', '>', utcToSql(NOW))
+        .whereNot('state', 'suppressed'),
+    ).not.toHaveLength(0);
+    // And the cards still agree with the list at the new moment.
+    const counts = await cardsAndList();
+    expect(counts.breached.card).toBe(counts.breached.list);
+    expect(counts.at_risk.card).toBe(counts.at_risk.list);
   });
 });

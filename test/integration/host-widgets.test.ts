@@ -216,7 +216,7 @@ describe('ticket list filtered and sorted by SLA state', () => {
     const breached = await shown('?sla=breached&sort=ticketid&dir=asc');
     expect(breached.ids).toEqual([ticket.a, ticket.g]);
     expect(breached.html).toContain('2 found');
-    expect(breached.html).toMatch(/<option value="breached" selected>Breached<\/option>/);
+    expect(breached.html).toMatch(/<option value="breached" selected>Breached \(open tickets\)<\/option>/);
     expect((await shown('?sla=at_risk&assigned=' + staff.ana)).ids).toEqual([ticket.b]);
     expect((await shown('?sla=paused')).ids).toEqual([ticket.d]);
     expect((await shown('?sla=no_policy')).ids).toEqual([ticket.f]);
@@ -232,7 +232,9 @@ describe('ticket list filtered and sorted by SLA state', () => {
   it('labels the filter in the staff member’s language', async () => {
     const leo = await login('leo.lead@x.test');
     const html = (await leo.agent.get('/admin/tickets')).text;
-    expect(html).toMatch(/<select name="sla"[^>]*>[\s\S]*<option value="breached" >Verletzt<\/option>/);
+    expect(html).toMatch(
+      /<select name="sla"[^>]*>[\s\S]*<option value="breached" >Verletzt \(offene Tickets\)<\/option>/,
+    );
   });
 });
 

@@ -226,7 +226,9 @@ it('offers the badge states with the labels of the service, in English, German a
     ['spanish', es],
   ] as const) {
     const rule = await phpRule([], language);
-    expect(rule.options).toEqual(TICKET_LIST_STATES.map((value) => ({ value, label: locale.states[value] })));
+    expect(rule.options).toEqual(
+      TICKET_LIST_STATES.map((value) => ({ value, label: locale.list_filter[value] })),
+    );
   }
 });
 

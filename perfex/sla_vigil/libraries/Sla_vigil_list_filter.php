@@ -56,7 +56,7 @@ final class Sla_vigil_list_filter
 
     /**
      * The rule's choices, localised with the module's language file (the same labels as the
-     * service's `states.*`). PERFEX.md does not give the shape options() takes; value/label
+     * service's `list_filter.*`: the live states count open tickets only, as the dashboard does). PERFEX.md does not give the shape options() takes; value/label
      * pairs are what a select needs.
      *
      * @return list<array{value: string, label: string}>

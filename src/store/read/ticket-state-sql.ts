@@ -3,6 +3,7 @@ import { STATE_RANK } from '../../sla/clocks/live-state';
 import type { ClockState } from '../../sla/clocks/sla-event';
 import {
   effectiveStateOf,
+  openSubjectOf,
   rankStateOf,
   runningClockOf,
   sqlTime,
@@ -78,12 +79,33 @@ export const TICKET_LIST_STATES = [
 ] as const satisfies readonly ClockState[];
 
 /**
+ * The states of work still to do: a list filtered by one of them holds open tickets under a
+ * policy only, the set the dashboard's cards and the monitor count under the same name (a closed
+ * ticket whose badge still reads breached is history, for the reports).
+ */
+export const OPEN_ONLY_LIST_STATES: ReadonlySet<ClockState> = new Set([
+  'breached',
+  'at_risk',
+  'on_track',
+  'paused',
+]);
+
+/**
  * "The ticket's state now is `state`": the one WHERE condition behind every SLA filter of a ticket
- * list (the devhost's `?sla=` and the rule the Perfex module adds to Perfex's own list).
+ * list (the devhost's `?sla=` and the rule the Perfex module adds to Perfex's own list). For the
+ * states of OPEN_ONLY_LIST_STATES, also "the module watches it as open, under a policy"
+ * (openSubjectOf, as the dashboard counts), so `?sla=breached` counts what its Breached card does.
  */
 export function ticketStateIsSql(prefix: string, idColumn: string, now: Date, state: ClockState): SqlPart {
   const current = ticketStateSql(prefix, idColumn, now);
-  return { sql: `${current.sql} = ?`, bindings: [...current.bindings, state] };
+  if (!OPEN_ONLY_LIST_STATES.has(state))
+    return { sql: `${current.sql} = ?`, bindings: [...current.bindings, state] };
+  return {
+    sql:
+      `${current.sql} = ? AND EXISTS (SELECT 1 FROM ?? AS sv_o WHERE sv_o.subject_type = 'ticket' ` +
+      `AND sv_o.subject_id = ?? AND sv_o.policy_id IS NOT NULL AND ${openSubjectOf('sv_o')})`,
+    bindings: [...current.bindings, state, `${prefix}sla_vigil_subjects`, idColumn],
+  };
 }
 
 /** The urgency rank of the ticket's state (0 = breached ... 5 = no policy). */

@@ -24,24 +24,24 @@ function sla_rule(): App_table_filter
     return $rules[1];
 }
 
-test('list filter: the rule is a SelectRule of the six badge states, localised', function (): void {
+test('list filter: the rule is a SelectRule of the six badge states, localised (live states: open tickets)', function (): void {
     PerfexStub::$admins = [1];
     $rule = sla_rule();
     assert_same('sla_vigil_state', $rule->name, 'name');
     assert_same('SelectRule', $rule->type, 'type');
     assert_same('SLA state', $rule->getLabel(), 'label');
     assert_same([
-        ['value' => 'breached', 'label' => 'Breached'],
-        ['value' => 'at_risk', 'label' => 'At risk'],
-        ['value' => 'on_track', 'label' => 'On track'],
-        ['value' => 'paused', 'label' => 'Paused'],
+        ['value' => 'breached', 'label' => 'Breached (open tickets)'],
+        ['value' => 'at_risk', 'label' => 'At risk (open tickets)'],
+        ['value' => 'on_track', 'label' => 'On track (open tickets)'],
+        ['value' => 'paused', 'label' => 'Paused (open tickets)'],
         ['value' => 'met', 'label' => 'Met'],
         ['value' => 'no_policy', 'label' => 'No policy'],
     ], $rule->getOptions(), 'options');
     PerfexStub::$language = 'german';
     $german = sla_rule();
     assert_same('SLA-Status', $german->getLabel(), 'German label');
-    assert_same('Verletzt', $german->getOptions()[0]['label'], 'German state');
+    assert_same('Verletzt (offene Tickets)', $german->getOptions()[0]['label'], 'German state');
 });
 
 test('list filter: no rule for staff without View; a rules value that is not a list is left alone', function (): void {

@@ -29,10 +29,10 @@ $lang['sla_vigil_connection_url_scheme'] = 'The service URL must start with http
 $lang['sla_vigil_connection_url_credentials'] = 'Leave user names and passwords out of the URL: requests are signed with the shared secret.';
 // The ticket list's SLA filter: the same labels as the service's states (locales/*.json).
 $lang['sla_vigil_list_filter'] = 'SLA state';
-$lang['sla_vigil_state_breached'] = 'Breached';
-$lang['sla_vigil_state_at_risk'] = 'At risk';
-$lang['sla_vigil_state_on_track'] = 'On track';
-$lang['sla_vigil_state_paused'] = 'Paused';
+$lang['sla_vigil_state_breached'] = 'Breached (open tickets)';
+$lang['sla_vigil_state_at_risk'] = 'At risk (open tickets)';
+$lang['sla_vigil_state_on_track'] = 'On track (open tickets)';
+$lang['sla_vigil_state_paused'] = 'Paused (open tickets)';
 $lang['sla_vigil_state_met'] = 'Met';
 $lang['sla_vigil_state_no_policy'] = 'No policy';
 $lang['sla_vigil_connection_not_from_perfex'] = 'Nothing was saved: this form did not come from this Perfex page. Open the page again and save from there.';

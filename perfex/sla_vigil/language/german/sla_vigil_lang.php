@@ -29,10 +29,10 @@ $lang['sla_vigil_connection_url_scheme'] = 'Die URL des Dienstes muss mit http:/
 $lang['sla_vigil_connection_url_credentials'] = 'Lassen Sie Benutzernamen und Passwörter aus der URL weg: Anfragen werden mit dem gemeinsamen Geheimnis signiert.';
 // The ticket list's SLA filter: the same labels as the service's states (locales/*.json).
 $lang['sla_vigil_list_filter'] = 'SLA-Status';
-$lang['sla_vigil_state_breached'] = 'Verletzt';
-$lang['sla_vigil_state_at_risk'] = 'Gefährdet';
-$lang['sla_vigil_state_on_track'] = 'Im Plan';
-$lang['sla_vigil_state_paused'] = 'Pausiert';
+$lang['sla_vigil_state_breached'] = 'Verletzt (offene Tickets)';
+$lang['sla_vigil_state_at_risk'] = 'Gefährdet (offene Tickets)';
+$lang['sla_vigil_state_on_track'] = 'Im Plan (offene Tickets)';
+$lang['sla_vigil_state_paused'] = 'Pausiert (offene Tickets)';
 $lang['sla_vigil_state_met'] = 'Eingehalten';
 $lang['sla_vigil_state_no_policy'] = 'Keine Richtlinie';
 $lang['sla_vigil_connection_not_from_perfex'] = 'Nichts wurde gespeichert: Dieses Formular kam nicht von dieser Perfex-Seite. Öffnen Sie die Seite erneut und speichern Sie dort.';

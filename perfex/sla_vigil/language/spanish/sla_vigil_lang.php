@@ -29,10 +29,10 @@ $lang['sla_vigil_connection_url_scheme'] = 'La URL del servicio debe empezar por
 $lang['sla_vigil_connection_url_credentials'] = 'No ponga usuarios ni contraseñas en la URL: las peticiones se firman con el secreto compartido.';
 // The ticket list's SLA filter: the same labels as the service's states (locales/*.json).
 $lang['sla_vigil_list_filter'] = 'Estado del SLA';
-$lang['sla_vigil_state_breached'] = 'Incumplido';
-$lang['sla_vigil_state_at_risk'] = 'En riesgo';
-$lang['sla_vigil_state_on_track'] = 'En plazo';
-$lang['sla_vigil_state_paused'] = 'En pausa';
+$lang['sla_vigil_state_breached'] = 'Incumplido (tickets abiertos)';
+$lang['sla_vigil_state_at_risk'] = 'En riesgo (tickets abiertos)';
+$lang['sla_vigil_state_on_track'] = 'En plazo (tickets abiertos)';
+$lang['sla_vigil_state_paused'] = 'En pausa (tickets abiertos)';
 $lang['sla_vigil_state_met'] = 'Cumplido';
 $lang['sla_vigil_state_no_policy'] = 'Sin política';
 $lang['sla_vigil_connection_not_from_perfex'] = 'No se guardó nada: este formulario no procede de esta página de Perfex. Vuelva a abrir la página y guarde desde allí.';
