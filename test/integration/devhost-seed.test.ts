@@ -390,10 +390,14 @@ describe('demo numbers and escalations', () => {
     }
   });
 
-  it('has an escalation history: notified, suppressed, no recipient, host actions, and mail in the outbox', async () => {
+  it('has an escalation history: notified (unassigned tickets through the fallback), host actions, and mail in the outbox', async () => {
     const outcomes = await db()('tblsla_vigil_escalations').distinct('outcome').pluck('outcome');
-    for (const o of ['notified', 'no_recipient', 'reassigned', 'priority_raised'])
-      expect(outcomes).toContain(o);
+    for (const o of ['notified', 'reassigned', 'priority_raised']) expect(outcomes).toContain(o);
+    // Unassigned tickets' "notify the assignee" levels went to the department (issue 11, point 8).
+    const fallbacks = await db()('tblsla_vigil_escalations')
+      .where('details', 'like', '%"fallback"%')
+      .count({ n: '*' });
+    expect(Number((fallbacks[0] as { n: number }).n)).toBeGreaterThan(0);
     const lead = await db()('tblstaff').where('email', 'hannah.olsen@example.com').first();
     const manager = await db()('tblstaff').where('email', 'manager@example.com').first();
     const mailed = await db()('tblsla_vigil_outbox')
