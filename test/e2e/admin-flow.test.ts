@@ -7,6 +7,7 @@ import { createModuleServices } from '../../src/wiring/module-services';
 import { DEFAULT_SETTINGS, type SlaConfig } from '../../src/sla/config';
 import { supportPolicy, WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { insertStaff } from '../helpers/host-fixtures';
+import { tableFit } from '../helpers/page-fit';
 
 /**
  * The admin flow in a real browser: a staff member opens a ticket for a client through the
@@ -149,6 +150,9 @@ describe('admin flow in the browser', () => {
         .evaluateAll((badges) => badges.map((b) => b.getAttribute('data-sla-state')));
       expect(states.sort()).toEqual(['at_risk', 'breached', 'no_policy', 'on_track']);
       await screenshot(page, 'ticket-list');
+      // Every column fits at 1280 px, the four SLA states' badges included.
+      const list = await tableFit(page, '[data-testid=tickets-table]');
+      expect(list.table).toBeLessThanOrEqual(list.container);
 
       // The module's page through its menu item.
       await Promise.all([page.waitForURL('**/admin/sla_vigil'), page.click('[data-menu=sla_vigil]')]);

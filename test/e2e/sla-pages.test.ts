@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { insertStaffWithCapabilities } from '../helpers/host-fixtures';
 import { readCsv } from '../helpers/csv-reader';
+import { pageWidth, tableFit, withinViewportWidth } from '../helpers/page-fit';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { main as cli } from '../../src/cli';
 
@@ -166,6 +167,38 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await expect(page.locator(`tr[data-ticket-id="${ticketId}"]`).count()).resolves.toBe(0);
     await go('/admin/tickets');
     await shoot('ticket-list');
+    // At 1280 px every column fits beside the open sidebar: no cut column, no menu button.
+    const list = await tableFit(page, '[data-testid=tickets-table]');
+    expect(list.table).toBeLessThanOrEqual(list.container);
+    await expect(page.locator('[data-testid=menu-toggle]').isVisible()).resolves.toBe(false);
+    await expect(page.locator('#admin-nav').isVisible()).resolves.toBe(true);
+  });
+
+  it('fits a phone: the list badge is in view and the sidebar folds behind a menu button', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await go('/admin/tickets');
+      const width = await pageWidth(page);
+      expect(width.document).toBeLessThanOrEqual(width.window);
+      await expect(
+        withinViewportWidth(page, `tr[data-ticket-id="${ticketId}"] [data-sla-state]`),
+      ).resolves.toBe(true);
+      const toggle = page.locator('[data-testid=menu-toggle]');
+      const nav = page.locator('#admin-nav');
+      await expect(toggle.getAttribute('aria-controls')).resolves.toBe('admin-nav');
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(nav.isVisible()).resolves.toBe(false);
+      await shoot('ticket-list-phone');
+      await toggle.click();
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+      await expect(nav.isVisible()).resolves.toBe(true);
+      await shoot('menu-open-phone');
+      await toggle.click();
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+      await expect(nav.isVisible()).resolves.toBe(false);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   });
 
   it('shows the breach on the dashboard and the monitor', async () => {
@@ -188,6 +221,8 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
       'Support hours',
     );
     await shoot('reports');
+    const report = await tableFit(page, '[data-testid=sv-report-table]');
+    expect(report.table).toBeLessThanOrEqual(report.container);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.click('[data-testid=sv-export-report]'),
@@ -222,6 +257,19 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
         'Breached',
       ],
     ]);
+  });
+});
+
+describe('the rule tester', () => {
+  it('shows its results beside the draft form without cutting a column at 1280 px', async () => {
+    await go(`${BASE}/rule-tester?from=support`);
+    await page.click('[data-testid=sv-rt-submit]');
+    await page.locator('[data-testid=sv-rt-history]').waitFor();
+    for (const table of ['[data-testid=sv-rt-open]', '[data-testid=sv-rt-history]']) {
+      const fit = await tableFit(page, table);
+      expect(fit.table).toBeLessThanOrEqual(fit.container);
+    }
+    await shoot('rule-tester');
   });
 });
 

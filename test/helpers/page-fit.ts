@@ -1,0 +1,44 @@
+import type { Page } from 'playwright-core';
+
+/**
+ * Measurements for "everything fits" in the browser tests. The expressions run in the page as
+ * strings, since the tests compile without the DOM's types.
+ */
+
+export interface TableFit {
+  /** The width the table needs for all its columns. */
+  table: number;
+  /** The width its scrolling container (the table's parent) shows. */
+  container: number;
+}
+
+/** A table wider than its container has columns cut off at this window width. */
+export function tableFit(page: Page, selector: string): Promise<TableFit> {
+  return page.evaluate<TableFit>(`(() => {
+    const table = document.querySelector(${JSON.stringify(selector)});
+    if (!table) throw new Error('no element matches ' + ${JSON.stringify(selector)});
+    return { table: table.scrollWidth, container: table.parentElement.clientWidth };
+  })()`);
+}
+
+export interface PageWidth {
+  /** The document's full width, scrolled content included. */
+  document: number;
+  /** The window's width. */
+  window: number;
+}
+
+/** A document wider than the window scrolls the page sideways. */
+export function pageWidth(page: Page): Promise<PageWidth> {
+  return page.evaluate<PageWidth>(
+    '({ document: document.documentElement.scrollWidth, window: window.innerWidth })',
+  );
+}
+
+/** Whether the element's whole box lies within the window's width (no sideways scroll to see it). */
+export async function withinViewportWidth(page: Page, selector: string): Promise<boolean> {
+  const box = await page.locator(selector).first().boundingBox();
+  const width = page.viewportSize()?.width;
+  if (!box || width === undefined) return false;
+  return box.x >= 0 && box.x + box.width <= width;
+}
