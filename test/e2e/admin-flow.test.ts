@@ -172,6 +172,25 @@ describe('admin flow in the browser', () => {
     expect(rows).toEqual([{ source: 'hook' }]);
   }, 30_000);
 
+  it('on a phone without script the menu stays open and the menu button, which would do nothing, is hidden', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      javaScriptEnabled: false,
+    });
+    try {
+      const page = await login(context, 'admin@example.com', 'demo1234');
+      await page.goto(`${t.devhost.url}/admin/tickets`);
+      await expect(page.locator('#admin-nav').isVisible()).resolves.toBe(true);
+      await expect(page.locator('[data-testid=menu-toggle]').isVisible()).resolves.toBe(false);
+      await expect(
+        page.evaluate<number>('document.documentElement.scrollWidth'),
+      ).resolves.toBeLessThanOrEqual(390);
+      await screenshot(page, 'ticket-list-phone-no-script');
+    } finally {
+      await context.close();
+    }
+  }, 20_000);
+
   it('a staff member without sla_vigil permission gets no menu item and a 403', async () => {
     const context = await browser.newContext();
     try {
