@@ -223,6 +223,12 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await shoot('reports');
     const report = await tableFit(page, '[data-testid=sv-report-table]');
     expect(report.table).toBeLessThanOrEqual(report.container);
+    // On a phone the table scrolls in its own container; the page itself never scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await pageWidth(page);
+    expect(phone.document).toBeLessThanOrEqual(phone.window);
+    await shoot('reports-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.click('[data-testid=sv-export-report]'),
@@ -270,6 +276,11 @@ describe('the rule tester', () => {
       expect(fit.table).toBeLessThanOrEqual(fit.container);
     }
     await shoot('rule-tester');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await pageWidth(page);
+    expect(phone.document).toBeLessThanOrEqual(phone.window);
+    await shoot('rule-tester-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 });
 
