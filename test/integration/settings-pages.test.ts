@@ -397,7 +397,7 @@ describe('policies', () => {
     );
     expect(res.status).toBe(303);
     const stored = (await exportDoc()).policies.find((p) => p.key === 'triage');
-    expect(stored?.escalations[0]).toEqual({
+    expect((stored?.escalations as unknown[])[0]).toEqual({
       metric: 'resolution',
       trigger: { type: 'after_due', minutes: 10 },
       action: { type: 'reassign_staff', staffId: 1 },
