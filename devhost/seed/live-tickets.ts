@@ -27,8 +27,10 @@ interface LiveTicket {
  */
 const LIVE: readonly LiveTicket[] = [
   { vip: true, department: 'Support', priority: 3, assigned: false, age: { minutes: 40 } },
-  { vip: true, department: 'Technical', priority: 2, assigned: true, age: { minutes: 11 } },
-  { vip: true, department: 'Support', priority: 3, assigned: false, age: { minutes: 6 } },
+  // Nobody has taken it: the lead gets it in the demo's first minutes (reassign when unassigned).
+  { vip: true, department: 'Technical', priority: 2, assigned: false, age: { minutes: 11 } },
+  // Taken: it breaches too, but its agent keeps it.
+  { vip: true, department: 'Support', priority: 3, assigned: true, age: { minutes: 6 } },
   {
     vip: false,
     department: 'Technical',

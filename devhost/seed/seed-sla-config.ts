@@ -29,9 +29,10 @@ function rung(
   metric: Metric,
   when: 'at_due' | [type: 'before_due' | 'after_due', minutes: number],
   action: EscalationConfig['action'],
+  condition?: EscalationConfig['when'],
 ): EscalationConfig {
   const trigger = when === 'at_due' ? { type: when } : { type: when[0], minutes: when[1] };
-  return { metric, trigger, action };
+  return { metric, trigger, action, ...(condition && { when: condition }) };
 }
 
 /**
@@ -55,14 +56,20 @@ function standardLadder(lead: number, manager: number, warnMinutes: number): Esc
 /**
  * VIP clients are answered round the clock within minutes, so a VIP ticket created in the demo
  * climbs the whole ladder within the hour: a warning to the assignee, the breach to the team
- * lead, the ticket handed to the team lead (reassigned, a host action), a reminder to the new
+ * lead, the ticket handed to the team lead when nobody has taken it (reassigned, a host action), a reminder to the new
  * assignee that the cooldown holds back (the lead was mailed minutes before), then the manager.
  */
 function vipLadder(lead: number, manager: number): EscalationConfig[] {
   return [
     rung('first_response', ['before_due', 5], { type: 'notify_assignee' }),
     rung('first_response', 'at_due', { type: 'notify_staff', staffId: lead }),
-    rung('first_response', ['after_due', 10], { type: 'reassign_staff', staffId: lead }),
+    // Only a ticket nobody has taken is handed over; an agent working on one keeps it.
+    rung(
+      'first_response',
+      ['after_due', 10],
+      { type: 'reassign_staff', staffId: lead },
+      { unassigned: true },
+    ),
     rung('first_response', ['after_due', 30], { type: 'notify_assignee' }),
     rung('first_response', ['after_due', 120], { type: 'notify_staff', staffId: manager }),
     rung('next_response', 'at_due', { type: 'notify_assignee' }),

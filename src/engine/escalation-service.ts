@@ -8,6 +8,7 @@ import type { AuditLog } from '../store/audit-log';
 import type { OutboxRepository, NewOutboxRow } from '../notify/outbox-repository';
 import { renderEscalationEmail } from '../notify/escalation-email';
 import type { LadderLevel } from '../sla/escalation/ladder';
+import { levelConditionHolds } from '../sla/escalation/level-condition';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { languageCode } from '../host/perfex/perfex-languages';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
@@ -97,6 +98,9 @@ export class EscalationService {
     let fired = 0;
     for (const d of due) {
       const ticket = view.tickets.get(d.clock.subjectId);
+      // A level whose condition does not hold now is not fired and not recorded: when the ticket
+      // changes (e.g. loses its assignee) the recompute marks the clock due and it fires then.
+      if (ticket && !levelConditionHolds(d.level.when, ticket)) continue;
       const id = await this.escalations.insertOnce(
         {
           subjectId: d.clock.subjectId,

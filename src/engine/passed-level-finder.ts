@@ -6,6 +6,13 @@ import { firedKey, type EscalationRepository } from '../store/escalation-reposit
 import { toSlaEvent, type TimelineRepository } from '../store/timeline-repository';
 import type { AuditLog } from '../store/audit-log';
 import { RuleTesterReads } from '../store/read/rule-tester-reads';
+import { levelConditionHolds } from '../sla/escalation/level-condition';
+
+/** A ticket the saved policies govern: its policy and its assignee as last recorded (0 = nobody). */
+interface Governed {
+  policyId: number;
+  assigned: number;
+}
 
 const PAGE = 1000;
 
@@ -45,11 +52,11 @@ export class PassedLevelFinder {
     let beforeId: number | null = null;
     for (;;) {
       const page = await this.reads.page(beforeId, PAGE, true, trx);
-      const governed = new Map<number, number>();
+      const governed = new Map<number, Governed>();
       for (const subject of page) {
         const policy = book.match(subject)?.policy;
         if (policy && policyIds.has(policy.id) && book.clockPolicy(policy.id)?.ladder?.length)
-          governed.set(subject.subjectId, policy.id);
+          governed.set(subject.subjectId, { policyId: policy.id, assigned: subject.assigned });
       }
       if (governed.size) found.push(...(await this.passedFor(book, governed, now, trx)));
       if (page.length < PAGE) return found;
@@ -59,7 +66,7 @@ export class PassedLevelFinder {
 
   private async passedFor(
     book: PolicyBook,
-    governed: Map<number, number>,
+    governed: Map<number, Governed>,
     now: Date,
     trx?: Knex.Transaction,
   ): Promise<PassedLevel[]> {
@@ -68,15 +75,16 @@ export class PassedLevelFinder {
     const timelines = await this.timeline.forSubjects('ticket', ids, trx);
     const fired = await this.escalations.firedKeys(ids, trx);
     return ids.flatMap((id) => {
-      const policyId = governed.get(id) as number;
+      const { policyId, assigned } = governed.get(id) as Governed;
       const clockPolicy = book.clockPolicy(policyId);
       if (!clockPolicy?.ladder) return [];
       const events = (timelines.get(id) ?? []).map(toSlaEvent);
       const clocks = computeClocks(events, clockPolicy, now);
       const keys = fired.get(id);
+      // A level whose condition does not hold (an assigned ticket) would not act at the next scan either.
       return passedLevels(id, policyId, clocks, clockPolicy.ladder, clockPolicy.calendar, now, (m, c, k) =>
         Boolean(keys?.has(firedKey(m, c, policyId, k))),
-      );
+      ).filter((l) => levelConditionHolds(l.level.when, { assigned }));
     });
   }
 

@@ -6,6 +6,8 @@ import { perfexTicketPath } from '../host/perfex/perfex-urls';
 /** One line of the dashboard's activity timeline, ready to render (the view escapes the text). */
 export interface ActivityLine {
   kind: ActivityItem['kind'];
+  /** `kind-rowId`: names the line across pages (tests check pages neither overlap nor skip). */
+  key: string;
   at: Date;
   text: string;
   /** Ticket id the line is about (shown with the ticket's subject). */
@@ -42,6 +44,7 @@ export function describeActivity(
         : (names.staff.get(String(item.staffId)) ?? `#${item.staffId}`);
     return {
       kind: 'config',
+      key: `config-${item.id}`,
       at: item.at,
       text: t(known ? `dashboard.activity.config_${action}` : 'dashboard.activity.config_other', {
         key: item.key ?? '',
@@ -65,6 +68,7 @@ export function describeActivity(
       : t('dashboard.activity.breach', { metric, cycle: item.cycle });
   return {
     kind: item.kind,
+    key: `${item.kind}-${item.id}`,
     at: item.at,
     text,
     ticketId: item.subjectId,

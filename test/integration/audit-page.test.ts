@@ -251,6 +251,7 @@ describe('names instead of ids', () => {
         'escalations.0.trigger': 'at_due',
         'escalations.0.action': 'notify_staff',
         'escalations.0.staffId': '1',
+        'escalations.0.unassigned': '1',
         passedLevels: 'fire',
       }),
     );
@@ -273,6 +274,7 @@ describe('names instead of ids', () => {
       'Match › Clients: added Acme GmbH',
       'Match › Services: added Web hosting',
       'Escalation levels › #1 › Action › Staff member: added Ada Admin',
+      'Escalation levels › #1 › Condition › Only while unassigned: added yes',
     ])
       expect(text).toContain(`>${line}</li>`);
     // The first save spelled the policy out, with its names.

@@ -196,6 +196,105 @@ describe('with configuration and tickets', () => {
     expect(viewer).not.toContain('href="/admin/sla_vigil/settings"');
   });
 
+  describe('the activity timeline filtered and paged', () => {
+    /** The timeline's lines as `kind#ticket` (config lines without a ticket). */
+    const lines = (html: string): string[] =>
+      [...html.matchAll(/class="sv-timeline-item[^"]*" data-kind="(\w+)"(?: data-ticket-id="(\d+)")?/g)].map(
+        (m) => `${m[1]}${m[2] ? `#${m[2]}` : ''}`,
+      );
+    /** [instant, kind-rowId] per line, in page order. */
+    const keyed = (html: string): [string, string][] =>
+      [
+        ...html.matchAll(
+          /<li class="sv-timeline-item[^"]*"[^>]* data-key="([\w-]+)">\s*<time datetime="([^"]+)"/g,
+        ),
+      ].map((m) => [m[2], m[1]]);
+
+    it('shows only the chosen kind, in the same order as the whole timeline', async () => {
+      expect(lines(await page('/admin/sla_vigil?activity=escalation'))).toEqual([
+        'escalation#1',
+        'escalation#8',
+      ]);
+      expect(lines(await page('/admin/sla_vigil?activity=breach'))).toEqual([
+        'breach#10',
+        'breach#1',
+        'breach#9',
+        'breach#9',
+        'breach#8',
+        'breach#5',
+        'breach#8',
+      ]);
+      const config = await page('/admin/sla_vigil?activity=config&period=7');
+      expect(lines(config)).toEqual(['config']);
+      // The chosen filter is marked, and the other filters keep the period.
+      expect(config).toMatch(/data-kind="config" aria-current="true"/);
+      expect(config).toContain(
+        'href="/admin/sla_vigil?period=7&amp;trend=30&amp;activity=breach#sv-activity-heading"',
+      );
+      // Ten lines in all: one page, no pager.
+      expect(config).not.toContain('data-testid="sv-activity-pager"');
+    });
+
+    it('pages newest first: page 2 continues page 1 without overlap or gap, ties broken by id', async () => {
+      // 25 more configuration changes, a dozen of them at the same instant (ties across the page end).
+      const audit = (at: Date) => new AuditLog(t.devhost.db, 'tbl', { now: () => at });
+      for (let i = 0; i < 12; i++)
+        await audit(ago(0.25 * H)).write({ action: 'config.save_settings', staffId: 1 });
+      for (let i = 0; i < 13; i++)
+        await audit(ago((i + 1) * 0.01 * H)).write({ action: 'config.save_settings', staffId: 1 });
+      const first = await page('/admin/sla_vigil');
+      expect(first).toContain('data-testid="sv-activity-pager"');
+      expect(first).toContain(
+        'href="/admin/sla_vigil?period=30&amp;trend=30&amp;page=2#sv-activity-heading"',
+      );
+      expect(first).not.toContain('rel="prev"');
+      const second = await page('/admin/sla_vigil?page=2');
+      expect(second).toContain(
+        'href="/admin/sla_vigil?period=30&amp;trend=30#sv-activity-heading" rel="prev"',
+      );
+      expect(second).not.toContain('rel="next"');
+      const one = keyed(first);
+      const two = keyed(second);
+      expect(one).toHaveLength(20);
+      expect(two).toHaveLength(15);
+      const all = [...one, ...two];
+      // Every one of the 35 lines once: no overlap, no gap.
+      expect(new Set(all.map(([, key]) => key)).size).toBe(35);
+      // Newest first; equal instants: newer row id first.
+      for (let i = 1; i < all.length; i++) {
+        const [atBefore, keyBefore] = all[i - 1];
+        const [at, key] = all[i];
+        expect(atBefore >= at).toBe(true);
+        if (atBefore === at && keyBefore.startsWith('config-') && key.startsWith('config-'))
+          expect(Number(keyBefore.slice(7))).toBeGreaterThan(Number(key.slice(7)));
+      }
+      // Filtered pages page the same way: the 26 changes, in the whole timeline's order.
+      const changes = all.filter(([, key]) => key.startsWith('config-'));
+      expect(changes).toHaveLength(26);
+      const filtered = [
+        ...keyed(await page('/admin/sla_vigil?activity=config')),
+        ...keyed(await page('/admin/sla_vigil?activity=config&page=2')),
+      ];
+      expect(filtered).toEqual(changes);
+    });
+
+    it('answers 422 naming the field for a bad kind or page', async () => {
+      const session = await login('admin@example.com');
+      for (const [query, field] of [
+        ['activity=emails', 'activity'],
+        ['page=0', 'page'],
+        ['page=two', 'page'],
+        ['page=101', 'page'],
+      ]) {
+        const res = await session.agent.get(`/admin/sla_vigil?${query}`);
+        expect(res.status).toBe(422);
+        expect(res.text).toContain(
+          `<p class="sv-field-error" data-field="${field}">Invalid value for &#34;${field}&#34;`,
+        );
+      }
+    });
+  });
+
   it('draws one point per local day for 30 and 90 days, with Berlin days across the DST change', async () => {
     const month = await page('/admin/sla_vigil?trend=30');
     const svg = /<svg class="sv-trend-chart"[\s\S]*?<\/svg>/.exec(month)?.[0] ?? '';

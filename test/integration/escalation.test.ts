@@ -436,3 +436,67 @@ describe('ladder edits, pauses after a breach, and host actions claimed once', (
     expect(await levelsOf(bad)).toEqual(['at_due:notify_staff']);
   });
 });
+
+describe('a level that acts only when the ticket is unassigned', () => {
+  let triage: number;
+
+  beforeAll(async () => {
+    [triage] = await t.devhost.db('tbldepartments').insert({ name: 'Triage' });
+    await services.config.import({
+      policies: [
+        {
+          key: 'triage',
+          name: 'Triage',
+          match: { departmentIds: [triage] },
+          calendar: null,
+          targets: { resolution: { minutes: 60 } },
+          escalations: [
+            {
+              metric: 'resolution',
+              trigger: { type: 'at_due' },
+              action: { type: 'reassign_staff', staffId: staff.lead },
+              when: { unassigned: true },
+            },
+          ],
+        },
+      ],
+    });
+  });
+
+  const ticket = async (id: number) => t.devhost.db('tbltickets').where('ticketid', id).first();
+  const escalationsOf = async (id: number) =>
+    t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).pluck('outcome');
+
+  it('reassigns an unassigned ticket, leaves an assigned one with its agent (unrecorded) until it loses the agent', async () => {
+    at('2026-03-09T08:00:00Z');
+    const assigned = await t.devhost.tickets.create({
+      subject: 'Mine',
+      message: 'm',
+      department: triage,
+      admin: 1,
+      assigned: staff.agent,
+    });
+    const unassigned = await t.devhost.tickets.create({
+      subject: 'Nobody',
+      message: 'm',
+      department: triage,
+      admin: 1,
+    });
+    at('2026-03-09T09:00:00Z');
+    await services.scanner.run(clock.now());
+    expect((await ticket(unassigned)).assigned).toBe(staff.lead);
+    expect(await escalationsOf(unassigned)).toEqual(['reassigned']);
+    // The condition does not hold: not fired, not recorded.
+    expect((await ticket(assigned)).assigned).toBe(staff.agent);
+    expect(await escalationsOf(assigned)).toEqual([]);
+    at('2026-03-09T09:30:00Z');
+    await services.scanner.run(clock.now());
+    expect(await escalationsOf(assigned)).toEqual([]);
+    // The agent drops the ticket while its clock is still past the trigger: the level fires then.
+    await t.devhost.tickets.updateSettings(assigned, { assigned: 0 });
+    at('2026-03-09T09:35:00Z');
+    await services.scanner.run(clock.now());
+    expect((await ticket(assigned)).assigned).toBe(staff.lead);
+    expect(await escalationsOf(assigned)).toEqual(['reassigned']);
+  });
+});

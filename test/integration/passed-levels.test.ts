@@ -295,3 +295,25 @@ describe('after the save', () => {
     ]);
   });
 });
+
+describe('a passed level that acts only while unassigned', () => {
+  it('counts for an unassigned ticket, not once the ticket has an assignee', async () => {
+    const reassign = {
+      metric: 'resolution',
+      trigger: { type: 'at_due' },
+      action: { type: 'reassign_staff', staffId: lead },
+      when: { unassigned: true },
+    };
+    const doc = { policies: [{ ...policy('import', dept.import, [atBreach(), reassign]), position: 3 }] };
+    expect(await services.config.previewImport(doc, clock.now())).toMatchObject({
+      tickets: 1,
+      reassignments: 1,
+    });
+    await t.devhost.tickets.updateSettings(ticket.import, { assigned: lead });
+    await services.scanner.run(clock.now());
+    expect(await services.config.previewImport(doc, clock.now())).toMatchObject({
+      tickets: 0,
+      reassignments: 0,
+    });
+  });
+});

@@ -383,6 +383,40 @@ describe('policies', () => {
     expect(form.text).toContain('name="escalations.4.metric"');
   });
 
+  it('a level can be limited to unassigned tickets, and the form keeps the condition on the next save', async () => {
+    const level = {
+      'escalations.0.metric': 'resolution',
+      'escalations.0.trigger': 'after_due',
+      'escalations.0.minutes': '10',
+      'escalations.0.action': 'reassign_staff',
+      'escalations.0.staffId': '1',
+    };
+    const res = await admin.post(
+      `${BASE}/policies`,
+      policyForm('triage', { ...level, 'escalations.0.unassigned': '1' }),
+    );
+    expect(res.status).toBe(303);
+    const stored = (await exportDoc()).policies.find((p) => p.key === 'triage');
+    expect((stored?.escalations as unknown[])[0]).toEqual({
+      metric: 'resolution',
+      trigger: { type: 'after_due', minutes: 10 },
+      action: { type: 'reassign_staff', staffId: 1 },
+      when: { unassigned: true },
+    });
+    const form = await admin.agent.get(`${BASE}/policies/triage/edit`).expect(200);
+    expect(form.text).toMatch(/<input type="checkbox" name="escalations\.0\.unassigned" value="1" checked>/);
+    expect(form.text).toMatch(/<input type="checkbox" name="escalations\.1\.unassigned" value="1" >/);
+    // Anything but the checkbox's own value is refused at the field.
+    const bad = await admin.post(
+      `${BASE}/policies`,
+      policyForm('triage2', { ...level, 'escalations.0.unassigned': 'yes' }),
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('data-field="escalations.0.unassigned"');
+    // The tests below count the policies without this one.
+    expect((await admin.post(`${BASE}/policies/triage/delete`)).status).toBe(303);
+  });
+
   it('the form offers clients and services by name, filterable, with the stored ones chosen', async () => {
     const form = await admin.agent.get(`${BASE}/policies/gold/edit`).expect(200);
     const options = (field: string): string[] => {

@@ -80,6 +80,15 @@ const EscalationSchema = z
       departmentId: idNumber.optional(),
       priorityId: idNumber.optional(),
     }),
+    /**
+     * Optional condition on the ticket when the level's moment comes: `{ "unassigned": true }`
+     * acts only while nobody is assigned. Strict: only `unassigned: true` is a condition.
+     */
+    when: z
+      .strictObject({
+        unassigned: z.literal(true, { error: 'unassigned must be true (leave "when" out to always act)' }),
+      })
+      .optional(),
   })
   .superRefine((e, ctx) => {
     if (e.trigger.type !== 'at_due' && e.trigger.minutes === undefined) {

@@ -30,7 +30,16 @@ export function ladderOf(escalations: readonly EscalationConfig[]): LadderLevel[
   const seen = new Map<string, number>();
   return escalations.map((e, i) => {
     const content = createHash('sha1')
-      .update(JSON.stringify([e.metric, e.trigger.type, e.trigger.minutes ?? null, e.action]))
+      // A condition is part of what the level is; levels without one keep their old keys.
+      .update(
+        JSON.stringify([
+          e.metric,
+          e.trigger.type,
+          e.trigger.minutes ?? null,
+          e.action,
+          ...(e.when ? [e.when] : []),
+        ]),
+      )
       .digest('hex')
       .slice(0, 24);
     // Two identical levels in one ladder stay two levels.

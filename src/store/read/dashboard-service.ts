@@ -47,9 +47,28 @@ export interface RankedId {
   count: number;
 }
 
+/** The kinds of line the activity timeline shows, in the order equal instants are listed. */
+export const ACTIVITY_KINDS = ['escalation', 'breach', 'config'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/** One page of the timeline: its lines and whether an older page follows. */
+export interface ActivityPage {
+  items: ActivityItem[];
+  hasMore: boolean;
+}
+
+/** Which lines and which page: `page` counts from 1, `kinds` empty or absent means all. */
+export interface ActivityQuery {
+  kinds?: readonly ActivityKind[];
+  page?: number;
+  pageSize?: number;
+}
+
 export type ActivityItem =
   | {
       kind: 'escalation';
+      /** Row id in the kind's own table: the tiebreak between lines of one kind at one instant. */
+      id: number;
       at: Date;
       subjectId: number;
       metric: string;
@@ -57,8 +76,41 @@ export type ActivityItem =
       actionType: string;
       outcome: string;
     }
-  | { kind: 'breach'; at: Date; subjectId: number; metric: string; cycle: number }
-  | { kind: 'config'; at: Date; action: string; staffId: number | null; key: string | null };
+  | { kind: 'breach'; id: number; at: Date; subjectId: number; metric: string; cycle: number }
+  | { kind: 'config'; id: number; at: Date; action: string; staffId: number | null; key: string | null };
+
+interface EscalationRow {
+  id: number;
+  subject_id: number;
+  metric: string;
+  level: number;
+  action_type: string;
+  outcome: string;
+  fired_at: string;
+}
+interface BreachRow {
+  id: number;
+  subject_id: number;
+  metric: string;
+  cycle: number;
+  breached_at: string;
+}
+interface ChangeRow {
+  id: number;
+  action: string;
+  staff_id: number | null;
+  details: string | null;
+  created_at: string;
+}
+
+/** The timeline's total order: newest instant, then kind (ACTIVITY_KINDS), then newest row id. */
+export function newestFirst(a: ActivityItem, b: ActivityItem): number {
+  return (
+    b.at.getTime() - a.at.getTime() ||
+    ACTIVITY_KINDS.indexOf(a.kind) - ACTIVITY_KINDS.indexOf(b.kind) ||
+    b.id - a.id
+  );
+}
 
 export interface SetupStatus {
   calendars: number;
@@ -197,72 +249,81 @@ export class DashboardService {
 
   /** Escalations, breaches and configuration changes, newest first (each source LIMITed, then merged). */
   async recentActivity(now: Date, limit = 20): Promise<ActivityItem[]> {
+    return (await this.activityPage(now, { page: 1, pageSize: limit })).items;
+  }
+
+  /**
+   * One page of the timeline, newest first; equal instants in kind order (escalation, breach,
+   * config), then newest row id first, so pages never overlap or leave a gap. Each kind's source
+   * reads at most the lines up to the end of this page (plus one, to know whether more follow),
+   * then the sources are merged: the cost grows with the page number, which the route bounds.
+   */
+  async activityPage(now: Date, query: ActivityQuery = {}): Promise<ActivityPage> {
+    const pageSize = query.pageSize ?? 20;
+    const offset = ((query.page ?? 1) - 1) * pageSize;
+    const limit = offset + pageSize + 1;
+    const wanted = (kind: ActivityKind) => !query.kinds?.length || query.kinds.includes(kind);
+    const none = <T>(): Promise<T[]> => Promise.resolve([]);
     const at = sqlTime(now);
     const departments = this.departments;
     const [escalations, breaches, changes] = await Promise.all([
-      this.db(this.t('escalations'))
-        .select('subject_id', 'metric', 'level', 'action_type', 'outcome', 'fired_at')
-        .where('subject_type', 'ticket')
-        // A skipped level never acted: it is no activity.
-        .whereNot('outcome', 'skipped')
-        .modify((q) => {
-          if (departments)
-            q.whereIn(
-              'subject_id',
-              this.db(this.t('subjects'))
-                .select('subject_id')
-                .where('subject_type', 'ticket')
-                .whereIn('department', [...departments]),
-            );
-        })
-        .where('fired_at', '<=', at)
-        .orderBy([
-          { column: 'fired_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .limit(limit) as Promise<
-        {
-          subject_id: number;
-          metric: string;
-          level: number;
-          action_type: string;
-          outcome: string;
-          fired_at: string;
-        }[]
-      >,
+      !wanted('escalation')
+        ? none<EscalationRow>()
+        : (this.db(this.t('escalations'))
+            .select('id', 'subject_id', 'metric', 'level', 'action_type', 'outcome', 'fired_at')
+            .where('subject_type', 'ticket')
+            // A skipped level never acted: it is no activity.
+            .whereNot('outcome', 'skipped')
+            .modify((q) => {
+              if (departments)
+                q.whereIn(
+                  'subject_id',
+                  this.db(this.t('subjects'))
+                    .select('subject_id')
+                    .where('subject_type', 'ticket')
+                    .whereIn('department', [...departments]),
+                );
+            })
+            .where('fired_at', '<=', at)
+            .orderBy([
+              { column: 'fired_at', order: 'desc' },
+              { column: 'id', order: 'desc' },
+            ])
+            .limit(limit) as Promise<EscalationRow[]>),
       // Deleted tickets drop out: their links would lead nowhere.
-      this.db(`${this.t('clocks')} as c`)
-        .join(`${this.t('subjects')} as s`, (j) =>
-          j.on('s.subject_type', 'c.subject_type').andOn('s.subject_id', 'c.subject_id'),
-        )
-        .select('c.subject_id', 'c.metric', 'c.cycle', 'c.breached_at')
-        .where({ 'c.subject_type': 'ticket', 'c.state': 'breached', 's.deleted': false })
-        .modify((q) => {
-          if (departments) q.whereIn('s.department', [...departments]);
-        })
-        .where('c.breached_at', '<=', at)
-        .orderBy([
-          { column: 'c.breached_at', order: 'desc' },
-          { column: 'c.id', order: 'desc' },
-        ])
-        .limit(limit) as Promise<
-        { subject_id: number; metric: string; cycle: number; breached_at: string }[]
-      >,
-      this.db(this.t('audit_log'))
-        .select('action', 'staff_id', 'details', 'created_at')
-        .where('action', 'like', 'config.%')
-        .where('created_at', '<=', at)
-        .orderBy([
-          { column: 'created_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .limit(limit) as Promise<
-        { action: string; staff_id: number | null; details: string | null; created_at: string }[]
-      >,
+      !wanted('breach')
+        ? none<BreachRow>()
+        : (this.db(`${this.t('clocks')} as c`)
+            .join(`${this.t('subjects')} as s`, (j) =>
+              j.on('s.subject_type', 'c.subject_type').andOn('s.subject_id', 'c.subject_id'),
+            )
+            .select('c.id', 'c.subject_id', 'c.metric', 'c.cycle', 'c.breached_at')
+            .where({ 'c.subject_type': 'ticket', 'c.state': 'breached', 's.deleted': false })
+            .modify((q) => {
+              if (departments) q.whereIn('s.department', [...departments]);
+            })
+            .where('c.breached_at', '<=', at)
+            .orderBy([
+              { column: 'c.breached_at', order: 'desc' },
+              { column: 'c.id', order: 'desc' },
+            ])
+            .limit(limit) as Promise<BreachRow[]>),
+      !wanted('config')
+        ? none<ChangeRow>()
+        : (this.db(this.t('audit_log'))
+            .select('id', 'action', 'staff_id', 'details', 'created_at')
+            .where('action', 'like', 'config.%')
+            .where('created_at', '<=', at)
+            .orderBy([
+              { column: 'created_at', order: 'desc' },
+              { column: 'id', order: 'desc' },
+            ])
+            .limit(limit) as Promise<ChangeRow[]>),
     ]);
     const items: ActivityItem[] = [
       ...escalations.map((r): ActivityItem => ({
         kind: 'escalation',
+        id: Number(r.id),
         at: utcFromSql(r.fired_at),
         subjectId: r.subject_id,
         metric: r.metric,
@@ -272,6 +333,7 @@ export class DashboardService {
       })),
       ...breaches.map((r): ActivityItem => ({
         kind: 'breach',
+        id: Number(r.id),
         at: utcFromSql(r.breached_at),
         subjectId: r.subject_id,
         metric: r.metric,
@@ -279,14 +341,15 @@ export class DashboardService {
       })),
       ...changes.map((r): ActivityItem => ({
         kind: 'config',
+        id: Number(r.id),
         at: utcFromSql(r.created_at),
         action: r.action,
         staffId: r.staff_id,
         key: configKey(r.details),
       })),
     ];
-    // Stable: equal instants keep escalation, breach, config order.
-    return items.sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, limit);
+    const sorted = items.sort(newestFirst);
+    return { items: sorted.slice(offset, offset + pageSize), hasMore: sorted.length > offset + pageSize };
   }
 
   /** Compliance % and breaches per local day for the last `days` days (today included). */

@@ -6,7 +6,7 @@ import { pageContext, type PageContext } from '../web-deps';
 import { renderModulePage } from '../module-page';
 import { asyncRoute } from '../async-route';
 import { loadNames, type NameBook } from '../view-helpers';
-import type { RankedId } from '../../store/read/dashboard-service';
+import { ACTIVITY_KINDS, type RankedId } from '../../store/read/dashboard-service';
 import type { DayPoint } from '../../store/read/local-day-series';
 import { renderTrendChart } from '../svg-trend-chart';
 import { describeActivity } from '../dashboard-activity';
@@ -16,11 +16,27 @@ import { STATE_COLORS } from '../state-badge';
 export const PERIODS = ['7', '30', '90'] as const;
 export const TREND_RANGES = ['30', '90'] as const;
 
-/** The dashboard's query string: the scorecard period and the trend range, nothing else. */
+/** Lines per page of the activity timeline. */
+export const ACTIVITY_PAGE_SIZE = 20;
+/** The deepest activity page: each page reads every line before it, and nobody pages further. */
+export const MAX_ACTIVITY_PAGE = 100;
+
+/**
+ * The dashboard's query string: the scorecard period, the trend range, and the activity
+ * timeline's kind filter and page; nothing else.
+ */
 const DashboardQuery = z.strictObject({
   period: z.enum(PERIODS).default('30'),
   trend: z.enum(TREND_RANGES).default('30'),
+  activity: z.enum(ACTIVITY_KINDS).optional(),
+  page: z
+    .string()
+    .regex(/^[1-9]\d{0,5}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_ACTIVITY_PAGE))
+    .default(1),
 });
+type DashboardQuery = z.infer<typeof DashboardQuery>;
 
 /** `/admin/sla_vigil`: the manager's one page (scorecard, who is behind, what happened, trend). */
 export function createDashboardPage(deps: WebDeps): Router {
@@ -43,14 +59,20 @@ export function createDashboardPage(deps: WebDeps): Router {
         numbers.scorecard(ctx.now, ctx.zone, periodDays),
         numbers.topBreachingDepartments(ctx.now, ctx.zone, periodDays),
         numbers.topOverdueAgents(ctx.now),
-        numbers.recentActivity(ctx.now, 20),
+        numbers.activityPage(ctx.now, {
+          kinds: query.activity ? [query.activity] : undefined,
+          page: query.page,
+          pageSize: ACTIVITY_PAGE_SIZE,
+        }),
         numbers.trend(ctx.now, ctx.zone, trendDays),
         dashboard.setupStatus(),
         loadNames(host.tickets),
         deps.services.heartbeats.all(),
       ]);
       // One batch lookup for every ticket the activity names.
-      const ticketIds = [...new Set(activity.flatMap((a) => (a.kind === 'config' ? [] : [a.subjectId])))];
+      const ticketIds = [
+        ...new Set(activity.items.flatMap((a) => (a.kind === 'config' ? [] : [a.subjectId]))),
+      ];
       const subjects = new Map((await host.tickets.getTickets(ticketIds)).map((tk) => [tk.id, tk.subject]));
       await renderModulePage(res, deps, ctx, {
         slug: 'dashboard',
@@ -74,7 +96,8 @@ export function createDashboardPage(deps: WebDeps): Router {
             (id) => agentName(names, id, ctx),
             (id) => monitorHref({ agent: id, state: 'breached' }),
           ),
-          activity: activity.map((a) => describeActivity(a, ctx.t, names, subjects, ctx.canManage)),
+          activity: activity.items.map((a) => describeActivity(a, ctx.t, names, subjects, ctx.canManage)),
+          activityNav: activityNav(query, activity.hasMore),
           trendDays,
           trend: trendView(trend, ctx),
           setup: { ...setup, show: setup.calendars === 0 || setup.policies === 0 },
@@ -86,6 +109,39 @@ export function createDashboardPage(deps: WebDeps): Router {
     }),
   );
   return router;
+}
+
+/**
+ * The timeline's filter and page links: they keep the period and trend the viewer chose, and
+ * land on the timeline (#sv-activity-heading) rather than the top of the page.
+ */
+function activityNav(query: DashboardQuery, hasMore: boolean) {
+  const href = (changes: { activity?: string; page?: number }): string => {
+    const next = {
+      period: query.period,
+      trend: query.trend,
+      activity: query.activity,
+      page: query.page,
+      ...changes,
+    };
+    const params = new URLSearchParams({ period: next.period, trend: next.trend });
+    if (next.activity) params.set('activity', next.activity);
+    if (next.page && next.page > 1) params.set('page', String(next.page));
+    return `/admin/sla_vigil?${params}#sv-activity-heading`;
+  };
+  return {
+    page: query.page,
+    filter: query.activity ?? null,
+    // One link per kind and one for all; a new filter starts again at page 1.
+    filters: [null, ...ACTIVITY_KINDS].map((kind) => ({
+      kind: kind ?? 'all',
+      labelKey: `dashboard.activity.filter_${kind ?? 'all'}`,
+      current: (query.activity ?? null) === kind,
+      href: href({ activity: kind ?? undefined, page: 1 }),
+    })),
+    previous: query.page > 1 ? href({ page: query.page - 1 }) : null,
+    next: hasMore && query.page < MAX_ACTIVITY_PAGE ? href({ page: query.page + 1 }) : null,
+  };
 }
 
 /** A link into the monitor with these filters. */

@@ -22,7 +22,7 @@ export const POLICY_FIELDS: readonly RegExp[] = [
   /^(key|name|active|calendar|pauseStatusIds|passedLevels)$/,
   /^match\.(departmentIds|priorityIds|clientIds|serviceIds)$/,
   new RegExp(`^targets\\.${METRIC}\\.(amount|unit|warnType|warnValue)$`),
-  /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId)$/,
+  /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|unassigned)$/,
 ];
 export const POLICY_LISTS: readonly RegExp[] = [
   /^pauseStatusIds$/,
@@ -55,6 +55,7 @@ export function policyToForm(policy: PolicyConfig | undefined, settings: SlaSett
     for (const f of ['staffId', 'departmentId', 'priorityId'] as const) {
       values[`${row}.${f}`] = e.action[f] === undefined ? '' : String(e.action[f]);
     }
+    if (e.when?.unassigned) values[`${row}.unassigned`] = '1';
   });
   return values;
 }
@@ -160,7 +161,14 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
       const id = oneId(`${row}.${targetField}`);
       if (id !== undefined) action[targetField] = id;
     }
-    escalations.push({ metric, trigger, action });
+    // The checkbox sends "1" when ticked; anything else is not a condition the schema knows.
+    const unassigned = text(values, `${row}.unassigned`);
+    escalations.push({
+      metric,
+      trigger,
+      action,
+      ...(unassigned && { when: { unassigned: unassigned === '1' ? true : unassigned } }),
+    });
     rowOf.push(i);
   }
 
@@ -216,6 +224,7 @@ export function policyIssueRules(rowOf: number[]): PathRule[] {
       (m) => `escalations.${row(m[1])}.${m[2]}`,
     ],
     [/^escalations\[(\d+)\]\.action/, (m) => `escalations.${row(m[1])}.action`],
+    [/^escalations\[(\d+)\]\.when/, (m) => `escalations.${row(m[1])}.unassigned`],
     [/^escalations\[(\d+)\]/, (m) => `escalations.${row(m[1])}.metric`],
   ];
 }
