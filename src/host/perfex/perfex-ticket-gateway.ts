@@ -257,7 +257,7 @@ export class PerfexTicketGateway implements TicketGateway {
     const rows: StaffRow[] = await this.db(this.t('staff'))
       .where('is_not_staff', 0)
       .orderBy(['firstname', 'lastname']);
-    return rows.map(toStaff);
+    return this.toStaffList(rows);
   }
 
   async listDepartmentStaff(departmentId: number): Promise<HostStaff[]> {
@@ -266,7 +266,24 @@ export class PerfexTicketGateway implements TicketGateway {
       .where('d.departmentid', departmentId)
       .andWhere('s.active', 1)
       .select('s.*');
-    return rows.map(toStaff);
+    return this.toStaffList(rows);
+  }
+
+  /** The install's language is read only when some staff member has none of their own. */
+  private async toStaffList(rows: StaffRow[]): Promise<HostStaff[]> {
+    const needed = rows.some((r) => !r.default_language?.trim());
+    const installLanguage = needed ? await this.installLanguage() : 'english';
+    return rows.map((r) => toStaff(r, installLanguage));
+  }
+
+  /** PERFEX.md: a staff member's NULL or empty `default_language` means the option `active_language`. */
+  private async installLanguage(): Promise<string> {
+    const row: { value: string | null } | undefined = await this.db(this.t('options'))
+      .select('value')
+      .where('name', 'active_language')
+      .first();
+    const value = String(row?.value ?? '').trim();
+    return value === '' ? 'english' : value;
   }
 
   async listClients(): Promise<NamedRow[]> {
@@ -339,7 +356,7 @@ function int(value: unknown): number {
   return Number.isInteger(n) ? n : 0;
 }
 
-function toStaff(r: StaffRow): HostStaff {
+function toStaff(r: StaffRow, installLanguage: string): HostStaff {
   return {
     id: r.staffid,
     email: r.email,
@@ -347,6 +364,6 @@ function toStaff(r: StaffRow): HostStaff {
     lastname: r.lastname,
     admin: r.admin === 1,
     active: r.active === 1,
-    defaultLanguage: r.default_language ?? 'english',
+    defaultLanguage: r.default_language?.trim() ? r.default_language.trim() : installLanguage,
   };
 }
