@@ -46,34 +46,12 @@ final class Sla_vigil_fragment_client
     /** @return array<string, mixed>|null */
     private static function post(string $serviceUrl, string $secret, string $endpoint, string $body): ?array
     {
-        $answer = Sla_vigil_http::signedPost(
-            $serviceUrl,
-            $secret,
-            $endpoint,
-            $body,
-            self::CONNECT_TIMEOUT_MS,
-            self::TIMEOUT_MS,
-            ['Accept: application/json']
-        );
+        $answer = Sla_vigil_http::signedJsonPost($serviceUrl, $secret, $endpoint, $body, self::CONNECT_TIMEOUT_MS, self::TIMEOUT_MS);
         if ($answer['failure'] !== null) {
             self::logError($endpoint, $answer['failure']);
-
-            return null;
-        }
-        if ($answer['status'] !== 200) {
-            // The body is the service's {"error": ...}; it never echoes the secret.
-            self::logError($endpoint, 'service answered HTTP ' . $answer['status'] . ' ' . substr($answer['body'], 0, 200));
-
-            return null;
-        }
-        $decoded = json_decode($answer['body'], true);
-        if (!is_array($decoded)) {
-            self::logError($endpoint, 'the answer is not a JSON object');
-
-            return null;
         }
 
-        return $decoded;
+        return $answer['json'];
     }
 
     private static function logError(string $endpoint, string $reason): void

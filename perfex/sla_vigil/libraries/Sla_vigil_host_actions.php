@@ -148,35 +148,20 @@ final class Sla_vigil_host_actions
     /** @return array<string, mixed>|null the decoded JSON object of a 200 answer; null (logged) otherwise */
     private static function post(string $endpoint, array $body): ?array
     {
-        $answer = Sla_vigil_http::signedPost(
+        $answer = Sla_vigil_http::signedJsonPost(
             (string) get_option('sla_vigil_service_url'),
             (string) get_option('sla_vigil_secret'),
             $endpoint,
             // An error text cut inside a UTF-8 character must not lose the whole report.
             json_encode($body, JSON_UNESCAPED_SLASHES | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR),
             self::CONNECT_TIMEOUT_MS,
-            self::TIMEOUT_MS,
-            ['Accept: application/json']
+            self::TIMEOUT_MS
         );
         if ($answer['failure'] !== null) {
             self::logError($endpoint . ': ' . $answer['failure']);
-
-            return null;
-        }
-        if ($answer['status'] !== 200) {
-            // The body is the service's {"error": ...}; it never echoes the secret.
-            self::logError($endpoint . ': service answered HTTP ' . $answer['status'] . ' ' . substr($answer['body'], 0, 200));
-
-            return null;
-        }
-        $decoded = json_decode($answer['body'], true);
-        if (!is_array($decoded)) {
-            self::logError($endpoint . ': the answer is not a JSON object');
-
-            return null;
         }
 
-        return $decoded;
+        return $answer['json'];
     }
 
     private static function logError(string $reason): void

@@ -106,6 +106,36 @@ final class Sla_vigil_http
         };
     }
 
+    /**
+     * A signed POST whose use is a JSON object answered with 200 (fragments, host actions):
+     * the object, or why there is none (unreachable, unsigned, another status, not an object).
+     *
+     * @param list<string> $extraHeaders
+     * @return array{json: ?array, failure: ?string}
+     */
+    public static function signedJsonPost(
+        string $serviceUrl,
+        string $secret,
+        string $endpoint,
+        string $body,
+        int $connectTimeoutMs,
+        int $timeoutMs
+    ): array {
+        $answer = self::signedPost($serviceUrl, $secret, $endpoint, $body, $connectTimeoutMs, $timeoutMs, ['Accept: application/json']);
+        if ($answer['failure'] !== null) {
+            return ['json' => null, 'failure' => $answer['failure']];
+        }
+        if ($answer['status'] !== 200) {
+            // The body is the service's {"error": ...}; it never echoes the secret.
+            return ['json' => null, 'failure' => 'service answered HTTP ' . $answer['status'] . ' ' . substr($answer['body'], 0, 200)];
+        }
+        $decoded = json_decode($answer['body'], true);
+
+        return is_array($decoded)
+            ? ['json' => $decoded, 'failure' => null]
+            : ['json' => null, 'failure' => 'the answer is not a JSON object'];
+    }
+
     /** @return array{status: int, body: string, failure: string} */
     private static function failed(string $reason): array
     {
