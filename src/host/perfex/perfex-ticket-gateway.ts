@@ -46,6 +46,8 @@ interface StaffRow {
   admin: number;
   active: number;
   default_language: string | null;
+  /** The option `active_language`, selected with the row. */
+  install_language: string | null;
 }
 
 const TICKET_COLUMNS = [
@@ -255,9 +257,10 @@ export class PerfexTicketGateway implements TicketGateway {
 
   async listStaff(): Promise<HostStaff[]> {
     const rows: StaffRow[] = await this.db(this.t('staff'))
+      .select('*', this.installLanguage())
       .where('is_not_staff', 0)
       .orderBy(['firstname', 'lastname']);
-    return this.toStaffList(rows);
+    return rows.map(toStaff);
   }
 
   async listDepartmentStaff(departmentId: number): Promise<HostStaff[]> {
@@ -265,25 +268,20 @@ export class PerfexTicketGateway implements TicketGateway {
       .join(`${this.t('staff_departments')} as d`, 'd.staffid', 's.staffid')
       .where('d.departmentid', departmentId)
       .andWhere('s.active', 1)
-      .select('s.*');
-    return this.toStaffList(rows);
+      .select('s.*', this.installLanguage());
+    return rows.map(toStaff);
   }
 
-  /** The install's language is read only when some staff member has none of their own. */
-  private async toStaffList(rows: StaffRow[]): Promise<HostStaff[]> {
-    const needed = rows.some((r) => !r.default_language?.trim());
-    const installLanguage = needed ? await this.installLanguage() : 'english';
-    return rows.map((r) => toStaff(r, installLanguage));
-  }
-
-  /** PERFEX.md: a staff member's NULL or empty `default_language` means the option `active_language`. */
-  private async installLanguage(): Promise<string> {
-    const row: { value: string | null } | undefined = await this.db(this.t('options'))
+  /**
+   * PERFEX.md: a staff member's NULL or empty `default_language` means the option
+   * `active_language`. Read as a column of the staff query itself, so it costs no query of its own.
+   */
+  private installLanguage(): Knex.QueryBuilder {
+    return this.db(this.t('options'))
       .select('value')
       .where('name', 'active_language')
-      .first();
-    const value = String(row?.value ?? '').trim();
-    return value === '' ? 'english' : value;
+      .limit(1)
+      .as('install_language');
   }
 
   async listClients(): Promise<NamedRow[]> {
@@ -356,7 +354,7 @@ function int(value: unknown): number {
   return Number.isInteger(n) ? n : 0;
 }
 
-function toStaff(r: StaffRow, installLanguage: string): HostStaff {
+function toStaff(r: StaffRow): HostStaff {
   return {
     id: r.staffid,
     email: r.email,
@@ -364,6 +362,6 @@ function toStaff(r: StaffRow, installLanguage: string): HostStaff {
     lastname: r.lastname,
     admin: r.admin === 1,
     active: r.active === 1,
-    defaultLanguage: r.default_language?.trim() ? r.default_language.trim() : installLanguage,
+    defaultLanguage: r.default_language?.trim() || r.install_language?.trim() || 'english',
   };
 }
