@@ -23,7 +23,7 @@ export interface DemoStaffSpec {
   lastname: string;
   role: RoleName;
   departments: DepartmentName[];
-  language: 'english' | 'spanish';
+  language: 'english' | 'spanish' | 'german';
 }
 
 /** Who the demo's escalation ladders climb to: breaches go to the team lead, late ones to the manager. */
@@ -35,7 +35,7 @@ export const STAFF: readonly DemoStaffSpec[] = [
   s('manager@example.com', 'Maya', 'Fischer', 'Support Manager', ['Support', 'Billing', 'Technical']),
   s('agent@example.com', 'Alex', 'Turner', 'Support Agent', ['Support']),
   s('sofia.martinez@example.com', 'Sofía', 'Martínez', 'Support Agent', ['Support', 'Billing'], 'spanish'),
-  s('jonas.weber@example.com', 'Jonas', 'Weber', 'Support Agent', ['Technical']),
+  s('jonas.weber@example.com', 'Jonas', 'Weber', 'Support Agent', ['Technical'], 'german'),
   s('priya.nair@example.com', 'Priya', 'Nair', 'Support Agent', ['Technical', 'Support']),
   s('tom.becker@example.com', 'Tom', 'Becker', 'Support Agent', ['Billing']),
   s('hannah.olsen@example.com', 'Hannah', 'Olsen', 'Team Lead', ['Support', 'Billing', 'Technical']),

@@ -73,6 +73,7 @@ describe('devhost demo seed', () => {
       .select();
     expect(staff.every((s) => roles.some((r) => r.roleid === s.role))).toBe(true);
     expect(staff.filter((s) => s.default_language === 'spanish')).toHaveLength(1);
+    expect(staff.filter((s) => s.default_language === 'german')).toHaveLength(1);
     const members: { staffid: number; departmentid: number }[] = await db()('tblstaff_departments').select();
     expect(new Set(members.map((m) => m.staffid))).toEqual(new Set(staff.map((s) => s.staffid)));
     expect(new Set(members.map((m) => m.departmentid)).size).toBe(3);

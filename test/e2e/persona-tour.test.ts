@@ -1,0 +1,211 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { pageWidth } from '../helpers/page-fit';
+import { MutableClock } from '../../devhost/mutable-clock';
+import { DEMO_PASSWORD } from '../../devhost/setup';
+
+/**
+ * The seeded demo walked through by the people who use it, at 1280 px and at 390 px: the
+ * manager (View + Manage) on every page, an agent with "view own" on the pages an agent has,
+ * a Spanish-speaking agent and a German-speaking manager. Each page must answer 200, never
+ * scroll sideways, and (for the Spanish and German walks) show no English sentence of the
+ * module where the locale has its own. Screenshots land in test/e2e/screenshots/tour/ so a
+ * person can look at every page as each of them.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const SHOTS = path.join(__dirname, 'screenshots', 'tour');
+const BASE = '/admin/sla_vigil';
+const WIDTHS = [1280, 390] as const;
+
+// Friday 2026-02-20, 11:00 in Berlin: mid-morning of the seeded month's last day.
+const NOW = new Date('2026-02-20T10:00:00Z');
+const clock = new MutableClock(NOW);
+let t: TestDevhost;
+let browser: Browser;
+/** An open breached ticket of the Support department (every persona below may open it). */
+let ticketId: number;
+
+interface Stop {
+  name: string;
+  url: () => string;
+  /** Runs after loading, e.g. opens the SLA tab. */
+  then?: (page: Page) => Promise<void>;
+}
+
+const openSlaTab = async (page: Page) => {
+  await page.click('label[data-tab=panel-sla_vigil]');
+  await page.locator('[data-testid=sv-ticket-panel]').waitFor();
+};
+
+const HOST_STOPS: Stop[] = [
+  { name: 'home', url: () => '/admin' },
+  { name: 'ticket-list', url: () => '/admin/tickets' },
+  { name: 'ticket-view', url: () => `/admin/tickets/ticket/${ticketId}`, then: openSlaTab },
+];
+const MANAGER_STOPS: Stop[] = [
+  ...HOST_STOPS,
+  {
+    name: 'home-team',
+    url: () => '/admin',
+    then: (page) => page.click('[data-testid=sv-my-risks-tab-team]'),
+  },
+  { name: 'ticket-list-breached', url: () => '/admin/tickets?sla=breached' },
+  { name: 'dashboard', url: () => BASE },
+  { name: 'monitor', url: () => `${BASE}/monitor` },
+  { name: 'reports', url: () => `${BASE}/reports` },
+  { name: 'settings', url: () => `${BASE}/settings` },
+  { name: 'policy-form', url: () => `${BASE}/settings/policies/vip/edit` },
+  { name: 'calendar-form', url: () => `${BASE}/settings/calendars/office-hours/edit` },
+  { name: 'rule-tester', url: () => `${BASE}/rule-tester?from=vip` },
+  { name: 'audit', url: () => `${BASE}/audit` },
+];
+
+/** Flattens a locale file to its sentences by key. */
+function sentences(file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (node: unknown, key: string) => {
+    if (typeof node === 'string') out.set(key, node);
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) walk(v, key ? `${key}.${k}` : k);
+  };
+  walk(JSON.parse(fs.readFileSync(path.join(__dirname, '../../locales', file), 'utf8')), '');
+  return out;
+}
+
+/**
+ * English sentences of the module that the locale words differently: seeing one on a page in
+ * that language means a string that was not translated. Short words and templates are left
+ * out (names, "SLA", "OK" read the same in every language).
+ */
+function englishOnly(locale: 'de' | 'es'): Set<string> {
+  const en = sentences('en.json');
+  const other = sentences(`${locale}.json`);
+  const out = new Set<string>();
+  for (const [key, text] of en) {
+    if (text.length < 6 || text.includes('{{') || !text.includes(' ')) continue;
+    if (other.has(key) && other.get(key) !== text) out.add(text.trim());
+  }
+  return out;
+}
+
+/** The text of the module's own parts of the page (its pages, badges, tab and widget), line by line. */
+function moduleTexts(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const owned = (el) => el && el.closest('[class*="sv-"], [data-testid^="sv-"], [data-sla-state]');
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.textContent.trim();
+      if (text && owned(n.parentElement)) out.push(text);
+    }
+    return out;
+  })()`);
+}
+
+async function login(email: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${t.devhost.url}/admin/login`);
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL('**/admin'), page.click('button[type=submit]')]);
+  return page;
+}
+
+/** Visits each stop at each width: 200, no sideways scroll, no English left in `locale`. */
+async function tour(who: string, email: string, stops: Stop[], locale?: 'de' | 'es'): Promise<void> {
+  const page = await login(email);
+  const english = locale ? englishOnly(locale) : new Set<string>();
+  const problems: string[] = [];
+  try {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
+      for (const stop of stops) {
+        const res = await page.goto(`${t.devhost.url}${stop.url()}`);
+        const where = `${who} ${stop.name} @${width}`;
+        if (res?.status() !== 200) {
+          problems.push(`${where}: HTTP ${res?.status()}`);
+          continue;
+        }
+        await stop.then?.(page);
+        const fit = await pageWidth(page);
+        if (fit.document > fit.window) problems.push(`${where}: ${fit.document} px wide in ${fit.window}`);
+        const texts = await moduleTexts(page);
+        // Every stop shows some of the module (badge, tab, widget or page): none means it went missing.
+        if (texts.length === 0) problems.push(`${where}: none of the module is on the page`);
+        if (locale) {
+          const left = texts.filter((text) => english.has(text));
+          if (left.length > 0) problems.push(`${where}: English left: ${[...new Set(left)].join(' | ')}`);
+          expect(await page.locator('[lang]').first().getAttribute('lang')).toBeTruthy();
+        }
+        await page.screenshot({ path: path.join(SHOTS, `${who}-${stop.name}-${width}.png`), fullPage: true });
+      }
+    }
+  } finally {
+    await page.context().close();
+  }
+  expect(problems).toEqual([]);
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`Browser tests need chromium at ${CHROMIUM}: apt-get install chromium`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  t = await startTestDevhost({ seed: true, now: NOW, timezone: 'Europe/Berlin', clock, listen: true });
+  const support = await t.devhost.db('tbldepartments').where('name', 'Support').first();
+  const open = await t.devhost
+    .db('tbltickets')
+    .where({ department: support.departmentid })
+    .whereNot('status', 5)
+    .orderBy('ticketid')
+    .select('ticketid');
+  expect(open.length).toBeGreaterThan(0);
+  ticketId = open[0].ticketid;
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('every page as the people who use it, on a desk and on a phone', () => {
+  it(
+    'the manager (View + Manage) in English',
+    () => tour('manager', 'manager@example.com', MANAGER_STOPS),
+    180_000,
+  );
+
+  it('an agent with "view own" in English sees the host pages and not the dashboards', async () => {
+    await tour('agent', 'agent@example.com', HOST_STOPS);
+    const page = await login('agent@example.com');
+    const res = await page.goto(`${t.devhost.url}${BASE}`);
+    expect(res?.status()).toBe(403);
+    await page.context().close();
+  }, 120_000);
+
+  it(
+    'a Spanish-speaking agent',
+    () => tour('agent-es', 'sofia.martinez@example.com', HOST_STOPS, 'es'),
+    120_000,
+  );
+
+  it('a German-speaking manager on every page', async () => {
+    await t.devhost
+      .db('tblstaff')
+      .where('email', 'manager@example.com')
+      .update({ default_language: 'german' });
+    try {
+      await tour('manager-de', 'manager@example.com', MANAGER_STOPS, 'de');
+    } finally {
+      await t.devhost
+        .db('tblstaff')
+        .where('email', 'manager@example.com')
+        .update({ default_language: 'english' });
+    }
+  }, 180_000);
+});
