@@ -2,7 +2,7 @@ import type { i18n, TFunction } from 'i18next';
 import type { HostContext, HostTicket, TicketPanel } from '../host/host-context';
 import type { ModuleServices } from '../wiring/module-services';
 import type { TicketSla } from '../store/read/ticket-sla-service';
-import type { BookPolicy } from '../sla/policy/policy-book';
+import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { utcFromSql } from '../store/datetime';
 import { translatorFor } from '../i18n/translator';
 import { renderView } from '../i18n/render-view';
@@ -99,7 +99,7 @@ export function createTicketPanel(
         escalations: escalations.map((row) => toEntry(row, t)),
         events,
         stateBadge,
-        names,
+        names: withPolicyNames(names, book, t),
         describeChange,
         fmt: dateTimeFormatter(lang, host.timezone, now),
         zone: host.timezone,
@@ -243,6 +243,13 @@ function skipReason(details: unknown, t: TFunction): string | null {
   } catch {
     return null;
   }
+}
+
+/** The timeline names policies too ("Standard → VIP"), and "No policy" for none. */
+function withPolicyNames(names: NameBook, book: PolicyBook, t: TFunction): NameBook {
+  const policy = new Map(book.policies.map((p): [string, string] => [String(p.id), p.name]));
+  policy.set('null', t('states.no_policy'));
+  return { ...names, policy };
 }
 
 function formatPausedMinutes(t: TFunction, minutes: number): string {

@@ -8,6 +8,8 @@ export interface NameBook {
   priority: Map<string, string>;
   department: Map<string, string>;
   staff: Map<string, string>;
+  /** Policy names by id, with "null" for no policy; only where a page shows policy changes. */
+  policy?: Map<string, string>;
 }
 
 export async function loadNames(tickets: TicketGateway): Promise<NameBook> {
@@ -39,9 +41,28 @@ const NAMED: Partial<Record<TimelineEvent['eventType'], keyof NameBook>> = {
 /** "Open → Answered" for a change event; "" for events without values. */
 export function describeChange(event: TimelineEvent, names: NameBook): string {
   if (event.eventType === 'created') return '';
+  if (event.eventType === 'policy_changed') {
+    return [event.fromValue, event.toValue].map((v) => policyName(v, names.policy)).join(' → ');
+  }
   const book = NAMED[event.eventType];
-  const name = (v: string | null) => (v === null ? null : ((book && names[book].get(v)) ?? v));
+  const name = (v: string | null) => (v === null ? null : ((book && names[book]?.get(v)) ?? v));
   return [name(event.fromValue), name(event.toValue)].filter((v) => v !== null).join(' → ');
+}
+
+/**
+ * A `policy_changed` value is the engine's JSON (policy id and its pause statuses, which the
+ * recompute needs); people read the policy's name, "#id" for a policy deleted since.
+ */
+function policyName(value: string | null, policies: Map<string, string> | undefined): string {
+  let id: unknown = null;
+  try {
+    id = value === null ? null : (JSON.parse(value) as { policyId?: unknown }).policyId;
+  } catch {
+    return value ?? '';
+  }
+  // Older rows stored the id as a string.
+  const key = id === null || id === undefined ? 'null' : String(id);
+  return policies?.get(key) ?? (key === 'null' ? '—' : `#${key}`);
 }
 
 /** An instant as sortable wall-clock time in the host's zone ("2026-03-03 08:00"), for CSV files. */
