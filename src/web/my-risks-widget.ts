@@ -25,6 +25,8 @@ import { perfexTicketPath } from '../host/perfex/perfex-urls';
 
 /** At most this many tickets: the widget points at what to do next, the monitor lists the rest. */
 export const MY_RISKS_LIMIT = 10;
+/** Clocks read for one list: several per ticket, so a few times the list's length. */
+const RISK_ROWS_READ = MY_RISKS_LIMIT * 6;
 
 interface RiskRow {
   subject_id: number;
@@ -86,8 +88,11 @@ export function createMyRisksWidget(host: HostContext, translator: i18n): Dashbo
       return renderView('partials/my-risks', {
         t,
         ticketUrl: perfexTicketPath,
-        items: mine.map(word),
-        teamItems: team ? team.map(word) : null,
+        items: mine.items.map(word),
+        teamItems: team ? team.items.map(word) : null,
+        // "10 most urgent of 17": a cut list says so, so its count matches the dashboard's.
+        mineTotal: mine.total,
+        teamTotal: team?.total ?? 0,
         showMonitorLink: viewer.canView,
         countdownTemplates: JSON.stringify({ ...countdownTemplates(t), serverNow: now.getTime() }),
       });
@@ -106,14 +111,20 @@ async function staffNames(host: HostContext): Promise<Map<number, string>> {
   return new Map(staff.map((s) => [s.id, `${s.firstname} ${s.lastname}`.trim()]));
 }
 
+/** A list cut to MY_RISKS_LIMIT, and how many it had (a string with "+" when the read was cut too). */
+interface RiskList {
+  items: RiskCandidate[];
+  total: string;
+}
+
 /** The at-risk and breached open tickets a filter takes, most urgent first, at most MY_RISKS_LIMIT. */
 async function riskItems(
   host: HostContext,
   viewer: WidgetViewer,
   filter: RiskFilter,
   now: Date,
-): Promise<RiskCandidate[]> {
-  if ('departments' in filter && filter.departments.length === 0) return [];
+): Promise<RiskList> {
+  if ('departments' in filter && filter.departments.length === 0) return { items: [], total: '0' };
   const rows = await riskRows(host, filter, now, scopeDepartments(viewer.scope));
   const byTicket = new Map<number, RunningClock[]>();
   for (const r of rows) {
@@ -128,7 +139,7 @@ async function riskItems(
   }
   // The snapshot may lag the host by a scan: the host's own row decides open, assigned, department.
   const tickets = await host.tickets.getTickets([...byTicket.keys()]);
-  return tickets
+  const all = tickets
     .filter(
       (ticket) =>
         ticket.status !== PERFEX_CLOSED_STATUS &&
@@ -151,8 +162,9 @@ async function riskItems(
     .sort(
       (a, b) =>
         STATE_RANK[a.state] - STATE_RANK[b.state] || a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id,
-    )
-    .slice(0, MY_RISKS_LIMIT);
+    );
+  const readWasCut = rows.length >= RISK_ROWS_READ;
+  return { items: all.slice(0, MY_RISKS_LIMIT), total: `${all.length}${readWasCut ? '+' : ''}` };
 }
 
 /**
@@ -179,7 +191,7 @@ function riskRows(
     .whereRaw(runningClockOf('c'))
     .whereRaw(`(${effectiveStateOf('c')}) IN ('breached', 'at_risk')`, [at, at])
     .orderByRaw(`${mostUrgentOrderOf('c')}, c.subject_id ASC`, [at, at])
-    .limit(MY_RISKS_LIMIT * 6)
+    .limit(RISK_ROWS_READ)
     .select('c.subject_id', 'c.metric', 'c.state', 'c.due_at', 'c.warn_at');
   if ('assigned' in filter) query.where('s.assigned', filter.assigned);
   else query.whereIn('s.department', [...filter.departments]);

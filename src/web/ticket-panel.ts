@@ -142,8 +142,8 @@ function panelClocks(
       running,
       countdown: state && dueAt ? { state, text: timeLeftText(t, state, dueAt, now) } : null,
       businessLeft:
-        state && state !== 'paused' && dueAt && calendar
-          ? businessTimeLeft(t, lang, calendar, dueAt, now)
+        state && dueAt && calendar
+          ? businessTimeLeft(t, lang, calendar, dueAt, now, state === 'paused')
           : null,
       pausedNow: running && c.metric === 'resolution' && pausingStatus ? pauseReason : null,
     };
@@ -160,11 +160,14 @@ export function businessTimeLeft(
   calendar: CalendarLike,
   dueAt: Date,
   now: Date,
+  paused = false,
 ): string | null {
   if (dueAt.getTime() <= now.getTime()) return null;
-  // Rounded up, as the countdown rounds: never "0 min left" before the due time.
+  // Rounded up, as the countdown rounds: never "0 min left" before the due time. While paused
+  // the due time is "now plus what is left", so this is the time left when the clock resumes.
   const minutes = Math.ceil(businessMinutesBetween(calendar, now, dueAt));
-  return t('column.left', { duration: explainPhrases(t, lang).duration(minutes, true) });
+  const duration = explainPhrases(t, lang).duration(minutes, true);
+  return t(paused ? 'column.left_paused' : 'column.left', { duration });
 }
 
 /**

@@ -54,7 +54,7 @@ export function describeChange(event: TimelineEvent, names: NameBook): string {
  * recompute needs); people read the policy's name, "#id" for a policy deleted since.
  */
 function policyName(value: string | null, policies: Map<string, string> | undefined): string {
-  let id: unknown = null;
+  let id: unknown;
   try {
     id = value === null ? null : (JSON.parse(value) as { policyId?: unknown }).policyId;
   } catch {

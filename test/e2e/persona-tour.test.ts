@@ -26,8 +26,10 @@ const NOW = new Date('2026-02-20T10:00:00Z');
 const clock = new MutableClock(NOW);
 let t: TestDevhost;
 let browser: Browser;
-/** An open breached ticket of the Support department (every persona below may open it). */
+/** The oldest open ticket of the Support department (every persona below may open it): a past. */
 let ticketId: number;
+/** An open Support ticket whose clock runs now: "N business hours left, due ...". */
+let runningId: number;
 
 interface Stop {
   name: string;
@@ -45,6 +47,7 @@ const HOST_STOPS: Stop[] = [
   { name: 'home', url: () => '/admin' },
   { name: 'ticket-list', url: () => '/admin/tickets' },
   { name: 'ticket-view', url: () => `/admin/tickets/ticket/${ticketId}`, then: openSlaTab },
+  { name: 'ticket-view-running', url: () => `/admin/tickets/ticket/${runningId}`, then: openSlaTab },
 ];
 const MANAGER_STOPS: Stop[] = [
   ...HOST_STOPS,
@@ -166,6 +169,18 @@ beforeAll(async () => {
     .select('ticketid');
   expect(open.length).toBeGreaterThan(0);
   ticketId = open[0].ticketid;
+  const running = await t.devhost
+    .db('tblsla_vigil_clocks')
+    .whereIn(
+      'subject_id',
+      open.map((o: { ticketid: number }) => o.ticketid),
+    )
+    .whereIn('state', ['on_track', 'at_risk'])
+    .whereNull('met_at')
+    .orderBy('due_at')
+    .first('subject_id');
+  expect(running).toBeDefined();
+  runningId = running.subject_id;
 }, 300_000);
 
 afterAll(async () => {

@@ -368,6 +368,19 @@ describe('demo numbers and escalations', () => {
     );
   });
 
+  it("counts the manager's team on the home page as the dashboard does, and says when the list is cut", async () => {
+    clock.set(NOW);
+    const now = await cardsAndList();
+    const home = (await manager.agent.get('/admin')).text;
+    const team = /data-testid="sv-my-risks-team-view">([\s\S]*?)<\/div>/.exec(home)?.[1] ?? '';
+    const shown = [...team.matchAll(/<li data-ticket-id="(\d+)"/g)].length;
+    // The manager's departments are all three: their team is every open ticket the cards count.
+    const total = now.breached.card + now.at_risk.card;
+    expect(shown).toBe(Math.min(total, 10));
+    if (total > 10) expect(team).toContain(`The 10 most urgent of ${total}.`);
+    else expect(team).not.toContain('most urgent of');
+  });
+
   it('seeds a believable month: most targets met, on the dashboard and per policy', async () => {
     clock.set(NOW);
     const dashboard = (await manager.agent.get('/admin/sla_vigil')).text;

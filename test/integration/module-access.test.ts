@@ -76,7 +76,7 @@ describe('/admin/sla_vigil permissions', () => {
     const lector = await login('lector@x.test');
     expect((await lector.agent.get('/admin/tickets')).text).toContain('data-sla-state="no_policy"');
     expect((await lector.agent.get('/admin/tickets')).text).toContain('Sin política');
-    expect((await lector.agent.get(`/admin/tickets/ticket/${id}`)).text).toContain('Cronología SLA');
+    expect((await lector.agent.get(`/admin/tickets/ticket/${id}`)).text).toContain('Cronología del SLA');
     const agent = await login('agent@x.test');
     const list = (await agent.agent.get('/admin/tickets')).text;
     expect(list).not.toContain('data-sla-state=');

@@ -26,4 +26,21 @@ describe('business time left on the SLA tab', () => {
     expect(businessTimeLeft(t, 'en', calendar, MONDAY_10, justBefore)).toBe('1 business min left');
     expect(businessTimeLeft(t, 'en', calendar, MONDAY_10, MONDAY_10)).toBeNull();
   });
+
+  it.each([
+    ['en', '2 business hours left, clock paused'],
+    ['de', 'noch 2 Geschäftsstunden, Uhr pausiert'],
+    ['es', 'quedan 2 horas hábiles, reloj en pausa'],
+  ])('paused, says the business time left when the clock resumes (%s)', (lang, expected) => {
+    const t = translator.getFixedT(lang);
+    expect(businessTimeLeft(t, lang, calendar, MONDAY_10, FRIDAY_16, true)).toBe(expected);
+  });
+
+  it('reads "1 h 30 min of business time", never "1 h 30 business min"', () => {
+    const t = translator.getFixedT('en');
+    const friday1530 = new Date('2026-03-06T14:30:00Z');
+    expect(businessTimeLeft(t, 'en', calendar, MONDAY_10, friday1530)).toBe(
+      '2 h 30 min of business time left',
+    );
+  });
 });

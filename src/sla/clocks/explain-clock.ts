@@ -43,7 +43,7 @@ export interface ExplainContext {
   now: Date;
 }
 
-/** "4 business hours", "1 h 30 min", "45 min": business durations in words. */
+/** "4 business hours", "1 h 30 min of business time", "45 business min": durations in words. */
 export function formatMinutes(minutes: number, business = true): string {
   const rounded = Math.round(minutes);
   const h = Math.floor(rounded / 60);
@@ -51,7 +51,8 @@ export function formatMinutes(minutes: number, business = true): string {
   const unit = business ? 'business ' : '';
   if (m === 0 && h > 0) return `${h} ${unit}hour${h === 1 ? '' : 's'}`;
   if (h === 0) return `${m} ${unit}min`;
-  return `${h} h ${m} ${unit}min`;
+  // "161 h 8 min of business time": "161 h 8 business min" read as 161 h plus 8 business minutes.
+  return business ? `${h} h ${m} min of business time` : `${h} h ${m} min`;
 }
 
 /** The English phrases: what the API's `explain` and `sla-vigil ticket` print. */
