@@ -230,6 +230,19 @@ describe('testing a draft', () => {
     expect(listedIds(res.text)).toEqual([]);
   });
 
+  it('offers clients and services by name, keeps the chosen ones, and tests a draft matching a client', async () => {
+    const [acme] = await t.devhost
+      .db('tblclients')
+      .insert({ company: 'Acme GmbH', datecreated: '2026-01-01' });
+    const form = await admin.agent.get(PAGE);
+    expect(form.text).toMatch(/<select id="sv-rt-clientIds" name="clientIds" multiple/);
+    expect(form.text).toContain(`<option value="${acme}">Acme GmbH</option>`);
+    expect(form.text).not.toMatch(/name="clientIds" type="text"/);
+    const res = await postDraft(admin, draft(20, 60, [['clientIds', acme]]));
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(`<option value="${acme}" selected>Acme GmbH</option>`);
+  });
+
   it('escapes ticket subjects', async () => {
     const res = await postDraft(admin, draft(20, 60));
     expect(res.text).not.toContain(XSS);
@@ -256,10 +269,10 @@ describe('testing a draft', () => {
       'Choose an existing calendar',
     ],
     [
-      'client ids that are not ids',
-      () => draft(20, 60, [['clientIds', '4, abc']]),
+      'a client that is not an id',
+      () => draft(20, 60, [['clientIds', 'abc']]),
       'clientIds',
-      'Enter whole ids',
+      'Choose from the list',
     ],
   ])(
     'rejects %s with 422 next to the field, keeping what was typed',
@@ -273,7 +286,7 @@ describe('testing a draft', () => {
         new RegExp(`data-field="${field.replace('.', '\\.')}"[^>]*class="[^"]*sv-invalid`),
       );
       expect(res.text).not.toContain('data-testid="sv-rt-history"');
-      if (field === 'clientIds') expect(res.text).toContain('value="4, abc"');
+      if (field === 'clientIds') expect(res.text).toMatch(/<option value="abc" selected>/);
     },
   );
 

@@ -15,8 +15,8 @@ export interface DraftFormValues {
   position: string;
   departmentIds: string[];
   priorityIds: string[];
-  clientIds: string;
-  serviceIds: string;
+  clientIds: string[];
+  serviceIds: string[];
   calendar: string;
   targets: Record<Metric, string>;
   pauseStatusIds: string[];
@@ -39,8 +39,8 @@ const DraftFormSchema = z.strictObject({
   position: text,
   departmentIds: checked,
   priorityIds: checked,
-  clientIds: text,
-  serviceIds: text,
+  clientIds: checked,
+  serviceIds: checked,
   calendar: text,
   targets: z
     .strictObject({ first_response: text, next_response: text, resolution: text })
@@ -66,8 +66,8 @@ const CODE_BY_FIELD: Record<string, string> = {
   departmentIds: 'choice',
   priorityIds: 'choice',
   pauseStatusIds: 'choice',
-  clientIds: 'ids',
-  serviceIds: 'ids',
+  clientIds: 'choice',
+  serviceIds: 'choice',
   calendar: 'calendar',
   targets: 'targets',
   'targets.first_response': 'minutes',
@@ -81,8 +81,8 @@ export function emptyValues(position: number): DraftFormValues {
     position: String(position),
     departmentIds: [],
     priorityIds: [],
-    clientIds: '',
-    serviceIds: '',
+    clientIds: [],
+    serviceIds: [],
     calendar: '',
     targets: { first_response: '', next_response: '', resolution: '' },
     // The schema's default pause statuses (spelled once, in the schema).
@@ -103,8 +103,8 @@ export function valuesFromPolicy(policy: PolicyConfig): DraftFormValues {
     position: String(policy.position),
     departmentIds: list(policy.match.departmentIds),
     priorityIds: list(policy.match.priorityIds),
-    clientIds: list(policy.match.clientIds).join(', '),
-    serviceIds: list(policy.match.serviceIds).join(', '),
+    clientIds: list(policy.match.clientIds),
+    serviceIds: list(policy.match.serviceIds),
     calendar: policy.calendar ?? '',
     targets: {
       first_response: minutes('first_response'),
@@ -158,12 +158,11 @@ export function parseDraftForm(
     if (numbers.length !== given.length) errors[field] = CODE_BY_FIELD[field];
     return numbers.length ? numbers : undefined;
   };
-  const split = (s: string) => s.split(/[\s,;]+/);
   const match: DraftInput['match'] = {};
   const departmentIds = ids('departmentIds', values.departmentIds);
   const priorityIds = ids('priorityIds', values.priorityIds);
-  const clientIds = ids('clientIds', split(values.clientIds));
-  const serviceIds = ids('serviceIds', split(values.serviceIds));
+  const clientIds = ids('clientIds', values.clientIds);
+  const serviceIds = ids('serviceIds', values.serviceIds);
   if (departmentIds) match.departmentIds = departmentIds;
   if (priorityIds) match.priorityIds = priorityIds;
   if (clientIds) match.clientIds = clientIds;

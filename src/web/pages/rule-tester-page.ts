@@ -6,6 +6,8 @@ import { asyncRoute } from '../async-route';
 import { ConfigError, METRICS, type PolicyConfig, type SlaConfig } from '../../sla/config';
 import type { RuleTestResult } from '../../engine/rule-tester';
 import type { LadderImpact } from '../../sla/escalation/passed-levels';
+import type { NamedRow } from '../../host/host-context';
+import { loadHostChoices } from '../settings/host-choices';
 import {
   emptyValues,
   errorsFromIssues,
@@ -131,11 +133,15 @@ export function createRuleTesterPage(deps: WebDeps): Router {
   }
 
   async function render(res: Response, ctx: PageContext, doc: SlaConfig, state: PageState): Promise<void> {
-    const [departments, priorities, statuses] = await Promise.all([
-      host.tickets.listDepartments(),
-      host.tickets.listPriorities(),
-      host.tickets.listStatuses(),
-    ]);
+    const choices = await loadHostChoices(host.tickets);
+    const { departments, priorities, statuses } = choices;
+    // Clients and services by name, like the policy form; a chosen id the host lacks stays listed.
+    const withChosen = (rows: readonly NamedRow[], chosen: readonly string[]) => [
+      ...rows,
+      ...chosen
+        .filter((id) => !rows.some((r) => String(r.id) === id))
+        .map((id) => ({ id, name: ctx.t('settings.policy.unknown_choice', { id }) })),
+    ];
     await renderModulePage(res, deps, ctx, {
       slug: 'rule_tester',
       view: 'rule-tester',
@@ -152,6 +158,8 @@ export function createRuleTesterPage(deps: WebDeps): Router {
         departments,
         priorities,
         statuses,
+        clients: withChosen(choices.clients, state.values.clientIds),
+        services: withChosen(choices.services, state.values.serviceIds),
         calendars: doc.calendars.map((c) => ({ key: c.key, name: c.name })),
         metrics: METRICS,
         newPolicyHref: NEW_POLICY_HREF,
