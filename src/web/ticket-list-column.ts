@@ -5,6 +5,7 @@ import type { HostContext, TicketListColumn, TicketListQueryExtension } from '..
 import type { ClockState } from '../sla/clocks/sla-event';
 import { utcFromSql } from '../store/datetime';
 import { translatorFor } from '../i18n/translator';
+import { escapeHtml } from './escape-html';
 import { stateBadge } from './state-badge';
 import { dateTimeFormatter } from '../i18n/format-date';
 import {
@@ -16,7 +17,13 @@ import {
 } from '../sla/clocks/live-state';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
 import { staffLanguage, timeLeftText } from './ticket-widgets';
-import { seesEveryTicket, viewerMayOpen, widgetViewer, type WidgetViewer } from './ticket-scope';
+import {
+  inTicketScope,
+  seesEveryTicket,
+  viewerMayOpen,
+  widgetViewer,
+  type WidgetViewer,
+} from './ticket-scope';
 
 /** Filter choices, in the order a manager reads them. */
 const FILTER_STATES: readonly ClockState[] = TICKET_LIST_STATES;
@@ -47,7 +54,7 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
       // Staff without SLA Vigil access see empty cells, like the rest of the module.
       const viewer = await widgetViewer(host.permissions, staffId);
       if (!viewer) return new Map();
-      const visible = await visibleIds(host, viewer, ticketIds);
+      const { visible, notOwn } = await visibleIds(host, viewer, ticketIds);
       const [rows, lang] = await Promise.all([
         badgeRows(host.db, host.tablePrefix, visible),
         language ?? staffLanguage(host, staffId),
@@ -56,13 +63,16 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
       const now = host.clock.now();
       const fmt = dateTimeFormatter(lang, host.timezone, now);
       const byTicket = groupRows(rows);
-      return new Map(
-        visible.map((id) => {
+      // View own: a row that is not the viewer's says so, rather than an empty cell read as "no SLA".
+      const notYours = `<span class="sv-not-yours" style="color:#9ca3af" title="${escapeHtml(t('column.not_yours'))}">–</span>`;
+      return new Map([
+        ...[...notOwn].map((id): [number, string] => [id, notYours]),
+        ...visible.map((id): [number, string] => {
           const ticket = byTicket.get(id);
           if (!ticket) return [id, stateBadge('no_policy', '—', t('column.not_seen'))];
           return [id, badgeFor(ticket, t, now, fmt)];
         }),
-      );
+      ]);
     },
     listQuery: createListQuery(host, translator),
   };
@@ -77,11 +87,16 @@ async function visibleIds(
   host: HostContext,
   viewer: WidgetViewer,
   ticketIds: readonly number[],
-): Promise<number[]> {
-  if (seesEveryTicket(viewer) || ticketIds.length === 0) return [...ticketIds];
+): Promise<{ visible: number[]; notOwn: Set<number> }> {
+  if (seesEveryTicket(viewer) || ticketIds.length === 0)
+    return { visible: [...ticketIds], notOwn: new Set() };
   const tickets = await host.tickets.getTickets(ticketIds);
   const allowed = new Set(tickets.filter((t) => viewerMayOpen(viewer, t)).map((t) => t.id));
-  return ticketIds.filter((id) => allowed.has(id));
+  // Tickets the host lets the viewer open that view own does not count as theirs.
+  const notOwn = new Set(
+    tickets.filter((t) => !allowed.has(t.id) && inTicketScope(viewer.scope, t.department)).map((t) => t.id),
+  );
+  return { visible: ticketIds.filter((id) => allowed.has(id)), notOwn };
 }
 
 /** Subjects of the page's tickets with their running clocks (LEFT JOIN: none is a row too). */

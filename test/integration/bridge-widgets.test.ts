@@ -188,10 +188,15 @@ describe('POST /bridge/ticket-list', () => {
 
   it('fills badges for view own only on their tickets (their department), like the devhost list', async () => {
     const answer = await badges(staff.owen, allIds());
-    expect(Object.keys(answer)).toEqual([String(ticket.x)]);
+    expect(answer[String(ticket.x)]).toContain('data-sla-state');
+    // Every other ticket: at most the grey "not your ticket" dash, never its state.
+    for (const [id, html] of Object.entries(answer)) {
+      if (id !== String(ticket.x)) expect(html).toMatch(/^<span class="sv-not-yours"[^>]*>–<\/span>$/);
+    }
     const list = (await (await loginAs(t.devhost.app, 'owen.own@x.test')).agent.get('/admin/tickets')).text;
     expect(answer[String(ticket.x)]).toBe(slaCell(list, ticket.x));
-    expect(slaCell(list, ticket.a)).toBe('');
+    expect(slaCell(list, ticket.a)).not.toContain('data-sla-state');
+    expect(slaCell(list, ticket.a)).toBe(answer[String(ticket.a)] ?? '');
   });
 
   it('answers {} for staff without View', async () => {

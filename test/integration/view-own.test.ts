@@ -93,7 +93,10 @@ describe('view own', () => {
     for (const id of [ticket.supportOli, ticket.salesVic, ticket.supportNobody]) {
       expect(slaCell(html, id)).toContain('data-sla-state="breached"');
     }
-    expect(slaCell(html, ticket.salesOli)).toBe('');
+    // Not theirs: a grey dash that says so, never the ticket's state.
+    expect(slaCell(html, ticket.salesOli)).toContain('class="sv-not-yours"');
+    expect(slaCell(html, ticket.salesOli)).toContain('title="Not your ticket');
+    expect(slaCell(html, ticket.salesOli)).not.toContain('data-sla-state');
     // No SLA filter or sort: it would run over every ticket of the list, not only theirs.
     expect(html).not.toMatch(/<select name="sla"/);
     expect((await vic.agent.get('/admin/tickets?sort=sla')).status).toBe(422);
