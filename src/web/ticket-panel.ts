@@ -20,6 +20,9 @@ import { seesEveryTicket, viewerMayOpen, widgetViewer } from './ticket-scope';
 /** One row of this ticket's escalation history, as the panel shows it. */
 export interface EscalationEntry {
   level: number;
+  policyId: number;
+  /** Set when the ticket's history has levels of several policies (it changed policy). */
+  policyName: string | null;
   metric: string;
   cycle: number;
   action: string;
@@ -96,7 +99,10 @@ export function createTicketPanel(
         sla,
         clocks: sla ? panelClocks(sla, policy, calendar, ticket, names, ended, t, lang, now) : [],
         matchedOn: policy && ticket ? await matchReasons(host, policy, ticket, names, t) : [],
-        escalations: escalations.map((row) => toEntry(row, t)),
+        escalations: withLadderNames(
+          escalations.map((row) => toEntry(row, t)),
+          book,
+        ),
         events,
         stateBadge,
         names: withPolicyNames(names, book, t),
@@ -213,6 +219,8 @@ function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
   const outcome = String(row.outcome);
   return {
     level: Number(row.level),
+    policyId: Number(row.policy_id),
+    policyName: null,
     metric: String(row.metric),
     cycle: Number(row.cycle),
     action,
@@ -223,6 +231,15 @@ function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
     reason: outcome === 'skipped' ? skipReason(row.details, t) : fallbackNote(row.details, t),
   };
+}
+
+/**
+ * A ticket that changed policy climbs the new policy's ladder from level 1: with levels of more
+ * than one policy in its history, each level names its policy, so "1, 2, 3, 1, 2" reads right.
+ */
+function withLadderNames(entries: EscalationEntry[], book: PolicyBook): EscalationEntry[] {
+  if (new Set(entries.map((e) => e.policyId)).size < 2) return entries;
+  return entries.map((e) => ({ ...e, policyName: book.byId(e.policyId)?.name ?? `#${e.policyId}` }));
 }
 
 /** "No assignee: sent to the department's members" when a notify-assignee level used the fallback. */

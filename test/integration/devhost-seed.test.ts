@@ -368,6 +368,17 @@ describe('demo numbers and escalations', () => {
     );
   });
 
+  it('names the policy of each escalation level on a ticket that changed policy mid-ladder', async () => {
+    const [rows] = (await db().raw(
+      `SELECT subject_id FROM tblsla_vigil_escalations WHERE subject_type = 'ticket'
+       GROUP BY subject_id HAVING COUNT(DISTINCT policy_id) > 1 ORDER BY subject_id LIMIT 1`,
+    )) as [{ subject_id: number }[]];
+    expect(rows.length).toBe(1);
+    const html = (await manager.agent.get(`/admin/tickets/ticket/${rows[0].subject_id}`)).text;
+    const names = [...html.matchAll(/data-testid="sv-level-policy">\(([^)]+)\)/g)].map((m) => m[1]);
+    expect(new Set(names).size).toBeGreaterThan(1);
+  });
+
   it("counts the manager's team on the home page as the dashboard does, and says when the list is cut", async () => {
     clock.set(NOW);
     const now = await cardsAndList();
