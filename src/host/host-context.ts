@@ -83,8 +83,8 @@ export interface HostStaff {
 export interface UnreadableRow {
   /** The row's own id (a ticket id, or a reply id). */
   id: number;
-  /** The ticket it belongs to. */
-  ticketId: number;
+  /** The subject it belongs to (the ticket of a reply; a ticket or lead itself). */
+  subjectId: number;
   reason: string;
 }
 

@@ -47,7 +47,7 @@ function notInFuture<T extends { id: number; createdAt: Date }>(
       ...batch.unreadable,
       ...future.map((r) => ({
         id: r.id,
-        ticketId: ticketOf(r),
+        subjectId: ticketOf(r),
         reason: `${what} date ${r.createdAt.toISOString()} is after the scan's time ${now.toISOString()}`,
       })),
     ],
@@ -113,7 +113,7 @@ export class Reconciler {
     onProblem: ProblemSink = () => undefined,
   ): Promise<ReconcileResult> {
     const skip = (kind: 'ticket' | 'reply') => (row: UnreadableRow) =>
-      onProblem({ kind, rowId: row.id, ticketId: row.ticketId, reason: row.reason });
+      onProblem({ kind, rowId: row.id, ticketId: row.subjectId, reason: row.reason });
     // Replies first: a status change found below is then dated by the reply that caused it.
     const replies = await this.reconcileReplies(now, skip('reply'));
     const result: ReconcileResult = {
@@ -221,7 +221,7 @@ export class Reconciler {
       const all = [...read.rows, ...read.unreadable];
       const recorded = await this.timeline.existingDedupeKeys(
         'ticket',
-        all.map((r) => r.ticketId),
+        all.map((r) => ('subjectId' in r ? r.subjectId : r.ticketId)),
         all.map((r) => `reply:${r.id}`),
       );
       read.unreadable.filter((r) => !recorded.has(`reply:${r.id}`)).forEach(skip);

@@ -11,6 +11,7 @@ import type {
 } from '../host-context';
 import { instantToHost } from '../../store/datetime';
 import { readHostDatetime, readMergedTicketId } from './host-datetime';
+import { hostInt, splitReadable } from './host-rows';
 
 /** As the driver returns it: Perfex runs with a permissive sql_mode, so any value may be odd. */
 interface TicketRow {
@@ -80,29 +81,29 @@ export class PerfexTicketGateway implements TicketGateway {
 
   private toTicket(row: TicketRow): HostTicket | UnreadableRow {
     const created = readHostDatetime(row.date, this.timezone);
-    if (!created.ok) return { id: row.ticketid, ticketId: row.ticketid, reason: `ticket ${created.reason}` };
+    if (!created.ok) return { id: row.ticketid, subjectId: row.ticketid, reason: `ticket ${created.reason}` };
     // The last reply time only dates a status change the scan finds; an odd one is just unknown.
     const lastReply = row.lastreply === null ? null : readHostDatetime(row.lastreply, this.timezone);
     return {
       id: row.ticketid,
       createdAt: created.at,
       lastReplyAt: lastReply?.ok ? lastReply.at : null,
-      status: int(row.status),
-      priority: int(row.priority),
-      department: int(row.department),
-      assigned: int(row.assigned),
-      userid: int(row.userid),
-      contactid: int(row.contactid),
-      admin: row.admin === null ? null : int(row.admin),
+      status: hostInt(row.status),
+      priority: hostInt(row.priority),
+      department: hostInt(row.department),
+      assigned: hostInt(row.assigned),
+      userid: hostInt(row.userid),
+      contactid: hostInt(row.contactid),
+      admin: row.admin === null ? null : hostInt(row.admin),
       subject: row.subject ?? '',
       // 0 when an admin left it empty, NULL from the client portal: both mean "no service".
-      service: row.service === null || int(row.service) === 0 ? null : int(row.service),
+      service: row.service === null || hostInt(row.service) === 0 ? null : hostInt(row.service),
       mergedTicketId: mergedInto(row),
     };
   }
 
   private readable(rows: TicketRow[]): HostTicket[] {
-    return split(rows.map((r) => this.toTicket(r))).rows;
+    return splitReadable(rows.map((r) => this.toTicket(r))).rows;
   }
 
   async getTicket(id: number): Promise<HostTicket | null> {
@@ -131,7 +132,7 @@ export class PerfexTicketGateway implements TicketGateway {
       .where('ticketid', '>', afterId)
       .orderBy('ticketid')
       .limit(limit);
-    return split(rows.map((r) => this.toTicket(r)));
+    return splitReadable(rows.map((r) => this.toTicket(r)));
   }
 
   async searchTicketIds(text: string, limit: number, filter: TicketSearchFilter = {}): Promise<number[]> {
@@ -171,7 +172,7 @@ export class PerfexTicketGateway implements TicketGateway {
       .select(REPLY_COLUMNS)
       .whereIn('id', ids)
       .orderBy('id');
-    return split(rows.map((r) => this.toReply(r)));
+    return splitReadable(rows.map((r) => this.toReply(r)));
   }
 
   async listRepliesAfter(afterId: number, limit: number): Promise<HostBatch<HostReply>> {
@@ -180,7 +181,7 @@ export class PerfexTicketGateway implements TicketGateway {
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit);
-    return split(rows.map((r) => this.toReply(r)));
+    return splitReadable(rows.map((r) => this.toReply(r)));
   }
 
   async listReplies(ticketId: number): Promise<HostReply[]> {
@@ -188,7 +189,7 @@ export class PerfexTicketGateway implements TicketGateway {
       .select(REPLY_COLUMNS)
       .where('ticketid', ticketId)
       .orderBy([{ column: 'date' }, { column: 'id' }]);
-    return split(rows.map((r) => this.toReply(r))).rows;
+    return splitReadable(rows.map((r) => this.toReply(r))).rows;
   }
 
   async mergedContentTimes(ticketIds: readonly number[]): Promise<Map<number, Set<number>>> {
@@ -227,12 +228,12 @@ export class PerfexTicketGateway implements TicketGateway {
 
   private toReply(row: ReplyRow): HostReply | UnreadableRow {
     const created = readHostDatetime(row.date, this.timezone);
-    if (!created.ok) return { id: row.id, ticketId: row.ticketid, reason: `reply ${created.reason}` };
+    if (!created.ok) return { id: row.id, subjectId: row.ticketid, reason: `reply ${created.reason}` };
     return {
       id: row.id,
       ticketId: row.ticketid,
       createdAt: created.at,
-      admin: row.admin === null ? null : int(row.admin),
+      admin: row.admin === null ? null : hostInt(row.admin),
     };
   }
 
@@ -329,29 +330,10 @@ export class PerfexTicketGateway implements TicketGateway {
   }
 }
 
-function split<T extends object>(read: (T | UnreadableRow)[]): HostBatch<T> {
-  const batch: HostBatch<T> = { rows: [], unreadable: [] };
-  for (const r of read) {
-    if (isUnreadable(r)) batch.unreadable.push(r);
-    else batch.rows.push(r);
-  }
-  return batch;
-}
-
 /** Merged into another ticket; "merged into itself" is no merge (the ticket stays as it is). */
 function mergedInto(row: TicketRow): number | null {
   const target = readMergedTicketId(row.merged_ticket_id);
   return target === row.ticketid ? null : target;
-}
-
-function isUnreadable(r: object): r is UnreadableRow {
-  return 'reason' in r;
-}
-
-/** Perfex's integer columns, as the module's numbers: NULL and odd values read as 0 ("none"). */
-function int(value: unknown): number {
-  const n = Number(value);
-  return Number.isInteger(n) ? n : 0;
 }
 
 function toStaff(r: StaffRow): HostStaff {
