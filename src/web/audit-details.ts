@@ -133,6 +133,7 @@ function diffValue(field: string, parent: string, value: unknown, t: TFunction):
       return t(`settings.actions_list.${value}`, { defaultValue: value });
     if (field === 'type' && parent === 'trigger')
       return t(`settings.triggers.${value}`, { defaultValue: value });
+    if (field === 'unassignedFallback') return t(`audit.fallback_modes.${value}`, { defaultValue: value });
   }
   return show(value);
 }
@@ -151,6 +152,7 @@ const VALUE_NAMES: Record<string, string> = {
   direction: 'audit.directions',
   passedLevels: 'audit.passed_levels',
   reason: 'audit.reasons',
+  unassignedFallback: 'audit.fallback_modes',
 };
 
 function named(key: string, value: unknown, t: TFunction, names?: AuditNames): string {

@@ -63,7 +63,7 @@ const MANAGER_STOPS: Stop[] = [
   },
   { name: 'ticket-list-breached', url: () => '/admin/tickets?sla=breached' },
   { name: 'dashboard', url: () => BASE },
-  { name: 'monitor', url: () => `${BASE}/monitor` },
+  { name: 'monitor', url: () => `${BASE}/monitor`, tables: ['[data-testid=sv-monitor]'] },
   { name: 'reports', url: () => `${BASE}/reports`, tables: ['[data-testid=sv-report-table]'] },
   {
     name: 'settings',

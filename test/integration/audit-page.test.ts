@@ -356,7 +356,10 @@ describe('details in words, long changes folded, rows as cards on a phone', () =
       {
         action: 'config.save_settings',
         staff_id: 1,
-        details: JSON.stringify({ before: { cooldownMinutes: 30 }, after: { cooldownMinutes: 60 } }),
+        details: JSON.stringify({
+          before: { cooldownMinutes: 30, unassignedFallback: 'department', unassignedFallbackStaffId: null },
+          after: { cooldownMinutes: 60, unassignedFallback: 'staff', unassignedFallbackStaffId: 1 },
+        }),
         created_at: '2026-03-14 14:01:00.000',
       },
     ]);
@@ -375,6 +378,10 @@ describe('details in words, long changes folded, rows as cards on a phone', () =
     // A short change stays open.
     expect(html.match(/<details class="sv-audit-more"/g)).toHaveLength(1);
     expect(html).toContain('Escalation cooldown (minutes): 30 → 60</li>');
+    expect(html.replace(/&#39;/g, "'")).toContain(
+      "When a ticket has no assignee to notify: the ticket's department → a named staff member</li>",
+    );
+    expect(html).toContain('Fallback staff member: added Ada Admin</li>');
     const csv = await admin.agent
       .get('/admin/sla_vigil/audit/export.csv?from=2026-03-14&to=2026-03-14&action=config.import')
       .buffer(true);
