@@ -46,7 +46,7 @@
       window.scrollTo(x, y);
       wrap.scrollLeft = left;
       if (note && updated) {
-        note.textContent = note.getAttribute('data-template').replace('{time}', updated);
+        note.textContent = note.getAttribute('data-template').replace('{time}', decodeURIComponent(updated));
         note.classList.remove('sv-stale');
       }
       if (total && count !== null) total.textContent = count;

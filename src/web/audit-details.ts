@@ -32,6 +32,7 @@ export function detailPairs(
       // The calendar or policy a configuration row is about, by name: "Policy: VIP support (vip)".
       const item = k === 'key' ? keyName(doc, v, names, action) : undefined;
       if (item) return [t(`audit.details.${item.kind}`), item.text];
+      if (k === 'fallback') return [label(k, t), fallbackWords(v, t, names) ?? show(v)];
       return [label(k, t), named(k, v, t, names)];
     });
 }
@@ -55,6 +56,20 @@ function keyName(
   const book = kind === 'calendar' ? names.calendars : names.policies;
   const name = book.get(key) ?? docName(doc.after) ?? docName(doc.before);
   return name === undefined ? undefined : { kind, text: `${name} (${key})` };
+}
+
+/**
+ * Whom a "notify the assignee" level reached instead, and why, in words: "sent to the department
+ * Support instead: no assignee". Undefined for a shape this code does not know (shown as stored).
+ */
+function fallbackWords(value: unknown, t: TFunction, names: AuditNames | undefined): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { type, departmentId, staffId, reason } = value as Record<string, unknown>;
+  const id = type === 'department' ? departmentId : type === 'staff' ? staffId : undefined;
+  if (typeof id !== 'number') return undefined;
+  const name = nameFor(type === 'department' ? 'departmentId' : 'staffId', id, names) ?? `#${id}`;
+  const why = typeof reason === 'string' && PLAIN.test(reason) ? label(reason, t, 'audit.reasons') : '—';
+  return t(`audit.fallback.${type}`, { name, reason: why });
 }
 
 /** A configuration change stores the documents themselves; they are shown as a diff, not as pairs. */
@@ -118,6 +133,7 @@ function diffValue(field: string, parent: string, value: unknown, t: TFunction):
       return t(`settings.actions_list.${value}`, { defaultValue: value });
     if (field === 'type' && parent === 'trigger')
       return t(`settings.triggers.${value}`, { defaultValue: value });
+    if (field === 'unassignedFallback') return t(`audit.fallback_modes.${value}`, { defaultValue: value });
   }
   return show(value);
 }
@@ -125,8 +141,8 @@ function diffValue(field: string, parent: string, value: unknown, t: TFunction):
 /** Only plain names are looked up: a stored key with `.` or `:` would be read as a path or namespace. */
 const PLAIN = /^[A-Za-z_]+$/;
 
-function label(key: string, t: TFunction): string {
-  return PLAIN.test(key) ? t(`audit.details.${key}`, { defaultValue: key }) : key;
+function label(key: string, t: TFunction, section = 'audit.details'): string {
+  return PLAIN.test(key) ? t(`${section}.${key}`, { defaultValue: key }) : key;
 }
 
 /** Where a stored value of these keys has a name already (the settings and metric labels). */
@@ -136,6 +152,7 @@ const VALUE_NAMES: Record<string, string> = {
   direction: 'audit.directions',
   passedLevels: 'audit.passed_levels',
   reason: 'audit.reasons',
+  unassignedFallback: 'audit.fallback_modes',
 };
 
 function named(key: string, value: unknown, t: TFunction, names?: AuditNames): string {

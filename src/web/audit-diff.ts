@@ -59,16 +59,20 @@ function walk(
   if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, kind: 'changed', before: a, after: b });
 }
 
-/** A whole added or removed value, one entry per leaf (a new policy reads field by field). */
+/**
+ * A whole added or removed value, one entry per leaf (a new policy reads field by field). An
+ * empty object or list and a null add or remove nothing a person could read ("Match: added {}"),
+ * so they make no entry.
+ */
 function leaves(v: Json, path: ConfigChange['path'], kind: 'added' | 'removed', out: ConfigChange[]): void {
   const side = (x: Json): ConfigChange =>
     kind === 'added' ? { path, kind, after: x } : { path, kind, before: x };
-  if (isObject(v) && Object.keys(v).length) {
+  if (v === null) return;
+  if (isObject(v)) {
     for (const [key, x] of Object.entries(v)) leaves(x, [...path, key], kind, out);
   } else if (Array.isArray(v) && !isPlainList(v)) {
     (v as Json[]).forEach((x, i) => leaves(x, [...path, i + 1], kind, out));
   } else if (Array.isArray(v)) {
-    if (v.length === 0) out.push(side(v));
     for (const x of v) out.push(side(x));
   } else out.push(side(v));
 }

@@ -51,6 +51,7 @@ const BOOK_OF: Record<string, keyof AuditNames> = {
   recipients: 'staff',
   suppressed: 'staff',
   staffId: 'staff',
+  unassignedFallbackStaffId: 'staff',
   departmentIds: 'departments',
   departmentId: 'departments',
   priorityIds: 'priorities',

@@ -3,6 +3,7 @@ import { judgeScanHealth, secondsUntil } from '../scan/scan-health';
 import type { PageContext, WebDeps } from './web-deps';
 import { renderView } from '../i18n/render-view';
 import { stateBadge } from './state-badge';
+import { withCode } from './code-spans';
 
 /** The module's pages, in sub-navigation order, with the capability each needs. */
 export const MODULE_PAGES = [
@@ -53,12 +54,14 @@ export async function renderModulePage(
   const body = await renderView(`pages/${page.view}`, {
     ...ctx,
     stateBadge,
+    withCode,
     scanHealth,
     firstScanIn,
     ...page.data,
   });
   const frame = await renderView('partials/module-frame', {
     ...ctx,
+    withCode,
     body,
     current: page.slug,
     pages: MODULE_PAGES.filter((p) => p.capability === 'view' || ctx.canManage),

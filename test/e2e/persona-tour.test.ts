@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { pageWidth } from '../helpers/page-fit';
+import { narrowestCell, pageWidth, tableFit } from '../helpers/page-fit';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { DEMO_PASSWORD } from '../../devhost/setup';
 
@@ -36,7 +36,15 @@ interface Stop {
   url: () => string;
   /** Runs after loading, e.g. opens the SLA tab. */
   then?: (page: Page) => Promise<void>;
+  /**
+   * Tables that must show every column at each width: never wider than their container, and on
+   * a phone (as cards) no cell squeezed narrower than NARROWEST px.
+   */
+  tables?: string[];
 }
+
+/** A cell narrower than this wraps each word on its own line (the audit's details once did). */
+const NARROWEST = 60;
 
 const openSlaTab = async (page: Page) => {
   await page.click('label[data-tab=panel-sla_vigil]');
@@ -58,13 +66,21 @@ const MANAGER_STOPS: Stop[] = [
   },
   { name: 'ticket-list-breached', url: () => '/admin/tickets?sla=breached' },
   { name: 'dashboard', url: () => BASE },
-  { name: 'monitor', url: () => `${BASE}/monitor` },
-  { name: 'reports', url: () => `${BASE}/reports` },
-  { name: 'settings', url: () => `${BASE}/settings` },
+  { name: 'monitor', url: () => `${BASE}/monitor`, tables: ['[data-testid=sv-monitor]'] },
+  { name: 'reports', url: () => `${BASE}/reports`, tables: ['[data-testid=sv-report-table]'] },
+  {
+    name: 'settings',
+    url: () => `${BASE}/settings`,
+    tables: ['[data-testid=sv-calendars-table]', '[data-testid=sv-policies-table]'],
+  },
   { name: 'policy-form', url: () => `${BASE}/settings/policies/vip/edit` },
   { name: 'calendar-form', url: () => `${BASE}/settings/calendars/office-hours/edit` },
-  { name: 'rule-tester', url: () => `${BASE}/rule-tester?from=vip` },
-  { name: 'audit', url: () => `${BASE}/audit` },
+  {
+    name: 'rule-tester',
+    url: () => `${BASE}/rule-tester?from=vip`,
+    tables: ['[data-testid=sv-rt-open]', '[data-testid=sv-rt-history]'],
+  },
+  { name: 'audit', url: () => `${BASE}/audit`, tables: ['[data-testid=sv-audit-table]'] },
 ];
 
 /** Flattens a locale file to its sentences by key. */
@@ -137,6 +153,18 @@ async function tour(who: string, email: string, stops: Stop[], locale?: 'de' | '
         await stop.then?.(page);
         const fit = await pageWidth(page);
         if (fit.document > fit.window) problems.push(`${where}: ${fit.document} px wide in ${fit.window}`);
+        for (const table of stop.tables ?? []) {
+          if ((await page.locator(table).count()) === 0) {
+            problems.push(`${where}: no ${table}`);
+            continue;
+          }
+          const box = await tableFit(page, table);
+          if (box.table > box.container)
+            problems.push(`${where}: ${table} is ${box.table} px wide in ${box.container}`);
+          const narrowest = await narrowestCell(page, table);
+          if (width < 600 && narrowest < NARROWEST)
+            problems.push(`${where}: a cell of ${table} is ${Math.round(narrowest)} px wide`);
+        }
         const texts = await moduleTexts(page);
         // Every stop shows some of the module (badge, tab, widget or page): none means it went missing.
         if (texts.length === 0) problems.push(`${where}: none of the module is on the page`);

@@ -4,7 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { insertStaffWithCapabilities } from '../helpers/host-fixtures';
 import { readCsv } from '../helpers/csv-reader';
-import { pageWidth, tableFit, withinViewportWidth } from '../helpers/page-fit';
+import { narrowestCell, pageWidth, tableFit, withinViewportWidth } from '../helpers/page-fit';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { main as cli } from '../../src/cli';
 
@@ -223,10 +223,13 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await shoot('reports');
     const report = await tableFit(page, '[data-testid=sv-report-table]');
     expect(report.table).toBeLessThanOrEqual(report.container);
-    // On a phone the table scrolls in its own container; the page itself never scrolls sideways.
+    // On a phone each group is a card of labelled figures: nothing cut off, no column squeezed.
     await page.setViewportSize({ width: 390, height: 844 });
     const phone = await pageWidth(page);
     expect(phone.document).toBeLessThanOrEqual(phone.window);
+    const cards = await tableFit(page, '[data-testid=sv-report-table]');
+    expect(cards.table).toBeLessThanOrEqual(cards.container);
+    expect(await narrowestCell(page, '[data-testid=sv-report-table]')).toBeGreaterThanOrEqual(60);
     await shoot('reports-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
     const [download] = await Promise.all([
@@ -279,6 +282,12 @@ describe('the rule tester', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const phone = await pageWidth(page);
     expect(phone.document).toBeLessThanOrEqual(phone.window);
+    // As cards: the state badges and "Governed by" stay on screen.
+    for (const table of ['[data-testid=sv-rt-open]', '[data-testid=sv-rt-history]']) {
+      const fit = await tableFit(page, table);
+      expect(fit.table).toBeLessThanOrEqual(fit.container);
+      expect(await narrowestCell(page, table)).toBeGreaterThanOrEqual(60);
+    }
     await shoot('rule-tester-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
   });

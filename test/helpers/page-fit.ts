@@ -42,3 +42,19 @@ export async function withinViewportWidth(page: Page, selector: string): Promise
   if (!box || width === undefined) return false;
   return box.x >= 0 && box.x + box.width <= width;
 }
+
+/**
+ * The narrowest cell of a table that shows something, in px: a column squeezed so that each word
+ * wraps on its own line reads a few px wide here, even when the table itself fits.
+ */
+export function narrowestCell(page: Page, selector: string): Promise<number> {
+  return page.evaluate<number>(`(() => {
+    const table = document.querySelector(${JSON.stringify(selector)});
+    if (!table) throw new Error('no element matches ' + ${JSON.stringify(selector)});
+    const widths = [...table.querySelectorAll('tbody td, tbody th, tfoot td, tfoot th')]
+      .filter((cell) => cell.textContent.trim() !== '')
+      .map((cell) => cell.getBoundingClientRect().width)
+      .filter((w) => w > 0);
+    return widths.length ? Math.min(...widths) : Infinity;
+  })()`);
+}

@@ -106,10 +106,13 @@ describe('/admin/sla_vigil/audit', () => {
     // A key the module does not write keeps its stored name.
     expect(res.text).toContain('<dt>note</dt>');
     expect(res.text).toContain('Escalation: action failed');
-    expect(res.text).toContain('System (no staff member)');
+    // "System" fits the By column at 1280 px; the longer wording is its tooltip.
+    expect(res.text).toContain(
+      '<td data-label="By"><span title="System (no staff member)">System</span></td>',
+    );
     const config = await admin.agent.get('/admin/sla_vigil/audit?action=config.save_policy');
     expect(config.text).toContain('<dt>Key</dt><dd>p3</dd>');
-    expect(config.text).toContain('<td>Ada Admin</td>');
+    expect(config.text).toContain('<td data-label="By">Ada Admin</td>');
   });
 
   it.each([
@@ -289,5 +292,107 @@ describe('names instead of ids', () => {
     expect(readCsv(csv.text)[1][5]).toBe(
       'Policy: VIP support; Metric: Resolution; Level: 1; Recipients: Ada Admin',
     );
+  });
+});
+
+describe('details in words, long changes folded, rows as cards on a phone', () => {
+  it('an escalation that went to the fallback says to whom and why, with names, not JSON', async () => {
+    const db = t.devhost.db;
+    const [billing] = await db('tbldepartments').insert({ name: 'Billing' });
+    const escalation = (ticket: number, fallback: Record<string, unknown>) => ({
+      action: 'escalation.notified',
+      staff_id: null,
+      subject_type: 'ticket',
+      subject_id: ticket,
+      details: JSON.stringify({ metric: 'resolution', level: 1, recipients: [1], suppressed: [], fallback }),
+      created_at: '2026-03-14 13:00:00.000',
+    });
+    await db('tblsla_vigil_audit_log').insert([
+      escalation(2001, { type: 'department', departmentId: billing, reason: 'unassigned' }),
+      escalation(2002, { type: 'staff', staffId: 1, reason: 'assignee_unreachable' }),
+    ]);
+    const admin = await login('admin@example.com');
+    const department = await admin.agent.get('/admin/sla_vigil/audit?ticket=2001').expect(200);
+    expect(department.text).toContain(
+      '<dt>Fallback</dt><dd>sent to the department Billing instead: no assignee</dd>',
+    );
+    expect(department.text).not.toMatch(/\{(&#34;|")/);
+    const staff = await admin.agent.get('/admin/sla_vigil/audit?ticket=2002').expect(200);
+    expect(staff.text).toContain(
+      '<dd>sent to Ada Admin instead: the assignee cannot be emailed (inactive or no email address)</dd>',
+    );
+    const csv = await admin.agent.get('/admin/sla_vigil/audit/export.csv?ticket=2001').buffer(true);
+    expect(readCsv(csv.text)[1][5]).toContain(
+      'Fallback: sent to the department Billing instead: no assignee',
+    );
+
+    await insertStaffWithCapabilities(db, 'es.manager@x.test', STAFF_PASSWORD, ['manage'], {
+      default_language: 'spanish',
+    });
+    const es = await login('es.manager@x.test');
+    const spanish = await es.agent.get('/admin/sla_vigil/audit?ticket=2001').expect(200);
+    expect(spanish.text).toContain('enviado al departamento Billing en su lugar: sin persona asignada');
+  });
+
+  it('a long change (an import) is folded behind "N changes — show", empty parts are left out, the CSV has it all', async () => {
+    const policy = (key: string, minutes: number) => ({
+      key,
+      name: `Policy ${key}`,
+      active: true,
+      match: {},
+      calendar: null,
+      targets: { resolution: { minutes } },
+      pauseStatusIds: [],
+      escalations: [],
+    });
+    const after = { policies: ['a', 'b', 'c', 'd'].map((k, i) => policy(k, 60 * (i + 1))) };
+    await t.devhost.db('tblsla_vigil_audit_log').insert([
+      {
+        action: 'config.import',
+        staff_id: 1,
+        details: JSON.stringify({ before: { policies: [] }, after }),
+        created_at: '2026-03-14 14:00:00.000',
+      },
+      {
+        action: 'config.save_settings',
+        staff_id: 1,
+        details: JSON.stringify({
+          before: { cooldownMinutes: 30, unassignedFallback: 'department', unassignedFallbackStaffId: null },
+          after: { cooldownMinutes: 60, unassignedFallback: 'staff', unassignedFallbackStaffId: 1 },
+        }),
+        created_at: '2026-03-14 14:01:00.000',
+      },
+    ]);
+    const admin = await login('admin@example.com');
+    const res = await admin.agent
+      .get('/admin/sla_vigil/audit?from=2026-03-14&to=2026-03-14&staff=1')
+      .expect(200);
+    const html = res.text;
+    // Four policies of four readable fields each (key, name, active, minutes): 16 lines, folded.
+    expect(html).toContain(
+      '<details class="sv-audit-more" data-testid="sv-audit-more"><summary>16 changes — show</summary>',
+    );
+    expect(html).toContain('Policies › #4 › Targets › Resolution › Minutes: added 240</li>');
+    // "Match: added {}", "Calendar: added —", "Pause statuses: added —" say nothing.
+    expect(html.match(/[^>]*(Match|Calendar|Pause statuses|Escalation levels): added[^<]*/g)).toBeNull();
+    // A short change stays open.
+    expect(html.match(/<details class="sv-audit-more"/g)).toHaveLength(1);
+    expect(html).toContain('Escalation cooldown (minutes): 30 → 60</li>');
+    expect(html.replace(/&#39;/g, "'")).toContain(
+      "When a ticket has no assignee to notify: the ticket's department → a named staff member</li>",
+    );
+    expect(html).toContain('Fallback staff member: added Ada Admin</li>');
+    const csv = await admin.agent
+      .get('/admin/sla_vigil/audit/export.csv?from=2026-03-14&to=2026-03-14&action=config.import')
+      .buffer(true);
+    expect(readCsv(csv.text)[1][5].split('; ')).toHaveLength(16);
+  });
+
+  it('marks the table for phone cards: each cell but the time says what it is', async () => {
+    const admin = await login('admin@example.com');
+    const html = (await admin.agent.get('/admin/sla_vigil/audit?ticket=2001').expect(200)).text;
+    expect(html).toContain('class="sv-table sv-card-table" data-testid="sv-audit-table"');
+    for (const label of ['Action', 'By', 'Subject', 'Details'])
+      expect(html).toContain(`data-label="${label}"`);
   });
 });

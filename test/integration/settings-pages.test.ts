@@ -488,6 +488,20 @@ describe('policies', () => {
     // "base" counts on the office calendar: business hours.
     expect(cell('base', 'sv-policy-applies')).toBe('priority High');
     expect(cell('base', 'sv-policy-targets')).toBe('First response 2 business h, Resolution 8 business h');
+    // A calendar lists the policies that use it by name, not by key.
+    const usedBy = /<tr data-calendar="office"[\s\S]*?data-testid="sv-calendar-used-by">([^<]*)</.exec(
+      res.text,
+    );
+    expect(usedBy?.[1]).toBe('Policy base');
+    // A policy without a calendar reads as the rule tester words it.
+    expect(res.text).toMatch(
+      /<tr data-policy="gold"[\s\S]*?data-label="Calendar">Around the clock \(24×7\)</,
+    );
+    // On a phone both tables are cards: every value cell says what it is.
+    for (const table of ['sv-calendars-table', 'sv-policies-table'])
+      expect(res.text).toContain(`class="sv-table sv-card-table" data-testid="${table}"`);
+    for (const label of ['Order', 'Name', 'Applies to', 'Targets', 'Calendar', 'Time zone', 'Used by'])
+      expect(res.text).toContain(`data-label="${label}"`);
   });
 
   it('editing changes the stored row, keeps the key and its position', async () => {
@@ -630,6 +644,9 @@ describe('general settings', () => {
     });
     const index = await admin.agent.get(BASE).expect(200);
     expect(index.text).toMatch(new RegExp(`<option value="staff:${adminId}" selected>`));
+    // A command quoted in a hint is code, not text between backticks.
+    expect(index.text).toContain('<code>sla-vigil worker --every</code>');
+    expect(index.text).not.toContain('`sla-vigil');
     // Back to the department (the default): the person is cleared.
     await admin.post(`${BASE}/general`, {
       cooldownMinutes: '30',

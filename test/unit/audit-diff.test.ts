@@ -33,4 +33,13 @@ describe('diffDocuments', () => {
     expect(diffDocuments({ a: 1 }, null)).toEqual([{ path: ['a'], kind: 'removed', before: 1 }]);
     expect(diffDocuments({ a: { b: [1] } }, { a: { b: [1] } })).toEqual([]);
   });
+
+  it('leaves out empty objects, empty lists and nulls of an added or removed value', () => {
+    expect(
+      diffDocuments(null, { match: {}, calendar: null, pauseStatusIds: [], escalations: [], name: 'A' }),
+    ).toEqual([{ path: ['name'], kind: 'added', after: 'A' }]);
+    expect(diffDocuments({ policies: [{ match: {}, key: 'a' }] }, { policies: [] })).toEqual([
+      { path: ['policies', 1, 'key'], kind: 'removed', before: 'a' },
+    ]);
+  });
 });

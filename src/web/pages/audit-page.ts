@@ -11,6 +11,8 @@ import type { AuditRow } from '../../store/read/audit-queries';
 import { loadAuditNames, type AuditNames } from '../audit-names';
 
 const PAGE_SIZE = 50;
+/** A configuration change with more lines than this shows them folded, behind "N changes — show". */
+const LONG_DIFF = 8;
 
 /** `/admin/sla_vigil/audit` (manage): the audit log, newest first, filtered and paged, and as CSV. */
 export function createAuditPage(deps: WebDeps): Router {
@@ -52,6 +54,7 @@ export function createAuditPage(deps: WebDeps): Router {
         actionName: (a: string) => actionName(ctx, a),
         detailPairs: (details: string | null, action: string) => detailPairs(details, ctx.t, named, action),
         detailChanges: (details: string | null) => detailChanges(details, ctx.t, named),
+        longDiff: LONG_DIFF,
       },
     });
   };

@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { WebDeps } from '../web-deps';
 import { pageContext, type PageContext } from '../web-deps';
@@ -127,11 +126,13 @@ export function createMonitorPage(deps: WebDeps): Router {
         formData(host, monitor, ctx),
       ]);
       const view = await rowsView(host, rows, options.names, options.policies, ctx);
-      const updated = DateTime.fromJSDate(ctx.now, { zone: ctx.zone }).toFormat('HH:mm:ss');
+      // Worded like every other date of the module; to the minute is enough to tell a stale page.
+      const updated = ctx.fmt(ctx.now);
       const rowData = { ...ctx, stateBadge, rows: view };
       if (partial) {
         res
-          .set('X-Sla-Vigil-Updated', updated)
+          // Encoded: a header carries no "März" or "sáb"; monitor.js decodes it.
+          .set('X-Sla-Vigil-Updated', encodeURIComponent(updated))
           .set('X-Sla-Vigil-Total', String(total))
           .set('Cache-Control', 'no-store');
         res.type('html').send(await renderView('partials/monitor-rows', rowData));

@@ -100,7 +100,7 @@ export async function renderSettingsIndex(
     clientIds: byId(choices.clients),
     serviceIds: byId(choices.services),
   };
-  const usedBy = (key: string) => config.policies.filter((p) => p.calendar === key).map((p) => p.key);
+  const usedBy = (key: string) => config.policies.filter((p) => p.calendar === key).map((p) => p.name);
   await renderModulePage(res, deps, ctx, {
     slug: 'settings',
     view: 'settings',
