@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { renderView } from '../i18n/render-view';
 import { formatDuration } from '../i18n/format-duration';
 
-export type EmailMetric = 'first_response' | 'next_response' | 'resolution';
+export type EmailMetric = 'first_response' | 'next_response' | 'resolution' | 'status_time';
 export type EmailTrigger = 'before_due' | 'at_due' | 'after_due';
 
 /** What an escalation email says; times are instants, shown in `zone`. */

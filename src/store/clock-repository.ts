@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../sla/clocks/compute-clocks';
-import type { Metric } from '../sla/config';
+import type { ClockMetric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
@@ -183,7 +183,7 @@ export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
   return {
     id: Number(r.id),
     subjectId: r.subject_id,
-    metric: r.metric as Metric,
+    metric: r.metric as ClockMetric,
     cycle: r.cycle,
     policyId: r.policy_id,
     startedAt: utcFromSql(r.started_at),
