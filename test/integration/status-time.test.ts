@@ -101,6 +101,9 @@ it('a status window gets its clock from the status hook, breaches on a scan and 
   ]);
   const mails = await t.devhost.mailbox.list();
   expect(mails.map((m) => m.rcpt_to)).toEqual(['ana.agent@example.com']);
+  // The email names the status the ticket is stuck in.
+  expect(mails[0].subject).toContain('time in In progress');
+  expect(mails[0].text).toContain('Time in In progress');
   // More ticks fire nothing more.
   for (let i = 0; i < 3; i++) await services.scanner.run(clock.now());
   expect(await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id)).toHaveLength(1);
