@@ -4,6 +4,7 @@ import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { insertStaff } from '../helpers/host-fixtures';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
+import { main } from '../../devhost/cli';
 
 /**
  * A status limit end to end: the host's status hook records the move, the real engine stores a
@@ -16,6 +17,7 @@ let services: ModuleServices;
 let session: AdminSession;
 let support: number;
 let agent: number;
+let ticket: number;
 const at = (iso: string) => clock.set(new Date(iso));
 const IN_PROGRESS = 2;
 
@@ -69,6 +71,7 @@ it('a status window gets its clock from the status hook, breaches on a scan and 
     admin: 1,
     assigned: agent,
   });
+  ticket = id;
   expect(await statusClocks(id)).toEqual([]);
 
   at('2026-03-03T09:00:00Z');
@@ -150,4 +153,27 @@ it('a status window gets its clock from the status hook, breaches on a scan and 
   expect(page).toMatch(
     /<td style="white-space:nowrap">Time in In progress<\/td>\s*<td data-action="notify_assignee">/,
   );
+});
+
+it('sla-vigil ticket ID prints the status of status_time clocks', async () => {
+  const savedUrl = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = t.database.url;
+  const out: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    out.push(parts.join(' '));
+  });
+  try {
+    await main(['node', 'sla-vigil', 'ticket', String(ticket), '--now', '2026-03-03T12:30:00Z']);
+  } finally {
+    spy.mockRestore();
+    process.env.DATABASE_URL = savedUrl;
+  }
+  const json = JSON.parse(out.join('\n'));
+  expect(
+    json.clocks.map((c: { metric: string; status?: number; state: string }) => [c.metric, c.status, c.state]),
+  ).toEqual([
+    ['first_response', undefined, 'on_track'],
+    ['status_time', IN_PROGRESS, 'breached'],
+    ['status_time', IN_PROGRESS, 'on_track'],
+  ]);
 });
