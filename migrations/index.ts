@@ -10,6 +10,7 @@ import * as hostProblems from './20261204100000_host_problems';
 import * as auditDetailsMediumtext from './20261204220000_audit_details_mediumtext';
 import * as settledCycles from './20261204230000_settled_cycles';
 import * as bridgeNonces from './20261204234500_bridge_nonces';
+import * as clockStatus from './20261205233000_clock_status';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -33,4 +34,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261204220000_audit_details_mediumtext', auditDetailsMediumtext],
   ['20261204230000_settled_cycles', settledCycles],
   ['20261204234500_bridge_nonces', bridgeNonces],
+  ['20261205233000_clock_status', clockStatus],
 ];

@@ -31,6 +31,8 @@ interface HostView {
   clients: Map<number, string>;
   /** Priority ids in ascending order, for "raise priority". */
   priorities: number[];
+  /** Status names, read only when a status_time clock is due (its email names the status). */
+  statuses: Map<number, string>;
 }
 
 const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department']);
@@ -78,12 +80,16 @@ export class EscalationService {
       this.tickets.listPriorities(),
     ]);
     const clients = await this.tickets.clientNames(tickets.map((t) => t.userid));
+    const statuses = due.some((d) => d.clock.metric === 'status_time')
+      ? new Map((await this.tickets.listStatuses()).map((s) => [s.id, s.name]))
+      : new Map<number, string>();
     return {
       tickets: new Map(tickets.map((t) => [t.id, t])),
       staff: new Map(staff.map((s) => [s.id, s])),
       departments: new Map(departments.map((d) => [d.id, d.name])),
       clients,
       priorities: priorities.map((p) => p.id).sort((a, b) => a - b),
+      statuses,
     };
   }
 
@@ -166,6 +172,9 @@ export class EscalationService {
             clientName: view.clients.get(ticket.userid) || null,
             departmentName: view.departments.get(ticket.department) ?? '',
             metric: d.clock.metric,
+            ...(d.clock.status === undefined
+              ? {}
+              : { statusName: view.statuses.get(d.clock.status) ?? `#${d.clock.status}` }),
             level: d.level.level,
             triggerType: d.level.trigger.type,
             dueAt: d.clock.dueAt,

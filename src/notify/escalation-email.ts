@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { renderView } from '../i18n/render-view';
 import { formatDuration } from '../i18n/format-duration';
 
-export type EmailMetric = 'first_response' | 'next_response' | 'resolution';
+export type EmailMetric = 'first_response' | 'next_response' | 'resolution' | 'status_time';
 export type EmailTrigger = 'before_due' | 'at_due' | 'after_due';
 
 /** What an escalation email says; times are instants, shown in `zone`. */
@@ -13,6 +13,8 @@ export interface EscalationEmailInput {
   clientName: string | null;
   departmentName: string;
   metric: EmailMetric;
+  /** The host's name of the status a status_time clock is about ("time in On Hold"). */
+  statusName?: string;
   /** 1-based level of the policy's ladder. */
   level: number;
   triggerType: EmailTrigger;
@@ -77,7 +79,10 @@ export async function renderEscalationEmail(
     input,
     ticketSubject,
     // Capitalised, as a table value; the lower-case `emails.metric.*` forms sit mid-sentence.
-    metricName: t(`metrics.${input.metric}`),
+    metricName:
+      input.statusName === undefined
+        ? t(`metrics.${input.metric}`)
+        : t('metrics.status_time_in', { status: input.statusName }),
     dueText: `${due.setLocale(language).toLocaleString(DUE_FORMAT)} (${input.zone})`,
     levelText: t('emails.level_value', {
       level: input.level,
@@ -102,7 +107,10 @@ interface EmailStatus {
 }
 
 function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
-  const metric = t(`emails.metric.${input.metric}`);
+  const metric =
+    input.statusName === undefined
+      ? t(`emails.metric.${input.metric}`)
+      : t('emails.metric.status_time_in', { status: input.statusName });
   const id = input.ticketId;
   const ms = input.dueAt.getTime() - input.now.getTime();
   const duration = (minutes: number): string =>

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../sla/clocks/compute-clocks';
-import type { Metric } from '../sla/config';
+import type { ClockMetric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
@@ -57,6 +57,7 @@ export type ClockCore = Pick<
 >;
 
 interface Row extends ClockCoreRow {
+  status: number | null;
   warn_at: string;
   next_check_at: string | null;
   ended_at: string | null;
@@ -96,6 +97,7 @@ export class ClockRepository {
         subject_id: subjectId,
         metric: c.metric,
         cycle: c.cycle,
+        status: c.status ?? null,
         policy_id: policyId,
         target_minutes: Math.round(c.targetMinutes),
         started_at: utcToSql(c.startedAt),
@@ -183,7 +185,7 @@ export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
   return {
     id: Number(r.id),
     subjectId: r.subject_id,
-    metric: r.metric as Metric,
+    metric: r.metric as ClockMetric,
     cycle: r.cycle,
     policyId: r.policy_id,
     startedAt: utcFromSql(r.started_at),
@@ -198,6 +200,8 @@ export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
 function toStored(r: Row): StoredClock {
   return {
     ...clockCoreFromRow(r),
+    // Only status_time clocks have a status (and only they carry the field, as computed ones do).
+    ...(r.status === null || r.status === undefined ? {} : { status: Number(r.status) }),
     warnAt: utcFromSql(r.warn_at),
     nextCheckAt: dateOrNull(r.next_check_at),
     endedAt: dateOrNull(r.ended_at),

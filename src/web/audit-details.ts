@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { diffDocuments, type ConfigChange } from './audit-diff';
 import { nameFor, type AuditNames } from './audit-names';
+import { CLOCK_METRICS } from '../sla/config';
 
 /**
  * An audit row's details (JSON as stored) as label/value pairs a person can read: nested
@@ -120,10 +121,12 @@ function segment(path: readonly (string | number)[], i: number, t: TFunction, na
     return name === undefined ? part : `${name} (${part})`;
   }
   if ((METRIC_NAMES as readonly string[]).includes(part)) return t(`metrics.${part}`);
+  // A status limit is stored under its status id: "Time in status › Per status › In progress".
+  if (previous === 'byStatus' && /^\d+$/.test(part)) return names?.statuses.get(Number(part)) ?? `#${part}`;
   return PLAIN.test(part) ? t(`audit.fields.${part}`, { defaultValue: part }) : part;
 }
 
-const METRIC_NAMES = ['first_response', 'next_response', 'resolution'] as const;
+const METRIC_NAMES = CLOCK_METRICS;
 
 function diffValue(field: string, parent: string, value: unknown, t: TFunction): string {
   if (typeof value === 'boolean') return t(value ? 'audit.diff.yes' : 'audit.diff.no');

@@ -41,5 +41,8 @@ export function explainPhrases(t: TFunction, lang: string): ExplainPhrases {
     metWithoutDue: say('met_without_due'),
     settled: say('settled'),
     endedUnanswered: say('ended_unanswered'),
+    leftInTime: say('left_in_time'),
+    leftLate: say('left_late'),
+    breachedStillIn: say('breached_still_in'),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METRICS } from '../sla/config';
+import { CLOCK_METRICS } from '../sla/config';
 import { REPORT_GROUPS, type ReportFilter } from '../store/read/report-service';
 import { dayRange, daySchema, fieldErrors, lastDays, withoutBlanks } from './filter-params';
 
@@ -20,7 +20,7 @@ const ReportQuerySchema = z
     from: daySchema,
     to: daySchema,
     group: z.enum(REPORT_GROUPS, { error: 'bad_group' }).default('policy'),
-    metric: z.enum(METRICS, { error: 'bad_metric' }).optional(),
+    metric: z.enum(CLOCK_METRICS, { error: 'bad_metric' }).optional(),
   })
   .refine((q) => q.from <= q.to, { error: 'from_after_to', path: ['from'] });
 

@@ -13,7 +13,7 @@ import { dateTimeFormatter } from '../i18n/format-date';
 import { liveState, type LiveState } from '../sla/clocks/live-state';
 import { businessMinutesBetween } from '../sla/calendar/business-time';
 import type { CalendarLike } from '../sla/calendar';
-import { METRICS } from '../sla/config/sla-config-schema';
+import { CLOCK_METRICS } from '../sla/config/sla-config-schema';
 import { countdownTemplates, staffLanguage, timeLeftText } from './ticket-widgets';
 import { seesEveryTicket, viewerMayOpen, widgetViewer } from './ticket-scope';
 
@@ -25,6 +25,8 @@ export interface EscalationEntry {
   policyName: string | null;
   metric: string;
   cycle: number;
+  /** "First response", "Next response #2", "Time in On Hold": the clock it fired on. */
+  label: string;
   action: string;
   actionLabel: string;
   firedAt: Date;
@@ -41,6 +43,8 @@ export interface EscalationEntry {
 interface PanelClock {
   metric: string;
   cycle: number;
+  /** "Next response #2", "Time in In progress": the clock's name for people. */
+  label: string;
   state: string;
   /** Null for a cycle that is not due (its calendar does not open). */
   dueAt: string | null;
@@ -92,15 +96,16 @@ export function createTicketPanel(
         services.clockRepo.forSubjects([ticketId]),
       ]);
       const ended = new Set(stored.filter((c) => c.endedAt !== null).map((c) => `${c.metric}|${c.cycle}`));
+      const label = clockLabels(t, names, [...(sla?.clocks ?? []), ...stored]);
       const policy = sla?.policy ? book.byId(sla.policy.id) : undefined;
       const calendar = sla?.policy ? (book.clockPolicy(sla.policy.id)?.calendar ?? null) : null;
       return renderView('partials/ticket-panel', {
         t,
         sla,
-        clocks: sla ? panelClocks(sla, policy, calendar, ticket, names, ended, t, lang, now) : [],
+        clocks: sla ? panelClocks(sla, policy, calendar, ticket, names, ended, label, t, lang, now) : [],
         matchedOn: policy && ticket ? await matchReasons(host, policy, ticket, names, t) : [],
         escalations: withLadderNames(
-          escalations.map((row) => toEntry(row, t)),
+          escalations.map((row) => toEntry(row, label, t)),
           book,
         ),
         events,
@@ -123,6 +128,7 @@ function panelClocks(
   ticket: HostTicket | null,
   names: NameBook,
   ended: ReadonlySet<string>,
+  label: ClockLabel,
   t: TFunction,
   lang: string,
   now: Date,
@@ -141,6 +147,7 @@ function panelClocks(
     return {
       metric: c.metric,
       cycle: c.cycle,
+      label: label(c.metric, c.cycle),
       state: c.state,
       dueAt: c.dueAt,
       pausedMinutes: c.pausedMinutes,
@@ -176,14 +183,44 @@ export function businessTimeLeft(
   return t(paused ? 'column.left_paused' : 'column.left', { duration });
 }
 
+/** A clock's name for people, from its metric and cycle. */
+type ClockLabel = (metric: string, cycle: number) => string;
+
+/**
+ * Names clocks: "Next response #2" once a metric repeats; a status_time clock by its status,
+ * "Time in In progress", and "#2" from its second stay in that status on (its cycle counts the
+ * ticket's status visits, which mean nothing to a reader).
+ */
+function clockLabels(
+  t: TFunction,
+  names: NameBook,
+  clocks: readonly { metric: string; cycle: number; status?: number }[],
+): ClockLabel {
+  const statusOf = new Map<number, number>();
+  for (const c of clocks)
+    if (c.metric === 'status_time' && c.status !== undefined) statusOf.set(c.cycle, c.status);
+  const visits = [...statusOf.keys()].sort((a, b) => a - b);
+  return (metric, cycle) => {
+    const status = metric === 'status_time' ? statusOf.get(cycle) : undefined;
+    if (status === undefined) {
+      const name = t(`metrics.${metric}`, { defaultValue: metric });
+      return cycle > 1 && metric !== 'status_time' ? `${name} #${cycle}` : name;
+    }
+    const name = t('metrics.status_time_in', { status: names.status.get(String(status)) ?? `#${status}` });
+    const stay = visits.filter((v) => v <= cycle && statusOf.get(v) === status).length;
+    return stay > 1 ? `${name} #${stay}` : name;
+  };
+}
+
 /**
  * First response, next response (each cycle), resolution: the order a ticket lives them, whatever
- * order the service lists them in. A metric a later version adds goes last.
+ * order the service lists them in, then the status limits in the order of the stays. A metric a
+ * later version adds goes last.
  */
 function inTheOrderTheyHappen<C extends { metric: string; cycle: number }>(clocks: readonly C[]): C[] {
   const rank = (metric: string): number => {
-    const i = (METRICS as readonly string[]).indexOf(metric);
-    return i === -1 ? METRICS.length : i;
+    const i = (CLOCK_METRICS as readonly string[]).indexOf(metric);
+    return i === -1 ? CLOCK_METRICS.length : i;
   };
   return [...clocks].sort((a, b) => rank(a.metric) - rank(b.metric) || a.cycle - b.cycle);
 }
@@ -214,7 +251,7 @@ async function matchReasons(
   return reasons.length > 0 ? reasons : [t('panel.match.default')];
 }
 
-function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
+function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFunction): EscalationEntry {
   const action = String(row.action_type);
   const outcome = String(row.outcome);
   return {
@@ -223,6 +260,7 @@ function toEntry(row: Record<string, unknown>, t: TFunction): EscalationEntry {
     policyName: null,
     metric: String(row.metric),
     cycle: Number(row.cycle),
+    label: label(String(row.metric), Number(row.cycle)),
     action,
     // An action or outcome a later version adds reads as its code rather than as nothing.
     actionLabel: t(`panel.actions.${action}`, { defaultValue: action }),

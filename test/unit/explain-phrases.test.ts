@@ -83,6 +83,25 @@ const CLOCKS: [string, Clock][] = [
     },
   ],
   ['breached, waiting', { ...base, state: 'breached', breachedAt: base.dueAt, targetMinutes: 1 }],
+  [
+    'time in a status, left in time',
+    { ...base, metric: 'status_time', status: 4, state: 'met', metAt: new Date('2026-03-06T18:00:00Z') },
+  ],
+  [
+    'time in a status, left late',
+    {
+      ...base,
+      metric: 'status_time',
+      status: 4,
+      state: 'breached',
+      breachedAt: base.dueAt,
+      metAt: new Date('2026-03-06T23:00:00Z'),
+    },
+  ],
+  [
+    'time in a status, still in it after due',
+    { ...base, metric: 'status_time', status: 4, state: 'breached', breachedAt: base.dueAt },
+  ],
 ];
 
 describe('explanations in the viewer language', () => {
@@ -97,6 +116,28 @@ describe('explanations in the viewer language', () => {
     expect(de).toHaveLength(en.length);
     de.forEach((line, i) => expect(line).not.toEqual(en[i]));
     expect(de[0]).toMatch(/^gestartet (Fr|Mi)\., \d\. März, \d\d:\d\d \(Europe\/Berlin\)/);
+  });
+});
+
+describe('status_time explanations name the status', () => {
+  it("in English, from the host's status names", () => {
+    const lines = CLOCKS.filter(([name]) => name.startsWith('time in a status')).map(
+      ([, clock]) => explainClock(clock, ctx).slice(-1)[0],
+    );
+    expect(lines).toEqual([
+      'left On Hold Fri 6 Mar 19:00, before the due time',
+      'breached at Fri 6 Mar 21:40; left On Hold late at Sat 7 Mar 00:00',
+      'breached at Fri 6 Mar 21:40, still in On Hold',
+    ]);
+  });
+
+  it.each(['de', 'es'])('%s: in the viewer language with the status name', (lang) => {
+    const phrases = explainPhrases(translator.getFixedT(lang), lang);
+    for (const [name, clock] of CLOCKS.filter(([n]) => n.startsWith('time in a status'))) {
+      const last = explainClock(clock, ctx, phrases).slice(-1)[0];
+      expect([name, last]).toEqual([name, expect.stringContaining('On Hold')]);
+      expect(last).not.toEqual(explainClock(clock, ctx).slice(-1)[0]);
+    }
   });
 });
 

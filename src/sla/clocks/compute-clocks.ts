@@ -1,11 +1,13 @@
 import { addBusinessMinutes, businessMinutesBetween, compileCalendar, type CalendarLike } from '../calendar';
-import type { Metric, TargetConfig } from '../config/sla-config-schema';
+import type { ClockMetric, Metric, StatusTimeConfig, TargetConfig } from '../config/sla-config-schema';
 import { earliest, nextTriggerAfter, type LadderLevel } from '../escalation/ladder';
 import type { ClockState, SlaEvent, StatusLifecycle } from './sla-event';
+import { snapshotStatus, statusTimeCycles } from './status-time-cycles';
 
 /** The parts of a policy the clocks depend on. */
 export interface ClockPolicy {
-  targets: Partial<Record<Metric, TargetConfig>>;
+  /** One target per targeted metric, and the status windows (`status_time.byStatus`). */
+  targets: Partial<Record<Metric, TargetConfig>> & { status_time?: StatusTimeConfig };
   pauseStatusIds: readonly number[];
   /** Null = around the clock. */
   calendar: CalendarLike | null;
@@ -27,8 +29,10 @@ export interface PauseInterval {
 
 /** One clock: a metric's cycle, evaluated at `now`. */
 export interface Clock {
-  metric: Metric;
+  metric: ClockMetric;
   cycle: number;
+  /** The status a status_time clock measures the stay in (absent on other metrics). */
+  status?: number;
   startedAt: Date;
   dueAt: Date;
   warnAt: Date;
@@ -55,8 +59,9 @@ export interface Clock {
 const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 
 interface OpenCycle {
-  metric: Metric;
+  metric: ClockMetric;
   cycle: number;
+  status?: number;
   startedAt: Date;
   metAt: Date | null;
   /** Ended without being met (ticket closed unanswered, or merged). */
@@ -74,6 +79,8 @@ interface OpenCycle {
  *   opens one; the next staff reply meets it.
  * - resolution: creation -> status Closed, paused while the status is one of the policy's pause
  *   statuses; reopening a closed ticket starts a new cycle.
+ * - status_time: one cycle per stay in a status with a window (see status-time-cycles.ts); pause
+ *   statuses do not pause it.
  * Closing a ticket ends waiting response cycles unanswered, and a merge ends every open cycle:
  * such a cycle is kept (as breached) only if its due time had already passed.
  */
@@ -88,8 +95,9 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
  * escalates nothing and is not stored; reads show it as "not due" with the reason.
  */
 export interface NotDueCycle {
-  metric: Metric;
+  metric: ClockMetric;
   cycle: number;
+  status?: number;
   startedAt: Date;
   metAt: Date | null;
   endedAt: Date | null;
@@ -229,7 +237,7 @@ export function computeCycles(
   }
   const clocks: Clock[] = [];
   const notDue: NotDueCycle[] = [];
-  for (const cycle of cycles) {
+  for (const cycle of [...cycles, ...statusCycles(events, policy, now)]) {
     const result = evaluate(cycle, policy, now);
     if (result === null) continue;
     if ('reason' in result) notDue.push(result);
@@ -259,14 +267,33 @@ function closePause(cycle: OpenCycle, at: Date): void {
   if (last && last.to === null) last.to = at;
 }
 
-function snapshotStatus(json: string | null): number | null {
-  if (!json) return null;
-  try {
-    const value = (JSON.parse(json) as { status?: unknown }).status;
-    return typeof value === 'number' ? value : null;
-  } catch {
-    return null;
-  }
+/** The stays in statuses with a window, as cycles of the status_time metric (never paused). */
+function statusCycles(events: readonly SlaEvent[], policy: ClockPolicy, now: Date): OpenCycle[] {
+  const byStatus = policy.targets.status_time?.byStatus;
+  if (!byStatus) return [];
+  return statusTimeCycles(events, byStatus, policy.statuses, now).map((c) => ({
+    metric: 'status_time',
+    cycle: c.cycle,
+    status: c.status,
+    startedAt: c.startedAt,
+    metAt: c.leftAt,
+    stoppedAt: c.endedAt,
+    pauses: [],
+  }));
+}
+
+/** The target a cycle runs against: its metric's, or for status_time its status's window. */
+function targetOf(policy: ClockPolicy, cycle: OpenCycle): TargetConfig {
+  const target =
+    cycle.metric === 'status_time'
+      ? policy.targets.status_time?.byStatus[String(cycle.status)]
+      : policy.targets[cycle.metric];
+  return target as TargetConfig;
+}
+
+/** `{ status }` for a status_time cycle, nothing for the others (their JSON has no status). */
+function statusOf(cycle: OpenCycle): { status?: number } {
+  return cycle.status === undefined ? {} : { status: cycle.status };
 }
 
 /** Minutes of the target after which the warning fires. */
@@ -325,6 +352,7 @@ function dueTimes(
   const notDue = (reason: NotDueCycle['reason']): NotDueCycle => ({
     metric: cycle.metric,
     cycle: cycle.cycle,
+    ...statusOf(cycle),
     startedAt: start,
     metAt: cycle.metAt,
     endedAt: cycle.stoppedAt,
@@ -346,7 +374,7 @@ function dueTimes(
 }
 
 function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock | NotDueCycle | null {
-  const target = policy.targets[cycle.metric] as TargetConfig;
+  const target = targetOf(policy, cycle);
   const calendar = policy.calendar ?? ALWAYS_OPEN;
   const times = dueTimes(cycle, target, policy, now);
   // Ended unmet with no due time: nothing was ever owed (as for an unmet cycle ended before due).
@@ -358,6 +386,7 @@ function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock 
   const base = {
     metric: cycle.metric,
     cycle: cycle.cycle,
+    ...statusOf(cycle),
     startedAt: cycle.startedAt,
     dueAt,
     warnAt: warn.at,

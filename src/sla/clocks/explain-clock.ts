@@ -32,6 +32,10 @@ export interface ExplainPhrases {
   metWithoutDue(v: { at: string }): string;
   settled(v: { due: string }): string;
   endedUnanswered(v: { due: string; at: string }): string;
+  /** A status_time clock whose ticket left the status before the due time. */
+  leftInTime(v: { status: string; at: string }): string;
+  leftLate(v: { status: string; due: string; at: string }): string;
+  breachedStillIn(v: { status: string; due: string }): string;
 }
 
 export interface ExplainContext {
@@ -80,7 +84,20 @@ export const ENGLISH_PHRASES: ExplainPhrases = {
   metWithoutDue: (v) => `met ${v.at}; there was no due time`,
   settled: (v) => `ended under the policy in force then: due ${v.due}`,
   endedUnanswered: (v) => `breached at ${v.due}; ended unanswered at ${v.at}`,
+  leftInTime: (v) => `left ${v.status} ${v.at}, before the due time`,
+  leftLate: (v) => `breached at ${v.due}; left ${v.status} late at ${v.at}`,
+  breachedStillIn: (v) => `breached at ${v.due}, still in ${v.status}`,
 };
+
+/** The status a status_time clock is about, by the host's name for it (or "status 7"). */
+function stayStatus(
+  clock: { metric?: string; status?: number },
+  ctx: ExplainContext,
+  phrases: ExplainPhrases,
+): string | null {
+  if (clock.metric !== 'status_time' || clock.status === undefined) return null;
+  return ctx.statusNames.get(clock.status) ?? phrases.statusFallback({ id: clock.status });
+}
 
 /**
  * The segments and pauses that make a clock's due time, in words a manager understands:
@@ -122,17 +139,28 @@ export function explainClock(
       lines.push(pause.to ? phrases.paused({ ...added, to: fmt(pause.to) }) : phrases.pausedSince(added));
     }
   }
+  // A status_time clock is "met" by leaving the status: it says so, with the status's name.
+  const stay = stayStatus(clock, ctx, phrases);
   switch (clock.state) {
     case 'met':
-      lines.push(phrases.met({ at: fmt(clock.metAt as Date) }));
-      break;
-    case 'breached':
       lines.push(
-        clock.metAt
-          ? phrases.breachedMetLate({ due: fmt(clock.dueAt), at: fmt(clock.metAt) })
-          : phrases.breachedWaiting({ due: fmt(clock.dueAt) }),
+        stay
+          ? phrases.leftInTime({ status: stay, at: fmt(clock.metAt as Date) })
+          : phrases.met({ at: fmt(clock.metAt as Date) }),
       );
       break;
+    case 'breached': {
+      const due = fmt(clock.dueAt);
+      if (clock.metAt) {
+        const at = fmt(clock.metAt);
+        lines.push(stay ? phrases.leftLate({ status: stay, due, at }) : phrases.breachedMetLate({ due, at }));
+      } else if (stay && !clock.endedAt) {
+        lines.push(phrases.breachedStillIn({ status: stay, due }));
+      } else {
+        lines.push(phrases.breachedWaiting({ due }));
+      }
+      break;
+    }
     case 'at_risk':
       lines.push(phrases.atRisk({ warn: fmt(clock.warnAt) }));
       break;
@@ -169,6 +197,9 @@ export function explainNotDue(
 
 /** A stored cycle that ended: what it ended with, kept whatever the policy became since. */
 export interface SettledClock {
+  metric?: string;
+  /** The status of a status_time clock. */
+  status?: number;
   dueAt: Date;
   metAt: Date | null;
   endedAt: Date | null;
@@ -187,12 +218,18 @@ export function explainSettled(
   const fmt = (d: Date): string => phrases.date(d, ctx.timezone);
   const due = fmt(clock.dueAt);
   const lines = [phrases.settled({ due })];
+  const stay = stayStatus(clock, ctx, phrases);
   if (clock.metAt) {
-    lines.push(
-      clock.breachedAt
-        ? phrases.breachedMetLate({ due, at: fmt(clock.metAt) })
-        : phrases.met({ at: fmt(clock.metAt) }),
-    );
+    const at = fmt(clock.metAt);
+    if (stay) {
+      lines.push(
+        clock.breachedAt
+          ? phrases.leftLate({ status: stay, due, at })
+          : phrases.leftInTime({ status: stay, at }),
+      );
+    } else {
+      lines.push(clock.breachedAt ? phrases.breachedMetLate({ due, at }) : phrases.met({ at }));
+    }
   } else if (clock.endedAt) {
     lines.push(phrases.endedUnanswered({ due, at: fmt(clock.endedAt) }));
   }

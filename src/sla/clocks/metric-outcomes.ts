@@ -1,4 +1,4 @@
-import { METRICS, type Metric } from '../config/sla-config-schema';
+import { METRICS, type ClockMetric, type Metric } from '../config/sla-config-schema';
 import { computeClocks, type Clock, type ClockPolicy } from './compute-clocks';
 import type { ClockState, SlaEvent } from './sla-event';
 
@@ -27,9 +27,9 @@ export function replayUnderPolicy(events: readonly SlaEvent[], policy: ClockPoli
  * Metrics without a clock are absent.
  */
 export function metricOutcomes(
-  clocks: readonly { metric: Metric; state: Exclude<ClockState, 'no_policy'> }[],
-): Partial<Record<Metric, MetricOutcome>> {
-  const out: Partial<Record<Metric, MetricOutcome>> = {};
+  clocks: readonly { metric: ClockMetric; state: Exclude<ClockState, 'no_policy'> }[],
+): Partial<Record<ClockMetric, MetricOutcome>> {
+  const out: Partial<Record<ClockMetric, MetricOutcome>> = {};
   for (const clock of clocks) {
     const outcome: MetricOutcome =
       clock.state === 'breached' ? 'breached' : clock.state === 'met' ? 'met' : 'running';
@@ -46,7 +46,13 @@ export function emptyTally(): OutcomeTally {
   return tally;
 }
 
-/** Adds one ticket's outcomes to a tally (in place, as it runs over thousands of tickets). */
-export function addOutcomes(tally: OutcomeTally, outcomes: Partial<Record<Metric, MetricOutcome>>): void {
+/**
+ * Adds one ticket's outcomes to a tally (in place, as it runs over thousands of tickets). The
+ * tally counts the targeted metrics only; status windows are not part of it.
+ */
+export function addOutcomes(
+  tally: OutcomeTally,
+  outcomes: Partial<Record<ClockMetric, MetricOutcome>>,
+): void {
   for (const metric of METRICS) tally[metric][outcomes[metric] ?? 'none'] += 1;
 }

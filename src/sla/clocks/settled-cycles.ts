@@ -1,8 +1,8 @@
-import type { Metric } from '../config/sla-config-schema';
+import type { ClockMetric } from '../config/sla-config-schema';
 
 /** What a stored clock row needs to say for this decision: its cycle and when it ended. */
 export interface SettledCandidate {
-  metric: Metric;
+  metric: ClockMetric;
   cycle: number;
   metAt: Date | null;
   endedAt: Date | null;

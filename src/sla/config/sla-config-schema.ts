@@ -2,10 +2,16 @@ import { z } from 'zod';
 import { neverOpens, validateCalendar, type NeverOpen } from '../calendar';
 import { CalendarError } from '../calendar/calendar-error';
 import { regionsOf } from '../calendar/holidays-import';
-import { idNumber, storableText } from '../strict-input';
+import { idNumber, MAX_ID, storableText } from '../strict-input';
 
+/** The ticket metrics with one target each (first response, next response, resolution). */
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
 export type Metric = (typeof METRICS)[number];
+/** Time allowed in a status: one window per status id (`targets.status_time.byStatus`). */
+export const STATUS_TIME = 'status_time';
+/** Every metric a clock can have: the targeted ones, then the status windows. */
+export const CLOCK_METRICS = [...METRICS, STATUS_TIME] as const;
+export type ClockMetric = (typeof CLOCK_METRICS)[number];
 /** When an escalation fires, relative to a clock's due time. */
 export const ESCALATION_TRIGGERS = ['before_due', 'at_due', 'after_due'] as const;
 /** What an escalation does when it fires. */
@@ -67,9 +73,25 @@ const TargetSchema = z
     path: ['warnBeforeMinutes'],
   });
 
+/**
+ * Windows per status: `{ "byStatus": { "2": { "minutes": 960 } } }`. Keys are the host's status
+ * ids as JSON object keys (positive decimal integers); each window is a target with its warning.
+ */
+const StatusTimeSchema = z.strictObject({
+  byStatus: z.record(
+    z
+      .string()
+      .regex(/^[1-9][0-9]{0,9}$/, 'status ids are positive integers')
+      .refine((k) => Number(k) <= MAX_ID, {
+        message: `at most ${MAX_ID}`,
+      }),
+    TargetSchema,
+  ),
+});
+
 const EscalationSchema = z
   .strictObject({
-    metric: z.enum(METRICS),
+    metric: z.enum(CLOCK_METRICS),
     trigger: z.strictObject({
       type: z.enum(ESCALATION_TRIGGERS),
       minutes: z.number().positive().optional(),
@@ -129,8 +151,11 @@ const PolicyConfigSchema = z.strictObject({
       first_response: TargetSchema.optional(),
       next_response: TargetSchema.optional(),
       resolution: TargetSchema.optional(),
+      status_time: StatusTimeSchema.optional(),
     })
-    .refine((t) => Object.keys(t).length > 0, { message: 'set at least one target' }),
+    .refine((t) => METRICS.some((m) => t[m] !== undefined) || hasStatusWindows(t), {
+      message: 'set at least one target',
+    }),
   pauseStatusIds: z.array(idNumber).default([3, 4]),
   escalations: z.array(EscalationSchema).default([]),
 });
@@ -225,7 +250,7 @@ export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set
           }
         }
         p.escalations.forEach((e, j) => {
-          if (!p.targets[e.metric]) {
+          if (e.metric === STATUS_TIME ? !hasStatusWindows(p.targets) : !p.targets[e.metric]) {
             ctx.addIssue({
               code: 'custom',
               path: ['policies', i, 'escalations', j, 'metric'],
@@ -241,9 +266,17 @@ export type SlaConfig = z.infer<typeof SlaConfigSchema>;
 export type CalendarConfig = z.infer<typeof CalendarConfigSchema>;
 export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
 export type TargetConfig = z.infer<typeof TargetSchema>;
+export type StatusTimeConfig = z.infer<typeof StatusTimeSchema>;
+/** A policy's targets: one per targeted metric, and the status windows. */
+export type TargetsConfig = PolicyConfig['targets'];
 export type EscalationConfig = z.infer<typeof EscalationSchema>;
 export type SlaSettings = z.infer<typeof SettingsSchema>;
 export { CalendarConfigSchema, PolicyConfigSchema, SettingsSchema };
+
+/** True when the targets give at least one status a window (an empty byStatus sets no target). */
+export function hasStatusWindows(targets: { status_time?: StatusTimeConfig }): boolean {
+  return Object.keys(targets.status_time?.byStatus ?? {}).length > 0;
+}
 
 function checkUniqueKeys(items: { key: string }[], list: string, ctx: z.RefinementCtx): void {
   const seen = new Set<string>();

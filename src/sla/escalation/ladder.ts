@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addBusinessMinutes, businessMinutesBetween, type CalendarLike } from '../calendar';
-import type { EscalationConfig, Metric } from '../config';
+import type { ClockMetric, EscalationConfig } from '../config';
 
 const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 
@@ -16,7 +16,7 @@ export interface LadderLevel extends EscalationConfig {
 
 /** The part of a clock the ladder looks at. */
 export interface LadderClock {
-  metric: Metric;
+  metric: ClockMetric;
   startedAt: Date;
   dueAt: Date;
   state: string;

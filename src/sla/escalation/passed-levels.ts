@@ -1,5 +1,5 @@
 import type { CalendarLike } from '../calendar';
-import type { Metric } from '../config';
+import type { ClockMetric } from '../config';
 import { levelsDue, type LadderClock, type LadderLevel } from './ladder';
 
 /**
@@ -18,7 +18,7 @@ export function isPassedLevelChoice(value: unknown): value is PassedLevelChoice 
 export interface PassedLevel {
   subjectId: number;
   policyId: number;
-  metric: Metric;
+  metric: ClockMetric;
   cycle: number;
   level: LadderLevel;
   fireAt: Date;
@@ -47,7 +47,7 @@ export function passedLevels(
   ladder: readonly LadderLevel[],
   calendar: CalendarLike | null,
   now: Date,
-  isFired: (metric: Metric, cycle: number, levelKey: string) => boolean,
+  isFired: (metric: ClockMetric, cycle: number, levelKey: string) => boolean,
 ): PassedLevel[] {
   return clocks.flatMap((clock) =>
     levelsDue(clock, ladder, calendar, now)

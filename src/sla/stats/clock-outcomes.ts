@@ -1,10 +1,10 @@
-import type { Metric } from '../config';
+import type { ClockMetric } from '../config';
 import { median, p90 } from './percentile';
 
 /** What the outcome figures need of one finished clock. */
 export interface ClockOutcome {
   subjectId: number;
-  metric: Metric;
+  metric: ClockMetric;
   cycle: number;
   /** Met before its due time: met and never breached. */
   metOnTime: boolean;
@@ -48,7 +48,7 @@ export class OutcomeTally {
     first_response: [],
     resolution: [],
   };
-  private readonly lastCycles = new Map<number, Map<Metric, { cycle: number; breached: boolean }>>();
+  private readonly lastCycles = new Map<number, Map<ClockMetric, { cycle: number; breached: boolean }>>();
   private readonly everBreached = new Set<number>();
 
   add(clock: ClockOutcome): void {
@@ -58,7 +58,8 @@ export class OutcomeTally {
       this.breached++;
       this.everBreached.add(clock.subjectId);
     }
-    if (clock.minutesToMet !== null && clock.metric !== 'next_response') {
+    // Response and resolution times only: a status window's stay is no response time.
+    if (clock.minutesToMet !== null && (clock.metric === 'first_response' || clock.metric === 'resolution')) {
       this.minutes[clock.metric].push(clock.minutesToMet);
     }
     let metrics = this.lastCycles.get(clock.subjectId);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ClockState } from '../../sla/clocks/sla-event';
-import type { Metric } from '../../sla/config';
+import type { ClockMetric } from '../../sla/config';
 import { utcFromSql } from '../datetime';
 import {
   OPEN_SUBJECT,
@@ -25,7 +25,7 @@ export interface MonitorFilters {
   /** Assignee staff id; 0 = unassigned. */
   agent?: number;
   policy?: number;
-  metric?: Metric;
+  metric?: ClockMetric;
   /** Only these ticket ids (a search the host answered); an empty list matches nothing. */
   ids?: readonly number[];
   /** Only tickets of these departments (the viewer's access scope); an empty list matches nothing. */
@@ -45,7 +45,7 @@ export interface MonitorRow {
   userid: number;
   policyId: number | null;
   state: ClockState;
-  metric: Metric | null;
+  metric: ClockMetric | null;
   cycle: number | null;
   dueAt: Date | null;
 }
@@ -194,7 +194,7 @@ function toMonitorRow(r: Row): MonitorRow {
     userid: r.userid,
     policyId: r.policy_id,
     state: r.row_state as ClockState,
-    metric: (r.metric as Metric | null) ?? null,
+    metric: (r.metric as ClockMetric | null) ?? null,
     cycle: r.cycle === null ? null : Number(r.cycle),
     dueAt: r.due_at ? utcFromSql(r.due_at) : null,
   };

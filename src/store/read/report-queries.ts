@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Metric } from '../../sla/config';
+import type { ClockMetric } from '../../sla/config';
 import { utcToSql } from '../datetime';
 import { CLOCK_CORE_COLUMNS, clockCoreFromRow, type ClockCore, type ClockCoreRow } from '../clock-repository';
 
@@ -17,7 +17,7 @@ export const COUNTED_SUBJECT = 's.deleted = 0';
 export interface ClockRange {
   from: Date;
   to: Date;
-  metric?: Metric;
+  metric?: ClockMetric;
   /** Only tickets of these departments (the viewer's access scope); an empty list matches nothing. */
   departments?: readonly number[];
 }

@@ -20,6 +20,8 @@ export interface TicketSla {
   state: ClockState;
   clocks: {
     metric: string;
+    /** The status a status_time clock measures the stay in; absent on the other metrics. */
+    status?: number;
     /** A clock state, or `not_due` for a cycle whose calendar does not open (no due time). */
     state: string;
     startedAt: string;
@@ -50,6 +52,7 @@ function clockJson(
 ): ClockJson {
   return {
     metric: c.metric,
+    ...(c.status === undefined ? {} : { status: c.status }),
     state: c.state,
     startedAt: c.startedAt.toISOString(),
     dueAt: c.dueAt.toISOString(),
@@ -119,6 +122,7 @@ export class TicketSlaService {
       if (kept.has(`${c.metric}:${c.cycle}`)) continue;
       result.clocks.push({
         metric: c.metric,
+        ...(c.status === undefined ? {} : { status: c.status }),
         state: 'not_due',
         startedAt: c.startedAt.toISOString(),
         dueAt: null,

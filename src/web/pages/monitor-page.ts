@@ -9,7 +9,7 @@ import { loadNames, type NameBook } from '../view-helpers';
 import { stateBadge } from '../state-badge';
 import { queryFieldErrors } from '../query-errors';
 import { minutesFromDue, timeLeftText } from '../ticket-widgets';
-import { METRICS } from '../../sla/config';
+import { CLOCK_METRICS } from '../../sla/config';
 import {
   MONITOR_SORTS,
   MonitorService,
@@ -42,7 +42,7 @@ const MonitorQuery = z.strictObject({
   priority: optional(idText()),
   agent: optional(agent),
   policy: optional(idText()),
-  metric: optional(z.enum(METRICS)),
+  metric: optional(z.enum(CLOCK_METRICS)),
   sort: optional(z.enum(MONITOR_SORTS)),
   dir: optional(z.enum(['asc', 'desc'])),
   page: optional(idText().refine((n) => n <= 100_000)),
@@ -171,7 +171,7 @@ async function formData(host: HostContext, monitor: MonitorService, ctx: PageCon
     names,
     policies,
     states: MONITOR_STATES,
-    metrics: METRICS,
+    metrics: CLOCK_METRICS,
     pageSizes: PAGE_SIZES,
     sorts: MONITOR_SORTS,
     departments: [...names.department],

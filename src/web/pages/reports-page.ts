@@ -8,7 +8,7 @@ import { sendCsv, type CsvCell } from '../csv';
 import { parseReportQuery, reportQueryString, type ReportForm } from '../report-filter';
 import { buildReportTable, type ReportTable } from '../report-table';
 import { REPORT_GROUPS, type ReportFilter } from '../../store/read/report-service';
-import { METRICS } from '../../sla/config';
+import { CLOCK_METRICS } from '../../sla/config';
 
 /**
  * `/admin/sla_vigil/reports`: compliance per policy, department, agent or metric over a date
@@ -39,7 +39,7 @@ export function createReportsPage(deps: WebDeps): Router {
       slug: 'reports',
       view: 'reports',
       status: data.table ? 200 : 422,
-      data: { form, groups: REPORT_GROUPS, metrics: METRICS, query: reportQueryString(form), ...data },
+      data: { form, groups: REPORT_GROUPS, metrics: CLOCK_METRICS, query: reportQueryString(form), ...data },
     });
 
   router.get(

@@ -78,11 +78,16 @@ const RULES: readonly MessageRule[] = [
   },
   { path: /^holidayRegion$/, key: 'region_code' },
   { path: /^targets$/, key: 'targets_required' },
-  { path: /^targets\.\w+\.minutes$/, key: 'target_minutes' },
-  { path: /^targets\.\w+\.warnAtPercent$/, key: 'warn_percent' },
-  { path: /^targets\.\w+\.warnBeforeMinutes$/, when: /less than minutes/, key: 'warn_before_less' },
-  { path: /^targets\.\w+\.warnBeforeMinutes$/, key: 'warn_before_minutes' },
-  { path: /^targets\.\w+$/, when: /not both/, key: 'warn_not_both' },
+  // A target is `targets.<metric>` or a status limit, `targets.status_time.byStatus.<status id>`.
+  { path: /^targets\.(\w+|status_time\.byStatus\.\w+)\.minutes$/, key: 'target_minutes' },
+  { path: /^targets\.(\w+|status_time\.byStatus\.\w+)\.warnAtPercent$/, key: 'warn_percent' },
+  {
+    path: /^targets\.(\w+|status_time\.byStatus\.\w+)\.warnBeforeMinutes$/,
+    when: /less than minutes/,
+    key: 'warn_before_less',
+  },
+  { path: /^targets\.(\w+|status_time\.byStatus\.\w+)\.warnBeforeMinutes$/, key: 'warn_before_minutes' },
+  { path: /^targets\.(\w+|status_time\.byStatus\.\w+)$/, when: /not both/, key: 'warn_not_both' },
   { path: /^targets\b/, key: 'targets' },
   { path: /^match\b/, key: 'match_ids' },
   {

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { METRICS, type PolicyConfig, type SlaSettings, type TargetConfig } from '../../sla/config';
+import type { NamedRow } from '../../host/host-context';
 import { addError, type FieldErrors, type PathRule } from './form-errors';
 import { list, rawList, rowIndexes, text, type FormValues } from './form-values';
 import { parseId } from '../../sla/strict-input';
@@ -22,6 +23,7 @@ export const POLICY_FIELDS: readonly RegExp[] = [
   /^(key|name|active|calendar|pauseStatusIds|passedLevels)$/,
   /^match\.(departmentIds|priorityIds|clientIds|serviceIds)$/,
   new RegExp(`^targets\\.${METRIC}\\.(amount|unit|warnType|warnValue)$`),
+  /^targets\.status_time\.[1-9]\d{0,9}\.(amount|unit|warnType|warnValue)$/,
   /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|unassigned)$/,
 ];
 export const POLICY_LISTS: readonly RegExp[] = [
@@ -34,6 +36,9 @@ export const POLICY_LISTS: readonly RegExp[] = [
 export const MATCH_FIELDS = ['departmentIds', 'priorityIds', 'clientIds', 'serviceIds'] as const;
 export type MatchField = (typeof MATCH_FIELDS)[number];
 const ROW = /^escalations\.(\d+)\.[a-zA-Z]+$/;
+/** A status limit's fields are `targets.status_time.<status id>.amount` and so on. */
+const STATUS_LIMIT = /^targets\.status_time\.(\d+)\.(amount|unit|warnType|warnValue)$/;
+const statusPrefix = (statusId: number | string): string => `targets.status_time.${statusId}`;
 
 /** The form for a stored policy, or for a new one (active, the default pause statuses). */
 export function policyToForm(policy: PolicyConfig | undefined, settings: SlaSettings): FormValues {
@@ -46,6 +51,9 @@ export function policyToForm(policy: PolicyConfig | undefined, settings: SlaSett
   for (const f of MATCH_FIELDS) values[`match.${f}`] = (policy?.match[f] ?? []).map(String);
   if (policy?.active ?? true) values.active = ['1'];
   for (const metric of METRICS) Object.assign(values, targetToForm(metric, policy?.targets[metric]));
+  for (const [status, target] of Object.entries(policy?.targets.status_time?.byStatus ?? {})) {
+    Object.assign(values, targetToForm(`status_time.${status}`, target));
+  }
   (policy?.escalations ?? []).forEach((e, i) => {
     const row = `escalations.${i}`;
     values[`${row}.metric`] = e.metric;
@@ -129,21 +137,32 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
     if (ids.length) match[f] = ids;
   }
 
-  const targets: Record<string, TargetConfig> = {};
-  for (const metric of METRICS) {
-    const p = `targets.${metric}`;
+  /** One target row (amount, unit, optional warning); undefined when its amount is left empty. */
+  const readTarget = (p: string): TargetConfig | undefined => {
     const amount = num(`${p}.amount`);
     const warnType = text(values, `${p}.warnType`);
     const warn = num(`${p}.warnValue`);
-    if (amount === undefined) continue;
+    if (amount === undefined) return undefined;
     const target: TargetConfig = { minutes: text(values, `${p}.unit`) === 'hours' ? amount * 60 : amount };
     if (warnType && warn === undefined && !errors[`${p}.warnValue`]) {
       addError(errors, `${p}.warnValue`, t('settings.errors.required'));
     }
     if (warnType === 'percent' && warn !== undefined) target.warnAtPercent = warn;
     if (warnType === 'minutes' && warn !== undefined) target.warnBeforeMinutes = warn;
-    targets[metric] = target;
+    return target;
+  };
+  const targets: Record<string, unknown> = {};
+  for (const metric of METRICS) {
+    const target = readTarget(`targets.${metric}`);
+    if (target) targets[metric] = target;
   }
+  const byStatus: Record<string, TargetConfig> = {};
+  for (const status of statusLimitIds(values)) {
+    const target = readTarget(statusPrefix(status));
+    if (target) byStatus[String(status)] = target;
+  }
+  // No status limit at all: the policy has no status_time target (as a document without it).
+  if (Object.keys(byStatus).length) targets.status_time = { byStatus };
 
   const rowOf: number[] = [];
   const escalations: Record<string, unknown>[] = [];
@@ -206,12 +225,51 @@ export function checkMatchIds(
   }
 }
 
+/** The status limits a parsed form holds (by status id), if any. */
+export function postedStatusLimits(input: ParsedPolicy['input']): Record<string, TargetConfig> | undefined {
+  return (input.targets as { status_time?: { byStatus: Record<string, TargetConfig> } }).status_time
+    ?.byStatus;
+}
+
+/** The status ids the form has limit fields for (given or blank), in id order. */
+export function statusLimitIds(values: FormValues): number[] {
+  return rowIndexes(values, STATUS_LIMIT);
+}
+
+/**
+ * Refuses a status limit for a status the host does not have, or for the closed status (a closed
+ * ticket owes nothing, so a window on it could never run), next to its field. As with match ids,
+ * a window the stored policy already has is kept: a status deleted in the CRM must not block
+ * editing the policy's name.
+ */
+export function checkStatusLimits(
+  byStatus: Readonly<Record<string, TargetConfig>> | undefined,
+  statuses: readonly NamedRow[],
+  closedStatus: number,
+  stored: Readonly<Record<string, TargetConfig>> | undefined,
+  errors: FieldErrors,
+  t: TFunction,
+): void {
+  const known = new Set(statuses.map((s) => String(s.id)));
+  for (const id of Object.keys(byStatus ?? {})) {
+    if (stored?.[id]) continue;
+    if (id === String(closedStatus))
+      addError(errors, `${statusPrefix(id)}.amount`, t('settings.errors.status_closed'));
+    else if (!known.has(id))
+      addError(errors, `${statusPrefix(id)}.amount`, t('settings.errors.unknown_status', { id }));
+  }
+}
+
 /** Where policy issue paths (relative to the policy) belong on the form. */
 export function policyIssueRules(rowOf: number[]): PathRule[] {
   const row = (i: string) => rowOf[Number(i)] ?? Number(i);
   return [
     [/^(key|name|calendar|active)$/, (m) => m[1]],
     [/^match\.(\w+)/, (m) => `match.${m[1]}`],
+    [/^targets\.status_time\.byStatus\.(\w+)\.minutes$/, (m) => `${statusPrefix(m[1])}.amount`],
+    [/^targets\.status_time\.byStatus\.(\w+)\.warn\w*$/, (m) => `${statusPrefix(m[1])}.warnValue`],
+    [/^targets\.status_time\.byStatus\.(\w+)$/, (m) => `${statusPrefix(m[1])}.amount`],
+    [/^targets\.status_time\b/, () => 'targets'],
     [/^targets\.(\w+)\.minutes$/, (m) => `targets.${m[1]}.amount`],
     [/^targets\.(\w+)\.warn\w*$/, (m) => `targets.${m[1]}.warnValue`],
     [/^targets\.(\w+)$/, (m) => `targets.${m[1]}.amount`],

@@ -1,5 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { ConfigError, ESCALATION_ACTIONS, ESCALATION_TRIGGERS, METRICS } from '../../sla/config';
+import {
+  CLOCK_METRICS,
+  ConfigError,
+  ESCALATION_ACTIONS,
+  ESCALATION_TRIGGERS,
+  METRICS,
+} from '../../sla/config';
 import { asyncRoute } from '../async-route';
 import { renderModulePage } from '../module-page';
 import { pageContext, type PageContext, type WebDeps } from '../web-deps';
@@ -11,6 +17,7 @@ import { loadHostChoices, type HostChoices } from './host-choices';
 import {
   ACTION_TARGET,
   checkMatchIds,
+  checkStatusLimits,
   escalationRowCount,
   MATCH_FIELDS,
   type MatchField,
@@ -19,6 +26,8 @@ import {
   POLICY_LISTS,
   policyIssueRules,
   policyToForm,
+  postedStatusLimits,
+  statusLimitIds,
 } from './policy-form';
 import { SETTINGS_BASE, staffOf } from './settings-index';
 import { isPassedLevelChoice, type LadderImpact } from '../../sla/escalation/passed-levels';
@@ -58,10 +67,36 @@ function matchOptions(
   return out;
 }
 
+/**
+ * The rows of the status limits: every host status a ticket can stay in (not the closed one: a
+ * closed ticket owes nothing), then any status id the form holds that the host does not have (a
+ * deleted status, or a refused value), so the form shows what is stored or was sent.
+ */
+function statusLimitRows(
+  choices: HostChoices,
+  closedStatus: number,
+  values: FormValues,
+  t: PageContext['t'],
+): { id: string; name: string }[] {
+  const rows = choices.statuses
+    .filter((s) => s.id !== closedStatus)
+    .map((s) => ({ id: String(s.id), name: s.name || `#${s.id}` }));
+  const ids = new Set(rows.map((r) => r.id));
+  const hostName = new Map(choices.statuses.map((s) => [String(s.id), s.name]));
+  const missing = statusLimitIds(values)
+    .map(String)
+    .filter((id) => !ids.has(id));
+  return [
+    ...rows,
+    ...missing.map((id) => ({ id, name: hostName.get(id) || t('settings.policy.unknown_choice', { id }) })),
+  ];
+}
+
 async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, state: PolicyFormState) {
-  const [config, choices] = await Promise.all([
+  const [config, choices, book] = await Promise.all([
     deps.services.config.load(),
     loadHostChoices(deps.host.tickets),
+    deps.services.clocks.policyBook(),
   ]);
   await renderModulePage(res, deps, ctx, {
     slug: 'settings',
@@ -82,6 +117,8 @@ async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, 
       matchFields: MATCH_FIELDS,
       matchOptions: matchOptions(choices, state.values, ctx.t),
       metrics: METRICS,
+      statusLimits: statusLimitRows(choices, book.statuses.closedStatus, state.values, ctx.t),
+      escalationMetrics: CLOCK_METRICS,
       triggers: ESCALATION_TRIGGERS,
       actions: ESCALATION_ACTIONS,
       actionTarget: ACTION_TARGET,
@@ -136,6 +173,14 @@ export function createPolicyRoutes(deps: WebDeps): Router {
         HostChoices['clients']
       >,
       existing?.match,
+      errors,
+      ctx.t,
+    );
+    checkStatusLimits(
+      postedStatusLimits(input),
+      known.statuses,
+      (await services.clocks.policyBook()).statuses.closedStatus,
+      existing?.targets.status_time?.byStatus,
       errors,
       ctx.t,
     );

@@ -20,15 +20,17 @@ export function describeMatch(match: PolicyConfig['match'], names: MatchNames, t
 }
 
 /**
- * The targets in words, in the order they happen: "First response 1 h, Resolution 8 business h".
+ * The targets in words, in the order they happen: "First response 1 h, Resolution 8 business h",
+ * then the status limits by the host's status names.
  * "business" when the policy counts on a calendar with opening hours; 24×7 time otherwise.
  */
 export function describeTargets(
   targets: PolicyConfig['targets'],
   businessTime: boolean,
   t: TFunction,
+  statusNames: ReadonlyMap<number, string> = new Map(),
 ): string {
-  return METRICS.flatMap((metric) => {
+  const metrics = METRICS.flatMap((metric) => {
     const target = targets[metric];
     if (!target) return [];
     return [
@@ -37,7 +39,17 @@ export function describeTargets(
         duration: targetDuration(target.minutes, businessTime, t),
       }),
     ];
-  }).join(', ');
+  });
+  // Then the status limits, as the SLA tab names their clocks: "Time in In progress 16 business h".
+  const limits = Object.entries(targets.status_time?.byStatus ?? {})
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([id, target]) =>
+      t('settings.summary.target', {
+        metric: t('metrics.status_time_in', { status: statusNames.get(Number(id)) ?? `#${id}` }),
+        duration: targetDuration(target.minutes, businessTime, t),
+      }),
+    );
+  return [...metrics, ...limits].join(', ');
 }
 
 function targetDuration(minutes: number, business: boolean, t: TFunction): string {

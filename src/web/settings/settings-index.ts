@@ -100,6 +100,7 @@ export async function renderSettingsIndex(
     clientIds: byId(choices.clients),
     serviceIds: byId(choices.services),
   };
+  const statusNames = byId(choices.statuses);
   const usedBy = (key: string) => config.policies.filter((p) => p.calendar === key).map((p) => p.name);
   await renderModulePage(res, deps, ctx, {
     slug: 'settings',
@@ -119,6 +120,7 @@ export async function renderSettingsIndex(
           p.targets,
           p.calendar !== null && businessCalendars.has(p.calendar),
           ctx.t,
+          statusNames,
         ),
       })),
       statuses: choices.statuses,

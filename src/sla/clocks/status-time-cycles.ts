@@ -1,0 +1,90 @@
+import type { TargetConfig } from '../config/sla-config-schema';
+import type { SlaEvent, StatusLifecycle } from './sla-event';
+
+/** One stay of a ticket in a status that has a window (`targets.status_time.byStatus`). */
+export interface StatusCycle {
+  status: number;
+  /**
+   * The ticket's status visit number: 1 for the status it was created in, +1 on every status
+   * change, whether or not the status has a window. Why not count windowed stays only: the
+   * numbers then never depend on the policy, so editing the windows keeps an ended cycle's key
+   * (subject, metric, cycle) and its escalations' keys, and the unique keys stay valid.
+   */
+  cycle: number;
+  startedAt: Date;
+  /** When the ticket left the status (closing it included): met if before due, breached after. */
+  leftAt: Date | null;
+  /** When a merge ended the stay: it is owed only if its due time had already passed. */
+  endedAt: Date | null;
+}
+
+/**
+ * Replays a ticket's status changes and returns its stays in statuses that have a window.
+ * Entering such a status starts a cycle, leaving it ends it, re-entering starts a new one. A
+ * ticket is created in the host's initial status (or the status of its creation snapshot), so a
+ * window on that status starts at creation. The closed status never starts a cycle: a closed
+ * ticket owes nothing, and closing is how the stay before it ends.
+ *
+ * Pause statuses do not pause these clocks: a status window measures exactly the time spent in
+ * that status (the window of "On Hold" is about time on hold), so the policy's pause list, which
+ * pauses resolution, plays no part here.
+ */
+export function statusTimeCycles(
+  events: readonly SlaEvent[],
+  byStatus: Readonly<Record<string, TargetConfig>>,
+  statuses: StatusLifecycle,
+  now: Date,
+): StatusCycle[] {
+  const cycles: StatusCycle[] = [];
+  let open: StatusCycle | null = null;
+  let status = statuses.initialStatus;
+  let visit = 0;
+  let merged = false;
+  const enter = (next: number, at: Date): StatusCycle | null => {
+    status = next;
+    visit++;
+    if (merged || next === statuses.closedStatus || byStatus[String(next)] === undefined) return null;
+    const cycle: StatusCycle = { status: next, cycle: visit, startedAt: at, leftAt: null, endedAt: null };
+    cycles.push(cycle);
+    return cycle;
+  };
+  for (const event of events) {
+    if (event.at.getTime() > now.getTime()) break;
+    switch (event.type) {
+      case 'created':
+        if (visit > 0) break;
+        open = enter(snapshotStatus(event.to) ?? statuses.initialStatus, event.at);
+        break;
+      case 'status_changed': {
+        if (visit === 0) break;
+        const next = Number(event.to);
+        if (!Number.isFinite(next) || next === status) break;
+        if (open) open.leftAt = event.at;
+        open = enter(next, event.at);
+        break;
+      }
+      case 'merged':
+        // A merge is not a move on: the stay ends unmet, and the merged ticket starts no more.
+        if (open) open.endedAt = event.at;
+        open = null;
+        merged = true;
+        break;
+      case 'deleted':
+        return [];
+      default:
+        break;
+    }
+  }
+  return cycles;
+}
+
+/** The status a `created` event's snapshot records, if any. */
+export function snapshotStatus(json: string | null): number | null {
+  if (!json) return null;
+  try {
+    const value = (JSON.parse(json) as { status?: unknown }).status;
+    return typeof value === 'number' ? value : null;
+  } catch {
+    return null;
+  }
+}
