@@ -151,7 +151,7 @@ it('a status window gets its clock from the status hook, breaches on a scan and 
     ['status_time', '4', 'Time in In progress #2'],
   ]);
   expect(page).toMatch(
-    /<td style="white-space:nowrap">Time in In progress<\/td>\s*<td data-action="notify_assignee">/,
+    /<td style="white-space:nowrap" data-label="Metric">Time in In progress<\/td>\s*<td data-action="notify_assignee" data-label="Action">/,
   );
 });
 
