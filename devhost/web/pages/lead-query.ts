@@ -85,6 +85,8 @@ export interface LeadListRow {
   client_id: number;
   lead_value: string | null;
   status_name: string | null;
+  /** 1 when the status is the one converted leads get ("Customer"). */
+  status_isdefault: number | null;
   source_name: string | null;
   country_name: string | null;
   country_iso2: string | null;
@@ -127,6 +129,7 @@ function selectNames(query: Knex.QueryBuilder, db: Knex): Knex.QueryBuilder {
     'l.client_id',
     'l.lead_value',
     's.name as status_name',
+    's.isdefault as status_isdefault',
     'src.name as source_name',
     'c.short_name as country_name',
     'c.iso2 as country_iso2',
