@@ -12,6 +12,7 @@ import type { PerfexPermissions } from '../src/host/perfex/perfex-permissions';
 import { HookBus } from './hook-bus';
 import { DevhostAdminRegistry } from './admin-registry';
 import { TicketService } from './ticket-service';
+import { LeadService } from './lead-service';
 import { DevhostTicketGateway } from './devhost-ticket-gateway';
 import { ModuleLoader, type ModuleApi, type ModuleManifest } from './module-loader';
 import { Mailbox } from './mailbox';
@@ -85,6 +86,8 @@ export class Devhost {
   readonly hooks: HookBus;
   readonly admin: DevhostAdminRegistry;
   readonly app: Express;
+  /** Perfex's lead actions (tblleads and the lead hooks); the module does not read leads yet. */
+  readonly leads: LeadService;
   server: Server | null = null;
 
   private constructor(
@@ -102,6 +105,7 @@ export class Devhost {
   ) {
     this.hooks = hooks;
     this.admin = admin;
+    this.leads = new LeadService(db, config.tablePrefix, hooks, host.clock, host.timezone);
     this.app = createDevhostApp(this);
   }
 

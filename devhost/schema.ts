@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isoCountryRows } from './countries';
 
 /**
  * Perfex CRM 3.x's tables where the module touches them (../shared/PERFEX.md), with Perfex's
@@ -146,6 +147,64 @@ export async function createHostTables(db: Knex, prefix: string): Promise<void> 
     x.integer('groupid').notNullable().index();
     x.integer('customer_id').notNullable().index();
   });
+  // Leads (PERFEX.md "Leads"): datetimes are wall clock in `default_timezone`, like tickets'.
+  await create('leads', (x) => {
+    x.increments('id');
+    x.string('name', 191).notNullable();
+    x.string('company', 191).nullable();
+    x.string('email', 100).nullable();
+    x.string('phonenumber', 50).nullable();
+    /** tblcountries.country_id, 0 = none. */
+    x.integer('country').notNullable().defaultTo(0);
+    x.integer('status').notNullable().index();
+    x.integer('source').notNullable().index();
+    /** Staff id, 0 = nobody. */
+    x.integer('assigned').notNullable().defaultTo(0).index();
+    x.dateTime('dateadded').notNullable();
+    x.date('dateassigned').nullable();
+    x.dateTime('last_status_change').nullable();
+    x.dateTime('lastcontact').nullable();
+    x.integer('addedfrom').notNullable().defaultTo(0);
+    x.integer('lost').notNullable().defaultTo(0);
+    x.integer('junk').notNullable().defaultTo(0);
+    x.dateTime('date_converted').nullable();
+    x.integer('client_id').notNullable().defaultTo(0);
+    x.decimal('lead_value', 15, 2).nullable();
+    x.string('default_language', 40).nullable();
+    x.integer('is_public').notNullable().defaultTo(0);
+    x.integer('from_form_id').notNullable().defaultTo(0);
+  });
+  await create('leads_status', (x) => {
+    x.increments('id');
+    x.string('name', 50).notNullable();
+    x.integer('statusorder').nullable();
+    x.string('color', 10).nullable();
+    x.integer('isdefault').notNullable().defaultTo(0);
+  });
+  await create('leads_sources', (x) => {
+    x.increments('id');
+    x.string('name', 150).notNullable();
+  });
+  await create('countries', (x) => {
+    x.increments('country_id');
+    x.string('iso2', 2).nullable();
+    x.string('short_name', 80).notNullable();
+    x.string('long_name', 80).notNullable();
+    x.string('iso3', 3).nullable();
+    x.string('numcode', 6).nullable();
+    x.string('un_member', 12).nullable();
+    x.string('calling_code', 8).nullable();
+    x.string('cctld', 5).nullable();
+  });
+  await create('lead_activity_log', (x) => {
+    x.increments('id');
+    x.integer('leadid').notNullable().index();
+    x.text('description', 'mediumtext').notNullable();
+    x.text('additional_data').nullable();
+    x.dateTime('date').notNullable();
+    x.integer('staffid').notNullable().defaultTo(0);
+    x.string('full_name', 100).nullable();
+  });
   // Not Perfex: the devhost's local mailbox (the SMTP sink keeps what it receives here).
   await create('devhost_mailbox', (x) => {
     x.increments('id');
@@ -179,7 +238,7 @@ export async function createHostTables(db: Knex, prefix: string): Promise<void> 
   await insertDefaults(db, prefix);
 }
 
-/** Perfex's default rows: statuses with colours, priorities, core options. */
+/** Perfex's default rows: statuses with colours, priorities, lead status and sources, countries, core options. */
 async function insertDefaults(db: Knex, prefix: string): Promise<void> {
   const statuses = [
     [1, 'Open', '#ff2d42', 1],
@@ -204,6 +263,20 @@ async function insertDefaults(db: Knex, prefix: string): Promise<void> {
       .onConflict('priorityid')
       .ignore();
   }
+  // A fresh Perfex has one lead status, "Customer" (isdefault: what a converted lead gets), and
+  // two sources; a sales team adds its own (the demo seed does).
+  await db(`${prefix}leads_status`)
+    .insert({ id: 1, name: 'Customer', statusorder: 1000, color: '#7cb342', isdefault: 1 })
+    .onConflict('id')
+    .ignore();
+  for (const [id, name] of [
+    [1, 'Google'],
+    [2, 'Facebook'],
+  ] as const) {
+    await db(`${prefix}leads_sources`).insert({ id, name }).onConflict('id').ignore();
+  }
+  const [{ n: countries }] = await db(`${prefix}countries`).count({ n: '*' });
+  if (Number(countries) === 0) await db(`${prefix}countries`).insert(isoCountryRows());
   for (const [name, value] of [
     ['default_timezone', 'UTC'],
     ['default_ticket_reply_status', '3'],
@@ -234,5 +307,10 @@ export const HOST_TABLES = [
   'activity_log',
   'customers_groups',
   'customer_groups',
+  'leads',
+  'leads_status',
+  'leads_sources',
+  'countries',
+  'lead_activity_log',
   'devhost_mailbox',
 ] as const;

@@ -8,11 +8,15 @@ import { planTickets } from './seed/ticket-plans';
 import { planLiveTickets } from './seed/live-tickets';
 import { demoSlaConfig, officeHours } from './seed/seed-sla-config';
 import { settleOldMail } from './seed/settle-old-mail';
+import { planLeads } from './seed/lead-plans';
+import { LeadReplay, seedLeadPipeline } from './seed/seed-leads';
 import { createModuleServices } from '../src/wiring/module-services';
 import { NoMailRoute } from '../src/notify/mail-route';
 
 /** Fixed, so the demo is the same every time for the same `now` (tests count on it). */
 const DEMO_SEED = 0x51a7;
+/** The leads draw from their own Random, so adding them left the ticket month as it was. */
+const LEAD_SEED = 0x1ead5;
 
 /** How often the replayed month runs the module's scan (Perfex's cron every minute would be slow to replay). */
 const REPLAY_SCAN_EVERY_MS = 60 * 60_000;
@@ -20,8 +24,10 @@ const REPLAY_SCAN_EVERY_MS = 60 * 60_000;
 /**
  * The demo data: departments, roles, staff, clients (2 VIP), services, and ~300 tickets with a
  * month of history before `now`, played through the devhost's ticket actions so the module's
- * hooks record them, plus a few unanswered tickets at risk right now. Seeds only an empty
- * helpdesk: returns false when there are tickets.
+ * hooks record them, plus a few unanswered tickets at risk right now; and a sales pipeline (lead
+ * statuses, sources) with 60 leads in five markets over the same month, played through the lead
+ * actions in step with the tickets. Seeds only an empty helpdesk: returns false when there are
+ * tickets.
  *
  * The module's scan runs along the replayed month, so the policies' escalation ladders fire as
  * they would have: the escalation log, the outbox and the host actions have a history, and the
@@ -47,12 +53,19 @@ export async function seedDemo(devhost: Devhost, now: Date, clock: MutableClock)
     mailRoute: new NoMailRoute('the demo seed leaves mail to the demo'),
   });
   if ((await sla.config.export()).policies.length === 0) await sla.config.import(demoSlaConfig(people, zone));
+  const pipeline = await seedLeadPipeline(devhost.db, prefix);
+  const leads = new LeadReplay(
+    devhost.leads,
+    clock,
+    planLeads({ rng: new Random(LEAD_SEED), now, zone, staffIds: people.staffIds, ...pipeline }),
+  );
   const ctx = { rng, people, now, zone };
   const events = [...planTickets(ctx), ...planLiveTickets(ctx, officeHours(zone))].sort(
     (a, b) => a.at.getTime() - b.at.getTime(),
   );
   let lastScan = Number.NEGATIVE_INFINITY;
   const scanUpTo = async (at: Date): Promise<void> => {
+    await leads.playUntil(at);
     if (at.getTime() - lastScan < REPLAY_SCAN_EVERY_MS) return;
     lastScan = at.getTime();
     clock.set(at);
@@ -61,6 +74,7 @@ export async function seedDemo(devhost: Devhost, now: Date, clock: MutableClock)
   };
   try {
     await replayTickets(devhost.tickets, clock, events, scanUpTo);
+    await leads.playUntil(now);
   } finally {
     clock.set(now);
   }

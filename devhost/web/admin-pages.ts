@@ -6,12 +6,15 @@ import { createStatusStylesRouter } from './pages/status-styles';
 import { createTicketsListRouter } from './pages/tickets-list';
 import { createTicketNewRouter } from './pages/ticket-new';
 import { createTicketViewRouter } from './pages/ticket-view';
+import { createLeadsListRouter } from './pages/leads-list';
+import { createLeadNewRouter } from './pages/lead-new';
+import { createLeadViewRouter } from './pages/lead-view';
 import { createRolesRouter } from './pages/roles';
 import { createStaffRouter } from './pages/staff-permissions';
 import { createModulesRouter } from './pages/modules';
 import { createMailboxRouter } from './pages/mailbox';
 
-/** The devhost's own admin pages (home, ticket list, ticket view, roles, staff, modules, mailbox). */
+/** The devhost's own admin pages (home, tickets, leads, roles, staff, modules, mailbox). */
 export function createAdminPages(devhost: Devhost): Router {
   const router = Router();
   // The layout marks the current sidebar entry; module pages pass through here too.
@@ -25,6 +28,9 @@ export function createAdminPages(devhost: Devhost): Router {
   router.use('/tickets', createTicketsListRouter(devhost));
   router.use('/tickets', createTicketNewRouter(devhost));
   router.use('/tickets', createTicketViewRouter(devhost));
+  router.use('/leads', createLeadsListRouter(devhost));
+  router.use('/leads', createLeadNewRouter(devhost));
+  router.use('/leads', createLeadViewRouter(devhost));
   // Every email the module sent, to anyone: administrators only.
   router.use('/mailbox', requireAdmin, createMailboxRouter(devhost));
   router.use('/roles', requireAdmin, createRolesRouter(devhost));

@@ -172,7 +172,7 @@ async function twin<T>(
   const mark = quietBus.fired.length;
   await action(forwarded, ids.forwarded);
   for (const { event, payload } of quietBus.fired.slice(mark)) {
-    const res = await post({ body: contractBody(event, payload) });
+    const res = await post({ body: contractBody(event as HostEventName, payload) });
     expect({ event, status: res.status, body: res.body }).toEqual({ event, status: 202, body: { ok: true } });
   }
 }

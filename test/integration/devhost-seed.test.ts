@@ -105,7 +105,11 @@ describe('devhost demo seed', () => {
   });
 
   it('creates 20 clients with 1-2 contacts (one primary), 2 of them in the VIP group, and services', async () => {
-    expect(await count('tblclients')).toBe(20);
+    // Besides the customers converted demo leads became (see "demo leads" below).
+    const fromLeads = db()('tblleads').where('client_id', '>', 0).select('client_id');
+    expect(Number((await db()('tblclients').whereNotIn('userid', fromLeads).count({ n: '*' }))[0].n)).toBe(
+      20,
+    );
     const contacts: { userid: number; is_primary: number }[] = await db()('tblcontacts').select();
     const byClient = new Map<number, number[]>();
     for (const c of contacts) byClient.set(c.userid, [...(byClient.get(c.userid) ?? []), c.is_primary]);
@@ -215,6 +219,10 @@ describe('devhost demo seed', () => {
       'tblroles',
       'tblcustomer_groups',
       'tblsla_vigil_timeline',
+      'tblleads',
+      'tblleads_status',
+      'tblleads_sources',
+      'tbllead_activity_log',
     ];
     const before = await Promise.all(tables.map((x) => count(x)));
     const result = await setupDevhost({
@@ -226,6 +234,102 @@ describe('devhost demo seed', () => {
     });
     expect(result).toEqual({ created: false, seeded: false });
     expect(await Promise.all(tables.map((x) => count(x)))).toEqual(before);
+  });
+});
+
+describe('demo leads', () => {
+  interface LeadRow {
+    id: number;
+    status: number;
+    assigned: number;
+    lost: number;
+    junk: number;
+    date_converted: string | null;
+    client_id: number;
+    dateadded: string;
+    lastcontact: string | null;
+    iso2: string | null;
+    status_name: string;
+  }
+  const leads = (): Promise<LeadRow[]> =>
+    db()('tblleads as l')
+      .leftJoin('tblcountries as c', 'c.country_id', 'l.country')
+      .join('tblleads_status as s', 's.id', 'l.status')
+      .select('l.*', 'c.iso2', 's.name as status_name');
+
+  it('has a sales team’s statuses and sources besides Perfex’s Customer, Google and Facebook', async () => {
+    const statuses = await db()('tblleads_status').orderBy('statusorder').select('name', 'isdefault');
+    expect(statuses).toEqual([
+      { name: 'New', isdefault: 0 },
+      { name: 'Contacted', isdefault: 0 },
+      { name: 'Qualified', isdefault: 0 },
+      { name: 'Proposal', isdefault: 0 },
+      { name: 'Waiting on customer', isdefault: 0 },
+      { name: 'On hold', isdefault: 0 },
+      { name: 'Customer', isdefault: 1 },
+    ]);
+    expect(await db()('tblleads_sources').orderBy('id').pluck('name')).toEqual([
+      'Google',
+      'Facebook',
+      'Website form',
+      'Referral',
+      'Trade show',
+    ]);
+  });
+
+  it('creates 60 leads in India, the United States, Singapore, Germany and France', async () => {
+    const rows = await leads();
+    expect(rows).toHaveLength(60);
+    const perMarket: Record<string, number> = {};
+    for (const r of rows) perMarket[r.iso2 ?? 'none'] = (perMarket[r.iso2 ?? 'none'] ?? 0) + 1;
+    expect(perMarket).toEqual({ IN: 16, US: 14, SG: 10, DE: 11, FR: 9 });
+  });
+
+  it('has leads in every state: new, contacted, qualified, proposal, waiting, on hold, lost, junk, converted, unassigned', async () => {
+    const rows = await leads();
+    const open = rows.filter((r) => !r.lost && !r.junk && !r.date_converted);
+    const inStatus = (name: string) => open.filter((r) => r.status_name === name).length;
+    expect({
+      new: inStatus('New'),
+      contacted: inStatus('Contacted'),
+      qualified: inStatus('Qualified'),
+      proposal: inStatus('Proposal'),
+      waiting: inStatus('Waiting on customer'),
+      onHold: inStatus('On hold'),
+      lost: rows.filter((r) => r.lost).length,
+      junk: rows.filter((r) => r.junk).length,
+      converted: rows.filter((r) => r.date_converted).length,
+    }).toEqual({
+      new: 10,
+      contacted: 10,
+      qualified: 8,
+      proposal: 6,
+      waiting: 4,
+      onHold: 3,
+      lost: 7,
+      junk: 5,
+      converted: 7,
+    });
+    expect(open.filter((r) => r.assigned === 0).length).toBeGreaterThanOrEqual(4);
+    // Converted leads have the isdefault status and a customer of their own.
+    const converted = rows.filter((r) => r.date_converted);
+    expect(new Set(converted.map((r) => r.status_name))).toEqual(new Set(['Customer']));
+    expect(new Set(converted.map((r) => r.client_id)).size).toBe(converted.length);
+    // Every lead someone worked on was contacted; untouched new leads were not.
+    expect(open.filter((r) => r.status_name === 'New').every((r) => r.lastcontact === null)).toBe(true);
+    expect(open.filter((r) => r.status_name !== 'New').every((r) => r.lastcontact !== null)).toBe(true);
+  });
+
+  it('dates every lead and its activity as wall clock within the month before now', async () => {
+    const rows = await leads();
+    for (const r of rows) {
+      const at = hostToInstant(r.dateadded, ZONE).getTime();
+      expect(at).toBeGreaterThanOrEqual(MONTH_AGO);
+      expect(at).toBeLessThanOrEqual(NOW.getTime());
+    }
+    const log: { date: string }[] = await db()('tbllead_activity_log').select('date');
+    expect(log.length).toBeGreaterThan(rows.length);
+    for (const l of log) expect(hostToInstant(l.date, ZONE).getTime()).toBeLessThanOrEqual(NOW.getTime());
   });
 });
 
