@@ -11,6 +11,7 @@ import * as auditDetailsMediumtext from './20261204220000_audit_details_mediumte
 import * as settledCycles from './20261204230000_settled_cycles';
 import * as bridgeNonces from './20261204234500_bridge_nonces';
 import * as clockStatus from './20261205233000_clock_status';
+import * as policySubject from './20261206000000_policy_subject';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -35,4 +36,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261204230000_settled_cycles', settledCycles],
   ['20261204234500_bridge_nonces', bridgeNonces],
   ['20261205233000_clock_status', clockStatus],
+  ['20261206000000_policy_subject', policySubject],
 ];

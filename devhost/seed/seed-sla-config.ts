@@ -100,6 +100,7 @@ export function demoSlaConfig(people: DemoPeople, timezone: string): SlaConfig {
       {
         key: 'standard',
         name: 'Standard support',
+        subject: 'ticket' as const,
         active: true,
         position: 100,
         match: {},
@@ -115,6 +116,7 @@ export function demoSlaConfig(people: DemoPeople, timezone: string): SlaConfig {
       {
         key: 'high-priority',
         name: 'High priority',
+        subject: 'ticket' as const,
         active: true,
         position: 10,
         match: { priorityIds: [3] },
@@ -132,6 +134,7 @@ export function demoSlaConfig(people: DemoPeople, timezone: string): SlaConfig {
             {
               key: 'billing',
               name: 'Billing',
+              subject: 'ticket' as const,
               active: true,
               position: 20,
               match: { departmentIds: [billing] },
@@ -145,6 +148,7 @@ export function demoSlaConfig(people: DemoPeople, timezone: string): SlaConfig {
       {
         key: 'vip',
         name: 'VIP clients',
+        subject: 'ticket' as const,
         active: true,
         position: 5,
         match: { clientIds: vipClients },

@@ -39,6 +39,7 @@ interface PolicyRow {
   active: number;
   position: number;
   match: string;
+  subject: string;
   calendar_key: string | null;
   targets: string;
   pause_status_ids: string;
@@ -106,6 +107,7 @@ export class ConfigRepository {
       active: p.active,
       position: p.position,
       match: JSON.stringify(p.match),
+      subject: p.subject,
       calendar_key: p.calendar,
       targets: JSON.stringify(p.targets),
       pause_status_ids: JSON.stringify(p.pauseStatusIds),
@@ -163,6 +165,8 @@ function toPolicy(r: PolicyRow): StoredPolicy {
     name: r.name,
     active: Boolean(r.active),
     position: r.position,
+    // Rows from before leads are ticket policies (the column's default says so too).
+    subject: r.subject === 'lead' ? 'lead' : 'ticket',
     match: JSON.parse(r.match) as PolicyConfig['match'],
     calendar: r.calendar_key,
     targets: JSON.parse(r.targets) as PolicyConfig['targets'],

@@ -13,6 +13,7 @@ export function supportPolicy(departmentId: number): PolicyConfig {
   return {
     key: 'support-default',
     name: 'Support default',
+    subject: 'ticket',
     active: true,
     position: 10,
     match: { departmentIds: [departmentId] },

@@ -350,6 +350,7 @@ describe('policies', () => {
     expect(gold).toEqual({
       key: 'gold',
       name: 'Policy gold',
+      subject: 'ticket',
       active: true,
       position: 1,
       match: { departmentIds: [department], priorityIds: [3], clientIds: [acme, globex] },

@@ -33,6 +33,7 @@ function config(): SlaConfig {
       {
         key: 'support-high',
         name: 'Support high priority',
+        subject: 'ticket',
         active: true,
         position: 20,
         match: { departmentIds: [support], priorityIds: [3] },
@@ -44,6 +45,7 @@ function config(): SlaConfig {
       {
         key: 'vip',
         name: 'VIP clients',
+        subject: 'ticket',
         active: true,
         position: 30,
         match: { clientIds: [vip.userid], departmentIds: [support], priorityIds: [3] },
@@ -55,6 +57,7 @@ function config(): SlaConfig {
       {
         key: 'retired',
         name: 'Retired catch-all',
+        subject: 'ticket',
         active: false,
         position: 0,
         match: {},

@@ -3,6 +3,7 @@ import { neverOpens, validateCalendar, type NeverOpen } from '../calendar';
 import { CalendarError } from '../calendar/calendar-error';
 import { regionsOf } from '../calendar/holidays-import';
 import { idNumber, MAX_ID, storableText } from '../strict-input';
+import { MATCH_FIELDS_OF, SUBJECT_TYPES, TICKET_ONLY_ACTIONS } from './subject-types';
 
 /** The ticket metrics with one target each (first response, next response, resolution). */
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
@@ -23,6 +24,9 @@ export const ESCALATION_ACTIONS = [
   'reassign_department',
   'raise_priority',
 ] as const;
+
+/** Perfex's Answered and On Hold: where a ticket waits on someone else. */
+const DEFAULT_TICKET_PAUSE_STATUS_IDS = [3, 4] as const;
 
 const key = z
   .string()
@@ -132,9 +136,11 @@ const EscalationSchema = z
     }
   });
 
-const PolicyConfigSchema = z.strictObject({
+const PolicyObjectSchema = z.strictObject({
   key,
   name,
+  /** What the policy governs: tickets (the default, as before leads existed) or leads. */
+  subject: z.enum(SUBJECT_TYPES).default('ticket'),
   active: z.boolean().default(true),
   position: z.number().int().min(0).default(0),
   match: z
@@ -143,6 +149,13 @@ const PolicyConfigSchema = z.strictObject({
       priorityIds: ids.optional(),
       clientIds: ids.optional(),
       serviceIds: ids.optional(),
+      /** Leads: the market (host country id). */
+      countryIds: ids.optional(),
+      sourceIds: ids.optional(),
+      /** Leads: the status the lead is in now. */
+      statusIds: ids.optional(),
+      /** Leads: the owner (staff id). */
+      assignedIds: ids.optional(),
     })
     .default({}),
   calendar: key.nullable().default(null),
@@ -156,9 +169,48 @@ const PolicyConfigSchema = z.strictObject({
     .refine((t) => METRICS.some((m) => t[m] !== undefined) || hasStatusWindows(t), {
       message: 'set at least one target',
     }),
-  pauseStatusIds: z.array(idNumber).default([3, 4]),
+  /** Ticket default: Answered and On Hold; a lead policy pauses on none unless it says so. */
+  pauseStatusIds: z.array(idNumber).optional(),
   escalations: z.array(EscalationSchema).default([]),
 });
+
+/** Each kind keeps to its own match fields, metrics and actions; the error names the field. */
+function checkSubjectKind(p: z.infer<typeof PolicyObjectSchema>, ctx: z.RefinementCtx): void {
+  const own = new Set<string>(MATCH_FIELDS_OF[p.subject]);
+  for (const field of Object.keys(p.match)) {
+    if (!own.has(field)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['match', field],
+        message: `a ${p.subject} policy matches on ${MATCH_FIELDS_OF[p.subject].join(', ')}`,
+      });
+    }
+  }
+  if (p.subject !== 'lead') return;
+  for (const metric of METRICS) {
+    if (p.targets[metric] !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', metric],
+        message: `leads have no ${metric}: give status_time windows per lead status`,
+      });
+    }
+  }
+  p.escalations.forEach((e, j) => {
+    if ((TICKET_ONLY_ACTIONS as readonly string[]).includes(e.action.type)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['escalations', j, 'action', 'type'],
+        message: `${e.action.type} is for tickets; leads have no priority or department`,
+      });
+    }
+  });
+}
+
+const PolicyConfigSchema = PolicyObjectSchema.superRefine(checkSubjectKind).transform((p) => ({
+  ...p,
+  pauseStatusIds: p.pauseStatusIds ?? (p.subject === 'lead' ? [] : [...DEFAULT_TICKET_PAUSE_STATUS_IDS]),
+}));
 
 /**
  * Who gets a "notify the assignee" escalation when the ticket has no assignee who can receive it
@@ -176,7 +228,7 @@ const SettingsSchema = z
     /** How often the host's cron is expected to tick; the late-cron banner allows three intervals. */
     scanIntervalMinutes: z.number().int().min(1).max(60).default(1),
     /** Pause statuses a new policy starts with (Answered, On Hold). */
-    defaultPauseStatusIds: z.array(idNumber).default([3, 4]),
+    defaultPauseStatusIds: z.array(idNumber).default([...DEFAULT_TICKET_PAUSE_STATUS_IDS]),
     /** Where "notify the assignee" goes for a ticket with nobody to notify (UNASSIGNED_FALLBACKS). */
     unassignedFallback: z.enum(UNASSIGNED_FALLBACKS).default('department'),
     /** The named staff member of the `staff` fallback. */
@@ -264,7 +316,8 @@ export const SlaConfigSchema = slaConfigSchema();
 
 export type SlaConfig = z.infer<typeof SlaConfigSchema>;
 export type CalendarConfig = z.infer<typeof CalendarConfigSchema>;
-export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
+/** A policy as validated (defaults filled in). */
+export type PolicyConfig = z.output<typeof PolicyConfigSchema>;
 export type TargetConfig = z.infer<typeof TargetSchema>;
 export type StatusTimeConfig = z.infer<typeof StatusTimeSchema>;
 /** A policy's targets: one per targeted metric, and the status windows. */

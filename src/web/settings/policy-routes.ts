@@ -10,6 +10,7 @@ import { asyncRoute } from '../async-route';
 import { renderModulePage } from '../module-page';
 import { pageContext, type PageContext, type WebDeps } from '../web-deps';
 import { notFound } from './calendar-routes';
+import { renderSettingsIndex } from './settings-index';
 import { addError, hasErrors, issuesToFieldErrors, type FieldErrors } from './form-errors';
 import { formView } from './form-view';
 import { rawList, readForm, text, UnexpectedFormError, type FormValues } from './form-values';
@@ -148,6 +149,7 @@ export function createPolicyRoutes(deps: WebDeps): Router {
       const config = await services.config.export();
       const policy = config.policies.find((p) => p.key === req.params.key);
       if (!policy) return notFound(res, deps, ctx);
+      if (policy.subject !== 'ticket') return leadPolicyRefused(res, deps, ctx);
       await renderPolicyForm(res, deps, ctx, {
         editing: policy.key,
         values: policyToForm(policy, config.settings),
@@ -162,6 +164,8 @@ export function createPolicyRoutes(deps: WebDeps): Router {
     const policies = (await services.config.export()).policies;
     const existing = editing ? policies.find((p) => p.key === editing) : undefined;
     if (editing && !existing) return notFound(res, deps, ctx);
+    // This form writes ticket policies: saved over a lead policy it would turn it into one.
+    if (existing && existing.subject !== 'ticket') return leadPolicyRefused(res, deps, ctx);
     // A new policy goes last in the evaluation order; an edited one keeps its place.
     const position = existing?.position ?? Math.max(-1, ...policies.map((p) => p.position)) + 1;
     const { input, errors, rowOf } = formToPolicy(values, ctx.t, position);
@@ -251,4 +255,12 @@ export function createPolicyRoutes(deps: WebDeps): Router {
     }),
   );
   return router;
+}
+
+/** Lead policies come through the configuration document (import, API) until they have a form. */
+async function leadPolicyRefused(res: Response, deps: WebDeps, ctx: PageContext): Promise<void> {
+  await renderSettingsIndex(res, deps, ctx, {
+    status: 409,
+    error: ctx.t('settings.errors.lead_policy_form'),
+  });
 }
