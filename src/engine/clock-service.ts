@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { earliest, levelsDue, nextTriggerAfter } from '../sla/escalation/ladder';
 import { firedKey, type EscalationRepository } from '../store/escalation-repository';
-import type { DueLevel, EscalationService } from './escalation-service';
+import type { DueLevel, LevelFirer } from './escalation-service';
 import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
 import { settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
@@ -17,7 +17,9 @@ import {
 } from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
 import { groupBySubject, type ClockRepository, type StoredClock } from '../store/clock-repository';
-import { PERFEX_CLOSED_STATUS, PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
+import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
+import type { SubjectKind } from '../subjects/subject-kind';
+import { ticketKind } from '../subjects/ticket/ticket-kind';
 
 export interface ComputedSla {
   subject: SubjectRow | null;
@@ -35,7 +37,11 @@ export interface RecomputeOutcome {
   failed: { id: number; reason: string }[];
 }
 
-/** Turns timelines into stored clocks: recompute after events, advance as time passes. */
+/**
+ * Turns timelines into stored clocks: recompute after events, advance as time passes. One per
+ * subject kind: its repositories are keyed by the kind's type, and the kind says how its
+ * snapshot matches a policy.
+ */
 export class ClockService {
   private book: PolicyBook | null = null;
 
@@ -47,7 +53,8 @@ export class ClockService {
     private readonly clocks: ClockRepository,
     private readonly logger: Logger,
     private readonly escalationLog?: EscalationRepository,
-    private readonly escalator?: EscalationService,
+    private readonly escalator?: LevelFirer,
+    readonly kind: SubjectKind = ticketKind,
   ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
@@ -72,7 +79,7 @@ export class ClockService {
     events: readonly TimelineEvent[],
     now: Date,
   ): Promise<ComputedSla> {
-    return computeWith(await this.policyBook(), subject, events, now);
+    return computeWith(await this.policyBook(), this.kind, subject, events, now);
   }
 
   /**
@@ -92,7 +99,7 @@ export class ClockService {
       const batch = sorted.slice(i, i + 500);
       await this.db.transaction(async (trx) => {
         const subjects = await this.subjects.lockMany(batch, trx);
-        const timelines = await this.timeline.forSubjects('ticket', batch, trx);
+        const timelines = await this.timeline.forSubjects(this.kind.type, batch, trx);
         const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
         const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
         const kept: number[] = [];
@@ -106,13 +113,13 @@ export class ClockService {
           // Ended cycles keep what they ended with; only running and future ones follow the config.
           const before = settledBefore(subject.clocksEventId, events);
           if (events.length) seen.set(id, lastEventId(events));
-          const matched = subject.deleted ? null : book.match(subject);
-          const change = policyChange(book, subject, matched?.policy.id ?? null, events, at);
+          const matched = subject.deleted ? null : book.match(this.kind.matchSubject(subject));
+          const change = policyChange(book, this.kind, subject, matched?.policy.id ?? null, events, at);
           if (change) {
             policyChanges.push(change);
             events.push(asTimelineEvent(change, at));
           }
-          const sla = computeWith(book, subject, events, at);
+          const sla = computeWith(book, this.kind, subject, events, at);
           if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
           const { keep, write } = splitSettled(storedClocks.get(id) ?? [], sla.clocks, before);
           kept.push(...keep.map((c) => c.id));
@@ -196,8 +203,8 @@ export class ClockService {
           } catch (err) {
             failed.add(id);
             this.logger.error(
-              { err, ticketId: id },
-              `sla_vigil: advancing the clocks of ticket ${id} failed`,
+              { err, subjectType: this.kind.type, subjectId: id },
+              `sla_vigil: advancing the clocks of ${this.kind.type} ${id} failed`,
             );
           }
         }
@@ -235,10 +242,7 @@ export class ClockService {
       }
       await this.clocks.updateStates(advanced, now, trx);
       let escalated = 0;
-      if (levels.length && this.escalator) {
-        const view = await this.escalator.hostView(levels);
-        escalated = await this.escalator.fire(levels, book, view, now, trx);
-      }
+      if (levels.length && this.escalator) escalated = await this.escalator.fireDue(levels, book, now, trx);
       const all = await this.clocks.forSubjects(locked, trx);
       const states = new Map<number, ClockState>();
       const bySubject = groupBySubject(all);
@@ -276,6 +280,7 @@ function markUnfiredLevelsDue(
 
 function policyChange(
   book: PolicyBook,
+  kind: SubjectKind,
   subject: SubjectRow,
   toId: number | null,
   events: readonly TimelineEvent[],
@@ -289,7 +294,7 @@ function policyChange(
     return JSON.stringify({ policyId: id, pauseStatusIds: policy?.pauseStatusIds ?? [] });
   };
   return {
-    subjectType: 'ticket',
+    subjectType: kind.type,
     subjectId: subject.subjectId,
     eventType: 'policy_changed',
     fromValue: describe(subject.policyId),
@@ -314,17 +319,16 @@ function asTimelineEvent(input: TimelineEventInput, now: Date): TimelineEvent {
 
 function computeWith(
   book: PolicyBook,
+  kind: SubjectKind,
   subject: SubjectRow | null,
   events: readonly TimelineEvent[],
   now: Date,
 ): ComputedSla {
-  const matched = subject && !subject.deleted ? book.match(subject) : null;
+  const matched = subject && !subject.deleted ? book.match(kind.matchSubject(subject)) : null;
   if (!matched) return { subject, policy: null, clocks: [], notDue: [], state: 'no_policy' };
   const { clocks, notDue } = computeCycles(events.map(toSlaEvent), matched.clockPolicy, now);
   const { id, name, key } = matched.policy;
-  // No clock at all: nothing is owed on a closed or merged ticket, nothing is late on an open one.
-  const idle: ClockState =
-    subject && (subject.status === PERFEX_CLOSED_STATUS || subject.mergedInto !== null) ? 'met' : 'on_track';
+  const idle: ClockState = subject ? kind.idleState(subject) : 'on_track';
   return {
     subject,
     policy: { id, name, key },

@@ -35,6 +35,12 @@ interface HostView {
   statuses: Map<number, string>;
 }
 
+/** Fires the levels the scan found due, inside the scan's transaction (one per subject kind). */
+export interface LevelFirer {
+  /** Returns how many fired now (not counting ones fired before). */
+  fireDue(due: readonly DueLevel[], book: PolicyBook, now: Date, trx: Knex.Transaction): Promise<number>;
+}
+
 const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department']);
 
 /**
@@ -58,7 +64,7 @@ interface Recipients {
  * performed after it commits: the host fires its own hooks for them, and those hooks must
  * not wait on the locks this transaction holds.
  */
-export class EscalationService {
+export class EscalationService implements LevelFirer {
   constructor(
     private readonly tickets: TicketGateway,
     private readonly mail: MailSettings,
@@ -69,6 +75,15 @@ export class EscalationService {
     private readonly logger: Logger,
     private readonly outcomes: HostActionOutcomes = new HostActionOutcomes(escalations, audit),
   ) {}
+
+  async fireDue(
+    due: readonly DueLevel[],
+    book: PolicyBook,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<number> {
+    return this.fire(due, book, await this.hostView(due), now, trx);
+  }
 
   /** Reads what the emails of these levels need from the host, once per batch. */
   async hostView(due: readonly DueLevel[]): Promise<HostView> {

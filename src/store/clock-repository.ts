@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../sla/clocks/compute-clocks';
 import type { ClockMetric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
+import type { SubjectType } from '../sla/config/subject-types';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
 export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'metMinutes' | 'pauses' | 'pausedNow'> {
@@ -66,10 +67,12 @@ interface Row extends ClockCoreRow {
 const sqlOrNull = (d: Date | null): string | null => (d ? utcToSql(d) : null);
 const dateOrNull = (v: string | null): Date | null => (v ? utcFromSql(v) : null);
 
+/** The clocks of one subject kind (its rows are keyed by subject type and id). */
 export class ClockRepository {
   constructor(
     private readonly db: Knex,
     private readonly prefix: string,
+    readonly subjectType: SubjectType = 'ticket',
   ) {}
 
   private get table(): string {
@@ -88,12 +91,12 @@ export class ClockRepository {
   ): Promise<void> {
     const ids = [...computed.keys()];
     if (ids.length === 0) return;
-    const stale = trx(this.table).where('subject_type', 'ticket').whereIn('subject_id', ids);
+    const stale = trx(this.table).where('subject_type', this.subjectType).whereIn('subject_id', ids);
     if (keep.length) stale.whereNotIn('id', keep);
     await stale.delete();
     const rows = [...computed].flatMap(([subjectId, { policyId, clocks }]) =>
       clocks.map((c) => ({
-        subject_type: 'ticket',
+        subject_type: this.subjectType,
         subject_id: subjectId,
         metric: c.metric,
         cycle: c.cycle,
@@ -119,7 +122,7 @@ export class ClockRepository {
   async forSubjects(ids: readonly number[], trx?: Knex.Transaction): Promise<StoredClock[]> {
     if (ids.length === 0) return [];
     const rows: Row[] = await (trx ?? this.db)(this.table)
-      .where('subject_type', 'ticket')
+      .where('subject_type', this.subjectType)
       .whereIn('subject_id', ids)
       .orderBy([{ column: 'subject_id' }, { column: 'metric' }, { column: 'cycle' }]);
     return rows.map(toStored);
@@ -129,6 +132,7 @@ export class ClockRepository {
   async dueSubjectIds(now: Date, limit: number): Promise<number[]> {
     const ids: number[] = await this.db(this.table)
       .where('next_check_at', '<=', utcToSql(now))
+      .where('subject_type', this.subjectType)
       .orderBy('next_check_at')
       .limit(limit)
       .pluck('subject_id');
@@ -139,7 +143,7 @@ export class ClockRepository {
   async dueFor(subjectIds: readonly number[], now: Date, trx: Knex.Transaction): Promise<StoredClock[]> {
     if (subjectIds.length === 0) return [];
     const rows: Row[] = await trx(this.table)
-      .where('subject_type', 'ticket')
+      .where('subject_type', this.subjectType)
       .whereIn('subject_id', subjectIds)
       .where('next_check_at', '<=', utcToSql(now))
       .forUpdate();

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { utcToSql } from './datetime';
+import type { SubjectType } from '../sla/config/subject-types';
 
 export type EscalationOutcome =
   | 'firing'
@@ -41,6 +42,7 @@ export class EscalationRepository {
   constructor(
     private readonly db: Knex,
     private readonly prefix: string,
+    readonly subjectType: SubjectType = 'ticket',
   ) {}
 
   private get table(): string {
@@ -74,7 +76,7 @@ export class EscalationRepository {
   ): Promise<number | null> {
     const [id] = await trx(this.table)
       .insert({
-        subject_type: 'ticket',
+        subject_type: this.subjectType,
         subject_id: row.subjectId,
         metric: row.metric,
         cycle: row.cycle,
@@ -116,8 +118,13 @@ export class EscalationRepository {
       const row:
         | { id: number | string; subject_id: number; level: number; metric: string; details: string }
         | undefined = await this.db(this.table)
-        .where('outcome', 'action_pending')
-        .orWhere((q) => q.where('outcome', 'action_running').where('action_claimed_at', '<', stale))
+        // Each kind performs its own actions through its own host gateway.
+        .where('subject_type', this.subjectType)
+        .where((w) =>
+          w
+            .where('outcome', 'action_pending')
+            .orWhere((q) => q.where('outcome', 'action_running').where('action_claimed_at', '<', stale)),
+        )
         .orderBy('id')
         .first();
       if (!row) return null;
@@ -171,7 +178,7 @@ export class EscalationRepository {
       level_key: string;
     }[] = await (trx ?? this.db)(this.table)
       .select('subject_id', 'metric', 'cycle', 'policy_id', 'level_key')
-      .where('subject_type', 'ticket')
+      .where('subject_type', this.subjectType)
       .whereIn('subject_id', subjectIds);
     for (const r of rows) {
       const set = bySubject.get(r.subject_id) ?? new Set<string>();
@@ -182,7 +189,7 @@ export class EscalationRepository {
   }
 
   async forSubject(subjectId: number): Promise<Record<string, unknown>[]> {
-    return this.db(this.table).where({ subject_type: 'ticket', subject_id: subjectId }).orderBy('id');
+    return this.db(this.table).where({ subject_type: this.subjectType, subject_id: subjectId }).orderBy('id');
   }
 }
 

@@ -1,8 +1,16 @@
 import type { Knex } from 'knex';
 import { utcToSql } from './datetime';
 import type { ClockState } from '../sla/clocks/sla-event';
+import type { SubjectType } from '../sla/config/subject-types';
 
-/** What the module last saw of a host ticket: reconcile compares the host with this. */
+/** Why a subject's clocks ended while the host still has it (a lead lost, junk or converted). */
+export type SubjectEnd = 'lost' | 'junk' | 'converted';
+
+/**
+ * What the module last saw of a host subject: reconcile compares the host with this. Tickets and
+ * leads share one table: a lead uses `status` and `assigned`, leaves the ticket fields at their
+ * "none" (0 / null) and adds `country`, `source` and `ended`, which tickets leave out.
+ */
 export interface SubjectSnapshot {
   subjectId: number;
   status: number;
@@ -13,6 +21,12 @@ export interface SubjectSnapshot {
   service: number | null;
   mergedInto: number | null;
   deleted: boolean;
+  /** A lead's market (country id, 0 = none). */
+  country?: number | null;
+  /** A lead's source id. */
+  source?: number | null;
+  /** Why a lead's clocks ended (null while open). */
+  ended?: SubjectEnd | null;
 }
 
 export interface SubjectRow extends SubjectSnapshot {
@@ -36,6 +50,9 @@ export interface SnapshotRow {
 }
 
 interface Row extends SnapshotRow {
+  country: number | null;
+  source: number | null;
+  ended: string | null;
   deleted: number;
   policy_id: number | null;
   sla_state: string;
@@ -70,13 +87,22 @@ const COLUMN: Record<SnapshotField, string> = {
   mergedInto: 'merged_into',
 };
 
+/** The lead fields beside the shared ones (null on tickets). */
+const KIND_FIELDS = ['country', 'source', 'ended'] as const;
+type KindField = (typeof KIND_FIELDS)[number];
+
+/** The fields a hook may patch. */
+export type PatchFields = Partial<Pick<SubjectSnapshot, SnapshotField | KindField | 'deleted'>>;
+
 /** The columns to select for a {@link SnapshotRow}. */
 export const SNAPSHOT_COLUMNS: readonly string[] = ['subject_id', ...SNAPSHOT_FIELDS.map((f) => COLUMN[f])];
 
+/** The snapshots of one subject kind (rows keyed by subject type and id). */
 export class SubjectRepository {
   constructor(
     private readonly db: Knex,
     private readonly prefix: string,
+    readonly subjectType: SubjectType = 'ticket',
   ) {}
 
   private get table(): string {
@@ -86,7 +112,7 @@ export class SubjectRepository {
   async getMany(ids: readonly number[], trx?: Knex.Transaction): Promise<Map<number, SubjectRow>> {
     if (ids.length === 0) return new Map();
     const rows: Row[] = await (trx ?? this.db)(this.table)
-      .where('subject_type', 'ticket')
+      .where('subject_type', this.subjectType)
       .whereIn('subject_id', ids);
     return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
   }
@@ -102,7 +128,7 @@ export class SubjectRepository {
   ): Promise<Map<number, SubjectRow>> {
     if (ids.length === 0) return new Map();
     const query = trx(this.table)
-      .where('subject_type', 'ticket')
+      .where('subject_type', this.subjectType)
       .whereIn('subject_id', ids)
       .orderBy('subject_id')
       .forUpdate();
@@ -112,7 +138,7 @@ export class SubjectRepository {
 
   /** Snapshots with subject_id in (afterId, upToId] (upToId null = no upper bound), for reconcile batches. */
   async inRange(afterId: number, upToId: number | null): Promise<Map<number, SubjectRow>> {
-    const q = this.db(this.table).where('subject_type', 'ticket').where('subject_id', '>', afterId);
+    const q = this.db(this.table).where('subject_type', this.subjectType).where('subject_id', '>', afterId);
     if (upToId !== null) q.where('subject_id', '<=', upToId);
     const rows: Row[] = await q;
     return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
@@ -124,7 +150,7 @@ export class SubjectRepository {
     await (trx ?? this.db)(this.table)
       .insert(
         snapshots.map((s) => ({
-          subject_type: 'ticket',
+          subject_type: this.subjectType,
           subject_id: s.subjectId,
           status: s.status,
           priority: s.priority,
@@ -133,6 +159,9 @@ export class SubjectRepository {
           userid: s.userid,
           service: s.service,
           merged_into: s.mergedInto,
+          country: s.country ?? null,
+          source: s.source ?? null,
+          ended: s.ended ?? null,
           deleted: s.deleted,
           sla_state: 'no_policy',
           computed_version: DIRTY,
@@ -141,20 +170,26 @@ export class SubjectRepository {
         })),
       )
       .onConflict(['subject_type', 'subject_id'])
-      .merge([...SNAPSHOT_FIELDS.map((f) => COLUMN[f]), 'deleted', 'computed_version', 'updated_at']);
+      .merge([
+        ...SNAPSHOT_FIELDS.map((f) => COLUMN[f]),
+        ...KIND_FIELDS,
+        'deleted',
+        'computed_version',
+        'updated_at',
+      ]);
   }
 
   /** Applies what one hook reported, leaving other fields for reconcile to compare. */
-  async patch(
-    subjectId: number,
-    fields: Partial<Pick<SubjectSnapshot, SnapshotField | 'deleted'>>,
-    now: Date,
-  ): Promise<void> {
+  async patch(subjectId: number, fields: PatchFields, now: Date): Promise<void> {
     const update: Record<string, unknown> = { updated_at: utcToSql(now), computed_version: DIRTY };
     for (const [field, value] of Object.entries(fields)) {
-      update[field === 'deleted' ? 'deleted' : COLUMN[field as SnapshotField]] = value;
+      const column =
+        field === 'deleted' || (KIND_FIELDS as readonly string[]).includes(field)
+          ? field
+          : COLUMN[field as SnapshotField];
+      update[column] = value;
     }
-    await this.db(this.table).where({ subject_type: 'ticket', subject_id: subjectId }).update(update);
+    await this.db(this.table).where({ subject_type: this.subjectType, subject_id: subjectId }).update(update);
   }
 
   async setComputed(
@@ -166,7 +201,7 @@ export class SubjectRepository {
     for (const [group, ids] of groupIds(results, (r) => `${r.policyId ?? ''}|${r.slaState}`)) {
       const [policyId, slaState] = group.split('|');
       await trx(this.table)
-        .where('subject_type', 'ticket')
+        .where('subject_type', this.subjectType)
         .whereIn('subject_id', ids)
         .update({
           policy_id: policyId === '' ? null : Number(policyId),
@@ -183,8 +218,8 @@ export class SubjectRepository {
       const chunk = entries.slice(i, i + 500);
       await trx.raw(
         `UPDATE ?? SET clocks_event_id = CASE subject_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END ` +
-          `WHERE subject_type = 'ticket' AND subject_id IN (${chunk.map(() => '?').join(', ')})`,
-        [this.table, ...chunk.flat(), ...chunk.map(([id]) => id)],
+          `WHERE subject_type = ? AND subject_id IN (${chunk.map(() => '?').join(', ')})`,
+        [this.table, ...chunk.flat(), this.subjectType, ...chunk.map(([id]) => id)],
       );
     }
   }
@@ -193,7 +228,7 @@ export class SubjectRepository {
     const entries = [...states].map(([subjectId, slaState]) => ({ subjectId, slaState }));
     for (const [slaState, ids] of groupIds(entries, (e) => e.slaState)) {
       await trx(this.table)
-        .where('subject_type', 'ticket')
+        .where('subject_type', this.subjectType)
         .whereIn('subject_id', ids)
         .update({ sla_state: slaState });
     }
@@ -203,7 +238,7 @@ export class SubjectRepository {
   async staleIds(version: number, afterId: number, limit: number): Promise<number[]> {
     return (
       this.db(this.table)
-        .where('subject_type', 'ticket')
+        .where('subject_type', this.subjectType)
         .where('computed_version', '<', version)
         // Deleted tickets only while dirty: their clocks must still be removed.
         .where((q) => q.where('deleted', false).orWhere('computed_version', DIRTY))
@@ -214,11 +249,25 @@ export class SubjectRepository {
     );
   }
 
+  /**
+   * Subjects still open (not deleted, not ended), by id after `afterId`: the reconcile compares
+   * these with the host, since a change without a hook leaves no other trace (leads).
+   */
+  async openIds(afterId: number, limit: number): Promise<number[]> {
+    return this.db(this.table)
+      .where({ subject_type: this.subjectType, deleted: false })
+      .whereNull('ended')
+      .where('subject_id', '>', afterId)
+      .orderBy('subject_id')
+      .limit(limit)
+      .pluck('subject_id');
+  }
+
   async countByState(): Promise<Record<string, number>> {
     const rows: { sla_state: string; n: number | string }[] = await this.db(this.table)
       .select('sla_state')
       .count({ n: '*' })
-      .where({ subject_type: 'ticket', deleted: false })
+      .where({ subject_type: this.subjectType, deleted: false })
       .groupBy('sla_state');
     return Object.fromEntries(rows.map((r) => [r.sla_state, Number(r.n)]));
   }
@@ -257,6 +306,10 @@ export function snapshotFromRow(r: SnapshotRow, deleted: boolean): SubjectSnapsh
 function toSubject(r: Row): SubjectRow {
   return {
     ...snapshotFromRow(r, Boolean(r.deleted)),
+    // Lead fields only where the row has them, so a ticket's snapshot keeps its old shape.
+    ...(r.country === null || r.country === undefined ? {} : { country: r.country }),
+    ...(r.source === null || r.source === undefined ? {} : { source: r.source }),
+    ...(r.ended ? { ended: r.ended as SubjectEnd } : {}),
     policyId: r.policy_id,
     slaState: r.sla_state as ClockState,
     computedVersion: r.computed_version,

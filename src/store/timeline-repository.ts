@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 import { utcFromSql, utcToSql } from './datetime';
 import type { SlaEvent, TimelineEventType } from '../sla/clocks/sla-event';
+import type { SubjectType } from '../sla/config/subject-types';
 
-export type { TimelineEventType };
-
-export type SubjectType = 'ticket';
+export type { TimelineEventType, SubjectType };
 export type TimelineSource = 'hook' | 'reconcile' | 'recompute';
 
 export interface TimelineEventInput {

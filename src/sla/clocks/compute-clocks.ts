@@ -16,6 +16,11 @@ export interface ClockPolicy {
   defaultWarnAtPercent: number;
   /** The host's initial and closed status ids. */
   statuses: StatusLifecycle;
+  /**
+   * Whether the pause statuses hold status windows (leads) rather than leave them alone (tickets,
+   * where they pause resolution only); see status-time-cycles.ts.
+   */
+  pausesHoldStatusTime?: boolean;
 }
 
 export interface PauseInterval {
@@ -267,18 +272,19 @@ function closePause(cycle: OpenCycle, at: Date): void {
   if (last && last.to === null) last.to = at;
 }
 
-/** The stays in statuses with a window, as cycles of the status_time metric (never paused). */
+/** The stays in statuses with a window, as cycles of the status_time metric (held only for leads). */
 function statusCycles(events: readonly SlaEvent[], policy: ClockPolicy, now: Date): OpenCycle[] {
   const byStatus = policy.targets.status_time?.byStatus;
   if (!byStatus) return [];
-  return statusTimeCycles(events, byStatus, policy.statuses, now).map((c) => ({
+  const holds = policy.pausesHoldStatusTime ? policy.pauseStatusIds : [];
+  return statusTimeCycles(events, byStatus, policy.statuses, now, holds).map((c) => ({
     metric: 'status_time',
     cycle: c.cycle,
     status: c.status,
     startedAt: c.startedAt,
     metAt: c.leftAt,
     stoppedAt: c.endedAt,
-    pauses: [],
+    pauses: c.holds ?? [],
   }));
 }
 

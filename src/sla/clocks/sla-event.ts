@@ -1,4 +1,4 @@
-/** What can happen to a ticket, as the timeline records it (hook or reconcile). */
+/** What can happen to a subject (ticket or lead), as the timeline records it (hook or reconcile). */
 export type TimelineEventType =
   | 'created'
   | 'staff_reply'
@@ -11,7 +11,13 @@ export type TimelineEventType =
   | 'service_changed'
   | 'merged'
   | 'deleted'
-  | 'policy_changed';
+  | 'policy_changed'
+  // Leads: their market and source, and the three ways a lead's clocks end while it stays.
+  | 'country_changed'
+  | 'source_changed'
+  | 'lost'
+  | 'junk'
+  | 'converted';
 
 /** One timeline event as the clock computation needs it. */
 export interface SlaEvent {
@@ -29,5 +35,12 @@ export interface StatusLifecycle {
   initialStatus: number;
   closedStatus: number;
 }
+
+/**
+ * Leads have no closed status: their stays end by `lost`, `junk` or `converted` events, and their
+ * `created` event always carries the status they were created in. A status id no host uses.
+ */
+export const NO_STATUS = -1;
+export const LEAD_LIFECYCLE: StatusLifecycle = { initialStatus: NO_STATUS, closedStatus: NO_STATUS };
 
 export type ClockState = 'on_track' | 'at_risk' | 'breached' | 'paused' | 'met' | 'no_policy';

@@ -16,6 +16,8 @@ export interface StatusCycle {
   leftAt: Date | null;
   /** When a merge ended the stay: it is owed only if its due time had already passed. */
   endedAt: Date | null;
+  /** Times the stay was held by a hold status (leads' pause statuses); absent when never held. */
+  holds?: { from: Date; to: Date | null; status: number }[];
 }
 
 /**
@@ -25,28 +27,49 @@ export interface StatusCycle {
  * window on that status starts at creation. The closed status never starts a cycle: a closed
  * ticket owes nothing, and closing is how the stay before it ends.
  *
- * Pause statuses do not pause these clocks: a status window measures exactly the time spent in
- * that status (the window of "On Hold" is about time on hold), so the policy's pause list, which
- * pauses resolution, plays no part here.
+ * Tickets: pause statuses do not pause these clocks: a status window measures exactly the time
+ * spent in that status (the window of "On Hold" is about time on hold), so the policy's pause
+ * list, which pauses resolution, plays no part here (`holdStatusIds` is empty).
+ *
+ * Leads: the policy's pause statuses are hold statuses ("waiting on the customer"). Moving from a
+ * status with a window into one holds that stay instead of ending it: its clock is paused, its
+ * due time moves by the business time held. The next status change out of the hold resumes the
+ * same stay when the lead goes back to that status, and otherwise ends it then. A hold status
+ * may have a window of its own, which runs as any other. Lost, junk and converted end the stay
+ * as leaving it does, and no later stay starts.
  */
 export function statusTimeCycles(
   events: readonly SlaEvent[],
   byStatus: Readonly<Record<string, TargetConfig>>,
   statuses: StatusLifecycle,
   now: Date,
+  holdStatusIds: readonly number[] = [],
 ): StatusCycle[] {
   const cycles: StatusCycle[] = [];
   let open: StatusCycle | null = null;
+  // The stay a hold status keeps waiting (see below); at most one at a time.
+  let held = null as StatusCycle | null;
   let status = statuses.initialStatus;
   let visit = 0;
-  let merged = false;
+  let ended = false;
+  const isHold = (s: number): boolean => holdStatusIds.includes(s);
   const enter = (next: number, at: Date): StatusCycle | null => {
     status = next;
     visit++;
-    if (merged || next === statuses.closedStatus || byStatus[String(next)] === undefined) return null;
-    const cycle: StatusCycle = { status: next, cycle: visit, startedAt: at, leftAt: null, endedAt: null };
+    if (ended || next === statuses.closedStatus || byStatus[String(next)] === undefined) return null;
+    const cycle: StatusCycle = {
+      status: next,
+      cycle: visit,
+      startedAt: at,
+      leftAt: null,
+      endedAt: null,
+    };
     cycles.push(cycle);
     return cycle;
+  };
+  const release = (at: Date): void => {
+    const hold = held?.holds?.[held.holds.length - 1];
+    if (hold && hold.to === null) hold.to = at;
   };
   for (const event of events) {
     if (event.at.getTime() > now.getTime()) break;
@@ -56,10 +79,33 @@ export function statusTimeCycles(
         open = enter(snapshotStatus(event.to) ?? statuses.initialStatus, event.at);
         break;
       case 'status_changed': {
-        if (visit === 0) break;
+        if (visit === 0 || ended) break;
         const next = Number(event.to);
         if (!Number.isFinite(next) || next === status) break;
         if (open) open.leftAt = event.at;
+        if (held && !isHold(next)) {
+          // Out of the hold: back to the held status resumes its stay (same cycle), anywhere else
+          // ends it now, judged on its due time moved by the time held.
+          release(event.at);
+          if (next === held.status) {
+            status = next;
+            visit++;
+            open = held;
+            held = null;
+            break;
+          }
+          held.leftAt = event.at;
+          held = null;
+        } else if (held) {
+          // From one hold status to another: the hold goes on, each part named by its status.
+          release(event.at);
+          (held.holds ??= []).push({ from: event.at, to: null, status: next });
+        } else if (open && isHold(next)) {
+          // Into a hold status: the stay is not over (the lead waits on the customer), it is held.
+          open.leftAt = null;
+          (open.holds ??= []).push({ from: event.at, to: null, status: next });
+          held = open;
+        }
         open = enter(next, event.at);
         break;
       }
@@ -67,7 +113,20 @@ export function statusTimeCycles(
         // A merge is not a move on: the stay ends unmet, and the merged ticket starts no more.
         if (open) open.endedAt = event.at;
         open = null;
-        merged = true;
+        ended = true;
+        break;
+      case 'lost':
+      case 'junk':
+      case 'converted':
+        // A lead decided on leaves its stay (met before due, breached after) and starts no more.
+        if (open) open.leftAt = event.at;
+        if (held) {
+          release(event.at);
+          held.leftAt = event.at;
+        }
+        open = null;
+        held = null;
+        ended = true;
         break;
       case 'deleted':
         return [];

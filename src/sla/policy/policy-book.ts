@@ -1,7 +1,7 @@
 import { compileCalendar, type CalendarLike } from '../calendar';
 import type { CalendarConfig, PolicyConfig, SlaSettings } from '../config';
 import type { ClockPolicy } from '../clocks/compute-clocks';
-import type { StatusLifecycle } from '../clocks/sla-event';
+import { LEAD_LIFECYCLE, type StatusLifecycle } from '../clocks/sla-event';
 import { matchPolicy, type MatchSubject } from './match-policy';
 import { ladderOf } from '../escalation/ladder';
 
@@ -23,7 +23,7 @@ export class PolicyBook {
     calendars: readonly CalendarConfig[],
     readonly settings: SlaSettings,
     readonly version: number,
-    /** The host's initial and closed status ids (the pure rules know no host's numbering). */
+    /** The host's initial and closed ticket status ids (the pure rules know no host's numbering). */
     readonly statuses: StatusLifecycle,
   ) {
     for (const c of calendars) {
@@ -40,7 +40,9 @@ export class PolicyBook {
         calendar: p.calendar === null ? null : (this.calendars.get(p.calendar) ?? null),
         defaultWarnAtPercent: settings.defaultWarnAtPercent,
         ladder: ladderOf(p.escalations),
-        statuses,
+        // A lead's statuses are the host's lead statuses: no initial or closed one, and its
+        // pause statuses hold the status windows (status-time-cycles.ts).
+        ...(p.subject === 'lead' ? { statuses: LEAD_LIFECYCLE, pausesHoldStatusTime: true } : { statuses }),
       });
     }
   }
