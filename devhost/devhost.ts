@@ -13,6 +13,7 @@ import { HookBus } from './hook-bus';
 import { DevhostAdminRegistry } from './admin-registry';
 import { TicketService } from './ticket-service';
 import { LeadService } from './lead-service';
+import { DevhostLeadGateway } from './devhost-lead-gateway';
 import { DevhostTicketGateway } from './devhost-ticket-gateway';
 import { ModuleLoader, type ModuleApi, type ModuleManifest } from './module-loader';
 import { Mailbox } from './mailbox';
@@ -86,7 +87,7 @@ export class Devhost {
   readonly hooks: HookBus;
   readonly admin: DevhostAdminRegistry;
   readonly app: Express;
-  /** Perfex's lead actions (tblleads and the lead hooks); the module does not read leads yet. */
+  /** Perfex's lead actions (tblleads and the lead hooks). */
   readonly leads: LeadService;
   server: Server | null = null;
 
@@ -102,10 +103,11 @@ export class Devhost {
     readonly cron: CronTicker,
     hooks: HookBus,
     admin: DevhostAdminRegistry,
+    leads: LeadService,
   ) {
     this.hooks = hooks;
     this.admin = admin;
-    this.leads = new LeadService(db, config.tablePrefix, hooks, host.clock, host.timezone);
+    this.leads = leads;
     this.app = createDevhostApp(this);
   }
 
@@ -134,12 +136,14 @@ export class Devhost {
     const mailbox = new Mailbox(db, prefix, parts.timezone, logger);
     const tickets = new TicketService(db, prefix, hooks, clock, parts.timezone);
     const cron = new CronTicker(hooks, config.cronIntervalMs, clock);
+    const leads = new LeadService(db, prefix, hooks, clock, parts.timezone);
     const host: HostContext = {
       contractVersion: HOST_CONTRACT_VERSION,
       db,
       tablePrefix: prefix,
       timezone: parts.timezone,
       tickets: new DevhostTicketGateway(db, prefix, parts.timezone, tickets),
+      leads: new DevhostLeadGateway(db, prefix, parts.timezone, leads),
       hooks,
       admin,
       permissions: parts.permissions,
@@ -167,7 +171,19 @@ export class Devhost {
       config.moduleDirs ?? [PROJECT_ROOT],
       config.loadModuleEntry,
     );
-    return new Devhost(config, db, host, tickets, parts.permissions, loader, mailbox, cron, hooks, admin);
+    return new Devhost(
+      config,
+      db,
+      host,
+      tickets,
+      parts.permissions,
+      loader,
+      mailbox,
+      cron,
+      hooks,
+      admin,
+      leads,
+    );
   }
 
   /** Activates the modules `tblmodules` marks active, starts mailbox, cron and (optionally) HTTP. */

@@ -1,9 +1,12 @@
 import type { HostEventHandler, HostEventName } from '../src/host/host-context';
 import type { TicketEventRecorder } from '../src/engine/ticket-event-recorder';
+import type { LeadEventRecorder } from '../src/engine/lead-event-recorder';
 
 /** What every hook handler receives from the activated module. */
 export interface HookDeps {
   recorder: TicketEventRecorder;
+  /** Absent when the host offers no leads: the lead hooks then do nothing. */
+  leads?: LeadEventRecorder;
   /** Enqueue one (deduplicated) scan for this cron tick. */
   requestScan(): Promise<void>;
 }

@@ -38,10 +38,14 @@ function isoDate(value: string): Date {
 }
 
 function ticketId(value: string): number {
+  return subjectId('ticket', value);
+}
+
+function subjectId(type: string, value: string): number {
   const id = parseId(value);
   if (id === undefined)
     throw new InvalidArgumentError(
-      `ticket id must be a positive integer in decimal digits, at most ${MAX_ID}: "${value}"`,
+      `${type} id must be a positive integer in decimal digits, at most ${MAX_ID}: "${value}"`,
     );
   return id;
 }
@@ -111,6 +115,31 @@ export function buildCli(): Command {
           const sla = await services.ticketSla.get(id, host.clock.now(), host.timezone);
           if (!sla)
             throw new Error(`ticket ${id} is not known to SLA Vigil (run \`sla-vigil scan --once\` first)`);
+          console.log(JSON.stringify(sla, null, 2));
+        },
+        { readOnly: true },
+      );
+    });
+
+  program
+    .command('subject')
+    .argument('<type>', 'subject type: ticket or lead')
+    .argument('<id>', 'subject id')
+    .option('--now <iso>', 'evaluate at this instant (ISO-8601 with a zone)', isoDate)
+    .description(
+      "print a ticket's or lead's SLA as JSON ({ subjectType, subjectId, policy, state, clocks }); writes nothing",
+    )
+    .action(async (type: string, idText: string, opts: { now?: Date }) => {
+      if (type !== 'ticket' && type !== 'lead')
+        throw new InvalidArgumentError(`subject type must be "ticket" or "lead": "${type}"`);
+      const id = subjectId(type, idText);
+      await withServices(
+        opts.now,
+        async (services, host) => {
+          const read = type === 'ticket' ? services.ticketSla.subject : services.leads.sla;
+          const sla = await read.get(id, host.clock.now(), host.timezone);
+          if (!sla)
+            throw new Error(`${type} ${id} is not known to SLA Vigil (run \`sla-vigil scan --once\` first)`);
           console.log(JSON.stringify(sla, null, 2));
         },
         { readOnly: true },

@@ -54,6 +54,7 @@ export async function activate(host: HostContext, built?: ModuleServices): Promi
   const translator = services.translator;
   const deps: HookDeps = {
     recorder: services.recorder,
+    leads: services.leads.recorder,
     requestScan: () => cronTicks.tick(host.clock.now()),
   };
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Response, Router } from 'express';
 import type { Logger } from 'pino';
+import type { LeadGateway } from './lead-gateway';
 
 /** The version of this contract; module.json says which one the module needs. */
 export const HOST_CONTRACT_VERSION = '1.1';
@@ -8,7 +9,10 @@ export const HOST_CONTRACT_VERSION = '1.1';
 /** Undo a registration (hook, menu item, route, column, panel). */
 export type Unregister = () => void;
 
-/** Perfex's ticket hook names and payloads (see ../shared/PERFEX.md). */
+/**
+ * Perfex's hook names and payloads (PERFEX.md): tickets, leads and the cron. An in-process host
+ * passes ints; Perfex's PHP passes strings on admin paths, which the bridge casts.
+ */
 export interface HostEvents {
   ticket_created: number;
   after_ticket_reply_added: { id: number; replyid: number; admin: number | null };
@@ -21,6 +25,16 @@ export interface HostEvents {
     data: Partial<Pick<PerfexTicketRow, SettingsColumn>>;
   };
   after_ticket_deleted: number;
+  /** `Leads_model.php:126`: the new lead's id. */
+  lead_created: number;
+  /** Edit form and kanban drag: statuses are `tblleads_status.id`s. */
+  lead_status_changed: { lead_id: number; old_status: number; new_status: number };
+  /** The edit form: assignment, source, country and other edits arrive here (lead id). */
+  after_lead_updated: number;
+  lead_marked_as_lost: number;
+  lead_marked_as_junk: number;
+  before_lead_deleted: number;
+  after_lead_deleted: number;
   after_cron_run: boolean;
 }
 export type HostEventName = keyof HostEvents;
@@ -330,6 +344,8 @@ export interface HostContext {
   /** IANA zone the host stores its wall-clock datetimes in (Perfex option `default_timezone`). */
   timezone: string;
   tickets: TicketGateway;
+  /** Optional: the host's leads; without it the module tracks tickets only. */
+  leads?: LeadGateway;
   hooks: HookRegistry;
   admin: AdminRegistry;
   permissions: PermissionRegistry;

@@ -49,4 +49,10 @@ export interface LeadGateway {
   listLeadStatuses(): Promise<LeadStatusRow[]>;
   listLeadSources(): Promise<NamedRow[]>;
   listCountries(): Promise<CountryRow[]>;
+  /**
+   * Optional: gives the lead to another staff member through the host's own lead logic (so its
+   * hooks fire). The devhost offers it; Perfex would need a host action the module does not
+   * have yet, so a reassign level on a lead there is recorded as failed.
+   */
+  reassign?(leadId: number, staffId: number): Promise<void>;
 }

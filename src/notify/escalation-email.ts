@@ -6,10 +6,15 @@ import { formatDuration } from '../i18n/format-duration';
 export type EmailMetric = 'first_response' | 'next_response' | 'resolution' | 'status_time';
 export type EmailTrigger = 'before_due' | 'at_due' | 'after_due';
 
-/** What an escalation email says; times are instants, shown in `zone`. */
+/**
+ * What an escalation email says; times are instants, shown in `zone`. For a lead, `ticketId`,
+ * `ticketSubject`, `ticketUrl` and `slaUrl` are the lead's id, name and links, and `lead` carries
+ * what the email shows instead of client and department.
+ */
 export interface EscalationEmailInput {
   ticketId: number;
   ticketSubject: string;
+  lead?: { company: string; marketName: string; sourceName: string };
   clientName: string | null;
   departmentName: string;
   metric: EmailMetric;
@@ -112,6 +117,7 @@ function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
       ? t(`emails.metric.${input.metric}`)
       : t('emails.metric.status_time_in', { status: input.statusName });
   const id = input.ticketId;
+  const intro = input.lead ? 'emails.lead_intro' : 'emails.intro';
   const ms = input.dueAt.getTime() - input.now.getTime();
   const duration = (minutes: number): string =>
     formatDuration(minutes, {
@@ -125,7 +131,7 @@ function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
     return {
       kind: 'warning',
       subject: t('emails.subject.due_in', { metric, duration: left }),
-      intro: t('emails.intro.warning', { metric, id, duration: left }),
+      intro: t(`${intro}.warning`, { metric, id, duration: left }),
       short: t('emails.status.due_in', { duration: left }),
     };
   }
@@ -135,7 +141,7 @@ function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
     return {
       kind: 'due_now',
       subject: t('emails.subject.due_now', { metric }),
-      intro: t('emails.intro.due_now', { metric, id }),
+      intro: t(`${intro}.due_now`, { metric, id }),
       short: t('emails.status.due_now'),
     };
   }
@@ -143,7 +149,7 @@ function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
   return {
     kind: 'late',
     subject: t('emails.subject.late', { metric, duration: late }),
-    intro: t('emails.intro.late', { metric, id, duration: late }),
+    intro: t(`${intro}.late`, { metric, id, duration: late }),
     short: t('emails.status.late', { duration: late }),
   };
 }

@@ -6,6 +6,15 @@ import type { EscalationService } from '../engine/escalation-service';
 import type { HeartbeatRepository } from '../store/heartbeat-repository';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 import { errorText } from './scan-health';
+import type { LeadReconciler } from './lead-reconciler';
+
+/** The lead half of a scan, when the host offers leads: its reconcile, clocks and actions. */
+export interface LeadScan {
+  reconciler: LeadReconciler;
+  clocks: ClockService;
+  /** Performs the lead host actions (reassign) decided by earlier transactions. */
+  actions?: { performPendingActions(now: Date): Promise<number> };
+}
 
 /** Who performs escalation host actions: the scan itself, or the host pulling them (HostActionDesk). */
 export type HostActionMode = 'perform' | 'host_pulls';
@@ -13,6 +22,11 @@ export type HostActionMode = 'perform' | 'host_pulls';
 /** What one scan did; logged with its duration and printed by `scan --once`. */
 export interface ScanResult {
   ticketsRead: number;
+  /** Leads read by the lead reconcile (new rows past its cursor and open leads compared). */
+  leadsRead: number;
+  /** Of `eventsRecorded` and `changed`: how many were leads'. */
+  leadEvents: number;
+  leadsChanged: number;
   repliesFound: number;
   eventsRecorded: number;
   changed: number;
@@ -52,6 +66,7 @@ export class Scanner {
      * cron, `sla-vigil serve`): the scan then leaves them `action_pending` for it to claim.
      */
     private readonly hostActions: HostActionMode = 'perform',
+    private readonly leads?: LeadScan,
   ) {}
 
   /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
@@ -82,6 +97,20 @@ export class Scanner {
       },
       skip,
     );
+    const leadFailed = (failed: { id: number; reason: string }[]): void =>
+      failed.forEach(({ id, reason }) => skip({ kind: 'lead_recompute', rowId: id, ticketId: id, reason }));
+    const leadScan = this.leads;
+    const leads = leadScan
+      ? await leadScan.reconciler.run(
+          now,
+          async (ids) => {
+            const result = await leadScan.clocks.recomputeIsolated(ids, now);
+            recomputed += result.done;
+            leadFailed(result.failed);
+          },
+          skip,
+        )
+      : { leadsRead: 0, eventsRecorded: 0, changed: 0 };
     // Tickets whose recompute failed, in this scan or before, get their creation time from the
     // host again first: the stale pass below then retries them (they were left dirty).
     const stuck = new Set([...((await this.problems?.rowIds('recompute')) ?? []), ...failedIds(skipped)]);
@@ -91,13 +120,29 @@ export class Scanner {
     recomputeFailed(stale.failed);
     // A ticket whose first recompute failed may have gone through on the stale pass.
     stale.doneIds.forEach((id) => skipped.delete(`recompute:${id}`));
-    const { advanced, escalated } = await this.clocks.advanceDue(now);
-    const actions =
+    let { advanced, escalated } = await this.clocks.advanceDue(now);
+    if (this.leads) {
+      const leadStale = await this.leads.clocks.recomputeStale(now);
+      recomputed += leadStale.done;
+      leadFailed(leadStale.failed);
+      leadStale.doneIds.forEach((id) => skipped.delete(`lead_recompute:${id}`));
+      const leadAdvance = await this.leads.clocks.advanceDue(now);
+      advanced += leadAdvance.advanced;
+      escalated += leadAdvance.escalated;
+    }
+    let actions =
       this.escalator && this.hostActions === 'perform' ? await this.escalator.performPendingActions(now) : 0;
+    // Lead actions only exist where the host can reassign leads in-process (see LeadEscalationService).
+    actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
     // The sender reads the clock itself: its send leases must start now, not when the scan began.
     const mailed = this.mailer ? (await this.mailer.sendDue()).sent : 0;
     const result: ScanResult = {
       ...reconciled,
+      eventsRecorded: reconciled.eventsRecorded + leads.eventsRecorded,
+      changed: reconciled.changed + leads.changed,
+      leadsRead: leads.leadsRead,
+      leadEvents: leads.eventsRecorded,
+      leadsChanged: leads.changed,
       recomputed,
       advanced,
       escalated,
@@ -122,7 +167,7 @@ export class Scanner {
     for (const p of fresh) {
       this.logger.error(
         { ticketId: p.ticketId, rowId: p.rowId, kind: p.kind, reason: p.reason },
-        `sla_vigil: skipped ${p.kind === 'reply' ? `reply ${p.rowId} of ` : ''}ticket ${p.ticketId}: ${p.reason}`,
+        `sla_vigil: skipped ${p.kind === 'reply' ? `reply ${p.rowId} of ` : ''}${p.kind.startsWith('lead') ? 'lead' : 'ticket'} ${p.ticketId}: ${p.reason}`,
       );
     }
     await this.problems?.sweep(token);
@@ -138,6 +183,8 @@ export function formatScanResult(r: ScanResult): string {
     `scan: ${r.ticketsRead} tickets read, ${r.repliesFound} new replies, ${r.eventsRecorded} events recorded, ` +
     `${r.changed} tickets changed, ${r.recomputed} recomputed, ${r.advanced} clocks advanced, ` +
     `${r.escalated} escalations, ${r.actions} actions, ${r.mailed} emails sent, ${r.failed} failed ` +
+    // Said only when there are leads, so a helpdesk without them reads the line it always did.
+    (r.leadsRead > 0 ? `(${r.leadsRead} leads read, ${r.leadsChanged} changed) ` : '') +
     `in ${r.durationMs} ms`
   );
 }

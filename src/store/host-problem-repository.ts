@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { utcFromSql, utcToSql } from './datetime';
 
 /** What kind of thing could not be read or computed. */
-export type HostProblemKind = 'ticket' | 'reply' | 'recompute';
+/** Lead rows (`lead`) and lead recomputes (`lead_recompute`) carry the lead id in `ticketId`. */
+export type HostProblemKind = 'ticket' | 'reply' | 'recompute' | 'lead' | 'lead_recompute';
 
 export interface HostProblemInput {
   kind: HostProblemKind;

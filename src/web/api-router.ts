@@ -40,6 +40,13 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
   // A key written twice in one object is refused, never read as its last copy.
   router.use(express.json({ limit: '2mb', verify: jsonWithoutDuplicateKeys }));
   const staffId = (res: Response): number => (res.locals as AdminLocals).staffId;
+  /** `?now=` (one ISO instant) or the host's clock; undefined for anything else. */
+  const nowOf = (req: Request): Date | undefined =>
+    req.query.now === undefined
+      ? host.clock.now()
+      : typeof req.query.now === 'string'
+        ? parseInstant(req.query.now)
+        : undefined;
   // A ticket the host's own rules hide from the viewer reads as unknown (404), not as forbidden:
   // the answer must not tell which ticket ids exist in other departments.
   const canSee = async (ticketId: number, viewer: number): Promise<boolean> => {
@@ -54,18 +61,41 @@ export function createApiRouter(host: HostContext, services: ModuleServices): Ro
     wrap(async (req, res) => {
       const id = parseId(String(req.params.id));
       if (id === undefined) return invalid(res, 'id', 'must be a positive decimal integer id');
-      const now =
-        req.query.now === undefined
-          ? host.clock.now()
-          : typeof req.query.now === 'string'
-            ? parseInstant(req.query.now)
-            : undefined;
+      const now = nowOf(req);
       if (!now) return invalid(res, 'now', 'must be one ISO-8601 instant, e.g. 2026-03-09T08:00:00Z');
       const sla = (await canSee(id, staffId(res)))
         ? await services.ticketSla.get(id, now, host.timezone)
         : null;
       if (!sla) {
         res.status(404).json({ error: 'not_found', message: `ticket ${id} is not known to SLA Vigil` });
+        return;
+      }
+      res.json(sla);
+    }),
+  );
+
+  // A lead has no department: a viewer the host limits to some departments sees the leads they own.
+  const canSeeLead = async (leadId: number, viewer: number): Promise<boolean> => {
+    const scope = await viewerTicketScope(host.permissions, viewer);
+    if ('all' in scope) return true;
+    const lead = await host.leads?.getLead(leadId);
+    return lead !== undefined && lead !== null && lead.assigned === viewer;
+  };
+
+  router.get(
+    '/subjects/:type/:id',
+    wrap(async (req, res) => {
+      const type = String(req.params.type);
+      if (type !== 'ticket' && type !== 'lead') return invalid(res, 'type', 'must be "ticket" or "lead"');
+      const id = parseId(String(req.params.id));
+      if (id === undefined) return invalid(res, 'id', 'must be a positive decimal integer id');
+      const now = nowOf(req);
+      if (!now) return invalid(res, 'now', 'must be one ISO-8601 instant, e.g. 2026-03-09T08:00:00Z');
+      const visible = type === 'ticket' ? await canSee(id, staffId(res)) : await canSeeLead(id, staffId(res));
+      const read = type === 'ticket' ? services.ticketSla.subject : services.leads.sla;
+      const sla = visible ? await read.get(id, now, host.timezone) : null;
+      if (!sla) {
+        res.status(404).json({ error: 'not_found', message: `${type} ${id} is not known to SLA Vigil` });
         return;
       }
       res.json(sla);

@@ -7,7 +7,7 @@ import { translatorFor } from '../i18n/translator';
 import { timeFormatter } from './view-helpers';
 import { dateTimeFormatter } from '../i18n/format-date';
 import { scopeDepartments, viewerTicketScope } from './ticket-scope';
-import { perfexTicketPath } from '../host/perfex/perfex-urls';
+import { perfexTicketPath, perfexLeadPath } from '../host/perfex/perfex-urls';
 
 /** What every module page needs: the host, the module's services and the locale files. */
 export interface WebDeps {
@@ -36,6 +36,8 @@ export interface PageContext {
   now: Date;
   /** Where the host's admin shows a ticket: views link tickets through it, never a literal path. */
   ticketUrl: (ticketId: number | string) => string;
+  /** Where the host's admin shows a lead. */
+  leadUrl: (leadId: number | string) => string;
 }
 
 export async function pageContext(res: Response, deps: WebDeps): Promise<PageContext> {
@@ -56,5 +58,6 @@ export async function pageContext(res: Response, deps: WebDeps): Promise<PageCon
     departments: scopeDepartments(scope),
     now,
     ticketUrl: perfexTicketPath,
+    leadUrl: perfexLeadPath,
   };
 }

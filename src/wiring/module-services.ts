@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock, MailSettings, TicketGateway } from '../host/host-context';
+import type { LeadGateway } from '../host/lead-gateway';
 import { TimelineRepository } from '../store/timeline-repository';
 import { SubjectRepository } from '../store/subject-repository';
 import { ClockRepository } from '../store/clock-repository';
@@ -30,6 +31,7 @@ import { AuditQueries } from '../store/read/audit-queries';
 import { RuleTester } from '../engine/rule-tester';
 import { HostActionOutcomes } from '../engine/host-action-outcomes';
 import { HostActionDesk } from '../engine/host-action-desk';
+import { buildLeadServices } from './lead-services';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -37,6 +39,8 @@ export interface ServiceHost {
   tablePrefix: string;
   timezone: string;
   tickets: TicketGateway;
+  /** The host's leads, when it offers them: lead hooks, reconcile and escalations then run. */
+  leads?: LeadGateway;
   clock: Clock;
   logger: Logger;
   mail: MailSettings;
@@ -104,6 +108,16 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const tracker = new SlaTracker(subjects, clocks, host.clock);
   const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, tracker);
   const hostProblems = new HostProblemRepository(db, prefix);
+  const leads = buildLeadServices(host, {
+    config,
+    timeline,
+    cursors,
+    audit,
+    outbox,
+    translator,
+    hostProblems,
+    reconcileBatchSize: options.reconcileBatchSize,
+  });
   const reconciler = new Reconciler(
     host.tickets,
     timeline,
@@ -121,6 +135,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     heartbeats,
     hostProblems,
     options.hostActions,
+    leads.scan,
   );
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
   // The read models the pages show, built here once rather than by each page.
@@ -153,5 +168,6 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     translator,
     heartbeats,
     hostProblems,
+    leads,
   };
 }

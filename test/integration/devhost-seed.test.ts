@@ -428,12 +428,17 @@ describe('demo SLA configuration', () => {
   it('imports the demo policies before the history, so the demo shows every kind of SLA state', async () => {
     expect(await count('tblsla_vigil_policies')).toBe(4);
     const rows: { sla_state: string; n: number }[] = await db()('tblsla_vigil_subjects')
+      .where('subject_type', 'ticket')
       .select('sla_state')
       .count({ n: '*' })
       .groupBy('sla_state');
     const states = Object.fromEntries(rows.map((r) => [r.sla_state, Number(r.n)]));
     for (const state of ['met', 'breached', 'paused']) expect(states[state]).toBeGreaterThan(0);
     expect(states.no_policy ?? 0).toBe(0);
+    // The seeded leads reach the module through the lead hooks (the demo has no lead policy yet).
+    expect(await db()('tblsla_vigil_subjects').where('subject_type', 'lead').count({ n: '*' })).not.toEqual([
+      { n: 0 },
+    ]);
     expect(await count('tblsla_vigil_clocks')).toBeGreaterThan(600);
   });
 });

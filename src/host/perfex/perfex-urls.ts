@@ -11,3 +11,11 @@ export const DEVHOST_MAILBOX_SMTP_URL = 'smtp://127.0.0.1:2525';
 
 /** The port of that mailbox, for the devhost that opens it. */
 export const DEVHOST_MAILBOX_PORT = Number(new URL(DEVHOST_MAILBOX_SMTP_URL).port);
+
+/**
+ * Where Perfex's admin shows one lead (relative to the admin's base URL): the lead list, which
+ * opens the lead's modal for the id in the path.
+ */
+export function perfexLeadPath(leadId: number | string): string {
+  return `/admin/leads/index/${leadId}`;
+}

@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import type { HostStaff } from '../host/host-context';
+import type { SubjectType } from '../sla/config/subject-types';
+import type { PolicyBook } from '../sla/policy/policy-book';
+import type { EscalationRepository } from '../store/escalation-repository';
+import type { AuditLog } from '../store/audit-log';
+import type { NewOutboxRow, OutboxRepository } from '../notify/outbox-repository';
+import type { RenderedEmail } from '../notify/escalation-email';
+import { languageCode } from '../host/perfex/perfex-languages';
+
+/** One fired notify level of one subject: who gets it and how each email reads. */
+export interface Notice {
+  escalationId: number;
+  subjectType: SubjectType;
+  subjectId: number;
+  recipients: HostStaff[];
+  /** Written into the escalation's details and the audit entry (policy, level, metric, ...). */
+  details: Record<string, unknown>;
+  render(staff: HostStaff, language: string): Promise<RenderedEmail>;
+}
+
+/**
+ * Writes a fired notify level's emails to the outbox and its outcome to the escalation log and
+ * the audit log, in the caller's transaction. The cooldown holds back an email to a recipient
+ * who got one about the same subject within the window (logged as suppressed, never dropped).
+ * Subject-kind neutral: the lead escalations use it; the ticket path still does this inline.
+ */
+export async function writeNotice(
+  notice: Notice,
+  deps: { outbox: OutboxRepository; escalations: EscalationRepository; audit: AuditLog },
+  book: PolicyBook,
+  now: Date,
+  trx: Knex.Transaction,
+): Promise<void> {
+  const rows: NewOutboxRow[] = [];
+  const suppressed: number[] = [];
+  const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
+  for (const staff of notice.recipients) {
+    const recent =
+      book.settings.cooldownMinutes > 0 &&
+      (await deps.outbox.lastSentOrPending(staff.id, notice.subjectType, notice.subjectId, since, trx));
+    const language = languageCode(staff.defaultLanguage);
+    rows.push({
+      escalationId: notice.escalationId,
+      subjectType: notice.subjectType,
+      subjectId: notice.subjectId,
+      recipientStaffId: staff.id,
+      recipientEmail: staff.email,
+      language,
+      ...(await notice.render(staff, language)),
+      state: recent ? 'suppressed' : 'pending',
+      createdAt: now,
+    });
+    if (recent) suppressed.push(staff.id);
+  }
+  await deps.outbox.insert(rows, trx);
+  const outcome =
+    rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
+  const recipients = rows.map((r) => r.recipientStaffId);
+  await deps.escalations.setOutcome(
+    notice.escalationId,
+    outcome,
+    { ...notice.details, recipients, suppressed },
+    trx,
+  );
+  await deps.audit.write(
+    {
+      action: `escalation.${outcome}`,
+      staffId: null,
+      subjectType: notice.subjectType,
+      subjectId: notice.subjectId,
+      details: { ...notice.details, recipients, suppressed },
+    },
+    trx,
+  );
+}
+
+/** A staff member an email can reach: known, active, with an address. */
+export function reachable(s: HostStaff | undefined): s is HostStaff {
+  return s !== undefined && s.active && s.email !== '';
+}

@@ -1,0 +1,240 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { i18n } from 'i18next';
+import type { HostStaff, MailSettings, TicketGateway } from '../host/host-context';
+import type { HostLead, LeadGateway } from '../host/lead-gateway';
+import type { EscalationRepository } from '../store/escalation-repository';
+import type { AuditLog } from '../store/audit-log';
+import type { OutboxRepository } from '../notify/outbox-repository';
+import { renderEscalationEmail } from '../notify/escalation-email';
+import { levelConditionHolds } from '../sla/escalation/level-condition';
+import type { PolicyBook } from '../sla/policy/policy-book';
+import { perfexLeadPath } from '../host/perfex/perfex-urls';
+import type { DueLevel, LevelFirer } from './escalation-service';
+import { reachable, writeNotice } from './escalation-notice';
+
+/** What one batch of lead levels needs from the host, read once. */
+interface LeadView {
+  leads: Map<number, HostLead>;
+  staff: Map<number, HostStaff>;
+  statuses: Map<number, string>;
+  sources: Map<number, string>;
+  countries: Map<number, string>;
+}
+
+/**
+ * Fires the escalation levels of lead clocks exactly once per (lead, metric, cycle, level) (the
+ * escalation table's unique key), with the cooldown and audit of tickets:
+ * - notify_assignee: the lead's owner. A lead without a reachable owner goes to the settings'
+ *   fallback staff member when the fallback is `staff`; a `department` fallback has no
+ *   department to use on a lead (Perfex leads have none), so the level is then recorded as
+ *   `no_recipient`, with the reason, rather than guessing a department.
+ * - notify_staff: the named staff member; notify_department: that department's members.
+ * - reassign_staff: through the host's `leads.reassign` after the transaction commits (the
+ *   devhost's lead edit, which fires its hooks). A host without it (Perfex: no lead host action
+ *   yet) gets the level recorded as `action_failed`, so the log says why nothing moved.
+ */
+export class LeadEscalationService implements LevelFirer {
+  constructor(
+    private readonly leads: LeadGateway,
+    private readonly tickets: TicketGateway,
+    private readonly mail: MailSettings,
+    private readonly escalations: EscalationRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly audit: AuditLog,
+    private readonly translator: i18n,
+    private readonly logger: Logger,
+  ) {}
+
+  private async view(due: readonly DueLevel[]): Promise<LeadView> {
+    const ids = [...new Set(due.map((d) => d.clock.subjectId))];
+    const [leads, staff, statuses, sources, countries] = await Promise.all([
+      this.leads.getLeads(ids),
+      this.tickets.listStaff(),
+      this.leads.listLeadStatuses(),
+      this.leads.listLeadSources(),
+      this.leads.listCountries(),
+    ]);
+    const names = (rows: { id: number; name: string }[]): Map<number, string> =>
+      new Map(rows.map((r) => [r.id, r.name]));
+    return {
+      leads: new Map(leads.map((l) => [l.id, l])),
+      staff: new Map(staff.map((s) => [s.id, s])),
+      statuses: names(statuses),
+      sources: names(sources),
+      countries: names(countries),
+    };
+  }
+
+  async fireDue(
+    due: readonly DueLevel[],
+    book: PolicyBook,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<number> {
+    const view = await this.view(due);
+    let fired = 0;
+    for (const d of due) {
+      const lead = view.leads.get(d.clock.subjectId);
+      // As for tickets: a level whose condition does not hold now waits (unrecorded) for a change.
+      if (lead && !levelConditionHolds(d.level.when, lead)) continue;
+      const id = await this.escalations.insertOnce(
+        {
+          subjectId: d.clock.subjectId,
+          metric: d.clock.metric,
+          cycle: d.clock.cycle,
+          policyId: d.policy.id,
+          level: d.level.level,
+          levelKey: d.level.key,
+          triggerType: d.level.trigger.type,
+          triggerMinutes: d.level.trigger.minutes ?? null,
+          actionType: d.level.action.type,
+          fireAt: d.fireAt,
+        },
+        now,
+        trx,
+      );
+      if (id === null) continue;
+      fired++;
+      const details = {
+        policy: d.policy.key,
+        level: d.level.level,
+        metric: d.clock.metric,
+        cycle: d.clock.cycle,
+        ...(d.clock.status === undefined ? {} : { status: d.clock.status }),
+        action: d.level.action,
+      };
+      if (!lead) {
+        await this.escalations.setOutcome(id, 'no_recipient', { ...details, reason: 'lead not found' }, trx);
+        continue;
+      }
+      if (d.level.action.type === 'reassign_staff') {
+        const outcome = this.leads.reassign ? 'action_pending' : 'action_failed';
+        const why = this.leads.reassign ? {} : { error: 'the host offers no lead reassignment' };
+        await this.escalations.setOutcome(id, outcome, { ...details, ...why }, trx);
+        continue;
+      }
+      const { staff, fallback } = await this.recipients(d, lead, view, book);
+      const zone = d.policy.calendar ? (book.timezones.get(d.policy.calendar) ?? 'UTC') : 'UTC';
+      const url = `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`;
+      await writeNotice(
+        {
+          escalationId: id,
+          subjectType: 'lead',
+          subjectId: lead.id,
+          recipients: staff,
+          details: { ...details, ...(fallback && { fallback }) },
+          render: (recipient, language) =>
+            renderEscalationEmail(
+              {
+                ticketId: lead.id,
+                ticketSubject: lead.name,
+                lead: {
+                  company: lead.company,
+                  marketName: view.countries.get(lead.country) ?? '—',
+                  sourceName: view.sources.get(lead.source) ?? `#${lead.source}`,
+                },
+                clientName: null,
+                departmentName: '',
+                metric: d.clock.metric,
+                ...(d.clock.status === undefined
+                  ? {}
+                  : { statusName: view.statuses.get(d.clock.status) ?? `#${d.clock.status}` }),
+                level: d.level.level,
+                triggerType: d.level.trigger.type,
+                dueAt: d.clock.dueAt,
+                zone,
+                now,
+                ticketUrl: url,
+                slaUrl: `${url}#sla_vigil`,
+                recipientName: `${recipient.firstname} ${recipient.lastname}`.trim(),
+              },
+              this.translator,
+              language,
+            ),
+        },
+        { outbox: this.outbox, escalations: this.escalations, audit: this.audit },
+        book,
+        now,
+        trx,
+      );
+    }
+    return fired;
+  }
+
+  private async recipients(
+    d: DueLevel,
+    lead: HostLead,
+    view: LeadView,
+    book: PolicyBook,
+  ): Promise<{ staff: HostStaff[]; fallback?: Record<string, unknown> }> {
+    const action = d.level.action;
+    switch (action.type) {
+      case 'notify_assignee': {
+        const owner = [view.staff.get(lead.assigned)].filter(reachable);
+        if (owner.length) return { staff: owner };
+        const reason = lead.assigned === 0 ? 'unassigned' : 'assignee_unreachable';
+        const { unassignedFallback, unassignedFallbackStaffId } = book.settings;
+        if (unassignedFallback === 'staff' && unassignedFallbackStaffId !== null) {
+          return {
+            staff: [view.staff.get(unassignedFallbackStaffId)].filter(reachable),
+            fallback: { type: 'staff', staffId: unassignedFallbackStaffId, reason },
+          };
+        }
+        return {
+          staff: [],
+          fallback: { type: unassignedFallback, reason, note: 'leads have no department' },
+        };
+      }
+      case 'notify_staff':
+        return { staff: [view.staff.get(action.staffId ?? 0)].filter(reachable) };
+      case 'notify_department':
+        return {
+          staff: (await this.tickets.listDepartmentStaff(action.departmentId ?? 0)).filter(reachable),
+        };
+      default:
+        return { staff: [] };
+    }
+  }
+
+  /** Performs the lead reassignments decided by earlier transactions, each claimed once. */
+  async performPendingActions(now: Date): Promise<number> {
+    let done = 0;
+    for (let a = await this.escalations.claimAction(now); a; a = await this.escalations.claimAction(now)) {
+      const staffId = a.details.action.staffId;
+      try {
+        if (!this.leads.reassign) throw new Error('the host offers no lead reassignment');
+        if (staffId === undefined) throw new Error('the level names no staff member');
+        const lead = await this.leads.getLead(a.subjectId);
+        if (!lead) throw new Error('lead is gone');
+        if (lead.assigned !== staffId) await this.leads.reassign(lead.id, staffId);
+        await this.finish(a.id, a.subjectId, 'reassigned', { ...a.details, staffId });
+        done++;
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        this.logger.error(
+          { err, leadId: a.subjectId },
+          `sla_vigil: escalation action failed for lead ${a.subjectId}`,
+        );
+        await this.finish(a.id, a.subjectId, 'action_failed', { ...a.details, error });
+      }
+    }
+    return done;
+  }
+
+  private async finish(
+    id: number,
+    leadId: number,
+    outcome: 'reassigned' | 'action_failed',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    if (!(await this.escalations.finishAction(id, outcome, details))) return;
+    await this.audit.write({
+      action: `escalation.${outcome}`,
+      staffId: null,
+      subjectType: 'lead',
+      subjectId: leadId,
+      details,
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import type { i18n } from 'i18next';
+import type { ServiceHost } from './module-services';
+import type { ConfigService } from '../engine/config-service';
+import type { TimelineRepository } from '../store/timeline-repository';
+import type { CursorRepository } from '../store/cursor-repository';
+import type { AuditLog } from '../store/audit-log';
+import type { OutboxRepository } from '../notify/outbox-repository';
+import type { HostProblemRepository } from '../store/host-problem-repository';
+import type { LeadScan } from '../scan/scanner';
+import { SubjectRepository } from '../store/subject-repository';
+import { ClockRepository } from '../store/clock-repository';
+import { EscalationRepository } from '../store/escalation-repository';
+import { ClockService } from '../engine/clock-service';
+import { LeadEscalationService } from '../engine/lead-escalation-service';
+import { LeadEventRecorder } from '../engine/lead-event-recorder';
+import { LeadReconciler } from '../scan/lead-reconciler';
+import { SubjectSlaService } from '../store/read/subject-sla-service';
+import { leadKind } from '../subjects/lead/lead-kind';
+
+/** What the lead services share with the ticket ones (one instance each per module). */
+export interface SharedServices {
+  config: ConfigService;
+  timeline: TimelineRepository;
+  cursors: CursorRepository;
+  audit: AuditLog;
+  outbox: OutboxRepository;
+  translator: i18n;
+  hostProblems: HostProblemRepository;
+  reconcileBatchSize?: number;
+}
+
+/**
+ * Wiring only: the lead kind's repositories and services. The clocks and the SLA read exist on
+ * every host (stored lead clocks stay readable); the hooks, reconcile and escalations only where
+ * the host offers leads.
+ */
+export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
+  const { db, tablePrefix: prefix } = host;
+  const subjects = new SubjectRepository(db, prefix, 'lead');
+  const clockRepo = new ClockRepository(db, prefix, 'lead');
+  const escalationLog = new EscalationRepository(db, prefix, 'lead');
+  const gateway = host.leads;
+  const escalator = gateway
+    ? new LeadEscalationService(
+        gateway,
+        host.tickets,
+        host.mail,
+        escalationLog,
+        shared.outbox,
+        shared.audit,
+        shared.translator,
+        host.logger,
+      )
+    : undefined;
+  const clocks = new ClockService(
+    db,
+    shared.config,
+    shared.timeline,
+    subjects,
+    clockRepo,
+    host.logger,
+    escalationLog,
+    escalator,
+    leadKind,
+  );
+  const statusNames = async (): Promise<Map<number, string>> =>
+    new Map(((await gateway?.listLeadStatuses()) ?? []).map((s) => [s.id, s.name]));
+  const sla = new SubjectSlaService('lead', statusNames, shared.timeline, subjects, clocks, clockRepo);
+  const recorder = gateway
+    ? new LeadEventRecorder(shared.timeline, gateway, subjects, clocks, host.clock, host.logger)
+    : undefined;
+  const scan: LeadScan | undefined = gateway
+    ? {
+        reconciler: new LeadReconciler(
+          gateway,
+          shared.timeline,
+          subjects,
+          shared.cursors,
+          shared.reconcileBatchSize,
+          shared.hostProblems,
+        ),
+        clocks,
+        actions: escalator,
+      }
+    : undefined;
+  return { subjects, clockRepo, escalationLog, clocks, sla, recorder, scan, escalator };
+}
