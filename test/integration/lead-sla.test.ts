@@ -192,6 +192,7 @@ it('picks up a direct write, an import and a conversion that fired no hook, and 
   at('2026-03-04T03:30:00Z'); // Wed 09:00 Kolkata
   const written = await newLead({ name: 'Direct Write' });
   const converted = await newLead({ name: 'Soon Customer' });
+  const dragged = await newLead({ name: 'Moved By Script' });
   const german = await newLead({ name: 'Jonas Kunde', country: ids.de, assigned: ids.jonas });
   expect(await policyOf(german)).toBe('leads');
   at('2026-03-04T03:40:00Z');
@@ -200,11 +201,16 @@ it('picks up a direct write, an import and a conversion that fired no hook, and 
     { name: 'Imported Referral', status: ids.fresh, source: ids.referral, country: ids.de },
   ]);
   await leads().convert(converted);
+  // A script that moves the lead and stamps last_status_change (Kolkata wall clock, 03:42Z).
+  await t.devhost
+    .db('tblleads')
+    .where('id', dragged)
+    .update({ status: ids.contacted, last_status_change: '2026-03-04 09:12:00' });
   // Nothing was recorded without a hook: the lead still looks untouched to the module.
   expect(await policyOf(imported)).toBeNull();
   at('2026-03-04T03:45:00Z');
   const scan = await services.scanner.run(clock.now());
-  expect(scan.leadsChanged).toBe(3);
+  expect(scan.leadsChanged).toBe(4);
   // The direct write: a status change at the scan's time (the write left no last_status_change).
   expect((await leadClocks(written)).map((c) => [c.cycle, c.state, c.metAt])).toEqual([
     [1, 'met', '2026-03-04T03:45:00.000Z'],
@@ -225,6 +231,10 @@ it('picks up a direct write, an import and a conversion that fired no hook, and 
     ['met', '2026-03-04T03:40:00.000Z'],
   ]);
   expect((await services.leads.subjects.getMany([converted])).get(converted)?.ended).toBe('converted');
+  // The script's status change is dated by last_status_change, later than the last event.
+  expect((await leadClocks(dragged)).map((c) => [c.state, c.metAt])).toEqual([
+    ['met', '2026-03-04T03:42:00.000Z'],
+  ]);
   // A second scan finds nothing new.
   const again = await services.scanner.run(clock.now());
   expect(again.leadsChanged).toBe(0);
