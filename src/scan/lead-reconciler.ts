@@ -81,7 +81,7 @@ export class LeadReconciler {
         unreadable: read.unreadable.filter((r) => r.id === id),
       };
       batch.unreadable.forEach(skip);
-      await tally(...(await this.adoptNew(batch.rows)));
+      await tally(...(await this.adoptNew(batch.rows, now)));
     }
     const saved = await this.cursors.get(CURSOR);
     let cursor = Math.max(0, saved - REREAD_WINDOW);
@@ -90,7 +90,7 @@ export class LeadReconciler {
       const size = read.rows.length + read.unreadable.length;
       if (size === 0) break;
       read.unreadable.forEach(skip);
-      await tally(...(await this.adoptNew(read.rows)));
+      await tally(...(await this.adoptNew(read.rows, now)));
       result.leadsRead += size;
       cursor = Math.max(cursor, ...read.rows.map((r) => r.id), ...read.unreadable.map((r) => r.id));
       if (cursor > saved) await this.cursors.set(CURSOR, cursor);
@@ -109,13 +109,21 @@ export class LeadReconciler {
   }
 
   /** The `created` events and snapshots of leads the module has not seen yet. */
-  private async adoptNew(rows: HostLead[]): Promise<[TimelineEventInput[], SubjectSnapshot[]]> {
+  private async adoptNew(rows: HostLead[], now: Date): Promise<[TimelineEventInput[], SubjectSnapshot[]]> {
     const known = await this.subjects.getMany(rows.map((r) => r.id));
     const fresh = rows.filter((r) => !known.has(r.id));
     const events: TimelineEventInput[] = [];
     for (const lead of fresh) {
-      // Found with no history: created in the status it has now (the host keeps no status log).
-      events.push(leadCreatedEvent(lead, 'reconcile'));
+      // Found with no history (the host keeps no status log): created in the status it has now,
+      // unless the host says that status came later; then its stay begins then, and the status
+      // it was created in is unknown (no window for it).
+      const movedAt = usable(lead.statusChangedAt, lead.createdAt, now);
+      events.push(leadCreatedEvent(lead, 'reconcile', movedAt ? null : lead.status));
+      if (movedAt) {
+        events.push(
+          leadEvent(lead.id, 'status_changed', movedAt, 'reconcile', { toValue: String(lead.status) }),
+        );
+      }
       const end = leadEndOf(lead);
       // Already decided when found (an import of lost leads): it ends when it began, owing nothing.
       if (end) {

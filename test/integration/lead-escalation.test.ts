@@ -64,7 +64,7 @@ const outcomes = async (leadId: number) =>
       .orderBy('level')
   ).map((e) => [e.level, e.outcome]);
 const mailsTo = async (email: string, about: string) =>
-  (await t.devhost.mailbox.list()).filter((m) => m.rcpt_to === email && m.subject.includes(about));
+  (await t.devhost.mailbox.list()).filter((m) => m.rcpt_to === email && (m.subject ?? '').includes(about));
 
 it('climbs the ladder once per level, with fallback, cooldown and a reassignment through the host', async () => {
   at('2026-03-02T08:00:00Z');

@@ -178,7 +178,7 @@ it('breaches on a scan and notifies the owner exactly once across scans, naming 
     ['status_time', 1, 1, 'notified'],
   ]);
   expect((await leadClocks(id)).map((c) => c.state)).toEqual(['breached']);
-  const mine = (await t.devhost.mailbox.list()).filter((m) => m.subject.includes('Meera Shah'));
+  const mine = (await t.devhost.mailbox.list()).filter((m) => (m.subject ?? '').includes('Meera Shah'));
   expect(mine).toHaveLength(1);
   expect(mine[0].rcpt_to).toBe('priya.nair@x.test');
   expect(mine[0].subject).toContain('time in New');
@@ -201,6 +201,17 @@ it('picks up a direct write, an import and a conversion that fired no hook, and 
     { name: 'Imported Referral', status: ids.fresh, source: ids.referral, country: ids.de },
   ]);
   await leads().convert(converted);
+  // Inserted by a script before office hours, moved to New at 09:05 Kolkata (03:35Z): its stay in
+  // New begins when the host says the status came, not when the row was added.
+  const [scripted] = await t.devhost.db('tblleads').insert({
+    name: 'Scripted Lead',
+    status: ids.fresh,
+    source: ids.google,
+    country: ids.india,
+    dateadded: '2026-03-04 08:00:00',
+    last_status_change: '2026-03-04 09:05:00',
+    addedfrom: 0,
+  });
   // A script that moves the lead and stamps last_status_change (Kolkata wall clock, 03:42Z).
   await t.devhost
     .db('tblleads')
@@ -210,7 +221,7 @@ it('picks up a direct write, an import and a conversion that fired no hook, and 
   expect(await policyOf(imported)).toBeNull();
   at('2026-03-04T03:45:00Z');
   const scan = await services.scanner.run(clock.now());
-  expect(scan.leadsChanged).toBe(4);
+  expect(scan.leadsChanged).toBe(5);
   // The direct write: a status change at the scan's time (the write left no last_status_change).
   expect((await leadClocks(written)).map((c) => [c.cycle, c.state, c.metAt])).toEqual([
     [1, 'met', '2026-03-04T03:45:00.000Z'],
@@ -234,6 +245,13 @@ it('picks up a direct write, an import and a conversion that fired no hook, and 
   // The script's status change is dated by last_status_change, later than the last event.
   expect((await leadClocks(dragged)).map((c) => [c.state, c.metAt])).toEqual([
     ['met', '2026-03-04T03:42:00.000Z'],
+  ]);
+  expect(await leadClocks(scripted)).toEqual([
+    expect.objectContaining({
+      cycle: 2,
+      startedAt: '2026-03-04T03:35:00.000Z',
+      dueAt: '2026-03-04T04:35:00.000Z',
+    }),
   ]);
   // A second scan finds nothing new.
   const again = await services.scanner.run(clock.now());
@@ -306,4 +324,16 @@ it('answers the subject JSON for leads and tickets, over the API and the CLI', a
   expect(cli.clocks.map((c: { status: number; state: string }) => [c.status, c.state])).toEqual([
     [ids.fresh, 'breached'],
   ]);
+  out.length = 0;
+  const again = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    out.push(parts.join(' '));
+  });
+  process.env.DATABASE_URL = t.database.url;
+  try {
+    await main(['node', 'sla-vigil', 'subject', 'ticket', String(ticket)]);
+  } finally {
+    again.mockRestore();
+    process.env.DATABASE_URL = savedUrl;
+  }
+  expect(JSON.parse(out.join('\n'))).toMatchObject({ subjectType: 'ticket', subjectId: ticket, clocks: [] });
 });

@@ -23,16 +23,17 @@ export function leadEvent(
 
 /**
  * The `created` event of a lead, the same whether the hook reported it or the reconcile found the
- * row: the status it was created in (which starts its first status window) and its match fields.
+ * row: the status it was created in (which starts its first status window; null when unknown,
+ * which starts none) and its match fields.
  */
 export function leadCreatedEvent(
   lead: HostLead,
   source: TimelineSource,
-  status = lead.status,
+  status: number | null = lead.status,
 ): TimelineEventInput {
   return leadEvent(lead.id, 'created', lead.createdAt, source, {
     toValue: JSON.stringify({
-      status,
+      ...(status === null ? {} : { status }),
       assigned: lead.assigned,
       source: lead.source,
       country: lead.country,
