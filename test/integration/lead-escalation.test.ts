@@ -1,7 +1,8 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
-import { insertStaff } from '../helpers/host-fixtures';
+import { insertStaff, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
+import { loginAs } from '../helpers/admin-session';
 
 /**
  * A lead ladder on a 24x7 policy ("New" 30 minutes): the owner at the due time (an owner-less
@@ -151,4 +152,33 @@ it('climbs the ladder once per level, with fallback, cooldown and a reassignment
   expect(repaired.failed).toBe(0);
   expect((await services.hostProblems.list()).problems).toEqual([]);
   expect((await services.leads.subjects.getMany([broken])).has(broken)).toBe(true);
+});
+
+it('shows a lead to a department-limited viewer only when it is theirs; others read as unknown', async () => {
+  const viewer = await insertStaffWithCapabilities(t.devhost.db, 'viv@x.test', STAFF_PASSWORD, ['view']);
+  await t.devhost.db('tblstaff_departments').insert({ staffid: viewer, departmentid: ids.sales });
+  await t.devhost
+    .db('tbloptions')
+    .where('name', 'staff_access_only_assigned_departments')
+    .update({ value: '1' });
+  const mine = await t.devhost.leads.create({
+    name: 'Viv Lead',
+    status: ids.fresh,
+    source: ids.web,
+    assigned: viewer,
+  });
+  const theirs = await t.devhost.leads.create({
+    name: 'Not Viv',
+    status: ids.fresh,
+    source: ids.web,
+    assigned: ids.priya,
+  });
+  const session = await loginAs(t.devhost.app, 'viv@x.test');
+  await session.agent.get(`/admin/sla_vigil/api/subjects/lead/${mine}`).expect(200);
+  await session.agent.get(`/admin/sla_vigil/api/subjects/lead/${theirs}`).expect(404);
+  await t.devhost
+    .db('tbloptions')
+    .where('name', 'staff_access_only_assigned_departments')
+    .update({ value: '0' });
+  await session.agent.get(`/admin/sla_vigil/api/subjects/lead/${theirs}`).expect(200);
 });
