@@ -124,3 +124,40 @@ describe('formatDuration', () => {
     expect(formatDuration(minutes, units)).toBe(text);
   });
 });
+
+describe('escalation email about a lead', () => {
+  const lead = input({
+    ticketId: 77,
+    ticketSubject: 'Ravi Kumar',
+    lead: { company: 'Kumar Textiles', marketName: 'India', sourceName: 'Google' },
+    clientName: null,
+    departmentName: '',
+    metric: 'status_time',
+    statusName: 'New',
+    ticketUrl: 'https://crm.example.com/admin/leads/index/77',
+    slaUrl: 'https://crm.example.com/admin/leads/index/77#sla_vigil',
+  });
+
+  it.each(['en', 'de', 'es'])(
+    'names the lead, its market and source, and links the lead (%s)',
+    async (language) => {
+      const email = await renderEscalationEmail(lead, translator, language);
+      expect(email.subject).toContain('#77 Ravi Kumar');
+      for (const part of [email.text, email.html]) {
+        expect(part).toContain('Kumar Textiles');
+        expect(part).toContain('India');
+        expect(part).toContain('Google');
+        expect(part).toContain('https://crm.example.com/admin/leads/index/77');
+        expect(part).not.toContain('Support');
+      }
+    },
+  );
+
+  it('speaks of a lead, not a ticket', async () => {
+    const email = await renderEscalationEmail(lead, translator, 'en');
+    expect(email.text).toContain('The time in New target of lead #77 was missed 2h 10m ago.');
+    expect(email.text).toContain('Lead: #77 Ravi Kumar');
+    expect(email.text).toContain('Open lead: https://crm.example.com/admin/leads/index/77');
+    expect(email.text).not.toMatch(/ticket/i);
+  });
+});
