@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Devhost } from '../../devhost';
+import { LEAD_PROFILE_FIELDS } from '../../lead-service';
 import { parseInput } from '../../validation-error';
 import { leadLookups } from './lead-lookups';
 import { leadPanels } from './lead-view';
-import { LEAD_PROFILE_FIELDS } from './lead-form';
 import {
   blank,
   csrfField,
