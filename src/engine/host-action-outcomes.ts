@@ -3,7 +3,11 @@ import type { EscalationRepository, PendingAction } from '../store/escalation-re
 import { OUTCOME_OF, hostInstruction } from './host-action-instruction';
 
 /** The audit detail each instruction's value goes under, so the audit page names it. */
-const TARGET_FIELD: Record<string, string> = { assign: 'staffId', department: 'departmentId', priority: 'priorityId' };
+const TARGET_FIELD: Record<string, string> = {
+  assign: 'staffId',
+  department: 'departmentId',
+  priority: 'priorityId',
+};
 
 /** What the host said about one instruction it was given. */
 export type HostActionResult = { ok: true } | { ok: false; error: string };
