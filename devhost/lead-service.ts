@@ -1,8 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock } from '../src/host/host-context';
-import { instantToHost } from '../src/store/datetime';
-import type { HookBus } from './hook-bus';
+import { PerfexModel } from './perfex-model';
 import { parseInput, ValidationError } from './validation-error';
 
 const id = z.coerce.number().int().positive();
@@ -98,8 +96,11 @@ export const DirectWriteSchema = z
   .strict()
   .refine((d) => Object.keys(d).length > 1, { message: 'nothing to change' });
 
-/** Columns whose change the edit form reports through `after_lead_updated`. */
-const EDITABLE = [
+/**
+ * The lead's profile fields, as the new-lead form and the edit form post them (Perfex uses one
+ * form for both); what their values must be is this service's job.
+ */
+export const LEAD_PROFILE_FIELDS = [
   'name',
   'company',
   'email',
@@ -109,9 +110,10 @@ const EDITABLE = [
   'source',
   'assigned',
   'lead_value',
-  'default_language',
-  'is_public',
 ] as const;
+
+/** Columns whose change the edit form reports through `after_lead_updated`. */
+const EDITABLE = [...LEAD_PROFILE_FIELDS, 'default_language', 'is_public'] as const;
 type Editable = (typeof EDITABLE)[number];
 
 /**
@@ -120,26 +122,7 @@ type Editable = (typeof EDITABLE)[number];
  * actions it lists them for. Where PERFEX.md lists no hook (converting to a customer, a direct
  * write or import) none fires: the module must find those changes by reconciling.
  */
-export class LeadService {
-  constructor(
-    private readonly db: Knex,
-    private readonly prefix: string,
-    private readonly hooks: HookBus,
-    private readonly clock: Clock,
-    private readonly timezone: string,
-  ) {}
-
-  private t(name: string): string {
-    return `${this.prefix}${name}`;
-  }
-
-  private wallClock(date?: Date, field = 'date'): string {
-    const when = date ?? this.clock.now();
-    if (when.getTime() > this.clock.now().getTime() + 60_000)
-      throw ValidationError.field(field, 'must not be in the future');
-    return instantToHost(when, this.timezone);
-  }
-
+export class LeadService extends PerfexModel {
   async getRow(leadId: number): Promise<PerfexLeadRow> {
     const row = await this.db(this.t('leads')).where('id', leadId).first();
     if (!row)
@@ -152,11 +135,6 @@ export class LeadService {
     const row = await this.db(this.t('leads_status')).where('isdefault', 1).orderBy('id').first();
     if (!row) throw new Error('tblleads_status has no isdefault status: run devhost setup');
     return row.id as number;
-  }
-
-  private async mustExist(table: string, column: string, value: number, field: string): Promise<void> {
-    const row = await this.db(this.t(table)).select(column).where(column, value).first();
-    if (!row) throw ValidationError.field(field, `${field} ${value} does not exist`);
   }
 
   private async checkReferences(input: {

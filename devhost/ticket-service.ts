@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
 import { z } from 'zod';
-import type { Clock, PerfexTicketRow, SettingsColumn } from '../src/host/host-context';
-import { instantToHost } from '../src/store/datetime';
-import type { HookBus } from './hook-bus';
+import type { PerfexTicketRow, SettingsColumn } from '../src/host/host-context';
+import { PerfexModel } from './perfex-model';
 import { parseInput, ValidationError } from './validation-error';
 
 const id = z.coerce.number().int().positive();
@@ -69,26 +67,7 @@ export const MergeSchema = z
  * The devhost's Perfex `Tickets_model`: writes the rows Perfex writes (wall-clock datetimes in
  * `default_timezone`) and fires the hooks Perfex fires, and none where Perfex fires none.
  */
-export class TicketService {
-  constructor(
-    private readonly db: Knex,
-    private readonly prefix: string,
-    private readonly hooks: HookBus,
-    private readonly clock: Clock,
-    private readonly timezone: string,
-  ) {}
-
-  private t(name: string): string {
-    return `${this.prefix}${name}`;
-  }
-
-  private wallClock(date: Date | undefined, field: string): string {
-    const when = date ?? this.clock.now();
-    if (when.getTime() > this.clock.now().getTime() + 60_000)
-      throw ValidationError.field(field, 'must not be in the future');
-    return instantToHost(when, this.timezone);
-  }
-
+export class TicketService extends PerfexModel {
   async getRow(ticketId: number): Promise<PerfexTicketRow> {
     const row = await this.db(this.t('tickets')).where('ticketid', ticketId).first();
     if (!row)
@@ -96,11 +75,6 @@ export class TicketService {
         status: 404,
       });
     return row as PerfexTicketRow;
-  }
-
-  private async mustExist(table: string, column: string, value: number, field: string): Promise<void> {
-    const row = await this.db(this.t(table)).select(column).where(column, value).first();
-    if (!row) throw ValidationError.field(field, `${field} ${value} does not exist`);
   }
 
   private async checkReferences(input: {

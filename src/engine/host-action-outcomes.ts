@@ -2,6 +2,13 @@ import type { AuditLog } from '../store/audit-log';
 import type { EscalationRepository, PendingAction } from '../store/escalation-repository';
 import { OUTCOME_OF, hostInstruction } from './host-action-instruction';
 
+/** The audit detail each instruction's value goes under, so the audit page names it. */
+const TARGET_FIELD: Record<string, string> = {
+  assign: 'staffId',
+  department: 'departmentId',
+  priority: 'priorityId',
+};
+
 /** What the host said about one instruction it was given. */
 export type HostActionResult = { ok: true } | { ok: false; error: string };
 
@@ -17,8 +24,15 @@ export class HostActionOutcomes {
 
   /** False, writing nothing, when the action is no longer claimed (its result came already). */
   async record(action: PendingAction, result: HostActionResult): Promise<boolean> {
-    const details = { level: action.level, metric: action.metric, action: action.details.action.type };
     const instruction = hostInstruction(action);
+    // The audit says what the action did, by name: whom the ticket went to, which priority.
+    const target = instruction.ok ? TARGET_FIELD[instruction.instruction.type] : undefined;
+    const details = {
+      level: action.level,
+      metric: action.metric,
+      action: action.details.action.type,
+      ...(instruction.ok && target ? { [target]: instruction.instruction.value } : {}),
+    };
     const error = !result.ok ? result.error : !instruction.ok ? instruction.error : null;
     const outcome =
       error === null && instruction.ok ? OUTCOME_OF[instruction.instruction.type] : 'action_failed';

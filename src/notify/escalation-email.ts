@@ -1,5 +1,6 @@
 import type { i18n, TFunction } from 'i18next';
 import { DateTime } from 'luxon';
+import { formatDateTime } from '../i18n/format-date';
 import { renderView } from '../i18n/render-view';
 import { formatDuration } from '../i18n/format-duration';
 
@@ -39,17 +40,6 @@ export interface RenderedEmail {
   text: string;
 }
 
-/** The recipient's own date conventions, on a 24-hour clock (the zone is named next to it). */
-const DUE_FORMAT: Intl.DateTimeFormatOptions = {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-};
-
 /** Room for the tag, ticket number and status in a subject that still fits a mail list column. */
 const MAX_TICKET_SUBJECT = 80;
 
@@ -88,7 +78,8 @@ export async function renderEscalationEmail(
       input.statusName === undefined
         ? t(`metrics.${input.metric}`)
         : t('metrics.status_time_in', { status: input.statusName }),
-    dueText: `${due.setLocale(language).toLocaleString(DUE_FORMAT)} (${input.zone})`,
+    // The pages' one date format per language (the year only when it is not this year's).
+    dueText: `${formatDateTime(input.dueAt, input.zone, language, input.now)} (${input.zone})`,
     levelText: t('emails.level_value', {
       level: input.level,
       trigger: t(`emails.trigger.${input.triggerType}`),

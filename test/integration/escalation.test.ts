@@ -283,6 +283,17 @@ describe('cooldown and host actions', () => {
       .orderBy('level')
       .pluck('outcome');
     expect(outcomes).toEqual(['reassigned', 'priority_raised']);
+    // The audit says whom the ticket went to and which priority it got (named on the audit page).
+    const audited = await t.devhost
+      .db('tblsla_vigil_audit_log')
+      .where({ subject_id: id })
+      .whereIn('action', ['escalation.reassigned', 'escalation.priority_raised'])
+      .orderBy('id')
+      .pluck('details');
+    expect(audited.map((d: string) => JSON.parse(d))).toEqual([
+      expect.objectContaining({ action: 'reassign_staff', staffId: staff.lead }),
+      expect.objectContaining({ action: 'raise_priority', priorityId: 2 }),
+    ]);
     const timeline = (await services.timeline.forSubject('ticket', id)).map((e) => e.eventType);
     expect(timeline).toEqual(expect.arrayContaining(['assignee_changed', 'priority_changed']));
   });

@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Devhost } from '../../devhost';
+import { LEAD_PROFILE_FIELDS } from '../../lead-service';
 import { parseInput } from '../../validation-error';
 import { leadLookups } from './lead-lookups';
 import { leadPanels } from './lead-view';
@@ -8,28 +9,19 @@ import {
   blank,
   csrfField,
   flashRedirect,
-  isValidationError,
+  pageLanguage,
   pageLocals,
-  readableErrors,
   renderPage,
+  showFormAgainIfInvalid,
+  textFields,
   type FieldError,
 } from './page-kit';
-
-const text = z.string().optional();
 
 /** The form's shape only; what the values must be is LeadService's job, as for the API. */
 const NewLeadForm = z
   .object({
     ...csrfField,
-    name: text,
-    company: text,
-    email: text,
-    phonenumber: text,
-    country: text,
-    status: text,
-    source: text,
-    assigned: text,
-    lead_value: text,
+    ...textFields(...LEAD_PROFILE_FIELDS),
     contacted_today: z.literal('1').optional(),
   })
   .strict();
@@ -45,27 +37,27 @@ export function createLeadNewRouter(devhost: Devhost): Router {
   });
 
   router.post('/add', async (req, res) => {
-    const values = req.body as FormValues;
-    try {
-      const form = parseInput(NewLeadForm, req.body);
-      const id = await devhost.leads.create({
-        name: form.name ?? '',
-        company: blank(form.company?.trim()),
-        email: blank(form.email?.trim()),
-        phonenumber: blank(form.phonenumber?.trim()),
-        country: blank(form.country),
-        status: blank(form.status),
-        source: blank(form.source),
-        assigned: blank(form.assigned),
-        lead_value: blank(form.lead_value?.trim()),
-        addedfrom: pageLocals(res).staffId,
-        contacted_today: form.contacted_today === '1',
-      });
-      flashRedirect(req, res, 'success', `Lead #${id} created`, `/admin/leads/lead/${id}`);
-    } catch (err) {
-      if (!isValidationError(err)) throw err;
-      await renderForm(devhost, res, values, readableErrors(err.errors, values), 422);
-    }
+    await showFormAgainIfInvalid(
+      req,
+      async () => {
+        const form = parseInput(NewLeadForm, req.body);
+        const id = await devhost.leads.create({
+          name: form.name ?? '',
+          company: blank(form.company?.trim()),
+          email: blank(form.email?.trim()),
+          phonenumber: blank(form.phonenumber?.trim()),
+          country: blank(form.country),
+          status: blank(form.status),
+          source: blank(form.source),
+          assigned: blank(form.assigned),
+          lead_value: blank(form.lead_value?.trim()),
+          addedfrom: pageLocals(res).staffId,
+          contacted_today: form.contacted_today === '1',
+        });
+        flashRedirect(req, res, 'success', `Lead #${id} created`, `/admin/leads/lead/${id}`);
+      },
+      (values, errors) => renderForm(devhost, res, values, errors, 422),
+    );
   });
 
   return router;
@@ -81,7 +73,7 @@ async function renderForm(
   const [lookups, panels] = await Promise.all([
     leadLookups(devhost),
     // Perfex hands the tab hooks NULL on the new-lead form.
-    leadPanels(devhost, null, pageLocals(res).staffId, String(res.locals.language ?? 'en')),
+    leadPanels(devhost, null, pageLocals(res).staffId, pageLanguage(res)),
   ]);
   await renderPage(res, 'pages/lead-new', 'New lead', { lookups, panels, values, errors }, status);
 }

@@ -1,50 +1,32 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Devhost } from '../../devhost';
+import { LEAD_PROFILE_FIELDS } from '../../lead-service';
 import { parseInput } from '../../validation-error';
 import { leadLookups } from './lead-lookups';
 import { getLeadWithNames } from './lead-query';
+import { renderModulePanels, type ModulePanelView } from './module-panels';
 import {
   blank,
   csrfField,
-  errorStatus,
   flashRedirect,
   idParam,
-  isValidationError,
   notFound,
+  pageLanguage,
   pageLocals,
-  readableErrors,
   renderPage,
+  showFormAgainIfInvalid,
+  textFields,
   type FieldError,
 } from './page-kit';
 
-const text = z.string().optional();
-const ProfileForm = z
-  .object({
-    ...csrfField,
-    name: text,
-    company: text,
-    email: text,
-    phonenumber: text,
-    country: text,
-    status: text,
-    source: text,
-    assigned: text,
-    lead_value: text,
-  })
-  .strict();
+const ProfileForm = z.object({ ...csrfField, ...textFields(...LEAD_PROFILE_FIELDS) }).strict();
 const required = z.string({ message: 'is required' }).trim().min(1, 'is required');
 const StatusForm = z.object({ ...csrfField, status: required }).strict();
 const AssignForm = z.object({ ...csrfField, assigned: required }).strict();
 const ActionForm = z.object({ ...csrfField }).strict();
 
 type Tab = 'profile' | 'activity';
-
-export interface LeadPanelView {
-  key: string;
-  title: string;
-  html: string;
-}
 
 interface ActivityRow {
   id: number;
@@ -64,65 +46,46 @@ export function createLeadViewRouter(devhost: Devhost): Router {
     await renderLead(devhost, res, leadId(req), { tab: 'profile', errors: [], values: {} });
   });
 
-  router.post('/lead/:id/edit', async (req, res) => {
-    const id = leadId(req);
-    await attempt(devhost, req, res, id, async () => {
-      const form = parseInput(ProfileForm, req.body);
-      const changed = await devhost.leads.update(
-        id,
-        {
-          name: form.name,
-          company: form.company?.trim() ?? undefined,
-          email: blank(form.email?.trim()),
-          phonenumber: form.phonenumber?.trim() ?? undefined,
-          country: blank(form.country),
-          status: blank(form.status),
-          source: blank(form.source),
-          assigned: blank(form.assigned),
-          lead_value: blank(form.lead_value?.trim()),
-        },
-        pageLocals(res).staffId,
-      );
-      flashRedirect(
-        req,
-        res,
-        changed.length ? 'success' : 'info',
-        changed.length ? 'Lead saved' : 'Nothing changed',
-        leadUrl(id),
-      );
+  /** An edit of the lead through `devhost.leads.update`: "Nothing changed" when the form changed nothing. */
+  const edit = <F>(
+    path: string,
+    form: z.ZodType<F>,
+    changes: (form: F) => Record<string, unknown>,
+    saved: string,
+  ) =>
+    router.post(`/lead/:id/${path}`, async (req, res) => {
+      const id = leadId(req);
+      await attempt(devhost, req, res, id, async () => {
+        const values = parseInput(form, req.body);
+        const changed = await devhost.leads.update(id, changes(values), pageLocals(res).staffId);
+        flashRedirect(
+          req,
+          res,
+          changed.length ? 'success' : 'info',
+          changed.length ? saved : 'Nothing changed',
+          leadUrl(id),
+        );
+      });
     });
-  });
-
-  router.post('/lead/:id/status', async (req, res) => {
-    const id = leadId(req);
-    await attempt(devhost, req, res, id, async () => {
-      const form = parseInput(StatusForm, req.body);
-      // The status select in the lead's header is part of Perfex's edit form, not the kanban.
-      const changed = await devhost.leads.update(id, { status: form.status }, pageLocals(res).staffId);
-      flashRedirect(
-        req,
-        res,
-        changed.length ? 'success' : 'info',
-        changed.length ? 'Status changed' : 'Nothing changed',
-        leadUrl(id),
-      );
-    });
-  });
-
-  router.post('/lead/:id/assign', async (req, res) => {
-    const id = leadId(req);
-    await attempt(devhost, req, res, id, async () => {
-      const form = parseInput(AssignForm, req.body);
-      const changed = await devhost.leads.update(id, { assigned: form.assigned }, pageLocals(res).staffId);
-      flashRedirect(
-        req,
-        res,
-        changed.length ? 'success' : 'info',
-        changed.length ? 'Lead assigned' : 'Nothing changed',
-        leadUrl(id),
-      );
-    });
-  });
+  edit(
+    'edit',
+    ProfileForm,
+    (form) => ({
+      name: form.name,
+      company: form.company?.trim() ?? undefined,
+      email: blank(form.email?.trim()),
+      phonenumber: form.phonenumber?.trim() ?? undefined,
+      country: blank(form.country),
+      status: blank(form.status),
+      source: blank(form.source),
+      assigned: blank(form.assigned),
+      lead_value: blank(form.lead_value?.trim()),
+    }),
+    'Lead saved',
+  );
+  // The status select in the lead's header is part of Perfex's edit form, not the kanban.
+  edit('status', StatusForm, (form) => ({ status: form.status }), 'Status changed');
+  edit('assign', AssignForm, (form) => ({ assigned: form.assigned }), 'Lead assigned');
 
   const action = (path: string, run: (id: number, staffId: number) => Promise<unknown>, done: string) =>
     router.post(`/lead/:id/${path}`, async (req, res) => {
@@ -159,19 +122,9 @@ async function attempt(
   id: number,
   action: () => Promise<void>,
 ): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (!isValidationError(err) || errorStatus(err) === 404) throw err;
-    const values = req.body as Record<string, string>;
-    await renderLead(
-      devhost,
-      res,
-      id,
-      { tab: 'profile', errors: readableErrors(err.errors, values), values },
-      422,
-    );
-  }
+  await showFormAgainIfInvalid(req, action, (values, errors) =>
+    renderLead(devhost, res, id, { tab: 'profile', errors, values }, 422),
+  );
 }
 
 async function renderLead(
@@ -187,7 +140,7 @@ async function renderLead(
   const [activity, lookups, panels] = await Promise.all([
     activityLog(devhost, id),
     leadLookups(devhost),
-    leadPanels(devhost, id, staffId, String(res.locals.language ?? 'en')),
+    leadPanels(devhost, id, staffId, pageLanguage(res)),
   ]);
   await renderPage(
     res,
@@ -218,21 +171,11 @@ export async function leadPanels(
   leadId: number | null,
   staffId: number,
   language: string,
-): Promise<LeadPanelView[]> {
-  const rendered = await Promise.all(
-    [...devhost.admin.leadPanels.values()].map(async (panel) => {
-      try {
-        const html = await panel.render(leadId, staffId, language);
-        return html === null ? null : { key: panel.key, title: panel.title, html };
-      } catch (err) {
-        devhost.host.logger.error({ err, panel: panel.key, leadId }, 'lead panel failed to render');
-        return {
-          key: panel.key,
-          title: panel.title,
-          html: '<p class="muted">This panel could not be loaded.</p>',
-        };
-      }
-    }),
+): Promise<ModulePanelView[]> {
+  return renderModulePanels(
+    devhost,
+    devhost.admin.leadPanels.values(),
+    (panel) => panel.render(leadId, staffId, language),
+    { message: 'lead panel failed to render', context: { leadId } },
   );
-  return rendered.filter((p): p is LeadPanelView => p !== null);
 }

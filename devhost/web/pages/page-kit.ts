@@ -18,6 +18,11 @@ export function pageLocals(res: Response): AdminPageLocals {
   return res.locals as AdminPageLocals;
 }
 
+/** The viewer's language, as requireStaff put it in res.locals ("en" when none is set). */
+export function pageLanguage(res: Response): string {
+  return String(res.locals.language ?? 'en');
+}
+
 /** Renders `views/<view>.ejs` (with res.locals) into the admin layout. */
 export async function renderPage(
   res: Response,
@@ -95,6 +100,17 @@ export const blank = (value: unknown): unknown => (value === '' ? undefined : va
 export const csrfField = { _csrf: z.string().optional() };
 
 /**
+ * Form fields taken as optional text: what the values must be is the service's job (as for the
+ * API), so a page's form schema checks only which fields may be posted.
+ */
+export function textFields<K extends string>(...names: K[]): Record<K, z.ZodOptional<z.ZodString>> {
+  return Object.fromEntries(names.map((name) => [name, z.string().optional()])) as Record<
+    K,
+    z.ZodOptional<z.ZodString>
+  >;
+}
+
+/**
  * TicketService's schemas speak zod ("expected number, received NaN"); a person who left a select
  * on "— choose —" or typed letters into a number field should read what to do instead.
  */
@@ -112,6 +128,25 @@ export function readableErrors(errors: FieldError[], values: Record<string, unkn
 /** Form handlers re-render on a ValidationError and let anything else reach the error handler. */
 export function isValidationError(err: unknown): err is ValidationError {
   return err instanceof ValidationError;
+}
+
+/**
+ * Runs a form's action; a rejected input (422) shows the form again through `showAgain`, with the
+ * entered values and the fields named. Anything else, an unknown row's 404 included, propagates to
+ * the error handler.
+ */
+export async function showFormAgainIfInvalid(
+  req: Request,
+  action: () => Promise<void>,
+  showAgain: (values: Record<string, string>, errors: FieldError[]) => Promise<void>,
+): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (!isValidationError(err) || errorStatus(err) === 404) throw err;
+    const values = req.body as Record<string, string>;
+    await showAgain(values, readableErrors(err.errors, values));
+  }
 }
 
 /** Uncaught ValidationErrors in admin pages (bad id, unknown row) become a page naming the field. */

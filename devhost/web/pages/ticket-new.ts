@@ -7,14 +7,12 @@ import {
   blank,
   csrfField,
   flashRedirect,
-  isValidationError,
   pageLocals,
-  readableErrors,
   renderPage,
+  showFormAgainIfInvalid,
+  textFields,
   type FieldError,
 } from './page-kit';
-
-const text = z.string().optional();
 
 /**
  * The form's shape only; what the values must be (subject required, department exists, ...) is
@@ -23,13 +21,7 @@ const text = z.string().optional();
 const NewTicketForm = z
   .object({
     ...csrfField,
-    subject: text,
-    message: text,
-    department: text,
-    priority: text,
-    service: text,
-    assigned: text,
-    contactid: text,
+    ...textFields('subject', 'message', 'department', 'priority', 'service', 'assigned', 'contactid'),
     opened_by: z.enum(['contact', 'staff'], { message: 'choose a contact or yourself' }),
   })
   .strict();
@@ -45,26 +37,26 @@ export function createTicketNewRouter(devhost: Devhost): Router {
   });
 
   router.post('/add', async (req, res) => {
-    const values = req.body as FormValues;
-    try {
-      const form = parseInput(NewTicketForm, req.body);
-      const id = await devhost.tickets.create({
-        subject: form.subject,
-        message: form.message,
-        department: blank(form.department),
-        priority: blank(form.priority),
-        service: blank(form.service),
-        assigned: blank(form.assigned),
-        // On behalf of a contact, the ticket reads as the contact's; otherwise the staff member opened it.
-        ...(form.opened_by === 'contact'
-          ? { contactid: blank(form.contactid) }
-          : { admin: pageLocals(res).staffId }),
-      });
-      flashRedirect(req, res, 'success', `Ticket #${id} created`, `/admin/tickets/ticket/${id}`);
-    } catch (err) {
-      if (!isValidationError(err)) throw err;
-      await renderForm(devhost, res, values, readableErrors(err.errors, values), 422);
-    }
+    await showFormAgainIfInvalid(
+      req,
+      async () => {
+        const form = parseInput(NewTicketForm, req.body);
+        const id = await devhost.tickets.create({
+          subject: form.subject,
+          message: form.message,
+          department: blank(form.department),
+          priority: blank(form.priority),
+          service: blank(form.service),
+          assigned: blank(form.assigned),
+          // On behalf of a contact, the ticket reads as the contact's; otherwise the staff member opened it.
+          ...(form.opened_by === 'contact'
+            ? { contactid: blank(form.contactid) }
+            : { admin: pageLocals(res).staffId }),
+        });
+        flashRedirect(req, res, 'success', `Ticket #${id} created`, `/admin/tickets/ticket/${id}`);
+      },
+      (values, errors) => renderForm(devhost, res, values, errors, 422),
+    );
   });
 
   return router;

@@ -1,69 +1,57 @@
 import type { Knex } from 'knex';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { TicketListQueryExtension, TicketScope } from '../../../src/host/host-context';
 import type { Devhost } from '../../devhost';
-import { blank } from './page-kit';
-
-export const PAGE_SIZE = 25;
+import {
+  filterId,
+  fullNameOf,
+  listQueryBase,
+  listQuerySchema,
+  pageOfList,
+  whereEquals,
+  whereSearch,
+  type ListExtension as ModuleListExtension,
+  type ListQuery,
+  type ListSorts,
+} from './list-query-kit';
 
 /** Sort keys the list accepts, each mapped to a fixed column: user input never reaches SQL text. */
-const SORT_COLUMNS = {
-  ticketid: 't.ticketid',
-  subject: 't.subject',
-  date: 't.date',
-  lastreply: 't.lastreply',
-  status: 's.statusorder',
-  priority: 't.priority',
-  department: 'd.name',
-} as const;
-export type SortKey = keyof typeof SORT_COLUMNS;
+export const TICKET_SORTS: ListSorts = {
+  columns: {
+    ticketid: 't.ticketid',
+    subject: 't.subject',
+    date: 't.date',
+    lastreply: 't.lastreply',
+    status: 's.statusorder',
+    priority: 't.priority',
+    department: 'd.name',
+  },
+  defaultKey: 'date',
+};
 
-const filterId = z.preprocess(blank, z.coerce.number().int().min(0).optional());
-
-const BaseQuerySchema = z.object({
-  page: z.preprocess(blank, z.coerce.number().int().min(1).max(1_000_000).default(1)),
-  q: z.preprocess(blank, z.string().trim().max(100).optional()),
+const BaseQuerySchema = listQueryBase({
   status: filterId,
   department: filterId,
   priority: filterId,
   /** 0 = unassigned. */
   assigned: filterId,
-  dir: z.preprocess(blank, z.enum(['asc', 'desc']).default('desc')),
 });
 
 /**
- * A module column's part in the list query: its filter parameter with the values it accepts,
- * and the extension that turns a filter value or a sort direction into SQL.
+ * A module column's part in the ticket list query: its filter parameter with the values it
+ * accepts, and the extension that turns a filter value or a sort direction into SQL.
  */
-export interface ListExtension {
-  param: string;
-  values: readonly string[];
-  extension: TicketListQueryExtension;
-}
+export type ListExtension = ModuleListExtension<TicketListQueryExtension>;
 
 /** The list's query, plus one optional filter value per module extension (keyed by its param). */
-export type TicketListQuery = z.infer<typeof BaseQuerySchema> & {
-  /** A fixed sort key or the param of a module extension. */
-  sort: string;
-  [moduleParam: string]: string | number | undefined;
-};
+export type TicketListQuery = ListQuery<typeof BaseQuerySchema>;
 
 /**
  * The strict query schema: fixed sort keys and, for each module column that extends the list,
  * its param as a sort key and as a filter whose values the module lists. Anything else is a 422.
  */
 export function ticketListQuerySchema(extensions: readonly ListExtension[] = []): z.ZodType<TicketListQuery> {
-  const usable = extensions.filter((e) => !(e.param in BaseQuerySchema.shape) && e.param !== 'sort');
-  const sortKeys = [...Object.keys(SORT_COLUMNS), ...usable.map((e) => e.param)] as [string, ...string[]];
-  const moduleFilters = Object.fromEntries(
-    usable
-      .filter((e) => e.values.length > 0)
-      .map((e) => [e.param, z.preprocess(blank, z.enum(e.values as [string, ...string[]]).optional())]),
-  );
-  return BaseQuerySchema.extend({
-    sort: z.preprocess(blank, z.enum(sortKeys).default('date')),
-    ...moduleFilters,
-  }) as unknown as z.ZodType<TicketListQuery>;
+  return listQuerySchema(BaseQuerySchema, TICKET_SORTS, extensions);
 }
 
 /** The schema without module extensions. */
@@ -114,8 +102,7 @@ export function ticketsWithNames(devhost: Devhost): Knex.QueryBuilder {
 }
 
 function selectNames(query: Knex.QueryBuilder, db: Knex): Knex.QueryBuilder {
-  const fullName = (alias: string) =>
-    db.raw(`CONCAT(??, ' ', ??)`, [`${alias}.firstname`, `${alias}.lastname`]);
+  const fullName = (alias: string) => fullNameOf(db, alias);
   return query.select(
     't.ticketid',
     't.subject',
@@ -145,11 +132,6 @@ function selectNames(query: Knex.QueryBuilder, db: Knex): Knex.QueryBuilder {
   );
 }
 
-/** LIKE treats % and _ as wildcards; a search for "50%" means the text. */
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
 /**
  * One page of the ticket list, filtered, searched and sorted, plus the total for paging. Module
  * extensions add their filter to the counted query and their sort to the paged one. In Perfex the
@@ -166,36 +148,22 @@ export async function listTickets(
   // Perfex's option `staff_access_only_assigned_departments`: the list holds only the tickets of
   // the viewer's departments (module filters then narrow that further).
   if ('departments' in scope) base.whereIn('t.department', [...scope.departments]);
-  for (const key of ['status', 'department', 'priority', 'assigned'] as const) {
-    const value = query[key];
-    if (value !== undefined) base.where(`t.${key}`, value);
-  }
-  if (query.q) {
-    const q = query.q;
-    const like = likePattern(q);
-    base.where((w) => {
-      w.where('t.subject', 'like', like)
+  whereEquals(base, 't', query, ['status', 'department', 'priority', 'assigned']);
+  if (query.q)
+    whereSearch(base, query.q, 't.ticketid', (w, like) =>
+      w
+        .where('t.subject', 'like', like)
         .orWhereRaw(`CONCAT(c.firstname, ' ', c.lastname) LIKE ?`, [like])
         .orWhere('cl.company', 'like', like)
-        .orWhere('t.name', 'like', like);
-      const asId = q.replace(/^#/, '');
-      if (/^\d{1,9}$/.test(asId)) w.orWhere('t.ticketid', Number(asId));
-    });
-  }
-  for (const { param, extension } of extensions) {
-    const filter = query[param];
-    if (typeof filter === 'string') extension.apply(base, 't.ticketid', { filter });
-  }
-  const [{ total }] = await base.clone().count({ total: '*' });
-  const rows = selectNames(base, devhost.db);
-  const sortedBy = extensions.find((e) => e.param === query.sort);
-  if (sortedBy) sortedBy.extension.apply(rows, 't.ticketid', { sort: query.dir });
-  else rows.orderBy(SORT_COLUMNS[query.sort as SortKey] ?? SORT_COLUMNS.date, query.dir);
-  const page = await rows
-    .orderBy('t.ticketid', query.dir)
-    .limit(PAGE_SIZE)
-    .offset((query.page - 1) * PAGE_SIZE);
-  return { rows: page, total: Number(total) };
+        .orWhere('t.name', 'like', like),
+    );
+  return pageOfList<TicketListRow>(base, {
+    query,
+    extensions,
+    sorts: TICKET_SORTS,
+    idColumn: 't.ticketid',
+    select: (qb) => selectNames(qb, devhost.db),
+  });
 }
 
 export async function getTicketWithNames(

@@ -3,31 +3,29 @@ import { z } from 'zod';
 import type { Devhost } from '../../devhost';
 import { parseInput } from '../../validation-error';
 import { ticketLookups } from './lookups';
+import { renderModulePanels } from './module-panels';
 import {
   blank,
   csrfField,
-  errorStatus,
   flashRedirect,
   idParam,
-  isValidationError,
   notFound,
+  pageLanguage,
   pageLocals,
-  readableErrors,
   renderPage,
+  showFormAgainIfInvalid,
+  textFields,
   type FieldError,
 } from './page-kit';
 import { getTicketWithNames } from './ticket-query';
 import { visibleColumns } from './tickets-list';
 
-const text = z.string().optional();
-const ReplyForm = z.object({ ...csrfField, message: text, status: text }).strict();
-const SettingsForm = z
-  .object({ ...csrfField, department: text, priority: text, assigned: text, service: text })
-  .strict();
-const StatusForm = z.object({ ...csrfField, status: text }).strict();
-const DeleteForm = z.object({ ...csrfField }).strict();
-
 const SETTINGS_FIELDS = ['department', 'priority', 'assigned', 'service'] as const;
+
+const ReplyForm = z.object({ ...csrfField, ...textFields('message', 'status') }).strict();
+const SettingsForm = z.object({ ...csrfField, ...textFields(...SETTINGS_FIELDS) }).strict();
+const StatusForm = z.object({ ...csrfField, ...textFields('status') }).strict();
+const DeleteForm = z.object({ ...csrfField }).strict();
 type Tab = 'reply' | 'settings';
 
 interface ReplyRow {
@@ -117,13 +115,9 @@ async function attempt(
   tab: Tab,
   action: () => Promise<void>,
 ): Promise<void> {
-  try {
-    await action();
-  } catch (err) {
-    if (!isValidationError(err) || errorStatus(err) === 404) throw err;
-    const values = req.body as Record<string, string>;
-    await renderTicket(devhost, res, id, { tab, errors: readableErrors(err.errors, values), values }, 422);
-  }
+  await showFormAgainIfInvalid(req, action, (values, errors) =>
+    renderTicket(devhost, res, id, { tab, errors, values }, 422),
+  );
 }
 
 async function renderTicket(
@@ -140,7 +134,7 @@ async function renderTicket(
     threadReplies(devhost, id),
     ticketLookups(devhost),
     modulePanels(devhost, id, staffId),
-    headBadges(devhost, id, staffId, String(res.locals.language ?? 'en')),
+    headBadges(devhost, id, staffId, pageLanguage(res)),
   ]);
   await renderPage(
     res,
@@ -194,25 +188,14 @@ async function headBadges(
 }
 
 /** Module tabs; a module that fails shows a note in its tab instead of breaking the ticket view. */
-async function modulePanels(
-  devhost: Devhost,
-  ticketId: number,
-  staffId: number,
-): Promise<{ key: string; title: string; html: string }[]> {
-  const rendered = await Promise.all(
-    [...devhost.admin.panels.values()].map(async (panel) => {
-      try {
-        const html = await panel.render(ticketId, staffId);
-        return html === null ? null : { key: panel.key, title: panel.title, html };
-      } catch (err) {
-        devhost.host.logger.error({ err, panel: panel.key, ticketId }, 'ticket panel failed to render');
-        return {
-          key: panel.key,
-          title: panel.title,
-          html: '<p class="muted">This panel could not be loaded.</p>',
-        };
-      }
-    }),
+function modulePanels(devhost: Devhost, ticketId: number, staffId: number) {
+  return renderModulePanels(
+    devhost,
+    devhost.admin.panels.values(),
+    (panel) => panel.render(ticketId, staffId),
+    {
+      message: 'ticket panel failed to render',
+      context: { ticketId },
+    },
   );
-  return rendered.filter((p): p is { key: string; title: string; html: string } => p !== null);
 }

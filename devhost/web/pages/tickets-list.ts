@@ -9,18 +9,15 @@ import {
   flashRedirect,
   formList,
   isValidationError,
+  pageLanguage,
   pageLocals,
   readableErrors,
   renderPage,
   type FieldError,
 } from './page-kit';
-import {
-  listTickets,
-  PAGE_SIZE,
-  ticketListQuerySchema,
-  type ListExtension,
-  type TicketListQuery,
-} from './ticket-query';
+import { listQueryString, pageCount } from './list-query-kit';
+import { listExtensions, renderModuleColumns, visibleModuleColumns } from './module-columns';
+import { listTickets, TICKET_SORTS, ticketListQuerySchema, type TicketListQuery } from './ticket-query';
 
 /** The list's query string, posted back by the bulk form so the same page shows afterwards. */
 const backField = z
@@ -131,8 +128,13 @@ async function renderList(
     listTickets(devhost, query, extensions, scope),
     ticketLookups(devhost),
   ]);
-  const ids = rows.map((r) => r.ticketid);
-  const columns = await moduleColumns(devhost, visible, ids, staffId, String(res.locals.language ?? 'en'));
+  const columns = await renderModuleColumns(devhost, visible, {
+    kind: 'ticket',
+    ids: rows.map((r) => r.ticketid),
+    language: pageLanguage(res),
+    // No language: the module reads the staff member's own.
+    render: (column, ids) => column.render(ids, staffId),
+  });
   await renderPage(
     res,
     'pages/tickets-list',
@@ -144,99 +146,15 @@ async function renderList(
       lookups,
       columns,
       errors,
-      pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      pageCount: pageCount(total),
       queryString: (overrides: Partial<Record<keyof TicketListQuery, string | number | undefined>>) =>
-        queryString(query, overrides),
+        listQueryString(query, overrides, TICKET_SORTS.defaultKey),
     },
     status,
   );
 }
 
-/**
- * The module columns this staff member may see (a column without a permission is for everyone),
- * without their filter and sort when those ask for a permission the staff member lacks.
- */
+/** The module ticket-list columns this staff member may see (see visibleModuleColumns). */
 export async function visibleColumns(devhost: Devhost, staffId: number): Promise<TicketListColumn[]> {
-  const can = (p: TicketListColumn['permission']) =>
-    !p || devhost.host.permissions.can(staffId, p.feature, p.capability);
-  const columns = [...devhost.admin.columns.values()];
-  const allowed = await Promise.all(
-    columns.map(async (c) => [await can(c.permission), await can(c.listQuery?.permission)] as const),
-  );
-  return columns.flatMap((c, i) => {
-    const [sees, filters] = allowed[i];
-    if (!sees) return [];
-    return [filters ? c : { ...c, listQuery: undefined }];
-  });
-}
-
-/** The module columns that filter and sort the list, with the filter values they accept. */
-function listExtensions(columns: readonly TicketListColumn[]): ListExtension[] {
-  return columns.flatMap((column) =>
-    column.listQuery
-      ? [
-          {
-            param: column.listQuery.param,
-            values: column.listQuery.filterOptions('en').map((o) => o.value),
-            extension: column.listQuery,
-          },
-        ]
-      : [],
-  );
-}
-
-interface ModuleColumn {
-  key: string;
-  title: string;
-  cells: Map<number, string>;
-  /** Set when the column filters and sorts the list: its query parameter and filter choices. */
-  param?: string;
-  filterOptions: { value: string; label: string }[];
-}
-
-/** Each module column renders all rows of the page in one call; a failing module leaves its cells empty. */
-async function moduleColumns(
-  devhost: Devhost,
-  visible: readonly TicketListColumn[],
-  ids: number[],
-  staffId: number,
-  language: string,
-): Promise<ModuleColumn[]> {
-  return Promise.all(
-    visible.map(async (column) => {
-      let cells = new Map<number, string>();
-      if (ids.length > 0) {
-        try {
-          cells = await column.render(ids, staffId);
-        } catch (err) {
-          devhost.host.logger.error({ err, column: column.key }, 'ticket list column failed to render');
-        }
-      }
-      return {
-        key: column.key,
-        title: column.title,
-        cells,
-        param: column.listQuery?.param,
-        filterOptions: column.listQuery?.filterOptions(language) ?? [],
-      };
-    }),
-  );
-}
-
-const DEFAULTS: Partial<Record<keyof TicketListQuery, string>> = { page: '1', sort: 'date', dir: 'desc' };
-
-/** The list URL's query string with some parameters changed; defaults are left out to keep links short. */
-function queryString(
-  query: TicketListQuery,
-  overrides: Partial<Record<keyof TicketListQuery, string | number | undefined>>,
-): string {
-  const params = new URLSearchParams();
-  const merged: Record<string, string | number | undefined> = { ...query, ...overrides };
-  for (const [key, value] of Object.entries(merged)) {
-    if (value === undefined || value === '') continue;
-    if (DEFAULTS[key as keyof TicketListQuery] === String(value)) continue;
-    params.set(key, String(value));
-  }
-  const s = params.toString();
-  return s ? `?${s}` : '';
+  return visibleModuleColumns(devhost, devhost.admin.columns.values(), staffId);
 }
