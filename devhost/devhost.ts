@@ -14,6 +14,7 @@ import { DevhostAdminRegistry } from './admin-registry';
 import { TicketService } from './ticket-service';
 import { LeadService } from './lead-service';
 import { DevhostTicketGateway } from './devhost-ticket-gateway';
+import { PerfexLeadGateway } from '../src/host/perfex/perfex-lead-gateway';
 import { ModuleLoader, type ModuleApi, type ModuleManifest } from './module-loader';
 import { Mailbox } from './mailbox';
 import { CronTicker } from './cron-ticker';
@@ -140,6 +141,7 @@ export class Devhost {
       tablePrefix: prefix,
       timezone: parts.timezone,
       tickets: new DevhostTicketGateway(db, prefix, parts.timezone, tickets),
+      leads: new PerfexLeadGateway(db, prefix, parts.timezone),
       hooks,
       admin,
       permissions: parts.permissions,

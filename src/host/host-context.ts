@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Response, Router } from 'express';
 import type { Logger } from 'pino';
+import type { LeadGateway } from './lead-gateway';
 
 /** The version of this contract; module.json says which one the module needs. */
 export const HOST_CONTRACT_VERSION = '1.1';
@@ -330,6 +331,8 @@ export interface HostContext {
   /** IANA zone the host stores its wall-clock datetimes in (Perfex option `default_timezone`). */
   timezone: string;
   tickets: TicketGateway;
+  /** The host's leads, when it has them (Perfex: tblleads). */
+  leads?: LeadGateway;
   hooks: HookRegistry;
   admin: AdminRegistry;
   permissions: PermissionRegistry;
