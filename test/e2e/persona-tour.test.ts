@@ -6,6 +6,7 @@ import { narrowestCell, pageWidth, tableFit } from '../helpers/page-fit';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { DEMO_PASSWORD } from '../../devhost/setup';
 import { loginAgent } from '../helpers/admin-session';
+import { leadLadderForm } from '../helpers/settings-html';
 
 /**
  * The seeded demo walked through by the people who use it, at 1280 px and at 390 px: the
@@ -247,15 +248,7 @@ async function saveLeadPolicy(): Promise<void> {
     'match.sourceIds': sources.slice(0, 2).map((s) => String(s.id)),
     'match.assignedIds': String(manager.staffid),
     ...windows,
-    'escalations.0.metric': 'status_time',
-    'escalations.0.trigger': 'before_due',
-    'escalations.0.minutes': '15',
-    'escalations.0.action': 'notify_assignee',
-    'escalations.1.metric': 'status_time',
-    'escalations.1.trigger': 'after_due',
-    'escalations.1.minutes': '60',
-    'escalations.1.action': 'reassign_staff',
-    'escalations.1.staffId': String(manager.staffid),
+    ...leadLadderForm(manager.staffid),
     passedLevels: 'skip',
   });
   expect(res.status).toBe(303);

@@ -1,6 +1,13 @@
 import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
+import {
+  decode,
+  fieldError,
+  leadLadderForm,
+  mondayCalendarForm,
+  statusWindow,
+} from '../helpers/settings-html';
 
 /**
  * The lead policy form: a manager sets a lead policy (markets, sources, statuses, owners by name,
@@ -20,20 +27,6 @@ const NEW = 2;
 const CONTACTED = 3;
 const WEBSITE = 3;
 
-const decode = (html: string): string =>
-  html
-    .replace(/&#34;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-function fieldError(html: string, field: string): string[] {
-  const re = new RegExp(
-    `class="sv-field-error" data-field="${field.replace(/\./g, '\\.')}"[^>]*>([^<]*)<`,
-    'g',
-  );
-  return [...html.matchAll(re)].map((m) => decode(m[1]));
-}
 async function exportDoc(): Promise<{ policies: Record<string, unknown>[] }> {
   return JSON.parse((await admin.agent.get(`${BASE}/export`).expect(200)).text);
 }
@@ -44,12 +37,7 @@ async function login(email: string): Promise<AdminSession> {
   return session;
 }
 
-const window = (status: number, amount: string, unit = 'hours', warnType = '', warnValue = '') => ({
-  [`targets.status_time.${status}.amount`]: amount,
-  [`targets.status_time.${status}.unit`]: unit,
-  [`targets.status_time.${status}.warnType`]: warnType,
-  [`targets.status_time.${status}.warnValue`]: warnValue,
-});
+const window = statusWindow;
 function leadForm(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     key,
@@ -76,18 +64,7 @@ beforeAll(async () => {
   staffId = (await db('tblstaff').where('email', 'admin@example.com').first()).staffid;
   admin = await login('admin@example.com');
   await admin
-    .post(`${BASE}/calendars`, {
-      key: 'berlin',
-      name: 'Berlin office',
-      timezone: 'Europe/Berlin',
-      'week.mon.0.start': '09:00',
-      'week.mon.0.end': '17:00',
-      holidays: '',
-      holidayCountry: '',
-      holidayRegion: '',
-      holidayFrom: '2026',
-      holidayTo: '2026',
-    })
+    .post(`${BASE}/calendars`, mondayCalendarForm('berlin', 'Berlin office'))
     .then((res) => expect(res.status).toBe(303));
 });
 afterAll(() => t.close());
@@ -128,15 +105,7 @@ it('saves a lead policy with all its parts, exports it as the document spells it
       ...window(NEW, '1', 'hours', 'percent', '50'),
       ...window(CONTACTED, '30', 'minutes', 'minutes', '10'),
       pauseStatusIds: String(CONTACTED),
-      'escalations.0.metric': 'status_time',
-      'escalations.0.trigger': 'before_due',
-      'escalations.0.minutes': '15',
-      'escalations.0.action': 'notify_assignee',
-      'escalations.1.metric': 'status_time',
-      'escalations.1.trigger': 'after_due',
-      'escalations.1.minutes': '60',
-      'escalations.1.action': 'reassign_staff',
-      'escalations.1.staffId': String(staffId),
+      ...leadLadderForm(staffId),
       passedLevels: 'fire',
     }),
   );
