@@ -322,3 +322,36 @@ it('previews what saving would fire now, in lead words, and saves nothing', asyn
   );
   expect(await exportDoc()).toEqual(before);
 });
+
+it('moves a policy among its own kind only, and opens the index at its list', async () => {
+  const order = async () => (await exportDoc()).policies.map((p) => p.key);
+  const before = await order();
+  // "tix" is the only ticket policy: moving it up passes no lead policy.
+  const tix = await admin.post(`${BASE}/policies/tix/move`, { direction: 'up' });
+  expect(tix.headers.location).toBe(`${BASE}?moved=tix#policies`);
+  expect(await order()).toEqual(before);
+  const fair = await admin.post(`${BASE}/policies/fair/move`, { direction: 'up' });
+  expect(fair.headers.location).toBe(`${BASE}?moved=fair#lead-policies`);
+  const leads = (await exportDoc()).policies.filter((p) => p.subject === 'lead').map((p) => p.key);
+  expect(leads.indexOf('fair')).toBe(0);
+  const del = await admin.post(`${BASE}/policies/fair/delete`, {});
+  expect(del.headers.location).toBe(`${BASE}?deleted=policy:fair#lead-policies`);
+});
+
+it('without a leads gateway the host offers no lead form and lists no empty lead section', async () => {
+  const host = t.devhost.host;
+  const leads = host.leads;
+  delete host.leads;
+  try {
+    expect((await admin.agent.get(`${BASE}/lead-policies/new`)).status).toBe(404);
+    const list = (await admin.agent.get(BASE).expect(200)).text;
+    // Stored lead policies stay listed (by their ids), but none can be made.
+    expect(list).toContain('data-testid="sv-lead-policies"');
+    expect(list).not.toContain('data-testid="sv-new-lead-policy"');
+    for (const p of (await exportDoc()).policies.filter((x) => x.subject === 'lead'))
+      expect((await admin.post(`${BASE}/policies/${String(p.key)}/delete`, {})).status).toBe(303);
+    expect((await admin.agent.get(BASE).expect(200)).text).not.toContain('data-testid="sv-lead-policies"');
+  } finally {
+    host.leads = leads;
+  }
+});

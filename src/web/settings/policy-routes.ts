@@ -257,6 +257,11 @@ export function createPolicyRoutes(deps: WebDeps): Router {
   const router = Router();
   const { services } = deps;
   for (const kind of POLICY_KINDS) addPolicyFormRoutes(router, deps, kind);
+  /** Where a policy is listed on the index, so the page opens at the list it changed. */
+  const listAnchor = async (key: string): Promise<string> => {
+    const policy = (await services.config.load()).policies.find((p) => p.key === key);
+    return (POLICY_KINDS.find((k) => k.subject === policy?.subject) ?? POLICY_KINDS[0]).anchor;
+  };
 
   router.post(
     '/policies/:key/delete',
@@ -264,8 +269,9 @@ export function createPolicyRoutes(deps: WebDeps): Router {
       const ctx = await pageContext(res, deps);
       readForm(req.body, []);
       const key = String(req.params.key);
+      const anchor = await listAnchor(key);
       if (!(await services.config.deletePolicy(key, staffOf(res)))) return notFound(res, deps, ctx);
-      res.redirect(303, `${SETTINGS_BASE}?deleted=policy:${encodeURIComponent(key)}#policies`);
+      res.redirect(303, `${SETTINGS_BASE}?deleted=policy:${encodeURIComponent(key)}#${anchor}`);
     }),
   );
 
@@ -280,7 +286,7 @@ export function createPolicyRoutes(deps: WebDeps): Router {
       if (!(await services.config.movePolicy(key, direction, staffOf(res)))) {
         return notFound(res, deps, ctx);
       }
-      res.redirect(303, `${SETTINGS_BASE}?moved=${encodeURIComponent(key)}#policies`);
+      res.redirect(303, `${SETTINGS_BASE}?moved=${encodeURIComponent(key)}#${await listAnchor(key)}`);
     }),
   );
   return router;
