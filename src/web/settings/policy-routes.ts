@@ -83,7 +83,10 @@ function statusLimitRows(
     .filter((id) => !ids.has(id));
   return [
     ...rows,
-    ...missing.map((id) => (hostName.get(id) ? { id, name: hostName.get(id)! } : unknownChoice(id, t))),
+    ...missing.map((id) => {
+      const name = hostName.get(id);
+      return name ? { id, name } : unknownChoice(id, t);
+    }),
   ];
 }
 
