@@ -113,7 +113,7 @@ export class ConfigService {
   }
 
   /**
-   * Moves a policy one place up or down in the evaluation order and renumbers all positions
+   * Moves a policy one place up or down in its kind's evaluation order and renumbers all positions
    * 0..n-1 (ties become a strict order), in one transaction. False when there is no such policy.
    */
   async movePolicy(key: string, direction: 'up' | 'down', staffId: number | null): Promise<boolean> {
@@ -122,7 +122,10 @@ export class ConfigService {
       const { policies } = toDocument(await this.repo.load(trx));
       const from = policies.findIndex((p) => p.key === key);
       if (from === -1) return false;
-      const to = direction === 'up' ? from - 1 : from + 1;
+      // Policies compete only with their own kind: a move passes over policies of the other kind.
+      const step = direction === 'up' ? -1 : 1;
+      let to = from + step;
+      while (policies[to] && policies[to].subject !== policies[from].subject) to += step;
       if (to < 0 || to >= policies.length) return true;
       const before = policies.map((p) => p.key);
       [policies[from], policies[to]] = [policies[to], policies[from]];

@@ -6,6 +6,8 @@ import { narrowestCell, pageWidth, tableFit } from '../helpers/page-fit';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { DEMO_PASSWORD } from '../../devhost/setup';
 import { createModuleServices } from '../../src/wiring/module-services';
+import { loginAgent } from '../helpers/admin-session';
+import { leadLadderForm } from '../helpers/settings-html';
 
 /**
  * The seeded demo walked through by the people who use it, at 1280 px and at 390 px: the
@@ -32,6 +34,8 @@ let browser: Browser;
 let ticketId: number;
 /** An open Support ticket whose clock runs now: "N business hours left, due ...". */
 let runningId: number;
+/** A lead policy the manager saved through its form before the walk (markets, sources, windows, a ladder). */
+const LEAD_POLICY = 'tour-leads';
 
 interface Stop {
   name: string;
@@ -75,9 +79,15 @@ const MANAGER_STOPS: Stop[] = [
   {
     name: 'settings',
     url: () => `${BASE}/settings`,
-    tables: ['[data-testid=sv-calendars-table]', '[data-testid=sv-policies-table]'],
+    tables: [
+      '[data-testid=sv-calendars-table]',
+      '[data-testid=sv-policies-table]',
+      '[data-testid=sv-lead-policies-table]',
+    ],
   },
   { name: 'policy-form', url: () => `${BASE}/settings/policies/vip/edit` },
+  { name: 'lead-policy-new', url: () => `${BASE}/settings/lead-policies/new` },
+  { name: 'lead-policy-form', url: () => `${BASE}/settings/lead-policies/${LEAD_POLICY}/edit` },
   { name: 'calendar-form', url: () => `${BASE}/settings/calendars/office-hours/edit` },
   {
     name: 'rule-tester',
@@ -223,7 +233,40 @@ beforeAll(async () => {
     .first('subject_id');
   expect(running).toBeDefined();
   runningId = running.subject_id;
+  await saveLeadPolicy();
 }, 300_000);
+
+/** Saves a lead policy through the lead policy form, as a manager would, for the walk to open. */
+async function saveLeadPolicy(): Promise<void> {
+  const db = t.devhost.db;
+  const statuses: { id: number }[] = await db('tblleads_status').where('isdefault', 0).orderBy('statusorder');
+  const sources: { id: number }[] = await db('tblleads_sources').orderBy('id');
+  const countries: { country_id: number }[] = await db('tblcountries').whereIn('iso2', ['DE', 'IN', 'US']);
+  const manager = await db('tblstaff').where('email', 'manager@example.com').first();
+  const session = await loginAgent(t.devhost.app, 'manager@example.com', DEMO_PASSWORD);
+  await session.agent.get('/admin');
+  const windows = Object.fromEntries(
+    statuses.slice(0, 3).flatMap((s, i) => [
+      [`targets.status_time.${s.id}.amount`, String(i + 1)],
+      [`targets.status_time.${s.id}.unit`, 'hours'],
+      [`targets.status_time.${s.id}.warnType`, i === 0 ? 'percent' : ''],
+      [`targets.status_time.${s.id}.warnValue`, i === 0 ? '50' : ''],
+    ]),
+  );
+  const res = await session.post(`${BASE}/settings/lead-policies`, {
+    key: LEAD_POLICY,
+    name: 'Leads in our markets',
+    active: '1',
+    calendar: 'office-hours',
+    'match.countryIds': countries.map((c) => String(c.country_id)),
+    'match.sourceIds': sources.slice(0, 2).map((s) => String(s.id)),
+    'match.assignedIds': String(manager.staffid),
+    ...windows,
+    ...leadLadderForm(manager.staffid),
+    passedLevels: 'skip',
+  });
+  expect(res.status).toBe(303);
+}
 
 afterAll(async () => {
   await browser?.close();

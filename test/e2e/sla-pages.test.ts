@@ -98,6 +98,54 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await expect(page.locator('body').textContent()).resolves.toContain('Support hours');
   });
 
+  it('creates a lead policy through its form: a market found by typing, a status window, a lead ladder', async () => {
+    const db = t.devhost.db;
+    const [newStatus] = await db('tblleads_status').insert({
+      name: 'New',
+      statusorder: 1,
+      color: '#000',
+      isdefault: 0,
+    });
+    const germany = (await db('tblcountries').where('short_name', 'Germany').first()).country_id;
+    const mia = (await db('tblstaff').where('email', 'mia.manager@x.test').first()).staffid;
+    await go(`${BASE}/settings`);
+    await Promise.all([
+      page.waitForURL('**/lead-policies/new'),
+      page.click('[data-testid=sv-new-lead-policy]'),
+    ]);
+    await page.fill('input[name=key]', 'dach-leads');
+    await page.fill('input[name=name]', 'DACH leads');
+    await page.selectOption('select[name=calendar]', 'berlin-office');
+    // 249 countries: typing narrows the list to the ones that contain the text.
+    await page.fill('[data-choice-filter=sv-countryIds]', 'germ');
+    await expect(page.locator('#sv-countryIds option:not([hidden])').allTextContents()).resolves.toEqual([
+      'Germany',
+    ]);
+    await page.selectOption('select[name="match.countryIds"]', String(germany));
+    await page.fill(`input[name="targets.status_time.${newStatus}.amount"]`, '1');
+    await page.selectOption('select[name="escalations.0.metric"]', 'status_time');
+    await page.selectOption('select[name="escalations.0.trigger"]', 'after_due');
+    await page.fill('input[name="escalations.0.minutes"]', '30');
+    await page.selectOption('select[name="escalations.0.action"]', 'reassign_staff');
+    // Only the select the action needs is shown; a lead row has no priority at all.
+    await expect(page.locator('[data-level="0"] [data-target-field=staffId]').isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(page.locator('[data-level="0"] [data-target-field=departmentId]').isVisible()).resolves.toBe(
+      false,
+    );
+    await expect(page.locator('select[name="escalations.0.priorityId"]').count()).resolves.toBe(0);
+    await page.selectOption('select[name="escalations.0.staffId"]', String(mia));
+    await save('.sv-form button.sv-button--primary', `**${BASE}/settings?saved=policy:dach-leads*`);
+    const row = page.locator('[data-testid=sv-lead-policies] tr[data-policy=dach-leads]');
+    await expect(row.locator('[data-testid=sv-policy-applies]').textContent()).resolves.toBe(
+      'Market Germany',
+    );
+    await expect(row.locator('[data-testid=sv-policy-targets]').textContent()).resolves.toBe(
+      'Time in New 1 business h',
+    );
+  });
+
   it('opens a ticket and sees its SLA panel', async () => {
     const [contactUser] = await t.devhost
       .db('tblclients')

@@ -7,6 +7,7 @@ import {
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { readCsv } from '../helpers/csv-reader';
+import { mondayCalendarForm } from '../helpers/settings-html';
 
 /**
  * The audit log page over rows written straight into the log (host zone Europe/Berlin):
@@ -216,18 +217,7 @@ describe('names instead of ids', () => {
     const [hosting] = await db('tblservices').insert({ name: 'Web hosting' });
     const admin = await login('admin@example.com');
     await admin.agent.get('/admin');
-    const calendar = await admin.post(`${BASE}/calendars`, {
-      key: 'office',
-      name: 'Office hours',
-      timezone: 'Europe/Berlin',
-      'week.mon.0.start': '09:00',
-      'week.mon.0.end': '17:00',
-      holidays: '',
-      holidayCountry: '',
-      holidayRegion: '',
-      holidayFrom: '2026',
-      holidayTo: '2026',
-    });
+    const calendar = await admin.post(`${BASE}/calendars`, mondayCalendarForm('office', 'Office hours'));
     expect(calendar.status).toBe(303);
     const policy = (extra: Record<string, unknown>) => ({
       key: 'vip',

@@ -3,6 +3,7 @@ import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { readCsv } from '../helpers/csv-reader';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
+import { decode } from '../helpers/settings-html';
 
 /**
  * Every configuration change is audited with the document before and after it, and the audit
@@ -41,13 +42,6 @@ async function auditRows(
   }));
 }
 
-const decode = (html: string): string =>
-  html
-    .replace(/&#34;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
 const diffLines = (html: string): string[] =>
   [...html.matchAll(/<li data-change="(\w+)">([^<]*)<\/li>/g)].map((m) => `${m[1]} ${decode(m[2])}`);
 

@@ -55,7 +55,7 @@ it('never governs a ticket: a ticket with only lead policies around has no polic
 it('keeps lead policies out of the ticket policy form: 409 on open and on save, nothing changed', async () => {
   const open = await admin.agent.get(`${BASE}/policies/india-new/edit`);
   expect(open.status).toBe(409);
-  expect(open.text).toContain('Lead policies are set in the configuration document');
+  expect(open.text).toContain('This is a lead policy: edit it in the lead policy form.');
   const save = await admin.post(`${BASE}/policies/india-new`, {
     key: 'india-new',
     name: 'Hijacked',

@@ -5,6 +5,7 @@ import {
 } from '../helpers/host-fixtures';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
+import { decode, fieldError } from '../helpers/settings-html';
 
 let t: TestDevhost;
 let admin: AdminSession;
@@ -31,23 +32,6 @@ async function exportDoc(): Promise<{
   return JSON.parse(res.text);
 }
 
-/** The field-error elements for one form field, and whether the field itself is marked invalid. */
-function fieldError(html: string, field: string): string[] {
-  const re = new RegExp(
-    `class="sv-field-error" data-field="${field.replace(/\./g, '\\.')}"[^>]*>([^<]*)<`,
-    'g',
-  );
-  return [...html.matchAll(re)].map((m) => decode(m[1]));
-}
-/** Text as the reader sees it (EJS escapes quotes and markup characters). */
-function decode(html: string): string {
-  return html
-    .replace(/&#34;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
 function isInvalid(html: string, name: string): boolean {
   const re = new RegExp(
     `<(input|select|textarea)[^>]*name="${name.replace(/\./g, '\\.')}"[^>]*class="[^"]*sv-invalid`,

@@ -1,5 +1,6 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
+import { decode, fieldError, statusWindow } from '../helpers/settings-html';
 
 /**
  * The policy form's "Status limits": one row per host status by name (not Closed), saved as
@@ -10,30 +11,11 @@ let t: TestDevhost;
 let admin: AdminSession;
 const BASE = '/admin/sla_vigil/settings';
 
-const decode = (html: string): string =>
-  html
-    .replace(/&#34;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-function fieldError(html: string, field: string): string[] {
-  const re = new RegExp(
-    `class="sv-field-error" data-field="${field.replace(/\./g, '\\.')}"[^>]*>([^<]*)<`,
-    'g',
-  );
-  return [...html.matchAll(re)].map((m) => decode(m[1]));
-}
 async function exportDoc(): Promise<{ policies: Record<string, unknown>[] }> {
   return JSON.parse((await admin.agent.get(`${BASE}/export`).expect(200)).text);
 }
 
-const limit = (status: number, amount: string, unit = 'hours', warnType = '', warnValue = '') => ({
-  [`targets.status_time.${status}.amount`]: amount,
-  [`targets.status_time.${status}.unit`]: unit,
-  [`targets.status_time.${status}.warnType`]: warnType,
-  [`targets.status_time.${status}.warnValue`]: warnValue,
-});
+const limit = statusWindow;
 function policyForm(key: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     key,

@@ -47,3 +47,30 @@ describe('describeTargets', () => {
     expect(describeTargets({ resolution: { minutes: 480 } }, true, de)).toBe('Lösung 8 Geschäftsstd.');
   });
 });
+
+describe('describeMatch for leads', () => {
+  const leadNames: MatchNames = {
+    countryIds: new Map([
+      [82, 'Germany'],
+      [75, 'France'],
+    ]),
+    sourceIds: new Map([[3, 'Website']]),
+    statusIds: new Map([[2, 'New']]),
+    assignedIds: new Map([[5, 'Maya Fischer']]),
+  };
+  it('names markets, sources, statuses and owners', () => {
+    expect(
+      describeMatch(
+        { countryIds: [82, 75], sourceIds: [3], statusIds: [2], assignedIds: [5] },
+        leadNames,
+        en,
+        'lead',
+      ),
+    ).toBe('Markets Germany, France; source Website; status New; owner Maya Fischer');
+    expect(describeMatch({ countryIds: [82] }, leadNames, de, 'lead')).toBe('Markt Germany');
+  });
+  it('says "All leads" without criteria and shows an unknown id by number', () => {
+    expect(describeMatch({}, leadNames, en, 'lead')).toBe('All leads');
+    expect(describeMatch({ sourceIds: [9] }, leadNames, en, 'lead')).toBe('source #9');
+  });
+});

@@ -1,4 +1,5 @@
 import type { NamedRow, TicketGateway } from '../../host/host-context';
+import type { LeadGateway, LeadStatusRow } from '../../host/lead-gateway';
 
 /**
  * The host's names a settings form offers as choices (statuses, priorities, departments, staff,
@@ -33,5 +34,26 @@ export async function loadHostChoices(tickets: TicketGateway): Promise<HostChoic
       .map((s) => ({ id: s.id, name: `${s.firstname} ${s.lastname}`.trim() })),
     clients: named(clients),
     services: named(services),
+  };
+}
+
+/** The host's lead vocabularies a lead policy chooses from and the settings list names ids with. */
+export interface LeadChoices {
+  statuses: LeadStatusRow[];
+  sources: NamedRow[];
+  countries: NamedRow[];
+}
+
+export async function loadLeadChoices(leads: LeadGateway): Promise<LeadChoices> {
+  const [statuses, sources, countries] = await Promise.all([
+    leads.listLeadStatuses(),
+    leads.listLeadSources(),
+    leads.listCountries(),
+  ]);
+  const named = (rows: NamedRow[]) => rows.map((r) => ({ id: r.id, name: r.name || `#${r.id}` }));
+  return {
+    statuses: statuses.map((s) => ({ ...s, name: s.name || `#${s.id}` })),
+    sources: named(sources),
+    countries: named(countries),
   };
 }

@@ -4,6 +4,7 @@ import type { NamedRow } from '../../host/host-context';
 import { addError, type FieldErrors, type PathRule } from './form-errors';
 import { list, rawList, rowIndexes, text, type FormValues } from './form-values';
 import { parseId } from '../../sla/strict-input';
+import { MATCH_FIELDS_OF, type MatchField, type SubjectType } from '../../sla/config/subject-types';
 
 /** Which extra select an action uses; the others on its row are ignored. */
 export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorityId' | undefined> = {
@@ -18,39 +19,57 @@ export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorit
 export const BLANK_ROWS = 2;
 export const MIN_ROWS = 3;
 
-const METRIC = `(${METRICS.join('|')})`;
-export const POLICY_FIELDS: readonly RegExp[] = [
-  /^(key|name|active|calendar|pauseStatusIds|passedLevels)$/,
-  /^match\.(departmentIds|priorityIds|clientIds|serviceIds)$/,
-  new RegExp(`^targets\\.${METRIC}\\.(amount|unit|warnType|warnValue)$`),
-  /^targets\.status_time\.[1-9]\d{0,9}\.(amount|unit|warnType|warnValue)$/,
-  /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|unassigned)$/,
-];
-export const POLICY_LISTS: readonly RegExp[] = [
-  /^pauseStatusIds$/,
-  /^active$/,
-  /^match\.(departmentIds|priorityIds|clientIds|serviceIds)$/,
-];
+/** The metrics with a target of their own per kind: leads only have status windows. */
+export const TARGET_METRICS_OF: Record<SubjectType, readonly (typeof METRICS)[number][]> = {
+  ticket: METRICS,
+  lead: [],
+};
 
-/** The match criteria, each chosen from the host's names. */
-export const MATCH_FIELDS = ['departmentIds', 'priorityIds', 'clientIds', 'serviceIds'] as const;
-export type MatchField = (typeof MATCH_FIELDS)[number];
+/** The fields a policy form of `subject` may post (its own match fields and metrics only). */
+export function policyFields(subject: SubjectType): RegExp[] {
+  const metrics = TARGET_METRICS_OF[subject];
+  return [
+    /^(key|name|active|calendar|pauseStatusIds|passedLevels)$/,
+    matchPattern(subject),
+    ...(metrics.length
+      ? [new RegExp(`^targets\\.(${metrics.join('|')})\\.(amount|unit|warnType|warnValue)$`)]
+      : []),
+    /^targets\.status_time\.[1-9]\d{0,9}\.(amount|unit|warnType|warnValue)$/,
+    // Every action's target field, on either kind: an action a kind refuses is named by the schema.
+    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|unassigned)$/,
+  ];
+}
+
+/** The fields of `subject`'s form that are lists (multi-selects, checkbox groups). */
+export function policyLists(subject: SubjectType): RegExp[] {
+  return [/^pauseStatusIds$/, /^active$/, matchPattern(subject)];
+}
+
+const matchPattern = (subject: SubjectType) =>
+  new RegExp(`^match\\.(${MATCH_FIELDS_OF[subject].join('|')})$`);
 const ROW = /^escalations\.(\d+)\.[a-zA-Z]+$/;
 /** A status limit's fields are `targets.status_time.<status id>.amount` and so on. */
 const STATUS_LIMIT = /^targets\.status_time\.(\d+)\.(amount|unit|warnType|warnValue)$/;
 const statusPrefix = (statusId: number | string): string => `targets.status_time.${statusId}`;
 
 /** The form for a stored policy, or for a new one (active, the default pause statuses). */
-export function policyToForm(policy: PolicyConfig | undefined, settings: SlaSettings): FormValues {
+export function policyToForm(
+  policy: PolicyConfig | undefined,
+  settings: SlaSettings,
+  subject: SubjectType = 'ticket',
+): FormValues {
+  // The default pause statuses are ticket statuses; a new lead policy pauses on none.
+  const pause = policy?.pauseStatusIds ?? (subject === 'ticket' ? settings.defaultPauseStatusIds : []);
   const values: FormValues = {
     key: policy?.key ?? '',
     name: policy?.name ?? '',
     calendar: policy?.calendar ?? '',
-    pauseStatusIds: (policy?.pauseStatusIds ?? settings.defaultPauseStatusIds).map(String),
+    pauseStatusIds: pause.map(String),
   };
-  for (const f of MATCH_FIELDS) values[`match.${f}`] = (policy?.match[f] ?? []).map(String);
+  for (const f of MATCH_FIELDS_OF[subject]) values[`match.${f}`] = (policy?.match[f] ?? []).map(String);
   if (policy?.active ?? true) values.active = ['1'];
-  for (const metric of METRICS) Object.assign(values, targetToForm(metric, policy?.targets[metric]));
+  for (const metric of TARGET_METRICS_OF[subject])
+    Object.assign(values, targetToForm(metric, policy?.targets[metric]));
   for (const [status, target] of Object.entries(policy?.targets.status_time?.byStatus ?? {})) {
     Object.assign(values, targetToForm(`status_time.${status}`, target));
   }
@@ -104,7 +123,12 @@ export interface ParsedPolicy {
 const number = (s: string): number | undefined =>
   s === '' || !Number.isFinite(Number(s)) ? undefined : Number(s);
 
-export function formToPolicy(values: FormValues, t: TFunction, position: number): ParsedPolicy {
+export function formToPolicy(
+  values: FormValues,
+  t: TFunction,
+  position: number,
+  subject: SubjectType = 'ticket',
+): ParsedPolicy {
   const errors: FieldErrors = {};
   const need = (field: string): string => {
     const v = text(values, field);
@@ -132,7 +156,7 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
   };
 
   const match: Record<string, number[]> = {};
-  for (const f of MATCH_FIELDS) {
+  for (const f of MATCH_FIELDS_OF[subject]) {
     const ids = idList(`match.${f}`, rawList(values, `match.${f}`));
     if (ids.length) match[f] = ids;
   }
@@ -152,7 +176,7 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
     return target;
   };
   const targets: Record<string, unknown> = {};
-  for (const metric of METRICS) {
+  for (const metric of TARGET_METRICS_OF[subject]) {
     const target = readTarget(`targets.${metric}`);
     if (target) targets[metric] = target;
   }
@@ -194,6 +218,7 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
   const input: Record<string, unknown> = {
     key: need('key'),
     name: need('name'),
+    subject,
     active: list(values, 'active').length > 0,
     position,
     match,
@@ -212,13 +237,13 @@ export function formToPolicy(values: FormValues, t: TFunction, position: number)
  */
 export function checkMatchIds(
   match: Partial<Record<MatchField, number[]>>,
-  known: Record<MatchField, readonly { id: number }[]>,
+  known: Partial<Record<MatchField, readonly { id: number }[]>>,
   stored: Partial<Record<MatchField, number[]>> | undefined,
   errors: FieldErrors,
   t: TFunction,
 ): void {
-  for (const f of MATCH_FIELDS) {
-    const ids = new Set(known[f].map((r) => r.id));
+  for (const [f, rows] of Object.entries(known) as [MatchField, readonly { id: number }[]][]) {
+    const ids = new Set(rows.map((r) => r.id));
     const unknown = (match[f] ?? []).filter((id) => !ids.has(id) && !stored?.[f]?.includes(id));
     if (unknown.length)
       addError(errors, `match.${f}`, t(`settings.errors.unknown_${f}`, { values: unknown.join(', ') }));
@@ -237,15 +262,16 @@ export function statusLimitIds(values: FormValues): number[] {
 }
 
 /**
- * Refuses a status limit for a status the host does not have, or for the closed status (a closed
- * ticket owes nothing, so a window on it could never run), next to its field. As with match ids,
- * a window the stored policy already has is kept: a status deleted in the CRM must not block
- * editing the policy's name.
+ * Refuses a status limit for a status the host does not have, or for a status where the subject's
+ * clocks end (a closed ticket, a lead that became a customer: a window there could never run),
+ * next to its field. `ending` maps such a status id to the message key that says why. As with
+ * match ids, a window the stored policy already has is kept: a status deleted in the CRM must not
+ * block editing the policy's name.
  */
 export function checkStatusLimits(
   byStatus: Readonly<Record<string, TargetConfig>> | undefined,
   statuses: readonly NamedRow[],
-  closedStatus: number,
+  ending: ReadonlyMap<number, string>,
   stored: Readonly<Record<string, TargetConfig>> | undefined,
   errors: FieldErrors,
   t: TFunction,
@@ -253,8 +279,8 @@ export function checkStatusLimits(
   const known = new Set(statuses.map((s) => String(s.id)));
   for (const id of Object.keys(byStatus ?? {})) {
     if (stored?.[id]) continue;
-    if (id === String(closedStatus))
-      addError(errors, `${statusPrefix(id)}.amount`, t('settings.errors.status_closed'));
+    const ends = ending.get(Number(id));
+    if (ends) addError(errors, `${statusPrefix(id)}.amount`, t(ends));
     else if (!known.has(id))
       addError(errors, `${statusPrefix(id)}.amount`, t('settings.errors.unknown_status', { id }));
   }

@@ -1,11 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import {
-  CLOCK_METRICS,
-  ConfigError,
-  ESCALATION_ACTIONS,
-  ESCALATION_TRIGGERS,
-  METRICS,
-} from '../../sla/config';
+import { ConfigError, ESCALATION_TRIGGERS } from '../../sla/config';
+import type { MatchField } from '../../sla/config/subject-types';
+import type { NamedRow } from '../../host/host-context';
 import { asyncRoute } from '../async-route';
 import { renderModulePage } from '../module-page';
 import { pageContext, type PageContext, type WebDeps } from '../web-deps';
@@ -14,22 +10,21 @@ import { renderSettingsIndex } from './settings-index';
 import { addError, hasErrors, issuesToFieldErrors, type FieldErrors } from './form-errors';
 import { formView } from './form-view';
 import { rawList, readForm, text, UnexpectedFormError, type FormValues } from './form-values';
-import { loadHostChoices, type HostChoices } from './host-choices';
 import {
   ACTION_TARGET,
   checkMatchIds,
   checkStatusLimits,
   escalationRowCount,
-  MATCH_FIELDS,
-  type MatchField,
   formToPolicy,
-  POLICY_FIELDS,
-  POLICY_LISTS,
+  policyFields,
   policyIssueRules,
+  policyLists,
   policyToForm,
   postedStatusLimits,
   statusLimitIds,
+  TARGET_METRICS_OF,
 } from './policy-form';
+import { POLICY_KINDS, type KindChoices, type PolicyKind } from './policy-kinds';
 import { SETTINGS_BASE, staffOf } from './settings-index';
 import { isPassedLevelChoice, type LadderImpact } from '../../sla/escalation/passed-levels';
 
@@ -42,45 +37,44 @@ interface PolicyFormState {
   impact?: LadderImpact;
 }
 
-const MATCH_CHOICES: Record<MatchField, keyof HostChoices> = {
-  departmentIds: 'departments',
-  priorityIds: 'priorities',
-  clientIds: 'clients',
-  serviceIds: 'services',
-};
+/** A choice the host does not have (a deleted client, or a refused value), named by its id. */
+const unknownChoice = (id: string, t: PageContext['t']) => ({
+  id,
+  name: t('settings.policy.unknown_choice', { id }),
+});
 
 /**
  * The options of each match list: the host's names, then any chosen id the host does not have
  * (a deleted client, or a refused value), so the form shows what is stored or was sent.
  */
 function matchOptions(
-  choices: HostChoices,
+  choices: KindChoices,
   values: FormValues,
   t: PageContext['t'],
-): Record<MatchField, { id: string; name: string }[]> {
-  const out = {} as Record<MatchField, { id: string; name: string }[]>;
-  for (const f of MATCH_FIELDS) {
-    const rows = choices[MATCH_CHOICES[f]].map((r) => ({ id: String(r.id), name: r.name }));
+): Partial<Record<MatchField, { id: string; name: string }[]>> {
+  const out: Partial<Record<MatchField, { id: string; name: string }[]>> = {};
+  for (const [f, hostRows] of Object.entries(choices.match) as [MatchField, NamedRow[]][]) {
+    const rows = hostRows.map((r) => ({ id: String(r.id), name: r.name }));
     const ids = new Set(rows.map((r) => r.id));
     const missing = rawList(values, `match.${f}`).filter((id) => !ids.has(id));
-    out[f] = [...rows, ...missing.map((id) => ({ id, name: t('settings.policy.unknown_choice', { id }) }))];
+    out[f] = [...rows, ...missing.map((id) => unknownChoice(id, t))];
   }
   return out;
 }
 
 /**
- * The rows of the status limits: every host status a ticket can stay in (not the closed one: a
- * closed ticket owes nothing), then any status id the form holds that the host does not have (a
- * deleted status, or a refused value), so the form shows what is stored or was sent.
+ * The rows of the status limits: every host status a subject can stay in (not one where its
+ * clocks end: a closed ticket, a converted lead owes nothing), then any status id the form holds
+ * that is not offered (a deleted status, or a refused value), so the form shows what is stored or
+ * was sent.
  */
 function statusLimitRows(
-  choices: HostChoices,
-  closedStatus: number,
+  choices: KindChoices,
   values: FormValues,
   t: PageContext['t'],
 ): { id: string; name: string }[] {
   const rows = choices.statuses
-    .filter((s) => s.id !== closedStatus)
+    .filter((s) => !choices.ending.has(s.id))
     .map((s) => ({ id: String(s.id), name: s.name || `#${s.id}` }));
   const ids = new Set(rows.map((r) => r.id));
   const hostName = new Map(choices.statuses.map((s) => [String(s.id), s.name]));
@@ -89,101 +83,128 @@ function statusLimitRows(
     .filter((id) => !ids.has(id));
   return [
     ...rows,
-    ...missing.map((id) => ({ id, name: hostName.get(id) || t('settings.policy.unknown_choice', { id }) })),
+    ...missing.map((id) => {
+      const name = hostName.get(id);
+      return name ? { id, name } : unknownChoice(id, t);
+    }),
   ];
 }
 
-async function renderPolicyForm(res: Response, deps: WebDeps, ctx: PageContext, state: PolicyFormState) {
-  const [config, choices, book] = await Promise.all([
-    deps.services.config.load(),
-    loadHostChoices(deps.host.tickets),
-    deps.services.clocks.policyBook(),
-  ]);
+async function renderPolicyForm(
+  res: Response,
+  deps: WebDeps,
+  ctx: PageContext,
+  kind: PolicyKind,
+  choices: KindChoices,
+  state: PolicyFormState,
+) {
+  const config = await deps.services.config.load();
+  // Lead texts that differ from the ticket ones live under `settings.lead.*`; the rest are shared.
+  const kt = (key: string, options?: Record<string, unknown>): string =>
+    kind.subject === 'ticket'
+      ? ctx.t(`settings.${key}`, options)
+      : ctx.t([`settings.${kind.subject}.${key}`, `settings.${key}`], options);
+  const base = `${SETTINGS_BASE}/${kind.path}`;
   await renderModulePage(res, deps, ctx, {
     slug: 'settings',
     view: 'settings-policy',
     status: state.status,
-    title: ctx.t(state.editing ? 'settings.policy.edit_title' : 'settings.policy.new_title'),
+    title: kt(state.editing ? 'policy.edit_title' : 'policy.new_title'),
     data: {
       base: SETTINGS_BASE,
+      kt,
+      subject: kind.subject,
+      anchor: kind.anchor,
       editing: state.editing,
-      action: state.editing
-        ? `${SETTINGS_BASE}/policies/${encodeURIComponent(state.editing)}`
-        : `${SETTINGS_BASE}/policies`,
+      action: state.editing ? `${base}/${encodeURIComponent(state.editing)}` : base,
       form: formView(state.values, state.errors),
       rows: escalationRowCount(state.values),
       calendars: config.calendars,
       defaultWarnAtPercent: config.settings.defaultWarnAtPercent,
-      choices,
-      matchFields: MATCH_FIELDS,
+      pauseStatuses: choices.pauseStatuses,
       matchOptions: matchOptions(choices, state.values, ctx.t),
-      metrics: METRICS,
-      statusLimits: statusLimitRows(choices, book.statuses.closedStatus, state.values, ctx.t),
-      escalationMetrics: CLOCK_METRICS,
+      metrics: TARGET_METRICS_OF[kind.subject],
+      statusLimits: statusLimitRows(choices, state.values, ctx.t),
+      escalationMetrics: kind.escalationMetrics,
       triggers: ESCALATION_TRIGGERS,
-      actions: ESCALATION_ACTIONS,
+      actions: kind.actions,
+      targetFields: kind.targetFields.map((f) => [
+        f,
+        { staffId: choices.staff, departmentId: choices.departments, priorityId: choices.priorities }[f],
+      ]),
       actionTarget: ACTION_TARGET,
       impact: state.impact ?? null,
     },
   });
 }
 
-/** New/edit policy forms, delete, and moving a policy up or down the evaluation order. */
-export function createPolicyRoutes(deps: WebDeps): Router {
-  const router = Router();
+/** The new/edit form routes of one kind of policy, under `/<kind.path>`. */
+function addPolicyFormRoutes(router: Router, deps: WebDeps, kind: PolicyKind): void {
   const { services } = deps;
+  /** The kind's choices, or a 404 page when the host has no subjects of this kind. */
+  const choicesOr404 = async (res: Response, ctx: PageContext): Promise<KindChoices | null> => {
+    const choices = await kind.choices(deps);
+    if (!choices) await notFound(res, deps, ctx);
+    return choices;
+  };
 
   router.get(
-    '/policies/new',
+    `/${kind.path}/new`,
     asyncRoute(async (_req, res) => {
       const ctx = await pageContext(res, deps);
+      const choices = await choicesOr404(res, ctx);
+      if (!choices) return;
       const { settings } = await services.config.load();
-      await renderPolicyForm(res, deps, ctx, { editing: null, values: policyToForm(undefined, settings) });
+      await renderPolicyForm(res, deps, ctx, kind, choices, {
+        editing: null,
+        values: policyToForm(undefined, settings, kind.subject),
+      });
     }),
   );
 
   router.get(
-    '/policies/:key/edit',
+    `/${kind.path}/:key/edit`,
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
       const config = await services.config.export();
       const policy = config.policies.find((p) => p.key === req.params.key);
       if (!policy) return notFound(res, deps, ctx);
-      if (policy.subject !== 'ticket') return leadPolicyRefused(res, deps, ctx);
-      await renderPolicyForm(res, deps, ctx, {
+      if (policy.subject !== kind.subject) return otherKindRefused(res, deps, ctx, policy.subject);
+      const choices = await choicesOr404(res, ctx);
+      if (!choices) return;
+      await renderPolicyForm(res, deps, ctx, kind, choices, {
         editing: policy.key,
-        values: policyToForm(policy, config.settings),
+        values: policyToForm(policy, config.settings, kind.subject),
       });
     }),
   );
 
   const save = async (req: Request, res: Response, editing: string | null) => {
     const ctx = await pageContext(res, deps);
-    const typed = readForm(req.body, POLICY_FIELDS, POLICY_LISTS);
+    const typed = readForm(req.body, policyFields(kind.subject), policyLists(kind.subject));
     const values = editing ? { ...typed, key: editing } : typed;
     const policies = (await services.config.export()).policies;
     const existing = editing ? policies.find((p) => p.key === editing) : undefined;
     if (editing && !existing) return notFound(res, deps, ctx);
-    // This form writes ticket policies: saved over a lead policy it would turn it into one.
-    if (existing && existing.subject !== 'ticket') return leadPolicyRefused(res, deps, ctx);
+    // Each form writes its own kind: saved over a policy of the other kind it would turn it into one.
+    if (existing && existing.subject !== kind.subject)
+      return otherKindRefused(res, deps, ctx, existing.subject);
+    const choices = await choicesOr404(res, ctx);
+    if (!choices) return;
     // A new policy goes last in the evaluation order; an edited one keeps its place.
     const position = existing?.position ?? Math.max(-1, ...policies.map((p) => p.position)) + 1;
-    const { input, errors, rowOf } = formToPolicy(values, ctx.t, position);
-    const known = await loadHostChoices(deps.host.tickets);
+    const { input, errors, rowOf } = formToPolicy(values, ctx.t, position, kind.subject);
     checkMatchIds(
       input.match as Partial<Record<MatchField, number[]>>,
-      Object.fromEntries(MATCH_FIELDS.map((f) => [f, known[MATCH_CHOICES[f]]])) as Record<
-        MatchField,
-        HostChoices['clients']
-      >,
+      choices.match,
       existing?.match,
       errors,
       ctx.t,
     );
     checkStatusLimits(
       postedStatusLimits(input),
-      known.statuses,
-      (await services.clocks.policyBook()).statuses.closedStatus,
+      choices.statuses,
+      choices.ending,
       existing?.targets.status_time?.byStatus,
       errors,
       ctx.t,
@@ -194,22 +215,23 @@ export function createPolicyRoutes(deps: WebDeps): Router {
     // Only the form's two radio buttons post this field.
     if (choice !== '' && !isPassedLevelChoice(choice))
       throw new UnexpectedFormError('passedLevels', 'bad_value');
+    const render = (state: Omit<PolicyFormState, 'editing' | 'values'>) =>
+      renderPolicyForm(res, deps, ctx, kind, choices, { editing, values, ...state });
     let impact: LadderImpact | undefined;
     if (!hasErrors(errors)) {
       try {
-        // Levels already passed on open tickets would fire at once: say so before saving, and
+        // Levels already passed on open subjects would fire at once: say so before saving, and
         // save only once the manager has chosen between firing and skipping them.
         if (text(values, '_action') === 'preview' || choice === '') {
           impact = await services.config.previewPolicy(input, ctx.now);
-          if (text(values, '_action') === 'preview')
-            return await renderPolicyForm(res, deps, ctx, { editing, values, impact });
+          if (text(values, '_action') === 'preview') return await render({ impact });
           if (impact.levels > 0) addError(errors, 'passedLevels', ctx.t('settings.policy.passed.required'));
         }
         if (!hasErrors(errors)) {
           const saved = await services.config.savePolicy(input, staffOf(res), {
             passedLevels: isPassedLevelChoice(choice) ? choice : undefined,
           });
-          res.redirect(303, `${SETTINGS_BASE}?saved=policy:${encodeURIComponent(saved.key)}#policies`);
+          res.redirect(303, `${SETTINGS_BASE}?saved=policy:${encodeURIComponent(saved.key)}#${kind.anchor}`);
           return;
         }
       } catch (err) {
@@ -217,17 +239,32 @@ export function createPolicyRoutes(deps: WebDeps): Router {
         Object.assign(errors, issuesToFieldErrors(err.issues, policyIssueRules(rowOf), ctx.t));
       }
     }
-    await renderPolicyForm(res, deps, ctx, { editing, values, errors, status: 422, impact });
+    await render({ errors, status: 422, impact });
   };
 
   router.post(
-    '/policies',
+    `/${kind.path}`,
     asyncRoute((req, res) => save(req, res, null)),
   );
   router.post(
-    '/policies/:key',
+    `/${kind.path}/:key`,
     asyncRoute((req, res) => save(req, res, String(req.params.key))),
   );
+}
+
+/**
+ * New/edit forms of each kind of policy (tickets at `/policies`, leads at `/lead-policies`),
+ * delete, and moving a policy up or down the evaluation order (these two for either kind).
+ */
+export function createPolicyRoutes(deps: WebDeps): Router {
+  const router = Router();
+  const { services } = deps;
+  for (const kind of POLICY_KINDS) addPolicyFormRoutes(router, deps, kind);
+  /** Where a policy is listed on the index, so the page opens at the list it changed. */
+  const listAnchor = async (key: string): Promise<string> => {
+    const policy = (await services.config.load()).policies.find((p) => p.key === key);
+    return (POLICY_KINDS.find((k) => k.subject === policy?.subject) ?? POLICY_KINDS[0]).anchor;
+  };
 
   router.post(
     '/policies/:key/delete',
@@ -235,8 +272,9 @@ export function createPolicyRoutes(deps: WebDeps): Router {
       const ctx = await pageContext(res, deps);
       readForm(req.body, []);
       const key = String(req.params.key);
+      const anchor = await listAnchor(key);
       if (!(await services.config.deletePolicy(key, staffOf(res)))) return notFound(res, deps, ctx);
-      res.redirect(303, `${SETTINGS_BASE}?deleted=policy:${encodeURIComponent(key)}#policies`);
+      res.redirect(303, `${SETTINGS_BASE}?deleted=policy:${encodeURIComponent(key)}#${anchor}`);
     }),
   );
 
@@ -251,16 +289,23 @@ export function createPolicyRoutes(deps: WebDeps): Router {
       if (!(await services.config.movePolicy(key, direction, staffOf(res)))) {
         return notFound(res, deps, ctx);
       }
-      res.redirect(303, `${SETTINGS_BASE}?moved=${encodeURIComponent(key)}#policies`);
+      res.redirect(303, `${SETTINGS_BASE}?moved=${encodeURIComponent(key)}#${await listAnchor(key)}`);
     }),
   );
   return router;
 }
 
-/** Lead policies come through the configuration document (import, API) until they have a form. */
-async function leadPolicyRefused(res: Response, deps: WebDeps, ctx: PageContext): Promise<void> {
+/** A policy of the other kind: its own form edits it (a form saves only its own kind). */
+async function otherKindRefused(
+  res: Response,
+  deps: WebDeps,
+  ctx: PageContext,
+  subject: string,
+): Promise<void> {
   await renderSettingsIndex(res, deps, ctx, {
     status: 409,
-    error: ctx.t('settings.errors.lead_policy_form'),
+    error: ctx.t(
+      subject === 'lead' ? 'settings.errors.lead_policy_form' : 'settings.errors.ticket_policy_form',
+    ),
   });
 }

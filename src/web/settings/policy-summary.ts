@@ -1,22 +1,31 @@
 import type { TFunction } from 'i18next';
 import { METRICS, type PolicyConfig } from '../../sla/config';
-import { MATCH_FIELDS, type MatchField } from './policy-form';
+import { MATCH_FIELDS_OF, type MatchField, type SubjectType } from '../../sla/config/subject-types';
 
-/** Names by id for each match criterion (departments, priorities, clients, services). */
-export type MatchNames = Record<MatchField, ReadonlyMap<number, string>>;
+/**
+ * Names by id for each match criterion (departments, priorities, clients, services; for leads
+ * markets, sources, statuses, owners).
+ */
+export type MatchNames = Partial<Record<MatchField, ReadonlyMap<number, string>>>;
 
 /**
  * What a policy applies to, in words with the host's names: "Department Support, priority High",
- * or "All tickets" without criteria. An id the host no longer has is shown as "#7".
+ * "market Germany; source Website", or "All tickets" / "All leads" without criteria. An id the
+ * host no longer has is shown as "#7".
  */
-export function describeMatch(match: PolicyConfig['match'], names: MatchNames, t: TFunction): string {
-  const parts = MATCH_FIELDS.flatMap((field) => {
+export function describeMatch(
+  match: PolicyConfig['match'],
+  names: MatchNames,
+  t: TFunction,
+  subject: SubjectType = 'ticket',
+): string {
+  const parts = MATCH_FIELDS_OF[subject].flatMap((field) => {
     const ids = match[field] ?? [];
     if (ids.length === 0) return [];
-    const list = ids.map((id) => names[field].get(id) ?? `#${id}`).join(', ');
+    const list = ids.map((id) => names[field]?.get(id) ?? `#${id}`).join(', ');
     return [t(`settings.summary.${field}`, { count: ids.length, names: list })];
   });
-  return parts.length ? parts.join(t('settings.summary.and')) : t('settings.summary.all_tickets');
+  return parts.length ? parts.join(t('settings.summary.and')) : t(`settings.summary.all_${subject}s`);
 }
 
 /**

@@ -9,6 +9,8 @@ import { formView } from './form-view';
 import type { FormValues, UnexpectedFormError } from './form-values';
 import { settingsToForm } from './general-settings-form';
 import { loadHostChoices } from './host-choices';
+import { LEAD_KIND, TICKET_KIND, type KindChoices } from './policy-kinds';
+import type { PolicyConfig } from '../../sla/config';
 import type { LadderImpact } from '../../sla/escalation/passed-levels';
 import { describeMatch, describeTargets, type MatchNames } from './policy-summary';
 
@@ -87,20 +89,27 @@ export async function renderSettingsIndex(
   ctx: PageContext,
   state: IndexState = {},
 ): Promise<void> {
-  const [config, choices] = await Promise.all([
+  const [config, choices, ticketChoices, leadChoices] = await Promise.all([
     deps.services.config.load(),
     loadHostChoices(deps.host.tickets),
+    TICKET_KIND.choices(deps),
+    LEAD_KIND.choices(deps),
   ]);
   const calendarNames = new Map(config.calendars.map((c) => [c.key, c.name]));
   const businessCalendars = new Set(config.calendars.filter((c) => c.week).map((c) => c.key));
-  const byId = (rows: readonly { id: number; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
-  const matchNames: MatchNames = {
-    departmentIds: byId(choices.departments),
-    priorityIds: byId(choices.priorities),
-    clientIds: byId(choices.clients),
-    serviceIds: byId(choices.services),
-  };
-  const statusNames = byId(choices.statuses);
+  /** A policy's row: what it applies to and its targets in words, with the host's names. */
+  const listed = (p: PolicyConfig, names: KindChoices | null) => ({
+    ...p,
+    calendarName: p.calendar ? (calendarNames.get(p.calendar) ?? p.calendar) : null,
+    appliesTo: describeMatch(p.match, matchNamesOf(names), ctx.t, p.subject),
+    targetsText: describeTargets(
+      p.targets,
+      p.calendar !== null && businessCalendars.has(p.calendar),
+      ctx.t,
+      byId(names?.statuses ?? []),
+    ),
+  });
+  const of = (subject: PolicyConfig['subject']) => config.policies.filter((p) => p.subject === subject);
   const usedBy = (key: string) => config.policies.filter((p) => p.calendar === key).map((p) => p.name);
   await renderModulePage(res, deps, ctx, {
     slug: 'settings',
@@ -112,17 +121,11 @@ export async function renderSettingsIndex(
       notice: state.notice ?? null,
       listError: state.error ?? null,
       calendars: config.calendars.map((c) => ({ ...c, usedBy: usedBy(c.key) })),
-      policies: config.policies.map((p) => ({
-        ...p,
-        calendarName: p.calendar ? (calendarNames.get(p.calendar) ?? p.calendar) : null,
-        appliesTo: describeMatch(p.match, matchNames, ctx.t),
-        targetsText: describeTargets(
-          p.targets,
-          p.calendar !== null && businessCalendars.has(p.calendar),
-          ctx.t,
-          statusNames,
-        ),
-      })),
+      policies: of('ticket').map((p) => listed(p, ticketChoices)),
+      // Lead policies are listed (and made) only where the host has leads; stored ones stay
+      // listed by their ids if the host lost its leads.
+      leadPolicies: leadChoices || of('lead').length ? of('lead').map((p) => listed(p, leadChoices)) : null,
+      hasLeads: leadChoices !== null,
       statuses: choices.statuses,
       staffChoices: choices.staff,
       general: formView(
@@ -149,4 +152,14 @@ export async function renderUnexpectedForm(
     status: err.status,
     error: ctx.t(`settings.errors.${err.reason}`, { field: err.field }),
   });
+}
+
+const byId = (rows: readonly { id: number; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
+
+/** Names by id for each of a kind's match lists. */
+function matchNamesOf(choices: KindChoices | null): MatchNames {
+  const out: MatchNames = {};
+  for (const [field, rows] of Object.entries(choices?.match ?? {}))
+    out[field as keyof MatchNames] = byId(rows);
+  return out;
 }
