@@ -41,6 +41,12 @@ describe('bridge event payloads (bridge-contract)', () => {
     ],
     ['after_ticket_deleted', { ticket_id: 42 }],
     ['after_cron_run', { manually: true }],
+    ['lead_created', { lead_id: 31 }],
+    ['lead_status_changed', { lead_id: 31, old_status: 2, new_status: 3 }],
+    ['after_lead_updated', { lead_id: 31 }],
+    ['lead_marked_as_lost', { lead_id: 31 }],
+    ['lead_marked_as_junk', { lead_id: 31 }],
+    ['after_lead_deleted', { lead_id: 31 }],
   ])('%s %j is accepted as sent', (event, payload) => {
     expect(parseBridgeEvent({ event, payload })).toEqual({ ok: true, event: { event, payload } });
   });
@@ -54,6 +60,14 @@ describe('bridge event payloads (bridge-contract)', () => {
     [{ event: 'ticket_created', payload: { ticket_id: 1, id: 1 } }, 'payload.id'],
     [{ payload: { ticket_id: 1 } }, 'event'],
     [{ event: 'after_cron_run', payload: { manually: 1 } }, 'payload.manually'],
+    [{ event: 'lead_created', payload: { lead_id: '31' } }, 'payload.lead_id'],
+    [{ event: 'lead_marked_as_lost', payload: { lead_id: 0 } }, 'payload.lead_id'],
+    [{ event: 'after_lead_updated', payload: { lead_id: 31, name: 'Ravi' } }, 'payload.name'],
+    [
+      { event: 'lead_status_changed', payload: { lead_id: 31, old_status: 2, new_status: 1.5 } },
+      'payload.new_status',
+    ],
+    [{ event: 'before_lead_deleted', payload: { lead_id: 31 } }, 'event'],
     [
       {
         event: 'ticket_settings_updated',

@@ -35,6 +35,12 @@ const SETTINGS = z.strictObject({
 /** Perfex's bulk action form posts at most one page of a table; more is not a real request. */
 const MAX_BULK_IDS = 10_000;
 
+/**
+ * Perfex's lead hooks pass the lead id alone (PERFEX.md); PHP casts it, as it casts the status
+ * change's three ids. `before_lead_deleted` is not part of the contract: clocks end after the delete.
+ */
+const LEAD_ID = z.strictObject({ lead_id: idNumber });
+
 export const BRIDGE_PAYLOADS = {
   ticket_created: z.strictObject({ ticket_id: idNumber }),
   after_ticket_reply_added: z.strictObject({
@@ -56,6 +62,12 @@ export const BRIDGE_PAYLOADS = {
   }),
   after_ticket_deleted: z.strictObject({ ticket_id: idNumber }),
   after_cron_run: z.strictObject({ manually: z.boolean() }),
+  lead_created: LEAD_ID,
+  lead_status_changed: z.strictObject({ lead_id: idNumber, old_status: idNumber, new_status: idNumber }),
+  after_lead_updated: LEAD_ID,
+  lead_marked_as_lost: LEAD_ID,
+  lead_marked_as_junk: LEAD_ID,
+  after_lead_deleted: LEAD_ID,
 } as const;
 
 export type BridgeEventName = keyof typeof BRIDGE_PAYLOADS;

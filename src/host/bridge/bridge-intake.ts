@@ -5,6 +5,12 @@ import ticketStatusChanged from '../../../hooks/ticket-status-changed';
 import ticketSettingsUpdated from '../../../hooks/ticket-settings-updated';
 import ticketDeleted from '../../../hooks/ticket-deleted';
 import cronRun from '../../../hooks/cron-run';
+import leadCreated from '../../../hooks/lead-created';
+import leadStatusChanged from '../../../hooks/lead-status-changed';
+import leadUpdated from '../../../hooks/lead-updated';
+import leadMarkedLost from '../../../hooks/lead-marked-lost';
+import leadMarkedJunk from '../../../hooks/lead-marked-junk';
+import leadDeleted from '../../../hooks/lead-deleted';
 import type { BridgeEvent } from './bridge-events';
 
 export interface BridgeIntakeDeps extends HookDeps {
@@ -24,6 +30,15 @@ export function createBridgeIntake(deps: BridgeIntakeDeps): (event: BridgeEvent)
   const settingsUpdated = ticketSettingsUpdated(deps);
   const deleted = ticketDeleted(deps);
   const cron = cronRun(deps);
+  // Without `deps.leads` (a host with no leads) these do nothing, as in-process.
+  const lead = {
+    created: leadCreated(deps),
+    statusChanged: leadStatusChanged(deps),
+    updated: leadUpdated(deps),
+    lost: leadMarkedLost(deps),
+    junk: leadMarkedJunk(deps),
+    deleted: leadDeleted(deps),
+  };
   return async ({ event, payload }: BridgeEvent) => {
     switch (event) {
       case 'ticket_created':
@@ -44,6 +59,18 @@ export function createBridgeIntake(deps: BridgeIntakeDeps): (event: BridgeEvent)
         return deleted(payload.ticket_id);
       case 'after_cron_run':
         return cron(payload.manually);
+      case 'lead_created':
+        return lead.created(payload.lead_id);
+      case 'lead_status_changed':
+        return lead.statusChanged(payload);
+      case 'after_lead_updated':
+        return lead.updated(payload.lead_id);
+      case 'lead_marked_as_lost':
+        return lead.lost(payload.lead_id);
+      case 'lead_marked_as_junk':
+        return lead.junk(payload.lead_id);
+      case 'after_lead_deleted':
+        return lead.deleted(payload.lead_id);
     }
   };
 }

@@ -57,6 +57,7 @@ export function createBridgeApp({
   const options = new PerfexOptions(host.db, host.tablePrefix);
   const intake = createBridgeIntake({
     recorder: services.recorder,
+    leads: services.leads.recorder,
     requestScan: () => cronTicks.tick(host.clock.now()),
     requestScanAfterBulk: async () => {
       await scanQueue.request(host.clock.now(), BULK_SCAN_DELAY_MS);
