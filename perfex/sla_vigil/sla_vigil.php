@@ -6,7 +6,7 @@ defined('BASEPATH') or exit('No direct script access allowed');
 
 /*
 Module Name: SLA Vigil
-Description: Service-level clocks, escalations and reports for tickets; forwards ticket events to the SLA Vigil service over a signed channel.
+Description: Service-level clocks, escalations and reports for tickets and leads; forwards ticket and lead events to the SLA Vigil service over a signed channel.
 Version: 0.1.0
 Requires at least: 3.0.*
 */
@@ -40,6 +40,14 @@ hooks()->add_action('before_do_bulk_action_for_tickets', 'sla_vigil_on_bulk_acti
 hooks()->add_action('after_ticket_deleted', 'sla_vigil_on_ticket_deleted', 10, 1);
 // register_cron_task($fn) is add_action('after_cron_run', $fn); spelled out to pin accepted_args.
 hooks()->add_action('after_cron_run', 'sla_vigil_on_cron_run', 10, 1);
+
+// Leads: each passes one argument, the lead id or {lead_id, old_status, new_status}.
+hooks()->add_action('lead_created', 'sla_vigil_on_lead_created', 10, 1);
+hooks()->add_action('lead_status_changed', 'sla_vigil_on_lead_status_changed', 10, 1);
+hooks()->add_action('after_lead_updated', 'sla_vigil_on_lead_updated', 10, 1);
+hooks()->add_action('lead_marked_as_lost', 'sla_vigil_on_lead_marked_as_lost', 10, 1);
+hooks()->add_action('lead_marked_as_junk', 'sla_vigil_on_lead_marked_as_junk', 10, 1);
+hooks()->add_action('after_lead_deleted', 'sla_vigil_on_lead_deleted', 10, 1);
 
 // Perfex's own screens. The list filters need accepted_args 2 (PERFEX.md): the page of rows
 // with the query's table, then each row with its database row. No stylesheet is added with

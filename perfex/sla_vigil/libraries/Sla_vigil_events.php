@@ -109,6 +109,30 @@ final class Sla_vigil_events
         return ['manually' => self::flag($manually)];
     }
 
+    /**
+     * lead_created, after_lead_updated, lead_marked_as_lost / _junk, after_lead_deleted: the lead
+     * id only. PERFEX.md does not give its type, so an int and a numeric string are both taken.
+     */
+    public static function leadId(mixed $leadId): array
+    {
+        return ['lead_id' => self::id($leadId, 'lead id')];
+    }
+
+    /**
+     * lead_status_changed {lead_id, old_status, new_status} from the edit form and the kanban
+     * drag; PERFEX.md does not give the types, so ints and numeric strings are both taken.
+     */
+    public static function leadStatusChanged(mixed $args): array
+    {
+        $args = self::fields($args, 'lead status hook arguments');
+
+        return [
+            'lead_id'    => self::id($args['lead_id'] ?? null, 'lead_id'),
+            'old_status' => self::id($args['old_status'] ?? null, 'old_status'),
+            'new_status' => self::id($args['new_status'] ?? null, 'new_status'),
+        ];
+    }
+
     /** Perfex hands rows as arrays or as CodeIgniter result objects; accept both. */
     private static function fields(mixed $value, string $name): array
     {

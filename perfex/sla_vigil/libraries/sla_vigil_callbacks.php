@@ -87,6 +87,39 @@ function sla_vigil_on_cron_run(mixed $manually = false): void
     Sla_vigil_mail_settings::push();
 }
 
+// Leads (PERFEX.md's Leads hooks): ids only, never the lead row. before_lead_deleted is not
+// forwarded: the service ends a lead's clocks after the delete, so a failed delete keeps them.
+
+function sla_vigil_on_lead_created(mixed $leadId = null): void
+{
+    Sla_vigil_forwarder::forward('lead_created', fn () => Sla_vigil_events::leadId($leadId));
+}
+
+function sla_vigil_on_lead_status_changed(mixed $args = null): void
+{
+    Sla_vigil_forwarder::forward('lead_status_changed', fn () => Sla_vigil_events::leadStatusChanged($args));
+}
+
+function sla_vigil_on_lead_updated(mixed $leadId = null): void
+{
+    Sla_vigil_forwarder::forward('after_lead_updated', fn () => Sla_vigil_events::leadId($leadId));
+}
+
+function sla_vigil_on_lead_marked_as_lost(mixed $leadId = null): void
+{
+    Sla_vigil_forwarder::forward('lead_marked_as_lost', fn () => Sla_vigil_events::leadId($leadId));
+}
+
+function sla_vigil_on_lead_marked_as_junk(mixed $leadId = null): void
+{
+    Sla_vigil_forwarder::forward('lead_marked_as_junk', fn () => Sla_vigil_events::leadId($leadId));
+}
+
+function sla_vigil_on_lead_deleted(mixed $leadId = null): void
+{
+    Sla_vigil_forwarder::forward('after_lead_deleted', fn () => Sla_vigil_events::leadId($leadId));
+}
+
 // Perfex's own screens (bridge-contract, addendum 2); each callback returns or prints
 // nothing extra on failure, so the screen renders as if the module were absent.
 

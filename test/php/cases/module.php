@@ -30,6 +30,13 @@ test('hooks are registered once each with the accepted_args Perfex passes, never
         'before_do_bulk_action_for_tickets' => ['sla_vigil_on_bulk_action', 0],
         'after_ticket_deleted'              => ['sla_vigil_on_ticket_deleted', 1],
         'after_cron_run'                    => ['sla_vigil_on_cron_run', 1],
+        // Leads: one argument each (PERFEX.md's Leads table); before_lead_deleted is not needed.
+        'lead_created'                      => ['sla_vigil_on_lead_created', 1],
+        'lead_status_changed'               => ['sla_vigil_on_lead_status_changed', 1],
+        'after_lead_updated'                => ['sla_vigil_on_lead_updated', 1],
+        'lead_marked_as_lost'               => ['sla_vigil_on_lead_marked_as_lost', 1],
+        'lead_marked_as_junk'               => ['sla_vigil_on_lead_marked_as_junk', 1],
+        'after_lead_deleted'                => ['sla_vigil_on_lead_deleted', 1],
         'activate_sla_vigil_module'         => ['sla_vigil_activate', 1],
         'deactivate_sla_vigil_module'       => ['sla_vigil_deactivate', 1],
         'uninstall_sla_vigil_module'        => ['sla_vigil_uninstall', 1],

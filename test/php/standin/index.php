@@ -6,7 +6,7 @@ declare(strict_types=1);
  * TEST STAND-IN, NOT PERFEX: a front controller for `php -S 127.0.0.1:PORT index.php`, written
  * from /work/shared/PERFEX.md only (never from Perfex's code), for
  * test/integration/perfex-php-server.test.ts. Each request loads Perfex's stand-in functions
- * (../perfex-stubs.php) and the real module init file, then runs one of Perfex's ticket flows:
+ * (../perfex-stubs.php) and the real module init file, then runs one of Perfex's ticket or lead flows:
  * it writes the tables as PERFEX.md says Perfex does and fires the hooks Perfex fires, with
  * Perfex's argument types (strings on admin paths, ints elsewhere).
  *
@@ -20,6 +20,7 @@ define('BASEPATH', __DIR__);
 require __DIR__ . '/../perfex-stubs.php';
 require __DIR__ . '/standin-db.php';
 require __DIR__ . '/standin-flows.php';
+require __DIR__ . '/standin-lead-flows.php';
 require __DIR__ . '/../../../perfex/sla_vigil/sla_vigil.php';
 
 $db = standin_db();

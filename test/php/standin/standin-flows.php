@@ -13,6 +13,10 @@ function standin_flow(mysqli $db, string $path, array $in): array
 {
     $s = explode('/', $path);
     $route = implode('/', array_slice($s, 0, 3));
+    $lead = standin_lead_flow($db, $s, $in);
+    if ($lead !== null) {
+        return $lead;
+    }
 
     return match (true) {
         $route === 'admin/tickets/add'                => standin_admin_create($db, $in),
