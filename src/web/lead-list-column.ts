@@ -9,7 +9,7 @@ import { escapeHtml } from './escape-html';
 import { stateBadge } from './state-badge';
 import { badgeFor, badgeRows, groupBadgeRows, type BadgeClock } from './list-badges';
 import { staffLanguage } from './ticket-widgets';
-import { widgetViewer } from './ticket-scope';
+import { leadViewer, viewerMaySeeLead } from './lead-scope';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
 
 /**
@@ -27,14 +27,14 @@ export function createLeadListColumn(
     title: 'SLA',
     permission: { feature: manifest.permissions.feature, capability: 'view_own' },
     render: async (leadIds, staffId, language) => {
-      const viewer = await widgetViewer(host.permissions, staffId);
+      const viewer = await leadViewer(host, staffId);
       if (!viewer) return new Map();
       // Leads have no department: view own means the leads assigned to the viewer.
       const visible = viewer.canView
         ? [...leadIds]
         : leadIds.length === 0
           ? []
-          : (await leads.getLeads(leadIds)).filter((l) => l.assigned === staffId).map((l) => l.id);
+          : (await leads.getLeads(leadIds)).filter((l) => viewerMaySeeLead(viewer, l)).map((l) => l.id);
       const [rows, lang, statuses] = await Promise.all([
         badgeRows(host.db, host.tablePrefix, 'lead', visible),
         language ?? staffLanguage(host, staffId),
