@@ -13,6 +13,7 @@ import { createAdminRouter } from './web/admin-router';
 import { createTicketListColumn } from './web/ticket-list-column';
 import { createTicketPanel } from './web/ticket-panel';
 import { createLeadListColumn } from './web/lead-list-column';
+import { createLeadPanel } from './web/lead-panel';
 import { createMyRisksWidget } from './web/my-risks-widget';
 import type { HookDeps, HookFactory } from '../hooks/hook-deps';
 
@@ -77,6 +78,8 @@ export async function activate(host: HostContext, built?: ModuleServices): Promi
   // Lead pieces only where the host has leads and a lead list to put them in (both optional).
   if (host.leads && host.admin.addLeadListColumn)
     unregister.push(host.admin.addLeadListColumn(createLeadListColumn(host, host.leads, translator)));
+  if (host.leads && host.admin.addLeadPanel)
+    unregister.push(host.admin.addLeadPanel(createLeadPanel(host, host.leads, services, translator)));
   if (host.runWorkers !== false) {
     const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger, {
       onRedisDown: (error) =>

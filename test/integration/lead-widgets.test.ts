@@ -151,3 +151,43 @@ describe('lead list SLA column', () => {
     await db('tblleads').whereIn('id', page).delete();
   });
 });
+
+describe('lead SLA tab', () => {
+  const panelOf = (html: string) =>
+    /<div class="sv-panel" data-testid="sv-lead-panel"[\s\S]*?<\/ol>\s*<\/div>|<div class="sv-panel" data-testid="sv-lead-panel"[\s\S]*$/.exec(
+      html,
+    )?.[0] ?? '';
+
+  it('shows the policy and why, the status window, paused, escalations and the named timeline, escaped', async () => {
+    const mara = await login('mara.manager@x.test');
+    const res = await mara.agent.get(`/admin/leads/lead/${lead.paused}`);
+    expect(res.status).toBe(200);
+    const panel = panelOf(res.text);
+    expect(panel).toContain('<strong>India leads</strong>');
+    expect(panel).toContain('market India');
+    expect(panel).toContain('Time in New &amp; &lt;hot&gt;');
+    expect(panel).not.toContain('<hot>');
+    expect(panel).toContain('data-metric="status_time"');
+    expect(panel).toMatch(/data-sla-state="paused"/);
+    expect(panel).toContain('data-testid="sv-paused-now"');
+    expect(panel).toContain('data-testid="sv-no-escalations"');
+    expect(panel).toContain('New &amp; &lt;hot&gt; → Waiting');
+    expect(panel).toContain('No escalation has fired for this lead.');
+  });
+
+  it('reads the owner change by name and the due time of a running window', async () => {
+    at(NOW);
+    await t.devhost.leads.update(lead.onTrack, { assigned: ids.own });
+    const res = await (await login('mara.manager@x.test')).agent.get(`/admin/leads/lead/${lead.onTrack}`);
+    const panel = panelOf(res.text);
+    expect(panel).toContain('Mara Manager → Otto Own');
+    expect(panel).toContain('data-sv-countdown');
+    expect(panel).toContain('due Tue 3 Mar 08:50');
+  });
+
+  it('view own: the tab on their own lead only; none for staff without access', async () => {
+    const otto = await login('otto.own@x.test');
+    expect((await otto.agent.get(`/admin/leads/lead/${lead.breached}`)).text).toContain('sv-lead-panel');
+    expect((await otto.agent.get(`/admin/leads/lead/${lead.paused}`)).text).not.toContain('sv-lead-panel');
+  });
+});

@@ -121,6 +121,7 @@ describe('lifecycle', () => {
     expect([...t.devhost.admin.columns.keys()]).toEqual(['sla_vigil']);
     expect([...t.devhost.admin.panels.keys()]).toEqual(['sla_vigil']);
     expect([...t.devhost.admin.leadListColumns.keys()]).toEqual(['sla_vigil']);
+    expect([...t.devhost.admin.leadPanels.keys()]).toEqual(['sla_vigil']);
     expect([...t.devhost.admin.widgets.keys()]).toEqual(['sla_vigil_my_risks']);
   });
 
