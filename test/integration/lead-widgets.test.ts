@@ -59,6 +59,9 @@ beforeAll(async () => {
         match: { countryIds: [ids.india] },
         targets: { status_time: { byStatus: { [String(ids.fresh)]: { minutes: 60 } } } },
         pauseStatusIds: [ids.waiting],
+        escalations: [
+          { metric: 'status_time', trigger: { type: 'at_due' }, action: { type: 'notify_assignee' } },
+        ],
       },
     ],
     settings: { cooldownMinutes: 60, defaultWarnAtPercent: 80 },
@@ -173,6 +176,15 @@ describe('lead SLA tab', () => {
     expect(panel).toContain('data-testid="sv-no-escalations"');
     expect(panel).toContain('New &amp; &lt;hot&gt; → Waiting');
     expect(panel).toContain('No escalation has fired for this lead.');
+  });
+
+  it('lists the escalation that fired on a breached window, by its status', async () => {
+    const res = await (await login('mara.manager@x.test')).agent.get(`/admin/leads/lead/${lead.breached}`);
+    const panel = panelOf(res.text);
+    expect(panel).toContain('data-testid="sv-escalations"');
+    expect(panel).toMatch(/<tr data-level="1" data-outcome="\w+">/);
+    expect(panel).toContain('Notify the assignee');
+    expect(panel).toMatch(/data-label="Metric">Time in New &amp; &lt;hot&gt;</);
   });
 
   it('reads the owner change by name and the due time of a running window', async () => {
