@@ -12,6 +12,8 @@ import { errorText } from './scan/scan-health';
 import { createAdminRouter } from './web/admin-router';
 import { createTicketListColumn } from './web/ticket-list-column';
 import { createTicketPanel } from './web/ticket-panel';
+import { createLeadListColumn } from './web/lead-list-column';
+import { createLeadPanel } from './web/lead-panel';
 import { createMyRisksWidget } from './web/my-risks-widget';
 import type { HookDeps, HookFactory } from '../hooks/hook-deps';
 
@@ -73,6 +75,11 @@ export async function activate(host: HostContext, built?: ModuleServices): Promi
   unregister.push(host.admin.addTicketListColumn(createTicketListColumn(host, translator)));
   unregister.push(host.admin.addTicketPanel(createTicketPanel(host, services, translator)));
   unregister.push(host.admin.addDashboardWidget(createMyRisksWidget(host, translator)));
+  // Lead pieces only where the host has leads and a lead list to put them in (both optional).
+  if (host.leads && host.admin.addLeadListColumn)
+    unregister.push(host.admin.addLeadListColumn(createLeadListColumn(host, host.leads, translator)));
+  if (host.leads && host.admin.addLeadPanel)
+    unregister.push(host.admin.addLeadPanel(createLeadPanel(host, host.leads, services, translator)));
   if (host.runWorkers !== false) {
     const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger, {
       onRedisDown: (error) =>

@@ -249,6 +249,41 @@ export interface TicketPanel {
   render(ticketId: number, staffId: number, language?: string): Promise<string | null>;
 }
 
+/**
+ * A cell for the host's lead list (Perfex: `leads_table_row_data`, with `table_leads_rules` for
+ * the filter), looked up once per page for all visible leads: the shape of a ticket-list column.
+ */
+export interface LeadListColumn {
+  key: string;
+  title: string;
+  /** Safe HTML per lead id, for all rows of the page in one call (`language` as for a ticket column). */
+  render(leadIds: readonly number[], staffId: number, language?: string): Promise<Map<number, string>>;
+  listQuery?: LeadListQueryExtension;
+  /** Who sees the column (header, cells, filter, sort); none = everyone. */
+  permission?: { feature: string; capability: Capability };
+}
+
+/** A lead column's part in the host's lead-list query, as TicketListQueryExtension is for tickets. */
+export interface LeadListQueryExtension {
+  /** The list's query-string parameter for the filter; `sort=<param>` sorts by the column. */
+  param: string;
+  filterOptions(lang: string): { value: string; label: string }[];
+  permission?: { feature: string; capability: Capability };
+  /** Adds a WHERE (`filter`) or an ORDER BY (`sort`) to the list query, whose lead id is `leadIdColumn`. */
+  apply(qb: Knex.QueryBuilder, leadIdColumn: string, opts: { filter?: string; sort?: 'asc' | 'desc' }): void;
+}
+
+/**
+ * A tab on the host's lead view (Perfex: `after_lead_lead_tabs` for the tab, `after_lead_tabs_content`
+ * for its pane, both given the lead, NULL on the "new lead" form).
+ */
+export interface LeadPanel {
+  key: string;
+  title: string;
+  /** Safe HTML for the tab, or null to show no tab; `leadId` is null on the new-lead form. */
+  render(leadId: number | null, staffId: number, language?: string): Promise<string | null>;
+}
+
 export interface AdminRegistry {
   /** Mounts under the host admin at `/admin/<path>`; the host authenticates staff first. */
   mountRouter(path: string, router: Router): Unregister;
@@ -256,6 +291,9 @@ export interface AdminRegistry {
   addTicketListColumn(column: TicketListColumn): Unregister;
   addTicketPanel(panel: TicketPanel): Unregister;
   addDashboardWidget(widget: DashboardWidget): Unregister;
+  /** Optional: a host without leads (or without lead pages) leaves both out. */
+  addLeadListColumn?(column: LeadListColumn): Unregister;
+  addLeadPanel?(panel: LeadPanel): Unregister;
   /** Wraps a module page in the host's admin layout (sidebar, header, CSRF token). */
   renderPage(res: Response, page: { title: string; bodyHtml: string; status?: number }): void;
 }

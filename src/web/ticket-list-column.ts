@@ -1,22 +1,14 @@
 import { manifest } from '../manifest';
-import type { i18n, TFunction } from 'i18next';
-import type { Knex } from 'knex';
+import type { i18n } from 'i18next';
 import type { HostContext, TicketListColumn, TicketListQueryExtension } from '../host/host-context';
 import type { ClockState } from '../sla/clocks/sla-event';
-import { utcFromSql } from '../store/datetime';
 import { translatorFor } from '../i18n/translator';
 import { escapeHtml } from './escape-html';
 import { stateBadge } from './state-badge';
+import { badgeFor, badgeRows, groupBadgeRows } from './list-badges';
 import { dateTimeFormatter } from '../i18n/format-date';
-import {
-  liveState,
-  mostUrgent,
-  ticketState,
-  type RunningClock,
-  type StoredSubjectState,
-} from '../sla/clocks/live-state';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
-import { staffLanguage, timeLeftText } from './ticket-widgets';
+import { staffLanguage } from './ticket-widgets';
 import {
   inTicketScope,
   seesEveryTicket,
@@ -27,16 +19,6 @@ import {
 
 /** Filter choices, in the order a manager reads them. */
 const FILTER_STATES: readonly ClockState[] = TICKET_LIST_STATES;
-
-interface BadgeRow {
-  subject_id: number;
-  policy_id: number | null;
-  sla_state: string;
-  metric: string | null;
-  state: string | null;
-  due_at: string | null;
-  warn_at: string | null;
-}
 
 /**
  * The SLA cell of the host's ticket list: the most urgent running clock with its time left or
@@ -56,13 +38,13 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
       if (!viewer) return new Map();
       const { visible, notOwn } = await visibleIds(host, viewer, ticketIds);
       const [rows, lang] = await Promise.all([
-        badgeRows(host.db, host.tablePrefix, visible),
+        badgeRows(host.db, host.tablePrefix, 'ticket', visible),
         language ?? staffLanguage(host, staffId),
       ]);
       const t = translatorFor(translator, lang);
       const now = host.clock.now();
       const fmt = dateTimeFormatter(lang, host.timezone, now);
-      const byTicket = groupRows(rows);
+      const byTicket = groupBadgeRows(rows);
       // View own: a row that is not the viewer's says so, rather than an empty cell read as "no SLA".
       const notYours = `<span class="sv-not-yours" style="color:#9ca3af" title="${escapeHtml(t('column.not_yours'))}">–</span>`;
       return new Map([
@@ -70,7 +52,7 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
         ...visible.map((id): [number, string] => {
           const ticket = byTicket.get(id);
           if (!ticket) return [id, stateBadge('no_policy', '—', t('column.not_seen'))];
-          return [id, badgeFor(ticket, t, now, fmt)];
+          return [id, badgeFor(ticket, t, now, fmt, (c) => t(`metrics.${c.metric}`))];
         }),
       ]);
     },
@@ -97,62 +79,6 @@ async function visibleIds(
     tickets.filter((t) => !allowed.has(t.id) && inTicketScope(viewer.scope, t.department)).map((t) => t.id),
   );
   return { visible: ticketIds.filter((id) => allowed.has(id)), notOwn };
-}
-
-/** Subjects of the page's tickets with their running clocks (LEFT JOIN: none is a row too). */
-function badgeRows(db: Knex, prefix: string, ticketIds: readonly number[]): Promise<BadgeRow[]> {
-  if (ticketIds.length === 0) return Promise.resolve([]);
-  return db(`${prefix}sla_vigil_subjects as s`)
-    .leftJoin(`${prefix}sla_vigil_clocks as c`, (join) => {
-      join
-        .on('c.subject_type', 's.subject_type')
-        .andOn('c.subject_id', 's.subject_id')
-        .andOnNull('c.met_at')
-        .andOnNull('c.ended_at');
-    })
-    .where('s.subject_type', 'ticket')
-    .whereIn('s.subject_id', ticketIds)
-    .select('s.subject_id', 's.policy_id', 's.sla_state', 'c.metric', 'c.state', 'c.due_at', 'c.warn_at');
-}
-
-interface TicketClocks {
-  subject: StoredSubjectState;
-  running: RunningClock[];
-}
-
-function groupRows(rows: readonly BadgeRow[]): Map<number, TicketClocks> {
-  const byTicket = new Map<number, TicketClocks>();
-  for (const r of rows) {
-    const entry = byTicket.get(r.subject_id) ?? {
-      subject: { policyId: r.policy_id, slaState: r.sla_state },
-      running: [],
-    };
-    if (r.metric && r.state && r.due_at && r.warn_at) {
-      entry.running.push({
-        metric: r.metric,
-        state: r.state,
-        dueAt: utcFromSql(r.due_at),
-        warnAt: utcFromSql(r.warn_at),
-      });
-    }
-    byTicket.set(r.subject_id, entry);
-  }
-  return byTicket;
-}
-
-/** The badge shows ticketState (live-state.ts), which the filter and sort below compute in SQL. */
-function badgeFor(ticket: TicketClocks, t: TFunction, now: Date, fmt: (d: Date) => string): string {
-  const clock = mostUrgent(ticket.running, now);
-  if (!clock) {
-    const state = ticketState([], ticket.subject, now);
-    return stateBadge(state, t(`states.${state}`));
-  }
-  const state = liveState(clock, now);
-  const title =
-    state === 'paused'
-      ? `${t(`metrics.${clock.metric}`)}: ${t('states.paused')}`
-      : `${t(`metrics.${clock.metric}`)}: ${t('column.due_at', { when: fmt(clock.dueAt) })}`;
-  return stateBadge(state, timeLeftText(t, state, clock.dueAt, now), title);
 }
 
 /**

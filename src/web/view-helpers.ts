@@ -8,6 +8,9 @@ export interface NameBook {
   priority: Map<string, string>;
   department: Map<string, string>;
   staff: Map<string, string>;
+  /** A lead's sources and markets (countries), for its timeline. */
+  source?: Map<string, string>;
+  country?: Map<string, string>;
   /** Policy names by id, with "null" for no policy; only where a page shows policy changes. */
   policy?: Map<string, string>;
 }
@@ -36,6 +39,8 @@ const NAMED: Partial<Record<TimelineEvent['eventType'], keyof NameBook>> = {
   priority_changed: 'priority',
   department_changed: 'department',
   assignee_changed: 'staff',
+  source_changed: 'source',
+  country_changed: 'country',
 };
 
 /** "Open → Answered" for a change event; "" for events without values. */

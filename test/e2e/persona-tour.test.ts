@@ -34,6 +34,8 @@ let browser: Browser;
 let ticketId: number;
 /** An open Support ticket whose clock runs now: "N business hours left, due ...". */
 let runningId: number;
+/** A lead under the tour's lead policy, for the lead view's SLA tab. */
+let leadId: number;
 /** A lead policy the manager saved through its form before the walk (markets, sources, windows, a ladder). */
 const LEAD_POLICY = 'tour-leads';
 
@@ -59,6 +61,11 @@ const openSlaTab = async (page: Page) => {
   await page.locator('[data-testid=sv-ticket-panel]').waitFor();
 };
 
+const openLeadSlaTab = async (page: Page) => {
+  await page.click('label[data-tab=panel-sla_vigil]');
+  await page.locator('[data-testid=sv-lead-panel]').waitFor();
+};
+
 const HOST_STOPS: Stop[] = [
   { name: 'home', url: () => '/admin' },
   { name: 'ticket-list', url: () => '/admin/tickets' },
@@ -73,6 +80,8 @@ const MANAGER_STOPS: Stop[] = [
     then: (page) => page.click('[data-testid=sv-my-risks-tab-team]'),
   },
   { name: 'ticket-list-breached', url: () => '/admin/tickets?sla=breached' },
+  { name: 'lead-list', url: () => '/admin/leads?sort=sla&dir=asc' },
+  { name: 'lead-view', url: () => `/admin/leads/lead/${leadId}`, then: openLeadSlaTab },
   { name: 'dashboard', url: () => BASE },
   { name: 'monitor', url: () => `${BASE}/monitor`, tables: ['[data-testid=sv-monitor]'] },
   { name: 'reports', url: () => `${BASE}/reports`, tables: ['[data-testid=sv-report-table]'] },
@@ -266,6 +275,19 @@ async function saveLeadPolicy(): Promise<void> {
     passedLevels: 'skip',
   });
   expect(res.status).toBe(303);
+  // A new lead in one of its markets, from one of its sources, owned by the manager: under it.
+  leadId = await t.devhost.leads.create({
+    name: 'Tour lead',
+    company: 'Tour GmbH',
+    status: statuses[0].id,
+    source: sources[0].id,
+    country: countries[0].country_id,
+    assigned: manager.staffid,
+  });
+  const subject = await db('tblsla_vigil_subjects')
+    .where({ subject_type: 'lead', subject_id: leadId })
+    .first();
+  expect(subject.policy_id).not.toBeNull();
 }
 
 afterAll(async () => {

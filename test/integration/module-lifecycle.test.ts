@@ -120,6 +120,8 @@ describe('lifecycle', () => {
     expect(t.devhost.admin.menu.size).toBe(manifest.menu.length);
     expect([...t.devhost.admin.columns.keys()]).toEqual(['sla_vigil']);
     expect([...t.devhost.admin.panels.keys()]).toEqual(['sla_vigil']);
+    expect([...t.devhost.admin.leadListColumns.keys()]).toEqual(['sla_vigil']);
+    expect([...t.devhost.admin.leadPanels.keys()]).toEqual(['sla_vigil']);
     expect([...t.devhost.admin.widgets.keys()]).toEqual(['sla_vigil_my_risks']);
   });
 
@@ -132,6 +134,7 @@ describe('lifecycle', () => {
     }
     expect(t.devhost.admin.routers.size + t.devhost.admin.menu.size).toBe(0);
     expect(t.devhost.admin.columns.size + t.devhost.admin.panels.size).toBe(0);
+    expect(t.devhost.admin.leadListColumns.size + t.devhost.admin.leadPanels.size).toBe(0);
     expect(t.devhost.admin.widgets.size).toBe(0);
     expect(t.devhost.permissions.features.has('sla_vigil')).toBe(false);
     expect((await db('tblmodules').where('module_name', 'sla_vigil').first()).active).toBe(0);

@@ -1,4 +1,4 @@
-import { businessTimeLeft } from '../../src/web/ticket-panel';
+import { businessTimeLeft } from '../../src/web/sla-panel-parts';
 import { createTranslator } from '../../src/i18n/translator';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 

@@ -21,6 +21,9 @@ import {
  * what the subject row stored, else (not seen yet, or no policy) no policy. Aliases are prefixed
  * `sv_` so they never capture the host's own.
  */
+/** The subject kind whose list is filtered: tickets by default, leads for the lead list (same rules). */
+export type ListKind = 'ticket' | 'lead';
+
 export interface SqlPart {
   sql: string;
   bindings: Knex.Value[];
@@ -35,33 +38,43 @@ const NO_DUE = '9999-12-31 00:00:00.000000';
  * `value` is the urgency key (urgencyKeyOf in sla-sql.ts) for the sort and the due time, or just
  * the rank of the live state for the state (cheaper: no string building).
  */
-function urgentMin(prefix: string, idColumn: string, at: string, value: string): SqlPart {
+function urgentMin(prefix: string, idColumn: string, at: string, value: string, kind: ListKind): SqlPart {
   return {
     sql:
-      `(SELECT MIN(${value}) FROM ?? AS sv_c WHERE sv_c.subject_type = 'ticket' ` +
+      `(SELECT MIN(${value}) FROM ?? AS sv_c WHERE sv_c.subject_type = ? ` +
       `AND sv_c.subject_id = ?? AND ${runningClockOf('sv_c')})`,
-    bindings: [at, at, `${prefix}sla_vigil_clocks`, idColumn],
+    bindings: [at, at, `${prefix}sla_vigil_clocks`, kind, idColumn],
   };
 }
 
 /** The urgency key of the ticket's most urgent running clock. */
-const urgentKey = (prefix: string, idColumn: string, at: string): SqlPart =>
-  urgentMin(prefix, idColumn, at, urgencyKeyOf('sv_c'));
+const urgentKey = (prefix: string, idColumn: string, at: string, kind: ListKind): SqlPart =>
+  urgentMin(prefix, idColumn, at, urgencyKeyOf('sv_c'), kind);
 
 /** What the subject row stored (no running clock): its summary, or no policy. */
-function storedState(prefix: string, idColumn: string, column: (state: string) => string): SqlPart {
+function storedState(
+  prefix: string,
+  idColumn: string,
+  column: (state: string) => string,
+  kind: ListKind,
+): SqlPart {
   return {
     sql:
       `(SELECT ${column("CASE WHEN sv_s.policy_id IS NULL THEN 'no_policy' ELSE sv_s.sla_state END")} ` +
-      `FROM ?? AS sv_s WHERE sv_s.subject_type = 'ticket' AND sv_s.subject_id = ??)`,
-    bindings: [`${prefix}sla_vigil_subjects`, idColumn],
+      `FROM ?? AS sv_s WHERE sv_s.subject_type = ? AND sv_s.subject_id = ??)`,
+    bindings: [`${prefix}sla_vigil_subjects`, kind, idColumn],
   };
 }
 
 /** The ticket's state now: breached, at_risk, on_track, paused, met or no_policy. */
-export function ticketStateSql(prefix: string, idColumn: string, now: Date): SqlPart {
-  const rank = urgentMin(prefix, idColumn, sqlTime(now), stateRankSql(`(${effectiveStateOf('sv_c')})`));
-  const stored = storedState(prefix, idColumn, (state) => state);
+export function ticketStateSql(
+  prefix: string,
+  idColumn: string,
+  now: Date,
+  kind: ListKind = 'ticket',
+): SqlPart {
+  const rank = urgentMin(prefix, idColumn, sqlTime(now), stateRankSql(`(${effectiveStateOf('sv_c')})`), kind);
+  const stored = storedState(prefix, idColumn, (state) => state, kind);
   return {
     sql: `COALESCE(${rankStateOf(rank.sql)}, ${stored.sql}, 'no_policy')`,
     bindings: [...rank.bindings, ...stored.bindings],
@@ -96,16 +109,27 @@ export const OPEN_ONLY_LIST_STATES: ReadonlySet<ClockState> = new Set([
  * states of OPEN_ONLY_LIST_STATES, also "the module watches it as open, under a policy"
  * (openSubjectOf, as the dashboard counts), so `?sla=breached` counts what its Breached card does.
  */
-export function ticketStateIsSql(prefix: string, idColumn: string, now: Date, state: ClockState): SqlPart {
-  const current = ticketStateSql(prefix, idColumn, now);
+export function ticketStateIsSql(
+  prefix: string,
+  idColumn: string,
+  now: Date,
+  state: ClockState,
+  kind: ListKind = 'ticket',
+): SqlPart {
+  const current = ticketStateSql(prefix, idColumn, now, kind);
   if (!OPEN_ONLY_LIST_STATES.has(state))
     return { sql: `${current.sql} = ?`, bindings: [...current.bindings, state] };
   return {
     sql:
-      `${current.sql} = ? AND EXISTS (SELECT 1 FROM ?? AS sv_o WHERE sv_o.subject_type = 'ticket' ` +
-      `AND sv_o.subject_id = ?? AND sv_o.policy_id IS NOT NULL AND ${openSubjectOf('sv_o')})`,
-    bindings: [...current.bindings, state, `${prefix}sla_vigil_subjects`, idColumn],
+      `${current.sql} = ? AND EXISTS (SELECT 1 FROM ?? AS sv_o WHERE sv_o.subject_type = ? ` +
+      `AND sv_o.subject_id = ?? AND sv_o.policy_id IS NOT NULL AND ${openOf(kind, 'sv_o')})`,
+    bindings: [...current.bindings, state, `${prefix}sla_vigil_subjects`, kind, idColumn],
   };
+}
+
+/** Still work to do: an open ticket (as the dashboard counts), or a lead neither deleted nor ended. */
+function openOf(kind: ListKind, alias: string): string {
+  return kind === 'ticket' ? openSubjectOf(alias) : `${alias}.deleted = 0 AND ${alias}.ended IS NULL`;
 }
 
 /** The urgency rank of the ticket's state (0 = breached ... 5 = no policy). */
@@ -116,7 +140,7 @@ export function ticketRankSql(prefix: string, idColumn: string, now: Date): SqlP
 
 /** The due time of the ticket's most urgent running clock (NULL when none runs). */
 export function urgentDueSql(prefix: string, idColumn: string, now: Date): SqlPart {
-  const key = urgentKey(prefix, idColumn, sqlTime(now));
+  const key = urgentKey(prefix, idColumn, sqlTime(now), 'ticket');
   return { sql: urgencyKeyDueOf(key.sql), bindings: key.bindings };
 }
 
@@ -126,12 +150,18 @@ export function urgentDueSql(prefix: string, idColumn: string, now: Date): SqlPa
  * running ones of their rank). Ordering by it equals ordering by ticketRankSql then
  * COALESCE(urgentDueSql, '9999-12-31'), with one clock subquery instead of two.
  */
-export function ticketSortKeySql(prefix: string, idColumn: string, now: Date): SqlPart {
-  const key = urgentKey(prefix, idColumn, sqlTime(now));
+export function ticketSortKeySql(
+  prefix: string,
+  idColumn: string,
+  now: Date,
+  kind: ListKind = 'ticket',
+): SqlPart {
+  const key = urgentKey(prefix, idColumn, sqlTime(now), kind);
   const stored = storedState(
     prefix,
     idColumn,
     (state) => `CONCAT(${stateRankSql(`(${state})`)}, '${NO_DUE}')`,
+    kind,
   );
   return {
     sql: `COALESCE(${urgencyKeyRankDueOf(key.sql)}, ${stored.sql}, '${STATE_RANK.no_policy}${NO_DUE}')`,

@@ -1,0 +1,95 @@
+import type { i18n } from 'i18next';
+import type { HostContext, LeadListColumn, LeadListQueryExtension } from '../host/host-context';
+import type { LeadGateway } from '../host/lead-gateway';
+import type { ClockState } from '../sla/clocks/sla-event';
+import { manifest } from '../manifest';
+import { translatorFor } from '../i18n/translator';
+import { dateTimeFormatter } from '../i18n/format-date';
+import { escapeHtml } from './escape-html';
+import { stateBadge } from './state-badge';
+import { badgeFor, badgeRows, groupBadgeRows, type BadgeClock } from './list-badges';
+import { staffLanguage } from './ticket-widgets';
+import { leadViewer, viewerMaySeeLead } from './lead-scope';
+import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
+
+/**
+ * The SLA cell of the host's lead list: the ticket list's badge (list-badges.ts) on the lead's
+ * status windows, titled "Time in New: due …". One query on the module's tables per page, plus the
+ * host's statuses, the viewer's language and (view own only) the page's leads.
+ */
+export function createLeadListColumn(
+  host: HostContext,
+  leads: LeadGateway,
+  translator: i18n,
+): LeadListColumn {
+  return {
+    key: 'sla_vigil',
+    title: 'SLA',
+    permission: { feature: manifest.permissions.feature, capability: 'view_own' },
+    render: async (leadIds, staffId, language) => {
+      const viewer = await leadViewer(host, staffId);
+      if (!viewer) return new Map();
+      // Leads have no department: view own means the leads assigned to the viewer.
+      const visible = viewer.canView
+        ? [...leadIds]
+        : leadIds.length === 0
+          ? []
+          : (await leads.getLeads(leadIds)).filter((l) => viewerMaySeeLead(viewer, l)).map((l) => l.id);
+      const [rows, lang, statuses] = await Promise.all([
+        badgeRows(host.db, host.tablePrefix, 'lead', visible),
+        language ?? staffLanguage(host, staffId),
+        visible.length === 0 ? Promise.resolve([]) : leads.listLeadStatuses(),
+      ]);
+      const t = translatorFor(translator, lang);
+      const now = host.clock.now();
+      const fmt = dateTimeFormatter(lang, host.timezone, now);
+      const statusName = new Map(statuses.map((s) => [s.id, s.name]));
+      const label = (c: BadgeClock): string =>
+        c.metric === 'status_time' && c.status !== null
+          ? t('metrics.status_time_in', { status: statusName.get(c.status) ?? `#${c.status}` })
+          : t(`metrics.${c.metric}`, { defaultValue: c.metric });
+      const bySubject = groupBadgeRows(rows);
+      const shown = new Set(visible);
+      const notYours = `<span class="sv-not-yours" style="color:#9ca3af" title="${escapeHtml(t('lead_column.not_yours'))}">–</span>`;
+      return new Map(
+        leadIds.map((id): [number, string] => {
+          if (!shown.has(id)) return [id, notYours];
+          const clocks = bySubject.get(id);
+          if (!clocks) return [id, stateBadge('no_policy', '—', t('column.not_seen'))];
+          return [id, badgeFor(clocks, t, now, fmt, label)];
+        }),
+      );
+    },
+    listQuery: createListQuery(host, translator),
+  };
+}
+
+/**
+ * Filter and sort the lead list by the state its badge shows now, with the ticket list's rules
+ * (ticket-state-sql.ts on the lead's rows): `?sla=breached` lists open leads under a policy whose
+ * badge reads breached. View own sees only its own badges, so it gets neither.
+ */
+function createListQuery(host: HostContext, translator: i18n): LeadListQueryExtension {
+  const prefix = host.tablePrefix;
+  const states: readonly ClockState[] = TICKET_LIST_STATES;
+  return {
+    param: 'sla',
+    permission: { feature: manifest.permissions.feature, capability: 'view' },
+    filterOptions: (lang) => {
+      const t = translatorFor(translator, lang);
+      return states.map((value) => ({ value, label: t(`lead_list_filter.${value}`) }));
+    },
+    apply: (qb, leadIdColumn, { filter, sort }) => {
+      const now = host.clock.now();
+      if (filter !== undefined) {
+        if (!states.includes(filter as ClockState)) throw new Error(`unknown SLA filter ${filter}`);
+        const condition = ticketStateIsSql(prefix, leadIdColumn, now, filter as ClockState, 'lead');
+        qb.whereRaw(condition.sql, condition.bindings);
+      }
+      if (sort !== undefined) {
+        const key = ticketSortKeySql(prefix, leadIdColumn, now, 'lead');
+        qb.orderByRaw(`${key.sql} ${sort === 'desc' ? 'DESC' : 'ASC'}`, key.bindings);
+      }
+    },
+  };
+}
