@@ -7,6 +7,8 @@ import { seedPeople } from './seed/seed-people';
 import { planTickets } from './seed/ticket-plans';
 import { planLiveTickets } from './seed/live-tickets';
 import { demoSlaConfig, officeHours } from './seed/seed-sla-config';
+import { demoLeadSlaConfig } from './seed/seed-lead-sla-config';
+import { MANAGER_EMAIL } from './seed/people-data';
 import { settleOldMail } from './seed/settle-old-mail';
 import { planLeads } from './seed/lead-plans';
 import { LeadReplay, seedLeadPipeline } from './seed/seed-leads';
@@ -54,6 +56,10 @@ export async function seedDemo(devhost: Devhost, now: Date, clock: MutableClock)
   });
   if ((await sla.config.export()).policies.length === 0) await sla.config.import(demoSlaConfig(people, zone));
   const pipeline = await seedLeadPipeline(devhost.db, prefix);
+  // Lead policies need the pipeline's status, source and country ids; import keeps the rest.
+  const manager = people.staffIds.get(MANAGER_EMAIL);
+  if (manager !== undefined && !(await sla.config.export()).policies.some((p) => p.subject === 'lead'))
+    await sla.config.import(demoLeadSlaConfig(pipeline, manager));
   const leads = new LeadReplay(
     devhost.leads,
     clock,
@@ -71,6 +77,9 @@ export async function seedDemo(devhost: Devhost, now: Date, clock: MutableClock)
     clock.set(at);
     const { escalated } = await sla.clocks.advanceDue(at);
     if (escalated > 0) await sla.escalator.performPendingActions(at);
+    // Leads climb their ladders as the month goes, not all at once at the end.
+    const lead = await sla.leads.clocks.advanceDue(at);
+    if (lead.escalated > 0) await sla.leads.escalator?.performPendingActions(at);
   };
   try {
     await replayTickets(devhost.tickets, clock, events, scanUpTo);

@@ -426,7 +426,9 @@ describe('live tickets (at risk now, whatever the hour the demo starts)', () => 
 
 describe('demo SLA configuration', () => {
   it('imports the demo policies before the history, so the demo shows every kind of SLA state', async () => {
-    expect(await count('tblsla_vigil_policies')).toBe(4);
+    expect(await count('tblsla_vigil_policies', { subject: 'ticket' })).toBe(4);
+    // One lead policy per market, a faster one for India's web forms, and a fallback.
+    expect(await count('tblsla_vigil_policies', { subject: 'lead' })).toBe(7);
     const rows: { sla_state: string; n: number }[] = await db()('tblsla_vigil_subjects')
       .where('subject_type', 'ticket')
       .select('sla_state')
@@ -435,10 +437,20 @@ describe('demo SLA configuration', () => {
     const states = Object.fromEntries(rows.map((r) => [r.sla_state, Number(r.n)]));
     for (const state of ['met', 'breached', 'paused']) expect(states[state]).toBeGreaterThan(0);
     expect(states.no_policy ?? 0).toBe(0);
-    // The seeded leads reach the module through the lead hooks (the demo has no lead policy yet).
-    expect(await db()('tblsla_vigil_subjects').where('subject_type', 'lead').count({ n: '*' })).not.toEqual([
-      { n: 0 },
-    ]);
+    // The seeded leads reach the module through the lead hooks, each under its market's policy,
+    // and the month leaves them in every state a sales manager looks for.
+    const leadRows: { sla_state: string; n: number }[] = await db()('tblsla_vigil_subjects')
+      .where('subject_type', 'lead')
+      .select('sla_state')
+      .count({ n: '*' })
+      .groupBy('sla_state');
+    const leadStates = Object.fromEntries(leadRows.map((r) => [r.sla_state, Number(r.n)]));
+    expect(leadStates.no_policy ?? 0).toBe(0);
+    for (const state of ['met', 'breached']) expect(leadStates[state]).toBeGreaterThan(0);
+    const leadEscalations = await db()('tblsla_vigil_escalations')
+      .where({ subject_type: 'lead', outcome: 'notified' })
+      .count({ n: '*' });
+    expect(Number((leadEscalations[0] as { n: number }).n)).toBeGreaterThan(0);
     expect(await count('tblsla_vigil_clocks')).toBeGreaterThan(600);
   });
 });
@@ -511,7 +523,7 @@ describe('demo numbers and escalations', () => {
       await db().raw(
         `SELECT p.\`key\`, COUNT(*) AS n, SUM(c.breached_at IS NULL) AS on_time
            FROM tblsla_vigil_clocks c JOIN tblsla_vigil_policies p ON p.id = c.policy_id
-          WHERE c.settled_at IS NOT NULL GROUP BY p.\`key\``,
+          WHERE c.settled_at IS NOT NULL AND p.subject = 'ticket' GROUP BY p.\`key\``,
       )
     )[0];
     expect(perPolicy.map((p) => p.key).sort()).toEqual(['billing', 'high-priority', 'standard', 'vip']);
