@@ -139,4 +139,30 @@ describe('with leads in two markets and two sources', () => {
     expect(viewer.text).toContain('data-testid="sv-leads"');
     expect((await page('/admin/sla_vigil', 'agent@x.test')).status).toBe(403);
   });
+
+  it('lists the open leads on the monitor with ?subject=lead, most urgent first, linked to the host lead', async () => {
+    const { status, text } = await page('/admin/sla_vigil/monitor?subject=lead');
+    expect(status).toBe(200);
+    expect(text).toContain('data-testid="sv-monitor-leads"');
+    // Open: E, F (due Mon 11:00), G (due Tue 11:00), then A, B, C, H (contacted: no window, no clock).
+    const rows = [...text.matchAll(/data-lead-id="(\d+)" data-state="([a-z_]+)"/g)].map((m) => [
+      Number(m[1]),
+      m[2],
+    ]);
+    expect(rows).toHaveLength(7);
+    expect(rows.slice(0, 3).map((r) => r[1])).toEqual(['breached', 'breached', 'breached']);
+    const [first] = rows[0] as [number, string];
+    expect(text).toContain(`href="/admin/leads/index/${first}"`);
+    expect(text).toContain('aria-current="page">Leads</a>');
+    // The ticket monitor offers the switch.
+    expect((await page('/admin/sla_vigil/monitor')).text).toContain(
+      'href="/admin/sla_vigil/monitor?subject=lead"',
+    );
+  });
+
+  it('refuses an unknown subject with a 422 naming the field', async () => {
+    const { status, text } = await page('/admin/sla_vigil/monitor?subject=deal');
+    expect(status).toBe(422);
+    expect(text).toContain('Invalid value for &#34;subject&#34;');
+  });
 });
