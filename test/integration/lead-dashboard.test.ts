@@ -133,6 +133,21 @@ describe('with leads in two markets and two sources', () => {
     expect(bySource.size).toBe(2);
   });
 
+  it("draws the leads' compliance trend apart from the tickets' (first stays settled per day)", async () => {
+    const { text } = await page('/admin/sla_vigil?trend=30');
+    const row = (testId: string, day: string) =>
+      new RegExp(
+        `data-testid="${testId}">[\\s\\S]*?<tr data-day="${day}"><th scope="row">[^<]*</th><td>([^<]*)</td><td>(\\d+)</td>`,
+      )
+        .exec(text)
+        ?.slice(1);
+    // Monday: A, B, D, H left "New" on time; Tuesday: C (due Tue 10:00, left 09:50).
+    expect(row('sv-leads-trend-table', '2026-03-02')).toEqual(['100 %', '4']);
+    expect(row('sv-leads-trend-table', '2026-03-03')).toEqual(['100 %', '1']);
+    // The tickets' trend counts no lead.
+    expect(row('sv-trend-table', '2026-03-02')?.[1]).toBe('0');
+  });
+
   it('shows the section to view-only staff and refuses staff without the view permission', async () => {
     const viewer = await page('/admin/sla_vigil', 'viewer@x.test');
     expect(viewer.status).toBe(200);

@@ -80,6 +80,10 @@ export function createDashboardPage(deps: WebDeps): Router {
           ),
         ],
       );
+      // The leads' trend over the same range as the tickets', only where the section shows.
+      const leadTrend = leads
+        ? trendView(await dashboard.trend(ctx.now, ctx.zone, trendDays, 'lead'), ctx, 'sv-leads-trend')
+        : null;
       // One batch lookup for every ticket the activity names.
       const ticketIds = [
         ...new Set(activity.items.flatMap((a) => (a.kind === 'config' ? [] : [a.subjectId]))),
@@ -116,6 +120,7 @@ export function createDashboardPage(deps: WebDeps): Router {
           monitorHref,
           colors: STATE_COLORS,
           leads,
+          leadTrend,
           minutes: minutesFormatter(ctx.lang),
         },
       });
@@ -182,7 +187,7 @@ function minutesFormatter(lang: string): (value: number) => string {
 }
 
 /** The chart (inline SVG) and the same numbers as table rows, days in the viewer's language. */
-function trendView(points: DayPoint[], ctx: PageContext) {
+function trendView(points: DayPoint[], ctx: PageContext, id = 'sv-trend') {
   const percent = percentFormatter(ctx.lang);
   const rows = points.map((p) => {
     const date = DateTime.fromISO(p.day, { zone: ctx.zone }).setLocale(ctx.lang);
@@ -219,6 +224,7 @@ function trendView(points: DayPoint[], ctx: PageContext) {
       },
       noData: ctx.t('dashboard.trend.no_data'),
     },
+    id,
   );
   return { svg, rows };
 }
