@@ -18,9 +18,11 @@ import { createModuleServices } from '../../src/wiring/module-services';
  *   H     IN      Google    Mon 09:00    Mon 09:40 contacted   40
  *   E, F  IN      Google / Referral, Mon 09:00, still New: due Mon 11:00, breached now
  *   G     DE      Google    Tue 09:00, still New: due Tue 11:00, breached now
+ *   I     IN      Google    Mon 09:00 in "Contacted" (no window, so no clock: from the timeline),
+ *                           lost Mon 09:20                                   20
  *
- * Per market: DE [30, 90, 110] mean 230/3 median 90; IN [10, 40] mean 25 median 25.
- * Per source: Google [30, 110, 40] mean 60 median 40; Referral [90, 10] mean 50 median 50.
+ * Per market: DE [30, 90, 110] mean 230/3 median 90; IN [10, 40, 20] mean 70/3 median 20.
+ * Per source: Google [30, 110, 40, 20] mean 50 median 35; Referral [90, 10] mean 50 median 50.
  * Breached now: IN 2, DE 1.
  */
 const clock = new MutableClock(new Date('2026-03-02T09:00:00Z'));
@@ -93,8 +95,16 @@ describe('with leads in two markets and two sources', () => {
     const h = await newLead(ids.india, ids.google);
     await newLead(ids.india, ids.google); // E
     await newLead(ids.india, ids.referral); // F
+    const i = await t.devhost.leads.create({
+      name: 'Lead',
+      status: ids.contacted,
+      source: ids.google,
+      country: ids.india,
+    });
     at('2026-03-02T09:10:00Z');
     await t.devhost.leads.markLost(d);
+    at('2026-03-02T09:20:00Z');
+    await t.devhost.leads.markLost(i);
     at('2026-03-02T09:30:00Z');
     await contact(a);
     at('2026-03-02T09:40:00Z');
@@ -125,10 +135,10 @@ describe('with leads in two markets and two sources', () => {
     const { text } = await page('/admin/sla_vigil?period=7');
     const byMarket = new Map(table(text, 'sv-leads-by-market').map((r) => [r[0], r.slice(1)]));
     expect(byMarket.get(ids.de)).toEqual([3, 230 / 3, 90]);
-    expect(byMarket.get(ids.india)).toEqual([2, 25, 25]);
+    expect(byMarket.get(ids.india)).toEqual([3, 70 / 3, 20]);
     expect(byMarket.size).toBe(2);
     const bySource = new Map(table(text, 'sv-leads-by-source').map((r) => [r[0], r.slice(1)]));
-    expect(bySource.get(ids.google)).toEqual([3, 60, 40]);
+    expect(bySource.get(ids.google)).toEqual([4, 50, 35]);
     expect(bySource.get(ids.referral)).toEqual([2, 50, 50]);
     expect(bySource.size).toBe(2);
   });

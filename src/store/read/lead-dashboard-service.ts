@@ -41,13 +41,15 @@ interface FirstCycleRow {
 }
 
 /**
- * The dashboard's lead numbers. "First action" on a lead is the end of its first status stay
- * (status_time cycle 1: the status it was created in), i.e. the moment it first left that status
- * (a status change, lost, junk or converted). It is measured in business minutes on the calendar
- * of the policy that governed that clock, paused (held) time deducted, exactly as the clock counted
- * it when it was met; a policy without a calendar counts wall-clock minutes. Only leads whose
- * initial status has a window (so a clock exists) are measured; the period picks leads whose first
- * action fell in it.
+ * The dashboard's lead numbers. "First action" on a lead is the moment it first left the status
+ * it was created in (a status change, lost, junk or converted), measured from its creation:
+ * - when its initial status has a window, as its first status_time clock (cycle 1) counted it when
+ *   met: business minutes on the calendar of the policy that governed that clock, held time deducted;
+ * - otherwise from its timeline (created, then the first status_changed / lost / junk / converted),
+ *   in business minutes on the calendar of the policy governing it now, and wall-clock minutes when
+ *   no policy governs it or the policy has no calendar.
+ * The period picks leads whose first action fell in it; a lead that never left its first status
+ * is not measured (it has no first action yet).
  */
 export class LeadDashboardService {
   constructor(
@@ -100,16 +102,57 @@ export class LeadDashboardService {
       ),
       this.policyBook(),
     ]);
-    const measured = rows.map((r) => ({
-      country: Number(r.country ?? 0),
-      source: Number(r.source ?? 0),
-      minutes: minutesToFirstAction(r, book),
-    }));
+    const fromTimeline = await this.firstActionsWithoutClock(from, to);
+    const measured = [
+      ...rows.map((r) => ({
+        country: Number(r.country ?? 0),
+        source: Number(r.source ?? 0),
+        minutes: minutesToFirstAction(r, book),
+      })),
+      ...fromTimeline.map((r) => {
+        const calendar =
+          (r.policy_id === null ? undefined : book.clockPolicy(r.policy_id)?.calendar) ?? ALWAYS_OPEN;
+        return {
+          country: Number(r.country ?? 0),
+          source: Number(r.source ?? 0),
+          minutes: Math.max(
+            0,
+            businessMinutesBetween(calendar, utcFromSql(r.created_at), utcFromSql(r.acted_at)),
+          ),
+        };
+      }),
+    ];
     return {
       byCountry: statsBy(measured, (m) => m.country),
       bySource: statsBy(measured, (m) => m.source),
     };
   }
+
+  /** Leads without a first-stay clock: their creation and first move from the timeline. */
+  private firstActionsWithoutClock(from: string, to: string): Promise<TimelineFirstAction[]> {
+    return selectRows<TimelineFirstAction>(
+      this.db,
+      `SELECT s.country, s.source, s.policy_id, MIN(cr.occurred_at) AS created_at, MIN(e.occurred_at) AS acted_at
+         FROM ?? s
+         JOIN ?? cr ON cr.subject_type = s.subject_type AND cr.subject_id = s.subject_id AND cr.event_type = 'created'
+         JOIN ?? e ON e.subject_type = s.subject_type AND e.subject_id = s.subject_id
+                  AND e.event_type IN ('status_changed', 'lost', 'junk', 'converted')
+        WHERE s.subject_type = 'lead' AND s.deleted = 0
+          AND NOT EXISTS (SELECT 1 FROM ?? c WHERE c.subject_type = s.subject_type AND c.subject_id = s.subject_id
+                                              AND c.metric = 'status_time' AND c.cycle = 1)
+        GROUP BY s.subject_id, s.country, s.source, s.policy_id
+       HAVING acted_at >= ? AND acted_at <= ?`,
+      [this.t('subjects'), this.t('timeline'), this.t('timeline'), this.t('clocks'), from, to],
+    );
+  }
+}
+
+interface TimelineFirstAction {
+  country: number | null;
+  source: number | null;
+  policy_id: number | null;
+  created_at: string;
+  acted_at: string;
 }
 
 function minutesToFirstAction(row: FirstCycleRow, book: PolicyBook): number {
