@@ -352,12 +352,21 @@ export class DashboardService {
     return { items: sorted.slice(offset, offset + pageSize), hasMore: sorted.length > offset + pageSize };
   }
 
-  /** Compliance % and breaches per local day for the last `days` days (today included). */
-  async trend(now: Date, zone: string, days: number): Promise<DayPoint[]> {
+  /**
+   * Compliance % and breaches per local day for the last `days` days (today included), of the
+   * tickets or, for the dashboard's Leads section, of the leads (which have no department: the
+   * viewer's department scope does not apply to them).
+   */
+  async trend(
+    now: Date,
+    zone: string,
+    days: number,
+    kind: 'ticket' | 'lead' = 'ticket',
+  ): Promise<DayPoint[]> {
     const range = lastLocalDays(now, zone, days);
     const from = sqlTime(range.from);
     const to = sqlTime(now);
-    const scope = this.scope();
+    const scope = kind === 'ticket' ? this.scope() : { sql: '', bindings: [] };
     // Grouped by UTC quarter hour, not hour: a local midnight in India (+5:30) or Nepal (+5:45)
     // falls inside a UTC hour, and only quarter hours fold into local days exactly.
     const [finished, breached] = await Promise.all([
@@ -365,17 +374,35 @@ export class DashboardService {
         this.db,
         `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
            FROM ${COUNTED_CLOCKS}
-          WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}
+          WHERE c.subject_type = ? AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}
           GROUP BY bucket`,
-        ['c.settled_at', 'c.settled_at', this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+        [
+          'c.settled_at',
+          'c.settled_at',
+          this.t('clocks'),
+          this.t('subjects'),
+          kind,
+          from,
+          to,
+          ...scope.bindings,
+        ],
       ),
       selectRows<{ bucket: string; n: unknown }>(
         this.db,
         `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS n
            FROM ${COUNTED_CLOCKS}
-          WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
+          WHERE c.subject_type = ? AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
           GROUP BY bucket`,
-        ['c.breached_at', 'c.breached_at', this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+        [
+          'c.breached_at',
+          'c.breached_at',
+          this.t('clocks'),
+          this.t('subjects'),
+          kind,
+          from,
+          to,
+          ...scope.bindings,
+        ],
       ),
     ]);
     const buckets: QuarterBucket[] = [

@@ -12,6 +12,7 @@ import { renderTrendChart } from '../svg-trend-chart';
 import { describeActivity } from '../dashboard-activity';
 import { queryFieldErrors } from '../query-errors';
 import { STATE_COLORS } from '../state-badge';
+import { leadsSection } from '../dashboard-leads';
 
 export const PERIODS = ['7', '30', '90'] as const;
 export const TREND_RANGES = ['30', '90'] as const;
@@ -55,20 +56,34 @@ export function createDashboardPage(deps: WebDeps): Router {
       const trendDays = Number(query.trend);
       // The viewer's tickets only (the host's access rule; manage sees all).
       const numbers = dashboard.scopedTo(ctx.departments);
-      const [scorecard, departments, agents, activity, trend, setup, names, beats] = await Promise.all([
-        numbers.scorecard(ctx.now, ctx.zone, periodDays),
-        numbers.topBreachingDepartments(ctx.now, ctx.zone, periodDays),
-        numbers.topOverdueAgents(ctx.now),
-        numbers.activityPage(ctx.now, {
-          kinds: query.activity ? [query.activity] : undefined,
-          page: query.page,
-          pageSize: ACTIVITY_PAGE_SIZE,
-        }),
-        numbers.trend(ctx.now, ctx.zone, trendDays),
-        dashboard.setupStatus(),
-        loadNames(host.tickets),
-        deps.services.heartbeats.all(),
-      ]);
+      const [scorecard, departments, agents, activity, trend, setup, names, beats, leads] = await Promise.all(
+        [
+          numbers.scorecard(ctx.now, ctx.zone, periodDays),
+          numbers.topBreachingDepartments(ctx.now, ctx.zone, periodDays),
+          numbers.topOverdueAgents(ctx.now),
+          numbers.activityPage(ctx.now, {
+            kinds: query.activity ? [query.activity] : undefined,
+            page: query.page,
+            pageSize: ACTIVITY_PAGE_SIZE,
+          }),
+          numbers.trend(ctx.now, ctx.zone, trendDays),
+          dashboard.setupStatus(),
+          loadNames(host.tickets),
+          deps.services.heartbeats.all(),
+          leadsSection(
+            host.leads,
+            deps.services.leadDashboard,
+            ctx.now,
+            ctx.zone,
+            periodDays,
+            ctx.t('dashboard.leads.none'),
+          ),
+        ],
+      );
+      // The leads' trend over the same range as the tickets', only where the section shows.
+      const leadTrend = leads
+        ? trendView(await dashboard.trend(ctx.now, ctx.zone, trendDays, 'lead'), ctx, 'sv-leads-trend')
+        : null;
       // One batch lookup for every ticket the activity names.
       const ticketIds = [
         ...new Set(activity.items.flatMap((a) => (a.kind === 'config' ? [] : [a.subjectId]))),
@@ -104,6 +119,9 @@ export function createDashboardPage(deps: WebDeps): Router {
           lastScan: beats.get('scan_finished')?.at ?? null,
           monitorHref,
           colors: STATE_COLORS,
+          leads,
+          leadTrend,
+          minutes: minutesFormatter(ctx.lang),
         },
       });
     }),
@@ -162,8 +180,14 @@ function percentFormatter(lang: string): (value: number | null) => string {
   return (value) => (value === null ? '—' : `${format.format(value)} %`);
 }
 
+/** Minutes to first action, one decimal at most (a mean of whole minutes is often fractional). */
+function minutesFormatter(lang: string): (value: number) => string {
+  const format = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  return (value) => format.format(value);
+}
+
 /** The chart (inline SVG) and the same numbers as table rows, days in the viewer's language. */
-function trendView(points: DayPoint[], ctx: PageContext) {
+function trendView(points: DayPoint[], ctx: PageContext, id = 'sv-trend') {
   const percent = percentFormatter(ctx.lang);
   const rows = points.map((p) => {
     const date = DateTime.fromISO(p.day, { zone: ctx.zone }).setLocale(ctx.lang);
@@ -200,6 +224,7 @@ function trendView(points: DayPoint[], ctx: PageContext) {
       },
       noData: ctx.t('dashboard.trend.no_data'),
     },
+    id,
   );
   return { svg, rows };
 }

@@ -19,8 +19,11 @@ import {
 import type { HostContext, TicketSearchFilter } from '../../host/host-context';
 import { PERFEX_CLOSED_STATUS } from '../../host/perfex/perfex-statuses';
 import { idText } from '../../sla/strict-input';
+import { leadRowsView } from '../monitor-leads';
 
 export const PAGE_SIZES = ['25', '50', '100'] as const;
+/** What the monitor lists: tickets (the default) or leads. */
+export const MONITOR_SUBJECTS = ['ticket', 'lead'] as const;
 export const MONITOR_STATES = ['breached', 'at_risk', 'on_track', 'paused', 'met', 'no_policy'] as const;
 /** The health section lists at most this many skipped host rows (and says how many more). */
 const HEALTH_ROWS = 50;
@@ -36,6 +39,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 const agent = z.union([z.literal('0').transform(() => 0), idText()]);
 
 const MonitorQuery = z.strictObject({
+  subject: optional(z.enum(MONITOR_SUBJECTS)),
   q: optional(z.string().trim().max(100)),
   state: optional(z.enum(MONITOR_STATES)),
   department: optional(idText()),
@@ -100,6 +104,30 @@ export function createMonitorPage(deps: WebDeps): Router {
         return;
       }
       const query = parsed.data;
+      if (query.subject === 'lead') {
+        // Leads have their own short list (no ticket filters); it does not refresh itself.
+        const page = query.page ?? 1;
+        const perPage = Number(query.per ?? '25');
+        const [{ rows, total }, staff, policies] = await Promise.all([
+          deps.services.leadMonitor.list(ctx.now, page, perPage),
+          loadNames(host.tickets),
+          monitor.policyNames(),
+        ]);
+        await renderModulePage(res, deps, ctx, {
+          slug: 'monitor',
+          view: 'monitor-leads',
+          data: {
+            rows: await leadRowsView(host, rows, staff.staff, policies, ctx),
+            total,
+            page,
+            pages: Math.max(1, Math.ceil(total / perPage)),
+            href: (change: Record<string, string | number | undefined>) => monitorUrl(query, change),
+            stateBadge,
+            hasLeads: true,
+          },
+        });
+        return;
+      }
       const filters: MonitorFilters = {
         state: query.state,
         department: query.department,
@@ -170,6 +198,7 @@ async function formData(host: HostContext, monitor: MonitorService, ctx: PageCon
   return {
     names,
     policies,
+    hasLeads: host.leads !== undefined,
     states: MONITOR_STATES,
     metrics: CLOCK_METRICS,
     pageSizes: PAGE_SIZES,
