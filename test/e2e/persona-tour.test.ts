@@ -84,6 +84,7 @@ const MANAGER_STOPS: Stop[] = [
   { name: 'lead-view', url: () => `/admin/leads/lead/${leadId}`, then: openLeadSlaTab },
   { name: 'dashboard', url: () => BASE },
   { name: 'monitor', url: () => `${BASE}/monitor`, tables: ['[data-testid=sv-monitor]'] },
+  { name: 'monitor-leads', url: () => `${BASE}/monitor?subject=lead` },
   { name: 'reports', url: () => `${BASE}/reports`, tables: ['[data-testid=sv-report-table]'] },
   {
     name: 'settings',
