@@ -15,14 +15,15 @@ const MARKET_ZONES: Record<MarketCode, { zone: string; name: string }> = {
 /** Business minutes a lead may spend in each working status. */
 const WINDOWS: Partial<Record<LeadStatusName, number>> = {
   New: 60,
-  Contacted: 24 * 60,
-  Qualified: 5 * 8 * 60,
-  Proposal: 5 * 8 * 60,
+  Contacted: 3 * 8 * 60,
+  Qualified: 10 * 8 * 60,
+  Proposal: 10 * 8 * 60,
 };
 
 /**
  * The demo's lead SLAs: one policy per market on that market's calendar (a first call within a
- * business hour of a new lead, a day to qualify, a week for a proposal), a faster one for web
+ * business hour of a new lead, three business days from first contact to qualified, two weeks
+ * each to a proposal and to a decision), a faster one for web
  * form leads in India, and a fallback for leads without a market. Waiting on the customer and on
  * hold pause the window; the owner hears before it runs out, the manager at breach.
  */

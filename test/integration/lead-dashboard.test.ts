@@ -175,6 +175,7 @@ describe('with leads in two markets and two sources', () => {
       m[2],
     ]);
     expect(rows).toHaveLength(7);
+    expect(text).toMatch(/Open leads: <strong data-testid="sv-monitor-total">7<\/strong>/);
     expect(rows.slice(0, 3).map((r) => r[1])).toEqual(['breached', 'breached', 'breached']);
     const [first] = rows[0] as [number, string];
     expect(text).toContain(`href="/admin/leads/index/${first}"`);
