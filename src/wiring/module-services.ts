@@ -25,6 +25,7 @@ import { HostProblemRepository } from '../store/host-problem-repository';
 import { PassedLevelFinder } from '../engine/passed-level-finder';
 import { MonitorService } from '../store/read/monitor-service';
 import { DashboardService } from '../store/read/dashboard-service';
+import { LeadReportService } from '../store/read/lead-report-service';
 import { LeadDashboardService } from '../store/read/lead-dashboard-service';
 import { LeadMonitorService } from '../store/read/lead-monitor-service';
 import { ReportService } from '../store/read/report-service';
@@ -146,6 +147,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     dashboard: new DashboardService(db, prefix),
     leadMonitor: new LeadMonitorService(db, prefix),
     leadDashboard: new LeadDashboardService(db, prefix, () => leads.clocks.policyBook()),
+    leadReports: new LeadReportService(db, prefix, () => leads.clocks.policyBook()),
     reports: new ReportService(new ReportQueries(db, prefix), () => clocks.policyBook(), host.tickets),
     auditQueries: new AuditQueries(db, prefix),
     ruleTester: new RuleTester(db, prefix, host.tickets, config, timeline, clockRepo),

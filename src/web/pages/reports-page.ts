@@ -9,6 +9,14 @@ import { parseReportQuery, reportQueryString, type ReportForm } from '../report-
 import { buildReportTable, type ReportTable } from '../report-table';
 import { REPORT_GROUPS, type ReportFilter } from '../../store/read/report-service';
 import { CLOCK_METRICS } from '../../sla/config';
+import { leadReportHandlers } from './lead-reports';
+
+/** `?subject=`: tickets (absent or `ticket`), `lead` where the host has leads, else an error. */
+function subjectOf(query: Record<string, unknown>, hasLeads: boolean): 'ticket' | 'lead' | 'bad' {
+  const subject = query.subject;
+  if (subject === undefined || subject === '' || subject === 'ticket') return 'ticket';
+  return subject === 'lead' && hasLeads ? 'lead' : 'bad';
+}
 
 /**
  * `/admin/sla_vigil/reports`: compliance per policy, department, agent or metric over a date
@@ -18,6 +26,8 @@ export function createReportsPage(deps: WebDeps): Router {
   const router = Router();
   const { host, services } = deps;
   const reports = services.reports;
+  const leads = leadReportHandlers(deps);
+  const hasLeads = host.leads !== undefined;
 
   const table = async (ctx: PageContext, filter: ReportFilter): Promise<ReportTable> => {
     const [report, names, book] = await Promise.all([
@@ -39,14 +49,27 @@ export function createReportsPage(deps: WebDeps): Router {
       slug: 'reports',
       view: 'reports',
       status: data.table ? 200 : 422,
-      data: { form, groups: REPORT_GROUPS, metrics: CLOCK_METRICS, query: reportQueryString(form), ...data },
+      data: {
+        form,
+        groups: REPORT_GROUPS,
+        metrics: CLOCK_METRICS,
+        hasLeads,
+        query: reportQueryString(form),
+        ...data,
+      },
     });
+
+  const badSubject = (res: Response, ctx: PageContext, form: ReportForm): Promise<void> =>
+    render(res, ctx, form, { table: null, errors: { subject: 'bad_subject' } });
 
   router.get(
     '/',
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
+      const subject = subjectOf(req.query, hasLeads);
+      if (subject === 'lead') return leads.page(req, res, ctx);
       const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
+      if (subject === 'bad') return badSubject(res, ctx, parsed.form);
       if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
       const filter = { ...parsed.filter, departments: ctx.departments };
       await render(res, ctx, parsed.form, { table: await table(ctx, filter), errors: {} });
@@ -57,7 +80,10 @@ export function createReportsPage(deps: WebDeps): Router {
     '/export.csv',
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
+      const subject = subjectOf(req.query, hasLeads);
+      if (subject === 'lead') return leads.csv(req, res, ctx);
       const parsed = parseReportQuery(req.query, ctx.zone, ctx.now);
+      if (subject === 'bad') return badSubject(res, ctx, parsed.form);
       if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
       const shown = await table(ctx, { ...parsed.filter, departments: ctx.departments });
       const { from, to, group } = parsed.form;
