@@ -9,6 +9,7 @@ import type { OutboxRepository, NewOutboxRow } from '../notify/outbox-repository
 import { renderEscalationEmail } from '../notify/escalation-email';
 import type { LadderLevel } from '../sla/escalation/ladder';
 import { levelConditionHolds } from '../sla/escalation/level-condition';
+import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { languageCode } from '../host/perfex/perfex-languages';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
@@ -122,31 +123,10 @@ export class EscalationService implements LevelFirer {
       // A level whose condition does not hold now is not fired and not recorded: when the ticket
       // changes (e.g. loses its assignee) the recompute marks the clock due and it fires then.
       if (ticket && !levelConditionHolds(d.level.when, ticket)) continue;
-      const id = await this.escalations.insertOnce(
-        {
-          subjectId: d.clock.subjectId,
-          metric: d.clock.metric,
-          cycle: d.clock.cycle,
-          policyId: d.policy.id,
-          level: d.level.level,
-          levelKey: d.level.key,
-          triggerType: d.level.trigger.type,
-          triggerMinutes: d.level.trigger.minutes ?? null,
-          actionType: d.level.action.type,
-          fireAt: d.fireAt,
-        },
-        now,
-        trx,
-      );
+      const id = await recordLevelOnce(this.escalations, d, now, trx);
       if (id === null) continue;
       fired++;
-      const details = {
-        policy: d.policy.key,
-        level: d.level.level,
-        metric: d.clock.metric,
-        cycle: d.clock.cycle,
-        action: d.level.action,
-      };
+      const details = levelDetails(d);
       if (!ticket) {
         // Recorded, not dropped: the host no longer has the ticket (deleted between reads).
         await this.escalations.setOutcome(

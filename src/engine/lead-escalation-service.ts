@@ -8,6 +8,7 @@ import type { AuditLog } from '../store/audit-log';
 import type { OutboxRepository } from '../notify/outbox-repository';
 import { renderEscalationEmail } from '../notify/escalation-email';
 import { levelConditionHolds } from '../sla/escalation/level-condition';
+import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { perfexLeadPath } from '../host/perfex/perfex-urls';
 import type { DueLevel, LevelFirer } from './escalation-service';
@@ -78,31 +79,12 @@ export class LeadEscalationService implements LevelFirer {
       const lead = view.leads.get(d.clock.subjectId);
       // As for tickets: a level whose condition does not hold now waits (unrecorded) for a change.
       if (lead && !levelConditionHolds(d.level.when, lead)) continue;
-      const id = await this.escalations.insertOnce(
-        {
-          subjectId: d.clock.subjectId,
-          metric: d.clock.metric,
-          cycle: d.clock.cycle,
-          policyId: d.policy.id,
-          level: d.level.level,
-          levelKey: d.level.key,
-          triggerType: d.level.trigger.type,
-          triggerMinutes: d.level.trigger.minutes ?? null,
-          actionType: d.level.action.type,
-          fireAt: d.fireAt,
-        },
-        now,
-        trx,
-      );
+      const id = await recordLevelOnce(this.escalations, d, now, trx);
       if (id === null) continue;
       fired++;
       const details = {
-        policy: d.policy.key,
-        level: d.level.level,
-        metric: d.clock.metric,
-        cycle: d.clock.cycle,
+        ...levelDetails(d),
         ...(d.clock.status === undefined ? {} : { status: d.clock.status }),
-        action: d.level.action,
       };
       if (!lead) {
         await this.escalations.setOutcome(id, 'no_recipient', { ...details, reason: 'lead not found' }, trx);
