@@ -406,3 +406,87 @@ describe('an agent with view own, and the manager’s team view', () => {
     await shoot('manager-home-team');
   });
 });
+
+describe('the manager watches a German lead breach its window in New', () => {
+  let late: number;
+  let fresh: number;
+  const leadBadge = (id: number) =>
+    page.locator(`tr[data-lead-id="${id}"] td[data-column=sla_vigil] [data-sla-state]`).first();
+  const listedLeads = () =>
+    page
+      .locator('[data-testid=leads-table] tbody tr[data-lead-id]')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-lead-id'))));
+
+  beforeAll(async () => {
+    const db = t.devhost.db;
+    // The DACH policy saved through its form above: New at most 1 business hour, Germany only.
+    const newStatus = (await db('tblleads_status').where('name', 'New').first()).id as number;
+    const germany = (await db('tblcountries').where('short_name', 'Germany').first()).country_id as number;
+    const lead = { status: newStatus, source: 1, country: germany, assigned: 0 };
+    // 09:30 Berlin: due 10:30, so at 11:00 half an hour overdue; 10:45: due 11:45, on track.
+    late = await t.devhost.leads.create({
+      ...lead,
+      name: 'Greta Late',
+      email: 'greta@x.test',
+      date: new Date('2026-03-03T08:30:00Z'),
+    });
+    fresh = await t.devhost.leads.create({
+      ...lead,
+      name: 'Felix Fresh',
+      email: 'felix@x.test',
+      date: new Date('2026-03-03T09:45:00Z'),
+    });
+    await cli(['node', 'sla-vigil', 'scan', '--once', '--now', '2026-03-03T10:00:00Z']);
+  });
+
+  it('sees each lead’s badge in the lead list, filters the breached one and sorts by urgency', async () => {
+    await go('/admin/leads');
+    await expect(leadBadge(late).getAttribute('data-sla-state')).resolves.toBe('breached');
+    await expect(leadBadge(late).textContent()).resolves.toContain('30m overdue');
+    await expect(leadBadge(fresh).getAttribute('data-sla-state')).resolves.toBe('on_track');
+    await expect(leadBadge(fresh).textContent()).resolves.toContain('45m left');
+
+    // The SLA filter is one of the list's own selects; the form submits it like the others.
+    await page.selectOption('select[data-column-filter=sla_vigil]', 'breached');
+    await Promise.all([
+      page.waitForURL('**/admin/leads?*sla=breached*'),
+      page.click('form.filters button[type=submit]'),
+    ]);
+    expect(await listedLeads()).toEqual([late]);
+
+    // Sorting by the SLA column puts the breached lead before the one still on track.
+    await go('/admin/leads');
+    await Promise.all([page.waitForURL('**sort=sla**'), page.click('th[data-column=sla_vigil] a')]);
+    const order = await listedLeads();
+    expect(order.indexOf(late)).toBeLessThan(order.indexOf(fresh));
+    await shoot('lead-list');
+  });
+
+  it('opens the lead’s SLA tab: the window, why the policy applies, and the countdown', async () => {
+    await go(`/admin/leads/lead/${late}`);
+    await page.click('label[data-tab=panel-sla_vigil]');
+    const panel = page.locator('[data-testid=sv-lead-panel]');
+    await panel.waitFor({ state: 'visible' });
+    await expect(panel.textContent()).resolves.toContain('DACH leads');
+    await expect(panel.locator('[data-testid=sv-policy-match]').textContent()).resolves.toContain('Germany');
+    const row = panel.locator('tr[data-metric=status_time]').first();
+    await expect(row.locator('[data-sla-state]').first().getAttribute('data-sla-state')).resolves.toBe(
+      'breached',
+    );
+    await expect(row.textContent()).resolves.toContain('New');
+    // The countdown and the wall-clock due time (10:30 Berlin) both point at the due instant.
+    const leftDue = row.locator('[data-testid=sv-left-due]');
+    await expect(leftDue.locator('time[data-sv-countdown]').textContent()).resolves.toBe('30m overdue');
+    await expect(leftDue.textContent()).resolves.toContain('due Tue 3 Mar 10:30');
+    await expect(
+      leftDue.locator('time').evaluateAll((times) => times.map((el) => el.getAttribute('datetime'))),
+    ).resolves.toEqual(['2026-03-03T09:30:00.000Z', '2026-03-03T09:30:00.000Z']);
+    await shoot('lead-view');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect(page.evaluate<number>('document.documentElement.scrollWidth')).resolves.toBeLessThanOrEqual(
+      390,
+    );
+    await shoot('lead-view-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
