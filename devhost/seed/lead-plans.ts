@@ -11,7 +11,6 @@ import {
 import type { Random } from './random';
 
 const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
 const WINDOW_DAYS = 30;
 
 /** The ids the plan needs, read back after the seed inserted statuses and sources. */
@@ -54,24 +53,31 @@ export interface LeadSeedEvent {
   action: LeadSeedAction;
 }
 
-/** How far along the pipeline an outcome is: the oldest leads get the furthest ones. */
-const DEPTH: Record<LeadOutcome, number> = {
-  new: 0,
-  junk: 1,
-  contacted: 2,
-  qualified: 4,
-  lost: 5,
-  on_hold: 5,
-  proposal: 5,
-  waiting: 6,
-  converted: 7,
+/**
+ * How long ago (in days, drawn uniformly) a lead with this outcome came in. The open stages are
+ * young enough that most sit inside their window (a first contact within three business days, a
+ * qualified lead's proposal within two weeks), so the demo looks like a team that mostly keeps
+ * its promises and misses a few; closed leads spread over the month for the trend and the
+ * time-to-first-action figures.
+ */
+const AGE_DAYS: Record<Exclude<LeadOutcome, 'new'>, [number, number]> = {
+  contacted: [0.3, 4],
+  qualified: [2, 15],
+  proposal: [4, 18],
+  waiting: [6, 28],
+  on_hold: [6, 28],
+  converted: [3, WINDOW_DAYS - 1],
+  lost: [2, WINDOW_DAYS - 1],
+  junk: [0.5, WINDOW_DAYS - 1],
 };
+/** Untouched new leads that came in within the last business hour; the others were missed. */
+const FRESH_NEW = 6;
 
 /**
  * The demo's 60 leads over the month before `now`: fixed counts per market (MARKETS) and per
- * final state (OUTCOMES), dealt out by the seed's Random, the oldest leads furthest along. Every
- * step of a lead's story falls before `now` (a step that would not is pulled in), so the counts
- * hold whatever `now` is. Chronological.
+ * final state (OUTCOMES), dealt out by the seed's Random. Every step of a lead's story falls
+ * before `now` (a step that would not is pulled in), so the counts hold whatever `now` is.
+ * Chronological.
  */
 export function planLeads(ctx: LeadPlanContext): LeadSeedEvent[] {
   const { rng, now } = ctx;
@@ -79,21 +85,28 @@ export function planLeads(ctx: LeadPlanContext): LeadSeedEvent[] {
     rng,
     MARKETS.flatMap((m) => Array.from({ length: m.leads }, () => m)),
   );
-  const start = now.getTime() - WINDOW_DAYS * DAY_MS + 60 * MINUTE_MS;
-  const end = now.getTime() - 30 * MINUTE_MS;
-  const created = markets
-    .map(() => new Date(start + Math.floor(rng.next() * (end - start))))
-    .sort((a, b) => a.getTime() - b.getTime());
-  const outcomes = (Object.entries(OUTCOMES) as [LeadOutcome, number][])
-    .flatMap(([outcome, n]) => Array.from({ length: n }, () => outcome))
-    .map((outcome) => ({ outcome, key: DEPTH[outcome] + rng.next() * 2.5 }))
-    .sort((a, b) => b.key - a.key)
-    .map((o) => o.outcome);
+  const outcomes = shuffle(
+    rng,
+    (Object.entries(OUTCOMES) as [LeadOutcome, number][]).flatMap(([outcome, n]) =>
+      Array.from({ length: n }, () => outcome),
+    ),
+  );
+  let newSeen = 0;
+  const leads = outcomes.map((outcome, i) => {
+    const ago =
+      outcome === 'new'
+        ? newSeen++ < FRESH_NEW
+          ? rng.minutes(6, 55) // waiting for a first call, the hour still running
+          : rng.minutes(4 * 60, 3 * 24 * 60) // nobody called: the misses a manager should see
+        : rng.minutes(AGE_DAYS[outcome][0] * 24 * 60, AGE_DAYS[outcome][1] * 24 * 60);
+    return { outcome, market: markets[i], at: new Date(now.getTime() - ago) };
+  });
+  leads.sort((a, b) => a.at.getTime() - b.at.getTime());
   // The four newest untouched leads wait for someone to take them.
-  const newest = outcomes.flatMap((o, i) => (o === 'new' ? [i] : [])).slice(-4);
+  const newest = leads.flatMap((l, i) => (l.outcome === 'new' ? [i] : [])).slice(-4);
   const usedNames = new Set<string>();
-  const events = created.flatMap((at, i) =>
-    planLead(ctx, i, at, markets[i], outcomes[i], newest.includes(i), usedNames),
+  const events = leads.flatMap((l, i) =>
+    planLead(ctx, i, l.at, l.market, l.outcome, newest.includes(i), usedNames),
   );
   return events.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
@@ -199,9 +212,9 @@ class LeadStory {
 
   add(at: Date, action: LeadSeedAction): void {
     let ms = Math.max(Math.floor(at.getTime() / 1000) * 1000, this.last + 1000);
-    // A lead is created at least half an hour before now (planLeads), hand-added ones in office
-    // hours, which may be after now: they are then added at the latest half an hour ago.
-    if (this.events.length === 0) ms = Math.min(ms, this.cutoff - 29 * MINUTE_MS);
+    // Hand-added leads come in during office hours, which may be after now: they are then
+    // added five minutes ago at the latest.
+    if (this.events.length === 0) ms = Math.min(ms, this.cutoff - 4 * MINUTE_MS);
     else if (ms > this.cutoff)
       ms = this.last + Math.max(1000, Math.floor((this.cutoff - this.last) / 2000) * 1000);
     this.last = ms;

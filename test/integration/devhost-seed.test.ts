@@ -446,7 +446,26 @@ describe('demo SLA configuration', () => {
       .groupBy('sla_state');
     const leadStates = Object.fromEntries(leadRows.map((r) => [r.sla_state, Number(r.n)]));
     expect(leadStates.no_policy ?? 0).toBe(0);
-    for (const state of ['met', 'breached']) expect(leadStates[state]).toBeGreaterThan(0);
+    for (const state of ['met', 'breached', 'on_track', 'paused'])
+      expect(leadStates[state]).toBeGreaterThan(0);
+    // A team that mostly keeps its windows: of the open leads with a running clock, few are breached.
+    const open = await db()('tblsla_vigil_subjects as s')
+      .join('tblleads as l', 'l.id', 's.subject_id')
+      .where({ 's.subject_type': 'lead', 'l.lost': 0, 'l.junk': 0 })
+      .whereNull('l.date_converted')
+      .whereIn('s.sla_state', ['on_track', 'at_risk', 'breached'])
+      .pluck('s.sla_state');
+    const breachedOpen = open.filter((state: string) => state === 'breached').length;
+    expect(breachedOpen).toBeGreaterThan(0);
+    expect(breachedOpen / open.length).toBeLessThan(0.35);
+    // Fresh leads wait for their first call with the hour still running.
+    const freshNew = await db()('tblsla_vigil_subjects as s')
+      .join('tblleads as l', 'l.id', 's.subject_id')
+      .join('tblleads_status as st', 'st.id', 'l.status')
+      .where({ 's.subject_type': 'lead', 'st.name': 'New', 'l.junk': 0 })
+      .whereIn('s.sla_state', ['on_track', 'at_risk'])
+      .count({ n: '*' });
+    expect(Number((freshNew[0] as { n: number }).n)).toBeGreaterThan(0);
     const leadEscalations = await db()('tblsla_vigil_escalations')
       .where({ subject_type: 'lead', outcome: 'notified' })
       .count({ n: '*' });
