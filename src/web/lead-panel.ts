@@ -3,27 +3,14 @@ import type { HostContext, LeadPanel } from '../host/host-context';
 import type { HostLead, LeadGateway } from '../host/lead-gateway';
 import type { ModuleServices } from '../wiring/module-services';
 import type { BookPolicy } from '../sla/policy/policy-book';
-import { translatorFor } from '../i18n/translator';
-import { renderView } from '../i18n/render-view';
-import { dateTimeFormatter } from '../i18n/format-date';
-import { explainPhrases } from './explain-phrases';
-import { stateBadge } from './state-badge';
-import { describeChange, type NameBook } from './view-helpers';
-import { countdownTemplates, staffLanguage } from './ticket-widgets';
+import type { NameBook } from './view-helpers';
 import { leadViewer, viewerMaySeeLead } from './lead-scope';
-import {
-  clockLabels,
-  formatPausedMinutes,
-  panelClocks,
-  toEntry,
-  withLadderNames,
-  withPolicyNames,
-} from './sla-panel-parts';
+import { renderSlaPanel, type PanelSources } from './sla-panel-view';
 
 /**
- * The SLA tab of the host's lead view: the policy and why it applies (market, source, status,
- * owner), each status window with its state, business time left and due time, paused time, the
- * escalation history and the lead's timeline, in the ticket tab's view (sla-panel-parts.ts).
+ * The SLA tab of the host's lead view (sla-panel-view.ts): what is the lead's own is who may see
+ * it, its names (statuses, sources, markets, owners), why its policy applies (market, source,
+ * status, owner), and that a pause status holds the status windows.
  */
 export function createLeadPanel(
   host: HostContext,
@@ -32,53 +19,40 @@ export function createLeadPanel(
   translator: i18n,
 ): LeadPanel {
   const lead = services.leads;
+  const sources: PanelSources = {
+    kind: 'lead',
+    sla: lead.sla,
+    timeline: services.timeline,
+    escalationLog: lead.escalationLog,
+    clocks: lead.clocks,
+    clockRepo: lead.clockRepo,
+  };
   return {
     key: 'sla_vigil',
     title: 'SLA',
     render: async (leadId, staffId, language) => {
       // The new-lead form: nothing to time yet.
       if (leadId === null) return null;
-      const [viewer, row] = await Promise.all([leadViewer(host, staffId), leads.getLead(leadId)]);
-      if (!viewer || !row || !viewerMaySeeLead(viewer, row)) return null;
-      const now = host.clock.now();
-      const lang = language ?? (await staffLanguage(host, staffId));
-      const t = translatorFor(translator, lang);
-      const [sla, events, names, escalations, book, stored] = await Promise.all([
-        lead.sla.get(leadId, now, host.timezone, explainPhrases(t, lang)),
-        services.timeline.forSubject('lead', leadId),
+      const [viewer, row, names] = await Promise.all([
+        leadViewer(host, staffId),
+        leads.getLead(leadId),
         leadNames(host, leads),
-        lead.escalationLog.forSubject(leadId),
-        lead.clocks.policyBook(),
-        lead.clockRepo.forSubjects([leadId]),
       ]);
-      const ended = new Set(stored.filter((c) => c.endedAt !== null).map((c) => `${c.metric}|${c.cycle}`));
-      const label = clockLabels(t, names, [...(sla?.clocks ?? []), ...stored]);
-      const policy = sla?.policy ? book.byId(sla.policy.id) : undefined;
-      const calendar = sla?.policy ? (book.clockPolicy(sla.policy.id)?.calendar ?? null) : null;
-      // A pause status holds the lead's status windows while the lead sits in it.
-      const pausing = (policy?.pauseStatusIds ?? []).includes(row.status);
-      const statusName = names.status.get(String(row.status)) ?? `#${row.status}`;
-      const pausedNow = (metric: string): string | null =>
-        pausing && metric === 'status_time' ? statusName : null;
-      return renderView('partials/sla-panel', {
-        kind: 'lead',
-        t,
-        sla,
-        clocks: sla ? panelClocks(sla, calendar, ended, label, pausedNow, t, lang, now) : [],
-        matchedOn: policy ? matchReasons(policy, row, names, t) : [],
-        escalations: withLadderNames(
-          escalations.map((r) => toEntry(r, label, t)),
-          book,
-        ),
-        events,
-        stateBadge,
-        names: withPolicyNames(names, book, t),
-        describeChange,
-        fmt: dateTimeFormatter(lang, host.timezone, now),
-        zone: host.timezone,
-        countdownTemplates: JSON.stringify({ ...countdownTemplates(t), serverNow: now.getTime() }),
-        formatPaused: (minutes: number) => formatPausedMinutes(t, minutes),
-      });
+      if (!viewer || !row || !viewerMaySeeLead(viewer, row)) return null;
+      return renderSlaPanel(
+        host,
+        translator,
+        sources,
+        {
+          id: leadId,
+          status: row.status,
+          pausedMetric: 'status_time',
+          names,
+          matchReasons: (policy, t) => matchReasons(policy, row, names, t),
+        },
+        staffId,
+        language,
+      );
     },
   };
 }

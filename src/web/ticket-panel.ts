@@ -2,85 +2,55 @@ import type { i18n, TFunction } from 'i18next';
 import type { HostContext, HostTicket, TicketPanel } from '../host/host-context';
 import type { ModuleServices } from '../wiring/module-services';
 import type { BookPolicy } from '../sla/policy/policy-book';
-import { translatorFor } from '../i18n/translator';
-import { renderView } from '../i18n/render-view';
-import { explainPhrases } from './explain-phrases';
-import { stateBadge } from './state-badge';
-import { describeChange, loadNames, type NameBook } from './view-helpers';
-import { dateTimeFormatter } from '../i18n/format-date';
-import { countdownTemplates, staffLanguage } from './ticket-widgets';
+import { loadNames, type NameBook } from './view-helpers';
 import { seesEveryTicket, viewerMayOpen, widgetViewer } from './ticket-scope';
-import {
-  clockLabels,
-  formatPausedMinutes,
-  panelClocks,
-  toEntry,
-  withLadderNames,
-  withPolicyNames,
-} from './sla-panel-parts';
+import { renderSlaPanel, type PanelSources } from './sla-panel-view';
 
 /**
- * The SLA tab of the ticket view: the policy and why it applies, every metric and cycle with its
- * state, due time and a live countdown, paused time, the escalation history and the timeline.
+ * The SLA tab of the ticket view (sla-panel-view.ts): what is the ticket's own is who may see it,
+ * its names, why its policy applies, and that a pause status holds resolution only.
  */
 export function createTicketPanel(
   host: HostContext,
   services: ModuleServices,
   translator: i18n,
 ): TicketPanel {
+  const sources: PanelSources = {
+    kind: 'ticket',
+    sla: services.ticketSla,
+    timeline: services.timeline,
+    escalationLog: services.escalationLog,
+    clocks: services.clocks,
+    clockRepo: services.clockRepo,
+  };
   return {
     key: 'sla_vigil',
     title: 'SLA',
     render: async (ticketId, staffId, language) => {
-      const [viewer, ticket] = await Promise.all([
+      const [viewer, ticket, names] = await Promise.all([
         widgetViewer(host.permissions, staffId),
         host.tickets.getTicket(ticketId),
+        loadNames(host.tickets),
       ]);
       if (!viewer) return null;
       // Nothing for a ticket the host's own rules hide from this viewer (their departments only),
       // nor, for view own, for a ticket that is not theirs.
       if (!seesEveryTicket(viewer) && (!ticket || !viewerMayOpen(viewer, ticket))) return null;
-      const now = host.clock.now();
-      const lang = language ?? (await staffLanguage(host, staffId));
-      const t = translatorFor(translator, lang);
-      const [sla, events, names, escalations, book, stored] = await Promise.all([
-        services.ticketSla.get(ticketId, now, host.timezone, explainPhrases(t, lang)),
-        services.timeline.forSubject('ticket', ticketId),
-        loadNames(host.tickets),
-        services.escalationLog.forSubject(ticketId),
-        services.clocks.policyBook(),
-        services.clockRepo.forSubjects([ticketId]),
-      ]);
-      const ended = new Set(stored.filter((c) => c.endedAt !== null).map((c) => `${c.metric}|${c.cycle}`));
-      const label = clockLabels(t, names, [...(sla?.clocks ?? []), ...stored]);
-      const policy = sla?.policy ? book.byId(sla.policy.id) : undefined;
-      const calendar = sla?.policy ? (book.clockPolicy(sla.policy.id)?.calendar ?? null) : null;
-      // Only resolution pauses (DESIGN: pause statuses pause resolution); it pauses while the
-      // ticket sits in one of the policy's pause statuses.
-      const pausing = ticket !== null && (policy?.pauseStatusIds ?? []).includes(ticket.status);
-      const pausedNow = (metric: string): string | null =>
-        pausing && metric === 'resolution' && ticket
-          ? (names.status.get(String(ticket.status)) ?? `#${ticket.status}`)
-          : null;
-      return renderView('partials/sla-panel', {
-        kind: 'ticket',
-        t,
-        sla,
-        clocks: sla ? panelClocks(sla, calendar, ended, label, pausedNow, t, lang, now) : [],
-        matchedOn: policy && ticket ? await matchReasons(host, policy, ticket, names, t) : [],
-        escalations: withLadderNames(
-          escalations.map((row) => toEntry(row, label, t)),
-          book,
-        ),
-        events,
-        stateBadge,
-        names: withPolicyNames(names, book, t),
-        describeChange,
-        fmt: dateTimeFormatter(lang, host.timezone, now),
-        zone: host.timezone,
-        countdownTemplates: JSON.stringify({ ...countdownTemplates(t), serverNow: now.getTime() }),
-        formatPaused: (minutes: number) => formatPausedMinutes(t, minutes),
-      });
+      return renderSlaPanel(
+        host,
+        translator,
+        sources,
+        {
+          id: ticketId,
+          status: ticket?.status ?? null,
+          // DESIGN: pause statuses pause resolution only.
+          pausedMetric: 'resolution',
+          names,
+          matchReasons: (policy, t) => (ticket ? matchReasons(host, policy, ticket, names, t) : []),
+        },
+        staffId,
+        language,
+      );
     },
   };
 }
