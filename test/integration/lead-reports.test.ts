@@ -183,3 +183,64 @@ describe('/admin/sla_vigil/reports?subject=lead', () => {
     expect((await get(`/admin/sla_vigil/reports?subject=lead&${RANGE}`, 'viewer@x.test')).status).toBe(200);
   });
 });
+
+describe('/admin/sla_vigil/reports/leads.csv', () => {
+  it('lists every finished window a row each, with the lead, its market, source, owner and the status it timed', async () => {
+    const res = await get(`/admin/sla_vigil/reports/leads.csv?subject=lead&${RANGE}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toContain('sla-lead-windows-2026-03-02-2026-03-02.csv');
+    const [header, ...rows] = readCsv(res.text);
+    expect(header).toEqual([
+      'Lead',
+      'Name',
+      'Company',
+      'Market',
+      'Source',
+      'Owner',
+      'Policy',
+      'Status window',
+      'Stay',
+      'Started (UTC)',
+      'Due (UTC)',
+      'Left the status (UTC)',
+      'Breached (UTC)',
+      'State',
+    ]);
+    // The seven windows the grouped report counts (the fixture's table above), one row each.
+    expect(rows).toHaveLength(7);
+    const manager = await t.devhost.db('tblstaff').where('staffid', ids.manager).first();
+    const byLead = (market: string, status: string) =>
+      rows.filter((r) => r[3] === market && r[7] === status).map((r) => [r[5], r[9], r[10], r[11], r[12]]);
+    // A: New 09:00-09:30 met; C: Contacted from 09:50, breached 10:50 and still there.
+    expect(byLead('Germany', 'New')).toContainEqual([
+      `${manager.firstname} ${manager.lastname}`,
+      '2026-03-02 09:00',
+      '2026-03-02 10:00',
+      '2026-03-02 09:30',
+      '',
+    ]);
+    expect(byLead('India', 'Contacted')).toEqual([
+      [
+        `${manager.firstname} ${manager.lastname}`,
+        '2026-03-02 09:50',
+        '2026-03-02 10:50',
+        '',
+        '2026-03-02 10:50',
+      ],
+    ]);
+    // D has no owner; the source's formula is neutralised in every row.
+    expect(rows.filter((r) => r[5] === '')).toHaveLength(1);
+    expect(new Set(rows.map((r) => r[4]))).toEqual(new Set([`'=HYPERLINK("x")`]));
+    expect(new Set(rows.map((r) => r[6]))).toEqual(new Set(['Every lead']));
+  });
+
+  it('is linked from the lead report, and refuses a bad range and staff without view', async () => {
+    const page = await get(`/admin/sla_vigil/reports?subject=lead&${RANGE}`);
+    expect(page.text).toContain(`href="/admin/sla_vigil/reports/leads.csv?subject=lead&amp;from=2026-03-02`);
+    const bad = await get('/admin/sla_vigil/reports/leads.csv?subject=lead&from=2026-03-05&to=2026-03-01');
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('data-field="from"');
+    expect((await get(`/admin/sla_vigil/reports/leads.csv?${RANGE}`, 'nobody@x.test')).status).toBe(403);
+  });
+});

@@ -3,6 +3,23 @@ import { utcFromSql, utcToSql } from '../datetime';
 import { businessMinutesBetween, type CalendarLike } from '../../sla/calendar';
 import type { PolicyBook } from '../../sla/policy/policy-book';
 import { median, p90 } from '../../sla/stats/percentile';
+import { CLOCK_CORE_COLUMNS, clockCoreFromRow, type ClockCore, type ClockCoreRow } from '../clock-repository';
+
+/** One finished lead window with the lead facts the module keeps, for the per-lead CSV. */
+export interface LeadWindowRow extends ClockCore {
+  /** The status the window timed. */
+  status: number | null;
+  country: number | null;
+  source: number | null;
+  assigned: number | null;
+}
+
+interface WindowRow extends ClockCoreRow {
+  status: number | null;
+  country: number | null;
+  source: number | null;
+  assigned: number | null;
+}
 
 export const LEAD_REPORT_GROUPS = ['market', 'source', 'status', 'owner'] as const;
 export type LeadReportGroupBy = (typeof LEAD_REPORT_GROUPS)[number];
@@ -60,26 +77,18 @@ export class LeadReportService {
   ) {}
 
   async report(range: { from: Date; to: Date }, groupBy: LeadReportGroupBy): Promise<LeadReport> {
-    const rows: Row[] = await this.db({ c: `${this.prefix}sla_vigil_clocks` })
-      .join({ s: `${this.prefix}sla_vigil_subjects` }, (j) =>
-        j.on('s.subject_type', '=', 'c.subject_type').andOn('s.subject_id', '=', 'c.subject_id'),
-      )
-      .where('c.subject_type', 'lead')
-      .where('s.deleted', 0)
-      .where('c.settled_at', '>=', utcToSql(range.from))
-      .where('c.settled_at', '<', utcToSql(range.to))
-      .select(
-        's.country',
-        's.source',
-        'c.status',
-        's.assigned',
-        'c.met_at',
-        'c.breached_at',
-        'c.met_minutes',
-        'c.policy_id',
-        'c.started_at',
-        'c.paused_minutes',
-      );
+    const rows: Row[] = await this.settledLeadClocks(range).select(
+      's.country',
+      's.source',
+      'c.status',
+      's.assigned',
+      'c.met_at',
+      'c.breached_at',
+      'c.met_minutes',
+      'c.policy_id',
+      'c.started_at',
+      'c.paused_minutes',
+    );
     const book = await this.policyBook();
     const minutesOf = (r: Row): number | null => {
       if (r.met_at === null) return null;
@@ -102,6 +111,50 @@ export class LeadReportService {
       groups: [...groups].map(([key, g]) => ({ key, ...stats(g) })),
       total: stats(rows.map((r) => ({ ...r, minutes: minutesOf(r) }))),
     };
+  }
+
+  /**
+   * Every lead window settled in [from, to), a keyset batch at a time (the same windows the
+   * grouped report counts), so an export of a busy year never holds them all in memory.
+   */
+  async *windows(range: { from: Date; to: Date }, batchSize = 1000): AsyncGenerator<LeadWindowRow[]> {
+    let afterId = 0;
+    for (;;) {
+      const rows: WindowRow[] = await this.settledLeadClocks(range)
+        .where('c.id', '>', afterId)
+        .orderBy('c.id')
+        .limit(batchSize)
+        .select(
+          ...CLOCK_CORE_COLUMNS.map((column) => `c.${column}`),
+          'c.status',
+          's.country',
+          's.source',
+          's.assigned',
+        );
+      if (rows.length === 0) return;
+      const batch = rows.map((r) => ({
+        ...clockCoreFromRow(r),
+        status: r.status,
+        country: r.country,
+        source: r.source,
+        assigned: r.assigned,
+      }));
+      yield batch;
+      if (rows.length < batchSize) return;
+      afterId = batch[batch.length - 1].id;
+    }
+  }
+
+  /** Lead windows settled in the range on leads that still exist: the report and the CSV read these. */
+  private settledLeadClocks(range: { from: Date; to: Date }): Knex.QueryBuilder {
+    return this.db({ c: `${this.prefix}sla_vigil_clocks` })
+      .join({ s: `${this.prefix}sla_vigil_subjects` }, (j) =>
+        j.on('s.subject_type', '=', 'c.subject_type').andOn('s.subject_id', '=', 'c.subject_id'),
+      )
+      .where('c.subject_type', 'lead')
+      .where('s.deleted', 0)
+      .where('c.settled_at', '>=', utcToSql(range.from))
+      .where('c.settled_at', '<', utcToSql(range.to));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { PageContext, WebDeps } from '../web-deps';
 import { renderModulePage } from '../module-page';
-import { sendCsv } from '../csv';
+import { sendCsv, type CsvCell } from '../csv';
 import type { ReportTable } from '../report-table';
 import {
   buildLeadReportTable,
@@ -48,6 +48,74 @@ export function leadReportHandlers(deps: WebDeps) {
       if (!parsed.ok || !shown)
         return render(res, ctx, parsed.form, { table: null, errors: parsed.ok ? {} : parsed.errors });
       await render(res, ctx, parsed.form, { table: shown, errors: {} });
+    },
+    /** `/reports/leads.csv`: every finished lead window of the range, a row each, with names. */
+    async windowsCsv(req: Request, res: Response, ctx: PageContext): Promise<void> {
+      const parsed = parseLeadReportQuery(req.query, ctx.zone, ctx.now);
+      const leads = host.leads;
+      if (!parsed.ok || !leads)
+        return render(res, ctx, parsed.form, { table: null, errors: parsed.ok ? {} : parsed.errors });
+      const [statuses, sources, countries, staff, book] = await Promise.all([
+        leads.listLeadStatuses(),
+        leads.listLeadSources(),
+        leads.listCountries(),
+        host.tickets.listStaff(),
+        services.leads.clocks.policyBook(),
+      ]);
+      const byId = (rows: { id: number; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
+      const [status, source, country] = [byId(statuses), byId(sources), byId(countries)];
+      const owner = new Map(staff.map((s) => [s.id, `${s.firstname} ${s.lastname}`]));
+      const policies = new Map(book.policies.map((p) => [p.id, p.name]));
+      const name = (book: Map<number, string>, id: number | null): string =>
+        id === null || id === 0 ? '' : (book.get(id) ?? `#${id}`);
+      const { t, csvTime } = ctx;
+      const { range } = parsed;
+      const gateway = leads;
+      const time = (d: Date | null): string => (d ? csvTime(d) : '');
+      const header = [
+        'lead_id',
+        'name',
+        'company',
+        'market',
+        'source',
+        'owner',
+        'policy',
+        'status',
+        'cycle',
+        'started',
+        'due',
+        'met',
+        'breached',
+        'state',
+      ].map((c) => t(`reports.leads.window_col_${c}`, { zone: ctx.zone }));
+      async function* rows(): AsyncGenerator<CsvCell[]> {
+        for await (const batch of services.leadReports.windows(range)) {
+          const hostLeads = new Map(
+            (await gateway.getLeads([...new Set(batch.map((w) => w.subjectId))])).map((l) => [l.id, l]),
+          );
+          for (const w of batch) {
+            const lead = hostLeads.get(w.subjectId);
+            yield [
+              w.subjectId,
+              lead?.name ?? '',
+              lead?.company ?? '',
+              name(country, w.country),
+              name(source, w.source),
+              name(owner, w.assigned),
+              w.policyId === null ? '' : (policies.get(w.policyId) ?? `#${w.policyId}`),
+              name(status, w.status),
+              w.cycle,
+              time(w.startedAt),
+              time(w.dueAt),
+              time(w.metAt),
+              time(w.breachedAt),
+              t(`states.${w.state}`, { defaultValue: w.state }),
+            ];
+          }
+        }
+      }
+      const { from, to } = parsed.form;
+      await sendCsv(res, `sla-lead-windows-${from}-${to}.csv`, header, rows());
     },
     async csv(req: Request, res: Response, ctx: PageContext): Promise<void> {
       const { parsed, table: shown } = await table(req, ctx);

@@ -95,6 +95,15 @@ export function createReportsPage(deps: WebDeps): Router {
   );
 
   router.get(
+    '/leads.csv',
+    asyncRoute(async (req, res) => {
+      const ctx = await pageContext(res, deps);
+      if (!hasLeads) return badSubject(res, ctx, parseReportQuery(req.query, ctx.zone, ctx.now).form);
+      await leads.windowsCsv(req, res, ctx);
+    }),
+  );
+
+  router.get(
     '/tickets.csv',
     asyncRoute(async (req, res) => {
       const ctx = await pageContext(res, deps);
