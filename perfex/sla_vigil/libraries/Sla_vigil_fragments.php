@@ -144,8 +144,8 @@ final class Sla_vigil_fragments
     }
 
     /**
-     * Whether the signed-in staff member may see any SLA fragment: view own (the badge, tab
-     * and widget on their own tickets) or anything above it. Perfex's staff_can() knows no
+     * Whether the signed-in staff member may see any SLA fragment: view own (the badges, tabs
+     * and widget on their own tickets and leads) or anything above it. Perfex's staff_can() knows no
      * order between capabilities (a grant is a row), so each is asked.
      */
     public static function staffSeesSla(): bool
