@@ -50,12 +50,17 @@ hooks()->add_action('lead_marked_as_junk', 'sla_vigil_on_lead_marked_as_junk', 1
 hooks()->add_action('after_lead_deleted', 'sla_vigil_on_lead_deleted', 10, 1);
 
 // Perfex's own screens. The list filters need accepted_args 2 (PERFEX.md): the page of rows
-// with the query's table, then each row with its database row. No stylesheet is added with
-// app_admin_head: the service's badges carry their colours inline.
+// with the query's table (tickets or leads), then each row with its database row. No stylesheet
+// is added with app_admin_head: the service's badges carry their colours inline.
 hooks()->add_filter('datatables_sql_query_results', 'sla_vigil_collect_list_badges', 10, 2);
 hooks()->add_filter('admin_tickets_table_row_data', 'sla_vigil_add_list_badge', 10, 2);
+hooks()->add_filter('leads_table_row_data', 'sla_vigil_add_lead_list_badge', 10, 2);
 hooks()->add_action('after_admin_single_ticket_tab_menu_last_item', 'sla_vigil_ticket_tab_link', 10, 1);
 hooks()->add_action('after_admin_single_ticket_tab_menu_last_content', 'sla_vigil_ticket_tab_pane', 10, 1);
+// The lead modal's tab: both actions pass the lead (NULL on the "new lead" form).
+hooks()->add_action('after_lead_lead_tabs', 'sla_vigil_lead_tab_link', 10, 1);
+hooks()->add_action('after_lead_tabs_content', 'sla_vigil_lead_tab_pane', 10, 1);
 hooks()->add_filter('get_dashboard_widgets', 'sla_vigil_add_dashboard_widget', 10, 1);
-// "SLA state" in the list's own filter builder; the rules array is the filter's one argument.
+// "SLA state" in the lists' own filter builders; the rules array is the filter's one argument.
 hooks()->add_filter('table_tickets_rules', 'sla_vigil_add_list_filter', 10, 1);
+hooks()->add_filter('table_leads_rules', 'sla_vigil_add_lead_list_filter', 10, 1);

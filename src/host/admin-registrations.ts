@@ -2,6 +2,8 @@ import { Router, type NextFunction, type Request, type RequestHandler, type Resp
 import type {
   AdminRegistry,
   DashboardWidget,
+  LeadListColumn,
+  LeadPanel,
   MenuItem,
   TicketListColumn,
   TicketPanel,
@@ -16,9 +18,10 @@ export type PageRenderer = (
 
 /**
  * What a module adds to a host's admin: routers under /admin/<path>, sidebar items, ticket-list
- * columns, ticket-view panels and home-page widgets, kept in maps the host reads per request, so
- * removing a registration (deactivate) takes effect on the next request. Every host (the devhost,
- * the service's bridge host) keeps them the same way and differs only in how a page is rendered.
+ * columns, ticket-view panels, home-page widgets, lead-list columns and lead-view tabs, kept in
+ * maps the host reads per request, so removing a registration (deactivate) takes effect on the
+ * next request. Every host (the devhost, the service's bridge host) keeps them the same way and
+ * differs only in how a page is rendered.
  */
 export class AdminRegistrations implements AdminRegistry {
   readonly routers = new Map<string, Router>();
@@ -26,6 +29,8 @@ export class AdminRegistrations implements AdminRegistry {
   readonly columns = new Map<string, TicketListColumn>();
   readonly panels = new Map<string, TicketPanel>();
   readonly widgets = new Map<string, DashboardWidget>();
+  readonly leadListColumns = new Map<string, LeadListColumn>();
+  readonly leadPanels = new Map<string, LeadPanel>();
 
   constructor(private readonly pageRenderer: PageRenderer) {}
 
@@ -53,6 +58,16 @@ export class AdminRegistrations implements AdminRegistry {
   addDashboardWidget(widget: DashboardWidget): Unregister {
     this.widgets.set(widget.key, widget);
     return () => this.widgets.delete(widget.key);
+  }
+
+  addLeadListColumn(column: LeadListColumn): Unregister {
+    this.leadListColumns.set(column.key, column);
+    return () => this.leadListColumns.delete(column.key);
+  }
+
+  addLeadPanel(panel: LeadPanel): Unregister {
+    this.leadPanels.set(panel.key, panel);
+    return () => this.leadPanels.delete(panel.key);
   }
 
   renderPage(res: Response, page: { title: string; bodyHtml: string; status?: number }): void {

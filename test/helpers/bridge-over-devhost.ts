@@ -3,6 +3,7 @@ import type net from 'node:net';
 import type { Express } from 'express';
 import type { Clock } from '../../src/host/host-context';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
+import { PerfexLeadGateway } from '../../src/host/perfex/perfex-lead-gateway';
 import {
   createModuleServices,
   type ModuleServices,
@@ -42,6 +43,8 @@ export async function startBridgeOverDevhost(
     tablePrefix: 'tbl',
     timezone: perfex.timezone,
     tickets: perfex.tickets,
+    // As `sla-vigil serve` reads them (standalone-host.ts): Perfex's leads on the same tables.
+    leads: new PerfexLeadGateway(db, 'tbl', perfex.timezone),
     clock,
     logger: t.devhost.host.logger,
     mail: t.devhost.host.mail,

@@ -3,9 +3,10 @@
 declare(strict_types=1);
 
 /*
- * The SLA rule of Perfex's ticket-list filter, through the real module against a real SLA Vigil
- * service, for test/integration/perfex-list-filter.test.ts:
- *   SLA_VIGIL_SERVICE_URL=... SLA_VIGIL_SECRET=... [SLA_VIGIL_LANGUAGE=german]
+ * The SLA rule of Perfex's ticket-list (or lead-list) filter, through the real module against a
+ * real SLA Vigil service, for test/integration/perfex-list-filter.test.ts and
+ * bridge-lead-widgets.test.ts:
+ *   SLA_VIGIL_SERVICE_URL=... SLA_VIGIL_SECRET=... [SLA_VIGIL_LANGUAGE=german] [SLA_VIGIL_LIST=leads]
  *   php test/php/list-filter.php STATE...
  * Prints {"label", "options", "conditions": {STATE: condition}, "log": [...]} as JSON. Each state's
  * condition is asked for twice, as Perfex's count and data queries would.
@@ -21,7 +22,7 @@ update_option('sla_vigil_secret', (string) getenv('SLA_VIGIL_SECRET'));
 PerfexStub::$admins = [1];
 PerfexStub::$language = getenv('SLA_VIGIL_LANGUAGE') ?: 'english';
 
-$rules = hooks()->apply_filters('table_tickets_rules', []);
+$rules = hooks()->apply_filters(getenv('SLA_VIGIL_LIST') === 'leads' ? 'table_leads_rules' : 'table_tickets_rules', []);
 $rule = $rules[0] ?? null;
 if (!$rule instanceof App_table_filter) {
     fwrite(STDERR, "no rule added\n");

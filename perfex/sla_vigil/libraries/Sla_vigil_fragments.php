@@ -6,14 +6,17 @@ defined('BASEPATH') or exit('No direct script access allowed');
 
 require_once __DIR__ . '/Sla_vigil_fragment_client.php';
 require_once __DIR__ . '/Sla_vigil_admin_base.php';
+require_once __DIR__ . '/Sla_vigil_subject.php';
+require_once __DIR__ . '/Sla_vigil_lead_row.php';
 
 /**
- * The module's pieces inside Perfex's own screens (bridge-contract, addendum 2): the SLA
- * badge in the ticket list, the SLA tab on a ticket, the "My SLA risks" home widget. Each
- * asks the service once per page view and keeps the answer for the rest of the request
- * (static state = one PHP request). Staff without any of the module's capabilities (view
- * own, view, manage) cause no request at all; for those with one, the service decides per
- * ticket what they may see. Nothing here throws; on failure nothing is added.
+ * The module's pieces inside Perfex's own screens (bridge-contract, addendum 2): the SLA badge in
+ * the ticket and lead lists, the SLA tab on a ticket and in the lead modal, the "My SLA risks"
+ * home widget. Each asks the service once per page view and keeps the answer for the rest of the
+ * request (static state = one PHP request). Staff without any of the module's capabilities (view
+ * own, view, manage) cause no request at all; for those with one, the service decides per ticket
+ * or lead what they may see. Nothing here throws; on failure nothing is added. What differs
+ * between tickets and leads is in Sla_vigil_subject.
  */
 final class Sla_vigil_fragments
 {
@@ -21,12 +24,12 @@ final class Sla_vigil_fragments
     public const WIDGET_PATH = 'sla_vigil/widgets/my_risks';
     /** The status cell of Perfex's ticket list (PERFEX.md: cells 0..10, 7 = status). */
     public const STATUS_CELL = 7;
-    /** The contract's limit for one /bridge/ticket-list call. */
+    /** The contract's limit for one /bridge/ticket-list or /bridge/lead-list call. */
     public const MAX_LIST_IDS = 500;
 
-    /** @var array<int, string> badge HTML by ticket id, for this request's list page */
+    /** @var array<string, array<int, string>> badge HTML by subject kind and id, for this request's list page */
     private static array $badges = [];
-    /** @var array<int, array{title: string, html: string}|null> panel answers by ticket id */
+    /** @var array<string, array<int, array{title: string, html: string}|null>> tab answers by subject kind and id */
     private static array $panels = [];
 
     /** A new request (tests). */
@@ -35,22 +38,24 @@ final class Sla_vigil_fragments
         self::$badges = [];
         self::$panels = [];
         Sla_vigil_fragment_client::reset();
+        Sla_vigil_lead_row::reset();
     }
 
     /**
      * `datatables_sql_query_results($rows, ['table' => ..., 'limit', 'order'])`: the whole
      * page of result rows before the per-row filter runs, so the one batched lookup fits
-     * here. The rows are returned unchanged.
+     * here, for the tickets or the leads list. The rows are returned unchanged.
      */
     public static function collectListBadges(mixed $rows, mixed $params = []): mixed
     {
         try {
-            if (!is_array($rows) || $rows === [] || !self::isTicketsTable($params) || !self::staffSeesSla()) {
+            $subject = self::listSubject($params);
+            if ($subject === null || !is_array($rows) || $rows === [] || !self::staffSeesSla()) {
                 return $rows;
             }
             $ids = [];
             foreach ($rows as $row) {
-                $id = self::rowTicketId($row);
+                $id = $subject->idOf($row);
                 if ($id !== null) {
                     $ids[$id] = $id;
                 }
@@ -59,11 +64,11 @@ final class Sla_vigil_fragments
             if ($ids === []) {
                 return $rows;
             }
-            $answer = Sla_vigil_fragment_client::fetch('/bridge/ticket-list', self::identity() + ['ticket_ids' => $ids]);
+            $answer = Sla_vigil_fragment_client::fetch($subject->listEndpoint, self::identity() + [$subject->idsField => $ids]);
             $badges = is_array($answer['badges'] ?? null) ? $answer['badges'] : [];
             foreach ($badges as $id => $html) {
                 if (is_string($html) && $html !== '' && is_numeric($id)) {
-                    self::$badges[(int) $id] = $html;
+                    self::$badges[$subject->kind][(int) $id] = $html;
                 }
             }
         } catch (Throwable $e) {
@@ -77,12 +82,12 @@ final class Sla_vigil_fragments
     public static function addListBadge(mixed $row, mixed $aRow = []): mixed
     {
         try {
-            $id = self::rowTicketId($aRow);
+            $badge = self::badgeOf(Sla_vigil_subject::ticket(), $aRow);
             // Only a cell that is HTML text (Perfex's status label) gets the badge appended.
-            if ($id === null || !isset(self::$badges[$id]) || !is_array($row) || !is_string($row[self::STATUS_CELL] ?? null)) {
+            if ($badge === null || !is_array($row) || !is_string($row[self::STATUS_CELL] ?? null)) {
                 return $row;
             }
-            $row[self::STATUS_CELL] .= ' ' . self::$badges[$id];
+            $row[self::STATUS_CELL] .= ' ' . $badge;
         } catch (Throwable $e) {
             self::logError('a list badge', $e);
         }
@@ -90,33 +95,57 @@ final class Sla_vigil_fragments
         return $row;
     }
 
-    /** `after_admin_single_ticket_tab_menu_last_item($ticket)`: the tab link. */
-    public static function ticketTabLink(mixed $ticket): string
+    /** `leads_table_row_data($row, $aRow)`: the badge goes inside the cell showing the lead's name. */
+    public static function addLeadListBadge(mixed $row, mixed $aRow = []): mixed
     {
-        $panel = self::panel($ticket);
+        try {
+            $badge = self::badgeOf(Sla_vigil_subject::lead(), $aRow);
+
+            return $badge === null ? $row : Sla_vigil_lead_row::withBadge($row, $aRow, $badge);
+        } catch (Throwable $e) {
+            self::logError('a lead list badge', $e);
+
+            return $row;
+        }
+    }
+
+    /** The badge the page's batched lookup gave this row, if any. */
+    private static function badgeOf(Sla_vigil_subject $subject, mixed $aRow): ?string
+    {
+        $id = $subject->idOf($aRow);
+
+        return $id === null ? null : (self::$badges[$subject->kind][$id] ?? null);
+    }
+
+    /** `after_admin_single_ticket_tab_menu_last_item($ticket)`, `after_lead_lead_tabs($lead)`: the tab link. */
+    public static function tabLink(Sla_vigil_subject $subject, mixed $shown): string
+    {
+        $panel = self::panel($subject, $shown);
         if ($panel === null) {
             return '';
         }
+        $pane = htmlspecialchars($subject->paneId, ENT_QUOTES, 'UTF-8');
 
-        return '<li role="presentation"><a href="#sla_vigil" aria-controls="sla_vigil" role="tab" data-toggle="tab">'
+        return '<li role="presentation"><a href="#' . $pane . '" aria-controls="' . $pane . '" role="tab" data-toggle="tab">'
             . htmlspecialchars($panel['title'], ENT_QUOTES, 'UTF-8') . '</a></li>';
     }
 
-    /** `after_admin_single_ticket_tab_menu_last_content($ticket)`: the tab pane. */
-    public static function ticketTabPane(mixed $ticket): string
+    /** `after_admin_single_ticket_tab_menu_last_content($ticket)`, `after_lead_tabs_content($lead)`: the tab pane. */
+    public static function tabPane(Sla_vigil_subject $subject, mixed $shown): string
     {
-        $panel = self::panel($ticket);
+        $panel = self::panel($subject, $shown);
         if ($panel === null) {
             return '';
         }
 
         // The service's panel HTML is escaped by its templates.
-        return '<div role="tabpanel" class="tab-pane" id="sla_vigil">' . $panel['html'] . '</div>';
+        return '<div role="tabpanel" class="tab-pane" id="' . htmlspecialchars($subject->paneId, ENT_QUOTES, 'UTF-8') . '">'
+            . $panel['html'] . '</div>';
     }
 
     /**
-     * Whether the signed-in staff member may see any SLA fragment: view own (the badge, tab
-     * and widget on their own tickets) or anything above it. Perfex's staff_can() knows no
+     * Whether the signed-in staff member may see any SLA fragment: view own (the badges, tabs
+     * and widget on their own tickets and leads) or anything above it. Perfex's staff_can() knows no
      * order between capabilities (a grant is a row), so each is asked.
      */
     public static function staffSeesSla(): bool
@@ -166,27 +195,30 @@ final class Sla_vigil_fragments
         }
     }
 
-    /** @return array{title: string, html: string}|null one request per ticket and page view */
-    private static function panel(mixed $ticket): ?array
+    /**
+     * @return array{title: string, html: string}|null one request per ticket or lead and page view;
+     * null for the "new lead" form's NULL lead
+     */
+    private static function panel(Sla_vigil_subject $subject, mixed $shown): ?array
     {
         try {
-            $id = self::rowTicketId($ticket);
+            $id = $subject->idOf($shown);
             if ($id === null) {
                 return null;
             }
-            if (!array_key_exists($id, self::$panels)) {
+            if (!array_key_exists($id, self::$panels[$subject->kind] ?? [])) {
                 // Cached before asking, failure included: the second hook must not ask again.
-                self::$panels[$id] = null;
+                self::$panels[$subject->kind][$id] = null;
                 if (self::staffSeesSla()) {
-                    self::$panels[$id] = self::titledFragment(
-                        Sla_vigil_fragment_client::fetch('/bridge/ticket-panel', self::identity() + ['ticket_id' => $id])
+                    self::$panels[$subject->kind][$id] = self::titledFragment(
+                        Sla_vigil_fragment_client::fetch($subject->panelEndpoint, self::identity() + [$subject->idField => $id])
                     );
                 }
             }
 
-            return self::$panels[$id];
+            return self::$panels[$subject->kind][$id];
         } catch (Throwable $e) {
-            self::logError('the ticket tab', $e);
+            self::logError('the ' . $subject->kind . ' tab', $e);
 
             return null;
         }
@@ -204,42 +236,12 @@ final class Sla_vigil_fragments
         return ['title' => $title, 'html' => $html];
     }
 
-    /**
-     * Whether the query is Perfex's tickets table. PERFEX.md names the argument's keys
-     * (`table`, `limit`, `order`) but not the exact value of `table`; it is taken to be the
-     * table name with Perfex's prefix, and tolerated with a leading FROM, backquotes, an
-     * alias or joins after it.
-     */
-    public static function isTicketsTable(mixed $params): bool
+    /** The subject whose list the query reads (tickets or leads), or null for any other table. */
+    private static function listSubject(mixed $params): ?Sla_vigil_subject
     {
-        $table = is_array($params) ? ($params['table'] ?? null) : null;
-        if (!is_string($table)) {
-            return false;
-        }
-        $table = strtolower(trim(str_replace('`', '', $table)));
-        $table = (string) preg_replace('/^from\s+/', '', $table);
-        $first = preg_split('/\s+/', $table)[0] ?? '';
-
-        return $first === strtolower(db_prefix() . 'tickets');
-    }
-
-    /**
-     * A ticket's id from a list row ($aRow) or the ticket view's $ticket (object or array).
-     * The tickets table's key column is `ticketid`; `id` is accepted as a fallback because
-     * PERFEX.md does not name the row's keys.
-     */
-    private static function rowTicketId(mixed $row): ?int
-    {
-        if (is_object($row)) {
-            $row = get_object_vars($row);
-        }
-        if (!is_array($row)) {
-            return null;
-        }
-        foreach (['ticketid', 'id'] as $key) {
-            $value = $row[$key] ?? null;
-            if ((is_int($value) || (is_string($value) && ctype_digit($value))) && (int) $value > 0) {
-                return (int) $value;
+        foreach (Sla_vigil_subject::all() as $subject) {
+            if ($subject->isListTable($params)) {
+                return $subject;
             }
         }
 

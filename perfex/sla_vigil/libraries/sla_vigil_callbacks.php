@@ -135,12 +135,28 @@ function sla_vigil_add_list_badge(mixed $row = [], mixed $aRow = []): mixed
 
 function sla_vigil_ticket_tab_link(mixed $ticket = null): void
 {
-    echo Sla_vigil_fragments::ticketTabLink($ticket);
+    echo Sla_vigil_fragments::tabLink(Sla_vigil_subject::ticket(), $ticket);
 }
 
 function sla_vigil_ticket_tab_pane(mixed $ticket = null): void
 {
-    echo Sla_vigil_fragments::ticketTabPane($ticket);
+    echo Sla_vigil_fragments::tabPane(Sla_vigil_subject::ticket(), $ticket);
+}
+
+function sla_vigil_add_lead_list_badge(mixed $row = [], mixed $aRow = []): mixed
+{
+    return Sla_vigil_fragments::addLeadListBadge($row, $aRow);
+}
+
+// The lead modal's tab; the lead is NULL on the "new lead" form, which then gets nothing.
+function sla_vigil_lead_tab_link(mixed $lead = null): void
+{
+    echo Sla_vigil_fragments::tabLink(Sla_vigil_subject::lead(), $lead);
+}
+
+function sla_vigil_lead_tab_pane(mixed $lead = null): void
+{
+    echo Sla_vigil_fragments::tabPane(Sla_vigil_subject::lead(), $lead);
 }
 
 function sla_vigil_add_dashboard_widget(mixed $widgets = []): mixed
@@ -150,5 +166,10 @@ function sla_vigil_add_dashboard_widget(mixed $widgets = []): mixed
 
 function sla_vigil_add_list_filter(mixed $rules = []): mixed
 {
-    return Sla_vigil_list_filter::addRule($rules);
+    return Sla_vigil_list_filter::addRule($rules, Sla_vigil_subject::ticket());
+}
+
+function sla_vigil_add_lead_list_filter(mixed $rules = []): mixed
+{
+    return Sla_vigil_list_filter::addRule($rules, Sla_vigil_subject::lead());
 }

@@ -18,7 +18,8 @@ function renderFragment(res: Response, page: { title: string; bodyHtml: string; 
  * The admin part of the service's host: module routers are served under `/admin/<path>` to the
  * PHP controller, which puts the page fragments into Perfex's own layout. List columns, ticket
  * panels and home widgets are answered at `/bridge/ticket-list`, `/ticket-panel` and
- * `/widget/my-risks` (bridge-widgets); menu items are kept (Perfex's menu is drawn by PHP).
+ * `/widget/my-risks`, the lead list's column and the lead's tab at `/bridge/lead-list` and
+ * `/lead-panel` (bridge-widgets); menu items are kept (Perfex's menu is drawn by PHP).
  */
 export class BridgeAdminRegistry extends AdminRegistrations {
   constructor() {

@@ -21,7 +21,7 @@ const NO_IN_PROCESS_HOOKS: HookRegistry = { on: () => () => undefined };
 
 /**
  * The host the module is activated against inside `sla-vigil serve`: Perfex's database, tickets,
- * permissions and options, pages served as fragments to the PHP controller. The service runs the
+ * leads, permissions and options, pages served as fragments to the PHP controller. The service runs the
  * scan worker itself, so the module starts none.
  */
 export function createBridgeHost({
@@ -38,6 +38,8 @@ export function createBridgeHost({
     tablePrefix: service.tablePrefix,
     timezone: service.timezone,
     tickets: service.tickets,
+    // Perfex's leads: the lead list's badge and the lead's SLA tab are registered against them.
+    leads: service.leads,
     clock: service.clock,
     logger: service.logger,
     mail: service.mail,

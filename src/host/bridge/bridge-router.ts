@@ -8,23 +8,24 @@ import { firstProblem, parseBridgeEvent, type BridgeEvent } from './bridge-event
 import { ignoredMailSettings, mailSettingsRoute, type MailSettingsReceiver } from './bridge-mail-settings';
 import {
   WIDGET_BODIES,
+  first,
+  listBadges,
   myRisksAnswer,
-  ticketListBadges,
-  ticketPanelAnswer,
+  panelAnswer,
   type WidgetRegistry,
 } from './bridge-widgets';
 import type { HostActionDesk } from '../../engine/host-action-desk';
 import { hostActionsRouter } from './bridge-host-actions';
-import { LIST_FILTER_BODY, type ListFilterCondition } from './bridge-list-filter';
+import { LIST_FILTER_BODY, LIST_FILTER_ROUTES, type ListFilterCondition } from './bridge-list-filter';
 
 export interface BridgeRouterDeps extends SignatureGateDeps {
   /** Records one event; never throws for a failing event (the reconcile repairs it). */
   intake(event: BridgeEvent): Promise<void>;
-  /** The activated module's list column, ticket panel and home widget (empty answers without). */
+  /** The activated module's list columns, ticket and lead tabs and home widget (empty answers without). */
   widgets?: WidgetRegistry;
   /** Escalation host actions the Perfex module pulls on its cron (absent: the routes answer 404). */
   hostActions?: HostActionDesk;
-  /** The SQL condition of an SLA state for Perfex's ticket-list filter (404 without). */
+  /** The SQL condition of an SLA state for Perfex's ticket-list and lead-list filters (404 without). */
   listFilter?: ListFilterCondition;
   /** Takes Perfex's pushed mail settings; without it they are ignored (the host's SMTP URL is used). */
   mailSettings?: MailSettingsReceiver;
@@ -77,15 +78,29 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
     res.status(200).json({ ok: true, version: manifest.version });
   });
 
-  const none: WidgetRegistry = { columns: new Map(), panels: new Map(), widgets: new Map() };
+  const none: WidgetRegistry = {
+    columns: new Map(),
+    panels: new Map(),
+    widgets: new Map(),
+    leadListColumns: new Map(),
+    leadPanels: new Map(),
+  };
   const widgets = deps.widgets ?? none;
   router.post(
     '/ticket-list',
-    widgetRoute(WIDGET_BODIES.ticketList, (body) => ticketListBadges(widgets, body)),
+    widgetRoute(WIDGET_BODIES.ticketList, (b) => listBadges(first(widgets.columns), b.ticket_ids, b)),
   );
   router.post(
     '/ticket-panel',
-    widgetRoute(WIDGET_BODIES.ticketPanel, (body) => ticketPanelAnswer(widgets, body)),
+    widgetRoute(WIDGET_BODIES.ticketPanel, (b) => panelAnswer(first(widgets.panels), b.ticket_id, b)),
+  );
+  router.post(
+    '/lead-list',
+    widgetRoute(WIDGET_BODIES.leadList, (b) => listBadges(first(widgets.leadListColumns), b.lead_ids, b)),
+  );
+  router.post(
+    '/lead-panel',
+    widgetRoute(WIDGET_BODIES.leadPanel, (b) => panelAnswer(first(widgets.leadPanels), b.lead_id, b)),
   );
   router.post(
     '/widget/my-risks',
@@ -95,10 +110,12 @@ export function createBridgeRouter(deps: BridgeRouterDeps): Router {
   if (deps.hostActions) router.use('/host-actions', hostActionsRouter(deps.hostActions));
   const { listFilter } = deps;
   if (listFilter) {
-    router.post(
-      '/ticket-list-filter',
-      widgetRoute(LIST_FILTER_BODY, async (body) => listFilter(body)),
-    );
+    for (const [route, kind] of LIST_FILTER_ROUTES) {
+      router.post(
+        route,
+        widgetRoute(LIST_FILTER_BODY, async (body) => listFilter(kind, body)),
+      );
+    }
   }
   router.post('/mail-settings', mailSettingsRoute(deps.mailSettings ?? ignoredMailSettings(deps.logger)));
 

@@ -129,19 +129,21 @@ test('ticket list: no request and no badge for staff without View', function ():
     assert_same(ticket_cells(['ticketid' => '101']), $cells[101], 'row unchanged');
 });
 
-test('ticket list: other tables (leads, a tickets table under another prefix) send nothing', function (): void {
+test('ticket list: other tables (clients, a tickets table under another prefix) send nothing', function (): void {
     PerfexStub::$admins = [1];
     $server = paired_with_capture();
     $server->answer(200, ['Content-Type' => 'application/json'], json_encode(['badges' => []]));
-    render_ticket_list(ticket_rows(3), 'tblleads');
+    render_ticket_list(ticket_rows(3), 'tblclients');
     render_ticket_list(ticket_rows(3), 'othertickets');
     assert_same(0, count($server->requests()), 'requests');
     // Tolerated shapes of the tickets table's name.
+    $tickets = Sla_vigil_subject::ticket();
     foreach (['tbltickets', 'FROM `tbltickets`', ' TBLTICKETS t LEFT JOIN tbldepartments d'] as $table) {
-        assert_true(Sla_vigil_fragments::isTicketsTable(['table' => $table]), $table);
+        assert_true($tickets->isListTable(['table' => $table]), $table);
     }
-    assert_true(!Sla_vigil_fragments::isTicketsTable(['limit' => '']), 'no table');
-    assert_true(!Sla_vigil_fragments::isTicketsTable('tbltickets'), 'not an array');
+    assert_true(!$tickets->isListTable(['limit' => '']), 'no table');
+    assert_true(!$tickets->isListTable('tbltickets'), 'not an array');
+    assert_true(!$tickets->isListTable(['table' => 'tblleads']), 'the leads table');
 });
 
 test('ticket list: at most 500 ids, each once, and none sent for an empty page', function (): void {

@@ -43,11 +43,16 @@ test('hooks are registered once each with the accepted_args Perfex passes, never
         // Filters: the list's two need the second argument (PERFEX.md: accepted_args = 2).
         'datatables_sql_query_results'                    => ['sla_vigil_collect_list_badges', 2],
         'admin_tickets_table_row_data'                    => ['sla_vigil_add_list_badge', 2],
+        'leads_table_row_data'                            => ['sla_vigil_add_lead_list_badge', 2],
         'after_admin_single_ticket_tab_menu_last_item'    => ['sla_vigil_ticket_tab_link', 1],
         'after_admin_single_ticket_tab_menu_last_content' => ['sla_vigil_ticket_tab_pane', 1],
         'get_dashboard_widgets'                           => ['sla_vigil_add_dashboard_widget', 1],
+        // The lead modal's tab: both pass the lead (NULL on the "new lead" form).
+        'after_lead_lead_tabs'                            => ['sla_vigil_lead_tab_link', 1],
+        'after_lead_tabs_content'                         => ['sla_vigil_lead_tab_pane', 1],
         // The filter builder's rules are the filter's one argument.
         'table_tickets_rules'                             => ['sla_vigil_add_list_filter', 1],
+        'table_leads_rules'                               => ['sla_vigil_add_lead_list_filter', 1],
     ];
     $actual = [];
     foreach (hooks()->actions as $tag => $entries) {

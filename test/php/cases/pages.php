@@ -91,7 +91,7 @@ test('admin_init registers the capabilities view own, view and manage with local
     assert_same([[
         'sla_vigil',
         ['capabilities' => [
-            'view_own' => "View own (SLA badge, the ticket's SLA tab and My SLA risks on the tickets they can open)",
+            'view_own' => 'View own (SLA badge, SLA tab and My SLA risks on the tickets they can open and the leads assigned to them)',
             'view'     => 'View (dashboard, monitor, reports)',
             'manage'   => 'Manage (settings, rule tester, audit log)',
         ]],

@@ -25,6 +25,9 @@ function standin_lead_flow(mysqli $db, array $s, array $in): ?array
         'mark_as_lost'       => standin_lead_mark($db, $id, 'lost'),
         'mark_as_junk'       => standin_lead_mark($db, $id, 'junk'),
         'delete'             => standin_lead_delete($db, $id),
+        // Perfex's lead screens (standin-lead-screens.php): the list's page and the lead modal.
+        'table'              => standin_lead_table($db, $in),
+        'lead'               => standin_lead_modal($db, $id),
         default              => throw new StandinNotFound('no stand-in lead route ' . implode('/', $s)),
     };
 }

@@ -1,0 +1,76 @@
+<?php
+
+declare(strict_types=1);
+
+defined('BASEPATH') or exit('No direct script access allowed');
+
+/**
+ * Where the SLA badge goes in a row of Perfex's lead list (`leads_table_row_data($row, $aRow)`).
+ * PERFEX.md says which cell of a ticket row holds what, but not for leads, nor the keys of $aRow:
+ * the badge is appended to the first cell whose visible text contains the lead's name
+ * ($aRow['name'], the leads table's column), which is the cell a person reads the lead by. When
+ * there is no name, or no cell shows it, the row is left as it is and this is logged once per
+ * request (install.md, "what to check in a real Perfex").
+ */
+final class Sla_vigil_lead_row
+{
+    private static bool $loggedThisRequest = false;
+
+    /** A new request (tests). */
+    public static function reset(): void
+    {
+        self::$loggedThisRequest = false;
+    }
+
+    /** The row with the badge appended to the lead's name cell, or unchanged when it has none. */
+    public static function withBadge(mixed $row, mixed $aRow, string $badge): mixed
+    {
+        $cell = is_array($row) ? self::nameCell($row, $aRow) : null;
+        if ($cell === null) {
+            self::logSkipped();
+
+            return $row;
+        }
+        $row[$cell] .= ' ' . $badge;
+
+        return $row;
+    }
+
+    /** The key of the first text cell that shows the lead's name, or null. */
+    private static function nameCell(array $row, mixed $aRow): int|string|null
+    {
+        if (is_object($aRow)) {
+            $aRow = get_object_vars($aRow);
+        }
+        $name = is_array($aRow) && is_string($aRow['name'] ?? null) ? self::visibleText($aRow['name']) : '';
+        if ($name === '') {
+            return null;
+        }
+        foreach ($row as $key => $cell) {
+            // Perfex may print the name escaped and inside a link: compare what a person sees.
+            if (is_string($cell) && str_contains(self::visibleText($cell), $name)) {
+                return $key;
+            }
+        }
+
+        return null;
+    }
+
+    private static function visibleText(string $html): string
+    {
+        $text = html_entity_decode(strip_tags($html), ENT_QUOTES | ENT_HTML5, 'UTF-8');
+
+        return trim((string) preg_replace('/\s+/u', ' ', $text));
+    }
+
+    private static function logSkipped(): void
+    {
+        if (self::$loggedThisRequest) {
+            return;
+        }
+        self::$loggedThisRequest = true;
+        if (function_exists('log_message')) {
+            log_message('error', 'SLA Vigil: no cell of the lead list row shows the lead\'s name; the SLA badge is left out');
+        }
+    }
+}
