@@ -90,7 +90,6 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     actionOutcomes,
   );
-  const hostActions = new HostActionDesk(escalationLog, actionOutcomes, host.clock, host.logger);
   const mailer = new MailSender(
     outbox,
     options.mailRoute ?? host.mail.smtpUrl,
@@ -120,7 +119,10 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     translator,
     hostProblems,
     reconcileBatchSize: options.reconcileBatchSize,
+    hostActions: options.hostActions,
   });
+  // What a host that applies actions itself pulls: tickets' first, then leads'.
+  const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
   const reconciler = new Reconciler(
     host.tickets,
     timeline,
