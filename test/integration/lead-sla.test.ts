@@ -430,3 +430,26 @@ it('a scan finds an un-marked junk lead (no hook) and starts its clocks from the
   expect(await escalationsOf(id)).toEqual([{ cycle: 2, outcome: 'notified' }]);
   expect(await escalationsOf(kept)).toEqual([]);
 });
+
+it('a kanban drag of an un-marked lost lead (only lead_status_changed fires) records the move and the reopen', async () => {
+  at('2026-03-10T03:30:00Z'); // Tue 09:00 Kolkata
+  const id = await newLead({ name: 'Dragged Back' });
+  await leads().changeStatus(id, { status: ids.contacted });
+  at('2026-03-10T03:40:00Z');
+  await leads().markLost(id);
+  await leads().writeWithoutHooks({ ids: [id], lost: 0 });
+  at('2026-03-10T03:50:00Z');
+  await leads().changeStatus(id, { status: ids.fresh });
+  expect(await timelineOf(id)).toEqual([
+    'created hook created',
+    'status_changed hook',
+    'lost hook ended',
+    'status_changed hook',
+    'reopened hook reopened:1',
+  ]);
+  // Visits: New 1, Contacted 2, New 3 (moved while lost), New again 4 (the reopen).
+  expect((await leadClocks(id)).map((c) => [c.cycle, c.status, c.state, c.startedAt])).toEqual([
+    [1, ids.fresh, 'met', '2026-03-10T03:30:00.000Z'],
+    [4, ids.fresh, 'on_track', '2026-03-10T03:50:00.000Z'],
+  ]);
+});
