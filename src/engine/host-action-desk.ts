@@ -12,8 +12,8 @@ export type ReportedResult = HostActionResult & { id: number };
  * worker would deadlock if it did during a hook, so the host pulls. A claim holds for the
  * repository's lease: an action claimed and never reported is offered again after it.
  *
- * One lane per subject kind (tickets, leads), each with its own escalation log: a claim fills up
- * from the lanes in order, a report goes to the lane that holds the claimed id.
+ * One lane per subject kind (tickets, leads), each with its own escalation log: a claim takes
+ * from the lanes in turn, a report goes to the lane that holds the claimed id.
  */
 export class HostActionDesk {
   constructor(
@@ -22,14 +22,23 @@ export class HostActionDesk {
     private readonly logger: Logger,
   ) {}
 
-  /** Claims up to `limit` pending actions; two claims never get the same one within its lease. */
+  /**
+   * Claims up to `limit` pending actions; two claims never get the same one within its lease. The
+   * lanes take turns, so many pending ticket actions never hold a lead's back for a cron run.
+   */
   async claim(limit: number): Promise<HostInstruction[]> {
     const now = this.clock.now();
     const instructions: HostInstruction[] = [];
-    for (const lane of this.lanes) {
-      while (instructions.length < limit) {
+    let open = [...this.lanes];
+    while (open.length > 0 && instructions.length < limit) {
+      const drained = new Set<HostActionOutcomes>();
+      for (const lane of open) {
+        if (instructions.length >= limit) break;
         const action = await lane.escalations.claimAction(now);
-        if (!action) break;
+        if (!action) {
+          drained.add(lane);
+          continue;
+        }
         const made = hostInstruction(action);
         if (made.ok) {
           instructions.push(made.instruction);
@@ -39,6 +48,7 @@ export class HostActionDesk {
         this.logFailure(action.subjectType, action.subjectId, made.error);
         await lane.record(action, { ok: false, error: made.error });
       }
+      open = open.filter((lane) => !drained.has(lane));
     }
     return instructions;
   }

@@ -132,7 +132,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     reconcileBatchSize: options.reconcileBatchSize,
     hostActions: options.hostActions,
   });
-  // What a host that applies actions itself pulls: tickets' first, then leads'.
+  // What a host that applies actions itself pulls: tickets' and leads', in turn.
   const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
   const reconciler = new Reconciler(
     host.tickets,

@@ -405,6 +405,20 @@ describe('the signed endpoints', () => {
     ).toHaveLength(1);
   });
 
+  it('a small claim takes tickets and leads in turn, so pending ticket actions never hold a lead back', async () => {
+    await overdueTicket('Turn A');
+    await overdueTicket('Turn B');
+    const leadId = await overdueLead('Turn Ltd');
+    await services.scanner.run(new Date());
+    const first = (await claim(2)).body as { actions: Record<string, unknown>[] };
+    expect(first.actions.map((a) => ('lead_id' in a ? 'lead' : 'ticket'))).toEqual(['ticket', 'lead']);
+    expect(first.actions[1]).toMatchObject({ lead_id: leadId });
+    const rest = (await claim(100)).body as { actions: Record<string, unknown>[] };
+    expect(rest.actions.map((a) => ('lead_id' in a ? 'lead' : 'ticket'))).toEqual(['ticket']);
+    await report([...first.actions, ...rest.actions].map((a) => ({ id: a.id, ok: true })));
+    expect(ids(await claim(100))).toEqual([]);
+  });
+
   it('refuses unsigned requests and names the first wrong field', async () => {
     expect(await signedPost('/bridge/host-actions/claim', '{"limit":1}', false)).toEqual({
       status: 401,
