@@ -85,6 +85,7 @@ export function buildCli(): Command {
           `${manifest.id} ${manifest.version}: ${done.length} migrations applied, ${pending.length} pending`,
         );
         console.log(`tickets by SLA state: ${JSON.stringify(await services.subjects.countByState())}`);
+        console.log(`leads by SLA state: ${JSON.stringify(await services.leads.subjects.countByState())}`);
         const outbox = await services.outbox.counts();
         console.log(`outbox: ${JSON.stringify(outbox)}`);
         const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
@@ -162,8 +163,12 @@ export function buildCli(): Command {
         await withServices(
           opts.now,
           async (_services, host) => {
-            const plan = await planScan(host, host.clock.now(), (db) =>
-              createPerfexHostParts(db, host.tablePrefix),
+            // Host actions as the real scan would treat them: performed, or left to a paired Perfex.
+            const plan = await planScan(
+              host,
+              host.clock.now(),
+              (db) => createPerfexHostParts(db, host.tablePrefix),
+              await hostActionModeOf(host.db, host.tablePrefix),
             );
             console.log(opts.json ? JSON.stringify(plan, null, 2) : formatScanPlan(plan));
           },
@@ -277,12 +282,13 @@ export function buildCli(): Command {
         console.log(`imported ${result.calendars} calendars and ${result.policies} policies`);
         if (result.skippedLevels !== undefined)
           console.log(
-            `skipped ${result.skippedLevels} escalation levels that had already passed on open tickets`,
+            `skipped ${result.skippedLevels} escalation levels that had already passed on open tickets and leads`,
           );
         if (impact && impact.levels > 0)
           console.log(
             `the next scan fires ${impact.levels} escalation levels that have already passed on ${impact.tickets} ` +
-              `open tickets (${impact.emails} emails, ${impact.reassignments} reassignments, ` +
+              `open tickets${impact.leads > 0 ? ` and ${impact.leads} open leads` : ''} ` +
+              `(${impact.emails} emails, ${impact.reassignments} reassignments, ` +
               `${impact.priorityRaises} priority raises); --passed-levels skip would have skipped them`,
           );
       });

@@ -13,7 +13,8 @@ import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { languageCode } from '../host/perfex/perfex-languages';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
-import { hostInstruction, type HostInstruction } from './host-action-instruction';
+import type { HostInstruction } from './host-action-instruction';
+import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
 
 /** One level whose moment came for one clock, found by the scan. */
@@ -283,31 +284,11 @@ export class EscalationService implements LevelFirer {
    * them itself (Perfex's module) pulls the same instructions through HostActionDesk instead.
    */
   async performPendingActions(now: Date): Promise<number> {
-    let done = 0;
-    for (
-      let action = await this.escalations.claimAction(now);
-      action;
-      action = await this.escalations.claimAction(now)
-    ) {
-      try {
-        const made = hostInstruction(action);
-        if (!made.ok) throw new Error(made.error);
-        await this.perform(made.instruction);
-        await this.outcomes.record(action, { ok: true });
-        done++;
-      } catch (err) {
-        this.logger.error(
-          { err, ticketId: action.subjectId },
-          `sla_vigil: escalation action failed for ticket ${action.subjectId}`,
-        );
-        await this.outcomes.record(action, { ok: false, error: (err as Error).message });
-      }
-    }
-    return done;
+    return performClaimedActions(this.outcomes, (i) => this.perform(i), this.logger, now);
   }
 
   /** One instruction through the gateway: the column only when it differs, the note always. */
-  private async perform({ ticketId, type, value, note }: HostInstruction): Promise<void> {
+  private async perform({ subjectId: ticketId, type, value, note }: HostInstruction): Promise<void> {
     const ticket = await this.tickets.getTicket(ticketId);
     if (!ticket) throw new Error('ticket is gone');
     if (type === 'assign' && ticket.assigned !== value) await this.tickets.reassign(ticket.id, value);

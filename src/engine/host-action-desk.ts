@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../host/host-context';
-import type { EscalationRepository } from '../store/escalation-repository';
 import { hostInstruction, type HostInstruction } from './host-action-instruction';
 import type { HostActionOutcomes, HostActionResult } from './host-action-outcomes';
 
@@ -12,33 +11,44 @@ export type ReportedResult = HostActionResult & { id: number };
  * cron) and takes back its results. The service never calls into the host: a PHP server with one
  * worker would deadlock if it did during a hook, so the host pulls. A claim holds for the
  * repository's lease: an action claimed and never reported is offered again after it.
+ *
+ * One lane per subject kind (tickets, leads), each with its own escalation log: a claim takes
+ * from the lanes in turn, a report goes to the lane that holds the claimed id.
  */
 export class HostActionDesk {
   constructor(
-    private readonly escalations: EscalationRepository,
-    private readonly outcomes: HostActionOutcomes,
+    private readonly lanes: readonly HostActionOutcomes[],
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
-  /** Claims up to `limit` pending actions; two claims never get the same one within its lease. */
+  /**
+   * Claims up to `limit` pending actions; two claims never get the same one within its lease. The
+   * lanes take turns, so many pending ticket actions never hold a lead's back for a cron run.
+   */
   async claim(limit: number): Promise<HostInstruction[]> {
     const now = this.clock.now();
     const instructions: HostInstruction[] = [];
-    while (instructions.length < limit) {
-      const action = await this.escalations.claimAction(now);
-      if (!action) break;
-      const made = hostInstruction(action);
-      if (made.ok) {
-        instructions.push(made.instruction);
-        continue;
+    let open = [...this.lanes];
+    while (open.length > 0 && instructions.length < limit) {
+      const drained = new Set<HostActionOutcomes>();
+      for (const lane of open) {
+        if (instructions.length >= limit) break;
+        const action = await lane.escalations.claimAction(now);
+        if (!action) {
+          drained.add(lane);
+          continue;
+        }
+        const made = hostInstruction(action);
+        if (made.ok) {
+          instructions.push(made.instruction);
+          continue;
+        }
+        // Nothing a host could do: failed here, never offered.
+        this.logFailure(action.subjectType, action.subjectId, made.error);
+        await lane.record(action, { ok: false, error: made.error });
       }
-      // Nothing a host could do: failed here, never offered.
-      this.logger.error(
-        { ticketId: action.subjectId },
-        `sla_vigil: escalation action failed for ticket ${action.subjectId}: ${made.error}`,
-      );
-      await this.outcomes.record(action, { ok: false, error: made.error });
+      open = open.filter((lane) => !drained.has(lane));
     }
     return instructions;
   }
@@ -50,15 +60,23 @@ export class HostActionDesk {
   async report(results: readonly ReportedResult[]): Promise<{ recorded: number; ignored: number }> {
     let recorded = 0;
     for (const result of results) {
-      const action = await this.escalations.runningAction(result.id);
-      if (!action || !(await this.outcomes.record(action, result))) continue;
-      recorded++;
-      if (!result.ok)
-        this.logger.error(
-          { ticketId: action.subjectId },
-          `sla_vigil: escalation action failed for ticket ${action.subjectId}: ${result.error}`,
-        );
+      for (const lane of this.lanes) {
+        const action = await lane.escalations.runningAction(result.id);
+        if (!action) continue;
+        if (await lane.record(action, result)) {
+          recorded++;
+          if (!result.ok) this.logFailure(action.subjectType, action.subjectId, result.error);
+        }
+        break;
+      }
     }
     return { recorded, ignored: results.length - recorded };
+  }
+
+  private logFailure(kind: string, subjectId: number, error: string): void {
+    this.logger.error(
+      { [`${kind}Id`]: subjectId },
+      `sla_vigil: escalation action failed for ${kind} ${subjectId}: ${error}`,
+    );
   }
 }

@@ -14,18 +14,19 @@ export type HostActionResult = { ok: true } | { ok: false; error: string };
 
 /**
  * Records the result of a claimed host action (the escalation's outcome and an audit row), the
- * same for an action performed in-process and one a host pulled and reported.
+ * same for an action performed in-process and one a host pulled and reported, for the one
+ * subject kind whose escalation log it writes.
  */
 export class HostActionOutcomes {
   constructor(
-    private readonly escalations: EscalationRepository,
+    readonly escalations: EscalationRepository,
     private readonly audit: AuditLog,
   ) {}
 
   /** False, writing nothing, when the action is no longer claimed (its result came already). */
   async record(action: PendingAction, result: HostActionResult): Promise<boolean> {
     const instruction = hostInstruction(action);
-    // The audit says what the action did, by name: whom the ticket went to, which priority.
+    // The audit says what the action did, by name: whom the ticket or lead went to, which priority.
     const target = instruction.ok ? TARGET_FIELD[instruction.instruction.type] : undefined;
     const details = {
       level: action.level,
@@ -41,7 +42,7 @@ export class HostActionOutcomes {
     await this.audit.write({
       action: `escalation.${outcome}`,
       staffId: null,
-      subjectType: 'ticket',
+      subjectType: action.subjectType,
       subjectId: action.subjectId,
       details,
     });

@@ -13,6 +13,9 @@ import type { PolicyBook } from '../sla/policy/policy-book';
 import { perfexLeadPath } from '../host/perfex/perfex-urls';
 import type { DueLevel, LevelFirer } from './escalation-service';
 import { reachable, writeNotice } from './escalation-notice';
+import type { HostActionOutcomes } from './host-action-outcomes';
+import type { HostInstruction } from './host-action-instruction';
+import { performClaimedActions, type HostActionMode } from './host-action-runner';
 
 /** What one batch of lead levels needs from the host, read once. */
 interface LeadView {
@@ -31,9 +34,11 @@ interface LeadView {
  *   department to use on a lead (Perfex leads have none), so the level is then recorded as
  *   `no_recipient`, with the reason, rather than guessing a department.
  * - notify_staff: the named staff member; notify_department: that department's members.
- * - reassign_staff: through the host's `leads.reassign` after the transaction commits (the
- *   devhost's lead edit, which fires its hooks). A host without it (Perfex: no lead host action
- *   yet) gets the level recorded as `action_failed`, so the log says why nothing moved.
+ * - reassign_staff: recorded `action_pending` and performed after the transaction commits, like a
+ *   ticket's: in-process through the host's `leads.reassign` (the devhost's lead edit, which
+ *   fires its hooks), or pulled and applied by a host that applies actions itself (Perfex's
+ *   module, on its cron). An in-process host without `leads.reassign` gets the level recorded
+ *   as `action_failed`, so the log says why nothing moved.
  */
 export class LeadEscalationService implements LevelFirer {
   constructor(
@@ -45,6 +50,8 @@ export class LeadEscalationService implements LevelFirer {
     private readonly audit: AuditLog,
     private readonly translator: i18n,
     private readonly logger: Logger,
+    private readonly outcomes: HostActionOutcomes,
+    private readonly hostActions: HostActionMode = 'perform',
   ) {}
 
   private async view(due: readonly DueLevel[]): Promise<LeadView> {
@@ -91,8 +98,10 @@ export class LeadEscalationService implements LevelFirer {
         continue;
       }
       if (d.level.action.type === 'reassign_staff') {
-        const outcome = this.leads.reassign ? 'action_pending' : 'action_failed';
-        const why = this.leads.reassign ? {} : { error: 'the host offers no lead reassignment' };
+        // Performed after the commit: by the scan through the gateway, or by a host that pulls it.
+        const performable = this.hostActions === 'host_pulls' || this.leads.reassign !== undefined;
+        const outcome = performable ? 'action_pending' : 'action_failed';
+        const why = performable ? {} : { error: 'the host offers no lead reassignment' };
         await this.escalations.setOutcome(id, outcome, { ...details, ...why }, trx);
         continue;
       }
@@ -179,44 +188,19 @@ export class LeadEscalationService implements LevelFirer {
     }
   }
 
-  /** Performs the lead reassignments decided by earlier transactions, each claimed once. */
+  /**
+   * Performs, in-process, the lead reassignments decided by earlier transactions, each claimed
+   * once (the ticket actions' loop and outcomes). A host that applies them itself (Perfex's
+   * module) pulls them through HostActionDesk instead.
+   */
   async performPendingActions(now: Date): Promise<number> {
-    let done = 0;
-    for (let a = await this.escalations.claimAction(now); a; a = await this.escalations.claimAction(now)) {
-      const staffId = a.details.action.staffId;
-      try {
-        if (!this.leads.reassign) throw new Error('the host offers no lead reassignment');
-        if (staffId === undefined) throw new Error('the level names no staff member');
-        const lead = await this.leads.getLead(a.subjectId);
-        if (!lead) throw new Error('lead is gone');
-        if (lead.assigned !== staffId) await this.leads.reassign(lead.id, staffId);
-        await this.finish(a.id, a.subjectId, 'reassigned', { ...a.details, staffId });
-        done++;
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        this.logger.error(
-          { err, leadId: a.subjectId },
-          `sla_vigil: escalation action failed for lead ${a.subjectId}`,
-        );
-        await this.finish(a.id, a.subjectId, 'action_failed', { ...a.details, error });
-      }
-    }
-    return done;
+    return performClaimedActions(this.outcomes, (i) => this.perform(i), this.logger, now);
   }
 
-  private async finish(
-    id: number,
-    leadId: number,
-    outcome: 'reassigned' | 'action_failed',
-    details: Record<string, unknown>,
-  ): Promise<void> {
-    if (!(await this.escalations.finishAction(id, outcome, details))) return;
-    await this.audit.write({
-      action: `escalation.${outcome}`,
-      staffId: null,
-      subjectType: 'lead',
-      subjectId: leadId,
-      details,
-    });
+  private async perform({ subjectId, value }: HostInstruction): Promise<void> {
+    if (!this.leads.reassign) throw new Error('the host offers no lead reassignment');
+    const lead = await this.leads.getLead(subjectId);
+    if (!lead) throw new Error('lead is gone');
+    if (lead.assigned !== value) await this.leads.reassign(lead.id, value);
   }
 }

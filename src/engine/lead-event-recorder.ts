@@ -31,6 +31,9 @@ export class LeadEventRecorder {
   async statusChanged(payload: HostEvents['lead_status_changed']): Promise<void> {
     const leadId = payload.lead_id;
     let seen = await this.seen(leadId);
+    // Moved while the module holds it lost or junk: it may have been un-marked (no hook says so),
+    // which the host row tells; the edit path records the move and the reopen from it.
+    if (seen?.ended) return this.updated(leadId);
     // A lead the module never saw (created without a hook): it began in the status it just left.
     if (!seen) seen = await this.adopt(await this.mustRead(leadId), payload.old_status, false);
     if (seen.status !== payload.new_status) {
@@ -49,7 +52,8 @@ export class LeadEventRecorder {
 
   /**
    * `after_lead_updated`, and lost / junk (their hooks carry only the id too): whatever differs
-   * between the host row and the snapshot happened now.
+   * between the host row and the snapshot happened now, an un-marked lost or junk lead's reopen
+   * included.
    */
   async updated(leadId: number): Promise<void> {
     const lead = await this.mustRead(leadId);
@@ -59,7 +63,8 @@ export class LeadEventRecorder {
       return;
     }
     const at = this.occurredNow();
-    const events = leadChanges(lead, seen, 'hook', { other: at, status: at, converted: at });
+    const reopens = (await this.timeline.countsFor('lead', [leadId], 'reopened')).get(leadId) ?? 0;
+    const events = leadChanges(lead, seen, 'hook', { other: at, status: at, converted: at }, reopens);
     const now = this.clock.now();
     await this.timeline.recordMany(events, now);
     await this.subjects.upsert([leadSnapshotOf(lead)], now);

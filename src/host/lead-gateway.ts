@@ -44,6 +44,8 @@ export interface LeadGateway {
   getLead(id: number): Promise<HostLead | null>;
   getLeads(ids: readonly number[]): Promise<HostLead[]>;
   existingLeadIds(ids: readonly number[]): Promise<Set<number>>;
+  /** Of these leads, those the host has open: neither lost, junk nor converted (one narrow query). */
+  openLeadIds(ids: readonly number[]): Promise<Set<number>>;
   /** Keyset page of leads by id, for the reconcile's cursor (unreadable rows listed apart). */
   listLeadsAfter(afterId: number, limit: number): Promise<HostBatch<HostLead>>;
   listLeadStatuses(): Promise<LeadStatusRow[]>;

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { RuntimeConfig } from '../config';
 import { createDb } from '../store/db';
 import { createPerfexHostParts } from './perfex/perfex-host-parts';
-import { PerfexLeadGateway } from './perfex/perfex-lead-gateway';
 import { DEVHOST_MAILBOX_SMTP_URL } from './perfex/perfex-urls';
 import { PerfexOptions } from './perfex/perfex-options';
 import { PerfexSiteUrl } from './perfex/perfex-site-url';
@@ -32,7 +31,7 @@ export async function openStandaloneHost(
       tablePrefix: config.tablePrefix,
       timezone: parts.timezone,
       tickets: parts.tickets,
-      leads: new PerfexLeadGateway(db, config.tablePrefix, parts.timezone),
+      leads: parts.leads,
       clock: { now: () => now ?? new Date() },
       // stderr: stdout carries the commands' output (JSON, CSV, status lines).
       logger: createProcessLogger({ level: process.env.LOG_LEVEL ?? 'warn', fd: 2 }),

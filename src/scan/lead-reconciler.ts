@@ -23,6 +23,9 @@ const CURSOR = 'lead_id';
  */
 const REREAD_WINDOW = 200;
 
+/** The ends a lead comes back from: Perfex un-marks lost and junk; a conversion is not undone. */
+const REOPENABLE = ['lost', 'junk'] as const;
+
 const later = (a: Date, b: Date | undefined): Date => (b && b.getTime() > a.getTime() ? b : a);
 
 /** A host time that is usable for an event found now: after the last recorded one, not after now. */
@@ -37,7 +40,8 @@ function differs(lead: HostLead, seen: SubjectRow): boolean {
     seen.assigned !== lead.assigned ||
     (seen.country ?? 0) !== lead.country ||
     (seen.source ?? 0) !== lead.source ||
-    (leadEndOf(lead) !== null && !seen.ended)
+    (leadEndOf(lead) !== null && !seen.ended) ||
+    (leadEndOf(lead) === null && !!seen.ended)
   );
 }
 
@@ -45,7 +49,8 @@ function differs(lead: HostLead, seen: SubjectRow): boolean {
  * Finds what the lead hooks missed: leads inserted without a hook (imports, web forms, direct
  * writes) through a cursor on the lead id, and changes without a hook (conversion, the kanban
  * board, bulk writes, deletions) by comparing each open lead's snapshot with the host row. A
- * lead that is lost, junk, converted or deleted is no longer compared: its clocks have ended.
+ * lead that is converted or deleted is no longer compared: its clocks have ended. A lost or junk
+ * lead is only asked whether the host has un-marked it (which reopens its clocks).
  * A row that cannot be read is skipped, listed as a host problem and read again next scan.
  */
 export class LeadReconciler {
@@ -105,6 +110,20 @@ export class LeadReconciler {
       result.leadsRead += read;
       afterId = ids[ids.length - 1];
     }
+    // Lost and junk leads un-marked since (Perfex fires no hook for it): one narrow host query per
+    // batch finds them; only those are read and compared (their reopen, and what else changed).
+    afterId = 0;
+    for (;;) {
+      const ids = await this.subjects.endedIds(afterId, this.batchSize, REOPENABLE);
+      if (ids.length === 0) break;
+      const reopened = [...(await this.leads.openLeadIds(ids))];
+      if (reopened.length) {
+        const { events, snapshots, read } = await this.compareOpen(reopened, now, skip);
+        await tally(events, snapshots);
+        result.leadsRead += read;
+      }
+      afterId = ids[ids.length - 1];
+    }
     return result;
   }
 
@@ -147,10 +166,11 @@ export class LeadReconciler {
       const seen = known.get(l.id);
       return seen !== undefined && differs(l, seen);
     });
-    const lastEvents = await this.timeline.lastEventTimes(
-      'lead',
-      changed.map((l) => l.id),
-    );
+    const changedIds = changed.map((l) => l.id);
+    const [lastEvents, reopens] = await Promise.all([
+      this.timeline.lastEventTimes('lead', changedIds),
+      this.timeline.countsFor('lead', changedIds, 'reopened'),
+    ]);
     const events: TimelineEventInput[] = [];
     const snapshots: SubjectSnapshot[] = [];
     for (const lead of changed) {
@@ -159,11 +179,17 @@ export class LeadReconciler {
       // The host's own times when they are usable, else the scan's; never before the last event.
       const scanTime = later(now, last);
       events.push(
-        ...leadChanges(lead, seen, 'reconcile', {
-          other: scanTime,
-          status: usable(lead.statusChangedAt, last, now) ?? scanTime,
-          converted: usable(lead.convertedAt, last, now) ?? scanTime,
-        }),
+        ...leadChanges(
+          lead,
+          seen,
+          'reconcile',
+          {
+            other: scanTime,
+            status: usable(lead.statusChangedAt, last, now) ?? scanTime,
+            converted: usable(lead.convertedAt, last, now) ?? scanTime,
+          },
+          reopens.get(lead.id) ?? 0,
+        ),
       );
       snapshots.push(leadSnapshotOf(lead));
     }

@@ -1,10 +1,16 @@
 import type { Knex } from 'knex';
 import { createModuleServices, type ServiceHost } from '../wiring/module-services';
-import { Scanner, type ScanResult } from './scanner';
+import { Scanner, type HostActionMode, type ScanResult } from './scanner';
+import type { SubjectType } from '../sla/config/subject-types';
+
+/**
+ * Whose clock, escalation, email or action an entry is: every entry names its subject kind and
+ * id; a ticket's also keeps `ticketId`, as plans had before leads.
+ */
+export type PlannedSubject = { subjectType: SubjectType; subjectId: number; ticketId?: number };
 
 /** One clock whose state a scan would change (or create, or drop). */
-export interface PlannedClockChange {
-  ticketId: number;
+export interface PlannedClockChange extends PlannedSubject {
   metric: string;
   cycle: number;
   from: string | null;
@@ -12,8 +18,7 @@ export interface PlannedClockChange {
 }
 
 /** One escalation level a scan would fire, with the outcome it would record. */
-export interface PlannedEscalation {
-  ticketId: number;
+export interface PlannedEscalation extends PlannedSubject {
   metric: string;
   cycle: number;
   level: number;
@@ -22,8 +27,7 @@ export interface PlannedEscalation {
 }
 
 /** One email a scan would write to the outbox (`suppressed`: held back by the cooldown). */
-export interface PlannedEmail {
-  ticketId: number;
+export interface PlannedEmail extends PlannedSubject {
   metric: string;
   level: number;
   recipientStaffId: number;
@@ -32,9 +36,11 @@ export interface PlannedEmail {
   state: string;
 }
 
-/** One host write a scan would perform (reassign, raise priority), with its decided values. */
-export interface PlannedAction {
-  ticketId: number;
+/**
+ * One host write a scan would perform (reassign, raise priority), with its decided values; where
+ * the host pulls its actions (a paired Perfex), it stays `action_pending` for the host's cron.
+ */
+export interface PlannedAction extends PlannedSubject {
   metric: string;
   level: number;
   action: string;
@@ -63,20 +69,23 @@ class RollBack extends Error {
 /**
  * What `scan --once` at `now` would change and send, without writing anything: the real scan
  * runs inside one transaction (module and host tables alike; each service's own transactions
- * become savepoints of it), with mail sending left out, and the transaction is rolled back after
- * the rows it created were read. The host's own side effects outside its database (its hooks on
- * reassign in a PHP host) are not run: the standalone host writes its tables directly.
+ * become savepoints of it), tickets and leads alike, with mail sending left out, and the
+ * transaction is rolled back after the rows it created were read. Host actions are treated as the
+ * real scan treats them (`hostActions`): performed, or left pending for a host that pulls them.
+ * The host's own side effects outside its database (its hooks on reassign in a PHP host) are not
+ * run: the standalone host writes its tables directly.
  */
 export async function planScan(
   host: ServiceHost,
   now: Date,
-  hostOver: (db: Knex) => Promise<Pick<ServiceHost, 'tickets'>>,
+  hostOver: (db: Knex) => Promise<Pick<ServiceHost, 'tickets' | 'leads'>>,
+  hostActions: HostActionMode = 'perform',
 ): Promise<ScanPlan> {
   const table = (name: string) => `${host.tablePrefix}sla_vigil_${name}`;
   try {
     await host.db.transaction(async (trx) => {
       const before = await snapshot(trx, table);
-      const services = createModuleServices({ ...host, db: trx, ...(await hostOver(trx)) });
+      const services = createModuleServices({ ...host, db: trx, ...(await hostOver(trx)) }, { hostActions });
       // The real scan's steps without the mail sender, so nothing leaves the machine; host actions
       // are performed after reading what each one decided (performing overwrites that record).
       const scanner = new Scanner(
@@ -87,10 +96,16 @@ export async function planScan(
         undefined,
         services.heartbeats,
         services.hostProblems,
+        hostActions,
+        services.leads.scan,
       );
       const result = await scanner.run(now);
       const decided = await pendingActions(trx, table);
-      result.actions = await services.escalator.performPendingActions(now);
+      if (hostActions === 'perform') {
+        result.actions =
+          (await services.escalator.performPendingActions(now)) +
+          ((await services.leads.escalator?.performPendingActions(now)) ?? 0);
+      }
       throw new RollBack({ at: now.toISOString(), result, ...(await changes(trx, table, before, decided)) });
     });
   } catch (err) {
@@ -106,11 +121,22 @@ interface Snapshot {
   lastOutbox: number;
 }
 
-const clockKey = (r: { subject_id: number; metric: string; cycle: number }) =>
-  `${r.subject_id}|${r.metric}|${r.cycle}`;
+interface SubjectColumns {
+  subject_type: SubjectType;
+  subject_id: number;
+}
+
+const clockKey = (r: SubjectColumns & { metric: string; cycle: number }) =>
+  `${r.subject_type}|${r.subject_id}|${r.metric}|${r.cycle}`;
+
+/** The entry's subject, from a row's columns (a ticket's keeps `ticketId`). */
+function subjectOf(r: SubjectColumns): PlannedSubject {
+  const subject = { subjectType: r.subject_type, subjectId: r.subject_id };
+  return r.subject_type === 'ticket' ? { ...subject, ticketId: r.subject_id } : subject;
+}
 
 async function snapshot(trx: Knex.Transaction, table: (n: string) => string): Promise<Snapshot> {
-  const clocks = await trx(table('clocks')).select('subject_id', 'metric', 'cycle', 'state');
+  const clocks = await trx(table('clocks')).select('subject_type', 'subject_id', 'metric', 'cycle', 'state');
   const [esc] = await trx(table('escalations')).max({ id: 'id' });
   const [out] = await trx(table('outbox')).max({ id: 'id' });
   return {
@@ -125,7 +151,17 @@ async function pendingActions(trx: Knex.Transaction, table: (n: string) => strin
   return trx(table('escalations'))
     .whereIn('outcome', ['action_pending', 'action_running'])
     .orderBy('id')
-    .select('id', 'subject_id', 'metric', 'cycle', 'level', 'action_type', 'outcome', 'details');
+    .select(
+      'id',
+      'subject_type',
+      'subject_id',
+      'metric',
+      'cycle',
+      'level',
+      'action_type',
+      'outcome',
+      'details',
+    );
 }
 
 async function changes(
@@ -134,7 +170,7 @@ async function changes(
   before: Snapshot,
   decided: readonly EscalationRow[],
 ): Promise<Omit<ScanPlan, 'at' | 'result'>> {
-  const after = await trx(table('clocks')).select('subject_id', 'metric', 'cycle', 'state');
+  const after = await trx(table('clocks')).select('subject_type', 'subject_id', 'metric', 'cycle', 'state');
   const clocks: PlannedClockChange[] = [];
   const seen = new Set<string>();
   for (const r of after) {
@@ -142,13 +178,14 @@ async function changes(
     seen.add(key);
     const from = before.clocks.get(key) ?? null;
     if (from !== r.state) {
-      clocks.push({ ticketId: r.subject_id, metric: r.metric, cycle: r.cycle, from, to: String(r.state) });
+      clocks.push({ ...subjectOf(r), metric: r.metric, cycle: r.cycle, from, to: String(r.state) });
     }
   }
   for (const [key, from] of before.clocks) {
     if (seen.has(key)) continue;
-    const [ticket, metric, cycle] = key.split('|');
-    clocks.push({ ticketId: Number(ticket), metric, cycle: Number(cycle), from, to: null });
+    const [type, id, metric, cycle] = key.split('|');
+    const subject = subjectOf({ subject_type: type as SubjectType, subject_id: Number(id) });
+    clocks.push({ ...subject, metric, cycle: Number(cycle), from, to: null });
   }
 
   const fired: EscalationRow[] = await trx(table('escalations'))
@@ -158,12 +195,22 @@ async function changes(
       decided.map((d) => d.id),
     )
     .orderBy('id')
-    .select('id', 'subject_id', 'metric', 'cycle', 'level', 'action_type', 'outcome', 'details');
+    .select(
+      'id',
+      'subject_type',
+      'subject_id',
+      'metric',
+      'cycle',
+      'level',
+      'action_type',
+      'outcome',
+      'details',
+    );
   const outcomes = new Map(fired.map((e) => [String(e.id), e.outcome]));
   const escalations = fired
     .filter((e) => Number(e.id) > before.lastEscalation)
     .map((e) => ({
-      ticketId: e.subject_id,
+      ...subjectOf(e),
       metric: e.metric,
       cycle: e.cycle,
       level: e.level,
@@ -178,6 +225,7 @@ async function changes(
       .where('o.id', '>', before.lastOutbox)
       .orderBy('o.id')
       .select(
+        'o.subject_type',
         'o.subject_id',
         'e.metric',
         'e.level',
@@ -187,7 +235,7 @@ async function changes(
         'o.state',
       )
   ).map((r: OutboxRow) => ({
-    ticketId: r.subject_id,
+    ...subjectOf(r),
     metric: r.metric,
     level: r.level,
     recipientStaffId: r.recipient_staff_id,
@@ -195,13 +243,18 @@ async function changes(
     language: r.language,
     state: r.state,
   }));
-  clocks.sort((a, b) => a.ticketId - b.ticketId || a.metric.localeCompare(b.metric) || a.cycle - b.cycle);
+  clocks.sort(
+    (a, b) =>
+      a.subjectType.localeCompare(b.subjectType) ||
+      a.subjectId - b.subjectId ||
+      a.metric.localeCompare(b.metric) ||
+      a.cycle - b.cycle,
+  );
   return { clocks, escalations, emails, actions };
 }
 
-interface EscalationRow {
+interface EscalationRow extends SubjectColumns {
   id: number | string;
-  subject_id: number;
   metric: string;
   cycle: number;
   level: number;
@@ -210,8 +263,7 @@ interface EscalationRow {
   details: string | null;
 }
 
-interface OutboxRow {
-  subject_id: number;
+interface OutboxRow extends SubjectColumns {
   metric: string;
   level: number;
   recipient_staff_id: number;
@@ -226,7 +278,7 @@ function toAction(e: EscalationRow, outcome: string): PlannedAction {
     targetPriority?: number;
   };
   const planned: PlannedAction = {
-    ticketId: e.subject_id,
+    ...subjectOf(e),
     metric: e.metric,
     level: e.level,
     action: e.action_type,
@@ -243,21 +295,23 @@ export function formatScanPlan(plan: ScanPlan): string {
   const r = plan.result;
   const lines = [
     `dry run at ${plan.at}: nothing was written, no email was sent`,
-    `would read ${r.ticketsRead} tickets, record ${r.eventsRecorded} events, recompute ${r.recomputed} tickets, ` +
+    `would read ${r.ticketsRead} tickets${r.leadsRead > 0 ? ` and ${r.leadsRead} leads` : ''}, ` +
+      `record ${r.eventsRecorded} events, recompute ${r.recomputed} ${r.leadsRead > 0 ? 'tickets and leads' : 'tickets'}, ` +
       `advance ${r.advanced} clocks, fire ${r.escalated} escalations, perform ${r.actions} host actions, ` +
-      `write ${plan.emails.length} emails (${r.failed} tickets failed)`,
+      `write ${plan.emails.length} emails (${r.failed} ${r.leadsRead > 0 ? 'tickets and leads' : 'tickets'} failed)`,
   ];
+  const who = (s: PlannedSubject) => `${s.subjectType} ${s.subjectId}`;
   for (const c of plan.clocks)
     lines.push(
-      `clock: ticket ${c.ticketId} ${c.metric} cycle ${c.cycle}: ${c.from ?? '(new)'} → ${c.to ?? '(removed)'}`,
+      `clock: ${who(c)} ${c.metric} cycle ${c.cycle}: ${c.from ?? '(new)'} → ${c.to ?? '(removed)'}`,
     );
   for (const e of plan.escalations)
     lines.push(
-      `escalation: ticket ${e.ticketId} ${e.metric} cycle ${e.cycle} level ${e.level} (${e.action}): ${e.outcome}`,
+      `escalation: ${who(e)} ${e.metric} cycle ${e.cycle} level ${e.level} (${e.action}): ${e.outcome}`,
     );
   for (const m of plan.emails)
     lines.push(
-      `email: ticket ${m.ticketId} ${m.metric} level ${m.level} to ${m.recipientEmail} (staff ${m.recipientStaffId}, ${m.language}): ` +
+      `email: ${who(m)} ${m.metric} level ${m.level} to ${m.recipientEmail} (staff ${m.recipientStaffId}, ${m.language}): ` +
         (m.state === 'suppressed' ? 'held back by the cooldown' : 'would be sent'),
     );
   for (const a of plan.actions) {
@@ -268,7 +322,7 @@ export function formatScanPlan(plan: ScanPlan): string {
           ? `department ${a.departmentId}`
           : `priority ${a.priorityId ?? '?'}`;
     lines.push(
-      `host action: ticket ${a.ticketId} ${a.metric} level ${a.level}: ${a.action} to ${target} (${a.outcome})`,
+      `host action: ${who(a)} ${a.metric} level ${a.level}: ${a.action} to ${target} (${a.outcome})`,
     );
   }
   return lines.join('\n');

@@ -7,6 +7,7 @@ import type { HeartbeatRepository } from '../store/heartbeat-repository';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
 import { errorText } from './scan-health';
 import type { LeadReconciler } from './lead-reconciler';
+import type { HostActionMode } from '../engine/host-action-runner';
 
 /** The lead half of a scan, when the host offers leads: its reconcile, clocks and actions. */
 export interface LeadScan {
@@ -16,8 +17,7 @@ export interface LeadScan {
   actions?: { performPendingActions(now: Date): Promise<number> };
 }
 
-/** Who performs escalation host actions: the scan itself, or the host pulling them (HostActionDesk). */
-export type HostActionMode = 'perform' | 'host_pulls';
+export type { HostActionMode } from '../engine/host-action-runner';
 
 /** What one scan did; logged with its duration and printed by `scan --once`. */
 export interface ScanResult {
@@ -130,10 +130,12 @@ export class Scanner {
       advanced += leadAdvance.advanced;
       escalated += leadAdvance.escalated;
     }
-    let actions =
-      this.escalator && this.hostActions === 'perform' ? await this.escalator.performPendingActions(now) : 0;
-    // Lead actions only exist where the host can reassign leads in-process (see LeadEscalationService).
-    actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
+    let actions = 0;
+    // A host that pulls its actions (Perfex's module) applies tickets' and leads' alike.
+    if (this.hostActions === 'perform') {
+      actions += (await this.escalator?.performPendingActions(now)) ?? 0;
+      actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
+    }
     // The sender reads the clock itself: its send leases must start now, not when the scan began.
     const mailed = this.mailer ? (await this.mailer.sendDue()).sent : 0;
     const result: ScanResult = {

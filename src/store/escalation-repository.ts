@@ -30,6 +30,8 @@ export interface NewEscalation {
 
 export interface PendingAction {
   id: number;
+  /** The kind of subject the action is for: each kind is applied through its own host writes. */
+  subjectType: SubjectType;
   subjectId: number;
   level: number;
   metric: string;
@@ -136,7 +138,7 @@ export class EscalationRepository {
             .orWhere((r) => r.where('outcome', 'action_running').where('action_claimed_at', '<', stale)),
         )
         .update({ outcome: 'action_running', action_claimed_at: utcToSql(now) });
-      if (claimed === 1) return toPendingAction(row);
+      if (claimed === 1) return toPendingAction(row, this.subjectType);
     }
   }
 
@@ -150,20 +152,20 @@ export class EscalationRepository {
     details: Record<string, unknown>,
   ): Promise<boolean> {
     const updated = await this.db(this.table)
-      .where({ id, outcome: 'action_running' })
+      .where({ id, outcome: 'action_running', subject_type: this.subjectType })
       .update({ outcome, details: JSON.stringify(details) });
     return updated === 1;
   }
 
-  /** A claimed action (`action_running`) by its id; null for any other row or none. */
+  /** A claimed action (`action_running`) of this kind by its id; null for any other row or none. */
   async runningAction(id: number): Promise<PendingAction | null> {
     const row:
       | { id: number | string; subject_id: number; level: number; metric: string; details: string }
       | undefined = await this.db(this.table)
       .select('id', 'subject_id', 'level', 'metric', 'details')
-      .where({ id, outcome: 'action_running' })
+      .where({ id, outcome: 'action_running', subject_type: this.subjectType })
       .first();
-    return row ? toPendingAction(row) : null;
+    return row ? toPendingAction(row, this.subjectType) : null;
   }
 
   /** Keys of the levels already fired for these subjects: `metric|cycle|policy|levelKey`. */
@@ -197,15 +199,19 @@ export function firedKey(metric: string, cycle: number, policyId: number, levelK
   return `${metric}|${cycle}|${policyId}|${levelKey}`;
 }
 
-function toPendingAction(row: {
-  id: number | string;
-  subject_id: number;
-  level: number;
-  metric: string;
-  details: string;
-}): PendingAction {
+function toPendingAction(
+  row: {
+    id: number | string;
+    subject_id: number;
+    level: number;
+    metric: string;
+    details: string;
+  },
+  subjectType: SubjectType,
+): PendingAction {
   return {
     id: Number(row.id),
+    subjectType,
     subjectId: row.subject_id,
     level: row.level,
     metric: row.metric,

@@ -263,6 +263,17 @@ export class SubjectRepository {
       .pluck('subject_id');
   }
 
+  /** Subjects (not deleted) whose clocks ended for one of these reasons, by id after `afterId`. */
+  async endedIds(afterId: number, limit: number, ends: readonly SubjectEnd[]): Promise<number[]> {
+    return this.db(this.table)
+      .where({ subject_type: this.subjectType, deleted: false })
+      .whereIn('ended', ends)
+      .where('subject_id', '>', afterId)
+      .orderBy('subject_id')
+      .limit(limit)
+      .pluck('subject_id');
+  }
+
   async countByState(): Promise<Record<string, number>> {
     const rows: { sla_state: string; n: number | string }[] = await this.db(this.table)
       .select('sla_state')

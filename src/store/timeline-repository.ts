@@ -177,14 +177,24 @@ export class TimelineRepository {
     return rows.map(toEvent);
   }
 
-  /** How many events each subject has, for the ticket-list column (one query per page). */
-  async countsFor(subjectType: SubjectType, subjectIds: readonly number[]): Promise<Map<number, number>> {
+  /**
+   * How many events each subject has (of one type when given), for the ticket-list column (one
+   * query per page) and a lead's reopens.
+   */
+  async countsFor(
+    subjectType: SubjectType,
+    subjectIds: readonly number[],
+    eventType?: TimelineEventType,
+  ): Promise<Map<number, number>> {
     if (subjectIds.length === 0) return new Map();
     const rows: { subject_id: number; n: number | string }[] = await this.db(this.table)
       .select('subject_id')
       .count({ n: '*' })
       .where('subject_type', subjectType)
       .whereIn('subject_id', subjectIds)
+      .modify((q) => {
+        if (eventType) void q.where('event_type', eventType);
+      })
       .groupBy('subject_id');
     return new Map(rows.map((r) => [r.subject_id, Number(r.n)]));
   }

@@ -1,6 +1,6 @@
 import type { SubjectType } from '../sla/config/subject-types';
 import type { MatchSubject } from '../sla/policy/match-policy';
-import type { SubjectRow } from '../store/subject-repository';
+import type { SubjectRow, SubjectSnapshot } from '../store/subject-repository';
 
 /**
  * What the engine needs to know about one kind of subject (ticket, lead) to turn its timeline
@@ -11,7 +11,7 @@ import type { SubjectRow } from '../store/subject-repository';
 export interface SubjectKind {
   readonly type: SubjectType;
   /** What policy matching reads from the subject's snapshot. */
-  matchSubject(subject: SubjectRow): MatchSubject;
+  matchSubject(subject: SubjectSnapshot): MatchSubject;
   /** The state of a subject under a policy when it has no clock at all. */
   idleState(subject: SubjectRow): 'met' | 'on_track';
 }

@@ -6,7 +6,8 @@ import type { CursorRepository } from '../store/cursor-repository';
 import type { AuditLog } from '../store/audit-log';
 import type { OutboxRepository } from '../notify/outbox-repository';
 import type { HostProblemRepository } from '../store/host-problem-repository';
-import type { LeadScan } from '../scan/scanner';
+import type { HostActionMode, LeadScan } from '../scan/scanner';
+import { HostActionOutcomes } from '../engine/host-action-outcomes';
 import { SubjectRepository } from '../store/subject-repository';
 import { ClockRepository } from '../store/clock-repository';
 import { EscalationRepository } from '../store/escalation-repository';
@@ -27,6 +28,8 @@ export interface SharedServices {
   translator: i18n;
   hostProblems: HostProblemRepository;
   reconcileBatchSize?: number;
+  /** Who applies escalation host actions (a lead reassign): the scan, or a host that pulls them. */
+  hostActions?: HostActionMode;
 }
 
 /**
@@ -40,6 +43,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
   const clockRepo = new ClockRepository(db, prefix, 'lead');
   const escalationLog = new EscalationRepository(db, prefix, 'lead');
   const gateway = host.leads;
+  const actionOutcomes = new HostActionOutcomes(escalationLog, shared.audit);
   const escalator = gateway
     ? new LeadEscalationService(
         gateway,
@@ -50,6 +54,8 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         shared.audit,
         shared.translator,
         host.logger,
+        actionOutcomes,
+        shared.hostActions,
       )
     : undefined;
   const clocks = new ClockService(
@@ -83,5 +89,5 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         actions: escalator,
       }
     : undefined;
-  return { subjects, clockRepo, escalationLog, clocks, sla, recorder, scan, escalator };
+  return { subjects, clockRepo, escalationLog, actionOutcomes, clocks, sla, recorder, scan, escalator };
 }

@@ -35,6 +35,8 @@ import { RuleTester } from '../engine/rule-tester';
 import { HostActionOutcomes } from '../engine/host-action-outcomes';
 import { HostActionDesk } from '../engine/host-action-desk';
 import { buildLeadServices } from './lead-services';
+import { ticketKind } from '../subjects/ticket/ticket-kind';
+import { leadKind } from '../subjects/lead/lead-kind';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -73,7 +75,16 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     prefix,
     host.clock,
     audit,
-    new PassedLevelFinder(db, prefix, timeline, escalationLog, audit),
+    new PassedLevelFinder(
+      db,
+      prefix,
+      timeline,
+      [
+        { kind: ticketKind, escalations: escalationLog },
+        { kind: leadKind, escalations: new EscalationRepository(db, prefix, 'lead') },
+      ],
+      audit,
+    ),
   );
   // Message-IDs in the host's own domain, so two installs never produce the same one.
   const outbox = new OutboxRepository(db, prefix, new URL(host.mail.adminBaseUrl).hostname || undefined);
@@ -90,7 +101,6 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     actionOutcomes,
   );
-  const hostActions = new HostActionDesk(escalationLog, actionOutcomes, host.clock, host.logger);
   const mailer = new MailSender(
     outbox,
     options.mailRoute ?? host.mail.smtpUrl,
@@ -120,7 +130,10 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     translator,
     hostProblems,
     reconcileBatchSize: options.reconcileBatchSize,
+    hostActions: options.hostActions,
   });
+  // What a host that applies actions itself pulls: tickets' and leads', in turn.
+  const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
   const reconciler = new Reconciler(
     host.tickets,
     timeline,

@@ -143,8 +143,24 @@ describe('scan --dry-run', () => {
 
     expect(plan.at).toBe('2026-03-02T10:45:00.000Z');
     expect(plan.clocks).toEqual([
-      { ticketId, metric: 'first_response', cycle: 1, from: 'on_track', to: 'breached' },
-      { ticketId, metric: 'resolution', cycle: 1, from: 'on_track', to: 'breached' },
+      {
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        ticketId,
+        metric: 'first_response',
+        cycle: 1,
+        from: 'on_track',
+        to: 'breached',
+      },
+      {
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        ticketId,
+        metric: 'resolution',
+        cycle: 1,
+        from: 'on_track',
+        to: 'breached',
+      },
     ]);
     expect(plan.escalations.map((e) => [e.metric, e.level, e.action, e.outcome])).toEqual([
       ['first_response', 1, 'notify_assignee', 'notified'],

@@ -199,6 +199,32 @@ describe('sla-vigil command', () => {
     expect((await status()).code).toBeUndefined();
   });
 
+  it('status counts tickets and leads by SLA state apart', async () => {
+    const [fresh] = await t.devhost
+      .db('tblleads_status')
+      .insert({ name: 'New', statusorder: 1, color: '#2563eb' });
+    await t.devhost.leads.create({ name: 'Status Lead', status: fresh, source: 1 });
+    process.exitCode = undefined;
+    const out = (await cli('status')).split('\n');
+    process.exitCode = undefined;
+    const line = (prefix: string) => out.find((l) => l.startsWith(prefix));
+    expect(line('leads by SLA state: ')).toBe('leads by SLA state: {"no_policy":1}');
+    // The ticket line counts tickets only, as it always did.
+    const tickets = JSON.parse(
+      (line('tickets by SLA state: ') ?? '').slice('tickets by SLA state: '.length),
+    ) as Record<string, number>;
+    expect(Object.values(tickets).reduce((a, b) => a + b, 0)).toBe(
+      Number(
+        (
+          await t.devhost
+            .db('tblsla_vigil_subjects')
+            .where({ subject_type: 'ticket', deleted: 0 })
+            .count({ n: '*' })
+        )[0].n,
+      ),
+    );
+  });
+
   it('config import --passed-levels skip records levels already passed as skipped; fire (the default) says what the next scan fires', async () => {
     const atDue = {
       metric: 'first_response',
@@ -215,7 +241,7 @@ describe('sla-vigil command', () => {
         'skip',
       ),
     ).toBe(
-      'imported 0 calendars and 1 policies\nskipped 1 escalation levels that had already passed on open tickets',
+      'imported 0 calendars and 1 policies\nskipped 1 escalation levels that had already passed on open tickets and leads',
     );
     expect(await t.devhost.db('tblsla_vigil_escalations').pluck('outcome')).toEqual(['skipped']);
     const later = {

@@ -337,3 +337,119 @@ it('answers the subject JSON for leads and tickets, over the API and the CLI', a
   }
   expect(JSON.parse(out.join('\n'))).toMatchObject({ subjectType: 'ticket', subjectId: ticket, clocks: [] });
 });
+
+/** The lead's timeline as `type source dedupeKey`. */
+const timelineOf = async (id: number) =>
+  (await services.timeline.forSubject('lead', id)).map((e) =>
+    [e.eventType, e.source, e.dedupeKey ?? ''].join(' ').trim(),
+  );
+const escalationsOf = (id: number) =>
+  t.devhost
+    .db('tblsla_vigil_escalations')
+    .where({ subject_type: 'lead', subject_id: id })
+    .orderBy('id')
+    .select('cycle', 'outcome');
+
+it('gives an un-marked lost lead its clocks back from when after_lead_updated reports it; lost again ends them again', async () => {
+  at('2026-03-06T03:30:00Z'); // Fri 09:00 Kolkata
+  const id = await newLead({ name: 'Back From Lost' });
+  at('2026-03-06T03:40:00Z');
+  await leads().markLost(id);
+  expect((await leadClocks(id)).map((c) => [c.cycle, c.state])).toEqual([[1, 'met']]);
+  // Perfex fires no hook when a lead is un-marked: nothing is recorded yet.
+  at('2026-03-06T04:00:00Z');
+  await leads().writeWithoutHooks({ ids: [id], lost: 0 });
+  expect((await services.leads.subjects.getMany([id])).get(id)?.ended).toBe('lost');
+  // The next edit of the lead fires after_lead_updated: the reopen is seen then.
+  at('2026-03-06T04:05:00Z');
+  await leads().update(id, { company: 'Back Again Ltd' });
+  expect(await leadClocks(id)).toEqual([
+    expect.objectContaining({ cycle: 1, state: 'met', metAt: '2026-03-06T03:40:00.000Z' }),
+    // A new stay in New from 09:35 Kolkata: due 10:35 Kolkata (05:05Z).
+    expect.objectContaining({
+      cycle: 2,
+      status: ids.fresh,
+      state: 'on_track',
+      startedAt: '2026-03-06T04:05:00.000Z',
+      dueAt: '2026-03-06T05:05:00.000Z',
+      metAt: null,
+    }),
+  ]);
+  const reopened = (await services.leads.subjects.getMany([id])).get(id);
+  expect([reopened?.ended, reopened?.slaState]).toEqual([undefined, 'on_track']);
+  // Lost again: the second stay ends, recorded (its own dedupe key), nothing left due.
+  at('2026-03-06T04:20:00Z');
+  await leads().markLost(id);
+  expect((await leadClocks(id)).map((c) => [c.cycle, c.state, c.metAt])).toEqual([
+    [1, 'met', '2026-03-06T03:40:00.000Z'],
+    [2, 'met', '2026-03-06T04:20:00.000Z'],
+  ]);
+  expect(await timelineOf(id)).toEqual([
+    'created hook created',
+    'lost hook ended',
+    'reopened hook reopened:1',
+    'lost hook ended:1',
+  ]);
+  expect((await services.leads.clockRepo.forSubjects([id])).every((c) => c.nextCheckAt === null)).toBe(true);
+});
+
+it('a scan finds an un-marked junk lead (no hook) and starts its clocks from then; they escalate as any stay', async () => {
+  at('2026-03-09T03:30:00Z'); // Mon 09:00 Kolkata
+  const id = await newLead({ name: 'Not Junk After All' });
+  const kept = await newLead({ name: 'Still Junk' });
+  at('2026-03-09T03:35:00Z');
+  await leads().markJunk(id);
+  await leads().markJunk(kept);
+  at('2026-03-09T03:50:00Z');
+  // Un-marked and moved on in one write, with no hook (the module still holds it junk).
+  await leads().writeWithoutHooks({ ids: [id], junk: 0, status: ids.contacted });
+  at('2026-03-09T03:55:00Z');
+  await leads().writeWithoutHooks({ ids: [id], status: ids.fresh });
+  at('2026-03-09T04:00:00Z');
+  const scan = await services.scanner.run(clock.now());
+  expect(scan.leadsChanged).toBe(1);
+  expect(await timelineOf(id)).toEqual([
+    'created hook created',
+    'junk hook ended',
+    'reopened reconcile reopened:1',
+  ]);
+  // Seen reopened by the scan at 09:30 Kolkata, in New: a new stay from then, due 10:30 Kolkata.
+  expect((await leadClocks(id)).map((c) => [c.cycle, c.state, c.startedAt, c.dueAt])).toEqual([
+    [1, 'met', '2026-03-09T03:30:00.000Z', '2026-03-09T04:30:00.000Z'],
+    [2, 'on_track', '2026-03-09T04:00:00.000Z', '2026-03-09T05:00:00.000Z'],
+  ]);
+  expect((await services.leads.subjects.getMany([kept])).get(kept)?.ended).toBe('junk');
+  // The next scan finds nothing new.
+  at('2026-03-09T04:10:00Z');
+  expect((await services.scanner.run(clock.now())).leadEvents).toBe(0);
+  // The new stay breaches and escalates once, like the first stay would have.
+  at('2026-03-09T05:01:00Z');
+  await services.scanner.run(clock.now());
+  at('2026-03-09T05:10:00Z');
+  await services.scanner.run(clock.now());
+  expect(await escalationsOf(id)).toEqual([{ cycle: 2, outcome: 'notified' }]);
+  expect(await escalationsOf(kept)).toEqual([]);
+});
+
+it('a kanban drag of an un-marked lost lead (only lead_status_changed fires) records the move and the reopen', async () => {
+  at('2026-03-10T03:30:00Z'); // Tue 09:00 Kolkata
+  const id = await newLead({ name: 'Dragged Back' });
+  await leads().changeStatus(id, { status: ids.contacted });
+  at('2026-03-10T03:40:00Z');
+  await leads().markLost(id);
+  await leads().writeWithoutHooks({ ids: [id], lost: 0 });
+  at('2026-03-10T03:50:00Z');
+  await leads().changeStatus(id, { status: ids.fresh });
+  expect(await timelineOf(id)).toEqual([
+    'created hook created',
+    'status_changed hook',
+    'lost hook ended',
+    'status_changed hook',
+    'reopened hook reopened:1',
+  ]);
+  // Visits: New 1, Contacted 2, New 3 (moved while lost), New again 4 (the reopen).
+  expect((await leadClocks(id)).map((c) => [c.cycle, c.status, c.state, c.startedAt])).toEqual([
+    [1, ids.fresh, 'met', '2026-03-10T03:30:00.000Z'],
+    [4, ids.fresh, 'on_track', '2026-03-10T03:50:00.000Z'],
+  ]);
+});

@@ -231,6 +231,7 @@ describe('the JSON API and config import take the choice explicitly', () => {
     };
     expect(await services.config.previewImport(doc, clock.now())).toEqual({
       tickets: 1,
+      leads: 0,
       levels: 1,
       emails: 1,
       reassignments: 0,
@@ -315,5 +316,105 @@ describe('a passed level that acts only while unassigned', () => {
       tickets: 0,
       reassignments: 0,
     });
+  });
+});
+
+describe('lead clocks', () => {
+  it('counts passed levels on open leads apart, and "skip" records them in the lead log; the scan then sends nothing', async () => {
+    const db = t.devhost.db;
+    const [fresh] = await db('tblleads_status').insert({ name: 'New', statusorder: 1, color: '#2563eb' });
+    const leadPolicy = (escalations: unknown[]) => ({
+      key: 'leads',
+      name: 'New leads',
+      subject: 'lead',
+      match: {},
+      calendar: null,
+      targets: { status_time: { byStatus: { [String(fresh)]: { minutes: 60 } } } },
+      escalations,
+      position: 9,
+    });
+    await services.config.import({ policies: [leadPolicy([])] });
+    clock.set(new Date('2026-03-03T13:10:00Z'));
+    const owned = await t.devhost.leads.create({
+      name: 'Late Lead',
+      status: fresh,
+      source: 1,
+      assigned: lead,
+    });
+    const lost = await t.devhost.leads.create({
+      name: 'Lost Lead',
+      status: fresh,
+      source: 1,
+      assigned: lead,
+    });
+    await t.devhost.leads.markLost(lost);
+    // Due at 14:10; at 14:30 the open lead is 20 minutes past due, with no ladder nothing fired.
+    clock.set(new Date('2026-03-03T14:30:00Z'));
+    await services.scanner.run(clock.now());
+    const mailsBefore = (await mailsTo('leo.lead@example.com')).length;
+    const atDue = { metric: 'status_time', trigger: { type: 'at_due' }, action: { type: 'notify_assignee' } };
+    const later = {
+      metric: 'status_time',
+      trigger: { type: 'after_due', minutes: 240 },
+      action: { type: 'notify_staff', staffId: lead },
+    };
+    const doc = { policies: [leadPolicy([atDue, later])] };
+    // The open lead only (the lost one owes nothing), counted as a lead, not a ticket.
+    expect(await services.config.previewImport(doc, clock.now())).toEqual({
+      tickets: 0,
+      leads: 1,
+      levels: 1,
+      emails: 1,
+      reassignments: 0,
+      priorityRaises: 0,
+    });
+    // The settings page says so before importing.
+    const asked = await admin.post(`${BASE}/import`, { document: JSON.stringify(doc) });
+    expect(asked.status).toBe(422);
+    expect(asked.text).toContain('data-priority-raises="0" data-leads="1"');
+    expect(asked.text).toContain('open tickets (0) and open leads (1): 1 escalation levels');
+
+    expect(await services.config.import(doc, null, { passedLevels: 'skip' })).toEqual({
+      calendars: 0,
+      policies: 1,
+      skippedLevels: 1,
+    });
+    const leadLog = await db('tblsla_vigil_escalations')
+      .where({ subject_type: 'lead', subject_id: owned })
+      .select('level', 'metric', 'outcome');
+    expect(leadLog).toEqual([{ level: 1, metric: 'status_time', outcome: 'skipped' }]);
+    // Not written under a ticket with the same id.
+    expect(
+      await db('tblsla_vigil_escalations').where({
+        subject_type: 'ticket',
+        subject_id: owned,
+        outcome: 'skipped',
+        metric: 'status_time',
+      }),
+    ).toEqual([]);
+    expect(
+      await db('tblsla_vigil_audit_log').where({
+        subject_type: 'lead',
+        subject_id: owned,
+        action: 'escalation.skipped',
+      }),
+    ).toHaveLength(1);
+    await services.scanner.run(clock.now());
+    expect(await mailsTo('leo.lead@example.com')).toHaveLength(mailsBefore);
+    expect(await services.config.previewImport(doc, clock.now())).toMatchObject({ leads: 0, levels: 0 });
+
+    // The level reached from then on fires as usual.
+    clock.set(new Date('2026-03-03T18:15:00Z'));
+    await services.scanner.run(clock.now());
+    expect(
+      (
+        await db('tblsla_vigil_escalations')
+          .where({ subject_type: 'lead', subject_id: owned })
+          .orderBy('level')
+      ).map((r) => [r.level, r.outcome]),
+    ).toEqual([
+      [1, 'skipped'],
+      [2, 'notified'],
+    ]);
   });
 });

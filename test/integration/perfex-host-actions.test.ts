@@ -16,6 +16,7 @@ import { insertStaff } from '../helpers/host-fixtures';
 import { HookBus } from '../../devhost/hook-bus';
 import { TicketService } from '../../devhost/ticket-service';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
+import { PerfexLeadGateway } from '../../src/host/perfex/perfex-lead-gateway';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { ScanQueue } from '../../src/scan/scan-queue';
 import { createBridgeApp } from '../../src/host/bridge/bridge-service';
@@ -31,6 +32,7 @@ let server: Server;
 let serviceUrl: string;
 let perfex: TicketService;
 let support: number;
+let freshLead: number;
 const staff: Record<string, number> = {};
 
 beforeAll(async () => {
@@ -55,12 +57,14 @@ beforeAll(async () => {
   [support] = await db('tbldepartments').insert({ name: 'Support' });
   staff.agent = await insertStaff(db, 'ana.agent@example.com', 'pw123456');
   staff.lead = await insertStaff(db, 'leo.lead@example.com', 'pw123456');
+  [freshLead] = await db('tblleads_status').insert({ name: 'New', statusorder: 1, color: '#2563eb' });
   const parts = await createPerfexHostParts(db, 'tbl');
   const host = {
     db,
     tablePrefix: 'tbl',
     timezone: parts.timezone,
     tickets: parts.tickets,
+    leads: new PerfexLeadGateway(db, 'tbl', parts.timezone),
     // Real time: the PHP module signs with it.
     clock: { now: () => new Date() },
     logger: pino({ level: 'silent' }),
@@ -79,6 +83,21 @@ beforeAll(async () => {
         escalations: [
           {
             metric: 'resolution',
+            trigger: { type: 'at_due' },
+            action: { type: 'reassign_staff', staffId: staff.lead },
+          },
+        ],
+      },
+      {
+        key: 'leads',
+        name: 'New leads',
+        subject: 'lead',
+        match: {},
+        calendar: null,
+        targets: { status_time: { byStatus: { [String(freshLead)]: { minutes: 60 } } } },
+        escalations: [
+          {
+            metric: 'status_time',
             trigger: { type: 'at_due' },
             action: { type: 'reassign_staff', staffId: staff.lead },
           },
@@ -214,6 +233,95 @@ it('a scan run from the command line on the paired Perfex database leaves the re
   expect((await escalation(id)).outcome).toBe('reassigned');
 });
 
+/** A lead added two hours ago (its hour in "New" is over), known to the service through its created hook. */
+async function overdueLead(name: string): Promise<number> {
+  const [id] = await t.devhost.db('tblleads').insert({
+    name,
+    status: freshLead,
+    source: 1,
+    assigned: staff.agent,
+    dateadded: t.devhost.db.raw('NOW() - INTERVAL 2 HOUR'),
+    dateassigned: '2026-01-02',
+  });
+  expect(await fire('lead_created', [String(id)])).toBe('');
+  return id;
+}
+
+const leadEscalation = (id: number) =>
+  t.devhost.db('tblsla_vigil_escalations').where({ subject_type: 'lead', subject_id: id }).first();
+const leadRow = async (id: number) =>
+  (await t.devhost
+    .db('tblleads')
+    .where('id', id)
+    .first('assigned', t.devhost.db.raw("DATE_FORMAT(dateassigned, '%Y-%m-%d') AS dateassigned"))) as {
+    assigned: number;
+    dateassigned: string;
+  };
+
+it("a lead's reassign waits for Perfex's cron; the module gives the lead to the staff member and the service records it once", async () => {
+  const id = await overdueLead('Acme Ltd');
+  const scan = await services.scanner.run(new Date());
+  expect(scan.escalated).toBe(1);
+  expect(scan.actions).toBe(0);
+  expect((await leadEscalation(id)).outcome).toBe('action_pending');
+  expect((await leadRow(id)).assigned).toBe(staff.agent);
+
+  expect(await fire('after_cron_run', [false])).toBe('');
+  const row = await leadRow(id);
+  expect(row.assigned).toBe(staff.lead);
+  // PHP's date in Perfex's zone (the stand-in's PHP runs on UTC; the devhost's zone is UTC too).
+  expect(row.dateassigned).toBe(new Date().toISOString().slice(0, 10));
+  const bell = await t.devhost
+    .db('tblnotifications')
+    .where({ touserid: staff.lead, link: `leads/index/${id}` });
+  expect(bell).toHaveLength(1);
+  const escalation = await leadEscalation(id);
+  expect(escalation.outcome).toBe('reassigned');
+  expect(JSON.parse(escalation.details)).toMatchObject({
+    level: 1,
+    metric: 'status_time',
+    action: 'reassign_staff',
+    staffId: staff.lead,
+  });
+  const audit = await t.devhost
+    .db('tblsla_vigil_audit_log')
+    .where({ subject_type: 'lead', subject_id: id, action: 'escalation.reassigned' });
+  expect(audit).toHaveLength(1);
+  // The module forwarded after_lead_updated; the service recorded the new owner from tblleads.
+  const events = await services.timeline.forSubject('lead', id);
+  expect(events.map((e) => `${e.eventType} ${e.source}`)).toEqual(['created hook', 'assignee_changed hook']);
+  expect(events[1]).toMatchObject({ fromValue: String(staff.agent), toValue: String(staff.lead) });
+
+  // Exactly once: more crons and scans change nothing.
+  expect(await fire('after_cron_run', [false])).toBe('');
+  await services.scanner.run(new Date());
+  expect(await fire('after_cron_run', [false])).toBe('');
+  expect(await t.devhost.db('tblnotifications').where({ link: `leads/index/${id}` })).toHaveLength(1);
+  expect(
+    await t.devhost.db('tblsla_vigil_escalations').where({ subject_type: 'lead', subject_id: id }),
+  ).toHaveLength(1);
+  expect(
+    await t.devhost.db('tblsla_vigil_audit_log').where({ subject_type: 'lead', subject_id: id }),
+  ).toHaveLength(1);
+});
+
+it('a lead deleted before the cron: action_failed with the reason, and a lead audit row', async () => {
+  const id = await overdueLead('Gone Ltd');
+  await services.scanner.run(new Date());
+  expect((await leadEscalation(id)).outcome).toBe('action_pending');
+  await t.devhost.db('tblleads').where('id', id).delete();
+
+  expect(await fire('after_cron_run', [false])).toBe('');
+  const row = await leadEscalation(id);
+  expect(row.outcome).toBe('action_failed');
+  expect(JSON.parse(row.details)).toMatchObject({ error: 'lead is gone' });
+  expect(
+    await t.devhost
+      .db('tblsla_vigil_audit_log')
+      .where({ subject_type: 'lead', subject_id: id, action: 'escalation.action_failed' }),
+  ).toHaveLength(1);
+});
+
 describe('the signed endpoints', () => {
   const claim = (limit: number) => signedPost('/bridge/host-actions/claim', JSON.stringify({ limit }));
   const report = (results: unknown[]) =>
@@ -263,6 +371,52 @@ describe('the signed endpoints', () => {
     // Reported work is not offered again.
     expect(ids(await claim(100))).toEqual([]);
     await report([{ id: rows[2].id, ok: true }]);
+  });
+
+  it("a lead's instruction names its kind and carries no ticket_id (a module without leads cannot apply it to a ticket)", async () => {
+    const id = await overdueLead('Wire Ltd');
+    await services.scanner.run(new Date());
+    const answer = await claim(100);
+    const rows = await t.devhost
+      .db('tblsla_vigil_escalations')
+      .where({ subject_type: 'lead', subject_id: id });
+    expect((answer.body as { actions: unknown[] }).actions).toEqual([
+      {
+        id: rows[0].id,
+        subject_type: 'lead',
+        lead_id: id,
+        type: 'assign',
+        value: staff.lead,
+        note: `SLA Vigil escalation level 1 (status_time): reassigned to staff ${staff.lead}`,
+      },
+    ]);
+    // A report goes to the lead's log, whatever ticket has the same id.
+    expect(
+      await report([{ id: rows[0].id, ok: false, error: 'the module cannot read this action' }]),
+    ).toEqual({
+      status: 200,
+      body: { recorded: 1, ignored: 0 },
+    });
+    expect((await leadEscalation(id)).outcome).toBe('action_failed');
+    expect(
+      await t.devhost
+        .db('tblsla_vigil_audit_log')
+        .where({ subject_type: 'lead', subject_id: id, action: 'escalation.action_failed' }),
+    ).toHaveLength(1);
+  });
+
+  it('a small claim takes tickets and leads in turn, so pending ticket actions never hold a lead back', async () => {
+    await overdueTicket('Turn A');
+    await overdueTicket('Turn B');
+    const leadId = await overdueLead('Turn Ltd');
+    await services.scanner.run(new Date());
+    const first = (await claim(2)).body as { actions: Record<string, unknown>[] };
+    expect(first.actions.map((a) => ('lead_id' in a ? 'lead' : 'ticket'))).toEqual(['ticket', 'lead']);
+    expect(first.actions[1]).toMatchObject({ lead_id: leadId });
+    const rest = (await claim(100)).body as { actions: Record<string, unknown>[] };
+    expect(rest.actions.map((a) => ('lead_id' in a ? 'lead' : 'ticket'))).toEqual(['ticket']);
+    await report([...first.actions, ...rest.actions].map((a) => ({ id: a.id, ok: true })));
+    expect(ids(await claim(100))).toEqual([]);
   });
 
   it('refuses unsigned requests and names the first wrong field', async () => {

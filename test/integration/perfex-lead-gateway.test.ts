@@ -82,3 +82,31 @@ it('names statuses (the Customer one marked), sources and countries', async () =
   expect(countries.find((c) => c.id === india)).toEqual({ id: india, name: 'India', iso2: 'IN' });
   expect(countries.length).toBeGreaterThan(200);
 });
+
+it('names the leads the host has open (not lost, junk or converted) among given ids, in one query', async () => {
+  const make = (name: string) => t.devhost.leads.create({ name, status: fresh, source: web });
+  const [open, lost, junk, converted, unmarked] = [
+    await make('Open'),
+    await make('Lost'),
+    await make('Junk'),
+    await make('Converted'),
+    await make('Unmarked'),
+  ];
+  await t.devhost.leads.markLost(lost);
+  await t.devhost.leads.markJunk(junk);
+  await t.devhost.leads.convert(converted);
+  await t.devhost.leads.markLost(unmarked);
+  await t.devhost.leads.writeWithoutHooks({ ids: [unmarked], lost: 0 });
+  expect(await gateway.openLeadIds([open, lost, junk, converted, unmarked, 999_999])).toEqual(
+    new Set([open, unmarked]),
+  );
+  // As getLead reads it: open exactly when the lead has no end.
+  for (const id of [open, lost, junk, converted, unmarked]) {
+    const lead = await gateway.getLead(id);
+    expect([id, !lead?.lost && !lead?.junk && !lead?.convertedAt]).toEqual([
+      id,
+      (await gateway.openLeadIds([id])).has(id),
+    ]);
+  }
+  expect(await gateway.openLeadIds([])).toEqual(new Set());
+});

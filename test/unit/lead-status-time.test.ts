@@ -132,3 +132,65 @@ describe('lead ends', () => {
     ).toEqual([]);
   });
 });
+
+describe('a lost or junk lead un-marked (reopened)', () => {
+  it.each<TimelineEventType>(['lost', 'junk'])(
+    '%s then reopened: a new stay (new cycle) in the status it is in, from the reopen',
+    (type) => {
+      const events = [
+        created('2026-03-02T03:30:00Z'),
+        ev(type, '2026-03-02T04:00:00Z'),
+        ev('reopened', '2026-03-02T05:00:00Z', null),
+      ];
+      // 05:00Z = 10:30 Kolkata: 60 business minutes -> 11:30 Kolkata (06:00Z).
+      expect(view(events, '2026-03-02T05:30:00Z')).toEqual([
+        {
+          status: NEW,
+          cycle: 1,
+          state: 'met',
+          dueAt: '2026-03-02T04:30:00.000Z',
+          metAt: '2026-03-02T04:00:00.000Z',
+          pausedMinutes: 0,
+        },
+        {
+          status: NEW,
+          cycle: 2,
+          state: 'on_track',
+          dueAt: '2026-03-02T06:00:00.000Z',
+          metAt: null,
+          pausedMinutes: 0,
+        },
+      ]);
+    },
+  );
+
+  it('moved while lost: no stay then; the reopen starts in the status it moved to, and numbers go on', () => {
+    const events = [
+      created('2026-03-02T03:30:00Z'),
+      ev('lost', '2026-03-02T04:00:00Z'),
+      move('2026-03-02T04:10:00Z', CONTACTED),
+      ev('reopened', '2026-03-02T04:20:00Z'),
+      move('2026-03-02T04:30:00Z', NEW),
+    ];
+    // Visits: New 1, Contacted 2 (while lost), Contacted again 3 (the reopen), New 4.
+    expect(view(events, '2026-03-02T04:40:00Z').map((c) => [c.status, c.cycle, c.state])).toEqual([
+      [NEW, 1, 'met'],
+      [NEW, 4, 'on_track'],
+    ]);
+  });
+
+  it('lost again after a reopen ends the new stay; a reopen without an end changes nothing', () => {
+    const events = [
+      created('2026-03-02T03:30:00Z'),
+      ev('reopened', '2026-03-02T03:40:00Z'),
+      ev('lost', '2026-03-02T04:00:00Z'),
+      ev('reopened', '2026-03-02T05:00:00Z'),
+      ev('lost', '2026-03-02T05:10:00Z'),
+      move('2026-03-02T05:20:00Z', NEW),
+    ];
+    expect(view(events, '2026-03-02T08:00:00Z').map((c) => [c.cycle, c.state, c.metAt])).toEqual([
+      [1, 'met', '2026-03-02T04:00:00.000Z'],
+      [2, 'met', '2026-03-02T05:10:00.000Z'],
+    ]);
+  });
+});

@@ -53,11 +53,24 @@ describe('impactOf', () => {
     ];
     expect(impactOf(levels)).toEqual({
       tickets: 2,
+      leads: 0,
       levels: 6,
       emails: 2,
       reassignments: 2,
       priorityRaises: 2,
     });
-    expect(impactOf([])).toEqual({ tickets: 0, levels: 0, emails: 0, reassignments: 0, priorityRaises: 0 });
+    // A lead with the same id is another subject, counted apart.
+    const withLead = [...levels, ...passedLevels(7, 4, [clock], ladder, null, now, never, 'lead')];
+    expect([impactOf(withLead).tickets, impactOf(withLead).leads, impactOf(withLead).levels]).toEqual([
+      2, 1, 9,
+    ]);
+    expect(impactOf([])).toEqual({
+      tickets: 0,
+      leads: 0,
+      levels: 0,
+      emails: 0,
+      reassignments: 0,
+      priorityRaises: 0,
+    });
   });
 });

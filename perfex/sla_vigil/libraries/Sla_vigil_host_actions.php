@@ -10,8 +10,8 @@ require_once __DIR__ . '/Sla_vigil_forwarder.php';
 require_once __DIR__ . '/Sla_vigil_events.php';
 
 /**
- * Applies the escalations' host actions (assign to staff, move to a department, set a priority)
- * through Perfex, on Perfex's own cron. The service never calls into Perfex (a PHP server with
+ * Applies the escalations' host actions (assign a ticket or a lead to staff, move a ticket to a
+ * department, set its priority) through Perfex, on Perfex's own cron. The service never calls into Perfex (a PHP server with
  * one worker deadlocks if it does during a hook), so the module pulls: it claims up to 50
  * actions, applies each, and reports the results in one call. An action claimed and never
  * reported is offered again by the service after its lease (five minutes).
@@ -78,36 +78,100 @@ final class Sla_vigil_host_actions
             return null;
         }
         try {
-            $ticketId = $action['ticket_id'] ?? null;
-            $column = self::COLUMNS[$action['type'] ?? ''] ?? null;
-            $value = $action['value'] ?? null;
-            $note = $action['note'] ?? '';
-            if (!is_int($ticketId) || $ticketId < 1 || $column === null || !is_int($value) || $value < 1 || !is_string($note)) {
-                return ['id' => $id, 'ok' => false, 'error' => 'the module cannot read this action'];
-            }
-            $CI = &get_instance();
-            $row = $CI->db->where('ticketid', $ticketId)->get(db_prefix() . 'tickets')->row_array();
-            if (!is_array($row) || $row === []) {
-                return ['id' => $id, 'ok' => false, 'error' => 'ticket is gone'];
-            }
-            if ((int) ($row[$column] ?? 0) !== $value) {
-                // With db_debug off CodeIgniter answers false instead of throwing.
-                if ($CI->db->where('ticketid', $ticketId)->update(db_prefix() . 'tickets', [$column => $value]) === false) {
-                    return ['id' => $id, 'ok' => false, 'error' => 'the ticket could not be updated'];
-                }
-                self::sideEffects($ticketId, $row, $column, $value, $note);
-            }
-            if (function_exists('log_activity')) {
-                // Perfex's activity log; not documented for modules, so only when present.
-                self::bestEffort($ticketId, 'the activity line', fn () => log_activity($note . ' (ticket ' . $ticketId . ')'));
-            }
-
-            return ['id' => $id, 'ok' => true];
+            // No subject_type: a ticket's instruction, as the service sent it before leads.
+            return match ($action['subject_type'] ?? 'ticket') {
+                'ticket' => self::applyToTicket($id, $action),
+                'lead'   => self::applyToLead($id, $action),
+                default  => ['id' => $id, 'ok' => false, 'error' => 'the module cannot read this action'],
+            };
         } catch (Throwable $e) {
             self::logError('action ' . $id . ': ' . get_class($e) . ': ' . $e->getMessage());
 
             return ['id' => $id, 'ok' => false, 'error' => substr(get_class($e) . ': ' . $e->getMessage(), 0, 500)];
         }
+    }
+
+    /** @return array{id: int, ok: bool, error?: string} */
+    private static function applyToTicket(int $id, array $action): array
+    {
+        $ticketId = $action['ticket_id'] ?? null;
+        $column = self::COLUMNS[$action['type'] ?? ''] ?? null;
+        $value = $action['value'] ?? null;
+        $note = $action['note'] ?? '';
+        if (!is_int($ticketId) || $ticketId < 1 || $column === null || !is_int($value) || $value < 1 || !is_string($note)) {
+            return ['id' => $id, 'ok' => false, 'error' => 'the module cannot read this action'];
+        }
+        $CI = &get_instance();
+        $row = $CI->db->where('ticketid', $ticketId)->get(db_prefix() . 'tickets')->row_array();
+        if (!is_array($row) || $row === []) {
+            return ['id' => $id, 'ok' => false, 'error' => 'ticket is gone'];
+        }
+        if ((int) ($row[$column] ?? 0) !== $value) {
+            // With db_debug off CodeIgniter answers false instead of throwing.
+            if ($CI->db->where('ticketid', $ticketId)->update(db_prefix() . 'tickets', [$column => $value]) === false) {
+                return ['id' => $id, 'ok' => false, 'error' => 'the ticket could not be updated'];
+            }
+            self::sideEffects($ticketId, $row, $column, $value, $note);
+        }
+        self::activity('ticket', $ticketId, $note);
+
+        return ['id' => $id, 'ok' => true];
+    }
+
+    /**
+     * A lead's one action: give it to another staff member. PERFEX.md documents no Leads_model
+     * call for an assignment, only the leads table, so the row is written as Perfex keeps it:
+     * `assigned` (staff id) and `dateassigned` (a DATE, today in Perfex's zone, which is PHP's).
+     * The new owner gets Perfex's bell; the service hears of it the way `after_lead_updated`
+     * would tell it, through the forwarder, while Perfex's own hook is not fired for the same
+     * reason as the ticket's settings hook (other modules expect it from the lead form only).
+     *
+     * @return array{id: int, ok: bool, error?: string}
+     */
+    private static function applyToLead(int $id, array $action): array
+    {
+        $leadId = $action['lead_id'] ?? null;
+        $value = $action['value'] ?? null;
+        $note = $action['note'] ?? '';
+        if (!is_int($leadId) || $leadId < 1 || ($action['type'] ?? null) !== 'assign' || !is_int($value) || $value < 1 || !is_string($note)) {
+            return ['id' => $id, 'ok' => false, 'error' => 'the module cannot read this action'];
+        }
+        $CI = &get_instance();
+        $row = $CI->db->where('id', $leadId)->get(db_prefix() . 'leads')->row_array();
+        if (!is_array($row) || $row === []) {
+            return ['id' => $id, 'ok' => false, 'error' => 'lead is gone'];
+        }
+        if ((int) ($row['assigned'] ?? 0) !== $value) {
+            $change = ['assigned' => $value, 'dateassigned' => date('Y-m-d')];
+            if ($CI->db->where('id', $leadId)->update(db_prefix() . 'leads', $change) === false) {
+                return ['id' => $id, 'ok' => false, 'error' => 'the lead could not be updated'];
+            }
+            // The lead's admin page, as src/host/perfex/perfex-urls.ts links it (relative, as the bell wants).
+            self::notifyAssignee('lead ' . $leadId, $value, $note, 'leads/index/' . $leadId);
+            Sla_vigil_forwarder::forward('after_lead_updated', fn () => Sla_vigil_events::leadId($leadId));
+        }
+        self::activity('lead', $leadId, $note);
+
+        return ['id' => $id, 'ok' => true];
+    }
+
+    /** Perfex's activity log; not documented for modules, so only when present. */
+    private static function activity(string $kind, int $subjectId, string $note): void
+    {
+        if (function_exists('log_activity')) {
+            self::bestEffort($kind . ' ' . $subjectId, 'the activity line', fn () => log_activity($note . ' (' . $kind . ' ' . $subjectId . ')'));
+        }
+    }
+
+    /** The new assignee's bell (add_notification skips inactive staff); the change is made already. */
+    private static function notifyAssignee(string $subject, int $staffId, string $note, string $link): void
+    {
+        self::bestEffort($subject, 'the notification', fn () => add_notification([
+            'description' => $note,
+            'touserid'    => $staffId,
+            'fromuserid'  => 0,
+            'link'        => $link,
+        ]));
     }
 
     /**
@@ -122,12 +186,7 @@ final class Sla_vigil_host_actions
     private static function sideEffects(int $ticketId, array $row, string $column, int $value, string $note): void
     {
         if ($column === 'assigned') {
-            self::bestEffort($ticketId, 'the notification', fn () => add_notification([
-                'description' => $note,
-                'touserid'    => $value,
-                'fromuserid'  => 0,
-                'link'        => 'tickets/ticket/' . $ticketId,
-            ]));
+            self::notifyAssignee('ticket ' . $ticketId, $value, $note, 'tickets/ticket/' . $ticketId);
         }
         Sla_vigil_forwarder::forward('ticket_settings_updated', fn () => Sla_vigil_events::settingsUpdated([
             'ticket_id'       => $ticketId,
@@ -136,12 +195,12 @@ final class Sla_vigil_host_actions
         ]));
     }
 
-    private static function bestEffort(int $ticketId, string $what, callable $fn): void
+    private static function bestEffort(string $subject, string $what, callable $fn): void
     {
         try {
             $fn();
         } catch (Throwable $e) {
-            self::logError('ticket ' . $ticketId . ' changed, but ' . $what . ' failed: ' . get_class($e) . ': ' . $e->getMessage());
+            self::logError($subject . ' changed, but ' . $what . ' failed: ' . get_class($e) . ': ' . $e->getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { asyncRoute } from '../../web/async-route';
 import { idNumber } from '../../sla/strict-input';
 import type { HostActionDesk } from '../../engine/host-action-desk';
+import type { HostInstruction } from '../../engine/host-action-instruction';
 import { strictJsonBody } from './bridge-json';
 import { firstProblem } from './bridge-events';
 
@@ -33,8 +34,19 @@ function readBody<S extends z.ZodType>(schema: S, req: Request, res: Response): 
 }
 
 /**
+ * An instruction as the PHP module reads it. A ticket's keeps the shape modules before leads know
+ * (`ticket_id`); a lead's names its kind and has no `ticket_id`, so a module that knows no leads
+ * reports it unreadable (recorded as failed) instead of applying it to the ticket with that id.
+ */
+function wireInstruction(a: HostInstruction): Record<string, unknown> {
+  const common = { type: a.type, value: a.value, note: a.note };
+  if (a.subjectType === 'ticket') return { id: a.id, ticket_id: a.subjectId, ...common };
+  return { id: a.id, subject_type: a.subjectType, [`${a.subjectType}_id`]: a.subjectId, ...common };
+}
+
+/**
  * `/bridge/host-actions/*`, behind the bridge's signature gate: the Perfex module claims the
- * escalations' host actions (reassign, move department, raise priority) on Perfex's cron,
+ * escalations' host actions (reassign a ticket or lead, move department, raise priority) on Perfex's cron,
  * applies them through Perfex, and reports the results in one call.
  */
 export function hostActionsRouter(desk: HostActionDesk): Router {
@@ -45,15 +57,7 @@ export function hostActionsRouter(desk: HostActionDesk): Router {
       const body = readBody(CLAIM, req, res);
       if (!body) return;
       const claimed = await desk.claim(body.limit);
-      res.status(200).json({
-        actions: claimed.map((a) => ({
-          id: a.id,
-          ticket_id: a.ticketId,
-          type: a.type,
-          value: a.value,
-          note: a.note,
-        })),
-      });
+      res.status(200).json({ actions: claimed.map(wireInstruction) });
     }),
   );
   router.post(

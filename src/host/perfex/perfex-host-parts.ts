@@ -2,10 +2,11 @@ import type { Knex } from 'knex';
 import { PerfexTicketGateway } from './perfex-ticket-gateway';
 import { PerfexPermissions } from './perfex-permissions';
 import { PerfexOptions } from './perfex-options';
+import { PerfexLeadGateway } from './perfex-lead-gateway';
 
 /**
- * The database-backed parts of a HostContext for a Perfex database: ticket reads and writes,
- * staff permissions, options and the host's time zone (option `default_timezone`).
+ * The database-backed parts of a HostContext for a Perfex database: ticket reads and writes, lead
+ * reads, staff permissions, options and the host's time zone (option `default_timezone`).
  */
 export async function createPerfexHostParts(db: Knex, prefix: string) {
   const options = new PerfexOptions(db, prefix);
@@ -14,6 +15,7 @@ export async function createPerfexHostParts(db: Knex, prefix: string) {
     timezone,
     options,
     tickets: new PerfexTicketGateway(db, prefix, timezone),
+    leads: new PerfexLeadGateway(db, prefix, timezone),
     permissions: new PerfexPermissions(db, prefix),
   };
 }

@@ -98,6 +98,19 @@ export class PerfexLeadGateway implements LeadGateway {
     return new Set(rows.map((r) => r.id));
   }
 
+  async openLeadIds(ids: readonly number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    // As toLead reads them: only 1 is lost / junk (NULL or an odd value is not). A converted lead
+    // is left out; one with an odd date_converted is left out too (toLead would read it open).
+    const rows: { id: number }[] = await this.db(this.t('leads'))
+      .select('id')
+      .whereIn('id', ids)
+      .where((q) => q.whereNull('lost').orWhereNot('lost', 1))
+      .where((q) => q.whereNull('junk').orWhereNot('junk', 1))
+      .whereNull('date_converted');
+    return new Set(rows.map((r) => r.id));
+  }
+
   async listLeadsAfter(afterId: number, limit: number): Promise<HostBatch<HostLead>> {
     const rows: LeadRow[] = await this.db(this.t('leads'))
       .select(LEAD_COLUMNS)

@@ -17,7 +17,9 @@ export type TimelineEventType =
   | 'source_changed'
   | 'lost'
   | 'junk'
-  | 'converted';
+  | 'converted'
+  // A lost or junk lead un-marked (Perfex fires no hook for it): its clocks run again from then.
+  | 'reopened';
 
 /** One timeline event as the clock computation needs it. */
 export interface SlaEvent {

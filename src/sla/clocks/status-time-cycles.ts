@@ -36,7 +36,8 @@ export interface StatusCycle {
  * due time moves by the business time held. The next status change out of the hold resumes the
  * same stay when the lead goes back to that status, and otherwise ends it then. A hold status
  * may have a window of its own, which runs as any other. Lost, junk and converted end the stay
- * as leaving it does, and no later stay starts.
+ * as leaving it does, and no later stay starts until a `reopened` event (a lost or junk lead
+ * un-marked): that starts a new stay, a new cycle number, in the status the lead is in then.
  */
 export function statusTimeCycles(
   events: readonly SlaEvent[],
@@ -79,9 +80,15 @@ export function statusTimeCycles(
         open = enter(snapshotStatus(event.to) ?? statuses.initialStatus, event.at);
         break;
       case 'status_changed': {
-        if (visit === 0 || ended) break;
+        if (visit === 0) break;
         const next = Number(event.to);
         if (!Number.isFinite(next) || next === status) break;
+        if (ended) {
+          // Moved while decided on: no stay starts, but a reopen starts from this status.
+          status = next;
+          visit++;
+          break;
+        }
         if (open) open.leftAt = event.at;
         if (held && !isHold(next)) {
           // Out of the hold: back to the held status resumes its stay (same cycle), anywhere else
@@ -127,6 +134,13 @@ export function statusTimeCycles(
         open = null;
         held = null;
         ended = true;
+        break;
+      case 'reopened':
+        // A lost or junk lead un-marked: a new stay in the status it is in, from the moment the
+        // reopen was seen, as a reopened ticket starts a new cycle (a merge is never undone).
+        if (!ended || visit === 0) break;
+        ended = false;
+        open = enter(status, event.at);
         break;
       case 'deleted':
         return [];

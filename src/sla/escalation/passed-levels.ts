@@ -1,6 +1,7 @@
 import type { CalendarLike } from '../calendar';
 import type { ClockMetric } from '../config';
 import { levelsDue, type LadderClock, type LadderLevel } from './ladder';
+import type { SubjectType } from '../config/subject-types';
 
 /**
  * What a manager chooses when a saved ladder (or target) puts levels in the past for open
@@ -16,6 +17,7 @@ export function isPassedLevelChoice(value: unknown): value is PassedLevelChoice 
 
 /** One level whose moment has already passed on a running clock and that has not fired. */
 export interface PassedLevel {
+  subjectType: SubjectType;
   subjectId: number;
   policyId: number;
   metric: ClockMetric;
@@ -28,6 +30,8 @@ export interface PassedLevel {
 export interface LadderImpact {
   /** Open tickets the next scan would act on at once. */
   tickets: number;
+  /** Open leads the next scan would act on at once. */
+  leads: number;
   levels: number;
   /** Levels that email someone (assignee, a staff member, a department). */
   emails: number;
@@ -48,11 +52,13 @@ export function passedLevels(
   calendar: CalendarLike | null,
   now: Date,
   isFired: (metric: ClockMetric, cycle: number, levelKey: string) => boolean,
+  subjectType: SubjectType = 'ticket',
 ): PassedLevel[] {
   return clocks.flatMap((clock) =>
     levelsDue(clock, ladder, calendar, now)
       .filter((d) => !isFired(clock.metric, clock.cycle, d.level.key))
       .map((d) => ({
+        subjectType,
         subjectId,
         policyId,
         metric: clock.metric,
@@ -66,8 +72,11 @@ export function passedLevels(
 export function impactOf(levels: readonly PassedLevel[]): LadderImpact {
   const count = (types: readonly string[]) =>
     levels.filter((l) => types.includes(l.level.action.type)).length;
+  const subjects = (type: SubjectType) =>
+    new Set(levels.filter((l) => l.subjectType === type).map((l) => l.subjectId)).size;
   return {
-    tickets: new Set(levels.map((l) => l.subjectId)).size,
+    tickets: subjects('ticket'),
+    leads: subjects('lead'),
     levels: levels.length,
     emails: count(['notify_assignee', 'notify_staff', 'notify_department']),
     reassignments: count(['reassign_staff', 'reassign_department']),

@@ -40,6 +40,23 @@ export class RuleTesterReads {
     return rows.map((r) => snapshotFromRow(r, false));
   }
 
+  /** Open leads (not deleted, not lost, junk or converted) with id < beforeId, newest first, with their market and source. */
+  async openLeadsPage(
+    beforeId: number | null,
+    limit: number,
+    trx?: Knex.Transaction,
+  ): Promise<SubjectSnapshot[]> {
+    const q = (trx ?? this.db)(this.subjects)
+      .select(...SNAPSHOT_COLUMNS, 'country', 'source')
+      .where({ subject_type: 'lead', deleted: false })
+      .whereNull('ended')
+      .orderBy('subject_id', 'desc')
+      .limit(limit);
+    if (beforeId !== null) q.where('subject_id', '<', beforeId);
+    const rows: (SnapshotRow & { country: number | null; source: number | null })[] = await q;
+    return rows.map((r) => ({ ...snapshotFromRow(r, false), country: r.country, source: r.source }));
+  }
+
   /** When each ticket was created, from its recorded `created` event (found through the dedupe index). */
   async createdAt(ids: readonly number[]): Promise<Map<number, Date>> {
     if (ids.length === 0) return new Map();

@@ -53,17 +53,29 @@ export interface ChangeTimes {
 }
 
 /**
+ * The dedupe keys of a lead's end and reopen, numbered by the reopens recorded before, so a lead
+ * lost, reopened and lost again records each once (a repeated hook or a later scan finds it).
+ * The first end keeps the key leads had before reopens existed.
+ */
+export const leadEndKey = (reopens: number): string => (reopens === 0 ? 'ended' : `ended:${reopens}`);
+const reopenKey = (reopens: number): string => `reopened:${reopens + 1}`;
+
+/**
  * The events that explain the difference between what the module saw of a lead and the host's
- * row: its owner, source and market, its status, and its end (lost, junk, converted). Used by the
+ * row: its owner, source and market, its status, and its end (lost, junk, converted) or reopen
+ * (no longer lost or junk: Perfex fires no hook for un-marking). Used by the
  * `after_lead_updated` hook (which says only "something changed") and by the reconcile, with the
- * times each can give. The end comes before a status change at the same time, so a conversion
- * (which also moves the lead to the customer status) ends the stay as a conversion.
+ * times each can give, and `reopens`, how many reopens the lead's timeline has. The end comes
+ * before a status change at the same time, so a conversion (which also moves the lead to the
+ * customer status) ends the stay as a conversion; a reopen comes after it, so the new stay
+ * starts in the status the lead has now.
  */
 export function leadChanges(
   lead: HostLead,
   seen: SubjectRow,
   source: TimelineSource,
   at: ChangeTimes,
+  reopens = 0,
 ): TimelineEventInput[] {
   const events: TimelineEventInput[] = [];
   for (const { field, event } of TRACKED) {
@@ -81,7 +93,9 @@ export function leadChanges(
   if (end && !seen.ended) {
     // One end per lead: a repeated hook or a later scan finds it recorded (dedupe key).
     events.push(
-      leadEvent(lead.id, end, end === 'converted' ? at.converted : at.other, source, { dedupeKey: 'ended' }),
+      leadEvent(lead.id, end, end === 'converted' ? at.converted : at.other, source, {
+        dedupeKey: leadEndKey(reopens),
+      }),
     );
   }
   if (seen.status !== lead.status) {
@@ -89,6 +103,14 @@ export function leadChanges(
       leadEvent(lead.id, 'status_changed', at.status, source, {
         fromValue: String(seen.status),
         toValue: String(lead.status),
+      }),
+    );
+  }
+  if (!end && seen.ended) {
+    events.push(
+      leadEvent(lead.id, 'reopened', at.other, source, {
+        fromValue: seen.ended,
+        dedupeKey: reopenKey(reopens),
       }),
     );
   }

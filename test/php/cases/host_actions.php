@@ -15,7 +15,16 @@ function seed_perfex_rows(): void
             'userid' => 7, 'contactid' => 9, 'service' => null, 'subject' => 'Printer on fire',
         ]],
         'tblstaff' => [['staffid' => 5, 'active' => 1], ['staffid' => 6, 'active' => 0]],
+        'tblleads' => [[
+            'id' => 12, 'name' => 'Acme', 'status' => 2, 'source' => 1, 'country' => 0,
+            'assigned' => 6, 'dateassigned' => '2026-01-02', 'lost' => 0, 'junk' => 0,
+        ]],
     ];
+}
+
+function lead_row(int $id): ?array
+{
+    return get_instance()->db->where('id', $id)->get('tblleads')->row_array();
 }
 
 function ticket_row(int $id): ?array
@@ -194,4 +203,63 @@ test('service down: the cron returns within the forward timeout, with no claim a
     assert_true($elapsed < 1.2, "took {$elapsed}s");
     assert_same(1, count(logged_errors()), 'one error');
     assert_same(0, ticket_row(12)['assigned'], 'untouched');
+});
+
+const LEAD_NOTE = 'SLA Vigil escalation level 1 (status_time): reassigned to staff 5';
+
+test('a lead assign: assigned and dateassigned set, the new owner notified, after_lead_updated forwarded, ok reported; the ticket with the same id untouched', function (): void {
+    seed_perfex_rows();
+    $requests = cron_with_actions([
+        ['id' => 41, 'subject_type' => 'lead', 'lead_id' => 12, 'type' => 'assign', 'value' => 5, 'note' => LEAD_NOTE],
+    ]);
+    assert_same(
+        ['/bridge/events', '/bridge/host-actions/claim', '/bridge/events', '/bridge/host-actions/report'],
+        array_map(fn (array $r): string => $r['path'], $requests),
+        'the cron event, the claim, the lead update forwarded, the report'
+    );
+    assert_same(5, lead_row(12)['assigned'], 'assigned');
+    assert_same(date('Y-m-d'), lead_row(12)['dateassigned'], 'dateassigned is today');
+    assert_same(2, lead_row(12)['status'], 'nothing else changed');
+    assert_same(0, ticket_row(12)['assigned'], 'the ticket 12 is not the lead 12');
+    $notifications = get_instance()->db->tables['tblnotifications'] ?? [];
+    assert_same(1, count($notifications), 'notifications');
+    assert_same(5, $notifications[0]['touserid'], 'to the new owner');
+    assert_same('leads/index/12', $notifications[0]['link'], 'relative admin link to the lead');
+    assert_same([LEAD_NOTE . ' (lead 12)'], PerfexStub::$activity, 'activity line');
+    assert_same('{"event":"after_lead_updated","payload":{"lead_id":12}}', $requests[2]['body'], 'forwarded');
+    assert_same('{"results":[{"id":41,"ok":true}]}', $requests[3]['body'], 'report');
+    assert_same([], logged_errors(), 'errors');
+});
+
+test('a lead already with that owner: no UPDATE, no notification, no event, still ok', function (): void {
+    seed_perfex_rows();
+    get_instance()->db->tables['tblleads'][0]['assigned'] = '5';
+    get_instance()->db->statements = [];
+    $requests = cron_with_actions([
+        ['id' => 42, 'subject_type' => 'lead', 'lead_id' => 12, 'type' => 'assign', 'value' => 5, 'note' => LEAD_NOTE],
+    ]);
+    $updates = array_filter(get_instance()->db->statements, fn (string $s): bool => str_starts_with($s, 'UPDATE'));
+    assert_same([], array_values($updates), 'updates');
+    assert_same('2026-01-02', lead_row(12)['dateassigned'], 'dateassigned kept');
+    assert_same([], get_instance()->db->tables['tblnotifications'] ?? [], 'notifications');
+    assert_same('{"results":[{"id":42,"ok":true}]}', request_to($requests, '/bridge/host-actions/report')['body'], 'report');
+});
+
+test('a deleted lead, a lead action other than assign and an unknown kind are reported as errors', function (): void {
+    seed_perfex_rows();
+    $requests = cron_with_actions([
+        ['id' => 43, 'subject_type' => 'lead', 'lead_id' => 99, 'type' => 'assign', 'value' => 5, 'note' => LEAD_NOTE],
+        ['id' => 44, 'subject_type' => 'lead', 'lead_id' => 12, 'type' => 'priority', 'value' => 3, 'note' => 'raised'],
+        ['id' => 45, 'subject_type' => 'invoice', 'ticket_id' => 12, 'type' => 'assign', 'value' => 5, 'note' => NOTE],
+        ['id' => 46, 'subject_type' => 'lead', 'ticket_id' => 12, 'type' => 'assign', 'value' => 5, 'note' => NOTE],
+    ]);
+    $unreadable = 'the module cannot read this action';
+    assert_same(
+        '{"results":[{"id":43,"ok":false,"error":"lead is gone"},{"id":44,"ok":false,"error":"' . $unreadable . '"},'
+        . '{"id":45,"ok":false,"error":"' . $unreadable . '"},{"id":46,"ok":false,"error":"' . $unreadable . '"}]}',
+        request_to($requests, '/bridge/host-actions/report')['body'],
+        'report'
+    );
+    assert_same(6, lead_row(12)['assigned'], 'lead untouched');
+    assert_same(0, ticket_row(12)['assigned'], 'ticket untouched');
 });
