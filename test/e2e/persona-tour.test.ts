@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
-import { narrowestCell, pageWidth, tableFit } from '../helpers/page-fit';
+import { narrowestCell, overflowingElements, pageWidth, tableFit } from '../helpers/page-fit';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { DEMO_PASSWORD } from '../../devhost/setup';
 import { createModuleServices } from '../../src/wiring/module-services';
@@ -176,7 +176,10 @@ async function tour(who: string, email: string, stops: Stop[], locale?: 'de' | '
         }
         await stop.then?.(page);
         const fit = await pageWidth(page);
-        if (fit.document > fit.window) problems.push(`${where}: ${fit.document} px wide in ${fit.window}`);
+        if (fit.document > fit.window)
+          problems.push(
+            `${where}: ${fit.document} px wide in ${fit.window}: ${(await overflowingElements(page)).join('; ')}`,
+          );
         for (const table of stop.tables ?? []) {
           if ((await page.locator(table).count()) === 0) {
             problems.push(`${where}: no ${table}`);

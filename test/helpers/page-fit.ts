@@ -35,6 +35,27 @@ export function pageWidth(page: Page): Promise<PageWidth> {
   );
 }
 
+/**
+ * The deepest elements that stick out past the window's right edge, as `tag.class "text"` (at
+ * most three), so a failing width check says what to fix rather than only how wide the page is.
+ */
+export function overflowingElements(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const width = window.innerWidth;
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.right <= width + 0.5) continue;
+      // Only the innermost: a child that sticks out makes its parents stick out too.
+      if ([...el.children].some((c) => c.getBoundingClientRect().right > width + 0.5)) continue;
+      const name = el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+      out.push(name + ' "' + (el.textContent || '').trim().slice(0, 60) + '" ' + Math.round(box.right) + 'px');
+      if (out.length === 3) break;
+    }
+    return out;
+  })()`);
+}
+
 /** Whether the element's whole box lies within the window's width (no sideways scroll to see it). */
 export async function withinViewportWidth(page: Page, selector: string): Promise<boolean> {
   const box = await page.locator(selector).first().boundingBox();
