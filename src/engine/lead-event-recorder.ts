@@ -1,50 +1,54 @@
 import type { Logger } from 'pino';
 import type { Clock, HostEvents } from '../host/host-context';
 import type { HostLead, LeadGateway } from '../host/lead-gateway';
-import type { TimelineRepository } from '../store/timeline-repository';
-import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
-import type { ClockService } from './clock-service';
+import type { SubjectHookWriter } from './subject-hook-writer';
 import { leadChanges, leadCreatedEvent, leadEvent } from '../subjects/lead/lead-events';
 import { leadSnapshotOf } from '../subjects/lead/lead-snapshot';
 
 /**
  * Turns the host's lead hooks into timeline events, keeps the lead's snapshot and recomputes its
- * clocks. Perfex's lead hooks say little (mostly the lead id), so the recorder reads the host row
- * and compares it with the snapshot; what no hook reports (conversion, imports, direct writes)
- * the lead reconcile finds the same way.
+ * clocks, each hook in one transaction (see SubjectHookWriter). Perfex's lead hooks say little
+ * (mostly the lead id), so the recorder reads the host row (before the transaction) and compares
+ * it with the snapshot (read under the lead's lock); what no hook reports (conversion, imports,
+ * direct writes) the lead reconcile finds the same way.
  */
 export class LeadEventRecorder {
   constructor(
-    private readonly timeline: TimelineRepository,
     private readonly leads: LeadGateway,
-    private readonly subjects: SubjectRepository,
-    private readonly clocks: ClockService,
+    private readonly writer: SubjectHookWriter,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
   async leadCreated(leadId: number): Promise<void> {
     const lead = await this.mustRead(leadId);
-    await this.adopt(lead, lead.status);
+    await this.writer.created(leadSnapshotOf(lead), [leadCreatedEvent(lead, 'hook', lead.status)]);
   }
 
   async statusChanged(payload: HostEvents['lead_status_changed']): Promise<void> {
     const leadId = payload.lead_id;
-    let seen = await this.seen(leadId);
-    // A lead the module never saw (created without a hook): it began in the status it just left.
-    if (!seen) seen = await this.adopt(await this.mustRead(leadId), payload.old_status, false);
-    if (seen.status !== payload.new_status) {
+    // Read up front, though only a lead the module never saw needs it: no host read inside the
+    // transaction (see SubjectHookWriter).
+    const lead = await this.leads.getLead(leadId);
+    await this.writer.changed(leadId, (seen) => {
       const at = this.occurredNow();
-      await this.timeline.record(
-        leadEvent(leadId, 'status_changed', at, 'hook', {
-          fromValue: String(seen.status),
-          toValue: String(payload.new_status),
-        }),
-        this.clock.now(),
-      );
-    }
-    await this.subjects.patch(leadId, { status: payload.new_status }, this.clock.now());
-    await this.clocks.recompute([leadId], this.clock.now());
+      const moved = (from: number) =>
+        from === payload.new_status
+          ? []
+          : [
+              leadEvent(leadId, 'status_changed', at, 'hook', {
+                fromValue: String(from),
+                toValue: String(payload.new_status),
+              }),
+            ];
+      if (seen) return { events: moved(seen.status), patch: { status: payload.new_status } };
+      // A lead the module never saw (created without a hook): it began in the status it just left.
+      if (!lead) throw new Error('lead not found, or unreadable, in host tables');
+      return {
+        events: [leadCreatedEvent(lead, 'hook', payload.old_status), ...moved(payload.old_status)],
+        snapshot: { ...leadSnapshotOf(lead), status: payload.new_status },
+      };
+    });
   }
 
   /**
@@ -53,41 +57,18 @@ export class LeadEventRecorder {
    */
   async updated(leadId: number): Promise<void> {
     const lead = await this.mustRead(leadId);
-    const seen = await this.seen(leadId);
-    if (!seen) {
-      await this.adopt(lead, lead.status);
-      return;
-    }
-    const at = this.occurredNow();
-    const events = leadChanges(lead, seen, 'hook', { other: at, status: at, converted: at });
-    const now = this.clock.now();
-    await this.timeline.recordMany(events, now);
-    await this.subjects.upsert([leadSnapshotOf(lead)], now);
-    await this.clocks.recompute([leadId], now);
+    await this.writer.changed(leadId, (seen) => {
+      if (!seen)
+        return { events: [leadCreatedEvent(lead, 'hook', lead.status)], snapshot: leadSnapshotOf(lead) };
+      const at = this.occurredNow();
+      const events = leadChanges(lead, seen, 'hook', { other: at, status: at, converted: at });
+      return { events, snapshot: leadSnapshotOf(lead) };
+    });
   }
 
   async deleted(leadId: number): Promise<void> {
-    const now = this.clock.now();
-    await this.timeline.record(
-      leadEvent(leadId, 'deleted', this.occurredNow(), 'hook', { dedupeKey: 'deleted' }),
-      now,
-    );
-    await this.subjects.patch(leadId, { deleted: true }, now);
-    await this.clocks.recompute([leadId], now);
-  }
-
-  /** Records a lead the module had not seen, created in `status`, and computes its clocks. */
-  private async adopt(lead: HostLead, status: number, recompute = true): Promise<SubjectRow> {
-    const now = this.clock.now();
-    await this.timeline.record(leadCreatedEvent(lead, 'hook', status), now);
-    const snapshot = { ...leadSnapshotOf(lead), status };
-    await this.subjects.upsert([snapshot], now);
-    if (recompute) await this.clocks.recompute([lead.id], now);
-    return (await this.seen(lead.id)) as SubjectRow;
-  }
-
-  private async seen(leadId: number): Promise<SubjectRow | undefined> {
-    return (await this.subjects.getMany([leadId])).get(leadId);
+    const event = leadEvent(leadId, 'deleted', this.occurredNow(), 'hook', { dedupeKey: 'deleted' });
+    await this.writer.changed(leadId, () => ({ events: [event], patch: { deleted: true } }));
   }
 
   private async mustRead(leadId: number): Promise<HostLead> {
