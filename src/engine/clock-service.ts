@@ -124,7 +124,7 @@ export class ClockService {
     const timelines = await this.timeline.forSubjects(this.kind.type, batch, trx);
     const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
     const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
-    const kept: number[] = [];
+    const drop: number[] = [];
     const seen = new Map<number, number>();
     const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
     const policyChanges: TimelineEventInput[] = [];
@@ -143,15 +143,16 @@ export class ClockService {
       }
       const sla = computeWith(book, this.kind, subject, events, at);
       if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
-      const { keep, write } = splitSettled(storedClocks.get(id) ?? [], sla.clocks, before);
-      kept.push(...keep.map((c) => c.id));
+      const stored = storedClocks.get(id) ?? [];
+      const { keep, write } = splitSettled(stored, sla.clocks, before);
+      drop.push(...stored.filter((c) => !keep.includes(c)).map((c) => c.id));
       computed.set(id, { policyId: sla.policy?.id ?? null, clocks: write });
       const all = [...keep, ...write];
       const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
       results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState });
     }
     await this.timeline.recordMany(policyChanges, now, trx);
-    await this.clocks.replace(computed, now, trx, kept);
+    await this.clocks.replace(computed, now, trx, drop);
     await this.subjects.setComputed(results, book.version, trx);
     await this.subjects.setClocksEventIds(seen, trx);
   }
