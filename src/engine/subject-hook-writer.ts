@@ -33,11 +33,14 @@ export interface SubjectChange {
  * from the host rows, as for a hook that never arrived.
  *
  * The order is the recompute's and the advance's: the subject row first, then the timeline,
- * then the clocks. Every writer that holds more than one of these takes the subject row first,
- * so two hooks, a scan's recompute and the due-clock advance on one subject queue up on that
- * row instead of deadlocking; and whoever holds it reads the timeline after the one before it
+ * then the clocks. Every writer that holds more than one of these takes the subject row first
+ * (the reconcile writes events and snapshots in separate statements and never holds both), so
+ * two hooks, a scan's recompute and the due-clock advance on one subject queue up on that row
+ * instead of deadlocking; and whoever holds it reads the timeline after the one before it
  * committed (hence no read in the transaction before the lock: under REPEATABLE READ the first
- * plain read fixes the snapshot every later one sees).
+ * plain read fixes the snapshot every later one sees). Neighbouring subjects do not meet either:
+ * their clocks are deleted by id, never by a range that locks the gap between them (see
+ * `ClockRepository.replace`).
  *
  * Host rows and the policy book are read before the transaction (the callers do the host
  * reads): they come through other pool connections, and a transaction waiting for a second
