@@ -98,43 +98,63 @@ export class ClockService {
     for (let i = 0; i < sorted.length; i += 500) {
       const batch = sorted.slice(i, i + 500);
       await this.db.transaction(async (trx) => {
-        const subjects = await this.subjects.lockMany(batch, trx);
-        const timelines = await this.timeline.forSubjects(this.kind.type, batch, trx);
-        const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
-        const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
-        const kept: number[] = [];
-        const seen = new Map<number, number>();
-        const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
-        const policyChanges: TimelineEventInput[] = [];
-        const fired = (await this.escalationLog?.firedKeys(batch, trx)) ?? new Map<number, Set<string>>();
-        for (const [id, subject] of subjects) {
-          const events = timelines.get(id) ?? [];
-          const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
-          // Ended cycles keep what they ended with; only running and future ones follow the config.
-          const before = settledBefore(subject.clocksEventId, events);
-          if (events.length) seen.set(id, lastEventId(events));
-          const matched = subject.deleted ? null : book.match(this.kind.matchSubject(subject));
-          const change = policyChange(book, this.kind, subject, matched?.policy.id ?? null, events, at);
-          if (change) {
-            policyChanges.push(change);
-            events.push(asTimelineEvent(change, at));
-          }
-          const sla = computeWith(book, this.kind, subject, events, at);
-          if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
-          const { keep, write } = splitSettled(storedClocks.get(id) ?? [], sla.clocks, before);
-          kept.push(...keep.map((c) => c.id));
-          computed.set(id, { policyId: sla.policy?.id ?? null, clocks: write });
-          const all = [...keep, ...write];
-          const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
-          results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState });
-        }
-        await this.timeline.recordMany(policyChanges, now, trx);
-        await this.clocks.replace(computed, now, trx, kept);
-        await this.subjects.setComputed(results, book.version, trx);
-        await this.subjects.setClocksEventIds(seen, trx);
+        await this.recomputeIn(trx, await this.subjects.lockMany(batch, trx), book, now);
       });
     }
     return ids.length;
+  }
+
+  /**
+   * Recomputes subjects inside the caller's transaction, which already holds their rows' locks
+   * (`lockMany`, or the hook's own upsert) and hands them over as they now stand: a hook records
+   * its events, updates the snapshot and recomputes in one transaction, and the recompute does
+   * not read back the row the hook just wrote. The timelines are read here, after the locks: a
+   * consistent read taken before them could miss what the previous lock holder committed. The
+   * policy book comes from the caller, loaded before the transaction began, so a transaction never
+   * waits for a second pool connection while it holds one.
+   */
+  async recomputeIn(
+    trx: Knex.Transaction,
+    subjects: ReadonlyMap<number, SubjectRow>,
+    book: PolicyBook,
+    now: Date,
+  ): Promise<void> {
+    const batch = [...subjects.keys()];
+    if (batch.length === 0) return;
+    const timelines = await this.timeline.forSubjects(this.kind.type, batch, trx);
+    const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
+    const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
+    const drop: number[] = [];
+    const seen = new Map<number, number>();
+    const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
+    const policyChanges: TimelineEventInput[] = [];
+    const fired = (await this.escalationLog?.firedKeys(batch, trx)) ?? new Map<number, Set<string>>();
+    for (const [id, subject] of subjects) {
+      const events = timelines.get(id) ?? [];
+      const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
+      // Ended cycles keep what they ended with; only running and future ones follow the config.
+      const before = settledBefore(subject.clocksEventId, events);
+      if (events.length) seen.set(id, lastEventId(events));
+      const matched = subject.deleted ? null : book.match(this.kind.matchSubject(subject));
+      const change = policyChange(book, this.kind, subject, matched?.policy.id ?? null, events, at);
+      if (change) {
+        policyChanges.push(change);
+        events.push(asTimelineEvent(change, at));
+      }
+      const sla = computeWith(book, this.kind, subject, events, at);
+      if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
+      const stored = storedClocks.get(id) ?? [];
+      const { keep, write } = splitSettled(stored, sla.clocks, before);
+      drop.push(...stored.filter((c) => !keep.includes(c)).map((c) => c.id));
+      computed.set(id, { policyId: sla.policy?.id ?? null, clocks: write });
+      const all = [...keep, ...write];
+      const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
+      results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState });
+    }
+    await this.timeline.recordMany(policyChanges, now, trx);
+    await this.clocks.replace(computed, now, trx, drop);
+    await this.subjects.setComputed(results, book.version, trx);
+    await this.subjects.setClocksEventIds(seen, trx);
   }
 
   /**

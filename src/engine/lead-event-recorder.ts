@@ -1,53 +1,67 @@
 import type { Logger } from 'pino';
 import type { Clock, HostEvents } from '../host/host-context';
 import type { HostLead, LeadGateway } from '../host/lead-gateway';
+import type { Knex } from 'knex';
+import type { SubjectHookWriter, SubjectChange } from './subject-hook-writer';
 import type { TimelineRepository } from '../store/timeline-repository';
-import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
-import type { ClockService } from './clock-service';
+import type { SubjectRow } from '../store/subject-repository';
 import { leadChanges, leadCreatedEvent, leadEvent } from '../subjects/lead/lead-events';
 import { leadSnapshotOf } from '../subjects/lead/lead-snapshot';
 
 /**
  * Turns the host's lead hooks into timeline events, keeps the lead's snapshot and recomputes its
- * clocks. Perfex's lead hooks say little (mostly the lead id), so the recorder reads the host row
- * and compares it with the snapshot; what no hook reports (conversion, imports, direct writes)
- * the lead reconcile finds the same way.
+ * clocks, each hook in one transaction (see SubjectHookWriter). Perfex's lead hooks say little
+ * (mostly the lead id), so the recorder reads the host row (before the transaction) and compares
+ * it with the snapshot (read under the lead's lock); what no hook reports (conversion, imports,
+ * direct writes) the lead reconcile finds the same way.
  */
+/** A row the module cannot read (a zero date, say) is left to the scan, which lists it. */
+function mustExist(lead: HostLead | null): HostLead {
+  if (!lead) throw new Error('lead not found, or unreadable, in host tables');
+  return lead;
+}
+
 export class LeadEventRecorder {
   constructor(
-    private readonly timeline: TimelineRepository,
     private readonly leads: LeadGateway,
-    private readonly subjects: SubjectRepository,
-    private readonly clocks: ClockService,
+    private readonly writer: SubjectHookWriter,
+    private readonly timeline: TimelineRepository,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
   async leadCreated(leadId: number): Promise<void> {
     const lead = await this.mustRead(leadId);
-    await this.adopt(lead, lead.status);
+    await this.writer.created(leadSnapshotOf(lead), [leadCreatedEvent(lead, 'hook', lead.status)]);
   }
 
   async statusChanged(payload: HostEvents['lead_status_changed']): Promise<void> {
     const leadId = payload.lead_id;
-    let seen = await this.seen(leadId);
-    // Moved while the module holds it lost or junk: it may have been un-marked (no hook says so),
-    // which the host row tells; the edit path records the move and the reopen from it.
-    if (seen?.ended) return this.updated(leadId);
-    // A lead the module never saw (created without a hook): it began in the status it just left.
-    if (!seen) seen = await this.adopt(await this.mustRead(leadId), payload.old_status, false);
-    if (seen.status !== payload.new_status) {
+    // Read up front, though only a lead the module never saw (or holds ended) needs it: no host
+    // read inside the transaction (see SubjectHookWriter).
+    const lead = await this.leads.getLead(leadId);
+    await this.writer.changed(leadId, (seen, trx) => {
+      // Moved while the module holds it lost or junk: it may have been un-marked (no hook says
+      // so), which the host row tells; the edit path's comparison records the move and the reopen.
+      if (seen?.ended) return this.fromHostRow(mustExist(lead), seen, trx);
       const at = this.occurredNow();
-      await this.timeline.record(
-        leadEvent(leadId, 'status_changed', at, 'hook', {
-          fromValue: String(seen.status),
-          toValue: String(payload.new_status),
-        }),
-        this.clock.now(),
-      );
-    }
-    await this.subjects.patch(leadId, { status: payload.new_status }, this.clock.now());
-    await this.clocks.recompute([leadId], this.clock.now());
+      const moved = (from: number) =>
+        from === payload.new_status
+          ? []
+          : [
+              leadEvent(leadId, 'status_changed', at, 'hook', {
+                fromValue: String(from),
+                toValue: String(payload.new_status),
+              }),
+            ];
+      if (seen) return { events: moved(seen.status), patch: { status: payload.new_status } };
+      // A lead the module never saw (created without a hook): it began in the status it just left.
+      const unseen = mustExist(lead);
+      return {
+        events: [leadCreatedEvent(unseen, 'hook', payload.old_status), ...moved(payload.old_status)],
+        snapshot: { ...leadSnapshotOf(unseen), status: payload.new_status },
+      };
+    });
   }
 
   /**
@@ -57,49 +71,33 @@ export class LeadEventRecorder {
    */
   async updated(leadId: number): Promise<void> {
     const lead = await this.mustRead(leadId);
-    const seen = await this.seen(leadId);
-    if (!seen) {
-      await this.adopt(lead, lead.status);
-      return;
-    }
-    const at = this.occurredNow();
-    const reopens = (await this.timeline.countsFor('lead', [leadId], 'reopened')).get(leadId) ?? 0;
-    const events = leadChanges(lead, seen, 'hook', { other: at, status: at, converted: at }, reopens);
-    const now = this.clock.now();
-    await this.timeline.recordMany(events, now);
-    await this.subjects.upsert([leadSnapshotOf(lead)], now);
-    await this.clocks.recompute([leadId], now);
+    await this.writer.changed(leadId, (seen, trx) => {
+      if (!seen)
+        return { events: [leadCreatedEvent(lead, 'hook', lead.status)], snapshot: leadSnapshotOf(lead) };
+      return this.fromHostRow(lead, seen, trx);
+    });
   }
 
   async deleted(leadId: number): Promise<void> {
-    const now = this.clock.now();
-    await this.timeline.record(
-      leadEvent(leadId, 'deleted', this.occurredNow(), 'hook', { dedupeKey: 'deleted' }),
-      now,
-    );
-    await this.subjects.patch(leadId, { deleted: true }, now);
-    await this.clocks.recompute([leadId], now);
+    const event = leadEvent(leadId, 'deleted', this.occurredNow(), 'hook', { dedupeKey: 'deleted' });
+    await this.writer.changed(leadId, () => ({ events: [event], patch: { deleted: true } }));
   }
 
-  /** Records a lead the module had not seen, created in `status`, and computes its clocks. */
-  private async adopt(lead: HostLead, status: number, recompute = true): Promise<SubjectRow> {
-    const now = this.clock.now();
-    await this.timeline.record(leadCreatedEvent(lead, 'hook', status), now);
-    const snapshot = { ...leadSnapshotOf(lead), status };
-    await this.subjects.upsert([snapshot], now);
-    if (recompute) await this.clocks.recompute([lead.id], now);
-    return (await this.seen(lead.id)) as SubjectRow;
-  }
-
-  private async seen(leadId: number): Promise<SubjectRow | undefined> {
-    return (await this.subjects.getMany([leadId])).get(leadId);
+  /**
+   * Whatever differs between the host row and the snapshot happened now. Reopens are counted
+   * under the lead's lock, so an end or reopen gets the next key (lead-events.ts).
+   */
+  private async fromHostRow(lead: HostLead, seen: SubjectRow, trx: Knex.Transaction): Promise<SubjectChange> {
+    const at = this.occurredNow();
+    const reopens = (await this.timeline.countsFor('lead', [lead.id], 'reopened', trx)).get(lead.id) ?? 0;
+    return {
+      events: leadChanges(lead, seen, 'hook', { other: at, status: at, converted: at }, reopens),
+      snapshot: leadSnapshotOf(lead),
+    };
   }
 
   private async mustRead(leadId: number): Promise<HostLead> {
-    const lead = await this.leads.getLead(leadId);
-    // A row the module cannot read (a zero date, say) is left to the scan, which lists it.
-    if (!lead) throw new Error('lead not found, or unreadable, in host tables');
-    return lead;
+    return mustExist(await this.leads.getLead(leadId));
   }
 
   /** Whole seconds, as host datetimes have: events within one second keep their recorded order. */

@@ -1,17 +1,21 @@
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Clock, HostEvents, TicketGateway } from '../host/host-context';
-import type { TimelineRepository } from '../store/timeline-repository';
-import type { SlaTracker } from './sla-tracker';
+import type { Clock, HostEvents, HostTicket, TicketGateway } from '../host/host-context';
+import type { TimelineEventInput, TimelineRepository } from '../store/timeline-repository';
+import type { PatchFields, SubjectRow } from '../store/subject-repository';
+import type { SubjectHookWriter } from './subject-hook-writer';
 import { createdEvent } from '../subjects/ticket/created-event';
-import type { SubjectSnapshot } from '../store/subject-repository';
-import { SETTING_CHANGES, settingValue, type SettingField } from '../subjects/ticket/setting-changes';
+import { snapshotOf } from '../subjects/ticket/ticket-snapshot';
+import { SETTING_CHANGES, settingValue } from '../subjects/ticket/setting-changes';
 
 /** How soon after a reply hook a status hook counts as set by that reply. */
 const REPLY_STATUS_WINDOW_MS = 5000;
 
 /**
- * Turns host ticket events into timeline rows. The hooks are thin wrappers around these methods;
- * the reconcile scan records what the hooks missed through the same repository.
+ * Turns host ticket events into timeline rows, the ticket's snapshot and its clocks, each hook in
+ * one transaction (see SubjectHookWriter). The hooks are thin wrappers around these methods; the
+ * reconcile scan records what the hooks missed through the same repositories. Host rows are read
+ * before the transaction; what the module saw and recorded is read under the subject's lock.
  */
 export class TicketEventRecorder {
   constructor(
@@ -19,7 +23,7 @@ export class TicketEventRecorder {
     private readonly tickets: TicketGateway,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly tracker: SlaTracker,
+    private readonly writer: SubjectHookWriter,
   ) {}
 
   async ticketCreated(ticketId: number): Promise<void> {
@@ -27,115 +31,87 @@ export class TicketEventRecorder {
     // A row the module cannot read (a zero date, say) is left to the scan, which lists it.
     if (!ticket) throw new Error('ticket not found, or unreadable, in host tables');
     // The hook fires right after the insert, so the row still shows the opening status.
-    await this.timeline.record(createdEvent(ticket, 'hook', ticket.status), this.clock.now());
-    await this.tracker.created(ticket);
+    await this.writer.created(snapshotOf(ticket), [createdEvent(ticket, 'hook', ticket.status)]);
   }
 
   async replyAdded(payload: HostEvents['after_ticket_reply_added']): Promise<void> {
-    const reply = await this.tickets.getReply(payload.replyid);
+    // The ticket is read here for its assignee, once, with the reply.
+    const [reply, ticket] = await Promise.all([
+      this.tickets.getReply(payload.replyid),
+      this.tickets.getTicket(payload.id),
+    ]);
     const admin = payload.admin ?? reply?.admin ?? null;
     const occurredAt = reply?.createdAt ?? this.occurredNow();
-    await this.timeline.record(
-      {
-        subjectType: 'ticket',
-        subjectId: payload.id,
-        eventType: admin === null ? 'client_reply' : 'staff_reply',
-        actorStaffId: admin,
-        refId: payload.replyid,
-        dedupeKey: `reply:${payload.replyid}`,
-        occurredAt,
-        source: 'hook',
-      },
-      this.clock.now(),
-    );
-    await this.tracker.changed(payload.id, await this.assigneeTakenWithReply(payload.id, admin, occurredAt));
-  }
-
-  /**
-   * Perfex's "assign to me" on a staff reply, and its option to assign a ticket to the first
-   * staff member who responds, change `assigned` with only the reply hook firing (PERFEX.md):
-   * the host row is read after every reply, and a new assignee is recorded at the reply's time.
-   */
-  private async assigneeTakenWithReply(
-    ticketId: number,
-    admin: number | null,
-    occurredAt: Date,
-  ): Promise<{ assigned?: number }> {
-    const [ticket, seen] = await Promise.all([this.tickets.getTicket(ticketId), this.tracker.seen(ticketId)]);
-    // Unknown or unreadable: the scan records the ticket (and its assignee) as a whole.
-    if (!ticket || !seen || seen.deleted || seen.assigned === ticket.assigned) return {};
-    await this.timeline.record(
-      {
-        subjectType: 'ticket',
-        subjectId: ticketId,
-        eventType: 'assignee_changed',
-        actorStaffId: admin,
-        fromValue: String(seen.assigned),
-        toValue: String(ticket.assigned),
-        occurredAt,
-        source: 'hook',
-      },
-      this.clock.now(),
-    );
-    return { assigned: ticket.assigned };
+    await this.writer.changed(payload.id, (seen) => {
+      const events: TimelineEventInput[] = [
+        {
+          subjectType: 'ticket',
+          subjectId: payload.id,
+          eventType: admin === null ? 'client_reply' : 'staff_reply',
+          actorStaffId: admin,
+          refId: payload.replyid,
+          dedupeKey: `reply:${payload.replyid}`,
+          occurredAt,
+          source: 'hook',
+        },
+      ];
+      const taken = ticket && assigneeTakenWithReply(ticket, seen, admin, occurredAt);
+      if (!taken) return { events };
+      return { events: [...events, taken], patch: { assigned: ticket.assigned } };
+    });
   }
 
   async statusChanged(payload: HostEvents['after_ticket_status_changed']): Promise<void> {
-    // Perfex's hook does not say the old status; the timeline knows the last one it saw.
-    const fromStatus = await this.timeline.lastStatus('ticket', payload.id);
-    await this.timeline.record(
-      {
+    await this.writer.changed(payload.id, async (_seen, trx) => {
+      // Perfex's hook does not say the old status; the timeline knows the last one it saw (read
+      // under the ticket's lock, so a status hook running at the same time has finished).
+      const fromStatus = await this.timeline.lastStatus('ticket', payload.id, trx);
+      const event: TimelineEventInput = {
         subjectType: 'ticket',
         subjectId: payload.id,
         eventType: 'status_changed',
         fromValue: fromStatus === null ? null : String(fromStatus),
         toValue: String(payload.status),
-        occurredAt: await this.statusChangeTime(payload.id),
+        occurredAt: await this.statusChangeTime(payload.id, trx),
         source: 'hook',
-      },
-      this.clock.now(),
-    );
-    await this.tracker.changed(payload.id, { status: payload.status });
+      };
+      return { events: [event], patch: { status: payload.status } };
+    });
   }
 
   async settingsUpdated(payload: HostEvents['ticket_settings_updated']): Promise<void> {
     const now = this.occurredNow();
-    const patch: Partial<Pick<SubjectSnapshot, SettingField>> = {};
+    const patch: PatchFields = {};
+    const events: TimelineEventInput[] = [];
     for (const { field, event } of SETTING_CHANGES) {
       if (!(field in payload.data)) continue;
       const before = settingValue(field, payload.original_ticket[field]);
       const after = settingValue(field, payload.data[field]);
       if (String(before ?? '') === String(after ?? '')) continue;
       Object.assign(patch, { [field]: after ?? null });
-      await this.timeline.record(
-        {
-          subjectType: 'ticket',
-          subjectId: payload.ticket_id,
-          eventType: event,
-          fromValue: before === null || before === undefined ? null : String(before),
-          toValue: after === null || after === undefined ? null : String(after),
-          occurredAt: now,
-          source: 'hook',
-        },
-        now,
-      );
+      events.push({
+        subjectType: 'ticket',
+        subjectId: payload.ticket_id,
+        eventType: event,
+        fromValue: before === null || before === undefined ? null : String(before),
+        toValue: after === null || after === undefined ? null : String(after),
+        occurredAt: now,
+        source: 'hook',
+      });
     }
-    await this.tracker.changed(payload.ticket_id, patch);
+    await this.writer.changed(payload.ticket_id, () => ({ events, patch }));
   }
 
   async ticketDeleted(ticketId: number): Promise<void> {
-    await this.timeline.record(
-      {
-        subjectType: 'ticket',
-        subjectId: ticketId,
-        eventType: 'deleted',
-        dedupeKey: 'deleted',
-        occurredAt: this.occurredNow(),
-        source: 'hook',
-      },
-      this.clock.now(),
-    );
-    await this.tracker.changed(ticketId, { deleted: true });
+    const event: TimelineEventInput = {
+      subjectType: 'ticket',
+      subjectId: ticketId,
+      eventType: 'deleted',
+      dedupeKey: 'deleted',
+      occurredAt: this.occurredNow(),
+      source: 'hook',
+    };
+    await this.writer.changed(ticketId, () => ({ events: [event], patch: { deleted: true } }));
   }
 
   /**
@@ -143,8 +119,8 @@ export class TicketEventRecorder {
    * change then belongs to the reply's time (which differs from now only for replies a script
    * back-dated, as the devhost API allows).
    */
-  private async statusChangeTime(ticketId: number): Promise<Date> {
-    const latest = await this.timeline.latest('ticket', ticketId);
+  private async statusChangeTime(ticketId: number, trx: Knex.Transaction): Promise<Date> {
+    const latest = await this.timeline.latest('ticket', ticketId, trx);
     const justRecorded =
       latest && this.clock.now().getTime() - latest.recordedAt.getTime() < REPLY_STATUS_WINDOW_MS;
     if (
@@ -176,4 +152,29 @@ export class TicketEventRecorder {
       );
     }
   }
+}
+
+/**
+ * Perfex's "assign to me" on a staff reply, and its option to assign a ticket to the first staff
+ * member who responds, change `assigned` with only the reply hook firing (PERFEX.md): the host row
+ * is read with every reply, and a new assignee is recorded at the reply's time.
+ */
+function assigneeTakenWithReply(
+  ticket: HostTicket,
+  seen: SubjectRow | undefined,
+  admin: number | null,
+  occurredAt: Date,
+): TimelineEventInput | null {
+  // Unknown or unreadable: the scan records the ticket (and its assignee) as a whole.
+  if (!seen || seen.deleted || seen.assigned === ticket.assigned) return null;
+  return {
+    subjectType: 'ticket',
+    subjectId: ticket.id,
+    eventType: 'assignee_changed',
+    actorStaffId: admin,
+    fromValue: String(seen.assigned),
+    toValue: String(ticket.assigned),
+    occurredAt,
+    source: 'hook',
+  };
 }

@@ -3,6 +3,7 @@ import type { TimelineEventInput, TimelineEventType, TimelineRepository } from '
 import type { SubjectRepository, SubjectRow, SubjectSnapshot } from '../store/subject-repository';
 import type { CursorRepository } from '../store/cursor-repository';
 import { createdEvent } from '../subjects/ticket/created-event';
+import { snapshotOf } from '../subjects/ticket/ticket-snapshot';
 import { SETTING_CHANGES } from '../subjects/ticket/setting-changes';
 import { PERFEX_CLOSED_STATUS, PERFEX_INITIAL_STATUS } from '../host/perfex/perfex-statuses';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
@@ -56,20 +57,6 @@ function notInFuture<T extends { id: number; createdAt: Date }>(
 
 /** How many reply ids below the cursor each scan reads again (see reconcileReplies). */
 const REPLY_REREAD_WINDOW = 200;
-
-export function snapshotOf(ticket: HostTicket): SubjectSnapshot {
-  return {
-    subjectId: ticket.id,
-    status: ticket.status,
-    priority: ticket.priority,
-    department: ticket.department,
-    assigned: ticket.assigned,
-    userid: ticket.userid,
-    service: ticket.service,
-    mergedInto: ticket.mergedTicketId,
-    deleted: false,
-  };
-}
 
 function differs(ticket: HostTicket, seen: SubjectRow): boolean {
   return (

@@ -80,20 +80,25 @@ export class ClockRepository {
   }
 
   /**
-   * Replaces the clocks of these subjects with freshly computed ones, except the rows in `keep`
-   * (settled cycles, which keep the policy, target and outcome they ended with).
+   * Replaces the clocks of these subjects with freshly computed ones: deletes the stored rows in
+   * `drop` (every stored row of these subjects but the settled cycles, which keep the policy,
+   * target and outcome they ended with), then inserts `computed`. The caller holds the subjects'
+   * locks and read their clocks under them, so `drop` is all there is to delete.
    */
   async replace(
     computed: ReadonlyMap<number, { policyId: number | null; clocks: readonly Clock[] }>,
     now: Date,
     trx: Knex.Transaction,
-    keep: readonly number[] = [],
+    drop: readonly number[],
   ): Promise<void> {
-    const ids = [...computed.keys()];
-    if (ids.length === 0) return;
-    const stale = trx(this.table).where('subject_type', this.subjectType).whereIn('subject_id', ids);
-    if (keep.length) stale.whereNotIn('id', keep);
-    await stale.delete();
+    // By primary key, not by subject: a delete that scans a subject's range also locks the gap
+    // after its last clock, where the next subject's clocks are inserted, and two recomputes of
+    // neighbouring subjects (two hooks, or a hook and a scan) then deadlock on each other's gap.
+    for (let i = 0; i < drop.length; i += 500) {
+      await trx(this.table)
+        .whereIn('id', drop.slice(i, i + 500))
+        .delete();
+    }
     const rows = [...computed].flatMap(([subjectId, { policyId, clocks }]) =>
       clocks.map((c) => ({
         subject_type: this.subjectType,

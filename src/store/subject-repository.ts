@@ -179,17 +179,27 @@ export class SubjectRepository {
       ]);
   }
 
+  /**
+   * Upserts one subject and returns its row, locked in `trx`. For a subject that may be new (a
+   * creation hook): the insert, or the update of a row the scan adopted first, takes the row lock
+   * itself. Locking first would not do: a locking read of a missing row holds the gap where it
+   * goes (REPEATABLE READ), and two hooks for new subjects at the end of the index would each
+   * hold that gap and then wait for the other to insert (a deadlock). The select after the upsert
+   * runs under the lock already held; it reads the columns the upsert keeps (the policy and the
+   * clocks event of an earlier recompute), which only the database knows.
+   */
+  async upsertLocked(snapshot: SubjectSnapshot, now: Date, trx: Knex.Transaction): Promise<SubjectRow> {
+    await this.upsert([snapshot], now, trx);
+    const row = (await this.lockMany([snapshot.subjectId], trx)).get(snapshot.subjectId);
+    if (!row) throw new Error(`${this.subjectType} ${snapshot.subjectId} vanished inside its own upsert`);
+    return row;
+  }
+
   /** Applies what one hook reported, leaving other fields for reconcile to compare. */
-  async patch(subjectId: number, fields: PatchFields, now: Date): Promise<void> {
-    const update: Record<string, unknown> = { updated_at: utcToSql(now), computed_version: DIRTY };
-    for (const [field, value] of Object.entries(fields)) {
-      const column =
-        field === 'deleted' || (KIND_FIELDS as readonly string[]).includes(field)
-          ? field
-          : COLUMN[field as SnapshotField];
-      update[column] = value;
-    }
-    await this.db(this.table).where({ subject_type: this.subjectType, subject_id: subjectId }).update(update);
+  async patch(subjectId: number, fields: PatchFields, now: Date, trx?: Knex.Transaction): Promise<void> {
+    await (trx ?? this.db)(this.table)
+      .where({ subject_type: this.subjectType, subject_id: subjectId })
+      .update({ ...patchColumns(fields), updated_at: utcToSql(now) });
   }
 
   async setComputed(
@@ -296,6 +306,95 @@ function groupIds<T extends { subjectId: number }>(
     groups.set(key, ids);
   }
   return groups;
+}
+
+/** The columns `patch` writes (besides `updated_at`): the fields, and the mark "recompute me". */
+function patchColumns(fields: PatchFields): Partial<Row> {
+  const update: Record<string, unknown> = { computed_version: DIRTY };
+  for (const [field, value] of Object.entries(fields)) {
+    const column =
+      field === 'deleted' || (KIND_FIELDS as readonly string[]).includes(field)
+        ? field
+        : COLUMN[field as SnapshotField];
+    update[column] = value;
+  }
+  return update as Partial<Row>;
+}
+
+/**
+ * The row `patch(fields)` leaves behind `row`, exactly as reading it back would return it: a hook
+ * that holds the subject's lock knows what it wrote and hands this to the recompute instead of
+ * reading its own write again.
+ */
+export function afterPatch(row: SubjectRow, fields: PatchFields): SubjectRow {
+  return toSubject({ ...fromSubject(row), ...patchColumns(fields) });
+}
+
+/** The row `upsert([snapshot])` leaves behind `existing` (undefined: the subject had no row). */
+export function afterUpsert(existing: SubjectRow | undefined, snapshot: SubjectSnapshot): SubjectRow {
+  if (!existing) return afterInsert(snapshot);
+  // The upsert's merge list: every snapshot and kind field, and `deleted`.
+  const fields: Required<PatchFields> = {
+    status: snapshot.status,
+    priority: snapshot.priority,
+    department: snapshot.department,
+    assigned: snapshot.assigned,
+    userid: snapshot.userid,
+    service: snapshot.service,
+    mergedInto: snapshot.mergedInto,
+    country: snapshot.country ?? null,
+    source: snapshot.source ?? null,
+    ended: snapshot.ended ?? null,
+    deleted: snapshot.deleted,
+  };
+  return afterPatch(existing, fields);
+}
+
+/**
+ * The row `upsert([snapshot])` inserts for a subject that has no row, as reading it back would
+ * return it (never computed: no policy, no clocks event, dirty).
+ */
+export function afterInsert(snapshot: SubjectSnapshot): SubjectRow {
+  return toSubject({
+    subject_id: snapshot.subjectId,
+    status: snapshot.status,
+    priority: snapshot.priority,
+    department: snapshot.department,
+    assigned: snapshot.assigned,
+    userid: snapshot.userid,
+    service: snapshot.service,
+    merged_into: snapshot.mergedInto,
+    country: snapshot.country ?? null,
+    source: snapshot.source ?? null,
+    ended: snapshot.ended ?? null,
+    deleted: snapshot.deleted ? 1 : 0,
+    policy_id: null,
+    sla_state: 'no_policy',
+    computed_version: DIRTY,
+    clocks_event_id: null,
+  });
+}
+
+/** The database row a {@link SubjectRow} was read from (the inverse of `toSubject`). */
+function fromSubject(s: SubjectRow): Row {
+  return {
+    subject_id: s.subjectId,
+    status: s.status,
+    priority: s.priority,
+    department: s.department,
+    assigned: s.assigned,
+    userid: s.userid,
+    service: s.service,
+    merged_into: s.mergedInto,
+    country: s.country ?? null,
+    source: s.source ?? null,
+    ended: s.ended ?? null,
+    deleted: s.deleted ? 1 : 0,
+    policy_id: s.policyId,
+    sla_state: s.slaState,
+    computed_version: s.computedVersion,
+    clocks_event_id: s.clocksEventId,
+  };
 }
 
 /** A subject row's snapshot; `deleted` comes from the caller (a query may have filtered on it). */

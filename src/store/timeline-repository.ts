@@ -145,8 +145,12 @@ export class TimelineRepository {
   }
 
   /** The most recent event of a subject, or null. */
-  async latest(subjectType: SubjectType, subjectId: number): Promise<TimelineEvent | null> {
-    const row: TimelineRow | undefined = await this.db(this.table)
+  async latest(
+    subjectType: SubjectType,
+    subjectId: number,
+    trx?: Knex.Transaction,
+  ): Promise<TimelineEvent | null> {
+    const row: TimelineRow | undefined = await (trx ?? this.db)(this.table)
       .where({ subject_type: subjectType, subject_id: subjectId })
       .orderBy([
         { column: 'occurred_at', order: 'desc' },
@@ -157,8 +161,12 @@ export class TimelineRepository {
   }
 
   /** The status the timeline last saw for a subject (from a status change or the creation snapshot). */
-  async lastStatus(subjectType: SubjectType, subjectId: number): Promise<number | null> {
-    const row: TimelineRow | undefined = await this.db(this.table)
+  async lastStatus(
+    subjectType: SubjectType,
+    subjectId: number,
+    trx?: Knex.Transaction,
+  ): Promise<number | null> {
+    const row: TimelineRow | undefined = await (trx ?? this.db)(this.table)
       .where({ subject_type: subjectType, subject_id: subjectId })
       .whereIn('event_type', ['status_changed', 'created'])
       .orderBy([
@@ -185,9 +193,10 @@ export class TimelineRepository {
     subjectType: SubjectType,
     subjectIds: readonly number[],
     eventType?: TimelineEventType,
+    trx?: Knex.Transaction,
   ): Promise<Map<number, number>> {
     if (subjectIds.length === 0) return new Map();
-    const rows: { subject_id: number; n: number | string }[] = await this.db(this.table)
+    const rows: { subject_id: number; n: number | string }[] = await (trx ?? this.db)(this.table)
       .select('subject_id')
       .count({ n: '*' })
       .where('subject_type', subjectType)

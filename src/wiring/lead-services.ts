@@ -14,6 +14,7 @@ import { EscalationRepository } from '../store/escalation-repository';
 import { ClockService } from '../engine/clock-service';
 import { LeadEscalationService } from '../engine/lead-escalation-service';
 import { LeadEventRecorder } from '../engine/lead-event-recorder';
+import { SubjectHookWriter } from '../engine/subject-hook-writer';
 import { LeadReconciler } from '../scan/lead-reconciler';
 import { SubjectSlaService } from '../store/read/subject-sla-service';
 import { leadKind } from '../subjects/lead/lead-kind';
@@ -73,7 +74,13 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
     new Map(((await gateway?.listLeadStatuses()) ?? []).map((s) => [s.id, s.name]));
   const sla = new SubjectSlaService('lead', statusNames, shared.timeline, subjects, clocks, clockRepo);
   const recorder = gateway
-    ? new LeadEventRecorder(shared.timeline, gateway, subjects, clocks, host.clock, host.logger)
+    ? new LeadEventRecorder(
+        gateway,
+        new SubjectHookWriter(db, shared.timeline, subjects, clocks, host.clock),
+        shared.timeline,
+        host.clock,
+        host.logger,
+      )
     : undefined;
   const scan: LeadScan | undefined = gateway
     ? {

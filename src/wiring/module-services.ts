@@ -9,7 +9,7 @@ import { CursorRepository } from '../store/cursor-repository';
 import { AuditLog } from '../store/audit-log';
 import { ConfigService } from '../engine/config-service';
 import { ClockService } from '../engine/clock-service';
-import { SlaTracker } from '../engine/sla-tracker';
+import { SubjectHookWriter } from '../engine/subject-hook-writer';
 import { TicketSlaService } from '../store/read/ticket-sla-service';
 import { TicketEventRecorder } from '../engine/ticket-event-recorder';
 import { Reconciler } from '../scan/reconciler';
@@ -118,8 +118,8 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     escalationLog,
     escalator,
   );
-  const tracker = new SlaTracker(subjects, clocks, host.clock);
-  const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, tracker);
+  const writer = new SubjectHookWriter(db, timeline, subjects, clocks, host.clock);
+  const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, writer);
   const hostProblems = new HostProblemRepository(db, prefix);
   const leads = buildLeadServices(host, {
     config,
@@ -174,7 +174,6 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     audit,
     config,
     clocks,
-    tracker,
     recorder,
     reconciler,
     scanner,
