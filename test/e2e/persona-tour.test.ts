@@ -84,7 +84,11 @@ const MANAGER_STOPS: Stop[] = [
   { name: 'lead-view', url: () => `/admin/leads/lead/${leadId}`, then: openLeadSlaTab },
   { name: 'dashboard', url: () => BASE },
   { name: 'monitor', url: () => `${BASE}/monitor`, tables: ['[data-testid=sv-monitor]'] },
-  { name: 'monitor-leads', url: () => `${BASE}/monitor?subject=lead` },
+  {
+    name: 'monitor-leads',
+    url: () => `${BASE}/monitor?subject=lead`,
+    tables: ['[data-testid=sv-monitor-leads]'],
+  },
   { name: 'reports', url: () => `${BASE}/reports`, tables: ['[data-testid=sv-report-table]'] },
   {
     name: 'settings',

@@ -444,8 +444,8 @@ describe('the lead monitor', () => {
   it('speaks German and Spanish', async () => {
     const db = t.devhost.db;
     for (const [lang, words] of [
-      ['german', ['Zuständig', 'Kein Markt', 'Offene Leads']],
-      ['spanish', ['Responsable', 'Sin mercado', 'Leads abiertos']],
+      ['german', ['SLA-Status', 'Zuständig', 'Kein Markt', 'Offene Leads']],
+      ['spanish', ['Estado del SLA', 'Responsable', 'Sin mercado', 'Leads abiertos']],
     ] as const) {
       await db('tblstaff').where({ email: 'viewer@x.test' }).update({ default_language: lang });
       const { text } = await page(base, 'viewer@x.test');
