@@ -331,6 +331,20 @@ describe('the lead monitor', () => {
     expect(googleIds.filter((id) => Object.values(m).includes(id))).toEqual([]);
   });
 
+  it("lists what the dashboard's breached-per-market ranking counts, where its links lead", async () => {
+    const { text } = await page('/admin/sla_vigil');
+    const breaches = ranking(text, 'sv-leads-breached');
+    // India 2, then Germany, France and no market 1 each (M1 and M5 among them).
+    expect(breaches.map((b) => b[1])).toEqual([2, 1, 1, 1]);
+    expect(breaches.map((b) => b[0])).toEqual(expect.arrayContaining([ids.fr, 0]));
+    for (const [market, count] of breaches) {
+      const href = `/admin/sla_vigil/monitor?subject=lead&amp;state=breached&amp;market=${market}`;
+      expect(text).toContain(`href="${href}"`);
+      const listed = await page(href.replaceAll('&amp;', '&'));
+      expect([...listed.text.matchAll(/<tr data-lead-id="/g)]).toHaveLength(count);
+    }
+  });
+
   it('offers lead policies only, the open leads markets and every owner with Unassigned', async () => {
     const { text } = await page(base);
     const options = (name: string) =>
