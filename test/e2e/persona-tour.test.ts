@@ -66,6 +66,20 @@ const openLeadSlaTab = async (page: Page) => {
   await page.locator('[data-testid=sv-lead-panel]').waitFor();
 };
 
+/**
+ * The monitor's script refreshes the rows at once when the tab comes back into view: the rows-only
+ * answer must arrive, be swapped in (rows still there) and leave the "updated" note fresh.
+ */
+const refreshRows = (table: string) => async (page: Page) => {
+  const answer = page.waitForResponse((r) => r.url().includes('partial=1'));
+  await page.evaluate("document.dispatchEvent(new Event('visibilitychange'))");
+  const res = await answer;
+  if (res.status() !== 200) throw new Error(`rows refresh: HTTP ${res.status()}`);
+  await page.waitForFunction(
+    `document.querySelector('${table} tbody tr[data-state]') !== null && !document.querySelector('[data-monitor-updated]').classList.contains('sv-stale')`,
+  );
+};
+
 const HOST_STOPS: Stop[] = [
   { name: 'home', url: () => '/admin' },
   { name: 'ticket-list', url: () => '/admin/tickets' },
@@ -84,7 +98,12 @@ const MANAGER_STOPS: Stop[] = [
   { name: 'lead-view', url: () => `/admin/leads/lead/${leadId}`, then: openLeadSlaTab },
   { name: 'dashboard', url: () => BASE },
   { name: 'monitor', url: () => `${BASE}/monitor`, tables: ['[data-testid=sv-monitor]'] },
-  { name: 'monitor-leads', url: () => `${BASE}/monitor?subject=lead` },
+  {
+    name: 'monitor-leads',
+    url: () => `${BASE}/monitor?subject=lead&sort=market`,
+    then: refreshRows('[data-testid=sv-monitor-leads]'),
+    tables: ['[data-testid=sv-monitor-leads]'],
+  },
   { name: 'reports', url: () => `${BASE}/reports`, tables: ['[data-testid=sv-report-table]'] },
   {
     name: 'settings',

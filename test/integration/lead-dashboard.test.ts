@@ -1,6 +1,11 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs } from '../helpers/admin-session';
-import { insertStaffPerAccessLevel } from '../helpers/host-fixtures';
+import {
+  STAFF_PASSWORD,
+  insertStaff,
+  insertStaffPerAccessLevel,
+  insertStaffWithCapabilities,
+} from '../helpers/host-fixtures';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices } from '../../src/wiring/module-services';
@@ -27,7 +32,20 @@ import { createModuleServices } from '../../src/wiring/module-services';
  */
 const clock = new MutableClock(new Date('2026-03-02T09:00:00Z'));
 let t: TestDevhost;
-const ids = { fresh: 0, contacted: 0, google: 1, referral: 0, de: 0, india: 0 };
+const ids = {
+  fresh: 0,
+  contacted: 0,
+  qualified: 0,
+  google: 1,
+  referral: 0,
+  fair: 0,
+  de: 0,
+  india: 0,
+  fr: 0,
+  es: 0,
+  zoe: 0,
+  adam: 0,
+};
 const at = (iso: string) => clock.set(new Date(iso));
 
 async function page(path: string, email = 'admin@example.com'): Promise<{ status: number; text: string }> {
@@ -58,9 +76,19 @@ beforeAll(async () => {
     statusorder: 2,
     color: '#f59e0b',
   });
+  [ids.qualified] = await db('tblleads_status').insert({
+    name: 'Qualified',
+    statusorder: 3,
+    color: '#16a34a',
+  });
   [ids.referral] = await db('tblleads_sources').insert({ name: 'Referral' });
-  ids.india = (await db('tblcountries').where('iso2', 'IN').first()).country_id;
-  ids.de = (await db('tblcountries').where('iso2', 'DE').first()).country_id;
+  // Only the monitor's leads below come from the fair (and only they live in France and Spain).
+  [ids.fair] = await db('tblleads_sources').insert({ name: 'Trade <b>fair</b>' });
+  const country = async (iso2: string) => (await db('tblcountries').where('iso2', iso2).first()).country_id;
+  [ids.india, ids.de, ids.fr, ids.es] = await Promise.all(['IN', 'DE', 'FR', 'ES'].map(country));
+  ids.zoe = await insertStaff(db, 'zoe.zimmer@x.test', STAFF_PASSWORD);
+  ids.adam = await insertStaff(db, 'adam.arndt@x.test', STAFF_PASSWORD);
+  await insertStaffWithCapabilities(db, 'own@x.test', STAFF_PASSWORD, ['view_own']);
   await createModuleServices(t.devhost.host).config.import({
     calendars: [{ key: 'office', name: 'Office', timezone: 'UTC', week: WEEKDAYS_9_TO_5 }],
     policies: [
@@ -72,6 +100,20 @@ beforeAll(async () => {
         calendar: 'office',
         targets: { status_time: { byStatus: { [String(ids.fresh)]: { minutes: 120 } } } },
       },
+      {
+        key: 'france',
+        name: 'France',
+        subject: 'lead',
+        match: { countryIds: [ids.fr] },
+        calendar: 'office',
+        targets: {
+          status_time: {
+            byStatus: { [String(ids.fresh)]: { minutes: 60 }, [String(ids.qualified)]: { minutes: 180 } },
+          },
+        },
+      },
+      // A ticket policy: the lead monitor's policy filter does not offer it.
+      { key: 'tickets', name: 'Ticket policy', match: {}, targets: { resolution: { minutes: 480 } } },
     ],
   });
 });
@@ -175,7 +217,7 @@ describe('with leads in two markets and two sources', () => {
       m[2],
     ]);
     expect(rows).toHaveLength(7);
-    expect(text).toMatch(/Open leads: <strong data-testid="sv-monitor-total">7<\/strong>/);
+    expect(text).toMatch(/Open leads: <strong data-monitor-total data-testid="sv-monitor-total">7<\/strong>/);
     expect(rows.slice(0, 3).map((r) => r[1])).toEqual(['breached', 'breached', 'breached']);
     const [first] = rows[0] as [number, string];
     expect(text).toContain(`href="/admin/leads/index/${first}"`);
@@ -190,5 +232,239 @@ describe('with leads in two markets and two sources', () => {
     const { status, text } = await page('/admin/sla_vigil/monitor?subject=deal');
     expect(status).toBe(422);
     expect(text).toContain('Invalid value for &#34;subject&#34;');
+  });
+});
+
+/**
+ * The lead monitor's filters and sorts against hand-computed leads, read Tue 2026-03-03 12:00Z
+ * (weekdays 09:00-17:00 UTC; warning at 80 % of a window). All come from the trade fair, which
+ * no lead above does, so `source=fair` shows exactly these:
+ *
+ *   lead  market  status     owner  policy      window from      due    state now
+ *   M5    none    New        Adam   Every lead  Tue 09:00 +120   11:00  breached
+ *   M4    France  Qualified  Zoe    France      Tue 09:30 +180   12:30  at risk (warn 11:54)
+ *   M6    Spain   Contacted  Zoe    Every lead  New 10:00-10:15  —      met (nothing runs now)
+ *   M1    France  New        Zoe    France      Tue 10:30 +60    11:30  breached
+ *   M3    Germany New        —      Every lead  Tue 11:30 +120   13:30  on track
+ *   M2    France  New        Adam   France      Tue 11:45 +60    12:45  on track
+ *
+ * Ids go in creation order: M5 < M4 < M6 < M1 < M3 < M2.
+ */
+describe('the lead monitor', () => {
+  const m = { m1: 0, m2: 0, m3: 0, m4: 0, m5: 0, m6: 0 };
+  const base = '/admin/sla_vigil/monitor?subject=lead';
+
+  /** Lead ids of the monitor's rows, in order. */
+  async function leadIds(query: string): Promise<number[]> {
+    const { status, text } = await page(`${base}&source=${ids.fair}&${query}`);
+    expect(status).toBe(200);
+    return [...text.matchAll(/<tr data-lead-id="(\d+)"/g)].map((r) => Number(r[1]));
+  }
+
+  beforeAll(async () => {
+    const lead = (country: number, status: number, assigned: number) =>
+      t.devhost.leads.create({ name: 'Fair <i>lead</i>', status, source: ids.fair, country, assigned });
+    at('2026-03-03T09:00:00Z');
+    m.m5 = await lead(0, ids.fresh, ids.adam);
+    m.m4 = await lead(ids.fr, ids.fresh, ids.zoe);
+    at('2026-03-03T09:30:00Z');
+    await t.devhost.leads.changeStatus(m.m4, { status: ids.qualified });
+    at('2026-03-03T10:00:00Z');
+    m.m6 = await lead(ids.es, ids.fresh, ids.zoe);
+    at('2026-03-03T10:15:00Z');
+    await t.devhost.leads.changeStatus(m.m6, { status: ids.contacted });
+    at('2026-03-03T10:30:00Z');
+    m.m1 = await lead(ids.fr, ids.fresh, ids.zoe);
+    at('2026-03-03T11:30:00Z');
+    m.m3 = await lead(ids.de, ids.fresh, 0);
+    at('2026-03-03T11:45:00Z');
+    m.m2 = await lead(ids.fr, ids.fresh, ids.adam);
+    at('2026-03-03T12:00:00Z');
+  });
+
+  it('lists them most urgent first by default: earliest due, nothing running last', async () => {
+    const { m1, m2, m3, m4, m5, m6 } = m;
+    expect(await leadIds('')).toEqual([m5, m1, m4, m2, m3, m6]);
+    const { text } = await page(`${base}&source=${ids.fair}`);
+    const row = (id: number) => new RegExp(`<tr data-lead-id="${id}"[\\s\\S]*?</tr>`).exec(text)?.[0] ?? '';
+    expect(row(m5)).toContain('data-state="breached"');
+    expect(row(m5)).toContain('<td data-label="Market">—</td>');
+    expect(row(m4)).toContain('data-state="at_risk"');
+    expect(row(m4)).toContain('Time in Qualified');
+    expect(row(m1)).toContain('30m overdue');
+    expect(row(m1)).toContain('Zoe Zimmer');
+    expect(row(m1)).toContain('France');
+    expect(row(m3)).toContain('Unassigned');
+    expect(row(m3)).toContain('Every lead');
+    expect(row(m6)).toContain('data-state="met"');
+    // Host data is escaped.
+    expect(row(m1)).toContain('Fair &lt;i&gt;lead&lt;/i&gt;');
+    expect(row(m1)).toContain('Trade &lt;b&gt;fair&lt;/b&gt;');
+    expect(text).not.toContain('<i>lead</i>');
+    expect(text).toMatch(/data-monitor-total data-testid="sv-monitor-total">6</);
+  });
+
+  it('filters by SLA state, market, source, owner, status and lead policy', async () => {
+    const { m1, m2, m3, m4, m5, m6 } = m;
+    const policy = async (key: string) =>
+      Number((await t.devhost.db('tblsla_vigil_policies').where({ key }).first()).id);
+    expect(await leadIds('state=breached')).toEqual([m5, m1]);
+    expect(await leadIds('state=at_risk')).toEqual([m4]);
+    expect(await leadIds('state=on_track')).toEqual([m2, m3]);
+    expect(await leadIds('state=met')).toEqual([m6]);
+    expect(await leadIds('state=paused')).toEqual([]);
+    expect(await leadIds(`market=${ids.fr}`)).toEqual([m1, m4, m2]);
+    expect(await leadIds('market=0')).toEqual([m5]);
+    expect(await leadIds(`owner=${ids.zoe}`)).toEqual([m1, m4, m6]);
+    expect(await leadIds('owner=0')).toEqual([m3]);
+    expect(await leadIds(`status=${ids.fresh}`)).toEqual([m5, m1, m2, m3]);
+    expect(await leadIds(`status=${ids.qualified}`)).toEqual([m4]);
+    expect(await leadIds(`policy=${await policy('france')}`)).toEqual([m1, m4, m2]);
+    expect(await leadIds(`policy=${await policy('leads')}`)).toEqual([m5, m3, m6]);
+    expect(await leadIds(`state=breached&owner=${ids.adam}`)).toEqual([m5]);
+    // An empty form field means "all".
+    expect(await leadIds('state=&market=&owner=&status=&policy=')).toHaveLength(6);
+    // The source filter itself: Google's open lead (G, in New since Tue 09:00) and none of these.
+    const google = await page(`${base}&source=${ids.google}`);
+    const googleIds = [...google.text.matchAll(/<tr data-lead-id="(\d+)"/g)].map((r) => Number(r[1]));
+    expect(googleIds.length).toBeGreaterThan(0);
+    expect(googleIds.filter((id) => Object.values(m).includes(id))).toEqual([]);
+  });
+
+  it("lists what the dashboard's breached-per-market ranking counts, where its links lead", async () => {
+    const { text } = await page('/admin/sla_vigil');
+    const breaches = ranking(text, 'sv-leads-breached');
+    // India 2, then Germany, France and no market 1 each (M1 and M5 among them).
+    expect(breaches.map((b) => b[1])).toEqual([2, 1, 1, 1]);
+    expect(breaches.map((b) => b[0])).toEqual(expect.arrayContaining([ids.fr, 0]));
+    for (const [market, count] of breaches) {
+      const href = `/admin/sla_vigil/monitor?subject=lead&amp;state=breached&amp;market=${market}`;
+      expect(text).toContain(`href="${href}"`);
+      const listed = await page(href.replaceAll('&amp;', '&'));
+      expect([...listed.text.matchAll(/<tr data-lead-id="/g)]).toHaveLength(count);
+    }
+  });
+
+  it('offers lead policies only, the open leads markets and every owner with Unassigned', async () => {
+    const { text } = await page(base);
+    const options = (name: string) =>
+      [
+        ...(new RegExp(`<select name="${name}"[^>]*>([\\s\\S]*?)</select>`).exec(text)?.[1] ?? '').matchAll(
+          /<option value="([^"]*)"[^>]*>([^<]*)</g,
+        ),
+      ].map((o) => o[2]);
+    expect(options('policy')).toEqual(['All', 'Every lead', 'France']);
+    expect(options('market')).toEqual(['All', 'France', 'Germany', 'India', 'Spain', 'No market']);
+    expect(options('owner').slice(0, 2)).toEqual(['All', 'Unassigned']);
+    expect(options('owner')).toEqual(expect.arrayContaining(['Adam Arndt', 'Zoe Zimmer']));
+    expect(options('status')).toEqual(['All', 'New', 'Contacted', 'Qualified']);
+    expect(options('state')).toEqual([
+      'All',
+      'Breached',
+      'At risk',
+      'On track',
+      'Paused',
+      'Met',
+      'No policy',
+    ]);
+    expect(options('sort')).toEqual(['Time left', 'Due', 'Lead #', 'Status', 'Market', 'Owner']);
+    expect(text).toContain('<input type="hidden" name="subject" value="lead">');
+  });
+
+  it('sorts by time left, due, lead, status (pipeline order), market and owner (by name), both ways', async () => {
+    const { m1, m2, m3, m4, m5, m6 } = m;
+    expect(await leadIds('sort=time_left&dir=desc')).toEqual([m3, m2, m4, m1, m5, m6]);
+    expect(await leadIds('sort=due')).toEqual([m5, m1, m4, m2, m3, m6]);
+    expect(await leadIds('sort=due&dir=desc')).toEqual([m3, m2, m4, m1, m5, m6]);
+    expect(await leadIds('sort=lead')).toEqual([m5, m4, m6, m1, m3, m2]);
+    expect(await leadIds('sort=lead&dir=desc')).toEqual([m2, m3, m1, m6, m4, m5]);
+    // New, Contacted, Qualified (statusorder); the most urgent first within a status.
+    expect(await leadIds('sort=status')).toEqual([m5, m1, m2, m3, m6, m4]);
+    expect(await leadIds('sort=status&dir=desc')).toEqual([m4, m6, m5, m1, m2, m3]);
+    // France, Germany, Spain, then no market.
+    expect(await leadIds('sort=market')).toEqual([m1, m4, m2, m3, m6, m5]);
+    expect(await leadIds('sort=market&dir=desc')).toEqual([m5, m6, m3, m1, m4, m2]);
+    // Adam Arndt, Zoe Zimmer, then unassigned.
+    expect(await leadIds('sort=owner')).toEqual([m5, m2, m1, m4, m6, m3]);
+    expect(await leadIds('sort=owner&dir=desc')).toEqual([m3, m1, m4, m6, m5, m2]);
+  });
+
+  it('links each sortable header to its sort, turning the direction of the current one', async () => {
+    const { text } = await page(`${base}&sort=market`);
+    expect(text).toMatch(/<th scope="col" aria-sort="ascending"><a href="[^"]*sort=market&amp;dir=desc"/);
+    for (const column of ['lead', 'status', 'owner', 'due', 'time_left'])
+      expect(text).toContain(`sort=${column}&amp;dir=asc" data-sort="${column}"`);
+  });
+
+  it('pages, and partial=1 answers only the rows of the same filters with the total and the time', async () => {
+    const { m1, m5 } = m;
+    expect(await leadIds('per=25&page=2')).toEqual([]);
+    const page1 = await page(`${base}&page=1`);
+    expect(page1.text).toContain('data-monitor-refresh="30000"');
+    expect(page1.text).toContain('<script src="/admin/sla_vigil/assets/monitor.js" defer></script>');
+    expect(page1.text).toMatch(/data-testid="sv-monitor-updated"[^>]*>updated Tue 3 Mar 12:00</);
+    const session = await loginAs(t.devhost.app, 'admin@example.com');
+    const res = await session.agent.get(`${base}&source=${ids.fair}&state=breached&partial=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.headers['x-sla-vigil-total']).toBe('2');
+    expect(decodeURIComponent(res.headers['x-sla-vigil-updated'])).toBe('Tue 3 Mar 12:00');
+    expect([...res.text.matchAll(/<tr data-lead-id="(\d+)"/g)].map((r) => Number(r[1]))).toEqual([m5, m1]);
+    expect(res.text).not.toMatch(/<html|<table|<thead|<form|sv-subnav/);
+    expect(res.text).toContain('Fair &lt;i&gt;lead&lt;/i&gt;');
+  });
+
+  it.each([
+    ['state=late', 'state'],
+    ['market=abc', 'market'],
+    ['market=-1', 'market'],
+    ['source=0', 'source'],
+    ['owner=x', 'owner'],
+    ['status=1.5', 'status'],
+    ['policy=abc', 'policy'],
+    ['sort=ticket', 'sort'],
+    ['dir=up', 'dir'],
+    ['per=30', 'per'],
+    ['page=0', 'page'],
+    // The ticket filters are not the leads'.
+    ['department=1', 'department'],
+    ['metric=resolution', 'metric'],
+  ])('%s -> 422 naming %s (page and rows)', async (query, field) => {
+    const res = await page(`${base}&${query}`);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(`Invalid value for &#34;${field}&#34;`);
+    expect(res.text).toContain('data-testid="sv-monitor-invalid"');
+    expect(res.text).toContain('Some filters are invalid; correct them to see the leads.');
+    const partial = await page(`${base}&${query}&partial=1`);
+    expect(partial.status).toBe(422);
+    expect(partial.text).toContain(`"${field}"`);
+  });
+
+  it('marks the offending control and keeps what was chosen', async () => {
+    const { text } = await page(`${base}&market=abc&owner=${ids.zoe}`);
+    expect(text).toMatch(/<select name="market" class="sv-invalid" aria-invalid="true"/);
+    expect(text).toContain(`<option value="${ids.zoe}" selected>Zoe Zimmer</option>`);
+  });
+
+  it.each([
+    ['viewer@x.test', 200],
+    ['own@x.test', 403],
+    ['agent@x.test', 403],
+  ])('needs the view capability: %s gets %i (page and rows)', async (email, status) => {
+    expect((await page(base, email)).status).toBe(status);
+    expect((await page(`${base}&partial=1`, email)).status).toBe(status);
+  });
+
+  it('speaks German and Spanish', async () => {
+    const db = t.devhost.db;
+    for (const [lang, words] of [
+      ['german', ['SLA-Status', 'Zuständig', 'Kein Markt', 'Offene Leads']],
+      ['spanish', ['Estado del SLA', 'Responsable', 'Sin mercado', 'Leads abiertos']],
+    ] as const) {
+      await db('tblstaff').where({ email: 'viewer@x.test' }).update({ default_language: lang });
+      const { text } = await page(base, 'viewer@x.test');
+      for (const word of words) expect(text).toContain(word);
+    }
+    await db('tblstaff').where({ email: 'viewer@x.test' }).update({ default_language: null });
   });
 });

@@ -1,15 +1,41 @@
 import type { Knex } from 'knex';
 import type { ClockState } from '../../sla/clocks/sla-event';
 import { utcFromSql } from '../datetime';
+import { selectRows } from './sla-sql';
 import {
-  RUNNING_CLOCK,
-  num,
-  selectRows,
-  sqlTime,
-  urgencyKeyDueOf,
-  urgencyKeyOf,
-  urgencyKeyStateOf,
-} from './sla-sql';
+  dueOrder,
+  idOrder,
+  monitorRows,
+  rankOrder,
+  timeLeftOrder,
+  type MonitorSqlRow,
+  type SqlPart,
+} from './monitor-query';
+
+export const LEAD_MONITOR_SORTS = ['time_left', 'due', 'lead', 'status', 'market', 'owner'] as const;
+export type LeadMonitorSort = (typeof LEAD_MONITOR_SORTS)[number];
+/** The sorts by a name the host gives (status, market, owner): the caller passes the ids in that order. */
+export type LeadNameSort = Extract<LeadMonitorSort, 'status' | 'market' | 'owner'>;
+
+export interface LeadMonitorFilters {
+  state?: ClockState;
+  /** Country id; 0 = no market. */
+  market?: number;
+  source?: number;
+  /** Staff id; 0 = unassigned. */
+  owner?: number;
+  status?: number;
+  policy?: number;
+  sort: LeadMonitorSort;
+  dir: 'asc' | 'desc';
+  /**
+   * For a sort by status, market or owner: that column's ids in the order their names read
+   * (the host's pipeline for statuses, the alphabet for the others); other ids come after them.
+   */
+  nameOrder?: readonly number[];
+  page: number;
+  perPage: number;
+}
 
 /** One open lead and its most urgent running clock (none: no policy, or no windowed stay now). */
 export interface LeadMonitorRow {
@@ -23,20 +49,16 @@ export interface LeadMonitorRow {
   dueAt: Date | null;
 }
 
-interface Row {
-  subject_id: number;
-  status: number | null;
-  country: number | null;
-  source: number | null;
-  assigned: number | null;
-  policy_id: number | null;
-  due_at: string | Date | null;
-  row_state: string;
-}
+/** Still work to do: a lead neither deleted nor ended (lost, junk, converted). */
+const openLead = (alias: string): string =>
+  `${alias}.subject_type = 'lead' AND ${alias}.deleted = 0 AND ${alias}.ended IS NULL`;
+
+/** The column each name sort ranks. */
+const NAME_COLUMN: Record<LeadNameSort, string> = { status: 'status', market: 'country', owner: 'assigned' };
 
 /**
- * The monitor's lead list: open leads (not deleted, lost, junk or converted) with their most
- * urgent running clock, most urgent first, paged in SQL (the ticket monitor's urgency key).
+ * The monitor's lead list: open leads with their most urgent running clock, filtered, sorted and
+ * paged in SQL by the ticket monitor's query (monitor-query.ts) with the lead's columns.
  */
 export class LeadMonitorService {
   constructor(
@@ -44,51 +66,65 @@ export class LeadMonitorService {
     private readonly prefix: string,
   ) {}
 
-  private t(name: string): string {
-    return `${this.prefix}sla_vigil_${name}`;
+  async list(filters: LeadMonitorFilters, now: Date): Promise<{ rows: LeadMonitorRow[]; total: number }> {
+    const { rows, total } = await monitorRows(
+      this.db,
+      this.prefix,
+      {
+        subjectType: 'lead',
+        open: openLead,
+        columns: ['status', 'country', 'source', 'assigned'],
+        // The snapshot stores the host's 0 for no market and no owner (lead-snapshot.ts).
+        equals: [
+          ['status', filters.status],
+          ['country', filters.market],
+          ['source', filters.source],
+          ['assigned', filters.owner],
+          ['policy_id', filters.policy],
+        ],
+        state: filters.state,
+        orderBy: orderBy(filters),
+        page: filters.page,
+        perPage: filters.perPage,
+      },
+      now,
+    );
+    return { rows: rows.map(toLeadRow), total };
   }
 
-  async list(now: Date, page: number, perPage: number): Promise<{ rows: LeadMonitorRow[]; total: number }> {
-    const at = sqlTime(now);
-    const open = `s.subject_type = 'lead' AND s.deleted = 0 AND s.ended IS NULL`;
-    const k = 'u.k';
-    const [countRow] = await selectRows<{ n: unknown }>(
+  /** The markets of the open leads (their country ids, 0 for none): what the market filter offers. */
+  async markets(): Promise<number[]> {
+    const rows = await selectRows<{ country: number | null }>(
       this.db,
-      `SELECT COUNT(*) AS n FROM ?? s WHERE ${open}`,
-      [this.t('subjects')],
+      `SELECT DISTINCT s.country FROM ?? s WHERE ${openLead('s')}`,
+      [`${this.prefix}sla_vigil_subjects`],
     );
-    const rows = await selectRows<Row>(
-      this.db,
-      `SELECT x.* FROM (
-         SELECT s.subject_id, s.status, s.country, s.source, s.assigned, s.policy_id,
-                ${urgencyKeyDueOf(k)} AS due_at,
-                CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
-                     WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
-           FROM ?? s
-           LEFT JOIN (
-             SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
-               FROM ?? c
-              WHERE c.subject_type = 'lead' AND ${RUNNING_CLOCK}
-              GROUP BY c.subject_id
-           ) u ON u.subject_id = s.subject_id
-          WHERE ${open}
-       ) x
-       ORDER BY (x.due_at IS NULL) ASC, (x.row_state = 'paused') ASC, x.due_at ASC, x.subject_id ASC
-       LIMIT ? OFFSET ?`,
-      [this.t('subjects'), at, at, this.t('clocks'), perPage, (page - 1) * perPage],
-    );
-    return {
-      total: num(countRow.n),
-      rows: rows.map((r) => ({
-        leadId: r.subject_id,
-        status: Number(r.status ?? 0),
-        country: Number(r.country ?? 0),
-        source: Number(r.source ?? 0),
-        assigned: Number(r.assigned ?? 0),
-        policyId: r.policy_id,
-        state: r.row_state as ClockState,
-        dueAt: r.due_at ? utcFromSql(r.due_at) : null,
-      })),
-    };
+    return [...new Set(rows.map((r) => Number(r.country ?? 0)))];
   }
+}
+
+function orderBy(f: LeadMonitorFilters): SqlPart {
+  switch (f.sort) {
+    case 'lead':
+      return { sql: idOrder(f.dir), bindings: [] };
+    case 'due':
+      return { sql: dueOrder(f.dir), bindings: [] };
+    case 'time_left':
+      return { sql: timeLeftOrder(f.dir), bindings: [] };
+    default:
+      return rankOrder(NAME_COLUMN[f.sort], f.nameOrder ?? [], f.dir);
+  }
+}
+
+function toLeadRow(r: MonitorSqlRow): LeadMonitorRow {
+  return {
+    leadId: r.subject_id,
+    status: Number(r.status ?? 0),
+    country: Number(r.country ?? 0),
+    source: Number(r.source ?? 0),
+    assigned: Number(r.assigned ?? 0),
+    policyId: r.policy_id,
+    state: r.row_state as ClockState,
+    dueAt: r.due_at ? utcFromSql(r.due_at) : null,
+  };
 }
