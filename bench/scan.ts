@@ -16,8 +16,7 @@
  * Run: `npm run bench:scan` (needs MariaDB at TEST_DATABASE_SERVER_URL, default
  * mysql://root@127.0.0.1:3306/). BENCH_TICKETS sets N (default 1000000); BENCH_TICKS how many
  * times each tick is repeated (default 3, the median is reported); BENCH_LEADS fixes L at both
- * sizes. Each size gets its own
- * throwaway database, dropped at the end even on failure or Ctrl-C.
+ * sizes. Each size gets its own throwaway database, dropped at the end even on failure or Ctrl-C.
  */
 import os from 'node:os';
 import type { Knex } from 'knex';
