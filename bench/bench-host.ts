@@ -5,8 +5,10 @@ import { createHostTables } from '../devhost/schema';
 import { createDb } from '../src/store/db';
 import { migrateLatest } from '../src/store/migrator';
 import { createPerfexHostParts } from '../src/host/perfex/perfex-host-parts';
+import { PerfexLeadGateway } from '../src/host/perfex/perfex-lead-gateway';
 import { createModuleServices } from '../src/wiring/module-services';
 import { WEEKDAYS_9_TO_5 } from '../test/helpers/sla-fixtures';
+import type { TicketGateway } from '../src/host/host-context';
 
 /** The office-hours calendar the benchmarks' policies run on. */
 export const BENCH_OFFICE = {
@@ -18,17 +20,20 @@ export const BENCH_OFFICE = {
 
 /**
  * The module's services over a benchmark database, with a fixed clock and a mail setting that
- * never sends (the benchmarks measure the database work, not SMTP).
+ * never sends (the benchmarks measure the database work, not SMTP). Leads are wired as the
+ * command line's host wires them (a scan reconciles and ticks them), whether any exist or not.
  */
 export async function benchServices(db: Knex, now: Date) {
   const parts = await createPerfexHostParts(db, 'tbl');
+  const leads = new PerfexLeadGateway(db, 'tbl', parts.timezone);
   return {
-    parts,
+    parts: { ...parts, leads },
     services: createModuleServices({
       db,
       tablePrefix: 'tbl',
       timezone: parts.timezone,
       tickets: parts.tickets,
+      leads,
       clock: { now: () => now },
       logger: pino({ level: 'warn' }),
       mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
@@ -122,6 +127,43 @@ export async function withNumbers(
   );
   for (let start = 0; start < count; start += 100_000) await insert(start, Math.min(start + 100_000, count));
   await db.raw('DROP TABLE bench_numbers, bench_digits');
+}
+
+/** The raw keyset read of every ticket through the host gateway, batches of 1 000: the read any reconcile must do. */
+export function rawTicketRead(tickets: TicketGateway): Promise<Timed<number>> {
+  return time(async () => {
+    let after = 0;
+    let read = 0;
+    for (;;) {
+      const batch = (await tickets.listTicketsAfter(after, 1000)).rows;
+      if (batch.length === 0) return read;
+      read += batch.length;
+      after = batch[batch.length - 1].id;
+    }
+  });
+}
+
+/** Counts the statements `db` issues (knex `query` events) by kind and table; `reset` starts over. */
+export function statementCounter(db: Knex): {
+  total(): number;
+  kinds(): string[];
+  reset(): void;
+} {
+  let total = 0;
+  let kinds = new Map<string, number>();
+  db.on('query', (q: { sql: string }) => {
+    total++;
+    const k = statementKind(q.sql);
+    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  });
+  return {
+    total: () => total,
+    kinds: () => [...kinds].sort((a, b) => b[1] - a[1]).map(([k, c]) => `${c} ${k}`),
+    reset: () => {
+      total = 0;
+      kinds = new Map();
+    },
+  };
 }
 
 export interface Timed<T> {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { parseId } from '../../sla/strict-input';
+import { instantOnSteadyDay } from './steady-zone-days';
 
 /**
  * Host datetimes outside these years are treated as unreadable rather than as real times:
@@ -21,6 +22,8 @@ export function readHostDatetime(value: unknown, zone: string): HostDatetimeRead
   if (value === null || value === undefined || value === '') return { ok: false, reason: 'date is empty' };
   if (typeof value !== 'string') return { ok: false, reason: `date is not a datetime (${typeof value})` };
   if (/^0{4}-0{2}-0{2}/.test(value)) return { ok: false, reason: `zero date "${value}"` };
+  const steady = instantOnSteadyDay(value, zone, { from: EARLIEST_HOST_YEAR, to: LATEST_HOST_YEAR });
+  if (steady) return { ok: true, at: steady.at };
   const dt = DateTime.fromSQL(value, { zone });
   if (!dt.isValid) return { ok: false, reason: `unparsable date "${clip(value)}"` };
   return inRange(dt, value);
