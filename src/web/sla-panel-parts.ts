@@ -7,6 +7,7 @@ import { explainPhrases } from './explain-phrases';
 import { liveState, type LiveState } from '../sla/clocks/live-state';
 import { businessMinutesBetween } from '../sla/calendar/business-time';
 import { CLOCK_METRICS } from '../sla/config/sla-config-schema';
+import { isOwnerDepartmentAction, OWNER_DEPARTMENT_ACTION } from '../sla/escalation/owner-department';
 import { timeLeftText } from './ticket-widgets';
 
 /**
@@ -179,6 +180,9 @@ function inTheOrderTheyHappen<C extends { metric: string; cycle: number }>(clock
 
 export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFunction): EscalationEntry {
   const action = String(row.action_type);
+  // A lead's notify_department with no department named went to the owner's departments.
+  const named =
+    action === 'notify_department' && ownerDepartment(row.details) ? OWNER_DEPARTMENT_ACTION : action;
   const outcome = String(row.outcome);
   return {
     level: Number(row.level),
@@ -189,7 +193,7 @@ export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFun
     label: label(String(row.metric), Number(row.cycle)),
     action,
     // An action or outcome a later version adds reads as its code rather than as nothing.
-    actionLabel: t(`panel.actions.${action}`, { defaultValue: action }),
+    actionLabel: t(`panel.actions.${named}`, { defaultValue: action }),
     firedAt: utcFromSql(row.fired_at as string),
     outcome,
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
@@ -215,6 +219,14 @@ function fallbackNote(details: unknown, t: TFunction): string | null {
       : null;
   } catch {
     return null;
+  }
+}
+
+function ownerDepartment(details: unknown): boolean {
+  try {
+    return isOwnerDepartmentAction((JSON.parse(String(details)) as { action?: unknown }).action);
+  } catch {
+    return false;
   }
 }
 
