@@ -197,7 +197,12 @@ export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFun
     firedAt: utcFromSql(row.fired_at as string),
     outcome,
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
-    reason: outcome === 'skipped' ? skipReason(row.details, t) : fallbackNote(row.details, t),
+    reason:
+      outcome === 'skipped'
+        ? skipReason(row.details, t)
+        : outcome === 'no_recipient'
+          ? (noRecipientReason(row.details, t) ?? fallbackNote(row.details, t))
+          : fallbackNote(row.details, t),
   };
 }
 
@@ -216,6 +221,19 @@ function fallbackNote(details: unknown, t: TFunction): string | null {
     const fallback = (JSON.parse(String(details)) as { fallback?: { type?: unknown } }).fallback;
     return fallback?.type === 'department' || fallback?.type === 'staff'
       ? t(`panel.fallback.${fallback.type}`)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Why a level reached nobody (an owner's-department level: no owner, no department, ...), in words. */
+function noRecipientReason(details: unknown, t: TFunction): string | null {
+  try {
+    const reason = (JSON.parse(String(details)) as { reason?: unknown }).reason;
+    // The audit's wording of the same reasons; a reason it has no words for is left out.
+    return typeof reason === 'string' && /^[a-z_]+$/.test(reason)
+      ? t(`audit.reasons.${reason}`, { defaultValue: '' }) || null
       : null;
   } catch {
     return null;

@@ -171,6 +171,12 @@ it('records no_recipient with the reason, and mails nobody, when no owner or mem
   for (const name of ['Orphan L', 'Loner L', 'Ghosted L']) expect(await mailsAbout(name)).toEqual([]);
 
   const admin = await loginAs(t.devhost.app, 'admin@example.com');
+  // The panel says why nobody was notified.
+  const panel = (await admin.agent.get(`/admin/leads/lead/${loner}`).expect(200)).text;
+  const row = /<tr data-level="1" data-outcome="no_recipient">[\s\S]*?<\/tr>/.exec(panel)?.[0] ?? '';
+  expect(decode(/data-testid="sv-skip-reason">([^<]*)</.exec(row)?.[1] ?? '')).toBe(
+    "the lead's owner is in no department",
+  );
   const csv = await admin.agent
     .get('/admin/sla_vigil/audit/export.csv?action=escalation.no_recipient')
     .buffer(true);
