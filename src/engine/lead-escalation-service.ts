@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
-import type { HostStaff, MailSettings, TicketGateway } from '../host/host-context';
+import type { HostStaff, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
 import type { HostLead, LeadGateway } from '../host/lead-gateway';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -16,6 +16,12 @@ import { reachable, writeNotice } from './escalation-notice';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
+
+/** Whom an owner's-department level reached: the owner's departments, or why nobody. */
+interface OwnerDepartments {
+  ownerDepartmentIds?: number[];
+  reason?: 'no_owner' | 'owner_departments_unknown' | 'owner_in_no_department' | 'no_reachable_member';
+}
 
 /** What one batch of lead levels needs from the host, read once. */
 interface LeadView {
@@ -33,7 +39,10 @@ interface LeadView {
  *   fallback staff member when the fallback is `staff`; a `department` fallback has no
  *   department to use on a lead (Perfex leads have none), so the level is then recorded as
  *   `no_recipient`, with the reason, rather than guessing a department.
- * - notify_staff: the named staff member; notify_department: that department's members.
+ * - notify_staff: the named staff member; notify_department: that department's members, or, with
+ *   no department named, the members of every department the lead's owner is in (each once). A
+ *   lead with no owner, an owner in no department, or departments with nobody reachable: the
+ *   level is recorded as `no_recipient` with the reason, never sent to a guessed department.
  * - reassign_staff: recorded `action_pending` and performed after the transaction commits, like a
  *   ticket's: in-process through the host's `leads.reassign` (the devhost's lead edit, which
  *   fires its hooks), or pulled and applied by a host that applies actions itself (Perfex's
@@ -44,6 +53,7 @@ export class LeadEscalationService implements LevelFirer {
   constructor(
     private readonly leads: LeadGateway,
     private readonly tickets: TicketGateway,
+    private readonly staffDepartments: Pick<PermissionRegistry, 'staffDepartments'> | undefined,
     private readonly mail: MailSettings,
     private readonly escalations: EscalationRepository,
     private readonly outbox: OutboxRepository,
@@ -105,7 +115,7 @@ export class LeadEscalationService implements LevelFirer {
         await this.escalations.setOutcome(id, outcome, { ...details, ...why }, trx);
         continue;
       }
-      const { staff, fallback } = await this.recipients(d, lead, view, book);
+      const { staff, fallback, owner } = await this.recipients(d, lead, view, book);
       const zone = d.policy.calendar ? (book.timezones.get(d.policy.calendar) ?? 'UTC') : 'UTC';
       const url = `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`;
       await writeNotice(
@@ -114,7 +124,7 @@ export class LeadEscalationService implements LevelFirer {
           subjectType: 'lead',
           subjectId: lead.id,
           recipients: staff,
-          details: { ...details, ...(fallback && { fallback }) },
+          details: { ...details, ...(fallback && { fallback }), ...owner },
           render: (recipient, language) =>
             renderEscalationEmail(
               {
@@ -158,7 +168,7 @@ export class LeadEscalationService implements LevelFirer {
     lead: HostLead,
     view: LeadView,
     book: PolicyBook,
-  ): Promise<{ staff: HostStaff[]; fallback?: Record<string, unknown> }> {
+  ): Promise<{ staff: HostStaff[]; fallback?: Record<string, unknown>; owner?: OwnerDepartments }> {
     const action = d.level.action;
     switch (action.type) {
       case 'notify_assignee': {
@@ -180,12 +190,32 @@ export class LeadEscalationService implements LevelFirer {
       case 'notify_staff':
         return { staff: [view.staff.get(action.staffId ?? 0)].filter(reachable) };
       case 'notify_department':
+        if (action.departmentId === undefined) return this.ownerDepartments(lead);
         return {
-          staff: (await this.tickets.listDepartmentStaff(action.departmentId ?? 0)).filter(reachable),
+          staff: (await this.tickets.listDepartmentStaff(action.departmentId)).filter(reachable),
         };
       default:
         return { staff: [] };
     }
+  }
+
+  /**
+   * The reachable members of the departments the lead's owner is in, each once, with the owner's
+   * departments (or why nobody can be named) for the log and the audit.
+   */
+  private async ownerDepartments(lead: HostLead): Promise<{ staff: HostStaff[]; owner: OwnerDepartments }> {
+    if (lead.assigned === 0) return { staff: [], owner: { reason: 'no_owner' } };
+    if (!this.staffDepartments) return { staff: [], owner: { reason: 'owner_departments_unknown' } };
+    const departments = await this.staffDepartments.staffDepartments(lead.assigned);
+    if (departments.length === 0) return { staff: [], owner: { reason: 'owner_in_no_department' } };
+    const members = new Map<number, HostStaff>();
+    for (const id of departments) {
+      for (const s of await this.tickets.listDepartmentStaff(id)) if (reachable(s)) members.set(s.id, s);
+    }
+    const ownerDepartmentIds = [...departments];
+    if (members.size === 0)
+      return { staff: [], owner: { ownerDepartmentIds, reason: 'no_reachable_member' } };
+    return { staff: [...members.values()], owner: { ownerDepartmentIds } };
   }
 
   /**

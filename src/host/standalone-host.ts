@@ -32,6 +32,7 @@ export async function openStandaloneHost(
       timezone: parts.timezone,
       tickets: parts.tickets,
       leads: parts.leads,
+      permissions: parts.permissions,
       clock: { now: () => now ?? new Date() },
       // stderr: stdout carries the commands' output (JSON, CSV, status lines).
       logger: createProcessLogger({ level: process.env.LOG_LEVEL ?? 'warn', fd: 2 }),

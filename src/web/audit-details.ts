@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { diffDocuments, type ConfigChange } from './audit-diff';
 import { nameFor, type AuditNames } from './audit-names';
 import { CLOCK_METRICS } from '../sla/config';
+import { isOwnerDepartmentAction, OWNER_DEPARTMENT_ACTION } from '../sla/escalation/owner-department';
 
 /**
  * An audit row's details (JSON as stored) as label/value pairs a person can read: nested
@@ -34,6 +35,9 @@ export function detailPairs(
       const item = k === 'key' ? keyName(doc, v, names, action) : undefined;
       if (item) return [t(`audit.details.${item.kind}`), item.text];
       if (k === 'fallback') return [label(k, t), fallbackWords(v, t, names) ?? show(v)];
+      // The level's action object names no department: it went to the lead owner's departments.
+      if (k === 'action' && isOwnerDepartmentAction(v))
+        return [label(k, t), t(`settings.actions_list.${OWNER_DEPARTMENT_ACTION}`)];
       return [label(k, t), named(k, v, t, names)];
     });
 }

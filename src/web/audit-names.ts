@@ -54,6 +54,7 @@ const BOOK_OF: Record<string, keyof AuditNames> = {
   unassignedFallbackStaffId: 'staff',
   departmentIds: 'departments',
   departmentId: 'departments',
+  ownerDepartmentIds: 'departments',
   priorityIds: 'priorities',
   priorityId: 'priorities',
   targetPriority: 'priorities',

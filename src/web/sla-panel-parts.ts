@@ -7,6 +7,7 @@ import { explainPhrases } from './explain-phrases';
 import { liveState, type LiveState } from '../sla/clocks/live-state';
 import { businessMinutesBetween } from '../sla/calendar/business-time';
 import { CLOCK_METRICS } from '../sla/config/sla-config-schema';
+import { isOwnerDepartmentAction, OWNER_DEPARTMENT_ACTION } from '../sla/escalation/owner-department';
 import { timeLeftText } from './ticket-widgets';
 
 /**
@@ -179,6 +180,9 @@ function inTheOrderTheyHappen<C extends { metric: string; cycle: number }>(clock
 
 export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFunction): EscalationEntry {
   const action = String(row.action_type);
+  // A lead's notify_department with no department named went to the owner's departments.
+  const named =
+    action === 'notify_department' && ownerDepartment(row.details) ? OWNER_DEPARTMENT_ACTION : action;
   const outcome = String(row.outcome);
   return {
     level: Number(row.level),
@@ -189,11 +193,16 @@ export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFun
     label: label(String(row.metric), Number(row.cycle)),
     action,
     // An action or outcome a later version adds reads as its code rather than as nothing.
-    actionLabel: t(`panel.actions.${action}`, { defaultValue: action }),
+    actionLabel: t(`panel.actions.${named}`, { defaultValue: action }),
     firedAt: utcFromSql(row.fired_at as string),
     outcome,
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
-    reason: outcome === 'skipped' ? skipReason(row.details, t) : fallbackNote(row.details, t),
+    reason:
+      outcome === 'skipped'
+        ? skipReason(row.details, t)
+        : outcome === 'no_recipient'
+          ? (noRecipientReason(row.details, t) ?? fallbackNote(row.details, t))
+          : fallbackNote(row.details, t),
   };
 }
 
@@ -215,6 +224,27 @@ function fallbackNote(details: unknown, t: TFunction): string | null {
       : null;
   } catch {
     return null;
+  }
+}
+
+/** Why a level reached nobody (an owner's-department level: no owner, no department, ...), in words. */
+function noRecipientReason(details: unknown, t: TFunction): string | null {
+  try {
+    const reason = (JSON.parse(String(details)) as { reason?: unknown }).reason;
+    // The audit's wording of the same reasons; a reason it has no words for is left out.
+    return typeof reason === 'string' && /^[a-z_]+$/.test(reason)
+      ? t(`audit.reasons.${reason}`, { defaultValue: '' }) || null
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function ownerDepartment(details: unknown): boolean {
+  try {
+    return isOwnerDepartmentAction((JSON.parse(String(details)) as { action?: unknown }).action);
+  } catch {
+    return false;
   }
 }
 

@@ -49,6 +49,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
     ? new LeadEscalationService(
         gateway,
         host.tickets,
+        host.permissions,
         host.mail,
         escalationLog,
         shared.outbox,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Clock, MailSettings, TicketGateway } from '../host/host-context';
+import type { Clock, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
 import type { LeadGateway } from '../host/lead-gateway';
 import { TimelineRepository } from '../store/timeline-repository';
 import { SubjectRepository } from '../store/subject-repository';
@@ -49,6 +49,11 @@ export interface ServiceHost {
   clock: Clock;
   logger: Logger;
   mail: MailSettings;
+  /**
+   * Which departments a staff member is in: a lead level may notify its owner's departments.
+   * Without it such a level is recorded as `no_recipient` (the reason says why).
+   */
+  permissions?: Pick<PermissionRegistry, 'staffDepartments'>;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;

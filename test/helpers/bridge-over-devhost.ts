@@ -48,6 +48,7 @@ export async function startBridgeOverDevhost(
     clock,
     logger: t.devhost.host.logger,
     mail: t.devhost.host.mail,
+    permissions: perfex.permissions,
   };
   const admin = new BridgeAdminRegistry();
   const bridgeHost = createBridgeHost({

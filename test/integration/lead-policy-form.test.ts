@@ -288,6 +288,84 @@ it('each form keeps to its kind: the ticket form refuses a lead policy, the lead
   expect((await exportDoc()).policies.find((p) => p.key === 'tix')?.subject).toBe('ticket');
 });
 
+it("offers the owner's department first for a lead's notify_department and round-trips it; a ticket still needs one", async () => {
+  const [sales] = await t.devhost.db('tbldepartments').insert({ name: 'Sales' });
+  /** The department select of one escalation row: its options as [value, selected, label]. */
+  const departmentSelect = (html: string, row: number): [string, boolean, string][] => {
+    const select =
+      new RegExp(`<select name="escalations\\.${row}\\.departmentId"[\\s\\S]*?</select>`).exec(html)?.[0] ??
+      '';
+    return [...select.matchAll(/<option value="([^"]*)" ?(selected)?>([^<]*)<\/option>/g)].map((m) => [
+      m[1],
+      m[2] === 'selected',
+      decode(m[3]),
+    ]);
+  };
+  const fresh = (await admin.agent.get(`${BASE}/lead-policies/new`).expect(200)).text;
+  expect(departmentSelect(fresh, 0).slice(0, 2)).toEqual([
+    ['', true, "Owner's department"],
+    [String(sales), false, 'Sales'],
+  ]);
+
+  const ladder = {
+    'escalations.0.metric': 'status_time',
+    'escalations.0.trigger': 'at_due',
+    'escalations.0.action': 'notify_department',
+    'escalations.0.departmentId': '',
+    'escalations.1.metric': 'status_time',
+    'escalations.1.trigger': 'after_due',
+    'escalations.1.minutes': '30',
+    'escalations.1.action': 'notify_department',
+    'escalations.1.departmentId': String(sales),
+    passedLevels: 'fire',
+  };
+  expect((await admin.post(`${BASE}/lead-policies`, leadForm('owners', ladder))).status).toBe(303);
+  const actions = async () =>
+    ((await exportDoc()).policies.find((p) => p.key === 'owners')?.escalations as { action: unknown }[]).map(
+      (e) => e.action,
+    );
+  expect(await actions()).toEqual([
+    { type: 'notify_department' },
+    { type: 'notify_department', departmentId: sales },
+  ]);
+
+  const edit = (await admin.agent.get(`${BASE}/lead-policies/owners/edit`).expect(200)).text;
+  expect(edit).toMatch(/name="escalations\.0\.action"[\s\S]*?value="notify_department" selected/);
+  expect(departmentSelect(edit, 0).filter(([, selected]) => selected)).toEqual([
+    ['', true, "Owner's department"],
+  ]);
+  expect(departmentSelect(edit, 1).filter(([, selected]) => selected)).toEqual([
+    [String(sales), true, 'Sales'],
+  ]);
+  // Saved again as the edit form shows it: the same ladder.
+  expect((await admin.post(`${BASE}/lead-policies/owners`, leadForm('owners', ladder))).status).toBe(303);
+  expect(await actions()).toEqual([
+    { type: 'notify_department' },
+    { type: 'notify_department', departmentId: sales },
+  ]);
+
+  // The ticket form keeps "—" and refuses notify_department without a department, next to the field.
+  const ticketForm = (await admin.agent.get(`${BASE}/policies/new`).expect(200)).text;
+  expect(departmentSelect(ticketForm, 0)[0]).toEqual(['', true, '—']);
+  const before = await exportDoc();
+  const ticket = await admin.post(`${BASE}/policies`, {
+    key: 'tix-dept',
+    name: 'Tickets to a department',
+    active: '1',
+    calendar: '',
+    'targets.first_response.amount': '2',
+    'targets.first_response.unit': 'hours',
+    'escalations.0.metric': 'first_response',
+    'escalations.0.trigger': 'at_due',
+    'escalations.0.action': 'notify_department',
+    'escalations.0.departmentId': '',
+    passedLevels: 'fire',
+  });
+  expect(ticket.status).toBe(422);
+  expect(fieldError(ticket.text, 'escalations.0.departmentId')).toHaveLength(1);
+  expect(await exportDoc()).toEqual(before);
+});
+
 it('needs "manage" and the CSRF token', async () => {
   const before = await exportDoc();
   for (const email of ['viewer@x.test', 'agent@x.test']) {

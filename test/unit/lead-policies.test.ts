@@ -71,6 +71,80 @@ describe('a lead policy in the configuration document', () => {
   });
 });
 
+describe("notify_department without a department: the lead owner's department", () => {
+  const level = (action: Record<string, unknown>) => ({
+    metric: 'status_time',
+    trigger: { type: 'at_due' },
+    action,
+  });
+  const ticketLevel = (action: Record<string, unknown>) => ({ ...level(action), metric: 'first_response' });
+  const ticket = { targets: { first_response: { minutes: 60 } } };
+
+  it('is accepted on a lead policy, and stored without a departmentId', () => {
+    const doc = parseSlaConfig({
+      policies: [
+        {
+          key: 'leads',
+          name: 'Leads',
+          subject: 'lead',
+          targets: window,
+          escalations: [
+            level({ type: 'notify_department' }),
+            level({ type: 'notify_department', departmentId: 2 }),
+          ],
+        },
+      ],
+    });
+    expect(doc.policies[0].escalations.map((e) => e.action)).toEqual([
+      { type: 'notify_department' },
+      { type: 'notify_department', departmentId: 2 },
+    ]);
+  });
+
+  it("is refused on a ticket policy, naming the level's departmentId", () => {
+    const found = issues([
+      {
+        key: 'p',
+        name: 'P',
+        ...ticket,
+        escalations: [
+          ticketLevel({ type: 'notify_staff', staffId: 1 }),
+          ticketLevel({ type: 'notify_department' }),
+        ],
+      },
+    ]);
+    expect(found).toEqual([
+      {
+        path: 'policies[0].escalations[1].action.departmentId',
+        message: 'notify_department needs departmentId',
+      },
+    ]);
+  });
+
+  it('a ticket policy with a department is fine; reassign_department still needs one everywhere', () => {
+    expect(
+      issues([
+        {
+          key: 'p',
+          name: 'P',
+          ...ticket,
+          escalations: [ticketLevel({ type: 'notify_department', departmentId: 1 })],
+        },
+      ]),
+    ).toEqual([]);
+    expect(
+      issues([
+        { key: 'p', name: 'P', ...ticket, escalations: [ticketLevel({ type: 'reassign_department' })] },
+      ]),
+    ).toEqual([
+      {
+        path: 'policies[0].escalations[0].action.departmentId',
+        message: 'reassign_department needs departmentId',
+      },
+    ]);
+  });
+});
+
 describe('matching a lead', () => {
   const IN = 102;
   const US = 236;

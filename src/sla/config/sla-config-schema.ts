@@ -124,10 +124,11 @@ const EscalationSchema = z
         message: `${e.trigger.type} needs minutes`,
       });
     }
+    // notify_department's departmentId depends on the kind (a lead's may leave it out): see
+    // checkSubjectKind, which knows the policy's subject.
     const needs: Record<string, 'staffId' | 'departmentId' | undefined> = {
       notify_staff: 'staffId',
       reassign_staff: 'staffId',
-      notify_department: 'departmentId',
       reassign_department: 'departmentId',
     };
     const field = needs[e.action.type];
@@ -186,7 +187,20 @@ function checkSubjectKind(p: z.infer<typeof PolicyObjectSchema>, ctx: z.Refineme
       });
     }
   }
-  if (p.subject !== 'lead') return;
+  if (p.subject !== 'lead') {
+    // A ticket has a department of its own but the level must still name whose members to notify;
+    // only a lead policy may leave it out (then: the departments of the lead's owner).
+    p.escalations.forEach((e, j) => {
+      if (e.action.type === 'notify_department' && e.action.departmentId === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['escalations', j, 'action', 'departmentId'],
+          message: 'notify_department needs departmentId',
+        });
+      }
+    });
+    return;
+  }
   for (const metric of METRICS) {
     if (p.targets[metric] !== undefined) {
       ctx.addIssue({

@@ -36,6 +36,11 @@ export interface PolicyKind {
   actions: readonly string[];
   /** The selects an escalation row shows (each action uses at most one, see ACTION_TARGET). */
   targetFields: readonly ActionTarget[];
+  /**
+   * What the empty choice of a target select means, when it means more than "none" (message key):
+   * a lead's department select left empty notifies the owner's departments.
+   */
+  emptyTarget?: Partial<Record<ActionTarget, string>>;
   /** The host's choices, or null when the host has no subjects of this kind. */
   choices(deps: WebDeps): Promise<KindChoices | null>;
 }
@@ -86,6 +91,8 @@ export const LEAD_KIND: PolicyKind = {
   escalationMetrics: [STATUS_TIME],
   actions: LEAD_ACTIONS,
   targetFields: targetsOf(LEAD_ACTIONS),
+  // Only notify_department uses the department select on a lead (reassign_department is ticket-only).
+  emptyTarget: { departmentId: 'settings.policy.owner_department' },
   async choices(deps) {
     if (!deps.host.leads) return null;
     const [choices, leads] = await Promise.all([

@@ -131,6 +131,7 @@ async function renderPolicyForm(
       targetFields: kind.targetFields.map((f) => [
         f,
         { staffId: choices.staff, departmentId: choices.departments, priorityId: choices.priorities }[f],
+        kind.emptyTarget?.[f] ? ctx.t(kind.emptyTarget[f]) : '—',
       ]),
       actionTarget: ACTION_TARGET,
       impact: state.impact ?? null,
