@@ -3,10 +3,10 @@ import type { Clock, HostEvents } from '../host/host-context';
 import type { HostLead, LeadGateway } from '../host/lead-gateway';
 import type { Knex } from 'knex';
 import type { SubjectHookWriter, SubjectChange } from './subject-hook-writer';
-import type { TimelineRepository } from '../store/timeline-repository';
+import type { TimelineEventInput, TimelineRepository } from '../store/timeline-repository';
 import type { SubjectRow } from '../store/subject-repository';
-import { leadChanges, leadCreatedEvent, leadEvent } from '../subjects/lead/lead-events';
-import { leadSnapshotOf } from '../subjects/lead/lead-snapshot';
+import { leadChanges, leadCreatedEvent, leadEndKey, leadEvent } from '../subjects/lead/lead-events';
+import { leadEndOf, leadSnapshotOf } from '../subjects/lead/lead-snapshot';
 
 /**
  * Turns the host's lead hooks into timeline events, keeps the lead's snapshot and recomputes its
@@ -32,7 +32,7 @@ export class LeadEventRecorder {
 
   async leadCreated(leadId: number): Promise<void> {
     const lead = await this.mustRead(leadId);
-    await this.writer.created(leadSnapshotOf(lead), [leadCreatedEvent(lead, 'hook', lead.status)]);
+    await this.writer.created(leadSnapshotOf(lead), this.adopted(lead, lead.status));
   }
 
   async statusChanged(payload: HostEvents['lead_status_changed']): Promise<void> {
@@ -58,7 +58,7 @@ export class LeadEventRecorder {
       // A lead the module never saw (created without a hook): it began in the status it just left.
       const unseen = mustExist(lead);
       return {
-        events: [leadCreatedEvent(unseen, 'hook', payload.old_status), ...moved(payload.old_status)],
+        events: [...this.adopted(unseen, payload.old_status), ...moved(payload.old_status)],
         snapshot: { ...leadSnapshotOf(unseen), status: payload.new_status },
       };
     });
@@ -72,8 +72,7 @@ export class LeadEventRecorder {
   async updated(leadId: number): Promise<void> {
     const lead = await this.mustRead(leadId);
     await this.writer.changed(leadId, (seen, trx) => {
-      if (!seen)
-        return { events: [leadCreatedEvent(lead, 'hook', lead.status)], snapshot: leadSnapshotOf(lead) };
+      if (!seen) return { events: this.adopted(lead, lead.status), snapshot: leadSnapshotOf(lead) };
       return this.fromHostRow(lead, seen, trx);
     });
   }
@@ -81,6 +80,18 @@ export class LeadEventRecorder {
   async deleted(leadId: number): Promise<void> {
     const event = leadEvent(leadId, 'deleted', this.occurredNow(), 'hook', { dedupeKey: 'deleted' });
     await this.writer.changed(leadId, () => ({ events: [event], patch: { deleted: true } }));
+  }
+
+  /**
+   * A lead the module had not seen, created in `status`; one already lost, junk or converted
+   * (marked before any scan adopted it) ends now, the hook's moment, before any move at the same
+   * time, so its window does not run on (and the scan, which skips ended leads, never repairs it).
+   */
+  private adopted(lead: HostLead, status: number): TimelineEventInput[] {
+    const end = leadEndOf(lead);
+    const created = leadCreatedEvent(lead, 'hook', status);
+    if (!end) return [created];
+    return [created, leadEvent(lead.id, end, this.occurredNow(), 'hook', { dedupeKey: leadEndKey(0) })];
   }
 
   /**

@@ -143,6 +143,34 @@ it('gives each stay in a windowed status its own clock: enter, leave, re-enter; 
   expect((await services.leads.clockRepo.forSubjects([id])).every((c) => c.nextCheckAt === null)).toBe(true);
 });
 
+it('ends the window of an imported lead marked lost before any scan adopted it', async () => {
+  at('2026-03-02T03:30:00Z');
+  const [id] = await leads().importWithoutHooks([
+    {
+      name: 'Imported Lead',
+      status: ids.fresh,
+      source: ids.google,
+      country: ids.india,
+      assigned: ids.priya,
+    },
+  ]);
+  // Marked lost at 09:20 Kolkata: the hook is the module's first sight of the lead.
+  at('2026-03-02T03:50:00Z');
+  await leads().markLost(id);
+  expect((await leadClocks(id)).map((c) => [c.cycle, c.state, c.metAt])).toEqual([
+    [1, 'met', '2026-03-02T03:50:00.000Z'],
+  ]);
+  expect((await services.leads.subjects.getMany([id])).get(id)).toMatchObject({ ended: 'lost' });
+  // Long past its window, a scan neither reopens nor escalates it.
+  at('2026-03-02T09:00:00Z');
+  await services.scanner.run(clock.now());
+  expect((await leadClocks(id)).map((c) => c.state)).toEqual(['met']);
+  const fired = await t.devhost
+    .db('tblsla_vigil_escalations')
+    .where({ subject_type: 'lead', subject_id: id });
+  expect(fired).toEqual([]);
+});
+
 it('holds the window while the lead waits in a pause status and resumes it on return', async () => {
   at('2026-03-02T06:30:00Z'); // 12:00 Kolkata
   const id = await newLead({ name: 'Anita Rao' });
