@@ -141,6 +141,11 @@ final class Sla_vigil_host_actions
         if (!is_array($row) || $row === []) {
             return ['id' => $id, 'ok' => false, 'error' => 'lead is gone'];
         }
+        // Lost, junk or converted since the level fired (the cron may run minutes later): the
+        // lead's windows have ended, so nobody new should be handed it and woken by the bell.
+        if ((int) ($row['lost'] ?? 0) === 1 || (int) ($row['junk'] ?? 0) === 1 || !empty($row['date_converted'])) {
+            return ['id' => $id, 'ok' => false, 'error' => 'lead is lost, junk or converted'];
+        }
         if ((int) ($row['assigned'] ?? 0) !== $value) {
             $change = ['assigned' => $value, 'dateassigned' => date('Y-m-d')];
             if ($CI->db->where('id', $leadId)->update(db_prefix() . 'leads', $change) === false) {

@@ -7,8 +7,8 @@ defined('BASEPATH') or exit('No direct script access allowed');
 /**
  * Where the SLA badge goes in a row of Perfex's lead list (`leads_table_row_data($row, $aRow)`).
  * PERFEX.md says which cell of a ticket row holds what, but not for leads, nor the keys of $aRow:
- * the badge is appended to the first cell whose visible text contains the lead's name
- * ($aRow['name'], the leads table's column), which is the cell a person reads the lead by. When
+ * the badge is appended to the cell that shows the lead's name ($aRow['name'], the leads table's
+ * column; see nameCell for how it is told from the others), the cell a person reads the lead by. When
  * there is no name, or no cell shows it, the row is left as it is and this is logged once per
  * request (install.md, "what to check in a real Perfex").
  */
@@ -46,14 +46,38 @@ final class Sla_vigil_lead_row
         if ($name === '') {
             return null;
         }
+        // Perfex may print the name escaped, inside a link, followed by row options: compare what
+        // a person sees. The cell showing just the lead's id (the "#" column) is never it; a cell
+        // with an element reading exactly the name (the name link) beats one reading exactly the
+        // name, which beats one beginning with it (a company "Acme Industries" for "Acme"), which
+        // beats one merely containing it; the first cell wins a tie.
+        $id = is_scalar($aRow['id'] ?? null) ? trim((string) $aRow['id']) : '';
+        $best = null;
+        $bestScore = 0;
         foreach ($row as $key => $cell) {
-            // Perfex may print the name escaped and inside a link: compare what a person sees.
-            if (is_string($cell) && str_contains(self::visibleText($cell), $name)) {
-                return $key;
+            $score = (is_string($cell) || is_int($cell)) ? self::nameScore((string) $cell, $name, $id) : 0;
+            if ($score > $bestScore) {
+                [$best, $bestScore] = [$key, $score];
             }
         }
 
-        return null;
+        return $best;
+    }
+
+    /** How surely this cell is the one showing the name: 0 (not at all) to 4 (its own element). */
+    private static function nameScore(string $cell, string $name, string $id): int
+    {
+        $text = self::visibleText($cell);
+        if ($text === $id || !str_contains($text, $name)) {
+            return 0;
+        }
+        foreach (preg_split('/<[^>]*>/', $cell) ?: [] as $piece) {
+            if (self::visibleText($piece) === $name) {
+                return 4;
+            }
+        }
+
+        return $text === $name ? 3 : (str_starts_with($text, $name) ? 2 : 1);
     }
 
     private static function visibleText(string $html): string

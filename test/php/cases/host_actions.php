@@ -263,3 +263,23 @@ test('a deleted lead, a lead action other than assign and an unknown kind are re
     assert_same(6, lead_row(12)['assigned'], 'lead untouched');
     assert_same(0, ticket_row(12)['assigned'], 'ticket untouched');
 });
+
+test('a lead lost, junk or converted since the level fired is not handed to anyone: an error, no UPDATE, no bell', function (): void {
+    foreach ([['lost', '1'], ['junk', '1'], ['date_converted', '2026-01-03 10:00:00']] as [$column, $value]) {
+        seed_perfex_rows();
+        get_instance()->db->tables['tblleads'][0][$column] = $value;
+        get_instance()->db->statements = [];
+        $requests = cron_with_actions([
+            ['id' => 47, 'subject_type' => 'lead', 'lead_id' => 12, 'type' => 'assign', 'value' => 5, 'note' => LEAD_NOTE],
+        ]);
+        assert_same(
+            '{"results":[{"id":47,"ok":false,"error":"lead is lost, junk or converted"}]}',
+            request_to($requests, '/bridge/host-actions/report')['body'],
+            $column . ': report'
+        );
+        $updates = array_filter(get_instance()->db->statements, fn (string $s): bool => str_starts_with($s, 'UPDATE'));
+        assert_same([], array_values($updates), $column . ': updates');
+        assert_same(6, lead_row(12)['assigned'], $column . ': owner kept');
+        assert_same([], get_instance()->db->tables['tblnotifications'] ?? [], $column . ': notifications');
+    }
+});

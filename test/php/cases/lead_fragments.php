@@ -245,3 +245,19 @@ test('lead list filter: service refusing, the rule matches nothing and the lead 
     assert_same(1, count($lines), 'logged once: ' . json_encode(logged_errors()));
     assert_true(str_contains($lines[0], 'lead list matches no lead'), $lines[0]);
 });
+
+test('lead list: a short name lands in the name cell, not in the "#" cell that shows the id', function (): void {
+    PerfexStub::$admins = [1];
+    $server = paired_with_capture();
+    $server->answer(200, ['Content-Type' => 'application/json'], json_encode(['badges' => ['201' => LEAD_BADGE, '202' => LEAD_BADGE]]));
+    $rows = lead_rows(2);
+    $rows[0]['name'] = '20';
+    $rows[1]['name'] = 'Acme';
+    $cells = render_lead_list($rows);
+    $expected = lead_cells($rows[0]);
+    $expected[3] .= ' ' . LEAD_BADGE;
+    assert_same($expected, $cells[201], '"20" is in the id 201 and begins the name cell: the name cell');
+    $expected = lead_cells($rows[1]);
+    $expected[3] .= ' ' . LEAD_BADGE;
+    assert_same($expected, $cells[202], '"Acme" begins the name cell, while the company cell only contains it');
+});
