@@ -147,21 +147,24 @@ async function snapshot(trx: Knex.Transaction, table: (n: string) => string): Pr
 }
 
 /** Host actions waiting to be performed (this scan's and any an earlier one left), as decided. */
+/** What the plan reads of an escalation row. */
+const ESCALATION_COLUMNS = [
+  'id',
+  'subject_type',
+  'subject_id',
+  'metric',
+  'cycle',
+  'level',
+  'action_type',
+  'outcome',
+  'details',
+] as const;
+
 async function pendingActions(trx: Knex.Transaction, table: (n: string) => string): Promise<EscalationRow[]> {
   return trx(table('escalations'))
     .whereIn('outcome', ['action_pending', 'action_running'])
     .orderBy('id')
-    .select(
-      'id',
-      'subject_type',
-      'subject_id',
-      'metric',
-      'cycle',
-      'level',
-      'action_type',
-      'outcome',
-      'details',
-    );
+    .select(...ESCALATION_COLUMNS);
 }
 
 async function changes(
@@ -195,17 +198,7 @@ async function changes(
       decided.map((d) => d.id),
     )
     .orderBy('id')
-    .select(
-      'id',
-      'subject_type',
-      'subject_id',
-      'metric',
-      'cycle',
-      'level',
-      'action_type',
-      'outcome',
-      'details',
-    );
+    .select(...ESCALATION_COLUMNS);
   const outcomes = new Map(fired.map((e) => [String(e.id), e.outcome]));
   const escalations = fired
     .filter((e) => Number(e.id) > before.lastEscalation)

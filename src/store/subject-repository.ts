@@ -151,18 +151,7 @@ export class SubjectRepository {
       .insert(
         snapshots.map((s) => ({
           subject_type: this.subjectType,
-          subject_id: s.subjectId,
-          status: s.status,
-          priority: s.priority,
-          department: s.department,
-          assigned: s.assigned,
-          userid: s.userid,
-          service: s.service,
-          merged_into: s.mergedInto,
-          country: s.country ?? null,
-          source: s.source ?? null,
-          ended: s.ended ?? null,
-          deleted: s.deleted,
+          ...snapshotColumns(s),
           sla_state: 'no_policy',
           computed_version: DIRTY,
           created_at: ts,
@@ -350,24 +339,31 @@ export function afterUpsert(existing: SubjectRow | undefined, snapshot: SubjectS
   return afterPatch(existing, fields);
 }
 
+/** A snapshot's columns, as `upsert` writes them and `afterInsert` reads them back. */
+function snapshotColumns(s: SubjectSnapshot) {
+  return {
+    subject_id: s.subjectId,
+    status: s.status,
+    priority: s.priority,
+    department: s.department,
+    assigned: s.assigned,
+    userid: s.userid,
+    service: s.service,
+    merged_into: s.mergedInto,
+    country: s.country ?? null,
+    source: s.source ?? null,
+    ended: s.ended ?? null,
+    deleted: s.deleted ? 1 : 0,
+  };
+}
+
 /**
  * The row `upsert([snapshot])` inserts for a subject that has no row, as reading it back would
  * return it (never computed: no policy, no clocks event, dirty).
  */
 export function afterInsert(snapshot: SubjectSnapshot): SubjectRow {
   return toSubject({
-    subject_id: snapshot.subjectId,
-    status: snapshot.status,
-    priority: snapshot.priority,
-    department: snapshot.department,
-    assigned: snapshot.assigned,
-    userid: snapshot.userid,
-    service: snapshot.service,
-    merged_into: snapshot.mergedInto,
-    country: snapshot.country ?? null,
-    source: snapshot.source ?? null,
-    ended: snapshot.ended ?? null,
-    deleted: snapshot.deleted ? 1 : 0,
+    ...snapshotColumns(snapshot),
     policy_id: null,
     sla_state: 'no_policy',
     computed_version: DIRTY,
