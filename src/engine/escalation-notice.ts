@@ -79,3 +79,11 @@ export async function writeNotice(
 export function reachable(s: HostStaff | undefined): s is HostStaff {
   return s !== undefined && s.active && s.email !== '';
 }
+
+/**
+ * The zone an escalation email gives its times in: the policy calendar's, else the host's own (a
+ * round-the-clock policy has no zone of its own, and its readers work in the host's).
+ */
+export function noticeZone(calendar: string | null, book: PolicyBook, hostZone: string): string {
+  return (calendar ? book.timezones.get(calendar) : undefined) ?? hostZone;
+}

@@ -16,6 +16,7 @@ import { perfexTicketPath } from '../host/perfex/perfex-urls';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
+import { noticeZone } from './escalation-notice';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -76,6 +77,8 @@ export class EscalationService implements LevelFirer {
     private readonly translator: i18n,
     private readonly logger: Logger,
     private readonly outcomes: HostActionOutcomes = new HostActionOutcomes(escalations, audit),
+    /** The host's zone, for the times of a policy without a calendar. */
+    private readonly hostZone = 'UTC',
   ) {}
 
   async fireDue(
@@ -160,7 +163,7 @@ export class EscalationService implements LevelFirer {
           book.settings.cooldownMinutes > 0 &&
           (await this.outbox.lastSentOrPending(staff.id, 'ticket', ticket.id, since, trx));
         const language = languageCode(staff.defaultLanguage);
-        const zone = d.policy.calendar ? (book.timezones.get(d.policy.calendar) ?? 'UTC') : 'UTC';
+        const zone = noticeZone(d.policy.calendar, book, this.hostZone);
         const email = await renderEscalationEmail(
           {
             ticketId: ticket.id,

@@ -12,7 +12,7 @@ import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { perfexLeadPath } from '../host/perfex/perfex-urls';
 import type { DueLevel, LevelFirer } from './escalation-service';
-import { reachable, writeNotice } from './escalation-notice';
+import { noticeZone, reachable, writeNotice } from './escalation-notice';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
@@ -62,6 +62,8 @@ export class LeadEscalationService implements LevelFirer {
     private readonly logger: Logger,
     private readonly outcomes: HostActionOutcomes,
     private readonly hostActions: HostActionMode = 'perform',
+    /** The host's zone, for the times of a policy without a calendar. */
+    private readonly hostZone = 'UTC',
   ) {}
 
   private async view(due: readonly DueLevel[]): Promise<LeadView> {
@@ -116,7 +118,7 @@ export class LeadEscalationService implements LevelFirer {
         continue;
       }
       const { staff, fallback, owner } = await this.recipients(d, lead, view, book);
-      const zone = d.policy.calendar ? (book.timezones.get(d.policy.calendar) ?? 'UTC') : 'UTC';
+      const zone = noticeZone(d.policy.calendar, book, this.hostZone);
       const url = `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`;
       await writeNotice(
         {

@@ -58,6 +58,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         host.logger,
         actionOutcomes,
         shared.hostActions,
+        host.timezone,
       )
     : undefined;
   const clocks = new ClockService(

@@ -105,6 +105,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     translator,
     host.logger,
     actionOutcomes,
+    host.timezone,
   );
   const mailer = new MailSender(
     outbox,

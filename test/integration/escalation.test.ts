@@ -246,6 +246,8 @@ describe('cooldown and host actions', () => {
     at('2026-03-06T10:00:00Z'); // resolution due 60 min later: inside the 60-minute window
     await services.scanner.run(clock.now());
     expect((await mailbox()).map((m) => m.rcpt_to)).toEqual(['ana.agent@example.com']);
+    // A round-the-clock policy has no zone of its own: the due time reads in the host's (Berlin).
+    expect((await mailbox())[0].text).toContain('10:00 (Europe/Berlin)');
     const outbox = await t.devhost.db('tblsla_vigil_outbox').where('subject_id', id).orderBy('id');
     expect(outbox.map((o) => o.state)).toEqual(['sent', 'suppressed']);
     const escalations = await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).orderBy('id');
