@@ -144,14 +144,19 @@ export class ClockRepository {
     return [...new Set(ids)];
   }
 
-  /** The due clocks of subjects the caller has locked, locked too. */
+  /**
+   * The due clocks of subjects the caller has locked. A plain read: every writer of a subject's
+   * clocks holds the subject row's lock first, so these rows cannot change under the caller, and
+   * the read view opens after that lock was taken. A locking read here would also take next-key
+   * locks reaching the next subject's first clock, which a hook rewriting that subject's clocks
+   * holds: a deadlock for nothing.
+   */
   async dueFor(subjectIds: readonly number[], now: Date, trx: Knex.Transaction): Promise<StoredClock[]> {
     if (subjectIds.length === 0) return [];
     const rows: Row[] = await trx(this.table)
       .where('subject_type', this.subjectType)
       .whereIn('subject_id', subjectIds)
-      .where('next_check_at', '<=', utcToSql(now))
-      .forUpdate();
+      .where('next_check_at', '<=', utcToSql(now));
     return rows.map(toStored);
   }
 
