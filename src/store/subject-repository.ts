@@ -374,18 +374,7 @@ export function afterInsert(snapshot: SubjectSnapshot): SubjectRow {
 /** The database row a {@link SubjectRow} was read from (the inverse of `toSubject`). */
 function fromSubject(s: SubjectRow): Row {
   return {
-    subject_id: s.subjectId,
-    status: s.status,
-    priority: s.priority,
-    department: s.department,
-    assigned: s.assigned,
-    userid: s.userid,
-    service: s.service,
-    merged_into: s.mergedInto,
-    country: s.country ?? null,
-    source: s.source ?? null,
-    ended: s.ended ?? null,
-    deleted: s.deleted ? 1 : 0,
+    ...snapshotColumns(s),
     policy_id: s.policyId,
     sla_state: s.slaState,
     computed_version: s.computedVersion,
