@@ -16,6 +16,8 @@ export interface Notice {
   recipients: HostStaff[];
   /** Written into the escalation's details and the audit entry (policy, level, metric, ...). */
   details: Record<string, unknown>;
+  /** Fields that read differently in the audit entry only (the ticket audit names the action by its type). */
+  auditDetails?: Record<string, unknown>;
   render(staff: HostStaff, language: string): Promise<RenderedEmail>;
 }
 
@@ -23,7 +25,7 @@ export interface Notice {
  * Writes a fired notify level's emails to the outbox and its outcome to the escalation log and
  * the audit log, in the caller's transaction. The cooldown holds back an email to a recipient
  * who got one about the same subject within the window (logged as suppressed, never dropped).
- * Subject-kind neutral: the lead escalations use it; the ticket path still does this inline.
+ * Subject-kind neutral: ticket and lead escalations both write their notices here.
  */
 export async function writeNotice(
   notice: Notice,
@@ -69,7 +71,7 @@ export async function writeNotice(
       staffId: null,
       subjectType: notice.subjectType,
       subjectId: notice.subjectId,
-      details: { ...notice.details, recipients, suppressed },
+      details: { ...notice.details, ...notice.auditDetails, recipients, suppressed },
     },
     trx,
   );

@@ -5,18 +5,17 @@ import type { HostStaff, HostTicket, MailSettings, TicketGateway } from '../host
 import type { StoredClock } from '../store/clock-repository';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
-import type { OutboxRepository, NewOutboxRow } from '../notify/outbox-repository';
+import type { OutboxRepository } from '../notify/outbox-repository';
 import { renderEscalationEmail } from '../notify/escalation-email';
 import type { LadderLevel } from '../sla/escalation/ladder';
 import { levelConditionHolds } from '../sla/escalation/level-condition';
 import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
-import { languageCode } from '../host/perfex/perfex-languages';
 import { perfexTicketPath } from '../host/perfex/perfex-urls';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
-import { noticeZone } from './escalation-notice';
+import { noticeZone, writeNotice } from './escalation-notice';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -153,80 +152,43 @@ export class EscalationService implements LevelFirer {
         continue;
       }
       const { staff: recipients, fallback } = await this.recipients(d, ticket, view, book);
-      const rows: NewOutboxRow[] = [];
-      const suppressed: number[] = [];
-      const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
-      for (const staff of recipients) {
-        // The cooldown: one email per recipient and ticket per window; the rest is logged as held back.
-        // A window of 0 holds nothing back, not even an email of another level in this very scan.
-        const recent =
-          book.settings.cooldownMinutes > 0 &&
-          (await this.outbox.lastSentOrPending(staff.id, 'ticket', ticket.id, since, trx));
-        const language = languageCode(staff.defaultLanguage);
-        const zone = noticeZone(d.policy.calendar, book, this.hostZone);
-        const email = await renderEscalationEmail(
-          {
-            ticketId: ticket.id,
-            ticketSubject: ticket.subject,
-            clientName: view.clients.get(ticket.userid) || null,
-            departmentName: view.departments.get(ticket.department) ?? '',
-            metric: d.clock.metric,
-            ...(d.clock.status === undefined
-              ? {}
-              : { statusName: view.statuses.get(d.clock.status) ?? `#${d.clock.status}` }),
-            level: d.level.level,
-            triggerType: d.level.trigger.type,
-            dueAt: d.clock.dueAt,
-            zone,
-            now,
-            ticketUrl: `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`,
-            slaUrl: `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}#sla_vigil`,
-            recipientName: `${staff.firstname} ${staff.lastname}`.trim(),
-          },
-          this.translator,
-          language,
-        );
-        rows.push({
+      const zone = noticeZone(d.policy.calendar, book, this.hostZone);
+      const url = `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`;
+      await writeNotice(
+        {
           escalationId: id,
           subjectType: 'ticket',
           subjectId: ticket.id,
-          recipientStaffId: staff.id,
-          recipientEmail: staff.email,
-          language,
-          ...email,
-          state: recent ? 'suppressed' : 'pending',
-          createdAt: now,
-        });
-        if (recent) suppressed.push(staff.id);
-      }
-      await this.outbox.insert(rows, trx);
-      const outcome =
-        rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
-      await this.escalations.setOutcome(
-        id,
-        outcome,
-        {
-          ...details,
-          recipients: rows.map((r) => r.recipientStaffId),
-          suppressed,
-          ...(fallback && { fallback }),
+          recipients,
+          details: { ...details, ...(fallback && { fallback }) },
+          auditDetails: { action: d.level.action.type },
+          render: (staff, language) =>
+            renderEscalationEmail(
+              {
+                ticketId: ticket.id,
+                ticketSubject: ticket.subject,
+                clientName: view.clients.get(ticket.userid) || null,
+                departmentName: view.departments.get(ticket.department) ?? '',
+                metric: d.clock.metric,
+                ...(d.clock.status === undefined
+                  ? {}
+                  : { statusName: view.statuses.get(d.clock.status) ?? `#${d.clock.status}` }),
+                level: d.level.level,
+                triggerType: d.level.trigger.type,
+                dueAt: d.clock.dueAt,
+                zone,
+                now,
+                ticketUrl: url,
+                slaUrl: `${url}#sla_vigil`,
+                recipientName: `${staff.firstname} ${staff.lastname}`.trim(),
+              },
+              this.translator,
+              language,
+            ),
         },
-        trx,
-      );
-      await this.audit.write(
-        {
-          action: `escalation.${outcome}`,
-          staffId: null,
-          subjectType: 'ticket',
-          subjectId: ticket.id,
-          details: {
-            ...details,
-            action: d.level.action.type,
-            recipients: rows.map((r) => r.recipientStaffId),
-            suppressed,
-            ...(fallback && { fallback }),
-          },
-        },
+        { outbox: this.outbox, escalations: this.escalations, audit: this.audit },
+        book,
+        now,
         trx,
       );
     }
