@@ -5,6 +5,7 @@ import type { ModuleServices } from '../wiring/module-services';
 import type { BookPolicy } from '../sla/policy/policy-book';
 import type { NameBook } from './view-helpers';
 import { leadViewer, viewerMaySeeLead } from './lead-scope';
+import { loadLeadNames } from './lead-names';
 import { renderSlaPanel, type PanelSources } from './sla-panel-view';
 
 /**
@@ -36,7 +37,7 @@ export function createLeadPanel(
       const [viewer, row, names] = await Promise.all([
         leadViewer(host, staffId),
         leads.getLead(leadId),
-        leadNames(host, leads),
+        loadLeadNames(host, leads),
       ]);
       if (!viewer || !row || !viewerMaySeeLead(viewer, row)) return null;
       return renderSlaPanel(
@@ -54,28 +55,6 @@ export function createLeadPanel(
         language,
       );
     },
-  };
-}
-
-/** Names for a lead's timeline: its statuses, sources, markets and the staff (owners). */
-async function leadNames(host: HostContext, leads: LeadGateway): Promise<NameBook> {
-  const [statuses, sources, countries, staff] = await Promise.all([
-    leads.listLeadStatuses(),
-    leads.listLeadSources(),
-    leads.listCountries(),
-    host.tickets.listStaff(),
-  ]);
-  const byId = (rows: { id: number; name: string }[]) => new Map(rows.map((r) => [String(r.id), r.name]));
-  return {
-    status: byId(statuses),
-    source: byId(sources),
-    country: new Map([['0', '—'], ...byId(countries)]),
-    priority: new Map(),
-    department: new Map(),
-    staff: new Map([
-      ['0', '—'],
-      ...staff.map((s): [string, string] => [String(s.id), `${s.firstname} ${s.lastname}`]),
-    ]),
   };
 }
 

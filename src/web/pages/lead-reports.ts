@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import type { PageContext, WebDeps } from '../web-deps';
 import { renderModulePage } from '../module-page';
 import { sendCsv, type CsvCell } from '../csv';
+import { loadLeadNames } from '../lead-names';
 import type { ReportTable } from '../report-table';
 import {
   buildLeadReportTable,
@@ -55,19 +56,14 @@ export function leadReportHandlers(deps: WebDeps) {
       const leads = host.leads;
       if (!parsed.ok || !leads)
         return render(res, ctx, parsed.form, { table: null, errors: parsed.ok ? {} : parsed.errors });
-      const [statuses, sources, countries, staff, book] = await Promise.all([
-        leads.listLeadStatuses(),
-        leads.listLeadSources(),
-        leads.listCountries(),
-        host.tickets.listStaff(),
+      const [names, book] = await Promise.all([
+        loadLeadNames(host, leads),
         services.leads.clocks.policyBook(),
       ]);
-      const byId = (rows: { id: number; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
-      const [status, source, country] = [byId(statuses), byId(sources), byId(countries)];
-      const owner = new Map(staff.map((s) => [s.id, `${s.firstname} ${s.lastname}`]));
       const policies = new Map(book.policies.map((p) => [p.id, p.name]));
-      const name = (book: Map<number, string>, id: number | null): string =>
-        id === null || id === 0 ? '' : (book.get(id) ?? `#${id}`);
+      // 0 and null are "none": an empty cell, not the page's dash.
+      const name = (book: Map<string, string> | undefined, id: number | null): string =>
+        id === null || id === 0 ? '' : (book?.get(String(id)) ?? `#${id}`);
       const { t, csvTime } = ctx;
       const { range } = parsed;
       const gateway = leads;
@@ -99,11 +95,11 @@ export function leadReportHandlers(deps: WebDeps) {
               w.subjectId,
               lead?.name ?? '',
               lead?.company ?? '',
-              name(country, w.country),
-              name(source, w.source),
-              name(owner, w.assigned),
+              name(names.country, w.country),
+              name(names.source, w.source),
+              name(names.staff, w.assigned),
               w.policyId === null ? '' : (policies.get(w.policyId) ?? `#${w.policyId}`),
-              name(status, w.status),
+              name(names.status, w.status),
               w.cycle,
               time(w.startedAt),
               time(w.dueAt),
