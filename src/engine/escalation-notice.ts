@@ -5,7 +5,8 @@ import type { PolicyBook } from '../sla/policy/policy-book';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
 import type { NewOutboxRow, OutboxRepository } from '../notify/outbox-repository';
-import type { RenderedEmail } from '../notify/escalation-email';
+import type { EscalationEmailInput, RenderedEmail } from '../notify/escalation-email';
+import type { DueLevel } from './escalation-service';
 import { languageCode } from '../host/perfex/perfex-languages';
 
 /** One fired notify level of one subject: who gets it and how each email reads. */
@@ -88,4 +89,45 @@ export function reachable(s: HostStaff | undefined): s is HostStaff {
  */
 export function noticeZone(calendar: string | null, book: PolicyBook, hostZone: string): string {
   return (calendar ? book.timezones.get(calendar) : undefined) ?? hostZone;
+}
+
+/**
+ * The part of an escalation email that is the fired level's, the same for tickets and leads: the
+ * metric (and the status a status_time clock timed), the level, its trigger, the due time in the
+ * notice's zone, and the links to the subject and its SLA tab.
+ */
+export function levelEmailFields(
+  d: DueLevel,
+  statusNames: ReadonlyMap<number, string>,
+  zone: string,
+  now: Date,
+  subjectUrl: string,
+  recipient: HostStaff,
+): Pick<
+  EscalationEmailInput,
+  | 'metric'
+  | 'statusName'
+  | 'level'
+  | 'triggerType'
+  | 'dueAt'
+  | 'zone'
+  | 'now'
+  | 'ticketUrl'
+  | 'slaUrl'
+  | 'recipientName'
+> {
+  return {
+    metric: d.clock.metric,
+    ...(d.clock.status === undefined
+      ? {}
+      : { statusName: statusNames.get(d.clock.status) ?? `#${d.clock.status}` }),
+    level: d.level.level,
+    triggerType: d.level.trigger.type,
+    dueAt: d.clock.dueAt,
+    zone,
+    now,
+    ticketUrl: subjectUrl,
+    slaUrl: `${subjectUrl}#sla_vigil`,
+    recipientName: `${recipient.firstname} ${recipient.lastname}`.trim(),
+  };
 }

@@ -15,7 +15,7 @@ import { perfexTicketPath } from '../host/perfex/perfex-urls';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
-import { noticeZone, writeNotice } from './escalation-notice';
+import { levelEmailFields, noticeZone, writeNotice } from './escalation-notice';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -169,18 +169,7 @@ export class EscalationService implements LevelFirer {
                 ticketSubject: ticket.subject,
                 clientName: view.clients.get(ticket.userid) || null,
                 departmentName: view.departments.get(ticket.department) ?? '',
-                metric: d.clock.metric,
-                ...(d.clock.status === undefined
-                  ? {}
-                  : { statusName: view.statuses.get(d.clock.status) ?? `#${d.clock.status}` }),
-                level: d.level.level,
-                triggerType: d.level.trigger.type,
-                dueAt: d.clock.dueAt,
-                zone,
-                now,
-                ticketUrl: url,
-                slaUrl: `${url}#sla_vigil`,
-                recipientName: `${staff.firstname} ${staff.lastname}`.trim(),
+                ...levelEmailFields(d, view.statuses, zone, now, url, staff),
               },
               this.translator,
               language,

@@ -12,7 +12,7 @@ import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { perfexLeadPath } from '../host/perfex/perfex-urls';
 import type { DueLevel, LevelFirer } from './escalation-service';
-import { noticeZone, reachable, writeNotice } from './escalation-notice';
+import { levelEmailFields, noticeZone, reachable, writeNotice } from './escalation-notice';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
@@ -139,18 +139,7 @@ export class LeadEscalationService implements LevelFirer {
                 },
                 clientName: null,
                 departmentName: '',
-                metric: d.clock.metric,
-                ...(d.clock.status === undefined
-                  ? {}
-                  : { statusName: view.statuses.get(d.clock.status) ?? `#${d.clock.status}` }),
-                level: d.level.level,
-                triggerType: d.level.trigger.type,
-                dueAt: d.clock.dueAt,
-                zone,
-                now,
-                ticketUrl: url,
-                slaUrl: `${url}#sla_vigil`,
-                recipientName: `${recipient.firstname} ${recipient.lastname}`.trim(),
+                ...levelEmailFields(d, view.statuses, zone, now, url, recipient),
               },
               this.translator,
               language,
