@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
-import type { HostStaff, HostTicket, MailSettings, TicketGateway } from '../host/host-context';
+import type {
+  EmailTemplateSource,
+  HostStaff,
+  HostTicket,
+  MailSettings,
+  TicketGateway,
+} from '../host/host-context';
 import type { StoredClock } from '../store/clock-repository';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -78,6 +84,8 @@ export class EscalationService implements LevelFirer {
     private readonly outcomes: HostActionOutcomes = new HostActionOutcomes(escalations, audit),
     /** The host's zone, for the times of a policy without a calendar. */
     private readonly hostZone = 'UTC',
+    /** Templates the host's admin edited (Perfex); the module's own ones without. */
+    private readonly templates?: EmailTemplateSource,
   ) {}
 
   async fireDue(
@@ -173,6 +181,7 @@ export class EscalationService implements LevelFirer {
               },
               this.translator,
               language,
+              this.templates,
             ),
         },
         { outbox: this.outbox, escalations: this.escalations, audit: this.audit },

@@ -59,6 +59,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         actionOutcomes,
         shared.hostActions,
         host.timezone,
+        host.emailTemplates,
       )
     : undefined;
   const clocks = new ClockService(

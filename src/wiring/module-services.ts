@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Clock, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
+import type {
+  Clock,
+  EmailTemplateSource,
+  MailSettings,
+  PermissionRegistry,
+  TicketGateway,
+} from '../host/host-context';
 import type { LeadGateway } from '../host/lead-gateway';
 import { TimelineRepository } from '../store/timeline-repository';
 import { SubjectRepository } from '../store/subject-repository';
@@ -54,6 +60,8 @@ export interface ServiceHost {
    * Without it such a level is recorded as `no_recipient` (the reason says why).
    */
   permissions?: Pick<PermissionRegistry, 'staffDepartments'>;
+  /** Templates the host's admin edits (Perfex: Setup > Email Templates); none: the module's own. */
+  emailTemplates?: EmailTemplateSource;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
@@ -106,6 +114,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     actionOutcomes,
     host.timezone,
+    host.emailTemplates,
   );
   const mailer = new MailSender(
     outbox,
