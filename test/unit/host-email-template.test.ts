@@ -1,5 +1,6 @@
 import { htmlToText, renderHostTemplate } from '../../src/notify/host-email-template';
 import { renderEscalationEmail, type EscalationEmailInput } from '../../src/notify/escalation-email';
+import { renderDigestFromHostTemplate } from '../../src/notify/digest-host-template';
 import type { EmailTemplateSource, HostEmailTemplate } from '../../src/host/host-context';
 import {
   PERFEX_TEMPLATE_DEFAULTS,
@@ -149,5 +150,32 @@ describe('escalation emails from host templates', () => {
     expect(email.html).toBe(
       '<p>Roe &amp; Co / Germany / Google <a href="https://crm.example.com/admin/leads/index/7">open</a></p>',
     );
+  });
+});
+
+describe('digests from host templates', () => {
+  const content = { html: '<table><tr><td>#12 &lt;late&gt;</td></tr></table>', text: '#12 <late>' };
+  const daily = {
+    kind: 'daily' as const,
+    recipientName: 'Ada <Admin>',
+    period: '3 March',
+    content,
+  };
+
+  it("fills the kind's template: the content as the module rendered it, the other fields escaped", async () => {
+    const templates = host({
+      'sla-vigil-digest-daily/en': {
+        subject: 'Digest {sla_period} for {sla_recipient_name}',
+        message: '<h1>Hi {sla_recipient_name}</h1>{sla_vigil_content}',
+      },
+    });
+    const email = await renderDigestFromHostTemplate(templates, daily, 'en');
+    expect(email).toEqual({
+      subject: 'Digest 3 March for Ada <Admin>',
+      html: '<h1>Hi Ada &lt;Admin&gt;</h1><table><tr><td>#12 &lt;late&gt;</td></tr></table>',
+      text: 'Hi Ada <Admin>\n\n#12 <late>',
+    });
+    expect(await renderDigestFromHostTemplate(templates, { ...daily, kind: 'weekly' }, 'en')).toBeNull();
+    expect(await renderDigestFromHostTemplate(undefined, daily, 'en')).toBeNull();
   });
 });
