@@ -1,6 +1,6 @@
 import type { EmailTemplateSource } from '../host/host-context';
 import type { RenderedEmail } from './escalation-email';
-import { EMAIL_TEMPLATE_SLUGS, renderHostTemplate } from './host-email-template';
+import { EMAIL_TEMPLATE_SLUGS, hostTemplate, renderHostTemplate } from './host-email-template';
 
 /** What a digest email carries into the host's digest template (Perfex: Setup > Email Templates). */
 export interface DigestTemplateInput {
@@ -23,7 +23,7 @@ export async function renderDigestFromHostTemplate(
   language: string,
 ): Promise<RenderedEmail | null> {
   const slug = input.kind === 'daily' ? EMAIL_TEMPLATE_SLUGS.digestDaily : EMAIL_TEMPLATE_SLUGS.digestWeekly;
-  const template = await templates?.template(slug, language);
+  const template = await hostTemplate(templates, slug, language);
   if (!template) return null;
   return renderHostTemplate(template, {
     text: { sla_recipient_name: input.recipientName, sla_period: input.period },

@@ -4,7 +4,12 @@ import { formatDateTime } from '../i18n/format-date';
 import { renderView } from '../i18n/render-view';
 import { formatDuration } from '../i18n/format-duration';
 import type { EmailTemplateSource } from '../host/host-context';
-import { EMAIL_TEMPLATE_SLUGS, renderHostTemplate, type MergeValues } from './host-email-template';
+import {
+  EMAIL_TEMPLATE_SLUGS,
+  hostTemplate,
+  renderHostTemplate,
+  type MergeValues,
+} from './host-email-template';
 
 export type EmailMetric = 'first_response' | 'next_response' | 'resolution' | 'status_time';
 export type EmailTrigger = 'before_due' | 'at_due' | 'after_due';
@@ -91,7 +96,7 @@ export async function renderEscalationEmail(
     }),
   };
   const slug = input.lead ? EMAIL_TEMPLATE_SLUGS.escalationLead : EMAIL_TEMPLATE_SLUGS.escalationTicket;
-  const edited = await templates?.template(slug, language);
+  const edited = await hostTemplate(templates, slug, language);
   if (edited) return renderHostTemplate(edited, mergeValues(view, t));
   const [html, text] = await Promise.all([
     renderView('emails/escalation.html', view),

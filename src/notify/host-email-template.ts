@@ -1,4 +1,4 @@
-import type { HostEmailTemplate } from '../host/host-context';
+import type { EmailTemplateSource, HostEmailTemplate } from '../host/host-context';
 import { escapeHtml } from '../web/escape-html';
 import type { RenderedEmail } from './escalation-email';
 
@@ -23,6 +23,23 @@ export type EmailTemplateSlug = (typeof EMAIL_TEMPLATE_SLUGS)[keyof typeof EMAIL
 export interface MergeValues {
   text: Readonly<Record<string, string>>;
   html?: Readonly<Record<string, { html: string; text: string }>>;
+}
+
+/**
+ * The host's edited template for this slug and language, or null. A source that fails (it should
+ * answer null itself) costs the email its host template, never the escalation or digest.
+ */
+export async function hostTemplate(
+  templates: EmailTemplateSource | undefined,
+  slug: EmailTemplateSlug,
+  language: string,
+): Promise<HostEmailTemplate | null> {
+  if (!templates) return null;
+  try {
+    return await templates.template(slug, language);
+  } catch {
+    return null;
+  }
 }
 
 /** A merge field, also as a rich-text editor may write it inside a link (`%7Bsla_ticket_url%7D`). */

@@ -126,10 +126,12 @@ describe('escalation emails from host templates', () => {
     expect(email.text).not.toContain('<p>');
   });
 
-  it("falls back to the module's own template for another language or none", async () => {
+  it("falls back to the module's own template for another language, none, or a failing source", async () => {
     const own = await renderEscalationEmail(input(), translator, 'en');
     expect(await renderEscalationEmail(input(), translator, 'en', host(edited))).toEqual(own);
     expect(await renderEscalationEmail(input(), translator, 'en', host({}))).toEqual(own);
+    const failing: EmailTemplateSource = { template: () => Promise.reject(new Error('host down')) };
+    expect(await renderEscalationEmail(input(), translator, 'en', failing)).toEqual(own);
   });
 
   it("uses the lead template for a lead, with the lead's fields", async () => {
