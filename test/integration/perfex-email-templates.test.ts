@@ -8,6 +8,7 @@ import { insertStaff } from '../helpers/host-fixtures';
 import { WEEKDAYS_9_TO_5 } from '../helpers/sla-fixtures';
 import { PerfexEmailTemplates } from '../../src/host/perfex/perfex-email-templates';
 import { PERFEX_TEMPLATE_DEFAULTS } from '../../src/host/perfex/perfex-email-template-defaults';
+import { createEmailTemplatesTable } from '../helpers/perfex-email-templates-table';
 
 // A Perfex-like host whose admin edited the module's ticket escalation template under
 // Setup > Email Templates in English and German, and left the Spanish one as registered. The
@@ -35,23 +36,6 @@ function captureLogger() {
     },
   });
   return { logger: pino({ level: 'debug' }, stream), lines };
-}
-
-async function createTemplatesTable(table: string): Promise<void> {
-  await db.schema.createTable(table, (tb) => {
-    tb.increments('emailtemplateid');
-    tb.text('type');
-    tb.string('slug', 100);
-    tb.string('language', 40);
-    tb.text('name');
-    tb.text('subject');
-    tb.text('message');
-    tb.text('fromname');
-    tb.string('fromemail', 100).nullable();
-    tb.integer('plaintext').defaultTo(0);
-    tb.integer('active').defaultTo(0);
-    tb.integer('order').defaultTo(0);
-  });
 }
 
 /** What create_email_template leaves for one slug: one row per language, the same default text. */
@@ -84,7 +68,7 @@ beforeAll(async () => {
   await db('tblstaff_departments').insert(
     [staff.en, staff.de, staff.es].map((staffid) => ({ staffid, departmentid: support })),
   );
-  await createTemplatesTable('tblemailtemplates');
+  await createEmailTemplatesTable(db);
   for (const slug of Object.keys(PERFEX_TEMPLATE_DEFAULTS) as (keyof typeof PERFEX_TEMPLATE_DEFAULTS)[])
     await registerDefaults('tblemailtemplates', slug);
   await editTemplate(

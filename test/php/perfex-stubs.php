@@ -43,6 +43,8 @@ final class PerfexStub
     public static array $emailTemplates = [];
     /** A message create_email_template() throws with (a failing insert), or null. */
     public static ?string $emailTemplateFailure = null;
+    /** @var (callable(string, string, string, string, string): void)|null where the php -S stand-in stores templates */
+    public static $emailTemplateWriter = null;
 
     public static function reset(): void
     {
@@ -62,6 +64,7 @@ final class PerfexStub
         self::$adminUrl = 'http://perfex.test/admin/';
         self::$emailTemplates = [];
         self::$emailTemplateFailure = null;
+        self::$emailTemplateWriter = null;
         $_POST = [];
         $ci = &get_instance();
         $ci->reset();
@@ -476,6 +479,9 @@ function create_email_template(string $subject, string $message, string $type, s
         throw new RuntimeException(PerfexStub::$emailTemplateFailure);
     }
     PerfexStub::$emailTemplates[] = ['subject' => $subject, 'message' => $message, 'type' => $type, 'name' => $name, 'slug' => $slug];
+    if (PerfexStub::$emailTemplateWriter !== null) {
+        (PerfexStub::$emailTemplateWriter)($subject, $message, $type, $name, $slug);
+    }
 
     return true;
 }
