@@ -125,10 +125,10 @@ final class Sla_vigil_email_templates
     private static function remember(array $slugs): void
     {
         $json = json_encode(array_values(array_unique($slugs)), JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR);
-        // Autoloaded: the admin_init check reads it without a query.
-        if (!add_option(self::REGISTERED_OPTION, $json, 1)) {
-            update_option(self::REGISTERED_OPTION, $json);
-        }
+        // Autoloaded: the admin_init check reads it without a query. add_option creates it and
+        // never overwrites (what it returns is not documented), update_option then sets it.
+        add_option(self::REGISTERED_OPTION, $json, 1);
+        update_option(self::REGISTERED_OPTION, $json);
     }
 
     /** The template's name in the list, in the language of the admin who activated the module. */
