@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
-import type { HostStaff, HostTicket, MailSettings, TicketGateway } from '../host/host-context';
+import type {
+  EmailTemplateSource,
+  HostStaff,
+  HostTicket,
+  MailSettings,
+  TicketGateway,
+} from '../host/host-context';
 import type { StoredClock } from '../store/clock-repository';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -80,6 +86,8 @@ export class EscalationService implements LevelFirer {
     private readonly hostZone = 'UTC',
     /** Channels besides email (the host's bell when it has one). */
     private readonly channels: NoticeChannels = { inApp: false },
+    /** Templates the host's admin edited (Perfex); the module's own ones without. */
+    private readonly templates?: EmailTemplateSource,
   ) {}
 
   async fireDue(
@@ -176,6 +184,7 @@ export class EscalationService implements LevelFirer {
               },
               this.translator,
               language,
+              this.templates,
             ),
         },
         { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },

@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
-import type { HostStaff, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
+import type {
+  EmailTemplateSource,
+  HostStaff,
+  MailSettings,
+  PermissionRegistry,
+  TicketGateway,
+} from '../host/host-context';
 import type { HostLead, LeadGateway } from '../host/lead-gateway';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -72,6 +78,8 @@ export class LeadEscalationService implements LevelFirer {
     private readonly hostZone = 'UTC',
     /** Channels besides email (the host's bell when it has one). */
     private readonly channels: NoticeChannels = { inApp: false },
+    /** Templates the host's admin edited (Perfex); the module's own ones without. */
+    private readonly templates?: EmailTemplateSource,
   ) {}
 
   private async view(due: readonly DueLevel[]): Promise<LeadView> {
@@ -152,6 +160,7 @@ export class LeadEscalationService implements LevelFirer {
               },
               this.translator,
               language,
+              this.templates,
             ),
         },
         { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },

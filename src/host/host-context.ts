@@ -374,6 +374,22 @@ export interface Clock {
   now(): Date;
 }
 
+/** An email template as the host's admin edited it: its subject and HTML body with `{merge_fields}`. */
+export interface HostEmailTemplate {
+  subject: string;
+  message: string;
+}
+
+/**
+ * Email templates the host lets its admin edit (Perfex: Setup > Email Templates, per language).
+ * Null when the host has no edited template for this slug and language (or could not read it):
+ * the module's own template is used then. Implementations cache, so callers may ask per email.
+ */
+export interface EmailTemplateSource {
+  /** `language` is the module's locale code (`en`, `de`, ...). */
+  template(slug: string, language: string): Promise<HostEmailTemplate | null>;
+}
+
 /** When a cron this host runs itself started, and when its first tick is due. */
 export interface HostCronSchedule {
   startedAt: Date;
@@ -413,6 +429,8 @@ export interface HostContext {
   logger: Logger;
   /** Optional: the host's own cron schedule, so the first minute after start is no "late" alarm. */
   cron?: HostCron;
+  /** Optional: templates the host's admin edits; without it the module's own templates are used. */
+  emailTemplates?: EmailTemplateSource;
   redisUrl: string;
   /**
    * BullMQ key prefix, distinct per host sharing a Redis (default: derived from the database

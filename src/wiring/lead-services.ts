@@ -63,6 +63,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         shared.hostActions,
         host.timezone,
         shared.channels,
+        host.emailTemplates,
       )
     : undefined;
   const clocks = new ClockService(

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type {
   Clock,
   HostNotifications,
+  EmailTemplateSource,
   MailSettings,
   PermissionRegistry,
   TicketGateway,
@@ -64,6 +65,8 @@ export interface ServiceHost {
   permissions?: Pick<PermissionRegistry, 'staffDepartments'>;
   /** The host's notification bell: notify levels then also add an entry there per recipient. */
   notifications?: HostNotifications;
+  /** Templates the host's admin edits (Perfex: Setup > Email Templates); none: the module's own. */
+  emailTemplates?: EmailTemplateSource;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
@@ -118,6 +121,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     actionOutcomes,
     host.timezone,
     channels,
+    host.emailTemplates,
   );
   const mailer = new MailSender(
     outbox,
