@@ -77,7 +77,7 @@ async function page(path: string, email = 'admin@example.com'): Promise<{ status
 
 /** A forecast table's lines: [id, 1h, 4h, 24h], then the summed rest as [-groups, 1h, 4h, 24h]. */
 function forecastTable(html: string, testId: string): number[][] {
-  const body = new RegExp(`data-testid="${testId}">([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
+  const body = new RegExp(`data-testid="${testId}"[^>]*>([\\s\\S]*?)</table>`).exec(html)?.[1] ?? '';
   return [...body.matchAll(/data-(id|rest)="(\d+)" data-1h="(\d+)" data-4h="(\d+)" data-24h="(\d+)"/g)].map(
     (m) => [m[1] === 'rest' ? -Number(m[2]) : Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])],
   );
