@@ -14,6 +14,7 @@ import * as clockStatus from './20261205233000_clock_status';
 import * as policySubject from './20261206000000_policy_subject';
 import * as leadSubjects from './20261206010000_lead_subjects';
 import * as genericOutbox from './20261206050000_generic_outbox';
+import * as clockDueIndex from './20261206051000_clock_due_index';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -41,4 +42,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206000000_policy_subject', policySubject],
   ['20261206010000_lead_subjects', leadSubjects],
   ['20261206050000_generic_outbox', genericOutbox],
+  ['20261206051000_clock_due_index', clockDueIndex],
 ];

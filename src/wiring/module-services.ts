@@ -34,6 +34,7 @@ import { HostProblemRepository } from '../store/host-problem-repository';
 import { PassedLevelFinder } from '../engine/passed-level-finder';
 import { MonitorService } from '../store/read/monitor-service';
 import { DashboardService } from '../store/read/dashboard-service';
+import { ForecastService } from '../store/read/forecast-service';
 import { LeadReportService } from '../store/read/lead-report-service';
 import { LeadDashboardService } from '../store/read/lead-dashboard-service';
 import { LeadMonitorService } from '../store/read/lead-monitor-service';
@@ -188,6 +189,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const reads = {
     monitor: new MonitorService(db, prefix),
     dashboard: new DashboardService(db, prefix),
+    forecast: new ForecastService(db, prefix),
     leadMonitor: new LeadMonitorService(db, prefix),
     leadDashboard: new LeadDashboardService(db, prefix, () => leads.clocks.policyBook()),
     leadReports: new LeadReportService(db, prefix, () => leads.clocks.policyBook()),
