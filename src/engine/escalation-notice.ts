@@ -107,6 +107,7 @@ export function levelEmailFields(
   EscalationEmailInput,
   | 'metric'
   | 'statusName'
+  | 'internal'
   | 'level'
   | 'triggerType'
   | 'dueAt'
@@ -121,6 +122,7 @@ export function levelEmailFields(
     ...(d.clock.status === undefined
       ? {}
       : { statusName: statusNames.get(d.clock.status) ?? `#${d.clock.status}` }),
+    ...(d.level.scope === 'internal' ? { internal: true } : {}),
     level: d.level.level,
     triggerType: d.level.trigger.type,
     dueAt: d.clock.dueAt,
