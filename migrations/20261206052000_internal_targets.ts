@@ -1,11 +1,15 @@
 import type { Knex } from 'knex';
 
 /**
- * Internal targets (OLAs): a clock is the customer's SLA (`customer`, every row so far) or a
- * team's internal commitment (`internal`). The cycle key gains the scope, so a ticket's internal
- * and customer clocks of the same metric and cycle live side by side.
+ * Internal targets (OLAs): a policy keeps its teams' internal targets (a JSON document, null for
+ * none), and a clock is the customer's SLA (`customer`, every row so far) or a team's internal
+ * commitment (`internal`). The cycle key gains the scope, so a ticket's internal and customer
+ * clocks of the same metric and cycle live side by side.
  */
 export async function up(knex: Knex, prefix: string): Promise<void> {
+  await knex.schema.alterTable(`${prefix}sla_vigil_policies`, (t) => {
+    t.text('internal_targets').nullable();
+  });
   const table = `${prefix}sla_vigil_clocks`;
   await knex.schema.alterTable(table, (t) => {
     t.string('scope', 16).notNullable().defaultTo('customer');
@@ -31,5 +35,8 @@ export async function down(knex: Knex, prefix: string): Promise<void> {
   });
   await knex.schema.alterTable(table, (t) => {
     t.dropColumn('scope');
+  });
+  await knex.schema.alterTable(`${prefix}sla_vigil_policies`, (t) => {
+    t.dropColumn('internal_targets');
   });
 }
