@@ -86,6 +86,7 @@ export async function renderSlaPanel(
   // A pause status holds one metric of the kind while the subject sits in it (DESIGN.md).
   const status = subject.status;
   const pausing = status !== null && (policy?.pauseStatusIds ?? []).includes(status);
+  const teamName = (policy && subject.internalTeam?.(policy)) ?? null;
   const pausedNow = (metric: string): string | null =>
     pausing && metric === subject.pausedMetric ? (names.status.get(String(status)) ?? `#${status}`) : null;
   return renderView('partials/sla-panel', {
@@ -107,7 +108,16 @@ export async function renderSlaPanel(
       : [],
     matchedOn: policy && status !== null ? await subject.matchReasons(policy, t) : [],
     escalations: withLadderNames(
-      escalations.map((row) => toEntry(row, label, t)),
+      escalations.map((row) => {
+        const entry = toEntry(row, label, t);
+        // A level on the team's internal clock says so, as the clock's own row does.
+        const internal = book
+          .clockPolicy(entry.policyId)
+          ?.ladder?.some((l) => l.key === row.level_key && l.scope === 'internal');
+        return internal
+          ? { ...entry, label: t('panel.internal_clock', { team: teamName ?? '—', metric: entry.label }) }
+          : entry;
+      }),
       book,
     ),
     events,

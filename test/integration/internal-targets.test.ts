@@ -145,6 +145,8 @@ it('the SLA tab lists the internal targets beside the customer ones, labelled by
   const html = (await admin.agent.get(`/admin/tickets/ticket/${ticket}`)).text;
   expect(html).toContain('data-scope="internal"');
   expect(html).toContain('Internal (Tier 1): Resolution');
+  // The escalation history names the internal clock its level fired on.
+  expect(html).toMatch(/data-label="Metric">Internal \(Tier 1\): Resolution</);
 });
 
 it('reports and dashboard: customer figures as without OLAs, internal ones apart', async () => {
