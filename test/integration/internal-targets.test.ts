@@ -162,6 +162,10 @@ it('reports and dashboard: customer figures as without OLAs, internal ones apart
   const card = await new DashboardService(t.devhost.db, 'tbl').scorecard(clock.now(), 'Europe/Berlin', 30);
   expect([card.finished, card.onTime, card.breachesInPeriod]).toEqual([2, 2, 0]);
   expect(card.internal).toEqual({ finished: 2, onTime: 0, onTimePercent: 0, breachesInPeriod: 2 });
+  const dashboard = (await admin.agent.get('/admin/sla_vigil')).text;
+  expect(dashboard).toMatch(/data-kpi="on_time" data-value="100.0"/);
+  expect(dashboard).toMatch(/data-kpi="internal_on_time" data-value="0.0"/);
+  expect(dashboard).toContain('0 of 2 finished internal targets met in time');
 
   const page = await admin.agent.get('/admin/sla_vigil/reports?from=2026-03-03&to=2026-03-03&scope=internal');
   expect(page.status).toBe(200);

@@ -218,6 +218,22 @@ describe('config validation of internalTargets', () => {
       },
       'policies[0].internalTargets: internal targets are for ticket policies',
     ],
+    [
+      'an internal level on a lead policy',
+      {
+        subject: 'lead',
+        targets: { status_time: { byStatus: { '2': { minutes: 60 } } } },
+        escalations: [
+          {
+            metric: 'status_time',
+            trigger: { type: 'at_due' },
+            action: { type: 'notify_assignee' },
+            scope: 'internal',
+          },
+        ],
+      },
+      'policies[0].escalations[0].scope: no internal target of a lead for this level to fire on (internal targets are for ticket policies)',
+    ],
   ])('refuses %s, naming the field', (_name, policy, message) => {
     expect(issues(doc(policy))).toContain(message);
   });

@@ -266,6 +266,14 @@ function checkSubjectKind(p: z.infer<typeof PolicyObjectSchema>, ctx: z.Refineme
     }
   }
   p.escalations.forEach((e, j) => {
+    if (e.scope !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['escalations', j, 'scope'],
+        message:
+          'no internal target of a lead for this level to fire on (internal targets are for ticket policies)',
+      });
+    }
     if ((TICKET_ONLY_ACTIONS as readonly string[]).includes(e.action.type)) {
       ctx.addIssue({
         code: 'custom',

@@ -109,6 +109,11 @@ const RULES: readonly MessageRule[] = [
   // Internal targets (OLA): shorter than the customer's, by department or staff group.
   {
     path: /^escalations\[\d+\]\.scope$/,
+    when: /internal targets are for ticket policies/,
+    key: 'internal_targets',
+  },
+  {
+    path: /^escalations\[\d+\]\.scope$/,
     when: /no internal target/,
     key: 'level_internal_no_target',
     params: (i, t) => ({ metric: t(`metrics.${/internal target of (\w+)/.exec(i.message)?.[1] ?? ''}`) }),
