@@ -69,14 +69,19 @@ describe('migrations', () => {
     });
 
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
+    const down = () =>
+      db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);
+    await down();
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(false);
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
-    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    await down();
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(false);
-    expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
-    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'channel')).toBe(true);
+    await down();
     expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'channel')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
-    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    await down();
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
@@ -94,7 +99,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-7).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-8).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
@@ -125,6 +130,7 @@ describe('migrations', () => {
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'ended')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'dedupe_key')).toBe(true);
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });
