@@ -20,6 +20,7 @@ const MODULE_TABLES = [
   'tblsla_vigil_deliveries',
   'tblsla_vigil_heartbeats',
   'tblsla_vigil_bridge_nonces',
+  'tblsla_vigil_digest_periods',
 ];
 
 beforeAll(async () => {
