@@ -13,7 +13,7 @@ export async function up(knex: Knex, prefix: string): Promise<void> {
     t.dateTime('done_at', { precision: 3 }).nullable();
     /** How many digests the run wrote (recipients with items). */
     t.integer('recipients').nullable();
-    t.primary(['kind', 'period'], { constraintName: `${prefix}slav_digest_periods_pk` });
+    t.primary(['kind', 'period']);
   });
 }
 

@@ -67,6 +67,8 @@ export class Scanner {
      */
     private readonly hostActions: HostActionMode = 'perform',
     private readonly leads?: LeadScan,
+    /** The scheduled digests: each tick asks whether a period is due (cheap when none is). */
+    private readonly digests?: { runDue(now: Date): Promise<unknown> },
   ) {}
 
   /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
@@ -136,6 +138,8 @@ export class Scanner {
       actions += (await this.escalator?.performPendingActions(now)) ?? 0;
       actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
     }
+    // Before the sender, so a digest written now goes out with this scan's mail.
+    await this.digests?.runDue(now);
     // The sender reads the clock itself: its send leases must start now, not when the scan began.
     const mailed = this.mailer ? (await this.mailer.sendDue()).sent : 0;
     const result: ScanResult = {

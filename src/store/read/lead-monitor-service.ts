@@ -50,7 +50,7 @@ export interface LeadMonitorRow {
 }
 
 /** Still work to do: a lead neither deleted nor ended (lost, junk, converted). */
-const openLead = (alias: string): string =>
+export const openLead = (alias: string): string =>
   `${alias}.subject_type = 'lead' AND ${alias}.deleted = 0 AND ${alias}.ended IS NULL`;
 
 /** The column each name sort ranks. */
