@@ -432,3 +432,25 @@ describe('the Digests page', () => {
     expect([302, 303, 403]).toContain(res.status);
   });
 });
+
+describe('the scan tick', () => {
+  it('runs the digests due at its time (Thursday 08:00 in Berlin: a new daily period)', async () => {
+    const w = worker();
+    const thursday = new Date('2026-04-02T06:00:00Z');
+    clock.set(thursday);
+    await w.scanner.run(thursday);
+    await w.mailer.close();
+    const period = await t.devhost
+      .db('tblsla_vigil_digest_periods')
+      .where({ kind: 'daily', period: '2026-04-02' })
+      .first();
+    expect(period?.done_at).not.toBeNull();
+    // Carla's ticket #6 was due on Wednesday: overdue now, so in her digest.
+    expect(
+      await t.devhost
+        .db('tblsla_vigil_outbox')
+        .where('dedupe_key', `digest:daily:2026-04-02:${staff.carla}`)
+        .first(),
+    ).toBeDefined();
+  });
+});
