@@ -80,7 +80,14 @@ export class DigestService {
     for (const kind of ['daily', 'weekly'] as const) {
       const schedule = settings[kind];
       if (!schedule.enabled) continue;
-      const due = duePeriod(kind, schedule.schedule, this.deps.zone, now);
+      let due: ReturnType<typeof duePeriod>;
+      try {
+        due = duePeriod(kind, schedule.schedule, this.deps.zone, now);
+      } catch (err) {
+        // The schema validated it; a zone the parser cannot use must still not stop the scan.
+        this.deps.logger.warn({ err, kind }, 'sla_vigil digests: the schedule cannot be evaluated');
+        continue;
+      }
       if (!due || this.lastDone.get(kind) === due.period) continue;
       try {
         const claim = await this.deps.periods.claim(kind, due.period, now);
