@@ -281,6 +281,20 @@ describe('scheduled digests', () => {
     await w.mailer.close();
   });
 
+  it('a worker that died after writing: the next takes its claim over and writes no second row', async () => {
+    const db = t.devhost.db;
+    // As if the worker that built today's daily digests died before marking the period done.
+    await db('tblsla_vigil_digest_periods')
+      .where({ kind: 'daily', period: '2026-03-31' })
+      .update({ done_at: null, claimed_at: utcToSql(at(-20 * 60_000)) });
+    const rowsBefore = await db('tblsla_vigil_outbox').where('kind', 'digest').count({ n: '*' });
+    const w = worker();
+    const runs = await w.digests?.runDue(NOW);
+    expect(runs).toEqual([{ kind: 'daily', period: '2026-03-31', sent: 0 }]);
+    expect(await db('tblsla_vigil_outbox').where('kind', 'digest').count({ n: '*' })).toEqual(rowsBefore);
+    await w.mailer.close();
+  });
+
   it('gives each person their own items, linked, in their language', () => {
     const [anna] = mailsTo('anna.a@x.test');
     expect(anna.subject).toBe('[SLA-Übersicht] 2 Einträge brauchen Sie heute');
