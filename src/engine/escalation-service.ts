@@ -11,11 +11,11 @@ import type { LadderLevel } from '../sla/escalation/ladder';
 import { levelConditionHolds } from '../sla/escalation/level-condition';
 import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
-import { perfexTicketPath } from '../host/perfex/perfex-urls';
+import { adminRelative, perfexTicketPath } from '../host/perfex/perfex-urls';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
-import { levelEmailFields, noticeZone, writeNotice } from './escalation-notice';
+import { levelEmailFields, noticeZone, writeNotice, type NoticeChannels } from './escalation-notice';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -78,6 +78,8 @@ export class EscalationService implements LevelFirer {
     private readonly outcomes: HostActionOutcomes = new HostActionOutcomes(escalations, audit),
     /** The host's zone, for the times of a policy without a calendar. */
     private readonly hostZone = 'UTC',
+    /** Channels besides email (the host's bell when it has one). */
+    private readonly channels: NoticeChannels = { inApp: false },
   ) {}
 
   async fireDue(
@@ -162,6 +164,7 @@ export class EscalationService implements LevelFirer {
           recipients,
           details: { ...details, ...(fallback && { fallback }) },
           auditDetails: { action: d.level.action.type },
+          bellLink: adminRelative(perfexTicketPath(ticket.id)),
           render: (staff, language) =>
             renderEscalationEmail(
               {
@@ -175,7 +178,7 @@ export class EscalationService implements LevelFirer {
               language,
             ),
         },
-        { outbox: this.outbox, escalations: this.escalations, audit: this.audit },
+        { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },
         book,
         now,
         trx,

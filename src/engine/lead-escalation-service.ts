@@ -10,9 +10,15 @@ import { renderEscalationEmail } from '../notify/escalation-email';
 import { levelConditionHolds } from '../sla/escalation/level-condition';
 import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
-import { perfexLeadPath } from '../host/perfex/perfex-urls';
+import { adminRelative, perfexLeadPath } from '../host/perfex/perfex-urls';
 import type { DueLevel, LevelFirer } from './escalation-service';
-import { levelEmailFields, noticeZone, reachable, writeNotice } from './escalation-notice';
+import {
+  levelEmailFields,
+  noticeZone,
+  reachable,
+  writeNotice,
+  type NoticeChannels,
+} from './escalation-notice';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
@@ -64,6 +70,8 @@ export class LeadEscalationService implements LevelFirer {
     private readonly hostActions: HostActionMode = 'perform',
     /** The host's zone, for the times of a policy without a calendar. */
     private readonly hostZone = 'UTC',
+    /** Channels besides email (the host's bell when it has one). */
+    private readonly channels: NoticeChannels = { inApp: false },
   ) {}
 
   private async view(due: readonly DueLevel[]): Promise<LeadView> {
@@ -127,6 +135,7 @@ export class LeadEscalationService implements LevelFirer {
           subjectId: lead.id,
           recipients: staff,
           details: { ...details, ...(fallback && { fallback }), ...owner },
+          bellLink: adminRelative(perfexLeadPath(lead.id)),
           render: (recipient, language) =>
             renderEscalationEmail(
               {
@@ -145,7 +154,7 @@ export class LeadEscalationService implements LevelFirer {
               language,
             ),
         },
-        { outbox: this.outbox, escalations: this.escalations, audit: this.audit },
+        { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },
         book,
         now,
         trx,

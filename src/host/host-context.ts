@@ -347,6 +347,24 @@ export interface MailSettings {
   adminBaseUrl: string;
 }
 
+/** One entry for a staff member's notification bell in the host (Perfex: a `tblnotifications` row). */
+export interface BellEntry {
+  toStaffId: number;
+  description: string;
+  /** Where the entry leads, relative to the host admin (e.g. `tickets/ticket/12`). */
+  link: string;
+  at: Date;
+}
+
+/**
+ * The host's own notification bell. `add` writes in the caller's transaction, so the entry and
+ * the outbox row marked sent commit together (exactly once); it returns false when the host
+ * skips the entry (the staff member is inactive or unknown), as the host's own helper does.
+ */
+export interface HostNotifications {
+  add(entry: BellEntry, trx: Knex.Transaction): Promise<boolean>;
+}
+
 export interface OptionStore {
   get(name: string): Promise<string | null>;
   set(name: string, value: string): Promise<void>;
@@ -389,6 +407,8 @@ export interface HostContext {
   permissions: PermissionRegistry;
   mail: MailSettings;
   options: OptionStore;
+  /** Optional: the host's notification bell; notify levels then also add an entry there. */
+  notifications?: HostNotifications;
   clock: Clock;
   logger: Logger;
   /** Optional: the host's own cron schedule, so the first minute after start is no "late" alarm. */

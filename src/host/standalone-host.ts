@@ -33,6 +33,7 @@ export async function openStandaloneHost(
       tickets: parts.tickets,
       leads: parts.leads,
       permissions: parts.permissions,
+      notifications: parts.notifications,
       clock: { now: () => now ?? new Date() },
       // stderr: stdout carries the commands' output (JSON, CSV, status lines).
       logger: createProcessLogger({ level: process.env.LOG_LEVEL ?? 'warn', fd: 2 }),

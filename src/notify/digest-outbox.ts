@@ -1,8 +1,5 @@
 import type { Knex } from 'knex';
 import type { OutboxRepository } from './outbox-repository';
-
-/** TEMP until the generic outbox is merged: the row shape of `OutboxRepository.insert`. */
-type OutboxRow = Parameters<OutboxRepository['insert']>[0][number];
 import type { DigestMail, DigestOutbox } from './digest-service';
 
 /**
@@ -29,8 +26,8 @@ export class OutboxDigestWriter implements DigestOutbox {
         .pluck('dedupe_key');
       await this.outbox.insert(
         rows.map((r) => ({
-          kind: 'digest',
-          channel: 'email',
+          kind: 'digest' as const,
+          channel: 'email' as const,
           dedupeKey: r.dedupeKey,
           escalationId: null,
           subjectType: null,
@@ -41,9 +38,9 @@ export class OutboxDigestWriter implements DigestOutbox {
           subject: r.subject,
           html: r.html,
           text: r.text,
-          state: 'pending',
+          state: 'pending' as const,
           createdAt: r.createdAt,
-        })) as unknown as OutboxRow[],
+        })),
         trx,
       );
       return rows.length - existing.length;

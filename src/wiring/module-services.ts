@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Clock, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
+import type {
+  Clock,
+  HostNotifications,
+  MailSettings,
+  PermissionRegistry,
+  TicketGateway,
+} from '../host/host-context';
 import type { LeadGateway } from '../host/lead-gateway';
 import { TimelineRepository } from '../store/timeline-repository';
 import { SubjectRepository } from '../store/subject-repository';
@@ -17,6 +23,8 @@ import { Scanner, type HostActionMode } from '../scan/scanner';
 import { EscalationRepository } from '../store/escalation-repository';
 import { OutboxRepository } from '../notify/outbox-repository';
 import { MailSender } from '../notify/mail-sender';
+import { BellSender } from '../notify/bell-sender';
+import { Deliveries } from '../notify/deliveries';
 import type { MailRouteSource } from '../notify/mail-route';
 import { EscalationService } from '../engine/escalation-service';
 import { createTranslator } from '../i18n/translator';
@@ -55,6 +63,8 @@ export interface ServiceHost {
    * Without it such a level is recorded as `no_recipient` (the reason says why).
    */
   permissions?: Pick<PermissionRegistry, 'staffDepartments' | 'can'>;
+  /** The host's notification bell: notify levels then also add an entry there per recipient. */
+  notifications?: HostNotifications;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
@@ -97,6 +107,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const translator = createTranslator();
   const heartbeats = new HeartbeatRepository(db, prefix);
   const actionOutcomes = new HostActionOutcomes(escalationLog, audit);
+  const channels = { inApp: host.notifications !== undefined };
   const escalator = new EscalationService(
     host.tickets,
     host.mail,
@@ -107,6 +118,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     actionOutcomes,
     host.timezone,
+    channels,
   );
   const mailer = new MailSender(
     outbox,
@@ -115,6 +127,13 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.clock,
     host.logger,
   );
+  // Every channel's sender; a worker runs them in a delivery job of their own.
+  const deliveries = new Deliveries({
+    email: mailer,
+    ...(host.notifications && {
+      in_app: new BellSender(db, outbox, host.notifications, host.clock, host.logger),
+    }),
+  });
   const clocks = new ClockService(
     db,
     config,
@@ -138,6 +157,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     hostProblems,
     reconcileBatchSize: options.reconcileBatchSize,
     hostActions: options.hostActions,
+    channels,
   });
   // What a host that applies actions itself pulls: tickets' and leads', in turn.
   const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
@@ -167,7 +187,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     clocks,
     host.logger,
     escalator,
-    mailer,
+    deliveries,
     heartbeats,
     hostProblems,
     options.hostActions,
@@ -193,6 +213,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     escalator,
     hostActions,
     mailer,
+    deliveries,
     translator,
     heartbeats,
     hostProblems,

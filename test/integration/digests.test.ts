@@ -189,6 +189,11 @@ beforeAll(async () => {
     assigned: staff.carla,
     clocks: [{ metric: 'resolution', state: 'on_track', due: at(26 * H), warn: at(25 * H) }],
   });
+  // Mia (Manage) has an item too: she gets both digests, written in the same run.
+  await insertSubject(db, 'ticket', 8, {
+    assigned: staff.mia,
+    clocks: [{ metric: 'first_response', state: 'breached', due: at(-H), breached: at(-H) }],
+  });
   await insertSubject(db, 'ticket', 7, {
     assigned: staff.nico,
     clocks: [{ metric: 'resolution', state: 'breached', due: at(-5 * H), breached: at(-5 * H) }],
@@ -256,7 +261,7 @@ describe('scheduled digests', () => {
     expect(mailsTo('ben.b@x.test')).toHaveLength(0);
     expect(mailsTo('nico.n@x.test')).toHaveLength(0);
     // The weekly digest: the manager and the devhost's administrator (admins manage everything).
-    expect(mailsTo('mia.m@x.test')).toHaveLength(1);
+    expect(mailsTo('mia.m@x.test')).toHaveLength(2);
     expect(mailsTo('admin@example.com')).toHaveLength(1);
     const keys: string[] = await t.devhost
       .db('tblsla_vigil_outbox')
@@ -266,6 +271,7 @@ describe('scheduled digests', () => {
       [
         `digest:daily:2026-03-31:${staff.anna}`,
         `digest:daily:2026-03-31:${staff.carla}`,
+        `digest:daily:2026-03-31:${staff.mia}`,
         `digest:weekly:2026-W14:${staff.mia}`,
         `digest:weekly:2026-W14:1`,
       ].sort(),
@@ -315,7 +321,7 @@ describe('scheduled digests', () => {
 
   it('reports the weekly figures the reports give for the same weeks', async () => {
     const w = worker();
-    const [mia] = mailsTo('mia.m@x.test');
+    const mia = mailsTo('mia.m@x.test').find((m) => m.subject?.startsWith('[SLA weekly]')) as SinkMessage;
     expect(mia.subject).toMatch(/^\[SLA weekly\] Compliance 2026-W13: /);
     const firing = new Date('2026-03-31T06:00:00Z');
     const { last, before } = weeklyRanges(firing, 'Europe/Berlin');
@@ -353,8 +359,8 @@ describe('scheduled digests', () => {
     const scorecard = await w.dashboard.scorecard(NOW, 'Europe/Berlin', 7);
     expect(content.noPolicy).toBe(scorecard.noPolicy);
     expect(content.noPolicy).toBe(1);
-    // Longest overdue first: #7 (5 h), then #1 (2 h); the paused and closed ones are not listed.
-    expect(content.topBreaches.map((b) => b.ticketId)).toEqual([7, 1]);
+    // Longest overdue first: #7 (5 h), #1 (2 h), #8 (1 h); the paused and closed ones are not listed.
+    expect(content.topBreaches.map((b) => b.ticketId)).toEqual([7, 1, 8]);
     expect(mia.text).toContain(`${content.noPolicy}`);
     expect(mia.html).toContain('data-no-policy="1"');
     await w.mailer.close();

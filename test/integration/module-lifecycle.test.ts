@@ -62,6 +62,9 @@ describe('migrations', () => {
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'channel')).toBe(true);
+    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'channel')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(false);
@@ -81,7 +84,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-6).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-7).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
@@ -111,6 +114,7 @@ describe('migrations', () => {
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'ended')).toBe(true);
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(true);
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'dedupe_key')).toBe(true);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });
