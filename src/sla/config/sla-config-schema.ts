@@ -4,6 +4,7 @@ import { CalendarError } from '../calendar/calendar-error';
 import { regionsOf } from '../calendar/holidays-import';
 import { idNumber, MAX_ID, storableText } from '../strict-input';
 import { MATCH_FIELDS_OF, SUBJECT_TYPES, TICKET_ONLY_ACTIONS } from './subject-types';
+import { cronProblem } from '../digest/digest-schedule';
 
 /** The ticket metrics with one target each (first response, next response, resolution). */
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
@@ -337,6 +338,37 @@ const PolicyConfigSchema = PolicyObjectSchema.superRefine(checkSubjectKind).tran
 export const UNASSIGNED_FALLBACKS = ['none', 'department', 'staff'] as const;
 export type UnassignedFallback = (typeof UNASSIGNED_FALLBACKS)[number];
 
+/** A five-field cron expression, run in the host's time zone. */
+const cronExpression = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+  });
+
+/**
+ * The digests: off until an administrator turns them on (nobody gets new mail by surprise). The
+ * daily one goes to each staff member with View who has items; the weekly one to the staff with
+ * Manage (who configure the SLAs and answer for them) plus `extraStaffIds`.
+ */
+const DigestSettingsSchema = z.strictObject({
+  daily: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      schedule: cronExpression.default('0 8 * * 1-5'),
+    })
+    .default({ enabled: false, schedule: '0 8 * * 1-5' }),
+  weekly: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      schedule: cronExpression.default('0 8 * * 1'),
+      extraStaffIds: z.array(idNumber).default([]),
+    })
+    .default({ enabled: false, schedule: '0 8 * * 1', extraStaffIds: [] }),
+});
+export type DigestSettings = z.infer<typeof DigestSettingsSchema>;
+
 const SettingsSchema = z
   .strictObject({
     cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
@@ -350,6 +382,8 @@ const SettingsSchema = z
     unassignedFallback: z.enum(UNASSIGNED_FALLBACKS).default('department'),
     /** The named staff member of the `staff` fallback. */
     unassignedFallbackStaffId: idNumber.nullable().default(null),
+    /** Daily and weekly digest schedules (DigestSettingsSchema). */
+    digests: DigestSettingsSchema.default(DigestSettingsSchema.parse({})),
   })
   .refine((s) => s.unassignedFallback !== 'staff' || s.unassignedFallbackStaffId !== null, {
     message: 'the staff fallback needs unassignedFallbackStaffId',
