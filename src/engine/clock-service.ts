@@ -68,6 +68,7 @@ export class ClockService {
         stored.settings,
         stored.version,
         PERFEX_STATUS_LIFECYCLE,
+        stored,
       );
     }
     return this.book;

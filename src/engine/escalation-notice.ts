@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { HostStaff } from '../host/host-context';
 import type { SubjectType } from '../sla/config/subject-types';
+import type { DeliveryMode } from '../sla/config';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -19,6 +20,8 @@ export interface Notice {
   details: Record<string, unknown>;
   /** Fields that read differently in the audit entry only (the ticket audit names the action by its type). */
   auditDetails?: Record<string, unknown>;
+  /** `working_hours`: each recipient's message waits for their next working moment. */
+  deliver?: DeliveryMode;
   render(staff: HostStaff, language: string): Promise<RenderedEmail>;
 }
 
@@ -26,7 +29,9 @@ export interface Notice {
  * Writes a fired notify level's emails to the outbox and its outcome to the escalation log and
  * the audit log, in the caller's transaction. The cooldown holds back an email to a recipient
  * who got one about the same subject within the window (logged as suppressed, never dropped).
- * Subject-kind neutral: ticket and lead escalations both write their notices here.
+ * Subject-kind neutral: ticket and lead escalations both write their notices here. A level held
+ * to working hours gives each recipient's row their next working moment as `notBefore` and
+ * records it per recipient (`heldUntil`, staff id -> ISO instant) for the escalation history.
  */
 export async function writeNotice(
   notice: Notice,
@@ -37,12 +42,16 @@ export async function writeNotice(
 ): Promise<void> {
   const rows: NewOutboxRow[] = [];
   const suppressed: number[] = [];
+  const heldUntil: Record<string, string> = {};
   const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
   for (const staff of notice.recipients) {
     const recent =
       book.settings.cooldownMinutes > 0 &&
       (await deps.outbox.lastSentOrPending(staff.id, notice.subjectType, notice.subjectId, since, trx));
     const language = languageCode(staff.defaultLanguage);
+    const opens = notice.deliver === 'working_hours' ? book.nextWorkingMomentOf(staff.id, now) : now;
+    const held = opens.getTime() > now.getTime();
+    if (held && !recent) heldUntil[String(staff.id)] = opens.toISOString();
     rows.push({
       escalationId: notice.escalationId,
       subjectType: notice.subjectType,
@@ -53,6 +62,7 @@ export async function writeNotice(
       ...(await notice.render(staff, language)),
       state: recent ? 'suppressed' : 'pending',
       createdAt: now,
+      ...(held && { notBefore: opens }),
     });
     if (recent) suppressed.push(staff.id);
   }
@@ -60,10 +70,11 @@ export async function writeNotice(
   const outcome =
     rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
   const recipients = rows.map((r) => r.recipientStaffId);
+  const hold = Object.keys(heldUntil).length > 0 ? { heldUntil } : {};
   await deps.escalations.setOutcome(
     notice.escalationId,
     outcome,
-    { ...notice.details, recipients, suppressed },
+    { ...notice.details, recipients, suppressed, ...hold },
     trx,
   );
   await deps.audit.write(
@@ -72,7 +83,7 @@ export async function writeNotice(
       staffId: null,
       subjectType: notice.subjectType,
       subjectId: notice.subjectId,
-      details: { ...notice.details, ...notice.auditDetails, recipients, suppressed },
+      details: { ...notice.details, ...notice.auditDetails, recipients, suppressed, ...hold },
     },
     trx,
   );

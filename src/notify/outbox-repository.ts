@@ -22,6 +22,8 @@ export interface NewOutboxRow {
   text: string;
   state: 'pending' | 'suppressed';
   createdAt: Date;
+  /** Not sent before this instant (held to the recipient's working hours); default: at once. */
+  notBefore?: Date;
 }
 
 /** A row a sender claimed: everything needed to send it, and which attempt this is (1-based). */
@@ -100,7 +102,7 @@ export class OutboxRepository {
           message_id: this.messageIdFor(r),
           state: r.state,
           attempts: 0,
-          next_attempt_at: r.state === 'pending' ? utcToSql(r.createdAt) : null,
+          next_attempt_at: r.state === 'pending' ? utcToSql(r.notBefore ?? r.createdAt) : null,
           created_at: utcToSql(r.createdAt),
         })),
       )

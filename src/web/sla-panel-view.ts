@@ -7,7 +7,7 @@ import type { ExplainPhrases } from '../sla/clocks/explain-clock';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { translatorFor } from '../i18n/translator';
 import { renderView } from '../i18n/render-view';
-import { dateTimeFormatter } from '../i18n/format-date';
+import { dateTimeFormatter, formatDateTime } from '../i18n/format-date';
 import type { i18n } from 'i18next';
 import { explainPhrases } from './explain-phrases';
 import { stateBadge } from './state-badge';
@@ -92,7 +92,12 @@ export async function renderSlaPanel(
     clocks: sla ? panelClocks(sla, calendar, ended, label, pausedNow, t, lang, now) : [],
     matchedOn: policy && status !== null ? await subject.matchReasons(policy, t) : [],
     escalations: withLadderNames(
-      escalations.map((row) => toEntry(row, label, t)),
+      escalations.map((row) =>
+        toEntry(row, label, t, {
+          staffName: (id) => names.staff.get(String(id)) ?? `#${id}`,
+          timeFor: (at, id) => formatDateTime(at, book.zoneOf(id) ?? host.timezone, lang, now),
+        }),
+      ),
       book,
     ),
     events,
