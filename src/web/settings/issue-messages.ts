@@ -48,6 +48,13 @@ const RULES: readonly MessageRule[] = [
   { path: /^name$/, when: /NUL or unpaired surrogate/, key: 'name_characters' },
   { path: /^name$/, key: 'name' },
   { path: /^timezone$/, key: 'timezone' },
+  // On-call rotas (settings/on-call) and staff schedules.
+  { path: /^rotation\.handover$/, key: 'rota_handover' },
+  { path: /^rotation\.startsAt$/, key: 'rota_date' },
+  { path: /^rotation\.timezone$/, key: 'timezone' },
+  { path: /^rotation\.staffIds$/, key: 'rota_people' },
+  { path: /^rotation\.ranges\[\d+\]\.to$/, when: /after from/, key: 'rota_range_order' },
+  { path: /^escalations\[\d+\]\.action\.rota$/, key: 'rota_missing' },
   { path: /^week\.\w+\[\d+\]\[0\]$/, when: /got "/, key: 'start_time', params: quoted },
   { path: /^week\.\w+\[\d+\]\[1\]$/, when: /got "/, key: 'end_time', params: quoted },
   { path: /^week\.\w+\[\d+\]$/, when: /overlaps/, key: 'overlap' },
