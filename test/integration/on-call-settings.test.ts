@@ -40,6 +40,10 @@ beforeAll(async () => {
   staff.ana = await insertStaff(db, 'ana.berlin@example.com', 'pw123456');
   staff.ben = await insertStaff(db, 'ben.york@example.com', 'pw123456');
   staff.lea = await insertStaff(db, 'lea.lead@example.com', 'pw123456');
+  await db('tblstaff_departments').insert([
+    { staffid: staff.ana, departmentid: support },
+    { staffid: staff.ben, departmentid: support },
+  ]);
   admin = await loginAs(t.devhost.app, ADMIN_EMAIL);
   await admin.agent.get('/admin');
 });
@@ -175,6 +179,72 @@ it('sets working hours by calendar name and zone, and shows who is off until whe
   ).toBe(303);
   const after = JSON.parse((await admin.agent.get(`${BASE}/export`).expect(200)).text);
   expect(after.staffSchedules).toEqual([{ staffId: staff.ana, calendar: 'office' }]);
+});
+
+const policy = (extra: Record<string, string>) => ({
+  key: 'desk-policy',
+  name: 'Desk',
+  active: '1',
+  calendar: '',
+  'targets.first_response.amount': '1',
+  'targets.first_response.unit': 'hours',
+  'targets.first_response.warnType': '',
+  'targets.first_response.warnValue': '',
+  'escalations.0.metric': 'first_response',
+  'escalations.0.trigger': 'at_due',
+  'escalations.0.minutes': '',
+  ...extra,
+});
+
+it('the ladder editor saves on-call and working-hours levels and says whom each would reach now', async () => {
+  const saved = await admin.post(
+    `${BASE}/policies`,
+    policy({
+      'escalations.0.action': 'notify_on_call',
+      'escalations.0.rota': 'desk',
+      'escalations.1.metric': 'first_response',
+      'escalations.1.trigger': 'at_due',
+      'escalations.1.action': 'notify_department',
+      'escalations.1.departmentId': String(support),
+      'escalations.1.deliver': 'working_hours',
+      'escalations.2.metric': 'first_response',
+      'escalations.2.trigger': 'at_due',
+      'escalations.2.action': 'notify_assignee',
+    }),
+  );
+  expect(saved.status).toBe(303);
+  const doc = JSON.parse((await admin.agent.get(`${BASE}/export`).expect(200)).text);
+  const { escalations } = doc.policies.find((p: { key: string }) => p.key === 'desk-policy');
+  expect(escalations[0]).toEqual({
+    metric: 'first_response',
+    trigger: { type: 'at_due' },
+    action: { type: 'notify_on_call', rota: 'desk' },
+  });
+  expect(escalations[1]).toMatchObject({ deliver: 'working_hours' });
+  expect(escalations[2].deliver).toBeUndefined();
+
+  const form = decode((await admin.agent.get(`${BASE}/policies/desk-policy/edit`).expect(200)).text);
+  const reach = [...form.matchAll(/data-testid="sv-level-reach">([^<]*)</g)].map((m) => m[1]);
+  expect(reach).toEqual([
+    // Friday 27 March: the second week of the rota, Ben's.
+    'Would reach now: Ben York',
+    // Ana's hours (Berlin) are over until Monday 09:00 her time; Ben has no schedule (any more).
+    'Would reach now: Ana Berlin (held until Mon 30 Mar 09:00), Ben York',
+    'Would reach now: the assignee (or the fallback set under General settings)',
+  ]);
+  expect(form).toMatch(/name="escalations\.0\.rota"[\s\S]*?<option value="desk" selected>Support desk/);
+
+  // A rota a level names cannot be deleted.
+  const refused = await admin.post(`${BASE}/on-call/desk/delete`);
+  expect(refused.status).toBe(409);
+  expect(decode(refused.text)).toContain('Rota desk is used by an escalation level');
+  // A rota that does not exist is refused at the level's field.
+  const bad = await admin.post(
+    `${BASE}/policies`,
+    policy({ key: 'bad-rota', 'escalations.0.action': 'notify_on_call', 'escalations.0.rota': 'nope' }),
+  );
+  expect(bad.status).toBe(422);
+  expect(fieldError(bad.text, 'escalations.0.rota')).toEqual(['Choose an on-call rota.']);
 });
 
 it('pages are for managers only, in German too', async () => {
