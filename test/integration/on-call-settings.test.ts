@@ -245,6 +245,18 @@ it('the ladder editor saves on-call and working-hours levels and says whom each 
   );
   expect(bad.status).toBe(422);
   expect(fieldError(bad.text, 'escalations.0.rota')).toEqual(['Choose an on-call rota.']);
+  const held = await admin.post(
+    `${BASE}/policies`,
+    policy({
+      key: 'bad-hold',
+      'escalations.0.action': 'raise_priority',
+      'escalations.0.deliver': 'working_hours',
+    }),
+  );
+  expect(held.status).toBe(422);
+  expect(fieldError(held.text, 'escalations.0.deliver')).toEqual([
+    'Only levels that notify someone can wait for working hours.',
+  ]);
 });
 
 it('pages are for managers only, in German too', async () => {

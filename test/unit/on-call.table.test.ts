@@ -242,6 +242,28 @@ describe('configuration', () => {
     );
   });
 
+  test('only notify levels can be held to working hours', () => {
+    const doc = {
+      ...base,
+      policies: [
+        {
+          ...base.policies[0],
+          escalations: [
+            {
+              metric: 'resolution',
+              trigger: { type: 'at_due' },
+              action: { type: 'raise_priority' },
+              deliver: 'working_hours',
+            },
+          ],
+        },
+      ],
+    };
+    expect(() => parseSlaConfig(doc)).toThrow(
+      'policies[0].escalations[0].deliver: only notify levels can be held to working hours',
+    );
+  });
+
   test('notify_on_call needs a rota', () => {
     const doc = {
       ...base,

@@ -143,6 +143,13 @@ const EscalationSchema = z
       reassign_staff: 'staffId',
       reassign_department: 'departmentId',
     };
+    if (e.deliver === 'working_hours' && !e.action.type.startsWith('notify_')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deliver'],
+        message: 'only notify levels can be held to working hours',
+      });
+    }
     if (e.action.type === 'notify_on_call' && e.action.rota === undefined) {
       ctx.addIssue({ code: 'custom', path: ['action', 'rota'], message: 'notify_on_call needs rota' });
     }

@@ -55,6 +55,7 @@ const RULES: readonly MessageRule[] = [
   { path: /^rotation\.staffIds$/, key: 'rota_people' },
   { path: /^rotation\.ranges\[\d+\]\.to$/, when: /after from/, key: 'rota_range_order' },
   { path: /^escalations\[\d+\]\.action\.rota$/, key: 'rota_missing' },
+  { path: /^escalations\[\d+\]\.deliver$/, when: /only notify/, key: 'deliver_notify_only' },
   { path: /^week\.\w+\[\d+\]\[0\]$/, when: /got "/, key: 'start_time', params: quoted },
   { path: /^week\.\w+\[\d+\]\[1\]$/, when: /got "/, key: 'end_time', params: quoted },
   { path: /^week\.\w+\[\d+\]$/, when: /overlaps/, key: 'overlap' },
