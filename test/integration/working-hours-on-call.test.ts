@@ -4,6 +4,7 @@ import { createModuleServices, type ModuleServices } from '../../src/wiring/modu
 import { insertStaff, insertStaffWithCapabilities, STAFF_PASSWORD } from '../helpers/host-fixtures';
 import { SmtpSink } from '../helpers/smtp-sink';
 import { ADMIN_EMAIL, loginAs } from '../helpers/admin-session';
+import { decode } from '../helpers/settings-html';
 
 /**
  * Working hours and on-call on real MariaDB and a real SMTP server:
@@ -225,6 +226,10 @@ describe('on-call', () => {
       notified: staff.lea,
       reason: 'on_duty_unreachable',
     });
+    const lea = await loginAs(t.devhost.app, 'lea.lead@example.com');
+    const tab = decode((await lea.agent.get(`/admin/tickets/ticket/${id}`)).text);
+    expect(tab).toContain('Notify whoever is on call');
+    expect(tab).toContain('Gone Away is on call but cannot be reached: sent to the fallback Lea Lead');
   });
 
   test.each([
