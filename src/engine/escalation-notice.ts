@@ -5,7 +5,8 @@ import type { DeliveryMode } from '../sla/config';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
-import type { NewOutboxRow, OutboxRepository } from '../notify/outbox-repository';
+import type { NewOutboxRow, OutboxChannel, OutboxRepository } from '../notify/outbox-repository';
+import type { BellPayload } from '../notify/bell-sender';
 import type { EscalationEmailInput, RenderedEmail } from '../notify/escalation-email';
 import type { DueLevel } from './escalation-service';
 import { languageCode } from '../host/perfex/perfex-languages';
@@ -22,7 +23,15 @@ export interface Notice {
   auditDetails?: Record<string, unknown>;
   /** `working_hours`: each recipient's message waits for their next working moment. */
   deliver?: DeliveryMode;
+  /** Where the host's bell entry leads, relative to the host admin (e.g. `tickets/ticket/12`). */
+  bellLink: string;
   render(staff: HostStaff, language: string): Promise<RenderedEmail>;
+}
+
+/** The channels a notice goes out on besides email. */
+export interface NoticeChannels {
+  /** An entry in the host's notification bell per recipient (the host offers one). */
+  inApp: boolean;
 }
 
 /**
@@ -35,38 +44,69 @@ export interface Notice {
  */
 export async function writeNotice(
   notice: Notice,
-  deps: { outbox: OutboxRepository; escalations: EscalationRepository; audit: AuditLog },
+  deps: {
+    outbox: OutboxRepository;
+    escalations: EscalationRepository;
+    audit: AuditLog;
+    channels: NoticeChannels;
+  },
   book: PolicyBook,
   now: Date,
   trx: Knex.Transaction,
 ): Promise<void> {
   const rows: NewOutboxRow[] = [];
+  const bellRows: NewOutboxRow[] = [];
   const suppressed: number[] = [];
   const heldUntil: Record<string, string> = {};
   const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
+  // Each channel keeps its own cooldown: a recent email does not silence the bell, nor back.
+  const recentOn = async (staff: HostStaff, channel: OutboxChannel): Promise<boolean> =>
+    book.settings.cooldownMinutes > 0 &&
+    (await deps.outbox.lastSentOrPending(
+      staff.id,
+      notice.subjectType,
+      notice.subjectId,
+      since,
+      trx,
+      channel,
+    ));
   for (const staff of notice.recipients) {
-    const recent =
-      book.settings.cooldownMinutes > 0 &&
-      (await deps.outbox.lastSentOrPending(staff.id, notice.subjectType, notice.subjectId, since, trx));
+    const recent = await recentOn(staff, 'email');
     const language = languageCode(staff.defaultLanguage);
     const opens = notice.deliver === 'working_hours' ? book.nextWorkingMomentOf(staff.id, now) : now;
     const held = opens.getTime() > now.getTime();
     if (held && !recent) heldUntil[String(staff.id)] = opens.toISOString();
-    rows.push({
+    const email = await notice.render(staff, language);
+    const row: NewOutboxRow = {
       escalationId: notice.escalationId,
       subjectType: notice.subjectType,
       subjectId: notice.subjectId,
       recipientStaffId: staff.id,
       recipientEmail: staff.email,
       language,
-      ...(await notice.render(staff, language)),
+      ...email,
       state: recent ? 'suppressed' : 'pending',
       createdAt: now,
+      // Held to working hours: the email and the bell entry (copied from it below) wait alike.
       ...(held && { notBefore: opens }),
-    });
+    };
+    rows.push(row);
     if (recent) suppressed.push(staff.id);
+    if (deps.channels.inApp) {
+      // The bell shows the email's subject line: short, in the recipient's language.
+      const payload: BellPayload = { link: notice.bellLink };
+      bellRows.push({
+        ...row,
+        channel: 'in_app',
+        recipientEmail: null,
+        html: '',
+        text: '',
+        payload: JSON.stringify(payload),
+        state: (await recentOn(staff, 'in_app')) ? 'suppressed' : 'pending',
+      });
+    }
   }
-  await deps.outbox.insert(rows, trx);
+  await deps.outbox.insert([...rows, ...bellRows], trx);
   const outcome =
     rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
   const recipients = rows.map((r) => r.recipientStaffId);
@@ -118,6 +158,7 @@ export function levelEmailFields(
   EscalationEmailInput,
   | 'metric'
   | 'statusName'
+  | 'internal'
   | 'level'
   | 'triggerType'
   | 'dueAt'
@@ -132,6 +173,7 @@ export function levelEmailFields(
     ...(d.clock.status === undefined
       ? {}
       : { statusName: statusNames.get(d.clock.status) ?? `#${d.clock.status}` }),
+    ...(d.level.scope === 'internal' ? { internal: true } : {}),
     level: d.level.level,
     triggerType: d.level.trigger.type,
     dueAt: d.clock.dueAt,

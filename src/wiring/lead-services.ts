@@ -1,4 +1,5 @@
 import type { i18n } from 'i18next';
+import type { NoticeChannels } from '../engine/escalation-notice';
 import type { ServiceHost } from './module-services';
 import type { ConfigService } from '../engine/config-service';
 import type { TimelineRepository } from '../store/timeline-repository';
@@ -31,6 +32,8 @@ export interface SharedServices {
   reconcileBatchSize?: number;
   /** Who applies escalation host actions (a lead reassign): the scan, or a host that pulls them. */
   hostActions?: HostActionMode;
+  /** Channels a notice goes out on besides email. */
+  channels?: NoticeChannels;
 }
 
 /**
@@ -59,6 +62,8 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         actionOutcomes,
         shared.hostActions,
         host.timezone,
+        shared.channels,
+        host.emailTemplates,
       )
     : undefined;
   const clocks = new ClockService(

@@ -1,6 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Clock, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
+import type {
+  Clock,
+  HostNotifications,
+  EmailTemplateSource,
+  MailSettings,
+  PermissionRegistry,
+  TicketGateway,
+} from '../host/host-context';
 import type { LeadGateway } from '../host/lead-gateway';
 import { TimelineRepository } from '../store/timeline-repository';
 import { SubjectRepository } from '../store/subject-repository';
@@ -17,6 +24,8 @@ import { Scanner, type HostActionMode } from '../scan/scanner';
 import { EscalationRepository } from '../store/escalation-repository';
 import { OutboxRepository } from '../notify/outbox-repository';
 import { MailSender } from '../notify/mail-sender';
+import { BellSender } from '../notify/bell-sender';
+import { Deliveries } from '../notify/deliveries';
 import type { MailRouteSource } from '../notify/mail-route';
 import { EscalationService } from '../engine/escalation-service';
 import { createTranslator } from '../i18n/translator';
@@ -25,6 +34,7 @@ import { HostProblemRepository } from '../store/host-problem-repository';
 import { PassedLevelFinder } from '../engine/passed-level-finder';
 import { MonitorService } from '../store/read/monitor-service';
 import { DashboardService } from '../store/read/dashboard-service';
+import { ForecastService } from '../store/read/forecast-service';
 import { LeadReportService } from '../store/read/lead-report-service';
 import { LeadDashboardService } from '../store/read/lead-dashboard-service';
 import { LeadMonitorService } from '../store/read/lead-monitor-service';
@@ -54,6 +64,10 @@ export interface ServiceHost {
    * Without it such a level is recorded as `no_recipient` (the reason says why).
    */
   permissions?: Pick<PermissionRegistry, 'staffDepartments'>;
+  /** The host's notification bell: notify levels then also add an entry there per recipient. */
+  notifications?: HostNotifications;
+  /** Templates the host's admin edits (Perfex: Setup > Email Templates); none: the module's own. */
+  emailTemplates?: EmailTemplateSource;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
@@ -96,6 +110,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const translator = createTranslator();
   const heartbeats = new HeartbeatRepository(db, prefix);
   const actionOutcomes = new HostActionOutcomes(escalationLog, audit);
+  const channels = { inApp: host.notifications !== undefined };
   const escalator = new EscalationService(
     host.tickets,
     host.mail,
@@ -106,6 +121,8 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     actionOutcomes,
     host.timezone,
+    channels,
+    host.emailTemplates,
   );
   const mailer = new MailSender(
     outbox,
@@ -114,6 +131,13 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.clock,
     host.logger,
   );
+  // Every channel's sender; a worker runs them in a delivery job of their own.
+  const deliveries = new Deliveries({
+    email: mailer,
+    ...(host.notifications && {
+      in_app: new BellSender(db, outbox, host.notifications, host.clock, host.logger),
+    }),
+  });
   const clocks = new ClockService(
     db,
     config,
@@ -137,6 +161,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     hostProblems,
     reconcileBatchSize: options.reconcileBatchSize,
     hostActions: options.hostActions,
+    channels,
   });
   // What a host that applies actions itself pulls: tickets' and leads', in turn.
   const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
@@ -153,7 +178,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     clocks,
     host.logger,
     escalator,
-    mailer,
+    deliveries,
     heartbeats,
     hostProblems,
     options.hostActions,
@@ -164,6 +189,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const reads = {
     monitor: new MonitorService(db, prefix),
     dashboard: new DashboardService(db, prefix),
+    forecast: new ForecastService(db, prefix),
     leadMonitor: new LeadMonitorService(db, prefix),
     leadDashboard: new LeadDashboardService(db, prefix, () => leads.clocks.policyBook()),
     leadReports: new LeadReportService(db, prefix, () => leads.clocks.policyBook()),
@@ -189,6 +215,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     escalator,
     hostActions,
     mailer,
+    deliveries,
     translator,
     heartbeats,
     hostProblems,

@@ -155,11 +155,15 @@ it('holds an email to a Berlin recipient outside their hours and releases it at 
   expect(outcome).toBe('notified');
   // Berlin moves to CEST on Sunday 29 March: Monday 09:00 is 07:00Z.
   expect(details.heldUntil).toEqual({ [String(staff.ana)]: '2026-03-30T07:00:00.000Z' });
-  const row = await t.devhost
+  // Her email and her bell entry both wait for Monday 09:00 (CEST).
+  const held = await t.devhost
     .db('tblsla_vigil_outbox')
     .where({ subject_id: id, recipient_staff_id: staff.ana })
-    .first();
-  expect(row.state).toBe('pending');
+    .orderBy('channel');
+  expect(held.map((r) => [r.channel, r.state, String(r.next_attempt_at).slice(0, 19)])).toEqual([
+    ['email', 'pending', '2026-03-30 07:00:00'],
+    ['in_app', 'pending', '2026-03-30 07:00:00'],
+  ]);
 
   for (const early of ['2026-03-28T12:00:00Z', '2026-03-30T06:59:59Z']) {
     at(early);

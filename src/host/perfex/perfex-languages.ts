@@ -8,3 +8,8 @@ export function languageCode(perfexLanguage: string | null | undefined): string 
     PERFEX_LANGUAGES[perfexLanguage.toLowerCase()] ?? (perfexLanguage.length === 2 ? perfexLanguage : 'en')
   );
 }
+
+/** The locale code of a Perfex language the module speaks, or null (`french`: no locale file). */
+export function knownLanguageCode(perfexLanguage: string): string | null {
+  return PERFEX_LANGUAGES[perfexLanguage.trim().toLowerCase()] ?? null;
+}
