@@ -7,7 +7,9 @@ import {
   SettingsSchema,
   SlaConfigSchema,
   type CalendarConfig,
+  type OnCallRotaConfig,
   type PolicyConfig,
+  type StaffScheduleConfig,
   type SlaConfig,
   type SlaSettings,
 } from '../sla/config';
@@ -69,10 +71,14 @@ export class ConfigService {
     staffId: number | null = null,
     options: SaveOptions = {},
   ): Promise<{ calendars: number; policies: number; skippedLevels?: number }> {
-    // Calendars the database already has may be named by the document's policies; the merged
-    // result is checked again inside the transaction.
+    // Calendars and rotas the database already has may be named by the document's policies and
+    // schedules; the merged result is checked again inside the transaction.
     const stored = await this.repo.load();
-    const doc = parseSlaConfig(input, new Set(stored.calendars.map((c) => c.key)));
+    const doc = parseSlaConfig(
+      input,
+      new Set(stored.calendars.map((c) => c.key)),
+      new Set(stored.onCall.map((r) => r.key)),
+    );
     // A document without settings leaves the stored settings alone (the schema fills defaults).
     const hasSettings = typeof input === 'object' && input !== null && 'settings' in input;
     return this.db.transaction(async (trx) => {
@@ -84,6 +90,8 @@ export class ConfigService {
       const now = this.clock.now();
       for (const calendar of doc.calendars) await this.repo.upsertCalendar(trx, calendar, now);
       for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
+      for (const schedule of doc.staffSchedules ?? []) await this.repo.upsertSchedule(trx, schedule, now);
+      for (const rota of doc.onCall ?? []) await this.repo.upsertRota(trx, rota, now);
       if (hasSettings) await this.repo.saveSettings(trx, doc.settings);
       const skipped =
         options.passedLevels === 'skip'
@@ -148,6 +156,59 @@ export class ConfigService {
       );
       return true;
     });
+  }
+
+  /** Creates or updates one on-call rota; the whole resulting document is validated. */
+  saveRota(input: unknown, staffId: number | null): Promise<OnCallRotaConfig> {
+    return this.saveOne('onCall', input, staffId) as Promise<OnCallRotaConfig>;
+  }
+
+  /**
+   * Sets (or, with `schedule` null, removes) one staff member's working hours; the whole
+   * resulting document is validated (issue paths relative to the schedule).
+   */
+  async saveSchedule(
+    forStaffId: number,
+    schedule: Omit<StaffScheduleConfig, 'staffId'> | null,
+    staffId: number | null,
+  ): Promise<StaffScheduleConfig | null> {
+    return this.db.transaction(async (trx) => {
+      await this.repo.bumpVersion(trx);
+      const current = toDocument(await this.repo.load(trx));
+      const others = (current.staffSchedules ?? []).filter((s) => s.staffId !== forStaffId);
+      const before = (current.staffSchedules ?? []).find((s) => s.staffId === forStaffId) ?? null;
+      const item = schedule === null ? null : { staffId: forStaffId, ...schedule };
+      const result = SlaConfigSchema.safeParse({
+        ...current,
+        staffSchedules: [...others, ...(item ? [item] : [])],
+      });
+      if (!result.success) {
+        const prefix = `staffSchedules[${others.length}]`;
+        throw new ConfigError(
+          formatIssues(result.error).map((i) => ({
+            path: i.path.startsWith(prefix) ? i.path.slice(prefix.length).replace(/^\./, '') : i.path,
+            message: i.message,
+          })),
+        );
+      }
+      const saved = item === null ? null : (result.data.staffSchedules ?? [])[others.length];
+      const now = this.clock.now();
+      if (saved) await this.repo.upsertSchedule(trx, saved, now);
+      else await this.repo.deleteSchedule(trx, forStaffId);
+      await this.audit.write(
+        {
+          action: 'config.save_schedule',
+          staffId,
+          details: { staffId: forStaffId, before, after: saved },
+        },
+        trx,
+      );
+      return saved;
+    });
+  }
+
+  deleteRota(key: string, staffId: number | null): Promise<boolean> {
+    return this.deleteOne('onCall', key, staffId);
   }
 
   /** Creates or updates one calendar; the whole resulting document is validated. */
@@ -225,18 +286,19 @@ export class ConfigService {
   }
 
   private async saveOne(
-    list: 'calendars' | 'policies',
+    list: ItemList,
     input: unknown,
     staffId: number | null,
     options: SaveOptions = {},
-  ): Promise<CalendarConfig | PolicyConfig> {
+  ): Promise<CalendarConfig | PolicyConfig | OnCallRotaConfig> {
     return this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
       const { item, index } = placeItem(list, input, current);
-      const items = current[list] as { key: string }[];
+      const items = (current[list] ?? []) as { key: string }[];
       const now = this.clock.now();
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
+      else if (list === 'onCall') await this.repo.upsertRota(trx, item as OnCallRotaConfig, now);
       else await this.repo.upsertPolicy(trx, item as PolicyConfig, now);
       const skipped =
         list === 'policies' && options.passedLevels === 'skip'
@@ -244,7 +306,7 @@ export class ConfigService {
           : undefined;
       await this.audit.write(
         {
-          action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`,
+          action: `config.save_${SINGULAR[list]}`,
           staffId,
           details: {
             key: item.key,
@@ -297,16 +359,12 @@ export class ConfigService {
   }
 
   /** Deletes by key; false (and no version bump) when there is nothing to delete. */
-  private async deleteOne(
-    list: 'calendars' | 'policies',
-    key: string,
-    staffId: number | null,
-  ): Promise<boolean> {
+  private async deleteOne(list: ItemList, key: string, staffId: number | null): Promise<boolean> {
     try {
       await this.db.transaction(async (trx) => {
         await this.repo.bumpVersion(trx);
         const current = toDocument(await this.repo.load(trx));
-        const before = (current[list] as { key: string }[]).find((x) => x.key === key) ?? null;
+        const before = ((current[list] ?? []) as { key: string }[]).find((x) => x.key === key) ?? null;
         if (list === 'calendars') {
           const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
           if (users.length) {
@@ -314,14 +372,34 @@ export class ConfigService {
               { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
             ]);
           }
+          const staff = (current.staffSchedules ?? [])
+            .filter((s) => s.calendar === key)
+            .map((s) => s.staffId);
+          if (staff.length) {
+            throw new ConfigError([
+              { path: 'key', message: `calendar "${key}" is the working hours of staff ${staff.join(', ')}` },
+            ]);
+          }
+        }
+        if (list === 'onCall') {
+          const users = current.policies
+            .filter((p) => p.escalations.some((e) => e.action.rota === key))
+            .map((p) => p.key);
+          if (users.length) {
+            throw new ConfigError([
+              { path: 'key', message: `on-call rota "${key}" is used by policies ${users.join(', ')}` },
+            ]);
+          }
         }
         const deleted =
           list === 'calendars'
             ? await this.repo.deleteCalendar(trx, key)
-            : await this.repo.deletePolicy(trx, key);
+            : list === 'onCall'
+              ? await this.repo.deleteRota(trx, key)
+              : await this.repo.deletePolicy(trx, key);
         // Rolls the version bump back: nothing changed.
         if (deleted === 0) throw new NothingToDelete();
-        const action = list === 'calendars' ? 'config.delete_calendar' : 'config.delete_policy';
+        const action = `config.delete_${SINGULAR[list]}`;
         await this.audit.write({ action, staffId, details: { key, before, after: null } }, trx);
       });
       return true;
@@ -334,18 +412,22 @@ export class ConfigService {
 
 class NothingToDelete extends Error {}
 
+/** The keyed lists of the document a single save or delete works on. */
+type ItemList = 'calendars' | 'policies' | 'onCall';
+const SINGULAR: Record<ItemList, string> = { calendars: 'calendar', policies: 'policy', onCall: 'rota' };
+
 /**
  * Validates one calendar or policy as part of the whole document it would make (in its own
  * place, or last when new); issue paths are relative to the item.
  */
 function placeItem(
-  list: 'calendars' | 'policies',
+  list: ItemList,
   input: unknown,
   current: SlaConfig,
-): { item: CalendarConfig | PolicyConfig; index: number } {
+): { item: CalendarConfig | PolicyConfig | OnCallRotaConfig; index: number } {
   const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
   if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
-  const items = current[list] as { key: string }[];
+  const items = (current[list] ?? []) as { key: string }[];
   const index = items.findIndex((x) => x.key === key);
   const position = index === -1 ? items.length : index;
   const next = { ...current, [list]: [...items.slice(0, position), input, ...items.slice(position + 1)] };
@@ -363,7 +445,7 @@ function placeItem(
       })),
     );
   }
-  return { item: result.data[list][position], index };
+  return { item: (result.data[list] ?? [])[position], index };
 }
 
 /** The manager's choice about passed levels, and how many were skipped, for the audit row. */
@@ -385,13 +467,21 @@ function importChanges(
 ): { before: Record<string, unknown>; after: Record<string, unknown> } {
   const before: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
   const after: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
-  for (const list of ['calendars', 'policies'] as const) {
-    for (const item of doc[list]) {
-      const old = (current[list] as { key: string }[]).find((x) => x.key === item.key) ?? null;
+  for (const list of ['calendars', 'policies', 'onCall'] as const) {
+    for (const item of doc[list] ?? []) {
+      const old = ((current[list] ?? []) as { key: string }[]).find((x) => x.key === item.key) ?? null;
+      before[list] ??= {};
+      after[list] ??= {};
       if (sameJson(old, item)) continue;
       before[list][item.key] = old;
       after[list][item.key] = item;
     }
+  }
+  for (const schedule of doc.staffSchedules ?? []) {
+    const old = (current.staffSchedules ?? []).find((x) => x.staffId === schedule.staffId) ?? null;
+    if (sameJson(old, schedule)) continue;
+    (before.staffSchedules ??= {})[schedule.staffId] = old;
+    (after.staffSchedules ??= {})[schedule.staffId] = schedule;
   }
   if (hasSettings && !sameJson(current.settings, doc.settings)) {
     before.settings = current.settings;
@@ -423,9 +513,13 @@ function mergeItems<T extends { key: string }>(current: readonly T[], incoming: 
 }
 
 function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
+  const schedules = new Map((current.staffSchedules ?? []).map((s) => [s.staffId, s]));
+  for (const s of incoming.staffSchedules ?? []) schedules.set(s.staffId, s);
   return {
     calendars: mergeItems(current.calendars, incoming.calendars),
     policies: mergeItems(current.policies, incoming.policies),
     settings: incoming.settings,
+    staffSchedules: [...schedules.values()],
+    onCall: mergeItems(current.onCall ?? [], incoming.onCall ?? []),
   };
 }
