@@ -17,9 +17,13 @@ export async function up(knex: Knex, prefix: string): Promise<void> {
     t.string('target', 191).nullable();
     t.text('payload', 'mediumtext').nullable();
   });
-  await knex(table).update({
-    dedupe_key: knex.raw("CONCAT('escalation:', escalation_id, ':', recipient_staff_id, ':email')"),
-  });
+  // Workers of the older version must be stopped while this runs (install.md, Upgrade): a row
+  // they wrote between this UPDATE and the NOT NULL below would make the ALTER fail.
+  await knex(table)
+    .whereNull('dedupe_key')
+    .update({
+      dedupe_key: knex.raw("CONCAT('escalation:', escalation_id, ':', recipient_staff_id, ':email')"),
+    });
   await knex.schema.alterTable(table, (t) => {
     t.dropUnique(['escalation_id', 'recipient_staff_id'], `${prefix}slav_outbox_once`);
     t.dropIndex(['state', 'next_attempt_at'], `${prefix}slav_outbox_due`);
@@ -47,9 +51,10 @@ export async function down(knex: Knex, prefix: string): Promise<void> {
     t.dropColumn('status_code');
   });
   // Only escalation emails fit the old shape.
-  const others = knex(table).select('id').whereNot({ kind: 'escalation', channel: 'email' });
+  const notOldShape = "NOT (kind = 'escalation' AND channel = 'email')";
+  const others = knex(table).select('id').whereRaw(notOldShape);
   await knex(`${prefix}sla_vigil_deliveries`).whereIn('outbox_id', others).delete();
-  await knex(table).whereNot({ kind: 'escalation', channel: 'email' }).delete();
+  await knex(table).whereRaw(notOldShape).delete();
   await knex.schema.alterTable(table, (t) => {
     t.dropUnique(['dedupe_key'], `${prefix}slav_outbox_once`);
     t.dropIndex(['channel', 'state', 'next_attempt_at'], `${prefix}slav_outbox_due`);

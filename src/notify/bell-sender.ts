@@ -29,26 +29,32 @@ export class BellSender {
     for (;;) {
       const now = at ?? this.clock.now();
       const batch = await this.outbox.claimDue(now, this.batchSize, undefined, 'in_app');
-      for (const row of batch) result[await this.deliver(row, now)]++;
+      for (const row of batch) {
+        const outcome = await this.deliver(row, now);
+        if (outcome) result[outcome]++;
+      }
       if (batch.length < this.batchSize) break;
     }
     return result;
   }
 
-  private async deliver(row: ClaimedMessage, now: Date): Promise<keyof SendResult> {
+  private async deliver(row: ClaimedMessage, now: Date): Promise<keyof SendResult | null> {
     try {
-      await this.db.transaction(async (trx) => {
+      const held = await this.db.transaction(async (trx) => {
+        // First, and only while this sender still holds the row: a sender whose lease ran out
+        // (a slow batch) finds it taken over and adds nothing, so no entry is added twice.
+        if (!(await this.outbox.markSentIfHeld(row.id, row.attempt, now, trx))) return false;
         const added =
           row.recipientStaffId !== null &&
           (await this.bell.add(
             { toStaffId: row.recipientStaffId, description: row.subject, link: linkOf(row), at: now },
             trx,
           ));
-        await this.outbox.recordDelivery(row.id, row.attempt, now, added ? 'sent' : 'skipped', null, trx);
         // A skipped entry (inactive staff) is done too: the host would skip it again.
-        await this.outbox.markSent(row.id, now, trx);
+        await this.outbox.recordDelivery(row.id, row.attempt, now, added ? 'sent' : 'skipped', null, trx);
+        return true;
       });
-      return 'sent';
+      return held ? 'sent' : null;
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.warn({ outboxId: row.id, err: error }, `sla_vigil: bell entry ${row.id} failed: ${error}`);

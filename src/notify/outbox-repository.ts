@@ -246,19 +246,24 @@ export class OutboxRepository {
   ): Promise<ClaimedMessage[]> {
     return this.db.transaction(
       async (trx) => {
-        // Through the due index only, and read committed (below): a locking read otherwise locks
-        // rows it merely examines and the next key after its range, which are another channel's
-        // due rows, and that channel's sender, skipping locked rows, would pass them over.
-        const rows: ClaimRow[] = await trx
-          .from(trx.raw('?? FORCE INDEX (??)', [this.table, this.dueIndex]))
-          .select(...CLAIM_COLUMNS)
-          .where('channel', channel)
-          .whereIn('state', ['pending', 'sending'])
-          .where('next_attempt_at', '<=', utcToSql(now))
-          .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
-          .limit(limit)
-          .forUpdate()
-          .skipLocked();
+        // Through the due index only, one state at a time, and read committed (below): a locking
+        // read otherwise locks rows it merely examines (all due rows, when two states need a
+        // sort) and the next key after its range, another channel's first due row; senders
+        // skipping locked rows would then pass those rows over until the next round.
+        const due = (state: 'pending' | 'sending', n: number): Promise<ClaimRow[]> =>
+          trx
+            .from(trx.raw('?? FORCE INDEX (??)', [this.table, this.dueIndex]))
+            .select(...CLAIM_COLUMNS)
+            .where({ channel, state })
+            .where('next_attempt_at', '<=', utcToSql(now))
+            .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
+            .limit(n)
+            .forUpdate()
+            .skipLocked();
+        // Rows of a sender whose lease ran out first: they were due before the pending ones.
+        const expired = await due('sending', limit);
+        const pending = expired.length < limit ? await due('pending', limit - expired.length) : [];
+        const rows = [...expired, ...pending];
         if (rows.length === 0) return [];
         await trx(this.table)
           .whereIn(
@@ -290,6 +295,18 @@ export class OutboxRepository {
       },
       { isolationLevel: 'read committed' },
     );
+  }
+
+  /**
+   * Marks a row sent only while this sender still holds it (state `sending`, same attempt), in
+   * the caller's transaction: false when another sender took it over or it was sent meanwhile,
+   * and then the caller must deliver nothing (its transaction adds nothing).
+   */
+  async markSentIfHeld(id: number, attempt: number, sentAt: Date, trx: Knex.Transaction): Promise<boolean> {
+    const changed = await trx(this.table)
+      .where({ id, state: 'sending', attempts: attempt })
+      .update({ state: 'sent', sent_at: utcToSql(sentAt), next_attempt_at: null, last_error: null });
+    return changed > 0;
   }
 
   /**

@@ -144,8 +144,9 @@ export class Scanner {
       actions += (await this.escalator?.performPendingActions(now)) ?? 0;
       actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
     }
-    // Before the senders, so a digest written now goes out with this scan's deliveries.
-    await this.digests?.runDue(now);
+    // Before the senders, so a digest written now goes out with this scan's deliveries; a worker
+    // runs digests in its delivery job instead (ModuleServices.deliveryJob).
+    if (options.deliver) await this.digests?.runDue(now);
     // The senders read the clock themselves: their leases must start now, not when the scan
     // began. A worker delivers in its own job instead (`deliver: false`), so a slow SMTP server
     // or webhook never holds up the next scan.

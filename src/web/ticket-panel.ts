@@ -19,7 +19,7 @@ export function createTicketPanel(
 ): TicketPanel {
   const sources: PanelSources = {
     kind: 'ticket',
-    sla: services.ticketSla,
+    sla: services.ticketSla.subject,
     timeline: services.timeline,
     escalationLog: services.escalationLog,
     clocks: services.clocks,

@@ -200,6 +200,14 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     leads.scan,
     digest.digests,
   );
+  // What a worker's delivery job runs after each scan: the digests a period made due (reports
+  // and rendering, kept out of the scan job), then every channel's senders.
+  const deliveryJob = {
+    async sendDue() {
+      await digest.digests?.runDue(host.clock.now());
+      return deliveries.sendDue();
+    },
+  };
   return {
     ...reads,
     ...digest,
@@ -220,6 +228,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     hostActions,
     mailer,
     deliveries,
+    deliveryJob,
     translator,
     heartbeats,
     hostProblems,

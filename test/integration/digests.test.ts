@@ -407,6 +407,16 @@ describe('the Digests page', () => {
     const who = await admin.post(`${BASE}/send`, { kind: 'weekly', staffIds: ['99999'] });
     expect(who.status).toBe(422);
     expect(who.text).toContain('Unknown staff member: 99999');
+    // A digest shows only what its recipient may see: no daily without View, no weekly without Manage.
+    const noView = await admin.post(`${BASE}/send`, { kind: 'daily', staffIds: [String(staff.nico)] });
+    expect(noView.status).toBe(422);
+    expect(noView.text).toContain('Without access to this digest (daily: View, weekly: Manage): Nico N');
+    const noManage = await admin.post(`${BASE}/send`, { kind: 'weekly', staffIds: [String(staff.ben)] });
+    expect(noManage.status).toBe(422);
+    expect(noManage.text).toContain('Ben B');
+    expect(
+      await t.devhost.db('tblsla_vigil_outbox').where('dedupe_key', 'like', 'digest:manual:%weekly%'),
+    ).toEqual([]);
   });
 
   it('validates and saves the schedule, and the general settings form keeps it', async () => {

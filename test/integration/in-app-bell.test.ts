@@ -125,6 +125,50 @@ it('skips a staff member made inactive before delivery, and two racing senders a
   await t.devhost.db('tblstaff').where('staffid', ids.ben).update({ active: 1 });
 });
 
+it('escapes what a customer wrote: the bell prints its text as HTML', async () => {
+  at('2026-03-07T08:00:00Z');
+  const id = await t.devhost.tickets.create({
+    subject: '<img src=x onerror=alert(1)> & co',
+    message: 'm',
+    department: ids.support,
+    admin: 1,
+  });
+  at('2026-03-07T09:00:00Z');
+  await services.scanner.run(clock.now());
+  const [entry] = await t.devhost.db('tblnotifications').where('link', `tickets/ticket/${id}`);
+  expect(entry.description).toContain('&lt;img src=x onerror=alert(1)&gt; &amp; co');
+  expect(entry.description).not.toContain('<img');
+  const session = await loginAs(t.devhost.app, 'ana.agent@example.com');
+  expect((await session.agent.get('/admin/notifications')).text).not.toContain('<img src=x');
+});
+
+it('a sender whose lease ran out adds nothing: the row was taken over', async () => {
+  at('2026-03-08T08:00:00Z');
+  const id = await t.devhost.tickets.create({
+    subject: 'Slow',
+    message: 'm',
+    department: ids.support,
+    admin: 1,
+  });
+  at('2026-03-08T09:00:00Z');
+  await services.scanner.run(clock.now(), { deliver: false });
+  const bell = new PerfexNotifications('tbl', 'Europe/Berlin');
+  const slow = await services.outbox.claimDue(clock.now(), 50, undefined, 'in_app');
+  expect(slow).toHaveLength(2);
+  // A minute later the lease is gone; another sender claims and delivers the same rows.
+  at('2026-03-08T09:01:01Z');
+  await new BellSender(t.devhost.db, services.outbox, bell, clock, logger).sendDue();
+  // The first sender comes back and delivers what it claimed (deliver is private: go through a
+  // sender that holds exactly these claims).
+  const stale = new BellSender(t.devhost.db, services.outbox, bell, clock, logger);
+  const stub = { claimDue: async () => slow } as unknown as typeof services.outbox;
+  Object.assign(stale, {
+    outbox: Object.assign(Object.create(services.outbox), { claimDue: stub.claimDue }),
+  });
+  expect((await stale.sendDue()).sent).toBe(0);
+  expect(await t.devhost.db('tblnotifications').where('link', `tickets/ticket/${id}`)).toHaveLength(2);
+});
+
 it("a lead's entry links to the lead", async () => {
   at('2026-03-05T08:00:00Z');
   const lead = await t.devhost.leads.create({
@@ -162,7 +206,7 @@ it('the devhost shows the bell with the unread count; opening an entry reads it 
 it('a worker delivers in its own job after each scan: the email and the bell entry arrive', async () => {
   const prefix = testRedisPrefix();
   const worker = new ScanWorker(TEST_REDIS_URL, prefix, services.scanner, clock, logger, {
-    deliveries: services.deliveries,
+    deliveries: services.deliveryJob,
   });
   const queue = new ScanQueue(TEST_REDIS_URL, prefix);
   try {

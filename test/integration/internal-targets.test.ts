@@ -123,18 +123,22 @@ it('the internal level fires once, by scan, and its email says "internal target"
   ]);
 });
 
-it('the ticket JSON keeps its shape: customer clocks as before, internal ones marked', async () => {
+it('the ticket JSON keeps its shape: customer clocks as before, internal ones apart', async () => {
   const res = await admin.agent.get(`/admin/sla_vigil/api/tickets/${ticket}`);
   expect(res.status).toBe(200);
-  const clocks = res.body.clocks as { metric: string; scope?: string; state: string }[];
+  type Clock = { metric: string; scope?: string; state: string };
+  const clocks = res.body.clocks as Clock[];
+  const internal = res.body.internalClocks as Clock[];
   expect(res.body.state).toBe('on_track');
   expect(clocks.map((c) => [c.scope ?? null, c.metric, c.state])).toEqual([
     [null, 'first_response', 'met'],
     [null, 'resolution', 'on_track'],
+  ]);
+  expect(internal.map((c) => [c.scope, c.metric, c.state])).toEqual([
     ['internal', 'first_response', 'breached'],
     ['internal', 'resolution', 'breached'],
   ]);
-  for (const c of clocks) {
+  for (const c of [...clocks, ...internal]) {
     expect(Object.keys(c)).toEqual(
       expect.arrayContaining(['metric', 'state', 'startedAt', 'dueAt', 'cycle']),
     );

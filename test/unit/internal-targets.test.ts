@@ -109,6 +109,14 @@ describe('computeInternalCycles', () => {
     expect(customer && levelsDue(customer, ladder, p.calendar, now)).toEqual([]);
     // Breached internal clocks do not make the ticket's state breached.
     expect(summarizeState([...computeClocks(events, p, now), ...clocks])).toBe('on_track');
+    // Whatever the order they are listed in, and for a metric the customer has no clock of.
+    expect(summarizeState([...clocks, ...computeClocks(events, p, now)])).toBe('on_track');
+    expect(
+      summarizeState([
+        { metric: 'resolution', cycle: 2, state: 'breached', scope: 'internal' },
+        { metric: 'resolution', cycle: 1, state: 'on_track' },
+      ]),
+    ).toBe('on_track');
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { BellEntry, HostNotifications } from '../host-context';
 import { instantToHost } from '../../store/datetime';
+import { escapeHtml } from '../../web/escape-html';
 
 /**
  * Perfex's notification bell: a `tblnotifications` row per entry, as core's `add_notification()`
@@ -23,7 +24,9 @@ export class PerfexNotifications implements HostNotifications {
       isread: 0,
       isread_inline: 0,
       date: instantToHost(entry.at, this.timezone),
-      description: entry.description,
+      // Escaped here: the text holds what a customer wrote (the ticket subject), and Perfex's
+      // bell prints descriptions as HTML (PERFEX.md does not say it escapes them).
+      description: escapeHtml(entry.description),
       fromuserid: 0,
       fromclientid: 0,
       from_fullname: '',

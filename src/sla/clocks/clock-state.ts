@@ -34,12 +34,14 @@ const SEVERITY: Record<ClockState, number> = {
 /**
  * A ticket's one-word SLA state for badges and counts: the worst state among the latest cycle
  * of each metric (an old breached cycle shows in reports as "ever breached", not in the badge).
+ * The customer's clocks only: a team's internal clock (OLA) never sets the badge.
  */
 export function summarizeState(
-  clocks: readonly { metric: string; cycle: number; state: ClockState }[],
+  clocks: readonly { metric: string; cycle: number; state: ClockState; scope?: string }[],
 ): ClockState {
   const latest = new Map<string, { cycle: number; state: ClockState }>();
   for (const c of clocks) {
+    if (c.scope === 'internal') continue;
     const seen = latest.get(c.metric);
     if (!seen || c.cycle > seen.cycle) latest.set(c.metric, c);
   }

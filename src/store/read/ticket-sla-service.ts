@@ -6,8 +6,14 @@ import type { ClockRepository } from '../clock-repository';
 import type { ExplainPhrases } from '../../sla/clocks/explain-clock';
 import { SubjectSlaService, type SubjectSla } from './subject-sla-service';
 
-/** The JSON shape of DESIGN.md for one ticket, plus `explain` (`GET /api/tickets/:id`, `sla-vigil ticket`). */
-export type TicketSla = { ticketId: number } & Omit<SubjectSla, 'subjectType' | 'subjectId'>;
+/**
+ * The JSON shape of DESIGN.md for one ticket, plus `explain` (`GET /api/tickets/:id`, `sla-vigil
+ * ticket`). `clocks` holds the customer's SLA clocks only, as the fixed shape has always meant;
+ * a team's internal clocks (OLA) come apart in `internalClocks`, when the policy has any.
+ */
+export type TicketSla = { ticketId: number } & Omit<SubjectSla, 'subjectType' | 'subjectId'> & {
+    internalClocks?: SubjectSla['clocks'];
+  };
 
 /** One ticket's SLA in the ticket JSON: the subject read, keyed `ticketId` as DESIGN.md fixes it. */
 export class TicketSlaService {
@@ -33,6 +39,13 @@ export class TicketSlaService {
   ): Promise<TicketSla | null> {
     const sla = await this.subject.get(ticketId, now, hostTimezone, phrases);
     if (!sla) return null;
-    return { ticketId: sla.subjectId, policy: sla.policy, state: sla.state, clocks: sla.clocks };
+    const internal = sla.clocks.filter((c) => c.scope === 'internal');
+    return {
+      ticketId: sla.subjectId,
+      policy: sla.policy,
+      state: sla.state,
+      clocks: sla.clocks.filter((c) => c.scope !== 'internal'),
+      ...(internal.length > 0 && { internalClocks: internal }),
+    };
   }
 }

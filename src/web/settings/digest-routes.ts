@@ -4,6 +4,7 @@ import { DIGEST_KINDS, nextFiring, type DigestKind } from '../../sla/digest/dige
 import { parseId } from '../../sla/strict-input';
 import type { HostStaff } from '../../host/host-context';
 import { asyncRoute } from '../async-route';
+import { manifest } from '../../manifest';
 import { renderModulePage } from '../module-page';
 import { pageContext, type PageContext, type WebDeps } from '../web-deps';
 import { addError, hasErrors, issuesToFieldErrors, type FieldErrors } from './form-errors';
@@ -176,6 +177,17 @@ export function createDigestRoutes(deps: WebDeps): Router {
       if (chosen.length === 0) addError(errors, 'staffIds', ctx.t('digests.page.errors.no_staff'));
       else if (unknown.length)
         addError(errors, 'staffIds', ctx.t('digests.page.errors.staff', { value: unknown.join(', ') }));
+      else {
+        // A digest shows what its recipient may see: the daily needs View, the weekly (every
+        // department's compliance, the worst agents) Manage.
+        const capability = kind === 'weekly' ? 'manage' : 'view';
+        const denied: string[] = [];
+        for (const s of staff.filter((m) => chosen.includes(String(m.id))))
+          if (!(await host.permissions.can(s.id, manifest.permissions.feature, capability)))
+            denied.push(`${s.firstname} ${s.lastname}`.trim());
+        if (denied.length)
+          addError(errors, 'staffIds', ctx.t('digests.page.errors.no_access', { value: denied.join(', ') }));
+      }
       if (hasErrors(errors) || !services.digests) {
         await render(res, ctx, { status: 422, send: { values, errors } });
         return;
