@@ -10,7 +10,10 @@ import {
   type PolicyConfig,
   type SlaConfig,
   type SlaSettings,
+  type WebhookConfig,
+  SECRET_SET,
 } from '../sla/config';
+import { auditedWebhook } from './webhook-audit';
 import { ConfigRepository, toDocument, type StoredConfig } from '../store/config-repository';
 import type { AuditLog } from '../store/audit-log';
 import { PolicyBook, type BookPolicy } from '../sla/policy/policy-book';
@@ -69,10 +72,14 @@ export class ConfigService {
     staffId: number | null = null,
     options: SaveOptions = {},
   ): Promise<{ calendars: number; policies: number; skippedLevels?: number }> {
-    // Calendars the database already has may be named by the document's policies; the merged
-    // result is checked again inside the transaction.
+    // Calendars and webhooks the database already has may be named by the document's policies;
+    // the merged result is checked again inside the transaction.
     const stored = await this.repo.load();
-    const doc = parseSlaConfig(input, new Set(stored.calendars.map((c) => c.key)));
+    const doc = parseSlaConfig(
+      input,
+      new Set(stored.calendars.map((c) => c.key)),
+      new Set(stored.webhooks.map((w) => w.key)),
+    );
     // A document without settings leaves the stored settings alone (the schema fills defaults).
     const hasSettings = typeof input === 'object' && input !== null && 'settings' in input;
     return this.db.transaction(async (trx) => {
@@ -84,6 +91,7 @@ export class ConfigService {
       const now = this.clock.now();
       for (const calendar of doc.calendars) await this.repo.upsertCalendar(trx, calendar, now);
       for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
+      await this.upsertWebhooks(trx, doc.webhooks ?? [], now);
       if (hasSettings) await this.repo.saveSettings(trx, doc.settings);
       const skipped =
         options.passedLevels === 'skip'
@@ -150,6 +158,52 @@ export class ConfigService {
     });
   }
 
+  /** Writes each endpoint; a secret marker for a key with no stored secret names the field. */
+  private async upsertWebhooks(trx: Knex.Transaction, webhooks: readonly WebhookConfig[], now: Date) {
+    for (const [i, webhook] of webhooks.entries()) {
+      if (!(await this.repo.upsertWebhook(trx, webhook, now)))
+        throw new ConfigError([
+          {
+            path: `webhooks[${i}].secret`,
+            message: `no secret is stored for webhook "${webhook.key}": give the secret itself`,
+          },
+        ]);
+    }
+  }
+
+  /**
+   * Creates or updates one webhook endpoint. `secret` may be the marker `{ set: true }` to keep the
+   * stored one (the settings form's empty secret field); a new endpoint needs the secret itself.
+   */
+  async saveWebhook(input: unknown, staffId: number | null): Promise<WebhookConfig> {
+    return this.db.transaction(async (trx) => {
+      await this.repo.bumpVersion(trx);
+      const current = toDocument(await this.repo.load(trx));
+      const { item, index } = placeItem('webhooks', input, current);
+      const webhook = item as WebhookConfig;
+      if (!(await this.repo.upsertWebhook(trx, webhook, this.clock.now())))
+        throw new ConfigError([{ path: 'secret', message: 'a new webhook needs its secret' }]);
+      await this.audit.write(
+        {
+          action: 'config.save_webhook',
+          staffId,
+          details: {
+            key: webhook.key,
+            before: current.webhooks?.[index] ?? null,
+            after: auditedWebhook(webhook),
+          },
+        },
+        trx,
+      );
+      return { ...webhook, secret: SECRET_SET };
+    });
+  }
+
+  /** Deletes an endpoint no policy uses; false when there is none with this key. */
+  deleteWebhook(key: string, staffId: number | null): Promise<boolean> {
+    return this.deleteOne('webhooks', key, staffId);
+  }
+
   /** Creates or updates one calendar; the whole resulting document is validated. */
   saveCalendar(input: unknown, staffId: number | null): Promise<CalendarConfig> {
     return this.saveOne('calendars', input, staffId) as Promise<CalendarConfig>;
@@ -178,7 +232,11 @@ export class ConfigService {
   /** The same for a whole document (`config import`, `PUT /api/config`). */
   async previewImport(input: unknown, now: Date): Promise<LadderImpact> {
     const stored = await this.repo.load();
-    const doc = parseSlaConfig(input, new Set(stored.calendars.map((c) => c.key)));
+    const doc = parseSlaConfig(
+      input,
+      new Set(stored.calendars.map((c) => c.key)),
+      new Set(stored.webhooks.map((w) => w.key)),
+    );
     return impactOf(await this.passedUnder(stored, doc.calendars, doc.policies, now));
   }
 
@@ -233,7 +291,9 @@ export class ConfigService {
     return this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
-      const { item, index } = placeItem(list, input, current);
+      const placed = placeItem(list, input, current);
+      const index = placed.index;
+      const item = placed.item as CalendarConfig | PolicyConfig;
       const items = current[list] as { key: string }[];
       const now = this.clock.now();
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
@@ -286,7 +346,7 @@ export class ConfigService {
 
   /** Deletes by key; false (and no version bump) when there is nothing to delete. */
   private async deleteOne(
-    list: 'calendars' | 'policies',
+    list: 'calendars' | 'policies' | 'webhooks',
     key: string,
     staffId: number | null,
   ): Promise<boolean> {
@@ -294,7 +354,17 @@ export class ConfigService {
       await this.db.transaction(async (trx) => {
         await this.repo.bumpVersion(trx);
         const current = toDocument(await this.repo.load(trx));
-        const before = (current[list] as { key: string }[]).find((x) => x.key === key) ?? null;
+        const before = ((current[list] ?? []) as { key: string }[]).find((x) => x.key === key) ?? null;
+        if (list === 'webhooks') {
+          const users = current.policies
+            .filter((p) => p.escalations.some((e) => e.action.type === 'webhook' && e.action.webhook === key))
+            .map((p) => p.key);
+          if (users.length) {
+            throw new ConfigError([
+              { path: 'key', message: `webhook "${key}" is used by policies ${users.join(', ')}` },
+            ]);
+          }
+        }
         if (list === 'calendars') {
           const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
           if (users.length) {
@@ -306,10 +376,16 @@ export class ConfigService {
         const deleted =
           list === 'calendars'
             ? await this.repo.deleteCalendar(trx, key)
-            : await this.repo.deletePolicy(trx, key);
+            : list === 'webhooks'
+              ? await this.repo.deleteWebhook(trx, key)
+              : await this.repo.deletePolicy(trx, key);
         // Rolls the version bump back: nothing changed.
         if (deleted === 0) throw new NothingToDelete();
-        const action = list === 'calendars' ? 'config.delete_calendar' : 'config.delete_policy';
+        const action = {
+          calendars: 'config.delete_calendar',
+          policies: 'config.delete_policy',
+          webhooks: 'config.delete_webhook',
+        }[list];
         await this.audit.write({ action, staffId, details: { key, before, after: null } }, trx);
       });
       return true;
@@ -327,13 +403,13 @@ class NothingToDelete extends Error {}
  * place, or last when new); issue paths are relative to the item.
  */
 function placeItem(
-  list: 'calendars' | 'policies',
+  list: 'calendars' | 'policies' | 'webhooks',
   input: unknown,
   current: SlaConfig,
-): { item: CalendarConfig | PolicyConfig; index: number } {
+): { item: CalendarConfig | PolicyConfig | WebhookConfig; index: number } {
   const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
   if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
-  const items = current[list] as { key: string }[];
+  const items = (current[list] ?? []) as { key: string }[];
   const index = items.findIndex((x) => x.key === key);
   const position = index === -1 ? items.length : index;
   const next = { ...current, [list]: [...items.slice(0, position), input, ...items.slice(position + 1)] };
@@ -351,7 +427,7 @@ function placeItem(
       })),
     );
   }
-  return { item: result.data[list][position], index };
+  return { item: result.data[list][position] as CalendarConfig | PolicyConfig | WebhookConfig, index };
 }
 
 /** The manager's choice about passed levels, and how many were skipped, for the audit row. */
@@ -380,6 +456,14 @@ function importChanges(
       before[list][item.key] = old;
       after[list][item.key] = item;
     }
+  }
+  // Webhooks as the audit may keep them: a secret given is recorded as replaced, never itself.
+  for (const item of doc.webhooks ?? []) {
+    const old = (current.webhooks ?? []).find((x) => x.key === item.key) ?? null;
+    const audited = auditedWebhook(item);
+    if (sameJson(old, audited)) continue;
+    (before.webhooks ??= {})[item.key] = old;
+    (after.webhooks ??= {})[item.key] = audited;
   }
   if (hasSettings && !sameJson(current.settings, doc.settings)) {
     before.settings = current.settings;
@@ -415,5 +499,6 @@ function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
     calendars: mergeItems(current.calendars, incoming.calendars),
     policies: mergeItems(current.policies, incoming.policies),
     settings: incoming.settings,
+    webhooks: mergeItems(current.webhooks ?? [], incoming.webhooks ?? []),
   };
 }

@@ -6,6 +6,12 @@ import {
   type SlaConfig,
   type SlaSettings,
 } from '../sla/config/sla-config-schema';
+import {
+  SECRET_SET,
+  isSecretMarker,
+  type WebhookConfig,
+  type WebhookFormat,
+} from '../sla/config/webhook-config';
 import { utcToSql } from './datetime';
 
 export interface StoredPolicy extends PolicyConfig {
@@ -18,6 +24,8 @@ export interface StoredConfig {
   calendars: StoredCalendar[];
   policies: StoredPolicy[];
   settings: SlaSettings;
+  /** Webhook endpoints; their secrets stay in the table (`secret` is always the marker here). */
+  webhooks: WebhookConfig[];
   /** Bumped by every write, so caches in other processes notice. */
   version: number;
 }
@@ -46,6 +54,14 @@ interface PolicyRow {
   escalations: string;
 }
 
+interface WebhookRow {
+  key: string;
+  name: string;
+  url: string;
+  format: string;
+  allow_private_address: number | boolean;
+}
+
 const VERSION = 'config_version';
 
 /** Calendars, policies and settings in the module's tables; callers validate with the zod schema first. */
@@ -61,14 +77,17 @@ export class ConfigRepository {
 
   async load(trx?: Knex.Transaction): Promise<StoredConfig> {
     const db = trx ?? this.db;
-    const [calendars, policies, settingRows]: [
+    const [calendars, policies, settingRows, webhooks]: [
       CalendarRow[],
       PolicyRow[],
       { name: string; value: string }[],
+      WebhookRow[],
     ] = await Promise.all([
       db(this.t('calendars')).orderBy('key'),
       db(this.t('policies')).orderBy([{ column: 'position' }, { column: 'key' }]),
       db(this.t('settings')),
+      // Never the secret: it leaves the table only to sign a post (WebhookRepository).
+      db(this.t('webhooks')).select('key', 'name', 'url', 'format', 'allow_private_address').orderBy('key'),
     ]);
     const settingsMap = Object.fromEntries(settingRows.map((r) => [r.name, JSON.parse(r.value) as unknown]));
     const { [VERSION]: version, ...settings } = settingsMap;
@@ -76,6 +95,7 @@ export class ConfigRepository {
       calendars: calendars.map(toCalendar),
       policies: policies.map(toPolicy),
       settings: SettingsSchema.parse(settings),
+      webhooks: webhooks.map(toWebhook),
       version: typeof version === 'number' ? version : 0,
     };
   }
@@ -118,6 +138,34 @@ export class ConfigRepository {
     return (await trx(this.t('policies')).where('key', p.key).first()).id as number;
   }
 
+  /**
+   * Creates or updates one endpoint. A marker instead of a secret keeps the stored secret; false
+   * (nothing written) when there is none to keep, so the caller can name the field.
+   */
+  async upsertWebhook(trx: Knex.Transaction, w: WebhookConfig, now: Date): Promise<boolean> {
+    const row = {
+      key: w.key,
+      name: w.name,
+      url: w.url,
+      format: w.format,
+      allow_private_address: w.allowPrivateAddress,
+      updated_at: utcToSql(now),
+    };
+    if (isSecretMarker(w.secret)) {
+      const changed = await trx(this.t('webhooks')).where('key', w.key).update(row);
+      return changed > 0 || (await trx(this.t('webhooks')).where('key', w.key).first('id')) !== undefined;
+    }
+    await trx(this.t('webhooks'))
+      .insert({ ...row, secret: w.secret })
+      .onConflict('key')
+      .merge();
+    return true;
+  }
+
+  async deleteWebhook(trx: Knex.Transaction, key: string): Promise<number> {
+    return trx(this.t('webhooks')).where('key', key).delete();
+  }
+
   async deletePolicy(trx: Knex.Transaction, key: string): Promise<number> {
     return trx(this.t('policies')).where('key', key).delete();
   }
@@ -158,6 +206,17 @@ function toCalendar(r: CalendarRow): StoredCalendar {
   };
 }
 
+function toWebhook(r: WebhookRow): WebhookConfig {
+  return {
+    key: r.key,
+    name: r.name,
+    url: r.url,
+    secret: SECRET_SET,
+    format: r.format as WebhookFormat,
+    allowPrivateAddress: Boolean(r.allow_private_address),
+  };
+}
+
 function toPolicy(r: PolicyRow): StoredPolicy {
   return {
     id: r.id,
@@ -181,5 +240,6 @@ export function toDocument(config: StoredConfig): SlaConfig {
     calendars: config.calendars.map(({ id: _id, ...c }) => c),
     policies: config.policies.map(({ id: _id, ...p }) => p),
     settings: config.settings,
+    webhooks: config.webhooks.map((w) => ({ ...w })),
   };
 }

@@ -20,6 +20,7 @@ const MODULE_TABLES = [
   'tblsla_vigil_deliveries',
   'tblsla_vigil_heartbeats',
   'tblsla_vigil_bridge_nonces',
+  'tblsla_vigil_webhooks',
 ];
 
 beforeAll(async () => {
@@ -59,6 +60,18 @@ describe('migrations', () => {
     });
 
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
+    await db('tblsla_vigil_webhooks').insert({
+      key: 'chat',
+      name: 'Chat',
+      url: 'https://hooks.example.com/x',
+      secret: 's'.repeat(16),
+      format: 'json',
+      updated_at: '2026-01-01 00:00:00.000',
+    });
+    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasTable('tblsla_vigil_webhooks')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_deliveries', 'status_code')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
@@ -77,7 +90,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-5).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-6).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);

@@ -4,6 +4,8 @@ import { CalendarError } from '../calendar/calendar-error';
 import { regionsOf } from '../calendar/holidays-import';
 import { idNumber, MAX_ID, storableText } from '../strict-input';
 import { MATCH_FIELDS_OF, SUBJECT_TYPES, TICKET_ONLY_ACTIONS } from './subject-types';
+import { configKey } from './config-key';
+import { WebhookConfigSchema } from './webhook-config';
 
 /** The ticket metrics with one target each (first response, next response, resolution). */
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
@@ -23,14 +25,13 @@ export const ESCALATION_ACTIONS = [
   'reassign_staff',
   'reassign_department',
   'raise_priority',
+  'webhook',
 ] as const;
 
 /** Perfex's Answered and On Hold: where a ticket waits on someone else. */
 const DEFAULT_TICKET_PAUSE_STATUS_IDS = [3, 4] as const;
 
-const key = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 of a-z, 0-9, _ and -, starting with a letter or digit');
+const key = configKey;
 const ids = z.array(idNumber).min(1, 'list at least one id, or leave the criterion out');
 
 /** A name a person typed: trimmed, 1-191 characters, nothing a database or a terminal would mangle. */
@@ -105,6 +106,8 @@ const EscalationSchema = z
       staffId: idNumber.optional(),
       departmentId: idNumber.optional(),
       priorityId: idNumber.optional(),
+      /** The `webhook` action's endpoint (a key of the document's `webhooks`). */
+      webhook: key.optional(),
     }),
     /**
      * Optional condition on the ticket when the level's moment comes: `{ "unassigned": true }`
@@ -126,10 +129,11 @@ const EscalationSchema = z
     }
     // notify_department's departmentId depends on the kind (a lead's may leave it out): see
     // checkSubjectKind, which knows the policy's subject.
-    const needs: Record<string, 'staffId' | 'departmentId' | undefined> = {
+    const needs: Record<string, 'staffId' | 'departmentId' | 'webhook' | undefined> = {
       notify_staff: 'staffId',
       reassign_staff: 'staffId',
       reassign_department: 'departmentId',
+      webhook: 'webhook',
     };
     const field = needs[e.action.type];
     if (field && e.action[field] === undefined) {
@@ -261,16 +265,23 @@ export const DEFAULT_SETTINGS: z.infer<typeof SettingsSchema> = SettingsSchema.p
  * `knownCalendarKeys` are calendars that exist outside the document (a partial import may name
  * a calendar only the database has).
  */
-export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set()) =>
+export const slaConfigSchema = (
+  knownCalendarKeys: ReadonlySet<string> = new Set(),
+  knownWebhookKeys: ReadonlySet<string> = new Set(),
+) =>
   z
     .strictObject({
       calendars: z.array(CalendarConfigSchema).default([]),
       policies: z.array(PolicyConfigSchema).default([]),
       settings: SettingsSchema.default(DEFAULT_SETTINGS),
+      /** Endpoints `webhook` levels post to; secrets are write-only (see webhook-config.ts). */
+      webhooks: z.array(WebhookConfigSchema).default([]),
     })
     .superRefine((doc, ctx) => {
       checkUniqueKeys(doc.calendars, 'calendars', ctx);
       checkUniqueKeys(doc.policies, 'policies', ctx);
+      checkUniqueKeys(doc.webhooks, 'webhooks', ctx);
+      const webhookKeys = new Set([...knownWebhookKeys, ...doc.webhooks.map((w) => w.key)]);
       const calendarKeys = new Set([...knownCalendarKeys, ...doc.calendars.map((c) => c.key)]);
       // Valid calendars of the document that never open (a policy may not use one).
       const closed = new Map<string, { index: number; why: NeverOpen }>();
@@ -316,6 +327,17 @@ export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set
           }
         }
         p.escalations.forEach((e, j) => {
+          if (
+            e.action.type === 'webhook' &&
+            e.action.webhook !== undefined &&
+            !webhookKeys.has(e.action.webhook)
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', i, 'escalations', j, 'action', 'webhook'],
+              message: `no webhook with key "${e.action.webhook}"`,
+            });
+          }
           if (e.metric === STATUS_TIME ? !hasStatusWindows(p.targets) : !p.targets[e.metric]) {
             ctx.addIssue({
               code: 'custom',
@@ -328,7 +350,13 @@ export const slaConfigSchema = (knownCalendarKeys: ReadonlySet<string> = new Set
     });
 export const SlaConfigSchema = slaConfigSchema();
 
-export type SlaConfig = z.infer<typeof SlaConfigSchema>;
+/**
+ * The document. `webhooks` came later and is optional in the type, so documents written in code
+ * before it (seeds, fixtures) stay valid; a parsed document always has the list.
+ */
+export type SlaConfig = Omit<z.infer<typeof SlaConfigSchema>, 'webhooks'> & {
+  webhooks?: z.infer<typeof SlaConfigSchema>['webhooks'];
+};
 export type CalendarConfig = z.infer<typeof CalendarConfigSchema>;
 /** A policy as validated (defaults filled in). */
 export type PolicyConfig = z.output<typeof PolicyConfigSchema>;
@@ -392,8 +420,16 @@ export class ConfigError extends Error {
 }
 
 /** Validates a configuration document; throws ConfigError listing every problem with its path. */
-export function parseSlaConfig(input: unknown, knownCalendarKeys?: ReadonlySet<string>): SlaConfig {
-  const result = (knownCalendarKeys ? slaConfigSchema(knownCalendarKeys) : SlaConfigSchema).safeParse(input);
+export function parseSlaConfig(
+  input: unknown,
+  knownCalendarKeys?: ReadonlySet<string>,
+  knownWebhookKeys?: ReadonlySet<string>,
+): SlaConfig {
+  const schema =
+    knownCalendarKeys || knownWebhookKeys
+      ? slaConfigSchema(knownCalendarKeys, knownWebhookKeys)
+      : SlaConfigSchema;
+  const result = schema.safeParse(input);
   if (!result.success) throw new ConfigError(formatIssues(result.error));
   return result.data;
 }
