@@ -1,6 +1,12 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Clock, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
+import type {
+  Clock,
+  MailSettings,
+  OptionStore,
+  PermissionRegistry,
+  TicketGateway,
+} from '../host/host-context';
 import type { LeadGateway } from '../host/lead-gateway';
 import { TimelineRepository } from '../store/timeline-repository';
 import { SubjectRepository } from '../store/subject-repository';
@@ -37,6 +43,9 @@ import { HostActionDesk } from '../engine/host-action-desk';
 import { buildLeadServices } from './lead-services';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
 import { leadKind } from '../subjects/lead/lead-kind';
+import { WebhookRepository } from '../notify/webhook/webhook-repository';
+import { WebhookClient } from '../notify/webhook/webhook-client';
+import { WebhookService } from '../notify/webhook/webhook-service';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -54,6 +63,8 @@ export interface ServiceHost {
    * Without it such a level is recorded as `no_recipient` (the reason says why).
    */
   permissions?: Pick<PermissionRegistry, 'staffDepartments'>;
+  /** The host's options: the install's default language words webhook chat messages. */
+  options?: Pick<OptionStore, 'get'>;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
@@ -159,6 +170,15 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     options.hostActions,
     leads.scan,
   );
+  const webhooks = new WebhookService(
+    new WebhookRepository(db, prefix),
+    new WebhookClient(),
+    translator,
+    host.clock,
+    host.mail.adminBaseUrl,
+    host.timezone,
+    host.options,
+  );
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
   // The read models the pages show, built here once rather than by each page.
   const reads = {
@@ -193,5 +213,6 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     heartbeats,
     hostProblems,
     leads,
+    webhooks,
   };
 }

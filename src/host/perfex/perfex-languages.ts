@@ -8,3 +8,6 @@ export function languageCode(perfexLanguage: string | null | undefined): string 
     PERFEX_LANGUAGES[perfexLanguage.toLowerCase()] ?? (perfexLanguage.length === 2 ? perfexLanguage : 'en')
   );
 }
+
+/** The option holding the install's default language (`english`, ...), used where no person is addressed. */
+export const INSTALL_LANGUAGE_OPTION = 'active_language';
