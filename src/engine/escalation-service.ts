@@ -16,6 +16,8 @@ import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
 import { levelEmailFields, noticeZone, writeNotice } from './escalation-notice';
+import { queueWebhookLevel } from './webhook-level';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -78,6 +80,8 @@ export class EscalationService implements LevelFirer {
     private readonly outcomes: HostActionOutcomes = new HostActionOutcomes(escalations, audit),
     /** The host's zone, for the times of a policy without a calendar. */
     private readonly hostZone = 'UTC',
+    /** Where `webhook` levels queue their posts (the outbox's webhook channel). */
+    private readonly webhookQueue?: WebhookQueue,
   ) {}
 
   async fireDue(
@@ -138,6 +142,17 @@ export class EscalationService implements LevelFirer {
           { ...details, reason: 'ticket not found' },
           trx,
         );
+        continue;
+      }
+      if (d.level.action.type === 'webhook') {
+        const subject = {
+          type: 'ticket',
+          id: ticket.id,
+          title: ticket.subject,
+          url: `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`,
+        };
+        const deps = { queue: this.webhookQueue, escalations: this.escalations, audit: this.audit };
+        await queueWebhookLevel(id, d, subject, details, deps, now, trx);
         continue;
       }
       if (!NOTIFY.has(d.level.action.type)) {

@@ -16,6 +16,8 @@ import { levelEmailFields, noticeZone, reachable, writeNotice } from './escalati
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
+import { queueWebhookLevel } from './webhook-level';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** Whom an owner's-department level reached: the owner's departments, or why nobody. */
 interface OwnerDepartments {
@@ -64,6 +66,8 @@ export class LeadEscalationService implements LevelFirer {
     private readonly hostActions: HostActionMode = 'perform',
     /** The host's zone, for the times of a policy without a calendar. */
     private readonly hostZone = 'UTC',
+    /** Where `webhook` levels queue their posts (the outbox's webhook channel). */
+    private readonly webhookQueue?: WebhookQueue,
   ) {}
 
   private async view(due: readonly DueLevel[]): Promise<LeadView> {
@@ -107,6 +111,17 @@ export class LeadEscalationService implements LevelFirer {
       };
       if (!lead) {
         await this.escalations.setOutcome(id, 'no_recipient', { ...details, reason: 'lead not found' }, trx);
+        continue;
+      }
+      if (d.level.action.type === 'webhook') {
+        const subject = {
+          type: 'lead',
+          id: lead.id,
+          title: lead.name,
+          url: `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`,
+        };
+        const deps = { queue: this.webhookQueue, escalations: this.escalations, audit: this.audit };
+        await queueWebhookLevel(id, d, subject, details, deps, now, trx);
         continue;
       }
       if (d.level.action.type === 'reassign_staff') {
