@@ -55,6 +55,7 @@
       notify_department: 'departmentId',
       reassign_department: 'departmentId',
       raise_priority: 'priorityId',
+      webhook: 'webhook',
     };
     var targets = level.querySelectorAll('[data-target-field]');
     for (var i = 0; i < targets.length; i++) {

@@ -125,3 +125,43 @@ it('answers 404 for an endpoint that does not exist', async () => {
   expect((await admin.agent.get(`${BASE}/nope/edit`)).status).toBe(404);
   expect((await admin.post(`${BASE}/nope/test`)).status).toBe(404);
 });
+
+it('the policy form offers the webhooks for a "Post to a webhook" level and names a missing one', async () => {
+  await t.devhost.db('tblsla_vigil_webhooks').insert({
+    key: 'ops',
+    name: 'Ops channel',
+    url: 'https://1.1.1.1/hook',
+    secret: SECRET,
+    format: 'teams',
+    allow_private_address: false,
+    updated_at: '2026-12-06 05:00:00.000',
+  });
+  const page = await admin.agent.get('/admin/sla_vigil/settings/policies/new');
+  expect(page.text).toContain('data-target-field="webhook"');
+  expect(page.text).toContain('<option value="ops"');
+  const policy = {
+    key: 'gold',
+    name: 'Gold',
+    active: '1',
+    calendar: '',
+    'targets.resolution.amount': '60',
+    'targets.resolution.unit': 'minutes',
+    'targets.resolution.warnType': '',
+    'targets.resolution.warnValue': '',
+    pauseStatusIds: ['3', '4'],
+    'escalations.0.metric': 'resolution',
+    'escalations.0.trigger': 'at_due',
+    'escalations.0.action': 'webhook',
+  };
+  let res = await admin.post('/admin/sla_vigil/settings/policies', policy);
+  expect(res.status).toBe(422);
+  expect(fieldErrors(res.text)).toEqual(['escalations.0.webhook']);
+  res = await admin.post('/admin/sla_vigil/settings/policies', { ...policy, 'escalations.0.webhook': 'ops' });
+  expect(res.status).toBe(303);
+  const stored = await t.devhost.db('tblsla_vigil_policies').where('key', 'gold').first('escalations');
+  expect(JSON.parse(stored.escalations)[0].action).toEqual({ type: 'webhook', webhook: 'ops' });
+  // In use: the endpoint cannot be deleted.
+  res = await admin.post(`${BASE}/ops/delete`);
+  expect(res.status).toBe(409);
+  expect(res.text).toContain('gold');
+});

@@ -7,12 +7,16 @@ import { parseId } from '../../sla/strict-input';
 import { MATCH_FIELDS_OF, type MatchField, type SubjectType } from '../../sla/config/subject-types';
 
 /** Which extra select an action uses; the others on its row are ignored. */
-export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorityId' | undefined> = {
+export const ACTION_TARGET: Record<
+  string,
+  'staffId' | 'departmentId' | 'priorityId' | 'webhook' | undefined
+> = {
   notify_staff: 'staffId',
   reassign_staff: 'staffId',
   notify_department: 'departmentId',
   reassign_department: 'departmentId',
   raise_priority: 'priorityId',
+  webhook: 'webhook',
 };
 
 /** Blank escalation rows rendered below the used ones, so levels can be added without JS. */
@@ -36,7 +40,7 @@ export function policyFields(subject: SubjectType): RegExp[] {
       : []),
     /^targets\.status_time\.[1-9]\d{0,9}\.(amount|unit|warnType|warnValue)$/,
     // Every action's target field, on either kind: an action a kind refuses is named by the schema.
-    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|unassigned)$/,
+    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|webhook|unassigned)$/,
   ];
 }
 
@@ -79,7 +83,7 @@ export function policyToForm(
     values[`${row}.trigger`] = e.trigger.type;
     values[`${row}.minutes`] = e.trigger.minutes === undefined ? '' : String(e.trigger.minutes);
     values[`${row}.action`] = e.action.type;
-    for (const f of ['staffId', 'departmentId', 'priorityId'] as const) {
+    for (const f of ['staffId', 'departmentId', 'priorityId', 'webhook'] as const) {
       values[`${row}.${f}`] = e.action[f] === undefined ? '' : String(e.action[f]);
     }
     if (e.when?.unassigned) values[`${row}.unassigned`] = '1';
@@ -200,7 +204,11 @@ export function formToPolicy(
     if (minutes !== undefined && trigger.type !== 'at_due') trigger.minutes = minutes;
     const action: Record<string, unknown> = { type: actionType };
     const targetField = ACTION_TARGET[actionType];
-    if (targetField) {
+    // A webhook is named by its key, the other targets by a host id.
+    if (targetField === 'webhook') {
+      const key = text(values, `${row}.webhook`);
+      if (key) action.webhook = key;
+    } else if (targetField) {
       const id = oneId(`${row}.${targetField}`);
       if (id !== undefined) action[targetField] = id;
     }
@@ -304,7 +312,7 @@ export function policyIssueRules(rowOf: number[]): PathRule[] {
     [/^escalations\[(\d+)\]\.trigger\.minutes$/, (m) => `escalations.${row(m[1])}.minutes`],
     [/^escalations\[(\d+)\]\.trigger/, (m) => `escalations.${row(m[1])}.trigger`],
     [
-      /^escalations\[(\d+)\]\.action\.(staffId|departmentId|priorityId)$/,
+      /^escalations\[(\d+)\]\.action\.(staffId|departmentId|priorityId|webhook)$/,
       (m) => `escalations.${row(m[1])}.${m[2]}`,
     ],
     [/^escalations\[(\d+)\]\.action/, (m) => `escalations.${row(m[1])}.action`],

@@ -130,7 +130,13 @@ async function renderPolicyForm(
       actions: kind.actions,
       targetFields: kind.targetFields.map((f) => [
         f,
-        { staffId: choices.staff, departmentId: choices.departments, priorityId: choices.priorities }[f],
+        {
+          staffId: choices.staff,
+          departmentId: choices.departments,
+          priorityId: choices.priorities,
+          // Webhooks are chosen by key; the select shows their names.
+          webhook: config.webhooks.map((w) => ({ id: w.key, name: w.name })),
+        }[f],
         kind.emptyTarget?.[f] ? ctx.t(kind.emptyTarget[f]) : '—',
       ]),
       actionTarget: ACTION_TARGET,
