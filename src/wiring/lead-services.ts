@@ -18,6 +18,7 @@ import { SubjectHookWriter } from '../engine/subject-hook-writer';
 import { LeadReconciler } from '../scan/lead-reconciler';
 import { SubjectSlaService } from '../store/read/subject-sla-service';
 import { leadKind } from '../subjects/lead/lead-kind';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** What the lead services share with the ticket ones (one instance each per module). */
 export interface SharedServices {
@@ -31,6 +32,8 @@ export interface SharedServices {
   reconcileBatchSize?: number;
   /** Who applies escalation host actions (a lead reassign): the scan, or a host that pulls them. */
   hostActions?: HostActionMode;
+  /** Where `webhook` levels queue their posts. */
+  webhookQueue?: WebhookQueue;
 }
 
 /**
@@ -59,6 +62,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         actionOutcomes,
         shared.hostActions,
         host.timezone,
+        shared.webhookQueue,
       )
     : undefined;
   const clocks = new ClockService(

@@ -46,6 +46,7 @@ import { leadKind } from '../subjects/lead/lead-kind';
 import { WebhookRepository } from '../notify/webhook/webhook-repository';
 import { WebhookClient } from '../notify/webhook/webhook-client';
 import { WebhookService } from '../notify/webhook/webhook-service';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -75,6 +76,8 @@ export interface ModuleServiceOptions {
   hostActions?: HostActionMode;
   /** Where mail goes instead of `host.mail.smtpUrl` (Perfex's pushed SMTP settings). */
   mailRoute?: MailRouteSource;
+  /** Where `webhook` levels queue their posts; without one they are recorded as failed. */
+  webhookQueue?: WebhookQueue;
 }
 
 /** Wiring only: every repository and service of the module over one host. */
@@ -117,6 +120,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     actionOutcomes,
     host.timezone,
+    options.webhookQueue,
   );
   const mailer = new MailSender(
     outbox,
@@ -148,6 +152,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     hostProblems,
     reconcileBatchSize: options.reconcileBatchSize,
     hostActions: options.hostActions,
+    webhookQueue: options.webhookQueue,
   });
   // What a host that applies actions itself pulls: tickets' and leads', in turn.
   const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
