@@ -1,7 +1,11 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { loginAs, type AdminSession } from '../helpers/admin-session';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { ConfigError } from '../../src/sla/config';
+import { main as cli } from '../../src/cli';
 
 /**
  * Webhook secrets are write-only: `config export` (service, API, settings download) prints a
@@ -101,4 +105,28 @@ it('a webhook a policy uses cannot be deleted; saving one keeps its secret when 
     issues: [{ path: 'secret' }],
   });
   expect(await auditText()).not.toContain(NEW_SECRET);
+});
+
+it('the CLI exports the marker and imports its own export keeping the secret', async () => {
+  const saved = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = t.database.url;
+  const printed: string[] = [];
+  const log = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    printed.push(args.map(String).join(' '));
+  });
+  try {
+    await cli(['node', 'sla-vigil', 'config', 'export']);
+    const output = printed.join('\n');
+    expect(output).not.toContain(NEW_SECRET);
+    const doc = JSON.parse(output);
+    expect(doc.webhooks[0].secret).toEqual({ set: true });
+    const file = path.join(os.tmpdir(), `sla-vigil-webhooks-${process.pid}.json`);
+    fs.writeFileSync(file, output);
+    await cli(['node', 'sla-vigil', 'config', 'import', file]);
+    fs.unlinkSync(file);
+  } finally {
+    log.mockRestore();
+    process.env.DATABASE_URL = saved;
+  }
+  expect(await storedSecret()).toBe(NEW_SECRET);
 });
