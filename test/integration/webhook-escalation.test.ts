@@ -108,3 +108,35 @@ it('without a queue the level is recorded as failed with the reason, never dropp
   expect(escalation.outcome).toBe('action_failed');
   expect(JSON.parse(escalation.details).error).toMatch(/webhook delivery is not available/);
 });
+
+it("a lead policy's webhook level queues its post with the lead as subject", async () => {
+  const [fresh] = await t.devhost
+    .db('tblleads_status')
+    .insert({ name: 'New', statusorder: 1, color: '#2563eb' });
+  await services.config.import({
+    policies: [
+      {
+        key: 'leads',
+        name: 'Every lead',
+        subject: 'lead',
+        targets: { status_time: { byStatus: { [String(fresh)]: { minutes: 30 } } } },
+        escalations: [
+          { metric: 'status_time', trigger: { type: 'at_due' }, action: { type: 'webhook', webhook: 'ops' } },
+        ],
+      },
+    ],
+  });
+  clock.set(new Date('2026-03-03T12:00:00Z'));
+  const lead = await t.devhost.leads.create({ name: 'Acme lead', status: fresh, source: 1 });
+  clock.set(new Date('2026-03-03T12:31:00Z'));
+  await services.scanner.run(clock.now());
+  await services.scanner.run(clock.now());
+  const rows = queued.filter((q) => q.subjectType === 'lead');
+  expect(rows).toHaveLength(1);
+  expect(rows[0].payload).toMatchObject({
+    subject: { type: 'lead', id: lead, title: 'Acme lead' },
+    metric: 'status_time',
+    policy: { key: 'leads' },
+  });
+  expect(rows[0].payload.links.subject).toMatch(new RegExp(`/admin/leads/index/${lead}$`));
+});
