@@ -378,6 +378,13 @@ describe('webhook settings', () => {
       const phone = await pageWidth(page);
       expect(phone.document).toBeLessThanOrEqual(phone.window);
       await shoot('webhook-settings-phone');
+      // The edit form fits a phone too, and shows the secret only as "set".
+      await go(`${BASE}/settings/webhooks/team-chat/edit`);
+      await expect(page.locator('#sv-secret').inputValue()).resolves.toBe('');
+      await page.locator('[data-testid=sv-webhook-secret-set]').waitFor();
+      const form = await pageWidth(page);
+      expect(form.document).toBeLessThanOrEqual(form.window);
+      await shoot('webhook-form-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
     } finally {
       await receiver.close();
