@@ -30,6 +30,7 @@
           if (!res.ok || res.redirected || !updated) throw new Error('stale: HTTP ' + res.status);
           return res.text().then(function (html) {
             swap(html, updated, res.headers.get('X-Sla-Vigil-Total'));
+            forecast(res.headers.get('X-Sla-Vigil-Forecast'));
           });
         })
         .catch(stale)
@@ -50,6 +51,16 @@
         note.classList.remove('sv-stale');
       }
       if (total && count !== null) total.textContent = count;
+    }
+
+    // The strip's counts ("1h=2,4h=3,24h=5") for the same filters as the rows.
+    function forecast(header) {
+      if (!header) return;
+      header.split(',').forEach(function (pair) {
+        var parts = pair.split('=');
+        var cell = doc.querySelector('[data-forecast-count="' + parts[0] + '"]');
+        if (cell && /^\d+$/.test(parts[1])) cell.textContent = parts[1];
+      });
     }
 
     function stale() {

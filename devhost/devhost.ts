@@ -158,6 +158,7 @@ export class Devhost {
         },
       },
       options: parts.options,
+      notifications: parts.notifications,
       clock,
       logger,
       cron,

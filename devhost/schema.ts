@@ -138,6 +138,21 @@ export async function createHostTables(db: Knex, prefix: string): Promise<void> 
     x.string('staffid', 100).nullable();
   });
   // Customer groups: the group names, and which client is in which group (Perfex's real names).
+  // The staff bell (PERFEX.md: notifications); core's add_notification() writes it.
+  await create('notifications', (x) => {
+    x.increments('id');
+    x.integer('isread').notNullable().defaultTo(0);
+    x.integer('isread_inline').notNullable().defaultTo(0);
+    x.dateTime('date').notNullable();
+    x.text('description').notNullable();
+    x.integer('fromuserid').notNullable().defaultTo(0);
+    x.integer('fromclientid').notNullable().defaultTo(0);
+    x.string('from_fullname', 100).notNullable().defaultTo('');
+    x.integer('touserid').notNullable().index();
+    x.integer('fromcompany').nullable();
+    x.text('link').nullable();
+    x.text('additional_data').nullable();
+  });
   await create('customers_groups', (x) => {
     x.increments('id');
     x.string('name', 191).notNullable().index();

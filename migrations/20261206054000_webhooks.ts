@@ -1,10 +1,9 @@
 import type { Knex } from 'knex';
 
 /**
- * Webhook endpoints of the configuration document (`webhooks`), and the receiver's HTTP status
- * in the delivery log (a webhook attempt's outcome is its status code; email attempts leave it
- * empty). The secret is stored as given: it signs every post, so it must be readable here, and
- * nothing outside this table (exports, audit rows, pages) ever shows it.
+ * Webhook endpoints of the configuration document (`webhooks`). The secret is stored as given: it
+ * signs every post, so it must be readable here, and nothing outside this table (exports, audit
+ * rows, pages) ever shows it.
  */
 export async function up(knex: Knex, prefix: string): Promise<void> {
   await knex.schema.createTable(`${prefix}sla_vigil_webhooks`, (t) => {
@@ -17,14 +16,8 @@ export async function up(knex: Knex, prefix: string): Promise<void> {
     t.boolean('allow_private_address').notNullable().defaultTo(false);
     t.dateTime('updated_at', { precision: 3 }).notNullable();
   });
-  await knex.schema.alterTable(`${prefix}sla_vigil_deliveries`, (t) => {
-    t.smallint('status_code').nullable();
-  });
 }
 
 export async function down(knex: Knex, prefix: string): Promise<void> {
-  await knex.schema.alterTable(`${prefix}sla_vigil_deliveries`, (t) => {
-    t.dropColumn('status_code');
-  });
   await knex.schema.dropTable(`${prefix}sla_vigil_webhooks`);
 }

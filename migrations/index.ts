@@ -13,6 +13,8 @@ import * as bridgeNonces from './20261204234500_bridge_nonces';
 import * as clockStatus from './20261205233000_clock_status';
 import * as policySubject from './20261206000000_policy_subject';
 import * as leadSubjects from './20261206010000_lead_subjects';
+import * as genericOutbox from './20261206050000_generic_outbox';
+import * as clockDueIndex from './20261206051000_clock_due_index';
 import * as webhooks from './20261206054000_webhooks';
 
 /** A migration of the module: it receives the host's table prefix. */
@@ -40,5 +42,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261205233000_clock_status', clockStatus],
   ['20261206000000_policy_subject', policySubject],
   ['20261206010000_lead_subjects', leadSubjects],
+  ['20261206050000_generic_outbox', genericOutbox],
+  ['20261206051000_clock_due_index', clockDueIndex],
   ['20261206054000_webhooks', webhooks],
 ];

@@ -207,6 +207,7 @@ export function buildCli(): Command {
           everyMs: opts.every ? opts.every * 1000 : undefined,
           onRedisDown: (error) =>
             services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
+          deliveries: services.deliveries,
         });
         console.log(`sla-vigil worker: scans from ${redisLabel(runtime.redisUrl)} (prefix ${prefix})`);
         await new Promise<void>((resolve) => {

@@ -84,6 +84,7 @@ export async function activate(host: HostContext, built?: ModuleServices): Promi
     const worker = new ScanWorker(host.redisUrl, queuePrefix, services.scanner, host.clock, host.logger, {
       onRedisDown: (error) =>
         services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
+      deliveries: services.deliveries,
     });
     state.close.unshift(() => worker.close());
   }

@@ -13,8 +13,9 @@ import { createRolesRouter } from './pages/roles';
 import { createStaffRouter } from './pages/staff-permissions';
 import { createModulesRouter } from './pages/modules';
 import { createMailboxRouter } from './pages/mailbox';
+import { createNotificationsRouter } from './pages/notifications';
 
-/** The devhost's own admin pages (home, tickets, leads, roles, staff, modules, mailbox). */
+/** The devhost's own admin pages (home, tickets, leads, notifications, roles, staff, modules, mailbox). */
 export function createAdminPages(devhost: Devhost): Router {
   const router = Router();
   // The layout marks the current sidebar entry; module pages pass through here too.
@@ -31,6 +32,7 @@ export function createAdminPages(devhost: Devhost): Router {
   router.use('/leads', createLeadsListRouter(devhost));
   router.use('/leads', createLeadNewRouter(devhost));
   router.use('/leads', createLeadViewRouter(devhost));
+  router.use('/notifications', createNotificationsRouter(devhost));
   // Every email the module sent, to anyone: administrators only.
   router.use('/mailbox', requireAdmin, createMailboxRouter(devhost));
   router.use('/roles', requireAdmin, createRolesRouter(devhost));

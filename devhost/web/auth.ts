@@ -105,6 +105,12 @@ export function requireStaff(devhost: Devhost): RequestHandler {
       res.locals.staff = staff;
       res.locals.language = languageCode(staff.default_language);
       res.locals.menu = await visibleMenu(devhost, staff.staffid);
+      // The bell's number, as Perfex's header shows it: the staff member's unread notifications.
+      const [{ n }] = await devhost
+        .db(`${devhost.config.tablePrefix}notifications`)
+        .where({ touserid: staff.staffid, isread: 0 })
+        .count({ n: '*' });
+      res.locals.unreadNotifications = Number(n);
       res.locals.flash = req.session.flash;
       req.session.flash = undefined;
       res.locals.renderLayout = (page: { title: string; bodyHtml: string; status?: number }) =>

@@ -4,7 +4,8 @@ import type { SubjectType } from '../sla/config/subject-types';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
-import type { NewOutboxRow, OutboxRepository } from '../notify/outbox-repository';
+import type { NewOutboxRow, OutboxChannel, OutboxRepository } from '../notify/outbox-repository';
+import type { BellPayload } from '../notify/bell-sender';
 import type { EscalationEmailInput, RenderedEmail } from '../notify/escalation-email';
 import type { DueLevel } from './escalation-service';
 import { languageCode } from '../host/perfex/perfex-languages';
@@ -19,7 +20,15 @@ export interface Notice {
   details: Record<string, unknown>;
   /** Fields that read differently in the audit entry only (the ticket audit names the action by its type). */
   auditDetails?: Record<string, unknown>;
+  /** Where the host's bell entry leads, relative to the host admin (e.g. `tickets/ticket/12`). */
+  bellLink: string;
   render(staff: HostStaff, language: string): Promise<RenderedEmail>;
+}
+
+/** The channels a notice goes out on besides email. */
+export interface NoticeChannels {
+  /** An entry in the host's notification bell per recipient (the host offers one). */
+  inApp: boolean;
 }
 
 /**
@@ -30,33 +39,63 @@ export interface Notice {
  */
 export async function writeNotice(
   notice: Notice,
-  deps: { outbox: OutboxRepository; escalations: EscalationRepository; audit: AuditLog },
+  deps: {
+    outbox: OutboxRepository;
+    escalations: EscalationRepository;
+    audit: AuditLog;
+    channels: NoticeChannels;
+  },
   book: PolicyBook,
   now: Date,
   trx: Knex.Transaction,
 ): Promise<void> {
   const rows: NewOutboxRow[] = [];
+  const bellRows: NewOutboxRow[] = [];
   const suppressed: number[] = [];
   const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
+  // Each channel keeps its own cooldown: a recent email does not silence the bell, nor back.
+  const recentOn = async (staff: HostStaff, channel: OutboxChannel): Promise<boolean> =>
+    book.settings.cooldownMinutes > 0 &&
+    (await deps.outbox.lastSentOrPending(
+      staff.id,
+      notice.subjectType,
+      notice.subjectId,
+      since,
+      trx,
+      channel,
+    ));
   for (const staff of notice.recipients) {
-    const recent =
-      book.settings.cooldownMinutes > 0 &&
-      (await deps.outbox.lastSentOrPending(staff.id, notice.subjectType, notice.subjectId, since, trx));
+    const recent = await recentOn(staff, 'email');
     const language = languageCode(staff.defaultLanguage);
-    rows.push({
+    const email = await notice.render(staff, language);
+    const row: NewOutboxRow = {
       escalationId: notice.escalationId,
       subjectType: notice.subjectType,
       subjectId: notice.subjectId,
       recipientStaffId: staff.id,
       recipientEmail: staff.email,
       language,
-      ...(await notice.render(staff, language)),
+      ...email,
       state: recent ? 'suppressed' : 'pending',
       createdAt: now,
-    });
+    };
+    rows.push(row);
     if (recent) suppressed.push(staff.id);
+    if (deps.channels.inApp) {
+      // The bell shows the email's subject line: short, in the recipient's language.
+      const payload: BellPayload = { link: notice.bellLink };
+      bellRows.push({
+        ...row,
+        channel: 'in_app',
+        recipientEmail: null,
+        html: '',
+        text: '',
+        payload: JSON.stringify(payload),
+        state: (await recentOn(staff, 'in_app')) ? 'suppressed' : 'pending',
+      });
+    }
   }
-  await deps.outbox.insert(rows, trx);
+  await deps.outbox.insert([...rows, ...bellRows], trx);
   const outcome =
     rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
   const recipients = rows.map((r) => r.recipientStaffId);

@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
-import type { HostStaff, HostTicket, MailSettings, TicketGateway } from '../host/host-context';
+import type {
+  EmailTemplateSource,
+  HostStaff,
+  HostTicket,
+  MailSettings,
+  TicketGateway,
+} from '../host/host-context';
 import type { StoredClock } from '../store/clock-repository';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -11,11 +17,11 @@ import type { LadderLevel } from '../sla/escalation/ladder';
 import { levelConditionHolds } from '../sla/escalation/level-condition';
 import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
-import { perfexTicketPath } from '../host/perfex/perfex-urls';
+import { adminRelative, perfexTicketPath } from '../host/perfex/perfex-urls';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
-import { levelEmailFields, noticeZone, writeNotice } from './escalation-notice';
+import { levelEmailFields, noticeZone, writeNotice, type NoticeChannels } from './escalation-notice';
 import { queueWebhookLevel } from './webhook-level';
 import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
@@ -80,6 +86,10 @@ export class EscalationService implements LevelFirer {
     private readonly outcomes: HostActionOutcomes = new HostActionOutcomes(escalations, audit),
     /** The host's zone, for the times of a policy without a calendar. */
     private readonly hostZone = 'UTC',
+    /** Channels besides email (the host's bell when it has one). */
+    private readonly channels: NoticeChannels = { inApp: false },
+    /** Templates the host's admin edited (Perfex); the module's own ones without. */
+    private readonly templates?: EmailTemplateSource,
     /** Where `webhook` levels queue their posts (the outbox's webhook channel). */
     private readonly webhookQueue?: WebhookQueue,
   ) {}
@@ -177,6 +187,7 @@ export class EscalationService implements LevelFirer {
           recipients,
           details: { ...details, ...(fallback && { fallback }) },
           auditDetails: { action: d.level.action.type },
+          bellLink: adminRelative(perfexTicketPath(ticket.id)),
           render: (staff, language) =>
             renderEscalationEmail(
               {
@@ -188,9 +199,10 @@ export class EscalationService implements LevelFirer {
               },
               this.translator,
               language,
+              this.templates,
             ),
         },
-        { outbox: this.outbox, escalations: this.escalations, audit: this.audit },
+        { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },
         book,
         now,
         trx,

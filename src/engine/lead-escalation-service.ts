@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
-import type { HostStaff, MailSettings, PermissionRegistry, TicketGateway } from '../host/host-context';
+import type {
+  EmailTemplateSource,
+  HostStaff,
+  MailSettings,
+  PermissionRegistry,
+  TicketGateway,
+} from '../host/host-context';
 import type { HostLead, LeadGateway } from '../host/lead-gateway';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -10,9 +16,15 @@ import { renderEscalationEmail } from '../notify/escalation-email';
 import { levelConditionHolds } from '../sla/escalation/level-condition';
 import { levelDetails, recordLevelOnce } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
-import { perfexLeadPath } from '../host/perfex/perfex-urls';
+import { adminRelative, perfexLeadPath } from '../host/perfex/perfex-urls';
 import type { DueLevel, LevelFirer } from './escalation-service';
-import { levelEmailFields, noticeZone, reachable, writeNotice } from './escalation-notice';
+import {
+  levelEmailFields,
+  noticeZone,
+  reachable,
+  writeNotice,
+  type NoticeChannels,
+} from './escalation-notice';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
@@ -66,6 +78,10 @@ export class LeadEscalationService implements LevelFirer {
     private readonly hostActions: HostActionMode = 'perform',
     /** The host's zone, for the times of a policy without a calendar. */
     private readonly hostZone = 'UTC',
+    /** Channels besides email (the host's bell when it has one). */
+    private readonly channels: NoticeChannels = { inApp: false },
+    /** Templates the host's admin edited (Perfex); the module's own ones without. */
+    private readonly templates?: EmailTemplateSource,
     /** Where `webhook` levels queue their posts (the outbox's webhook channel). */
     private readonly webhookQueue?: WebhookQueue,
   ) {}
@@ -142,6 +158,7 @@ export class LeadEscalationService implements LevelFirer {
           subjectId: lead.id,
           recipients: staff,
           details: { ...details, ...(fallback && { fallback }), ...owner },
+          bellLink: adminRelative(perfexLeadPath(lead.id)),
           render: (recipient, language) =>
             renderEscalationEmail(
               {
@@ -158,9 +175,10 @@ export class LeadEscalationService implements LevelFirer {
               },
               this.translator,
               language,
+              this.templates,
             ),
         },
-        { outbox: this.outbox, escalations: this.escalations, audit: this.audit },
+        { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },
         book,
         now,
         trx,

@@ -347,6 +347,24 @@ export interface MailSettings {
   adminBaseUrl: string;
 }
 
+/** One entry for a staff member's notification bell in the host (Perfex: a `tblnotifications` row). */
+export interface BellEntry {
+  toStaffId: number;
+  description: string;
+  /** Where the entry leads, relative to the host admin (e.g. `tickets/ticket/12`). */
+  link: string;
+  at: Date;
+}
+
+/**
+ * The host's own notification bell. `add` writes in the caller's transaction, so the entry and
+ * the outbox row marked sent commit together (exactly once); it returns false when the host
+ * skips the entry (the staff member is inactive or unknown), as the host's own helper does.
+ */
+export interface HostNotifications {
+  add(entry: BellEntry, trx: Knex.Transaction): Promise<boolean>;
+}
+
 export interface OptionStore {
   get(name: string): Promise<string | null>;
   set(name: string, value: string): Promise<void>;
@@ -354,6 +372,22 @@ export interface OptionStore {
 
 export interface Clock {
   now(): Date;
+}
+
+/** An email template as the host's admin edited it: its subject and HTML body with `{merge_fields}`. */
+export interface HostEmailTemplate {
+  subject: string;
+  message: string;
+}
+
+/**
+ * Email templates the host lets its admin edit (Perfex: Setup > Email Templates, per language).
+ * Null when the host has no edited template for this slug and language (or could not read it):
+ * the module's own template is used then. Implementations cache, so callers may ask per email.
+ */
+export interface EmailTemplateSource {
+  /** `language` is the module's locale code (`en`, `de`, ...). */
+  template(slug: string, language: string): Promise<HostEmailTemplate | null>;
 }
 
 /** When a cron this host runs itself started, and when its first tick is due. */
@@ -389,10 +423,14 @@ export interface HostContext {
   permissions: PermissionRegistry;
   mail: MailSettings;
   options: OptionStore;
+  /** Optional: the host's notification bell; notify levels then also add an entry there. */
+  notifications?: HostNotifications;
   clock: Clock;
   logger: Logger;
   /** Optional: the host's own cron schedule, so the first minute after start is no "late" alarm. */
   cron?: HostCron;
+  /** Optional: templates the host's admin edits; without it the module's own templates are used. */
+  emailTemplates?: EmailTemplateSource;
   redisUrl: string;
   /**
    * BullMQ key prefix, distinct per host sharing a Redis (default: derived from the database

@@ -7,6 +7,7 @@ import { PerfexOptions } from './perfex/perfex-options';
 import { PerfexSiteUrl } from './perfex/perfex-site-url';
 import type { ServiceHost } from '../wiring/module-services';
 import { createProcessLogger } from '../wiring/create-logger';
+import { PerfexEmailTemplates } from './perfex/perfex-email-templates';
 
 /**
  * The host as the command line sees it: the Perfex database at DATABASE_URL, no HTTP admin.
@@ -26,6 +27,9 @@ export async function openStandaloneHost(
     );
     const fixedBase = process.env.ADMIN_BASE_URL;
     if (!fixedBase) await siteUrl.refresh();
+    const clock = { now: () => now ?? new Date() };
+    // stderr: stdout carries the commands' output (JSON, CSV, status lines).
+    const logger = createProcessLogger({ level: process.env.LOG_LEVEL ?? 'warn', fd: 2 });
     return {
       db,
       tablePrefix: config.tablePrefix,
@@ -33,9 +37,12 @@ export async function openStandaloneHost(
       tickets: parts.tickets,
       leads: parts.leads,
       permissions: parts.permissions,
-      clock: { now: () => now ?? new Date() },
-      // stderr: stdout carries the commands' output (JSON, CSV, status lines).
-      logger: createProcessLogger({ level: process.env.LOG_LEVEL ?? 'warn', fd: 2 }),
+      notifications: parts.notifications,
+      clock,
+      logger,
+      // What the admin edited under Setup > Email Templates; cached on the real clock (a fixed
+      // `--now` would otherwise keep the first read forever, which a one-shot command also wants).
+      emailTemplates: new PerfexEmailTemplates(db, config.tablePrefix, logger),
       mail: {
         smtpUrl: config.smtpUrl ?? DEVHOST_MAILBOX_SMTP_URL,
         from: process.env.MAIL_FROM ?? 'SLA Vigil <sla@localhost>',

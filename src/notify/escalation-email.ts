@@ -3,6 +3,13 @@ import { DateTime } from 'luxon';
 import { formatDateTime } from '../i18n/format-date';
 import { renderView } from '../i18n/render-view';
 import { formatDuration } from '../i18n/format-duration';
+import type { EmailTemplateSource } from '../host/host-context';
+import {
+  EMAIL_TEMPLATE_SLUGS,
+  hostTemplate,
+  renderHostTemplate,
+  type MergeValues,
+} from './host-email-template';
 
 export type EmailMetric = 'first_response' | 'next_response' | 'resolution' | 'status_time';
 export type EmailTrigger = 'before_due' | 'at_due' | 'after_due';
@@ -48,11 +55,14 @@ const MAX_TICKET_SUBJECT = 80;
  * (`[SLA breach] #1234 Printer down — resolution 2h 10m late`), an HTML part with inline styles
  * and a plain-text part. Whether it is a warning or a breach follows from `now` and `dueAt`, so a
  * warning level that fires late (the module was off) does not claim there is time left.
+ * When the host holds an edited template for the subject kind and language (`templates`, Perfex's
+ * Setup > Email Templates), that one is filled with the same values instead.
  */
 export async function renderEscalationEmail(
   input: EscalationEmailInput,
   translator: i18n,
   language: string,
+  templates?: EmailTemplateSource,
 ): Promise<RenderedEmail> {
   const t = translator.getFixedT(language);
   const due = DateTime.fromJSDate(input.dueAt, { zone: input.zone });
@@ -85,11 +95,60 @@ export async function renderEscalationEmail(
       trigger: t(`emails.trigger.${input.triggerType}`),
     }),
   };
+  const slug = input.lead ? EMAIL_TEMPLATE_SLUGS.escalationLead : EMAIL_TEMPLATE_SLUGS.escalationTicket;
+  const edited = await hostTemplate(templates, slug, language);
+  if (edited) return renderHostTemplate(edited, mergeValues(view, t));
   const [html, text] = await Promise.all([
     renderView('emails/escalation.html', view),
     renderView('emails/escalation.text', view),
   ]);
   return { subject, html, text };
+}
+
+/**
+ * The merge fields of the host's escalation templates, the values the module's own template shows
+ * (install.md lists them). A lead's fields are named for a lead; the level's are shared.
+ */
+function mergeValues(
+  view: { status: EmailStatus; input: EscalationEmailInput; ticketSubject: string } & Record<
+    'metricName' | 'dueText' | 'levelText',
+    string
+  >,
+  t: TFunction,
+): MergeValues {
+  const { input, status } = view;
+  const shared = {
+    sla_recipient_name: input.recipientName,
+    sla_tag: t(`emails.tag.${status.kind === 'warning' ? 'warning' : 'breach'}`),
+    sla_intro: status.intro,
+    sla_metric: view.metricName,
+    sla_due_at: view.dueText,
+    sla_status: status.short,
+    sla_level: view.levelText,
+    sla_sla_url: input.slaUrl,
+  };
+  if (input.lead)
+    return {
+      text: {
+        ...shared,
+        sla_lead_id: String(input.ticketId),
+        sla_lead_name: view.ticketSubject,
+        sla_lead_company: input.lead.company,
+        sla_market: input.lead.marketName,
+        sla_source: input.lead.sourceName,
+        sla_lead_url: input.ticketUrl,
+      },
+    };
+  return {
+    text: {
+      ...shared,
+      sla_ticket_id: String(input.ticketId),
+      sla_ticket_subject: view.ticketSubject,
+      sla_client_name: input.clientName ?? t('emails.no_client'),
+      sla_department: input.departmentName,
+      sla_ticket_url: input.ticketUrl,
+    },
+  };
 }
 
 interface EmailStatus {

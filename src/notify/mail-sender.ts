@@ -147,9 +147,9 @@ export class MailSender {
     let response: string;
     try {
       const info: { response?: unknown } = await route.transport.sendMail({
-        messageId: message.messageId,
+        messageId: message.messageId ?? undefined,
         from: route.from ?? this.from,
-        to: message.recipientEmail,
+        to: message.recipientEmail ?? '',
         subject: message.subject,
         html: message.html,
         text: message.text,

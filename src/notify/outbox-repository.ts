@@ -9,30 +9,69 @@ export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed' | 'suppresse
 
 export const OUTBOX_STATES: readonly OutboxState[] = ['pending', 'sending', 'sent', 'failed', 'suppressed'];
 
-/** One email an escalation decided to send (or to hold back), written in the escalation's transaction. */
+/**
+ * Where a row goes: an email, an entry in the host's own notification bell, a webhook post.
+ * Each channel has its own sender, which claims only its channel's rows.
+ */
+export type OutboxChannel = 'email' | 'in_app' | 'webhook';
+
+export const OUTBOX_CHANNELS: readonly OutboxChannel[] = ['email', 'in_app', 'webhook'];
+
+/** What decided the row: a fired escalation level, or a digest. */
+export type OutboxKind = 'escalation' | 'digest';
+
+/**
+ * One message something decided to send (or to hold back), written in the deciding transaction.
+ * An escalation's rows name the escalation, subject and recipient; a digest's and a webhook's
+ * may not, and then carry their own `dedupeKey`.
+ */
 export interface NewOutboxRow {
-  escalationId: number;
-  subjectType: string;
-  subjectId: number;
-  recipientStaffId: number;
-  recipientEmail: string;
+  /** Default `escalation`. */
+  kind?: OutboxKind;
+  /** Default `email`. */
+  channel?: OutboxChannel;
+  /**
+   * What the row is, unique in the outbox: a second insert with the same key is ignored (a repeat
+   * after a crash, a second worker). Default for an escalation's row:
+   * `escalation:<escalation>:<recipient>:<channel>`.
+   */
+  dedupeKey?: string;
+  escalationId: number | null;
+  subjectType: string | null;
+  subjectId: number | null;
+  recipientStaffId: number | null;
+  recipientEmail: string | null;
   language: string;
+  /** The email's subject; the bell entry's text. */
   subject: string;
   html: string;
   text: string;
+  /** The webhook's key (channel `webhook`). */
+  target?: string | null;
+  /** What a non-email channel delivers (JSON: the bell's link, the webhook's body). */
+  payload?: string | null;
   state: 'pending' | 'suppressed';
   createdAt: Date;
+  /** Not sent before this moment (the recipient's next working hour); default `createdAt`. */
+  notBefore?: Date;
 }
 
 /** A row a sender claimed: everything needed to send it, and which attempt this is (1-based). */
 export interface ClaimedMessage {
   id: number;
-  escalationId: number;
-  recipientEmail: string;
+  kind: OutboxKind;
+  channel: OutboxChannel;
+  escalationId: number | null;
+  subjectType: string | null;
+  subjectId: number | null;
+  recipientStaffId: number | null;
+  recipientEmail: string | null;
+  target: string | null;
+  payload: string | null;
   subject: string;
   html: string;
   text: string;
-  messageId: string;
+  messageId: string | null;
   attempt: number;
 }
 
@@ -45,19 +84,61 @@ export const CLAIM_LEASE_MS = 60_000;
 
 interface ClaimRow {
   id: number | string;
-  escalation_id: number | string;
-  recipient_email: string;
+  kind: string;
+  channel: string;
+  escalation_id: number | string | null;
+  subject_type: string | null;
+  subject_id: number | null;
+  recipient_staff_id: number | null;
+  recipient_email: string | null;
+  target: string | null;
+  payload: string | null;
   subject: string;
   html: string;
   text: string;
-  message_id: string;
+  message_id: string | null;
   attempts: number;
+}
+
+const CLAIM_COLUMNS = [
+  'id',
+  'kind',
+  'channel',
+  'escalation_id',
+  'subject_type',
+  'subject_id',
+  'recipient_staff_id',
+  'recipient_email',
+  'target',
+  'payload',
+  'subject',
+  'html',
+  'text',
+  'message_id',
+  'attempts',
+] as const;
+
+/** The key an escalation's row gets unless it brings its own. */
+export function escalationDedupeKey(
+  escalationId: number,
+  recipientStaffId: number,
+  channel: OutboxChannel,
+): string {
+  return `escalation:${escalationId}:${recipientStaffId}:${channel}`;
+}
+
+function dedupeKeyOf(row: NewOutboxRow): string {
+  if (row.dedupeKey) return row.dedupeKey;
+  if (row.escalationId === null || row.recipientStaffId === null)
+    throw new Error('an outbox row without an escalation and recipient needs its own dedupeKey');
+  return escalationDedupeKey(row.escalationId, row.recipientStaffId, row.channel ?? 'email');
 }
 
 /** The mail outbox and its delivery log (`<prefix>sla_vigil_outbox`, `<prefix>sla_vigil_deliveries`). */
 export class OutboxRepository {
   private readonly table: string;
   private readonly deliveries: string;
+  private readonly dueIndex: string;
 
   /**
    * @param messageIdDomain right-hand side of generated Message-IDs; pass the host's own domain
@@ -69,6 +150,7 @@ export class OutboxRepository {
     private readonly messageIdDomain = 'sla-vigil.local',
   ) {
     this.table = `${prefix}sla_vigil_outbox`;
+    this.dueIndex = `${prefix}slav_outbox_due`;
     this.deliveries = `${prefix}sla_vigil_deliveries`;
   }
 
@@ -77,17 +159,23 @@ export class OutboxRepository {
    * id and a receiver can recognise a repeat. The creation time keeps ids unique when escalation
    * ids start again at 1 after a reinstall.
    */
-  messageIdFor(row: Pick<NewOutboxRow, 'escalationId' | 'recipientStaffId' | 'createdAt'>): string {
+  messageIdFor(row: Pick<NewOutboxRow, 'escalationId' | 'recipientStaffId' | 'createdAt' | 'kind'>): string {
     const stamp = row.createdAt.getTime().toString(36);
-    return `<sla-vigil.${row.escalationId}.${row.recipientStaffId}.${stamp}@${this.messageIdDomain}>`;
+    const what = row.kind === 'digest' ? 'digest' : String(row.escalationId);
+    return `<sla-vigil.${what}.${row.recipientStaffId}.${stamp}@${this.messageIdDomain}>`;
   }
 
-  /** Inserts rows once: a row for an (escalation, recipient) that exists already is ignored. */
+  /** Inserts rows once: a row whose dedupe key exists already is ignored. */
   async insert(rows: readonly NewOutboxRow[], trx: Knex.Transaction): Promise<void> {
     if (rows.length === 0) return;
     await trx(this.table)
       .insert(
         rows.map((r) => ({
+          kind: r.kind ?? 'escalation',
+          channel: r.channel ?? 'email',
+          dedupe_key: dedupeKeyOf(r),
+          target: r.target ?? null,
+          payload: r.payload ?? null,
           escalation_id: r.escalationId,
           subject_type: r.subjectType,
           subject_id: r.subjectId,
@@ -97,10 +185,10 @@ export class OutboxRepository {
           subject: r.subject,
           html: r.html,
           text: r.text,
-          message_id: this.messageIdFor(r),
+          message_id: (r.channel ?? 'email') === 'email' ? this.messageIdFor(r) : null,
           state: r.state,
           attempts: 0,
-          next_attempt_at: r.state === 'pending' ? utcToSql(r.createdAt) : null,
+          next_attempt_at: r.state === 'pending' ? utcToSql(r.notBefore ?? r.createdAt) : null,
           created_at: utcToSql(r.createdAt),
         })),
       )
@@ -109,9 +197,9 @@ export class OutboxRepository {
   }
 
   /**
-   * The cooldown check: whether this recipient got (or is about to get) an email about this
-   * subject created at or after `since`. Suppressed and failed rows do not count: neither
-   * reached the recipient.
+   * The cooldown check: whether this recipient got (or is about to get) a message on this
+   * channel about this subject created at or after `since`. Suppressed and failed rows do not
+   * count: neither reached the recipient. Each channel keeps its own cooldown.
    */
   async lastSentOrPending(
     recipientStaffId: number,
@@ -119,10 +207,16 @@ export class OutboxRepository {
     subjectId: number,
     since: Date,
     trx?: Knex.Transaction,
+    channel: OutboxChannel = 'email',
   ): Promise<boolean> {
     const row = await (trx ?? this.db)(this.table)
       .first('id')
-      .where({ recipient_staff_id: recipientStaffId, subject_type: subjectType, subject_id: subjectId })
+      .where({
+        recipient_staff_id: recipientStaffId,
+        subject_type: subjectType,
+        subject_id: subjectId,
+        channel,
+      })
       .where('created_at', '>=', utcToSql(since))
       .whereIn('state', ['pending', 'sending', 'sent']);
     return row !== undefined;
@@ -133,38 +227,58 @@ export class OutboxRepository {
    * take disjoint rows, then marked `sending` with a lease. A `sending` row whose lease ran out
    * belonged to a sender that died mid-send and is claimed again.
    */
-  async claimDue(now: Date, limit: number, leaseMs = CLAIM_LEASE_MS): Promise<ClaimedMessage[]> {
-    return this.db.transaction(async (trx) => {
-      const rows: ClaimRow[] = await trx(this.table)
-        .select('id', 'escalation_id', 'recipient_email', 'subject', 'html', 'text', 'message_id', 'attempts')
-        .whereIn('state', ['pending', 'sending'])
-        .where('next_attempt_at', '<=', utcToSql(now))
-        .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
-        .limit(limit)
-        .forUpdate()
-        .skipLocked();
-      if (rows.length === 0) return [];
-      await trx(this.table)
-        .whereIn(
-          'id',
-          rows.map((r) => r.id),
-        )
-        .update({
-          state: 'sending',
-          attempts: trx.raw('attempts + 1'),
-          next_attempt_at: utcToSql(new Date(now.getTime() + leaseMs)),
-        });
-      return rows.map((r) => ({
-        id: Number(r.id),
-        escalationId: Number(r.escalation_id),
-        recipientEmail: r.recipient_email,
-        subject: r.subject,
-        html: r.html,
-        text: r.text,
-        messageId: r.message_id,
-        attempt: r.attempts + 1,
-      }));
-    });
+  async claimDue(
+    now: Date,
+    limit: number,
+    leaseMs = CLAIM_LEASE_MS,
+    channel: OutboxChannel = 'email',
+  ): Promise<ClaimedMessage[]> {
+    return this.db.transaction(
+      async (trx) => {
+        // Through the due index only, and read committed (below): a locking read otherwise locks
+        // rows it merely examines and the next key after its range, which are another channel's
+        // due rows, and that channel's sender, skipping locked rows, would pass them over.
+        const rows: ClaimRow[] = await trx
+          .from(trx.raw('?? FORCE INDEX (??)', [this.table, this.dueIndex]))
+          .select(...CLAIM_COLUMNS)
+          .where('channel', channel)
+          .whereIn('state', ['pending', 'sending'])
+          .where('next_attempt_at', '<=', utcToSql(now))
+          .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
+          .limit(limit)
+          .forUpdate()
+          .skipLocked();
+        if (rows.length === 0) return [];
+        await trx(this.table)
+          .whereIn(
+            'id',
+            rows.map((r) => r.id),
+          )
+          .update({
+            state: 'sending',
+            attempts: trx.raw('attempts + 1'),
+            next_attempt_at: utcToSql(new Date(now.getTime() + leaseMs)),
+          });
+        return rows.map((r) => ({
+          id: Number(r.id),
+          kind: r.kind as OutboxKind,
+          channel: r.channel as OutboxChannel,
+          escalationId: r.escalation_id === null ? null : Number(r.escalation_id),
+          subjectType: r.subject_type,
+          subjectId: r.subject_id === null ? null : Number(r.subject_id),
+          recipientStaffId: r.recipient_staff_id === null ? null : Number(r.recipient_staff_id),
+          recipientEmail: r.recipient_email,
+          target: r.target,
+          payload: r.payload,
+          subject: r.subject,
+          html: r.html,
+          text: r.text,
+          messageId: r.message_id,
+          attempt: r.attempts + 1,
+        }));
+      },
+      { isolationLevel: 'read committed' },
+    );
   }
 
   /**
@@ -223,9 +337,10 @@ export class OutboxRepository {
     outboxId: number,
     attempt: number,
     at: Date,
-    outcome: 'sent' | 'error',
+    outcome: 'sent' | 'error' | 'skipped',
     response: string | null,
     trx?: Knex.Transaction,
+    statusCode: number | null = null,
   ): Promise<void> {
     await (trx ?? this.db)(this.deliveries).insert({
       outbox_id: outboxId,
@@ -233,6 +348,7 @@ export class OutboxRepository {
       attempted_at: utcToSql(at),
       outcome,
       response,
+      status_code: statusCode,
     });
   }
 

@@ -216,6 +216,7 @@ async function changes(
     await trx(`${table('outbox')} as o`)
       .join(`${table('escalations')} as e`, 'e.id', 'o.escalation_id')
       .where('o.id', '>', before.lastOutbox)
+      .where('o.channel', 'email')
       .orderBy('o.id')
       .select(
         'o.subject_type',

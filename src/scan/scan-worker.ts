@@ -14,7 +14,15 @@ export interface ScanWorkerOptions {
   everyMs?: number;
   /** Called once per Redis outage (e.g. to record it for `status` and the banner). */
   onRedisDown?(error: string): Promise<void>;
+  /**
+   * The outbox's senders. Given, each scan ends by queueing a delivery job, which a worker of
+   * its own runs: a slow SMTP server or webhook then never holds up a scan. Without, the scan
+   * sends what it wrote before it ends.
+   */
+  deliveries?: { sendDue(): Promise<unknown> };
 }
+
+export const DELIVERY_QUEUE = 'sla-vigil-deliver';
 
 /**
  * Runs scan jobs. One job at a time per worker; several workers (processes, machines) may
@@ -23,6 +31,8 @@ export interface ScanWorkerOptions {
 export class ScanWorker {
   private readonly connection: IORedis;
   private readonly worker: Worker<ScanJobData, ScanResult>;
+  private readonly deliveryQueue: Queue | null;
+  private readonly deliveryWorker: Worker | null;
   private readonly scheduler: Queue<ScanJobData> | null;
   private readonly watch: RedisWatch;
   private lastError: string | null = null;
@@ -49,15 +59,37 @@ export class ScanWorker {
       onDown: options.onRedisDown,
       restored: everyMs ? 'scan schedule' : undefined,
     });
-    this.worker = new Worker<ScanJobData, ScanResult>(SCAN_QUEUE, () => scanner.run(clock.now()), {
-      connection: this.connection,
-      prefix,
-      concurrency: 1,
-    });
+    const { deliveries } = options;
+    this.deliveryQueue = deliveries
+      ? new Queue(DELIVERY_QUEUE, { connection: this.connection, prefix })
+      : null;
+    this.deliveryQueue?.on('error', () => undefined); // reported by the watch
+    this.worker = new Worker<ScanJobData, ScanResult>(
+      SCAN_QUEUE,
+      async () => {
+        if (!deliveries) return scanner.run(clock.now());
+        const result = await scanner.run(clock.now(), { deliver: false });
+        // Each delivery job claims whatever is due when it runs; one after each scan.
+        await this.deliveryQueue?.add('deliver', {}, { removeOnComplete: 100, removeOnFail: 100 });
+        return result;
+      },
+      { connection: this.connection, prefix, concurrency: 1 },
+    );
     this.worker.on('failed', (job, err) =>
       logger.error({ err, jobId: job?.id }, 'sla_vigil scan job failed'),
     );
     this.worker.on('error', (err) => this.workerError(err));
+    this.deliveryWorker = deliveries
+      ? new Worker(DELIVERY_QUEUE, () => deliveries.sendDue(), {
+          connection: this.connection,
+          prefix,
+          concurrency: 1,
+        })
+      : null;
+    this.deliveryWorker?.on('failed', (job, err) =>
+      logger.error({ err, jobId: job?.id }, 'sla_vigil delivery job failed'),
+    );
+    this.deliveryWorker?.on('error', (err) => this.workerError(err));
   }
 
   /**
@@ -80,7 +112,11 @@ export class ScanWorker {
   async close(): Promise<void> {
     this.watch.stop();
     await this.worker.close();
-    if (this.connection.status === 'ready') await this.scheduler?.close();
+    await this.deliveryWorker?.close();
+    if (this.connection.status === 'ready') {
+      await this.scheduler?.close();
+      await this.deliveryQueue?.close();
+    }
     this.connection.disconnect();
   }
 }

@@ -8,6 +8,7 @@ import type { HostProblemInput, HostProblemRepository } from '../store/host-prob
 import { errorText } from './scan-health';
 import type { LeadReconciler } from './lead-reconciler';
 import type { HostActionMode } from '../engine/host-action-runner';
+import type { DeliveryResult } from '../notify/deliveries';
 
 /** The lead half of a scan, when the host offers leads: its reconcile, clocks and actions. */
 export interface LeadScan {
@@ -47,6 +48,11 @@ export interface ScanResult {
   durationMs: number;
 }
 
+export interface ScanOptions {
+  /** Send what the scan wrote to the outbox before returning (`scan --once`); a worker delivers apart. */
+  deliver: boolean;
+}
+
 /**
  * One scan: reconcile the host with what the module saw (recomputing the tickets that
  * changed), recompute tickets computed under an older configuration, then move clocks whose
@@ -58,7 +64,7 @@ export class Scanner {
     private readonly clocks: ClockService,
     private readonly logger: Logger,
     private readonly escalator?: EscalationService,
-    private readonly mailer?: { sendDue(now?: Date): Promise<{ sent: number }> },
+    private readonly deliveries?: { sendDue(now?: Date): Promise<DeliveryResult> },
     private readonly heartbeats?: HeartbeatRepository,
     private readonly problems?: HostProblemRepository,
     /**
@@ -70,9 +76,9 @@ export class Scanner {
   ) {}
 
   /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
-  async run(now: Date): Promise<ScanResult> {
+  async run(now: Date, options: ScanOptions = { deliver: true }): Promise<ScanResult> {
     try {
-      return await this.scan(now);
+      return await this.scan(now, options);
     } catch (err) {
       // Best effort: with the database gone this write fails too, and the late scan says enough.
       await this.heartbeats?.beat('scan_failed', now, { error: errorText(err) }).catch(() => undefined);
@@ -80,7 +86,7 @@ export class Scanner {
     }
   }
 
-  private async scan(now: Date): Promise<ScanResult> {
+  private async scan(now: Date, options: ScanOptions): Promise<ScanResult> {
     const started = process.hrtime.bigint();
     await this.heartbeats?.beat('scan_started', now);
     let recomputed = 0;
@@ -136,8 +142,11 @@ export class Scanner {
       actions += (await this.escalator?.performPendingActions(now)) ?? 0;
       actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
     }
-    // The sender reads the clock itself: its send leases must start now, not when the scan began.
-    const mailed = this.mailer ? (await this.mailer.sendDue()).sent : 0;
+    // The senders read the clock themselves: their leases must start now, not when the scan
+    // began. A worker delivers in its own job instead (`deliver: false`), so a slow SMTP server
+    // or webhook never holds up the next scan.
+    const delivered = options.deliver && this.deliveries ? await this.deliveries.sendDue() : {};
+    const mailed = delivered.email?.sent ?? 0;
     const result: ScanResult = {
       ...reconciled,
       eventsRecorded: reconciled.eventsRecorded + leads.eventsRecorded,

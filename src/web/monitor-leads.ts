@@ -77,17 +77,20 @@ export function leadMonitorKind(deps: WebDeps): MonitorKind<LeadMonitorQuery> {
         owner: query.owner,
         status: query.status,
         policy: query.policy,
+        breachWithin: query.breach_within,
         sort,
         dir: query.dir ?? 'asc',
         nameOrder: isNameSort(sort) ? nameOrder(sort, book, ctx.lang) : undefined,
         page: query.page ?? 1,
         perPage: Number(query.per ?? '25'),
       };
-      const [{ rows, total }, options] = await Promise.all([
+      const [{ rows, total }, forecast, options] = await Promise.all([
         leadMonitor.list(filters, ctx.now),
+        // The strip counts over the same filters, whatever window the list is narrowed to.
+        leadMonitor.forecast(filters, ctx.now),
         form(ctx, book),
       ]);
-      return { rows: await leadRowsView(host, rows, book, ctx), total, form: options };
+      return { rows: await leadRowsView(host, rows, book, ctx), total, form: options, extra: { forecast } };
     },
   };
 }

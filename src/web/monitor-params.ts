@@ -3,6 +3,7 @@ import { CLOCK_METRICS } from '../sla/config';
 import { idText } from '../sla/strict-input';
 import { MONITOR_SORTS } from '../store/read/monitor-service';
 import { LEAD_MONITOR_SORTS } from '../store/read/lead-monitor-service';
+import { FORECAST_WINDOWS } from '../sla/forecast/breach-forecast';
 
 export const PAGE_SIZES = ['25', '50', '100'] as const;
 /** What the monitor lists: tickets (the default) or leads. */
@@ -21,6 +22,8 @@ const SHARED = {
   subject: optional(z.enum(MONITOR_SUBJECTS)),
   state: optional(z.enum(MONITOR_STATES)),
   policy: optional(idText()),
+  /** Only subjects with a clock that breaches within 1, 4 or 24 hours if nothing changes. */
+  breach_within: optional(z.enum(FORECAST_WINDOWS)),
   dir: optional(z.enum(['asc', 'desc'])),
   page: optional(idText().refine((n) => n <= 100_000)),
   per: optional(z.enum(PAGE_SIZES)),

@@ -7,6 +7,7 @@ import { queryFieldErrors } from './query-errors';
 import { stateBadge } from './state-badge';
 import { minutesFromDue, timeLeftText } from './ticket-widgets';
 import type { ClockState } from '../sla/clocks/sla-event';
+import { FORECAST_WINDOWS } from '../sla/forecast/breach-forecast';
 import { PAGE_SIZES, MONITOR_STATES, monitorUrl, type MonitorParams } from './monitor-params';
 
 /**
@@ -44,7 +45,12 @@ export async function serveMonitor<Q extends MonitorParams>(
 ): Promise<void> {
   const parsed = kind.schema.safeParse(req.query);
   const partial = req.query.partial === '1';
-  const common = { raw: rawQuery(req), states: MONITOR_STATES, pageSizes: PAGE_SIZES };
+  const common = {
+    raw: rawQuery(req),
+    states: MONITOR_STATES,
+    pageSizes: PAGE_SIZES,
+    windows: FORECAST_WINDOWS,
+  };
   if (!parsed.success) {
     const errors = queryFieldErrors(parsed.error, ctx.t, 'monitor.invalid_param');
     if (partial) {
@@ -68,6 +74,8 @@ export async function serveMonitor<Q extends MonitorParams>(
       // Encoded: a header carries no "März" or "sáb"; monitor.js decodes it.
       .set('X-Sla-Vigil-Updated', encodeURIComponent(updated))
       .set('X-Sla-Vigil-Total', String(total))
+      // The forecast strip's counts for the same filters, refreshed with the rows.
+      .set('X-Sla-Vigil-Forecast', forecastHeader(extra?.forecast))
       .set('Cache-Control', 'no-store');
     res.type('html').send(await renderView(kind.rowsView, { ...ctx, stateBadge, rows }));
     return;
@@ -96,6 +104,13 @@ export async function serveMonitor<Q extends MonitorParams>(
       sortHeader: sortHeaders(sort, dir, href),
     },
   });
+}
+
+/** `1h=2,4h=3,24h=5`: the strip's counts for monitor.js (empty when the list has no strip). */
+function forecastHeader(counts: unknown): string {
+  if (!counts || typeof counts !== 'object') return '';
+  const c = counts as Record<string, unknown>;
+  return FORECAST_WINDOWS.map((w) => `${w}=${Number(c[w] ?? 0)}`).join(',');
 }
 
 /**

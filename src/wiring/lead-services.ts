@@ -1,4 +1,5 @@
 import type { i18n } from 'i18next';
+import type { NoticeChannels } from '../engine/escalation-notice';
 import type { ServiceHost } from './module-services';
 import type { ConfigService } from '../engine/config-service';
 import type { TimelineRepository } from '../store/timeline-repository';
@@ -32,6 +33,8 @@ export interface SharedServices {
   reconcileBatchSize?: number;
   /** Who applies escalation host actions (a lead reassign): the scan, or a host that pulls them. */
   hostActions?: HostActionMode;
+  /** Channels a notice goes out on besides email. */
+  channels?: NoticeChannels;
   /** Where `webhook` levels queue their posts. */
   webhookQueue?: WebhookQueue;
 }
@@ -62,6 +65,8 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         actionOutcomes,
         shared.hostActions,
         host.timezone,
+        shared.channels,
+        host.emailTemplates,
         shared.webhookQueue,
       )
     : undefined;

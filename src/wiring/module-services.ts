@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type {
   Clock,
+  EmailTemplateSource,
+  HostNotifications,
   MailSettings,
   OptionStore,
   PermissionRegistry,
@@ -23,6 +25,8 @@ import { Scanner, type HostActionMode } from '../scan/scanner';
 import { EscalationRepository } from '../store/escalation-repository';
 import { OutboxRepository } from '../notify/outbox-repository';
 import { MailSender } from '../notify/mail-sender';
+import { BellSender } from '../notify/bell-sender';
+import { Deliveries } from '../notify/deliveries';
 import type { MailRouteSource } from '../notify/mail-route';
 import { EscalationService } from '../engine/escalation-service';
 import { createTranslator } from '../i18n/translator';
@@ -31,6 +35,7 @@ import { HostProblemRepository } from '../store/host-problem-repository';
 import { PassedLevelFinder } from '../engine/passed-level-finder';
 import { MonitorService } from '../store/read/monitor-service';
 import { DashboardService } from '../store/read/dashboard-service';
+import { ForecastService } from '../store/read/forecast-service';
 import { LeadReportService } from '../store/read/lead-report-service';
 import { LeadDashboardService } from '../store/read/lead-dashboard-service';
 import { LeadMonitorService } from '../store/read/lead-monitor-service';
@@ -47,6 +52,9 @@ import { WebhookRepository } from '../notify/webhook/webhook-repository';
 import { WebhookClient } from '../notify/webhook/webhook-client';
 import { WebhookService } from '../notify/webhook/webhook-service';
 import type { WebhookQueue } from '../notify/webhook/webhook-queue';
+import { OutboxWebhooks } from '../notify/webhook/outbox-webhooks';
+import { WebhookSender } from '../notify/webhook/webhook-sender';
+import { WebhookDeliveryLog } from '../notify/webhook/webhook-delivery-log';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -64,6 +72,10 @@ export interface ServiceHost {
    * Without it such a level is recorded as `no_recipient` (the reason says why).
    */
   permissions?: Pick<PermissionRegistry, 'staffDepartments'>;
+  /** The host's notification bell: notify levels then also add an entry there per recipient. */
+  notifications?: HostNotifications;
+  /** Templates the host's admin edits (Perfex: Setup > Email Templates); none: the module's own. */
+  emailTemplates?: EmailTemplateSource;
   /** The host's options: the install's default language words webhook chat messages. */
   options?: Pick<OptionStore, 'get'>;
 }
@@ -110,6 +122,10 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const translator = createTranslator();
   const heartbeats = new HeartbeatRepository(db, prefix);
   const actionOutcomes = new HostActionOutcomes(escalationLog, audit);
+  const channels = { inApp: host.notifications !== undefined };
+  // Webhook levels queue their posts in the outbox's webhook channel (tests may pass their own).
+  const outboxWebhooks = new OutboxWebhooks(outbox);
+  const webhookQueue = options.webhookQueue ?? outboxWebhooks;
   const escalator = new EscalationService(
     host.tickets,
     host.mail,
@@ -120,7 +136,9 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     actionOutcomes,
     host.timezone,
-    options.webhookQueue,
+    channels,
+    host.emailTemplates,
+    webhookQueue,
   );
   const mailer = new MailSender(
     outbox,
@@ -129,6 +147,13 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.clock,
     host.logger,
   );
+  // Every channel's sender; a worker runs them in a delivery job of their own.
+  const deliveries = new Deliveries({
+    email: mailer,
+    ...(host.notifications && {
+      in_app: new BellSender(db, outbox, host.notifications, host.clock, host.logger),
+    }),
+  });
   const clocks = new ClockService(
     db,
     config,
@@ -152,7 +177,8 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     hostProblems,
     reconcileBatchSize: options.reconcileBatchSize,
     hostActions: options.hostActions,
-    webhookQueue: options.webhookQueue,
+    channels,
+    webhookQueue,
   });
   // What a host that applies actions itself pulls: tickets' and leads', in turn.
   const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
@@ -169,7 +195,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     clocks,
     host.logger,
     escalator,
-    mailer,
+    deliveries,
     heartbeats,
     hostProblems,
     options.hostActions,
@@ -184,11 +210,16 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.timezone,
     host.options,
   );
+  deliveries.set(
+    'webhook',
+    new WebhookSender(outboxWebhooks, new WebhookDeliveryLog(db, prefix), webhooks, host.clock, host.logger),
+  );
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
   // The read models the pages show, built here once rather than by each page.
   const reads = {
     monitor: new MonitorService(db, prefix),
     dashboard: new DashboardService(db, prefix),
+    forecast: new ForecastService(db, prefix),
     leadMonitor: new LeadMonitorService(db, prefix),
     leadDashboard: new LeadDashboardService(db, prefix, () => leads.clocks.policyBook()),
     leadReports: new LeadReportService(db, prefix, () => leads.clocks.policyBook()),
@@ -214,6 +245,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     escalator,
     hostActions,
     mailer,
+    deliveries,
     translator,
     heartbeats,
     hostProblems,

@@ -68,6 +68,7 @@ it('a scan cut off by a database outage resumes after it: every level once, ever
   expect(await count('tblsla_vigil_escalations')).toBe(2 * TICKETS);
   const outbox: { state: string; n: number }[] = await t.devhost
     .db('tblsla_vigil_outbox')
+    .where('channel', 'email')
     .select('state')
     .count({ n: '*' })
     .groupBy('state');

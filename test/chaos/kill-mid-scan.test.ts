@@ -69,6 +69,7 @@ it('scans killed (SIGKILL) mid-scan and mid-send, 10 times, lose nothing and sen
   const [{ n: escalations }] = await db('tblsla_vigil_escalations').count({ n: '*' });
   expect(Number(escalations)).toBe(2 * TICKETS);
   const outbox: { state: string; n: number }[] = await db('tblsla_vigil_outbox')
+    .where('channel', 'email')
     .select('state')
     .count({ n: '*' })
     .groupBy('state');

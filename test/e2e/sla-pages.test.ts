@@ -264,6 +264,56 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await shoot('monitor');
   });
 
+  it('forecasts the resolution breach on the dashboard and the monitor, at 1280 and 390 px', async () => {
+    // 11:00 Berlin on Tuesday: the resolution's 8 business hours from 09:30 end Wednesday 09:30
+    // (7.5 h on Tuesday, 0.5 h on Wednesday), 22.5 wall-clock hours from now: within 24 h only.
+    await go(BASE);
+    const totals = page.locator('[data-testid=sv-forecast-totals]');
+    await expect(
+      totals.locator('[data-window]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-value'))),
+    ).resolves.toEqual(['0', '0', '1']);
+    const departments = page.locator('[data-testid=sv-forecast-departments]');
+    await expect(departments.locator(`tr[data-id="${support}"]`).getAttribute('data-24h')).resolves.toBe('1');
+    await expect(page.locator('[data-testid=sv-forecast]').textContent()).resolves.toContain(
+      'Paused clocks do not run',
+    );
+    await page.locator('[data-testid=sv-forecast]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-forecast.png') });
+    const wide = await tableFit(page, '[data-testid=sv-forecast-agents]');
+    expect(wide.table).toBeLessThanOrEqual(wide.container);
+
+    await go(`${BASE}/monitor`);
+    const strip = page.locator('[data-testid=sv-forecast-strip]');
+    await expect(strip.locator('[data-forecast-count]').allTextContents()).resolves.toEqual(['0', '0', '1']);
+    await shoot('monitor-forecast');
+    // The strip's 24 h count narrows the list to the ticket that will breach.
+    await Promise.all([
+      page.waitForURL('**breach_within=24h*'),
+      strip.locator('[data-window="24h"]').click(),
+    ]);
+    await expect(page.locator('[data-testid=sv-monitor] tbody tr[data-ticket-id]').count()).resolves.toBe(1);
+    await expect(page.locator('select[name=breach_within]').inputValue()).resolves.toBe('24h');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await go(BASE);
+      const phone = await pageWidth(page);
+      expect(phone.document).toBeLessThanOrEqual(phone.window);
+      const cards = await tableFit(page, '[data-testid=sv-forecast-departments]');
+      expect(cards.table).toBeLessThanOrEqual(cards.container);
+      expect(await narrowestCell(page, '[data-testid=sv-forecast-departments]')).toBeGreaterThanOrEqual(60);
+      await page.locator('[data-testid=sv-forecast]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-forecast-phone.png') });
+      await go(`${BASE}/monitor?breach_within=24h`);
+      const monitor = await pageWidth(page);
+      expect(monitor.document).toBeLessThanOrEqual(monitor.window);
+      await expect(withinViewportWidth(page, '[data-testid=sv-forecast-strip]')).resolves.toBe(true);
+      await shoot('monitor-forecast-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('exports the report CSV with the rows the page shows', async () => {
     await go(`${BASE}/reports?from=2026-03-01&to=2026-03-31&group=policy`);
     await expect(page.locator('[data-testid=sv-report-table]').textContent()).resolves.toContain(

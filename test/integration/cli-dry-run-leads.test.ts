@@ -162,7 +162,10 @@ it('plans the lead breach, its email and its reassign by subject type, writes no
     plan.escalations.map((e) => [e.subjectType, e.subjectId, e.level, e.action, e.outcome]),
   );
   expect(
-    (await db('tblsla_vigil_outbox').orderBy('id')).map((o) => [o.subject_type, o.recipient_email]),
+    (await db('tblsla_vigil_outbox').where('channel', 'email').orderBy('id')).map((o) => [
+      o.subject_type,
+      o.recipient_email,
+    ]),
   ).toEqual(plan.emails.map((m) => [m.subjectType, m.recipientEmail]));
   const clocks = await db('tblsla_vigil_clocks').where('subject_type', 'lead');
   expect(clocks.map((c) => [c.subject_id, c.state])).toEqual(plan.clocks.map((c) => [c.subjectId, c.to]));

@@ -208,7 +208,7 @@ describe('scan --dry-run', () => {
     expect(escalations.map((e) => [e.metric, e.level, e.action_type, e.outcome])).toEqual(
       plan.escalations.map((e) => [e.metric, e.level, e.action, e.outcome]),
     );
-    const outbox = await db('tblsla_vigil_outbox').orderBy('id');
+    const outbox = await db('tblsla_vigil_outbox').where('channel', 'email').orderBy('id');
     expect(outbox.map((o) => [o.recipient_email, o.recipient_staff_id])).toEqual(
       plan.emails.map((m) => [m.recipientEmail, m.recipientStaffId]),
     );

@@ -54,7 +54,11 @@ it('two levels due in the same scan, and a third a minute later, all email the s
   await services.scanner.run(clock.now());
   at('2026-03-03T09:01:00Z');
   await services.scanner.run(clock.now());
-  const outbox = await t.devhost.db('tblsla_vigil_outbox').where('subject_id', id).orderBy('id');
+  const outbox = await t.devhost
+    .db('tblsla_vigil_outbox')
+    .where('channel', 'email')
+    .where('subject_id', id)
+    .orderBy('id');
   expect(outbox.map((o) => [o.recipient_staff_id, o.state])).toEqual([
     [agent, 'sent'],
     [agent, 'sent'],

@@ -57,6 +57,7 @@ it(`${WORKERS} workers x ${TICKS} concurrent ticks over ${TICKETS} due tickets e
     .having(db.raw('count(*) > 1'));
   expect(perTicket).toEqual([]);
   const outbox: { state: string; n: number }[] = await db('tblsla_vigil_outbox')
+    .where('channel', 'email')
     .select('state')
     .count({ n: '*' })
     .groupBy('state');

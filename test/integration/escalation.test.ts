@@ -249,7 +249,12 @@ describe('cooldown and host actions', () => {
     // A round-the-clock policy has no zone of its own: the due time reads in the host's (Berlin).
     expect((await mailbox())[0].text).toContain('10:00 (Europe/Berlin)');
     const outbox = await t.devhost.db('tblsla_vigil_outbox').where('subject_id', id).orderBy('id');
-    expect(outbox.map((o) => o.state)).toEqual(['sent', 'suppressed']);
+    expect(outbox.filter((o) => o.channel === 'email').map((o) => o.state)).toEqual(['sent', 'suppressed']);
+    // The bell keeps its own cooldown: one entry, the second held back the same way.
+    expect(outbox.filter((o) => o.channel === 'in_app').map((o) => o.state)).toEqual(['sent', 'suppressed']);
+    expect(
+      await t.devhost.db('tblnotifications').where('link', `tickets/ticket/${id}`).pluck('touserid'),
+    ).toEqual([staff.agent]);
     const escalations = await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).orderBy('id');
     expect(escalations.map((e) => e.outcome)).toEqual(['notified', 'suppressed']);
     expect(

@@ -107,7 +107,10 @@ it("notifies the owner's departments' reachable members once each, once across s
   expect([...details.recipients].sort((a: number, b: number) => a - b)).toEqual(
     [ids.olga, ids.sam, ids.pat].sort((a, b) => a - b),
   );
-  const outbox = await t.devhost.db('tblsla_vigil_outbox').where({ subject_type: 'lead', subject_id: lead });
+  const outbox = await t.devhost
+    .db('tblsla_vigil_outbox')
+    .where('channel', 'email')
+    .where({ subject_type: 'lead', subject_id: lead });
   expect(outbox).toHaveLength(3);
   expect(await mailsAbout('Dept Lead')).toEqual(['olga.owner@x.test', 'pat@x.test', 'sam@x.test']);
   expect((await auditOf(lead)).map((a) => a.action)).toEqual(['escalation.notified']);
@@ -165,7 +168,10 @@ it('records no_recipient with the reason, and mails nobody, when no owner or mem
   for (const lead of [orphan, loner, ghosted]) {
     expect((await auditOf(lead)).map((a) => a.action)).toEqual(['escalation.no_recipient']);
     expect(
-      await t.devhost.db('tblsla_vigil_outbox').where({ subject_type: 'lead', subject_id: lead }),
+      await t.devhost
+        .db('tblsla_vigil_outbox')
+        .where('channel', 'email')
+        .where({ subject_type: 'lead', subject_id: lead }),
     ).toEqual([]);
   }
   for (const name of ['Orphan L', 'Loner L', 'Ghosted L']) expect(await mailsAbout(name)).toEqual([]);

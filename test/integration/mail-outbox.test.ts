@@ -160,9 +160,9 @@ it('sends again, with the same Message-ID, a row whose sender died mid-send; the
     ignoreTLS: true,
   });
   await dying.sendMail({
-    messageId: claimed.messageId,
+    messageId: claimed.messageId ?? undefined,
     from: FROM,
-    to: claimed.recipientEmail,
+    to: claimed.recipientEmail ?? undefined,
     subject: claimed.subject,
     text: claimed.text,
   });

@@ -48,6 +48,16 @@ async function detailsType(): Promise<string> {
   return String((rows as { type: string }[])[0].type).toLowerCase();
 }
 
+/** Whether the table has an index of that name (the forecast's due-time index is the newest migration). */
+async function hasIndex(table: string, index: string): Promise<boolean> {
+  const [rows] = await t.devhost.db.raw(
+    `SELECT COUNT(*) AS n FROM information_schema.STATISTICS
+      WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ?`,
+    [table, index],
+  );
+  return Number((rows as { n: unknown }[])[0].n) > 0;
+}
+
 describe('migrations', () => {
   it('go down and up again with data present, one step at a time', async () => {
     const db = t.devhost.db;
@@ -70,7 +80,12 @@ describe('migrations', () => {
     });
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
     expect(await db.schema.hasTable('tblsla_vigil_webhooks')).toBe(false);
-    expect(await db.schema.hasColumn('tblsla_vigil_deliveries', 'status_code')).toBe(false);
+    expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
+    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
+    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'channel')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(false);
@@ -90,7 +105,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-6).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-8).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
@@ -119,6 +134,8 @@ describe('migrations', () => {
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'status')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'ended')).toBe(true);
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'dedupe_key')).toBe(true);
+    expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });

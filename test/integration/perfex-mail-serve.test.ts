@@ -103,7 +103,9 @@ it("serve without SMTP_URL: Perfex's cron run hands over its SMTP settings and t
     expect(before).toContain('(1 emails pending)');
     // A command-line scan has no settings of its own: it leaves the email to serve, spending no attempt.
     expect(await status(env, ['scan', '--once'])).toMatch(/^scan: /);
-    expect(await t.devhost.db('tblsla_vigil_outbox').first('state', 'attempts')).toEqual({
+    expect(
+      await t.devhost.db('tblsla_vigil_outbox').where('channel', 'email').first('state', 'attempts'),
+    ).toEqual({
       state: 'pending',
       attempts: 0,
     });
@@ -123,7 +125,7 @@ it("serve without SMTP_URL: Perfex's cron run hands over its SMTP settings and t
       ['[SLA breach] #7 Printer down — resolution 5m late', SMTP_USER, SMTP_USER, ['ana.agent@acme.test']],
     ]);
     // Marked sent right after the server accepted it.
-    const states = () => t.devhost.db('tblsla_vigil_outbox').pluck('state');
+    const states = () => t.devhost.db('tblsla_vigil_outbox').where('channel', 'email').pluck('state');
     for (let i = 0; i < 100 && (await states())[0] !== 'sent'; i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(await states()).toEqual(['sent']);

@@ -156,7 +156,11 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string)
 }
 
 const outboxOf = (id: number) =>
-  t.devhost.db('tblsla_vigil_outbox').where({ subject_id: id }).first('state', 'attempts', 'last_error');
+  t.devhost
+    .db('tblsla_vigil_outbox')
+    .where('channel', 'email')
+    .where({ subject_id: id })
+    .first('state', 'attempts', 'last_error');
 
 /** Every row of every table in the test database, as text. */
 async function dumpDatabase(): Promise<string> {

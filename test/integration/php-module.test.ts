@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { checkBridgeSignature, signBridgeAnswer } from '../../src/host/bridge/bridge-signature';
+import { PERFEX_TEMPLATE_DEFAULTS } from '../../src/host/perfex/perfex-email-template-defaults';
 
 const root = path.join(__dirname, '..', '..');
 const INSTALL_HINT = 'php is missing: apt-get install php-cli php-mysql php-curl (.ci/run installs them)';
@@ -89,6 +90,17 @@ describe('Perfex module (PHP)', () => {
       signBridgeAnswer(SECRET, { nonce: NONCE, status: 200, body: '{"condition":"1 = 1"}' }),
     );
     expect(fromPhp.stdout).toBe('sha256=c9254bc80ce42a8a215843325af61bbc7f3ee9e2f7b82bbcf7682e78e27f3297');
+  });
+
+  it('registers exactly the email templates the service takes for unedited (same slugs, same text)', () => {
+    const fromPhp = php(['test/php/run.php', '--email-template-defaults']);
+    expect(fromPhp.stderr).toBe('');
+    const registered = JSON.parse(fromPhp.stdout) as Record<string, { subject: string; message: string }>;
+    expect(
+      Object.fromEntries(
+        Object.entries(registered).map(([slug, t]) => [slug, { subject: t.subject, message: t.message }]),
+      ),
+    ).toEqual(PERFEX_TEMPLATE_DEFAULTS);
   });
 
   it('npm run package:perfex builds a zip with sla_vigil/ at its root', () => {

@@ -1,40 +1,35 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
-import type { QueuedWebhook, WebhookQueue } from '../../src/notify/webhook/webhook-queue';
+import { startWebhookReceiver } from '../helpers/webhook-receiver';
 
 /**
- * A `webhook` level fires once per escalation: one post queued (deduplicated per escalation and
- * endpoint) in the escalation's transaction, the outcome `webhook_queued` and an audit row. The
- * queue here records what the escalation wrote; the generic outbox's webhook channel takes its
- * place in the wiring.
+ * A `webhook` level fires once per escalation: one outbox row on the webhook channel (one dedupe
+ * key per escalation and endpoint) in the escalation's transaction, the outcome `webhook_queued`
+ * and an audit row; the delivery round posts it, signed, to the receiver exactly once.
  */
 
+const SECRET = 'ops-secret-0123456789';
 const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
 let t: TestDevhost;
 let services: ModuleServices;
-let unwired: ModuleServices;
 let support: number;
-const queued: QueuedWebhook[] = [];
-const queue: WebhookQueue = {
-  enqueue: async (row) => {
-    if (!queued.some((q) => q.dedupeKey === row.dedupeKey)) queued.push(row);
-  },
-};
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
 beforeAll(async () => {
+  receiver = await startWebhookReceiver(SECRET, [{ status: 200, body: 'ok' }]);
   t = await startTestDevhost({ clock });
   [support] = await t.devhost.db('tbldepartments').insert({ name: 'Support' });
-  services = createModuleServices(t.devhost.host, { webhookQueue: queue });
-  unwired = createModuleServices(t.devhost.host);
+  services = createModuleServices(t.devhost.host);
   await services.config.import({
     webhooks: [
       {
         key: 'ops',
         name: 'Ops',
-        url: 'https://1.1.1.1/hook',
-        secret: 'ops-secret-0123456789',
+        url: receiver.url,
+        secret: SECRET,
         format: 'json',
+        allowPrivateAddress: true,
       },
     ],
     policies: [
@@ -50,9 +45,15 @@ beforeAll(async () => {
     ],
   });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await receiver.close();
+});
 
-it('queues one post per escalation with the event a receiver needs, once however often scans run', async () => {
+const webhookRows = (subjectType: string) =>
+  t.devhost.db('tblsla_vigil_outbox').where({ channel: 'webhook', subject_type: subjectType });
+
+it('queues one post per escalation and delivers it signed, once however often scans and deliveries run', async () => {
   clock.set(new Date('2026-03-03T08:00:00Z'));
   const id = await t.devhost.tickets.create({
     subject: 'Printer down',
@@ -63,21 +64,24 @@ it('queues one post per escalation with the event a receiver needs, once however
   for (const iso of ['2026-03-03T09:00:00Z', '2026-03-03T09:01:00Z', '2026-03-03T09:05:00Z']) {
     clock.set(new Date(iso));
     await services.scanner.run(clock.now());
+    await services.deliveries.sendDue(clock.now());
   }
-  expect(queued).toHaveLength(1);
-  const [row] = queued;
   const escalation = await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).first();
   expect(escalation.outcome).toBe('webhook_queued');
-  expect(row).toMatchObject({
-    escalationId: Number(escalation.id),
-    subjectType: 'ticket',
-    subjectId: id,
+  const rows = await webhookRows('ticket');
+  expect(rows).toHaveLength(1);
+  expect(rows[0]).toMatchObject({
     target: 'ops',
-    dedupeKey: `escalation:${escalation.id}:webhook:ops`,
+    state: 'sent',
+    dedupe_key: `escalation:${escalation.id}:webhook:ops`,
   });
-  expect(row.payload).toMatchObject({
+  expect(receiver.posts).toHaveLength(1);
+  expect(receiver.posts[0].verified).toBe(true);
+  const event = JSON.parse(receiver.posts[0].body);
+  expect(event).toMatchObject({
     type: 'sla.escalation',
-    eventId: row.dedupeKey,
+    eventId: `escalation:${escalation.id}:webhook:ops`,
+    escalationId: Number(escalation.id),
     subject: { type: 'ticket', id, title: 'Printer down' },
     metric: 'resolution',
     state: 'breached',
@@ -86,30 +90,24 @@ it('queues one post per escalation with the event a receiver needs, once however
     policy: { key: 'support', name: 'Support' },
     firedAt: '2026-03-03T09:00:00.000Z',
   });
-  expect(row.payload.links.subject).toMatch(new RegExp(`/admin/tickets/ticket/${id}$`));
-  expect(row.payload.links.slaTab).toBe(`${row.payload.links.subject}#sla_vigil`);
+  expect(event.links.subject).toMatch(new RegExp(`/admin/tickets/ticket/${id}$`));
+  expect(event.links.slaTab).toBe(`${event.links.subject}#sla_vigil`);
   const audit = await t.devhost
     .db('tblsla_vigil_audit_log')
     .where({ action: 'escalation.webhook_queued', subject_id: id });
   expect(audit).toHaveLength(1);
-});
-
-it('without a queue the level is recorded as failed with the reason, never dropped silently', async () => {
-  clock.set(new Date('2026-03-03T10:00:00Z'));
-  const id = await t.devhost.tickets.create({
-    subject: 'Second',
-    message: 'm',
-    department: support,
-    admin: 1,
+  // The delivery log shows the attempt with the receiver's status, as the settings page lists it.
+  const log = await services.webhooks.repository.recentDeliveries();
+  expect(log[0]).toMatchObject({
+    webhook: 'ops',
+    subjectId: id,
+    attempt: 1,
+    outcome: 'sent',
+    statusCode: 200,
   });
-  clock.set(new Date('2026-03-03T11:00:00Z'));
-  await unwired.scanner.run(clock.now());
-  const escalation = await t.devhost.db('tblsla_vigil_escalations').where('subject_id', id).first();
-  expect(escalation.outcome).toBe('action_failed');
-  expect(JSON.parse(escalation.details).error).toMatch(/webhook delivery is not available/);
 });
 
-it("a lead policy's webhook level queues its post with the lead as subject", async () => {
+it("a lead policy's webhook level queues and delivers its post with the lead as subject", async () => {
   const [fresh] = await t.devhost
     .db('tblleads_status')
     .insert({ name: 'New', statusorder: 1, color: '#2563eb' });
@@ -131,12 +129,14 @@ it("a lead policy's webhook level queues its post with the lead as subject", asy
   clock.set(new Date('2026-03-03T12:31:00Z'));
   await services.scanner.run(clock.now());
   await services.scanner.run(clock.now());
-  const rows = queued.filter((q) => q.subjectType === 'lead');
-  expect(rows).toHaveLength(1);
-  expect(rows[0].payload).toMatchObject({
+  await services.deliveries.sendDue(clock.now());
+  expect(await webhookRows('lead')).toHaveLength(1);
+  const posts = receiver.posts.map((p) => JSON.parse(p.body)).filter((e) => e.subject.type === 'lead');
+  expect(posts).toHaveLength(1);
+  expect(posts[0]).toMatchObject({
     subject: { type: 'lead', id: lead, title: 'Acme lead' },
     metric: 'status_time',
     policy: { key: 'leads' },
   });
-  expect(rows[0].payload.links.subject).toMatch(new RegExp(`/admin/leads/index/${lead}$`));
+  expect(posts[0].links.subject).toMatch(new RegExp(`/admin/leads/index/${lead}$`));
 });

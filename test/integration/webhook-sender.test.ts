@@ -7,68 +7,21 @@ import { WebhookClient } from '../../src/notify/webhook/webhook-client';
 import { WebhookRepository } from '../../src/notify/webhook/webhook-repository';
 import { WebhookService } from '../../src/notify/webhook/webhook-service';
 import { WebhookDeliveryLog } from '../../src/notify/webhook/webhook-delivery-log';
-import {
-  WebhookSender,
-  type ClaimedWebhook,
-  type WebhookClaims,
-} from '../../src/notify/webhook/webhook-sender';
+import { WebhookSender, type WebhookClaims } from '../../src/notify/webhook/webhook-sender';
+import { OutboxWebhooks } from '../../src/notify/webhook/outbox-webhooks';
+import { OutboxRepository } from '../../src/notify/outbox-repository';
 import { sampleEvent } from '../../src/notify/webhook/sample-event';
 import { startWebhookReceiver } from '../helpers/webhook-receiver';
 import type { Knex } from 'knex';
 
-/**
- * WebhookSender against a real receiver and the real delivery log. The claims stand in for the
- * generic outbox's `webhook` channel (claim with a lease, renew, mark) until it lands on main;
- * they keep its rules: a claim takes only due rows, a lease runs out, marks apply to the holder.
- */
-class LeasedRows implements WebhookClaims {
-  rows = new Map<
-    number,
-    { target: string; payload: ClaimedWebhook['payload']; state: string; attempts: number; due: number }
-  >();
-  add(id: number, target: string, payload: ClaimedWebhook['payload'], at: Date) {
-    this.rows.set(id, { target, payload, state: 'pending', attempts: 0, due: at.getTime() });
-  }
-  async claimDue(now: Date, limit: number, leaseMs = 60_000): Promise<ClaimedWebhook[]> {
-    const out: ClaimedWebhook[] = [];
-    for (const [id, r] of this.rows) {
-      if (out.length >= limit) break;
-      if ((r.state === 'pending' || r.state === 'sending') && r.due <= now.getTime()) {
-        r.state = 'sending';
-        r.attempts++;
-        r.due = now.getTime() + leaseMs;
-        out.push({ id, target: r.target, payload: r.payload, attempt: r.attempts });
-      }
-    }
-    return out;
-  }
-  async renewLease(id: number, attempt: number, until: Date) {
-    const r = this.rows.get(id);
-    if (!r || r.state !== 'sending' || r.attempts !== attempt) return false;
-    r.due = until.getTime();
-    return true;
-  }
-  async markSent(id: number) {
-    const r = this.rows.get(id);
-    if (r) r.state = 'sent';
-  }
-  async markRetry(id: number, _e: string, next: Date, attempt: number) {
-    const r = this.rows.get(id);
-    if (r && r.state === 'sending' && r.attempts === attempt)
-      Object.assign(r, { state: 'pending', due: next.getTime() });
-  }
-  async markFailed(id: number, _e: string, attempt: number) {
-    const r = this.rows.get(id);
-    if (r && r.state === 'sending' && r.attempts === attempt) r.state = 'failed';
-  }
-}
-
+/** WebhookSender against a real receiver, the real outbox (channel `webhook`) and its delivery log. */
 const SECRET = 'sender-secret-0123456789';
 const T0 = new Date('2026-12-06T05:00:00Z');
 let database: TestDatabase;
 let db: Knex;
 let service: WebhookService;
 let log: WebhookDeliveryLog;
+let claims: OutboxWebhooks;
 const logger = pino({ level: 'silent' });
 const clock = { now: () => T0 };
 
@@ -85,7 +38,31 @@ beforeAll(async () => {
     'Europe/Berlin',
   );
   log = new WebhookDeliveryLog(db, 'tbl');
+  claims = new OutboxWebhooks(new OutboxRepository(db, 'tbl'));
 });
+
+let escalationId = 1000;
+/** Queues one post to `key` as a fired level would; returns its outbox id. */
+async function queue(key: string): Promise<number> {
+  const id = ++escalationId;
+  await db.transaction((trx) =>
+    claims.enqueue(
+      {
+        escalationId: id,
+        subjectType: 'ticket',
+        subjectId: 1,
+        target: key,
+        dedupeKey: `escalation:${id}:webhook:${key}`,
+        payload: event(key),
+        createdAt: T0,
+      },
+      trx,
+    ),
+  );
+  const row = await db('tblsla_vigil_outbox').where('escalation_id', id).first('id');
+  return Number(row.id);
+}
+const stateOf = async (id: number) => (await db('tblsla_vigil_outbox').where({ id }).first('state')).state;
 afterAll(async () => {
   await service.client.close();
   await db.destroy();
@@ -118,8 +95,7 @@ it('retries a 503 with backoff, then delivers once; the log has both attempts', 
   ]);
   try {
     await endpoint('retry', receiver.url);
-    const claims = new LeasedRows();
-    claims.add(101, 'retry', event('retry'), T0);
+    const row = await queue('retry');
     const sender = new WebhookSender(claims, log, service, clock, logger);
     expect(await sender.sendDue(T0)).toEqual({ sent: 0, retried: 1, failed: 0 });
     // Not due again before the backoff (1 minute).
@@ -131,7 +107,7 @@ it('retries a 503 with backoff, then delivers once; the log has both attempts', 
       failed: 0,
     });
     expect(receiver.posts.map((p) => p.verified)).toEqual([true, true]);
-    expect(await attempts(101)).toEqual([
+    expect(await attempts(row)).toEqual([
       { attempt: 1, outcome: 'error', status_code: 503, response: 'busy' },
       { attempt: 2, outcome: 'sent', status_code: 200, response: 'ok' },
     ]);
@@ -144,11 +120,10 @@ it('gives up on a 400 after one attempt', async () => {
   const receiver = await startWebhookReceiver(SECRET, [{ status: 400, body: 'bad' }]);
   try {
     await endpoint('bad', receiver.url);
-    const claims = new LeasedRows();
-    claims.add(102, 'bad', event('bad'), T0);
+    const row = await queue('bad');
     const sender = new WebhookSender(claims, log, service, clock, logger);
     expect(await sender.sendDue(T0)).toEqual({ sent: 0, retried: 0, failed: 1 });
-    expect(claims.rows.get(102)?.state).toBe('failed');
+    expect(await stateOf(row)).toBe('failed');
     expect(receiver.posts).toHaveLength(1);
   } finally {
     await receiver.close();
@@ -159,8 +134,7 @@ it('never posts again after a 2xx: two senders at once, and a sender that dies a
   const receiver = await startWebhookReceiver(SECRET, [{ status: 200, body: 'ok', delayMs: 200 }]);
   try {
     await endpoint('once', receiver.url);
-    const claims = new LeasedRows();
-    claims.add(103, 'once', event('once'), T0);
+    await queue('once');
     const a = new WebhookSender(claims, log, service, clock, logger);
     const b = new WebhookSender(claims, log, service, clock, logger);
     const [ra, rb] = await Promise.all([a.sendDue(T0), b.sendDue(T0)]);
@@ -168,7 +142,7 @@ it('never posts again after a 2xx: two senders at once, and a sender that dies a
     expect(receiver.posts).toHaveLength(1);
 
     // A sender that dies right after the receiver answered 2xx (before marking the row sent).
-    claims.add(104, 'once', event('once'), T0);
+    const second = await queue('once');
     const dying = new WebhookSender(
       { ...bind(claims), markSent: () => Promise.reject(new Error('killed')) },
       log,
@@ -182,21 +156,22 @@ it('never posts again after a 2xx: two senders at once, and a sender that dies a
     const next = new WebhookSender(claims, log, service, clock, logger);
     await next.sendDue(new Date(T0.getTime() + 120_000));
     expect(receiver.posts).toHaveLength(2);
-    expect(claims.rows.get(104)?.state).toBe('sent');
+    expect(await stateOf(second)).toBe('sent');
 
     // A sender that dies during the post (no answer logged): the row is failed, not posted again.
-    claims.add(105, 'once', event('once'), T0);
-    await log.start(105, 1, T0);
-    claims.rows.get(105)!.attempts = 1;
-    await next.sendDue(new Date(T0.getTime() + 240_000));
-    expect(claims.rows.get(105)?.state).toBe('failed');
+    const third = await queue('once');
+    const [claimed] = await claims.claimDue(new Date(T0.getTime() + 180_000), 1);
+    expect(claimed.id).toBe(third);
+    await log.start(third, claimed.attempt, T0);
+    await next.sendDue(new Date(T0.getTime() + 300_000));
+    expect(await stateOf(third)).toBe('failed');
     expect(receiver.posts).toHaveLength(2);
   } finally {
     await receiver.close();
   }
 });
 
-function bind(c: LeasedRows): WebhookClaims {
+function bind(c: OutboxWebhooks): WebhookClaims {
   return {
     claimDue: c.claimDue.bind(c),
     renewLease: c.renewLease.bind(c),

@@ -39,6 +39,12 @@ final class PerfexStub
     public static array $activity = [];
     /** What admin_url() starts with: Perfex at the root of its site, or in a sub-folder. */
     public static string $adminUrl = 'http://perfex.test/admin/';
+    /** @var list<array{subject: string, message: string, type: string, name: string, slug: string}> create_email_template() calls */
+    public static array $emailTemplates = [];
+    /** A message create_email_template() throws with (a failing insert), or null. */
+    public static ?string $emailTemplateFailure = null;
+    /** @var (callable(string, string, string, string, string): void)|null where the php -S stand-in stores templates */
+    public static $emailTemplateWriter = null;
 
     public static function reset(): void
     {
@@ -56,6 +62,9 @@ final class PerfexStub
         self::$alerts = [];
         self::$activity = [];
         self::$adminUrl = 'http://perfex.test/admin/';
+        self::$emailTemplates = [];
+        self::$emailTemplateFailure = null;
+        self::$emailTemplateWriter = null;
         $_POST = [];
         $ci = &get_instance();
         $ci->reset();
@@ -458,6 +467,23 @@ function register_cron_task(callable $fn): void
 function register_language_files(string $module, array $files = []): void
 {
     PerfexStub::$languageFiles[$module] = $files;
+}
+
+/**
+ * helpers/email_templates_helper.php:183 (PERFEX.md): creates a module template, then editable
+ * per language under Setup > Email Templates. The stand-in records each call.
+ */
+function create_email_template(string $subject, string $message, string $type, string $name, string $slug): mixed
+{
+    if (PerfexStub::$emailTemplateFailure !== null) {
+        throw new RuntimeException(PerfexStub::$emailTemplateFailure);
+    }
+    PerfexStub::$emailTemplates[] = ['subject' => $subject, 'message' => $message, 'type' => $type, 'name' => $name, 'slug' => $slug];
+    if (PerfexStub::$emailTemplateWriter !== null) {
+        (PerfexStub::$emailTemplateWriter)($subject, $message, $type, $name, $slug);
+    }
+
+    return true;
 }
 
 function log_message(string $level, string $message): void

@@ -40,6 +40,12 @@ if (($argv[1] ?? '') === '--sign-answer') {
     exit(0);
 }
 
+if (($argv[1] ?? '') === '--email-template-defaults') {
+    // Used by the Node test: the templates the module registers, which the service compares against.
+    echo json_encode(Sla_vigil_email_templates::TEMPLATES, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
+    exit(0);
+}
+
 if (!function_exists('curl_init')) {
     // Perfex needs curl and so does the module; without it every HTTP test would fail obscurely.
     fwrite(STDERR, "php-curl is missing: apt-get install php-curl (.ci/run installs it)\n");

@@ -17,10 +17,12 @@ require_once __DIR__ . '/Sla_vigil_fragments.php';
 require_once __DIR__ . '/Sla_vigil_host_actions.php';
 require_once __DIR__ . '/Sla_vigil_list_filter.php';
 require_once __DIR__ . '/Sla_vigil_mail_settings.php';
+require_once __DIR__ . '/Sla_vigil_email_templates.php';
 
 function sla_vigil_activate(): void
 {
     Sla_vigil_setup::activate();
+    Sla_vigil_email_templates::register();
 }
 
 function sla_vigil_deactivate(): void
@@ -43,6 +45,14 @@ function sla_vigil_on_admin_init(): void
         // A missing menu must not take Perfex's whole admin down with it.
         if (function_exists('log_message')) {
             log_message('error', 'SLA Vigil: could not add the menu: ' . $e->getMessage());
+        }
+    }
+    try {
+        // After an upgrade, the templates the new version adds (one option read when there are none).
+        Sla_vigil_email_templates::register();
+    } catch (Throwable $e) {
+        if (function_exists('log_message')) {
+            log_message('error', 'SLA Vigil: could not register the email templates: ' . get_class($e));
         }
     }
 }

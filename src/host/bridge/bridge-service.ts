@@ -134,6 +134,7 @@ export async function startBridgeService(config: RuntimeConfig, hostname: string
     const worker = new ScanWorker(config.redisUrl, queuePrefix, services.scanner, host.clock, host.logger, {
       onRedisDown: (error) =>
         services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
+      deliveries: services.deliveries,
     });
     // Worker before queue, so no job is picked up from a closing queue.
     closers.unshift(() => worker.close());

@@ -3,10 +3,11 @@ import { PerfexTicketGateway } from './perfex-ticket-gateway';
 import { PerfexPermissions } from './perfex-permissions';
 import { PerfexOptions } from './perfex-options';
 import { PerfexLeadGateway } from './perfex-lead-gateway';
+import { PerfexNotifications } from './perfex-notifications';
 
 /**
  * The database-backed parts of a HostContext for a Perfex database: ticket reads and writes, lead
- * reads, staff permissions, options and the host's time zone (option `default_timezone`).
+ * reads, staff permissions, the staff bell, options and the host's time zone (option `default_timezone`).
  */
 export async function createPerfexHostParts(db: Knex, prefix: string) {
   const options = new PerfexOptions(db, prefix);
@@ -17,5 +18,6 @@ export async function createPerfexHostParts(db: Knex, prefix: string) {
     tickets: new PerfexTicketGateway(db, prefix, timezone),
     leads: new PerfexLeadGateway(db, prefix, timezone),
     permissions: new PerfexPermissions(db, prefix),
+    notifications: new PerfexNotifications(prefix, timezone),
   };
 }

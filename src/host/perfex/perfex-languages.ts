@@ -9,5 +9,10 @@ export function languageCode(perfexLanguage: string | null | undefined): string 
   );
 }
 
+/** The locale code of a Perfex language the module speaks, or null (`french`: no locale file). */
+export function knownLanguageCode(perfexLanguage: string): string | null {
+  return PERFEX_LANGUAGES[perfexLanguage.trim().toLowerCase()] ?? null;
+}
+
 /** The option holding the install's default language (`english`, ...), used where no person is addressed. */
 export const INSTALL_LANGUAGE_OPTION = 'active_language';

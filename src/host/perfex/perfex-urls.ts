@@ -19,3 +19,8 @@ export const DEVHOST_MAILBOX_PORT = Number(new URL(DEVHOST_MAILBOX_SMTP_URL).por
 export function perfexLeadPath(leadId: number | string): string {
   return `/admin/leads/index/${leadId}`;
 }
+
+/** A path under the admin (`/admin/tickets/ticket/12`) as Perfex's notification links hold it (`tickets/ticket/12`). */
+export function adminRelative(path: string): string {
+  return path.replace(/^\/admin\//, '');
+}

@@ -54,12 +54,8 @@ export class WebhookRepository {
     };
   }
 
-  /**
-   * The latest attempts of webhook deliveries (outbox rows of channel `webhook`). Empty until the
-   * outbox carries a channel: then every attempt the webhook sender logged shows here.
-   */
+  /** The latest attempts of webhook deliveries (outbox rows of channel `webhook`), newest first. */
   async recentDeliveries(limit = 50): Promise<WebhookDeliveryRow[]> {
-    if (!(await this.db.schema.hasColumn(this.outbox, 'channel'))) return [];
     const rows: Record<string, unknown>[] = await this.db(`${this.deliveries} as d`)
       .join(`${this.outbox} as o`, 'o.id', 'd.outbox_id')
       .where('o.channel', 'webhook')

@@ -12,7 +12,8 @@ export interface ClaimedWebhook {
   id: number;
   /** The endpoint's key. */
   target: string;
-  payload: WebhookEvent;
+  /** Null when the stored event cannot be read: the row fails rather than posting a guess. */
+  payload: WebhookEvent | null;
   attempt: number;
 }
 
@@ -79,6 +80,10 @@ export class WebhookSender {
         'an earlier attempt stopped during the post; not posted again so the receiver never gets it twice',
         row.attempt,
       );
+      return 'failed';
+    }
+    if (!row.payload) {
+      await this.claims.markFailed(row.id, 'the stored event cannot be read', row.attempt);
       return 'failed';
     }
     const endpoint = await this.webhooks.repository.endpoint(row.target);

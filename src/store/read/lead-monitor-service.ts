@@ -2,12 +2,15 @@ import type { Knex } from 'knex';
 import type { ClockState } from '../../sla/clocks/sla-event';
 import { utcFromSql } from '../datetime';
 import { selectRows } from './sla-sql';
+import { forecastCells, forecastClocksOf } from './forecast-query';
+import type { ForecastWindow, WindowCounts } from '../../sla/forecast/breach-forecast';
 import {
   dueOrder,
   idOrder,
   monitorRows,
   rankOrder,
   timeLeftOrder,
+  type MonitorQuery,
   type MonitorSqlRow,
   type SqlPart,
 } from './monitor-query';
@@ -26,6 +29,8 @@ export interface LeadMonitorFilters {
   owner?: number;
   status?: number;
   policy?: number;
+  /** Only leads with a clock that breaches within this window if nothing changes (forecast-query.ts). */
+  breachWithin?: ForecastWindow;
   sort: LeadMonitorSort;
   dir: 'asc' | 'desc';
   /**
@@ -50,7 +55,7 @@ export interface LeadMonitorRow {
 }
 
 /** Still work to do: a lead neither deleted nor ended (lost, junk, converted). */
-const openLead = (alias: string): string =>
+export const openLeadOf = (alias: string): string =>
   `${alias}.subject_type = 'lead' AND ${alias}.deleted = 0 AND ${alias}.ended IS NULL`;
 
 /** The column each name sort ranks. */
@@ -72,16 +77,10 @@ export class LeadMonitorService {
       this.prefix,
       {
         subjectType: 'lead',
-        open: openLead,
+        open: openLeadOf,
         columns: ['status', 'country', 'source', 'assigned'],
-        // The snapshot stores the host's 0 for no market and no owner (lead-snapshot.ts).
-        equals: [
-          ['status', filters.status],
-          ['country', filters.market],
-          ['source', filters.source],
-          ['assigned', filters.owner],
-          ['policy_id', filters.policy],
-        ],
+        equals: leadEquals(filters),
+        clocks: filters.breachWithin ? forecastClocksOf('c', filters.breachWithin, now) : undefined,
         state: filters.state,
         orderBy: orderBy(filters),
         page: filters.page,
@@ -92,15 +91,50 @@ export class LeadMonitorService {
     return { rows: rows.map(toLeadRow), total };
   }
 
+  /**
+   * How many of the leads the list shows for these filters breach within 1, 4 and 24 hours: each
+   * equal to the list's total with `breachWithin` set to that window.
+   */
+  async forecast(filters: LeadForecastFilters, now: Date): Promise<WindowCounts> {
+    const [totals] = await forecastCells(
+      this.db,
+      this.prefix,
+      {
+        subjectType: 'lead',
+        open: openLeadOf,
+        equals: leadEquals(filters),
+        state: filters.state,
+        groupBy: [],
+      },
+      now,
+    );
+    return totals;
+  }
+
   /** The markets of the open leads (their country ids, 0 for none): what the market filter offers. */
   async markets(): Promise<number[]> {
     const rows = await selectRows<{ country: number | null }>(
       this.db,
-      `SELECT DISTINCT s.country FROM ?? s WHERE ${openLead('s')}`,
+      `SELECT DISTINCT s.country FROM ?? s WHERE ${openLeadOf('s')}`,
       [`${this.prefix}sla_vigil_subjects`],
     );
     return [...new Set(rows.map((r) => Number(r.country ?? 0)))];
   }
+}
+
+/** The list's filters without its order and page: what the forecast strip counts over. */
+export type LeadForecastFilters = Omit<LeadMonitorFilters, 'sort' | 'dir' | 'nameOrder' | 'page' | 'perPage'>;
+
+/** The list's filters on the lead's own columns. */
+function leadEquals(filters: LeadForecastFilters): MonitorQuery['equals'] {
+  // The snapshot stores the host's 0 for no market and no owner (lead-snapshot.ts).
+  return [
+    ['status', filters.status],
+    ['country', filters.market],
+    ['source', filters.source],
+    ['assigned', filters.owner],
+    ['policy_id', filters.policy],
+  ];
 }
 
 function orderBy(f: LeadMonitorFilters): SqlPart {

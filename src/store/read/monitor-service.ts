@@ -3,6 +3,8 @@ import type { ClockState } from '../../sla/clocks/sla-event';
 import type { ClockMetric } from '../../sla/config';
 import { utcFromSql } from '../datetime';
 import { openSubjectOf } from './sla-sql';
+import { forecastCells, forecastClocksOf } from './forecast-query';
+import type { ForecastWindow, WindowCounts } from '../../sla/forecast/breach-forecast';
 import {
   dueOrder,
   idOrder,
@@ -11,6 +13,7 @@ import {
   timeLeftOrder,
   type MonitorQuery,
   type MonitorSqlRow,
+  type SqlPart,
 } from './monitor-query';
 
 export const MONITOR_SORTS = ['time_left', 'due', 'ticket'] as const;
@@ -24,6 +27,8 @@ export interface MonitorFilters {
   agent?: number;
   policy?: number;
   metric?: ClockMetric;
+  /** Only tickets with a clock that breaches within this window if nothing changes (forecast-query.ts). */
+  breachWithin?: ForecastWindow;
   /** Only these ticket ids (a search the host answered); an empty list matches nothing. */
   ids?: readonly number[];
   /** Only tickets of these departments (the viewer's access scope); an empty list matches nothing. */
@@ -64,15 +69,8 @@ export class MonitorService {
       subjectType: 'ticket',
       open: openSubjectOf,
       columns: ['department', 'priority', 'assigned', 'userid'],
-      equals: [
-        ['department', filters.department],
-        ['priority', filters.priority],
-        ['assigned', filters.agent],
-        ['policy_id', filters.policy],
-        ['subject_id', filters.ids],
-        ['department', filters.departments],
-      ],
-      clocks: filters.metric ? { sql: 'c.metric = ?', bindings: [filters.metric] } : undefined,
+      equals: ticketEquals(filters),
+      clocks: clockFilter(filters, now),
       state: filters.state,
       orderBy: { sql: orderBy(filters.sort, filters.dir), bindings: [] },
       page: filters.page,
@@ -83,6 +81,28 @@ export class MonitorService {
     return { rows: rows.map(toMonitorRow), total };
   }
 
+  /**
+   * How many of the tickets the list shows for these filters breach within 1, 4 and 24 hours: each
+   * equal to the list's total with `breachWithin` set to that window (the window filter itself is
+   * ignored here, so the strip shows all three).
+   */
+  async forecast(filters: TicketForecastFilters, now: Date): Promise<WindowCounts> {
+    const [totals] = await forecastCells(
+      this.db,
+      this.prefix,
+      {
+        subjectType: 'ticket',
+        open: openSubjectOf,
+        equals: ticketEquals(filters),
+        metric: filters.metric,
+        state: filters.state,
+        groupBy: [],
+      },
+      now,
+    );
+    return totals;
+  }
+
   /** Policy names of one kind, for the filter and the rows (a handful of rows: the configuration). */
   async policyNames(subject: 'ticket' | 'lead' = 'ticket'): Promise<Map<number, string>> {
     const rows: { id: number; name: string }[] = await this.db(this.t('policies'))
@@ -91,6 +111,30 @@ export class MonitorService {
       .orderBy([{ column: 'position' }, { column: 'id' }]);
     return new Map(rows.map((r) => [r.id, r.name]));
   }
+}
+
+/** The list's filters without its order and page: what the forecast strip counts over. */
+export type TicketForecastFilters = Omit<MonitorFilters, 'sort' | 'dir' | 'page' | 'perPage'>;
+
+/** The list's filters on the ticket's own columns (the forecast strip counts the same tickets). */
+function ticketEquals(filters: TicketForecastFilters): MonitorQuery['equals'] {
+  return [
+    ['department', filters.department],
+    ['priority', filters.priority],
+    ['assigned', filters.agent],
+    ['policy_id', filters.policy],
+    ['subject_id', filters.ids],
+    ['department', filters.departments],
+  ];
+}
+
+/** Which running clocks count: one metric's, those breaching within a window, or both. */
+function clockFilter(filters: MonitorFilters, now: Date): SqlPart | undefined {
+  const parts: SqlPart[] = [];
+  if (filters.metric) parts.push({ sql: 'c.metric = ?', bindings: [filters.metric] });
+  if (filters.breachWithin) parts.push(forecastClocksOf('c', filters.breachWithin, now));
+  if (parts.length === 0) return undefined;
+  return { sql: parts.map((p) => p.sql).join(' AND '), bindings: parts.flatMap((p) => p.bindings) };
 }
 
 function orderBy(sort: MonitorSort, dir: 'asc' | 'desc'): string {

@@ -13,6 +13,7 @@ import { describeActivity } from '../dashboard-activity';
 import { queryFieldErrors } from '../query-errors';
 import { STATE_COLORS } from '../state-badge';
 import { leadsSection } from '../dashboard-leads';
+import { leadForecastView, ticketForecastView } from '../dashboard-forecast';
 
 export const PERIODS = ['7', '30', '90'] as const;
 export const TREND_RANGES = ['30', '90'] as const;
@@ -56,8 +57,9 @@ export function createDashboardPage(deps: WebDeps): Router {
       const trendDays = Number(query.trend);
       // The viewer's tickets only (the host's access rule; manage sees all).
       const numbers = dashboard.scopedTo(ctx.departments);
-      const [scorecard, departments, agents, activity, trend, setup, names, beats, leads] = await Promise.all(
-        [
+      const forecasts = deps.services.forecast.scopedTo(ctx.departments);
+      const [scorecard, departments, agents, activity, trend, setup, names, beats, leads, ticketForecast] =
+        await Promise.all([
           numbers.scorecard(ctx.now, ctx.zone, periodDays),
           numbers.topBreachingDepartments(ctx.now, ctx.zone, periodDays),
           numbers.topOverdueAgents(ctx.now),
@@ -78,11 +80,14 @@ export function createDashboardPage(deps: WebDeps): Router {
             periodDays,
             ctx.t('dashboard.leads.none'),
           ),
-        ],
-      );
+          forecasts.tickets(ctx.now),
+        ]);
       // The leads' trend over the same range as the tickets', only where the section shows.
       const leadTrend = leads
         ? trendView(await dashboard.trend(ctx.now, ctx.zone, trendDays, 'lead'), ctx, 'sv-leads-trend')
+        : null;
+      const leadForecast = leads
+        ? leadForecastView(await forecasts.leads(ctx.now), (id) => agentName(names, id, ctx))
         : null;
       // One batch lookup for every ticket the activity names.
       const ticketIds = [
@@ -121,6 +126,12 @@ export function createDashboardPage(deps: WebDeps): Router {
           colors: STATE_COLORS,
           leads,
           leadTrend,
+          forecast: ticketForecastView(
+            ticketForecast,
+            (id) => names.department.get(String(id)) ?? `#${id}`,
+            (id) => agentName(names, id, ctx),
+          ),
+          leadForecast,
           minutes: minutesFormatter(ctx.lang),
         },
       });

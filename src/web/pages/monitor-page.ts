@@ -91,6 +91,7 @@ function ticketMonitorKind(deps: WebDeps): MonitorKind<TicketMonitorQuery> {
         agent: query.agent,
         policy: query.policy,
         metric: query.metric,
+        breachWithin: query.breach_within,
         sort: query.sort ?? 'time_left',
         dir: query.dir ?? 'asc',
         page: query.page ?? 1,
@@ -105,12 +106,17 @@ function ticketMonitorKind(deps: WebDeps): MonitorKind<TicketMonitorQuery> {
         searchCapped = ids.length > SEARCH_LIMIT;
         filters.ids = ids.slice(0, SEARCH_LIMIT);
       }
-      const [{ rows, total }, options] = await Promise.all([monitor.list(filters, ctx.now), form(ctx)]);
+      const [{ rows, total }, forecast, options] = await Promise.all([
+        monitor.list(filters, ctx.now),
+        // The strip counts over the same filters, whatever window the list is narrowed to.
+        monitor.forecast(filters, ctx.now),
+        form(ctx),
+      ]);
       return {
         rows: await rowsView(host, rows, options.names, options.policies, ctx),
         total,
         form: options,
-        extra: { searchCapped, searchLimit: SEARCH_LIMIT },
+        extra: { searchCapped, searchLimit: SEARCH_LIMIT, forecast },
       };
     },
   };

@@ -89,7 +89,8 @@ test('activation creates the options once; reactivation keeps the secret and the
     assert_same($secret, get_option('sla_vigil_secret'), 'secret after reactivation');
     assert_same('http://10.0.0.5:3000', get_option('sla_vigil_service_url'), 'edited url kept');
     assert_same(['value' => 'http://perfex.test', 'autoload' => 1], PerfexStub::$options['sla_vigil_site_url'] ?? null, 'site url');
-    assert_same(3, count(PerfexStub::$options), 'no other options');
+    // The fourth: which email templates were registered (cases/email_templates.php).
+    assert_same(4, count(PerfexStub::$options), 'no other options');
 });
 
 test('every admin request keeps Perfex\'s base URL current (sub-folder kept, admin/ dropped), writing only changes', function (): void {
@@ -114,9 +115,10 @@ test('deactivation keeps the options; uninstall deletes exactly the module\'s', 
     hooks()->do_action('activate_sla_vigil_module');
     add_option('company_name', 'Acme', 1);
     hooks()->do_action('deactivate_sla_vigil_module');
-    assert_same(4, count(PerfexStub::$options), 'options after deactivation');
+    assert_same(5, count(PerfexStub::$options), 'options after deactivation');
     hooks()->do_action('uninstall_sla_vigil_module');
-    assert_same(['company_name'], array_keys(PerfexStub::$options), 'options after uninstall');
+    // The registered templates' list stays with the templates, which Perfex keeps.
+    assert_same(['sla_vigil_email_templates', 'company_name'], array_keys(PerfexStub::$options), 'options after uninstall');
     $statements = array_slice(get_instance()->db->statements, -4);
     assert_same([
         'DELETE FROM tbloptions WHERE {"name":"sla_vigil_service_url"}',

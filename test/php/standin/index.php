@@ -22,6 +22,7 @@ require __DIR__ . '/standin-db.php';
 require __DIR__ . '/standin-flows.php';
 require __DIR__ . '/standin-lead-flows.php';
 require __DIR__ . '/standin-lead-screens.php';
+require __DIR__ . '/standin-module-flows.php';
 require __DIR__ . '/../../../perfex/sla_vigil/sla_vigil.php';
 
 $db = standin_db();

@@ -13,7 +13,7 @@ function standin_flow(mysqli $db, string $path, array $in): array
 {
     $s = explode('/', $path);
     $route = implode('/', array_slice($s, 0, 3));
-    $lead = standin_lead_flow($db, $s, $in);
+    $lead = standin_lead_flow($db, $s, $in) ?? standin_module_flow($db, $s);
     if ($lead !== null) {
         return $lead;
     }

@@ -43,3 +43,8 @@ $lang['sla_vigil_lead_state_paused'] = 'Paused (open leads)';
 $lang['sla_vigil_lead_state_met'] = 'Met';
 $lang['sla_vigil_lead_state_no_policy'] = 'No policy';
 $lang['sla_vigil_connection_not_from_perfex'] = 'Nothing was saved: this form did not come from this Perfex page. Open the page again and save from there.';
+// Names of the module's templates under Setup > Email Templates (Sla_vigil_email_templates).
+$lang['sla_vigil_email_template_escalation_ticket'] = 'SLA Vigil: ticket escalation';
+$lang['sla_vigil_email_template_escalation_lead'] = 'SLA Vigil: lead escalation';
+$lang['sla_vigil_email_template_digest_daily'] = 'SLA Vigil: daily digest';
+$lang['sla_vigil_email_template_digest_weekly'] = 'SLA Vigil: weekly digest';

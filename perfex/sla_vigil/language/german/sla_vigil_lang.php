@@ -43,3 +43,8 @@ $lang['sla_vigil_lead_state_paused'] = 'Pausiert (offene Leads)';
 $lang['sla_vigil_lead_state_met'] = 'Eingehalten';
 $lang['sla_vigil_lead_state_no_policy'] = 'Keine Richtlinie';
 $lang['sla_vigil_connection_not_from_perfex'] = 'Nichts wurde gespeichert: Dieses Formular kam nicht von dieser Perfex-Seite. Öffnen Sie die Seite erneut und speichern Sie dort.';
+// Names of the module's templates under Setup > Email Templates (Sla_vigil_email_templates).
+$lang['sla_vigil_email_template_escalation_ticket'] = 'SLA Vigil: Ticket-Eskalation';
+$lang['sla_vigil_email_template_escalation_lead'] = 'SLA Vigil: Lead-Eskalation';
+$lang['sla_vigil_email_template_digest_daily'] = 'SLA Vigil: tägliche Zusammenfassung';
+$lang['sla_vigil_email_template_digest_weekly'] = 'SLA Vigil: wöchentliche Zusammenfassung';

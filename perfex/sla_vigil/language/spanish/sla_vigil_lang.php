@@ -43,3 +43,8 @@ $lang['sla_vigil_lead_state_paused'] = 'En pausa (leads abiertos)';
 $lang['sla_vigil_lead_state_met'] = 'Cumplido';
 $lang['sla_vigil_lead_state_no_policy'] = 'Sin política';
 $lang['sla_vigil_connection_not_from_perfex'] = 'No se guardó nada: este formulario no procede de esta página de Perfex. Vuelva a abrir la página y guarde desde allí.';
+// Names of the module's templates under Setup > Email Templates (Sla_vigil_email_templates).
+$lang['sla_vigil_email_template_escalation_ticket'] = 'SLA Vigil: escalado de ticket';
+$lang['sla_vigil_email_template_escalation_lead'] = 'SLA Vigil: escalado de lead';
+$lang['sla_vigil_email_template_digest_daily'] = 'SLA Vigil: resumen diario';
+$lang['sla_vigil_email_template_digest_weekly'] = 'SLA Vigil: resumen semanal';
