@@ -15,7 +15,9 @@ import * as policySubject from './20261206000000_policy_subject';
 import * as leadSubjects from './20261206010000_lead_subjects';
 import * as genericOutbox from './20261206050000_generic_outbox';
 import * as clockDueIndex from './20261206051000_clock_due_index';
+import * as internalTargets from './20261206052000_internal_targets';
 import * as webhooks from './20261206054000_webhooks';
+import * as digestPeriods from './20261206055000_digest_periods';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -44,5 +46,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206010000_lead_subjects', leadSubjects],
   ['20261206050000_generic_outbox', genericOutbox],
   ['20261206051000_clock_due_index', clockDueIndex],
+  ['20261206052000_internal_targets', internalTargets],
   ['20261206054000_webhooks', webhooks],
+  ['20261206055000_digest_periods', digestPeriods],
 ];

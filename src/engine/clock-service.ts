@@ -4,6 +4,7 @@ import { earliest, levelsDue, nextTriggerAfter } from '../sla/escalation/ladder'
 import { firedKey, type EscalationRepository } from '../store/escalation-repository';
 import type { DueLevel, LevelFirer } from './escalation-service';
 import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
+import { computeInternalCycles } from '../sla/clocks/internal-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
 import { settledBefore, splitSettled } from '../sla/clocks/settled-cycles';
 import type { ClockState } from '../sla/clocks/sla-event';
@@ -346,7 +347,15 @@ function computeWith(
 ): ComputedSla {
   const matched = subject && !subject.deleted ? book.match(kind.matchSubject(subject)) : null;
   if (!matched) return { subject, policy: null, clocks: [], notDue: [], state: 'no_policy' };
-  const { clocks, notDue } = computeCycles(events.map(toSlaEvent), matched.clockPolicy, now);
+  const slaEvents = events.map(toSlaEvent);
+  const { clocks, notDue } = computeCycles(slaEvents, matched.clockPolicy, now);
+  // The team's internal clocks (OLA) ride along; summarizeState leaves them out of the state.
+  const internal =
+    subject && matched.clockPolicy.internal
+      ? computeInternalCycles(slaEvents, matched.clockPolicy, subject, now)
+      : { clocks: [], notDue: [] };
+  clocks.push(...internal.clocks);
+  notDue.push(...internal.notDue);
   const { id, name, key } = matched.policy;
   const idle: ClockState = subject ? kind.idleState(subject) : 'on_track';
   return {

@@ -321,7 +321,13 @@ export class ConfigService {
 
   /** Replaces the general settings (cooldown, default warning, default pause statuses, scan interval). */
   async saveSettings(input: unknown, staffId: number | null): Promise<SlaSettings> {
-    const result = SettingsSchema.safeParse(input);
+    const stored = (await this.repo.load()).settings;
+    // The digests have a page of their own: a general form that leaves them out keeps them.
+    const merged =
+      typeof input === 'object' && input !== null && !Array.isArray(input) && !('digests' in input)
+        ? { ...input, digests: stored.digests }
+        : input;
+    const result = SettingsSchema.safeParse(merged);
     if (!result.success) throw new ConfigError(formatIssues(result.error));
     const settings = result.data;
     await this.db.transaction(async (trx) => {
@@ -334,6 +340,12 @@ export class ConfigService {
       );
     });
     return settings;
+  }
+
+  /** Replaces the digest schedules only (the Digests page), validated as part of the settings. */
+  async saveDigestSettings(digests: unknown, staffId: number | null): Promise<SlaSettings> {
+    const { settings } = await this.repo.load();
+    return this.saveSettings({ ...settings, digests }, staffId);
   }
 
   deletePolicy(key: string, staffId: number | null): Promise<boolean> {

@@ -146,6 +146,7 @@ export function levelEmailFields(
   EscalationEmailInput,
   | 'metric'
   | 'statusName'
+  | 'internal'
   | 'level'
   | 'triggerType'
   | 'dueAt'
@@ -160,6 +161,7 @@ export function levelEmailFields(
     ...(d.clock.status === undefined
       ? {}
       : { statusName: statusNames.get(d.clock.status) ?? `#${d.clock.status}` }),
+    ...(d.level.scope === 'internal' ? { internal: true } : {}),
     level: d.level.level,
     triggerType: d.level.trigger.type,
     dueAt: d.clock.dueAt,

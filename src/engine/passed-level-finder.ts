@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { computeClocks } from '../sla/clocks/compute-clocks';
+import { computeInternalCycles } from '../sla/clocks/internal-clocks';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { passedLevels, type PassedLevel } from '../sla/escalation/passed-levels';
 import { firedKey, type EscalationRepository } from '../store/escalation-repository';
@@ -14,6 +15,8 @@ import type { SubjectType } from '../sla/config/subject-types';
 interface Governed {
   policyId: number;
   assigned: number;
+  /** The ticket's department: with the assignee, which team's internal targets hold. */
+  department: number;
 }
 
 /** One subject kind the finder looks at: how it matches, its open subjects and its escalation log. */
@@ -69,7 +72,11 @@ export class PassedLevelFinder {
         for (const subject of page) {
           const policy = book.match(lane.kind.matchSubject(subject))?.policy;
           if (policy && policyIds.has(policy.id) && book.clockPolicy(policy.id)?.ladder?.length)
-            governed.set(subject.subjectId, { policyId: policy.id, assigned: subject.assigned });
+            governed.set(subject.subjectId, {
+              policyId: policy.id,
+              assigned: subject.assigned,
+              department: subject.department,
+            });
         }
         if (governed.size) found.push(...(await this.passedFor(lane, book, governed, now, trx)));
         if (page.length < PAGE) break;
@@ -99,11 +106,15 @@ export class PassedLevelFinder {
     const timelines = await this.timeline.forSubjects(type, ids, trx);
     const fired = await lane.escalations.firedKeys(ids, trx);
     return ids.flatMap((id) => {
-      const { policyId, assigned } = governed.get(id) as Governed;
+      const { policyId, assigned, department } = governed.get(id) as Governed;
       const clockPolicy = book.clockPolicy(policyId);
       if (!clockPolicy?.ladder) return [];
       const events = (timelines.get(id) ?? []).map(toSlaEvent);
-      const clocks = computeClocks(events, clockPolicy, now);
+      // The team's internal clocks too: an internal level that has passed acts at the next scan as well.
+      const clocks = [
+        ...computeClocks(events, clockPolicy, now),
+        ...computeInternalCycles(events, clockPolicy, { department, assigned }, now).clocks,
+      ];
       const keys = fired.get(id);
       // A level whose condition does not hold (an assigned ticket) would not act at the next scan either.
       return passedLevels(

@@ -28,6 +28,8 @@ export interface EscalationEmailInput {
   metric: EmailMetric;
   /** The host's name of the status a status_time clock is about ("time in On Hold"). */
   statusName?: string;
+  /** The level fired on a team's internal target (OLA), not on the customer's SLA. */
+  internal?: boolean;
   /** 1-based level of the policy's ladder. */
   level: number;
   triggerType: EmailTrigger;
@@ -84,10 +86,14 @@ export async function renderEscalationEmail(
     input,
     ticketSubject,
     // Capitalised, as a table value; the lower-case `emails.metric.*` forms sit mid-sentence.
-    metricName:
+    metricName: internalOr(
+      input,
+      t,
+      'emails.internal_target',
       input.statusName === undefined
         ? t(`metrics.${input.metric}`)
         : t('metrics.status_time_in', { status: input.statusName }),
+    ),
     // The pages' one date format per language (the year only when it is not this year's).
     dueText: `${formatDateTime(input.dueAt, input.zone, language, input.now)} (${input.zone})`,
     levelText: t('emails.level_value', {
@@ -162,10 +168,14 @@ interface EmailStatus {
 }
 
 function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
-  const metric =
+  const metric = internalOr(
+    input,
+    t,
+    'emails.internal_metric',
     input.statusName === undefined
       ? t(`emails.metric.${input.metric}`)
-      : t('emails.metric.status_time_in', { status: input.statusName });
+      : t('emails.metric.status_time_in', { status: input.statusName }),
+  );
   const id = input.ticketId;
   const intro = input.lead ? 'emails.lead_intro' : 'emails.intro';
   const ms = input.dueAt.getTime() - input.now.getTime();
@@ -202,6 +212,11 @@ function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
     intro: t(`${intro}.late`, { metric, id, duration: late }),
     short: t('emails.status.late', { duration: late }),
   };
+}
+
+/** A metric's words, marked as the team's internal target when the level is about one. */
+function internalOr(input: EscalationEmailInput, t: TFunction, key: string, metric: string): string {
+  return input.internal ? t(key, { metric }) : metric;
 }
 
 /** Ticket subjects may carry line breaks; a mail subject must not. */

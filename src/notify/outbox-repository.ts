@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { utcToSql } from '../store/datetime';
 
@@ -159,9 +160,19 @@ export class OutboxRepository {
    * id and a receiver can recognise a repeat. The creation time keeps ids unique when escalation
    * ids start again at 1 after a reinstall.
    */
-  messageIdFor(row: Pick<NewOutboxRow, 'escalationId' | 'recipientStaffId' | 'createdAt' | 'kind'>): string {
+  messageIdFor(
+    row: Pick<NewOutboxRow, 'escalationId' | 'recipientStaffId' | 'createdAt' | 'kind' | 'dedupeKey'>,
+  ): string {
     const stamp = row.createdAt.getTime().toString(36);
-    const what = row.kind === 'digest' ? 'digest' : String(row.escalationId);
+    // A daily and a weekly digest written for one person in one run share the instant: their
+    // keys tell them apart (the unique Message-ID would otherwise drop the second one).
+    const what =
+      row.kind === 'digest'
+        ? `digest.${createHash('sha256')
+            .update(row.dedupeKey ?? '')
+            .digest('hex')
+            .slice(0, 16)}`
+        : String(row.escalationId);
     return `<sla-vigil.${what}.${row.recipientStaffId}.${stamp}@${this.messageIdDomain}>`;
   }
 

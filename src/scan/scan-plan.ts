@@ -11,6 +11,8 @@ export type PlannedSubject = { subjectType: SubjectType; subjectId: number; tick
 
 /** One clock whose state a scan would change (or create, or drop). */
 export interface PlannedClockChange extends PlannedSubject {
+  /** Only on a team's internal clock (absent = the customer's, as before OLAs). */
+  scope?: 'internal';
   metric: string;
   cycle: number;
   from: string | null;
@@ -126,8 +128,13 @@ interface SubjectColumns {
   subject_id: number;
 }
 
-const clockKey = (r: SubjectColumns & { metric: string; cycle: number }) =>
-  `${r.subject_type}|${r.subject_id}|${r.metric}|${r.cycle}`;
+const clockKey = (r: SubjectColumns & { scope: string; metric: string; cycle: number }) =>
+  `${r.subject_type}|${r.subject_id}|${r.metric}|${r.cycle}|${r.scope}`;
+
+/** `{ scope: 'internal' }` for an internal clock's entry; customer entries stay as they were. */
+const scopeEntry = (scope: string): { scope?: 'internal' } => (scope === 'internal' ? { scope } : {});
+
+const CLOCK_COLUMNS = ['subject_type', 'subject_id', 'scope', 'metric', 'cycle', 'state'] as const;
 
 /** The entry's subject, from a row's columns (a ticket's keeps `ticketId`). */
 function subjectOf(r: SubjectColumns): PlannedSubject {
@@ -136,7 +143,7 @@ function subjectOf(r: SubjectColumns): PlannedSubject {
 }
 
 async function snapshot(trx: Knex.Transaction, table: (n: string) => string): Promise<Snapshot> {
-  const clocks = await trx(table('clocks')).select('subject_type', 'subject_id', 'metric', 'cycle', 'state');
+  const clocks = await trx(table('clocks')).select(...CLOCK_COLUMNS);
   const [esc] = await trx(table('escalations')).max({ id: 'id' });
   const [out] = await trx(table('outbox')).max({ id: 'id' });
   return {
@@ -173,7 +180,7 @@ async function changes(
   before: Snapshot,
   decided: readonly EscalationRow[],
 ): Promise<Omit<ScanPlan, 'at' | 'result'>> {
-  const after = await trx(table('clocks')).select('subject_type', 'subject_id', 'metric', 'cycle', 'state');
+  const after = await trx(table('clocks')).select(...CLOCK_COLUMNS);
   const clocks: PlannedClockChange[] = [];
   const seen = new Set<string>();
   for (const r of after) {
@@ -181,14 +188,21 @@ async function changes(
     seen.add(key);
     const from = before.clocks.get(key) ?? null;
     if (from !== r.state) {
-      clocks.push({ ...subjectOf(r), metric: r.metric, cycle: r.cycle, from, to: String(r.state) });
+      clocks.push({
+        ...subjectOf(r),
+        ...scopeEntry(r.scope),
+        metric: r.metric,
+        cycle: r.cycle,
+        from,
+        to: String(r.state),
+      });
     }
   }
   for (const [key, from] of before.clocks) {
     if (seen.has(key)) continue;
-    const [type, id, metric, cycle] = key.split('|');
+    const [type, id, metric, cycle, scope] = key.split('|');
     const subject = subjectOf({ subject_type: type as SubjectType, subject_id: Number(id) });
-    clocks.push({ ...subject, metric, cycle: Number(cycle), from, to: null });
+    clocks.push({ ...subject, ...scopeEntry(scope), metric, cycle: Number(cycle), from, to: null });
   }
 
   const fired: EscalationRow[] = await trx(table('escalations'))
@@ -241,6 +255,7 @@ async function changes(
     (a, b) =>
       a.subjectType.localeCompare(b.subjectType) ||
       a.subjectId - b.subjectId ||
+      (a.scope ?? '').localeCompare(b.scope ?? '') ||
       a.metric.localeCompare(b.metric) ||
       a.cycle - b.cycle,
   );
@@ -297,7 +312,8 @@ export function formatScanPlan(plan: ScanPlan): string {
   const who = (s: PlannedSubject) => `${s.subjectType} ${s.subjectId}`;
   for (const c of plan.clocks)
     lines.push(
-      `clock: ${who(c)} ${c.metric} cycle ${c.cycle}: ${c.from ?? '(new)'} → ${c.to ?? '(removed)'}`,
+      `clock: ${who(c)} ${c.metric}${c.scope ? ' (internal)' : ''} cycle ${c.cycle}: ` +
+        `${c.from ?? '(new)'} → ${c.to ?? '(removed)'}`,
     );
   for (const e of plan.escalations)
     lines.push(

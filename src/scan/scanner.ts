@@ -73,6 +73,8 @@ export class Scanner {
      */
     private readonly hostActions: HostActionMode = 'perform',
     private readonly leads?: LeadScan,
+    /** The scheduled digests: each tick asks whether a period is due (cheap when none is). */
+    private readonly digests?: { runDue(now: Date): Promise<unknown> },
   ) {}
 
   /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
@@ -142,6 +144,8 @@ export class Scanner {
       actions += (await this.escalator?.performPendingActions(now)) ?? 0;
       actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
     }
+    // Before the senders, so a digest written now goes out with this scan's deliveries.
+    await this.digests?.runDue(now);
     // The senders read the clock themselves: their leases must start now, not when the scan
     // began. A worker delivers in its own job instead (`deliver: false`), so a slow SMTP server
     // or webhook never holds up the next scan.

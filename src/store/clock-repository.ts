@@ -58,6 +58,7 @@ export type ClockCore = Pick<
 >;
 
 interface Row extends ClockCoreRow {
+  scope?: string;
   status: number | null;
   warn_at: string;
   next_check_at: string | null;
@@ -103,6 +104,7 @@ export class ClockRepository {
       clocks.map((c) => ({
         subject_type: this.subjectType,
         subject_id: subjectId,
+        scope: c.scope ?? 'customer',
         metric: c.metric,
         cycle: c.cycle,
         status: c.status ?? null,
@@ -129,7 +131,7 @@ export class ClockRepository {
     const rows: Row[] = await (trx ?? this.db)(this.table)
       .where('subject_type', this.subjectType)
       .whereIn('subject_id', ids)
-      .orderBy([{ column: 'subject_id' }, { column: 'metric' }, { column: 'cycle' }]);
+      .orderBy([{ column: 'subject_id' }, { column: 'scope' }, { column: 'metric' }, { column: 'cycle' }]);
     return rows.map(toStored);
   }
 
@@ -216,6 +218,8 @@ function toStored(r: Row): StoredClock {
     ...clockCoreFromRow(r),
     // Only status_time clocks have a status (and only they carry the field, as computed ones do).
     ...(r.status === null || r.status === undefined ? {} : { status: Number(r.status) }),
+    // Only internal clocks carry a scope (a customer clock reads as computed ones are).
+    ...(r.scope === 'internal' ? { scope: 'internal' as const } : {}),
     warnAt: utcFromSql(r.warn_at),
     nextCheckAt: dateOrNull(r.next_check_at),
     endedAt: dateOrNull(r.ended_at),

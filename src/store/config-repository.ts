@@ -52,6 +52,7 @@ interface PolicyRow {
   targets: string;
   pause_status_ids: string;
   escalations: string;
+  internal_targets: string | null;
 }
 
 interface WebhookRow {
@@ -132,6 +133,7 @@ export class ConfigRepository {
       targets: JSON.stringify(p.targets),
       pause_status_ids: JSON.stringify(p.pauseStatusIds),
       escalations: JSON.stringify(p.escalations),
+      internal_targets: p.internalTargets ? JSON.stringify(p.internalTargets) : null,
       updated_at: utcToSql(now),
     };
     await trx(this.t('policies')).insert(row).onConflict('key').merge();
@@ -231,6 +233,10 @@ function toPolicy(r: PolicyRow): StoredPolicy {
     targets: JSON.parse(r.targets) as PolicyConfig['targets'],
     pauseStatusIds: JSON.parse(r.pause_status_ids) as number[],
     escalations: JSON.parse(r.escalations) as PolicyConfig['escalations'],
+    // Only policies with internal targets carry the field: the export of the others is unchanged.
+    ...(r.internal_targets
+      ? { internalTargets: JSON.parse(r.internal_targets) as NonNullable<PolicyConfig['internalTargets']> }
+      : {}),
   };
 }
 

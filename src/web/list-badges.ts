@@ -53,7 +53,9 @@ export function badgeRows(
         .on('c.subject_type', 's.subject_type')
         .andOn('c.subject_id', 's.subject_id')
         .andOnNull('c.met_at')
-        .andOnNull('c.ended_at');
+        .andOnNull('c.ended_at')
+        // The badge is the customer's SLA: a team's internal clock never sets it.
+        .andOnVal('c.scope', '=', 'customer');
     })
     .where('s.subject_type', kind)
     .whereIn('s.subject_id', ids)

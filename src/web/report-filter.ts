@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLOCK_METRICS } from '../sla/config';
+import { CLOCK_METRICS, CLOCK_SCOPES } from '../sla/config';
 import { REPORT_GROUPS, type ReportFilter } from '../store/read/report-service';
 import { dayRange, daySchema, fieldErrors, lastDays, withoutBlanks } from './filter-params';
 
@@ -9,6 +9,8 @@ export interface ReportForm {
   to: string;
   group: string;
   metric: string;
+  /** `customer` (the SLA, default) or `internal` (the teams' internal targets). */
+  scope: string;
 }
 
 export type ParsedReportQuery =
@@ -21,10 +23,11 @@ const ReportQuerySchema = z
     to: daySchema,
     group: z.enum(REPORT_GROUPS, { error: 'bad_group' }).default('policy'),
     metric: z.enum(CLOCK_METRICS, { error: 'bad_metric' }).optional(),
+    scope: z.enum(CLOCK_SCOPES, { error: 'bad_scope' }).default('customer'),
   })
   .refine((q) => q.from <= q.to, { error: 'from_after_to', path: ['from'] });
 
-/** Reads `?from&to&group&metric` (default: the last 30 days in the host's zone, by policy). */
+/** Reads `?from&to&group&metric&scope` (default: the last 30 days in the host's zone, by policy, customer SLA). */
 export function parseReportQuery(query: unknown, zone: string, now: Date): ParsedReportQuery {
   const input: Record<string, unknown> = { ...lastDays(now, zone, 30), ...withoutBlanks(query) };
   const text = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(',') : '');
@@ -33,6 +36,7 @@ export function parseReportQuery(query: unknown, zone: string, now: Date): Parse
     to: text(input.to),
     group: text(input.group ?? 'policy'),
     metric: text(input.metric),
+    scope: text(input.scope ?? 'customer'),
   };
   const parsed = ReportQuerySchema.safeParse(input);
   if (!parsed.success) return { ok: false, form, errors: fieldErrors(parsed.error) };
@@ -40,7 +44,7 @@ export function parseReportQuery(query: unknown, zone: string, now: Date): Parse
   return {
     ok: true,
     form,
-    filter: { ...dayRange(q.from, q.to, zone), groupBy: q.group, metric: q.metric },
+    filter: { ...dayRange(q.from, q.to, zone), groupBy: q.group, metric: q.metric, scope: q.scope },
   };
 }
 
@@ -48,5 +52,7 @@ export function parseReportQuery(query: unknown, zone: string, now: Date): Parse
 export function reportQueryString(form: ReportForm): string {
   const params = new URLSearchParams({ from: form.from, to: form.to, group: form.group });
   if (form.metric) params.set('metric', form.metric);
+  // The customer SLA is the default: its links stay as they were before internal targets.
+  if (form.scope && form.scope !== 'customer') params.set('scope', form.scope);
   return params.toString();
 }

@@ -41,6 +41,8 @@ export interface EscalationEntry {
 
 /** A clock as the subject's SLA read gives it (ticket or lead JSON). */
 export interface PanelSourceClock {
+  /** `internal` on a team's internal clock (OLA). */
+  scope?: 'internal';
   metric: string;
   cycle: number;
   status?: number;
@@ -54,6 +56,8 @@ export interface PanelSourceClock {
 
 /** A clock row of the panel: the service's clock plus what the viewer reads at `now`. */
 export interface PanelClock {
+  /** `customer` (the SLA) or `internal` (a team's own target, labelled "Internal (team)"). */
+  scope: 'customer' | 'internal';
   metric: string;
   cycle: number;
   /** "Next response #2", "Time in In progress": the clock's name for people. */
@@ -89,18 +93,26 @@ export function panelClocks(
   t: TFunction,
   lang: string,
   now: Date,
+  /** The name of the team whose internal targets the subject's internal clocks run on. */
+  internalTeam: string | null = null,
 ): PanelClock[] {
   return inTheOrderTheyHappen(sla.clocks).map((c) => {
     // A cycle that ended unmet (closed unanswered, merged) stays breached on record but is over.
-    const running = c.metAt === null && !ended.has(`${c.metric}|${c.cycle}`);
+    const running = c.metAt === null && !ended.has(endedKey(c));
     const dueAt = c.dueAt === null ? null : new Date(c.dueAt);
     // A cycle that is not due has no countdown.
     const state =
       running && dueAt && c.warnAt ? liveState({ ...c, dueAt, warnAt: new Date(c.warnAt) }, now) : null;
+    const name = label(c.metric, c.cycle);
     return {
+      scope: c.scope ?? 'customer',
       metric: c.metric,
       cycle: c.cycle,
-      label: label(c.metric, c.cycle),
+      // Beside the customer's clock of the same metric: "Internal (Tier 1): Resolution".
+      label:
+        c.scope === 'internal'
+          ? t('panel.internal_clock', { team: internalTeam ?? '—', metric: name })
+          : name,
       state: c.state,
       dueAt: c.dueAt,
       pausedMinutes: c.pausedMinutes,
@@ -114,6 +126,11 @@ export function panelClocks(
       pausedNow: running ? pausedNow(c.metric) : null,
     };
   });
+}
+
+/** Which clock an ended stored row is: scope, metric and cycle (internal and customer cycles share numbers). */
+export function endedKey(c: { scope?: string; metric: string; cycle: number }): string {
+  return `${c.scope ?? 'customer'}|${c.metric}|${c.cycle}`;
 }
 
 /**
@@ -175,7 +192,11 @@ function inTheOrderTheyHappen<C extends { metric: string; cycle: number }>(clock
     const i = (CLOCK_METRICS as readonly string[]).indexOf(metric);
     return i === -1 ? CLOCK_METRICS.length : i;
   };
-  return [...clocks].sort((a, b) => rank(a.metric) - rank(b.metric) || a.cycle - b.cycle);
+  const internal = (c: C): number => ((c as { scope?: string }).scope === 'internal' ? 1 : 0);
+  // A team's internal clock right after the customer's clock of the same metric and cycle.
+  return [...clocks].sort(
+    (a, b) => rank(a.metric) - rank(b.metric) || a.cycle - b.cycle || internal(a) - internal(b),
+  );
 }
 
 export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFunction): EscalationEntry {

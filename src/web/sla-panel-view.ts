@@ -15,6 +15,7 @@ import { describeChange, type NameBook } from './view-helpers';
 import { countdownTemplates, staffLanguage } from './ticket-widgets';
 import {
   clockLabels,
+  endedKey,
   formatPausedMinutes,
   panelClocks,
   toEntry,
@@ -47,6 +48,8 @@ export interface PanelSubject {
   /** The one metric a pause status holds on this kind (tickets: resolution; leads: status_time). */
   pausedMetric: string;
   names: NameBook;
+  /** The name of the team whose internal targets (OLA) hold for the subject under this policy. */
+  internalTeam?(policy: BookPolicy): string | null;
   /** Which of the policy's match conditions the subject meets, in words. */
   matchReasons(policy: BookPolicy, t: TFunction): Promise<string[]> | string[];
 }
@@ -76,23 +79,45 @@ export async function renderSlaPanel(
     sources.clockRepo.forSubjects([subject.id]),
   ]);
   const { names } = subject;
-  const ended = new Set(stored.filter((c) => c.endedAt !== null).map((c) => `${c.metric}|${c.cycle}`));
+  const ended = new Set(stored.filter((c) => c.endedAt !== null).map(endedKey));
   const label = clockLabels(t, names, [...(sla?.clocks ?? []), ...stored]);
   const policy = sla?.policy ? book.byId(sla.policy.id) : undefined;
   const calendar = sla?.policy ? (book.clockPolicy(sla.policy.id)?.calendar ?? null) : null;
   // A pause status holds one metric of the kind while the subject sits in it (DESIGN.md).
   const status = subject.status;
   const pausing = status !== null && (policy?.pauseStatusIds ?? []).includes(status);
+  const teamName = (policy && subject.internalTeam?.(policy)) ?? null;
   const pausedNow = (metric: string): string | null =>
     pausing && metric === subject.pausedMetric ? (names.status.get(String(status)) ?? `#${status}`) : null;
   return renderView('partials/sla-panel', {
     kind: sources.kind,
     t,
     sla,
-    clocks: sla ? panelClocks(sla, calendar, ended, label, pausedNow, t, lang, now) : [],
+    clocks: sla
+      ? panelClocks(
+          sla,
+          calendar,
+          ended,
+          label,
+          pausedNow,
+          t,
+          lang,
+          now,
+          policy ? subject.internalTeam?.(policy) : null,
+        )
+      : [],
     matchedOn: policy && status !== null ? await subject.matchReasons(policy, t) : [],
     escalations: withLadderNames(
-      escalations.map((row) => toEntry(row, label, t)),
+      escalations.map((row) => {
+        const entry = toEntry(row, label, t);
+        // A level on the team's internal clock says so, as the clock's own row does.
+        const internal = book
+          .clockPolicy(entry.policyId)
+          ?.ladder?.some((l) => l.key === row.level_key && l.scope === 'internal');
+        return internal
+          ? { ...entry, label: t('panel.internal_clock', { team: teamName ?? '—', metric: entry.label }) }
+          : entry;
+      }),
       book,
     ),
     events,

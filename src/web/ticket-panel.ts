@@ -5,6 +5,8 @@ import type { BookPolicy } from '../sla/policy/policy-book';
 import { loadNames, type NameBook } from './view-helpers';
 import { seesEveryTicket, viewerMayOpen, widgetViewer } from './ticket-scope';
 import { renderSlaPanel, type PanelSources } from './sla-panel-view';
+import { internalTeamOf } from '../sla/clocks/internal-clocks';
+import { internalTeamName } from './internal-team-name';
 
 /**
  * The SLA tab of the ticket view (sla-panel-view.ts): what is the ticket's own is who may see it,
@@ -46,6 +48,10 @@ export function createTicketPanel(
           // DESIGN: pause statuses pause resolution only.
           pausedMetric: 'resolution',
           names,
+          internalTeam: (policy) => {
+            const matched = ticket ? internalTeamOf(policy.internalTargets, ticket) : null;
+            return matched ? internalTeamName(matched.team, names) : null;
+          },
           matchReasons: (policy, t) => (ticket ? matchReasons(host, policy, ticket, names, t) : []),
         },
         staffId,

@@ -47,6 +47,7 @@ import { HostActionOutcomes } from '../engine/host-action-outcomes';
 import { HostActionDesk } from '../engine/host-action-desk';
 import { buildLeadServices } from './lead-services';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
+import { buildDigestServices } from './digest-services';
 import { leadKind } from '../subjects/lead/lead-kind';
 import { WebhookRepository } from '../notify/webhook/webhook-repository';
 import { WebhookClient } from '../notify/webhook/webhook-client';
@@ -71,7 +72,7 @@ export interface ServiceHost {
    * Which departments a staff member is in: a lead level may notify its owner's departments.
    * Without it such a level is recorded as `no_recipient` (the reason says why).
    */
-  permissions?: Pick<PermissionRegistry, 'staffDepartments'>;
+  permissions?: Pick<PermissionRegistry, 'staffDepartments' | 'can'>;
   /** The host's notification bell: notify levels then also add an entry there per recipient. */
   notifications?: HostNotifications;
   /** Templates the host's admin edits (Perfex: Setup > Email Templates); none: the module's own. */
@@ -190,17 +191,6 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     options.reconcileBatchSize,
     hostProblems,
   );
-  const scanner = new Scanner(
-    reconciler,
-    clocks,
-    host.logger,
-    escalator,
-    deliveries,
-    heartbeats,
-    hostProblems,
-    options.hostActions,
-    leads.scan,
-  );
   const webhooks = new WebhookService(
     new WebhookRepository(db, prefix),
     new WebhookClient(),
@@ -227,8 +217,22 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     auditQueries: new AuditQueries(db, prefix),
     ruleTester: new RuleTester(db, prefix, host.tickets, config, timeline, clockRepo),
   };
+  const digest = buildDigestServices(host, { reads, translator, config: () => clocks.policyBook() });
+  const scanner = new Scanner(
+    reconciler,
+    clocks,
+    host.logger,
+    escalator,
+    deliveries,
+    heartbeats,
+    hostProblems,
+    options.hostActions,
+    leads.scan,
+    digest.digests,
+  );
   return {
     ...reads,
+    ...digest,
     timeline,
     subjects,
     clockRepo,

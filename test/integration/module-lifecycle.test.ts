@@ -21,6 +21,7 @@ const MODULE_TABLES = [
   'tblsla_vigil_heartbeats',
   'tblsla_vigil_bridge_nonces',
   'tblsla_vigil_webhooks',
+  'tblsla_vigil_digest_periods',
 ];
 
 beforeAll(async () => {
@@ -70,6 +71,11 @@ describe('migrations', () => {
     });
 
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
+    const down = () =>
+      db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(true);
+    await down();
+    expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(false);
     await db('tblsla_vigil_webhooks').insert({
       key: 'chat',
       name: 'Chat',
@@ -78,16 +84,19 @@ describe('migrations', () => {
       format: 'json',
       updated_at: '2026-01-01 00:00:00.000',
     });
-    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    await down();
     expect(await db.schema.hasTable('tblsla_vigil_webhooks')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);
+    await down();
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(false);
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
-    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    await down();
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(false);
-    expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
-    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'channel')).toBe(true);
+    await down();
     expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'channel')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(true);
-    await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    await down();
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'country')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
     await db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
@@ -105,7 +114,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-8).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-10).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
@@ -134,8 +143,10 @@ describe('migrations', () => {
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'status')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'ended')).toBe(true);
+    expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'dedupe_key')).toBe(true);
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
+    expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });

@@ -401,6 +401,7 @@ describe('/admin/sla_vigil/reports', () => {
       'Met (Europe/Berlin)',
       'Breached (Europe/Berlin)',
       'State',
+      'Scope',
     ]);
     const [t1, t2, t3, t4] = ids.t.map(String);
     expect(rows.map((r) => [r[0], r[6], r[7]])).toEqual([
@@ -428,10 +429,11 @@ describe('/admin/sla_vigil/reports', () => {
       '2026-03-02 09:30',
       '',
       'Met',
+      'Customer SLA',
     ]);
     // The script tag is plain text in a CSV (no HTML there); the client name is neutralised.
     expect(rows[4].slice(1, 5)).toEqual(['<script>alert(1)</script>', `'-2+3`, 'Sales', '']);
-    expect(rows[4].slice(10)).toEqual(['', '2026-03-04 15:00', 'Breached']);
+    expect(rows[4].slice(10)).toEqual(['', '2026-03-04 15:00', 'Breached', 'Customer SLA']);
     expect(rows[8].slice(8, 11)).toEqual(['2026-03-01 00:00', '2026-03-01 01:00', '2026-03-01 00:30']);
   });
 

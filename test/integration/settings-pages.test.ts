@@ -626,6 +626,11 @@ describe('general settings', () => {
       defaultPauseStatusIds: [4],
       unassignedFallback: 'staff',
       unassignedFallbackStaffId: adminId,
+      // Not on this form: the digests keep what they had (their own page).
+      digests: {
+        daily: { enabled: false, schedule: '0 8 * * 1-5' },
+        weekly: { enabled: false, schedule: '0 8 * * 1', extraStaffIds: [] },
+      },
     });
     const index = await admin.agent.get(BASE).expect(200);
     expect(index.text).toMatch(new RegExp(`<option value="staff:${adminId}" selected>`));

@@ -1,5 +1,12 @@
 import { addBusinessMinutes, businessMinutesBetween, compileCalendar, type CalendarLike } from '../calendar';
-import type { ClockMetric, Metric, StatusTimeConfig, TargetConfig } from '../config/sla-config-schema';
+import type {
+  ClockMetric,
+  ClockScope,
+  InternalTargetConfig,
+  Metric,
+  StatusTimeConfig,
+  TargetConfig,
+} from '../config/sla-config-schema';
 import { earliest, nextTriggerAfter, type LadderLevel } from '../escalation/ladder';
 import type { ClockState, SlaEvent, StatusLifecycle } from './sla-event';
 import { snapshotStatus, statusTimeCycles } from './status-time-cycles';
@@ -21,6 +28,10 @@ export interface ClockPolicy {
    * where they pause resolution only); see status-time-cycles.ts.
    */
   pausesHoldStatusTime?: boolean;
+  /** Whose promise these targets are: absent = the customer's; `internal` = a team's (internal-clocks.ts). */
+  scope?: ClockScope;
+  /** The policy's internal targets per team (tickets), in the policy's order. */
+  internal?: readonly InternalTargetConfig[];
 }
 
 export interface PauseInterval {
@@ -36,6 +47,8 @@ export interface PauseInterval {
 export interface Clock {
   metric: ClockMetric;
   cycle: number;
+  /** `internal` on a team's internal clock; absent on the customer's (the SLA). */
+  scope?: 'internal';
   /** The status a status_time clock measures the stay in (absent on other metrics). */
   status?: number;
   startedAt: Date;
@@ -102,6 +115,7 @@ export function computeClocks(events: readonly SlaEvent[], policy: ClockPolicy, 
 export interface NotDueCycle {
   metric: ClockMetric;
   cycle: number;
+  scope?: 'internal';
   status?: number;
   startedAt: Date;
   metAt: Date | null;
@@ -302,6 +316,11 @@ function statusOf(cycle: OpenCycle): { status?: number } {
   return cycle.status === undefined ? {} : { status: cycle.status };
 }
 
+/** `{ scope: 'internal' }` for an internal clock; a customer clock carries no scope (as before OLAs). */
+function scopeOf(policy: ClockPolicy): { scope?: 'internal' } {
+  return policy.scope === 'internal' ? { scope: 'internal' } : {};
+}
+
 /** Minutes of the target after which the warning fires. */
 export function warnMinutes(target: TargetConfig, defaultPercent: number): number {
   if (target.warnBeforeMinutes !== undefined) return target.minutes - target.warnBeforeMinutes;
@@ -358,6 +377,7 @@ function dueTimes(
   const notDue = (reason: NotDueCycle['reason']): NotDueCycle => ({
     metric: cycle.metric,
     cycle: cycle.cycle,
+    ...scopeOf(policy),
     ...statusOf(cycle),
     startedAt: start,
     metAt: cycle.metAt,
@@ -392,6 +412,7 @@ function evaluateState(cycle: OpenCycle, policy: ClockPolicy, now: Date): Clock 
   const base = {
     metric: cycle.metric,
     cycle: cycle.cycle,
+    ...scopeOf(policy),
     ...statusOf(cycle),
     startedAt: cycle.startedAt,
     dueAt,

@@ -4,6 +4,8 @@ import type { ClockMetric } from '../config/sla-config-schema';
 export interface SettledCandidate {
   metric: ClockMetric;
   cycle: number;
+  /** `internal` for a team's clock: its cycles are its own (absent = the customer's). */
+  scope?: string;
   metAt: Date | null;
   endedAt: Date | null;
 }
@@ -55,7 +57,12 @@ export function splitSettled<S extends SettledCandidate, C extends SettledCandid
     return before !== null && end !== null && end.getTime() < before.getTime();
   };
   const keep = stored.filter(settled);
-  const kept = new Set(keep.map((c) => `${c.metric}:${c.cycle}`));
-  const write = computed.filter((c) => !settled(c) && !kept.has(`${c.metric}:${c.cycle}`));
+  const kept = new Set(keep.map(cycleKey));
+  const write = computed.filter((c) => !settled(c) && !kept.has(cycleKey(c)));
   return { keep, write };
+}
+
+/** A cycle's identity among a subject's clocks: scope, metric and cycle number. */
+export function cycleKey(c: { scope?: string; metric: string; cycle: number }): string {
+  return `${c.scope ?? 'customer'}:${c.metric}:${c.cycle}`;
 }

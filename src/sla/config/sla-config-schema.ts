@@ -4,6 +4,7 @@ import { CalendarError } from '../calendar/calendar-error';
 import { regionsOf } from '../calendar/holidays-import';
 import { idNumber, MAX_ID, storableText } from '../strict-input';
 import { MATCH_FIELDS_OF, SUBJECT_TYPES, TICKET_ONLY_ACTIONS } from './subject-types';
+import { cronProblem } from '../digest/digest-schedule';
 import { configKey } from './config-key';
 import { WebhookConfigSchema } from './webhook-config';
 
@@ -27,6 +28,10 @@ export const ESCALATION_ACTIONS = [
   'raise_priority',
   'webhook',
 ] as const;
+
+/** Whose promise a clock or level is about: the customer's SLA (default) or a team's internal target. */
+export const CLOCK_SCOPES = ['customer', 'internal'] as const;
+export type ClockScope = (typeof CLOCK_SCOPES)[number];
 
 /** Perfex's Answered and On Hold: where a ticket waits on someone else. */
 const DEFAULT_TICKET_PAUSE_STATUS_IDS = [3, 4] as const;
@@ -118,6 +123,13 @@ const EscalationSchema = z
         unassigned: z.literal(true, { error: 'unassigned must be true (leave "when" out to always act)' }),
       })
       .optional(),
+    /**
+     * `"internal"`: the level fires on the team's internal clock of the metric (see
+     * `internalTargets`); absent = the customer clock, so levels written before keep their keys.
+     */
+    scope: z
+      .literal('internal', { error: 'scope is "internal" (leave it out for the customer SLA)' })
+      .optional(),
   })
   .superRefine((e, ctx) => {
     if (e.trigger.type !== 'at_due' && e.trigger.minutes === undefined) {
@@ -140,6 +152,36 @@ const EscalationSchema = z
       ctx.addIssue({ code: 'custom', path: ['action', field], message: `${e.action.type} needs ${field}` });
     }
   });
+
+/**
+ * The team an internal target is for: the ticket's department, or a group of assignees. Exactly
+ * one of the two, so the error names the field.
+ */
+const InternalTeamSchema = z
+  .strictObject({
+    departmentId: idNumber.optional(),
+    staffIds: ids.optional(),
+  })
+  .refine((t) => (t.departmentId === undefined) !== (t.staffIds === undefined), {
+    message: 'give departmentId or staffIds (one of the two)',
+  });
+
+/**
+ * A team's own commitment (an OLA): targets of the ticket metrics, each shorter than the
+ * customer's target of the same metric (checked in checkInternalTargets). `name` labels it
+ * ("Internal (Tier 1)"); without one the department's or the staff members' names do.
+ */
+const InternalTargetSchema = z.strictObject({
+  name: name.optional(),
+  team: InternalTeamSchema,
+  targets: z
+    .strictObject({
+      first_response: TargetSchema.optional(),
+      next_response: TargetSchema.optional(),
+      resolution: TargetSchema.optional(),
+    })
+    .refine((t) => METRICS.some((m) => t[m] !== undefined), { message: 'set at least one internal target' }),
+});
 
 const PolicyObjectSchema = z.strictObject({
   key,
@@ -177,6 +219,12 @@ const PolicyObjectSchema = z.strictObject({
   /** Ticket default: Answered and On Hold; a lead policy pauses on none unless it says so. */
   pauseStatusIds: z.array(idNumber).optional(),
   escalations: z.array(EscalationSchema).default([]),
+  /**
+   * Tickets: internal targets per team; the first team that matches the ticket (its department,
+   * or its assignee among the staff ids) has internal clocks beside the customer ones. Optional
+   * and without a default, so documents without OLAs export as before.
+   */
+  internalTargets: z.array(InternalTargetSchema).optional(),
 });
 
 /** Each kind keeps to its own match fields, metrics and actions; the error names the field. */
@@ -192,6 +240,7 @@ function checkSubjectKind(p: z.infer<typeof PolicyObjectSchema>, ctx: z.Refineme
     }
   }
   if (p.subject !== 'lead') {
+    checkInternalTargets(p, ctx);
     // A ticket has a department of its own but the level must still name whose members to notify;
     // only a lead policy may leave it out (then: the departments of the lead's owner).
     p.escalations.forEach((e, j) => {
@@ -205,6 +254,13 @@ function checkSubjectKind(p: z.infer<typeof PolicyObjectSchema>, ctx: z.Refineme
     });
     return;
   }
+  if (p.internalTargets !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['internalTargets'],
+      message: 'internal targets are for ticket policies',
+    });
+  }
   for (const metric of METRICS) {
     if (p.targets[metric] !== undefined) {
       ctx.addIssue({
@@ -215,11 +271,59 @@ function checkSubjectKind(p: z.infer<typeof PolicyObjectSchema>, ctx: z.Refineme
     }
   }
   p.escalations.forEach((e, j) => {
+    if (e.scope !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['escalations', j, 'scope'],
+        message:
+          'no internal target of a lead for this level to fire on (internal targets are for ticket policies)',
+      });
+    }
     if ((TICKET_ONLY_ACTIONS as readonly string[]).includes(e.action.type)) {
       ctx.addIssue({
         code: 'custom',
         path: ['escalations', j, 'action', 'type'],
         message: `${e.action.type} is for tickets; leads have no priority or department`,
+      });
+    }
+  });
+}
+
+/**
+ * An internal target is a team's commitment inside the customer's promise: each must be shorter
+ * than the policy's customer target of the same metric (and that target must exist). An internal
+ * level needs an internal target of its metric.
+ */
+function checkInternalTargets(p: z.infer<typeof PolicyObjectSchema>, ctx: z.RefinementCtx): void {
+  const internal = p.internalTargets ?? [];
+  internal.forEach((team, i) => {
+    for (const metric of METRICS) {
+      const own = team.targets[metric];
+      if (own === undefined) continue;
+      const customer = p.targets[metric];
+      if (customer === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['internalTargets', i, 'targets', metric],
+          message: `the policy has no customer ${metric} target for this one to be shorter than`,
+        });
+      } else if (own.minutes >= customer.minutes) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['internalTargets', i, 'targets', metric, 'minutes'],
+          message: `must be shorter than the customer target (${customer.minutes} minutes)`,
+        });
+      }
+    }
+  });
+  p.escalations.forEach((e, j) => {
+    if (e.scope !== 'internal') return;
+    const metric = e.metric;
+    if (metric === STATUS_TIME || !internal.some((team) => team.targets[metric] !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['escalations', j, 'scope'],
+        message: `no internal target of ${metric} for this level to fire on`,
       });
     }
   });
@@ -238,6 +342,37 @@ const PolicyConfigSchema = PolicyObjectSchema.superRefine(checkSubjectKind).tran
 export const UNASSIGNED_FALLBACKS = ['none', 'department', 'staff'] as const;
 export type UnassignedFallback = (typeof UNASSIGNED_FALLBACKS)[number];
 
+/** A five-field cron expression, run in the host's time zone. */
+const cronExpression = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a cron expression: ${problem}` });
+  });
+
+/**
+ * The digests: off until an administrator turns them on (nobody gets new mail by surprise). The
+ * daily one goes to each staff member with View who has items; the weekly one to the staff with
+ * Manage (who configure the SLAs and answer for them) plus `extraStaffIds`.
+ */
+const DigestSettingsSchema = z.strictObject({
+  daily: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      schedule: cronExpression.default('0 8 * * 1-5'),
+    })
+    .default({ enabled: false, schedule: '0 8 * * 1-5' }),
+  weekly: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      schedule: cronExpression.default('0 8 * * 1'),
+      extraStaffIds: z.array(idNumber).default([]),
+    })
+    .default({ enabled: false, schedule: '0 8 * * 1', extraStaffIds: [] }),
+});
+export type DigestSettings = z.infer<typeof DigestSettingsSchema>;
+
 const SettingsSchema = z
   .strictObject({
     cooldownMinutes: z.number().int().min(0).max(10_080).default(60),
@@ -251,6 +386,8 @@ const SettingsSchema = z
     unassignedFallback: z.enum(UNASSIGNED_FALLBACKS).default('department'),
     /** The named staff member of the `staff` fallback. */
     unassignedFallbackStaffId: idNumber.nullable().default(null),
+    /** Daily and weekly digest schedules (DigestSettingsSchema). */
+    digests: DigestSettingsSchema.default(DigestSettingsSchema.parse({})),
   })
   .refine((s) => s.unassignedFallback !== 'staff' || s.unassignedFallbackStaffId !== null, {
     message: 'the staff fallback needs unassignedFallbackStaffId',
@@ -365,6 +502,8 @@ export type StatusTimeConfig = z.infer<typeof StatusTimeSchema>;
 /** A policy's targets: one per targeted metric, and the status windows. */
 export type TargetsConfig = PolicyConfig['targets'];
 export type EscalationConfig = z.infer<typeof EscalationSchema>;
+/** One team's internal targets (an OLA) on a ticket policy. */
+export type InternalTargetConfig = z.infer<typeof InternalTargetSchema>;
 export type SlaSettings = z.infer<typeof SettingsSchema>;
 export { CalendarConfigSchema, PolicyConfigSchema, SettingsSchema };
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { addBusinessMinutes, businessMinutesBetween, type CalendarLike } from '../calendar';
-import type { ClockMetric, EscalationConfig } from '../config';
+import type { ClockMetric, ClockScope, EscalationConfig } from '../config';
 
 const ALWAYS_OPEN: CalendarLike = { timezone: 'UTC' };
 
@@ -24,6 +24,13 @@ export interface LadderClock {
   endedAt: Date | null;
   /** True while the clock is paused (a breached clock can be paused too). */
   pausedNow?: boolean;
+  /** `internal` for a team's internal clock; absent = the customer clock. */
+  scope?: ClockScope;
+}
+
+/** A level acts on the clocks of its metric and scope (a level without scope: the customer clocks). */
+function levelFor(level: LadderLevel, clock: LadderClock): boolean {
+  return level.metric === clock.metric && (level.scope ?? 'customer') === (clock.scope ?? 'customer');
 }
 
 export function ladderOf(escalations: readonly EscalationConfig[]): LadderLevel[] {
@@ -38,6 +45,8 @@ export function ladderOf(escalations: readonly EscalationConfig[]): LadderLevel[
           e.trigger.minutes ?? null,
           e.action,
           ...(e.when ? [e.when] : []),
+          // Likewise the scope: a customer level (no scope) hashes as it did before OLAs.
+          ...(e.scope ? [{ scope: e.scope }] : []),
         ]),
       )
       .digest('hex')
@@ -82,7 +91,7 @@ export function levelsDue(
 ): { level: LadderLevel; fireAt: Date }[] {
   if (!isRunning(clock)) return [];
   return ladder
-    .filter((l) => l.metric === clock.metric)
+    .filter((l) => levelFor(l, clock))
     .map((level) => ({ level, fireAt: triggerAt(calendar, clock, level) }))
     .filter((x) => x.fireAt.getTime() <= now.getTime())
     .sort((a, b) => a.fireAt.getTime() - b.fireAt.getTime() || a.level.level - b.level.level);
@@ -98,7 +107,7 @@ export function nextTriggerAfter(
   if (!isRunning(clock)) return null;
   let next: Date | null = null;
   for (const level of ladder) {
-    if (level.metric !== clock.metric) continue;
+    if (!levelFor(level, clock)) continue;
     const at = triggerAt(calendar, clock, level);
     if (at.getTime() > now.getTime() && (next === null || at < next)) next = at;
   }

@@ -40,6 +40,7 @@ export class PolicyBook {
         calendar: p.calendar === null ? null : (this.calendars.get(p.calendar) ?? null),
         defaultWarnAtPercent: settings.defaultWarnAtPercent,
         ladder: ladderOf(p.escalations),
+        ...(p.internalTargets?.length ? { internal: p.internalTargets } : {}),
         // A lead's statuses are the host's lead statuses: no initial or closed one, and its
         // pause statuses hold the status windows (status-time-cycles.ts).
         ...(p.subject === 'lead' ? { statuses: LEAD_LIFECYCLE, pausesHoldStatusTime: true } : { statuses }),

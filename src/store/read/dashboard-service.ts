@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { utcFromSql } from '../datetime';
 import { COUNTED_SUBJECT } from './report-queries';
+import type { ClockScope } from '../../sla/config';
 import {
   QUARTER_OF,
   foldIntoLocalDays,
@@ -19,8 +20,14 @@ import {
   stateRankSql,
 } from './sla-sql';
 
-/** Clocks of the tickets compliance counts (`s` joined to `c`; see COUNTED_SUBJECT). */
-const COUNTED_CLOCKS = `?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND ${COUNTED_SUBJECT}`;
+/**
+ * Clocks of the tickets compliance counts (`s` joined to `c`; see COUNTED_SUBJECT), of one scope:
+ * the customer's SLA (every count the dashboard had before OLAs) or the teams' internal targets.
+ */
+const countedClocks = (scope: ClockScope): string =>
+  `?? c JOIN ?? s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND ${COUNTED_SUBJECT} ` +
+  `AND c.scope = '${scope === 'internal' ? 'internal' : 'customer'}'`;
+const COUNTED_CLOCKS = countedClocks('customer');
 
 export interface Scorecard {
   /** The last `periodDays` local days in the host zone, today included (as the reports count them). */
@@ -40,6 +47,11 @@ export interface Scorecard {
   paused: number;
   /** Open tickets no policy matches: the blind spot. */
   noPolicy: number;
+  /**
+   * The teams' internal targets (OLAs) in the same period, counted apart: the figures above are
+   * the customer SLA's alone.
+   */
+  internal: { finished: number; onTime: number; onTimePercent: number | null; breachesInPeriod: number };
 }
 
 export interface RankedId {
@@ -194,6 +206,16 @@ export class DashboardService {
         WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}`,
       [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
     );
+    const [internal] = await selectRows<Record<string, unknown>>(
+      this.db,
+      `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time,
+              SUM(c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?) AS breaches
+         FROM ${countedClocks('internal')}
+        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
+      [from, to, this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+    );
+    const internalFinished = num(internal.finished);
+    const internalOnTime = num(internal.on_time);
     const finished = num(period.finished);
     const onTime = num(period.on_time);
     return {
@@ -208,6 +230,12 @@ export class DashboardService {
       onTrack: num(live.on_track),
       paused: num(live.paused),
       noPolicy: num(live.no_policy),
+      internal: {
+        finished: internalFinished,
+        onTime: internalOnTime,
+        onTimePercent: internalFinished > 0 ? (100 * internalOnTime) / internalFinished : null,
+        breachesInPeriod: num(internal.breaches),
+      },
     };
   }
 
@@ -298,7 +326,12 @@ export class DashboardService {
               j.on('s.subject_type', 'c.subject_type').andOn('s.subject_id', 'c.subject_id'),
             )
             .select('c.id', 'c.subject_id', 'c.metric', 'c.cycle', 'c.breached_at')
-            .where({ 'c.subject_type': 'ticket', 'c.state': 'breached', 's.deleted': false })
+            .where({
+              'c.subject_type': 'ticket',
+              'c.state': 'breached',
+              's.deleted': false,
+              'c.scope': 'customer',
+            })
             .modify((q) => {
               if (departments) q.whereIn('s.department', [...departments]);
             })

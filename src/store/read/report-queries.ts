@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ClockMetric } from '../../sla/config';
+import type { ClockMetric, ClockScope } from '../../sla/config';
 import { utcToSql } from '../datetime';
 import { CLOCK_CORE_COLUMNS, clockCoreFromRow, type ClockCore, type ClockCoreRow } from '../clock-repository';
 
@@ -18,12 +18,18 @@ export interface ClockRange {
   from: Date;
   to: Date;
   metric?: ClockMetric;
+  /**
+   * Whose promise: the customer's SLA (the default, what every report counted before OLAs) or the
+   * teams' internal targets. Never both at once: the two are reported side by side, not summed.
+   */
+  scope?: ClockScope;
   /** Only tickets of these departments (the viewer's access scope); an empty list matches nothing. */
   departments?: readonly number[];
 }
 
 /** A clock whose outcome was settled in the range, with the ticket facts the module keeps. */
 export interface FinishedClock extends ClockCore {
+  scope: ClockScope;
   department: number | null;
   assigned: number | null;
   /** Business minutes to met as stored when it was met; null for rows stored before they were kept. */
@@ -31,6 +37,7 @@ export interface FinishedClock extends ClockCore {
 }
 
 interface Row extends ClockCoreRow {
+  scope: string;
   department: number | null;
   assigned: number | null;
   met_minutes: string | number | null;
@@ -57,6 +64,7 @@ export class ReportQueries {
       )
       .whereRaw(COUNTED_SUBJECT)
       .where('c.subject_type', 'ticket')
+      .where('c.scope', range.scope ?? 'customer')
       .where('c.id', '>', afterId)
       .where('c.settled_at', '>=', utcToSql(range.from))
       .where('c.settled_at', '<', utcToSql(range.to))
@@ -65,6 +73,7 @@ export class ReportQueries {
       .select(
         ...CLOCK_CORE_COLUMNS.map((column) => `c.${column}`),
         'c.met_minutes',
+        'c.scope',
         's.department',
         's.assigned',
       );
@@ -73,6 +82,7 @@ export class ReportQueries {
     const rows: Row[] = await query;
     return rows.map((r) => ({
       ...clockCoreFromRow(r),
+      scope: r.scope === 'internal' ? 'internal' : 'customer',
       department: r.department,
       assigned: r.assigned,
       metMinutes: r.met_minutes === null ? null : Number(r.met_minutes),

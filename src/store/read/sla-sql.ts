@@ -94,7 +94,9 @@ export function openSubjectOf(alias: string): string {
 }
 
 export function runningClockOf(alias: string): string {
-  return `${alias}.met_at IS NULL AND ${alias}.ended_at IS NULL`;
+  // The customer's clocks only: a team's internal clock (OLA) never sets a badge, list state or
+  // the dashboard's customer counts.
+  return `${alias}.met_at IS NULL AND ${alias}.ended_at IS NULL AND ${alias}.scope = 'customer'`;
 }
 
 /** Rows of a raw SELECT (mysql2 returns [rows, fields]). */

@@ -8,7 +8,7 @@ import {
   explainSettled,
   type ExplainPhrases,
 } from '../../sla/clocks/explain-clock';
-import { cycleEnd, settledBefore, splitSettled } from '../../sla/clocks/settled-cycles';
+import { cycleEnd, cycleKey, settledBefore, splitSettled } from '../../sla/clocks/settled-cycles';
 import { summarizeState } from '../../sla/clocks/clock-state';
 import type { ClockRepository } from '../clock-repository';
 import type { ClockState } from '../../sla/clocks/sla-event';
@@ -23,6 +23,8 @@ export interface SubjectSla {
   policy: { id: number; name: string } | null;
   state: ClockState;
   clocks: {
+    /** `internal` on a team's internal clock (OLA); absent on the customer's SLA clocks. */
+    scope?: 'internal';
     metric: string;
     /** The status a status_time clock measures the stay in; absent on the other metrics. */
     status?: number;
@@ -55,6 +57,7 @@ function clockJson(
   explain: string[],
 ): ClockJson {
   return {
+    ...(c.scope === 'internal' ? { scope: c.scope } : {}),
     metric: c.metric,
     ...(c.status === undefined ? {} : { status: c.status }),
     state: c.state,
@@ -106,7 +109,7 @@ export class SubjectSlaService {
       sla.clocks,
       settledBefore(subject?.clocksEventId ?? null, events),
     );
-    const kept = new Set(keep.map((c) => `${c.metric}:${c.cycle}`));
+    const kept = new Set(keep.map(cycleKey));
     const all = [...keep, ...write];
     const book = await this.clocks.policyBook();
     const policy = sla.policy ? book.byId(sla.policy.id) : undefined;
@@ -129,8 +132,9 @@ export class SubjectSlaService {
       ],
     };
     for (const c of sla.notDue) {
-      if (kept.has(`${c.metric}:${c.cycle}`)) continue;
+      if (kept.has(cycleKey(c))) continue;
       result.clocks.push({
+        ...(c.scope === 'internal' ? { scope: c.scope } : {}),
         metric: c.metric,
         ...(c.status === undefined ? {} : { status: c.status }),
         state: 'not_due',
@@ -144,8 +148,13 @@ export class SubjectSlaService {
         explain: explainNotDue(c, ctx, phrases),
       });
     }
-    // In metric and cycle order, as the stored clocks are listed.
-    result.clocks.sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.cycle - b.cycle));
+    // The customer's clocks first, then the internal ones; each in metric and cycle order, as the
+    // stored clocks are listed.
+    result.clocks.sort(
+      (a, b) =>
+        (a.scope ? 1 : 0) - (b.scope ? 1 : 0) ||
+        (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.cycle - b.cycle),
+    );
     return result;
   }
 }

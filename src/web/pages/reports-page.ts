@@ -8,7 +8,7 @@ import { sendCsv, type CsvCell } from '../csv';
 import { parseReportQuery, reportQueryString, type ReportForm } from '../report-filter';
 import { buildReportTable, type ReportTable } from '../report-table';
 import { REPORT_GROUPS, type ReportFilter } from '../../store/read/report-service';
-import { CLOCK_METRICS } from '../../sla/config';
+import { CLOCK_METRICS, CLOCK_SCOPES } from '../../sla/config';
 import { leadReportHandlers } from './lead-reports';
 
 /** `?subject=`: tickets (absent or `ticket`), `lead` where the host has leads, else an error. */
@@ -53,6 +53,7 @@ export function createReportsPage(deps: WebDeps): Router {
         form,
         groups: REPORT_GROUPS,
         metrics: CLOCK_METRICS,
+        scopes: CLOCK_SCOPES,
         hasLeads,
         query: reportQueryString(form),
         ...data,
@@ -86,8 +87,9 @@ export function createReportsPage(deps: WebDeps): Router {
       if (subject === 'bad') return badSubject(res, ctx, parsed.form);
       if (!parsed.ok) return render(res, ctx, parsed.form, { table: null, errors: parsed.errors });
       const shown = await table(ctx, { ...parsed.filter, departments: ctx.departments });
-      const { from, to, group } = parsed.form;
-      await sendCsv(res, `sla-report-${group}-${from}-${to}.csv`, shown.header, [
+      const { from, to, group, scope } = parsed.form;
+      const scoped = scope === 'internal' ? '-internal' : '';
+      await sendCsv(res, `sla-report-${group}${scoped}-${from}-${to}.csv`, shown.header, [
         ...shown.rows.map((r) => r.cells),
         shown.total,
       ]);
@@ -128,6 +130,7 @@ export function createReportsPage(deps: WebDeps): Router {
         'met',
         'breached',
         'state',
+        'scope',
       ].map((c) => t(`reports.ticket_col_${c}`, { zone: ctx.zone }));
       async function* rows(): AsyncGenerator<CsvCell[]> {
         for await (const batch of reports.ticketRows(filter)) {
@@ -146,6 +149,7 @@ export function createReportsPage(deps: WebDeps): Router {
               time(clock.metAt),
               time(clock.breachedAt),
               t(`states.${clock.state}`, { defaultValue: clock.state }),
+              t(`reports.scope_${clock.scope}`),
             ];
           }
         }

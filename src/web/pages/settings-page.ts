@@ -3,6 +3,7 @@ import type { WebDeps } from '../web-deps';
 import { createIndexRoutes } from '../settings/index-routes';
 import { createCalendarRoutes } from '../settings/calendar-routes';
 import { createPolicyRoutes } from '../settings/policy-routes';
+import { createDigestRoutes } from '../settings/digest-routes';
 import { createWebhookRoutes } from '../settings/webhook-routes';
 import { UnexpectedFormError } from '../settings/form-values';
 import { renderUnexpectedForm } from '../settings/settings-index';
@@ -17,6 +18,7 @@ export function createSettingsPage(deps: WebDeps): Router {
   router.use(createIndexRoutes(deps));
   router.use(createCalendarRoutes(deps));
   router.use(createPolicyRoutes(deps));
+  router.use(createDigestRoutes(deps));
   router.use(createWebhookRoutes(deps));
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof UnexpectedFormError)) return next(err);

@@ -106,6 +106,36 @@ const RULES: readonly MessageRule[] = [
     params: (i, t) => ({ metric: t(`metrics.${/has no (\w+) target/.exec(i.message)?.[1] ?? ''}`) }),
   },
   { path: /^escalations\[\d+\]\.trigger\.minutes$/, key: 'trigger_minutes' },
+  // Internal targets (OLA): shorter than the customer's, by department or staff group.
+  {
+    path: /^escalations\[\d+\]\.scope$/,
+    when: /internal targets are for ticket policies/,
+    key: 'internal_targets',
+  },
+  {
+    path: /^escalations\[\d+\]\.scope$/,
+    when: /no internal target/,
+    key: 'level_internal_no_target',
+    params: (i, t) => ({ metric: t(`metrics.${/internal target of (\w+)/.exec(i.message)?.[1] ?? ''}`) }),
+  },
+  {
+    path: /^internalTargets\[\d+\]\.targets\.\w+\.minutes$/,
+    when: /shorter than the customer/,
+    key: 'internal_shorter',
+    params: (i) => ({ minutes: /\((\d+(?:\.\d+)?) minutes\)/.exec(i.message)?.[1] ?? '' }),
+  },
+  {
+    path: /^internalTargets\[\d+\]\.targets\.(\w+)$/,
+    when: /no customer/,
+    key: 'internal_no_customer',
+    params: (i, t) => ({ metric: t(`metrics.${/targets\.(\w+)$/.exec(i.path)?.[1] ?? ''}`) }),
+  },
+  { path: /^internalTargets\[\d+\]\.targets\.\w+\.minutes$/, key: 'target_minutes' },
+  { path: /^internalTargets\[\d+\]\.targets\.\w+\.warnAtPercent$/, key: 'warn_percent' },
+  { path: /^internalTargets\[\d+\]\.targets$/, key: 'internal_targets_required' },
+  { path: /^internalTargets\[\d+\]\.team\b/, key: 'internal_team' },
+  { path: /^internalTargets\[\d+\]\.name$/, key: 'name' },
+  { path: /^internalTargets\b/, key: 'internal_targets' },
   {
     path: /^escalations\[\d+\]\.action\.(staffId|departmentId|priorityId)$/,
     key: 'action_target',

@@ -40,18 +40,29 @@ export function policyFields(subject: SubjectType): RegExp[] {
       : []),
     /^targets\.status_time\.[1-9]\d{0,9}\.(amount|unit|warnType|warnValue)$/,
     // Every action's target field, on either kind: an action a kind refuses is named by the schema.
-    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|webhook|unassigned)$/,
+    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|webhook|unassigned|internal)$/,
+    // Internal targets per team (tickets; a lead policy posting them is refused by the schema).
+    ...(metrics.length
+      ? [
+          /^internalTargets\.\d{1,2}\.(name|departmentId|staffIds)$/,
+          new RegExp(
+            `^internalTargets\\.\\d{1,2}\\.targets\\.(${metrics.join('|')})\\.(amount|unit|warnType|warnValue)$`,
+          ),
+        ]
+      : []),
   ];
 }
 
 /** The fields of `subject`'s form that are lists (multi-selects, checkbox groups). */
 export function policyLists(subject: SubjectType): RegExp[] {
-  return [/^pauseStatusIds$/, /^active$/, matchPattern(subject)];
+  return [/^pauseStatusIds$/, /^active$/, matchPattern(subject), /^internalTargets\.\d{1,2}\.staffIds$/];
 }
 
 const matchPattern = (subject: SubjectType) =>
   new RegExp(`^match\\.(${MATCH_FIELDS_OF[subject].join('|')})$`);
 const ROW = /^escalations\.(\d+)\.[a-zA-Z]+$/;
+/** A team's row of internal targets: `internalTargets.<row>.name`, `.departmentId`, `.targets.<metric>.amount`... */
+const INTERNAL_ROW = /^internalTargets\.(\d+)\./;
 /** A status limit's fields are `targets.status_time.<status id>.amount` and so on. */
 const STATUS_LIMIT = /^targets\.status_time\.(\d+)\.(amount|unit|warnType|warnValue)$/;
 const statusPrefix = (statusId: number | string): string => `targets.status_time.${statusId}`;
@@ -87,8 +98,37 @@ export function policyToForm(
       values[`${row}.${f}`] = e.action[f] === undefined ? '' : String(e.action[f]);
     }
     if (e.when?.unassigned) values[`${row}.unassigned`] = '1';
+    if (e.scope === 'internal') values[`${row}.internal`] = '1';
+  });
+  (policy?.internalTargets ?? []).forEach((team, i) => {
+    const row = `internalTargets.${i}`;
+    values[`${row}.name`] = team.name ?? '';
+    values[`${row}.departmentId`] =
+      team.team.departmentId === undefined ? '' : String(team.team.departmentId);
+    values[`${row}.staffIds`] = (team.team.staffIds ?? []).map(String);
+    for (const metric of TARGET_METRICS_OF[subject]) {
+      for (const [field, value] of Object.entries(targetToForm(metric, team.targets[metric])))
+        values[`${row}.${field}`] = value;
+    }
   });
   return values;
+}
+
+/** A team row left empty (no name, team or target): not an internal target. */
+function internalRowIsBlank(values: FormValues, i: number): boolean {
+  const row = `internalTargets.${i}`;
+  return (
+    !text(values, `${row}.name`) &&
+    !text(values, `${row}.departmentId`) &&
+    rawList(values, `${row}.staffIds`).length === 0 &&
+    METRICS.every((m) => !text(values, `${row}.targets.${m}.amount`))
+  );
+}
+
+/** Team rows to render: every row in use, then one blank one to add a team without JS. */
+export function internalRowCount(values: FormValues): number {
+  const used = rowIndexes(values, INTERNAL_ROW).filter((i) => !internalRowIsBlank(values, i));
+  return (used.at(-1) ?? -1) + 2;
 }
 
 /** Whole hours are shown as hours ("8 h" reads better than "480 min"). */
@@ -122,6 +162,8 @@ export interface ParsedPolicy {
   errors: FieldErrors;
   /** The form row each saved escalation came from (blank rows are skipped). */
   rowOf: number[];
+  /** The form row each saved internal target came from. */
+  internalRowOf: number[];
 }
 
 const number = (s: string): number | undefined =>
@@ -214,13 +256,40 @@ export function formToPolicy(
     }
     // The checkbox sends "1" when ticked; anything else is not a condition the schema knows.
     const unassigned = text(values, `${row}.unassigned`);
+    // Ticked: the level fires on the team's internal clock; anything but "1" the schema names.
+    const internal = text(values, `${row}.internal`);
     escalations.push({
       metric,
       trigger,
       action,
       ...(unassigned && { when: { unassigned: unassigned === '1' ? true : unassigned } }),
+      ...(internal && { scope: internal === '1' ? 'internal' : internal }),
     });
     rowOf.push(i);
+  }
+
+  const internalRowOf: number[] = [];
+  const internalTargets: Record<string, unknown>[] = [];
+  for (const i of rowIndexes(values, INTERNAL_ROW)) {
+    if (internalRowIsBlank(values, i)) continue;
+    const row = `internalTargets.${i}`;
+    const own: Record<string, unknown> = {};
+    for (const metric of TARGET_METRICS_OF[subject]) {
+      const target = readTarget(`${row}.targets.${metric}`);
+      if (target) own[metric] = target;
+    }
+    const departmentId = oneId(`${row}.departmentId`);
+    const staffIds = idList(`${row}.staffIds`, rawList(values, `${row}.staffIds`));
+    const name = text(values, `${row}.name`);
+    internalTargets.push({
+      ...(name && { name }),
+      team: {
+        ...(departmentId !== undefined && { departmentId }),
+        ...(staffIds.length && { staffIds }),
+      },
+      targets: own,
+    });
+    internalRowOf.push(i);
   }
 
   const input: Record<string, unknown> = {
@@ -234,8 +303,10 @@ export function formToPolicy(
     targets,
     pauseStatusIds: idList('pauseStatusIds', rawList(values, 'pauseStatusIds')),
     escalations,
+    // Left out when none: a policy saved without teams stores and exports as before.
+    ...(internalTargets.length && { internalTargets }),
   };
-  return { input, errors, rowOf };
+  return { input, errors, rowOf, internalRowOf };
 }
 
 /**
@@ -295,9 +366,18 @@ export function checkStatusLimits(
 }
 
 /** Where policy issue paths (relative to the policy) belong on the form. */
-export function policyIssueRules(rowOf: number[]): PathRule[] {
+export function policyIssueRules(rowOf: number[], internalRowOf: number[] = []): PathRule[] {
   const row = (i: string) => rowOf[Number(i)] ?? Number(i);
+  const team = (i: string) => `internalTargets.${internalRowOf[Number(i)] ?? Number(i)}`;
   return [
+    [/^internalTargets\[(\d+)\]\.targets\.(\w+)\.minutes$/, (m) => `${team(m[1])}.targets.${m[2]}.amount`],
+    [/^internalTargets\[(\d+)\]\.targets\.(\w+)\.warn\w*$/, (m) => `${team(m[1])}.targets.${m[2]}.warnValue`],
+    [/^internalTargets\[(\d+)\]\.targets\.(\w+)$/, (m) => `${team(m[1])}.targets.${m[2]}.amount`],
+    [/^internalTargets\[(\d+)\]\.team\.staffIds/, (m) => `${team(m[1])}.staffIds`],
+    [/^internalTargets\[(\d+)\]\.name/, (m) => `${team(m[1])}.name`],
+    [/^internalTargets\[(\d+)\]/, (m) => `${team(m[1])}.departmentId`],
+    [/^internalTargets/, () => 'targets'],
+    [/^escalations\[(\d+)\]\.scope$/, (m) => `escalations.${row(m[1])}.internal`],
     [/^(key|name|calendar|active)$/, (m) => m[1]],
     [/^match\.(\w+)/, (m) => `match.${m[1]}`],
     [/^targets\.status_time\.byStatus\.(\w+)\.minutes$/, (m) => `${statusPrefix(m[1])}.amount`],

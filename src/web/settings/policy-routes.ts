@@ -16,6 +16,7 @@ import {
   checkStatusLimits,
   escalationRowCount,
   formToPolicy,
+  internalRowCount,
   policyFields,
   policyIssueRules,
   policyLists,
@@ -119,6 +120,10 @@ async function renderPolicyForm(
       action: state.editing ? `${base}/${encodeURIComponent(state.editing)}` : base,
       form: formView(state.values, state.errors),
       rows: escalationRowCount(state.values),
+      // Internal targets (OLA) are for tickets: team rows, each team by department or staff by name.
+      internalRows: kind.subject === 'ticket' ? internalRowCount(state.values) : 0,
+      teamDepartments: choices.departments,
+      teamStaff: choices.staff,
       calendars: config.calendars,
       defaultWarnAtPercent: config.settings.defaultWarnAtPercent,
       pauseStatuses: choices.pauseStatuses,
@@ -200,7 +205,7 @@ function addPolicyFormRoutes(router: Router, deps: WebDeps, kind: PolicyKind): v
     if (!choices) return;
     // A new policy goes last in the evaluation order; an edited one keeps its place.
     const position = existing?.position ?? Math.max(-1, ...policies.map((p) => p.position)) + 1;
-    const { input, errors, rowOf } = formToPolicy(values, ctx.t, position, kind.subject);
+    const { input, errors, rowOf, internalRowOf } = formToPolicy(values, ctx.t, position, kind.subject);
     checkMatchIds(
       input.match as Partial<Record<MatchField, number[]>>,
       choices.match,
@@ -243,7 +248,7 @@ function addPolicyFormRoutes(router: Router, deps: WebDeps, kind: PolicyKind): v
         }
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        Object.assign(errors, issuesToFieldErrors(err.issues, policyIssueRules(rowOf), ctx.t));
+        Object.assign(errors, issuesToFieldErrors(err.issues, policyIssueRules(rowOf, internalRowOf), ctx.t));
       }
     }
     await render({ errors, status: 422, impact });

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { METRICS, type PolicyConfig } from '../../sla/config';
+import { METRICS, type InternalTargetConfig, type PolicyConfig } from '../../sla/config';
 import { MATCH_FIELDS_OF, type MatchField, type SubjectType } from '../../sla/config/subject-types';
 
 /**
@@ -59,6 +59,24 @@ export function describeTargets(
       }),
     );
   return [...metrics, ...limits].join(', ');
+}
+
+/**
+ * A policy's internal targets in words, one team after the other in their order (the first team
+ * that matches wins): "Internal (Tier 1): First response 30 min, Resolution 4 business h".
+ */
+export function describeInternalTargets(
+  teams: readonly InternalTargetConfig[] | undefined,
+  businessTime: boolean,
+  t: TFunction,
+  teamName: (team: InternalTargetConfig) => string,
+): string[] {
+  return (teams ?? []).map((team) =>
+    t('panel.internal_clock', {
+      team: teamName(team),
+      metric: describeTargets(team.targets, businessTime, t),
+    }),
+  );
 }
 
 function targetDuration(minutes: number, business: boolean, t: TFunction): string {

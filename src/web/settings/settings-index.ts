@@ -12,7 +12,8 @@ import { loadHostChoices } from './host-choices';
 import { LEAD_KIND, TICKET_KIND, type KindChoices } from './policy-kinds';
 import type { PolicyConfig } from '../../sla/config';
 import type { LadderImpact } from '../../sla/escalation/passed-levels';
-import { describeMatch, describeTargets, type MatchNames } from './policy-summary';
+import { describeInternalTargets, describeMatch, describeTargets, type MatchNames } from './policy-summary';
+import { internalTeamName } from '../internal-team-name';
 
 export const SETTINGS_BASE = '/admin/sla_vigil/settings';
 
@@ -108,6 +109,13 @@ export async function renderSettingsIndex(
       ctx.t,
       byId(names?.statuses ?? []),
     ),
+    internalTexts: describeInternalTargets(
+      p.internalTargets,
+      p.calendar !== null && businessCalendars.has(p.calendar),
+      ctx.t,
+      (team) =>
+        internalTeamName(team, { department: byIdText(names?.departments), staff: byIdText(names?.staff) }),
+    ),
   });
   const of = (subject: PolicyConfig['subject']) => config.policies.filter((p) => p.subject === subject);
   const usedBy = (key: string) => config.policies.filter((p) => p.calendar === key).map((p) => p.name);
@@ -155,6 +163,9 @@ export async function renderUnexpectedForm(
 }
 
 const byId = (rows: readonly { id: number; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
+/** Names by id as text, the way the pages' name books key them. */
+const byIdText = (rows: readonly { id: number; name: string }[] = []) =>
+  new Map(rows.map((r) => [String(r.id), r.name]));
 
 /** Names by id for each of a kind's match lists. */
 function matchNamesOf(choices: KindChoices | null): MatchNames {
