@@ -55,6 +55,7 @@
       notify_department: 'departmentId',
       reassign_department: 'departmentId',
       raise_priority: 'priorityId',
+      notify_on_call: 'rota',
       webhook: 'webhook',
     };
     var targets = level.querySelectorAll('[data-target-field]');
@@ -117,6 +118,21 @@
     }
   }
 
+  /** The on-call rota form: only the chosen rotation's fields (both stay in the page without JS). */
+  function setupRotation(doc) {
+    var radios = doc.querySelectorAll('input[name=type]');
+    var parts = doc.querySelectorAll('[data-rotation]');
+    if (!radios.length || !parts.length) return;
+    var sync = function () {
+      var chosen = doc.querySelector('input[name=type]:checked');
+      for (var i = 0; i < parts.length; i++) {
+        parts[i].hidden = !!chosen && parts[i].getAttribute('data-rotation') !== chosen.value;
+      }
+    };
+    for (var i = 0; i < radios.length; i++) radios[i].addEventListener('change', sync);
+    sync();
+  }
+
   function setupConfirm(doc) {
     var forms = doc.querySelectorAll('form[data-confirm]');
     for (var i = 0; i < forms.length; i++) {
@@ -145,6 +161,7 @@
   window.SlaVigil.register(function (doc) {
     setupIntervals(doc);
     setupLadder(doc);
+    setupRotation(doc);
     setupChoiceFilters(doc);
     setupConfirm(doc);
     setupImportFile(doc);

@@ -16,6 +16,7 @@ import * as leadSubjects from './20261206010000_lead_subjects';
 import * as genericOutbox from './20261206050000_generic_outbox';
 import * as clockDueIndex from './20261206051000_clock_due_index';
 import * as internalTargets from './20261206052000_internal_targets';
+import * as workingHoursOnCall from './20261206053000_working_hours_on_call';
 import * as webhooks from './20261206054000_webhooks';
 import * as digestPeriods from './20261206055000_digest_periods';
 
@@ -47,6 +48,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206050000_generic_outbox', genericOutbox],
   ['20261206051000_clock_due_index', clockDueIndex],
   ['20261206052000_internal_targets', internalTargets],
+  ['20261206053000_working_hours_on_call', workingHoursOnCall],
   ['20261206054000_webhooks', webhooks],
   ['20261206055000_digest_periods', digestPeriods],
 ];

@@ -69,6 +69,7 @@ export class ClockService {
         stored.settings,
         stored.version,
         PERFEX_STATUS_LIFECYCLE,
+        stored,
       );
     }
     return this.book;

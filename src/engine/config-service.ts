@@ -7,7 +7,9 @@ import {
   SettingsSchema,
   SlaConfigSchema,
   type CalendarConfig,
+  type OnCallRotaConfig,
   type PolicyConfig,
+  type StaffScheduleConfig,
   type SlaConfig,
   type SlaSettings,
   type WebhookConfig,
@@ -72,12 +74,13 @@ export class ConfigService {
     staffId: number | null = null,
     options: SaveOptions = {},
   ): Promise<{ calendars: number; policies: number; skippedLevels?: number }> {
-    // Calendars and webhooks the database already has may be named by the document's policies;
-    // the merged result is checked again inside the transaction.
+    // Calendars and rotas the database already has may be named by the document's policies and
+    // schedules; the merged result is checked again inside the transaction.
     const stored = await this.repo.load();
     const doc = parseSlaConfig(
       input,
       new Set(stored.calendars.map((c) => c.key)),
+      new Set(stored.onCall.map((r) => r.key)),
       new Set(stored.webhooks.map((w) => w.key)),
     );
     // A document without settings leaves the stored settings alone (the schema fills defaults).
@@ -91,6 +94,8 @@ export class ConfigService {
       const now = this.clock.now();
       for (const calendar of doc.calendars) await this.repo.upsertCalendar(trx, calendar, now);
       for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
+      for (const schedule of doc.staffSchedules ?? []) await this.repo.upsertSchedule(trx, schedule, now);
+      for (const rota of doc.onCall ?? []) await this.repo.upsertRota(trx, rota, now);
       await this.upsertWebhooks(trx, doc.webhooks ?? [], now);
       if (hasSettings) await this.repo.saveSettings(trx, doc.settings);
       const skipped =
@@ -156,6 +161,59 @@ export class ConfigService {
       );
       return true;
     });
+  }
+
+  /** Creates or updates one on-call rota; the whole resulting document is validated. */
+  saveRota(input: unknown, staffId: number | null): Promise<OnCallRotaConfig> {
+    return this.saveOne('onCall', input, staffId) as Promise<OnCallRotaConfig>;
+  }
+
+  /**
+   * Sets (or, with `schedule` null, removes) one staff member's working hours; the whole
+   * resulting document is validated (issue paths relative to the schedule).
+   */
+  async saveSchedule(
+    forStaffId: number,
+    schedule: Omit<StaffScheduleConfig, 'staffId'> | null,
+    staffId: number | null,
+  ): Promise<StaffScheduleConfig | null> {
+    return this.db.transaction(async (trx) => {
+      await this.repo.bumpVersion(trx);
+      const current = toDocument(await this.repo.load(trx));
+      const others = (current.staffSchedules ?? []).filter((s) => s.staffId !== forStaffId);
+      const before = (current.staffSchedules ?? []).find((s) => s.staffId === forStaffId) ?? null;
+      const item = schedule === null ? null : { staffId: forStaffId, ...schedule };
+      const result = SlaConfigSchema.safeParse({
+        ...current,
+        staffSchedules: [...others, ...(item ? [item] : [])],
+      });
+      if (!result.success) {
+        const prefix = `staffSchedules[${others.length}]`;
+        throw new ConfigError(
+          formatIssues(result.error).map((i) => ({
+            path: i.path.startsWith(prefix) ? i.path.slice(prefix.length).replace(/^\./, '') : i.path,
+            message: i.message,
+          })),
+        );
+      }
+      const saved = item === null ? null : (result.data.staffSchedules ?? [])[others.length];
+      const now = this.clock.now();
+      if (saved) await this.repo.upsertSchedule(trx, saved, now);
+      else await this.repo.deleteSchedule(trx, forStaffId);
+      await this.audit.write(
+        {
+          action: 'config.save_schedule',
+          staffId,
+          details: { staffId: forStaffId, before, after: saved },
+        },
+        trx,
+      );
+      return saved;
+    });
+  }
+
+  deleteRota(key: string, staffId: number | null): Promise<boolean> {
+    return this.deleteOne('onCall', key, staffId);
   }
 
   /** Writes each endpoint; a secret marker for a key with no stored secret names the field. */
@@ -235,6 +293,7 @@ export class ConfigService {
     const doc = parseSlaConfig(
       input,
       new Set(stored.calendars.map((c) => c.key)),
+      new Set(stored.onCall.map((r) => r.key)),
       new Set(stored.webhooks.map((w) => w.key)),
     );
     return impactOf(await this.passedUnder(stored, doc.calendars, doc.policies, now));
@@ -283,20 +342,22 @@ export class ConfigService {
   }
 
   private async saveOne(
-    list: 'calendars' | 'policies',
+    list: ItemList,
     input: unknown,
     staffId: number | null,
     options: SaveOptions = {},
-  ): Promise<CalendarConfig | PolicyConfig> {
+  ): Promise<CalendarConfig | PolicyConfig | OnCallRotaConfig> {
     return this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
       const placed = placeItem(list, input, current);
       const index = placed.index;
-      const item = placed.item as CalendarConfig | PolicyConfig;
-      const items = current[list] as { key: string }[];
+      // Webhooks have a save of their own (saveWebhook: write-only secrets).
+      const item = placed.item as CalendarConfig | PolicyConfig | OnCallRotaConfig;
+      const items = (current[list] ?? []) as { key: string }[];
       const now = this.clock.now();
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
+      else if (list === 'onCall') await this.repo.upsertRota(trx, item as OnCallRotaConfig, now);
       else await this.repo.upsertPolicy(trx, item as PolicyConfig, now);
       const skipped =
         list === 'policies' && options.passedLevels === 'skip'
@@ -304,7 +365,7 @@ export class ConfigService {
           : undefined;
       await this.audit.write(
         {
-          action: `config.save_${list === 'calendars' ? 'calendar' : 'policy'}`,
+          action: `config.save_${SINGULAR[list]}`,
           staffId,
           details: {
             key: item.key,
@@ -357,16 +418,38 @@ export class ConfigService {
   }
 
   /** Deletes by key; false (and no version bump) when there is nothing to delete. */
-  private async deleteOne(
-    list: 'calendars' | 'policies' | 'webhooks',
-    key: string,
-    staffId: number | null,
-  ): Promise<boolean> {
+  private async deleteOne(list: ItemList, key: string, staffId: number | null): Promise<boolean> {
     try {
       await this.db.transaction(async (trx) => {
         await this.repo.bumpVersion(trx);
         const current = toDocument(await this.repo.load(trx));
         const before = ((current[list] ?? []) as { key: string }[]).find((x) => x.key === key) ?? null;
+        if (list === 'calendars') {
+          const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
+          if (users.length) {
+            throw new ConfigError([
+              { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
+            ]);
+          }
+          const staff = (current.staffSchedules ?? [])
+            .filter((s) => s.calendar === key)
+            .map((s) => s.staffId);
+          if (staff.length) {
+            throw new ConfigError([
+              { path: 'key', message: `calendar "${key}" is the working hours of staff ${staff.join(', ')}` },
+            ]);
+          }
+        }
+        if (list === 'onCall') {
+          const users = current.policies
+            .filter((p) => p.escalations.some((e) => e.action.rota === key))
+            .map((p) => p.key);
+          if (users.length) {
+            throw new ConfigError([
+              { path: 'key', message: `on-call rota "${key}" is used by policies ${users.join(', ')}` },
+            ]);
+          }
+        }
         if (list === 'webhooks') {
           const users = current.policies
             .filter((p) => p.escalations.some((e) => e.action.type === 'webhook' && e.action.webhook === key))
@@ -377,27 +460,17 @@ export class ConfigService {
             ]);
           }
         }
-        if (list === 'calendars') {
-          const users = current.policies.filter((p) => p.calendar === key).map((p) => p.key);
-          if (users.length) {
-            throw new ConfigError([
-              { path: 'key', message: `calendar "${key}" is used by policies ${users.join(', ')}` },
-            ]);
-          }
-        }
         const deleted =
           list === 'calendars'
             ? await this.repo.deleteCalendar(trx, key)
-            : list === 'webhooks'
-              ? await this.repo.deleteWebhook(trx, key)
-              : await this.repo.deletePolicy(trx, key);
+            : list === 'onCall'
+              ? await this.repo.deleteRota(trx, key)
+              : list === 'webhooks'
+                ? await this.repo.deleteWebhook(trx, key)
+                : await this.repo.deletePolicy(trx, key);
         // Rolls the version bump back: nothing changed.
         if (deleted === 0) throw new NothingToDelete();
-        const action = {
-          calendars: 'config.delete_calendar',
-          policies: 'config.delete_policy',
-          webhooks: 'config.delete_webhook',
-        }[list];
+        const action = `config.delete_${SINGULAR[list]}`;
         await this.audit.write({ action, staffId, details: { key, before, after: null } }, trx);
       });
       return true;
@@ -410,15 +483,24 @@ export class ConfigService {
 
 class NothingToDelete extends Error {}
 
+/** The keyed lists of the document a single save or delete works on. */
+type ItemList = 'calendars' | 'policies' | 'onCall' | 'webhooks';
+const SINGULAR: Record<ItemList, string> = {
+  calendars: 'calendar',
+  policies: 'policy',
+  onCall: 'rota',
+  webhooks: 'webhook',
+};
+
 /**
  * Validates one calendar or policy as part of the whole document it would make (in its own
  * place, or last when new); issue paths are relative to the item.
  */
 function placeItem(
-  list: 'calendars' | 'policies' | 'webhooks',
+  list: ItemList,
   input: unknown,
   current: SlaConfig,
-): { item: CalendarConfig | PolicyConfig | WebhookConfig; index: number } {
+): { item: CalendarConfig | PolicyConfig | OnCallRotaConfig | WebhookConfig; index: number } {
   const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
   if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
   const items = (current[list] ?? []) as { key: string }[];
@@ -439,7 +521,7 @@ function placeItem(
       })),
     );
   }
-  return { item: result.data[list][position] as CalendarConfig | PolicyConfig | WebhookConfig, index };
+  return { item: (result.data[list] ?? [])[position], index };
 }
 
 /** The manager's choice about passed levels, and how many were skipped, for the audit row. */
@@ -461,13 +543,21 @@ function importChanges(
 ): { before: Record<string, unknown>; after: Record<string, unknown> } {
   const before: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
   const after: Record<string, Record<string, unknown>> = { calendars: {}, policies: {} };
-  for (const list of ['calendars', 'policies'] as const) {
-    for (const item of doc[list]) {
-      const old = (current[list] as { key: string }[]).find((x) => x.key === item.key) ?? null;
+  for (const list of ['calendars', 'policies', 'onCall'] as const) {
+    for (const item of doc[list] ?? []) {
+      const old = ((current[list] ?? []) as { key: string }[]).find((x) => x.key === item.key) ?? null;
+      before[list] ??= {};
+      after[list] ??= {};
       if (sameJson(old, item)) continue;
       before[list][item.key] = old;
       after[list][item.key] = item;
     }
+  }
+  for (const schedule of doc.staffSchedules ?? []) {
+    const old = (current.staffSchedules ?? []).find((x) => x.staffId === schedule.staffId) ?? null;
+    if (sameJson(old, schedule)) continue;
+    (before.staffSchedules ??= {})[schedule.staffId] = old;
+    (after.staffSchedules ??= {})[schedule.staffId] = schedule;
   }
   // Webhooks as the audit may keep them: a secret given is recorded as replaced, never itself.
   for (const item of doc.webhooks ?? []) {
@@ -507,10 +597,14 @@ function mergeItems<T extends { key: string }>(current: readonly T[], incoming: 
 }
 
 function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
+  const schedules = new Map((current.staffSchedules ?? []).map((s) => [s.staffId, s]));
+  for (const s of incoming.staffSchedules ?? []) schedules.set(s.staffId, s);
   return {
     calendars: mergeItems(current.calendars, incoming.calendars),
     policies: mergeItems(current.policies, incoming.policies),
     settings: incoming.settings,
+    staffSchedules: [...schedules.values()],
+    onCall: mergeItems(current.onCall ?? [], incoming.onCall ?? []),
     webhooks: mergeItems(current.webhooks ?? [], incoming.webhooks ?? []),
   };
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { HostStaff } from '../host/host-context';
 import type { SubjectType } from '../sla/config/subject-types';
+import type { DeliveryMode } from '../sla/config';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
@@ -20,6 +21,8 @@ export interface Notice {
   details: Record<string, unknown>;
   /** Fields that read differently in the audit entry only (the ticket audit names the action by its type). */
   auditDetails?: Record<string, unknown>;
+  /** `working_hours`: each recipient's message waits for their next working moment. */
+  deliver?: DeliveryMode;
   /** Where the host's bell entry leads, relative to the host admin (e.g. `tickets/ticket/12`). */
   bellLink: string;
   render(staff: HostStaff, language: string): Promise<RenderedEmail>;
@@ -35,7 +38,9 @@ export interface NoticeChannels {
  * Writes a fired notify level's emails to the outbox and its outcome to the escalation log and
  * the audit log, in the caller's transaction. The cooldown holds back an email to a recipient
  * who got one about the same subject within the window (logged as suppressed, never dropped).
- * Subject-kind neutral: ticket and lead escalations both write their notices here.
+ * Subject-kind neutral: ticket and lead escalations both write their notices here. A level held
+ * to working hours gives each recipient's row their next working moment as `notBefore` and
+ * records it per recipient (`heldUntil`, staff id -> ISO instant) for the escalation history.
  */
 export async function writeNotice(
   notice: Notice,
@@ -52,6 +57,7 @@ export async function writeNotice(
   const rows: NewOutboxRow[] = [];
   const bellRows: NewOutboxRow[] = [];
   const suppressed: number[] = [];
+  const heldUntil: Record<string, string> = {};
   const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
   // Each channel keeps its own cooldown: a recent email does not silence the bell, nor back.
   const recentOn = async (staff: HostStaff, channel: OutboxChannel): Promise<boolean> =>
@@ -67,6 +73,9 @@ export async function writeNotice(
   for (const staff of notice.recipients) {
     const recent = await recentOn(staff, 'email');
     const language = languageCode(staff.defaultLanguage);
+    const opens = notice.deliver === 'working_hours' ? book.nextWorkingMomentOf(staff.id, now) : now;
+    const held = opens.getTime() > now.getTime();
+    if (held && !recent) heldUntil[String(staff.id)] = opens.toISOString();
     const email = await notice.render(staff, language);
     const row: NewOutboxRow = {
       escalationId: notice.escalationId,
@@ -78,6 +87,8 @@ export async function writeNotice(
       ...email,
       state: recent ? 'suppressed' : 'pending',
       createdAt: now,
+      // Held to working hours: the email and the bell entry (copied from it below) wait alike.
+      ...(held && { notBefore: opens }),
     };
     rows.push(row);
     if (recent) suppressed.push(staff.id);
@@ -99,10 +110,11 @@ export async function writeNotice(
   const outcome =
     rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
   const recipients = rows.map((r) => r.recipientStaffId);
+  const hold = Object.keys(heldUntil).length > 0 ? { heldUntil } : {};
   await deps.escalations.setOutcome(
     notice.escalationId,
     outcome,
-    { ...notice.details, recipients, suppressed },
+    { ...notice.details, recipients, suppressed, ...hold },
     trx,
   );
   await deps.audit.write(
@@ -111,7 +123,7 @@ export async function writeNotice(
       staffId: null,
       subjectType: notice.subjectType,
       subjectId: notice.subjectId,
-      details: { ...notice.details, ...notice.auditDetails, recipients, suppressed },
+      details: { ...notice.details, ...notice.auditDetails, recipients, suppressed, ...hold },
     },
     trx,
   );

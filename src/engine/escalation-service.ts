@@ -22,6 +22,7 @@ import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
 import { levelEmailFields, noticeZone, writeNotice, type NoticeChannels } from './escalation-notice';
+import { onCallRecipients, type OnCallDetails } from './on-call-recipients';
 import { queueWebhookLevel } from './webhook-level';
 import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
@@ -51,7 +52,7 @@ export interface LevelFirer {
   fireDue(due: readonly DueLevel[], book: PolicyBook, now: Date, trx: Knex.Transaction): Promise<number>;
 }
 
-const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department']);
+const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department', 'notify_on_call']);
 
 /**
  * Who a "notify the assignee" level reached instead of the assignee, recorded in the escalation's
@@ -65,6 +66,7 @@ type FallbackReason = 'unassigned' | 'assignee_unreachable';
 interface Recipients {
   staff: HostStaff[];
   fallback?: Fallback;
+  onCall?: OnCallDetails;
 }
 
 /**
@@ -176,7 +178,7 @@ export class EscalationService implements LevelFirer {
         await this.escalations.setOutcome(id, 'action_pending', { ...details, targetPriority }, trx);
         continue;
       }
-      const { staff: recipients, fallback } = await this.recipients(d, ticket, view, book);
+      const { staff: recipients, fallback, onCall } = await this.recipients(d, ticket, view, book, now);
       const zone = noticeZone(d.policy.calendar, book, this.hostZone);
       const url = `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`;
       await writeNotice(
@@ -185,8 +187,9 @@ export class EscalationService implements LevelFirer {
           subjectType: 'ticket',
           subjectId: ticket.id,
           recipients,
-          details: { ...details, ...(fallback && { fallback }) },
+          details: { ...details, ...(fallback && { fallback }), ...(onCall && { onCall }) },
           auditDetails: { action: d.level.action.type },
+          deliver: d.level.deliver,
           bellLink: adminRelative(perfexTicketPath(ticket.id)),
           render: (staff, language) =>
             renderEscalationEmail(
@@ -216,8 +219,11 @@ export class EscalationService implements LevelFirer {
     ticket: HostTicket,
     view: HostView,
     book: PolicyBook,
+    now: Date,
   ): Promise<Recipients> {
     switch (d.level.action.type) {
+      case 'notify_on_call':
+        return onCallRecipients(d.level.action.rota ?? '', book, view.staff, now);
       case 'notify_assignee': {
         const assignee = [view.staff.get(ticket.assigned)].filter(reachable);
         if (assignee.length > 0) return { staff: assignee };

@@ -25,6 +25,7 @@ import {
   writeNotice,
   type NoticeChannels,
 } from './escalation-notice';
+import { onCallRecipients, type OnCallDetails } from './on-call-recipients';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
@@ -148,7 +149,7 @@ export class LeadEscalationService implements LevelFirer {
         await this.escalations.setOutcome(id, outcome, { ...details, ...why }, trx);
         continue;
       }
-      const { staff, fallback, owner } = await this.recipients(d, lead, view, book);
+      const { staff, fallback, owner, onCall } = await this.recipients(d, lead, view, book, now);
       const zone = noticeZone(d.policy.calendar, book, this.hostZone);
       const url = `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`;
       await writeNotice(
@@ -157,7 +158,8 @@ export class LeadEscalationService implements LevelFirer {
           subjectType: 'lead',
           subjectId: lead.id,
           recipients: staff,
-          details: { ...details, ...(fallback && { fallback }), ...owner },
+          details: { ...details, ...(fallback && { fallback }), ...owner, ...(onCall && { onCall }) },
+          deliver: d.level.deliver,
           bellLink: adminRelative(perfexLeadPath(lead.id)),
           render: (recipient, language) =>
             renderEscalationEmail(
@@ -192,9 +194,17 @@ export class LeadEscalationService implements LevelFirer {
     lead: HostLead,
     view: LeadView,
     book: PolicyBook,
-  ): Promise<{ staff: HostStaff[]; fallback?: Record<string, unknown>; owner?: OwnerDepartments }> {
+    now: Date,
+  ): Promise<{
+    staff: HostStaff[];
+    fallback?: Record<string, unknown>;
+    owner?: OwnerDepartments;
+    onCall?: OnCallDetails;
+  }> {
     const action = d.level.action;
     switch (action.type) {
+      case 'notify_on_call':
+        return onCallRecipients(action.rota ?? '', book, view.staff, now);
       case 'notify_assignee': {
         const owner = [view.staff.get(lead.assigned)].filter(reachable);
         if (owner.length) return { staff: owner };

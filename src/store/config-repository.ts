@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import {
   SettingsSchema,
+  type OnCallRotaConfig,
+  type StaffScheduleConfig,
   type CalendarConfig,
   type PolicyConfig,
   type SlaConfig,
@@ -20,10 +22,16 @@ export interface StoredPolicy extends PolicyConfig {
 export interface StoredCalendar extends CalendarConfig {
   id: number;
 }
+export interface StoredRota extends OnCallRotaConfig {
+  id: number;
+}
 export interface StoredConfig {
   calendars: StoredCalendar[];
   policies: StoredPolicy[];
   settings: SlaSettings;
+  /** Working hours per staff member, by staff id. */
+  staffSchedules: StaffScheduleConfig[];
+  onCall: StoredRota[];
   /** Webhook endpoints; their secrets stay in the table (`secret` is always the marker here). */
   webhooks: WebhookConfig[];
   /** Bumped by every write, so caches in other processes notice. */
@@ -62,6 +70,19 @@ interface WebhookRow {
   format: string;
   allow_private_address: number | boolean;
 }
+interface ScheduleRow {
+  staff_id: number;
+  calendar_key: string | null;
+  timezone: string | null;
+}
+interface RotaRow {
+  id: number;
+  key: string;
+  name: string;
+  department_id: number;
+  fallback_staff_id: number;
+  rotation: string;
+}
 
 const VERSION = 'config_version';
 
@@ -78,15 +99,19 @@ export class ConfigRepository {
 
   async load(trx?: Knex.Transaction): Promise<StoredConfig> {
     const db = trx ?? this.db;
-    const [calendars, policies, settingRows, webhooks]: [
+    const [calendars, policies, settingRows, schedules, rotas, webhooks]: [
       CalendarRow[],
       PolicyRow[],
       { name: string; value: string }[],
+      ScheduleRow[],
+      RotaRow[],
       WebhookRow[],
     ] = await Promise.all([
       db(this.t('calendars')).orderBy('key'),
       db(this.t('policies')).orderBy([{ column: 'position' }, { column: 'key' }]),
       db(this.t('settings')),
+      db(this.t('staff_schedules')).orderBy('staff_id'),
+      db(this.t('on_call_rotas')).orderBy('key'),
       // Never the secret: it leaves the table only to sign a post (WebhookRepository).
       db(this.t('webhooks')).select('key', 'name', 'url', 'format', 'allow_private_address').orderBy('key'),
     ]);
@@ -96,6 +121,8 @@ export class ConfigRepository {
       calendars: calendars.map(toCalendar),
       policies: policies.map(toPolicy),
       settings: SettingsSchema.parse(settings),
+      staffSchedules: schedules.map(toSchedule),
+      onCall: rotas.map(toRota),
       webhooks: webhooks.map(toWebhook),
       version: typeof version === 'number' ? version : 0,
     };
@@ -166,6 +193,41 @@ export class ConfigRepository {
 
   async deleteWebhook(trx: Knex.Transaction, key: string): Promise<number> {
     return trx(this.t('webhooks')).where('key', key).delete();
+  }
+
+  /** Replaces one staff member's schedule. */
+  async upsertSchedule(trx: Knex.Transaction, s: StaffScheduleConfig, now: Date): Promise<void> {
+    await trx(this.t('staff_schedules'))
+      .insert({
+        staff_id: s.staffId,
+        calendar_key: s.calendar,
+        timezone: s.timezone ?? null,
+        updated_at: utcToSql(now),
+      })
+      .onConflict('staff_id')
+      .merge();
+  }
+
+  async deleteSchedule(trx: Knex.Transaction, staffId: number): Promise<number> {
+    return trx(this.t('staff_schedules')).where('staff_id', staffId).delete();
+  }
+
+  async upsertRota(trx: Knex.Transaction, r: OnCallRotaConfig, now: Date): Promise<void> {
+    await trx(this.t('on_call_rotas'))
+      .insert({
+        key: r.key,
+        name: r.name,
+        department_id: r.departmentId,
+        fallback_staff_id: r.fallbackStaffId,
+        rotation: JSON.stringify(r.rotation),
+        updated_at: utcToSql(now),
+      })
+      .onConflict('key')
+      .merge();
+  }
+
+  async deleteRota(trx: Knex.Transaction, key: string): Promise<number> {
+    return trx(this.t('on_call_rotas')).where('key', key).delete();
   }
 
   async deletePolicy(trx: Knex.Transaction, key: string): Promise<number> {
@@ -240,12 +302,33 @@ function toPolicy(r: PolicyRow): StoredPolicy {
   };
 }
 
+function toSchedule(r: ScheduleRow): StaffScheduleConfig {
+  return {
+    staffId: Number(r.staff_id),
+    calendar: r.calendar_key,
+    ...(r.timezone ? { timezone: r.timezone } : {}),
+  };
+}
+
+function toRota(r: RotaRow): StoredRota {
+  return {
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    departmentId: Number(r.department_id),
+    fallbackStaffId: Number(r.fallback_staff_id),
+    rotation: JSON.parse(r.rotation) as OnCallRotaConfig['rotation'],
+  };
+}
+
 /** The exported document: stored config without ids and bookkeeping. */
 export function toDocument(config: StoredConfig): SlaConfig {
   return {
     calendars: config.calendars.map(({ id: _id, ...c }) => c),
     policies: config.policies.map(({ id: _id, ...p }) => p),
     settings: config.settings,
+    staffSchedules: config.staffSchedules,
+    onCall: config.onCall.map(({ id: _id, ...r }) => r),
     webhooks: config.webhooks.map((w) => ({ ...w })),
   };
 }

@@ -35,6 +35,8 @@ export function detailPairs(
       const item = k === 'key' ? keyName(doc, v, names, action) : undefined;
       if (item) return [t(`audit.details.${item.kind}`), item.text];
       if (k === 'fallback') return [label(k, t), fallbackWords(v, t, names) ?? show(v)];
+      if (k === 'onCall') return [label(k, t), onCallWords(v, t, names) ?? show(v)];
+      if (k === 'heldUntil') return [label(k, t), heldWords(v, t, names) ?? show(v)];
       // The level's action object names no department: it went to the lead owner's departments.
       if (k === 'action' && isOwnerDepartmentAction(v))
         return [label(k, t), t(`settings.actions_list.${OWNER_DEPARTMENT_ACTION}`)];
@@ -75,6 +77,31 @@ function fallbackWords(value: unknown, t: TFunction, names: AuditNames | undefin
   const name = nameFor(type === 'department' ? 'departmentId' : 'staffId', id, names) ?? `#${id}`;
   const why = typeof reason === 'string' && PLAIN.test(reason) ? label(reason, t, 'audit.reasons') : '—';
   return t(`audit.fallback.${type}`, { name, reason: why });
+}
+
+/** Whom an on-call level reached and why: "nobody on call: sent to the fallback Lea Lead". */
+function onCallWords(value: unknown, t: TFunction, names: AuditNames | undefined): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { onDuty, notified, reason } = value as Record<string, unknown>;
+  if (typeof reason !== 'string' || !PLAIN.test(reason)) return undefined;
+  const name = (id: unknown) => (typeof id === 'number' ? (nameFor('staffId', id, names) ?? `#${id}`) : '—');
+  return t(`panel.on_call.${reason}`, {
+    onDuty: name(onDuty),
+    notified: name(notified),
+    defaultValue: reason,
+  });
+}
+
+/** Per recipient, until when a level held to working hours waits: "Ana Berlin: held until ... UTC". */
+function heldWords(value: unknown, t: TFunction, names: AuditNames | undefined): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const parts = Object.entries(value as Record<string, unknown>).flatMap(([id, until]) => {
+    const at = typeof until === 'string' ? new Date(until) : null;
+    if (!at || Number.isNaN(at.getTime())) return [];
+    const time = `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    return [t('panel.held_until', { name: nameFor('staffId', Number(id), names) ?? `#${id}`, time })];
+  });
+  return parts.length ? parts.join('; ') : undefined;
 }
 
 /** A configuration change stores the documents themselves; they are shown as a diff, not as pairs. */

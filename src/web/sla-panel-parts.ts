@@ -199,7 +199,19 @@ function inTheOrderTheyHappen<C extends { metric: string; cycle: number }>(clock
   );
 }
 
-export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFunction): EscalationEntry {
+/** How the history names people and gives times in their own zone (for on-call and hold notes). */
+export interface EntryWords {
+  staffName(id: number): string;
+  /** A time in the staff member's own zone (their schedule's), else the host's. */
+  timeFor(at: Date, staffId: number): string;
+}
+
+export function toEntry(
+  row: Record<string, unknown>,
+  label: ClockLabel,
+  t: TFunction,
+  words?: EntryWords,
+): EscalationEntry {
   const action = String(row.action_type);
   // A lead's notify_department with no department named went to the owner's departments.
   const named =
@@ -218,13 +230,55 @@ export function toEntry(row: Record<string, unknown>, label: ClockLabel, t: TFun
     firedAt: utcFromSql(row.fired_at as string),
     outcome,
     outcomeLabel: t(`panel.outcomes.${outcome}`, { defaultValue: outcome }),
-    reason:
+    reason: joinNotes([
       outcome === 'skipped'
         ? skipReason(row.details, t)
         : outcome === 'no_recipient'
           ? (noRecipientReason(row.details, t) ?? fallbackNote(row.details, t))
           : fallbackNote(row.details, t),
+      ...(words ? deliveryNotes(row.details, t, words) : []),
+    ]),
   };
+}
+
+function joinNotes(notes: (string | null)[]): string | null {
+  const given = notes.filter((n): n is string => !!n);
+  return given.length ? given.join('; ') : null;
+}
+
+/**
+ * Who an on-call level reached and why, and whose messages were held to their working hours until
+ * when: "on call: Ben Anytime", "Ana Berlin: held until Mon 30 Mar 09:00 (outside working hours)".
+ */
+export function deliveryNotes(details: unknown, t: TFunction, words: EntryWords): string[] {
+  let parsed: { onCall?: { onDuty?: unknown; notified?: unknown; reason?: unknown }; heldUntil?: unknown };
+  try {
+    parsed = JSON.parse(String(details)) as typeof parsed;
+  } catch {
+    return [];
+  }
+  const notes: string[] = [];
+  const onCall = parsed.onCall;
+  if (onCall && typeof onCall.reason === 'string' && /^[a-z_]+$/.test(onCall.reason)) {
+    const name = (id: unknown) => (typeof id === 'number' ? words.staffName(id) : '—');
+    notes.push(
+      t(`panel.on_call.${onCall.reason}`, {
+        onDuty: name(onCall.onDuty),
+        notified: name(onCall.notified),
+        defaultValue: onCall.reason,
+      }),
+    );
+  }
+  if (parsed.heldUntil && typeof parsed.heldUntil === 'object') {
+    for (const [id, until] of Object.entries(parsed.heldUntil as Record<string, unknown>)) {
+      const at = typeof until === 'string' ? new Date(until) : null;
+      if (!at || Number.isNaN(at.getTime())) continue;
+      notes.push(
+        t('panel.held_until', { name: words.staffName(Number(id)), time: words.timeFor(at, Number(id)) }),
+      );
+    }
+  }
+  return notes;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ExplainPhrases } from '../sla/clocks/explain-clock';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import { translatorFor } from '../i18n/translator';
 import { renderView } from '../i18n/render-view';
-import { dateTimeFormatter } from '../i18n/format-date';
+import { dateTimeFormatter, formatDateTime } from '../i18n/format-date';
 import type { i18n } from 'i18next';
 import { explainPhrases } from './explain-phrases';
 import { stateBadge } from './state-badge';
@@ -109,7 +109,10 @@ export async function renderSlaPanel(
     matchedOn: policy && status !== null ? await subject.matchReasons(policy, t) : [],
     escalations: withLadderNames(
       escalations.map((row) => {
-        const entry = toEntry(row, label, t);
+        const entry = toEntry(row, label, t, {
+          staffName: (id) => names.staff.get(String(id)) ?? `#${id}`,
+          timeFor: (at, id) => formatDateTime(at, book.zoneOf(id) ?? host.timezone, lang, now),
+        });
         // A level on the team's internal clock says so, as the clock's own row does.
         const internal = book
           .clockPolicy(entry.policyId)

@@ -264,6 +264,50 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
     await shoot('monitor');
   });
 
+  it('sets up an on-call rota in its editor and sees who is on call now, at 1280 and 390 px', async () => {
+    await go(`${BASE}/settings`);
+    await Promise.all([page.waitForURL('**/settings/on-call'), page.click('[data-testid=sv-on-call-link]')]);
+    await Promise.all([page.waitForURL('**/on-call/new'), page.click('[data-testid=sv-new-rota]')]);
+    await page.fill('input[name=key]', 'support-nights');
+    await page.fill('input[name=name]', 'Support nights');
+    await page.selectOption('select[name=departmentId]', { label: 'Support' });
+    await page.selectOption('select[name=fallbackStaffId]', { label: 'Mia Manager' });
+    await page.selectOption('select[name=timezone]', 'Europe/Berlin');
+    await page.fill('input[name=startsAt]', '2026-02-23');
+    await page.fill('input[name=handover]', '09:00');
+    await page.selectOption('select[name="order.0"]', { label: 'Ada Admin' });
+    await page.selectOption('select[name="order.1"]', { label: 'Mia Manager' });
+    await save('[data-testid=sv-save-rota]', '**/settings/on-call?saved=support-nights');
+    const now = page.locator('tr[data-rota=support-nights] [data-testid=sv-on-call-now]');
+    await expect(now.textContent()).resolves.toMatch(/Ada Admin|Mia Manager/);
+    await expect(
+      page.locator('tr[data-rota=support-nights] [data-testid=sv-handovers] li').count(),
+    ).resolves.toBe(3);
+    await shoot('on-call');
+    await page.click('tr[data-rota=support-nights] [data-testid=sv-edit-rota]');
+    await page.locator('[data-testid=sv-rota-now]').waitFor();
+    await expect(page.inputValue('select[name="order.1"]')).resolves.not.toBe('');
+    // Only the chosen kind of rotation shows its fields.
+    await page.check('[data-testid=sv-type-ranges]');
+    await expect(page.isVisible('[data-testid=sv-ranges]')).resolves.toBe(true);
+    await expect(page.isVisible('select[name="order.0"]')).resolves.toBe(false);
+    await page.check('[data-testid=sv-type-weekly]');
+    await expect(page.isVisible('[data-testid=sv-ranges]')).resolves.toBe(false);
+    await shoot('on-call-rota');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const phone = await pageWidth(page);
+      expect(phone.document).toBeLessThanOrEqual(phone.window);
+      await shoot('on-call-rota-phone');
+      await go(`${BASE}/settings/on-call`);
+      const list = await tableFit(page, '[data-testid=sv-rotas-table]');
+      expect(list.table).toBeLessThanOrEqual(list.container);
+      await shoot('on-call-phone');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('forecasts the resolution breach on the dashboard and the monitor, at 1280 and 390 px', async () => {
     // 11:00 Berlin on Tuesday: the resolution's 8 business hours from 09:30 end Wednesday 09:30
     // (7.5 h on Tuesday, 0.5 h on Wednesday), 22.5 wall-clock hours from now: within 24 h only.

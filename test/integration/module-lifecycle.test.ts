@@ -22,6 +22,8 @@ const MODULE_TABLES = [
   'tblsla_vigil_bridge_nonces',
   'tblsla_vigil_webhooks',
   'tblsla_vigil_digest_periods',
+  'tblsla_vigil_staff_schedules',
+  'tblsla_vigil_on_call_rotas',
 ];
 
 beforeAll(async () => {
@@ -70,6 +72,13 @@ describe('migrations', () => {
       expires_at: '2026-01-01 00:10:00.000',
     });
 
+    await db('tblsla_vigil_staff_schedules').insert({
+      staff_id: 1,
+      calendar_key: null,
+      timezone: 'Europe/Berlin',
+      updated_at: '2026-01-01 00:00:00.000',
+    });
+
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
     const down = () =>
       db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
@@ -86,6 +95,9 @@ describe('migrations', () => {
     });
     await down();
     expect(await db.schema.hasTable('tblsla_vigil_webhooks')).toBe(false);
+    await down();
+    expect(await db.schema.hasTable('tblsla_vigil_staff_schedules')).toBe(false);
+    expect(await db.schema.hasTable('tblsla_vigil_on_call_rotas')).toBe(false);
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);
     await down();
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(false);
@@ -114,7 +126,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-10).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-11).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);

@@ -7,6 +7,7 @@ import { MATCH_FIELDS_OF, SUBJECT_TYPES, TICKET_ONLY_ACTIONS } from './subject-t
 import { cronProblem } from '../digest/digest-schedule';
 import { configKey } from './config-key';
 import { WebhookConfigSchema } from './webhook-config';
+import { checkSchedules, OnCallRotaSchema, StaffScheduleSchema } from './on-call-schema';
 
 /** The ticket metrics with one target each (first response, next response, resolution). */
 export const METRICS = ['first_response', 'next_response', 'resolution'] as const;
@@ -27,7 +28,10 @@ export const ESCALATION_ACTIONS = [
   'reassign_department',
   'raise_priority',
   'webhook',
+  'notify_on_call',
 ] as const;
+/** When a notify level's messages go out: at once, or held to each recipient's working hours. */
+export const DELIVERY_MODES = ['now', 'working_hours'] as const;
 
 /** Whose promise a clock or level is about: the customer's SLA (default) or a team's internal target. */
 export const CLOCK_SCOPES = ['customer', 'internal'] as const;
@@ -113,7 +117,15 @@ const EscalationSchema = z
       priorityId: idNumber.optional(),
       /** The `webhook` action's endpoint (a key of the document's `webhooks`). */
       webhook: key.optional(),
+      /** notify_on_call: the key of the on-call rota whose person on duty is notified. */
+      rota: key.optional(),
     }),
+    /**
+     * Optional: `working_hours` holds each recipient's messages until their next working moment
+     * (their staff schedule). Absent means `now`; not part of the level's key (how a level is
+     * delivered is not what it is, and existing levels keep their keys).
+     */
+    deliver: z.enum(DELIVERY_MODES).optional(),
     /**
      * Optional condition on the ticket when the level's moment comes: `{ "unassigned": true }`
      * acts only while nobody is assigned. Strict: only `unassigned: true` is a condition.
@@ -147,6 +159,16 @@ const EscalationSchema = z
       reassign_department: 'departmentId',
       webhook: 'webhook',
     };
+    if (e.deliver === 'working_hours' && !e.action.type.startsWith('notify_')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deliver'],
+        message: 'only notify levels can be held to working hours',
+      });
+    }
+    if (e.action.type === 'notify_on_call' && e.action.rota === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['action', 'rota'], message: 'notify_on_call needs rota' });
+    }
     const field = needs[e.action.type];
     if (field && e.action[field] === undefined) {
       ctx.addIssue({ code: 'custom', path: ['action', field], message: `${e.action.type} needs ${field}` });
@@ -404,6 +426,8 @@ export const DEFAULT_SETTINGS: z.infer<typeof SettingsSchema> = SettingsSchema.p
  */
 export const slaConfigSchema = (
   knownCalendarKeys: ReadonlySet<string> = new Set(),
+  /** On-call rotas that exist outside the document (a partial import may name one only the database has). */
+  knownRotaKeys: ReadonlySet<string> = new Set(),
   knownWebhookKeys: ReadonlySet<string> = new Set(),
 ) =>
   z
@@ -413,13 +437,19 @@ export const slaConfigSchema = (
       settings: SettingsSchema.default(DEFAULT_SETTINGS),
       /** Endpoints `webhook` levels post to; secrets are write-only (see webhook-config.ts). */
       webhooks: z.array(WebhookConfigSchema).default([]),
+      // Optional (not defaulted), so documents and literals written before them stay whole.
+      staffSchedules: z.array(StaffScheduleSchema).optional(),
+      onCall: z.array(OnCallRotaSchema).optional(),
     })
     .superRefine((doc, ctx) => {
       checkUniqueKeys(doc.calendars, 'calendars', ctx);
       checkUniqueKeys(doc.policies, 'policies', ctx);
+      checkUniqueKeys(doc.onCall ?? [], 'onCall', ctx);
       checkUniqueKeys(doc.webhooks, 'webhooks', ctx);
       const webhookKeys = new Set([...knownWebhookKeys, ...doc.webhooks.map((w) => w.key)]);
       const calendarKeys = new Set([...knownCalendarKeys, ...doc.calendars.map((c) => c.key)]);
+      const rotaKeys = new Set([...knownRotaKeys, ...(doc.onCall ?? []).map((r) => r.key)]);
+      checkSchedules(doc.staffSchedules ?? [], calendarKeys, ctx);
       // Valid calendars of the document that never open (a policy may not use one).
       const closed = new Map<string, { index: number; why: NeverOpen }>();
       doc.calendars.forEach((c, i) => {
@@ -475,6 +505,13 @@ export const slaConfigSchema = (
               message: `no webhook with key "${e.action.webhook}"`,
             });
           }
+          if (e.action.rota !== undefined && !rotaKeys.has(e.action.rota)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', i, 'escalations', j, 'action', 'rota'],
+              message: `no on-call rota with key "${e.action.rota}"`,
+            });
+          }
           if (e.metric === STATUS_TIME ? !hasStatusWindows(p.targets) : !p.targets[e.metric]) {
             ctx.addIssue({
               code: 'custom',
@@ -505,7 +542,10 @@ export type EscalationConfig = z.infer<typeof EscalationSchema>;
 /** One team's internal targets (an OLA) on a ticket policy. */
 export type InternalTargetConfig = z.infer<typeof InternalTargetSchema>;
 export type SlaSettings = z.infer<typeof SettingsSchema>;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export { CalendarConfigSchema, PolicyConfigSchema, SettingsSchema };
+export { StaffScheduleSchema, OnCallRotaSchema };
+export type { StaffScheduleConfig, OnCallRotaConfig, RotationConfig } from './on-call-schema';
 
 /** True when the targets give at least one status a window (an empty byStatus sets no target). */
 export function hasStatusWindows(targets: { status_time?: StatusTimeConfig }): boolean {
@@ -562,11 +602,12 @@ export class ConfigError extends Error {
 export function parseSlaConfig(
   input: unknown,
   knownCalendarKeys?: ReadonlySet<string>,
+  knownRotaKeys?: ReadonlySet<string>,
   knownWebhookKeys?: ReadonlySet<string>,
 ): SlaConfig {
   const schema =
-    knownCalendarKeys || knownWebhookKeys
-      ? slaConfigSchema(knownCalendarKeys, knownWebhookKeys)
+    knownCalendarKeys || knownRotaKeys || knownWebhookKeys
+      ? slaConfigSchema(knownCalendarKeys, knownRotaKeys, knownWebhookKeys)
       : SlaConfigSchema;
   const result = schema.safeParse(input);
   if (!result.success) throw new ConfigError(formatIssues(result.error));

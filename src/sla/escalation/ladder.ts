@@ -37,7 +37,8 @@ export function ladderOf(escalations: readonly EscalationConfig[]): LadderLevel[
   const seen = new Map<string, number>();
   return escalations.map((e, i) => {
     const content = createHash('sha1')
-      // A condition is part of what the level is; levels without one keep their old keys.
+      // A condition is part of what the level is; levels without one keep their old keys. How a
+      // level is delivered (`deliver`) is not: holding it to working hours never makes it fire again.
       .update(
         JSON.stringify([
           e.metric,

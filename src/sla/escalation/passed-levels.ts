@@ -78,7 +78,7 @@ export function impactOf(levels: readonly PassedLevel[]): LadderImpact {
     tickets: subjects('ticket'),
     leads: subjects('lead'),
     levels: levels.length,
-    emails: count(['notify_assignee', 'notify_staff', 'notify_department']),
+    emails: count(['notify_assignee', 'notify_staff', 'notify_department', 'notify_on_call']),
     reassignments: count(['reassign_staff', 'reassign_department']),
     priorityRaises: count(['raise_priority']),
   };

@@ -4,6 +4,8 @@ import { createIndexRoutes } from '../settings/index-routes';
 import { createCalendarRoutes } from '../settings/calendar-routes';
 import { createPolicyRoutes } from '../settings/policy-routes';
 import { createDigestRoutes } from '../settings/digest-routes';
+import { createOnCallRoutes } from '../settings/on-call-routes';
+import { createWorkingHoursRoutes } from '../settings/working-hours-routes';
 import { createWebhookRoutes } from '../settings/webhook-routes';
 import { UnexpectedFormError } from '../settings/form-values';
 import { renderUnexpectedForm } from '../settings/settings-index';
@@ -19,6 +21,8 @@ export function createSettingsPage(deps: WebDeps): Router {
   router.use(createCalendarRoutes(deps));
   router.use(createPolicyRoutes(deps));
   router.use(createDigestRoutes(deps));
+  router.use(createOnCallRoutes(deps));
+  router.use(createWorkingHoursRoutes(deps));
   router.use(createWebhookRoutes(deps));
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof UnexpectedFormError)) return next(err);

@@ -9,13 +9,15 @@ import { MATCH_FIELDS_OF, type MatchField, type SubjectType } from '../../sla/co
 /** Which extra select an action uses; the others on its row are ignored. */
 export const ACTION_TARGET: Record<
   string,
-  'staffId' | 'departmentId' | 'priorityId' | 'webhook' | undefined
+  'staffId' | 'departmentId' | 'priorityId' | 'rota' | 'webhook' | undefined
 > = {
   notify_staff: 'staffId',
   reassign_staff: 'staffId',
   notify_department: 'departmentId',
   reassign_department: 'departmentId',
   raise_priority: 'priorityId',
+  // An on-call rota is chosen by its key, not by a host id.
+  notify_on_call: 'rota',
   webhook: 'webhook',
 };
 
@@ -40,7 +42,7 @@ export function policyFields(subject: SubjectType): RegExp[] {
       : []),
     /^targets\.status_time\.[1-9]\d{0,9}\.(amount|unit|warnType|warnValue)$/,
     // Every action's target field, on either kind: an action a kind refuses is named by the schema.
-    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|webhook|unassigned|internal)$/,
+    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|rota|webhook|deliver|unassigned|internal)$/,
     // Internal targets per team (tickets; a lead policy posting them is refused by the schema).
     ...(metrics.length
       ? [
@@ -94,9 +96,10 @@ export function policyToForm(
     values[`${row}.trigger`] = e.trigger.type;
     values[`${row}.minutes`] = e.trigger.minutes === undefined ? '' : String(e.trigger.minutes);
     values[`${row}.action`] = e.action.type;
-    for (const f of ['staffId', 'departmentId', 'priorityId', 'webhook'] as const) {
+    for (const f of ['staffId', 'departmentId', 'priorityId', 'rota', 'webhook'] as const) {
       values[`${row}.${f}`] = e.action[f] === undefined ? '' : String(e.action[f]);
     }
+    values[`${row}.deliver`] = e.deliver ?? '';
     if (e.when?.unassigned) values[`${row}.unassigned`] = '1';
     if (e.scope === 'internal') values[`${row}.internal`] = '1';
   });
@@ -246,14 +249,18 @@ export function formToPolicy(
     if (minutes !== undefined && trigger.type !== 'at_due') trigger.minutes = minutes;
     const action: Record<string, unknown> = { type: actionType };
     const targetField = ACTION_TARGET[actionType];
-    // A webhook is named by its key, the other targets by a host id.
-    if (targetField === 'webhook') {
+    if (targetField === 'rota') {
+      const rota = text(values, `${row}.rota`);
+      if (rota) action.rota = rota;
+    } else if (targetField === 'webhook') {
       const key = text(values, `${row}.webhook`);
       if (key) action.webhook = key;
     } else if (targetField) {
       const id = oneId(`${row}.${targetField}`);
       if (id !== undefined) action[targetField] = id;
     }
+    // Blank is "now" (no field, so the level keeps its key); anything else the schema judges.
+    const deliver = text(values, `${row}.deliver`);
     // The checkbox sends "1" when ticked; anything else is not a condition the schema knows.
     const unassigned = text(values, `${row}.unassigned`);
     // Ticked: the level fires on the team's internal clock; anything but "1" the schema names.
@@ -263,6 +270,7 @@ export function formToPolicy(
       trigger,
       action,
       ...(unassigned && { when: { unassigned: unassigned === '1' ? true : unassigned } }),
+      ...(deliver && { deliver }),
       ...(internal && { scope: internal === '1' ? 'internal' : internal }),
     });
     rowOf.push(i);
@@ -392,11 +400,12 @@ export function policyIssueRules(rowOf: number[], internalRowOf: number[] = []):
     [/^escalations\[(\d+)\]\.trigger\.minutes$/, (m) => `escalations.${row(m[1])}.minutes`],
     [/^escalations\[(\d+)\]\.trigger/, (m) => `escalations.${row(m[1])}.trigger`],
     [
-      /^escalations\[(\d+)\]\.action\.(staffId|departmentId|priorityId|webhook)$/,
+      /^escalations\[(\d+)\]\.action\.(staffId|departmentId|priorityId|rota|webhook)$/,
       (m) => `escalations.${row(m[1])}.${m[2]}`,
     ],
     [/^escalations\[(\d+)\]\.action/, (m) => `escalations.${row(m[1])}.action`],
     [/^escalations\[(\d+)\]\.when/, (m) => `escalations.${row(m[1])}.unassigned`],
+    [/^escalations\[(\d+)\]\.deliver/, (m) => `escalations.${row(m[1])}.deliver`],
     [/^escalations\[(\d+)\]/, (m) => `escalations.${row(m[1])}.metric`],
   ];
 }

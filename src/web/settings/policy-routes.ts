@@ -26,6 +26,7 @@ import {
   TARGET_METRICS_OF,
 } from './policy-form';
 import { POLICY_KINDS, type KindChoices, type PolicyKind } from './policy-kinds';
+import { levelReach } from './level-reach';
 import { SETTINGS_BASE, staffOf } from './settings-index';
 import { isPassedLevelChoice, type LadderImpact } from '../../sla/escalation/passed-levels';
 
@@ -99,7 +100,8 @@ async function renderPolicyForm(
   choices: KindChoices,
   state: PolicyFormState,
 ) {
-  const config = await deps.services.config.load();
+  const [config, book] = await Promise.all([deps.services.config.load(), deps.services.clocks.policyBook()]);
+  const rows = escalationRowCount(state.values);
   // Lead texts that differ from the ticket ones live under `settings.lead.*`; the rest are shared.
   const kt = (key: string, options?: Record<string, unknown>): string =>
     kind.subject === 'ticket'
@@ -119,7 +121,15 @@ async function renderPolicyForm(
       editing: state.editing,
       action: state.editing ? `${base}/${encodeURIComponent(state.editing)}` : base,
       form: formView(state.values, state.errors),
-      rows: escalationRowCount(state.values),
+      rows,
+      reach: await levelReach(state.values, rows, {
+        tickets: deps.host.tickets,
+        book,
+        now: ctx.now,
+        lang: ctx.lang,
+        hostZone: ctx.zone,
+        t: ctx.t,
+      }),
       // Internal targets (OLA) are for tickets: team rows, each team by department or staff by name.
       internalRows: kind.subject === 'ticket' ? internalRowCount(state.values) : 0,
       teamDepartments: choices.departments,
@@ -139,6 +149,7 @@ async function renderPolicyForm(
           staffId: choices.staff,
           departmentId: choices.departments,
           priorityId: choices.priorities,
+          rota: config.onCall.map((r) => ({ id: r.key, name: r.name })),
           // Webhooks are chosen by key; the select shows their names.
           webhook: config.webhooks.map((w) => ({ id: w.key, name: w.name })),
         }[f],
