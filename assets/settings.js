@@ -56,6 +56,7 @@
       reassign_department: 'departmentId',
       raise_priority: 'priorityId',
       notify_on_call: 'rota',
+      webhook: 'webhook',
     };
     var targets = level.querySelectorAll('[data-target-field]');
     for (var i = 0; i < targets.length; i++) {

@@ -17,6 +17,7 @@ import * as genericOutbox from './20261206050000_generic_outbox';
 import * as clockDueIndex from './20261206051000_clock_due_index';
 import * as internalTargets from './20261206052000_internal_targets';
 import * as workingHoursOnCall from './20261206053000_working_hours_on_call';
+import * as webhooks from './20261206054000_webhooks';
 import * as digestPeriods from './20261206055000_digest_periods';
 
 /** A migration of the module: it receives the host's table prefix. */
@@ -48,5 +49,6 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206051000_clock_due_index', clockDueIndex],
   ['20261206052000_internal_targets', internalTargets],
   ['20261206053000_working_hours_on_call', workingHoursOnCall],
+  ['20261206054000_webhooks', webhooks],
   ['20261206055000_digest_periods', digestPeriods],
 ];

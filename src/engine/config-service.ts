@@ -12,7 +12,10 @@ import {
   type StaffScheduleConfig,
   type SlaConfig,
   type SlaSettings,
+  type WebhookConfig,
+  SECRET_SET,
 } from '../sla/config';
+import { auditedWebhook } from './webhook-audit';
 import { ConfigRepository, toDocument, type StoredConfig } from '../store/config-repository';
 import type { AuditLog } from '../store/audit-log';
 import { PolicyBook, type BookPolicy } from '../sla/policy/policy-book';
@@ -78,6 +81,7 @@ export class ConfigService {
       input,
       new Set(stored.calendars.map((c) => c.key)),
       new Set(stored.onCall.map((r) => r.key)),
+      new Set(stored.webhooks.map((w) => w.key)),
     );
     // A document without settings leaves the stored settings alone (the schema fills defaults).
     const hasSettings = typeof input === 'object' && input !== null && 'settings' in input;
@@ -92,6 +96,7 @@ export class ConfigService {
       for (const policy of doc.policies) await this.repo.upsertPolicy(trx, policy, now);
       for (const schedule of doc.staffSchedules ?? []) await this.repo.upsertSchedule(trx, schedule, now);
       for (const rota of doc.onCall ?? []) await this.repo.upsertRota(trx, rota, now);
+      await this.upsertWebhooks(trx, doc.webhooks ?? [], now);
       if (hasSettings) await this.repo.saveSettings(trx, doc.settings);
       const skipped =
         options.passedLevels === 'skip'
@@ -211,6 +216,52 @@ export class ConfigService {
     return this.deleteOne('onCall', key, staffId);
   }
 
+  /** Writes each endpoint; a secret marker for a key with no stored secret names the field. */
+  private async upsertWebhooks(trx: Knex.Transaction, webhooks: readonly WebhookConfig[], now: Date) {
+    for (const [i, webhook] of webhooks.entries()) {
+      if (!(await this.repo.upsertWebhook(trx, webhook, now)))
+        throw new ConfigError([
+          {
+            path: `webhooks[${i}].secret`,
+            message: `no secret is stored for webhook "${webhook.key}": give the secret itself`,
+          },
+        ]);
+    }
+  }
+
+  /**
+   * Creates or updates one webhook endpoint. `secret` may be the marker `{ set: true }` to keep the
+   * stored one (the settings form's empty secret field); a new endpoint needs the secret itself.
+   */
+  async saveWebhook(input: unknown, staffId: number | null): Promise<WebhookConfig> {
+    return this.db.transaction(async (trx) => {
+      await this.repo.bumpVersion(trx);
+      const current = toDocument(await this.repo.load(trx));
+      const { item, index } = placeItem('webhooks', input, current);
+      const webhook = item as WebhookConfig;
+      if (!(await this.repo.upsertWebhook(trx, webhook, this.clock.now())))
+        throw new ConfigError([{ path: 'secret', message: 'a new webhook needs its secret' }]);
+      await this.audit.write(
+        {
+          action: 'config.save_webhook',
+          staffId,
+          details: {
+            key: webhook.key,
+            before: current.webhooks?.[index] ?? null,
+            after: auditedWebhook(webhook),
+          },
+        },
+        trx,
+      );
+      return { ...webhook, secret: SECRET_SET };
+    });
+  }
+
+  /** Deletes an endpoint no policy uses; false when there is none with this key. */
+  deleteWebhook(key: string, staffId: number | null): Promise<boolean> {
+    return this.deleteOne('webhooks', key, staffId);
+  }
+
   /** Creates or updates one calendar; the whole resulting document is validated. */
   saveCalendar(input: unknown, staffId: number | null): Promise<CalendarConfig> {
     return this.saveOne('calendars', input, staffId) as Promise<CalendarConfig>;
@@ -239,7 +290,12 @@ export class ConfigService {
   /** The same for a whole document (`config import`, `PUT /api/config`). */
   async previewImport(input: unknown, now: Date): Promise<LadderImpact> {
     const stored = await this.repo.load();
-    const doc = parseSlaConfig(input, new Set(stored.calendars.map((c) => c.key)));
+    const doc = parseSlaConfig(
+      input,
+      new Set(stored.calendars.map((c) => c.key)),
+      new Set(stored.onCall.map((r) => r.key)),
+      new Set(stored.webhooks.map((w) => w.key)),
+    );
     return impactOf(await this.passedUnder(stored, doc.calendars, doc.policies, now));
   }
 
@@ -294,7 +350,10 @@ export class ConfigService {
     return this.db.transaction(async (trx) => {
       await this.repo.bumpVersion(trx);
       const current = toDocument(await this.repo.load(trx));
-      const { item, index } = placeItem(list, input, current);
+      const placed = placeItem(list, input, current);
+      const index = placed.index;
+      // Webhooks have a save of their own (saveWebhook: write-only secrets).
+      const item = placed.item as CalendarConfig | PolicyConfig | OnCallRotaConfig;
       const items = (current[list] ?? []) as { key: string }[];
       const now = this.clock.now();
       if (list === 'calendars') await this.repo.upsertCalendar(trx, item as CalendarConfig, now);
@@ -391,12 +450,24 @@ export class ConfigService {
             ]);
           }
         }
+        if (list === 'webhooks') {
+          const users = current.policies
+            .filter((p) => p.escalations.some((e) => e.action.type === 'webhook' && e.action.webhook === key))
+            .map((p) => p.key);
+          if (users.length) {
+            throw new ConfigError([
+              { path: 'key', message: `webhook "${key}" is used by policies ${users.join(', ')}` },
+            ]);
+          }
+        }
         const deleted =
           list === 'calendars'
             ? await this.repo.deleteCalendar(trx, key)
             : list === 'onCall'
               ? await this.repo.deleteRota(trx, key)
-              : await this.repo.deletePolicy(trx, key);
+              : list === 'webhooks'
+                ? await this.repo.deleteWebhook(trx, key)
+                : await this.repo.deletePolicy(trx, key);
         // Rolls the version bump back: nothing changed.
         if (deleted === 0) throw new NothingToDelete();
         const action = `config.delete_${SINGULAR[list]}`;
@@ -413,8 +484,13 @@ export class ConfigService {
 class NothingToDelete extends Error {}
 
 /** The keyed lists of the document a single save or delete works on. */
-type ItemList = 'calendars' | 'policies' | 'onCall';
-const SINGULAR: Record<ItemList, string> = { calendars: 'calendar', policies: 'policy', onCall: 'rota' };
+type ItemList = 'calendars' | 'policies' | 'onCall' | 'webhooks';
+const SINGULAR: Record<ItemList, string> = {
+  calendars: 'calendar',
+  policies: 'policy',
+  onCall: 'rota',
+  webhooks: 'webhook',
+};
 
 /**
  * Validates one calendar or policy as part of the whole document it would make (in its own
@@ -424,7 +500,7 @@ function placeItem(
   list: ItemList,
   input: unknown,
   current: SlaConfig,
-): { item: CalendarConfig | PolicyConfig | OnCallRotaConfig; index: number } {
+): { item: CalendarConfig | PolicyConfig | OnCallRotaConfig | WebhookConfig; index: number } {
   const key = typeof input === 'object' && input !== null ? (input as { key?: unknown }).key : undefined;
   if (typeof key !== 'string') throw new ConfigError([{ path: 'key', message: 'key is required' }]);
   const items = (current[list] ?? []) as { key: string }[];
@@ -483,6 +559,14 @@ function importChanges(
     (before.staffSchedules ??= {})[schedule.staffId] = old;
     (after.staffSchedules ??= {})[schedule.staffId] = schedule;
   }
+  // Webhooks as the audit may keep them: a secret given is recorded as replaced, never itself.
+  for (const item of doc.webhooks ?? []) {
+    const old = (current.webhooks ?? []).find((x) => x.key === item.key) ?? null;
+    const audited = auditedWebhook(item);
+    if (sameJson(old, audited)) continue;
+    (before.webhooks ??= {})[item.key] = old;
+    (after.webhooks ??= {})[item.key] = audited;
+  }
   if (hasSettings && !sameJson(current.settings, doc.settings)) {
     before.settings = current.settings;
     after.settings = doc.settings;
@@ -521,5 +605,6 @@ function mergeByKey(current: SlaConfig, incoming: SlaConfig): SlaConfig {
     settings: incoming.settings,
     staffSchedules: [...schedules.values()],
     onCall: mergeItems(current.onCall ?? [], incoming.onCall ?? []),
+    webhooks: mergeItems(current.webhooks ?? [], incoming.webhooks ?? []),
   };
 }

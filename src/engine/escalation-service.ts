@@ -23,6 +23,8 @@ import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
 import { levelEmailFields, noticeZone, writeNotice, type NoticeChannels } from './escalation-notice';
 import { onCallRecipients, type OnCallDetails } from './on-call-recipients';
+import { queueWebhookLevel } from './webhook-level';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -90,6 +92,8 @@ export class EscalationService implements LevelFirer {
     private readonly channels: NoticeChannels = { inApp: false },
     /** Templates the host's admin edited (Perfex); the module's own ones without. */
     private readonly templates?: EmailTemplateSource,
+    /** Where `webhook` levels queue their posts (the outbox's webhook channel). */
+    private readonly webhookQueue?: WebhookQueue,
   ) {}
 
   async fireDue(
@@ -150,6 +154,17 @@ export class EscalationService implements LevelFirer {
           { ...details, reason: 'ticket not found' },
           trx,
         );
+        continue;
+      }
+      if (d.level.action.type === 'webhook') {
+        const subject = {
+          type: 'ticket',
+          id: ticket.id,
+          title: ticket.subject,
+          url: `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`,
+        };
+        const deps = { queue: this.webhookQueue, escalations: this.escalations, audit: this.audit };
+        await queueWebhookLevel(id, d, subject, details, deps, now, trx);
         continue;
       }
       if (!NOTIFY.has(d.level.action.type)) {

@@ -29,6 +29,8 @@ import { onCallRecipients, type OnCallDetails } from './on-call-recipients';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
+import { queueWebhookLevel } from './webhook-level';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** Whom an owner's-department level reached: the owner's departments, or why nobody. */
 interface OwnerDepartments {
@@ -81,6 +83,8 @@ export class LeadEscalationService implements LevelFirer {
     private readonly channels: NoticeChannels = { inApp: false },
     /** Templates the host's admin edited (Perfex); the module's own ones without. */
     private readonly templates?: EmailTemplateSource,
+    /** Where `webhook` levels queue their posts (the outbox's webhook channel). */
+    private readonly webhookQueue?: WebhookQueue,
   ) {}
 
   private async view(due: readonly DueLevel[]): Promise<LeadView> {
@@ -124,6 +128,17 @@ export class LeadEscalationService implements LevelFirer {
       };
       if (!lead) {
         await this.escalations.setOutcome(id, 'no_recipient', { ...details, reason: 'lead not found' }, trx);
+        continue;
+      }
+      if (d.level.action.type === 'webhook') {
+        const subject = {
+          type: 'lead',
+          id: lead.id,
+          title: lead.name,
+          url: `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`,
+        };
+        const deps = { queue: this.webhookQueue, escalations: this.escalations, audit: this.audit };
+        await queueWebhookLevel(id, d, subject, details, deps, now, trx);
         continue;
       }
       if (d.level.action.type === 'reassign_staff') {

@@ -8,6 +8,12 @@ import {
   type SlaConfig,
   type SlaSettings,
 } from '../sla/config/sla-config-schema';
+import {
+  SECRET_SET,
+  isSecretMarker,
+  type WebhookConfig,
+  type WebhookFormat,
+} from '../sla/config/webhook-config';
 import { utcToSql } from './datetime';
 
 export interface StoredPolicy extends PolicyConfig {
@@ -26,6 +32,8 @@ export interface StoredConfig {
   /** Working hours per staff member, by staff id. */
   staffSchedules: StaffScheduleConfig[];
   onCall: StoredRota[];
+  /** Webhook endpoints; their secrets stay in the table (`secret` is always the marker here). */
+  webhooks: WebhookConfig[];
   /** Bumped by every write, so caches in other processes notice. */
   version: number;
 }
@@ -55,6 +63,13 @@ interface PolicyRow {
   internal_targets: string | null;
 }
 
+interface WebhookRow {
+  key: string;
+  name: string;
+  url: string;
+  format: string;
+  allow_private_address: number | boolean;
+}
 interface ScheduleRow {
   staff_id: number;
   calendar_key: string | null;
@@ -84,18 +99,21 @@ export class ConfigRepository {
 
   async load(trx?: Knex.Transaction): Promise<StoredConfig> {
     const db = trx ?? this.db;
-    const [calendars, policies, settingRows, schedules, rotas]: [
+    const [calendars, policies, settingRows, schedules, rotas, webhooks]: [
       CalendarRow[],
       PolicyRow[],
       { name: string; value: string }[],
       ScheduleRow[],
       RotaRow[],
+      WebhookRow[],
     ] = await Promise.all([
       db(this.t('calendars')).orderBy('key'),
       db(this.t('policies')).orderBy([{ column: 'position' }, { column: 'key' }]),
       db(this.t('settings')),
       db(this.t('staff_schedules')).orderBy('staff_id'),
       db(this.t('on_call_rotas')).orderBy('key'),
+      // Never the secret: it leaves the table only to sign a post (WebhookRepository).
+      db(this.t('webhooks')).select('key', 'name', 'url', 'format', 'allow_private_address').orderBy('key'),
     ]);
     const settingsMap = Object.fromEntries(settingRows.map((r) => [r.name, JSON.parse(r.value) as unknown]));
     const { [VERSION]: version, ...settings } = settingsMap;
@@ -105,6 +123,7 @@ export class ConfigRepository {
       settings: SettingsSchema.parse(settings),
       staffSchedules: schedules.map(toSchedule),
       onCall: rotas.map(toRota),
+      webhooks: webhooks.map(toWebhook),
       version: typeof version === 'number' ? version : 0,
     };
   }
@@ -146,6 +165,34 @@ export class ConfigRepository {
     };
     await trx(this.t('policies')).insert(row).onConflict('key').merge();
     return (await trx(this.t('policies')).where('key', p.key).first()).id as number;
+  }
+
+  /**
+   * Creates or updates one endpoint. A marker instead of a secret keeps the stored secret; false
+   * (nothing written) when there is none to keep, so the caller can name the field.
+   */
+  async upsertWebhook(trx: Knex.Transaction, w: WebhookConfig, now: Date): Promise<boolean> {
+    const row = {
+      key: w.key,
+      name: w.name,
+      url: w.url,
+      format: w.format,
+      allow_private_address: w.allowPrivateAddress,
+      updated_at: utcToSql(now),
+    };
+    if (isSecretMarker(w.secret)) {
+      const changed = await trx(this.t('webhooks')).where('key', w.key).update(row);
+      return changed > 0 || (await trx(this.t('webhooks')).where('key', w.key).first('id')) !== undefined;
+    }
+    await trx(this.t('webhooks'))
+      .insert({ ...row, secret: w.secret })
+      .onConflict('key')
+      .merge();
+    return true;
+  }
+
+  async deleteWebhook(trx: Knex.Transaction, key: string): Promise<number> {
+    return trx(this.t('webhooks')).where('key', key).delete();
   }
 
   /** Replaces one staff member's schedule. */
@@ -223,6 +270,17 @@ function toCalendar(r: CalendarRow): StoredCalendar {
   };
 }
 
+function toWebhook(r: WebhookRow): WebhookConfig {
+  return {
+    key: r.key,
+    name: r.name,
+    url: r.url,
+    secret: SECRET_SET,
+    format: r.format as WebhookFormat,
+    allowPrivateAddress: Boolean(r.allow_private_address),
+  };
+}
+
 function toPolicy(r: PolicyRow): StoredPolicy {
   return {
     id: r.id,
@@ -271,5 +329,6 @@ export function toDocument(config: StoredConfig): SlaConfig {
     settings: config.settings,
     staffSchedules: config.staffSchedules,
     onCall: config.onCall.map(({ id: _id, ...r }) => r),
+    webhooks: config.webhooks.map((w) => ({ ...w })),
   };
 }

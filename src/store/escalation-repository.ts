@@ -12,6 +12,8 @@ export type EscalationOutcome =
   | 'reassigned'
   | 'priority_raised'
   | 'action_failed'
+  /** A webhook level's post is in the outbox (its delivery is logged there). */
+  | 'webhook_queued'
   /** Never fired: the level had already passed when a manager saved the ladder and chose to skip it. */
   | 'skipped';
 

@@ -19,6 +19,7 @@ import { SubjectHookWriter } from '../engine/subject-hook-writer';
 import { LeadReconciler } from '../scan/lead-reconciler';
 import { SubjectSlaService } from '../store/read/subject-sla-service';
 import { leadKind } from '../subjects/lead/lead-kind';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** What the lead services share with the ticket ones (one instance each per module). */
 export interface SharedServices {
@@ -34,6 +35,8 @@ export interface SharedServices {
   hostActions?: HostActionMode;
   /** Channels a notice goes out on besides email. */
   channels?: NoticeChannels;
+  /** Where `webhook` levels queue their posts. */
+  webhookQueue?: WebhookQueue;
 }
 
 /**
@@ -64,6 +67,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
         host.timezone,
         shared.channels,
         host.emailTemplates,
+        shared.webhookQueue,
       )
     : undefined;
   const clocks = new ClockService(

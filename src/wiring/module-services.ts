@@ -2,9 +2,10 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type {
   Clock,
-  HostNotifications,
   EmailTemplateSource,
+  HostNotifications,
   MailSettings,
+  OptionStore,
   PermissionRegistry,
   TicketGateway,
 } from '../host/host-context';
@@ -48,6 +49,13 @@ import { buildLeadServices } from './lead-services';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
 import { buildDigestServices } from './digest-services';
 import { leadKind } from '../subjects/lead/lead-kind';
+import { WebhookRepository } from '../notify/webhook/webhook-repository';
+import { WebhookClient } from '../notify/webhook/webhook-client';
+import { WebhookService } from '../notify/webhook/webhook-service';
+import type { WebhookQueue } from '../notify/webhook/webhook-queue';
+import { OutboxWebhooks } from '../notify/webhook/outbox-webhooks';
+import { WebhookSender } from '../notify/webhook/webhook-sender';
+import { WebhookDeliveryLog } from '../notify/webhook/webhook-delivery-log';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -69,6 +77,8 @@ export interface ServiceHost {
   notifications?: HostNotifications;
   /** Templates the host's admin edits (Perfex: Setup > Email Templates); none: the module's own. */
   emailTemplates?: EmailTemplateSource;
+  /** The host's options: the install's default language words webhook chat messages. */
+  options?: Pick<OptionStore, 'get'>;
 }
 
 export type ModuleServices = ReturnType<typeof createModuleServices>;
@@ -79,6 +89,8 @@ export interface ModuleServiceOptions {
   hostActions?: HostActionMode;
   /** Where mail goes instead of `host.mail.smtpUrl` (Perfex's pushed SMTP settings). */
   mailRoute?: MailRouteSource;
+  /** Where `webhook` levels queue their posts; without one they are recorded as failed. */
+  webhookQueue?: WebhookQueue;
 }
 
 /** Wiring only: every repository and service of the module over one host. */
@@ -112,6 +124,9 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const heartbeats = new HeartbeatRepository(db, prefix);
   const actionOutcomes = new HostActionOutcomes(escalationLog, audit);
   const channels = { inApp: host.notifications !== undefined };
+  // Webhook levels queue their posts in the outbox's webhook channel (tests may pass their own).
+  const outboxWebhooks = new OutboxWebhooks(outbox);
+  const webhookQueue = options.webhookQueue ?? outboxWebhooks;
   const escalator = new EscalationService(
     host.tickets,
     host.mail,
@@ -124,6 +139,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.timezone,
     channels,
     host.emailTemplates,
+    webhookQueue,
   );
   const mailer = new MailSender(
     outbox,
@@ -163,6 +179,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     reconcileBatchSize: options.reconcileBatchSize,
     hostActions: options.hostActions,
     channels,
+    webhookQueue,
   });
   // What a host that applies actions itself pulls: tickets' and leads', in turn.
   const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
@@ -173,6 +190,19 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     cursors,
     options.reconcileBatchSize,
     hostProblems,
+  );
+  const webhooks = new WebhookService(
+    new WebhookRepository(db, prefix),
+    new WebhookClient(),
+    translator,
+    host.clock,
+    host.mail.adminBaseUrl,
+    host.timezone,
+    host.options,
+  );
+  deliveries.set(
+    'webhook',
+    new WebhookSender(outboxWebhooks, new WebhookDeliveryLog(db, prefix), webhooks, host.clock, host.logger),
   );
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
   // The read models the pages show, built here once rather than by each page.
@@ -233,5 +263,6 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     heartbeats,
     hostProblems,
     leads,
+    webhooks,
   };
 }

@@ -7,6 +7,7 @@ import { readCsv } from '../helpers/csv-reader';
 import { narrowestCell, pageWidth, tableFit, withinViewportWidth } from '../helpers/page-fit';
 import { MutableClock } from '../../devhost/mutable-clock';
 import { main as cli } from '../../src/cli';
+import { startWebhookReceiver } from '../helpers/webhook-receiver';
 
 /**
  * The manager's day in a real browser: set up a calendar and a policy through the settings
@@ -432,6 +433,56 @@ describe('the rule tester', () => {
     }
     await shoot('rule-tester-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
+  });
+});
+
+describe('webhook settings', () => {
+  it('adds an endpoint, presses "Send test" and sees the receiver\'s answer, at 1280 and 390 px', async () => {
+    const secret = 'browser-secret-0123456789';
+    const receiver = await startWebhookReceiver(secret, [{ status: 200, body: '{"ok":true}' }]);
+    try {
+      await go(`${BASE}/settings`);
+      await Promise.all([
+        page.waitForURL(`**${BASE}/settings/webhooks`),
+        page.click('[data-testid=sv-webhooks-link]'),
+      ]);
+      await page.click('[data-testid=sv-new-webhook]');
+      await page.fill('#sv-key', 'team-chat');
+      await page.fill('#sv-name', 'Team chat');
+      await page.fill('#sv-url', receiver.url);
+      await page.selectOption('#sv-format', 'slack');
+      await page.fill('#sv-secret', secret);
+      await page.check('input[name=allowPrivateAddress]');
+      await save('[data-testid=sv-webhook-save]', `**${BASE}/settings/webhooks?saved=team-chat`);
+      await expect(page.locator('[data-testid=sv-webhook-secret]').innerText()).resolves.toMatch(/set/);
+      await Promise.all([page.waitForLoadState('load'), page.click('[data-testid=sv-webhook-send-test]')]);
+      await expect(page.locator('[data-testid=sv-webhook-test-status]').innerText()).resolves.toContain(
+        '200',
+      );
+      await expect(page.locator('[data-testid=sv-webhook-test-answer]').innerText()).resolves.toBe(
+        '{"ok":true}',
+      );
+      expect(receiver.posts).toHaveLength(1);
+      expect(receiver.posts[0].verified).toBe(true);
+      expect(await page.content()).not.toContain(secret);
+      const fit = await tableFit(page, '[data-testid=sv-webhooks-table]');
+      expect(fit.table).toBeLessThanOrEqual(fit.container);
+      await shoot('webhook-settings');
+      await page.setViewportSize({ width: 390, height: 844 });
+      const phone = await pageWidth(page);
+      expect(phone.document).toBeLessThanOrEqual(phone.window);
+      await shoot('webhook-settings-phone');
+      // The edit form fits a phone too, and shows the secret only as "set".
+      await go(`${BASE}/settings/webhooks/team-chat/edit`);
+      await expect(page.locator('#sv-secret').inputValue()).resolves.toBe('');
+      await page.locator('[data-testid=sv-webhook-secret-set]').waitFor();
+      const form = await pageWidth(page);
+      expect(form.document).toBeLessThanOrEqual(form.window);
+      await shoot('webhook-form-phone');
+      await page.setViewportSize({ width: 1280, height: 900 });
+    } finally {
+      await receiver.close();
+    }
   });
 });
 

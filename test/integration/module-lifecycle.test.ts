@@ -20,6 +20,7 @@ const MODULE_TABLES = [
   'tblsla_vigil_deliveries',
   'tblsla_vigil_heartbeats',
   'tblsla_vigil_bridge_nonces',
+  'tblsla_vigil_webhooks',
   'tblsla_vigil_digest_periods',
   'tblsla_vigil_staff_schedules',
   'tblsla_vigil_on_call_rotas',
@@ -84,6 +85,16 @@ describe('migrations', () => {
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(true);
     await down();
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(false);
+    await db('tblsla_vigil_webhooks').insert({
+      key: 'chat',
+      name: 'Chat',
+      url: 'https://hooks.example.com/x',
+      secret: 's'.repeat(16),
+      format: 'json',
+      updated_at: '2026-01-01 00:00:00.000',
+    });
+    await down();
+    expect(await db.schema.hasTable('tblsla_vigil_webhooks')).toBe(false);
     await down();
     expect(await db.schema.hasTable('tblsla_vigil_staff_schedules')).toBe(false);
     expect(await db.schema.hasTable('tblsla_vigil_on_call_rotas')).toBe(false);
@@ -115,7 +126,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-10).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-11).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);

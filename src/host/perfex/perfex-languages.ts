@@ -13,3 +13,6 @@ export function languageCode(perfexLanguage: string | null | undefined): string 
 export function knownLanguageCode(perfexLanguage: string): string | null {
   return PERFEX_LANGUAGES[perfexLanguage.trim().toLowerCase()] ?? null;
 }
+
+/** The option holding the install's default language (`english`, ...), used where no person is addressed. */
+export const INSTALL_LANGUAGE_OPTION = 'active_language';

@@ -1,1 +1,2 @@
 export * from './sla-config-schema';
+export * from './webhook-config';

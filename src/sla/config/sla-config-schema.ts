@@ -5,6 +5,8 @@ import { regionsOf } from '../calendar/holidays-import';
 import { idNumber, MAX_ID, storableText } from '../strict-input';
 import { MATCH_FIELDS_OF, SUBJECT_TYPES, TICKET_ONLY_ACTIONS } from './subject-types';
 import { cronProblem } from '../digest/digest-schedule';
+import { configKey } from './config-key';
+import { WebhookConfigSchema } from './webhook-config';
 import { checkSchedules, OnCallRotaSchema, StaffScheduleSchema } from './on-call-schema';
 
 /** The ticket metrics with one target each (first response, next response, resolution). */
@@ -25,6 +27,7 @@ export const ESCALATION_ACTIONS = [
   'reassign_staff',
   'reassign_department',
   'raise_priority',
+  'webhook',
   'notify_on_call',
 ] as const;
 /** When a notify level's messages go out: at once, or held to each recipient's working hours. */
@@ -37,9 +40,7 @@ export type ClockScope = (typeof CLOCK_SCOPES)[number];
 /** Perfex's Answered and On Hold: where a ticket waits on someone else. */
 const DEFAULT_TICKET_PAUSE_STATUS_IDS = [3, 4] as const;
 
-const key = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be 1-64 of a-z, 0-9, _ and -, starting with a letter or digit');
+const key = configKey;
 const ids = z.array(idNumber).min(1, 'list at least one id, or leave the criterion out');
 
 /** A name a person typed: trimmed, 1-191 characters, nothing a database or a terminal would mangle. */
@@ -114,6 +115,8 @@ const EscalationSchema = z
       staffId: idNumber.optional(),
       departmentId: idNumber.optional(),
       priorityId: idNumber.optional(),
+      /** The `webhook` action's endpoint (a key of the document's `webhooks`). */
+      webhook: key.optional(),
       /** notify_on_call: the key of the on-call rota whose person on duty is notified. */
       rota: key.optional(),
     }),
@@ -150,10 +153,11 @@ const EscalationSchema = z
     }
     // notify_department's departmentId depends on the kind (a lead's may leave it out): see
     // checkSubjectKind, which knows the policy's subject.
-    const needs: Record<string, 'staffId' | 'departmentId' | undefined> = {
+    const needs: Record<string, 'staffId' | 'departmentId' | 'webhook' | undefined> = {
       notify_staff: 'staffId',
       reassign_staff: 'staffId',
       reassign_department: 'departmentId',
+      webhook: 'webhook',
     };
     if (e.deliver === 'working_hours' && !e.action.type.startsWith('notify_')) {
       ctx.addIssue({
@@ -424,12 +428,15 @@ export const slaConfigSchema = (
   knownCalendarKeys: ReadonlySet<string> = new Set(),
   /** On-call rotas that exist outside the document (a partial import may name one only the database has). */
   knownRotaKeys: ReadonlySet<string> = new Set(),
+  knownWebhookKeys: ReadonlySet<string> = new Set(),
 ) =>
   z
     .strictObject({
       calendars: z.array(CalendarConfigSchema).default([]),
       policies: z.array(PolicyConfigSchema).default([]),
       settings: SettingsSchema.default(DEFAULT_SETTINGS),
+      /** Endpoints `webhook` levels post to; secrets are write-only (see webhook-config.ts). */
+      webhooks: z.array(WebhookConfigSchema).default([]),
       // Optional (not defaulted), so documents and literals written before them stay whole.
       staffSchedules: z.array(StaffScheduleSchema).optional(),
       onCall: z.array(OnCallRotaSchema).optional(),
@@ -438,6 +445,8 @@ export const slaConfigSchema = (
       checkUniqueKeys(doc.calendars, 'calendars', ctx);
       checkUniqueKeys(doc.policies, 'policies', ctx);
       checkUniqueKeys(doc.onCall ?? [], 'onCall', ctx);
+      checkUniqueKeys(doc.webhooks, 'webhooks', ctx);
+      const webhookKeys = new Set([...knownWebhookKeys, ...doc.webhooks.map((w) => w.key)]);
       const calendarKeys = new Set([...knownCalendarKeys, ...doc.calendars.map((c) => c.key)]);
       const rotaKeys = new Set([...knownRotaKeys, ...(doc.onCall ?? []).map((r) => r.key)]);
       checkSchedules(doc.staffSchedules ?? [], calendarKeys, ctx);
@@ -485,6 +494,17 @@ export const slaConfigSchema = (
           }
         }
         p.escalations.forEach((e, j) => {
+          if (
+            e.action.type === 'webhook' &&
+            e.action.webhook !== undefined &&
+            !webhookKeys.has(e.action.webhook)
+          ) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', i, 'escalations', j, 'action', 'webhook'],
+              message: `no webhook with key "${e.action.webhook}"`,
+            });
+          }
           if (e.action.rota !== undefined && !rotaKeys.has(e.action.rota)) {
             ctx.addIssue({
               code: 'custom',
@@ -504,7 +524,13 @@ export const slaConfigSchema = (
     });
 export const SlaConfigSchema = slaConfigSchema();
 
-export type SlaConfig = z.infer<typeof SlaConfigSchema>;
+/**
+ * The document. `webhooks` came later and is optional in the type, so documents written in code
+ * before it (seeds, fixtures) stay valid; a parsed document always has the list.
+ */
+export type SlaConfig = Omit<z.infer<typeof SlaConfigSchema>, 'webhooks'> & {
+  webhooks?: z.infer<typeof SlaConfigSchema>['webhooks'];
+};
 export type CalendarConfig = z.infer<typeof CalendarConfigSchema>;
 /** A policy as validated (defaults filled in). */
 export type PolicyConfig = z.output<typeof PolicyConfigSchema>;
@@ -577,9 +603,12 @@ export function parseSlaConfig(
   input: unknown,
   knownCalendarKeys?: ReadonlySet<string>,
   knownRotaKeys?: ReadonlySet<string>,
+  knownWebhookKeys?: ReadonlySet<string>,
 ): SlaConfig {
   const schema =
-    knownCalendarKeys || knownRotaKeys ? slaConfigSchema(knownCalendarKeys, knownRotaKeys) : SlaConfigSchema;
+    knownCalendarKeys || knownRotaKeys || knownWebhookKeys
+      ? slaConfigSchema(knownCalendarKeys, knownRotaKeys, knownWebhookKeys)
+      : SlaConfigSchema;
   const result = schema.safeParse(input);
   if (!result.success) throw new ConfigError(formatIssues(result.error));
   return result.data;

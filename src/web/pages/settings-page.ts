@@ -6,6 +6,7 @@ import { createPolicyRoutes } from '../settings/policy-routes';
 import { createDigestRoutes } from '../settings/digest-routes';
 import { createOnCallRoutes } from '../settings/on-call-routes';
 import { createWorkingHoursRoutes } from '../settings/working-hours-routes';
+import { createWebhookRoutes } from '../settings/webhook-routes';
 import { UnexpectedFormError } from '../settings/form-values';
 import { renderUnexpectedForm } from '../settings/settings-index';
 
@@ -22,6 +23,7 @@ export function createSettingsPage(deps: WebDeps): Router {
   router.use(createDigestRoutes(deps));
   router.use(createOnCallRoutes(deps));
   router.use(createWorkingHoursRoutes(deps));
+  router.use(createWebhookRoutes(deps));
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(err instanceof UnexpectedFormError)) return next(err);
     renderUnexpectedForm(res, deps, err).catch(next);

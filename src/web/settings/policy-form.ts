@@ -7,7 +7,10 @@ import { parseId } from '../../sla/strict-input';
 import { MATCH_FIELDS_OF, type MatchField, type SubjectType } from '../../sla/config/subject-types';
 
 /** Which extra select an action uses; the others on its row are ignored. */
-export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorityId' | 'rota' | undefined> = {
+export const ACTION_TARGET: Record<
+  string,
+  'staffId' | 'departmentId' | 'priorityId' | 'rota' | 'webhook' | undefined
+> = {
   notify_staff: 'staffId',
   reassign_staff: 'staffId',
   notify_department: 'departmentId',
@@ -15,6 +18,7 @@ export const ACTION_TARGET: Record<string, 'staffId' | 'departmentId' | 'priorit
   raise_priority: 'priorityId',
   // An on-call rota is chosen by its key, not by a host id.
   notify_on_call: 'rota',
+  webhook: 'webhook',
 };
 
 /** Blank escalation rows rendered below the used ones, so levels can be added without JS. */
@@ -38,7 +42,7 @@ export function policyFields(subject: SubjectType): RegExp[] {
       : []),
     /^targets\.status_time\.[1-9]\d{0,9}\.(amount|unit|warnType|warnValue)$/,
     // Every action's target field, on either kind: an action a kind refuses is named by the schema.
-    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|rota|deliver|unassigned|internal)$/,
+    /^escalations\.\d{1,2}\.(metric|trigger|minutes|action|staffId|departmentId|priorityId|rota|webhook|deliver|unassigned|internal)$/,
     // Internal targets per team (tickets; a lead policy posting them is refused by the schema).
     ...(metrics.length
       ? [
@@ -92,7 +96,7 @@ export function policyToForm(
     values[`${row}.trigger`] = e.trigger.type;
     values[`${row}.minutes`] = e.trigger.minutes === undefined ? '' : String(e.trigger.minutes);
     values[`${row}.action`] = e.action.type;
-    for (const f of ['staffId', 'departmentId', 'priorityId', 'rota'] as const) {
+    for (const f of ['staffId', 'departmentId', 'priorityId', 'rota', 'webhook'] as const) {
       values[`${row}.${f}`] = e.action[f] === undefined ? '' : String(e.action[f]);
     }
     values[`${row}.deliver`] = e.deliver ?? '';
@@ -248,6 +252,9 @@ export function formToPolicy(
     if (targetField === 'rota') {
       const rota = text(values, `${row}.rota`);
       if (rota) action.rota = rota;
+    } else if (targetField === 'webhook') {
+      const key = text(values, `${row}.webhook`);
+      if (key) action.webhook = key;
     } else if (targetField) {
       const id = oneId(`${row}.${targetField}`);
       if (id !== undefined) action[targetField] = id;
@@ -393,7 +400,7 @@ export function policyIssueRules(rowOf: number[], internalRowOf: number[] = []):
     [/^escalations\[(\d+)\]\.trigger\.minutes$/, (m) => `escalations.${row(m[1])}.minutes`],
     [/^escalations\[(\d+)\]\.trigger/, (m) => `escalations.${row(m[1])}.trigger`],
     [
-      /^escalations\[(\d+)\]\.action\.(staffId|departmentId|priorityId|rota)$/,
+      /^escalations\[(\d+)\]\.action\.(staffId|departmentId|priorityId|rota|webhook)$/,
       (m) => `escalations.${row(m[1])}.${m[2]}`,
     ],
     [/^escalations\[(\d+)\]\.action/, (m) => `escalations.${row(m[1])}.action`],

@@ -23,7 +23,7 @@ export interface KindChoices {
   priorities: NamedRow[];
 }
 
-type ActionTarget = 'staffId' | 'departmentId' | 'priorityId' | 'rota';
+type ActionTarget = 'staffId' | 'departmentId' | 'priorityId' | 'rota' | 'webhook';
 
 /** One kind of policy form: its routes, what its escalation rows offer, and its choices. */
 export interface PolicyKind {
@@ -46,7 +46,7 @@ export interface PolicyKind {
 }
 
 const targetsOf = (actions: readonly string[]): ActionTarget[] =>
-  (['staffId', 'departmentId', 'priorityId', 'rota'] as const).filter((f) =>
+  (['staffId', 'departmentId', 'priorityId', 'rota', 'webhook'] as const).filter((f) =>
     actions.some((a) => ACTION_TARGET[a] === f),
   );
 

@@ -150,6 +150,8 @@ async function renderPolicyForm(
           departmentId: choices.departments,
           priorityId: choices.priorities,
           rota: config.onCall.map((r) => ({ id: r.key, name: r.name })),
+          // Webhooks are chosen by key; the select shows their names.
+          webhook: config.webhooks.map((w) => ({ id: w.key, name: w.name })),
         }[f],
         kind.emptyTarget?.[f] ? ctx.t(kind.emptyTarget[f]) : '—',
       ]),
