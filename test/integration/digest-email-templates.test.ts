@@ -55,6 +55,9 @@ beforeAll(async () => {
         '<p>Guten Morgen {sla_recipient_name},</p><p>Zeitraum: {sla_period}</p>' +
         '<div class="inhalt">{sla_vigil_content}</div><p>Ihr Support-Team</p>',
     });
+  await db('tblemailtemplates')
+    .where({ slug: 'sla-vigil-digest-weekly', language: 'english' })
+    .update({ subject: 'Week {sla_period}', message: '<h1>{sla_period}</h1>{sla_vigil_content}' });
 
   services = createModuleServices({
     ...t.devhost.host,
@@ -143,4 +146,16 @@ it("keeps the module's own email where the host's template is not edited (German
     expect(m.html).toContain('Hallo Dora &lt;i&gt; De');
     expect(m.html).not.toContain('Guten Morgen');
   }
+});
+
+it("names the week in a weekly template: its first and last day, in the recipient's language", async () => {
+  const before = (await t.devhost.mailbox.list()).length;
+  expect(await services.digests?.sendNow('weekly', [staff.en], clock.now())).toBe(1);
+  await services.deliveries.sendDue(new Date(clock.now().getTime() + 3000));
+  const [en] = await mails(before);
+  // Sent on Tuesday 3 March: last week ran Monday 23 February to Sunday 1 March.
+  expect(en.subject).toBe('Week Feb 23, 2026 – Mar 1, 2026');
+  expect(en.html).toContain('<h1>Feb 23, 2026 – Mar 1, 2026</h1>');
+  expect(en.html).toContain('data-total');
+  expect(en.html).not.toContain('<!DOCTYPE');
 });
