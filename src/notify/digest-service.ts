@@ -1,6 +1,6 @@
 import type { i18n } from 'i18next';
 import type { Logger } from 'pino';
-import type { HostStaff, PermissionRegistry } from '../host/host-context';
+import type { EmailTemplateSource, HostStaff, PermissionRegistry } from '../host/host-context';
 import { languageCode } from '../host/perfex/perfex-languages';
 import type { DigestSettings } from '../sla/config';
 import { duePeriod, type DigestKind } from '../sla/digest/digest-schedule';
@@ -41,6 +41,8 @@ export interface DigestServiceDeps {
   permissions: Pick<PermissionRegistry, 'can'>;
   feature: string;
   translator: i18n;
+  /** The host's edited email templates (Perfex: Setup > Email Templates); the module's own otherwise. */
+  templates?: EmailTemplateSource;
   /** The host's zone: schedules run and times are shown in it. */
   zone: string;
   logger: Logger;
@@ -140,7 +142,7 @@ export class DigestService {
   async preview(kind: DigestKind, staff: HostStaff, now: Date): Promise<RenderedEmail> {
     if (kind === 'weekly') {
       const content = await this.deps.content.weekly(now, now, this.deps.zone, await this.deps.staff());
-      return renderWeeklyDigest(content, recipientOf(staff), this.deps.zone, now, this.deps.translator);
+      return this.renderWeekly(content, staff, now);
     }
     const items = await this.deps.content.daily(now, this.deps.zone, [staff.id]);
     return this.renderDaily(items.get(staff.id) ?? [], staff, now);
@@ -190,19 +192,20 @@ export class DigestService {
     const content: WeeklyContent = await this.deps.content.weekly(firing, now, this.deps.zone, all);
     const mails = await Promise.all(
       recipients.map(async (s) =>
-        this.mail(
-          s,
-          `${keyPrefix}:${s.id}`,
-          now,
-          await renderWeeklyDigest(content, recipientOf(s), this.deps.zone, now, this.deps.translator),
-        ),
+        this.mail(s, `${keyPrefix}:${s.id}`, now, await this.renderWeekly(content, s, now)),
       ),
     );
     return this.deps.outbox.insertDigests(mails);
   }
 
   private renderDaily(items: Parameters<typeof renderDailyDigest>[0], s: HostStaff, now: Date) {
-    return renderDailyDigest(items, recipientOf(s), this.deps.zone, now, this.deps.translator);
+    const { zone, translator, templates } = this.deps;
+    return renderDailyDigest(items, recipientOf(s), zone, now, translator, templates);
+  }
+
+  private renderWeekly(content: WeeklyContent, s: HostStaff, now: Date) {
+    const { zone, translator, templates } = this.deps;
+    return renderWeeklyDigest(content, recipientOf(s), zone, now, translator, templates);
   }
 
   private mail(s: HostStaff, dedupeKey: string, now: Date, rendered: RenderedEmail): DigestMail {

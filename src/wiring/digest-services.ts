@@ -49,6 +49,7 @@ export function buildDigestServices(
         permissions,
         feature: manifest.permissions.feature,
         translator: deps.translator,
+        templates: host.emailTemplates,
         zone: host.timezone,
         logger: host.logger,
       })
