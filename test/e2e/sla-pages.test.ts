@@ -407,6 +407,7 @@ describe('the manager sets up SLAs and watches a ticket breach', () => {
         '',
         '2026-03-03 10:30',
         'Breached',
+        'Customer SLA',
       ],
     ]);
   });
