@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Clock, HostNotifications } from '../host/host-context';
 import type { ClaimedMessage, OutboxRepository } from './outbox-repository';
-import { backoffMs, MAX_ATTEMPTS, type SendResult } from './mail-sender';
+import type { SendResult } from './mail-sender';
 
 /** What an `in_app` row carries besides its text (the row's `subject`). */
 export interface BellPayload {
@@ -58,18 +58,7 @@ export class BellSender {
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       this.logger.warn({ outboxId: row.id, err: error }, `sla_vigil: bell entry ${row.id} failed: ${error}`);
-      await this.outbox.recordDelivery(row.id, row.attempt, now, 'error', error);
-      if (row.attempt >= MAX_ATTEMPTS) {
-        await this.outbox.markFailed(row.id, error, row.attempt);
-        return 'failed';
-      }
-      await this.outbox.markRetry(
-        row.id,
-        error,
-        new Date(now.getTime() + backoffMs(row.attempt)),
-        row.attempt,
-      );
-      return 'retried';
+      return this.outbox.recordFailedAttempt(row, now, error);
     }
   }
 }

@@ -2,7 +2,12 @@ import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import type { Logger } from 'pino';
 import type { Clock } from '../host/host-context';
-import { CLAIM_LEASE_MS, type ClaimedMessage, type OutboxRepository } from './outbox-repository';
+import {
+  CLAIM_LEASE_MS,
+  MAX_ATTEMPTS,
+  type ClaimedMessage,
+  type OutboxRepository,
+} from './outbox-repository';
 import { FixedMailRoute, type MailRoute, type MailRouteSource, type MailTransport } from './mail-route';
 
 export type { MailTransport } from './mail-route';
@@ -26,14 +31,7 @@ export interface MailSenderOptions {
   maxAttempts?: number;
 }
 
-/** With the 60-minute cap this gives up about two hours after the first attempt. */
-export const MAX_ATTEMPTS = 8;
-const BACKOFF_CAP_MINUTES = 60;
-
-/** Wait before attempt `attempt + 1`: 1, 2, 4, ... minutes, capped at an hour. */
-export function backoffMs(attempt: number): number {
-  return Math.min(2 ** Math.max(attempt - 1, 0), BACKOFF_CAP_MINUTES) * 60_000;
-}
+export { backoffMs, MAX_ATTEMPTS } from './outbox-repository';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 
@@ -167,22 +165,10 @@ export class MailSender {
   }
 
   private async handleError(message: ClaimedMessage, now: Date, error: string): Promise<keyof SendResult> {
-    await this.outbox.recordDelivery(message.id, message.attempt, now, 'error', error);
-    const giveUp = message.attempt >= this.maxAttempts;
     this.logger.warn(
       { outboxId: message.id, escalationId: message.escalationId, attempt: message.attempt, err: error },
-      `sla_vigil: email ${message.id} attempt ${message.attempt} failed${giveUp ? ', giving up' : ''}: ${error}`,
+      `sla_vigil: email ${message.id} attempt ${message.attempt} failed${message.attempt >= this.maxAttempts ? ', giving up' : ''}: ${error}`,
     );
-    if (giveUp) {
-      await this.outbox.markFailed(message.id, error, message.attempt);
-      return 'failed';
-    }
-    await this.outbox.markRetry(
-      message.id,
-      error,
-      new Date(now.getTime() + backoffMs(message.attempt)),
-      message.attempt,
-    );
-    return 'retried';
+    return this.outbox.recordFailedAttempt(message, now, error, this.maxAttempts);
   }
 }

@@ -83,6 +83,15 @@ export interface ClaimedMessage {
  */
 export const CLAIM_LEASE_MS = 60_000;
 
+/** With the 60-minute cap this gives up about two hours after the first attempt. */
+export const MAX_ATTEMPTS = 8;
+const BACKOFF_CAP_MINUTES = 60;
+
+/** Wait before attempt `attempt + 1`: 1, 2, 4, ... minutes, capped at an hour. */
+export function backoffMs(attempt: number): number {
+  return Math.min(2 ** Math.max(attempt - 1, 0), BACKOFF_CAP_MINUTES) * 60_000;
+}
+
 interface ClaimRow {
   id: number | string;
   kind: string;
@@ -351,6 +360,25 @@ export class OutboxRepository {
     await (trx ?? this.db)(this.table)
       .where({ id, state: 'sending', attempts: attempt })
       .update({ state: 'pending', next_attempt_at: utcToSql(nextAttemptAt), last_error: error });
+  }
+
+  /**
+   * A failed attempt of any channel: logged in the delivery log, then retried with backoff, or
+   * given up after `maxAttempts` (like markRetry it only changes a row still `sending`).
+   */
+  async recordFailedAttempt(
+    row: { id: number; attempt: number },
+    now: Date,
+    error: string,
+    maxAttempts = MAX_ATTEMPTS,
+  ): Promise<'failed' | 'retried'> {
+    await this.recordDelivery(row.id, row.attempt, now, 'error', error);
+    if (row.attempt >= maxAttempts) {
+      await this.markFailed(row.id, error, row.attempt);
+      return 'failed';
+    }
+    await this.markRetry(row.id, error, new Date(now.getTime() + backoffMs(row.attempt)), row.attempt);
+    return 'retried';
   }
 
   /** Gives up on a row (attempts exhausted); like markRetry it only changes a row still `sending`. */
