@@ -39,21 +39,6 @@ beforeAll(async () => {
   t = await startTestDevhost();
   const db = t.devhost.db;
   await db('tbloptions').insert({ name: 'sla_vigil_secret', value: SECRET, autoload: 0 });
-  // Perfex's staff bell (PERFEX.md, notifications); the devhost has no use for it.
-  await db.schema.createTable('tblnotifications', (x) => {
-    x.increments('id');
-    x.integer('isread').notNullable().defaultTo(0);
-    x.integer('isread_inline').notNullable().defaultTo(0);
-    x.dateTime('date').notNullable();
-    x.text('description').notNullable();
-    x.integer('fromuserid').notNullable().defaultTo(0);
-    x.integer('fromclientid').notNullable().defaultTo(0);
-    x.string('from_fullname', 100).notNullable().defaultTo('');
-    x.integer('touserid').notNullable();
-    x.integer('fromcompany').nullable();
-    x.text('link').nullable();
-    x.text('additional_data').nullable();
-  });
   [support] = await db('tbldepartments').insert({ name: 'Support' });
   staff.agent = await insertStaff(db, 'ana.agent@example.com', 'pw123456');
   staff.lead = await insertStaff(db, 'leo.lead@example.com', 'pw123456');
