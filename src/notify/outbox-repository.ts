@@ -255,24 +255,34 @@ export class OutboxRepository {
   ): Promise<ClaimedMessage[]> {
     return this.db.transaction(
       async (trx) => {
-        // Through the due index only, one state at a time, and read committed (below): a locking
-        // read otherwise locks rows it merely examines (all due rows, when two states need a
-        // sort) and the next key after its range, another channel's first due row; senders
-        // skipping locked rows would then pass those rows over until the next round.
-        const due = (state: 'pending' | 'sending', n: number): Promise<ClaimRow[]> =>
-          trx
-            .from(trx.raw('?? FORCE INDEX (??)', [this.table, this.dueIndex]))
-            .select(...CLAIM_COLUMNS)
-            .where({ channel, state })
-            .where('next_attempt_at', '<=', utcToSql(now))
-            .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
-            .limit(n)
-            .forUpdate()
-            .skipLocked();
-        // Rows of a sender whose lease ran out first: they were due before the pending ones.
-        const expired = await due('sending', limit);
-        const pending = expired.length < limit ? await due('pending', limit - expired.length) : [];
-        const rows = [...expired, ...pending];
+        // Candidates first, by a plain read (no locks), then the rows locked by primary key. A
+        // locking range read would lock rows it merely examines, among them the first due row
+        // of the next channel in the index, and that channel's sender, skipping locked rows,
+        // would pass it over while both claim at once. Several candidates per row wanted leave
+        // room for the rows a concurrent sender of the same channel holds.
+        const candidates: { id: number | string }[] = await trx
+          .from(trx.raw('?? FORCE INDEX (??)', [this.table, this.dueIndex]))
+          .select('id')
+          .where('channel', channel)
+          .whereIn('state', ['pending', 'sending'])
+          .where('next_attempt_at', '<=', utcToSql(now))
+          .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
+          .limit(limit * 4);
+        if (candidates.length === 0) return [];
+        const rows: ClaimRow[] = await trx(this.table)
+          .select(...CLAIM_COLUMNS)
+          .whereIn(
+            'id',
+            candidates.map((c) => c.id),
+          )
+          // Checked again under the lock: another sender may have taken or sent a row since.
+          .where('channel', channel)
+          .whereIn('state', ['pending', 'sending'])
+          .where('next_attempt_at', '<=', utcToSql(now))
+          .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
+          .limit(limit)
+          .forUpdate()
+          .skipLocked();
         if (rows.length === 0) return [];
         await trx(this.table)
           .whereIn(
