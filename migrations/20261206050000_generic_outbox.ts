@@ -51,7 +51,7 @@ export async function down(knex: Knex, prefix: string): Promise<void> {
     t.dropColumn('status_code');
   });
   // Only escalation emails fit the old shape.
-  const notOldShape = "NOT (kind = 'escalation' AND channel = 'email')";
+  const notOldShape = "NOT (kind IN ('escalation', 'internal') AND channel = 'email')";
   const others = knex(table).select('id').whereRaw(notOldShape);
   await knex(`${prefix}sla_vigil_deliveries`).whereIn('outbox_id', others).delete();
   await knex(table).whereRaw(notOldShape).delete();

@@ -5,7 +5,7 @@ import type { DeliveryMode } from '../sla/config';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
-import type { NewOutboxRow, OutboxChannel, OutboxRepository } from '../notify/outbox-repository';
+import type { NewOutboxRow, OutboxChannel, OutboxKind, OutboxRepository } from '../notify/outbox-repository';
 import type { BellPayload } from '../notify/bell-sender';
 import type { EscalationEmailInput, RenderedEmail } from '../notify/escalation-email';
 import type { DueLevel } from './escalation-service';
@@ -21,6 +21,8 @@ export interface Notice {
   details: Record<string, unknown>;
   /** Fields that read differently in the audit entry only (the ticket audit names the action by its type). */
   auditDetails?: Record<string, unknown>;
+  /** `internal` for a level on a team's internal target: its cooldown is apart from the customer's. */
+  kind?: Extract<OutboxKind, 'escalation' | 'internal'>;
   /** `working_hours`: each recipient's message waits for their next working moment. */
   deliver?: DeliveryMode;
   /** Where the host's bell entry leads, relative to the host admin (e.g. `tickets/ticket/12`). */
@@ -59,7 +61,8 @@ export async function writeNotice(
   const suppressed: number[] = [];
   const heldUntil: Record<string, string> = {};
   const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
-  // Each channel keeps its own cooldown: a recent email does not silence the bell, nor back.
+  // Each channel keeps its own cooldown (a recent email does not silence the bell, nor back), and
+  // so does each kind (an internal target's email never silences the customer SLA's).
   const recentOn = async (staff: HostStaff, channel: OutboxChannel): Promise<boolean> =>
     book.settings.cooldownMinutes > 0 &&
     (await deps.outbox.lastSentOrPending(
@@ -69,6 +72,7 @@ export async function writeNotice(
       since,
       trx,
       channel,
+      notice.kind,
     ));
   for (const staff of notice.recipients) {
     const recent = await recentOn(staff, 'email');
@@ -78,6 +82,7 @@ export async function writeNotice(
     if (held && !recent) heldUntil[String(staff.id)] = opens.toISOString();
     const email = await notice.render(staff, language);
     const row: NewOutboxRow = {
+      kind: notice.kind ?? 'escalation',
       escalationId: notice.escalationId,
       subjectType: notice.subjectType,
       subjectId: notice.subjectId,

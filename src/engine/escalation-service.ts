@@ -191,6 +191,7 @@ export class EscalationService implements LevelFirer {
           auditDetails: { action: d.level.action.type },
           deliver: d.level.deliver,
           bellLink: adminRelative(perfexTicketPath(ticket.id)),
+          kind: d.level.scope === 'internal' ? 'internal' : 'escalation',
           render: (staff, language) =>
             renderEscalationEmail(
               {

@@ -18,8 +18,11 @@ export type OutboxChannel = 'email' | 'in_app' | 'webhook';
 
 export const OUTBOX_CHANNELS: readonly OutboxChannel[] = ['email', 'in_app', 'webhook'];
 
-/** What decided the row: a fired escalation level, or a digest. */
-export type OutboxKind = 'escalation' | 'digest';
+/**
+ * What decided the row: a fired escalation level of the customer's SLA, one of a team's internal
+ * target (OLA: `internal`, kept apart so its cooldown never silences the customer's), or a digest.
+ */
+export type OutboxKind = 'escalation' | 'internal' | 'digest';
 
 /**
  * One message something decided to send (or to hold back), written in the deciding transaction.
@@ -218,7 +221,7 @@ export class OutboxRepository {
 
   /**
    * The cooldown check: whether this recipient got (or is about to get) a message on this
-   * channel about this subject created at or after `since`. Suppressed and failed rows do not
+   * channel, of this kind, about this subject created at or after `since`. Suppressed and failed rows do not
    * count: neither reached the recipient. Each channel keeps its own cooldown.
    */
   async lastSentOrPending(
@@ -228,6 +231,7 @@ export class OutboxRepository {
     since: Date,
     trx?: Knex.Transaction,
     channel: OutboxChannel = 'email',
+    kind: OutboxKind = 'escalation',
   ): Promise<boolean> {
     const row = await (trx ?? this.db)(this.table)
       .first('id')
@@ -236,6 +240,7 @@ export class OutboxRepository {
         subject_type: subjectType,
         subject_id: subjectId,
         channel,
+        kind,
       })
       .where('created_at', '>=', utcToSql(since))
       .whereIn('state', ['pending', 'sending', 'sent']);
