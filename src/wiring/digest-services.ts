@@ -10,7 +10,7 @@ import { DigestContent } from '../notify/digest-content';
 import { DigestPeriods } from '../notify/digest-periods';
 import { DigestService } from '../notify/digest-service';
 import { OutboxDigestWriter } from '../notify/digest-outbox';
-import { OutboxRepository } from '../notify/outbox-repository';
+import type { OutboxRepository } from '../notify/outbox-repository';
 import type { ServiceHost } from './module-services';
 
 /** Wiring only: the digests over the read models the pages use. */
@@ -21,6 +21,8 @@ export function buildDigestServices(
     translator: i18n;
     /** The cached compiled configuration: its settings hold the digest schedules. */
     config: () => Promise<PolicyBook>;
+    /** The module's outbox (one instance: Message-IDs in the host's domain, as for escalations). */
+    outbox: OutboxRepository;
   },
 ) {
   const { db, tablePrefix: prefix } = host;
@@ -39,11 +41,7 @@ export function buildDigestServices(
     ? new DigestService({
         content,
         periods: new DigestPeriods(db, prefix),
-        outbox: new OutboxDigestWriter(
-          db,
-          prefix,
-          new OutboxRepository(db, prefix, new URL(host.mail.adminBaseUrl).hostname || undefined),
-        ),
+        outbox: new OutboxDigestWriter(db, prefix, deps.outbox),
         settings: async () => (await deps.config()).settings.digests,
         staff: () => host.tickets.listStaff(),
         permissions,

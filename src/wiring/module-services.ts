@@ -217,7 +217,12 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     auditQueries: new AuditQueries(db, prefix),
     ruleTester: new RuleTester(db, prefix, host.tickets, config, timeline, clockRepo),
   };
-  const digest = buildDigestServices(host, { reads, translator, config: () => clocks.policyBook() });
+  const digest = buildDigestServices(host, {
+    reads,
+    translator,
+    config: () => clocks.policyBook(),
+    outbox,
+  });
   const scanner = new Scanner(
     reconciler,
     clocks,
