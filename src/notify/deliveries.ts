@@ -11,10 +11,10 @@ export type DeliveryResult = Partial<Record<OutboxChannel, SendResult>>;
 
 /**
  * Every channel's sender (the host's bell, email, webhooks): what a delivery job runs. The bell
- * goes first: it is a write to the host's database, quick, and done before the others start,
- * whose claims (a locking range read) could otherwise touch its first due row for a moment and
- * make it skip that row until the next round. Email and webhooks then run side by side, so a
- * slow SMTP server or webhook holds up only its own channel.
+ * goes first: it is a quick write to the host's own database, so entries appear before any
+ * network wait. Email and webhooks then run side by side, so a slow SMTP server or webhook
+ * holds up only its own channel. (Claims lock rows by primary key, so channels claiming at once
+ * never hold each other's rows: OutboxRepository.claimDue.)
  */
 export class Deliveries {
   constructor(private readonly senders: Partial<Record<OutboxChannel, ChannelSender>>) {}
