@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { earliest, levelsDue, nextTriggerAfter } from '../sla/escalation/ladder';
-import { firedKey, type EscalationRepository } from '../store/escalation-repository';
-import type { DueLevel, LevelFirer } from './escalation-service';
+import { firedKey, type EscalationRepository, type StalledNotice } from '../store/escalation-repository';
+import type { DueLevel, FiredLevel, LevelFirer, NoticeWrite, PreparedFiring } from './level-firer';
+import { NOTIFY_ACTIONS } from './firing-batch';
 import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
 import { computeInternalCycles } from '../sla/clocks/internal-clocks';
 import { advanceClock, summarizeState } from '../sla/clocks/clock-state';
@@ -204,6 +205,7 @@ export class ClockService {
    */
   async advanceDue(now: Date, batchSize = 500): Promise<{ advanced: number; escalated: number }> {
     const book = await this.policyBook();
+    await this.resumeNotices(book, now);
     const total = { advanced: 0, escalated: 0 };
     const failed = new Set<number>();
     for (;;) {
@@ -242,7 +244,10 @@ export class ClockService {
     book: PolicyBook,
     now: Date,
   ): Promise<{ advanced: number; escalated: number }> {
-    return this.db.transaction(async (trx) => {
+    // The host rows the levels need are read before the locks are taken, the notices composed
+    // after they are released: the locks last only as long as the writes.
+    const firing = await this.escalator?.prepare(candidates);
+    const result = await this.db.transaction(async (trx) => {
       const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
       const due = await this.clocks.dueFor(locked, now, trx);
       const levels: DueLevel[] = [];
@@ -264,7 +269,7 @@ export class ClockService {
       }
       await this.clocks.updateStates(advanced, now, trx);
       let escalated = 0;
-      if (levels.length && this.escalator) escalated = await this.escalator.fireDue(levels, book, now, trx);
+      if (levels.length && firing) escalated = await firing.fire(levels, now, trx);
       const all = await this.clocks.forSubjects(locked, trx);
       const states = new Map<number, ClockState>();
       const bySubject = groupBySubject(all);
@@ -272,8 +277,104 @@ export class ClockService {
       await this.subjects.setStates(states, trx);
       return { advanced: due.length, escalated };
     });
+    if (firing) await this.sendNotices(firing, book, now);
+    return result;
+  }
+
+  /**
+   * Composes the notices of levels a committed batch fired (recipients, rendering: no lock held)
+   * and writes them, all in one short transaction, or one by one when that fails, so one bad
+   * notice never holds back the others. What fails stays `firing` for resumeNotices; it never
+   * undoes the batch, whose levels are recorded.
+   */
+  private async sendNotices(firing: PreparedFiring, book: PolicyBook, now: Date): Promise<void> {
+    let writes: NoticeWrite[];
+    try {
+      writes = await firing.compose(book, now);
+    } catch (err) {
+      this.logger.error(
+        { err, subjectType: this.kind.type },
+        'sla_vigil: composing escalation notices failed',
+      );
+      return;
+    }
+    if (writes.length === 0) return;
+    try {
+      await this.db.transaction(async (trx) => {
+        for (const w of writes) await w.write(trx);
+      });
+    } catch {
+      for (const w of writes) {
+        try {
+          await this.db.transaction((trx) => w.write(trx));
+        } catch (err) {
+          this.logger.error(
+            { err, subjectType: this.kind.type, subjectId: w.subjectId, escalationId: w.escalationId },
+            `sla_vigil: writing the escalation notice of ${this.kind.type} ${w.subjectId} failed`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * Sends the notices of notify levels that fired at least a minute ago and never got them (the
+   * process stopped between the two steps, or composing failed): the level is already recorded,
+   * so it is not fired again, only its notice written, once. A level or clock that no longer
+   * exists is recorded as `no_recipient` with the reason. Returns how many it composed.
+   */
+  async resumeNotices(book: PolicyBook, now: Date, batchSize = 500): Promise<number> {
+    if (!this.escalator || !this.escalationLog) return 0;
+    const firedBy = new Date(now.getTime() - RESUME_NOTICES_AFTER_MS);
+    let resumed = 0;
+    // By id, so notices that fail again are passed over in this scan rather than read forever.
+    for (let afterId = 0; ;) {
+      const stalled = await this.escalationLog.stalledNotices(firedBy, NOTIFY_ACTIONS, afterId, batchSize);
+      if (stalled.length === 0) return resumed;
+      resumed += await this.resumeBatch(stalled, book, now);
+      afterId = stalled[stalled.length - 1].id;
+    }
+  }
+
+  private async resumeBatch(stalled: readonly StalledNotice[], book: PolicyBook, now: Date): Promise<number> {
+    const log = this.escalationLog;
+    if (!this.escalator || !log) return 0;
+    const clocks = groupBySubject(
+      await this.clocks.forSubjects([...new Set(stalled.map((n) => n.subjectId))]),
+    );
+    const levels: FiredLevel[] = [];
+    for (const n of stalled) {
+      const policy = book.byId(n.policyId);
+      const level = book.clockPolicy(n.policyId)?.ladder?.find((l) => l.key === n.levelKey);
+      const clock = clocks
+        .get(n.subjectId)
+        ?.find(
+          (c) =>
+            c.metric === n.metric &&
+            c.cycle === n.cycle &&
+            (c.scope ?? 'customer') === (level?.scope ?? 'customer'),
+        );
+      if (policy && level && clock) {
+        levels.push({ escalationId: n.id, due: { clock, policy, level, fireAt: n.fireAt } });
+        continue;
+      }
+      const reason = !policy || !level ? 'the level is no longer in the ladder' : 'the clock is gone';
+      await log.finishFiring(n.id, 'no_recipient', { metric: n.metric, cycle: n.cycle, reason });
+    }
+    if (levels.length === 0) return 0;
+    const firing = await this.escalator.prepare([...new Set(levels.map((l) => l.due.clock.subjectId))]);
+    firing.resume(levels);
+    await this.sendNotices(firing, book, now);
+    return levels.length;
   }
 }
+
+/**
+ * How long a notify level may stay `firing` before a scan sends its notice: longer than composing
+ * a batch takes, so a scan does not compose what another worker is composing right now (the
+ * write's guard would keep it single anyway; this only saves the work).
+ */
+const RESUME_NOTICES_AFTER_MS = 60_000;
 
 /**
  * A ticket that moves from one policy to another gets a `policy_changed` event carrying both

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { EscalationRepository } from '../store/escalation-repository';
-import type { DueLevel } from './escalation-service';
+import type { DueLevel } from './level-firer';
 
 /**
  * Records a due level in the escalation log exactly once (the log's unique key): the escalation
@@ -11,6 +11,7 @@ export function recordLevelOnce(
   d: DueLevel,
   now: Date,
   trx: Knex.Transaction,
+  details: Record<string, unknown> | null = null,
 ): Promise<number | null> {
   return escalations.insertOnce(
     {
@@ -27,6 +28,7 @@ export function recordLevelOnce(
     },
     now,
     trx,
+    details,
   );
 }
 

@@ -8,7 +8,7 @@ import type { AuditLog } from '../store/audit-log';
 import type { NewOutboxRow, OutboxChannel, OutboxKind, OutboxRepository } from '../notify/outbox-repository';
 import type { BellPayload } from '../notify/bell-sender';
 import type { EscalationEmailInput, RenderedEmail } from '../notify/escalation-email';
-import type { DueLevel } from './escalation-service';
+import type { DueLevel, NoticeWrite } from './level-firer';
 import { languageCode } from '../host/perfex/perfex-languages';
 
 /** One fired notify level of one subject: who gets it and how each email reads. */
@@ -36,26 +36,63 @@ export interface NoticeChannels {
   inApp: boolean;
 }
 
+/** What recording a notice needs: the outbox, the escalation and audit logs, the channels. */
+export interface NoticeDeps {
+  outbox: OutboxRepository;
+  escalations: EscalationRepository;
+  audit: AuditLog;
+  channels: NoticeChannels;
+}
+
+/** One recipient's rendered email, made before any transaction opens. */
+interface RenderedFor {
+  staff: HostStaff;
+  language: string;
+  email: RenderedEmail;
+}
+
 /**
- * Writes a fired notify level's emails to the outbox and its outcome to the escalation log and
- * the audit log, in the caller's transaction. The cooldown holds back an email to a recipient
- * who got one about the same subject within the window (logged as suppressed, never dropped).
- * Subject-kind neutral: ticket and lead escalations both write their notices here. A level held
- * to working hours gives each recipient's row their next working moment as `notBefore` and
- * records it per recipient (`heldUntil`, staff id -> ISO instant) for the escalation history.
+ * Renders a fired notify level's emails (no lock held: rendering and the host reads behind the
+ * recipients happen after the scan's transaction) and returns the write that records them.
  */
-export async function writeNotice(
+export async function composeNotice(
   notice: Notice,
-  deps: {
-    outbox: OutboxRepository;
-    escalations: EscalationRepository;
-    audit: AuditLog;
-    channels: NoticeChannels;
-  },
+  deps: NoticeDeps,
+  book: PolicyBook,
+  now: Date,
+): Promise<NoticeWrite> {
+  const rendered: RenderedFor[] = [];
+  for (const staff of notice.recipients) {
+    const language = languageCode(staff.defaultLanguage);
+    rendered.push({ staff, language, email: await notice.render(staff, language) });
+  }
+  return {
+    escalationId: notice.escalationId,
+    subjectId: notice.subjectId,
+    write: (trx) => recordNotice(notice, rendered, deps, book, now, trx),
+  };
+}
+
+/**
+ * Writes a composed notice's emails (and bell entries) to the outbox and its outcome to the
+ * escalation log and the audit log, in the caller's transaction, while its escalation is still
+ * `firing` (locked first: of two workers writing the same notice, the second finds it done and
+ * writes nothing). The cooldown holds back an email to a recipient who got one about the same
+ * subject within the window (logged as suppressed, never dropped); it is decided here, under the
+ * lock, so two notices of one subject in one round see each other. Subject-kind neutral: ticket
+ * and lead escalations both write their notices here. A level held to working hours gives each
+ * recipient's row their next working moment as `notBefore` and records it per recipient
+ * (`heldUntil`, staff id -> ISO instant) for the escalation history.
+ */
+async function recordNotice(
+  notice: Notice,
+  rendered: readonly RenderedFor[],
+  deps: NoticeDeps,
   book: PolicyBook,
   now: Date,
   trx: Knex.Transaction,
-): Promise<void> {
+): Promise<boolean> {
+  if (!(await deps.escalations.lockFiring(notice.escalationId, trx))) return false;
   const rows: NewOutboxRow[] = [];
   const bellRows: NewOutboxRow[] = [];
   const suppressed: number[] = [];
@@ -74,13 +111,11 @@ export async function writeNotice(
       channel,
       notice.kind,
     ));
-  for (const staff of notice.recipients) {
+  for (const { staff, language, email } of rendered) {
     const recent = await recentOn(staff, 'email');
-    const language = languageCode(staff.defaultLanguage);
     const opens = notice.deliver === 'working_hours' ? book.nextWorkingMomentOf(staff.id, now) : now;
     const held = opens.getTime() > now.getTime();
     if (held && !recent) heldUntil[String(staff.id)] = opens.toISOString();
-    const email = await notice.render(staff, language);
     const row: NewOutboxRow = {
       kind: notice.kind ?? 'escalation',
       escalationId: notice.escalationId,
@@ -132,6 +167,7 @@ export async function writeNotice(
     },
     trx,
   );
+  return true;
 }
 
 /** A staff member an email can reach: known, active, with an address. */

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
 import type {
@@ -8,51 +7,30 @@ import type {
   MailSettings,
   TicketGateway,
 } from '../host/host-context';
-import type { StoredClock } from '../store/clock-repository';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
 import type { OutboxRepository } from '../notify/outbox-repository';
 import { renderEscalationEmail } from '../notify/escalation-email';
-import type { LadderLevel } from '../sla/escalation/ladder';
-import { levelConditionHolds } from '../sla/escalation/level-condition';
-import { levelDetails, recordLevelOnce } from './escalation-level-record';
-import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
+import { levelDetails } from './escalation-level-record';
+import type { PolicyBook } from '../sla/policy/policy-book';
 import { adminRelative, perfexTicketPath } from '../host/perfex/perfex-urls';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions } from './host-action-runner';
 import { HostActionOutcomes } from './host-action-outcomes';
-import { levelEmailFields, noticeZone, writeNotice, type NoticeChannels } from './escalation-notice';
+import { levelEmailFields, noticeZone, reachable, type NoticeChannels } from './escalation-notice';
 import { onCallRecipients, type OnCallDetails } from './on-call-recipients';
-import { queueWebhookLevel } from './webhook-level';
+import { FiringBatch, type FiringKind } from './firing-batch';
+import type { DueLevel, LevelFirer, PreparedFiring } from './level-firer';
 import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
-/** One level whose moment came for one clock, found by the scan. */
-export interface DueLevel {
-  clock: StoredClock;
-  policy: BookPolicy;
-  level: LadderLevel;
-  fireAt: Date;
-}
-
-/** What one scan batch knows about the host, read once and shared by its escalations. */
-interface HostView {
-  tickets: Map<number, HostTicket>;
+/** What the notices of one batch read from the host, once, after the scan's transaction. */
+interface TicketView {
   staff: Map<number, HostStaff>;
   departments: Map<number, string>;
   clients: Map<number, string>;
-  /** Priority ids in ascending order, for "raise priority". */
-  priorities: number[];
-  /** Status names, read only when a status_time clock is due (its email names the status). */
+  /** Status names: a status_time clock's email names the status it timed. */
   statuses: Map<number, string>;
 }
-
-/** Fires the levels the scan found due, inside the scan's transaction (one per subject kind). */
-export interface LevelFirer {
-  /** Returns how many fired now (not counting ones fired before). */
-  fireDue(due: readonly DueLevel[], book: PolicyBook, now: Date, trx: Knex.Transaction): Promise<number>;
-}
-
-const NOTIFY = new Set(['notify_assignee', 'notify_staff', 'notify_department', 'notify_on_call']);
 
 /**
  * Who a "notify the assignee" level reached instead of the assignee, recorded in the escalation's
@@ -70,11 +48,12 @@ interface Recipients {
 }
 
 /**
- * Fires escalation levels exactly once (the escalation table's unique key) and writes their
- * emails to the outbox in the caller's transaction, so a crash loses or doubles nothing.
- * Host writes (reassign, raise priority) are recorded as pending in the transaction and
- * performed after it commits: the host fires its own hooks for them, and those hooks must
- * not wait on the locks this transaction holds.
+ * Fires ticket escalation levels exactly once (the escalation table's unique key), in the steps
+ * LevelFirer describes: the tickets read before the scan locks them, levels recorded and host
+ * actions decided inside its transaction, notices composed after it and written each in a short
+ * transaction, so a crash loses or doubles nothing. Host writes (reassign, raise priority) are
+ * recorded as pending in the transaction and performed after it commits: the host fires its own
+ * hooks for them, and those hooks must not wait on the locks this transaction holds.
  */
 export class EscalationService implements LevelFirer {
   constructor(
@@ -96,94 +75,55 @@ export class EscalationService implements LevelFirer {
     private readonly webhookQueue?: WebhookQueue,
   ) {}
 
-  async fireDue(
-    due: readonly DueLevel[],
-    book: PolicyBook,
-    now: Date,
-    trx: Knex.Transaction,
-  ): Promise<number> {
-    return this.fire(due, book, await this.hostView(due), now, trx);
-  }
-
-  /** Reads what the emails of these levels need from the host, once per batch. */
-  async hostView(due: readonly DueLevel[]): Promise<HostView> {
-    const ids = [...new Set(due.map((d) => d.clock.subjectId))];
-    const [tickets, staff, departments, priorities] = await Promise.all([
-      this.tickets.getTickets(ids),
-      this.tickets.listStaff(),
-      this.tickets.listDepartments(),
+  /** The tickets (and the priority order, for "raise priority") the batch's levels need. */
+  async prepare(subjectIds: readonly number[]): Promise<PreparedFiring> {
+    const [tickets, priorities] = await Promise.all([
+      this.tickets.getTickets([...subjectIds]),
       this.tickets.listPriorities(),
     ]);
-    const clients = await this.tickets.clientNames(tickets.map((t) => t.userid));
-    const statuses = due.some((d) => d.clock.metric === 'status_time')
-      ? new Map((await this.tickets.listStatuses()).map((s) => [s.id, s.name]))
-      : new Map<number, string>();
-    return {
-      tickets: new Map(tickets.map((t) => [t.id, t])),
-      staff: new Map(staff.map((s) => [s.id, s])),
-      departments: new Map(departments.map((d) => [d.id, d.name])),
-      clients,
-      priorities: priorities.map((p) => p.id).sort((a, b) => a - b),
-      statuses,
+    const ascending = priorities.map((p) => p.id).sort((a, b) => a - b);
+    const deps = {
+      outbox: this.outbox,
+      escalations: this.escalations,
+      audit: this.audit,
+      channels: this.channels,
+      webhookQueue: this.webhookQueue,
     };
+    return new FiringBatch(
+      this.firingKind(ascending),
+      new Map(tickets.map((t) => [t.id, t])),
+      deps,
+      this.logger,
+    );
   }
 
-  /** Fires each level once; returns how many fired now (not counting ones fired before). */
-  async fire(
-    due: readonly DueLevel[],
-    book: PolicyBook,
-    view: HostView,
-    now: Date,
-    trx: Knex.Transaction,
-  ): Promise<number> {
-    let fired = 0;
-    for (const d of due) {
-      const ticket = view.tickets.get(d.clock.subjectId);
-      // A level whose condition does not hold now is not fired and not recorded: when the ticket
-      // changes (e.g. loses its assignee) the recompute marks the clock due and it fires then.
-      if (ticket && !levelConditionHolds(d.level.when, ticket)) continue;
-      const id = await recordLevelOnce(this.escalations, d, now, trx);
-      if (id === null) continue;
-      fired++;
-      const details = levelDetails(d);
-      if (!ticket) {
-        // Recorded, not dropped: the host no longer has the ticket (deleted between reads).
-        await this.escalations.setOutcome(
-          id,
-          'no_recipient',
-          { ...details, reason: 'ticket not found' },
-          trx,
-        );
-        continue;
-      }
-      if (d.level.action.type === 'webhook') {
-        const subject = {
-          type: 'ticket',
-          id: ticket.id,
-          title: ticket.subject,
-          url: `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`,
-        };
-        const deps = { queue: this.webhookQueue, escalations: this.escalations, audit: this.audit };
-        await queueWebhookLevel(id, d, subject, details, deps, now, trx);
-        continue;
-      }
-      if (!NOTIFY.has(d.level.action.type)) {
+  private firingKind(priorities: readonly number[]): FiringKind<HostTicket, TicketView> {
+    const url = (ticket: HostTicket): string => `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`;
+    return {
+      subjectType: 'ticket',
+      missingReason: 'ticket not found',
+      details: levelDetails,
+      webhookSubject: (ticket) => ({
+        type: 'ticket',
+        id: ticket.id,
+        title: ticket.subject,
+        url: url(ticket),
+      }),
+      decideAction: async (id, d, ticket, details, trx) => {
         // Decided now, with absolute values, so a repeat after a crash writes the same thing.
         const targetPriority =
           d.level.action.type === 'raise_priority'
-            ? (d.level.action.priorityId ??
-              view.priorities.find((p) => p > ticket.priority) ??
-              ticket.priority)
+            ? (d.level.action.priorityId ?? priorities.find((p) => p > ticket.priority) ?? ticket.priority)
             : undefined;
         await this.escalations.setOutcome(id, 'action_pending', { ...details, targetPriority }, trx);
-        continue;
-      }
-      const { staff: recipients, fallback, onCall } = await this.recipients(d, ticket, view, book, now);
-      const zone = noticeZone(d.policy.calendar, book, this.hostZone);
-      const url = `${this.mail.adminBaseUrl}${perfexTicketPath(ticket.id)}`;
-      await writeNotice(
-        {
-          escalationId: id,
+      },
+      view: (tickets) => this.view(tickets),
+      load: (ids) => this.tickets.getTickets([...ids]),
+      notice: async ({ escalationId, due: d }, ticket, details, view, book, now) => {
+        const { staff: recipients, fallback, onCall } = await this.recipients(d, ticket, view, book, now);
+        const zone = noticeZone(d.policy.calendar, book, this.hostZone);
+        return {
+          escalationId,
           subjectType: 'ticket',
           subjectId: ticket.id,
           recipients,
@@ -199,26 +139,37 @@ export class EscalationService implements LevelFirer {
                 ticketSubject: ticket.subject,
                 clientName: view.clients.get(ticket.userid) || null,
                 departmentName: view.departments.get(ticket.department) ?? '',
-                ...levelEmailFields(d, view.statuses, zone, now, url, staff),
+                ...levelEmailFields(d, view.statuses, zone, now, url(ticket), staff),
               },
               this.translator,
               language,
               this.templates,
             ),
-        },
-        { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },
-        book,
-        now,
-        trx,
-      );
-    }
-    return fired;
+        };
+      },
+    };
+  }
+
+  /** Reads what the notices of a batch need from the host, once per batch. */
+  async view(tickets: readonly HostTicket[]): Promise<TicketView> {
+    const [staff, departments, clients] = await Promise.all([
+      this.tickets.listStaff(),
+      this.tickets.listDepartments(),
+      this.tickets.clientNames(tickets.map((t) => t.userid)),
+    ]);
+    const statuses = new Map((await this.tickets.listStatuses()).map((s) => [s.id, s.name]));
+    return {
+      staff: new Map(staff.map((s) => [s.id, s])),
+      departments: new Map(departments.map((d) => [d.id, d.name])),
+      clients,
+      statuses,
+    };
   }
 
   private async recipients(
     d: DueLevel,
     ticket: HostTicket,
-    view: HostView,
+    view: TicketView,
     book: PolicyBook,
     now: Date,
   ): Promise<Recipients> {
@@ -247,7 +198,7 @@ export class EscalationService implements LevelFirer {
    */
   private async fallbackRecipients(
     ticket: HostTicket,
-    view: HostView,
+    view: TicketView,
     book: PolicyBook,
   ): Promise<Recipients> {
     const reason: FallbackReason = ticket.assigned === 0 ? 'unassigned' : 'assignee_unreachable';
@@ -285,9 +236,4 @@ export class EscalationService implements LevelFirer {
     if (type === 'priority' && ticket.priority !== value) await this.tickets.changePriority(ticket.id, value);
     await this.tickets.addInternalNote(ticket.id, note);
   }
-}
-
-/** A staff member an email can reach: known, active, with an address. */
-function reachable(s: HostStaff | undefined): s is HostStaff {
-  return s !== undefined && s.active && s.email !== '';
 }

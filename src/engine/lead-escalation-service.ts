@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
 import type {
@@ -13,23 +12,16 @@ import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
 import type { OutboxRepository } from '../notify/outbox-repository';
 import { renderEscalationEmail } from '../notify/escalation-email';
-import { levelConditionHolds } from '../sla/escalation/level-condition';
-import { levelDetails, recordLevelOnce } from './escalation-level-record';
+import { levelDetails } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { adminRelative, perfexLeadPath } from '../host/perfex/perfex-urls';
-import type { DueLevel, LevelFirer } from './escalation-service';
-import {
-  levelEmailFields,
-  noticeZone,
-  reachable,
-  writeNotice,
-  type NoticeChannels,
-} from './escalation-notice';
+import type { DueLevel, LevelFirer, PreparedFiring } from './level-firer';
+import { levelEmailFields, noticeZone, reachable, type NoticeChannels } from './escalation-notice';
+import { FiringBatch, type FiringKind } from './firing-batch';
 import { onCallRecipients, type OnCallDetails } from './on-call-recipients';
 import type { HostActionOutcomes } from './host-action-outcomes';
 import type { HostInstruction } from './host-action-instruction';
 import { performClaimedActions, type HostActionMode } from './host-action-runner';
-import { queueWebhookLevel } from './webhook-level';
 import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 
 /** Whom an owner's-department level reached: the owner's departments, or why nobody. */
@@ -40,7 +32,6 @@ interface OwnerDepartments {
 
 /** What one batch of lead levels needs from the host, read once. */
 interface LeadView {
-  leads: Map<number, HostLead>;
   staff: Map<number, HostStaff>;
   statuses: Map<number, string>;
   sources: Map<number, string>;
@@ -87,10 +78,86 @@ export class LeadEscalationService implements LevelFirer {
     private readonly webhookQueue?: WebhookQueue,
   ) {}
 
-  private async view(due: readonly DueLevel[]): Promise<LeadView> {
-    const ids = [...new Set(due.map((d) => d.clock.subjectId))];
-    const [leads, staff, statuses, sources, countries] = await Promise.all([
-      this.leads.getLeads(ids),
+  /** The leads the batch's levels need, read before the scan locks them. */
+  async prepare(subjectIds: readonly number[]): Promise<PreparedFiring> {
+    const leads = await this.leads.getLeads([...subjectIds]);
+    const deps = {
+      outbox: this.outbox,
+      escalations: this.escalations,
+      audit: this.audit,
+      channels: this.channels,
+      webhookQueue: this.webhookQueue,
+    };
+    return new FiringBatch(this.firingKind, new Map(leads.map((l) => [l.id, l])), deps, this.logger);
+  }
+
+  private readonly firingKind: FiringKind<HostLead, LeadView> = {
+    subjectType: 'lead',
+    missingReason: 'lead not found',
+    details: (d) => ({
+      ...levelDetails(d),
+      ...(d.clock.status === undefined ? {} : { status: d.clock.status }),
+    }),
+    webhookSubject: (lead) => ({ type: 'lead', id: lead.id, title: lead.name, url: this.leadUrl(lead) }),
+    decideAction: async (id, d, _lead, details, trx) => {
+      if (d.level.action.type !== 'reassign_staff') {
+        // A lead ladder has no other host action (the configuration refuses them): never guessed.
+        await this.escalations.setOutcome(
+          id,
+          'no_recipient',
+          { ...details, reason: 'not a lead action' },
+          trx,
+        );
+        return;
+      }
+      // Performed after the commit: by the scan through the gateway, or by a host that pulls it.
+      const performable = this.hostActions === 'host_pulls' || this.leads.reassign !== undefined;
+      const outcome = performable ? 'action_pending' : 'action_failed';
+      const why = performable ? {} : { error: 'the host offers no lead reassignment' };
+      await this.escalations.setOutcome(id, outcome, { ...details, ...why }, trx);
+    },
+    view: () => this.view(),
+    load: (ids) => this.leads.getLeads([...ids]),
+    notice: async ({ escalationId, due: d }, lead, details, view, book, now) => {
+      const { staff, fallback, owner, onCall } = await this.recipients(d, lead, view, book, now);
+      const zone = noticeZone(d.policy.calendar, book, this.hostZone);
+      return {
+        escalationId,
+        subjectType: 'lead',
+        subjectId: lead.id,
+        recipients: staff,
+        details: { ...details, ...(fallback && { fallback }), ...owner, ...(onCall && { onCall }) },
+        deliver: d.level.deliver,
+        bellLink: adminRelative(perfexLeadPath(lead.id)),
+        render: (recipient, language) =>
+          renderEscalationEmail(
+            {
+              ticketId: lead.id,
+              ticketSubject: lead.name,
+              lead: {
+                company: lead.company,
+                marketName: view.countries.get(lead.country) ?? '—',
+                sourceName: view.sources.get(lead.source) ?? `#${lead.source}`,
+              },
+              clientName: null,
+              departmentName: '',
+              ...levelEmailFields(d, view.statuses, zone, now, this.leadUrl(lead), recipient),
+            },
+            this.translator,
+            language,
+            this.templates,
+          ),
+      };
+    },
+  };
+
+  private leadUrl(lead: HostLead): string {
+    return `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`;
+  }
+
+  /** What the notices of a batch need from the host (staff and the names an email shows), once. */
+  private async view(): Promise<LeadView> {
+    const [staff, statuses, sources, countries] = await Promise.all([
       this.tickets.listStaff(),
       this.leads.listLeadStatuses(),
       this.leads.listLeadSources(),
@@ -99,94 +166,11 @@ export class LeadEscalationService implements LevelFirer {
     const names = (rows: { id: number; name: string }[]): Map<number, string> =>
       new Map(rows.map((r) => [r.id, r.name]));
     return {
-      leads: new Map(leads.map((l) => [l.id, l])),
       staff: new Map(staff.map((s) => [s.id, s])),
       statuses: names(statuses),
       sources: names(sources),
       countries: names(countries),
     };
-  }
-
-  async fireDue(
-    due: readonly DueLevel[],
-    book: PolicyBook,
-    now: Date,
-    trx: Knex.Transaction,
-  ): Promise<number> {
-    const view = await this.view(due);
-    let fired = 0;
-    for (const d of due) {
-      const lead = view.leads.get(d.clock.subjectId);
-      // As for tickets: a level whose condition does not hold now waits (unrecorded) for a change.
-      if (lead && !levelConditionHolds(d.level.when, lead)) continue;
-      const id = await recordLevelOnce(this.escalations, d, now, trx);
-      if (id === null) continue;
-      fired++;
-      const details = {
-        ...levelDetails(d),
-        ...(d.clock.status === undefined ? {} : { status: d.clock.status }),
-      };
-      if (!lead) {
-        await this.escalations.setOutcome(id, 'no_recipient', { ...details, reason: 'lead not found' }, trx);
-        continue;
-      }
-      if (d.level.action.type === 'webhook') {
-        const subject = {
-          type: 'lead',
-          id: lead.id,
-          title: lead.name,
-          url: `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`,
-        };
-        const deps = { queue: this.webhookQueue, escalations: this.escalations, audit: this.audit };
-        await queueWebhookLevel(id, d, subject, details, deps, now, trx);
-        continue;
-      }
-      if (d.level.action.type === 'reassign_staff') {
-        // Performed after the commit: by the scan through the gateway, or by a host that pulls it.
-        const performable = this.hostActions === 'host_pulls' || this.leads.reassign !== undefined;
-        const outcome = performable ? 'action_pending' : 'action_failed';
-        const why = performable ? {} : { error: 'the host offers no lead reassignment' };
-        await this.escalations.setOutcome(id, outcome, { ...details, ...why }, trx);
-        continue;
-      }
-      const { staff, fallback, owner, onCall } = await this.recipients(d, lead, view, book, now);
-      const zone = noticeZone(d.policy.calendar, book, this.hostZone);
-      const url = `${this.mail.adminBaseUrl}${perfexLeadPath(lead.id)}`;
-      await writeNotice(
-        {
-          escalationId: id,
-          subjectType: 'lead',
-          subjectId: lead.id,
-          recipients: staff,
-          details: { ...details, ...(fallback && { fallback }), ...owner, ...(onCall && { onCall }) },
-          deliver: d.level.deliver,
-          bellLink: adminRelative(perfexLeadPath(lead.id)),
-          render: (recipient, language) =>
-            renderEscalationEmail(
-              {
-                ticketId: lead.id,
-                ticketSubject: lead.name,
-                lead: {
-                  company: lead.company,
-                  marketName: view.countries.get(lead.country) ?? '—',
-                  sourceName: view.sources.get(lead.source) ?? `#${lead.source}`,
-                },
-                clientName: null,
-                departmentName: '',
-                ...levelEmailFields(d, view.statuses, zone, now, url, recipient),
-              },
-              this.translator,
-              language,
-              this.templates,
-            ),
-        },
-        { outbox: this.outbox, escalations: this.escalations, audit: this.audit, channels: this.channels },
-        book,
-        now,
-        trx,
-      );
-    }
-    return fired;
   }
 
   private async recipients(

@@ -3,7 +3,7 @@ import type { AuditLog } from '../store/audit-log';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 import { webhookEventId, type WebhookEvent } from '../notify/webhook/webhook-event';
-import type { DueLevel } from './escalation-service';
+import type { DueLevel } from './level-firer';
 
 /** The subject a webhook level is about, as the event names and links it. */
 export interface WebhookSubject {

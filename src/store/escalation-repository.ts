@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { utcToSql } from './datetime';
+import { utcFromSql, utcToSql } from './datetime';
 import type { SubjectType } from '../sla/config/subject-types';
 
 export type EscalationOutcome =
@@ -30,6 +30,17 @@ export interface NewEscalation {
   fireAt: Date;
 }
 
+/** A notify level recorded as `firing` whose notice was never written. */
+export interface StalledNotice {
+  id: number;
+  subjectId: number;
+  metric: string;
+  cycle: number;
+  policyId: number;
+  levelKey: string;
+  fireAt: Date;
+}
+
 export interface PendingAction {
   id: number;
   /** The kind of subject the action is for: each kind is applied through its own host writes. */
@@ -53,9 +64,67 @@ export class EscalationRepository {
     return `${this.prefix}sla_vigil_escalations`;
   }
 
-  /** Records a firing; null when this level already fired for this cycle (the unique key). */
-  async insertOnce(row: NewEscalation, now: Date, trx: Knex.Transaction): Promise<number | null> {
-    return this.insertWith(row, now, 'firing', null, trx);
+  /**
+   * Records a firing (`firing` until its outcome is written); null when this level already fired
+   * for this cycle (the unique key). `details` say what fired while the notice is being sent.
+   */
+  async insertOnce(
+    row: NewEscalation,
+    now: Date,
+    trx: Knex.Transaction,
+    details: Record<string, unknown> | null = null,
+  ): Promise<number | null> {
+    return this.insertWith(row, now, 'firing', details, trx);
+  }
+
+  /**
+   * Locks an escalation that is still `firing` (its notice not written yet) for the caller's
+   * transaction; false when it has its outcome already (another worker wrote the notice).
+   */
+  async lockFiring(id: number, trx: Knex.Transaction): Promise<boolean> {
+    const row: unknown = await trx(this.table)
+      .select('id')
+      .where({ id, outcome: 'firing' })
+      .forUpdate()
+      .first();
+    return row !== undefined;
+  }
+
+  /**
+   * Notify levels of this kind recorded at or before `firedBy` whose notice was never written (the
+   * process stopped between firing a level and sending its notice), oldest first, after `afterId`.
+   */
+  async stalledNotices(
+    firedBy: Date,
+    actionTypes: readonly string[],
+    afterId: number,
+    limit: number,
+  ): Promise<StalledNotice[]> {
+    const rows: {
+      id: number | string;
+      subject_id: number;
+      metric: string;
+      cycle: number;
+      policy_id: number;
+      level_key: string;
+      fire_at: string | Date;
+    }[] = await this.db(this.table)
+      .select('id', 'subject_id', 'metric', 'cycle', 'policy_id', 'level_key', 'fire_at')
+      .where({ subject_type: this.subjectType, outcome: 'firing' })
+      .where('fired_at', '<=', utcToSql(firedBy))
+      .whereIn('action_type', actionTypes)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      subjectId: r.subject_id,
+      metric: r.metric,
+      cycle: r.cycle,
+      policyId: r.policy_id,
+      levelKey: r.level_key,
+      fireAt: utcFromSql(r.fire_at),
+    }));
   }
 
   /**
@@ -109,6 +178,21 @@ export class EscalationRepository {
     await (trx ?? this.db)(this.table)
       .where('id', id)
       .update({ outcome, details: details ? JSON.stringify(details) : null });
+  }
+
+  /**
+   * Writes the outcome of a level still `firing` (one whose notice could not be composed: its
+   * level or clock is gone); false when it already has one.
+   */
+  async finishFiring(
+    id: number,
+    outcome: EscalationOutcome,
+    details: Record<string, unknown>,
+  ): Promise<boolean> {
+    const updated = await this.db(this.table)
+      .where({ id, outcome: 'firing' })
+      .update({ outcome, details: JSON.stringify(details) });
+    return updated === 1;
   }
 
   /**

@@ -436,16 +436,16 @@ describe('ladder edits, pauses after a breach, and host actions claimed once', (
     at('2026-03-13T08:00:00Z');
     const bad = await t.devhost.tickets.create({ subject: 'Bad', message: 'm', department: ops, admin: 1 });
     const good = await t.devhost.tickets.create({ subject: 'Good', message: 'm', department: ops, admin: 1 });
-    const hostView = services.escalator.hostView.bind(services.escalator);
-    services.escalator.hostView = async (levels) => {
-      if (levels.some((l) => l.clock.subjectId === bad)) throw new Error('broken host row');
-      return hostView(levels);
+    const prepare = services.escalator.prepare.bind(services.escalator);
+    services.escalator.prepare = async (ids) => {
+      if (ids.includes(bad)) throw new Error('broken host row');
+      return prepare(ids);
     };
     at('2026-03-13T09:00:00Z');
     try {
       await services.scanner.run(clock.now());
     } finally {
-      services.escalator.hostView = hostView;
+      services.escalator.prepare = prepare;
     }
     expect(await levelsOf(good)).toEqual(['at_due:notify_staff']);
     expect(await levelsOf(bad)).toEqual([]);
