@@ -119,11 +119,17 @@ export class DigestService {
   /**
    * "Send now": the chosen staff members get the digest at once, under keys of their own, so the
    * scheduled digest of the period still goes out. A daily digest with no items still goes to
-   * someone chosen by name (it says there is nothing), unlike the scheduled one.
+   * someone chosen by name (it says there is nothing), unlike the scheduled one. `requestKey`
+   * (the form's own key) makes a repeated request a no-op: each recipient's key is taken once.
    */
-  async sendNow(kind: DigestKind, staffIds: readonly number[], now: Date): Promise<number> {
+  async sendNow(
+    kind: DigestKind,
+    staffIds: readonly number[],
+    now: Date,
+    requestKey: string = String(now.getTime()),
+  ): Promise<number> {
     const staff = (await this.deps.staff()).filter((s) => staffIds.includes(s.id) && reachable(s));
-    const prefix = `digest:manual:${now.getTime()}:${kind}`;
+    const prefix = `digest:manual:${requestKey}:${kind}`;
     if (kind === 'weekly') return this.writeWeekly(now, now, prefix, [], staff);
     const items = await this.deps.content.daily(
       now,

@@ -400,6 +400,25 @@ describe('the Digests page', () => {
     expect(mailsTo('ben.b@x.test')[0].text).toContain('Nothing of yours is breached');
   });
 
+  it('sends a form once however often it is submitted (a double click, a reload)', async () => {
+    const page = await admin.agent.get(BASE).expect(200);
+    const sendKey = /name="sendKey" value="([0-9a-f-]{36})"/.exec(page.text)?.[1] ?? '';
+    expect(sendKey).not.toBe('');
+    const form = { kind: 'daily', staffIds: [String(staff.anna)], sendKey };
+    const [first, second] = [await admin.post(`${BASE}/send`, form), await admin.post(`${BASE}/send`, form)];
+    expect([first.status, second.status]).toEqual([303, 303]);
+    expect(first.headers.location).toMatch(/sent=1$/);
+    expect(second.headers.location).toMatch(/sent=0$/);
+    const keys: string[] = await t.devhost
+      .db('tblsla_vigil_outbox')
+      .where('dedupe_key', 'like', `digest:manual:${sendKey}:%`)
+      .pluck('dedupe_key');
+    expect(keys).toEqual([`digest:manual:${sendKey}:daily:${staff.anna}`]);
+    // The next rendering of the page carries a new key: a new request sends again.
+    const again = await admin.agent.get(BASE).expect(200);
+    expect(again.text).not.toContain(sendKey);
+  });
+
   it('answers 422 naming the field for an unknown kind or staff member', async () => {
     const kind = await admin.post(`${BASE}/send`, { kind: 'hourly', staffIds: [String(staff.ben)] });
     expect(kind.status).toBe(422);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { ConfigError, type DigestSettings } from '../../sla/config';
 import { DIGEST_KINDS, nextFiring, type DigestKind } from '../../sla/digest/digest-schedule';
@@ -15,8 +16,10 @@ import { SETTINGS_BASE, staffOf } from './settings-index';
 const BASE = `${SETTINGS_BASE}/digests`;
 const SCHEDULE_FIELDS = [/^(dailyEnabled|dailySchedule|weeklyEnabled|weeklySchedule|weeklyExtraStaffIds)$/];
 const SCHEDULE_LISTS = [/^weeklyExtraStaffIds$/];
-const SEND_FIELDS = [/^(kind|staffIds)$/];
+const SEND_FIELDS = [/^(kind|staffIds|sendKey)$/];
 const SEND_LISTS = [/^staffIds$/];
+/** The form's key (a UUID); a request without one (a script) is keyed by its instant. */
+const SEND_KEY = /^[0-9a-f-]{36}$/;
 
 interface DigestPageState {
   status?: number;
@@ -69,6 +72,9 @@ export function createDigestRoutes(deps: WebDeps): Router {
         action: BASE,
         schedule: formView(state.schedule?.values ?? scheduleToForm(digests), state.schedule?.errors),
         send: formView(state.send?.values ?? { kind: 'daily' }, state.send?.errors),
+        // One key per rendered form: a second submit of the same form (a double click, a reload)
+        // sends nothing more.
+        sendKey: randomUUID(),
         next: { daily: next('daily'), weekly: next('weekly') },
         staff: staff.filter((s) => s.active).map((s) => ({ id: s.id, name: staffName(s), email: s.email })),
         kinds: DIGEST_KINDS,
@@ -193,7 +199,13 @@ export function createDigestRoutes(deps: WebDeps): Router {
         return;
       }
       const ids = chosen.map((v) => parseId(v) as number);
-      const count = await services.digests.sendNow(kind as DigestKind, ids, ctx.now);
+      const sendKey = text(values, 'sendKey');
+      const count = await services.digests.sendNow(
+        kind as DigestKind,
+        ids,
+        ctx.now,
+        SEND_KEY.test(sendKey) ? sendKey : undefined,
+      );
       await services.audit.write({
         action: 'digest.send_now',
         staffId: staffOf(res),
