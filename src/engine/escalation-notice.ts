@@ -147,8 +147,10 @@ async function recordNotice(
     }
   }
   await deps.outbox.insert([...rows, ...bellRows], trx);
-  const outcome =
-    rows.length === 0 ? 'no_recipient' : suppressed.length === rows.length ? 'suppressed' : 'notified';
+  // Notified when anything goes out on any channel: a bell entry still reaches someone whose
+  // email the cooldown held back (each channel keeps its own).
+  const goesOut = [...rows, ...bellRows].some((r) => r.state === 'pending');
+  const outcome = rows.length === 0 ? 'no_recipient' : goesOut ? 'notified' : 'suppressed';
   const recipients = rows.map((r) => r.recipientStaffId);
   const hold = Object.keys(heldUntil).length > 0 ? { heldUntil } : {};
   await deps.escalations.setOutcome(

@@ -231,3 +231,51 @@ it('a worker delivers in its own job after each scan: the email and the bell ent
     await dropRedisPrefix(prefix);
   }
 });
+
+it('a level whose email the cooldown held back but whose bell entry goes out is recorded as notified', async () => {
+  at('2026-03-09T08:00:00Z');
+  const id = await t.devhost.tickets.create({
+    subject: 'Fax',
+    message: 'm',
+    department: ids.support,
+    admin: 1,
+  });
+  // An email about this ticket went to both a moment ago (e.g. before the host had a bell).
+  await t.devhost.db.transaction((trx) =>
+    services.outbox.insert(
+      [ids.ana, ids.ben].map((staffId) => ({
+        dedupeKey: `earlier:${id}:${staffId}`,
+        escalationId: null,
+        subjectType: 'ticket',
+        subjectId: id,
+        recipientStaffId: staffId,
+        recipientEmail: 'x@example.com',
+        language: 'english',
+        subject: 'earlier',
+        html: '',
+        text: '',
+        state: 'pending' as const,
+        createdAt: new Date('2026-03-09T08:30:00Z'),
+      })),
+      trx,
+    ),
+  );
+  at('2026-03-09T09:00:00Z');
+  await services.scanner.run(clock.now());
+  const [level] = await t.devhost
+    .db('tblsla_vigil_escalations')
+    .where({ subject_type: 'ticket', subject_id: id });
+  expect(level.outcome).toBe('notified');
+  expect(JSON.parse(level.details).suppressed.sort()).toEqual([ids.ana, ids.ben].sort());
+  const rows = await t.devhost
+    .db('tblsla_vigil_outbox')
+    .where({ escalation_id: level.id })
+    .orderBy(['channel', 'recipient_staff_id'])
+    .select('channel', 'state');
+  expect(rows.map((r) => [r.channel, r.state])).toEqual([
+    ['email', 'suppressed'],
+    ['email', 'suppressed'],
+    ['in_app', 'sent'],
+    ['in_app', 'sent'],
+  ]);
+});
