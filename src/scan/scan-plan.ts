@@ -38,6 +38,18 @@ export interface PlannedEmail extends PlannedSubject {
   state: string;
 }
 
+/** One bell entry or webhook post a scan would write to the outbox besides its emails. */
+export interface PlannedNotification extends PlannedSubject {
+  metric: string;
+  level: number;
+  channel: 'in_app' | 'webhook';
+  /** The bell entry's recipient. */
+  recipientStaffId?: number;
+  /** The webhook's key. */
+  webhook?: string;
+  state: string;
+}
+
 /**
  * One host write a scan would perform (reassign, raise priority), with its decided values; where
  * the host pulls its actions (a paired Perfex), it stays `action_pending` for the host's cron.
@@ -59,6 +71,8 @@ export interface ScanPlan {
   clocks: PlannedClockChange[];
   escalations: PlannedEscalation[];
   emails: PlannedEmail[];
+  /** Bell entries and webhook posts (escalations' other channels). */
+  notifications: PlannedNotification[];
   actions: PlannedAction[];
 }
 
@@ -251,6 +265,32 @@ async function changes(
     language: r.language,
     state: r.state,
   }));
+  const notifications: PlannedNotification[] = (
+    await trx(`${table('outbox')} as o`)
+      .join(`${table('escalations')} as e`, 'e.id', 'o.escalation_id')
+      .where('o.id', '>', before.lastOutbox)
+      .whereIn('o.channel', ['in_app', 'webhook'])
+      .orderBy('o.id')
+      .select(
+        'o.subject_type',
+        'o.subject_id',
+        'e.metric',
+        'e.level',
+        'o.channel',
+        'o.recipient_staff_id',
+        'o.target',
+        'o.state',
+      )
+  ).map((r: NotificationRow) => ({
+    ...subjectOf(r),
+    metric: r.metric,
+    level: r.level,
+    channel: r.channel,
+    ...(r.channel === 'in_app'
+      ? { recipientStaffId: r.recipient_staff_id ?? undefined }
+      : { webhook: r.target ?? '' }),
+    state: r.state,
+  }));
   clocks.sort(
     (a, b) =>
       a.subjectType.localeCompare(b.subjectType) ||
@@ -259,7 +299,7 @@ async function changes(
       a.metric.localeCompare(b.metric) ||
       a.cycle - b.cycle,
   );
-  return { clocks, escalations, emails, actions };
+  return { clocks, escalations, emails, notifications, actions };
 }
 
 interface EscalationRow extends SubjectColumns {
@@ -278,6 +318,15 @@ interface OutboxRow extends SubjectColumns {
   recipient_staff_id: number;
   recipient_email: string;
   language: string;
+  state: string;
+}
+
+interface NotificationRow extends SubjectColumns {
+  metric: string;
+  level: number;
+  channel: 'in_app' | 'webhook';
+  recipient_staff_id: number | null;
+  target: string | null;
   state: string;
 }
 
@@ -307,7 +356,7 @@ export function formatScanPlan(plan: ScanPlan): string {
     `would read ${r.ticketsRead} tickets${r.leadsRead > 0 ? ` and ${r.leadsRead} leads` : ''}, ` +
       `record ${r.eventsRecorded} events, recompute ${r.recomputed} ${r.leadsRead > 0 ? 'tickets and leads' : 'tickets'}, ` +
       `advance ${r.advanced} clocks, fire ${r.escalated} escalations, perform ${r.actions} host actions, ` +
-      `write ${plan.emails.length} emails (${r.failed} ${r.leadsRead > 0 ? 'tickets and leads' : 'tickets'} failed)`,
+      `write ${plan.emails.length} emails${plan.notifications.length ? ` and ${plan.notifications.length} bell entries or webhook posts` : ''} (${r.failed} ${r.leadsRead > 0 ? 'tickets and leads' : 'tickets'} failed)`,
   ];
   const who = (s: PlannedSubject) => `${s.subjectType} ${s.subjectId}`;
   for (const c of plan.clocks)
@@ -324,6 +373,14 @@ export function formatScanPlan(plan: ScanPlan): string {
       `email: ${who(m)} ${m.metric} level ${m.level} to ${m.recipientEmail} (staff ${m.recipientStaffId}, ${m.language}): ` +
         (m.state === 'suppressed' ? 'held back by the cooldown' : 'would be sent'),
     );
+  for (const n of plan.notifications) {
+    const held = n.state === 'suppressed' ? 'held back by the cooldown' : null;
+    lines.push(
+      n.channel === 'in_app'
+        ? `bell: ${who(n)} ${n.metric} level ${n.level} for staff ${n.recipientStaffId}: ${held ?? 'would be added'}`
+        : `webhook: ${who(n)} ${n.metric} level ${n.level} to ${n.webhook}: ${held ?? 'would be posted'}`,
+    );
+  }
   for (const a of plan.actions) {
     const target =
       a.staffId !== undefined

@@ -172,6 +172,13 @@ describe('scan --dry-run', () => {
       ['alice.agent@x.test', 'first_response', 1, 'pending'],
       ['bob.lead@x.test', 'resolution', 2, 'pending'],
     ]);
+    // The same levels' bell entries (the host has Perfex's bell).
+    expect(
+      plan.notifications.map((n) => [n.channel, n.recipientStaffId, n.metric, n.level, n.state]),
+    ).toEqual([
+      ['in_app', alice, 'first_response', 1, 'pending'],
+      ['in_app', bob, 'resolution', 2, 'pending'],
+    ]);
     expect(plan.actions).toEqual([
       expect.objectContaining({ ticketId, action: 'reassign_staff', staffId: bob, outcome: 'reassigned' }),
       expect.objectContaining({
@@ -192,6 +199,10 @@ describe('scan --dry-run', () => {
     expect(text).toContain(
       `host action: ticket ${ticketId} resolution level 3: reassign_staff to staff ${bob}`,
     );
+    expect(text).toContain(
+      `bell: ticket ${ticketId} first_response level 1 for staff ${alice}: would be added`,
+    );
+    expect(text).toContain('write 2 emails and 2 bell entries or webhook posts');
     expect(await everyRow(t.devhost.db)).toEqual(before);
 
     // Links in the emails lead to Perfex where the module says it lives (a sub-folder here).
