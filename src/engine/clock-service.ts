@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { earliest, levelsDue, nextTriggerAfter } from '../sla/escalation/ladder';
 import { firedKey, type EscalationRepository, type StalledNotice } from '../store/escalation-repository';
-import type { DueLevel, FiredLevel, LevelFirer, NoticeWrite, PreparedFiring } from './level-firer';
+import type { DueLevel, FiredLevel, LevelFirer, PreparedFiring } from './level-firer';
+import type { ComposedNotice } from './escalation-notice';
 import { NOTIFY_ACTIONS } from './firing-batch';
 import { computeCycles, type Clock, type NotDueCycle } from '../sla/clocks/compute-clocks';
 import { computeInternalCycles } from '../sla/clocks/internal-clocks';
@@ -288,9 +289,9 @@ export class ClockService {
    * undoes the batch, whose levels are recorded.
    */
   private async sendNotices(firing: PreparedFiring, book: PolicyBook, now: Date): Promise<void> {
-    let writes: NoticeWrite[];
+    let notices: ComposedNotice[];
     try {
-      writes = await firing.compose(book, now);
+      notices = await firing.compose(book, now);
     } catch (err) {
       this.logger.error(
         { err, subjectType: this.kind.type },
@@ -298,19 +299,17 @@ export class ClockService {
       );
       return;
     }
-    if (writes.length === 0) return;
+    if (notices.length === 0) return;
     try {
-      await this.db.transaction(async (trx) => {
-        for (const w of writes) await w.write(trx);
-      });
+      await this.db.transaction((trx) => firing.write(notices, book, now, trx));
     } catch {
-      for (const w of writes) {
+      for (const n of notices) {
         try {
-          await this.db.transaction((trx) => w.write(trx));
+          await this.db.transaction((trx) => firing.write([n], book, now, trx));
         } catch (err) {
           this.logger.error(
-            { err, subjectType: this.kind.type, subjectId: w.subjectId, escalationId: w.escalationId },
-            `sla_vigil: writing the escalation notice of ${this.kind.type} ${w.subjectId} failed`,
+            { err, subjectType: this.kind.type, subjectId: n.subjectId, escalationId: n.escalationId },
+            `sla_vigil: writing the escalation notice of ${this.kind.type} ${n.subjectId} failed`,
           );
         }
       }

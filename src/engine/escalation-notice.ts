@@ -3,12 +3,18 @@ import type { HostStaff } from '../host/host-context';
 import type { SubjectType } from '../sla/config/subject-types';
 import type { DeliveryMode } from '../sla/config';
 import type { PolicyBook } from '../sla/policy/policy-book';
-import type { EscalationRepository } from '../store/escalation-repository';
-import type { AuditLog } from '../store/audit-log';
-import type { NewOutboxRow, OutboxChannel, OutboxKind, OutboxRepository } from '../notify/outbox-repository';
+import type { EscalationOutcome, EscalationRepository } from '../store/escalation-repository';
+import type { AuditEntry, AuditLog } from '../store/audit-log';
+import {
+  deliveryKey,
+  type NewOutboxRow,
+  type OutboxChannel,
+  type OutboxKind,
+  type OutboxRepository,
+} from '../notify/outbox-repository';
 import type { BellPayload } from '../notify/bell-sender';
 import type { EscalationEmailInput, RenderedEmail } from '../notify/escalation-email';
-import type { DueLevel, NoticeWrite } from './level-firer';
+import type { DueLevel } from './level-firer';
 import { languageCode } from '../host/perfex/perfex-languages';
 
 /** One fired notify level of one subject: who gets it and how each email reads. */
@@ -51,125 +57,148 @@ interface RenderedFor {
   email: RenderedEmail;
 }
 
+/** A notice with every recipient's email rendered, ready to be recorded. */
+export interface ComposedNotice {
+  escalationId: number;
+  subjectId: number;
+  notice: Notice;
+  rendered: readonly RenderedFor[];
+}
+
 /**
  * Renders a fired notify level's emails (no lock held: rendering and the host reads behind the
- * recipients happen after the scan's transaction) and returns the write that records them.
+ * recipients happen after the scan's transaction).
  */
-export async function composeNotice(
-  notice: Notice,
-  deps: NoticeDeps,
-  book: PolicyBook,
-  now: Date,
-): Promise<NoticeWrite> {
+export async function composeNotice(notice: Notice): Promise<ComposedNotice> {
   const rendered: RenderedFor[] = [];
   for (const staff of notice.recipients) {
     const language = languageCode(staff.defaultLanguage);
     rendered.push({ staff, language, email: await notice.render(staff, language) });
   }
-  return {
-    escalationId: notice.escalationId,
-    subjectId: notice.subjectId,
-    write: (trx) => recordNotice(notice, rendered, deps, book, now, trx),
-  };
+  return { escalationId: notice.escalationId, subjectId: notice.subjectId, notice, rendered };
 }
 
 /**
- * Writes a composed notice's emails (and bell entries) to the outbox and its outcome to the
- * escalation log and the audit log, in the caller's transaction, while its escalation is still
- * `firing` (locked first: of two workers writing the same notice, the second finds it done and
- * writes nothing). The cooldown holds back an email to a recipient who got one about the same
- * subject within the window (logged as suppressed, never dropped); it is decided here, under the
- * lock, so two notices of one subject in one round see each other. Subject-kind neutral: ticket
- * and lead escalations both write their notices here. A level held to working hours gives each
- * recipient's row their next working moment as `notBefore` and records it per recipient
- * (`heldUntil`, staff id -> ISO instant) for the escalation history.
+ * Writes composed notices' emails (and bell entries) to the outbox and their outcomes to the
+ * escalation log and the audit log, in the caller's transaction and in a few statements for the
+ * whole batch, for the escalations still `firing` (locked first: of two workers writing the same
+ * notice, the second finds it done and writes nothing). Returns how many it wrote.
+ * The cooldown holds back a message to a recipient who got one about the same subject on the same
+ * channel (and of the same kind: an internal target's never silences the customer SLA's) within
+ * the window: logged as suppressed, never dropped; decided under the lock, in order, so notices of
+ * one subject in one batch see each other. Subject-kind neutral: ticket and lead escalations both
+ * write their notices here. A level held to working hours gives each recipient's row their next
+ * working moment as `notBefore` and records it per recipient (`heldUntil`, staff id -> ISO
+ * instant) for the escalation history.
  */
-async function recordNotice(
-  notice: Notice,
-  rendered: readonly RenderedFor[],
+export async function recordNotices(
+  composed: readonly ComposedNotice[],
   deps: NoticeDeps,
   book: PolicyBook,
   now: Date,
   trx: Knex.Transaction,
-): Promise<boolean> {
-  if (!(await deps.escalations.lockFiring(notice.escalationId, trx))) return false;
-  const rows: NewOutboxRow[] = [];
-  const bellRows: NewOutboxRow[] = [];
-  const suppressed: number[] = [];
-  const heldUntil: Record<string, string> = {};
-  const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
-  // Each channel keeps its own cooldown (a recent email does not silence the bell, nor back), and
-  // so does each kind (an internal target's email never silences the customer SLA's).
-  const recentOn = async (staff: HostStaff, channel: OutboxChannel): Promise<boolean> =>
-    book.settings.cooldownMinutes > 0 &&
-    (await deps.outbox.lastSentOrPending(
-      staff.id,
-      notice.subjectType,
-      notice.subjectId,
-      since,
-      trx,
-      channel,
-      notice.kind,
-    ));
-  for (const { staff, language, email } of rendered) {
-    const recent = await recentOn(staff, 'email');
-    const opens = notice.deliver === 'working_hours' ? book.nextWorkingMomentOf(staff.id, now) : now;
-    const held = opens.getTime() > now.getTime();
-    if (held && !recent) heldUntil[String(staff.id)] = opens.toISOString();
-    const row: NewOutboxRow = {
-      kind: notice.kind ?? 'escalation',
-      escalationId: notice.escalationId,
-      subjectType: notice.subjectType,
-      subjectId: notice.subjectId,
-      recipientStaffId: staff.id,
-      recipientEmail: staff.email,
-      language,
-      ...email,
-      state: recent ? 'suppressed' : 'pending',
-      createdAt: now,
-      // Held to working hours: the email and the bell entry (copied from it below) wait alike.
-      ...(held && { notBefore: opens }),
-    };
-    rows.push(row);
-    if (recent) suppressed.push(staff.id);
-    if (deps.channels.inApp) {
-      // The bell shows the email's subject line: short, in the recipient's language.
-      const payload: BellPayload = { link: notice.bellLink };
-      bellRows.push({
-        ...row,
-        channel: 'in_app',
-        recipientEmail: null,
-        html: '',
-        text: '',
-        payload: JSON.stringify(payload),
-        state: (await recentOn(staff, 'in_app')) ? 'suppressed' : 'pending',
-      });
-    }
-  }
-  await deps.outbox.insert([...rows, ...bellRows], trx);
-  // Notified when anything goes out on any channel: a bell entry still reaches someone whose
-  // email the cooldown held back (each channel keeps its own).
-  const goesOut = [...rows, ...bellRows].some((r) => r.state === 'pending');
-  const outcome = rows.length === 0 ? 'no_recipient' : goesOut ? 'notified' : 'suppressed';
-  const recipients = rows.map((r) => r.recipientStaffId);
-  const hold = Object.keys(heldUntil).length > 0 ? { heldUntil } : {};
-  await deps.escalations.setOutcome(
-    notice.escalationId,
-    outcome,
-    { ...notice.details, recipients, suppressed, ...hold },
+): Promise<number> {
+  const live = await deps.escalations.lockFiringMany(
+    composed.map((c) => c.escalationId),
     trx,
   );
-  await deps.audit.write(
-    {
+  const notices = composed.filter((c) => live.delete(c.escalationId));
+  if (notices.length === 0) return 0;
+  const cooldown = book.settings.cooldownMinutes > 0;
+  const since = new Date(now.getTime() - book.settings.cooldownMinutes * 60_000);
+  const recent = new Set<string>();
+  if (cooldown) {
+    for (const type of new Set(notices.map((c) => c.notice.subjectType))) {
+      const ofType = notices.filter((c) => c.notice.subjectType === type);
+      const keys = await deps.outbox.recentDeliveries(
+        type,
+        ofType.map((c) => c.subjectId),
+        ofType.flatMap((c) => c.rendered.map((r) => r.staff.id)),
+        since,
+        trx,
+      );
+      for (const key of keys) recent.add(`${type}|${key}`);
+    }
+  }
+  const outboxRows: NewOutboxRow[] = [];
+  const outcomes: { id: number; outcome: EscalationOutcome; details: Record<string, unknown> }[] = [];
+  const audits: AuditEntry[] = [];
+  for (const { notice, rendered } of notices) {
+    const kind = notice.kind ?? 'escalation';
+    // Each channel keeps its own cooldown (a recent email does not silence the bell, nor back);
+    // a message decided pending here counts for the notices after it.
+    const take = (staff: HostStaff, channel: OutboxChannel): boolean => {
+      const key = `${notice.subjectType}|${deliveryKey(staff.id, notice.subjectId, channel, kind)}`;
+      if (cooldown && recent.has(key)) return false;
+      recent.add(key);
+      return true;
+    };
+    const rows: NewOutboxRow[] = [];
+    const bellRows: NewOutboxRow[] = [];
+    const suppressed: number[] = [];
+    const heldUntil: Record<string, string> = {};
+    for (const { staff, language, email } of rendered) {
+      const goes = take(staff, 'email');
+      const opens = notice.deliver === 'working_hours' ? book.nextWorkingMomentOf(staff.id, now) : now;
+      const held = opens.getTime() > now.getTime();
+      if (held && goes) heldUntil[String(staff.id)] = opens.toISOString();
+      const row: NewOutboxRow = {
+        kind,
+        escalationId: notice.escalationId,
+        subjectType: notice.subjectType,
+        subjectId: notice.subjectId,
+        recipientStaffId: staff.id,
+        recipientEmail: staff.email,
+        language,
+        ...email,
+        state: goes ? 'pending' : 'suppressed',
+        createdAt: now,
+        // Held to working hours: the email and the bell entry (copied from it below) wait alike.
+        ...(held && { notBefore: opens }),
+      };
+      rows.push(row);
+      if (!goes) suppressed.push(staff.id);
+      if (deps.channels.inApp) {
+        // The bell shows the email's subject line: short, in the recipient's language.
+        const payload: BellPayload = { link: notice.bellLink };
+        bellRows.push({
+          ...row,
+          channel: 'in_app',
+          recipientEmail: null,
+          html: '',
+          text: '',
+          payload: JSON.stringify(payload),
+          state: take(staff, 'in_app') ? 'pending' : 'suppressed',
+        });
+      }
+    }
+    outboxRows.push(...rows, ...bellRows);
+    // Notified when anything goes out on any channel: a bell entry still reaches someone whose
+    // email the cooldown held back (each channel keeps its own).
+    const goesOut = [...rows, ...bellRows].some((r) => r.state === 'pending');
+    const outcome = rows.length === 0 ? 'no_recipient' : goesOut ? 'notified' : 'suppressed';
+    const recipients = rows.map((r) => r.recipientStaffId);
+    const hold = Object.keys(heldUntil).length > 0 ? { heldUntil } : {};
+    outcomes.push({
+      id: notice.escalationId,
+      outcome,
+      details: { ...notice.details, recipients, suppressed, ...hold },
+    });
+    audits.push({
       action: `escalation.${outcome}`,
       staffId: null,
       subjectType: notice.subjectType,
       subjectId: notice.subjectId,
       details: { ...notice.details, ...notice.auditDetails, recipients, suppressed, ...hold },
-    },
-    trx,
-  );
-  return true;
+    });
+  }
+  // In slices: a rendered email is a few kilobytes, and one statement must stay well under the
+  // server's packet limit.
+  for (let i = 0; i < outboxRows.length; i += 200)
+    await deps.outbox.insert(outboxRows.slice(i, i + 200), trx);
+  await deps.escalations.setOutcomes(outcomes, trx);
+  await deps.audit.writeMany(audits, trx);
+  return notices.length;
 }
 
 /** A staff member an email can reach: known, active, with an address. */

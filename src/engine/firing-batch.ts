@@ -4,9 +4,15 @@ import type { SubjectType } from '../sla/config/subject-types';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { levelConditionHolds, type ConditionTicket } from '../sla/escalation/level-condition';
 import type { WebhookQueue } from '../notify/webhook/webhook-queue';
-import { recordLevelOnce } from './escalation-level-record';
-import { composeNotice, type Notice, type NoticeDeps } from './escalation-notice';
-import type { DueLevel, FiredLevel, NoticeWrite, PreparedFiring } from './level-firer';
+import { recordLevelsOnce } from './escalation-level-record';
+import {
+  composeNotice,
+  recordNotices,
+  type ComposedNotice,
+  type Notice,
+  type NoticeDeps,
+} from './escalation-notice';
+import type { DueLevel, FiredLevel, PreparedFiring } from './level-firer';
 import { queueWebhookLevel, type WebhookSubject } from './webhook-level';
 
 /** The actions that notify people (their notices are composed after the scan's transaction). */
@@ -70,16 +76,21 @@ export class FiringBatch<S extends ConditionTicket & { id: number }, V> implemen
   ) {}
 
   async fire(due: readonly DueLevel[], now: Date, trx: Knex.Transaction): Promise<number> {
+    // A level whose condition does not hold now is not fired and not recorded: when the subject
+    // changes (e.g. loses its assignee) the recompute marks the clock due and it fires then.
+    const holding = due
+      .filter((d) => {
+        const subject = this.subjects.get(d.clock.subjectId);
+        return !subject || levelConditionHolds(d.level.when, subject);
+      })
+      .map((d) => ({ due: d, details: this.kind.details(d) }));
+    const ids = await recordLevelsOnce(this.deps.escalations, holding, now, trx);
     let fired = 0;
-    for (const d of due) {
-      const subject = this.subjects.get(d.clock.subjectId);
-      // A level whose condition does not hold now is not fired and not recorded: when the subject
-      // changes (e.g. loses its assignee) the recompute marks the clock due and it fires then.
-      if (subject && !levelConditionHolds(d.level.when, subject)) continue;
-      const details = this.kind.details(d);
-      const id = await recordLevelOnce(this.deps.escalations, d, now, trx, details);
+    for (const [i, { due: d, details }] of holding.entries()) {
+      const id = ids[i];
       if (id === null) continue;
       fired++;
+      const subject = this.subjects.get(d.clock.subjectId);
       if (!subject) {
         const why = { ...details, reason: this.kind.missingReason };
         await this.deps.escalations.setOutcome(id, 'no_recipient', why, trx);
@@ -103,15 +114,14 @@ export class FiringBatch<S extends ConditionTicket & { id: number }, V> implemen
     this.resumed.push(...levels);
   }
 
-  async compose(book: PolicyBook, now: Date): Promise<NoticeWrite[]> {
+  async compose(book: PolicyBook, now: Date): Promise<ComposedNotice[]> {
     const notices = [...this.notices, ...(await this.resumedNotices())];
     if (notices.length === 0) return [];
     const view = await this.kind.view([...new Map(notices.map((n) => [n.subject.id, n.subject])).values()]);
-    const writes: NoticeWrite[] = [];
+    const composed: ComposedNotice[] = [];
     for (const n of notices) {
       try {
-        const notice = await this.kind.notice(n, n.subject, n.details, view, book, now);
-        writes.push(await composeNotice(notice, this.deps, book, now));
+        composed.push(await composeNotice(await this.kind.notice(n, n.subject, n.details, view, book, now)));
       } catch (err) {
         // Left `firing`: the next scan composes it again; the batch's other notices go out.
         this.logger.error(
@@ -120,7 +130,16 @@ export class FiringBatch<S extends ConditionTicket & { id: number }, V> implemen
         );
       }
     }
-    return writes;
+    return composed;
+  }
+
+  write(
+    notices: readonly ComposedNotice[],
+    book: PolicyBook,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<number> {
+    return recordNotices(notices, this.deps, book, now, trx);
   }
 
   /** Resumed levels with their subjects (read now); a subject the host lost gets no_recipient. */

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { StoredClock } from '../store/clock-repository';
 import type { BookPolicy, PolicyBook } from '../sla/policy/policy-book';
 import type { LadderLevel } from '../sla/escalation/ladder';
+import type { ComposedNotice } from './escalation-notice';
 
 /** One level whose moment came for one clock, found by the scan. */
 export interface DueLevel {
@@ -18,25 +19,14 @@ export interface FiredLevel {
 }
 
 /**
- * One notice ready to be written: recipients chosen and every email rendered. `write` records it
- * in the caller's transaction, only while its escalation is still `firing` (false when another
- * worker wrote it first), so a notice is written once however many workers compose it.
- */
-export interface NoticeWrite {
-  escalationId: number;
-  subjectId: number;
-  write(trx: Knex.Transaction): Promise<boolean>;
-}
-
-/**
  * Fires escalation levels for one subject kind, in three steps so that no host read and no
  * rendering happens while the scan holds its subjects' row locks:
  * 1. `prepare`: the host rows of the subjects about to be locked (level conditions, host actions
  *    and webhooks need them), read before the scan's transaction;
  * 2. `fire`: inside it, each level recorded once (the log's unique key); host actions and webhook
  *    posts decided and queued at once; notify levels stay `firing` and are remembered;
- * 3. `compose`: after the commit, recipients read and emails rendered without any lock; the
- *    scan then writes each notice in a short transaction of its own.
+ * 3. `compose`: after the commit, recipients read and emails rendered without any lock; then
+ *    `write` records the batch's notices in one short transaction, in a few statements.
  * A crash between 2 and 3 leaves notify levels `firing`: the next scan resumes them (the clock
  * service's resumeNotices), and the `firing` guard on the write keeps each one exactly once.
  */
@@ -53,5 +43,15 @@ export interface PreparedFiring {
    * Chooses the recipients and renders the notices of the levels fired or resumed. A notice that
    * cannot be composed is logged and left `firing` for the next scan; the others go on.
    */
-  compose(book: PolicyBook, now: Date): Promise<NoticeWrite[]>;
+  compose(book: PolicyBook, now: Date): Promise<ComposedNotice[]>;
+  /**
+   * Records composed notices in the caller's transaction, each only while its escalation is still
+   * `firing` (false for one another worker wrote first); returns how many it wrote.
+   */
+  write(
+    notices: readonly ComposedNotice[],
+    book: PolicyBook,
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<number>;
 }

@@ -248,6 +248,30 @@ export class OutboxRepository {
   }
 
   /**
+   * The cooldown check of many notices at once: `recipient|subject|channel|kind` of every message
+   * to one of these recipients about one of these subjects created at or after `since` that
+   * reached or will reach them (as lastSentOrPending counts).
+   */
+  async recentDeliveries(
+    subjectType: string,
+    subjectIds: readonly number[],
+    recipientStaffIds: readonly number[],
+    since: Date,
+    trx: Knex.Transaction,
+  ): Promise<Set<string>> {
+    if (subjectIds.length === 0 || recipientStaffIds.length === 0) return new Set();
+    const rows: { recipient_staff_id: number; subject_id: number; channel: string; kind: string }[] =
+      await trx(this.table)
+        .distinct('recipient_staff_id', 'subject_id', 'channel', 'kind')
+        .where('subject_type', subjectType)
+        .whereIn('subject_id', [...new Set(subjectIds)])
+        .whereIn('recipient_staff_id', [...new Set(recipientStaffIds)])
+        .where('created_at', '>=', utcToSql(since))
+        .whereIn('state', ['pending', 'sending', 'sent']);
+    return new Set(rows.map((r) => deliveryKey(r.recipient_staff_id, r.subject_id, r.channel, r.kind)));
+  }
+
+  /**
    * Claims up to `limit` due rows for one sender: locked with SKIP LOCKED so concurrent senders
    * take disjoint rows, then marked `sending` with a lease. A `sending` row whose lease ran out
    * belonged to a sender that died mid-send and is claimed again.
@@ -436,4 +460,14 @@ export class OutboxRepository {
     }
     return counts;
   }
+}
+
+/** The key recentDeliveries answers with: one recipient, subject, channel and kind. */
+export function deliveryKey(
+  recipientStaffId: number,
+  subjectId: number,
+  channel: string,
+  kind: string,
+): string {
+  return `${recipientStaffId}|${subjectId}|${channel}|${kind}`;
 }

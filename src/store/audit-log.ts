@@ -19,13 +19,23 @@ export class AuditLog {
   ) {}
 
   async write(entry: AuditEntry, trx?: Knex.Transaction): Promise<void> {
-    await (trx ?? this.db)(`${this.prefix}sla_vigil_audit_log`).insert({
-      action: entry.action,
-      staff_id: entry.staffId,
-      subject_type: entry.subjectType ?? null,
-      subject_id: entry.subjectId ?? null,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-      created_at: utcToSql(this.clock.now()),
-    });
+    await this.writeMany([entry], trx);
+  }
+
+  /** Many entries in one INSERT per 500 (a scan's notices are audited together). */
+  async writeMany(entries: readonly AuditEntry[], trx?: Knex.Transaction): Promise<void> {
+    const createdAt = utcToSql(this.clock.now());
+    for (let i = 0; i < entries.length; i += 500) {
+      await (trx ?? this.db)(`${this.prefix}sla_vigil_audit_log`).insert(
+        entries.slice(i, i + 500).map((entry) => ({
+          action: entry.action,
+          staff_id: entry.staffId,
+          subject_type: entry.subjectType ?? null,
+          subject_id: entry.subjectId ?? null,
+          details: entry.details ? JSON.stringify(entry.details) : null,
+          created_at: createdAt,
+        })),
+      );
+    }
   }
 }

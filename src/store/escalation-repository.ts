@@ -78,6 +78,91 @@ export class EscalationRepository {
   }
 
   /**
+   * Records many firings under the caller's subject locks, in three statements: the keys fired
+   * before, one INSERT of the others, and their ids. Returns each row's new id, or null where the
+   * level had fired before (the unique key), in the order given.
+   */
+  async insertManyOnce(
+    rows: readonly { row: NewEscalation; details: Record<string, unknown> | null }[],
+    now: Date,
+    trx: Knex.Transaction,
+  ): Promise<(number | null)[]> {
+    if (rows.length === 0) return [];
+    const keyOf = (r: NewEscalation) => firedKey(r.metric, r.cycle, r.policyId, r.levelKey);
+    const subjectIds = [...new Set(rows.map((r) => r.row.subjectId))];
+    const before = await this.firedKeys(subjectIds, trx);
+    const seen = new Set<string>();
+    const fresh = rows.filter(({ row }) => {
+      const key = `${row.subjectId}|${keyOf(row)}`;
+      if (before.get(row.subjectId)?.has(keyOf(row)) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    for (let i = 0; i < fresh.length; i += 500) {
+      await trx(this.table)
+        .insert(fresh.slice(i, i + 500).map(({ row, details }) => this.toInsert(row, now, 'firing', details)))
+        .onConflict()
+        .ignore();
+    }
+    const ids = new Map<string, number>();
+    const inserted: {
+      id: number | string;
+      subject_id: number;
+      metric: string;
+      cycle: number;
+      policy_id: number;
+      level_key: string;
+    }[] =
+      fresh.length === 0
+        ? []
+        : await trx(this.table)
+            .select('id', 'subject_id', 'metric', 'cycle', 'policy_id', 'level_key')
+            .where({ subject_type: this.subjectType, fired_at: utcToSql(now), outcome: 'firing' })
+            .whereIn('subject_id', [...new Set(fresh.map((f) => f.row.subjectId))]);
+    for (const r of inserted)
+      ids.set(`${r.subject_id}|${firedKey(r.metric, r.cycle, r.policy_id, r.level_key)}`, Number(r.id));
+    const freshKeys = new Set(fresh.map(({ row }) => `${row.subjectId}|${keyOf(row)}`));
+    const given = new Set<string>();
+    return rows.map(({ row }) => {
+      const key = `${row.subjectId}|${keyOf(row)}`;
+      if (!freshKeys.has(key) || given.has(key)) return null;
+      given.add(key);
+      return ids.get(key) ?? null;
+    });
+  }
+
+  /** Writes many outcomes in one UPDATE per 500 (a scan's notices). */
+  async setOutcomes(
+    outcomes: readonly { id: number; outcome: EscalationOutcome; details: Record<string, unknown> }[],
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    for (let i = 0; i < outcomes.length; i += 500) {
+      const chunk = outcomes.slice(i, i + 500);
+      const cases = (pick: (o: (typeof chunk)[number]) => string) => ({
+        sql: `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+        bindings: chunk.flatMap((o) => [o.id, pick(o)]),
+      });
+      const outcome = cases((o) => o.outcome);
+      const details = cases((o) => JSON.stringify(o.details));
+      await trx.raw(
+        `UPDATE ?? SET outcome = ${outcome.sql}, details = ${details.sql} WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+        [this.table, ...outcome.bindings, ...details.bindings, ...chunk.map((o) => o.id)],
+      );
+    }
+  }
+
+  /** Of these escalations, the ones still `firing`, locked for the caller's transaction. */
+  async lockFiringMany(ids: readonly number[], trx: Knex.Transaction): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: number | string }[] = await trx(this.table)
+      .select('id')
+      .whereIn('id', [...ids])
+      .where('outcome', 'firing')
+      .forUpdate();
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
+  /**
    * Locks an escalation that is still `firing` (its notice not written yet) for the caller's
    * transaction; false when it has its outcome already (another worker wrote the notice).
    */
@@ -148,25 +233,34 @@ export class EscalationRepository {
     trx: Knex.Transaction,
   ): Promise<number | null> {
     const [id] = await trx(this.table)
-      .insert({
-        subject_type: this.subjectType,
-        subject_id: row.subjectId,
-        metric: row.metric,
-        cycle: row.cycle,
-        policy_id: row.policyId,
-        level: row.level,
-        level_key: row.levelKey,
-        trigger_type: row.triggerType,
-        trigger_minutes: row.triggerMinutes,
-        action_type: row.actionType,
-        fire_at: utcToSql(row.fireAt),
-        fired_at: utcToSql(now),
-        outcome,
-        details: details ? JSON.stringify(details) : null,
-      })
+      .insert(this.toInsert(row, now, outcome, details))
       .onConflict()
       .ignore();
     return Number(id) > 0 ? Number(id) : null;
+  }
+
+  private toInsert(
+    row: NewEscalation,
+    now: Date,
+    outcome: EscalationOutcome,
+    details: Record<string, unknown> | null,
+  ): Record<string, unknown> {
+    return {
+      subject_type: this.subjectType,
+      subject_id: row.subjectId,
+      metric: row.metric,
+      cycle: row.cycle,
+      policy_id: row.policyId,
+      level: row.level,
+      level_key: row.levelKey,
+      trigger_type: row.triggerType,
+      trigger_minutes: row.triggerMinutes,
+      action_type: row.actionType,
+      fire_at: utcToSql(row.fireAt),
+      fired_at: utcToSql(now),
+      outcome,
+      details: details ? JSON.stringify(details) : null,
+    };
   }
 
   async setOutcome(
