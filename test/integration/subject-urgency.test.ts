@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
-import { benchServices, openBenchDatabase, withNumbers } from '../../bench/bench-host';
+import { BENCH_OFFICE, benchServices, openBenchDatabase, withNumbers } from '../../bench/bench-host';
+import { benchLeadPolicy, loadLeads, seedLeadPipeline } from '../../bench/bench-leads';
+import type { BenchLeadPipeline } from '../../bench/lead-mix';
+import { openLeadOf } from '../../src/store/read/lead-monitor-service';
 import { utcToSql } from '../../src/store/datetime';
 import { selectRows } from '../../src/store/read/sla-sql';
 import {
@@ -26,9 +29,12 @@ import { rebuildUrgency } from '../../src/store/urgency-repository';
  * what the incremental path keeps equals a rebuild from scratch after scans, hooks, policy edits,
  * ticks and deletions; and the list's filter and sort and the monitor read from them give exactly
  * the rows, order and counts the clock aggregations give, at instants where due and warning times
- * passed since the last tick. Data: the mix of bench/pages.ts at 3 000 tickets.
+ * passed since the last tick. Data: the mix of bench/pages.ts at 3 000 tickets, and 800 leads of
+ * bench/lead-mix.ts under the benchmarks' lead policy.
  */
 const N = 3000;
+const LEADS = 800;
+let pipeline: BenchLeadPipeline;
 const NOW = new Date('2026-04-01T08:00:00Z');
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 /** Since the last write: nothing passed, warnings passed, dues passed, days later. */
@@ -114,6 +120,8 @@ beforeAll(async () => {
      SELECT ticketid, lastreply, 'r', IF(assigned = 0, ?, assigned), 0 FROM tbltickets WHERE lastreply IS NOT NULL`,
     [staff[0]],
   );
+  pipeline = await seedLeadPipeline(db, staff);
+  await loadLeads(db, LEADS, pipeline, { from: new Date(NOW.getTime() - 40 * 24 * 3600_000), to: NOW });
   const { services } = await benchServices(db, NOW);
   await services.config.import(config(480));
   await services.scanner.run(NOW);
@@ -125,7 +133,9 @@ afterAll(async () => {
 
 function config(firstResponse: number) {
   return {
+    calendars: [BENCH_OFFICE],
     policies: [
+      benchLeadPolicy(pipeline, 'office'),
       {
         key: 'standard',
         name: 'Standard',
@@ -145,39 +155,43 @@ function config(firstResponse: number) {
 }
 
 /** Every list filter and the sort, from the urgency columns and from the clocks, at `now`. */
-async function expectListsEqual(now: Date): Promise<void> {
+async function expectListsEqual(now: Date, kind: 'ticket' | 'lead' = 'ticket'): Promise<void> {
+  const [table, id] = kind === 'ticket' ? ['tbltickets', 't.ticketid'] : ['tblleads', 't.id'];
   const ids = async (where: { sql: string; bindings: Knex.Value[] } | null, key: typeof ticketSortKeySql) => {
-    const k = key('tbl', 't.ticketid', now);
+    const k = key('tbl', id, now, kind);
     return (
-      await selectRows<{ ticketid: unknown }>(
+      await selectRows<{ id: unknown }>(
         db,
-        `SELECT t.ticketid FROM tbltickets t ${where ? `WHERE ${where.sql}` : ''} ORDER BY ${k.sql} ASC, t.ticketid ASC`,
+        `SELECT ${id} AS id FROM ${table} t ${where ? `WHERE ${where.sql}` : ''} ORDER BY ${k.sql} ASC, ${id} ASC`,
         [...(where?.bindings ?? []), ...k.bindings],
       )
-    ).map((r) => Number(r.ticketid));
+    ).map((r) => Number(r.id));
   };
   const sorted = await ids(null, ticketSortKeySql);
   expect(sorted).toEqual(await ids(null, ticketSortKeySqlFromClocks));
-  const [{ n }] = await db('tbltickets').count({ n: '*' });
+  const [{ n }] = await db(table).count({ n: '*' });
   expect(sorted).toHaveLength(Number(n));
   let matched = 0;
   for (const state of TICKET_LIST_STATES) {
-    const rows = await ids(ticketStateIsSql('tbl', 't.ticketid', now, state), ticketSortKeySql);
+    const rows = await ids(ticketStateIsSql('tbl', id, now, state, kind), ticketSortKeySql);
     expect([state, rows]).toEqual([
       state,
-      await ids(ticketStateIsSqlFromClocks('tbl', 't.ticketid', now, state), ticketSortKeySqlFromClocks),
+      await ids(ticketStateIsSqlFromClocks('tbl', id, now, state, kind), ticketSortKeySqlFromClocks),
     ]);
     matched += rows.length;
   }
-  expect(matched).toBeGreaterThan(N / 2);
+  expect(matched).toBeGreaterThan(Number(n) / 2);
 }
 
 /** The monitor's pages, sorts and state filters, from the urgency columns and from the clocks. */
-async function expectMonitorEqual(now: Date): Promise<void> {
+async function expectMonitorEqual(now: Date, kind: 'ticket' | 'lead' = 'ticket'): Promise<void> {
   const base = (over: Partial<MonitorQuery>): MonitorQuery => ({
-    subjectType: 'ticket',
-    open: openSubjectOf,
-    columns: ['department', 'priority', 'assigned', 'userid'],
+    subjectType: kind,
+    open: kind === 'ticket' ? openSubjectOf : openLeadOf,
+    columns:
+      kind === 'ticket'
+        ? ['department', 'priority', 'assigned', 'userid']
+        : ['status', 'country', 'source', 'assigned'],
     equals: [],
     orderBy: { sql: timeLeftOrder('asc'), bindings: [] },
     page: 1,
@@ -200,7 +214,7 @@ async function expectMonitorEqual(now: Date): Promise<void> {
         ...timeLeft,
         equals: [
           ['assigned', staff[1]],
-          ['department', [1, 2]],
+          kind === 'ticket' ? ['department', [1, 2]] : ['country', pipeline.countries.slice(0, 2)],
         ],
         page: 2,
       }),
@@ -216,9 +230,22 @@ async function expectMonitorEqual(now: Date): Promise<void> {
 describe('subject urgency', () => {
   it('after the first scan: the kept urgency is a rebuild; lists and monitor equal the clocks at every instant', async () => {
     await expectRebuildEqual();
+    // Later instants hold subjects whose stored urgency is out of date (read from their clocks).
+    const stale = async (m: number) =>
+      Number(
+        (
+          await db('tblsla_vigil_subjects')
+            .where('urgency_changes_at', '<=', utcToSql(at(m)))
+            .count({ n: '*' })
+        )[0].n,
+      );
+    expect(await stale(0)).toBe(0);
+    expect(await stale(90)).toBeGreaterThan(0);
     for (const m of INSTANTS) {
-      await expectListsEqual(at(m));
-      await expectMonitorEqual(at(m));
+      for (const kind of ['ticket', 'lead'] as const) {
+        await expectListsEqual(at(m), kind);
+        await expectMonitorEqual(at(m), kind);
+      }
     }
   }, 300_000);
 
@@ -251,19 +278,27 @@ describe('subject urgency', () => {
     await scanAt(120);
     await expectRebuildEqual();
     for (const m of [120, 200]) {
-      await expectListsEqual(at(m));
-      await expectMonitorEqual(at(m));
+      for (const kind of ['ticket', 'lead'] as const) {
+        await expectListsEqual(at(m), kind);
+        await expectMonitorEqual(at(m), kind);
+      }
     }
 
     // A policy edit recomputes every subject; changes without hooks are reconciled.
     await services.config.import(config(240));
     await db('tbltickets').whereIn('ticketid', [40, 41]).delete();
     await db('tbltickets').where('ticketid', 50).update({ status: 5 });
+    // Leads changed without hooks (the reconcile finds them): moved on, lost, deleted.
+    await db('tblleads').whereIn('id', [3, 4, 5]).update({ status: pipeline.statuses.contacted });
+    await db('tblleads').where('id', 6).update({ lost: 1 });
+    await db('tblleads').where('id', 7).delete();
     await scanAt(150);
     await expectRebuildEqual();
     for (const m of [150, 60 * 9]) {
-      await expectListsEqual(at(m));
-      await expectMonitorEqual(at(m));
+      for (const kind of ['ticket', 'lead'] as const) {
+        await expectListsEqual(at(m), kind);
+        await expectMonitorEqual(at(m), kind);
+      }
     }
   }, 300_000);
 });
