@@ -15,6 +15,9 @@ import type { Knex } from 'knex';
  *   live one), `list_rank` (the stored rank with the subject's own summary when no clock runs) and
  *   `monitor_group` (the monitor's time-left order: running, then paused, then without a clock).
  *
+ * `slav_subjects_open` covers the "still watched" conditions of both kinds, so the monitor's
+ * total (a count of the open subjects) reads that narrow index instead of every row.
+ *
  * The backfill is the same aggregation as the repository's, spelled out here because a migration
  * uses no domain code. Ranks: breached 0, at_risk 1, on_track 2, paused 3, met 4, no_policy 5.
  */
@@ -37,7 +40,8 @@ export async function up(knex: Knex, prefix: string): Promise<void> {
        ADD INDEX ?? (subject_type, urgency_breach_at),
        ADD INDEX ?? (subject_type, urgency_risk_at),
        ADD INDEX ?? (subject_type, urgency_changes_at),
-       ADD INDEX ?? (subject_type, monitor_group, urgency_due)`,
+       ADD INDEX ?? (subject_type, monitor_group, urgency_due),
+       ADD INDEX ?? (subject_type, deleted, ended, status, merged_into)`,
     [
       subjects,
       `${prefix}slav_subjects_list_rank`,
@@ -45,6 +49,7 @@ export async function up(knex: Knex, prefix: string): Promise<void> {
       `${prefix}slav_subjects_risk_at`,
       `${prefix}slav_subjects_changes_at`,
       `${prefix}slav_subjects_monitor`,
+      `${prefix}slav_subjects_open`,
     ],
   );
   const key = `CONVERT(CONCAT(${STORED_RANK}, DATE_FORMAT(c.due_at, '%Y-%m-%d %H:%i:%s.%f'), RPAD(c.metric, 32, ' '), LPAD(2147483647 - c.cycle, 10, '0')) USING latin1) COLLATE latin1_bin`;
@@ -66,7 +71,7 @@ export async function up(knex: Knex, prefix: string): Promise<void> {
 
 export async function down(knex: Knex, prefix: string): Promise<void> {
   await knex.raw(
-    `ALTER TABLE ?? DROP INDEX ??, DROP INDEX ??, DROP INDEX ??, DROP INDEX ??, DROP INDEX ??,
+    `ALTER TABLE ?? DROP INDEX ??, DROP INDEX ??, DROP INDEX ??, DROP INDEX ??, DROP INDEX ??, DROP INDEX ??,
        DROP COLUMN monitor_group, DROP COLUMN list_rank, DROP COLUMN urgency_changes_at,
        DROP COLUMN urgency_risk_at, DROP COLUMN urgency_breach_at, DROP COLUMN urgency_cycle,
        DROP COLUMN urgency_metric, DROP COLUMN urgency_due, DROP COLUMN urgency_rank`,
@@ -77,6 +82,7 @@ export async function down(knex: Knex, prefix: string): Promise<void> {
       `${prefix}slav_subjects_risk_at`,
       `${prefix}slav_subjects_changes_at`,
       `${prefix}slav_subjects_monitor`,
+      `${prefix}slav_subjects_open`,
     ],
   );
 }
