@@ -20,6 +20,7 @@ import * as workingHoursOnCall from './20261206053000_working_hours_on_call';
 import * as webhooks from './20261206054000_webhooks';
 import * as digestPeriods from './20261206055000_digest_periods';
 import * as escalationOutcomeIndex from './20261206060000_escalation_outcome_index';
+import * as subjectUrgency from './20261206070000_subject_urgency';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -53,4 +54,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206054000_webhooks', webhooks],
   ['20261206055000_digest_periods', digestPeriods],
   ['20261206060000_escalation_outcome_index', escalationOutcomeIndex],
+  ['20261206070000_subject_urgency', subjectUrgency],
 ];

@@ -159,6 +159,7 @@ export class ClockService {
     await this.clocks.replace(computed, now, trx, drop);
     await this.subjects.setComputed(results, book.version, trx);
     await this.subjects.setClocksEventIds(seen, trx);
+    await this.subjects.refreshUrgency(batch, trx);
   }
 
   /**
@@ -276,6 +277,8 @@ export class ClockService {
       const bySubject = groupBySubject(all);
       for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
       await this.subjects.setStates(states, trx);
+      // The tick moved stored states: the urgency the pages read follows them.
+      await this.subjects.refreshUrgency(locked, trx);
       return { advanced: due.length, escalated };
     });
     if (firing) await this.sendNotices(firing, book, now);

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { utcToSql } from './datetime';
 import type { ClockState } from '../sla/clocks/sla-event';
 import type { SubjectType } from '../sla/config/subject-types';
+import { refreshUrgency } from './urgency-repository';
 
 /** Why a subject's clocks ended while the host still has it (a lead lost, junk or converted). */
 export type SubjectEnd = 'lost' | 'junk' | 'converted';
@@ -231,6 +232,14 @@ export class SubjectRepository {
         .whereIn('subject_id', ids)
         .update({ sla_state: slaState });
     }
+  }
+
+  /**
+   * Rewrites the urgency columns of these subjects (their most urgent running clock) from the
+   * clocks just written: every writer of clocks calls it, under the subjects' locks.
+   */
+  async refreshUrgency(ids: readonly number[], trx: Knex.Transaction): Promise<void> {
+    await refreshUrgency(trx, this.prefix, this.subjectType, ids);
   }
 
   /** Live subjects computed under an older config version, oldest id first. */

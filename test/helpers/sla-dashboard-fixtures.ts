@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { refreshUrgency } from '../../src/store/urgency-repository';
 import { utcToSql } from '../../src/store/datetime';
 import { insertStaff } from './host-fixtures';
 
@@ -97,6 +98,8 @@ export async function insertTicket(db: Knex, f: TicketFixture): Promise<void> {
       updated_at: ts,
     });
   }
+  // The subject row's urgency, as the module writes it after writing clocks.
+  await refreshUrgency(db, 'tbl', 'ticket', [f.id]);
 }
 
 /**

@@ -13,11 +13,16 @@ import {
 } from '../../src/sla/clocks/live-state';
 import { EFFECTIVE_STATE, selectRows } from '../../src/store/read/sla-sql';
 import {
+  TICKET_LIST_STATES,
   ticketRankSql,
   ticketSortKeySql,
+  ticketSortKeySqlFromClocks,
+  ticketStateIsSql,
+  ticketStateIsSqlFromClocks,
   ticketStateSql,
   urgentDueSql,
 } from '../../src/store/read/ticket-state-sql';
+import { rebuildUrgency } from '../../src/store/urgency-repository';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-database';
 
 /**
@@ -251,6 +256,37 @@ describe('a ticket’s state now and the clock it shows: ticketState (JS) = tick
       if (tc.subject) await knex('tblsla_vigil_subjects').insert(subjectRow(id, tc.subject));
       for (const c of tc.clocks) await knex('tblsla_vigil_clocks').insert(clockRow(id, c));
     }
+    // The urgency columns the list reads, written from these clocks as the module writes them.
+    await rebuildUrgency(knex, 'tbl', 'ticket');
+  });
+
+  it('the urgency columns give each state filter the rows the clocks give, due and warning times passed or not', async () => {
+    const ids = [...TICKET_CASES.keys()].map((i) => i + 1).concat(TICKET_CASES.length + 1);
+    const from = `(${ids.map(() => 'SELECT ? AS ticketid').join(' UNION ALL ')}) t`;
+    for (const state of TICKET_LIST_STATES) {
+      const matching = async (part: { sql: string; bindings: Knex.Value[] }) =>
+        (
+          await selectRows<{ ticketid: unknown }>(
+            knex,
+            `SELECT t.ticketid FROM ${from} WHERE ${part.sql} ORDER BY t.ticketid`,
+            [...ids, ...part.bindings],
+          )
+        ).map((r) => Number(r.ticketid));
+      const expected = await matching(ticketStateIsSqlFromClocks('tbl', 't.ticketid', NOW, state));
+      expect([state, await matching(ticketStateIsSql('tbl', 't.ticketid', NOW, state))]).toEqual([
+        state,
+        expected,
+      ]);
+    }
+    // And the sort key is the clocks' key, value for value.
+    const fromRows = ticketSortKeySql('tbl', 't.ticketid', NOW);
+    const fromClocks = ticketSortKeySqlFromClocks('tbl', 't.ticketid', NOW);
+    const keys = await selectRows<{ a: string; b: string }>(
+      knex,
+      `SELECT ${fromRows.sql} AS a, ${fromClocks.sql} AS b FROM ${from}`,
+      [...fromRows.bindings, ...fromClocks.bindings, ...ids],
+    );
+    for (const k of keys) expect(k.a).toBe(k.b);
   });
 
   it.each(TICKET_CASES.map((tc, i) => [tc.name, i + 1, tc] as const))('%s', async (_name, id, tc) => {

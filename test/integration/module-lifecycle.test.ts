@@ -1,4 +1,5 @@
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
+import { rebuildUrgency } from '../../src/store/urgency-repository';
 import { HOST_TABLES } from '../../devhost/schema';
 import { migrateLatest, migrationStatus } from '../../src/store/migrator';
 import { MIGRATIONS } from '../../migrations';
@@ -82,6 +83,10 @@ describe('migrations', () => {
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
     const down = () =>
       db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await hasIndex('tblsla_vigil_subjects', 'tblslav_subjects_monitor')).toBe(true);
+    await down();
+    expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'urgency_rank')).toBe(false);
+    expect(await hasIndex('tblsla_vigil_subjects', 'tblslav_subjects_monitor')).toBe(false);
     expect(await hasIndex('tblsla_vigil_escalations', 'tblslav_escalations_outcome')).toBe(true);
     await down();
     expect(await hasIndex('tblsla_vigil_escalations', 'tblslav_escalations_outcome')).toBe(false);
@@ -129,8 +134,26 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-12).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-13).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
+    // The urgency backfill over the subjects present is what the module's own refresh writes.
+    const urgency = () =>
+      db('tblsla_vigil_subjects')
+        .select(
+          'subject_type',
+          'subject_id',
+          'urgency_rank',
+          'urgency_due',
+          'urgency_metric',
+          'urgency_cycle',
+        )
+        .select('urgency_breach_at', 'urgency_risk_at', 'list_rank', 'monitor_group')
+        .orderBy(['subject_type', 'subject_id']);
+    const backfilled = await urgency();
+    expect(backfilled.length).toBeGreaterThan(0);
+    await rebuildUrgency(db, 'tbl', 'ticket');
+    await rebuildUrgency(db, 'tbl', 'lead');
+    expect(await urgency()).toEqual(backfilled);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     // Subjects computed before it saw their whole timeline: their ended cycles count as settled.

@@ -9,6 +9,7 @@ import {
   idOrder,
   monitorRows,
   rankOrder,
+  timeLeftIndexOrder,
   timeLeftOrder,
   type MonitorQuery,
   type MonitorSqlRow,
@@ -83,6 +84,8 @@ export class LeadMonitorService {
         clocks: filters.breachWithin ? forecastClocksOf('c', filters.breachWithin, now) : undefined,
         state: filters.state,
         orderBy: orderBy(filters),
+        indexOrder:
+          filters.sort === 'time_left' ? { sql: timeLeftIndexOrder(filters.dir), bindings: [] } : undefined,
         page: filters.page,
         perPage: filters.perPage,
       },

@@ -10,7 +10,9 @@ import {
   urgencyKeyMetricOf,
   urgencyKeyOf,
   urgencyKeyStateOf,
+  rankStateOf,
 } from './sla-sql';
+import { rankOf, urgencyFreshOf, urgencyStaleOf } from './urgency-sql';
 
 /** A piece of SQL and its `?` bindings. */
 export interface SqlPart {
@@ -32,6 +34,11 @@ export interface MonitorQuery {
   state?: ClockState;
   /** ORDER BY over `x` (the rows): see the *Order helpers below. */
   orderBy: SqlPart;
+  /**
+   * The same order over `x.sv_group` (timeLeftGroupOf) and plain columns, which an index on the
+   * subject rows serves (timeLeftIndexOrder); none: orderBy.
+   */
+  indexOrder?: SqlPart;
   page: number;
   perPage: number;
 }
@@ -54,7 +61,7 @@ export interface MonitorSqlRow {
  * clocks' urgency keys per subject, see urgencyKeyOf in sla-sql.ts). The tickets' and the leads'
  * monitor differ only in the columns, filters and sort they pass.
  */
-export async function monitorRows(
+export async function monitorRowsFromClocks(
   db: Knex,
   prefix: string,
   q: MonitorQuery,
@@ -178,3 +185,117 @@ export function rankOrder(column: string, ids: readonly number[], dir: 'asc' | '
     bindings: [...ids, ids.length + 1],
   };
 }
+
+/**
+ * The monitor's list from each subject's urgency columns (urgency-sql.ts): an index range read of
+ * the subject rows in the page's order, plus the few subjects whose due or warning time passed
+ * since their clocks were last written (the next tick catches up), which take their most urgent
+ * clock from the clocks as monitorRowsFromClocks does. Each part is cut to the page's end before
+ * the two are merged, so the first page reads about 25 rows. With a clock filter (a metric, a
+ * breach window) the subject's urgency is not the one asked for: monitorRowsFromClocks.
+ */
+export async function monitorRows(
+  db: Knex,
+  prefix: string,
+  q: MonitorQuery,
+  now: Date,
+): Promise<{ rows: MonitorSqlRow[]; total: number }> {
+  if (q.clocks) return monitorRowsFromClocks(db, prefix, q, now);
+  const subjects = `${prefix}sla_vigil_subjects`;
+  const at = sqlTime(now);
+  const columns = q.columns.map((c) => `s.${c}, `).join('');
+  // Fresh rows: the stored urgency is the live one; the state filter is the stored rank (indexed).
+  // The metric in latin1_bin, as the stale rows decode it from the urgency key (one UNION type).
+  const freshState = q.state ? ' AND s.list_rank = ?' : '';
+  const fresh = `SELECT s.subject_id, ${columns}s.policy_id,
+                        CONVERT(s.urgency_metric USING latin1) COLLATE latin1_bin AS metric, s.urgency_cycle AS cycle,
+                        s.urgency_due AS due_at,
+                        CASE WHEN s.urgency_rank IS NOT NULL THEN ${rankStateOf('s.urgency_rank')}
+                             WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state,
+                        s.monitor_group AS sv_group
+                   FROM ?? s
+                  WHERE ${q.open('s')} AND ${urgencyFreshOf('s')}${freshState}`;
+  const freshBindings: Knex.Value[] = [subjects, at, ...(q.state ? [rankOf(q.state)] : [])];
+  const k = 'u.k';
+  const stale = `SELECT y.*, CASE WHEN y.due_at IS NULL THEN CASE WHEN y.row_state = 'paused' THEN 3 ELSE 2 END
+                                  WHEN y.row_state = 'paused' THEN 1 ELSE 0 END AS sv_group
+                   FROM (SELECT s.subject_id, ${columns}s.policy_id,
+                                ${urgencyKeyMetricOf(k)} AS metric, ${urgencyKeyCycleOf(k)} AS cycle,
+                                ${urgencyKeyDueOf(k)} AS due_at,
+                                CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
+                                     WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
+                           FROM ?? s
+                           LEFT JOIN (
+                             SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
+                               FROM ?? sv_t JOIN ?? c ON c.subject_type = sv_t.subject_type AND c.subject_id = sv_t.subject_id
+                              WHERE sv_t.subject_type = ? AND ${urgencyStaleOf('sv_t')} AND ${RUNNING_CLOCK}
+                              GROUP BY c.subject_id
+                           ) u ON u.subject_id = s.subject_id
+                          WHERE ${q.open('s')} AND ${urgencyStaleOf('s')}) y`;
+  const staleBindings: Knex.Value[] = [
+    subjects,
+    at,
+    at,
+    subjects,
+    `${prefix}sla_vigil_clocks`,
+    q.subjectType,
+    at,
+    at,
+  ];
+  const own = subjectWhere('x', q.equals);
+  const branch = (inner: string, bindings: Knex.Value[], state: boolean): SqlPart => {
+    const where = [...own.sql];
+    const all = [...bindings, ...own.bindings];
+    if (state && q.state) {
+      where.push('x.row_state = ?');
+      all.push(q.state);
+    }
+    return { sql: `FROM (${inner}) x ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, bindings: all };
+  };
+  const freshPart = branch(fresh, freshBindings, false);
+  const stalePart = branch(stale, staleBindings, true);
+
+  let total: number;
+  if (!q.state) {
+    const bare = subjectWhere('s', q.equals);
+    const [row] = await selectRows<{ n: unknown }>(
+      db,
+      `SELECT COUNT(*) AS n FROM ?? s WHERE ${[q.open('s'), ...bare.sql].join(' AND ')}`,
+      [subjects, ...bare.bindings],
+    );
+    total = num(row.n);
+  } else {
+    const [row] = await selectRows<{ n: unknown; m: unknown }>(
+      db,
+      `SELECT (SELECT COUNT(*) ${freshPart.sql}) AS n, (SELECT COUNT(*) ${stalePart.sql}) AS m`,
+      [...freshPart.bindings, ...stalePart.bindings],
+    );
+    total = num(row.n) + num(row.m);
+  }
+  const end = q.page * q.perPage;
+  const first = q.indexOrder ?? q.orderBy;
+  const rows = await selectRows<MonitorSqlRow>(
+    db,
+    `SELECT x.* FROM ((SELECT x.* ${freshPart.sql} ORDER BY ${first.sql} LIMIT ?)
+                      UNION ALL (SELECT x.* ${stalePart.sql})) x
+      ORDER BY ${q.orderBy.sql} LIMIT ? OFFSET ?`,
+    [
+      ...freshPart.bindings,
+      ...first.bindings,
+      end,
+      ...stalePart.bindings,
+      ...q.orderBy.bindings,
+      q.perPage,
+      (q.page - 1) * q.perPage,
+    ],
+  );
+  return { rows: rows.map(({ sv_group: _group, ...row }) => row as MonitorSqlRow), total };
+}
+
+/**
+ * timeLeftOrder over the subject rows' `monitor_group` (`x.sv_group`: 0 running, 1 paused, 2 none
+ * running, 3 none running and stored paused), which the index (subject_type, monitor_group,
+ * urgency_due) serves in ascending order: the same order as timeLeftOrder.
+ */
+export const timeLeftIndexOrder = (dir: 'asc' | 'desc'): string =>
+  `x.sv_group ASC, x.due_at ${direction(dir)}, x.subject_id ${direction(dir)}`;

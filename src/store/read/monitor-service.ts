@@ -10,6 +10,7 @@ import {
   idOrder,
   matchesNothing,
   monitorRows,
+  timeLeftIndexOrder,
   timeLeftOrder,
   type MonitorQuery,
   type MonitorSqlRow,
@@ -73,6 +74,8 @@ export class MonitorService {
       clocks: clockFilter(filters, now),
       state: filters.state,
       orderBy: { sql: orderBy(filters.sort, filters.dir), bindings: [] },
+      indexOrder:
+        filters.sort === 'time_left' ? { sql: timeLeftIndexOrder(filters.dir), bindings: [] } : undefined,
       page: filters.page,
       perPage: filters.perPage,
     };

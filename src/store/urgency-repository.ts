@@ -1,0 +1,102 @@
+import type { Knex } from 'knex';
+import type { SubjectType } from '../sla/config/subject-types';
+import { runningClockOf, selectRows, urgencyKeyOf } from './read/sla-sql';
+
+/**
+ * Each subject's current urgency, kept on its `sla_vigil_subjects` row (migration
+ * 20261206070000_subject_urgency) so the host list's SLA filter and sort and the monitor read one
+ * indexed row per subject instead of aggregating its clocks. Written from the stored clocks by
+ * whoever just wrote them (ClockService's recompute and tick), for the subjects it holds locked.
+ */
+
+/**
+ * The urgency key at the beginning of time: no due or warning time has passed, so it ranks each
+ * clock by its stored state only (urgencyKeyOf's live rule is applied at read time, from the
+ * breach and risk columns).
+ */
+const STORED_ONLY = '1000-01-01 00:00:00.000';
+
+interface UrgencyRow {
+  subject_id: number;
+  rank: number | string;
+  due: string;
+  metric: string;
+  cycle: number | string;
+  breach_at: string | null;
+  risk_at: string | null;
+}
+
+const FORMAT = `'%Y-%m-%d %H:%i:%s.%f'`;
+
+/**
+ * Rewrites the urgency columns of these subjects from their running customer clocks (NULL when
+ * none runs). The caller holds the subjects' row locks, so their clocks cannot change under it;
+ * the clocks are read without locking (a locking read would take next-key locks reaching the next
+ * subject's clocks, see ClockRepository.dueFor), then the rows are updated by primary key.
+ */
+export async function refreshUrgency(
+  trx: Knex | Knex.Transaction,
+  prefix: string,
+  type: SubjectType,
+  ids: readonly number[],
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const marks = chunk.map(() => '?').join(', ');
+    const rows = await selectRows<UrgencyRow>(
+      trx,
+      `SELECT u.subject_id, LEFT(u.k, 1) AS \`rank\`, SUBSTRING(u.k, 2, 26) AS due, RTRIM(SUBSTRING(u.k, 28, 32)) AS metric,
+              2147483647 - CAST(SUBSTRING(u.k, 60, 10) AS SIGNED) AS cycle,
+              DATE_FORMAT(u.breach_at, ${FORMAT}) AS breach_at, DATE_FORMAT(u.risk_at, ${FORMAT}) AS risk_at
+         FROM (SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k,
+                      MIN(CASE WHEN c.state NOT IN ('paused', 'breached') THEN c.due_at END) AS breach_at,
+                      MIN(CASE WHEN c.state NOT IN ('paused', 'breached', 'at_risk') THEN c.warn_at END) AS risk_at
+                 FROM ?? c
+                WHERE c.subject_type = ? AND c.subject_id IN (${marks}) AND ${runningClockOf('c')}
+                GROUP BY c.subject_id) u`,
+      [STORED_ONLY, STORED_ONLY, `${prefix}sla_vigil_clocks`, type, ...chunk],
+    );
+    const byId = new Map(rows.map((r) => [Number(r.subject_id), r]));
+    const column = (pick: (r: UrgencyRow) => Knex.Value): { sql: string; bindings: Knex.Value[] } => ({
+      sql: `CASE subject_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+      bindings: chunk.flatMap((id) => {
+        const r = byId.get(id);
+        return [id, r ? pick(r) : null];
+      }),
+    });
+    const sets = [
+      ['urgency_rank', column((r) => Number(r.rank))],
+      ['urgency_due', column((r) => r.due)],
+      ['urgency_metric', column((r) => r.metric)],
+      ['urgency_cycle', column((r) => Number(r.cycle))],
+      ['urgency_breach_at', column((r) => r.breach_at)],
+      ['urgency_risk_at', column((r) => r.risk_at)],
+    ] as const;
+    await trx.raw(
+      `UPDATE ?? SET ${sets.map(([name, c]) => `${name} = ${c.sql}`).join(', ')} ` +
+        `WHERE subject_type = ? AND subject_id IN (${marks})`,
+      [`${prefix}sla_vigil_subjects`, ...sets.flatMap(([, c]) => c.bindings), type, ...chunk],
+    );
+  }
+}
+
+/**
+ * Rebuilds the urgency of every subject of one kind from its clocks, in primary-key batches: what
+ * the incremental path must equal (tested), and a repair for an operator.
+ */
+export async function rebuildUrgency(db: Knex, prefix: string, type: SubjectType): Promise<number> {
+  let afterId = 0;
+  let total = 0;
+  for (;;) {
+    const ids: number[] = await db(`${prefix}sla_vigil_subjects`)
+      .where('subject_type', type)
+      .where('subject_id', '>', afterId)
+      .orderBy('subject_id')
+      .limit(2000)
+      .pluck('subject_id');
+    if (ids.length === 0) return total;
+    await db.transaction((trx) => refreshUrgency(trx, prefix, type, ids));
+    total += ids.length;
+    afterId = ids[ids.length - 1];
+  }
+}

@@ -1,0 +1,304 @@
+import type { Knex } from 'knex';
+import { BENCH_OFFICE, benchServices, openBenchDatabase, withNumbers } from '../../bench/bench-host';
+import { benchLeadPolicy, loadLeads, seedLeadPipeline } from '../../bench/bench-leads';
+import type { BenchLeadPipeline } from '../../bench/lead-mix';
+import { openLeadOf } from '../../src/store/read/lead-monitor-service';
+import { utcToSql } from '../../src/store/datetime';
+import { selectRows } from '../../src/store/read/sla-sql';
+import {
+  TICKET_LIST_STATES,
+  ticketSortKeySql,
+  ticketSortKeySqlFromClocks,
+  ticketStateIsSql,
+  ticketStateIsSqlFromClocks,
+} from '../../src/store/read/ticket-state-sql';
+import {
+  idOrder,
+  dueOrder,
+  monitorRows,
+  monitorRowsFromClocks,
+  timeLeftIndexOrder,
+  timeLeftOrder,
+  type MonitorQuery,
+} from '../../src/store/read/monitor-query';
+import { openSubjectOf } from '../../src/store/read/sla-sql';
+import { rebuildUrgency } from '../../src/store/urgency-repository';
+
+/**
+ * The urgency columns on the subject rows (urgency-repository.ts) against the clocks they summarise:
+ * what the incremental path keeps equals a rebuild from scratch after scans, hooks, policy edits,
+ * ticks and deletions; and the list's filter and sort and the monitor read from them give exactly
+ * the rows, order and counts the clock aggregations give, at instants where due and warning times
+ * passed since the last tick. Data: the mix of bench/pages.ts at 3 000 tickets, and 800 leads of
+ * bench/lead-mix.ts under the benchmarks' lead policy.
+ */
+const N = 3000;
+const LEADS = 800;
+let pipeline: BenchLeadPipeline;
+const NOW = new Date('2026-04-01T08:00:00Z');
+const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+/** Since the last write: nothing passed, warnings passed, dues passed, days later. */
+const INSTANTS = [0, 25, 90, 60 * 7, 60 * 30, 60 * 24 * 4];
+
+let db: Knex;
+let close: () => Promise<void>;
+const staff: number[] = [];
+
+const URGENCY_COLUMNS = [
+  'subject_type',
+  'subject_id',
+  'urgency_rank',
+  'urgency_due',
+  'urgency_metric',
+  'urgency_cycle',
+  'urgency_breach_at',
+  'urgency_risk_at',
+  'urgency_changes_at',
+  'list_rank',
+  'monitor_group',
+];
+
+async function urgencySnapshot(): Promise<unknown[]> {
+  return db('tblsla_vigil_subjects').select(URGENCY_COLUMNS).orderBy(['subject_type', 'subject_id']);
+}
+
+/** What the incremental path kept equals a rebuild from the clocks. */
+async function expectRebuildEqual(): Promise<void> {
+  const kept = await urgencySnapshot();
+  expect(kept.length).toBeGreaterThan(0);
+  await rebuildUrgency(db, 'tbl', 'ticket');
+  await rebuildUrgency(db, 'tbl', 'lead');
+  expect(await urgencySnapshot()).toEqual(kept);
+}
+
+async function scanAt(minutes: number): Promise<void> {
+  const { services } = await benchServices(db, at(minutes));
+  await services.scanner.run(at(minutes));
+}
+
+beforeAll(async () => {
+  ({ db, close } = await openBenchDatabase(`slav_test_urgency_${process.pid}`));
+  const departments: number[] = [];
+  for (const name of ['Support', 'Billing', 'Technical', 'Onboarding', 'Sales']) {
+    const [id] = await db('tbldepartments').insert({ name });
+    departments.push(id);
+  }
+  for (const first of ['Ana', 'Ben', 'Cem', 'Dana', 'Eli']) {
+    const [id] = await db('tblstaff').insert({
+      email: `${first.toLowerCase()}@urgency.test`,
+      firstname: first,
+      lastname: 'Test',
+      password: 'x',
+      datecreated: '2026-01-01 00:00:00',
+      active: 1,
+      default_language: 'english',
+    });
+    staff.push(id);
+  }
+  // bench/pages.ts's loadTickets: ages over 40 days, replies early and late, on hold, a department
+  // no policy covers, five assignees and none.
+  const now = utcToSql(NOW);
+  const replyAfter = `CASE WHEN n % 5 = 0 AND age >= 1800 THEN 1800 WHEN n % 5 = 1 AND age >= 43200 THEN 43200 END`;
+  await withNumbers(db, N, (start, end) =>
+    db.raw(
+      `INSERT INTO tbltickets (ticketid, subject, message, department, priority, status, date, lastreply, assigned, ticketkey)
+       SELECT n + 1, CONCAT('T', n), 'm',
+              CASE WHEN n % 10 = 9 THEN ? ELSE ELT(1 + (n DIV 10) % 4, ?, ?, ?, ?) END,
+              1 + n % 3,
+              CASE ${replyAfter} WHEN 1800 THEN 2 WHEN 43200 THEN 3 ELSE IF(n % 7 = 3, 4, 1) END,
+              DATE_SUB(?, INTERVAL age SECOND),
+              DATE_ADD(DATE_SUB(?, INTERVAL age SECOND), INTERVAL ${replyAfter} SECOND),
+              ELT(1 + n % 6, 0, ?, ?, ?, ?, ?), 'k'
+         FROM (SELECT n, IF(n % 4 = 0, (n * 7919) % 28800, (n * 7919) % 3456000) AS age
+                 FROM bench_numbers WHERE n >= ? AND n < ?) x
+        ORDER BY n`,
+      [departments[4], ...departments.slice(0, 4), now, now, ...staff, start, end],
+    ),
+  );
+  await db.raw(
+    `INSERT INTO tblticket_replies (ticketid, date, message, admin, contactid)
+     SELECT ticketid, lastreply, 'r', IF(assigned = 0, ?, assigned), 0 FROM tbltickets WHERE lastreply IS NOT NULL`,
+    [staff[0]],
+  );
+  pipeline = await seedLeadPipeline(db, staff);
+  await loadLeads(db, LEADS, pipeline, { from: new Date(NOW.getTime() - 40 * 24 * 3600_000), to: NOW });
+  const { services } = await benchServices(db, NOW);
+  await services.config.import(config(480));
+  await services.scanner.run(NOW);
+}, 120_000);
+
+afterAll(async () => {
+  await close();
+});
+
+function config(firstResponse: number) {
+  return {
+    calendars: [BENCH_OFFICE],
+    policies: [
+      benchLeadPolicy(pipeline, 'office'),
+      {
+        key: 'standard',
+        name: 'Standard',
+        position: 10,
+        match: { priorityIds: [1, 2], departmentIds: [1, 2, 3, 4] },
+        targets: { first_response: { minutes: firstResponse }, resolution: { minutes: 7200 } },
+      },
+      {
+        key: 'urgent-first-response',
+        name: 'Urgent: first response only',
+        position: 20,
+        match: { priorityIds: [3], departmentIds: [1, 2, 3, 4] },
+        targets: { first_response: { minutes: firstResponse } },
+      },
+    ],
+  };
+}
+
+/** Every list filter and the sort, from the urgency columns and from the clocks, at `now`. */
+async function expectListsEqual(now: Date, kind: 'ticket' | 'lead' = 'ticket'): Promise<void> {
+  const [table, id] = kind === 'ticket' ? ['tbltickets', 't.ticketid'] : ['tblleads', 't.id'];
+  const ids = async (where: { sql: string; bindings: Knex.Value[] } | null, key: typeof ticketSortKeySql) => {
+    const k = key('tbl', id, now, kind);
+    return (
+      await selectRows<{ id: unknown }>(
+        db,
+        `SELECT ${id} AS id FROM ${table} t ${where ? `WHERE ${where.sql}` : ''} ORDER BY ${k.sql} ASC, ${id} ASC`,
+        [...(where?.bindings ?? []), ...k.bindings],
+      )
+    ).map((r) => Number(r.id));
+  };
+  const sorted = await ids(null, ticketSortKeySql);
+  expect(sorted).toEqual(await ids(null, ticketSortKeySqlFromClocks));
+  const [{ n }] = await db(table).count({ n: '*' });
+  expect(sorted).toHaveLength(Number(n));
+  let matched = 0;
+  for (const state of TICKET_LIST_STATES) {
+    const rows = await ids(ticketStateIsSql('tbl', id, now, state, kind), ticketSortKeySql);
+    expect([state, rows]).toEqual([
+      state,
+      await ids(ticketStateIsSqlFromClocks('tbl', id, now, state, kind), ticketSortKeySqlFromClocks),
+    ]);
+    matched += rows.length;
+  }
+  expect(matched).toBeGreaterThan(Number(n) / 2);
+}
+
+/** The monitor's pages, sorts and state filters, from the urgency columns and from the clocks. */
+async function expectMonitorEqual(now: Date, kind: 'ticket' | 'lead' = 'ticket'): Promise<void> {
+  const base = (over: Partial<MonitorQuery>): MonitorQuery => ({
+    subjectType: kind,
+    open: kind === 'ticket' ? openSubjectOf : openLeadOf,
+    columns:
+      kind === 'ticket'
+        ? ['department', 'priority', 'assigned', 'userid']
+        : ['status', 'country', 'source', 'assigned'],
+    equals: [],
+    orderBy: { sql: timeLeftOrder('asc'), bindings: [] },
+    page: 1,
+    perPage: 25,
+    ...over,
+  });
+  const cases: MonitorQuery[] = [];
+  for (const dir of ['asc', 'desc'] as const) {
+    const timeLeft = {
+      orderBy: { sql: timeLeftOrder(dir), bindings: [] },
+      indexOrder: { sql: timeLeftIndexOrder(dir), bindings: [] },
+    };
+    for (const page of [1, 3, 40, 200]) cases.push(base({ ...timeLeft, page }));
+    cases.push(base({ orderBy: { sql: dueOrder(dir), bindings: [] }, page: 2 }));
+    cases.push(base({ orderBy: { sql: idOrder(dir), bindings: [] }, page: 5 }));
+    for (const state of ['breached', 'at_risk', 'on_track', 'paused', 'no_policy'] as const)
+      cases.push(base({ ...timeLeft, state, page: 2 }));
+    cases.push(
+      base({
+        ...timeLeft,
+        equals: [
+          ['assigned', staff[1]],
+          kind === 'ticket' ? ['department', [1, 2]] : ['country', pipeline.countries.slice(0, 2)],
+        ],
+        page: 2,
+      }),
+    );
+  }
+  for (const q of cases) {
+    const fromRows = await monitorRows(db, 'tbl', q, now);
+    const fromClocks = await monitorRowsFromClocks(db, 'tbl', q, now);
+    expect(fromRows).toEqual(fromClocks);
+  }
+}
+
+describe('subject urgency', () => {
+  it('after the first scan: the kept urgency is a rebuild; lists and monitor equal the clocks at every instant', async () => {
+    await expectRebuildEqual();
+    // Later instants hold subjects whose stored urgency is out of date (read from their clocks).
+    const stale = async (m: number) =>
+      Number(
+        (
+          await db('tblsla_vigil_subjects')
+            .where('urgency_changes_at', '<=', utcToSql(at(m)))
+            .count({ n: '*' })
+        )[0].n,
+      );
+    expect(await stale(0)).toBe(0);
+    expect(await stale(90)).toBeGreaterThan(0);
+    for (const m of INSTANTS) {
+      for (const kind of ['ticket', 'lead'] as const) {
+        await expectListsEqual(at(m), kind);
+        await expectMonitorEqual(at(m), kind);
+      }
+    }
+  }, 300_000);
+
+  it('after hooks, a tick, a policy edit, deletions and a reconcile: still a rebuild, still equal', async () => {
+    // Hooks at +20 minutes: a staff reply, a client reply, a status change, a deletion.
+    const { services } = await benchServices(db, at(20));
+    const [replyId] = await db('tblticket_replies').insert({
+      ticketid: 8,
+      date: utcToSql(at(20)),
+      message: 'r',
+      admin: staff[0],
+      contactid: 0,
+    });
+    await services.recorder.replyAdded({ id: 8, replyid: replyId, admin: staff[0] });
+    const [clientReply] = await db('tblticket_replies').insert({
+      ticketid: 13,
+      date: utcToSql(at(20)),
+      message: 'c',
+      admin: null,
+      contactid: 1,
+    });
+    await services.recorder.replyAdded({ id: 13, replyid: clientReply, admin: null });
+    await db('tbltickets').where('ticketid', 21).update({ status: 4 });
+    await services.recorder.statusChanged({ id: 21, status: 4 });
+    await db('tbltickets').where('ticketid', 30).delete();
+    await services.recorder.ticketDeleted(30);
+    await expectRebuildEqual();
+
+    // A tick two hours on moves stored states (warnings and dues passed).
+    await scanAt(120);
+    await expectRebuildEqual();
+    for (const m of [120, 200]) {
+      for (const kind of ['ticket', 'lead'] as const) {
+        await expectListsEqual(at(m), kind);
+        await expectMonitorEqual(at(m), kind);
+      }
+    }
+
+    // A policy edit recomputes every subject; changes without hooks are reconciled.
+    await services.config.import(config(240));
+    await db('tbltickets').whereIn('ticketid', [40, 41]).delete();
+    await db('tbltickets').where('ticketid', 50).update({ status: 5 });
+    // Leads changed without hooks (the reconcile finds them): moved on, lost, deleted.
+    await db('tblleads').whereIn('id', [3, 4, 5]).update({ status: pipeline.statuses.contacted });
+    await db('tblleads').where('id', 6).update({ lost: 1 });
+    await db('tblleads').where('id', 7).delete();
+    await scanAt(150);
+    await expectRebuildEqual();
+    for (const m of [150, 60 * 9]) {
+      for (const kind of ['ticket', 'lead'] as const) {
+        await expectListsEqual(at(m), kind);
+        await expectMonitorEqual(at(m), kind);
+      }
+    }
+  }, 300_000);
+});
