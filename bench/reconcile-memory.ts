@@ -10,8 +10,9 @@
  * the reset is refused, the samples alone). The data set: N open tickets opened over the 30 days
  * before now, straight into `tbltickets` (no hooks), a staff reply 30 minutes after every tenth.
  *
- * Run: `npm run build:devhost && node dist/bench/reconcile-memory.js` (heavy at 1M: under
- * `flock /tmp/bench.lock`), or as part of `npm run bench`. BENCH_TICKETS sets N (default 1000000).
+ * Run: `npm run bench:reconcile-memory` (heavy at 1M: under `flock /tmp/bench.lock`), or as part
+ * of `npm run bench`. BENCH_TICKETS sets N (default 1000000); BENCH_HEAP_CAPS=128 runs it again
+ * with V8's old space capped at 128 MB (a list runs each cap).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -54,13 +55,32 @@ interface MemoryResult {
   later: Peak & { summary: string };
 }
 
-/** `npm run bench`: the peaks at BENCH_TICKETS (default 1M), each size in a child process. */
+/**
+ * V8 old-space limits (MB) to run again under, from BENCH_HEAP_CAPS (`128` or `96,128`): the
+ * reconcile's live heap is flat, so its peak RSS is mostly the headroom V8 gives its garbage; a cap
+ * shows what bounding that headroom costs in time.
+ */
+const HEAP_CAPS = (process.env.BENCH_HEAP_CAPS ?? '')
+  .split(',')
+  .filter((x) => x.trim() !== '')
+  .map(Number);
+
+/** `npm run bench`: the peaks at BENCH_TICKETS (default 1M), each run in a child process. */
 export async function run(options: BenchOptions): Promise<BenchRow[]> {
-  const r = await inChild(options.tickets ?? TICKETS);
+  const tickets = options.tickets ?? TICKETS;
+  const rows: BenchRow[] = [];
+  for (const cap of [undefined, ...HEAP_CAPS]) rows.push(...memoryRows(await inChild(tickets, cap), cap));
+  return rows;
+}
+
+function memoryRows(r: MemoryResult, cap: number | undefined): BenchRow[] {
   const baseline = `peak RSS of the raw keyset read of the same tickets (at rest: ${r.restMb.toFixed(0)} MB)`;
+  const flags = cap === undefined ? '' : `, node --max-old-space-size=${cap}`;
   const row = (work: string, p: Peak): BenchRow => ({
     bench: 'reconcile-memory',
-    work: `${work}, peak RSS (V8 heap at most ${p.heapMb.toFixed(0)} MB; ${(p.ms / 1000).toFixed(1)} s)${r.hwmReset ? '' : ' (sampled)'}`,
+    work:
+      `${work}${flags}, peak RSS (V8 heap at most ${p.heapMb.toFixed(0)} MB; ${(p.ms / 1000).toFixed(1)} s)` +
+      (r.hwmReset ? '' : ' (sampled)'),
     size: r.tickets,
     value: p.peakMb,
     baseline,
@@ -75,9 +95,10 @@ export async function run(options: BenchOptions): Promise<BenchRow[]> {
 }
 
 /** Runs this file as a child (`--child N`, with --expose-gc) and reads its one JSON line. */
-function inChild(tickets: number): Promise<MemoryResult> {
+function inChild(tickets: number, capMb?: number): Promise<MemoryResult> {
+  const v8 = capMb === undefined ? [] : [`--max-old-space-size=${capMb}`];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', __filename, '--child', String(tickets)], {
+    const child = spawn(process.execPath, ['--expose-gc', ...v8, __filename, '--child', String(tickets)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
