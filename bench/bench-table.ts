@@ -76,8 +76,10 @@ export function formatValue(value: number, unit: BenchUnit = 'ms'): string {
   return `${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${unit}`;
 }
 
+/** `63x`, `1.50x`, and two significant digits below 0.1 (`0.00029x`: ours against a slow peer). */
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return 'n/a';
+  if (ratio > 0 && ratio < 0.1) return `${Number(ratio.toPrecision(2))}x`;
   return `${ratio.toFixed(ratio >= 10 ? 0 : 2)}x`;
 }
 
@@ -132,12 +134,15 @@ export function formatBlock(
 ): string {
   return [
     BLOCK_BEGIN,
+    // The table is written as printed: `npm run lint` must not ask for it to be realigned.
+    '<!-- prettier-ignore-start -->',
     '',
     formatMachine(machine),
     '',
     formatTable(rows),
     ...(failures.length ? ['', ...failures.map((f) => `- failed: ${cell(f)}`)] : []),
     '',
+    '<!-- prettier-ignore-end -->',
     BLOCK_END,
   ].join('\n');
 }

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import {
   BLOCK_BEGIN,
   BLOCK_END,
   formatBlock,
+  formatRatio,
   formatTable,
   formatValue,
   parseSizes,
@@ -75,6 +77,8 @@ describe('bench table', () => {
     expect(targetMet(row({ baselineValue: 0, target: { kind: 'ratio', max: 2 } }))).toBeUndefined();
     expect(targetMet(row())).toBeUndefined();
     expect(formatValue(1234.5)).toBe('1,235 ms');
+    expect(formatRatio(0.2 / 699)).toBe('0.00029x');
+    expect(formatRatio(0.25)).toBe('0.25x');
   });
 
   it('heads the block with the machine, the date and the load before and after', () => {
@@ -87,6 +91,17 @@ describe('bench table', () => {
         'BENCH_TICKETS=10000; load average (1, 5, 15 min) 0.50 0.40 0.30 before, 1.25 0.80 0.40 after.',
     );
     expect(block).toContain('- failed: scan at 10000 tickets: boom');
+  });
+
+  it('is left as written by prettier, so `npm run lint` passes after a run', () => {
+    const md = `# Benchmarks\n\n${formatBlock(machine, [row(), row({ work: 'a much longer label' })])}\n`;
+    // Prettier's CLI: its API loads plugins by dynamic import, which jest's CommonJS runtime refuses.
+    const formatted = execFileSync(
+      process.execPath,
+      [require.resolve('prettier/bin/prettier.cjs'), '--stdin-filepath', 'BENCHMARKS.md'],
+      { input: md, encoding: 'utf8' },
+    );
+    expect(formatted).toBe(md);
   });
 });
 
