@@ -23,6 +23,7 @@ import {
   type WeekSchedule,
 } from '../src/sla/calendar';
 import { DESIGN_EXAMPLE_WEEK } from '../test/helpers/sla-fixtures';
+import type { BenchRow } from './bench-table';
 
 const SEED = 20260101;
 const INPUTS_PER_CASE = 2000;
@@ -405,15 +406,55 @@ function table(rows: string[][]): string {
   ].join('\n');
 }
 
+interface Measured {
+  oursRows: string[][];
+  peerRows: string[][];
+  mismatchExamples: string[];
+  floor: number;
+  /** The same numbers as `npm run bench` rows: ms per 1,000 deadlines. */
+  rows: BenchRow[];
+}
+
+/** ms per 1,000 calls at `perSecond` calls per second. */
+const perThousand = (perSecond: number): number => 1e6 / perSecond;
+
+/**
+ * For `npm run bench`: per calendar, ours against the floor, and against each peer on the inputs
+ * both ran. The work does not depend on tickets, so the rows have no size. Restores TZ, which
+ * the peer runs set for their workers.
+ */
+export async function run(): Promise<BenchRow[]> {
+  const tz = process.env.TZ;
+  try {
+    return (await measure()).rows;
+  } finally {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  }
+}
+
 async function main(): Promise<void> {
   const wallStart = performance.now();
-  const random = prng(SEED);
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`business-time bench: node ${process.version}, ${cpu} x${os.cpus().length}, seed ${SEED}`);
   console.log(
     `${INPUTS_PER_CASE} inputs per calendar for ours, the first ${PEER_INPUTS_PER_CASE} of them for the peers; ` +
       `peer call timeout ${CALL_TIMEOUT_MS} ms\n`,
   );
+  const { oursRows, peerRows, mismatchExamples, floor } = await measure();
+  console.log(`Floor (allocate the start Date and the result Date, nothing else): ${fmt(floor)}/s\n`);
+  console.log('Ours (addBusinessMinutes / businessMinutesBetween, compiled calendar cached by object):');
+  console.log(table(oursRows));
+  console.log('\nSide by side on the same inputs (peer/s counts completed calls only):');
+  console.log(table(peerRows));
+  if (mismatchExamples.length) console.log(`\nSome mismatches:\n  ${mismatchExamples.join('\n  ')}`);
+  console.log(`\nTotal bench time: ${((performance.now() - wallStart) / 1000).toFixed(1)} s`);
+}
+
+async function measure(): Promise<Measured> {
+  const random = prng(SEED);
+  const rows: BenchRow[] = [];
+  const oursPerCase: { name: string; perSecond: number }[] = [];
   const oursRows: string[][] = [['calendar', 'add/s (all inputs)', 'between/s', 'compile (ms)']];
   const peerRows: string[][] = [
     [
@@ -438,6 +479,7 @@ async function main(): Promise<void> {
     const all = measureOurs(bench.calendar, inputs);
     const between = measureOursBetween(bench.calendar, inputs, all.results);
     oursRows.push([bench.name, fmt(all.perSecond), fmt(between), compileMs.toFixed(1)]);
+    oursPerCase.push({ name: bench.name, perSecond: all.perSecond });
     if (!bench.peers) continue;
     const peerInputs = inputs.slice(0, PEER_INPUTS_PER_CASE);
     const weekly = compileCalendar(bench.calendar).weeklyOpenMinutes;
@@ -488,26 +530,40 @@ async function main(): Promise<void> {
           `${mismatches}/${completed}`,
           maxDiff.toFixed(2),
         ]);
+        if (label === 'all' && peerPerSecond > 0) {
+          rows.push({
+            bench: 'business-time',
+            work: `addBusinessMinutes, ${bench.name}, per 1,000 deadlines`,
+            value: perThousand(oursPerSecond),
+            baseline: `${peer}, same ${inBucket} inputs`,
+            baselineValue: perThousand(peerPerSecond),
+          });
+        }
       };
       report('all', () => true, oursAll.perSecond);
       buckets.forEach((b, k) => report(b.label, b.holds, oursByBucket[k].perSecond));
     }
   }
   const floor = measureFloor(makeInputs(prng(SEED), { timezone: 'UTC' }, INPUTS_PER_CASE));
-  console.log(`Floor (allocate the start Date and the result Date, nothing else): ${fmt(floor)}/s\n`);
-  console.log('Ours (addBusinessMinutes / businessMinutesBetween, compiled calendar cached by object):');
-  console.log(table(oursRows));
-  console.log('\nSide by side on the same inputs (peer/s counts completed calls only):');
-  console.log(table(peerRows));
-  if (mismatchExamples.length) console.log(`\nSome mismatches:\n  ${mismatchExamples.join('\n  ')}`);
-  console.log(`\nTotal bench time: ${((performance.now() - wallStart) / 1000).toFixed(1)} s`);
+  rows.unshift(
+    ...oursPerCase.map((c) => ({
+      bench: 'business-time',
+      work: `addBusinessMinutes, ${c.name}, per 1,000 deadlines`,
+      value: perThousand(c.perSecond),
+      baseline: 'floor: allocate the start and result Dates only',
+      baselineValue: perThousand(floor),
+    })),
+  );
+  return { oursRows, peerRows, mismatchExamples, floor, rows };
 }
 
-if (isMainThread) {
+// A worker thread runs a peer; the main thread runs the bench when started as a script
+// (`npm run bench:business-time`), not when `npm run bench` imports it for `run`.
+if (!isMainThread) {
+  runPeerWorker(workerData as PeerJob);
+} else if (require.main === module) {
   main().catch((err: unknown) => {
     console.error(err);
     process.exitCode = 1;
   });
-} else {
-  runPeerWorker(workerData as PeerJob);
 }

@@ -25,6 +25,7 @@ import {
   statementCounter,
   time,
 } from './bench-host';
+import type { BenchOptions, BenchRow } from './bench-table';
 import { benchLeadPolicy, loadLeads, rawLeadRead, seedLeadPipeline } from './bench-leads';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 50_000);
@@ -44,9 +45,28 @@ interface Row {
   queries?: number;
 }
 
+/** The rows for `npm run bench`: each of this bench's rows, its own baseline, no target. */
+export async function run(options: BenchOptions): Promise<BenchRow[]> {
+  const tickets = options.tickets ?? TICKETS;
+  const rows = await measure(tickets);
+  return rows.map((r, i) => ({
+    bench: 'reconcile',
+    // '(same)' repeats the row above against another baseline: one table row must say which.
+    work: r.work === '(same)' ? `${rows[i - 1]?.work ?? ''} (vs the changed rows)` : r.work,
+    size: tickets,
+    value: r.ms,
+    baseline: r.baseline,
+    baselineValue: r.baselineMs,
+  }));
+}
+
 async function main(): Promise<void> {
   dropBenchDatabasesOnSignal();
   const version = await benchServerVersion();
+  report(await measure(TICKETS), version, TICKETS);
+}
+
+async function measure(tickets: number): Promise<Row[]> {
   const { db, close } = await openBenchDatabase(`slav_bench_${process.pid}`);
   const rows: Row[] = [];
   try {
@@ -64,7 +84,7 @@ async function main(): Promise<void> {
       });
       staff.push(id);
     }
-    await loadTickets(db, department);
+    await loadTickets(db, department, tickets);
     const pipeline = await seedLeadPipeline(db, staff);
     const { parts, services } = await benchServices(db, NOW);
     await services.config.import({
@@ -94,7 +114,7 @@ async function main(): Promise<void> {
     rows.push({
       work: `first scan, tickets only (reconcile + recompute; ${first.value.changed} tickets changed)`,
       ms: first.ms,
-      rate: `${rate(TICKETS, first.ms)} tickets/s`,
+      rate: `${rate(tickets, first.ms)} tickets/s`,
       baseline: 'raw keyset read of the tickets',
       baselineMs: rawTickets.ms,
       queries: first.queries,
@@ -108,7 +128,7 @@ async function main(): Promise<void> {
     rows.push({
       work: 'later scan, tickets only, nothing changed',
       ms: ticketsOnly.ms,
-      rate: `${rate(TICKETS, ticketsOnly.ms)} tickets/s`,
+      rate: `${rate(tickets, ticketsOnly.ms)} tickets/s`,
       baseline: 'raw keyset read of the tickets',
       baselineMs: ticketsOnly.raw,
       queries: ticketsOnly.queries,
@@ -145,7 +165,7 @@ async function main(): Promise<void> {
     rows.push({
       work: `later scan, tickets + leads, nothing changed (${(withLeads.ms / ticketsOnly.ms).toFixed(2)}x the tickets-only scan)`,
       ms: withLeads.ms,
-      rate: `${rate(TICKETS + LEADS, withLeads.ms)} rows/s`,
+      rate: `${rate(tickets + LEADS, withLeads.ms)} rows/s`,
       baseline: 'raw keyset reads of the tickets and the leads',
       baselineMs: withLeads.raw,
       queries: withLeads.queries,
@@ -227,7 +247,7 @@ async function main(): Promise<void> {
   } finally {
     await close();
   }
-  report(rows, version);
+  return rows;
 }
 
 /** Runs `work` RUNS times; the medians of its baseline, time and statements. */
@@ -246,11 +266,11 @@ async function repeat(
   };
 }
 
-/** TICKETS tickets opened a minute apart from 2026-01-05, a staff reply on every tenth. */
-async function loadTickets(db: Knex, department: number): Promise<void> {
-  for (let start = 0; start < TICKETS; start += 5000) {
+/** `tickets` tickets opened a minute apart from 2026-01-05, a staff reply on every tenth. */
+async function loadTickets(db: Knex, department: number, tickets: number): Promise<void> {
+  for (let start = 0; start < tickets; start += 5000) {
     const rows = [];
-    for (let i = start; i < Math.min(start + 5000, TICKETS); i++) {
+    for (let i = start; i < Math.min(start + 5000, tickets); i++) {
       const date = new Date(Date.UTC(2026, 0, 5, 8) + i * 60_000)
         .toISOString()
         .slice(0, 19)
@@ -273,14 +293,14 @@ async function loadTickets(db: Knex, department: number): Promise<void> {
   );
 }
 
-function report(rows: Row[], serverVersion: string): void {
+function report(rows: Row[], serverVersion: string, tickets: number): void {
   const fine = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
   console.log(
     `machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}, MariaDB ${serverVersion}, ` +
       `load ${os
         .loadavg()
         .map((x) => x.toFixed(1))
-        .join(' ')}, ${TICKETS} tickets, ${LEADS} leads, ` +
+        .join(' ')}, ${tickets} tickets, ${LEADS} leads, ` +
       `${RUNS} runs per later scan (median)`,
   );
   console.log('');
@@ -294,7 +314,10 @@ function report(rows: Row[], serverVersion: string): void {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+// Run as a script (`npm run bench:reconcile`); `npm run bench` imports it for `run`.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -36,6 +36,7 @@ import {
 } from './bench-host';
 import { utcToSql } from '../src/store/datetime';
 import { benchLeadPolicy, loadLeads, rawLeadRead, seedLeadPipeline } from './bench-leads';
+import type { BenchOptions, BenchRow, BenchTarget } from './bench-table';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const TICKS = Math.max(1, Number(process.env.BENCH_TICKS ?? 3));
@@ -540,7 +541,80 @@ async function main(): Promise<void> {
   report(results, v);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+/** `BENCH_TICKETS` given: that size only; otherwise N/10 and N as `npm run bench:scan` runs. */
+export async function run(options: BenchOptions): Promise<BenchRow[]> {
+  const sizes =
+    options.tickets === undefined
+      ? [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])]
+      : [options.tickets];
+  const rows: BenchRow[] = [];
+  for (const n of sizes) rows.push(...benchRows(await benchSize(n)));
+  return rows;
+}
+
+/**
+ * Issue 14's targets for a tick: 200 ms of work when 1,000 clocks each fire a level, 100 ms when
+ * they only move states; issue 4's 1.5x the raw read for a scan over unchanged data.
+ */
+function tickTarget(label: string): BenchTarget | undefined {
+  if (label.includes('fires a level') || label.includes('template cache')) return { kind: 'value', max: 200 };
+  if (label.includes('reach warning')) return { kind: 'value', max: 100 };
+  return undefined;
+}
+
+/** One size's results as the table's rows (the work labels as this bench's own report words them). */
+function benchRows(r: SizeResult): BenchRow[] {
+  const row = (
+    work: string,
+    value: number,
+    baseline: string,
+    baselineValue: number,
+    target?: BenchTarget,
+  ) => ({
+    bench: 'scan',
+    work,
+    size: r.tickets,
+    value,
+    baseline,
+    baselineValue,
+    target,
+  });
+  const withLeads = (leads: number) => (leads ? ` (${leads.toLocaleString('en-US')} leads present)` : '');
+  return [
+    ...r.ticks.map((t) =>
+      row(
+        `(a) ${t.label}${withLeads(t.leads)}`,
+        median(t.ms),
+        `raw SELECT of the ${DUE} due clock rows`,
+        t.rawDueMs,
+        tickTarget(t.label),
+      ),
+    ),
+    row('(b) first scan, writes everything', r.firstScanMs, 'raw keyset read of the tickets', r.rawFirstMs),
+    row('(b) later scans, nothing changed', r.secondScanMs, 'raw keyset read of the tickets', r.rawSecondMs, {
+      kind: 'ratio',
+      max: 1.5,
+    }),
+    row(
+      `(c) first scan after ${r.leads.count} new leads`,
+      r.leads.firstScanMs,
+      'raw keyset reads of the tickets and the leads',
+      r.leads.rawFirstMs,
+    ),
+    row(
+      `(c) later scans with leads, nothing changed`,
+      r.leads.steadyScanMs,
+      'raw keyset reads of the tickets and the leads',
+      r.leads.rawSteadyMs,
+      { kind: 'ratio', max: 1.5 },
+    ),
+  ];
+}
+
+// Run as a script (`npm run bench:scan`); `npm run bench` imports it for `run`.
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -7,6 +7,7 @@ import { snapshotOf } from '../subjects/ticket/ticket-snapshot';
 import { SETTING_CHANGES } from '../subjects/ticket/setting-changes';
 import { PERFEX_CLOSED_STATUS, PERFEX_INITIAL_STATUS } from '../host/perfex/perfex-statuses';
 import type { HostProblemInput, HostProblemRepository } from '../store/host-problem-repository';
+import { LatestReplyTimes } from './latest-reply-times';
 
 export interface ReconcileResult {
   ticketsRead: number;
@@ -198,8 +199,9 @@ export class Reconciler {
   private async reconcileReplies(
     now: Date,
     skip: (row: UnreadableRow) => void,
-  ): Promise<{ found: number; latestByTicket: Map<number, Date> }> {
-    const latestByTicket = new Map<number, Date>();
+  ): Promise<{ found: number; latestByTicket: LatestReplyTimes }> {
+    // Held for the whole ticket walk, one entry per replied ticket: compact, not a Map of Dates.
+    const latestByTicket = new LatestReplyTimes();
     let found = 0;
     const take = async (batch: HostBatch<HostReply>): Promise<void> => {
       const read = notInFuture(batch, now, 'reply', (r) => r.ticketId);
@@ -216,10 +218,7 @@ export class Reconciler {
         read.rows.filter((r) => !recorded.has(`reply:${r.id}`)),
         now,
       );
-      for (const r of missed) {
-        const last = latestByTicket.get(r.ticketId);
-        if (!last || r.createdAt > last) latestByTicket.set(r.ticketId, r.createdAt);
-      }
+      for (const r of missed) latestByTicket.add(r.ticketId, r.createdAt);
       found += missed.length;
     };
     const retry = (await this.problems?.rowIds('reply')) ?? [];
