@@ -68,7 +68,6 @@ it('scans killed (SIGKILL) mid-scan and mid-send, 10 times, lose nothing and sen
   const db = t.devhost.db;
   const [{ n: escalations }] = await db('tblsla_vigil_escalations').count({ n: '*' });
   expect(Number(escalations)).toBe(2 * TICKETS);
-  { const s = createModuleServices(t.devhost.host); const b = await s.clocks.policyBook(); console.log("resumed", await s.clocks.resumeNotices(b, new Date("2026-03-03T09:21:00Z"))); console.log(JSON.stringify(await db("tblsla_vigil_escalations").select("outcome").count({ n: "*" }).groupBy("outcome"))); await s.mailer.close(); }
   const outbox: { state: string; n: number }[] = await db('tblsla_vigil_outbox')
     .where('channel', 'email')
     .select('state')
