@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
+import { bullPrefix, openRedis, type RedisClient } from './redis-connection';
 
 export const SCAN_QUEUE = 'sla-vigil-scan';
 
@@ -38,7 +38,7 @@ export async function upsertScanSchedule(queue: Queue<ScanJobData>, everyMs: num
  */
 export class ScanQueue {
   private queue: Queue<ScanJobData> | null = null;
-  private connection: IORedis | null = null;
+  private connection: RedisClient | null = null;
 
   constructor(
     private readonly redisUrl: string,
@@ -85,9 +85,12 @@ export class ScanQueue {
     if (!this.queue) {
       // A producer fails fast while Redis is away (the host's cron must not hang on it); the
       // next tick after Redis returns enqueues the scan, which picks up whatever became due.
-      this.connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: 1 });
+      this.connection = openRedis(this.redisUrl, 'producer');
       this.connection.on('error', () => undefined); // reported through the failing request
-      this.queue = new Queue<ScanJobData>(SCAN_QUEUE, { connection: this.connection, prefix: this.prefix });
+      this.queue = new Queue<ScanJobData>(SCAN_QUEUE, {
+        connection: this.connection,
+        prefix: bullPrefix(this.redisUrl, this.prefix),
+      });
     }
     return this.queue;
   }

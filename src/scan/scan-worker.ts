@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import IORedis from 'ioredis';
+import { bullPrefix, openRedis, type RedisClient } from './redis-connection';
 import type { Logger } from 'pino';
 import { SCAN_QUEUE, upsertScanSchedule, type ScanJobData } from './scan-queue';
 import { RedisWatch } from './redis-watch';
@@ -29,7 +29,7 @@ export const DELIVERY_QUEUE = 'sla-vigil-deliver';
  * share a queue because the scan claims due clocks with SKIP LOCKED and records events idempotently.
  */
 export class ScanWorker {
-  private readonly connection: IORedis;
+  private readonly connection: RedisClient;
   private readonly worker: Worker<ScanJobData, ScanResult>;
   private readonly deliveryQueue: Queue | null;
   private readonly deliveryWorker: Worker | null;
@@ -39,13 +39,15 @@ export class ScanWorker {
 
   constructor(
     redisUrl: string,
-    prefix: string,
+    queuePrefix: string,
     scanner: Scanner,
     clock: Clock,
     private readonly logger: Logger,
     options: ScanWorkerOptions = {},
   ) {
-    this.connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection = openRedis(redisUrl, 'worker');
+    // Hash-tagged on a Cluster (bullPrefix), so both queues' keys stay in one slot each.
+    const prefix = bullPrefix(redisUrl, queuePrefix);
     const { everyMs } = options;
     // The scheduler shares the worker's connection: when it is ready, so is the upsert.
     this.scheduler = everyMs
