@@ -15,6 +15,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 
 export interface ScanJobData {
   requestedAt: string;
+  /** Set on an `advance` job: the share of a backlog's subjects it advances (ScanWorker). */
+  share?: { index: number; of: number };
 }
 
 const SCHEDULER_ID = 'sla-vigil-scan-every';
