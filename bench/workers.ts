@@ -13,8 +13,9 @@
  * BENCH_CLOCKS sets N (default 100000); BENCH_ROUNDS repeats the 1-then-2 pair (default 1, the
  * median is reported). Heavy: run it under `flock /tmp/bench.lock` on a shared machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -189,6 +190,7 @@ async function drainWith(
   const queue = new Queue(SCAN_QUEUE, { connection, prefix });
   const requester = new ScanQueue(redisUrl, prefix);
   const locksBefore = await rowLockWaits(db);
+  const serverCpuBefore = mariadbCpuMs();
   try {
     const started = Date.now();
     await requester.request(NOW);
@@ -210,6 +212,15 @@ async function drainWith(
       throw new Error(`jobs ran on ${workers.size} processes, not ${processes}`);
     await checkOnce(db, n);
     const locks = await rowLockWaits(db);
+    const workerCpu = children.reduce((sum, c) => sum + processCpuMs(c.pid), 0);
+    const serverCpu = mariadbCpuMs() - serverCpuBefore;
+    const wall = lastAdvance - started;
+    // Where the time went: the workers' own CPU, and mariadbd's (all its clients on a shared server).
+    log(
+      `CPU during the drain: worker processes ${(workerCpu / 1000).toFixed(1)} s, ` +
+        `mariadbd ${(serverCpu / 1000).toFixed(1)} s (server-wide), wall ${(wall / 1000).toFixed(1)} s, ` +
+        `${os.cpus().length} cores, load ${loadavg()}`,
+    );
     // Server-wide counters (other databases on a shared server count too): a hint, not a proof.
     log(
       `row lock waits during the drain: ${locks.waits - locksBefore.waits} ` +
@@ -267,6 +278,28 @@ function stopWorker(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+const TICK_MS = 1000 / 100; // USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+
+/** User + system CPU of a process so far (Linux /proc), in ms; 0 where it cannot be read. */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** mariadbd's CPU so far, when it runs on this machine (0 otherwise). */
+function mariadbCpuMs(): number {
+  try {
+    const pids = execFileSync('pidof', ['mariadbd'], { encoding: 'utf8' }).trim().split(/\s+/);
+    return pids.reduce((sum, pid) => sum + processCpuMs(Number(pid)), 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** InnoDB's row lock waits so far (SHOW GLOBAL STATUS): do the workers wait on each other's rows? */
