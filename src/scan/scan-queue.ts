@@ -93,6 +93,7 @@ export class ScanQueue {
         connection: this.connection,
         prefix: bullPrefix(this.redisUrl, this.prefix),
       });
+      this.queue.on('error', () => undefined); // BullMQ repeats the connection's errors here
     }
     return this.queue;
   }
@@ -106,6 +107,8 @@ export class ScanQueue {
   private drop(): void {
     this.connection?.disconnect();
     this.queue?.removeAllListeners();
+    // A connection dropped while it was still connecting (through sentinels) may report once more.
+    this.queue?.on('error', () => undefined);
     this.queue = null;
     this.connection = null;
   }

@@ -38,9 +38,10 @@ abstract class RedisProcesses {
   }
 }
 
-/** One master and one sentinel watching it (quorum 1) under the name `mymaster`. */
+/** One master, one replica and one sentinel watching them (quorum 1) under the name `mymaster`. */
 export class SentinelSetup extends RedisProcesses {
   masterPort = 0;
+  replicaPort = 0;
   sentinelPort = 0;
 
   get url(): string {
@@ -49,8 +50,18 @@ export class SentinelSetup extends RedisProcesses {
 
   async start(): Promise<void> {
     this.masterPort = await PrivateRedis.freePort();
+    this.replicaPort = await PrivateRedis.freePort();
     this.sentinelPort = await PrivateRedis.freePort();
     await this.startServer(this.masterPort, serverArgs(this.masterPort));
+    await this.startServer(this.replicaPort, [
+      ...serverArgs(this.replicaPort),
+      '--replicaof',
+      '127.0.0.1',
+      String(this.masterPort),
+    ]);
+    await waitUntil('the replica to sync', async () =>
+      (await redisCli(this.replicaPort, 'INFO', 'replication')).includes('master_link_status:up'),
+    );
     // A sentinel rewrites its configuration file, so it gets one of its own.
     const conf = path.join(this.dir, 'sentinel.conf');
     fs.writeFileSync(
@@ -75,6 +86,26 @@ export class SentinelSetup extends RedisProcesses {
       ]);
       return stdout.includes(String(this.masterPort));
     });
+    await waitUntil('the sentinel to see the replica', async () =>
+      (await redisCli(this.sentinelPort, 'SENTINEL', 'replicas', 'mymaster')).includes(
+        String(this.replicaPort),
+      ),
+    );
+  }
+
+  /** The master's port as the sentinel names it now. */
+  async currentMasterPort(): Promise<number> {
+    const reply = await redisCli(this.sentinelPort, 'SENTINEL', 'get-master-addr-by-name', 'mymaster');
+    return Number(reply.trim().split('\n')[1]);
+  }
+
+  /** Promotes the replica (SENTINEL FAILOVER) and waits until the sentinel names it the master. */
+  async failover(): Promise<void> {
+    await redisCli(this.sentinelPort, 'SENTINEL', 'failover', 'mymaster');
+    await waitUntil('the failover', async () => (await this.currentMasterPort()) === this.replicaPort);
+    await waitUntil('the new master to take writes', async () =>
+      (await redisCli(this.replicaPort, 'ROLE')).startsWith('master'),
+    );
   }
 }
 
@@ -137,6 +168,10 @@ export class ClusterSetup extends RedisProcesses {
 
 function serverArgs(port: number): string[] {
   return ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+}
+
+async function redisCli(port: number, ...args: string[]): Promise<string> {
+  return (await run('redis-cli', ['-p', String(port), ...args])).stdout;
 }
 
 async function ping(port: number): Promise<string> {

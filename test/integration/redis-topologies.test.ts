@@ -26,7 +26,9 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Pr
 }
 
 /** Ticks three times in one minute past the tickets' due time; the worker scans and escalates once. */
-async function scanThroughTheWorker(redisUrl: string): Promise<{ t: TestDevhost; prefix: string }> {
+async function scanThroughTheWorker(
+  redisUrl: string,
+): Promise<{ t: TestDevhost; prefix: string; clock: MutableClock }> {
   const clock = new MutableClock(new Date('2026-03-03T08:00:00Z'));
   const prefix = testRedisPrefix();
   const t = await startTestDevhost({ clock, redisUrl, queuePrefix: prefix });
@@ -43,7 +45,7 @@ async function scanThroughTheWorker(redisUrl: string): Promise<{ t: TestDevhost;
     const [{ n }] = await db('tblsla_vigil_escalations').count({ n: '*' });
     return Number(n) === TICKETS ? true : undefined;
   }, 'the escalations');
-  return { t, prefix };
+  return { t, prefix, clock };
 }
 
 async function expectOneScanJobAndOneEscalationPerClock(t: TestDevhost, redisUrl: string, prefix: string) {
@@ -76,11 +78,36 @@ describe('REDIS_URL through Sentinel', () => {
     await sentinel.stop();
   });
 
+  let run: Awaited<ReturnType<typeof scanThroughTheWorker>>;
+
   it('finds the master through the sentinel; the worker scans and escalates each clock once', async () => {
     await sentinel.start();
-    const run = await scanThroughTheWorker(sentinel.url);
+    run = await scanThroughTheWorker(sentinel.url);
     t = run.t;
     await expectOneScanJobAndOneEscalationPerClock(t, sentinel.url, run.prefix);
+  });
+
+  it('follows a failover: the next minute is queued and scanned on the promoted replica', async () => {
+    const host = run.t.devhost;
+    await sentinel.failover();
+    run.clock.set(new Date('2026-03-03T09:02:10Z'));
+    const connection = openRedis(sentinel.url, 'worker');
+    const queue = new Queue(SCAN_QUEUE, { connection, prefix: bullPrefix(sentinel.url, run.prefix) });
+    try {
+      // A tick that meets the old master's connection closing is recorded as Redis unreachable;
+      // a later one goes through the sentinel to the new master.
+      const finished = await waitFor(async () => {
+        await host.hooks.fire('after_cron_run', false);
+        return (await queue.getJob('scan-2026-03-03T0902'))?.finishedOn ?? undefined;
+      }, "the next minute's scan after the failover");
+      expect(finished).toBeGreaterThan(0);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+    expect(await sentinel.currentMasterPort()).toBe(sentinel.replicaPort);
+    // Nothing fired twice: the failover's scan found nothing new to escalate.
+    expect(await host.db('tblsla_vigil_escalations').count({ n: '*' })).toEqual([{ n: TICKETS }]);
   });
 });
 
