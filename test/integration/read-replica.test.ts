@@ -8,6 +8,8 @@ import { loadConfig } from '../../src/config';
 import { openStandaloneHost } from '../../src/host/standalone-host';
 import { insertOpenTickets, insertStaff } from '../helpers/host-fixtures';
 import { hourlyResolutionPolicy } from '../helpers/sla-fixtures';
+import { createTicketListColumn } from '../../src/web/ticket-list-column';
+import { createTranslator } from '../../src/i18n/translator';
 
 /**
  * DATABASE_READ_URL: the read models read the replica, every write goes to the primary. The
@@ -100,6 +102,22 @@ it('the read models read the replica while the scan writes to the primary', asyn
   // ... where the primary already has five, breached and escalated.
   expect((await primaryOnly.dashboard.scorecard(now, 'UTC', 30)).openUnderSla).toBe(5);
   expect((await primaryOnly.monitor.list(LIST, now)).total).toBe(5);
+
+  // The host list's SLA badges too: the new tickets are not on the replica yet.
+  const ids = (await t.devhost.db('tbltickets').orderBy('ticketid').pluck('ticketid')) as number[];
+  const admin = (await t.devhost.db('tblstaff').where('admin', 1).first('staffid')) as { staffid: number };
+  const cells = await createTicketListColumn({ ...t.devhost.host, readDb }, createTranslator()).render(
+    ids,
+    admin.staffid,
+    'english',
+  );
+  expect(ids.map((id) => cells.get(id)?.includes('Not seen by SLA Vigil yet'))).toEqual([
+    false,
+    false,
+    false,
+    true,
+    true,
+  ]);
 
   // The replica user may only read.
   await expect(readDb('tblsla_vigil_clocks').delete()).rejects.toThrow(/command denied/i);
