@@ -25,6 +25,7 @@ export async function runDemo(config: RuntimeConfig): Promise<void> {
   });
   const devhost = await Devhost.create({
     databaseUrl: config.databaseUrl,
+    databaseReadUrl: config.databaseReadUrl,
     redisUrl: config.redisUrl,
     smtpUrl: config.smtpUrl,
     tablePrefix: config.tablePrefix,

@@ -50,6 +50,8 @@ export function isLoopback(host: string): boolean {
 
 export interface DevhostConfig {
   databaseUrl: string;
+  /** A replica of databaseUrl for the module's read models (DATABASE_READ_URL). */
+  databaseReadUrl?: string;
   redisUrl: string;
   /** SMTP for outgoing mail; when unset, the devhost's own mailbox. */
   smtpUrl?: string;
@@ -127,6 +129,7 @@ export class Devhost {
     const logger = config.logger ?? createProcessLogger({ level: process.env.LOG_LEVEL ?? 'info', fd: 1 });
     const clock = config.clock ?? { now: () => new Date() };
     const db = createDb(config.databaseUrl);
+    const readDb = config.databaseReadUrl ? createDb(config.databaseReadUrl) : undefined;
     const prefix = config.tablePrefix;
     const parts = await createPerfexHostParts(db, prefix);
     const hooks = new HookBus(logger);
@@ -140,6 +143,7 @@ export class Devhost {
     const host: HostContext = {
       contractVersion: HOST_CONTRACT_VERSION,
       db,
+      ...(readDb && { readDb }),
       tablePrefix: prefix,
       timezone: parts.timezone,
       tickets: new DevhostTicketGateway(db, prefix, parts.timezone, tickets),
@@ -214,6 +218,7 @@ export class Devhost {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await this.loader.close();
     await this.mailbox.stop();
+    await this.host.readDb?.destroy();
     await this.db.destroy();
   }
 }

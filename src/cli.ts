@@ -9,6 +9,7 @@ import { createModuleServices, type ModuleServices } from './wiring/module-servi
 import { formatScanResult } from './scan/scanner';
 import { ScanWorker } from './scan/scan-worker';
 import { redisLabel } from './scan/redis-watch';
+import { bullPrefix } from './scan/redis-connection';
 import { deriveQueuePrefix, queuePrefixFromEnv } from './scan/queue-prefix';
 import { errorText, judgeScanHealth, scanHealthLine } from './scan/scan-health';
 import { ConfigError } from './sla/config';
@@ -209,7 +210,9 @@ export function buildCli(): Command {
             services.heartbeats.beat('redis_unreachable', host.clock.now(), { error: errorText(error) }),
           deliveries: services.deliveryJob,
         });
-        console.log(`sla-vigil worker: scans from ${redisLabel(runtime.redisUrl)} (prefix ${prefix})`);
+        console.log(
+          `sla-vigil worker: scans from ${redisLabel(runtime.redisUrl)} (prefix ${bullPrefix(runtime.redisUrl, prefix)})`,
+        );
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

@@ -19,7 +19,12 @@ import {
   type TimelineRepository,
 } from '../store/timeline-repository';
 import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
-import { groupBySubject, type ClockRepository, type StoredClock } from '../store/clock-repository';
+import {
+  groupBySubject,
+  type ClockRepository,
+  type StoredClock,
+  type SubjectShare,
+} from '../store/clock-repository';
 import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 import type { SubjectKind } from '../subjects/subject-kind';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
@@ -200,18 +205,28 @@ export class ClockService {
     }
   }
 
+  /** How many of this kind's clocks are due, counted up to `cap`. */
+  dueCount(now: Date, cap: number): Promise<number> {
+    return this.clocks.dueCount(now, cap);
+  }
+
   /**
    * Moves clocks whose next check has come (warning, due) to their new state. Locks the
    * subjects first, in id order, as a recompute does (one lock order, no deadlock), skipping
    * subjects another worker or a recompute holds: their clocks are being rewritten anyway.
+   * With `share`, only that share of the subjects (a worker's part of a backlog).
    */
-  async advanceDue(now: Date, batchSize = 500): Promise<{ advanced: number; escalated: number }> {
+  async advanceDue(
+    now: Date,
+    batchSize = 500,
+    share?: SubjectShare,
+  ): Promise<{ advanced: number; escalated: number }> {
     const book = await this.policyBook();
     await this.resumeNotices(book, now);
     const total = { advanced: 0, escalated: 0 };
     const failed = new Set<number>();
     for (;;) {
-      const due = await this.clocks.dueSubjectIds(now, batchSize + failed.size);
+      const due = await this.clocks.dueSubjectIds(now, batchSize + failed.size, share);
       const candidates = due.filter((id) => !failed.has(id)).slice(0, batchSize);
       if (candidates.length === 0) return total;
       let count = 0;

@@ -412,6 +412,11 @@ export interface HostCron {
 export interface HostContext {
   contractVersion: string;
   db: Knex;
+  /**
+   * Optional: a knex on a replica of `db` (DATABASE_READ_URL). The read models (dashboard,
+   * monitor, reports, list badges, digests' figures) read there; every write stays on `db`.
+   */
+  readDb?: Knex;
   tablePrefix: string;
   /** IANA zone the host stores its wall-clock datetimes in (Perfex option `default_timezone`). */
   timezone: string;

@@ -18,6 +18,12 @@ export async function openStandaloneHost(
   now?: Date,
 ): Promise<ServiceHost & { db: Knex; siteUrl: PerfexSiteUrl; close(): Promise<void> }> {
   const db = createDb(config.databaseUrl);
+  // The replica for the read models (DATABASE_READ_URL); writes, migrations and the scan stay on db.
+  const readDb = config.databaseReadUrl ? createDb(config.databaseReadUrl) : undefined;
+  const close = async () => {
+    await readDb?.destroy();
+    await db.destroy();
+  };
   try {
     const parts = await createPerfexHostParts(db, config.tablePrefix);
     // Links in emails: ADMIN_BASE_URL when set, else the base the Perfex module wrote.
@@ -32,6 +38,7 @@ export async function openStandaloneHost(
     const logger = createProcessLogger({ level: process.env.LOG_LEVEL ?? 'warn', fd: 2 });
     return {
       db,
+      ...(readDb && { readDb }),
       tablePrefix: config.tablePrefix,
       timezone: parts.timezone,
       tickets: parts.tickets,
@@ -51,10 +58,10 @@ export async function openStandaloneHost(
         },
       },
       siteUrl,
-      close: () => db.destroy(),
+      close,
     };
   } catch (err) {
-    await db.destroy();
+    await close();
     throw err;
   }
 }

@@ -1,5 +1,6 @@
-import type IORedis from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisClient } from './redis-connection';
+import { parseRedisUrl, redisTargetLabel } from './redis-target';
 
 export type RedisState = 'starting' | 'up' | 'down';
 
@@ -12,11 +13,10 @@ export interface RedisWatchHandlers {
   restored?: string;
 }
 
-/** The Redis URL without its password, for log lines. */
+/** The Redis URL without its password, for log lines (Sentinel and Cluster forms included). */
 export function redisLabel(redisUrl: string): string {
   try {
-    const url = new URL(redisUrl);
-    return `${url.hostname}:${url.port || '6379'}`;
+    return redisTargetLabel(parseRedisUrl(redisUrl));
   } catch {
     return 'the configured Redis';
   }
@@ -32,7 +32,7 @@ export class RedisWatch {
   private closing = false;
 
   constructor(
-    connection: IORedis,
+    connection: RedisClient,
     redisUrl: string,
     private readonly logger: Logger,
     private readonly handlers: RedisWatchHandlers = {},

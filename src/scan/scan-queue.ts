@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
+import { bullPrefix, openRedis, type RedisClient } from './redis-connection';
 
 export const SCAN_QUEUE = 'sla-vigil-scan';
 
@@ -15,6 +15,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
 
 export interface ScanJobData {
   requestedAt: string;
+  /** Set on an `advance` job: the share of a backlog's subjects it advances (ScanWorker). */
+  share?: { index: number; of: number };
 }
 
 const SCHEDULER_ID = 'sla-vigil-scan-every';
@@ -38,7 +40,7 @@ export async function upsertScanSchedule(queue: Queue<ScanJobData>, everyMs: num
  */
 export class ScanQueue {
   private queue: Queue<ScanJobData> | null = null;
-  private connection: IORedis | null = null;
+  private connection: RedisClient | null = null;
 
   constructor(
     private readonly redisUrl: string,
@@ -85,9 +87,13 @@ export class ScanQueue {
     if (!this.queue) {
       // A producer fails fast while Redis is away (the host's cron must not hang on it); the
       // next tick after Redis returns enqueues the scan, which picks up whatever became due.
-      this.connection = new IORedis(this.redisUrl, { maxRetriesPerRequest: 1 });
+      this.connection = openRedis(this.redisUrl, 'producer');
       this.connection.on('error', () => undefined); // reported through the failing request
-      this.queue = new Queue<ScanJobData>(SCAN_QUEUE, { connection: this.connection, prefix: this.prefix });
+      this.queue = new Queue<ScanJobData>(SCAN_QUEUE, {
+        connection: this.connection,
+        prefix: bullPrefix(this.redisUrl, this.prefix),
+      });
+      this.queue.on('error', () => undefined); // BullMQ repeats the connection's errors here
     }
     return this.queue;
   }
@@ -101,6 +107,8 @@ export class ScanQueue {
   private drop(): void {
     this.connection?.disconnect();
     this.queue?.removeAllListeners();
+    // A connection dropped while it was still connecting (through sentinels) may report once more.
+    this.queue?.on('error', () => undefined);
     this.queue = null;
     this.connection = null;
   }

@@ -9,6 +9,10 @@ import { errorText } from './scan-health';
 import type { LeadReconciler } from './lead-reconciler';
 import type { HostActionMode } from '../engine/host-action-runner';
 import type { DeliveryResult } from '../notify/deliveries';
+import type { SubjectShare } from '../store/clock-repository';
+
+/** More due clocks than this (two advance batches) is a backlog worth sharing between workers. */
+export const BACKLOG_CLOCKS = 1000;
 
 /** The lead half of a scan, when the host offers leads: its reconcile, clocks and actions. */
 export interface LeadScan {
@@ -46,11 +50,19 @@ export interface ScanResult {
    */
   failed: number;
   durationMs: number;
+  /** Set when the due clocks were a backlog handed to this many advance jobs (ScanWorker) instead. */
+  sharedInto?: number;
 }
 
 export interface ScanOptions {
   /** Send what the scan wrote to the outbox before returning (`scan --once`); a worker delivers apart. */
   deliver: boolean;
+  /**
+   * Given (a BullMQ worker), a backlog of due clocks (more than BACKLOG_CLOCKS) is not advanced by
+   * this scan but handed to this function, which queues one advance job per share (advanceShare)
+   * for every worker process to take from; it returns how many shares it queued.
+   */
+  shareBacklog?: () => Promise<number>;
 }
 
 /**
@@ -128,22 +140,19 @@ export class Scanner {
     recomputeFailed(stale.failed);
     // A ticket whose first recompute failed may have gone through on the stale pass.
     stale.doneIds.forEach((id) => skipped.delete(`recompute:${id}`));
-    let { advanced, escalated } = await this.clocks.advanceDue(now);
     if (this.leads) {
       const leadStale = await this.leads.clocks.recomputeStale(now);
       recomputed += leadStale.done;
       leadFailed(leadStale.failed);
       leadStale.doneIds.forEach((id) => skipped.delete(`lead_recompute:${id}`));
-      const leadAdvance = await this.leads.clocks.advanceDue(now);
-      advanced += leadAdvance.advanced;
-      escalated += leadAdvance.escalated;
     }
-    let actions = 0;
-    // A host that pulls its actions (Perfex's module) applies tickets' and leads' alike.
-    if (this.hostActions === 'perform') {
-      actions += (await this.escalator?.performPendingActions(now)) ?? 0;
-      actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
-    }
+    // A backlog goes to every worker in shares; the usual few due clocks are advanced right here.
+    const sharedInto =
+      options.shareBacklog && (await this.dueCount(now)) > BACKLOG_CLOCKS
+        ? await options.shareBacklog()
+        : undefined;
+    const { advanced, escalated, actions } =
+      sharedInto === undefined ? await this.advance(now) : { advanced: 0, escalated: 0, actions: 0 };
     // Before the senders, so a digest written now goes out with this scan's deliveries; a worker
     // runs digests in its delivery job instead (ModuleServices.deliveryJob).
     if (options.deliver) await this.digests?.runDue(now);
@@ -166,11 +175,48 @@ export class Scanner {
       mailed,
       failed: skipped.size,
       durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
+      ...(sharedInto !== undefined && { sharedInto }),
     };
     await this.reportSkipped([...skipped.values()], now);
     await this.heartbeats?.beat('scan_finished', now, { ...result });
     this.logger.info({ scan: result }, 'sla_vigil scan');
     return result;
+  }
+
+  /**
+   * One share of a backlog a scan handed out: the due ticket and lead clocks of that share of the
+   * subjects, then the host actions they decided (claimed one by one, so shares never perform one twice).
+   */
+  async advanceShare(
+    now: Date,
+    share: SubjectShare,
+  ): Promise<{ advanced: number; escalated: number; actions: number }> {
+    return this.advance(now, share);
+  }
+
+  private async dueCount(now: Date): Promise<number> {
+    const tickets = await this.clocks.dueCount(now, BACKLOG_CLOCKS + 1);
+    if (tickets > BACKLOG_CLOCKS || !this.leads) return tickets;
+    return tickets + (await this.leads.clocks.dueCount(now, BACKLOG_CLOCKS + 1));
+  }
+
+  private async advance(
+    now: Date,
+    share?: SubjectShare,
+  ): Promise<{ advanced: number; escalated: number; actions: number }> {
+    let { advanced, escalated } = await this.clocks.advanceDue(now, undefined, share);
+    if (this.leads) {
+      const leadAdvance = await this.leads.clocks.advanceDue(now, undefined, share);
+      advanced += leadAdvance.advanced;
+      escalated += leadAdvance.escalated;
+    }
+    let actions = 0;
+    // A host that pulls its actions (Perfex's module) applies tickets' and leads' alike.
+    if (this.hostActions === 'perform') {
+      actions += (await this.escalator?.performPendingActions(now)) ?? 0;
+      actions += (await this.leads?.actions?.performPendingActions(now)) ?? 0;
+    }
+    return { advanced, escalated, actions };
   }
 
   /**

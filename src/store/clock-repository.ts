@@ -5,6 +5,15 @@ import { utcFromSql, utcToSql } from './datetime';
 import type { SubjectType } from '../sla/config/subject-types';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
+/**
+ * One of `of` disjoint shares of the subjects (by subject id modulo `of`): workers that advance
+ * a backlog each take other shares, so none waits on the rows another holds.
+ */
+export interface SubjectShare {
+  index: number;
+  of: number;
+}
+
 export interface StoredClock extends Omit<Clock, 'targetMinutes' | 'metMinutes' | 'pauses' | 'pausedNow'> {
   id: number;
   subjectId: number;
@@ -136,14 +145,22 @@ export class ClockRepository {
   }
 
   /** Subjects with a clock whose next check has come, most overdue first (no lock: a hint). */
-  async dueSubjectIds(now: Date, limit: number): Promise<number[]> {
-    const ids: number[] = await this.db(this.table)
+  async dueSubjectIds(now: Date, limit: number, share?: SubjectShare): Promise<number[]> {
+    const query = this.db(this.table)
       .where('next_check_at', '<=', utcToSql(now))
-      .where('subject_type', this.subjectType)
-      .orderBy('next_check_at')
-      .limit(limit)
-      .pluck('subject_id');
+      .where('subject_type', this.subjectType);
+    if (share) query.whereRaw('MOD(subject_id, ?) = ?', [share.of, share.index]);
+    const ids: number[] = await query.orderBy('next_check_at').limit(limit).pluck('subject_id');
     return [...new Set(ids)];
+  }
+
+  /** How many clocks are due, counted up to `cap` (an index range read of at most `cap` rows). */
+  async dueCount(now: Date, cap: number): Promise<number> {
+    const [rows] = (await this.db.raw(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ?? WHERE next_check_at <= ? AND subject_type = ? LIMIT ?) AS due`,
+      [this.table, utcToSql(now), this.subjectType, cap],
+    )) as unknown as [{ n: number | string }[]];
+    return Number(rows[0].n);
   }
 
   /**

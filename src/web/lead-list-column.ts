@@ -36,7 +36,7 @@ export function createLeadListColumn(
           ? []
           : (await leads.getLeads(leadIds)).filter((l) => viewerMaySeeLead(viewer, l)).map((l) => l.id);
       const [rows, lang, statuses] = await Promise.all([
-        badgeRows(host.db, host.tablePrefix, 'lead', visible),
+        badgeRows(host.readDb ?? host.db, host.tablePrefix, 'lead', visible),
         language ?? staffLanguage(host, staffId),
         visible.length === 0 ? Promise.resolve([]) : leads.listLeadStatuses(),
       ]);

@@ -181,8 +181,7 @@ function riskRows(
 ): Promise<RiskRow[]> {
   const p = host.tablePrefix;
   const at = utcToSql(now);
-  const query = host
-    .db(`${p}sla_vigil_clocks as c`)
+  const query = (host.readDb ?? host.db)(`${p}sla_vigil_clocks as c`)
     .join(`${p}sla_vigil_subjects as s`, (join) => {
       join.on('s.subject_type', 'c.subject_type').andOn('s.subject_id', 'c.subject_id');
     })

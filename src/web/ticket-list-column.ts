@@ -38,7 +38,7 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
       if (!viewer) return new Map();
       const { visible, notOwn } = await visibleIds(host, viewer, ticketIds);
       const [rows, lang] = await Promise.all([
-        badgeRows(host.db, host.tablePrefix, 'ticket', visible),
+        badgeRows(host.readDb ?? host.db, host.tablePrefix, 'ticket', visible),
         language ?? staffLanguage(host, staffId),
       ]);
       const t = translatorFor(translator, lang);

@@ -26,8 +26,10 @@ export function buildDigestServices(
   },
 ) {
   const { db, tablePrefix: prefix } = host;
+  // The digests' figures come from the replica when there is one; their periods and outbox rows are writes.
+  const readDb = host.readDb ?? db;
   const content = new DigestContent(
-    new DigestQueries(db, prefix),
+    new DigestQueries(readDb, prefix),
     deps.reads.reports,
     deps.reads.dashboard,
     () => deps.reads.monitor.policyNames('ticket'),
@@ -52,5 +54,5 @@ export function buildDigestServices(
         logger: host.logger,
       })
     : undefined;
-  return { digests, digestLog: new DigestLogQueries(db, prefix) };
+  return { digests, digestLog: new DigestLogQueries(readDb, prefix) };
 }

@@ -60,6 +60,8 @@ import { WebhookDeliveryLog } from '../notify/webhook/webhook-delivery-log';
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
   db: Knex;
+  /** A replica of `db` for the read models (HostContext.readDb); none: they read `db`. */
+  readDb?: Knex;
   tablePrefix: string;
   timezone: string;
   tickets: TicketGateway;
@@ -205,16 +207,19 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     new WebhookSender(outboxWebhooks, new WebhookDeliveryLog(db, prefix), webhooks, host.clock, host.logger),
   );
   const ticketSla = new TicketSlaService(host.tickets, timeline, subjects, clocks, clockRepo);
-  // The read models the pages show, built here once rather than by each page.
+  // The read models the pages show, built here once rather than by each page. They read the
+  // replica when there is one (a few seconds behind at worst); the rule tester replays the
+  // configuration being edited, so it stays on the primary with the writes.
+  const readDb = host.readDb ?? db;
   const reads = {
-    monitor: new MonitorService(db, prefix),
-    dashboard: new DashboardService(db, prefix),
-    forecast: new ForecastService(db, prefix),
-    leadMonitor: new LeadMonitorService(db, prefix),
-    leadDashboard: new LeadDashboardService(db, prefix, () => leads.clocks.policyBook()),
-    leadReports: new LeadReportService(db, prefix, () => leads.clocks.policyBook()),
-    reports: new ReportService(new ReportQueries(db, prefix), () => clocks.policyBook(), host.tickets),
-    auditQueries: new AuditQueries(db, prefix),
+    monitor: new MonitorService(readDb, prefix),
+    dashboard: new DashboardService(readDb, prefix),
+    forecast: new ForecastService(readDb, prefix),
+    leadMonitor: new LeadMonitorService(readDb, prefix),
+    leadDashboard: new LeadDashboardService(readDb, prefix, () => leads.clocks.policyBook()),
+    leadReports: new LeadReportService(readDb, prefix, () => leads.clocks.policyBook()),
+    reports: new ReportService(new ReportQueries(readDb, prefix), () => clocks.policyBook(), host.tickets),
+    auditQueries: new AuditQueries(readDb, prefix),
     ruleTester: new RuleTester(db, prefix, host.tickets, config, timeline, clockRepo),
   };
   const digest = buildDigestServices(host, {

@@ -35,6 +35,7 @@ export function createBridgeHost({
   return {
     contractVersion: HOST_CONTRACT_VERSION,
     db: service.db,
+    readDb: service.readDb,
     tablePrefix: service.tablePrefix,
     timezone: service.timezone,
     tickets: service.tickets,
