@@ -318,12 +318,16 @@ export class ClockService {
       return;
     }
     if (notices.length === 0) return;
+    // Read committed, as the outbox's claims: the outcomes' UPDATE then locks only the rows it
+    // changes, never the gaps of the escalation indexes where another worker's batch is inserting
+    // its firings (under repeatable read the two deadlocked).
+    const isolation = { isolationLevel: 'read committed' } as const;
     try {
-      await this.db.transaction((trx) => firing.write(notices, book, now, trx));
+      await this.db.transaction((trx) => firing.write(notices, book, now, trx), isolation);
     } catch {
       for (const n of notices) {
         try {
-          await this.db.transaction((trx) => firing.write([n], book, now, trx));
+          await this.db.transaction((trx) => firing.write([n], book, now, trx), isolation);
         } catch (err) {
           this.logger.error(
             { err, subjectType: this.kind.type, subjectId: n.subjectId, escalationId: n.escalationId },

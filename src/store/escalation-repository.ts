@@ -154,12 +154,14 @@ export class EscalationRepository {
   /** Of these escalations, the ones still `firing`, locked for the caller's transaction. */
   async lockFiringMany(ids: readonly number[], trx: Knex.Transaction): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
-    const rows: { id: number | string }[] = await trx(this.table)
-      .select('id')
+    // Locked by primary key alone (the outcome filtered here): a condition on the outcome could
+    // lead the read through the outcome index, locking the gaps a batch inserting its firings
+    // needs (a deadlock with a worker firing other subjects).
+    const rows: { id: number | string; outcome: string }[] = await trx(this.table)
+      .select('id', 'outcome')
       .whereIn('id', [...ids])
-      .where('outcome', 'firing')
       .forUpdate();
-    return new Set(rows.map((r) => Number(r.id)));
+    return new Set(rows.filter((r) => r.outcome === 'firing').map((r) => Number(r.id)));
   }
 
   /**
