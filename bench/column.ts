@@ -14,6 +14,7 @@
 import os from 'node:os';
 import type { Knex } from 'knex';
 import { createTicketListColumn } from '../src/web/ticket-list-column';
+import { listBadges } from '../src/host/bridge/bridge-widgets';
 import {
   benchServices,
   dropBenchDatabasesOnSignal,
@@ -117,6 +118,12 @@ export async function run(options: ColumnOptions): Promise<BenchRow[]> {
       );
       await measure(`(a) SLA column, ${PAGE} rows, ${lang}`, () => column.render(ids, viewer, lang));
     }
+    // What the Perfex bridge answers to /bridge/ticket-list: the same render, re-rooted links, JSON.
+    await measure(`(a) Perfex bridge's ticket-list answer, ${PAGE} rows, german, Perfex in /crm/`, async () =>
+      JSON.stringify(
+        await listBadges(column, ids, { staff_id: viewer, language: 'german', admin_base: '/crm/admin/' }),
+      ),
+    );
     for (let i = 0; i < (options.loop ?? 0); i++)
       await column.render(ids, viewer, [undefined, 'de', 'es'][i % 3]);
     return rows;

@@ -138,8 +138,13 @@ function statementTimer(db: Awaited<ReturnType<typeof openBenchDatabase>>['db'])
   };
 }
 
+/** The report's rows (for `npm run bench`): see measureHooks. */
+export async function run(options: HooksOptions): Promise<BenchRow[]> {
+  return (await measureHooks(options)).rows;
+}
+
 /** Builds N tickets of the mix, scans once, then times CALLS replies and their hooks. */
-export async function run(options: HooksOptions): Promise<HooksResult> {
+export async function measureHooks(options: HooksOptions): Promise<HooksResult> {
   const n = options.tickets;
   const { db, close } = await openBenchDatabase(`slav_bench_hooks_${process.pid}_${n}`);
   try {
@@ -286,7 +291,7 @@ async function main(): Promise<void> {
   const tickets = Number(process.env.BENCH_TICKETS ?? 100_000);
   const calls = Math.max(100, Number(process.env.BENCH_CALLS ?? 10_000));
   const loadBefore = os.loadavg();
-  const result = await run({ tickets, calls });
+  const result = await measureHooks({ tickets, calls });
   const fmt = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
   console.log(
     `machine: ${os.cpus()[0]?.model} x${os.cpus().length}, node ${process.version}; ${calls} replies, ` +
