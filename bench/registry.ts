@@ -1,4 +1,5 @@
 import type { BenchOptions, BenchRow, BenchRun } from './bench-table';
+import { columnBench, hooksBench, workersBench } from './registry-adapters';
 
 /** A bench `npm run bench` runs: `bench/<name>.ts`, which exports `run(options)`. */
 export interface BenchEntry {
@@ -25,4 +26,7 @@ export const BENCHES: readonly BenchEntry[] = [
   { name: 'reconcile-memory', sized: true, run: lazy(() => import('./reconcile-memory')) },
   { name: 'scan', sized: true, run: lazy(() => import('./scan')) },
   { name: 'pages', sized: true, run: lazy(() => import('./pages')) },
+  { name: 'column', sized: true, run: columnBench },
+  { name: 'hooks', sized: true, run: hooksBench },
+  { name: 'workers', sized: true, run: workersBench },
 ];

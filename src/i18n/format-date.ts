@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
  * explanations), other languages their own order and punctuation ("Di., 3. März, 10:00",
  * "mar, 3 mar, 10:00"). The staff member's language decides, the host's zone gives the wall clock.
  */
-const LOCAL_DATE_TIME = {
+export const LOCAL_DATE_TIME = {
   weekday: 'short',
   day: 'numeric',
   month: 'short',

@@ -4,10 +4,11 @@ import type { LeadGateway } from '../host/lead-gateway';
 import type { ClockState } from '../sla/clocks/sla-event';
 import { manifest } from '../manifest';
 import { translatorFor } from '../i18n/translator';
-import { dateTimeFormatter } from '../i18n/format-date';
+import { listDateTimeFormatter } from '../i18n/compiled-date-format';
+import { phrasesFor } from '../i18n/phrase-cache';
 import { escapeHtml } from './escape-html';
 import { stateBadge } from './state-badge';
-import { badgeFor, badgeRows, groupBadgeRows, type BadgeClock } from './list-badges';
+import { badgeFor, badgeRows, badgeWords, groupBadgeRows, type BadgeClock } from './list-badges';
 import { staffLanguage } from './ticket-widgets';
 import { leadViewer, viewerMaySeeLead } from './lead-scope';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
@@ -40,25 +41,29 @@ export function createLeadListColumn(
         language ?? staffLanguage(host, staffId),
         visible.length === 0 ? Promise.resolve([]) : leads.listLeadStatuses(),
       ]);
-      const t = translatorFor(translator, lang);
+      const phrases = phrasesFor(translator, lang);
+      const words = badgeWords(phrases);
       const now = host.clock.now();
-      const fmt = dateTimeFormatter(lang, host.timezone, now);
+      const fmt = listDateTimeFormatter(lang, host.timezone, now);
       const statusName = new Map(statuses.map((s) => [s.id, s.name]));
+      const timeIn = phrases.filler('metrics.status_time_in', 'status');
       const label = (c: BadgeClock): string =>
         c.metric === 'status_time' && c.status !== null
-          ? t('metrics.status_time_in', { status: statusName.get(c.status) ?? `#${c.status}` })
-          : t(`metrics.${c.metric}`, { defaultValue: c.metric });
+          ? timeIn(statusName.get(c.status) ?? `#${c.status}`)
+          : phrases.text(`metrics.${c.metric}`, c.metric);
       const bySubject = groupBadgeRows(rows);
       const shown = new Set(visible);
-      const notYours = `<span class="sv-not-yours" style="color:#9ca3af" title="${escapeHtml(t('lead_column.not_yours'))}">–</span>`;
-      return new Map(
-        leadIds.map((id): [number, string] => {
-          if (!shown.has(id)) return [id, notYours];
-          const clocks = bySubject.get(id);
-          if (!clocks) return [id, stateBadge('no_policy', '—', t('column.not_seen'))];
-          return [id, badgeFor(clocks, t, now, fmt, label)];
-        }),
-      );
+      const notYours = `<span class="sv-not-yours" style="color:#9ca3af" title="${escapeHtml(phrases.text('lead_column.not_yours'))}">–</span>`;
+      const notSeen = stateBadge('no_policy', '—', phrases.text('column.not_seen'));
+      const cells = new Map<number, string>();
+      for (const id of leadIds) {
+        const clocks = shown.has(id) ? bySubject.get(id) : undefined;
+        cells.set(
+          id,
+          !shown.has(id) ? notYours : clocks ? badgeFor(clocks, words, now, fmt, label) : notSeen,
+        );
+      }
+      return cells;
     },
     listQuery: createListQuery(host, translator),
   };

@@ -5,8 +5,9 @@ import type { ClockState } from '../sla/clocks/sla-event';
 import { translatorFor } from '../i18n/translator';
 import { escapeHtml } from './escape-html';
 import { stateBadge } from './state-badge';
-import { badgeFor, badgeRows, groupBadgeRows } from './list-badges';
-import { dateTimeFormatter } from '../i18n/format-date';
+import { badgeFor, badgeRows, badgeWords, groupBadgeRows } from './list-badges';
+import { listDateTimeFormatter } from '../i18n/compiled-date-format';
+import { phrasesFor } from '../i18n/phrase-cache';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
 import { staffLanguage } from './ticket-widgets';
 import {
@@ -41,20 +42,24 @@ export function createTicketListColumn(host: HostContext, translator: i18n): Tic
         badgeRows(host.readDb ?? host.db, host.tablePrefix, 'ticket', visible),
         language ?? staffLanguage(host, staffId),
       ]);
-      const t = translatorFor(translator, lang);
+      const phrases = phrasesFor(translator, lang);
+      const words = badgeWords(phrases);
       const now = host.clock.now();
-      const fmt = dateTimeFormatter(lang, host.timezone, now);
+      const fmt = listDateTimeFormatter(lang, host.timezone, now);
       const byTicket = groupBadgeRows(rows);
       // View own: a row that is not the viewer's says so, rather than an empty cell read as "no SLA".
-      const notYours = `<span class="sv-not-yours" style="color:#9ca3af" title="${escapeHtml(t('column.not_yours'))}">–</span>`;
-      return new Map([
-        ...[...notOwn].map((id): [number, string] => [id, notYours]),
-        ...visible.map((id): [number, string] => {
-          const ticket = byTicket.get(id);
-          if (!ticket) return [id, stateBadge('no_policy', '—', t('column.not_seen'))];
-          return [id, badgeFor(ticket, t, now, fmt, (c) => t(`metrics.${c.metric}`))];
-        }),
-      ]);
+      const notYours = `<span class="sv-not-yours" style="color:#9ca3af" title="${escapeHtml(phrases.text('column.not_yours'))}">–</span>`;
+      const notSeen = stateBadge('no_policy', '—', phrases.text('column.not_seen'));
+      const cells = new Map<number, string>();
+      for (const id of notOwn) cells.set(id, notYours);
+      for (const id of visible) {
+        const ticket = byTicket.get(id);
+        cells.set(
+          id,
+          ticket ? badgeFor(ticket, words, now, fmt, (c) => phrases.text(`metrics.${c.metric}`)) : notSeen,
+        );
+      }
+      return cells;
     },
     listQuery: createListQuery(host, translator),
   };
