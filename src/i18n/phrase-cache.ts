@@ -13,6 +13,11 @@ export interface Phrases {
   counted(key: string, count: number): string;
   /** `(value) => t(key, { [name]: value })`, the template split once around the value. */
   filler(key: string, name: string): (value: string) => string;
+  /**
+   * `t(key, values)` for string and number values (and a plural `count`), the template worded once
+   * per key, value names and count; anything else goes to `t` as it is.
+   */
+  format(key: string, values?: Readonly<Record<string, unknown>>): string;
 }
 
 /**
@@ -24,7 +29,11 @@ const MARK = '\u0000sv-value\u0000';
 /** Counts kept per key (days overdue can grow without bound; past this they are worded anew). */
 const MAX_COUNTS = 4096;
 
+/** Templates kept per key, value names and count (counts can grow without bound). */
+const MAX_FORMATS = 8192;
+
 class CachedPhrases implements Phrases {
+  private readonly formats = new Map<string, (values: Readonly<Record<string, unknown>>) => string>();
   private readonly texts = new Map<string, string>();
   private readonly counts = new Map<string, Map<number, string>>();
   private readonly fillers = new Map<string, (value: string) => string>();
@@ -53,6 +62,30 @@ class CachedPhrases implements Phrases {
       if (byCount.size < MAX_COUNTS) byCount.set(count, found);
     }
     return found;
+  }
+
+  format(key: string, values?: Readonly<Record<string, unknown>>): string {
+    if (values === undefined) return this.text(key);
+    const names = Object.keys(values)
+      .filter((n) => n !== 'count')
+      .sort();
+    const { count } = values;
+    const plain = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+    if ((count !== undefined && typeof count !== 'number') || !names.every((n) => plain(values[n])))
+      return this.t(key, values as Record<string, unknown>);
+    const id = `${key}\u0000${names.join(',')}\u0000${count ?? ''}`;
+    let fill = this.formats.get(id);
+    if (!fill) {
+      // Each value's place marked once: the pieces alternate text and the index of a name.
+      const marks: Record<string, unknown> = Object.fromEntries(
+        names.map((n, i) => [n, `${MARK}${i}${MARK}`]),
+      );
+      if (count !== undefined) marks.count = count;
+      const pieces = this.t(key, marks).split(new RegExp(`${MARK}(\\d+)${MARK}`));
+      fill = (v) => pieces.map((p, i) => (i % 2 === 1 ? String(v[names[Number(p)]]) : p)).join('');
+      if (this.formats.size < MAX_FORMATS) this.formats.set(id, fill);
+    }
+    return fill(values);
   }
 
   filler(key: string, name: string): (value: string) => string {

@@ -1,4 +1,5 @@
-import type { i18n, TFunction } from 'i18next';
+import type { i18n } from 'i18next';
+import { phrasesFor } from '../i18n/phrase-cache';
 import { DateTime } from 'luxon';
 import { formatDateTime } from '../i18n/format-date';
 import { renderView } from '../i18n/render-view';
@@ -42,6 +43,9 @@ export interface EscalationEmailInput {
   recipientName: string;
 }
 
+/** `t(key, values)`: what the email's code and its templates word their phrases with. */
+type Words = (key: string, values?: Readonly<Record<string, unknown>>) => string;
+
 /** A rendered email, ready for the outbox. */
 export interface RenderedEmail {
   subject: string;
@@ -66,7 +70,9 @@ export async function renderEscalationEmail(
   language: string,
   templates?: EmailTemplateSource,
 ): Promise<RenderedEmail> {
-  const t = translator.getFixedT(language);
+  // A tick renders an email per escalation: each phrase is worded once per language and process.
+  const phrases = phrasesFor(translator, language);
+  const t: Words = (key, values) => phrases.format(key, values);
   const due = DateTime.fromJSDate(input.dueAt, { zone: input.zone });
   if (!due.isValid) throw new Error(`escalation email: invalid time zone "${input.zone}"`);
 
@@ -120,7 +126,7 @@ function mergeValues(
     'metricName' | 'dueText' | 'levelText',
     string
   >,
-  t: TFunction,
+  t: Words,
 ): MergeValues {
   const { input, status } = view;
   const shared = {
@@ -167,7 +173,7 @@ interface EmailStatus {
   short: string;
 }
 
-function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
+function statusOf(input: EscalationEmailInput, t: Words): EmailStatus {
   const metric = internalOr(
     input,
     t,
@@ -215,7 +221,7 @@ function statusOf(input: EscalationEmailInput, t: TFunction): EmailStatus {
 }
 
 /** A metric's words, marked as the team's internal target when the level is about one. */
-function internalOr(input: EscalationEmailInput, t: TFunction, key: string, metric: string): string {
+function internalOr(input: EscalationEmailInput, t: Words, key: string, metric: string): string {
   return input.internal ? t(key, { metric }) : metric;
 }
 
