@@ -19,6 +19,7 @@ import * as internalTargets from './20261206052000_internal_targets';
 import * as workingHoursOnCall from './20261206053000_working_hours_on_call';
 import * as webhooks from './20261206054000_webhooks';
 import * as digestPeriods from './20261206055000_digest_periods';
+import * as rollups from './20261206060000_rollups';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -51,4 +52,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206053000_working_hours_on_call', workingHoursOnCall],
   ['20261206054000_webhooks', webhooks],
   ['20261206055000_digest_periods', digestPeriods],
+  ['20261206060000_rollups', rollups],
 ];

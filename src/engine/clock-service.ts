@@ -21,6 +21,7 @@ import { groupBySubject, type ClockRepository, type StoredClock } from '../store
 import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 import type { SubjectKind } from '../subjects/subject-kind';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
+import type { RollupWriter } from '../store/rollups/rollup-writer';
 
 export interface ComputedSla {
   subject: SubjectRow | null;
@@ -56,6 +57,8 @@ export class ClockService {
     private readonly escalationLog?: EscalationRepository,
     private readonly escalator?: LevelFirer,
     readonly kind: SubjectKind = ticketKind,
+    /** The dashboard's rollups, kept in the same transactions as the clocks they count. */
+    private readonly rollups?: Pick<RollupWriter, 'refresh'>,
   ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
@@ -157,6 +160,7 @@ export class ClockService {
     await this.clocks.replace(computed, now, trx, drop);
     await this.subjects.setComputed(results, book.version, trx);
     await this.subjects.setClocksEventIds(seen, trx);
+    await this.rollups?.refresh(trx, this.kind.type, batch);
   }
 
   /**
@@ -270,6 +274,7 @@ export class ClockService {
       const bySubject = groupBySubject(all);
       for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
       await this.subjects.setStates(states, trx);
+      await this.rollups?.refresh(trx, this.kind.type, locked);
       return { advanced: due.length, escalated };
     });
   }

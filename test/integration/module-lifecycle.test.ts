@@ -82,6 +82,9 @@ describe('migrations', () => {
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
     const down = () =>
       db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_days')).toBe(true);
+    await down();
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_days')).toBe(false);
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(true);
     await down();
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(false);
@@ -126,7 +129,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-11).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-12).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     expect((await migrationStatus(db, 'tbl')).pending).toEqual([]);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
@@ -156,6 +159,7 @@ describe('migrations', () => {
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'ended')).toBe(true);
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(true);
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_live')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'dedupe_key')).toBe(true);
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);

@@ -54,6 +54,20 @@ export interface Scorecard {
   internal: { finished: number; onTime: number; onTimePercent: number | null; breachesInPeriod: number };
 }
 
+/** Open tickets by live state (Scorecard's live half). */
+export type LiveCounts = Pick<
+  Scorecard,
+  'openUnderSla' | 'breached' | 'atRisk' | 'onTrack' | 'paused' | 'noPolicy'
+>;
+
+/** Clocks settled in a span, the customer's and the internal ones. */
+export interface SettledFigures {
+  finished: number;
+  onTime: number;
+  breaches: number;
+  internal: { finished: number; onTime: number; breachesInPeriod: number };
+}
+
 export interface RankedId {
   id: number;
   count: number;
@@ -136,10 +150,10 @@ export interface SetupStatus {
  */
 export class DashboardService {
   constructor(
-    private readonly db: Knex,
-    private readonly prefix: string,
+    protected readonly db: Knex,
+    protected readonly prefix: string,
     /** Only tickets of these departments (the viewer's access scope); undefined: every ticket. */
-    private readonly departments?: readonly number[],
+    protected readonly departments?: readonly number[],
   ) {}
 
   /** The same numbers over the tickets of these departments only (undefined: all). */
@@ -148,7 +162,7 @@ export class DashboardService {
   }
 
   /** `AND s.department IN (...)` for a scoped dashboard (nothing otherwise), with its bindings. */
-  private scope(): { sql: string; bindings: number[] } {
+  protected scope(): { sql: string; bindings: number[] } {
     if (!this.departments) return { sql: '', bindings: [] };
     if (this.departments.length === 0) return { sql: ' AND 1 = 0', bindings: [] };
     return {
@@ -157,7 +171,7 @@ export class DashboardService {
     };
   }
 
-  private t(name: string): string {
+  protected t(name: string): string {
     return `${this.prefix}sla_vigil_${name}`;
   }
 
@@ -165,12 +179,32 @@ export class DashboardService {
    * The period is whole local days, like the reports and the trend: `period=30` counts exactly
    * the clocks a report for the same 30 days counts, so both show the same on-time %.
    */
-  private period(now: Date, zone: string, days: number): { from: string; to: string } {
+  protected period(now: Date, zone: string, days: number): { from: string; to: string } {
     return { from: sqlTime(lastLocalDays(now, zone, days).from), to: sqlTime(now) };
   }
 
   async scorecard(now: Date, zone: string, periodDays: number): Promise<Scorecard> {
-    const { from, to } = this.period(now, zone, periodDays);
+    const [live, settled] = await Promise.all([
+      this.liveCounts(now),
+      this.settledFigures(lastLocalDays(now, zone, periodDays).from, now, zone),
+    ]);
+    const { finished, onTime, internal } = settled;
+    return {
+      periodDays,
+      finished,
+      onTime,
+      onTimePercent: finished > 0 ? (100 * onTime) / finished : null,
+      breachesInPeriod: settled.breaches,
+      ...live,
+      internal: {
+        ...internal,
+        onTimePercent: internal.finished > 0 ? (100 * internal.onTime) / internal.finished : null,
+      },
+    };
+  }
+
+  /** Open tickets by live state: the scorecard's left half. */
+  protected async liveCounts(now: Date): Promise<LiveCounts> {
     const at = sqlTime(now);
     // A ticket's state as the monitor and the host list read it (live-state.ts): its most urgent
     // running clock's (the lowest rank), else what the subject stored.
@@ -192,6 +226,23 @@ export class DashboardService {
         WHERE ${OPEN_SUBJECT}${scope.sql}`,
       [this.t('subjects'), at, at, this.t('clocks'), ...scope.bindings],
     );
+    return {
+      openUnderSla: num(live.under_sla),
+      breached: num(live.breached),
+      atRisk: num(live.at_risk),
+      onTrack: num(live.on_track),
+      paused: num(live.paused),
+      noPolicy: num(live.no_policy),
+    };
+  }
+
+  /**
+   * Clocks settled in [from, to] (and their breaches), the customer's and the internal ones: the
+   * scorecard's right half. `zone` is for the rollups' override (local days); the clocks need none.
+   */
+  protected async settledFigures(fromDate: Date, toDate: Date, _zone: string): Promise<SettledFigures> {
+    const [from, to] = [sqlTime(fromDate), sqlTime(toDate)];
+    const scope = this.scope();
     const [period] = await selectRows<Record<string, unknown>>(
       this.db,
       `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
@@ -214,26 +265,13 @@ export class DashboardService {
         WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
       [from, to, this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
     );
-    const internalFinished = num(internal.finished);
-    const internalOnTime = num(internal.on_time);
-    const finished = num(period.finished);
-    const onTime = num(period.on_time);
     return {
-      periodDays,
-      finished,
-      onTime,
-      onTimePercent: finished > 0 ? (100 * onTime) / finished : null,
-      breachesInPeriod: num(breaches.n),
-      openUnderSla: num(live.under_sla),
-      breached: num(live.breached),
-      atRisk: num(live.at_risk),
-      onTrack: num(live.on_track),
-      paused: num(live.paused),
-      noPolicy: num(live.no_policy),
+      finished: num(period.finished),
+      onTime: num(period.on_time),
+      breaches: num(breaches.n),
       internal: {
-        finished: internalFinished,
-        onTime: internalOnTime,
-        onTimePercent: internalFinished > 0 ? (100 * internalOnTime) / internalFinished : null,
+        finished: num(internal.finished),
+        onTime: num(internal.on_time),
         breachesInPeriod: num(internal.breaches),
       },
     };
@@ -242,6 +280,11 @@ export class DashboardService {
   /** Departments (current department of the ticket) with the most breaches in the period. */
   async topBreachingDepartments(now: Date, zone: string, periodDays: number, limit = 5): Promise<RankedId[]> {
     const { from, to } = this.period(now, zone, periodDays);
+    return this.departmentBreaches(from, to, limit);
+  }
+
+  /** Breaches in [from, to] (SQL times) per current department, most first, at most `limit`. */
+  protected async departmentBreaches(from: string, to: string, limit: number): Promise<RankedId[]> {
     const scope = this.scope();
     const rows = await selectRows<{ id: number; n: unknown }>(
       this.db,

@@ -1,0 +1,186 @@
+import type { Knex } from 'knex';
+import { STATE_RANK } from '../../sla/clocks/live-state';
+import { RollupReads, type DayTotals } from '../rollups/rollup-reads';
+import { DashboardService, type LiveCounts, type RankedId, type SettledFigures } from './dashboard-service';
+import { lastLocalDays, type DayPoint } from './local-day-series';
+import { sqlTime } from './sla-sql';
+
+const RANKS = [STATE_RANK.breached, STATE_RANK.at_risk, STATE_RANK.on_track, STATE_RANK.paused] as const;
+
+/**
+ * The dashboard's numbers from the rollups (src/store/rollups/): the same figures as
+ * DashboardService, whose queries over the clocks stay the reference (the equality tests run both)
+ * and the fallback while the rollups are not built for the zone asked. Settled figures: whole
+ * local days before today from the day rollup, today (up to `now`) from the clocks, a range read of
+ * the `settled_at` index. Live counts: the stored ranks grouped, corrected by the clocks whose due or
+ * warning time passed since the last tick.
+ */
+export class RollupDashboardService extends DashboardService {
+  private readonly rollups: RollupReads;
+
+  constructor(db: Knex, prefix: string, departments?: readonly number[]) {
+    super(db, prefix, departments);
+    this.rollups = new RollupReads(db, prefix);
+  }
+
+  override scopedTo(departments: readonly number[] | undefined): RollupDashboardService {
+    return new RollupDashboardService(this.db, this.prefix, departments);
+  }
+
+  protected override async liveCounts(now: Date): Promise<LiveCounts> {
+    // Live counts need no zone: any build serves them.
+    if ((await this.rollups.readyZone()) === null) return super.liveCounts(now);
+    const [groups, corrections] = await Promise.all([
+      this.rollups.liveGroups('ticket', this.departments),
+      this.rollups.corrections('ticket', now, this.departments),
+    ]);
+    const byRank = new Map<number, number>();
+    const bump = (rank: number, n: number) => byRank.set(rank, (byRank.get(rank) ?? 0) + n);
+    let underSla = 0;
+    let noPolicy = 0;
+    for (const g of groups) {
+      if (!g.hasPolicy) {
+        noPolicy += g.count;
+        continue;
+      }
+      underSla += g.count;
+      bump(g.runningRank ?? g.stateRank, g.count);
+    }
+    for (const c of corrections) {
+      bump(c.runningRank, -1);
+      bump(c.liveRank, 1);
+    }
+    const [breached, atRisk, onTrack, paused] = RANKS.map((r) => byRank.get(r) ?? 0);
+    return { openUnderSla: underSla, breached, atRisk, onTrack, paused, noPolicy };
+  }
+
+  protected override async settledFigures(from: Date, to: Date, zone: string): Promise<SettledFigures> {
+    const split = await this.splitAtToday(from, to, zone);
+    if (!split) return super.settledFigures(from, to, zone);
+    const [customer, internal, today] = await Promise.all([
+      this.rollups.dayTotals('ticket', 'customer', split.fromDay, split.today, null, this.departments),
+      this.rollups.dayTotals('ticket', 'internal', split.fromDay, split.today, null, this.departments),
+      super.settledFigures(split.todayStart, to, zone),
+    ]);
+    const c = total(customer);
+    const i = total(internal);
+    return {
+      finished: c.finished + today.finished,
+      onTime: c.onTime + today.onTime,
+      breaches: c.breaches + today.breaches,
+      internal: {
+        finished: i.finished + today.internal.finished,
+        onTime: i.onTime + today.internal.onTime,
+        breachesInPeriod: i.breaches + today.internal.breachesInPeriod,
+      },
+    };
+  }
+
+  override async topBreachingDepartments(
+    now: Date,
+    zone: string,
+    periodDays: number,
+    limit = 5,
+  ): Promise<RankedId[]> {
+    const from = lastLocalDays(now, zone, periodDays).from;
+    const split = await this.splitAtToday(from, now, zone);
+    if (!split) return super.topBreachingDepartments(now, zone, periodDays, limit);
+    const [rolled, today] = await Promise.all([
+      this.rollups.dayTotals(
+        'ticket',
+        'customer',
+        split.fromDay,
+        split.today,
+        'department',
+        this.departments,
+      ),
+      this.departmentBreaches(sqlTime(split.todayStart), sqlTime(now), Number.MAX_SAFE_INTEGER),
+    ]);
+    const counts = new Map<number, number>();
+    for (const r of rolled) counts.set(Number(r.group), r.breaches);
+    for (const r of today) counts.set(r.id, (counts.get(r.id) ?? 0) + r.count);
+    return [...counts]
+      .filter(([, n]) => n > 0)
+      .map(([id, count]) => ({ id, count }))
+      .sort((a, b) => b.count - a.count || a.id - b.id)
+      .slice(0, limit);
+  }
+
+  override async topOverdueAgents(now: Date, limit = 5): Promise<RankedId[]> {
+    if ((await this.rollups.readyZone()) === null) return super.topOverdueAgents(now, limit);
+    const [groups, corrections] = await Promise.all([
+      this.rollups.liveGroups('ticket', this.departments),
+      this.rollups.corrections('ticket', now, this.departments),
+    ]);
+    // Overdue: a running clock breached now (the stored summary alone does not count here).
+    const counts = new Map<number, number>();
+    const bump = (id: number, n: number) => counts.set(id, (counts.get(id) ?? 0) + n);
+    for (const g of groups)
+      if (g.hasPolicy && g.runningRank === STATE_RANK.breached) bump(g.assigned, g.count);
+    for (const c of corrections) if (c.liveRank === STATE_RANK.breached) bump(c.assigned, 1);
+    return [...counts]
+      .filter(([, n]) => n > 0)
+      .map(([id, count]) => ({ id, count }))
+      .sort((a, b) => b.count - a.count || a.id - b.id)
+      .slice(0, limit);
+  }
+
+  override async trend(
+    now: Date,
+    zone: string,
+    days: number,
+    kind: 'ticket' | 'lead' = 'ticket',
+  ): Promise<DayPoint[]> {
+    const range = lastLocalDays(now, zone, days);
+    const split = await this.splitAtToday(range.from, now, zone);
+    if (!split) return super.trend(now, zone, days, kind);
+    // Leads have no department: the viewer's scope does not apply to them.
+    const departments = kind === 'ticket' ? this.departments : undefined;
+    const [rolled, today] = await Promise.all([
+      this.rollups.dayTotals(kind, 'customer', split.fromDay, split.today, 'day', departments),
+      super.trend(now, zone, 1, kind),
+    ]);
+    const byDay = new Map<string, DayTotals>(rolled.map((r) => [String(r.group), r]));
+    return range.days.map((day) => {
+      if (day === split.today) return today[0];
+      const r = byDay.get(day);
+      const finished = r?.finished ?? 0;
+      const onTime = r?.onTime ?? 0;
+      return {
+        day,
+        finished,
+        onTime,
+        breaches: r?.breaches ?? 0,
+        compliance: finished > 0 ? (100 * onTime) / finished : null,
+      };
+    });
+  }
+
+  /**
+   * [from, to] as whole local days before today (from the rollups) and today up to `to` (from the
+   * clocks), or null when the rollups cannot serve it: not built for this zone, or `from` not a
+   * local midnight, or `to` not today.
+   */
+  private async splitAtToday(
+    from: Date,
+    to: Date,
+    zone: string,
+  ): Promise<{ fromDay: string; today: string; todayStart: Date } | null> {
+    const today = lastLocalDays(to, zone, 1);
+    const first = lastLocalDays(from, zone, 1);
+    if (first.from.getTime() !== from.getTime() || from > today.from) return null;
+    if (!(await this.rollups.readyFor(zone))) return null;
+    return { fromDay: first.days[0], today: today.days[0], todayStart: today.from };
+  }
+}
+
+function total(rows: readonly DayTotals[]): Omit<DayTotals, 'group'> {
+  return rows.reduce(
+    (a, r) => ({
+      finished: a.finished + r.finished,
+      onTime: a.onTime + r.onTime,
+      breaches: a.breaches + r.breaches,
+    }),
+    { finished: 0, onTime: 0, breaches: 0 },
+  );
+}
