@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import pino from 'pino';
-import { openBenchDatabase } from '../../bench/bench-host';
+import { BENCH_OFFICE, openBenchDatabase } from '../../bench/bench-host';
+import { benchLeadPolicy, loadLeads, seedLeadPipeline } from '../../bench/bench-leads';
+import type { BenchLeadPipeline } from '../../bench/lead-mix';
+import { PerfexLeadGateway } from '../../src/host/perfex/perfex-lead-gateway';
+import { LeadDashboardService } from '../../src/store/read/lead-dashboard-service';
 import { createPerfexHostParts } from '../../src/host/perfex/perfex-host-parts';
 import { createModuleServices, type ModuleServices } from '../../src/wiring/module-services';
 import { DashboardService } from '../../src/store/read/dashboard-service';
@@ -25,12 +29,16 @@ let services: ModuleServices;
 let now = START;
 let departments: number[];
 let staff: number[];
+let pipeline: BenchLeadPipeline;
+const LEADS = 600;
 const T = (name: string) => `tblsla_vigil_${name}`;
 
 function policies(resolutionMinutes: number) {
   const supported = departments.slice(0, 4);
   return {
+    calendars: [BENCH_OFFICE],
     policies: [
+      benchLeadPolicy(pipeline, BENCH_OFFICE.key),
       {
         key: 'standard',
         name: 'Standard',
@@ -94,6 +102,8 @@ async function expectSameNumbers(at: Date): Promise<void> {
     }
     expect(await rolled.trend(at, ZONE, 30, 'lead')).toEqual(await raw.trend(at, ZONE, 30, 'lead'));
     expect(await rolled.topOverdueAgents(at)).toEqual(await raw.topOverdueAgents(at));
+    const leads = new LeadDashboardService(db, 'tbl', () => services.leads.clocks.policyBook());
+    expect(await leads.breachedByCountry(at)).toEqual(await leads.breachedByCountryFromClocks(at));
     expect(await rolled.topOverdueAgents(at, 100)).toEqual(await raw.topOverdueAgents(at, 100));
   }
 }
@@ -107,6 +117,8 @@ beforeAll(async () => {
   ({ db, close } = await openBenchDatabase(`slav_test_rollups_${process.pid}`));
   await db('tbloptions').where('name', 'default_timezone').update({ value: ZONE });
   ({ departments, staff } = await loadPagesMix(db, N, START));
+  pipeline = await seedLeadPipeline(db, staff);
+  await loadLeads(db, LEADS, pipeline, { from: new Date(START.getTime() - 40 * 24 * H), to: START });
   const parts = await createPerfexHostParts(db, 'tbl');
   expect(parts.timezone).toBe(ZONE);
   services = createModuleServices({
@@ -114,6 +126,7 @@ beforeAll(async () => {
     tablePrefix: 'tbl',
     timezone: parts.timezone,
     tickets: parts.tickets,
+    leads: new PerfexLeadGateway(db, 'tbl', parts.timezone),
     clock: { now: () => now },
     logger: pino({ level: 'silent' }),
     mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'rollups@localhost', adminBaseUrl: 'http://localhost' },
@@ -169,6 +182,21 @@ describe('rollups', () => {
       await db('tbltickets').where('ticketid', id).delete();
       await services.recorder.ticketDeleted(id);
     }
+    // Leads: moved on, lost, deleted (hooks), and one moved in the host without a hook.
+    const leadIds: number[] = await db('tblleads').orderBy('id').limit(12).pluck('id');
+    for (const id of leadIds.slice(0, 4)) {
+      await db('tblleads').where('id', id).update({ status: pipeline.statuses.proposal });
+      await services.leads.recorder?.updated(id);
+    }
+    for (const id of leadIds.slice(4, 7)) {
+      await db('tblleads').where('id', id).update({ lost: 1 });
+      await services.leads.recorder?.updated(id);
+    }
+    for (const id of leadIds.slice(7, 10)) {
+      await db('tblleads').where('id', id).delete();
+      await services.leads.recorder?.deleted(id);
+    }
+    await db('tblleads').where('id', leadIds[10]).update({ status: pipeline.statuses.qualified, country: 0 });
     await expectRebuildEqual();
     await expectSameNumbers(now);
 
