@@ -21,6 +21,9 @@ import {
 } from './sla-sql';
 
 /**
+ * Breaches in a range are read by `settled_at` (a breached clock settled when it breached: the
+ * column is COALESCE(breached_at, met_at)), whose index serves the range; `breached_at` has none.
+ *
  * Clocks of the tickets compliance counts (`s` joined to `c`; see COUNTED_SUBJECT), of one scope:
  * the customer's SLA (every count the dashboard had before OLAs) or the teams' internal targets.
  */
@@ -254,7 +257,7 @@ export class DashboardService {
       this.db,
       `SELECT COUNT(*) AS n
          FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}`,
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
       [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
     );
     const [internal] = await selectRows<Record<string, unknown>>(
@@ -290,7 +293,7 @@ export class DashboardService {
       this.db,
       `SELECT s.department AS id, COUNT(*) AS n
          FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}
         GROUP BY s.department ORDER BY n DESC, s.department ASC LIMIT ?`,
       [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings, limit],
     );
@@ -467,7 +470,7 @@ export class DashboardService {
         this.db,
         `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS n
            FROM ${COUNTED_CLOCKS}
-          WHERE c.subject_type = ? AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
+          WHERE c.subject_type = ? AND c.breached_at IS NOT NULL AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}
           GROUP BY bucket`,
         [
           'c.breached_at',
