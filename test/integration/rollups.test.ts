@@ -11,6 +11,10 @@ import { DashboardService } from '../../src/store/read/dashboard-service';
 import { RollupDashboardService } from '../../src/store/read/rollup-dashboard-service';
 import { RollupReads } from '../../src/store/rollups/rollup-reads';
 import { loadPagesMix } from '../helpers/pages-mix';
+import { ReportQueries, type ClockRange } from '../../src/store/read/report-queries';
+import { REPORT_GROUPS, ReportService, type ReportGroupBy } from '../../src/store/read/report-service';
+import { OutcomeTally } from '../../src/sla/stats/clock-outcomes';
+import { businessMinutesBetween } from '../../src/sla/calendar';
 
 /**
  * The dashboard's rollups: what the writers keep equals a rebuild from scratch after hooks,
@@ -106,6 +110,45 @@ async function expectSameNumbers(at: Date): Promise<void> {
     expect(await leads.breachedByCountry(at)).toEqual(await leads.breachedByCountryFromClocks(at));
     expect(await rolled.topOverdueAgents(at, 100)).toEqual(await raw.topOverdueAgents(at, 100));
   }
+}
+
+/** The report as it was computed before its lean read (every clock as a FinishedClock): the reference. */
+async function referenceReport(range: ClockRange, groupBy: ReportGroupBy) {
+  const book = await services.clocks.policyBook();
+  const groups = new Map<string, OutcomeTally>();
+  const total = new OutcomeTally();
+  for await (const batch of new ReportQueries(db, 'tbl').eachFinishedClockBatch(range)) {
+    for (const clock of batch) {
+      const calendar = book.clockPolicy(clock.policyId ?? -1)?.calendar ?? { timezone: 'UTC' };
+      const minutes =
+        clock.metAt === null
+          ? null
+          : (clock.metMinutes ??
+            Math.max(
+              0,
+              businessMinutesBetween(calendar, clock.startedAt, clock.metAt) - clock.pausedMinutes,
+            ));
+      const outcome = {
+        subjectId: clock.subjectId,
+        metric: clock.metric,
+        cycle: clock.cycle,
+        breached: clock.breachedAt !== null,
+        metOnTime: clock.metAt !== null && clock.breachedAt === null,
+        minutesToMet: minutes,
+      };
+      const value = {
+        policy: clock.policyId,
+        department: clock.department,
+        agent: clock.assigned,
+        metric: clock.metric,
+      }[groupBy];
+      const key = value === null ? 'none' : String(value);
+      if (!groups.has(key)) groups.set(key, new OutcomeTally());
+      groups.get(key)?.add(outcome);
+      total.add(outcome);
+    }
+  }
+  return { groups: [...groups].map(([key, tally]) => ({ key, ...tally.result() })), total: total.result() };
 }
 
 async function scan(at: Date): Promise<void> {
@@ -223,6 +266,29 @@ describe('rollups', () => {
     await expectSameNumbers(now);
     await expectSameNumbers(new Date(now.getTime() + 5 * H));
   }, 300_000);
+
+  it('reports read lean rows and give the figures they gave from whole clocks', async () => {
+    const reports = new ReportService(
+      new ReportQueries(db, 'tbl'),
+      () => services.clocks.policyBook(),
+      {} as never,
+    );
+    for (const days of [30, 90]) {
+      const range = { from: new Date(now.getTime() - days * 24 * H), to: now };
+      for (const scope of [undefined, 'internal' as const])
+        for (const groupBy of REPORT_GROUPS) {
+          const filter = {
+            ...range,
+            scope,
+            groupBy,
+            departments: groupBy === 'agent' ? departments.slice(0, 2) : undefined,
+          };
+          const report = await reports.report(filter);
+          expect(report.total.finished).toBeGreaterThan(0);
+          expect(report).toEqual(await referenceReport(filter, groupBy));
+        }
+    }
+  });
 
   it('a second refresh of the same subjects writes nothing', async () => {
     const before = await snapshot();
