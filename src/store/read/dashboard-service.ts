@@ -246,28 +246,31 @@ export class DashboardService {
   protected async settledFigures(fromDate: Date, toDate: Date, _zone: string): Promise<SettledFigures> {
     const [from, to] = [sqlTime(fromDate), sqlTime(toDate)];
     const scope = this.scope();
-    const [period] = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
+    // Three independent counts: sent together, so the page waits for the slowest, not the sum.
+    const [[period], [breaches], [internal]] = await Promise.all([
+      selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
          FROM ${COUNTED_CLOCKS}
         WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
-      [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
-    );
-    const [breaches] = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT COUNT(*) AS n
+        [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+      ),
+      selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT COUNT(*) AS n
          FROM ${COUNTED_CLOCKS}
         WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
-      [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
-    );
-    const [internal] = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time,
+        [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+      ),
+      selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time,
               SUM(c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?) AS breaches
          FROM ${countedClocks('internal')}
         WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
-      [from, to, this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
-    );
+        [from, to, this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+      ),
+    ]);
     return {
       finished: num(period.finished),
       onTime: num(period.on_time),

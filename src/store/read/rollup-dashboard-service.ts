@@ -17,10 +17,38 @@ const RANKS = [STATE_RANK.breached, STATE_RANK.at_risk, STATE_RANK.on_track, STA
  */
 export class RollupDashboardService extends DashboardService {
   private readonly rollups: RollupReads;
+  /**
+   * Reads in flight, shared by the page's cards that run at once (Promise.all): the scorecard and
+   * the top agents read the same live rows, every card the same build. Dropped when they settle,
+   * so no later call sees an older answer.
+   */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(db: Knex, prefix: string, departments?: readonly number[]) {
     super(db, prefix, departments);
     this.rollups = new RollupReads(db, prefix);
+  }
+
+  private shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const pending = this.inFlight.get(key) as Promise<T> | undefined;
+    if (pending) return pending;
+    const started = read().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+
+  private builtZone(): Promise<string | null> {
+    return this.shared('zone', () => this.rollups.readyZone());
+  }
+
+  /** The live rows and the corrections at `now` (shared while in flight). */
+  private live(now: Date) {
+    return this.shared(`live:${now.getTime()}`, () =>
+      Promise.all([
+        this.rollups.liveGroups('ticket', this.departments),
+        this.rollups.corrections('ticket', now, this.departments),
+      ]),
+    );
   }
 
   override scopedTo(departments: readonly number[] | undefined): RollupDashboardService {
@@ -29,11 +57,8 @@ export class RollupDashboardService extends DashboardService {
 
   protected override async liveCounts(now: Date): Promise<LiveCounts> {
     // Live counts need no zone: any build serves them.
-    if ((await this.rollups.readyZone()) === null) return super.liveCounts(now);
-    const [groups, corrections] = await Promise.all([
-      this.rollups.liveGroups('ticket', this.departments),
-      this.rollups.corrections('ticket', now, this.departments),
-    ]);
+    if ((await this.builtZone()) === null) return super.liveCounts(now);
+    const [groups, corrections] = await this.live(now);
     const byRank = new Map<number, number>();
     const bump = (rank: number, n: number) => byRank.set(rank, (byRank.get(rank) ?? 0) + n);
     let underSla = 0;
@@ -107,11 +132,8 @@ export class RollupDashboardService extends DashboardService {
   }
 
   override async topOverdueAgents(now: Date, limit = 5): Promise<RankedId[]> {
-    if ((await this.rollups.readyZone()) === null) return super.topOverdueAgents(now, limit);
-    const [groups, corrections] = await Promise.all([
-      this.rollups.liveGroups('ticket', this.departments),
-      this.rollups.corrections('ticket', now, this.departments),
-    ]);
+    if ((await this.builtZone()) === null) return super.topOverdueAgents(now, limit);
+    const [groups, corrections] = await this.live(now);
     // Overdue: a running clock breached now (the stored summary alone does not count here).
     const counts = new Map<number, number>();
     const bump = (id: number, n: number) => counts.set(id, (counts.get(id) ?? 0) + n);
@@ -169,7 +191,7 @@ export class RollupDashboardService extends DashboardService {
     const today = lastLocalDays(to, zone, 1);
     const first = lastLocalDays(from, zone, 1);
     if (first.from.getTime() !== from.getTime() || from > today.from) return null;
-    if (!(await this.rollups.readyFor(zone))) return null;
+    if ((await this.builtZone()) !== zone) return null;
     return { fromDay: first.days[0], today: today.days[0], todayStart: today.from };
   }
 }
