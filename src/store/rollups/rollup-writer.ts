@@ -94,19 +94,18 @@ export class RollupWriter {
 
   private async refreshSettled(trx: Knex.Transaction, subjectType: string, ids: number[]): Promise<void> {
     const { t } = this;
-    const [before, now] = await Promise.all([
-      selectRows<SettledRow>(
-        trx,
-        `SELECT ${SETTLED_COLUMNS.map((c) => (c === 'day' ? `DATE_FORMAT(day, '%Y-%m-%d') AS day` : c)).join(', ')}
-           FROM ${t.settled} WHERE subject_type = ? AND subject_id IN (${marks(ids.length)})`,
-        [subjectType, ...ids],
-      ),
-      selectRows<SettledRow>(
-        trx,
-        settledContributions(t, `c.subject_type = ? AND c.subject_id IN (${marks(ids.length)})`),
-        [subjectType, ...ids],
-      ),
-    ]);
+    // What the rollups hold for these subjects and what they contribute now, in one round trip
+    // (a hook pays for each statement).
+    const both = await selectRows<SettledRow & { side: string }>(
+      trx,
+      `SELECT 'old' AS side, ${SETTLED_COLUMNS.map((c) => (c === 'day' ? `DATE_FORMAT(day, '%Y-%m-%d') AS day` : c)).join(', ')}
+         FROM ${t.settled} WHERE subject_type = ? AND subject_id IN (${marks(ids.length)})
+       UNION ALL
+       SELECT 'new' AS side, x.* FROM (${settledContributions(t, `c.subject_type = ? AND c.subject_id IN (${marks(ids.length)})`)}) x`,
+      [subjectType, ...ids, subjectType, ...ids],
+    );
+    const before = both.filter((r) => r.side === 'old');
+    const now = both.filter((r) => r.side === 'new');
     const old = new Map(before.map((r) => [String(r.clock_id), normalSettled(r)]));
     const fresh = new Map(now.map((r) => [String(r.clock_id), normalSettled(r)]));
     const delta = new Map<
@@ -169,22 +168,19 @@ export class RollupWriter {
   private async refreshLive(trx: Knex.Transaction, subjectType: string, ids: number[]): Promise<void> {
     const { t } = this;
     const list = marks(ids.length);
-    const [before, now] = await Promise.all([
-      selectRows<LiveRow>(
-        trx,
-        `SELECT ${LIVE_COLUMNS.join(', ')} FROM ${t.live} WHERE subject_type = ? AND subject_id IN (${list})`,
-        [subjectType, ...ids],
-      ),
-      selectRows<LiveRow>(
-        trx,
-        liveRows(
-          t,
-          `s.subject_type = ? AND s.subject_id IN (${list})`,
-          `c.subject_type = ? AND c.subject_id IN (${list})`,
-        ),
-        [subjectType, ...ids, subjectType, ...ids],
-      ),
-    ]);
+    const rows = await selectRows<LiveRow & { side: string }>(
+      trx,
+      `SELECT 'old' AS side, ${LIVE_COLUMNS.join(', ')} FROM ${t.live} WHERE subject_type = ? AND subject_id IN (${list})
+       UNION ALL
+       SELECT 'new' AS side, x.* FROM (${liveRows(
+         t,
+         `s.subject_type = ? AND s.subject_id IN (${list})`,
+         `c.subject_type = ? AND c.subject_id IN (${list})`,
+       )}) x`,
+      [subjectType, ...ids, subjectType, ...ids, subjectType, ...ids],
+    );
+    const before = rows.filter((r) => r.side === 'old');
+    const now = rows.filter((r) => r.side === 'new');
     const old = new Map(before.map((r) => [r.subject_id, normalLive(r)]));
     const fresh = now.map(normalLive);
     const open = new Set(fresh.map((r) => r.subject_id));
