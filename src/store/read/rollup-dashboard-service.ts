@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { STATE_RANK } from '../../sla/clocks/live-state';
-import { RollupReads, type DayTotals } from '../rollups/rollup-reads';
+import { RollupReads, type SettledCell } from '../rollups/rollup-reads';
 import { DashboardService, type LiveCounts, type RankedId, type SettledFigures } from './dashboard-service';
 import { lastLocalDays, type DayPoint } from './local-day-series';
-import { sqlTime } from './sla-sql';
 
 const RANKS = [STATE_RANK.breached, STATE_RANK.at_risk, STATE_RANK.on_track, STATE_RANK.paused] as const;
 
@@ -79,25 +78,36 @@ export class RollupDashboardService extends DashboardService {
     return { openUnderSla: underSla, breached, atRisk, onTrack, paused, noPolicy };
   }
 
+  /** The settled cells of one period (shared by the cards that read the same one at once). */
+  private cells(
+    kind: 'ticket' | 'lead',
+    split: { fromDay: string; today: string; todayStart: Date },
+    now: Date,
+  ): Promise<SettledCell[]> {
+    // Leads have no department: the viewer's scope does not apply to them.
+    const departments = kind === 'ticket' ? this.departments : undefined;
+    return this.shared(`cells:${kind}:${split.fromDay}:${now.getTime()}`, () =>
+      this.rollups.settledCells(
+        kind,
+        split.fromDay,
+        split.today,
+        { from: split.todayStart, to: now },
+        departments,
+      ),
+    );
+  }
+
   protected override async settledFigures(from: Date, to: Date, zone: string): Promise<SettledFigures> {
     const split = await this.splitAtToday(from, to, zone);
     if (!split) return super.settledFigures(from, to, zone);
-    const [customer, internal, today] = await Promise.all([
-      this.rollups.dayTotals('ticket', 'customer', split.fromDay, split.today, null, this.departments),
-      this.rollups.dayTotals('ticket', 'internal', split.fromDay, split.today, null, this.departments),
-      super.settledFigures(split.todayStart, to, zone),
-    ]);
-    const c = total(customer);
-    const i = total(internal);
+    const cells = await this.cells('ticket', split, to);
+    const c = total(cells.filter((x) => x.scope === 'customer'));
+    const i = total(cells.filter((x) => x.scope === 'internal'));
     return {
-      finished: c.finished + today.finished,
-      onTime: c.onTime + today.onTime,
-      breaches: c.breaches + today.breaches,
-      internal: {
-        finished: i.finished + today.internal.finished,
-        onTime: i.onTime + today.internal.onTime,
-        breachesInPeriod: i.breaches + today.internal.breachesInPeriod,
-      },
+      finished: c.finished,
+      onTime: c.onTime,
+      breaches: c.breaches,
+      internal: { finished: i.finished, onTime: i.onTime, breachesInPeriod: i.breaches },
     };
   }
 
@@ -110,20 +120,10 @@ export class RollupDashboardService extends DashboardService {
     const from = lastLocalDays(now, zone, periodDays).from;
     const split = await this.splitAtToday(from, now, zone);
     if (!split) return super.topBreachingDepartments(now, zone, periodDays, limit);
-    const [rolled, today] = await Promise.all([
-      this.rollups.dayTotals(
-        'ticket',
-        'customer',
-        split.fromDay,
-        split.today,
-        'department',
-        this.departments,
-      ),
-      this.departmentBreaches(sqlTime(split.todayStart), sqlTime(now), Number.MAX_SAFE_INTEGER),
-    ]);
     const counts = new Map<number, number>();
-    for (const r of rolled) counts.set(Number(r.group), r.breaches);
-    for (const r of today) counts.set(r.id, (counts.get(r.id) ?? 0) + r.count);
+    for (const c of await this.cells('ticket', split, now)) {
+      if (c.scope === 'customer') counts.set(c.department, (counts.get(c.department) ?? 0) + c.breaches);
+    }
     return [...counts]
       .filter(([, n]) => n > 0)
       .map(([id, count]) => ({ id, count }))
@@ -156,16 +156,18 @@ export class RollupDashboardService extends DashboardService {
     const range = lastLocalDays(now, zone, days);
     const split = await this.splitAtToday(range.from, now, zone);
     if (!split) return super.trend(now, zone, days, kind);
-    // Leads have no department: the viewer's scope does not apply to them.
-    const departments = kind === 'ticket' ? this.departments : undefined;
-    const [rolled, today] = await Promise.all([
-      this.rollups.dayTotals(kind, 'customer', split.fromDay, split.today, 'day', departments),
-      super.trend(now, zone, 1, kind),
-    ]);
-    const byDay = new Map<string, DayTotals>(rolled.map((r) => [String(r.group), r]));
+    const byDay = new Map<string | null, { finished: number; onTime: number; breaches: number }>();
+    for (const c of await this.cells(kind, split, now)) {
+      if (c.scope !== 'customer') continue;
+      const day = byDay.get(c.day) ?? { finished: 0, onTime: 0, breaches: 0 };
+      day.finished += c.finished;
+      day.onTime += c.onTime;
+      day.breaches += c.breaches;
+      byDay.set(c.day, day);
+    }
     return range.days.map((day) => {
-      if (day === split.today) return today[0];
-      const r = byDay.get(day);
+      // Today's cells come from the clocks (day null).
+      const r = byDay.get(day === split.today ? null : day);
       const finished = r?.finished ?? 0;
       const onTime = r?.onTime ?? 0;
       return {
@@ -196,7 +198,7 @@ export class RollupDashboardService extends DashboardService {
   }
 }
 
-function total(rows: readonly DayTotals[]): Omit<DayTotals, 'group'> {
+function total(rows: readonly SettledCell[]): { finished: number; onTime: number; breaches: number } {
   return rows.reduce(
     (a, r) => ({
       finished: a.finished + r.finished,

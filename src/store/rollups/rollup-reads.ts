@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { num, selectRows, sqlTime } from '../read/sla-sql';
 import { rollupTables, type RollupTables } from './rollup-tables';
+import { COUNTED_SUBJECT } from '../read/report-queries';
 
 /** Open subjects of one group of the live rollup, by the ranks stored. */
 export interface LiveGroup {
@@ -25,9 +26,11 @@ export interface LiveCorrection {
   liveRank: number;
 }
 
-/** Settled-clock figures of one group of days. */
-export interface DayTotals {
-  group: string | number;
+/** Settled figures of one scope and department, on one local day (null: today, from the clocks). */
+export interface SettledCell {
+  scope: string;
+  day: string | null;
+  department: number;
   finished: number;
   onTime: number;
   breaches: number;
@@ -127,34 +130,51 @@ export class RollupReads {
   }
 
   /**
-   * Settled figures of the local days in [fromDay, toDay) (YYYY-MM-DD), per `groupBy` column (or
-   * one row), of one scope.
+   * Every settled figure a dashboard period needs, per scope, local day and department: the whole
+   * days in [fromDay, toDay) from the day rollup, and [todayFrom, todayTo] from the clocks (a range
+   * of the `settled_at` index), so the scorecard, the top departments and the trend of one period
+   * are one read of each.
    */
-  async dayTotals(
+  async settledCells(
     subjectType: string,
-    scope: 'customer' | 'internal',
     fromDay: string,
     toDay: string,
-    groupBy: 'day' | 'department' | null,
+    today: { from: Date; to: Date },
     departments?: readonly number[],
-  ): Promise<DayTotals[]> {
-    if (fromDay >= toDay) return [];
-    const filter = departmentFilter('department', departments);
-    const group =
-      groupBy === 'day' ? `DATE_FORMAT(day, '%Y-%m-%d')` : groupBy === 'department' ? 'department' : "''";
-    const rows = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT ${group} AS g, SUM(finished) AS finished, SUM(on_time) AS on_time, SUM(breaches) AS breaches
-         FROM ${this.t.days}
-        WHERE subject_type = ? AND scope = ? AND day >= ? AND day < ?${filter.sql}
-        ${groupBy ? 'GROUP BY g' : ''}`,
-      [subjectType, scope, fromDay, toDay, ...filter.bindings],
-    );
-    return rows.map((r) => ({
-      group: groupBy === 'department' ? num(r.g) : String(r.g),
+  ): Promise<SettledCell[]> {
+    const days = departmentFilter('department', departments);
+    const live = departmentFilter('s.department', departments);
+    const cell = (r: Record<string, unknown>, day: string | null): SettledCell => ({
+      scope: String(r.scope),
+      day,
+      department: num(r.department),
       finished: num(r.finished),
       onTime: num(r.on_time),
       breaches: num(r.breaches),
-    }));
+    });
+    const [rolled, fresh] = await Promise.all([
+      fromDay < toDay
+        ? selectRows<Record<string, unknown>>(
+            this.db,
+            `SELECT scope, DATE_FORMAT(day, '%Y-%m-%d') AS day, department,
+                    SUM(finished) AS finished, SUM(on_time) AS on_time, SUM(breaches) AS breaches
+               FROM ${this.t.days}
+              WHERE subject_type = ? AND day >= ? AND day < ?${days.sql}
+              GROUP BY scope, day, department`,
+            [subjectType, fromDay, toDay, ...days.bindings],
+          )
+        : Promise.resolve([]),
+      selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT c.scope, s.department, COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time,
+                SUM(c.breached_at IS NOT NULL) AS breaches
+           FROM ${this.t.clocks} c
+           JOIN ${this.t.subjects} s ON s.subject_type = c.subject_type AND s.subject_id = c.subject_id AND ${COUNTED_SUBJECT}
+          WHERE c.subject_type = ? AND c.settled_at >= ? AND c.settled_at <= ?${live.sql}
+          GROUP BY c.scope, s.department`,
+        [subjectType, sqlTime(today.from), sqlTime(today.to), ...live.bindings],
+      ),
+    ]);
+    return [...rolled.map((r) => cell(r, String(r.day))), ...fresh.map((r) => cell(r, null))];
   }
 }
