@@ -241,6 +241,23 @@ export function buildCli(): Command {
       await service.close();
     });
 
+  program
+    .command('rollups')
+    .description("the dashboard's rollups (kept by every scan and hook once built)")
+    .command('rebuild')
+    .description(
+      "rebuild the dashboard's rollups from the clocks, in the host's time zone, in one transaction",
+    )
+    .action(async () => {
+      await withServices(undefined, async (services, host) => {
+        const built = await services.rollups.rebuild(host.timezone, host.clock.now());
+        console.log(
+          `rollups rebuilt for ${built.zone}: ${built.settledClocks} settled clocks in ${built.days} day rows, ` +
+            `${built.openSubjects} open subjects`,
+        );
+      });
+    });
+
   const config = program
     .command('config')
     .description('the configuration document (calendars, policies, settings)');

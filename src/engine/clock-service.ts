@@ -28,6 +28,7 @@ import {
 import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 import type { SubjectKind } from '../subjects/subject-kind';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
+import type { RollupWriter } from '../store/rollups/rollup-writer';
 
 export interface ComputedSla {
   subject: SubjectRow | null;
@@ -63,6 +64,8 @@ export class ClockService {
     private readonly escalationLog?: EscalationRepository,
     private readonly escalator?: LevelFirer,
     readonly kind: SubjectKind = ticketKind,
+    /** The dashboard's rollups, kept in the same transactions as the clocks they count. */
+    private readonly rollups?: Pick<RollupWriter, 'refresh'>,
   ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
@@ -165,6 +168,7 @@ export class ClockService {
     await this.subjects.setComputed(results, book.version, trx);
     await this.subjects.setClocksEventIds(seen, trx);
     await this.subjects.refreshUrgency(batch, trx);
+    await this.rollups?.refresh(trx, this.kind.type, batch);
   }
 
   /**
@@ -294,6 +298,7 @@ export class ClockService {
       await this.subjects.setStates(states, trx);
       // The tick moved stored states: the urgency the pages read follows them.
       await this.subjects.refreshUrgency(locked, trx);
+      await this.rollups?.refresh(trx, this.kind.type, locked);
       return { advanced: due.length, escalated };
     });
     if (firing) await this.sendNotices(firing, book, now);

@@ -87,6 +87,8 @@ export class Scanner {
     private readonly leads?: LeadScan,
     /** The scheduled digests: each tick asks whether a period is due (cheap when none is). */
     private readonly digests?: { runDue(now: Date): Promise<unknown> },
+    /** The dashboard's rollups: built on the first scan (and again when the host's zone changed). */
+    private readonly rollups?: { ensureBuilt(now: Date): Promise<unknown> },
   ) {}
 
   /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
@@ -100,9 +102,22 @@ export class Scanner {
     }
   }
 
+  /**
+   * The rollups exist once built for the host's zone; the writers keep them from then on. A failed
+   * build is logged and retried next scan: the pages read the clocks until one succeeds.
+   */
+  private async buildRollups(now: Date): Promise<void> {
+    try {
+      await this.rollups?.ensureBuilt(now);
+    } catch (err) {
+      this.logger.error({ err }, 'sla_vigil: building the dashboard rollups failed');
+    }
+  }
+
   private async scan(now: Date, options: ScanOptions): Promise<ScanResult> {
     const started = process.hrtime.bigint();
     await this.heartbeats?.beat('scan_started', now);
+    await this.buildRollups(now);
     let recomputed = 0;
     const skipped = new Map<string, HostProblemInput>();
     const skip = (p: HostProblemInput): void => void skipped.set(`${p.kind}:${p.rowId}`, p);

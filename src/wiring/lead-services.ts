@@ -1,3 +1,4 @@
+import type { RollupWriter } from '../store/rollups/rollup-writer';
 import type { i18n } from 'i18next';
 import type { NoticeChannels } from '../engine/escalation-notice';
 import type { ServiceHost } from './module-services';
@@ -37,6 +38,8 @@ export interface SharedServices {
   channels?: NoticeChannels;
   /** Where `webhook` levels queue their posts. */
   webhookQueue?: WebhookQueue;
+  /** The dashboard's rollups, kept where lead clocks change. */
+  rollups?: RollupWriter;
 }
 
 /**
@@ -80,6 +83,7 @@ export function buildLeadServices(host: ServiceHost, shared: SharedServices) {
     escalationLog,
     escalator,
     leadKind,
+    shared.rollups,
   );
   const statusNames = async (): Promise<Map<number, string>> =>
     new Map(((await gateway?.listLeadStatuses()) ?? []).map((s) => [s.id, s.name]));

@@ -34,7 +34,7 @@ import { HeartbeatRepository } from '../store/heartbeat-repository';
 import { HostProblemRepository } from '../store/host-problem-repository';
 import { PassedLevelFinder } from '../engine/passed-level-finder';
 import { MonitorService } from '../store/read/monitor-service';
-import { DashboardService } from '../store/read/dashboard-service';
+import { RollupDashboardService } from '../store/read/rollup-dashboard-service';
 import { ForecastService } from '../store/read/forecast-service';
 import { LeadReportService } from '../store/read/lead-report-service';
 import { LeadDashboardService } from '../store/read/lead-dashboard-service';
@@ -47,6 +47,7 @@ import { HostActionOutcomes } from '../engine/host-action-outcomes';
 import { HostActionDesk } from '../engine/host-action-desk';
 import { buildLeadServices } from './lead-services';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
+import { RollupWriter } from '../store/rollups/rollup-writer';
 import { buildDigestServices } from './digest-services';
 import { leadKind } from '../subjects/lead/lead-kind';
 import { WebhookRepository } from '../notify/webhook/webhook-repository';
@@ -157,6 +158,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
       in_app: new BellSender(db, outbox, host.notifications, host.clock, host.logger),
     }),
   });
+  const rollups = new RollupWriter(db, prefix);
   const clocks = new ClockService(
     db,
     config,
@@ -166,6 +168,8 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     host.logger,
     escalationLog,
     escalator,
+    ticketKind,
+    rollups,
   );
   const writer = new SubjectHookWriter(db, timeline, subjects, clocks, host.clock);
   const recorder = new TicketEventRecorder(timeline, host.tickets, host.clock, host.logger, writer);
@@ -182,6 +186,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     hostActions: options.hostActions,
     channels,
     webhookQueue,
+    rollups,
   });
   // What a host that applies actions itself pulls: tickets' and leads', in turn.
   const hostActions = new HostActionDesk([actionOutcomes, leads.actionOutcomes], host.clock, host.logger);
@@ -213,7 +218,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   const readDb = host.readDb ?? db;
   const reads = {
     monitor: new MonitorService(readDb, prefix),
-    dashboard: new DashboardService(readDb, prefix),
+    dashboard: new RollupDashboardService(readDb, prefix),
     forecast: new ForecastService(readDb, prefix),
     leadMonitor: new LeadMonitorService(readDb, prefix),
     leadDashboard: new LeadDashboardService(readDb, prefix, () => leads.clocks.policyBook()),
@@ -239,6 +244,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     options.hostActions,
     leads.scan,
     digest.digests,
+    { ensureBuilt: (now: Date) => rollups.ensureBuilt(host.timezone, now) },
   );
   // What a worker's delivery job runs after each scan: the digests a period made due (reports
   // and rendering, kept out of the scan job), then every channel's senders.
@@ -251,6 +257,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
   return {
     ...reads,
     ...digest,
+    rollups,
     timeline,
     subjects,
     clockRepo,

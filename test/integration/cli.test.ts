@@ -125,6 +125,14 @@ describe('sla-vigil command', () => {
     );
   });
 
+  it('rollups rebuild rebuilds the dashboard rollups from the clocks and says what it counted', async () => {
+    await t.devhost.db('tblsla_vigil_rollup_live').delete();
+    expect(await cli('rollups', 'rebuild')).toMatch(
+      /^rollups rebuilt for [\w/]+: \d+ settled clocks in \d+ day rows, 1 open subjects$/,
+    );
+    expect(await t.devhost.db('tblsla_vigil_rollup_live').count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
   it('ticket ID --now prints the JSON of DESIGN.md with explanations', async () => {
     const [id] = await t.devhost.db('tbltickets').pluck('ticketid');
     const json = JSON.parse(await cli('ticket', String(id), '--now', '2026-03-09T11:30:00Z'));

@@ -83,6 +83,9 @@ describe('migrations', () => {
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
     const down = () =>
       db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_days')).toBe(true);
+    await down();
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_days')).toBe(false);
     expect(await hasIndex('tblsla_vigil_subjects', 'tblslav_subjects_monitor')).toBe(true);
     await down();
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'urgency_rank')).toBe(false);
@@ -134,7 +137,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-13).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-14).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     // The urgency backfill over the subjects present is what the module's own refresh writes.
     const urgency = () =>
@@ -182,6 +185,7 @@ describe('migrations', () => {
     expect(await db.schema.hasColumn('tblsla_vigil_policies', 'subject')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_subjects', 'ended')).toBe(true);
     expect(await db.schema.hasTable('tblsla_vigil_digest_periods')).toBe(true);
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_live')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'dedupe_key')).toBe(true);
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);

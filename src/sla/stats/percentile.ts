@@ -7,7 +7,16 @@
 export function percentile(values: readonly number[], p: number): number | null {
   if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be within 0..100 (got ${p})`);
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  return percentileOfSorted(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
+}
+
+/** percentile() of values already sorted ascending: a report sorts each list once for several. */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be within 0..100 (got ${p})`);
+  if (sorted.length === 0) return null;
   const rank = (p / 100) * (sorted.length - 1);
   const lower = Math.floor(rank);
   const upper = Math.ceil(rank);

@@ -21,6 +21,9 @@ import {
 } from './sla-sql';
 
 /**
+ * Breaches in a range are read by `settled_at` (a breached clock settled when it breached: the
+ * column is COALESCE(breached_at, met_at)), whose index serves the range; `breached_at` has none.
+ *
  * Clocks of the tickets compliance counts (`s` joined to `c`; see COUNTED_SUBJECT), of one scope:
  * the customer's SLA (every count the dashboard had before OLAs) or the teams' internal targets.
  */
@@ -52,6 +55,20 @@ export interface Scorecard {
    * the customer SLA's alone.
    */
   internal: { finished: number; onTime: number; onTimePercent: number | null; breachesInPeriod: number };
+}
+
+/** Open tickets by live state (Scorecard's live half). */
+export type LiveCounts = Pick<
+  Scorecard,
+  'openUnderSla' | 'breached' | 'atRisk' | 'onTrack' | 'paused' | 'noPolicy'
+>;
+
+/** Clocks settled in a span, the customer's and the internal ones. */
+export interface SettledFigures {
+  finished: number;
+  onTime: number;
+  breaches: number;
+  internal: { finished: number; onTime: number; breachesInPeriod: number };
 }
 
 export interface RankedId {
@@ -136,10 +153,10 @@ export interface SetupStatus {
  */
 export class DashboardService {
   constructor(
-    private readonly db: Knex,
-    private readonly prefix: string,
+    protected readonly db: Knex,
+    protected readonly prefix: string,
     /** Only tickets of these departments (the viewer's access scope); undefined: every ticket. */
-    private readonly departments?: readonly number[],
+    protected readonly departments?: readonly number[],
   ) {}
 
   /** The same numbers over the tickets of these departments only (undefined: all). */
@@ -148,7 +165,7 @@ export class DashboardService {
   }
 
   /** `AND s.department IN (...)` for a scoped dashboard (nothing otherwise), with its bindings. */
-  private scope(): { sql: string; bindings: number[] } {
+  protected scope(): { sql: string; bindings: number[] } {
     if (!this.departments) return { sql: '', bindings: [] };
     if (this.departments.length === 0) return { sql: ' AND 1 = 0', bindings: [] };
     return {
@@ -157,7 +174,7 @@ export class DashboardService {
     };
   }
 
-  private t(name: string): string {
+  protected t(name: string): string {
     return `${this.prefix}sla_vigil_${name}`;
   }
 
@@ -165,12 +182,32 @@ export class DashboardService {
    * The period is whole local days, like the reports and the trend: `period=30` counts exactly
    * the clocks a report for the same 30 days counts, so both show the same on-time %.
    */
-  private period(now: Date, zone: string, days: number): { from: string; to: string } {
+  protected period(now: Date, zone: string, days: number): { from: string; to: string } {
     return { from: sqlTime(lastLocalDays(now, zone, days).from), to: sqlTime(now) };
   }
 
   async scorecard(now: Date, zone: string, periodDays: number): Promise<Scorecard> {
-    const { from, to } = this.period(now, zone, periodDays);
+    const [live, settled] = await Promise.all([
+      this.liveCounts(now),
+      this.settledFigures(lastLocalDays(now, zone, periodDays).from, now, zone),
+    ]);
+    const { finished, onTime, internal } = settled;
+    return {
+      periodDays,
+      finished,
+      onTime,
+      onTimePercent: finished > 0 ? (100 * onTime) / finished : null,
+      breachesInPeriod: settled.breaches,
+      ...live,
+      internal: {
+        ...internal,
+        onTimePercent: internal.finished > 0 ? (100 * internal.onTime) / internal.finished : null,
+      },
+    };
+  }
+
+  /** Open tickets by live state: the scorecard's left half. */
+  protected async liveCounts(now: Date): Promise<LiveCounts> {
     const at = sqlTime(now);
     // A ticket's state as the monitor and the host list read it (live-state.ts): its most urgent
     // running clock's (the lowest rank), else what the subject stored.
@@ -192,48 +229,55 @@ export class DashboardService {
         WHERE ${OPEN_SUBJECT}${scope.sql}`,
       [this.t('subjects'), at, at, this.t('clocks'), ...scope.bindings],
     );
-    const [period] = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
-         FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
-      [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
-    );
-    const [breaches] = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT COUNT(*) AS n
-         FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}`,
-      [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
-    );
-    const [internal] = await selectRows<Record<string, unknown>>(
-      this.db,
-      `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time,
-              SUM(c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?) AS breaches
-         FROM ${countedClocks('internal')}
-        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
-      [from, to, this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
-    );
-    const internalFinished = num(internal.finished);
-    const internalOnTime = num(internal.on_time);
-    const finished = num(period.finished);
-    const onTime = num(period.on_time);
     return {
-      periodDays,
-      finished,
-      onTime,
-      onTimePercent: finished > 0 ? (100 * onTime) / finished : null,
-      breachesInPeriod: num(breaches.n),
       openUnderSla: num(live.under_sla),
       breached: num(live.breached),
       atRisk: num(live.at_risk),
       onTrack: num(live.on_track),
       paused: num(live.paused),
       noPolicy: num(live.no_policy),
+    };
+  }
+
+  /**
+   * Clocks settled in [from, to] (and their breaches), the customer's and the internal ones: the
+   * scorecard's right half. `zone` is for the rollups' override (local days); the clocks need none.
+   */
+  protected async settledFigures(fromDate: Date, toDate: Date, _zone: string): Promise<SettledFigures> {
+    const [from, to] = [sqlTime(fromDate), sqlTime(toDate)];
+    const scope = this.scope();
+    // Three independent counts: sent together, so the page waits for the slowest, not the sum.
+    const [[period], [breaches], [internal]] = await Promise.all([
+      selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time
+         FROM ${COUNTED_CLOCKS}
+        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
+        [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+      ),
+      selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT COUNT(*) AS n
+         FROM ${COUNTED_CLOCKS}
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
+        [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+      ),
+      selectRows<Record<string, unknown>>(
+        this.db,
+        `SELECT COUNT(*) AS finished, SUM(c.breached_at IS NULL) AS on_time,
+              SUM(c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?) AS breaches
+         FROM ${countedClocks('internal')}
+        WHERE c.subject_type = 'ticket' AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}`,
+        [from, to, this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings],
+      ),
+    ]);
+    return {
+      finished: num(period.finished),
+      onTime: num(period.on_time),
+      breaches: num(breaches.n),
       internal: {
-        finished: internalFinished,
-        onTime: internalOnTime,
-        onTimePercent: internalFinished > 0 ? (100 * internalOnTime) / internalFinished : null,
+        finished: num(internal.finished),
+        onTime: num(internal.on_time),
         breachesInPeriod: num(internal.breaches),
       },
     };
@@ -242,12 +286,17 @@ export class DashboardService {
   /** Departments (current department of the ticket) with the most breaches in the period. */
   async topBreachingDepartments(now: Date, zone: string, periodDays: number, limit = 5): Promise<RankedId[]> {
     const { from, to } = this.period(now, zone, periodDays);
+    return this.departmentBreaches(from, to, limit);
+  }
+
+  /** Breaches in [from, to] (SQL times) per current department, most first, at most `limit`. */
+  protected async departmentBreaches(from: string, to: string, limit: number): Promise<RankedId[]> {
     const scope = this.scope();
     const rows = await selectRows<{ id: number; n: unknown }>(
       this.db,
       `SELECT s.department AS id, COUNT(*) AS n
          FROM ${COUNTED_CLOCKS}
-        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
+        WHERE c.subject_type = 'ticket' AND c.breached_at IS NOT NULL AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}
         GROUP BY s.department ORDER BY n DESC, s.department ASC LIMIT ?`,
       [this.t('clocks'), this.t('subjects'), from, to, ...scope.bindings, limit],
     );
@@ -424,7 +473,7 @@ export class DashboardService {
         this.db,
         `SELECT ${QUARTER_OF} AS bucket, COUNT(*) AS n
            FROM ${COUNTED_CLOCKS}
-          WHERE c.subject_type = ? AND c.breached_at IS NOT NULL AND c.breached_at >= ? AND c.breached_at <= ?${scope.sql}
+          WHERE c.subject_type = ? AND c.breached_at IS NOT NULL AND c.settled_at >= ? AND c.settled_at <= ?${scope.sql}
           GROUP BY bucket`,
         [
           'c.breached_at',

@@ -3,6 +3,8 @@ import { utcFromSql } from '../datetime';
 import { businessMinutesBetween, type CalendarLike } from '../../sla/calendar';
 import type { PolicyBook } from '../../sla/policy/policy-book';
 import { lastLocalDays } from './local-day-series';
+import { RollupReads } from '../rollups/rollup-reads';
+import { STATE_RANK } from '../../sla/clocks/live-state';
 import { EFFECTIVE_STATE, RUNNING_CLOCK, num, selectRows, sqlTime } from './sla-sql';
 
 /** A lead the module still watches: not deleted, and not lost, junk or converted (`ended`). */
@@ -69,8 +71,30 @@ export class LeadDashboardService {
     return row !== undefined;
   }
 
-  /** Open leads with at least one running clock breached at `now`, per market, most first. */
+  /**
+   * Open leads with at least one running clock breached at `now`, per market, most first: from the
+   * live rollup (src/store/rollups/) once built, else from the clocks (the reference).
+   */
   async breachedByCountry(now: Date): Promise<MarketBreaches[]> {
+    const rollups = new RollupReads(this.db, this.prefix);
+    if ((await rollups.readyZone()) === null) return this.breachedByCountryFromClocks(now);
+    const [groups, corrections] = await Promise.all([
+      rollups.liveGroups('lead'),
+      rollups.corrections('lead', now),
+    ]);
+    const counts = new Map<number, number>();
+    const bump = (country: number, n: number) => counts.set(country, (counts.get(country) ?? 0) + n);
+    for (const g of groups)
+      if (g.hasPolicy && g.runningRank === STATE_RANK.breached) bump(g.country, g.count);
+    for (const c of corrections) if (c.liveRank === STATE_RANK.breached) bump(c.country, 1);
+    return [...counts]
+      .filter(([, n]) => n > 0)
+      .map(([country, count]) => ({ country, count }))
+      .sort((a, b) => b.count - a.count || a.country - b.country);
+  }
+
+  /** breachedByCountry over the clocks: one EXISTS per open lead. */
+  async breachedByCountryFromClocks(now: Date): Promise<MarketBreaches[]> {
     const at = sqlTime(now);
     const rows = await selectRows<{ country: number | null; n: unknown }>(
       this.db,

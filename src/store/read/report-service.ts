@@ -1,9 +1,10 @@
 import type { HostTicket, TicketGateway } from '../../host/host-context';
 import { businessMinutesBetween, type CalendarLike } from '../../sla/calendar';
-import type { Metric } from '../../sla/config';
+import type { ClockMetric } from '../../sla/config';
 import { OutcomeTally, type OutcomeStats } from '../../sla/stats/clock-outcomes';
 import type { PolicyBook } from '../../sla/policy/policy-book';
-import type { ClockRange, FinishedClock, ReportQueries } from './report-queries';
+import type { ClockRange, FinishedClock, OutcomeRow, ReportQueries } from './report-queries';
+import { utcFromSql } from '../datetime';
 
 export const REPORT_GROUPS = ['policy', 'department', 'agent', 'metric'] as const;
 export type ReportGroupBy = (typeof REPORT_GROUPS)[number];
@@ -48,19 +49,20 @@ export class ReportService {
     const book = await this.policyBook();
     const groups = new Map<string, OutcomeTally>();
     const total = new OutcomeTally();
-    for await (const batch of this.queries.eachFinishedClockBatch(filter)) {
-      for (const clock of batch) {
+    const column = GROUP_COLUMN[filter.groupBy];
+    for await (const batch of this.queries.eachOutcomeBatch(filter)) {
+      for (const row of batch) {
+        const breached = row.breached_at !== null;
         const outcome = {
-          subjectId: clock.subjectId,
-          metric: clock.metric,
-          cycle: clock.cycle,
-          breached: clock.breachedAt !== null,
-          metOnTime: clock.metAt !== null && clock.breachedAt === null,
-          minutesToMet: clock.metAt
-            ? minutesToMet(clock, book.clockPolicy(clock.policyId ?? -1)?.calendar ?? undefined)
-            : null,
+          subjectId: row.subject_id,
+          metric: row.metric as ClockMetric,
+          cycle: row.cycle,
+          breached,
+          metOnTime: row.met_at !== null && !breached,
+          minutesToMet: row.met_at === null ? null : minutesToMet(row, book),
         };
-        const key = groupKey(clock, filter.groupBy);
+        const value = row[column];
+        const key = value === null ? 'none' : String(value);
         let tally = groups.get(key);
         if (!tally) groups.set(key, (tally = new OutcomeTally()));
         tally.add(outcome);
@@ -89,19 +91,21 @@ export class ReportService {
   }
 }
 
-function groupKey(clock: FinishedClock, groupBy: ReportGroupBy): string {
-  const value: number | string | null = {
-    policy: clock.policyId,
-    department: clock.department,
-    agent: clock.assigned,
-    metric: clock.metric as Metric,
-  }[groupBy];
-  return value === null ? 'none' : String(value);
-}
+/** The column of a report row each grouping reads. */
+const GROUP_COLUMN: Record<ReportGroupBy, 'policy_id' | 'department' | 'assigned' | 'metric'> = {
+  policy: 'policy_id',
+  department: 'department',
+  agent: 'assigned',
+  metric: 'metric',
+};
 
-function minutesToMet(clock: FinishedClock, calendar: CalendarLike = ALWAYS_OPEN): number {
+function minutesToMet(row: OutcomeRow, book: PolicyBook): number {
   // Counted when the clock was met, on the calendar of that time: a later calendar edit changes nothing.
-  if (clock.metMinutes !== null) return clock.metMinutes;
-  const metAt = clock.metAt as Date;
-  return Math.max(0, businessMinutesBetween(calendar, clock.startedAt, metAt) - clock.pausedMinutes);
+  if (row.met_minutes !== null) return Number(row.met_minutes);
+  const calendar: CalendarLike = book.clockPolicy(row.policy_id ?? -1)?.calendar ?? ALWAYS_OPEN;
+  const metAt = utcFromSql(row.met_at as string | Date);
+  return Math.max(
+    0,
+    businessMinutesBetween(calendar, utcFromSql(row.started_at), metAt) - Number(row.paused_minutes),
+  );
 }

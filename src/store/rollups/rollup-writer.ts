@@ -1,0 +1,287 @@
+import type { Knex } from 'knex';
+import { utcToSql } from '../datetime';
+import { selectRows } from '../read/sla-sql';
+import { liveRows, rollupTables, settledContributions, type RollupTables } from './rollup-tables';
+import { zoneOffsets } from './zone-offsets';
+
+interface SettledRow {
+  clock_id: number | string;
+  subject_type: string;
+  subject_id: number;
+  scope: string;
+  metric: string;
+  policy_id: number;
+  department: number;
+  assigned: number;
+  day: string;
+  breached: number | string;
+}
+
+interface LiveRow {
+  subject_type: string;
+  subject_id: number;
+  department: number;
+  assigned: number;
+  country: number;
+  has_policy: number | string;
+  running_rank: number | null;
+  state_rank: number;
+}
+
+/** What a rebuild wrote. */
+export interface RollupBuild {
+  zone: string;
+  settledClocks: number;
+  days: number;
+  openSubjects: number;
+}
+
+const BATCH = 500;
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const DAY_KEY = ['subject_type', 'scope', 'day', 'department', 'assigned', 'metric', 'policy_id'] as const;
+const SETTLED_COLUMNS = [
+  'clock_id',
+  'subject_type',
+  'subject_id',
+  'scope',
+  'metric',
+  'policy_id',
+  'department',
+  'assigned',
+  'day',
+  'breached',
+] as const;
+const LIVE_COLUMNS = [
+  'subject_type',
+  'subject_id',
+  'department',
+  'assigned',
+  'country',
+  'has_policy',
+  'running_rank',
+  'state_rank',
+] as const;
+
+/**
+ * Keeps the dashboard's rollups (migrations/20261206080000_rollups.ts) in step with the clocks.
+ * `refresh` runs inside every transaction that rewrites a subject's clocks or state (recompute,
+ * the tick's advance), under the subjects' locks, after those writes: it reads what the subjects'
+ * rows now contribute and what the rollups hold for them, and writes only the difference, so it is
+ * idempotent (a second run writes nothing) and costs a few statements per batch, never per clock.
+ * Reads are plain (no locking reads, which would lock gaps a neighbour's refresh inserts into);
+ * every writer of these subjects holds their row locks, so nothing changes them underneath.
+ * `rebuild` computes everything from scratch: the tests hold the two equal.
+ */
+export class RollupWriter {
+  private readonly t: RollupTables;
+
+  constructor(
+    private readonly db: Knex,
+    prefix: string,
+  ) {
+    this.t = rollupTables(prefix);
+  }
+
+  /** Brings the rollups of these subjects up to date inside the caller's transaction. */
+  async refresh(trx: Knex.Transaction, subjectType: string, ids: readonly number[]): Promise<void> {
+    const sorted = [...new Set(ids)].sort((a, b) => a - b);
+    for (let i = 0; i < sorted.length; i += BATCH) {
+      const batch = sorted.slice(i, i + BATCH);
+      await this.refreshSettled(trx, subjectType, batch);
+      await this.refreshLive(trx, subjectType, batch);
+    }
+  }
+
+  private async refreshSettled(trx: Knex.Transaction, subjectType: string, ids: number[]): Promise<void> {
+    const { t } = this;
+    // What the rollups hold for these subjects and what they contribute now, in one round trip
+    // (a hook pays for each statement).
+    const both = await selectRows<SettledRow & { side: string }>(
+      trx,
+      `SELECT 'old' AS side, ${SETTLED_COLUMNS.map((c) => (c === 'day' ? `DATE_FORMAT(day, '%Y-%m-%d') AS day` : c)).join(', ')}
+         FROM ${t.settled} WHERE subject_type = ? AND subject_id IN (${marks(ids.length)})
+       UNION ALL
+       SELECT 'new' AS side, x.* FROM (${settledContributions(t, `c.subject_type = ? AND c.subject_id IN (${marks(ids.length)})`)}) x`,
+      [subjectType, ...ids, subjectType, ...ids],
+    );
+    const before = both.filter((r) => r.side === 'old');
+    const now = both.filter((r) => r.side === 'new');
+    const old = new Map(before.map((r) => [String(r.clock_id), normalSettled(r)]));
+    const fresh = new Map(now.map((r) => [String(r.clock_id), normalSettled(r)]));
+    const delta = new Map<
+      string,
+      { key: (string | number)[]; finished: number; onTime: number; breaches: number }
+    >();
+    const add = (r: SettledRow, sign: 1 | -1) => {
+      const key = DAY_KEY.map((k) => r[k]);
+      const id = JSON.stringify(key);
+      const d = delta.get(id) ?? { key, finished: 0, onTime: 0, breaches: 0 };
+      const breached = Number(r.breached) ? 1 : 0;
+      d.finished += sign;
+      d.onTime += sign * (1 - breached);
+      d.breaches += sign * breached;
+      delta.set(id, d);
+    };
+    const changed: SettledRow[] = [];
+    for (const [id, r] of fresh) {
+      const was = old.get(id);
+      if (was && sameRow(was, r, SETTLED_COLUMNS)) continue;
+      if (was) add(was, -1);
+      add(r, 1);
+      changed.push(r);
+    }
+    const gone = [...old].filter(([id]) => !fresh.has(id));
+    for (const [, r] of gone) add(r, -1);
+    // Sorted, so two batches touching the same day rows lock them in one order.
+    const rows = [...delta]
+      .filter(([, d]) => d.finished || d.onTime || d.breaches)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, d]) => d);
+    if (rows.length) {
+      await trx.raw(
+        `INSERT INTO ${t.days} (${DAY_KEY.join(', ')}, finished, on_time, breaches)
+         VALUES ${rows.map(() => `(${marks(DAY_KEY.length + 3)})`).join(', ')}
+         ON DUPLICATE KEY UPDATE finished = finished + VALUES(finished), on_time = on_time + VALUES(on_time),
+                                 breaches = breaches + VALUES(breaches)`,
+        rows.flatMap((d) => [...d.key, d.finished, d.onTime, d.breaches]),
+      );
+    }
+    if (changed.length) {
+      await trx.raw(
+        `INSERT INTO ${t.settled} (${SETTLED_COLUMNS.join(', ')})
+         VALUES ${changed.map(() => `(${marks(SETTLED_COLUMNS.length)})`).join(', ')}
+         ON DUPLICATE KEY UPDATE ${SETTLED_COLUMNS.slice(1)
+           .map((c) => `${c} = VALUES(${c})`)
+           .join(', ')}`,
+        changed.flatMap((r) => SETTLED_COLUMNS.map((c) => r[c])),
+      );
+    }
+    // By primary key: a delete by subject would lock the gap a neighbour's refresh inserts into.
+    if (gone.length) {
+      await trx.raw(
+        `DELETE FROM ${t.settled} WHERE clock_id IN (${marks(gone.length)})`,
+        gone.map(([id]) => id),
+      );
+    }
+  }
+
+  private async refreshLive(trx: Knex.Transaction, subjectType: string, ids: number[]): Promise<void> {
+    const { t } = this;
+    const list = marks(ids.length);
+    const rows = await selectRows<LiveRow & { side: string }>(
+      trx,
+      `SELECT 'old' AS side, ${LIVE_COLUMNS.join(', ')} FROM ${t.live} WHERE subject_type = ? AND subject_id IN (${list})
+       UNION ALL
+       SELECT 'new' AS side, x.* FROM (${liveRows(
+         t,
+         `s.subject_type = ? AND s.subject_id IN (${list})`,
+         `c.subject_type = ? AND c.subject_id IN (${list})`,
+       )}) x`,
+      [subjectType, ...ids, subjectType, ...ids, subjectType, ...ids],
+    );
+    const before = rows.filter((r) => r.side === 'old');
+    const now = rows.filter((r) => r.side === 'new');
+    const old = new Map(before.map((r) => [r.subject_id, normalLive(r)]));
+    const fresh = now.map(normalLive);
+    const open = new Set(fresh.map((r) => r.subject_id));
+    const changed = fresh.filter((r) => {
+      const was = old.get(r.subject_id);
+      return !was || !sameRow(was, r, LIVE_COLUMNS);
+    });
+    if (changed.length) {
+      await trx.raw(
+        `INSERT INTO ${t.live} (${LIVE_COLUMNS.join(', ')})
+         VALUES ${changed.map(() => `(${marks(LIVE_COLUMNS.length)})`).join(', ')}
+         ON DUPLICATE KEY UPDATE ${LIVE_COLUMNS.slice(2)
+           .map((c) => `${c} = VALUES(${c})`)
+           .join(', ')}`,
+        changed.flatMap((r) => LIVE_COLUMNS.map((c) => r[c])),
+      );
+    }
+    // Only rows that exist, by primary key: deleting a missing key would lock its gap.
+    const closed = [...old.keys()].filter((id) => !open.has(id));
+    if (closed.length) {
+      await trx.raw(
+        `DELETE FROM ${t.live} WHERE subject_type = ? AND subject_id IN (${marks(closed.length)})`,
+        [subjectType, ...closed],
+      );
+    }
+  }
+
+  /** The zone the rollups count local days in; null before the first build. */
+  async builtZone(): Promise<string | null> {
+    const row = (await this.db.raw(`SELECT zone FROM ${this.t.meta} WHERE id = 1`)) as unknown as [
+      { zone: string }[],
+    ];
+    return row[0][0]?.zone ?? null;
+  }
+
+  /** Builds the rollups unless they are built for this zone already (the scan calls it each run). */
+  async ensureBuilt(zone: string, now: Date): Promise<RollupBuild | null> {
+    if ((await this.builtZone()) === zone) return null;
+    return this.rebuild(zone, now);
+  }
+
+  /**
+   * Everything from scratch for `zone`, in one transaction (the pages read the clocks meanwhile
+   * and after a failure): after a migration, a change of the host's zone, or by hand
+   * (`sla-vigil rollups rebuild`).
+   */
+  async rebuild(zone: string, now: Date): Promise<RollupBuild> {
+    const { t } = this;
+    const spans = zoneOffsets(zone);
+    return this.db.transaction(async (trx) => {
+      for (const table of [t.meta, t.zone, t.settled, t.days, t.live]) await trx.raw(`DELETE FROM ${table}`);
+      await trx.raw(
+        `INSERT INTO ${t.zone} (starts_at, offset_minutes) VALUES ${spans.map(() => '(?, ?)').join(', ')}`,
+        spans.flatMap((s) => [utcToSql(s.startsAt), s.offsetMinutes]),
+      );
+      const [settled] = (await trx.raw(
+        `INSERT INTO ${t.settled} (${SETTLED_COLUMNS.join(', ')}) ${settledContributions(t, '1 = 1')}`,
+      )) as unknown as [{ affectedRows: number }];
+      const [days] = (await trx.raw(
+        `INSERT INTO ${t.days} (${DAY_KEY.join(', ')}, finished, on_time, breaches)
+         SELECT ${DAY_KEY.join(', ')}, COUNT(*), SUM(breached = 0), SUM(breached)
+           FROM ${t.settled} GROUP BY ${DAY_KEY.join(', ')}`,
+      )) as unknown as [{ affectedRows: number }];
+      const [live] = (await trx.raw(
+        `INSERT INTO ${t.live} (${LIVE_COLUMNS.join(', ')}) ${liveRows(t, '1 = 1', '1 = 1')}`,
+      )) as unknown as [{ affectedRows: number }];
+      await trx.raw(`INSERT INTO ${t.meta} (id, zone, built_at) VALUES (1, ?, ?)`, [zone, utcToSql(now)]);
+      return {
+        zone,
+        settledClocks: settled.affectedRows,
+        days: days.affectedRows,
+        openSubjects: live.affectedRows,
+      };
+    });
+  }
+}
+
+function normalSettled(r: SettledRow): SettledRow {
+  return {
+    ...r,
+    clock_id: Number(r.clock_id),
+    policy_id: Number(r.policy_id),
+    department: Number(r.department),
+    assigned: Number(r.assigned),
+    day: String(r.day),
+    breached: Number(r.breached) ? 1 : 0,
+  };
+}
+
+function normalLive(r: LiveRow): LiveRow {
+  return {
+    ...r,
+    department: Number(r.department),
+    assigned: Number(r.assigned),
+    country: Number(r.country),
+    has_policy: Number(r.has_policy) ? 1 : 0,
+    running_rank: r.running_rank === null ? null : Number(r.running_rank),
+    state_rank: Number(r.state_rank),
+  };
+}
+
+function sameRow<R>(a: R, b: R, columns: readonly (keyof R)[]): boolean {
+  return columns.every((c) => a[c] === b[c]);
+}
