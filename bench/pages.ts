@@ -32,6 +32,7 @@ import { ReportService } from '../src/store/read/report-service';
 import { OPEN_SUBJECT } from '../src/store/read/sla-sql';
 import { lastLocalDays } from '../src/store/read/local-day-series';
 import { utcToSql } from '../src/store/datetime';
+import { loadMixTickets } from './ticket-mix';
 import { ReportQueries } from '../src/store/read/report-queries';
 import { parseReportQuery } from '../src/web/report-filter';
 import { createTicketListColumn } from '../src/web/ticket-list-column';
@@ -45,7 +46,6 @@ import {
   openBenchDatabase,
   statementKind,
   time,
-  withNumbers,
 } from './bench-host';
 import type { BenchOptions, BenchRow, BenchTarget } from './bench-table';
 
@@ -108,7 +108,7 @@ async function benchSize(n: number): Promise<SizeResult> {
       });
       staff.push(id);
     }
-    const load = await time(() => loadTickets(db, n, departments, staff));
+    const load = await time(() => loadMixTickets(db, n, departments, staff, NOW));
     log(`${n}: ${n} tickets loaded in ${(load.ms / 1000).toFixed(1)} s`);
 
     const { parts, services } = await benchServices(db, NOW);
@@ -396,43 +396,6 @@ async function benchSize(n: number): Promise<SizeResult> {
   } finally {
     await close();
   }
-}
-
-/**
- * N open tickets straight into `tbltickets` (no hooks), opened at mixed ages so a scan at NOW
- * leaves every state: a quarter opened in the last 8 hours (on track, or at risk past 6.4 h), the
- * rest over the last 40 days. 1 in 5 got a staff reply 30 minutes after opening (then In progress),
- * 1 in 5 a late one after 12 hours (then Answered, which pauses); of the others 1 in 7 is On Hold
- * (paused). 1 in 10 is in Sales, which no policy covers. Priority 3 has a first-response target
- * only, so its answered tickets show met. Assignees are spread over five staff and unassigned.
- */
-async function loadTickets(db: Knex, n: number, departments: number[], staff: number[]): Promise<void> {
-  const now = utcToSql(NOW);
-  const replyAfter = `CASE WHEN n % 5 = 0 AND age >= 1800 THEN 1800 WHEN n % 5 = 1 AND age >= 43200 THEN 43200 END`;
-  await withNumbers(db, n, (start, end) =>
-    db.raw(
-      `INSERT INTO tbltickets (ticketid, subject, message, department, priority, status, date, lastreply,
-                               assigned, ticketkey)
-       SELECT n + 1, CONCAT('T', n), 'm',
-              CASE WHEN n % 10 = 9 THEN ? ELSE ELT(1 + (n DIV 10) % 4, ?, ?, ?, ?) END,
-              1 + n % 3,
-              CASE ${replyAfter} WHEN 1800 THEN 2 WHEN 43200 THEN 3 ELSE IF(n % 7 = 3, 4, 1) END,
-              DATE_SUB(?, INTERVAL age SECOND),
-              DATE_ADD(DATE_SUB(?, INTERVAL age SECOND), INTERVAL ${replyAfter} SECOND),
-              ELT(1 + n % 6, 0, ?, ?, ?, ?, ?), 'k'
-         FROM (SELECT n, IF(n % 4 = 0, (n * 7919) % 28800, (n * 7919) % 3456000) AS age
-                 FROM bench_numbers WHERE n >= ? AND n < ?) x
-        ORDER BY n`,
-      [departments[4], ...departments.slice(0, 4), now, now, ...staff, start, end],
-    ),
-  );
-  // The staff replies the lastreply times promise, by the assignee (or the first staff member).
-  await db.raw(
-    `INSERT INTO tblticket_replies (ticketid, date, message, admin, contactid)
-     SELECT ticketid, lastreply, 'r', IF(assigned = 0, ?, assigned), 0 FROM tbltickets
-      WHERE lastreply IS NOT NULL ORDER BY ticketid`,
-    [staff[0]],
-  );
 }
 
 /**

@@ -22,8 +22,12 @@ export interface TicketMix {
   staff: number[];
 }
 
-/** Five departments and five staff members (English), then the N tickets and their replies. */
-export async function loadTicketMix(db: Knex, n: number): Promise<TicketMix> {
+/**
+ * Five departments and five staff members (English), then the N tickets and their replies, aged
+ * as of `now`. The one ticket mix of the pages, column and hooks benches and of the tests that
+ * check the read paths on it (subject urgency, rollups).
+ */
+export async function loadTicketMix(db: Knex, n: number, now: Date = MIX_NOW): Promise<TicketMix> {
   const departments: number[] = [];
   for (const name of ['Support', 'Billing', 'Technical', 'Onboarding', 'Sales']) {
     const [id] = await db('tbldepartments').insert({ name });
@@ -42,7 +46,7 @@ export async function loadTicketMix(db: Knex, n: number): Promise<TicketMix> {
     });
     staff.push(id);
   }
-  await loadTickets(db, n, departments, staff);
+  await loadMixTickets(db, n, departments, staff, now);
   return { departments, staff };
 }
 
@@ -79,14 +83,20 @@ export async function importMixPolicies(
 }
 
 /**
- * N open tickets opened at mixed ages so a scan at MIX_NOW leaves every state: a quarter opened in
+ * N open tickets opened at mixed ages so a scan at `now` leaves every state: a quarter opened in
  * the last 8 hours (on track, or at risk past 6.4 h), the rest over the last 40 days. 1 in 5 got a
  * staff reply 30 minutes after opening (then In progress), 1 in 5 a late one after 12 hours (then
  * Answered, which pauses); of the others 1 in 7 is On Hold (paused). 1 in 10 is in Sales, which no
  * policy covers. Assignees are spread over five staff and unassigned.
  */
-async function loadTickets(db: Knex, n: number, departments: number[], staff: number[]): Promise<void> {
-  const now = utcToSql(MIX_NOW);
+export async function loadMixTickets(
+  db: Knex,
+  n: number,
+  departments: readonly number[],
+  staff: readonly number[],
+  at: Date = MIX_NOW,
+): Promise<void> {
+  const now = utcToSql(at);
   const replyAfter = `CASE WHEN n % 5 = 0 AND age >= 1800 THEN 1800 WHEN n % 5 = 1 AND age >= 43200 THEN 43200 END`;
   await withNumbers(db, n, (start, end) =>
     db.raw(

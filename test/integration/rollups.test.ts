@@ -10,7 +10,7 @@ import { createModuleServices, type ModuleServices } from '../../src/wiring/modu
 import { DashboardService } from '../../src/store/read/dashboard-service';
 import { RollupDashboardService } from '../../src/store/read/rollup-dashboard-service';
 import { RollupReads } from '../../src/store/rollups/rollup-reads';
-import { loadPagesMix } from '../helpers/pages-mix';
+import { loadTicketMix } from '../../bench/ticket-mix';
 import { ReportQueries, type ClockRange } from '../../src/store/read/report-queries';
 import { REPORT_GROUPS, ReportService, type ReportGroupBy } from '../../src/store/read/report-service';
 import { OutcomeTally } from '../../src/sla/stats/clock-outcomes';
@@ -159,7 +159,7 @@ async function scan(at: Date): Promise<void> {
 beforeAll(async () => {
   ({ db, close } = await openBenchDatabase(`slav_test_rollups_${process.pid}`));
   await db('tbloptions').where('name', 'default_timezone').update({ value: ZONE });
-  ({ departments, staff } = await loadPagesMix(db, N, START));
+  ({ departments, staff } = await loadTicketMix(db, N, START));
   pipeline = await seedLeadPipeline(db, staff);
   await loadLeads(db, LEADS, pipeline, { from: new Date(START.getTime() - 40 * 24 * H), to: START });
   const parts = await createPerfexHostParts(db, 'tbl');

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { BENCH_OFFICE, benchServices, openBenchDatabase, withNumbers } from '../../bench/bench-host';
+import { BENCH_OFFICE, benchServices, openBenchDatabase } from '../../bench/bench-host';
+import { loadTicketMix } from '../../bench/ticket-mix';
 import { benchLeadPolicy, loadLeads, seedLeadPipeline } from '../../bench/bench-leads';
 import type { BenchLeadPipeline } from '../../bench/lead-mix';
 import { openLeadOf } from '../../src/store/read/lead-monitor-service';
@@ -78,48 +79,10 @@ async function scanAt(minutes: number): Promise<void> {
 
 beforeAll(async () => {
   ({ db, close } = await openBenchDatabase(`slav_test_urgency_${process.pid}`));
-  const departments: number[] = [];
-  for (const name of ['Support', 'Billing', 'Technical', 'Onboarding', 'Sales']) {
-    const [id] = await db('tbldepartments').insert({ name });
-    departments.push(id);
-  }
-  for (const first of ['Ana', 'Ben', 'Cem', 'Dana', 'Eli']) {
-    const [id] = await db('tblstaff').insert({
-      email: `${first.toLowerCase()}@urgency.test`,
-      firstname: first,
-      lastname: 'Test',
-      password: 'x',
-      datecreated: '2026-01-01 00:00:00',
-      active: 1,
-      default_language: 'english',
-    });
-    staff.push(id);
-  }
-  // bench/pages.ts's loadTickets: ages over 40 days, replies early and late, on hold, a department
+  // bench/pages.ts's ticket mix: ages over 40 days, replies early and late, on hold, a department
   // no policy covers, five assignees and none.
-  const now = utcToSql(NOW);
-  const replyAfter = `CASE WHEN n % 5 = 0 AND age >= 1800 THEN 1800 WHEN n % 5 = 1 AND age >= 43200 THEN 43200 END`;
-  await withNumbers(db, N, (start, end) =>
-    db.raw(
-      `INSERT INTO tbltickets (ticketid, subject, message, department, priority, status, date, lastreply, assigned, ticketkey)
-       SELECT n + 1, CONCAT('T', n), 'm',
-              CASE WHEN n % 10 = 9 THEN ? ELSE ELT(1 + (n DIV 10) % 4, ?, ?, ?, ?) END,
-              1 + n % 3,
-              CASE ${replyAfter} WHEN 1800 THEN 2 WHEN 43200 THEN 3 ELSE IF(n % 7 = 3, 4, 1) END,
-              DATE_SUB(?, INTERVAL age SECOND),
-              DATE_ADD(DATE_SUB(?, INTERVAL age SECOND), INTERVAL ${replyAfter} SECOND),
-              ELT(1 + n % 6, 0, ?, ?, ?, ?, ?), 'k'
-         FROM (SELECT n, IF(n % 4 = 0, (n * 7919) % 28800, (n * 7919) % 3456000) AS age
-                 FROM bench_numbers WHERE n >= ? AND n < ?) x
-        ORDER BY n`,
-      [departments[4], ...departments.slice(0, 4), now, now, ...staff, start, end],
-    ),
-  );
-  await db.raw(
-    `INSERT INTO tblticket_replies (ticketid, date, message, admin, contactid)
-     SELECT ticketid, lastreply, 'r', IF(assigned = 0, ?, assigned), 0 FROM tbltickets WHERE lastreply IS NOT NULL`,
-    [staff[0]],
-  );
+  const mix = await loadTicketMix(db, N, NOW);
+  staff.push(...mix.staff);
   pipeline = await seedLeadPipeline(db, staff);
   await loadLeads(db, LEADS, pipeline, { from: new Date(NOW.getTime() - 40 * 24 * 3600_000), to: NOW });
   const { services } = await benchServices(db, NOW);
