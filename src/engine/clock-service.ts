@@ -226,7 +226,15 @@ export class ClockService {
     share?: SubjectShare,
   ): Promise<{ advanced: number; escalated: number }> {
     const book = await this.policyBook();
-    await this.resumeNotices(book, now);
+    try {
+      await this.resumeNotices(book, now);
+    } catch (err) {
+      // Never at the cost of the clocks: they advance and fire; the notices are tried next scan.
+      this.logger.error(
+        { err, subjectType: this.kind.type },
+        'sla_vigil: resuming escalation notices failed',
+      );
+    }
     const total = { advanced: 0, escalated: 0 };
     const failed = new Set<number>();
     for (;;) {
@@ -329,7 +337,9 @@ export class ClockService {
     const isolation = { isolationLevel: 'read committed' } as const;
     try {
       await this.db.transaction((trx) => firing.write(notices, book, now, trx), isolation);
-    } catch {
+    } catch (err) {
+      // Inside an outer transaction (a dry run) a failure may have ended it: never retry there.
+      if (this.db.isTransaction) throw err;
       for (const n of notices) {
         try {
           await this.db.transaction((trx) => firing.write([n], book, now, trx), isolation);
@@ -352,6 +362,16 @@ export class ClockService {
   async resumeNotices(book: PolicyBook, now: Date, batchSize = 500): Promise<number> {
     if (!this.escalator || !this.escalationLog) return 0;
     const firedBy = new Date(now.getTime() - RESUME_NOTICES_AFTER_MS);
+    const log = this.escalationLog;
+    // A notice that could not be composed for a day is given up (recorded as failed), so the
+    // scans stop composing it again and again.
+    const giveUpBy = new Date(now.getTime() - GIVE_UP_NOTICES_AFTER_MS);
+    const abandoned = await this.db.transaction((trx) => log.abandonStalled(giveUpBy, NOTIFY_ACTIONS, trx));
+    if (abandoned.length > 0)
+      this.logger.error(
+        { subjectType: this.kind.type, escalationIds: abandoned },
+        `sla_vigil: gave up ${abandoned.length} escalation notices that could not be composed within a day`,
+      );
     let resumed = 0;
     // By id, so notices that fail again are passed over in this scan rather than read forever.
     for (let afterId = 0; ;) {
@@ -401,6 +421,9 @@ export class ClockService {
  * write's guard would keep it single anyway; this only saves the work).
  */
 const RESUME_NOTICES_AFTER_MS = 60_000;
+
+/** How long a notice may fail to be composed before its level is recorded as failed. */
+const GIVE_UP_NOTICES_AFTER_MS = 24 * 3600_000;
 
 /**
  * A ticket that moves from one policy to another gets a `policy_changed` event carrying both

@@ -71,7 +71,9 @@ export interface ComposedNotice {
  */
 export async function composeNotice(notice: Notice): Promise<ComposedNotice> {
   const rendered: RenderedFor[] = [];
-  for (const staff of notice.recipients) {
+  // One email per person, whoever named them twice (a department member also named by id).
+  const recipients = [...new Map(notice.recipients.map((s) => [s.id, s])).values()];
+  for (const staff of recipients) {
     const language = languageCode(staff.defaultLanguage);
     rendered.push({ staff, language, email: await notice.render(staff, language) });
   }
@@ -98,6 +100,10 @@ export async function recordNotices(
   now: Date,
   trx: Knex.Transaction,
 ): Promise<number> {
+  await deps.escalations.lockSubjects(
+    composed.map((c) => c.subjectId),
+    trx,
+  );
   const live = await deps.escalations.lockFiringMany(
     composed.map((c) => c.escalationId),
     trx,

@@ -29,6 +29,27 @@ const MARK = '\u0000sv-value\u0000';
 /** Counts kept per key (days overdue can grow without bound; past this they are worded anew). */
 const MAX_COUNTS = 4096;
 
+/** Names i18next reads as options, not values: such a call goes to i18next as it is. */
+const I18NEXT_OPTIONS = new Set([
+  'context',
+  'lng',
+  'lngs',
+  'ns',
+  'defaultValue',
+  'defaultValue_plural',
+  'fallbackLng',
+  'returnObjects',
+  'returnDetails',
+  'joinArrays',
+  'postProcess',
+  'interpolation',
+  'skipInterpolation',
+  'replace',
+  'ordinal',
+  'keySeparator',
+  'nsSeparator',
+]);
+
 /** Templates kept per key, value names and count (counts can grow without bound). */
 const MAX_FORMATS = 8192;
 
@@ -70,12 +91,24 @@ class CachedPhrases implements Phrases {
       .filter((n) => n !== 'count')
       .sort();
     const { count } = values;
-    const plain = (v: unknown) => typeof v === 'string' || typeof v === 'number';
-    if ((count !== undefined && typeof count !== 'number') || !names.every((n) => plain(values[n])))
+    const plain = (n: string) =>
+      !I18NEXT_OPTIONS.has(n) && (typeof values[n] === 'string' || typeof values[n] === 'number');
+    if ((count !== undefined && typeof count !== 'number') || !names.every(plain))
       return this.t(key, values as Record<string, unknown>);
     const id = `${key}\u0000${names.join(',')}\u0000${count ?? ''}`;
     let fill = this.formats.get(id);
     if (!fill) {
+      // A template that formats a value (`{{n, number}}`) or nests a key built from one
+      // (`$t(m_{{k}})`) cannot be split around marks: i18next words it each time.
+      const raw = this.t(
+        key,
+        count === undefined ? { skipInterpolation: true } : { count, skipInterpolation: true },
+      );
+      if (/\$t\(|{{[^}]*,/.test(raw)) {
+        const direct = (v: Readonly<Record<string, unknown>>) => this.t(key, v as Record<string, unknown>);
+        if (this.formats.size < MAX_FORMATS) this.formats.set(id, direct);
+        return direct(values);
+      }
       // Each value's place marked once: the pieces alternate text and the index of a name.
       const marks: Record<string, unknown> = Object.fromEntries(
         names.map((n, i) => [n, `${MARK}${i}${MARK}`]),

@@ -121,6 +121,11 @@ export class EscalationRepository {
             .whereIn('subject_id', [...new Set(fresh.map((f) => f.row.subjectId))]);
     for (const r of inserted)
       ids.set(`${r.subject_id}|${firedKey(r.metric, r.cycle, r.policy_id, r.level_key)}`, Number(r.id));
+    if (inserted.length < fresh.length) {
+      // Every fresh row was inserted under the caller's locks; one not found again would never
+      // get an outcome (a level silently lost): fail the batch, which is retried one by one.
+      throw new Error(`escalations: ${fresh.length} recorded, ${inserted.length} found again`);
+    }
     const freshKeys = new Set(fresh.map(({ row }) => `${row.subjectId}|${keyOf(row)}`));
     const given = new Set<string>();
     return rows.map(({ row }) => {
@@ -149,6 +154,54 @@ export class EscalationRepository {
         [this.table, ...outcome.bindings, ...details.bindings, ...chunk.map((o) => o.id)],
       );
     }
+  }
+
+  /**
+   * Locks these subjects' rows (in id order, waiting for them, as every writer of a subject does):
+   * two transactions writing notices about one subject then decide its cooldown one after the
+   * other, as the scan's transaction did when it wrote them.
+   */
+  async lockSubjects(subjectIds: readonly number[], trx: Knex.Transaction): Promise<void> {
+    if (subjectIds.length === 0) return;
+    await trx(`${this.prefix}sla_vigil_subjects`)
+      .select('subject_id')
+      .where('subject_type', this.subjectType)
+      .whereIn(
+        'subject_id',
+        [...new Set(subjectIds)].sort((a, b) => a - b),
+      )
+      .orderBy('subject_id')
+      .forUpdate();
+  }
+
+  /**
+   * Gives up on notify levels still `firing` that fired at or before `firedBy` (a notice that
+   * could not be composed for that long): recorded as failed, with the reason, so the log says
+   * so and the scans stop composing them. Returns their ids.
+   */
+  async abandonStalled(
+    firedBy: Date,
+    actionTypes: readonly string[],
+    trx: Knex.Transaction,
+  ): Promise<number[]> {
+    const rows: { id: number | string }[] = await trx(this.table)
+      .select('id')
+      .where({ subject_type: this.subjectType, outcome: 'firing' })
+      .where('fired_at', '<=', utcToSql(firedBy))
+      .whereIn('action_type', actionTypes)
+      .forUpdate();
+    const ids = rows.map((r) => Number(r.id));
+    if (ids.length > 0)
+      await trx(this.table)
+        .whereIn('id', ids)
+        .where('outcome', 'firing')
+        .update({
+          outcome: 'action_failed',
+          details: trx.raw(`JSON_SET(COALESCE(details, '{}'), '$.error', ?)`, [
+            'the notice could not be composed within a day',
+          ]),
+        });
+    return ids;
   }
 
   /** Of these escalations, the ones still `firing`, locked for the caller's transaction. */
@@ -285,9 +338,13 @@ export class EscalationRepository {
     outcome: EscalationOutcome,
     details: Record<string, unknown>,
   ): Promise<boolean> {
+    // Merged into what was recorded when the level fired (policy, level, action).
     const updated = await this.db(this.table)
       .where({ id, outcome: 'firing' })
-      .update({ outcome, details: JSON.stringify(details) });
+      .update({
+        outcome,
+        details: this.db.raw(`JSON_MERGE_PATCH(COALESCE(details, '{}'), ?)`, [JSON.stringify(details)]),
+      });
     return updated === 1;
   }
 

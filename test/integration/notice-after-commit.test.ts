@@ -161,6 +161,71 @@ it('a stalled notice whose level left the ladder is recorded as no recipient, wi
   await services.scanner.run(clock.now());
   const [row] = await escalationsOf(id);
   expect(row.outcome).toBe('no_recipient');
-  expect(JSON.parse(row.details)).toMatchObject({ reason: 'the level is no longer in the ladder' });
+  // What was recorded when it fired stays beside the reason.
+  expect(JSON.parse(row.details)).toMatchObject({
+    policy: 'support',
+    level: 1,
+    reason: 'the level is no longer in the ladder',
+  });
   expect(await outboxOf(id)).toHaveLength(0);
+});
+
+it('a notice that cannot be composed for a day is recorded as failed, and resuming never holds the clocks back', async () => {
+  await services.config.import({
+    policies: [
+      {
+        key: 'support',
+        name: 'Support',
+        match: { departmentIds: [dept] },
+        calendar: null,
+        targets: { resolution: { minutes: 60 } },
+        escalations: [
+          {
+            metric: 'resolution',
+            trigger: { type: 'at_due' },
+            action: { type: 'notify_staff', staffId: boss },
+          },
+        ],
+      },
+    ],
+    settings: { cooldownMinutes: 0, defaultWarnAtPercent: 80 },
+  });
+  const stuck = await ticketDueAt('2026-05-07T08:00:00Z');
+  const gateway = t.devhost.host.tickets;
+  const listStaff = gateway.listStaff.bind(gateway);
+  gateway.listStaff = async () => {
+    throw new Error('host unreachable');
+  };
+  try {
+    at('2026-05-07T09:00:00Z');
+    await services.scanner.run(clock.now());
+    at('2026-05-07T12:00:00Z');
+    await services.scanner.run(clock.now());
+    expect((await escalationsOf(stuck)).map((r) => r.outcome)).toEqual(['firing']);
+    at('2026-05-08T09:00:00Z');
+    await services.scanner.run(clock.now());
+  } finally {
+    gateway.listStaff = listStaff;
+  }
+  const [given] = await escalationsOf(stuck);
+  expect(given.outcome).toBe('action_failed');
+  expect(JSON.parse(given.details)).toMatchObject({
+    policy: 'support',
+    error: 'the notice could not be composed within a day',
+  });
+  expect(await outboxOf(stuck)).toHaveLength(0);
+
+  // A resume that fails outright (the database refuses its read) leaves the tick alone.
+  const fresh = await ticketDueAt('2026-05-09T08:00:00Z');
+  const resume = services.clocks.resumeNotices.bind(services.clocks);
+  services.clocks.resumeNotices = async () => {
+    throw new Error('resume failed');
+  };
+  try {
+    at('2026-05-09T09:00:00Z');
+    await services.scanner.run(clock.now());
+  } finally {
+    services.clocks.resumeNotices = resume;
+  }
+  expect((await escalationsOf(fresh)).map((r) => r.outcome)).toEqual(['notified']);
 });

@@ -100,3 +100,42 @@ describe('phrase cache format = i18next, every key of every locale', () => {
     );
   });
 });
+
+describe('phrase cache format: what it leaves to i18next', () => {
+  it('context, a default with values, formatters and keys nested from a value word as i18next words them', async () => {
+    const i18next = (await import('i18next')).default.createInstance();
+    await i18next.init({
+      lng: 'en',
+      interpolation: { escapeValue: false },
+      resources: {
+        en: {
+          translation: {
+            hi: 'Hi {{name}}',
+            hi_male: 'Hello Mr {{name}}',
+            items: '{{n, number}} items',
+            nested: '$t(m_{{k}})',
+            m_a: 'AAA',
+            count_one: '{{count}} ticket of {{who}}',
+            count_other: '{{count}} tickets of {{who}}',
+          },
+        },
+      },
+    });
+    const t = i18next.getFixedT('en');
+    const phrases = phrasesFor(i18next, 'en');
+    const cases: [string, Record<string, unknown>][] = [
+      ['hi', { name: 'Bob', context: 'male' }],
+      ['missing', { n: 5, defaultValue: 'D {{n}}' }],
+      ['items', { n: 1234 }],
+      ['items', { n: 5 }],
+      ['nested', { k: 'a' }],
+      ['count', { count: 1, who: 'Ana' }],
+      ['count', { count: 7, who: 'Ben' }],
+    ];
+    for (const [key, values] of cases) {
+      // Twice: the second call takes what the first one kept.
+      expect(phrases.format(key, values)).toBe(t(key, values));
+      expect(phrases.format(key, values)).toBe(t(key, values));
+    }
+  });
+});
