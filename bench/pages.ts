@@ -21,10 +21,8 @@
  */
 import os from 'node:os';
 import type { Knex } from 'knex';
-import pino from 'pino';
 import type { Devhost } from '../devhost/devhost';
 import { listTickets, ticketListQuerySchema, type ListExtension } from '../devhost/web/pages/ticket-query';
-import { HOST_CONTRACT_VERSION, type HostContext } from '../src/host/host-context';
 import { DashboardService } from '../src/store/read/dashboard-service';
 import { RollupDashboardService } from '../src/store/read/rollup-dashboard-service';
 import { MonitorService } from '../src/store/read/monitor-service';
@@ -32,7 +30,8 @@ import { ReportService } from '../src/store/read/report-service';
 import { OPEN_SUBJECT } from '../src/store/read/sla-sql';
 import { lastLocalDays } from '../src/store/read/local-day-series';
 import { utcToSql } from '../src/store/datetime';
-import { loadMixTickets } from './ticket-mix';
+import { importMixPolicies, loadTicketMix } from './ticket-mix';
+import { benchHostContext } from './bench-context';
 import { ReportQueries } from '../src/store/read/report-queries';
 import { parseReportQuery } from '../src/web/report-filter';
 import { createTicketListColumn } from '../src/web/ticket-list-column';
@@ -59,10 +58,6 @@ const PERIOD_DAYS = 30;
 const LATER = new Date(NOW.getTime() + 3 * 3600_000);
 /** Rows of the host list page the column renders. */
 const COLUMN_PAGE = 100;
-/** First-response target (24x7) of both policies: at risk after 80 % = 6.4 h, breached after 8 h. */
-const FIRST_RESPONSE_MIN = 480;
-/** Resolution target of the standard policy: at risk after 4 days, breached after 5. */
-const RESOLUTION_MIN = 7200;
 
 interface Op {
   /** (a)..(e) and what runs. */
@@ -90,50 +85,12 @@ interface SizeResult {
 async function benchSize(n: number): Promise<SizeResult> {
   const { db, close } = await openBenchDatabase(`slav_bench_pages_${process.pid}_${n}`);
   try {
-    const departments: number[] = [];
-    for (const name of ['Support', 'Billing', 'Technical', 'Onboarding', 'Sales']) {
-      const [id] = await db('tbldepartments').insert({ name });
-      departments.push(id);
-    }
-    const staff: number[] = [];
-    for (const first of ['Ana', 'Ben', 'Cem', 'Dana', 'Eli']) {
-      const [id] = await db('tblstaff').insert({
-        email: `${first.toLowerCase()}@bench.test`,
-        firstname: first,
-        lastname: 'Bench',
-        password: 'x',
-        datecreated: '2026-01-01 00:00:00',
-        active: 1,
-        default_language: 'english',
-      });
-      staff.push(id);
-    }
-    const load = await time(() => loadMixTickets(db, n, departments, staff, NOW));
+    const load = await time(() => loadTicketMix(db, n, NOW));
+    const { staff } = load.value;
     log(`${n}: ${n} tickets loaded in ${(load.ms / 1000).toFixed(1)} s`);
 
     const { parts, services } = await benchServices(db, NOW);
-    const supported = departments.slice(0, 4);
-    await services.config.import({
-      policies: [
-        {
-          key: 'standard',
-          name: 'Standard',
-          position: 10,
-          match: { departmentIds: supported, priorityIds: [1, 2] },
-          targets: {
-            first_response: { minutes: FIRST_RESPONSE_MIN },
-            resolution: { minutes: RESOLUTION_MIN },
-          },
-        },
-        {
-          key: 'urgent-first-response',
-          name: 'Urgent: first response only',
-          position: 20,
-          match: { departmentIds: supported, priorityIds: [3] },
-          targets: { first_response: { minutes: FIRST_RESPONSE_MIN } },
-        },
-      ],
-    });
+    await importMixPolicies(services, load.value);
     const first = await time(() => services.scanner.run(NOW));
     log(`${n}: first scan ${(first.ms / 1000).toFixed(1)} s (${first.value.ticketsRead} tickets read)`);
     // The first scan kept the rollups as it went; a rebuild from scratch (the CLI's) for its cost.
@@ -208,7 +165,7 @@ async function benchSize(n: number): Promise<SizeResult> {
     // (a) The SLA column of a host list page: 100 tickets scattered over the whole table (a
     // stride coprime to the loader's moduli, so the page holds every state), rendered by the
     // column exactly as activate() registers it.
-    const host = benchHost(db, parts);
+    const host = benchHostContext(db, parts, NOW);
     const column = createTicketListColumn(host, services.translator);
     const pageIds = Array.from({ length: Math.min(COLUMN_PAGE, n) }, (_, i) => 1 + ((i * 104_729) % n));
     const marks = pageIds.map(() => '?').join(', ');
@@ -396,45 +353,6 @@ async function benchSize(n: number): Promise<SizeResult> {
   } finally {
     await close();
   }
-}
-
-/**
- * The HostContext the column gets from the host: the Perfex parts over the benchmark database,
- * the fixed clock, and a permission check that allows (the benchmark measures the SLA lookups,
- * not Perfex's permissions). Registries the column never calls refuse.
- */
-function benchHost(db: Knex, parts: Awaited<ReturnType<typeof benchServices>>['parts']): HostContext {
-  const refuse = (): never => {
-    throw new Error('not used by the benchmark');
-  };
-  return {
-    contractVersion: HOST_CONTRACT_VERSION,
-    db,
-    tablePrefix: 'tbl',
-    timezone: parts.timezone,
-    tickets: parts.tickets,
-    hooks: { on: refuse },
-    admin: {
-      mountRouter: refuse,
-      addMenuItem: refuse,
-      addTicketListColumn: refuse,
-      addTicketPanel: refuse,
-      addDashboardWidget: refuse,
-      renderPage: refuse,
-    },
-    permissions: {
-      register: () => () => undefined,
-      can: () => Promise.resolve(true),
-      ticketScope: () => Promise.resolve({ all: true }),
-      staffDepartments: () => Promise.resolve([]),
-    },
-    mail: { smtpUrl: 'smtp://127.0.0.1:1', from: 'bench@localhost', adminBaseUrl: 'http://localhost' },
-    options: parts.options,
-    clock: { now: () => NOW },
-    logger: pino({ level: 'warn' }),
-    redisUrl: 'redis://127.0.0.1:1',
-    runWorkers: false,
-  };
 }
 
 /** How many cells show each badge state (stateBadge writes it as data-sla-state). */

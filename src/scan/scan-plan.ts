@@ -240,57 +240,45 @@ async function changes(
     }));
   const actions = decided.map((e) => toAction(e, outcomes.get(String(e.id)) ?? e.outcome));
 
-  const emails: PlannedEmail[] = (
-    await trx(`${table('outbox')} as o`)
-      .join(`${table('escalations')} as e`, 'e.id', 'o.escalation_id')
-      .where('o.id', '>', before.lastOutbox)
-      .where('o.channel', 'email')
-      .orderBy('o.id')
-      .select(
-        'o.subject_type',
-        'o.subject_id',
-        'e.metric',
-        'e.level',
-        'o.recipient_staff_id',
-        'o.recipient_email',
-        'o.language',
-        'o.state',
-      )
-  ).map((r: OutboxRow) => ({
-    ...subjectOf(r),
-    metric: r.metric,
-    level: r.level,
-    recipientStaffId: r.recipient_staff_id,
-    recipientEmail: r.recipient_email,
-    language: r.language,
-    state: r.state,
-  }));
-  const notifications: PlannedNotification[] = (
-    await trx(`${table('outbox')} as o`)
-      .join(`${table('escalations')} as e`, 'e.id', 'o.escalation_id')
-      .where('o.id', '>', before.lastOutbox)
-      .whereIn('o.channel', ['in_app', 'webhook'])
-      .orderBy('o.id')
-      .select(
-        'o.subject_type',
-        'o.subject_id',
-        'e.metric',
-        'e.level',
-        'o.channel',
-        'o.recipient_staff_id',
-        'o.target',
-        'o.state',
-      )
-  ).map((r: NotificationRow) => ({
-    ...subjectOf(r),
-    metric: r.metric,
-    level: r.level,
-    channel: r.channel,
-    ...(r.channel === 'in_app'
-      ? { recipientStaffId: r.recipient_staff_id ?? undefined }
-      : { webhook: r.target ?? '' }),
-    state: r.state,
-  }));
+  // Every escalation row this scan wrote to the outbox, then split by channel.
+  const written: OutboxRow[] = await trx(`${table('outbox')} as o`)
+    .join(`${table('escalations')} as e`, 'e.id', 'o.escalation_id')
+    .where('o.id', '>', before.lastOutbox)
+    .orderBy('o.id')
+    .select(
+      'o.subject_type',
+      'o.subject_id',
+      'e.metric',
+      'e.level',
+      'o.channel',
+      'o.recipient_staff_id',
+      'o.recipient_email',
+      'o.language',
+      'o.target',
+      'o.state',
+    );
+  const emails: PlannedEmail[] = [];
+  const notifications: PlannedNotification[] = [];
+  for (const r of written) {
+    const entry = { ...subjectOf(r), metric: r.metric, level: r.level };
+    if (r.channel === 'email')
+      emails.push({
+        ...entry,
+        recipientStaffId: r.recipient_staff_id ?? 0,
+        recipientEmail: r.recipient_email ?? '',
+        language: r.language,
+        state: r.state,
+      });
+    else
+      notifications.push({
+        ...entry,
+        channel: r.channel,
+        ...(r.channel === 'in_app'
+          ? { recipientStaffId: r.recipient_staff_id ?? undefined }
+          : { webhook: r.target ?? '' }),
+        state: r.state,
+      });
+  }
   clocks.sort(
     (a, b) =>
       a.subjectType.localeCompare(b.subjectType) ||
@@ -315,17 +303,10 @@ interface EscalationRow extends SubjectColumns {
 interface OutboxRow extends SubjectColumns {
   metric: string;
   level: number;
-  recipient_staff_id: number;
-  recipient_email: string;
-  language: string;
-  state: string;
-}
-
-interface NotificationRow extends SubjectColumns {
-  metric: string;
-  level: number;
-  channel: 'in_app' | 'webhook';
+  channel: 'email' | 'in_app' | 'webhook';
   recipient_staff_id: number | null;
+  recipient_email: string | null;
+  language: string;
   target: string | null;
   state: string;
 }

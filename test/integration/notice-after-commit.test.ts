@@ -18,7 +18,11 @@ beforeAll(async () => {
   [dept] = await db('tbldepartments').insert({ name: 'Support' });
   boss = await insertStaff(db, 'bea.boss@example.com', 'pw123456');
   services = createModuleServices(t.devhost.host);
-  await services.config.import({
+  await services.config.import(supportPolicy());
+});
+/** One policy: resolution in an hour round the clock; at due, the boss is told (no cooldown). */
+function supportPolicy(): Parameters<ModuleServices['config']['import']>[0] {
+  return {
     policies: [
       {
         key: 'support',
@@ -36,8 +40,9 @@ beforeAll(async () => {
       },
     ],
     settings: { cooldownMinutes: 0, defaultWarnAtPercent: 80 },
-  });
-});
+  };
+}
+
 afterAll(async () => {
   await services.mailer.close();
   await t.close();
@@ -171,25 +176,7 @@ it('a stalled notice whose level left the ladder is recorded as no recipient, wi
 });
 
 it('a notice that cannot be composed for a day is recorded as failed, and resuming never holds the clocks back', async () => {
-  await services.config.import({
-    policies: [
-      {
-        key: 'support',
-        name: 'Support',
-        match: { departmentIds: [dept] },
-        calendar: null,
-        targets: { resolution: { minutes: 60 } },
-        escalations: [
-          {
-            metric: 'resolution',
-            trigger: { type: 'at_due' },
-            action: { type: 'notify_staff', staffId: boss },
-          },
-        ],
-      },
-    ],
-    settings: { cooldownMinutes: 0, defaultWarnAtPercent: 80 },
-  });
+  await services.config.import(supportPolicy());
   const stuck = await ticketDueAt('2026-05-07T08:00:00Z');
   const gateway = t.devhost.host.tickets;
   const listStaff = gateway.listStaff.bind(gateway);
