@@ -177,6 +177,11 @@ export async function time<T>(work: () => Promise<T>): Promise<Timed<T>> {
   return { ms: performance.now() - t0, value };
 }
 
+/** The sizes a sized bench runs by default: a tenth of N and N (at least 1000 each), once each. */
+export function tenthAndWhole(n: number): number[] {
+  return [...new Set([Math.max(1000, Math.round(n / 10)), Math.max(1000, n)])];
+}
+
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

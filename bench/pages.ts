@@ -45,6 +45,7 @@ import {
   openBenchDatabase,
   statementKind,
   time,
+  tenthAndWhole,
 } from './bench-host';
 import type { BenchOptions, BenchRow, BenchTarget } from './bench-table';
 
@@ -432,7 +433,7 @@ function report(results: SizeResult[], serverVersion: string): void {
 async function main(): Promise<void> {
   dropBenchDatabasesOnSignal();
   const version = await benchServerVersion();
-  const sizes = [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])];
+  const sizes = tenthAndWhole(TICKETS);
   const results: SizeResult[] = [];
   for (const n of sizes) results.push(await benchSize(n));
   report(results, version);
@@ -440,10 +441,7 @@ async function main(): Promise<void> {
 
 /** `BENCH_TICKETS` given: that size only; otherwise N/10 and N as `npm run bench:pages` runs. */
 export async function run(options: BenchOptions): Promise<BenchRow[]> {
-  const sizes =
-    options.tickets === undefined
-      ? [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])]
-      : [options.tickets];
+  const sizes = options.tickets === undefined ? tenthAndWhole(TICKETS) : [options.tickets];
   const rows: BenchRow[] = [];
   for (const n of sizes) rows.push(...benchRows(await benchSize(n)));
   return rows;

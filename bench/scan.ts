@@ -33,6 +33,7 @@ import {
   statementCounter,
   time,
   withNumbers,
+  tenthAndWhole,
 } from './bench-host';
 import { utcToSql } from '../src/store/datetime';
 import { benchLeadPolicy, loadLeads, rawLeadRead, seedLeadPipeline } from './bench-leads';
@@ -535,7 +536,7 @@ function report(results: SizeResult[], serverVersion: string): void {
 async function main(): Promise<void> {
   dropBenchDatabasesOnSignal();
   const v = await benchServerVersion();
-  const sizes = [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])];
+  const sizes = tenthAndWhole(TICKETS);
   const results: SizeResult[] = [];
   for (const n of sizes) results.push(await benchSize(n));
   report(results, v);
@@ -543,10 +544,7 @@ async function main(): Promise<void> {
 
 /** `BENCH_TICKETS` given: that size only; otherwise N/10 and N as `npm run bench:scan` runs. */
 export async function run(options: BenchOptions): Promise<BenchRow[]> {
-  const sizes =
-    options.tickets === undefined
-      ? [...new Set([Math.max(1000, Math.round(TICKETS / 10)), Math.max(1000, TICKETS)])]
-      : [options.tickets];
+  const sizes = options.tickets === undefined ? tenthAndWhole(TICKETS) : [options.tickets];
   const rows: BenchRow[] = [];
   for (const n of sizes) rows.push(...benchRows(await benchSize(n)));
   return rows;
