@@ -220,37 +220,10 @@ export class OutboxRepository {
   }
 
   /**
-   * The cooldown check: whether this recipient got (or is about to get) a message on this
-   * channel, of this kind, about this subject created at or after `since`. Suppressed and failed rows do not
-   * count: neither reached the recipient. Each channel keeps its own cooldown.
-   */
-  async lastSentOrPending(
-    recipientStaffId: number,
-    subjectType: string,
-    subjectId: number,
-    since: Date,
-    trx?: Knex.Transaction,
-    channel: OutboxChannel = 'email',
-    kind: OutboxKind = 'escalation',
-  ): Promise<boolean> {
-    const row = await (trx ?? this.db)(this.table)
-      .first('id')
-      .where({
-        recipient_staff_id: recipientStaffId,
-        subject_type: subjectType,
-        subject_id: subjectId,
-        channel,
-        kind,
-      })
-      .where('created_at', '>=', utcToSql(since))
-      .whereIn('state', ['pending', 'sending', 'sent']);
-    return row !== undefined;
-  }
-
-  /**
-   * The cooldown check of many notices at once: `recipient|subject|channel|kind` of every message
-   * to one of these recipients about one of these subjects created at or after `since` that
-   * reached or will reach them (as lastSentOrPending counts).
+   * The cooldown check of many notices at once: `recipient|subject|channel|kind` (deliveryKey) of
+   * every message to one of these recipients about one of these subjects created at or after
+   * `since` that reached or will reach them: pending, sending or sent. Suppressed and failed rows do
+   * not count: neither reached the recipient. Each channel and kind keeps its own cooldown.
    */
   async recentDeliveries(
     subjectType: string,

@@ -65,19 +65,6 @@ export class EscalationRepository {
   }
 
   /**
-   * Records a firing (`firing` until its outcome is written); null when this level already fired
-   * for this cycle (the unique key). `details` say what fired while the notice is being sent.
-   */
-  async insertOnce(
-    row: NewEscalation,
-    now: Date,
-    trx: Knex.Transaction,
-    details: Record<string, unknown> | null = null,
-  ): Promise<number | null> {
-    return this.insertWith(row, now, 'firing', details, trx);
-  }
-
-  /**
    * Records many firings under the caller's subject locks, in three statements: the keys fired
    * before, one INSERT of the others, and their ids. Returns each row's new id, or null where the
    * level had fired before (the unique key), in the order given.
@@ -215,19 +202,6 @@ export class EscalationRepository {
       .whereIn('id', [...ids])
       .forUpdate();
     return new Set(rows.filter((r) => r.outcome === 'firing').map((r) => Number(r.id)));
-  }
-
-  /**
-   * Locks an escalation that is still `firing` (its notice not written yet) for the caller's
-   * transaction; false when it has its outcome already (another worker wrote the notice).
-   */
-  async lockFiring(id: number, trx: Knex.Transaction): Promise<boolean> {
-    const row: unknown = await trx(this.table)
-      .select('id')
-      .where({ id, outcome: 'firing' })
-      .forUpdate()
-      .first();
-    return row !== undefined;
   }
 
   /**

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import pino from 'pino';
 import { startTestDevhost, type TestDevhost } from '../helpers/devhost-fixture';
 import { SmtpSink } from '../helpers/smtp-sink';
-import { OutboxRepository, type NewOutboxRow } from '../../src/notify/outbox-repository';
+import { deliveryKey, OutboxRepository, type NewOutboxRow } from '../../src/notify/outbox-repository';
 import { MailSender, type MailSenderOptions, type MailTransport } from '../../src/notify/mail-sender';
 import { utcToSql } from '../../src/store/datetime';
 import { createHostTables } from '../../devhost/schema';
@@ -260,8 +260,12 @@ it('the cooldown check counts pending, sending and sent rows since the given tim
     row(8, 12, { subjectId: 7, createdAt: minutes(-30) }),
   ]);
   await t.devhost.db('tblsla_vigil_outbox').where('recipient_staff_id', 12).update({ state: 'failed' });
-  const recent = (staff: number, since: Date, subjectId = 7): Promise<boolean> =>
-    t.devhost.db.transaction((trx) => outbox.lastSentOrPending(staff, 'ticket', subjectId, since, trx));
+  const recent = async (staff: number, since: Date, subjectId = 7): Promise<boolean> =>
+    (
+      await t.devhost.db.transaction((trx) =>
+        outbox.recentDeliveries('ticket', [subjectId], [staff], since, trx),
+      )
+    ).has(deliveryKey(staff, subjectId, 'email', 'escalation'));
   expect(await recent(10, minutes(-60))).toBe(true);
   expect(await recent(10, minutes(-30))).toBe(true);
   expect(await recent(10, minutes(-29))).toBe(false);
