@@ -119,7 +119,7 @@ export class EscalationService implements LevelFirer {
       },
       view: (tickets) => this.view(tickets),
       load: (ids) => this.tickets.getTickets([...ids]),
-      notice: async ({ escalationId, due: d }, ticket, details, view, book, now) => {
+      notice: async ({ escalationId, due: d, subject: ticket, details }, view, book, now) => {
         const { staff: recipients, fallback, onCall } = await this.recipients(d, ticket, view, book, now);
         const zone = noticeZone(d.policy.calendar, book, this.hostZone);
         return {
@@ -151,7 +151,7 @@ export class EscalationService implements LevelFirer {
   }
 
   /** Reads what the notices of a batch need from the host, once per batch. */
-  async view(tickets: readonly HostTicket[]): Promise<TicketView> {
+  private async view(tickets: readonly HostTicket[]): Promise<TicketView> {
     const [staff, departments, clients] = await Promise.all([
       this.tickets.listStaff(),
       this.tickets.listDepartments(),

@@ -24,7 +24,7 @@ export const NOTIFY_ACTIONS: readonly string[] = [
 ];
 
 /** A subject's fired notify level, waiting to be composed. */
-interface NoticeToCompose<S> extends FiredLevel {
+export interface NoticeToCompose<S> extends FiredLevel {
   subject: S;
   details: Record<string, unknown>;
 }
@@ -48,14 +48,7 @@ export interface FiringKind<S extends ConditionTicket & { id: number }, V> {
   /** The host reads the notices of a batch share (staff, names), made once, with no lock held. */
   view(subjects: readonly S[]): Promise<V>;
   /** One notice: its recipients and how each email reads. */
-  notice(
-    fired: FiredLevel,
-    subject: S,
-    details: Record<string, unknown>,
-    view: V,
-    book: PolicyBook,
-    now: Date,
-  ): Promise<Notice>;
+  notice(fired: NoticeToCompose<S>, view: V, book: PolicyBook, now: Date): Promise<Notice>;
   /** The subjects of levels resumed from an earlier scan that this batch has not read. */
   load(ids: readonly number[]): Promise<S[]>;
 }
@@ -121,7 +114,7 @@ export class FiringBatch<S extends ConditionTicket & { id: number }, V> implemen
     const composed: ComposedNotice[] = [];
     for (const n of notices) {
       try {
-        composed.push(await composeNotice(await this.kind.notice(n, n.subject, n.details, view, book, now)));
+        composed.push(await composeNotice(await this.kind.notice(n, view, book, now)));
       } catch (err) {
         // Left `firing`: the next scan composes it again; the batch's other notices go out.
         this.logger.error(

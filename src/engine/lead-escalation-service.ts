@@ -118,7 +118,7 @@ export class LeadEscalationService implements LevelFirer {
     },
     view: () => this.view(),
     load: (ids) => this.leads.getLeads([...ids]),
-    notice: async ({ escalationId, due: d }, lead, details, view, book, now) => {
+    notice: async ({ escalationId, due: d, subject: lead, details }, view, book, now) => {
       const { staff, fallback, owner, onCall } = await this.recipients(d, lead, view, book, now);
       const zone = noticeZone(d.policy.calendar, book, this.hostZone);
       return {
