@@ -227,7 +227,9 @@ export class ClockService {
   ): Promise<{ advanced: number; escalated: number }> {
     const book = await this.policyBook();
     try {
-      await this.resumeNotices(book, now);
+      // Stalled notices are the whole install's, not a share's: one advance of the tick resumes
+      // them (the scan's own, or the first share's when a backlog is shared out).
+      if (!share || share.index === 0) await this.resumeNotices(book, now);
     } catch (err) {
       // Never at the cost of the clocks: they advance and fire; the notices are tried next scan.
       this.logger.error(
