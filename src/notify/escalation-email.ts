@@ -1,8 +1,8 @@
 import type { i18n } from 'i18next';
 import { phrasesFor } from '../i18n/phrase-cache';
 import { DateTime } from 'luxon';
-import { formatDateTime } from '../i18n/format-date';
-import { renderView } from '../i18n/render-view';
+import { listDateTimeFormatter } from '../i18n/compiled-date-format';
+import { escalationSkeleton, fillSkeleton } from './escalation-email-skeleton';
 import { formatDuration } from '../i18n/format-duration';
 import type { EmailTemplateSource } from '../host/host-context';
 import {
@@ -73,8 +73,8 @@ export async function renderEscalationEmail(
   // A tick renders an email per escalation: each phrase is worded once per language and process.
   const phrases = phrasesFor(translator, language);
   const t: Words = (key, values) => phrases.format(key, values);
-  const due = DateTime.fromJSDate(input.dueAt, { zone: input.zone });
-  if (!due.isValid) throw new Error(`escalation email: invalid time zone "${input.zone}"`);
+  if (Number.isNaN(input.dueAt.getTime()) || !knownZone(input.zone))
+    throw new Error(`escalation email: invalid time zone "${input.zone}"`);
 
   const status = statusOf(input, t);
   const ticketSubject = oneLine(input.ticketSubject);
@@ -85,9 +85,6 @@ export async function renderEscalationEmail(
     status: status.subject,
   });
   const view = {
-    t,
-    lang: language,
-    subject,
     status,
     input,
     ticketSubject,
@@ -100,8 +97,9 @@ export async function renderEscalationEmail(
         ? t(`metrics.${input.metric}`)
         : t('metrics.status_time_in', { status: input.statusName }),
     ),
-    // The pages' one date format per language (the year only when it is not this year's).
-    dueText: `${formatDateTime(input.dueAt, input.zone, language, input.now)} (${input.zone})`,
+    // The pages' one date format per language (the year only when it is not this year's), by
+    // the compiled route that words it as formatDateTime does without a luxon object per email.
+    dueText: `${listDateTimeFormatter(language, input.zone, input.now)(input.dueAt)} (${input.zone})`,
     levelText: t('emails.level_value', {
       level: input.level,
       trigger: t(`emails.trigger.${input.triggerType}`),
@@ -110,10 +108,34 @@ export async function renderEscalationEmail(
   const slug = input.lead ? EMAIL_TEMPLATE_SLUGS.escalationLead : EMAIL_TEMPLATE_SLUGS.escalationTicket;
   const edited = await hostTemplate(templates, slug, language);
   if (edited) return renderHostTemplate(edited, mergeValues(view, t));
-  const [html, text] = await Promise.all([
-    renderView('emails/escalation.html', view),
-    renderView('emails/escalation.text', view),
-  ]);
+  // The module's own templates, rendered once per language and shape with the values cut out
+  // (escalation-email-skeleton.ts); each email fills in its own.
+  const shape = {
+    lead: input.lead !== undefined,
+    kind: status.kind,
+    company: input.lead !== undefined && input.lead.company !== '',
+    client: input.clientName !== null,
+  };
+  const skeleton = await escalationSkeleton(translator, language, shape, t);
+  const { html, text } = fillSkeleton(skeleton, {
+    subject,
+    statusSubject: status.subject,
+    intro: status.intro,
+    short: status.short,
+    recipientName: input.recipientName,
+    ticketId: String(input.ticketId),
+    ticketSubject,
+    company: input.lead?.company ?? '',
+    market: input.lead?.marketName ?? '',
+    source: input.lead?.sourceName ?? '',
+    client: input.clientName ?? '',
+    department: input.departmentName,
+    metricName: view.metricName,
+    dueText: view.dueText,
+    levelText: view.levelText,
+    ticketUrl: input.ticketUrl,
+    slaUrl: input.slaUrl,
+  });
   return { subject, html, text };
 }
 
@@ -233,4 +255,19 @@ function oneLine(value: string): string {
 function truncate(value: string, max: number): string {
   const chars = [...value];
   return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+const zones = new Map<string, boolean>();
+
+/**
+ * Whether luxon reads `zone` (what a DateTime in it asks), asked once per zone: a DateTime per
+ * email cost more than the rest of its date.
+ */
+function knownZone(zone: string): boolean {
+  let known = zones.get(zone);
+  if (known === undefined) {
+    known = DateTime.fromMillis(0, { zone }).isValid;
+    if (zones.size < 1000) zones.set(zone, known);
+  }
+  return known;
 }

@@ -49,25 +49,83 @@ const FIELD = /\{([a-z][a-z0-9_]*)\}|%7B([a-z][a-z0-9_]*)%7D/gi;
  * Renders a host-edited template: merge fields replaced with the values (HTML-escaped in the
  * body, raw in the subject and the text part, which are not HTML), the text part derived from
  * the body by dropping its tags. A field the module does not know stays as written, so a typo
- * shows in the email instead of vanishing.
+ * shows in the email instead of vanishing. The template's parts are cut at their fields once
+ * (compiledTemplate); each email only looks its values up.
  */
 export function renderHostTemplate(template: HostEmailTemplate, values: MergeValues): RenderedEmail {
   const lookup = (name: string): { html: string; text: string } | undefined => {
-    const key = name.toLowerCase();
-    const rich = values.html?.[key];
+    const rich = values.html?.[name];
     if (rich) return rich;
-    const plain = values.text[key];
+    const plain = values.text[name];
     return plain === undefined ? undefined : { html: escapeHtml(plain), text: plain };
   };
-  const fill = (source: string, part: 'html' | 'text'): string =>
-    source.replace(FIELD, (whole, braced?: string, encoded?: string) => {
-      const value = lookup(braced ?? encoded ?? '');
-      return value === undefined ? whole : value[part];
-    });
-  const subject = oneLine(fill(decodeEntities(template.subject), 'text'));
-  const html = fill(template.message, 'html');
-  const text = fill(htmlToText(template.message), 'text');
-  return { subject, html, text };
+  const { subject, html, text } = compiledTemplate(template);
+  return {
+    subject: oneLine(fill(subject, lookup, 'text')),
+    html: fill(html, lookup, 'html'),
+    text: fill(text, lookup, 'text'),
+  };
+}
+
+/** A part with its merge fields cut out: `literals[0] fields[0] literals[1] ... literals[n]`. */
+interface CutPart {
+  literals: string[];
+  /** Each field's name (lower case, as values are keyed) and how it was written. */
+  fields: { name: string; whole: string }[];
+}
+
+interface CompiledTemplate {
+  source: HostEmailTemplate;
+  subject: CutPart;
+  html: CutPart;
+  text: CutPart;
+}
+
+/**
+ * Templates cut at their fields, by the source's object (Perfex's source hands out the same
+ * object until it reads the host again); one whose text changed since is cut again.
+ */
+const compiled = new WeakMap<HostEmailTemplate, CompiledTemplate>();
+
+function compiledTemplate(template: HostEmailTemplate): CompiledTemplate {
+  const found = compiled.get(template);
+  if (found && found.source.subject === template.subject && found.source.message === template.message)
+    return found;
+  const fresh = {
+    source: { subject: template.subject, message: template.message },
+    subject: cutFields(decodeEntities(template.subject)),
+    html: cutFields(template.message),
+    text: cutFields(htmlToText(template.message)),
+  };
+  compiled.set(template, fresh);
+  return fresh;
+}
+
+/** The part cut at each FIELD match, as `replace` with FIELD would visit them. */
+function cutFields(source: string): CutPart {
+  const literals: string[] = [];
+  const fields: CutPart['fields'] = [];
+  let from = 0;
+  for (const m of source.matchAll(FIELD)) {
+    literals.push(source.slice(from, m.index));
+    fields.push({ name: (m[1] ?? m[2] ?? '').toLowerCase(), whole: m[0] });
+    from = m.index + m[0].length;
+  }
+  literals.push(source.slice(from));
+  return { literals, fields };
+}
+
+function fill(
+  { literals, fields }: CutPart,
+  lookup: (name: string) => { html: string; text: string } | undefined,
+  part: 'html' | 'text',
+): string {
+  let out = literals[0];
+  for (let i = 0; i < fields.length; i++) {
+    const value = lookup(fields[i].name);
+    out += (value === undefined ? fields[i].whole : value[part]) + literals[i + 1];
+  }
+  return out;
 }
 
 /**

@@ -1,0 +1,161 @@
+import { renderEscalationEmail, type EscalationEmailInput } from '../../src/notify/escalation-email';
+import { renderHostTemplate, type MergeValues } from '../../src/notify/host-email-template';
+import type { EmailTemplateSource, HostEmailTemplate } from '../../src/host/host-context';
+import { createTranslator } from '../../src/i18n/translator';
+import { renderEscalationEmailOracle, renderHostTemplateOracle } from '../helpers/escalation-email-oracle';
+
+/**
+ * The compiled renderer (EJS skeletons per language and shape, host templates cut at their
+ * fields once) against the renderer it replaced, kept as the oracle: every email must be the same
+ * bytes, whatever the language, subject kind, metric, level, host template and hostile input.
+ */
+const translator = createTranslator();
+const LANGUAGES = ['en', 'de', 'es'];
+
+/** Deterministic choices (mulberry32 with a fixed seed), so a failure names a case that repeats. */
+function chooser(seed: number): <T>(options: readonly T[]) => T {
+  let state = seed >>> 0;
+  return (options) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(state ^ (state >>> 15), state | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    const r = ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
+    return options[Math.floor(r * options.length)];
+  };
+}
+
+/** What a ticket subject, a name or a host's lookup value may hold. */
+const HOSTILE = [
+  'Printer down',
+  '<script>alert("x")</script> & \'co\'',
+  '<%= process.exit(1) %> <%- raw %> <%# c %>',
+  '{sla_ticket_id} {sla_tag} %7Bsla_intro%7D {{name}} $t(emails.tag.warning)',
+  "$& $1 $` $' $$ (replacement patterns)",
+  '\u0000sv-field:0\u0000 \u0000sv-value\u0000 marks of the renderers',
+  'Line one\r\n\tBcc: x@evil.test   spaced',
+  `${'Ümlaut ñ 😀 '.repeat(12)}long`,
+  '&amp; &lt;b&gt; &#39; &#x27; entities',
+  '',
+  '   ',
+];
+
+const STATUS_NAMES = ['On Hold', '<b>Wait</b> & "see"', '{sla_status}'];
+const ZONES = ['Europe/Berlin', 'America/New_York', 'UTC', 'Asia/Kolkata', 'UTC+3'];
+const DUE = new Date('2026-03-03T13:00:00Z');
+/** now - dueAt: a warning, due now, late by minutes, hours, days; and a due time in another year. */
+const OFFSETS_MIN = [-45, -1, -0.5, 0, 0.5, 1, 130, 3 * 24 * 60 + 5 * 60 + 7, 400 * 24 * 60];
+
+function inputs(count: number, seed: number): EscalationEmailInput[] {
+  const pick = chooser(seed);
+  const out: EscalationEmailInput[] = [];
+  for (let i = 0; i < count; i++) {
+    const lead = pick([false, true]);
+    const metric = lead
+      ? pick(['status_time', 'first_response'] as const)
+      : pick(['first_response', 'next_response', 'resolution', 'status_time'] as const);
+    const id = pick([1, 42, 1234, 987654]);
+    const url = lead
+      ? `https://crm.example.com/admin/leads/index/${id}${pick(['', '?a=1&b="2"'])}`
+      : `https://crm.example.com/admin/tickets/ticket/${id}`;
+    out.push({
+      ticketId: id,
+      ticketSubject: pick(HOSTILE),
+      ...(lead && {
+        lead: {
+          company: pick(HOSTILE),
+          marketName: pick(['Germany', '—', '<i>x</i>']),
+          sourceName: pick(HOSTILE),
+        },
+      }),
+      clientName: lead ? null : pick([null, 'Acme GmbH', ...HOSTILE]),
+      departmentName: lead ? '' : pick(['Support', ...HOSTILE]),
+      metric,
+      ...(metric === 'status_time' && { statusName: pick(STATUS_NAMES) }),
+      ...(pick([false, false, true]) && { internal: true }),
+      level: pick([1, 2, 3, 12]),
+      triggerType: pick(['before_due', 'at_due', 'after_due'] as const),
+      dueAt: DUE,
+      zone: pick(ZONES),
+      now: new Date(DUE.getTime() + pick(OFFSETS_MIN) * 60_000),
+      ticketUrl: url,
+      slaUrl: `${url}#sla_vigil`,
+      recipientName: pick(['Ada Lovelace', 'Ada', ...HOSTILE]),
+    });
+  }
+  return out;
+}
+
+/** Host-edited templates for some languages and kinds (others fall back to the module's own). */
+const EDITED: Record<string, HostEmailTemplate> = {
+  'sla-vigil-escalation-ticket/de': {
+    subject: 'Eskalation {sla_ticket_id}: {SLA_TICKET_SUBJECT} ({sla_status}) &amp; {unknown_field}',
+    message:
+      '<p>Hallo {sla_recipient_name}, {sla_intro}</p><p>{sla_ticket_subject}</p><p>{sla_metric} fällig ' +
+      '{sla_due_at}, {sla_level}, Kunde {sla_client_name}, {sla_department} [{sla_tag}]</p>' +
+      '<a href="%7Bsla_ticket_url%7D">Ticket</a> <a href="{sla_sla_url}">SLA</a><br>{typo_field}' +
+      '<script>var x = "{sla_ticket_id}";</script><ul><li>{sla_lead_name}</li></ul>',
+  },
+  'sla-vigil-escalation-ticket/es': {
+    subject: '{sla_tag}\n{sla_ticket_subject}',
+    message: '<div>{sla_intro}</div><table><tr><td>{sla_status}</td></tr></table>&nbsp;&#233;',
+  },
+  'sla-vigil-escalation-lead/en': {
+    subject: 'Lead {sla_lead_id} {sla_lead_name} {sla_status}',
+    message:
+      '<p>{sla_lead_company} / {sla_market} / {sla_source} <a href="{sla_lead_url}">{sla_lead_url}</a></p>' +
+      '<p>{sla_metric} {sla_due_at} {sla_level} {sla_recipient_name} {sla_ticket_id}</p>',
+  },
+};
+
+const hostTemplates: EmailTemplateSource = {
+  template: async (slug, language) => EDITED[`${slug}/${language}`] ?? null,
+};
+
+describe('the compiled escalation email renderer equals the old one', () => {
+  it.each(LANGUAGES)("renders the module's own templates byte for byte (%s)", async (language) => {
+    // Many emails per shape: the second email of a shape fills the skeleton the first one made.
+    for (const input of inputs(400, language.charCodeAt(0) * 7 + language.charCodeAt(1))) {
+      const expected = await renderEscalationEmailOracle(input, translator, language);
+      expect(await renderEscalationEmail(input, translator, language)).toEqual(expected);
+    }
+  });
+
+  it.each(LANGUAGES)('renders host-edited templates byte for byte (%s)', async (language) => {
+    for (const input of inputs(300, language.charCodeAt(1) * 13)) {
+      const expected = await renderEscalationEmailOracle(input, translator, language, hostTemplates);
+      expect(await renderEscalationEmail(input, translator, language, hostTemplates)).toEqual(expected);
+    }
+  });
+
+  it('renders the same with NODE_ENV=development (templates re-read, no skeleton kept)', async () => {
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    try {
+      for (const input of inputs(30, 99)) {
+        const expected = await renderEscalationEmailOracle(input, translator, 'de');
+        expect(await renderEscalationEmail(input, translator, 'de')).toEqual(expected);
+      }
+    } finally {
+      process.env.NODE_ENV = saved;
+    }
+  });
+
+  it('fills a host template with HTML values and unknown fields as the old one did, after an edit too', () => {
+    const template: HostEmailTemplate = {
+      subject: '{sla_period} &lt;{SLA_Count}&gt; {missing}',
+      message: '<h1>{sla_period}</h1>{sla_digest_content}<a href="%7Bsla_url%7D">{sla_url}</a>{missing}',
+    };
+    const values: MergeValues = {
+      text: { sla_period: 'March <1> & "2"', sla_count: '$& 3', sla_url: 'https://x.test/?a=1&b=2' },
+      html: {
+        sla_digest_content: { html: '<table><tr><td>#12 &lt;late&gt;</td></tr></table>', text: '#12 <late>' },
+      },
+    };
+    expect(renderHostTemplate(template, values)).toEqual(renderHostTemplateOracle(template, values));
+    // The same object edited in place (a source that updates its templates) is cut again.
+    template.message = '<p>{sla_count}</p>';
+    expect(renderHostTemplate(template, values)).toEqual(renderHostTemplateOracle(template, values));
+    template.subject = 'Now {sla_period}';
+    expect(renderHostTemplate(template, values)).toEqual(renderHostTemplateOracle(template, values));
+  });
+});
