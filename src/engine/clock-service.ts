@@ -18,7 +18,14 @@ import {
   type TimelineEventInput,
   type TimelineRepository,
 } from '../store/timeline-repository';
-import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
+import type {
+  ComputedSubject,
+  PatchFields,
+  SubjectRepository,
+  SubjectRow,
+} from '../store/subject-repository';
+import { RecomputeReader } from '../store/recompute-inputs';
+import { storedUrgency } from '../sla/clocks/stored-urgency';
 import {
   groupBySubject,
   type ClockRepository,
@@ -53,6 +60,8 @@ export interface RecomputeOutcome {
  */
 export class ClockService {
   private book: PolicyBook | null = null;
+  /** The recompute's one read of its subjects' timelines, clocks and fired levels. */
+  readonly inputs: RecomputeReader;
 
   constructor(
     private readonly db: Knex,
@@ -66,7 +75,9 @@ export class ClockService {
     readonly kind: SubjectKind = ticketKind,
     /** The dashboard's rollups, kept in the same transactions as the clocks they count. */
     private readonly rollups?: Pick<RollupWriter, 'refresh'>,
-  ) {}
+  ) {
+    this.inputs = new RecomputeReader(clocks.prefix, kind.type, escalationLog !== undefined);
+  }
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
   async policyBook(): Promise<PolicyBook> {
@@ -120,33 +131,36 @@ export class ClockService {
    * Recomputes subjects inside the caller's transaction, which already holds their rows' locks
    * (`lockMany`, or the hook's own upsert) and hands them over as they now stand: a hook records
    * its events, updates the snapshot and recomputes in one transaction, and the recompute does
-   * not read back the row the hook just wrote. The timelines are read here, after the locks: a
-   * consistent read taken before them could miss what the previous lock holder committed. The
-   * policy book comes from the caller, loaded before the transaction began, so a transaction never
-   * waits for a second pool connection while it holds one.
+   * not read back the row the hook just wrote. The timelines, clocks and fired levels are read
+   * here, after the locks (a consistent read taken before them could miss what the previous lock
+   * holder committed), in one statement. The policy book comes from the caller, loaded before the
+   * transaction began, so a transaction never waits for a second pool connection while it holds
+   * one. A hook's `patches` (the fields it reported) are written with the computed columns in one
+   * UPDATE per batch, and the urgency columns come from the clocks kept and written here, not
+   * from reading them back (storedUrgency).
    */
   async recomputeIn(
     trx: Knex.Transaction,
     subjects: ReadonlyMap<number, SubjectRow>,
     book: PolicyBook,
     now: Date,
+    patches?: ReadonlyMap<number, PatchFields>,
   ): Promise<void> {
     const batch = [...subjects.keys()];
     if (batch.length === 0) return;
-    const timelines = await this.timeline.forSubjects(this.kind.type, batch, trx);
-    const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
+    const inputs = await this.inputs.read(batch, trx);
+    const { timelines, fired } = inputs;
+    const storedClocks = groupBySubject(inputs.clocks);
     const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
     const drop: number[] = [];
-    const seen = new Map<number, number>();
-    const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
+    const results: ComputedSubject[] = [];
     const policyChanges: TimelineEventInput[] = [];
-    const fired = (await this.escalationLog?.firedKeys(batch, trx)) ?? new Map<number, Set<string>>();
     for (const [id, subject] of subjects) {
       const events = timelines.get(id) ?? [];
       const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
       // Ended cycles keep what they ended with; only running and future ones follow the config.
       const before = settledBefore(subject.clocksEventId, events);
-      if (events.length) seen.set(id, lastEventId(events));
+      const clocksEventId = events.length ? lastEventId(events) : undefined;
       const matched = subject.deleted ? null : book.match(this.kind.matchSubject(subject));
       const change = policyChange(book, this.kind, subject, matched?.policy.id ?? null, events, at);
       if (change) {
@@ -161,13 +175,19 @@ export class ClockService {
       computed.set(id, { policyId: sla.policy?.id ?? null, clocks: write });
       const all = [...keep, ...write];
       const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
-      results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState });
+      const patch = patches?.get(id);
+      results.push({
+        subjectId: id,
+        policyId: sla.policy?.id ?? null,
+        slaState,
+        ...(clocksEventId === undefined ? {} : { clocksEventId }),
+        urgency: storedUrgency(all),
+        ...(patch ? { patch } : {}),
+      });
     }
     await this.timeline.recordMany(policyChanges, now, trx);
     await this.clocks.replace(computed, now, trx, drop);
-    await this.subjects.setComputed(results, book.version, trx);
-    await this.subjects.setClocksEventIds(seen, trx);
-    await this.subjects.refreshUrgency(batch, trx);
+    await this.subjects.writeComputed(results, book.version, now, trx);
     await this.rollups?.refresh(trx, this.kind.type, batch);
   }
 

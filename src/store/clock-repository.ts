@@ -66,7 +66,8 @@ export type ClockCore = Pick<
   | 'state'
 >;
 
-interface Row extends ClockCoreRow {
+/** A clock row with the columns a stored clock needs, as the database returns it. */
+export interface ClockRow extends ClockCoreRow {
   scope?: string;
   status: number | null;
   warn_at: string;
@@ -81,7 +82,8 @@ const dateOrNull = (v: string | null): Date | null => (v ? utcFromSql(v) : null)
 export class ClockRepository {
   constructor(
     private readonly db: Knex,
-    private readonly prefix: string,
+    /** The install's table prefix (the recompute's one read spans the timeline and escalations too). */
+    readonly prefix: string,
     readonly subjectType: SubjectType = 'ticket',
   ) {}
 
@@ -137,7 +139,7 @@ export class ClockRepository {
 
   async forSubjects(ids: readonly number[], trx?: Knex.Transaction): Promise<StoredClock[]> {
     if (ids.length === 0) return [];
-    const rows: Row[] = await (trx ?? this.db)(this.table)
+    const rows: ClockRow[] = await (trx ?? this.db)(this.table)
       .where('subject_type', this.subjectType)
       .whereIn('subject_id', ids)
       .orderBy([{ column: 'subject_id' }, { column: 'scope' }, { column: 'metric' }, { column: 'cycle' }]);
@@ -172,7 +174,7 @@ export class ClockRepository {
    */
   async dueFor(subjectIds: readonly number[], now: Date, trx: Knex.Transaction): Promise<StoredClock[]> {
     if (subjectIds.length === 0) return [];
-    const rows: Row[] = await trx(this.table)
+    const rows: ClockRow[] = await trx(this.table)
       .where('subject_type', this.subjectType)
       .whereIn('subject_id', subjectIds)
       .where('next_check_at', '<=', utcToSql(now));
@@ -230,7 +232,8 @@ export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
   };
 }
 
-function toStored(r: Row): StoredClock {
+/** A clock row as a stored clock. */
+export function toStored(r: ClockRow): StoredClock {
   return {
     ...clockCoreFromRow(r),
     // Only status_time clocks have a status (and only they carry the field, as computed ones do).
