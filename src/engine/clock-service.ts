@@ -28,6 +28,7 @@ import { RecomputeReader } from '../store/recompute-inputs';
 import { storedUrgency } from '../sla/clocks/stored-urgency';
 import {
   groupBySubject,
+  storesAs,
   type ClockRepository,
   type StoredClock,
   type SubjectShare,
@@ -171,14 +172,26 @@ export class ClockService {
       if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
       const stored = storedClocks.get(id) ?? [];
       const { keep, write } = splitSettled(stored, sla.clocks, before);
-      drop.push(...stored.filter((c) => !keep.includes(c)).map((c) => c.id));
-      computed.set(id, { policyId: sla.policy?.id ?? null, clocks: write });
+      const policyId = sla.policy?.id ?? null;
+      // A recomputed clock whose stored row already says exactly that stays as it is (no delete
+      // and insert, and its rollup row keeps its key): most of a hook's clocks, and a rescan's.
+      const unchanged = new Map<Clock, StoredClock>();
+      for (const c of write) {
+        const same = stored.find((s) => {
+          const row = inputs.clockRows.get(s.id);
+          return !keep.includes(s) && row !== undefined && storesAs(row, c, policyId);
+        });
+        if (same) unchanged.set(c, same);
+      }
+      const kept = new Set<StoredClock>([...keep, ...unchanged.values()]);
+      drop.push(...stored.filter((c) => !kept.has(c)).map((c) => c.id));
+      computed.set(id, { policyId, clocks: write.filter((c) => !unchanged.has(c)) });
       const all = [...keep, ...write];
       const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
       const patch = patches?.get(id);
       results.push({
         subjectId: id,
-        policyId: sla.policy?.id ?? null,
+        policyId,
         slaState,
         ...(clocksEventId === undefined ? {} : { clocksEventId }),
         urgency: storedUrgency(all),

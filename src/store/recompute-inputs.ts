@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SubjectType } from '../sla/config/subject-types';
-import { toStored, type ClockRow, type StoredClock } from './clock-repository';
+import { STORED_AS_COLUMNS, toStored, type ClockRow, type StoredClock } from './clock-repository';
 import { firedKey } from './escalation-repository';
 import { selectRows } from './read/sla-sql';
 import { toEvent, type TimelineEvent, type TimelineRow } from './timeline-repository';
@@ -13,6 +13,8 @@ export interface RecomputeInputs {
   clocks: StoredClock[];
   /** The levels fired per subject (firedKey), as EscalationRepository.firedKeys. */
   fired: Map<number, Set<string>>;
+  /** Each stored clock's columns as read, by clock id (for `storesAs`). */
+  clockRows: Map<number, Record<string, unknown>>;
 }
 
 const TIMELINE = [
@@ -28,22 +30,7 @@ const TIMELINE = [
   'recorded_at',
   'source',
 ] as const;
-const CLOCK = [
-  'scope',
-  'metric',
-  'cycle',
-  'status',
-  'policy_id',
-  'started_at',
-  'due_at',
-  'warn_at',
-  'paused_minutes',
-  'met_at',
-  'breached_at',
-  'state',
-  'next_check_at',
-  'ended_at',
-] as const;
+const CLOCK = STORED_AS_COLUMNS;
 const FIRED = ['metric', 'cycle', 'policy_id', 'level_key'] as const;
 
 /** Reads what a recompute of one subject kind needs (see `readRecomputeInputs`). */
@@ -75,7 +62,7 @@ export async function readRecomputeInputs(
   withFired: boolean,
 ): Promise<RecomputeInputs> {
   const timelines = new Map<number, TimelineEvent[]>(ids.map((id) => [id, []]));
-  const inputs: RecomputeInputs = { timelines, clocks: [], fired: new Map() };
+  const inputs: RecomputeInputs = { timelines, clocks: [], fired: new Map(), clockRows: new Map() };
   if (ids.length === 0) return inputs;
   const marks = ids.map(() => '?').join(', ');
   const columns = [
@@ -123,9 +110,10 @@ export async function readRecomputeInputs(
       const event = toEvent({ ...own(row, 'e_', TIMELINE), subject_id: row.subject_id } as TimelineRow);
       timelines.get(row.subject_id)?.push(event);
     } else if (row.part === 'c') {
-      inputs.clocks.push(
-        toStored({ ...own(row, 'c_', CLOCK), id: row.c_id, subject_id: row.subject_id } as ClockRow),
-      );
+      const columns = own(row, 'c_', CLOCK);
+      const clock = toStored({ ...columns, id: row.c_id, subject_id: row.subject_id } as ClockRow);
+      inputs.clocks.push(clock);
+      inputs.clockRows.set(clock.id, columns);
     } else {
       const f = own(row, 'f_', FIRED) as {
         metric: string;
