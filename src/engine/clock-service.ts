@@ -61,8 +61,6 @@ export interface RecomputeOutcome {
  */
 export class ClockService {
   private book: PolicyBook | null = null;
-  /** The recompute's one read of its subjects' timelines, clocks and fired levels. */
-  readonly inputs: RecomputeReader;
 
   constructor(
     private readonly db: Knex,
@@ -76,9 +74,7 @@ export class ClockService {
     readonly kind: SubjectKind = ticketKind,
     /** The dashboard's rollups, kept in the same transactions as the clocks they count. */
     private readonly rollups?: Pick<RollupWriter, 'refresh'>,
-  ) {
-    this.inputs = new RecomputeReader(clocks.prefix, kind.type, escalationLog !== undefined);
-  }
+  ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
   async policyBook(): Promise<PolicyBook> {
@@ -126,6 +122,14 @@ export class ClockService {
       });
     }
     return ids.length;
+  }
+
+  private reader?: RecomputeReader;
+
+  /** The recompute's one read of its subjects' timelines, clocks and fired levels. */
+  get inputs(): RecomputeReader {
+    this.reader ??= new RecomputeReader(this.clocks.prefix, this.kind.type, this.escalationLog !== undefined);
+    return this.reader;
   }
 
   /**

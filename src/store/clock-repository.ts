@@ -67,7 +67,7 @@ export type ClockCore = Pick<
 >;
 
 /** A clock row with the columns a stored clock needs, as the database returns it. */
-export interface ClockRow extends ClockCoreRow {
+export interface Row extends ClockCoreRow {
   scope?: string;
   status: number | null;
   warn_at: string;
@@ -125,7 +125,7 @@ export class ClockRepository {
 
   async forSubjects(ids: readonly number[], trx?: Knex.Transaction): Promise<StoredClock[]> {
     if (ids.length === 0) return [];
-    const rows: ClockRow[] = await (trx ?? this.db)(this.table)
+    const rows: Row[] = await (trx ?? this.db)(this.table)
       .where('subject_type', this.subjectType)
       .whereIn('subject_id', ids)
       .orderBy([{ column: 'subject_id' }, { column: 'scope' }, { column: 'metric' }, { column: 'cycle' }]);
@@ -160,7 +160,7 @@ export class ClockRepository {
    */
   async dueFor(subjectIds: readonly number[], now: Date, trx: Knex.Transaction): Promise<StoredClock[]> {
     if (subjectIds.length === 0) return [];
-    const rows: ClockRow[] = await trx(this.table)
+    const rows: Row[] = await trx(this.table)
       .where('subject_type', this.subjectType)
       .whereIn('subject_id', subjectIds)
       .where('next_check_at', '<=', utcToSql(now));
@@ -282,7 +282,7 @@ export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
 }
 
 /** A clock row as a stored clock. */
-export function toStored(r: ClockRow): StoredClock {
+export function toStored(r: Row): StoredClock {
   return {
     ...clockCoreFromRow(r),
     // Only status_time clocks have a status (and only they carry the field, as computed ones do).

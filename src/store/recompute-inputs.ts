@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SubjectType } from '../sla/config/subject-types';
-import { STORED_AS_COLUMNS, toStored, type ClockRow, type StoredClock } from './clock-repository';
+import { STORED_AS_COLUMNS, toStored, type Row as ClockRow, type StoredClock } from './clock-repository';
 import { firedKey } from './escalation-repository';
 import { selectRows } from './read/sla-sql';
 import { toEvent, type TimelineEvent, type TimelineRow } from './timeline-repository';

@@ -3,7 +3,6 @@ import { utcToSql } from './datetime';
 import type { ClockState } from '../sla/clocks/sla-event';
 import type { SubjectType } from '../sla/config/subject-types';
 import { refreshUrgency } from './urgency-repository';
-import type { StoredUrgency } from '../sla/clocks/stored-urgency';
 
 /** Why a subject's clocks ended while the host still has it (a lead lost, junk or converted). */
 export type SubjectEnd = 'lost' | 'junk' | 'converted';
@@ -38,7 +37,7 @@ export interface ComputedSubject {
   slaState: ClockState;
   /** The newest timeline event the clocks were computed from; absent: the row keeps its own. */
   clocksEventId?: number;
-  urgency: StoredUrgency | null;
+  urgency: import('../sla/clocks/stored-urgency').StoredUrgency | null;
   /** The fields a hook reported, written in the same statement. */
   patch?: PatchFields;
 }
