@@ -18,9 +18,17 @@ import {
   type TimelineEventInput,
   type TimelineRepository,
 } from '../store/timeline-repository';
-import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
+import type {
+  ComputedSubject,
+  PatchFields,
+  SubjectRepository,
+  SubjectRow,
+} from '../store/subject-repository';
+import { RecomputeReader } from '../store/recompute-inputs';
+import { storedUrgency } from '../sla/clocks/stored-urgency';
 import {
   groupBySubject,
+  storesAs,
   type ClockRepository,
   type StoredClock,
   type SubjectShare,
@@ -116,37 +124,48 @@ export class ClockService {
     return ids.length;
   }
 
+  private reader?: RecomputeReader;
+
+  /** The recompute's one read of its subjects' timelines, clocks and fired levels. */
+  get inputs(): RecomputeReader {
+    this.reader ??= new RecomputeReader(this.clocks.prefix, this.kind.type, this.escalationLog !== undefined);
+    return this.reader;
+  }
+
   /**
    * Recomputes subjects inside the caller's transaction, which already holds their rows' locks
    * (`lockMany`, or the hook's own upsert) and hands them over as they now stand: a hook records
    * its events, updates the snapshot and recomputes in one transaction, and the recompute does
-   * not read back the row the hook just wrote. The timelines are read here, after the locks: a
-   * consistent read taken before them could miss what the previous lock holder committed. The
-   * policy book comes from the caller, loaded before the transaction began, so a transaction never
-   * waits for a second pool connection while it holds one.
+   * not read back the row the hook just wrote. The timelines, clocks and fired levels are read
+   * here, after the locks (a consistent read taken before them could miss what the previous lock
+   * holder committed), in one statement. The policy book comes from the caller, loaded before the
+   * transaction began, so a transaction never waits for a second pool connection while it holds
+   * one. A hook's `patches` (the fields it reported) are written with the computed columns in one
+   * UPDATE per batch, and the urgency columns come from the clocks kept and written here, not
+   * from reading them back (storedUrgency).
    */
   async recomputeIn(
     trx: Knex.Transaction,
     subjects: ReadonlyMap<number, SubjectRow>,
     book: PolicyBook,
     now: Date,
+    patches?: ReadonlyMap<number, PatchFields>,
   ): Promise<void> {
     const batch = [...subjects.keys()];
     if (batch.length === 0) return;
-    const timelines = await this.timeline.forSubjects(this.kind.type, batch, trx);
-    const storedClocks = groupBySubject(await this.clocks.forSubjects(batch, trx));
+    const inputs = await this.inputs.read(batch, trx);
+    const { timelines, fired } = inputs;
+    const storedClocks = groupBySubject(inputs.clocks);
     const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
     const drop: number[] = [];
-    const seen = new Map<number, number>();
-    const results: { subjectId: number; policyId: number | null; slaState: ClockState }[] = [];
+    const results: ComputedSubject[] = [];
     const policyChanges: TimelineEventInput[] = [];
-    const fired = (await this.escalationLog?.firedKeys(batch, trx)) ?? new Map<number, Set<string>>();
     for (const [id, subject] of subjects) {
       const events = timelines.get(id) ?? [];
       const at = events.reduce((t, e) => (e.occurredAt > t ? e.occurredAt : t), now);
       // Ended cycles keep what they ended with; only running and future ones follow the config.
       const before = settledBefore(subject.clocksEventId, events);
-      if (events.length) seen.set(id, lastEventId(events));
+      const clocksEventId = events.length ? lastEventId(events) : undefined;
       const matched = subject.deleted ? null : book.match(this.kind.matchSubject(subject));
       const change = policyChange(book, this.kind, subject, matched?.policy.id ?? null, events, at);
       if (change) {
@@ -157,17 +176,35 @@ export class ClockService {
       if (sla.policy) markUnfiredLevelsDue(book, sla.policy.id, sla.clocks, fired.get(id), at);
       const stored = storedClocks.get(id) ?? [];
       const { keep, write } = splitSettled(stored, sla.clocks, before);
-      drop.push(...stored.filter((c) => !keep.includes(c)).map((c) => c.id));
-      computed.set(id, { policyId: sla.policy?.id ?? null, clocks: write });
+      const policyId = sla.policy?.id ?? null;
+      // A recomputed clock whose stored row already says exactly that stays as it is (no delete
+      // and insert, and its rollup row keeps its key): most of a hook's clocks, and a rescan's.
+      const unchanged = new Map<Clock, StoredClock>();
+      for (const c of write) {
+        const same = stored.find((s) => {
+          const row = inputs.clockRows.get(s.id);
+          return !keep.includes(s) && row !== undefined && storesAs(row, c, policyId);
+        });
+        if (same) unchanged.set(c, same);
+      }
+      const kept = new Set<StoredClock>([...keep, ...unchanged.values()]);
+      drop.push(...stored.filter((c) => !kept.has(c)).map((c) => c.id));
+      computed.set(id, { policyId, clocks: write.filter((c) => !unchanged.has(c)) });
       const all = [...keep, ...write];
       const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
-      results.push({ subjectId: id, policyId: sla.policy?.id ?? null, slaState });
+      const patch = patches?.get(id);
+      results.push({
+        subjectId: id,
+        policyId,
+        slaState,
+        ...(clocksEventId === undefined ? {} : { clocksEventId }),
+        urgency: storedUrgency(all),
+        ...(patch ? { patch } : {}),
+      });
     }
     await this.timeline.recordMany(policyChanges, now, trx);
     await this.clocks.replace(computed, now, trx, drop);
-    await this.subjects.setComputed(results, book.version, trx);
-    await this.subjects.setClocksEventIds(seen, trx);
-    await this.subjects.refreshUrgency(batch, trx);
+    await this.subjects.writeComputed(results, book.version, now, trx);
     await this.rollups?.refresh(trx, this.kind.type, batch);
   }
 

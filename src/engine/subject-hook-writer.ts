@@ -10,6 +10,7 @@ import {
   type SubjectSnapshot,
 } from '../store/subject-repository';
 import type { ClockService } from './clock-service';
+import type { PolicyBook } from '../sla/policy/policy-book';
 
 /** What one hook does to a subject the host already had, decided under the subject's lock. */
 export interface SubjectChange {
@@ -80,27 +81,40 @@ export class SubjectHookWriter {
   async changed(
     subjectId: number,
     plan: (seen: SubjectRow | undefined, trx: Knex.Transaction) => Promise<SubjectChange> | SubjectChange,
+    loadedBook?: PolicyBook,
   ): Promise<void> {
-    const book = await this.clocks.policyBook();
+    const book = loadedBook ?? (await this.clocks.policyBook());
     const now = this.clock.now();
     await this.db.transaction(async (trx) => {
       const seen = (await this.subjects.lockMany([subjectId], trx)).get(subjectId);
       const change = await plan(seen, trx);
       await this.timeline.recordMany(change.events, now, trx);
-      let row: SubjectRow;
       if (change.snapshot) {
         // For an unseen subject the gap lock above guarantees no row appeared since: this inserts.
         await this.subjects.upsert([change.snapshot], now, trx);
-        row = afterUpsert(seen, change.snapshot);
+        const row = afterUpsert(seen, change.snapshot);
+        await this.clocks.recomputeIn(trx, new Map([[subjectId, row]]), book, now);
       } else if (seen) {
-        // Patched even with no field, as before: it stamps `updated_at`; the dirty mark it sets is
-        // cleared by the recompute below, in the same transaction.
-        await this.subjects.patch(subjectId, change.patch ?? {}, now, trx);
-        row = afterPatch(seen, change.patch ?? {});
-      } else {
-        return;
+        // Patched even with no field, as before (it stamps `updated_at`), by the recompute's own
+        // UPDATE of the row: one statement, and no dirty mark to set and clear in between.
+        const patch = change.patch ?? {};
+        const row = afterPatch(seen, patch);
+        await this.clocks.recomputeIn(
+          trx,
+          new Map([[subjectId, row]]),
+          book,
+          now,
+          new Map([[subjectId, patch]]),
+        );
       }
-      await this.clocks.recomputeIn(trx, new Map([[subjectId, row]]), book, now);
     });
+  }
+
+  /**
+   * The policy book, for a caller that reads host rows before `changed`: it loads the book beside
+   * them (one round trip for both) and hands it over.
+   */
+  policyBook(): Promise<PolicyBook> {
+    return this.clocks.policyBook();
   }
 }

@@ -66,7 +66,8 @@ export type ClockCore = Pick<
   | 'state'
 >;
 
-interface Row extends ClockCoreRow {
+/** A clock row with the columns a stored clock needs, as the database returns it. */
+export interface Row extends ClockCoreRow {
   scope?: string;
   status: number | null;
   warn_at: string;
@@ -81,7 +82,8 @@ const dateOrNull = (v: string | null): Date | null => (v ? utcFromSql(v) : null)
 export class ClockRepository {
   constructor(
     private readonly db: Knex,
-    private readonly prefix: string,
+    /** The install's table prefix (the recompute's one read spans the timeline and escalations too). */
+    readonly prefix: string,
     readonly subjectType: SubjectType = 'ticket',
   ) {}
 
@@ -92,7 +94,8 @@ export class ClockRepository {
   /**
    * Replaces the clocks of these subjects with freshly computed ones: deletes the stored rows in
    * `drop` (every stored row of these subjects but the settled cycles, which keep the policy,
-   * target and outcome they ended with), then inserts `computed`. The caller holds the subjects'
+   * target and outcome they ended with, and the rows that already hold what was computed, see
+   * `storesAs`), then inserts `computed` (the rest). The caller holds the subjects'
    * locks and read their clocks under them, so `drop` is all there is to delete.
    */
   async replace(
@@ -113,22 +116,7 @@ export class ClockRepository {
       clocks.map((c) => ({
         subject_type: this.subjectType,
         subject_id: subjectId,
-        scope: c.scope ?? 'customer',
-        metric: c.metric,
-        cycle: c.cycle,
-        status: c.status ?? null,
-        policy_id: policyId,
-        target_minutes: Math.round(c.targetMinutes),
-        started_at: utcToSql(c.startedAt),
-        due_at: utcToSql(c.dueAt),
-        warn_at: utcToSql(c.warnAt),
-        paused_minutes: c.pausedMinutes,
-        met_at: sqlOrNull(c.metAt),
-        breached_at: sqlOrNull(c.breachedAt),
-        state: c.state,
-        next_check_at: sqlOrNull(c.nextCheckAt),
-        ended_at: sqlOrNull(c.endedAt),
-        met_minutes: c.metMinutes,
+        ...clockColumns(c, policyId),
         updated_at: utcToSql(now),
       })),
     );
@@ -213,6 +201,69 @@ export class ClockRepository {
   }
 }
 
+/** The columns `replace` writes for a computed clock (besides its subject and `updated_at`). */
+function clockColumns(c: Clock, policyId: number | null): Record<string, string | number | null> {
+  return {
+    scope: c.scope ?? 'customer',
+    metric: c.metric,
+    cycle: c.cycle,
+    status: c.status ?? null,
+    policy_id: policyId,
+    target_minutes: Math.round(c.targetMinutes),
+    started_at: utcToSql(c.startedAt),
+    due_at: utcToSql(c.dueAt),
+    warn_at: utcToSql(c.warnAt),
+    paused_minutes: c.pausedMinutes,
+    met_at: sqlOrNull(c.metAt),
+    breached_at: sqlOrNull(c.breachedAt),
+    state: c.state,
+    next_check_at: sqlOrNull(c.nextCheckAt),
+    ended_at: sqlOrNull(c.endedAt),
+    met_minutes: c.metMinutes,
+  };
+}
+
+/** The clock columns `storesAs` compares, as a recompute reads them. */
+export const STORED_AS_COLUMNS = [
+  'scope',
+  'metric',
+  'cycle',
+  'status',
+  'policy_id',
+  'target_minutes',
+  'started_at',
+  'due_at',
+  'warn_at',
+  'paused_minutes',
+  'met_at',
+  'breached_at',
+  'state',
+  'next_check_at',
+  'ended_at',
+  'met_minutes',
+] as const;
+
+/**
+ * Whether a stored clock row (as mysql2 returns it: DATETIME(3) as 'YYYY-MM-DD HH:MM:SS.mmm',
+ * DECIMAL as a string) already holds exactly what `replace` would write for `c` under `policyId`:
+ * then a recompute keeps the row instead of deleting and inserting it again (its id, and the
+ * rollups' row keyed by it, stay). Any doubt (a decimal the column rounds, say) reads as a change.
+ */
+export function storesAs(
+  stored: Readonly<Record<string, unknown>>,
+  c: Clock,
+  policyId: number | null,
+): boolean {
+  const written = clockColumns(c, policyId);
+  return STORED_AS_COLUMNS.every((column) => {
+    const want = written[column];
+    const have = stored[column];
+    if (want === null || have === null || have === undefined) return want === null && have === null;
+    if (typeof want === 'number') return Number(have) === want;
+    return have === want;
+  });
+}
+
 /** Converts the core columns of a clock row (ids to numbers, UTC strings to dates). */
 export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
   return {
@@ -230,7 +281,8 @@ export function clockCoreFromRow(r: ClockCoreRow): ClockCore {
   };
 }
 
-function toStored(r: Row): StoredClock {
+/** A clock row as a stored clock. */
+export function toStored(r: Row): StoredClock {
   return {
     ...clockCoreFromRow(r),
     // Only status_time clocks have a status (and only they carry the field, as computed ones do).

@@ -30,6 +30,18 @@ export interface SubjectSnapshot {
   ended?: SubjectEnd | null;
 }
 
+/** What a recompute writes on one subject's row (SubjectRepository.writeComputed). */
+export interface ComputedSubject {
+  subjectId: number;
+  policyId: number | null;
+  slaState: ClockState;
+  /** The newest timeline event the clocks were computed from; absent: the row keeps its own. */
+  clocksEventId?: number;
+  urgency: import('../sla/clocks/stored-urgency').StoredUrgency | null;
+  /** The fields a hook reported, written in the same statement. */
+  patch?: PatchFields;
+}
+
 export interface SubjectRow extends SubjectSnapshot {
   policyId: number | null;
   slaState: ClockState;
@@ -192,34 +204,60 @@ export class SubjectRepository {
       .update({ ...patchColumns(fields), updated_at: utcToSql(now) });
   }
 
-  async setComputed(
-    results: readonly { subjectId: number; policyId: number | null; slaState: ClockState }[],
+  /**
+   * Writes what a recompute leaves on its subjects' rows, one UPDATE per 500 subjects: the policy,
+   * the summary state and the configuration version they were computed under, the timeline event
+   * they were computed from (when they have events), their urgency (from the clocks the recompute
+   * holds, storedUrgency), and the fields a hook reported with `updated_at` (its patch, which
+   * needs no dirty mark: the recompute that clears it is this very statement). One statement
+   * instead of a patch, a state update per (policy, state) pair, an event id update and an urgency
+   * read and update: a hook pays a round trip for each.
+   */
+  async writeComputed(
+    rows: readonly ComputedSubject[],
     version: number,
+    now: Date,
     trx: Knex.Transaction,
   ): Promise<void> {
-    // One UPDATE per (policy, state) pair rather than per ticket: a batch has only a few pairs.
-    for (const [group, ids] of groupIds(results, (r) => `${r.policyId ?? ''}|${r.slaState}`)) {
-      const [policyId, slaState] = group.split('|');
-      await trx(this.table)
-        .where('subject_type', this.subjectType)
-        .whereIn('subject_id', ids)
-        .update({
-          policy_id: policyId === '' ? null : Number(policyId),
-          sla_state: slaState,
-          computed_version: version,
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      const sets: { sql: string; bindings: Knex.Value[] }[] = [];
+      const set = (
+        column: string,
+        of: readonly ComputedSubject[],
+        pick: (r: ComputedSubject) => Knex.Value,
+        keep: boolean,
+      ) => {
+        if (of.length === 0) return;
+        sets.push({
+          sql: `${column} = CASE subject_id ${of.map(() => 'WHEN ? THEN ?').join(' ')}${keep ? ` ELSE ${column}` : ''} END`,
+          bindings: of.flatMap((r) => [r.subjectId, pick(r)]),
         });
-    }
-  }
-
-  /** Records which timeline event each subject's clocks were just computed from (one UPDATE per 500). */
-  async setClocksEventIds(seen: ReadonlyMap<number, number>, trx: Knex.Transaction): Promise<void> {
-    const entries = [...seen];
-    for (let i = 0; i < entries.length; i += 500) {
-      const chunk = entries.slice(i, i + 500);
+      };
+      set('policy_id', chunk, (r) => r.policyId, false);
+      set('sla_state', chunk, (r) => r.slaState, false);
+      sets.push({ sql: 'computed_version = ?', bindings: [version] });
+      const seen = chunk.filter((r) => r.clocksEventId !== undefined);
+      set('clocks_event_id', seen, (r) => r.clocksEventId ?? null, seen.length < chunk.length);
+      const time = (d: Date | null | undefined) => (d ? utcToSql(d) : null);
+      set('urgency_rank', chunk, (r) => r.urgency?.rank ?? null, false);
+      set('urgency_due', chunk, (r) => time(r.urgency?.due), false);
+      set('urgency_metric', chunk, (r) => r.urgency?.metric ?? null, false);
+      set('urgency_cycle', chunk, (r) => r.urgency?.cycle ?? null, false);
+      set('urgency_breach_at', chunk, (r) => time(r.urgency?.breachAt), false);
+      set('urgency_risk_at', chunk, (r) => time(r.urgency?.riskAt), false);
+      const patched = chunk.filter((r) => r.patch !== undefined);
+      const columns = new Map<string, ComputedSubject[]>();
+      for (const r of patched) {
+        for (const column of Object.keys(fieldColumns(r.patch ?? {})))
+          columns.set(column, [...(columns.get(column) ?? []), r]);
+      }
+      for (const [column, of] of columns)
+        set(column, of, (r) => fieldColumns(r.patch ?? {})[column] as Knex.Value, of.length < chunk.length);
+      set('updated_at', patched, () => utcToSql(now), patched.length < chunk.length);
       await trx.raw(
-        `UPDATE ?? SET clocks_event_id = CASE subject_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END ` +
-          `WHERE subject_type = ? AND subject_id IN (${chunk.map(() => '?').join(', ')})`,
-        [this.table, ...chunk.flat(), this.subjectType, ...chunk.map(([id]) => id)],
+        `UPDATE ?? SET ${sets.map((x) => x.sql).join(', ')} WHERE subject_type = ? AND subject_id IN (${chunk.map(() => '?').join(', ')})`,
+        [this.table, ...sets.flatMap((x) => x.bindings), this.subjectType, ...chunk.map((r) => r.subjectId)],
       );
     }
   }
@@ -308,7 +346,12 @@ function groupIds<T extends { subjectId: number }>(
 
 /** The columns `patch` writes (besides `updated_at`): the fields, and the mark "recompute me". */
 function patchColumns(fields: PatchFields): Partial<Row> {
-  const update: Record<string, unknown> = { computed_version: DIRTY };
+  return { computed_version: DIRTY, ...fieldColumns(fields) } as Partial<Row>;
+}
+
+/** The reported fields by column name. */
+function fieldColumns(fields: PatchFields): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(fields)) {
     const column =
       field === 'deleted' || (KIND_FIELDS as readonly string[]).includes(field)
@@ -316,7 +359,7 @@ function patchColumns(fields: PatchFields): Partial<Row> {
         : COLUMN[field as SnapshotField];
     update[column] = value;
   }
-  return update as Partial<Row>;
+  return update;
 }
 
 /**

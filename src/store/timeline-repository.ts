@@ -25,7 +25,8 @@ export interface TimelineEvent extends Required<TimelineEventInput> {
   recordedAt: Date;
 }
 
-interface TimelineRow {
+/** A timeline row, as the database returns it. */
+export interface TimelineRow {
   id: number | string;
   subject_type: string;
   subject_id: number;
@@ -144,22 +145,6 @@ export class TimelineRepository {
     return new Set(rows);
   }
 
-  /** The most recent event of a subject, or null. */
-  async latest(
-    subjectType: SubjectType,
-    subjectId: number,
-    trx?: Knex.Transaction,
-  ): Promise<TimelineEvent | null> {
-    const row: TimelineRow | undefined = await (trx ?? this.db)(this.table)
-      .where({ subject_type: subjectType, subject_id: subjectId })
-      .orderBy([
-        { column: 'occurred_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .first();
-    return row ? toEvent(row) : null;
-  }
-
   /** The status the timeline last saw for a subject (from a status change or the creation snapshot). */
   async lastStatus(
     subjectType: SubjectType,
@@ -174,10 +159,29 @@ export class TimelineRepository {
         { column: 'id', order: 'desc' },
       ])
       .first();
-    if (!row || row.to_value === null) return null;
-    if (row.event_type === 'status_changed') return Number(row.to_value);
-    const snapshot = JSON.parse(row.to_value) as { status?: number };
-    return snapshot.status ?? null;
+    return row ? statusOf(row) : null;
+  }
+
+  /**
+   * `lastStatus` and `latest` of one subject in one statement (a status hook asks both under the
+   * subject's lock, and pays a round trip per statement): each part is the same ordered LIMIT 1.
+   */
+  async lastStatusAndLatest(
+    subjectType: SubjectType,
+    subjectId: number,
+    trx: Knex.Transaction,
+  ): Promise<{ lastStatus: number | null; latest: TimelineEvent | null }> {
+    const order = 'ORDER BY occurred_at DESC, id DESC LIMIT 1';
+    const [rows] = (await trx.raw(
+      `(SELECT 'status' AS part, t.* FROM ?? t WHERE subject_type = ? AND subject_id = ?
+          AND event_type IN ('status_changed', 'created') ${order})
+       UNION ALL
+       (SELECT 'latest' AS part, t.* FROM ?? t WHERE subject_type = ? AND subject_id = ? ${order})`,
+      [this.table, subjectType, subjectId, this.table, subjectType, subjectId],
+    )) as unknown as [(TimelineRow & { part: string })[]];
+    const status = rows.find((r) => r.part === 'status');
+    const latest = rows.find((r) => r.part === 'latest');
+    return { lastStatus: status ? statusOf(status) : null, latest: latest ? toEvent(latest) : null };
   }
 
   async recent(limit: number): Promise<TimelineEvent[]> {
@@ -214,7 +218,16 @@ export class TimelineRepository {
   }
 }
 
-function toEvent(row: TimelineRow): TimelineEvent {
+/** The status a status change or creation event leaves the subject in. */
+function statusOf(row: TimelineRow): number | null {
+  if (row.to_value === null) return null;
+  if (row.event_type === 'status_changed') return Number(row.to_value);
+  const snapshot = JSON.parse(row.to_value) as { status?: number };
+  return snapshot.status ?? null;
+}
+
+/** A timeline row as an event (ids to numbers, UTC strings to dates). */
+export function toEvent(row: TimelineRow): TimelineEvent {
   return {
     id: Number(row.id),
     subjectType: row.subject_type as SubjectType,

@@ -178,13 +178,13 @@ it('a recompute that read an older timeline never overwrites a newer one', async
     },
     null,
   );
-  const read = services.timeline.forSubjects.bind(services.timeline);
+  const read = services.clocks.inputs.read.bind(services.clocks.inputs);
   let hook: Promise<void> | null = null;
   // While the scan's recompute holds the ticket, an agent closes it. The scan then waits for
   // the hook to finish (at most 1 s): without the subject lock the hook would finish first and
   // the scan would write its older clocks last.
-  services.timeline.forSubjects = async (type, ids, trx) => {
-    const result = await read(type, ids, trx);
+  services.clocks.inputs.read = async (ids, trx) => {
+    const result = await read(ids, trx);
     if (!hook && ids.includes(id)) {
       hook = t.devhost.tickets.changeStatus(id, { status: 5 });
       await Promise.race([hook, new Promise((r) => setTimeout(r, 1000))]);
@@ -195,7 +195,7 @@ it('a recompute that read an older timeline never overwrites a newer one', async
   try {
     await services.scanner.run(clock.now());
   } finally {
-    services.timeline.forSubjects = read;
+    services.clocks.inputs.read = read;
   }
   await hook;
   at('2026-03-03T23:00:00Z');
@@ -338,17 +338,17 @@ it('a ticket whose recompute keeps failing does not stall the scan for the other
     },
     null,
   );
-  const read = services.timeline.forSubjects.bind(services.timeline);
-  services.timeline.forSubjects = async (type, ids, trx) => {
+  const read = services.clocks.inputs.read.bind(services.clocks.inputs);
+  services.clocks.inputs.read = async (ids, trx) => {
     if (ids.includes(bad)) throw new Error('corrupt row');
-    return read(type, ids, trx);
+    return read(ids, trx);
   };
   at('2026-03-04T13:30:00Z');
   try {
     const result = await services.scanner.run(clock.now());
     expect(result.failed).toBe(1);
   } finally {
-    services.timeline.forSubjects = read;
+    services.clocks.inputs.read = read;
   }
   expect(await clocksOf(good)).toEqual(['first_response#1:breached:-', 'resolution#1:on_track:-']);
   expect((await services.subjects.getMany([bad])).get(bad)?.computedVersion).toBeLessThan(
