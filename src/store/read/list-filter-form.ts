@@ -6,10 +6,10 @@ import type { ListFilterForm, ListKind } from './ticket-state-sql';
 
 /**
  * Above this share of a kind's subjects, a list filter probes (ListFilterForm in
- * ticket-state-sql.ts). Measured at 100 000 tickets (BENCHMARKS.md, pages, "list filter forms"):
- * the semi-join costs ~10 µs per match and the probe ~1 µs per listed row plus the state's one
- * materialization, so they cross near a tenth (paused at 10 %: semi-join 2.1x the plain list,
- * probe 2.6x; on track at 21 %: 5.4x against 3.7x).
+ * ticket-state-sql.ts). Measured at 100 000 tickets (BENCHMARKS.md, Pages, "The list's filter and
+ * sort"): the semi-join costs ~7-10 µs per match and the probe ~1 µs per listed row plus the
+ * state's one materialization, so they cross near a tenth (paused at 10 %: semi-join 2.1x the
+ * plain list, probe 2.6x; on track at 21 %: 5.4x against 3.7x).
  */
 export const PROBE_ABOVE_SHARE = 0.12;
 
