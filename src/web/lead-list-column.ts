@@ -12,6 +12,7 @@ import { badgeFor, badgeRows, badgeWords, groupBadgeRows, type BadgeClock } from
 import { staffLanguage } from './ticket-widgets';
 import { leadViewer, viewerMaySeeLead } from './lead-scope';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
+import { ListFilterForms } from '../store/read/list-filter-form';
 
 /**
  * The SLA cell of the host's lead list: the ticket list's badge (list-badges.ts) on the lead's
@@ -78,6 +79,7 @@ export function createLeadListColumn(
  */
 function createListQuery(host: HostContext, translator: i18n): LeadListQueryExtension {
   const prefix = host.tablePrefix;
+  const forms = new ListFilterForms(host.readDb ?? host.db, prefix, host.clock);
   const states: readonly ClockState[] = TICKET_LIST_STATES;
   return {
     param: 'sla',
@@ -90,7 +92,15 @@ function createListQuery(host: HostContext, translator: i18n): LeadListQueryExte
       const now = host.clock.now();
       if (filter !== undefined) {
         if (!states.includes(filter as ClockState)) throw new Error(`unknown SLA filter ${filter}`);
-        const condition = ticketStateIsSql(prefix, leadIdColumn, now, filter as ClockState, 'lead');
+        const state = filter as ClockState;
+        const condition = ticketStateIsSql(
+          prefix,
+          leadIdColumn,
+          now,
+          state,
+          'lead',
+          forms.formFor('lead', state),
+        );
         qb.whereRaw(condition.sql, condition.bindings);
       }
       if (sort !== undefined) {

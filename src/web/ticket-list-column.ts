@@ -10,6 +10,7 @@ import { listDateTimeFormatter } from '../i18n/compiled-date-format';
 import { phrasesFor } from '../i18n/phrase-cache';
 import { TICKET_LIST_STATES, ticketSortKeySql, ticketStateIsSql } from '../store/read/ticket-state-sql';
 import { staffLanguage } from './ticket-widgets';
+import { ListFilterForms } from '../store/read/list-filter-form';
 import {
   inTicketScope,
   seesEveryTicket,
@@ -99,6 +100,7 @@ async function visibleIds(
  */
 function createListQuery(host: HostContext, translator: i18n): TicketListQueryExtension {
   const prefix = host.tablePrefix;
+  const forms = new ListFilterForms(host.readDb ?? host.db, prefix, host.clock);
   return {
     param: 'sla',
     // View own sees the badges of its own tickets only; filtering the whole list by SLA state
@@ -112,7 +114,15 @@ function createListQuery(host: HostContext, translator: i18n): TicketListQueryEx
       const now = host.clock.now();
       if (filter !== undefined) {
         if (!FILTER_STATES.includes(filter as ClockState)) throw new Error(`unknown SLA filter ${filter}`);
-        const condition = ticketStateIsSql(prefix, ticketIdColumn, now, filter as ClockState);
+        const state = filter as ClockState;
+        const condition = ticketStateIsSql(
+          prefix,
+          ticketIdColumn,
+          now,
+          state,
+          'ticket',
+          forms.formFor('ticket', state),
+        );
         qb.whereRaw(condition.sql, condition.bindings);
       }
       if (sort !== undefined) {

@@ -24,6 +24,7 @@ import {
 } from '../../src/store/read/monitor-query';
 import { openSubjectOf } from '../../src/store/read/sla-sql';
 import { rebuildUrgency } from '../../src/store/urgency-repository';
+import { ListFilterForms } from '../../src/store/read/list-filter-form';
 
 /**
  * The urgency columns on the subject rows (urgency-repository.ts) against the clocks they summarise:
@@ -120,28 +121,39 @@ function config(firstResponse: number) {
 /** Every list filter and the sort, from the urgency columns and from the clocks, at `now`. */
 async function expectListsEqual(now: Date, kind: 'ticket' | 'lead' = 'ticket'): Promise<void> {
   const [table, id] = kind === 'ticket' ? ['tbltickets', 't.ticketid'] : ['tblleads', 't.id'];
-  const ids = async (where: { sql: string; bindings: Knex.Value[] } | null, key: typeof ticketSortKeySql) => {
+  const ids = async (
+    where: { sql: string; bindings: Knex.Value[] } | null,
+    key: typeof ticketSortKeySql,
+    dir: 'ASC' | 'DESC' = 'ASC',
+  ) => {
     const k = key('tbl', id, now, kind);
     return (
       await selectRows<{ id: unknown }>(
         db,
-        `SELECT ${id} AS id FROM ${table} t ${where ? `WHERE ${where.sql}` : ''} ORDER BY ${k.sql} ASC, ${id} ASC`,
+        `SELECT ${id} AS id FROM ${table} t ${where ? `WHERE ${where.sql}` : ''} ORDER BY ${k.sql} ${dir}, ${id} ${dir}`,
         [...(where?.bindings ?? []), ...k.bindings],
       )
     ).map((r) => Number(r.id));
   };
   const sorted = await ids(null, ticketSortKeySql);
   expect(sorted).toEqual(await ids(null, ticketSortKeySqlFromClocks));
+  expect(await ids(null, ticketSortKeySql, 'DESC')).toEqual(
+    await ids(null, ticketSortKeySqlFromClocks, 'DESC'),
+  );
   const [{ n }] = await db(table).count({ n: '*' });
   expect(sorted).toHaveLength(Number(n));
   let matched = 0;
   for (const state of TICKET_LIST_STATES) {
-    const rows = await ids(ticketStateIsSql('tbl', id, now, state, kind), ticketSortKeySql);
-    expect([state, rows]).toEqual([
-      state,
-      await ids(ticketStateIsSqlFromClocks('tbl', id, now, state, kind), ticketSortKeySqlFromClocks),
-    ]);
-    matched += rows.length;
+    const fromClocks = await ids(
+      ticketStateIsSqlFromClocks('tbl', id, now, state, kind),
+      ticketSortKeySqlFromClocks,
+    );
+    // Both forms of the filter (the list picks one by the state's share), sorted by the kept key.
+    for (const form of ['semijoin', 'probe'] as const) {
+      const rows = await ids(ticketStateIsSql('tbl', id, now, state, kind, form), ticketSortKeySql);
+      expect([state, form, rows]).toEqual([state, form, fromClocks]);
+    }
+    matched += fromClocks.length;
   }
   expect(matched).toBeGreaterThan(Number(n) / 2);
 }
@@ -191,6 +203,18 @@ async function expectMonitorEqual(now: Date, kind: 'ticket' | 'lead' = 'ticket')
 }
 
 describe('subject urgency', () => {
+  it("picks the semi-join for the mix's rare states and the probe for its common ones", async () => {
+    const forms = new ListFilterForms(db, 'tbl', { now: () => NOW });
+    // Before the shares are read: the probe, whose cost the host's list bounds.
+    expect(forms.formFor('lead', 'at_risk')).toBe('probe');
+    await forms.read('ticket');
+    // 48 % breached, 21 % on track; 4 % at risk, 7 % met (bench/pages.ts's mix).
+    expect(forms.formFor('ticket', 'breached')).toBe('probe');
+    expect(forms.formFor('ticket', 'on_track')).toBe('probe');
+    expect(forms.formFor('ticket', 'at_risk')).toBe('semijoin');
+    expect(forms.formFor('ticket', 'met')).toBe('semijoin');
+  });
+
   it('after the first scan: the kept urgency is a rebuild; lists and monitor equal the clocks at every instant', async () => {
     await expectRebuildEqual();
     // Later instants hold subjects whose stored urgency is out of date (read from their clocks).

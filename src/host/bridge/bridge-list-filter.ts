@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../host-context';
 import { TICKET_LIST_STATES, ticketStateIsSql, type ListKind } from '../../store/read/ticket-state-sql';
+import { ListFilterForms } from '../../store/read/list-filter-form';
 
 /**
  * The SLA rule of Perfex's own ticket-list and lead-list filters (`POST /bridge/ticket-list-filter`,
@@ -35,8 +36,10 @@ export type ListFilterCondition = (
  * is concatenated into the SQL, and the state was already one of TICKET_LIST_STATES.
  */
 export function listFilterCondition(db: Knex, prefix: string, clock: Clock): ListFilterCondition {
+  const forms = new ListFilterForms(db, prefix, clock);
   return (kind, { state }) => {
-    const part = ticketStateIsSql(prefix, PERFEX_LIST_ID_COLUMN[kind](prefix), clock.now(), state, kind);
+    const id = PERFEX_LIST_ID_COLUMN[kind](prefix);
+    const part = ticketStateIsSql(prefix, id, clock.now(), state, kind, forms.formFor(kind, state));
     return { condition: db.raw(part.sql, part.bindings).toQuery() };
   };
 }
