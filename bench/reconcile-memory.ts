@@ -44,6 +44,11 @@ const LIMIT_MB = 256;
 
 interface Peak {
   ms: number;
+  /**
+   * CPU time of this process during the work (user + system): what a heap setting costs, apart
+   * from the database's share of the wall time (which another load on a shared server inflates).
+   */
+  cpuMs: number;
   /** The process's peak RSS during the work. */
   peakMb: number;
   /** The largest V8 heap in use among the samples. */
@@ -95,7 +100,7 @@ function memoryRows(r: MemoryResult, nodeFlags: readonly string[]): BenchRow[] {
   const row = (work: string, p: Peak): BenchRow => ({
     bench: 'reconcile-memory',
     work:
-      `${work}${flags}, peak RSS (V8 heap at most ${p.heapMb.toFixed(0)} MB; ${(p.ms / 1000).toFixed(1)} s)` +
+      `${work}${flags}, peak RSS (V8 heap at most ${p.heapMb.toFixed(0)} MB; ${(p.ms / 1000).toFixed(1)} s, ${(p.cpuMs / 1000).toFixed(1)} s CPU)` +
       (r.hwmReset ? '' : ' (sampled)'),
     size: r.tickets,
     value: p.peakMb,
@@ -161,13 +166,20 @@ async function peakDuring<T>(work: () => Promise<T>): Promise<{ value: T; peak: 
     heap = Math.max(heap, m.heapUsed);
   };
   const timer = setInterval(sample, 20);
+  const cpu = process.cpuUsage();
   try {
     const timed = await time(work);
+    const used = process.cpuUsage(cpu);
     sample();
     const hwm = reset ? highWaterMb() : undefined;
     return {
       value: timed.value,
-      peak: { ms: timed.ms, peakMb: Math.max(rss / MB, hwm ?? 0), heapMb: heap / MB },
+      peak: {
+        ms: timed.ms,
+        cpuMs: (used.user + used.system) / 1000,
+        peakMb: Math.max(rss / MB, hwm ?? 0),
+        heapMb: heap / MB,
+      },
       reset,
     };
   } finally {
@@ -206,13 +218,13 @@ async function child(tickets: number): Promise<MemoryResult> {
     const restMb = process.memoryUsage().rss / MB;
     const first = await peakDuring(scan);
     log(
-      `${tickets}: first scan ${(first.peak.ms / 1000).toFixed(1)} s, peak ${first.peak.peakMb.toFixed(0)} MB: ${summary(first.value)}`,
+      `${tickets}: first scan ${(first.peak.ms / 1000).toFixed(1)} s (${(first.peak.cpuMs / 1000).toFixed(1)} s CPU), peak ${first.peak.peakMb.toFixed(0)} MB: ${summary(first.value)}`,
     );
     if (first.value.changed !== tickets)
       throw new Error(`the first scan changed ${first.value.changed} tickets`);
     const later = await peakDuring(scan);
     log(
-      `${tickets}: later scan ${(later.peak.ms / 1000).toFixed(1)} s, peak ${later.peak.peakMb.toFixed(0)} MB: ${summary(later.value)}`,
+      `${tickets}: later scan ${(later.peak.ms / 1000).toFixed(1)} s (${(later.peak.cpuMs / 1000).toFixed(1)} s CPU), peak ${later.peak.peakMb.toFixed(0)} MB: ${summary(later.value)}`,
     );
     if (later.value.changed !== 0) throw new Error('a scan over unchanged tickets changed something');
     return {
