@@ -10,8 +10,13 @@
  * the reset is refused, the samples alone). The data set: N open tickets opened over the 30 days
  * before now, straight into `tbltickets` (no hooks), a staff reply 30 minutes after every tenth.
  *
+ * The child is started with the node flags `sla-vigil worker` / `scan` / `serve` get from their
+ * launcher (SCAN_PROCESS_NODE_FLAGS, src/scan/scan-process-heap.ts) and loads the command line's
+ * code and the scan worker's before it measures, so its resting memory is the worker process's.
+ *
  * Run: `npm run bench:reconcile-memory` (heavy at 1M: under `flock /tmp/bench.lock`), or as part
- * of `npm run bench`. BENCH_TICKETS sets N (default 1000000); BENCH_HEAP_CAPS=128 runs it again
+ * of `npm run bench`. BENCH_TICKETS sets N (default 1000000); BENCH_NODE_DEFAULTS=1 runs it again
+ * with Node's default heap settings (what the launcher's setting saves), BENCH_HEAP_CAPS=128 again
  * with V8's old space capped at 128 MB (a list runs each cap).
  */
 import { spawn } from 'node:child_process';
@@ -28,6 +33,7 @@ import {
   withNumbers,
 } from './bench-host';
 import type { BenchOptions, BenchRow } from './bench-table';
+import { SCAN_PROCESS_NODE_FLAGS } from '../src/scan/scan-process-heap';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const NOW = new Date('2026-04-01T08:00:00Z');
@@ -38,6 +44,11 @@ const LIMIT_MB = 256;
 
 interface Peak {
   ms: number;
+  /**
+   * CPU time of this process during the work (user + system): what a heap setting costs, apart
+   * from the database's share of the wall time (which another load on a shared server inflates).
+   */
+  cpuMs: number;
   /** The process's peak RSS during the work. */
   peakMb: number;
   /** The largest V8 heap in use among the samples. */
@@ -65,21 +76,31 @@ const HEAP_CAPS = (process.env.BENCH_HEAP_CAPS ?? '')
   .filter((x) => x.trim() !== '')
   .map(Number);
 
+/** The node flags of each run: the launcher's first, then Node's defaults and caps when asked. */
+function flagSets(): (readonly string[])[] {
+  return [
+    SCAN_PROCESS_NODE_FLAGS,
+    ...(process.env.BENCH_NODE_DEFAULTS === '1' ? [[]] : []),
+    ...HEAP_CAPS.map((cap) => [`--max-old-space-size=${cap}`]),
+  ];
+}
+
 /** `npm run bench`: the peaks at BENCH_TICKETS (default 1M), each run in a child process. */
 export async function run(options: BenchOptions): Promise<BenchRow[]> {
   const tickets = options.tickets ?? TICKETS;
   const rows: BenchRow[] = [];
-  for (const cap of [undefined, ...HEAP_CAPS]) rows.push(...memoryRows(await inChild(tickets, cap), cap));
+  for (const flags of flagSets()) rows.push(...memoryRows(await inChild(tickets, flags), flags));
   return rows;
 }
 
-function memoryRows(r: MemoryResult, cap: number | undefined): BenchRow[] {
+function memoryRows(r: MemoryResult, nodeFlags: readonly string[]): BenchRow[] {
   const baseline = `peak RSS of the raw keyset read of the same tickets (at rest: ${r.restMb.toFixed(0)} MB)`;
-  const flags = cap === undefined ? '' : `, node --max-old-space-size=${cap}`;
+  const launcher = nodeFlags === SCAN_PROCESS_NODE_FLAGS ? ' (the launcher of worker/scan/serve)' : '';
+  const flags = nodeFlags.length === 0 ? ", Node's default heap" : `, node ${nodeFlags.join(' ')}${launcher}`;
   const row = (work: string, p: Peak): BenchRow => ({
     bench: 'reconcile-memory',
     work:
-      `${work}${flags}, peak RSS (V8 heap at most ${p.heapMb.toFixed(0)} MB; ${(p.ms / 1000).toFixed(1)} s)` +
+      `${work}${flags}, peak RSS (V8 heap at most ${p.heapMb.toFixed(0)} MB; ${(p.ms / 1000).toFixed(1)} s, ${(p.cpuMs / 1000).toFixed(1)} s CPU)` +
       (r.hwmReset ? '' : ' (sampled)'),
     size: r.tickets,
     value: p.peakMb,
@@ -94,11 +115,10 @@ function memoryRows(r: MemoryResult, cap: number | undefined): BenchRow[] {
   ];
 }
 
-/** Runs this file as a child (`--child N`, with --expose-gc) and reads its one JSON line. */
-function inChild(tickets: number, capMb?: number): Promise<MemoryResult> {
-  const v8 = capMb === undefined ? [] : [`--max-old-space-size=${capMb}`];
+/** Runs this file as a child (`--child N`, with --expose-gc and `flags`) and reads its one JSON line. */
+function inChild(tickets: number, flags: readonly string[]): Promise<MemoryResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', ...v8, __filename, '--child', String(tickets)], {
+    const child = spawn(process.execPath, ['--expose-gc', ...flags, __filename, '--child', String(tickets)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -146,13 +166,20 @@ async function peakDuring<T>(work: () => Promise<T>): Promise<{ value: T; peak: 
     heap = Math.max(heap, m.heapUsed);
   };
   const timer = setInterval(sample, 20);
+  const cpu = process.cpuUsage();
   try {
     const timed = await time(work);
+    const used = process.cpuUsage(cpu);
     sample();
     const hwm = reset ? highWaterMb() : undefined;
     return {
       value: timed.value,
-      peak: { ms: timed.ms, peakMb: Math.max(rss / MB, hwm ?? 0), heapMb: heap / MB },
+      peak: {
+        ms: timed.ms,
+        cpuMs: (used.user + used.system) / 1000,
+        peakMb: Math.max(rss / MB, hwm ?? 0),
+        heapMb: heap / MB,
+      },
       reset,
     };
   } finally {
@@ -161,6 +188,9 @@ async function peakDuring<T>(work: () => Promise<T>): Promise<{ value: T; peak: 
 }
 
 async function child(tickets: number): Promise<MemoryResult> {
+  // What `sla-vigil worker` has loaded besides the services: the command line and the scan worker.
+  await import('../src/cli');
+  await import('../src/scan/scan-worker');
   const { db, close } = await openBenchDatabase(`slav_bench_mem_${process.pid}_${tickets}`);
   try {
     const [department] = await db('tbldepartments').insert({ name: 'Support' });
@@ -188,13 +218,13 @@ async function child(tickets: number): Promise<MemoryResult> {
     const restMb = process.memoryUsage().rss / MB;
     const first = await peakDuring(scan);
     log(
-      `${tickets}: first scan ${(first.peak.ms / 1000).toFixed(1)} s, peak ${first.peak.peakMb.toFixed(0)} MB: ${summary(first.value)}`,
+      `${tickets}: first scan ${(first.peak.ms / 1000).toFixed(1)} s (${(first.peak.cpuMs / 1000).toFixed(1)} s CPU), peak ${first.peak.peakMb.toFixed(0)} MB: ${summary(first.value)}`,
     );
     if (first.value.changed !== tickets)
       throw new Error(`the first scan changed ${first.value.changed} tickets`);
     const later = await peakDuring(scan);
     log(
-      `${tickets}: later scan ${(later.peak.ms / 1000).toFixed(1)} s, peak ${later.peak.peakMb.toFixed(0)} MB: ${summary(later.value)}`,
+      `${tickets}: later scan ${(later.peak.ms / 1000).toFixed(1)} s (${(later.peak.cpuMs / 1000).toFixed(1)} s CPU), peak ${later.peak.peakMb.toFixed(0)} MB: ${summary(later.value)}`,
     );
     if (later.value.changed !== 0) throw new Error('a scan over unchanged tickets changed something');
     return {

@@ -7,7 +7,6 @@ import { openStandaloneHost } from './host/standalone-host';
 import { hostActionModeOf } from './host/perfex/perfex-host-action-mode';
 import { createModuleServices, type ModuleServices } from './wiring/module-services';
 import { formatScanResult } from './scan/scanner';
-import { ScanWorker } from './scan/scan-worker';
 import { redisLabel } from './scan/redis-watch';
 import { bullPrefix } from './scan/redis-connection';
 import { deriveQueuePrefix, queuePrefixFromEnv } from './scan/queue-prefix';
@@ -18,7 +17,6 @@ import { parseStrictJson } from './sla/strict-json';
 import { formatScanPlan, planScan } from './scan/scan-plan';
 import { createPerfexHostParts } from './host/perfex/perfex-host-parts';
 import { PASSED_LEVEL_CHOICES, type PassedLevelChoice } from './sla/escalation/passed-levels';
-import { startBridgeService } from './host/bridge/bridge-service';
 import { mailRouteLine, mailRoutedByServe } from './notify/mail-route-status';
 import { NoMailRoute } from './notify/mail-route';
 import { HeartbeatRepository } from './store/heartbeat-repository';
@@ -204,6 +202,8 @@ export function buildCli(): Command {
         const prefix = queuePrefixFromEnv() ?? (await deriveQueuePrefix(host.db, host.tablePrefix));
         // With --every the worker upserts its scan schedule on every (re)connect, so a Redis
         // that comes back empty keeps the scans going; outages are logged once each way.
+        // Loaded here: BullMQ is the worker's alone, not every command's.
+        const { ScanWorker } = await import('./scan/scan-worker');
         const worker = new ScanWorker(runtime.redisUrl, prefix, services.scanner, host.clock, host.logger, {
           everyMs: opts.every ? opts.every * 1000 : undefined,
           onRedisDown: (error) =>
@@ -214,8 +214,10 @@ export function buildCli(): Command {
           `sla-vigil worker: scans from ${redisLabel(runtime.redisUrl)} (prefix ${bullPrefix(runtime.redisUrl, prefix)})`,
         );
         await new Promise<void>((resolve) => {
-          process.once('SIGINT', resolve);
-          process.once('SIGTERM', resolve);
+          // `on`, not `once`: from a terminal both the launcher and the process get Ctrl-C, and
+          // the launcher passes it on; a second signal must not cut the close short.
+          process.on('SIGINT', () => resolve());
+          process.on('SIGTERM', () => resolve());
         });
         // Finish the job at hand, then close.
         await worker.close();
@@ -229,14 +231,16 @@ export function buildCli(): Command {
     )
     .action(async () => {
       const runtime = loadConfig();
+      // The web stack (express, the pages, the bridge) is serve's alone: not loaded by the others.
+      const { startBridgeService } = await import('./host/bridge/bridge-service');
       const service = await startBridgeService(runtime, process.env.HOST || '127.0.0.1');
       console.log(
         `sla-vigil serve: listening on http://${service.host}:${service.port} (bridge at /bridge, pages at /admin/sla_vigil); ` +
           `scans from ${redisLabel(runtime.redisUrl)} (prefix ${service.queuePrefix})`,
       );
       await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
+        process.on('SIGINT', () => resolve());
+        process.on('SIGTERM', () => resolve());
       });
       await service.close();
     });

@@ -1,4 +1,4 @@
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
 import { CalendarError } from './calendar-error';
 import { civilFromDays, DAY_MS, parseLocalDate } from './wall-time';
 import { MAX_HOLIDAY_YEAR, MIN_HOLIDAY_YEAR } from '../strict-input';
@@ -15,9 +15,22 @@ export interface HolidayImportRequest {
 
 const MAX_YEARS = 200;
 
+let holidaysClass: typeof Holidays | undefined;
+
+/**
+ * date-holidays parses every country's data when it is loaded (about 18 MB of a process's memory):
+ * loaded on the first import or region check, which the scans and workers never make.
+ */
+function holidays(country?: string, region?: string): Holidays {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  holidaysClass ??= require('date-holidays') as typeof Holidays;
+  if (country === undefined) return new holidaysClass();
+  return region === undefined ? new holidaysClass(country) : new holidaysClass(country, region);
+}
+
 /** The state/region codes date-holidays knows for a country (empty for an unknown country). */
 export function regionsOf(country: string): Set<string> {
-  return new Set(Object.keys(new Holidays().getStates(country.toUpperCase()) ?? {}));
+  return new Set(Object.keys(holidays().getStates(country.toUpperCase()) ?? {}));
 }
 
 /**
@@ -34,7 +47,7 @@ export function regionsOf(country: string): Set<string> {
  */
 export function importHolidays(request: HolidayImportRequest): string[] {
   const { country, region, years } = request;
-  const lookup = new Holidays();
+  const lookup = holidays();
   const countries = lookup.getCountries();
   if (typeof country !== 'string' || !Object.hasOwn(countries, country.toUpperCase())) {
     throw new CalendarError(
@@ -64,7 +77,7 @@ export function importHolidays(request: HolidayImportRequest): string[] {
     );
   }
 
-  const source = regionCode ? new Holidays(code, regionCode) : new Holidays(code);
+  const source = regionCode ? holidays(code, regionCode) : holidays(code);
   const dates = new Set<string>();
   for (let year = years[0]; year <= years[1]; year++) {
     for (const holiday of source.getHolidays(year)) {
