@@ -273,12 +273,14 @@ export async function monitorRows(
     ],
   };
 
-  const { total, staleBound } = await monitorTotal(db, prefix, q, now, { fresh, stale });
+  const counting = monitorTotal(db, prefix, q, now, { fresh, stale });
   const offset = (q.page - 1) * q.perPage;
-  const skip = Math.max(0, offset - staleBound);
+  // The first page skips nothing, so it needs no bound and is asked beside the count; a deeper
+  // page waits for the bound.
+  const skip = offset === 0 ? 0 : Math.max(0, offset - (await counting).staleBound);
   const keys = pageKeys(subjects, prefix, q, fresh, offset + q.perPage - skip, skip);
   // The metric in latin1_bin, as the stale rows decode it from the urgency key (one UNION type).
-  const rows = await selectRows<MonitorSqlRow>(
+  const reading = selectRows<MonitorSqlRow>(
     db,
     `SELECT x.* FROM ((SELECT s.subject_id, ${columns}s.policy_id,
                               CONVERT(s.urgency_metric USING latin1) COLLATE latin1_bin AS metric,
@@ -299,6 +301,7 @@ export async function monitorRows(
       offset - skip,
     ],
   );
+  const [{ total }, rows] = await Promise.all([counting, reading]);
   return { rows, total };
 }
 
