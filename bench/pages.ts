@@ -10,13 +10,15 @@
  *     date DESC LIMIT 25`;
  * (c) the dashboard's scorecard, top departments, top agents and 30-day trend vs COUNT(*) of the
  *     open subjects + COUNT(*) of the clocks settled in the period;
- * (d) the monitor's first page (default sort) vs the first 25 subject rows;
+ * (d) the monitor's pages (first and deep, each sort, state and column filters, a breach window,
+ *     three hours after the last tick) vs the first 25 subject rows;
  * (e) the 30-day compliance report by department vs the raw read of the clocks settled in the range.
  *
  * Run: `npm run bench:pages` (needs MariaDB at TEST_DATABASE_SERVER_URL, default
  * mysql://root@127.0.0.1:3306/). BENCH_TICKETS sets N (default 100000; it also runs N/10);
  * BENCH_RUNS how many timed runs per operation (default 5, after one untimed warm-up; medians
  * reported). BENCH_EXPLAIN=1 prints MariaDB's plan of each operation's statements (stderr).
+ * BENCH_ONLY=d (letters) times only those operations (the others run once, untimed, for their data).
  * Each size gets its own throwaway database, dropped at the end even on failure or Ctrl-C.
  */
 import os from 'node:os';
@@ -25,7 +27,7 @@ import type { Devhost } from '../devhost/devhost';
 import { listTickets, ticketListQuerySchema, type ListExtension } from '../devhost/web/pages/ticket-query';
 import { DashboardService } from '../src/store/read/dashboard-service';
 import { RollupDashboardService } from '../src/store/read/rollup-dashboard-service';
-import { MonitorService } from '../src/store/read/monitor-service';
+import { MonitorService, type MonitorFilters } from '../src/store/read/monitor-service';
 import { ReportService } from '../src/store/read/report-service';
 import { OPEN_SUBJECT } from '../src/store/read/sla-sql';
 import { lastLocalDays } from '../src/store/read/local-day-series';
@@ -52,6 +54,7 @@ import type { BenchOptions, BenchRow, BenchTarget } from './bench-table';
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
+const ONLY = process.env.BENCH_ONLY;
 /** Wednesday 2026-04-01 08:00 UTC (the devhost's zone is UTC). */
 const NOW = new Date('2026-04-01T08:00:00Z');
 const PERIOD_DAYS = 30;
@@ -122,6 +125,7 @@ async function benchSize(n: number): Promise<SizeResult> {
       work: () => Promise<W>,
       describe: (value: W) => string,
     ): Promise<W> => {
+      if (ONLY && !ONLY.includes(label.charAt(1))) return work();
       await baseline();
       await work();
       const op: Op = {
@@ -320,15 +324,30 @@ async function benchSize(n: number): Promise<SizeResult> {
       () => 'done',
     );
 
-    // (d) The monitor's first page with its default sort (time left, ascending).
+    // (d) The monitor: its first page with the default sort (time left, ascending), a deep page,
+    // the other sorts, state and column filters, a breach window (no kept count: read from the
+    // clocks), and the first page three hours after the last tick (out-of-date subjects).
     const monitor = new MonitorService(db, 'tbl');
-    await measure(
-      '(d) monitor first page, default sort',
-      'SELECT * subjects ORDER BY primary key LIMIT 25',
-      () => rawRows('SELECT * FROM tblsla_vigil_subjects ORDER BY subject_type, subject_id LIMIT 25'),
-      () => monitor.list({ sort: 'time_left', dir: 'asc', page: 1, perPage: 25 }, NOW),
-      (r) => `${r.rows.length} rows of ${r.total}, first ${r.rows[0]?.state ?? '-'}`,
-    );
+    const keyed = () =>
+      rawRows('SELECT * FROM tblsla_vigil_subjects ORDER BY subject_type, subject_id LIMIT 25');
+    const keyedLabel = 'SELECT * subjects ORDER BY primary key LIMIT 25';
+    const monitorPage = (label: string, filters: Partial<MonitorFilters>, at: Date = NOW) =>
+      measure(
+        `(d) monitor ${label}`,
+        keyedLabel,
+        keyed,
+        () => monitor.list({ sort: 'time_left', dir: 'asc', page: 1, perPage: 25, ...filters }, at),
+        (r) => `${r.rows.length} rows of ${r.total}, first ${r.rows[0]?.state ?? '-'}`,
+      );
+    await monitorPage('first page, default sort', {});
+    await monitorPage('page 40, default sort', { page: 40 });
+    await monitorPage('page 40, by ticket number', { sort: 'ticket', page: 40 });
+    await monitorPage('first page, by due time', { sort: 'due' });
+    await monitorPage('first page, time left descending', { dir: 'desc' });
+    await monitorPage('filtered at risk, page 2', { state: 'at_risk', page: 2 });
+    await monitorPage('filtered department 2 + one agent', { department: 2, agent: staff[0] });
+    await monitorPage('filtered breach within 4 h (from the clocks)', { breachWithin: '4h' });
+    await monitorPage('first page at now + 3 h', {}, LATER);
 
     // (e) The reports page's default range (the last 30 local days), grouped by department.
     const reports = new ReportService(

@@ -22,6 +22,7 @@ import * as digestPeriods from './20261206055000_digest_periods';
 import * as escalationOutcomeIndex from './20261206060000_escalation_outcome_index';
 import * as subjectUrgency from './20261206070000_subject_urgency';
 import * as rollups from './20261206080000_rollups';
+import * as monitorCounts from './20261206090300_monitor_counts';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -57,4 +58,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206060000_escalation_outcome_index', escalationOutcomeIndex],
   ['20261206070000_subject_urgency', subjectUrgency],
   ['20261206080000_rollups', rollups],
+  ['20261206090300_monitor_counts', monitorCounts],
 ];

@@ -77,7 +77,7 @@ interface Row extends SnapshotRow {
  * `computed_version` of a subject whose snapshot changed since its clocks were computed: the
  * scan recomputes it, so a hook whose recompute failed is repaired (any real version is >= 0).
  */
-const DIRTY = -1;
+export const DIRTY = -1;
 
 export const SNAPSHOT_FIELDS = [
   'status',

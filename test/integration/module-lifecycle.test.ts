@@ -83,6 +83,10 @@ describe('migrations', () => {
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
     const down = () =>
       db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_monitor')).toBe(true);
+    await down();
+    expect(await db.schema.hasTable('tblsla_vigil_rollup_monitor')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_rollup_live', 'list_rank')).toBe(false);
     expect(await db.schema.hasTable('tblsla_vigil_rollup_days')).toBe(true);
     await down();
     expect(await db.schema.hasTable('tblsla_vigil_rollup_days')).toBe(false);
@@ -137,7 +141,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-14).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-15).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     // The urgency backfill over the subjects present is what the module's own refresh writes.
     const urgency = () =>

@@ -79,6 +79,11 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
         ORDER BY subject_type, scope, day, department, assigned, metric, policy_id`,
     ),
     live: await rows(`SELECT * FROM ${T('rollup_live')} ORDER BY subject_type, subject_id`),
+    // The monitor's counts per filter group (groups whose members all left count nothing).
+    monitor: await rows(
+      `SELECT * FROM ${T('rollup_monitor')} WHERE n <> 0
+        ORDER BY subject_type, department, assigned, priority, policy_id, status, country, source, list_rank`,
+    ),
   };
 }
 

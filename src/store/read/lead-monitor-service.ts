@@ -9,11 +9,10 @@ import {
   idOrder,
   monitorRows,
   rankOrder,
-  timeLeftIndexOrder,
   timeLeftOrder,
   type MonitorQuery,
   type MonitorSqlRow,
-  type SqlPart,
+  type MonitorOrder,
 } from './monitor-query';
 
 export const LEAD_MONITOR_SORTS = ['time_left', 'due', 'lead', 'status', 'market', 'owner'] as const;
@@ -83,9 +82,7 @@ export class LeadMonitorService {
         equals: leadEquals(filters),
         clocks: filters.breachWithin ? forecastClocksOf('c', filters.breachWithin, now) : undefined,
         state: filters.state,
-        orderBy: orderBy(filters),
-        indexOrder:
-          filters.sort === 'time_left' ? { sql: timeLeftIndexOrder(filters.dir), bindings: [] } : undefined,
+        order: orderBy(filters),
         page: filters.page,
         perPage: filters.perPage,
       },
@@ -140,14 +137,14 @@ function leadEquals(filters: LeadForecastFilters): MonitorQuery['equals'] {
   ];
 }
 
-function orderBy(f: LeadMonitorFilters): SqlPart {
+function orderBy(f: LeadMonitorFilters): MonitorOrder {
   switch (f.sort) {
     case 'lead':
-      return { sql: idOrder(f.dir), bindings: [] };
+      return idOrder(f.dir);
     case 'due':
-      return { sql: dueOrder(f.dir), bindings: [] };
+      return dueOrder(f.dir);
     case 'time_left':
-      return { sql: timeLeftOrder(f.dir), bindings: [] };
+      return timeLeftOrder(f.dir);
     default:
       return rankOrder(NAME_COLUMN[f.sort], f.nameOrder ?? [], f.dir);
   }

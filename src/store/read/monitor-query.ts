@@ -13,6 +13,7 @@ import {
   rankStateOf,
 } from './sla-sql';
 import { rankOf, urgencyFreshOf, urgencyStaleOf } from './urgency-sql';
+import { monitorTotal, subjectWhere } from './monitor-count';
 
 /** A piece of SQL and its `?` bindings. */
 export interface SqlPart {
@@ -32,16 +33,39 @@ export interface MonitorQuery {
   /** Only these running clocks count (e.g. one metric); a subject without one is left out. */
   clocks?: SqlPart;
   state?: ClockState;
-  /** ORDER BY over `x` (the rows): see the *Order helpers below. */
-  orderBy: SqlPart;
-  /**
-   * The same order over `x.sv_group` (timeLeftGroupOf) and plain columns, which an index on the
-   * subject rows serves (timeLeftIndexOrder); none: orderBy.
-   */
-  indexOrder?: SqlPart;
+  /** The page's order: see the *Order helpers below. */
+  order: MonitorOrder;
   page: number;
   perPage: number;
 }
+
+/**
+ * One order of the list, spelled twice: over the rows `x` (their state and due time, whichever
+ * branch they come from), and over the subject rows `s` by their own columns (the same order for a
+ * subject whose stored urgency is up to date), which the covering index slav_subjects_monitor
+ * holds, so a page's keys are found without reading whole rows.
+ */
+export interface MonitorOrder {
+  rows: SqlPart;
+  keys: SqlPart;
+  /**
+   * Where the keys are read: the covering index (any order of its columns: in its own order a
+   * range read that stops at the page, otherwise a sort of its narrow entries), or the primary key
+   * (the subject id order, which the clustered rows already have).
+   */
+  from: 'covering' | 'primary';
+  /**
+   * Within each `monitor_group` the keys run by (urgency_due, subject_id), in one direction: each
+   * group's range of an index is then read apart in that order, cut at the page's end, and the
+   * groups merged (time left descending, due time), which one read of the index cannot serve.
+   */
+  byGroup?: 'ASC' | 'DESC';
+  /** The keys are the covering index's own order (time left ascending): one read, no merge. */
+  indexOrder?: boolean;
+}
+
+/** monitor_group's values (migration 20261206070000_subject_urgency). */
+const MONITOR_GROUPS = [0, 1, 2, 3] as const;
 
 /** A row as the query returns it: subject columns plus its most urgent running clock, decoded. */
 export interface MonitorSqlRow {
@@ -124,75 +148,80 @@ export async function monitorRowsFromClocks(
   }
   const rows = await selectRows<MonitorSqlRow>(
     db,
-    `SELECT x.* ${base} ORDER BY ${q.orderBy.sql} LIMIT ? OFFSET ?`,
-    [...bindings, ...q.orderBy.bindings, q.perPage, (q.page - 1) * q.perPage],
+    `SELECT x.* ${base} ORDER BY ${q.order.rows.sql} LIMIT ? OFFSET ?`,
+    [...bindings, ...q.order.rows.bindings, q.perPage, (q.page - 1) * q.perPage],
   );
   return { rows, total: num(countRow.n) };
-}
-
-/** `column = ?` / `column IN (?, ...)` for each set filter, on subjects aliased `alias`. */
-function subjectWhere(
-  alias: string,
-  equals: MonitorQuery['equals'],
-): { sql: string[]; bindings: Knex.Value[] } {
-  const sql: string[] = [];
-  const bindings: Knex.Value[] = [];
-  for (const [column, value] of equals) {
-    if (value === undefined) continue;
-    if (typeof value === 'number') {
-      sql.push(`${alias}.${column} = ?`);
-      bindings.push(value);
-    } else {
-      sql.push(`${alias}.${column} IN (${value.map(() => '?').join(', ')})`);
-      bindings.push(...value);
-    }
-  }
-  return { sql, bindings };
 }
 
 /** An empty IN list matches nothing: callers answer without asking the database. */
 export const matchesNothing = (q: Pick<MonitorQuery, 'equals'>): boolean =>
   q.equals.some(([, v]) => Array.isArray(v) && v.length === 0);
 
-const direction = (dir: 'asc' | 'desc'): string => (dir === 'desc' ? 'DESC' : 'ASC');
+const direction = (dir: 'asc' | 'desc'): 'ASC' | 'DESC' => (dir === 'desc' ? 'DESC' : 'ASC');
+const plain = (rows: string, keys: string, more: Partial<MonitorOrder> = {}): MonitorOrder => ({
+  rows: { sql: rows, bindings: [] },
+  keys: { sql: keys, bindings: [] },
+  from: 'covering',
+  ...more,
+});
 
 /**
  * Most urgent first (ascending): overdue clocks have the earliest due times. A paused clock's time
  * left is frozen, so it follows the running ones; subjects without a running clock come last
- * either way.
+ * either way. Over the subject rows: `monitor_group` (0 running, 1 paused, 2 none running, 3 none
+ * running and stored paused) says the same, and the index serves the ascending order as it is.
  */
-export const timeLeftOrder = (dir: 'asc' | 'desc'): string =>
-  `(x.due_at IS NULL) ASC, (x.row_state = 'paused') ASC, x.due_at ${direction(dir)}, x.subject_id ${direction(dir)}`;
+export const timeLeftOrder = (dir: 'asc' | 'desc'): MonitorOrder =>
+  plain(
+    `(x.due_at IS NULL) ASC, (x.row_state = 'paused') ASC, x.due_at ${direction(dir)}, x.subject_id ${direction(dir)}`,
+    `s.monitor_group ASC, s.urgency_due ${direction(dir)}, s.subject_id ${direction(dir)}`,
+    { byGroup: direction(dir), indexOrder: dir === 'asc' },
+  );
 
 /** By due time, paused or not; subjects without a running clock last either way. */
-export const dueOrder = (dir: 'asc' | 'desc'): string =>
-  `(x.due_at IS NULL) ASC, x.due_at ${direction(dir)}, x.subject_id ${direction(dir)}`;
+export const dueOrder = (dir: 'asc' | 'desc'): MonitorOrder =>
+  plain(
+    `(x.due_at IS NULL) ASC, x.due_at ${direction(dir)}, x.subject_id ${direction(dir)}`,
+    `(s.urgency_due IS NULL) ASC, s.urgency_due ${direction(dir)}, s.subject_id ${direction(dir)}`,
+    // Within a group the index holds this order (the due time is set in groups 0 and 1 only).
+    { byGroup: direction(dir) },
+  );
 
 /** By the subject's id (the host's ticket or lead number). */
-export const idOrder = (dir: 'asc' | 'desc'): string => `x.subject_id ${direction(dir)}`;
+export const idOrder = (dir: 'asc' | 'desc'): MonitorOrder =>
+  plain(`x.subject_id ${direction(dir)}`, `s.subject_id ${direction(dir)}`, { from: 'primary' });
 
 /**
  * By a column's place in `ids` (the order its names read in: the host's pipeline for statuses,
  * the alphabet for markets and owners); ids not in the list (none, unknown) after all of them.
  * Ties go most urgent first. Parameterised: the ids are bindings.
  */
-export function rankOrder(column: string, ids: readonly number[], dir: 'asc' | 'desc'): SqlPart {
+export function rankOrder(column: string, ids: readonly number[], dir: 'asc' | 'desc'): MonitorOrder {
   const d = direction(dir);
   const then = timeLeftOrder('asc');
-  if (ids.length === 0) return { sql: `x.${column} ${d}, ${then}`, bindings: [] };
-  return {
-    sql: `COALESCE(NULLIF(FIELD(x.${column}, ${ids.map(() => '?').join(', ')}), 0), ?) ${d}, ${then}`,
-    bindings: [...ids, ids.length + 1],
-  };
+  const by = (a: string, tie: SqlPart): SqlPart =>
+    ids.length === 0
+      ? { sql: `${a}.${column} ${d}, ${tie.sql}`, bindings: [] }
+      : {
+          sql: `COALESCE(NULLIF(FIELD(${a}.${column}, ${ids.map(() => '?').join(', ')}), 0), ?) ${d}, ${tie.sql}`,
+          bindings: [...ids, ids.length + 1],
+        };
+  return { rows: by('x', then.rows), keys: by('s', then.keys), from: 'covering' };
 }
 
 /**
- * The monitor's list from each subject's urgency columns (urgency-sql.ts): an index range read of
- * the subject rows in the page's order, plus the few subjects whose due or warning time passed
- * since their clocks were last written (the next tick catches up), which take their most urgent
- * clock from the clocks as monitorRowsFromClocks does. Each part is cut to the page's end before
- * the two are merged, so the first page reads about 25 rows. With a clock filter (a metric, a
- * breach window) the subject's urgency is not the one asked for: monitorRowsFromClocks.
+ * The monitor's list from each subject's urgency columns (urgency-sql.ts): the subjects whose
+ * stored urgency is up to date, found in the page's order on the covering index
+ * slav_subjects_monitor (keys only) and then read whole for the page's 25, plus the few whose due
+ * or warning time passed since their clocks were last written (the next tick catches up), which
+ * take their most urgent clock from the clocks as monitorRowsFromClocks does. The total comes from
+ * kept counts (monitor-count.ts). With a clock filter (a metric, a breach window) the subject's
+ * urgency is not the one asked for: monitorRowsFromClocks.
+ *
+ * A deep page skips keys, not rows: the merged list's first `offset` rows hold every up-to-date
+ * subject before index `offset - S` (S: at least the out-of-date ones, which are all read), so the
+ * up-to-date part starts there and the merge skips only the rest.
  */
 export async function monitorRows(
   db: Knex,
@@ -204,98 +233,135 @@ export async function monitorRows(
   const subjects = `${prefix}sla_vigil_subjects`;
   const at = sqlTime(now);
   const columns = q.columns.map((c) => `s.${c}, `).join('');
-  // Fresh rows: the stored urgency is the live one; the state filter is the stored rank (indexed).
-  // The metric in latin1_bin, as the stale rows decode it from the urgency key (one UNION type).
-  const freshState = q.state ? ' AND s.list_rank = ?' : '';
-  const fresh = `SELECT s.subject_id, ${columns}s.policy_id,
-                        CONVERT(s.urgency_metric USING latin1) COLLATE latin1_bin AS metric, s.urgency_cycle AS cycle,
-                        s.urgency_due AS due_at,
-                        CASE WHEN s.urgency_rank IS NOT NULL THEN ${rankStateOf('s.urgency_rank')}
-                             WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state,
-                        s.monitor_group AS sv_group
-                   FROM ?? s
-                  WHERE ${q.open('s')} AND ${urgencyFreshOf('s')}${freshState}`;
-  const freshBindings: Knex.Value[] = [subjects, at, ...(q.state ? [rankOf(q.state)] : [])];
-  const k = 'u.k';
-  const stale = `SELECT y.*, CASE WHEN y.due_at IS NULL THEN CASE WHEN y.row_state = 'paused' THEN 3 ELSE 2 END
-                                  WHEN y.row_state = 'paused' THEN 1 ELSE 0 END AS sv_group
-                   FROM (SELECT s.subject_id, ${columns}s.policy_id,
-                                ${urgencyKeyMetricOf(k)} AS metric, ${urgencyKeyCycleOf(k)} AS cycle,
-                                ${urgencyKeyDueOf(k)} AS due_at,
-                                CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
-                                     WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
-                           FROM ?? s
-                           LEFT JOIN (
-                             SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
-                               FROM ?? sv_t JOIN ?? c ON c.subject_type = sv_t.subject_type AND c.subject_id = sv_t.subject_id
-                              WHERE sv_t.subject_type = ? AND ${urgencyStaleOf('sv_t')} AND ${RUNNING_CLOCK}
-                              GROUP BY c.subject_id
-                           ) u ON u.subject_id = s.subject_id
-                          WHERE ${q.open('s')} AND ${urgencyStaleOf('s')}) y`;
-  const staleBindings: Knex.Value[] = [
-    subjects,
-    at,
-    at,
-    subjects,
-    `${prefix}sla_vigil_clocks`,
-    q.subjectType,
-    at,
-    at,
-  ];
-  const own = subjectWhere('x', q.equals);
-  const branch = (inner: string, bindings: Knex.Value[], state: boolean): SqlPart => {
-    const where = [...own.sql];
-    const all = [...bindings, ...own.bindings];
-    if (state && q.state) {
-      where.push('x.row_state = ?');
-      all.push(q.state);
-    }
-    return { sql: `FROM (${inner}) x ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, bindings: all };
+  // Up to date: the stored urgency is the live one; the state filter is the stored rank.
+  const bare = subjectWhere('s', q.equals);
+  const fresh: SqlPart = {
+    sql: [q.open('s'), urgencyFreshOf('s'), ...bare.sql, ...(q.state ? ['s.list_rank = ?'] : [])].join(
+      ' AND ',
+    ),
+    bindings: [at, ...bare.bindings, ...(q.state ? [rankOf(q.state)] : [])],
   };
-  const freshPart = branch(fresh, freshBindings, false);
-  const stalePart = branch(stale, staleBindings, true);
+  const k = 'u.k';
+  const staleRows = `SELECT s.subject_id, ${columns}s.policy_id,
+                            ${urgencyKeyMetricOf(k)} AS metric, ${urgencyKeyCycleOf(k)} AS cycle,
+                            ${urgencyKeyDueOf(k)} AS due_at,
+                            CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
+                                 WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
+                       FROM ?? s
+                       LEFT JOIN (
+                         SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
+                           FROM ?? sv_t JOIN ?? c ON c.subject_type = sv_t.subject_type AND c.subject_id = sv_t.subject_id
+                          WHERE sv_t.subject_type = ? AND ${urgencyStaleOf('sv_t')} AND ${RUNNING_CLOCK}
+                          GROUP BY c.subject_id
+                       ) u ON u.subject_id = s.subject_id
+                      WHERE ${q.open('s')} AND ${urgencyStaleOf('s')}`;
+  const own = subjectWhere('x', q.equals);
+  const staleWhere = [...own.sql, ...(q.state ? ['x.row_state = ?'] : [])];
+  const stale: SqlPart = {
+    sql: `FROM (${staleRows}) x ${staleWhere.length ? `WHERE ${staleWhere.join(' AND ')}` : ''}`,
+    bindings: [
+      subjects,
+      at,
+      at,
+      subjects,
+      `${prefix}sla_vigil_clocks`,
+      q.subjectType,
+      at,
+      at,
+      ...own.bindings,
+      ...(q.state ? [q.state] : []),
+    ],
+  };
 
-  let total: number;
-  if (!q.state) {
-    const bare = subjectWhere('s', q.equals);
-    const [row] = await selectRows<{ n: unknown }>(
-      db,
-      `SELECT COUNT(*) AS n FROM ?? s WHERE ${[q.open('s'), ...bare.sql].join(' AND ')}`,
-      [subjects, ...bare.bindings],
-    );
-    total = num(row.n);
-  } else {
-    const [row] = await selectRows<{ n: unknown; m: unknown }>(
-      db,
-      `SELECT (SELECT COUNT(*) ${freshPart.sql}) AS n, (SELECT COUNT(*) ${stalePart.sql}) AS m`,
-      [...freshPart.bindings, ...stalePart.bindings],
-    );
-    total = num(row.n) + num(row.m);
-  }
-  const end = q.page * q.perPage;
-  const first = q.indexOrder ?? q.orderBy;
-  const rows = await selectRows<MonitorSqlRow>(
+  const counting = monitorTotal(db, prefix, q, now, { fresh, stale });
+  const offset = (q.page - 1) * q.perPage;
+  // The first page skips nothing, so it needs no bound and is asked beside the count; a deeper
+  // page waits for the bound.
+  const skip = offset === 0 ? 0 : Math.max(0, offset - (await counting).staleBound);
+  const keys = pageKeys(subjects, prefix, q, fresh, offset + q.perPage - skip, skip);
+  // The metric in latin1_bin, as the stale rows decode it from the urgency key (one UNION type).
+  const reading = selectRows<MonitorSqlRow>(
     db,
-    `SELECT x.* FROM ((SELECT x.* ${freshPart.sql} ORDER BY ${first.sql} LIMIT ?)
-                      UNION ALL (SELECT x.* ${stalePart.sql})) x
-      ORDER BY ${q.orderBy.sql} LIMIT ? OFFSET ?`,
+    `SELECT x.* FROM ((SELECT s.subject_id, ${columns}s.policy_id,
+                              CONVERT(s.urgency_metric USING latin1) COLLATE latin1_bin AS metric,
+                              s.urgency_cycle AS cycle, s.urgency_due AS due_at,
+                              CASE WHEN s.urgency_rank IS NOT NULL THEN ${rankStateOf('s.urgency_rank')}
+                                   WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
+                         FROM (${keys.sql}) page
+                         JOIN ?? s ON s.subject_type = ? AND s.subject_id = page.subject_id)
+                      UNION ALL (SELECT x.* ${stale.sql})) x
+      ORDER BY ${q.order.rows.sql} LIMIT ? OFFSET ?`,
     [
-      ...freshPart.bindings,
-      ...first.bindings,
-      end,
-      ...stalePart.bindings,
-      ...q.orderBy.bindings,
+      ...keys.bindings,
+      subjects,
+      q.subjectType,
+      ...stale.bindings,
+      ...q.order.rows.bindings,
       q.perPage,
-      (q.page - 1) * q.perPage,
+      offset - skip,
     ],
   );
-  return { rows: rows.map(({ sv_group: _group, ...row }) => row as MonitorSqlRow), total };
+  const [{ total }, rows] = await Promise.all([counting, reading]);
+  return { rows, total };
 }
 
 /**
- * timeLeftOrder over the subject rows' `monitor_group` (`x.sv_group`: 0 running, 1 paused, 2 none
- * running, 3 none running and stored paused), which the index (subject_type, monitor_group,
- * urgency_due) serves in ascending order: the same order as timeLeftOrder.
+ * The ids of the up-to-date subjects of a page, in its order: `limit` keys after `skip`. A search
+ * (ids) reads those ids by primary key. A state filter with an order by group and due time reads
+ * that rank's range of slav_subjects_list_rank (rank, due, id) twice: the subjects with a due time
+ * (the lower group of that rank) and those without, each in order and cut at the page's end. An
+ * order by group and due time otherwise reads each group's range of the covering index; any other
+ * order reads where MonitorOrder.from says.
  */
-export const timeLeftIndexOrder = (dir: 'asc' | 'desc'): string =>
-  `x.sv_group ASC, x.due_at ${direction(dir)}, x.subject_id ${direction(dir)}`;
+function pageKeys(
+  subjects: string,
+  prefix: string,
+  q: MonitorQuery,
+  fresh: SqlPart,
+  limit: number,
+  skip: number,
+): SqlPart {
+  const { keys, byGroup } = q.order;
+  const byIds = q.equals.some(([column, value]) => column === 'subject_id' && value !== undefined);
+  // Each part's keys in the order its range holds them (without a due time: the id alone).
+  const merged = (index: string, parts: readonly (SqlPart & { order?: string })[]): SqlPart => {
+    const branch = (part: SqlPart & { order?: string }) =>
+      `(SELECT s.subject_id, s.monitor_group, s.urgency_due FROM ?? s FORCE INDEX (??)
+         WHERE ${fresh.sql} AND ${part.sql} ORDER BY ${part.order ?? `s.urgency_due ${byGroup}, s.subject_id ${byGroup}`} LIMIT ?)`;
+    return {
+      sql: `SELECT s.subject_id FROM (${parts.map(branch).join(' UNION ALL ')}) s ORDER BY ${keys.sql} LIMIT ? OFFSET ?`,
+      bindings: [
+        ...parts.flatMap((part) => [subjects, index, ...fresh.bindings, ...part.bindings, skip + limit]),
+        ...keys.bindings,
+        limit,
+        skip,
+      ],
+    };
+  };
+  if (byGroup && !byIds && q.state) {
+    // Within one rank a due time means the lower group (running or paused) and none the upper.
+    return merged(`${prefix}slav_subjects_list_rank`, [
+      { sql: 's.urgency_due IS NOT NULL', bindings: [] },
+      { sql: 's.urgency_due IS NULL', bindings: [], order: `s.subject_id ${byGroup}` },
+    ]);
+  }
+  if (byGroup && !byIds && !q.order.indexOrder) {
+    return merged(
+      `${prefix}slav_subjects_monitor`,
+      MONITOR_GROUPS.map((g) => ({ sql: 's.monitor_group = ?', bindings: [g] })),
+    );
+  }
+  const covering = q.order.from === 'covering' && !byIds;
+  return {
+    sql: `SELECT s.subject_id FROM ?? s${covering ? ' FORCE INDEX (??)' : ''} WHERE ${fresh.sql}
+           ORDER BY ${keys.sql} LIMIT ? OFFSET ?`,
+    bindings: [
+      subjects,
+      ...(covering ? [`${prefix}slav_subjects_monitor`] : []),
+      ...fresh.bindings,
+      ...keys.bindings,
+      limit,
+      skip,
+    ],
+  };
+}

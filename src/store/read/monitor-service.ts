@@ -10,10 +10,10 @@ import {
   idOrder,
   matchesNothing,
   monitorRows,
-  timeLeftIndexOrder,
   timeLeftOrder,
   type MonitorQuery,
   type MonitorSqlRow,
+  type MonitorOrder,
   type SqlPart,
 } from './monitor-query';
 
@@ -73,9 +73,7 @@ export class MonitorService {
       equals: ticketEquals(filters),
       clocks: clockFilter(filters, now),
       state: filters.state,
-      orderBy: { sql: orderBy(filters.sort, filters.dir), bindings: [] },
-      indexOrder:
-        filters.sort === 'time_left' ? { sql: timeLeftIndexOrder(filters.dir), bindings: [] } : undefined,
+      order: orderBy(filters.sort, filters.dir),
       page: filters.page,
       perPage: filters.perPage,
     };
@@ -140,7 +138,7 @@ function clockFilter(filters: MonitorFilters, now: Date): SqlPart | undefined {
   return { sql: parts.map((p) => p.sql).join(' AND '), bindings: parts.flatMap((p) => p.bindings) };
 }
 
-function orderBy(sort: MonitorSort, dir: 'asc' | 'desc'): string {
+function orderBy(sort: MonitorSort, dir: 'asc' | 'desc'): MonitorOrder {
   switch (sort) {
     case 'ticket':
       return idOrder(dir);

@@ -9,6 +9,7 @@ export interface RollupTables {
   settled: string;
   days: string;
   live: string;
+  monitor: string;
   clocks: string;
   subjects: string;
 }
@@ -24,6 +25,7 @@ export function rollupTables(prefix: string): RollupTables {
     settled: t('rollup_settled'),
     days: t('rollup_days'),
     live: t('rollup_live'),
+    monitor: t('rollup_monitor'),
     clocks: t('clocks'),
     subjects: t('subjects'),
   };
@@ -55,12 +57,18 @@ export const OPEN_FOR_ROLLUP = `((${openSubjectOf('s')}) OR (${openLeadOf('s')})
 
 /**
  * Each open subject's live row: the rank of its most urgent stored running customer clock (only
- * with a policy, as the dashboard reads it) and of its stored summary state. `subjectWhere` filters
- * `s`, `clockWhere` the running clocks `c` (the same subjects).
+ * with a policy, as the dashboard reads it) and of its stored summary state; and what the monitor
+ * filters and counts by (rollup_monitor): priority, policy (0: none), a lead's status (a ticket's
+ * is no filter, only whether it is open, so 0: its groups do not split by it), source and the
+ * subject's `list_rank`. `subjectWhere` filters `s`, `clockWhere` the running clocks `c` (the same
+ * subjects).
  */
 export const liveRows = (t: RollupTables, subjectWhere: string, clockWhere: string): string =>
   `SELECT s.subject_type, s.subject_id, s.department, s.assigned, COALESCE(s.country, 0) AS country,
-          s.policy_id IS NOT NULL AS has_policy, w.running_rank, ${stateRankSql('s.sla_state')} AS state_rank
+          s.policy_id IS NOT NULL AS has_policy, w.running_rank, ${stateRankSql('s.sla_state')} AS state_rank,
+          s.priority, COALESCE(s.policy_id, 0) AS policy_id,
+          CASE WHEN s.subject_type = 'lead' THEN s.status ELSE 0 END AS status, COALESCE(s.source, 0) AS source,
+          s.list_rank
      FROM ${t.subjects} s
      LEFT JOIN (SELECT c.subject_type, c.subject_id, MIN(${stateRankSql('c.state')}) AS running_rank
                   FROM ${t.clocks} c
@@ -68,3 +76,16 @@ export const liveRows = (t: RollupTables, subjectWhere: string, clockWhere: stri
                  GROUP BY c.subject_type, c.subject_id) w
        ON w.subject_type = s.subject_type AND w.subject_id = s.subject_id AND s.policy_id IS NOT NULL
     WHERE ${OPEN_FOR_ROLLUP} AND ${subjectWhere}`;
+
+/** The columns rollup_monitor counts open subjects by (a subset of rollup_live's). */
+export const MONITOR_GROUP = [
+  'subject_type',
+  'department',
+  'assigned',
+  'priority',
+  'policy_id',
+  'status',
+  'country',
+  'source',
+  'list_rank',
+] as const;

@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
 import { utcToSql } from '../datetime';
 import { selectRows } from '../read/sla-sql';
-import { liveRows, rollupTables, settledContributions, type RollupTables } from './rollup-tables';
+import {
+  MONITOR_GROUP,
+  liveRows,
+  rollupTables,
+  settledContributions,
+  type RollupTables,
+} from './rollup-tables';
 import { zoneOffsets } from './zone-offsets';
 
 interface SettledRow {
@@ -26,6 +32,11 @@ interface LiveRow {
   has_policy: number | string;
   running_rank: number | null;
   state_rank: number;
+  priority: number;
+  policy_id: number;
+  status: number;
+  source: number;
+  list_rank: number;
 }
 
 /** What a rebuild wrote. */
@@ -60,10 +71,16 @@ const LIVE_COLUMNS = [
   'has_policy',
   'running_rank',
   'state_rank',
+  'priority',
+  'policy_id',
+  'status',
+  'source',
+  'list_rank',
 ] as const;
 
 /**
- * Keeps the dashboard's rollups (migrations/20261206080000_rollups.ts) in step with the clocks.
+ * Keeps the dashboard's rollups (migrations/20261206080000_rollups.ts) and the monitor's counts
+ * (20261206090300_monitor_counts.ts) in step with the clocks.
  * `refresh` runs inside every transaction that rewrites a subject's clocks or state (recompute,
  * the tick's advance), under the subjects' locks, after those writes: it reads what the subjects'
  * rows now contribute and what the rollups hold for them, and writes only the difference, so it is
@@ -206,6 +223,35 @@ export class RollupWriter {
         [subjectType, ...closed],
       );
     }
+    // The monitor's counts follow the member rows: each changed row leaves its old group and
+    // joins its new one, each closed row leaves.
+    const delta = new Map<string, { key: (string | number)[]; n: number }>();
+    const add = (r: LiveRow, sign: 1 | -1) => {
+      const key = MONITOR_GROUP.map((c) => r[c]);
+      const id = JSON.stringify(key);
+      const d = delta.get(id) ?? { key, n: 0 };
+      d.n += sign;
+      delta.set(id, d);
+    };
+    for (const r of changed) {
+      const was = old.get(r.subject_id);
+      if (was) add(was, -1);
+      add(r, 1);
+    }
+    for (const id of closed) add(old.get(id) as LiveRow, -1);
+    // Sorted, so two batches touching the same groups lock them in one order.
+    const groups = [...delta]
+      .filter(([, d]) => d.n !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, d]) => d);
+    if (groups.length) {
+      await trx.raw(
+        `INSERT INTO ${t.monitor} (${MONITOR_GROUP.join(', ')}, n)
+         VALUES ${groups.map(() => `(${marks(MONITOR_GROUP.length + 1)})`).join(', ')}
+         ON DUPLICATE KEY UPDATE n = n + VALUES(n)`,
+        groups.flatMap((d) => [...d.key, d.n]),
+      );
+    }
   }
 
   /** The zone the rollups count local days in; null before the first build. */
@@ -231,7 +277,8 @@ export class RollupWriter {
     const { t } = this;
     const spans = zoneOffsets(zone);
     return this.db.transaction(async (trx) => {
-      for (const table of [t.meta, t.zone, t.settled, t.days, t.live]) await trx.raw(`DELETE FROM ${table}`);
+      for (const table of [t.meta, t.zone, t.settled, t.days, t.live, t.monitor])
+        await trx.raw(`DELETE FROM ${table}`);
       await trx.raw(
         `INSERT INTO ${t.zone} (starts_at, offset_minutes) VALUES ${spans.map(() => '(?, ?)').join(', ')}`,
         spans.flatMap((s) => [utcToSql(s.startsAt), s.offsetMinutes]),
@@ -247,6 +294,10 @@ export class RollupWriter {
       const [live] = (await trx.raw(
         `INSERT INTO ${t.live} (${LIVE_COLUMNS.join(', ')}) ${liveRows(t, '1 = 1', '1 = 1')}`,
       )) as unknown as [{ affectedRows: number }];
+      await trx.raw(
+        `INSERT INTO ${t.monitor} (${MONITOR_GROUP.join(', ')}, n)
+         SELECT ${MONITOR_GROUP.join(', ')}, COUNT(*) FROM ${t.live} GROUP BY ${MONITOR_GROUP.join(', ')}`,
+      );
       await trx.raw(`INSERT INTO ${t.meta} (id, zone, built_at) VALUES (1, ?, ?)`, [zone, utcToSql(now)]);
       return {
         zone,
@@ -279,6 +330,11 @@ function normalLive(r: LiveRow): LiveRow {
     has_policy: Number(r.has_policy) ? 1 : 0,
     running_rank: r.running_rank === null ? null : Number(r.running_rank),
     state_rank: Number(r.state_rank),
+    priority: Number(r.priority),
+    policy_id: Number(r.policy_id),
+    status: Number(r.status),
+    source: Number(r.source),
+    list_rank: Number(r.list_rank),
   };
 }
 
