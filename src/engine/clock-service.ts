@@ -29,6 +29,7 @@ import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 import type { SubjectKind } from '../subjects/subject-kind';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
 import type { RollupWriter } from '../store/rollups/rollup-writer';
+import { keepUpWithTick } from './tick-upkeep';
 
 export interface ComputedSla {
   subject: SubjectRow | null;
@@ -65,7 +66,7 @@ export class ClockService {
     private readonly escalator?: LevelFirer,
     readonly kind: SubjectKind = ticketKind,
     /** The dashboard's rollups, kept in the same transactions as the clocks they count. */
-    private readonly rollups?: Pick<RollupWriter, 'refresh'>,
+    private readonly rollups?: Pick<RollupWriter, 'refresh' | 'applyTick'>,
   ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
@@ -279,8 +280,11 @@ export class ClockService {
     // after they are released: the locks last only as long as the writes.
     const firing = await this.escalator?.prepare(candidates);
     const result = await this.db.transaction(async (trx) => {
-      const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
-      const due = await this.clocks.dueFor(locked, now, trx);
+      const held = await this.subjects.lockWithUrgency(candidates, trx, { skipLocked: true });
+      // Every clock of the locked subjects, read once: the due ones advance, and with the rest the
+      // subjects' states, urgency and rollups follow in memory (tick-upkeep.ts).
+      const clocks = await this.clocks.forSubjects([...held.keys()], trx);
+      const due = clocks.filter((c) => c.nextCheckAt !== null && c.nextCheckAt.getTime() <= now.getTime());
       const levels: DueLevel[] = [];
       const advanced: StoredClock[] = [];
       for (const clock of due) {
@@ -301,14 +305,9 @@ export class ClockService {
       await this.clocks.updateStates(advanced, now, trx);
       let escalated = 0;
       if (levels.length && firing) escalated = await firing.fire(levels, now, trx);
-      const all = await this.clocks.forSubjects(locked, trx);
-      const states = new Map<number, ClockState>();
-      const bySubject = groupBySubject(all);
-      for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
-      await this.subjects.setStates(states, trx);
-      // The tick moved stored states: the urgency the pages read follows them.
-      await this.subjects.refreshUrgency(locked, trx);
-      await this.rollups?.refresh(trx, this.kind.type, locked);
+      // The tick moved stored states: the subjects' states and urgency and the rollups follow.
+      const deps = { subjectType: this.kind.type, subjects: this.subjects, rollups: this.rollups };
+      await keepUpWithTick(trx, deps, held, clocks, advanced);
       return { advanced: due.length, escalated };
     });
     if (firing) await this.sendNotices(firing, book, now);
