@@ -241,12 +241,23 @@ export class ClockService {
     const total = { advanced: 0, escalated: 0 };
     const failed = new Set<number>();
     for (;;) {
-      const due = await this.clocks.dueSubjectIds(now, batchSize + failed.size, share);
-      const candidates = due.filter((id) => !failed.has(id)).slice(0, batchSize);
+      const limit = batchSize + failed.size;
+      const due = await this.clocks.dueClocks(now, limit, share);
+      const candidates = [...new Set(due.map((c) => c.subjectId))]
+        .filter((id) => !failed.has(id))
+        .slice(0, batchSize);
       if (candidates.length === 0) return total;
+      // Which subjects a level will fire for, judged from the due clocks just read: only theirs
+      // are read from the host (a tick that only moves states reads none).
+      const chosen = new Set(candidates);
+      const firing = new Set(
+        due
+          .filter((c) => chosen.has(c.subjectId) && advanceWithLadder(c, book, now).levels.length)
+          .map((c) => c.subjectId),
+      );
       let count = 0;
       try {
-        const result = await this.advanceBatch(candidates, book, now);
+        const result = await this.advanceBatch(candidates, book, now, firing);
         count = result.advanced;
         total.escalated += result.escalated;
       } catch {
@@ -266,19 +277,42 @@ export class ClockService {
         }
       }
       total.advanced += count;
-      if (count === 0 || candidates.length < batchSize) return total;
+      // Done when the read found every due clock (fewer than asked for); a batch of fewer subjects
+      // than clocks (a subject with two due clocks) does not mean that.
+      if (count === 0 || due.length < limit) return total;
     }
   }
 
-  /** One locked batch: advance the due clocks of these subjects and fire their levels. */
+  /**
+   * One locked batch: advance the due clocks of these subjects and fire their levels. With
+   * `firing`, only those subjects are read from the host for the levels; when a level turns out due
+   * for another one under the locks (its clocks changed since they were read), the batch is undone
+   * and run again with every subject read.
+   */
   private async advanceBatch(
     candidates: readonly number[],
     book: PolicyBook,
     now: Date,
+    firing?: ReadonlySet<number>,
+  ): Promise<{ advanced: number; escalated: number }> {
+    try {
+      return await this.advanceLocked(candidates, book, now, firing);
+    } catch (err) {
+      if (!(err instanceof UnpreparedLevel)) throw err;
+      return this.advanceLocked(candidates, book, now);
+    }
+  }
+
+  private async advanceLocked(
+    candidates: readonly number[],
+    book: PolicyBook,
+    now: Date,
+    firing?: ReadonlySet<number>,
   ): Promise<{ advanced: number; escalated: number }> {
     // The host rows the levels need are read before the locks are taken, the notices composed
     // after they are released: the locks last only as long as the writes.
-    const firing = await this.escalator?.prepare(candidates);
+    const prepared = firing ? [...firing] : candidates;
+    const batch = prepared.length ? await this.escalator?.prepare(prepared) : undefined;
     const result = await this.db.transaction(async (trx) => {
       const held = await this.subjects.lockWithUrgency(candidates, trx, { skipLocked: true });
       // Every clock of the locked subjects, read once: the due ones advance, and with the rest the
@@ -288,29 +322,20 @@ export class ClockService {
       const levels: DueLevel[] = [];
       const advanced: StoredClock[] = [];
       for (const clock of due) {
-        const next = advanceClock(clock, now);
-        const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
-        const clockPolicy = policy && book.clockPolicy(policy.id);
-        if (policy && clockPolicy?.ladder?.length) {
-          for (const d of levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now)) {
-            levels.push({ clock: next, policy, level: d.level, fireAt: d.fireAt });
-          }
-          next.nextCheckAt = earliest(
-            next.nextCheckAt,
-            nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
-          );
-        }
-        advanced.push(next);
+        const next = advanceWithLadder(clock, book, now);
+        if (next.levels.length && firing && !firing.has(clock.subjectId)) throw new UnpreparedLevel();
+        levels.push(...next.levels);
+        advanced.push(next.clock);
       }
       await this.clocks.updateStates(advanced, now, trx);
       let escalated = 0;
-      if (levels.length && firing) escalated = await firing.fire(levels, now, trx);
+      if (levels.length && batch) escalated = await batch.fire(levels, now, trx);
       // The tick moved stored states: the subjects' states and urgency and the rollups follow.
       const deps = { subjectType: this.kind.type, subjects: this.subjects, rollups: this.rollups };
       await keepUpWithTick(trx, deps, held, clocks, advanced);
       return { advanced: due.length, escalated };
     });
-    if (firing) await this.sendNotices(firing, book, now);
+    if (batch) await this.sendNotices(batch, book, now);
     return result;
   }
 
@@ -364,6 +389,9 @@ export class ClockService {
     if (!this.escalator || !this.escalationLog) return 0;
     const firedBy = new Date(now.getTime() - RESUME_NOTICES_AFTER_MS);
     const log = this.escalationLog;
+    // Nearly every tick finds nothing stalled: one read says so. (What would be given up below is
+    // stalled too, having fired even earlier; the write transaction runs only when there is any.)
+    if ((await log.stalledNotices(firedBy, NOTIFY_ACTIONS, 0, 1)).length === 0) return 0;
     // A notice that could not be composed for a day is given up (recorded as failed), so the
     // scans stop composing it again and again.
     const giveUpBy = new Date(now.getTime() - GIVE_UP_NOTICES_AFTER_MS);
@@ -414,6 +442,35 @@ export class ClockService {
     await this.sendNotices(firing, book, now);
     return levels.length;
   }
+}
+
+/** A level due under the locks for a subject whose host row was not read before them. */
+class UnpreparedLevel extends Error {}
+
+/**
+ * A due clock moved to its new state, its next check brought forward to its ladder's next level,
+ * and the levels whose moment has come.
+ */
+function advanceWithLadder(
+  clock: StoredClock,
+  book: PolicyBook,
+  now: Date,
+): { clock: StoredClock; levels: DueLevel[] } {
+  const next = advanceClock(clock, now);
+  const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
+  const clockPolicy = policy && book.clockPolicy(policy.id);
+  if (!policy || !clockPolicy?.ladder?.length) return { clock: next, levels: [] };
+  const levels = levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now).map((d) => ({
+    clock: next,
+    policy,
+    level: d.level,
+    fireAt: d.fireAt,
+  }));
+  next.nextCheckAt = earliest(
+    next.nextCheckAt,
+    nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
+  );
+  return { clock: next, levels };
 }
 
 /**

@@ -153,14 +153,17 @@ export class ClockRepository {
     return rows.map(toStored);
   }
 
-  /** Subjects with a clock whose next check has come, most overdue first (no lock: a hint). */
-  async dueSubjectIds(now: Date, limit: number, share?: SubjectShare): Promise<number[]> {
+  /**
+   * Clocks whose next check has come, most overdue first (no lock: a hint of which subjects to lock,
+   * and which of them a level will fire for).
+   */
+  async dueClocks(now: Date, limit: number, share?: SubjectShare): Promise<StoredClock[]> {
     const query = this.db(this.table)
       .where('next_check_at', '<=', utcToSql(now))
       .where('subject_type', this.subjectType);
     if (share) query.whereRaw('MOD(subject_id, ?) = ?', [share.of, share.index]);
-    const ids: number[] = await query.orderBy('next_check_at').limit(limit).pluck('subject_id');
-    return [...new Set(ids)];
+    const rows: Row[] = await query.orderBy('next_check_at').limit(limit);
+    return rows.map(toStored);
   }
 
   /** How many clocks are due, counted up to `cap` (an index range read of at most `cap` rows). */
@@ -181,12 +184,10 @@ export class ClockRepository {
         this.table,
         'id',
         ['state', 'breached_at', 'next_check_at', 'updated_at'],
-        clocks
-          .slice(i, i + 500)
-          .map((c) => ({
-            key: c.id,
-            values: [c.state, sqlOrNull(c.breachedAt), sqlOrNull(c.nextCheckAt), at],
-          })),
+        clocks.slice(i, i + 500).map((c) => ({
+          key: c.id,
+          values: [c.state, sqlOrNull(c.breachedAt), sqlOrNull(c.nextCheckAt), at],
+        })),
       );
     }
   }
