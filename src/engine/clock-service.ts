@@ -250,14 +250,14 @@ export class ClockService {
       // Which subjects a level will fire for, judged from the due clocks just read: only theirs
       // are read from the host (a tick that only moves states reads none).
       const chosen = new Set(candidates);
+      const judged = new Map<number, Advanced>();
+      for (const c of due) if (chosen.has(c.subjectId)) judged.set(c.id, advanceWithLadder(c, book, now));
       const firing = new Set(
-        due
-          .filter((c) => chosen.has(c.subjectId) && advanceWithLadder(c, book, now).levels.length)
-          .map((c) => c.subjectId),
+        [...judged.values()].filter((a) => a.levels.length).map((a) => a.from.subjectId),
       );
       let count = 0;
       try {
-        const result = await this.advanceBatch(candidates, book, now, firing);
+        const result = await this.advanceBatch(candidates, book, now, { firing, judged });
         count = result.advanced;
         total.escalated += result.escalated;
       } catch {
@@ -293,10 +293,10 @@ export class ClockService {
     candidates: readonly number[],
     book: PolicyBook,
     now: Date,
-    firing?: ReadonlySet<number>,
+    hint?: DueHint,
   ): Promise<{ advanced: number; escalated: number }> {
     try {
-      return await this.advanceLocked(candidates, book, now, firing);
+      return await this.advanceLocked(candidates, book, now, hint);
     } catch (err) {
       if (!(err instanceof UnpreparedLevel)) throw err;
       return this.advanceLocked(candidates, book, now);
@@ -307,8 +307,9 @@ export class ClockService {
     candidates: readonly number[],
     book: PolicyBook,
     now: Date,
-    firing?: ReadonlySet<number>,
+    hint?: DueHint,
   ): Promise<{ advanced: number; escalated: number }> {
+    const firing = hint?.firing;
     // The host rows the levels need are read before the locks are taken, the notices composed
     // after they are released: the locks last only as long as the writes.
     const prepared = firing ? [...firing] : candidates;
@@ -322,7 +323,10 @@ export class ClockService {
       const levels: DueLevel[] = [];
       const advanced: StoredClock[] = [];
       for (const clock of due) {
-        const next = advanceWithLadder(clock, book, now);
+        // Judged already from the due read when the row is the same (the ladder's calendar math
+        // is the tick's main CPU cost besides the notices).
+        const seen = hint?.judged.get(clock.id);
+        const next = seen && sameRow(seen.from, clock) ? seen : advanceWithLadder(clock, book, now);
         if (next.levels.length && firing && !firing.has(clock.subjectId)) throw new UnpreparedLevel();
         levels.push(...next.levels);
         advanced.push(next.clock);
@@ -391,7 +395,7 @@ export class ClockService {
     const log = this.escalationLog;
     // Nearly every tick finds nothing stalled: one read says so. (What would be given up below is
     // stalled too, having fired even earlier; the write transaction runs only when there is any.)
-    if ((await log.stalledNotices(firedBy, NOTIFY_ACTIONS, 0, 1)).length === 0) return 0;
+    if (!(await log.anyStalled(firedBy, NOTIFY_ACTIONS))) return 0;
     // A notice that could not be composed for a day is given up (recorded as failed), so the
     // scans stop composing it again and again.
     const giveUpBy = new Date(now.getTime() - GIVE_UP_NOTICES_AFTER_MS);
@@ -444,6 +448,41 @@ export class ClockService {
   }
 }
 
+/** A due clock as advanceWithLadder moved it (`from`: the row it was read as). */
+interface Advanced {
+  from: StoredClock;
+  clock: StoredClock;
+  levels: DueLevel[];
+}
+
+/** What the due read showed: the subjects a level fires for, and each due clock advanced. */
+interface DueHint {
+  firing: ReadonlySet<number>;
+  judged: ReadonlyMap<number, Advanced>;
+}
+
+const time = (d: Date | null): number | null => (d === null ? null : d.getTime());
+
+/** Whether two reads of a clock row hold the same values (what advanceWithLadder reads). */
+function sameRow(a: StoredClock, b: StoredClock): boolean {
+  return (
+    a.id === b.id &&
+    a.state === b.state &&
+    a.policyId === b.policyId &&
+    a.metric === b.metric &&
+    a.cycle === b.cycle &&
+    a.scope === b.scope &&
+    a.status === b.status &&
+    a.pausedMinutes === b.pausedMinutes &&
+    [a.startedAt, a.dueAt, a.warnAt].every(
+      (d, i) => d.getTime() === [b.startedAt, b.dueAt, b.warnAt][i].getTime(),
+    ) &&
+    [a.metAt, a.breachedAt, a.nextCheckAt, a.endedAt].every(
+      (d, i) => time(d) === time([b.metAt, b.breachedAt, b.nextCheckAt, b.endedAt][i]),
+    )
+  );
+}
+
 /** A level due under the locks for a subject whose host row was not read before them. */
 class UnpreparedLevel extends Error {}
 
@@ -451,15 +490,11 @@ class UnpreparedLevel extends Error {}
  * A due clock moved to its new state, its next check brought forward to its ladder's next level,
  * and the levels whose moment has come.
  */
-function advanceWithLadder(
-  clock: StoredClock,
-  book: PolicyBook,
-  now: Date,
-): { clock: StoredClock; levels: DueLevel[] } {
+function advanceWithLadder(clock: StoredClock, book: PolicyBook, now: Date): Advanced {
   const next = advanceClock(clock, now);
   const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
   const clockPolicy = policy && book.clockPolicy(policy.id);
-  if (!policy || !clockPolicy?.ladder?.length) return { clock: next, levels: [] };
+  if (!policy || !clockPolicy?.ladder?.length) return { from: clock, clock: next, levels: [] };
   const levels = levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now).map((d) => ({
     clock: next,
     policy,
@@ -470,7 +505,7 @@ function advanceWithLadder(
     next.nextCheckAt,
     nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
   );
-  return { clock: next, levels };
+  return { from: clock, clock: next, levels };
 }
 
 /**
