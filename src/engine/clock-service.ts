@@ -37,6 +37,7 @@ import { PERFEX_STATUS_LIFECYCLE } from '../host/perfex/perfex-statuses';
 import type { SubjectKind } from '../subjects/subject-kind';
 import { ticketKind } from '../subjects/ticket/ticket-kind';
 import type { RollupWriter } from '../store/rollups/rollup-writer';
+import { keepUpWithTick } from './tick-upkeep';
 
 export interface ComputedSla {
   subject: SubjectRow | null;
@@ -73,7 +74,7 @@ export class ClockService {
     private readonly escalator?: LevelFirer,
     readonly kind: SubjectKind = ticketKind,
     /** The dashboard's rollups, kept in the same transactions as the clocks they count. */
-    private readonly rollups?: Pick<RollupWriter, 'refresh'>,
+    private readonly rollups?: Pick<RollupWriter, 'refresh' | 'applyTick'>,
   ) {}
 
   /** The compiled configuration, rebuilt only when its version moved (in any process). */
@@ -277,12 +278,23 @@ export class ClockService {
     const total = { advanced: 0, escalated: 0 };
     const failed = new Set<number>();
     for (;;) {
-      const due = await this.clocks.dueSubjectIds(now, batchSize + failed.size, share);
-      const candidates = due.filter((id) => !failed.has(id)).slice(0, batchSize);
+      const limit = batchSize + failed.size;
+      const due = await this.clocks.dueClocks(now, limit, share);
+      const candidates = [...new Set(due.map((c) => c.subjectId))]
+        .filter((id) => !failed.has(id))
+        .slice(0, batchSize);
       if (candidates.length === 0) return total;
+      // Which subjects a level will fire for, judged from the due clocks just read: only theirs
+      // are read from the host (a tick that only moves states reads none).
+      const chosen = new Set(candidates);
+      const judged = new Map<number, Advanced>();
+      for (const c of due) if (chosen.has(c.subjectId)) judged.set(c.id, advanceWithLadder(c, book, now));
+      const firing = new Set(
+        [...judged.values()].filter((a) => a.levels.length).map((a) => a.from.subjectId),
+      );
       let count = 0;
       try {
-        const result = await this.advanceBatch(candidates, book, now);
+        const result = await this.advanceBatch(candidates, book, now, { firing, judged });
         count = result.advanced;
         total.escalated += result.escalated;
       } catch {
@@ -302,53 +314,69 @@ export class ClockService {
         }
       }
       total.advanced += count;
-      if (count === 0 || candidates.length < batchSize) return total;
+      // Done when the read found every due clock (fewer than asked for); a batch of fewer subjects
+      // than clocks (a subject with two due clocks) does not mean that.
+      if (count === 0 || due.length < limit) return total;
     }
   }
 
-  /** One locked batch: advance the due clocks of these subjects and fire their levels. */
+  /**
+   * One locked batch: advance the due clocks of these subjects and fire their levels. With
+   * `firing`, only those subjects are read from the host for the levels; when a level turns out due
+   * for another one under the locks (its clocks changed since they were read), the batch is undone
+   * and run again with every subject read.
+   */
   private async advanceBatch(
     candidates: readonly number[],
     book: PolicyBook,
     now: Date,
+    hint?: DueHint,
   ): Promise<{ advanced: number; escalated: number }> {
+    try {
+      return await this.advanceLocked(candidates, book, now, hint);
+    } catch (err) {
+      if (!(err instanceof UnpreparedLevel)) throw err;
+      return this.advanceLocked(candidates, book, now);
+    }
+  }
+
+  private async advanceLocked(
+    candidates: readonly number[],
+    book: PolicyBook,
+    now: Date,
+    hint?: DueHint,
+  ): Promise<{ advanced: number; escalated: number }> {
+    const firing = hint?.firing;
     // The host rows the levels need are read before the locks are taken, the notices composed
     // after they are released: the locks last only as long as the writes.
-    const firing = await this.escalator?.prepare(candidates);
+    const prepared = firing ? [...firing] : candidates;
+    const batch = prepared.length ? await this.escalator?.prepare(prepared) : undefined;
     const result = await this.db.transaction(async (trx) => {
-      const locked = [...(await this.subjects.lockMany(candidates, trx, { skipLocked: true })).keys()];
-      const due = await this.clocks.dueFor(locked, now, trx);
+      const held = await this.subjects.lockWithUrgency(candidates, trx, { skipLocked: true });
+      // Every clock of the locked subjects, read once: the due ones advance, and with the rest the
+      // subjects' states, urgency and rollups follow in memory (tick-upkeep.ts).
+      const clocks = await this.clocks.forSubjects([...held.keys()], trx);
+      const due = clocks.filter((c) => c.nextCheckAt !== null && c.nextCheckAt.getTime() <= now.getTime());
       const levels: DueLevel[] = [];
       const advanced: StoredClock[] = [];
       for (const clock of due) {
-        const next = advanceClock(clock, now);
-        const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
-        const clockPolicy = policy && book.clockPolicy(policy.id);
-        if (policy && clockPolicy?.ladder?.length) {
-          for (const d of levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now)) {
-            levels.push({ clock: next, policy, level: d.level, fireAt: d.fireAt });
-          }
-          next.nextCheckAt = earliest(
-            next.nextCheckAt,
-            nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
-          );
-        }
-        advanced.push(next);
+        // Judged already from the due read when the row is the same (the ladder's calendar math
+        // is the tick's main CPU cost besides the notices).
+        const seen = hint?.judged.get(clock.id);
+        const next = seen && sameRow(seen.from, clock) ? seen : advanceWithLadder(clock, book, now);
+        if (next.levels.length && firing && !firing.has(clock.subjectId)) throw new UnpreparedLevel();
+        levels.push(...next.levels);
+        advanced.push(next.clock);
       }
       await this.clocks.updateStates(advanced, now, trx);
       let escalated = 0;
-      if (levels.length && firing) escalated = await firing.fire(levels, now, trx);
-      const all = await this.clocks.forSubjects(locked, trx);
-      const states = new Map<number, ClockState>();
-      const bySubject = groupBySubject(all);
-      for (const id of locked) states.set(id, summarizeState(bySubject.get(id) ?? []));
-      await this.subjects.setStates(states, trx);
-      // The tick moved stored states: the urgency the pages read follows them.
-      await this.subjects.refreshUrgency(locked, trx);
-      await this.rollups?.refresh(trx, this.kind.type, locked);
+      if (levels.length && batch) escalated = await batch.fire(levels, now, trx);
+      // The tick moved stored states: the subjects' states and urgency and the rollups follow.
+      const deps = { subjectType: this.kind.type, subjects: this.subjects, rollups: this.rollups };
+      await keepUpWithTick(trx, deps, held, clocks, advanced);
       return { advanced: due.length, escalated };
     });
-    if (firing) await this.sendNotices(firing, book, now);
+    if (batch) await this.sendNotices(batch, book, now);
     return result;
   }
 
@@ -402,6 +430,9 @@ export class ClockService {
     if (!this.escalator || !this.escalationLog) return 0;
     const firedBy = new Date(now.getTime() - RESUME_NOTICES_AFTER_MS);
     const log = this.escalationLog;
+    // Nearly every tick finds nothing stalled: one read says so. (What would be given up below is
+    // stalled too, having fired even earlier; the write transaction runs only when there is any.)
+    if (!(await log.anyStalled(firedBy, NOTIFY_ACTIONS))) return 0;
     // A notice that could not be composed for a day is given up (recorded as failed), so the
     // scans stop composing it again and again.
     const giveUpBy = new Date(now.getTime() - GIVE_UP_NOTICES_AFTER_MS);
@@ -452,6 +483,66 @@ export class ClockService {
     await this.sendNotices(firing, book, now);
     return levels.length;
   }
+}
+
+/** A due clock as advanceWithLadder moved it (`from`: the row it was read as). */
+interface Advanced {
+  from: StoredClock;
+  clock: StoredClock;
+  levels: DueLevel[];
+}
+
+/** What the due read showed: the subjects a level fires for, and each due clock advanced. */
+interface DueHint {
+  firing: ReadonlySet<number>;
+  judged: ReadonlyMap<number, Advanced>;
+}
+
+const time = (d: Date | null): number | null => (d === null ? null : d.getTime());
+
+/** Whether two reads of a clock row hold the same values (what advanceWithLadder reads). */
+function sameRow(a: StoredClock, b: StoredClock): boolean {
+  return (
+    a.id === b.id &&
+    a.state === b.state &&
+    a.policyId === b.policyId &&
+    a.metric === b.metric &&
+    a.cycle === b.cycle &&
+    a.scope === b.scope &&
+    a.status === b.status &&
+    a.pausedMinutes === b.pausedMinutes &&
+    [a.startedAt, a.dueAt, a.warnAt].every(
+      (d, i) => d.getTime() === [b.startedAt, b.dueAt, b.warnAt][i].getTime(),
+    ) &&
+    [a.metAt, a.breachedAt, a.nextCheckAt, a.endedAt].every(
+      (d, i) => time(d) === time([b.metAt, b.breachedAt, b.nextCheckAt, b.endedAt][i]),
+    )
+  );
+}
+
+/** A level due under the locks for a subject whose host row was not read before them. */
+class UnpreparedLevel extends Error {}
+
+/**
+ * A due clock moved to its new state, its next check brought forward to its ladder's next level,
+ * and the levels whose moment has come.
+ */
+function advanceWithLadder(clock: StoredClock, book: PolicyBook, now: Date): Advanced {
+  const next = advanceClock(clock, now);
+  const policy = clock.policyId === null ? undefined : book.byId(clock.policyId);
+  const clockPolicy = policy && book.clockPolicy(policy.id);
+  if (!policy || !clockPolicy?.ladder?.length) return { from: clock, clock: next, levels: [] };
+  const levels = levelsDue(next, clockPolicy.ladder, clockPolicy.calendar, now).map((d) => ({
+    clock: next,
+    policy,
+    level: d.level,
+    fireAt: d.fireAt,
+  }));
+  next.nextCheckAt = earliest(
+    next.nextCheckAt,
+    nextTriggerAfter(next, clockPolicy.ladder, clockPolicy.calendar, now),
+  );
+  return { from: clock, clock: next, levels };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Clock } from '../sla/clocks/compute-clocks';
 import type { ClockMetric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 import type { SubjectType } from '../sla/config/subject-types';
+import { updateFromRows } from './update-from-rows';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
 /**
@@ -123,6 +124,14 @@ export class ClockRepository {
     for (let i = 0; i < rows.length; i += 500) await trx(this.table).insert(rows.slice(i, i + 500));
   }
 
+  /**
+   * Every clock of these subjects. Inside a transaction that holds the subjects' row locks (a
+   * recompute, the tick) a plain read is enough: every writer of a subject's clocks holds the
+   * subject row's lock first, so these rows cannot change under the caller, and the read view
+   * opens after that lock was taken. A locking read would also take next-key locks reaching the
+   * next subject's first clock, which a hook rewriting that subject's clocks holds: a deadlock for
+   * nothing.
+   */
   async forSubjects(ids: readonly number[], trx?: Knex.Transaction): Promise<StoredClock[]> {
     if (ids.length === 0) return [];
     const rows: Row[] = await (trx ?? this.db)(this.table)
@@ -132,14 +141,17 @@ export class ClockRepository {
     return rows.map(toStored);
   }
 
-  /** Subjects with a clock whose next check has come, most overdue first (no lock: a hint). */
-  async dueSubjectIds(now: Date, limit: number, share?: SubjectShare): Promise<number[]> {
+  /**
+   * Clocks whose next check has come, most overdue first (no lock: a hint of which subjects to lock,
+   * and which of them a level will fire for).
+   */
+  async dueClocks(now: Date, limit: number, share?: SubjectShare): Promise<StoredClock[]> {
     const query = this.db(this.table)
       .where('next_check_at', '<=', utcToSql(now))
       .where('subject_type', this.subjectType);
     if (share) query.whereRaw('MOD(subject_id, ?) = ?', [share.of, share.index]);
-    const ids: number[] = await query.orderBy('next_check_at').limit(limit).pluck('subject_id');
-    return [...new Set(ids)];
+    const rows: Row[] = await query.orderBy('next_check_at').limit(limit);
+    return rows.map(toStored);
   }
 
   /** How many clocks are due, counted up to `cap` (an index range read of at most `cap` rows). */
@@ -151,46 +163,19 @@ export class ClockRepository {
     return Number(rows[0].n);
   }
 
-  /**
-   * The due clocks of subjects the caller has locked. A plain read: every writer of a subject's
-   * clocks holds the subject row's lock first, so these rows cannot change under the caller, and
-   * the read view opens after that lock was taken. A locking read here would also take next-key
-   * locks reaching the next subject's first clock, which a hook rewriting that subject's clocks
-   * holds: a deadlock for nothing.
-   */
-  async dueFor(subjectIds: readonly number[], now: Date, trx: Knex.Transaction): Promise<StoredClock[]> {
-    if (subjectIds.length === 0) return [];
-    const rows: Row[] = await trx(this.table)
-      .where('subject_type', this.subjectType)
-      .whereIn('subject_id', subjectIds)
-      .where('next_check_at', '<=', utcToSql(now));
-    return rows.map(toStored);
-  }
-
-  /** Writes the advanced state of many clocks, one UPDATE per 500 (a tick must not cost a query per clock). */
+  /** Writes the advanced state of many clocks, one statement per 500 (a tick must not cost a query per clock). */
   async updateStates(clocks: readonly StoredClock[], now: Date, trx: Knex.Transaction): Promise<void> {
+    const at = utcToSql(now);
     for (let i = 0; i < clocks.length; i += 500) {
-      const chunk = clocks.slice(i, i + 500);
-      const cases = (
-        pick: (c: StoredClock) => string | null,
-      ): { sql: string; bindings: (string | number | null)[] } => ({
-        sql: `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-        bindings: chunk.flatMap((c) => [c.id, pick(c)]),
-      });
-      const state = cases((c) => c.state);
-      const breached = cases((c) => sqlOrNull(c.breachedAt));
-      const next = cases((c) => sqlOrNull(c.nextCheckAt));
-      await trx.raw(
-        `UPDATE ?? SET state = ${state.sql}, breached_at = ${breached.sql}, next_check_at = ${next.sql}, updated_at = ? ` +
-          `WHERE id IN (${chunk.map(() => '?').join(', ')})`,
-        [
-          this.table,
-          ...state.bindings,
-          ...breached.bindings,
-          ...next.bindings,
-          utcToSql(now),
-          ...chunk.map((c) => c.id),
-        ],
+      await updateFromRows(
+        trx,
+        this.table,
+        'id',
+        ['state', 'breached_at', 'next_check_at', 'updated_at'],
+        clocks.slice(i, i + 500).map((c) => ({
+          key: c.id,
+          values: [c.state, sqlOrNull(c.breachedAt), sqlOrNull(c.nextCheckAt), at],
+        })),
       );
     }
   }

@@ -205,6 +205,21 @@ export class EscalationRepository {
   }
 
   /**
+   * Whether any notify level of this kind recorded at or before `firedBy` is still `firing`: what a
+   * tick asks before resuming (nearly always no). No ORDER BY, so the read is a range of the
+   * outcome index (subject_type, outcome, fired_at) and never a walk of the whole log by id.
+   */
+  async anyStalled(firedBy: Date, actionTypes: readonly string[]): Promise<boolean> {
+    const rows: unknown[] = await this.db(this.table)
+      .select('id')
+      .where({ subject_type: this.subjectType, outcome: 'firing' })
+      .where('fired_at', '<=', utcToSql(firedBy))
+      .whereIn('action_type', actionTypes)
+      .limit(1);
+    return rows.length > 0;
+  }
+
+  /**
    * Notify levels of this kind recorded at or before `firedBy` whose notice was never written (the
    * process stopped between firing a level and sending its notice), oldest first, after `afterId`.
    */

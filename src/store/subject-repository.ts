@@ -2,7 +2,14 @@ import type { Knex } from 'knex';
 import { utcToSql } from './datetime';
 import type { ClockState } from '../sla/clocks/sla-event';
 import type { SubjectType } from '../sla/config/subject-types';
-import { refreshUrgency } from './urgency-repository';
+import {
+  refreshUrgency,
+  urgencyFromColumns,
+  writeStanding,
+  type SubjectStanding,
+  type UrgencyColumns,
+} from './urgency-repository';
+import type { StoredUrgency } from '../sla/clocks/stored-urgency';
 
 /** Why a subject's clocks ended while the host still has it (a lead lost, junk or converted). */
 export type SubjectEnd = 'lost' | 'junk' | 'converted';
@@ -37,7 +44,7 @@ export interface ComputedSubject {
   slaState: ClockState;
   /** The newest timeline event the clocks were computed from; absent: the row keeps its own. */
   clocksEventId?: number;
-  urgency: import('../sla/clocks/stored-urgency').StoredUrgency | null;
+  urgency: StoredUrgency | null;
   /** The fields a hook reported, written in the same statement. */
   patch?: PatchFields;
 }
@@ -139,14 +146,38 @@ export class SubjectRepository {
     trx: Knex.Transaction,
     options: { skipLocked?: boolean } = {},
   ): Promise<Map<number, SubjectRow>> {
-    if (ids.length === 0) return new Map();
+    const rows = await this.lockRows(ids, trx, options);
+    return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
+  }
+
+  /**
+   * lockMany with each subject's stored urgency beside it (the same row, read anyway): the tick
+   * compares what it computes from the clocks it holds with what the row stores, and writes only
+   * the difference.
+   */
+  async lockWithUrgency(
+    ids: readonly number[],
+    trx: Knex.Transaction,
+    options: { skipLocked?: boolean } = {},
+  ): Promise<Map<number, { subject: SubjectRow; urgency: StoredUrgency | null }>> {
+    const rows = await this.lockRows(ids, trx, options);
+    return new Map(
+      rows.map((r) => [r.subject_id, { subject: toSubject(r), urgency: urgencyFromColumns(r) }]),
+    );
+  }
+
+  private async lockRows(
+    ids: readonly number[],
+    trx: Knex.Transaction,
+    options: { skipLocked?: boolean },
+  ): Promise<(Row & UrgencyColumns)[]> {
+    if (ids.length === 0) return [];
     const query = trx(this.table)
       .where('subject_type', this.subjectType)
       .whereIn('subject_id', ids)
       .orderBy('subject_id')
       .forUpdate();
-    const rows: Row[] = await (options.skipLocked ? query.skipLocked() : query);
-    return new Map(rows.map((r) => [r.subject_id, toSubject(r)]));
+    return options.skipLocked ? query.skipLocked() : query;
   }
 
   /** Snapshots with subject_id in (afterId, upToId] (upToId null = no upper bound), for reconcile batches. */
@@ -262,14 +293,16 @@ export class SubjectRepository {
     }
   }
 
-  async setStates(states: ReadonlyMap<number, ClockState>, trx: Knex.Transaction): Promise<void> {
-    const entries = [...states].map(([subjectId, slaState]) => ({ subjectId, slaState }));
-    for (const [slaState, ids] of groupIds(entries, (e) => e.slaState)) {
-      await trx(this.table)
-        .where('subject_type', this.subjectType)
-        .whereIn('subject_id', ids)
-        .update({ sla_state: slaState });
-    }
+  /**
+   * Writes the summary states and urgency the tick computed in memory for the subjects whose
+   * values changed (one UPDATE per 500, only the column groups that changed).
+   */
+  async writeStanding(
+    rows: readonly SubjectStanding[],
+    set: { states: boolean; urgency: boolean },
+    trx: Knex.Transaction,
+  ): Promise<void> {
+    await writeStanding(trx, this.prefix, this.subjectType, rows, set);
   }
 
   /**
@@ -328,20 +361,6 @@ export class SubjectRepository {
       .groupBy('sla_state');
     return Object.fromEntries(rows.map((r) => [r.sla_state, Number(r.n)]));
   }
-}
-
-function groupIds<T extends { subjectId: number }>(
-  items: readonly T[],
-  keyOf: (item: T) => string,
-): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const ids = groups.get(key) ?? [];
-    ids.push(item.subjectId);
-    groups.set(key, ids);
-  }
-  return groups;
 }
 
 /** The columns `patch` writes (besides `updated_at`): the fields, and the mark "recompute me". */

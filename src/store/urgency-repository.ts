@@ -1,6 +1,10 @@
 import type { Knex } from 'knex';
 import type { SubjectType } from '../sla/config/subject-types';
 import { runningClockOf, selectRows, urgencyKeyOf } from './read/sla-sql';
+import type { StoredUrgency } from '../sla/clocks/stored-urgency';
+import type { ClockState } from '../sla/clocks/sla-event';
+import { utcFromSql, utcToSql } from './datetime';
+import { updateFromRows } from './update-from-rows';
 
 /**
  * Each subject's current urgency, kept on its `sla_vigil_subjects` row (migration
@@ -32,7 +36,7 @@ const FORMAT = `'%Y-%m-%d %H:%i:%s.%f'`;
  * Rewrites the urgency columns of these subjects from their running customer clocks (NULL when
  * none runs). The caller holds the subjects' row locks, so their clocks cannot change under it;
  * the clocks are read without locking (a locking read would take next-key locks reaching the next
- * subject's clocks, see ClockRepository.dueFor), then the rows are updated by primary key.
+ * subject's clocks, see ClockRepository.forSubjects), then the rows are updated by primary key.
  */
 export async function refreshUrgency(
   trx: Knex | Knex.Transaction,
@@ -76,6 +80,80 @@ export async function refreshUrgency(
       `UPDATE ?? SET ${sets.map(([name, c]) => `${name} = ${c.sql}`).join(', ')} ` +
         `WHERE subject_type = ? AND subject_id IN (${marks})`,
       [`${prefix}sla_vigil_subjects`, ...sets.flatMap(([, c]) => c.bindings), type, ...chunk],
+    );
+  }
+}
+
+/** The urgency columns of a subject row, as a `SELECT *` returns them. */
+export interface UrgencyColumns {
+  urgency_rank: number | null;
+  urgency_due: string | null;
+  urgency_metric: string | null;
+  urgency_cycle: number | null;
+  urgency_breach_at: string | null;
+  urgency_risk_at: string | null;
+}
+
+/** What a row's urgency columns hold (null when no clock runs). */
+export function urgencyFromColumns(r: UrgencyColumns): StoredUrgency | null {
+  if (r.urgency_rank === null || r.urgency_due === null) return null;
+  return {
+    rank: Number(r.urgency_rank),
+    due: utcFromSql(r.urgency_due),
+    metric: r.urgency_metric ?? '',
+    cycle: Number(r.urgency_cycle),
+    breachAt: r.urgency_breach_at === null ? null : utcFromSql(r.urgency_breach_at),
+    riskAt: r.urgency_risk_at === null ? null : utcFromSql(r.urgency_risk_at),
+  };
+}
+
+/** A subject's summary state and urgency, as the tick computed them from the clocks it holds. */
+export interface SubjectStanding {
+  subjectId: number;
+  slaState: ClockState;
+  urgency: StoredUrgency | null;
+}
+
+const URGENCY_VALUES: readonly [string, (u: StoredUrgency) => Knex.Value][] = [
+  ['urgency_rank', (u) => u.rank],
+  ['urgency_due', (u) => utcToSql(u.due)],
+  ['urgency_metric', (u) => u.metric],
+  ['urgency_cycle', (u) => u.cycle],
+  ['urgency_breach_at', (u) => (u.breachAt ? utcToSql(u.breachAt) : null)],
+  ['urgency_risk_at', (u) => (u.riskAt ? utcToSql(u.riskAt) : null)],
+];
+
+/**
+ * Writes the summary state and the urgency columns of these subjects, one statement per 500 by
+ * primary key (the caller holds their locks and passes only the ones that changed); `set` says
+ * which of the two groups of columns to write.
+ */
+export async function writeStanding(
+  trx: Knex.Transaction,
+  prefix: string,
+  type: SubjectType,
+  rows: readonly SubjectStanding[],
+  set: { states: boolean; urgency: boolean },
+): Promise<void> {
+  const columns: [string, (r: SubjectStanding) => Knex.Value][] = [
+    ...(set.states
+      ? [['sla_state', (r: SubjectStanding) => r.slaState] as [string, (r: SubjectStanding) => Knex.Value]]
+      : []),
+    ...(set.urgency
+      ? URGENCY_VALUES.map(([name, pick]): [string, (r: SubjectStanding) => Knex.Value] => [
+          name,
+          (r) => (r.urgency ? pick(r.urgency) : null),
+        ])
+      : []),
+  ];
+  for (let i = 0; i < rows.length; i += 500) {
+    await updateFromRows(
+      trx,
+      `${prefix}sla_vigil_subjects`,
+      'subject_id',
+      columns.map(([name]) => name),
+      rows.slice(i, i + 500).map((r) => ({ key: r.subjectId, values: columns.map(([, pick]) => pick(r)) })),
+      { sql: 't.subject_type = ?', bindings: [type] },
     );
   }
 }

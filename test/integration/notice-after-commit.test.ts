@@ -216,3 +216,37 @@ it('a notice that cannot be composed for a day is recorded as failed, and resumi
   }
   expect((await escalationsOf(fresh)).map((r) => r.outcome)).toEqual(['notified']);
 });
+
+it('a tick reads from the host only the subjects a level fires for, and a level found due only under the locks still fires', async () => {
+  const warned = await ticketDueAt('2026-05-11T08:00:00Z');
+  const gateway = t.devhost.host.tickets;
+  const getTickets = gateway.getTickets.bind(gateway);
+  let read = 0;
+  gateway.getTickets = async (ids) => {
+    if (ids.includes(warned)) read++;
+    return getTickets(ids);
+  };
+  const dueClocks = services.clockRepo.dueClocks.bind(services.clockRepo);
+  try {
+    // 50 minutes on the resolution clock only reaches its warning (80 %): no level, no host read.
+    at('2026-05-11T08:50:00Z');
+    expect(await services.clocks.advanceDue(clock.now())).toEqual({ advanced: 1, escalated: 0 });
+    expect(read).toBe(0);
+
+    // Past due, but the due read saw the clock as it was before a change (due a day later): the
+    // level is found only under the locks, the batch is undone and run again with the ticket read.
+    services.clockRepo.dueClocks = async (...args) =>
+      (await dueClocks(...args)).map((c) =>
+        c.subjectId === warned ? { ...c, dueAt: new Date(c.dueAt.getTime() + 24 * 3600_000) } : c,
+      );
+    at('2026-05-11T09:05:00Z');
+    expect(await services.clocks.advanceDue(clock.now())).toEqual({ advanced: 1, escalated: 1 });
+    expect(read).toBe(1);
+  } finally {
+    gateway.getTickets = getTickets;
+    services.clockRepo.dueClocks = dueClocks;
+  }
+  const [row] = await escalationsOf(warned);
+  expect(row.outcome).toBe('notified');
+  expect((await outboxOf(warned)).map((r) => r.channel).sort()).toEqual(['email', 'in_app']);
+});

@@ -234,11 +234,12 @@ it('advancing due clocks and a hook recompute of the same ticket never deadlock'
   at('2026-03-03T18:00:00Z');
   const id = await newTicket();
   at('2026-03-03T18:55:00Z'); // past the first-response warning
-  const dueFor = services.clockRepo.dueFor.bind(services.clockRepo);
+  // The tick's read of the locked subjects' clocks (the only one inside a transaction here).
+  const forSubjects = services.clockRepo.forSubjects.bind(services.clockRepo);
   let recompute: Promise<string> | null = null;
-  services.clockRepo.dueFor = async (ids, now, trx) => {
-    const rows = await dueFor(ids, now, trx);
-    if (ids.includes(id) && !recompute) {
+  services.clockRepo.forSubjects = async (ids, trx) => {
+    const rows = await forSubjects(ids, trx);
+    if (trx && ids.includes(id) && !recompute) {
       recompute = services.clocks.recompute([id], clock.now()).then(
         () => 'ok',
         (err: { code?: string }) => `recompute: ${err.code}`,
@@ -254,7 +255,7 @@ it('advancing due clocks and a hook recompute of the same ticket never deadlock'
     );
     expect([advanced, await recompute]).toEqual(['ok', 'ok']);
   } finally {
-    services.clockRepo.dueFor = dueFor;
+    services.clockRepo.forSubjects = forSubjects;
   }
   expect(await clocksOf(id)).toEqual(['first_response#1:at_risk:-', 'resolution#1:on_track:-']);
 });

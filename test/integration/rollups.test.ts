@@ -15,6 +15,8 @@ import { ReportQueries, type ClockRange } from '../../src/store/read/report-quer
 import { REPORT_GROUPS, ReportService, type ReportGroupBy } from '../../src/store/read/report-service';
 import { OutcomeTally } from '../../src/sla/stats/clock-outcomes';
 import { businessMinutesBetween } from '../../src/sla/calendar';
+import { rebuildUrgency } from '../../src/store/urgency-repository';
+import { utcToSql } from '../../src/store/datetime';
 
 /**
  * The dashboard's rollups: what the writers keep equals a rebuild from scratch after hooks,
@@ -294,6 +296,84 @@ describe('rollups', () => {
         }
     }
   });
+
+  it('ticks alone keep the rollups and the urgency columns equal to a rebuild', async () => {
+    // The tick keeps both from the clocks it holds (src/engine/tick-upkeep.ts), not from a read.
+    const URGENCY = [
+      'subject_type',
+      'subject_id',
+      'sla_state',
+      'urgency_rank',
+      'urgency_due',
+      'urgency_metric',
+    ].concat(['urgency_cycle', 'urgency_breach_at', 'urgency_risk_at', 'list_rank', 'monitor_group']);
+    const urgency = () => db(T('subjects')).select(URGENCY).orderBy(['subject_type', 'subject_id']);
+    const expectUrgencyRebuilt = async () => {
+      const kept = await urgency();
+      await rebuildUrgency(db, 'tbl', 'ticket');
+      await rebuildUrgency(db, 'tbl', 'lead');
+      expect(await urgency()).toEqual(kept);
+    };
+    const minutes = (m: number) => new Date(now.getTime() + m * 60_000);
+
+    // A tick that only moves warnings: after a tick has caught up, running clocks of open tickets
+    // set on track with their warning a second later (their subjects' other clocks, not due, stay
+    // out of the next tick).
+    const at = minutes(3 * 60);
+    now = at;
+    await services.clocks.advanceDue(at);
+    await services.leads.clocks.advanceDue(at);
+    const warned: number[] = await db(`${T('clocks')} as c`)
+      .join(`${T('subjects')} as s`, (j) =>
+        j.on('s.subject_type', 'c.subject_type').on('s.subject_id', 'c.subject_id'),
+      )
+      .where({ 'c.subject_type': 'ticket', 'c.scope': 'customer' })
+      .whereNot('c.state', 'paused')
+      .whereNull('c.met_at')
+      .whereNull('c.ended_at')
+      .where('s.deleted', 0)
+      .whereNot('s.status', 5)
+      .orderBy('c.id')
+      .limit(40)
+      .pluck('c.id');
+    expect(warned).toHaveLength(40);
+    const sql = (d: Date) => utcToSql(d);
+    const second = (s: number) => new Date(at.getTime() + s * 1000);
+    await db(T('clocks'))
+      .whereIn('id', warned)
+      .update({
+        state: 'on_track',
+        breached_at: null,
+        warn_at: sql(second(1)),
+        next_check_at: sql(second(1)),
+        due_at: sql(minutes(3 * 24 * 60)),
+      });
+    // The hand edit of the clocks taken in by a rebuild, so the tick starts from a true state.
+    await services.rollups.rebuild(ZONE, now);
+    await rebuildUrgency(db, 'tbl', 'ticket');
+    now = second(2);
+    expect(await services.clocks.advanceDue(now, 7)).toEqual({ advanced: 40, escalated: 0 });
+    const [{ n }] = await db(T('clocks')).whereIn('id', warned).where('state', 'at_risk').count({ n: '*' });
+    expect(Number(n)).toBe(40);
+    await expectUrgencyRebuilt();
+    await expectRebuildEqual();
+
+    // Then ticks alone through two business days in small batches: warnings, breaches (which
+    // settle clocks), internal clocks, paused ones beside running ones, leads.
+    const start = now;
+    let moved = 0;
+    for (let m = 20; m <= 48 * 60; m += 95) {
+      now = new Date(start.getTime() + m * 60_000);
+      moved += (await services.clocks.advanceDue(now, 23)).advanced;
+      moved += (await services.leads.clocks.advanceDue(now, 23)).advanced;
+    }
+    expect(moved).toBeGreaterThan(100);
+    const [{ internal }] = await db(T('rollup_settled')).where('scope', 'internal').count({ internal: '*' });
+    expect(Number(internal)).toBeGreaterThan(0);
+    await expectUrgencyRebuilt();
+    await expectRebuildEqual();
+    await expectSameNumbers(now);
+  }, 300_000);
 
   it('a second refresh of the same subjects writes nothing', async () => {
     const before = await snapshot();

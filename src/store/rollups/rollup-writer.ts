@@ -9,6 +9,7 @@ import {
   type RollupTables,
 } from './rollup-tables';
 import { zoneOffsets } from './zone-offsets';
+import { updateFromRows } from '../update-from-rows';
 
 interface SettledRow {
   clock_id: number | string;
@@ -37,6 +38,13 @@ interface LiveRow {
   status: number;
   source: number;
   list_rank: number;
+}
+
+/** A subject's live row ranks (rollup_live), as the tick computed them. */
+export interface LiveRanks {
+  subjectId: number;
+  runningRank: number | null;
+  stateRank: number;
 }
 
 /** What a rebuild wrote. */
@@ -94,7 +102,7 @@ export class RollupWriter {
 
   constructor(
     private readonly db: Knex,
-    prefix: string,
+    private readonly prefix: string,
   ) {
     this.t = rollupTables(prefix);
   }
@@ -104,22 +112,69 @@ export class RollupWriter {
     const sorted = [...new Set(ids)].sort((a, b) => a - b);
     for (let i = 0; i < sorted.length; i += BATCH) {
       const batch = sorted.slice(i, i + BATCH);
-      await this.refreshSettled(trx, subjectType, batch);
+      await this.refreshSettled(trx, {
+        old: `subject_type = ? AND subject_id IN (${marks(batch.length)})`,
+        now: `c.subject_type = ? AND c.subject_id IN (${marks(batch.length)})`,
+        bindings: [subjectType, ...batch],
+      });
       await this.refreshLive(trx, subjectType, batch);
     }
   }
 
-  private async refreshSettled(trx: Knex.Transaction, subjectType: string, ids: number[]): Promise<void> {
+  /**
+   * What a tick changed, computed by the tick from the clocks it holds (it moves clock states and
+   * breach times, never a subject's department, assignee, policy or openness): the live rows whose
+   * ranks moved, by primary key, and the contributions of the clocks it breached (a breach settles
+   * a clock), diffed by clock id. Nothing else of these subjects' rollups can have changed.
+   */
+  async applyTick(
+    trx: Knex.Transaction,
+    subjectType: string,
+    live: readonly LiveRanks[],
+    breachedClockIds: readonly number[],
+  ): Promise<void> {
+    const sorted = [...live].sort((a, b) => a.subjectId - b.subjectId);
+    for (let i = 0; i < sorted.length; i += BATCH) {
+      // Only rows that exist (the caller passes open subjects only): an update of a missing key
+      // would lock its gap, where a neighbour's refresh inserts.
+      await updateFromRows(
+        trx,
+        `${this.prefix}sla_vigil_rollup_live`,
+        'subject_id',
+        ['running_rank', 'state_rank'],
+        sorted.slice(i, i + BATCH).map((r) => ({ key: r.subjectId, values: [r.runningRank, r.stateRank] })),
+        { sql: 't.subject_type = ?', bindings: [subjectType] },
+      );
+    }
+    const clocks = [...new Set(breachedClockIds)].sort((a, b) => a - b);
+    for (let i = 0; i < clocks.length; i += BATCH) {
+      const chunk = clocks.slice(i, i + BATCH);
+      await this.refreshSettled(trx, {
+        old: `clock_id IN (${marks(chunk.length)})`,
+        now: `c.id IN (${marks(chunk.length)})`,
+        bindings: chunk,
+      });
+    }
+  }
+
+  /**
+   * Brings the settled contributions of some clocks up to date: `old` filters the rollup's rows,
+   * `now` the clocks `c` (the same clocks), each with `bindings`.
+   */
+  private async refreshSettled(
+    trx: Knex.Transaction,
+    filter: { old: string; now: string; bindings: readonly Knex.Value[] },
+  ): Promise<void> {
     const { t } = this;
-    // What the rollups hold for these subjects and what they contribute now, in one round trip
+    // What the rollups hold for these clocks and what they contribute now, in one round trip
     // (a hook pays for each statement).
     const both = await selectRows<SettledRow & { side: string }>(
       trx,
       `SELECT 'old' AS side, ${SETTLED_COLUMNS.map((c) => (c === 'day' ? `DATE_FORMAT(day, '%Y-%m-%d') AS day` : c)).join(', ')}
-         FROM ${t.settled} WHERE subject_type = ? AND subject_id IN (${marks(ids.length)})
+         FROM ${t.settled} WHERE ${filter.old}
        UNION ALL
-       SELECT 'new' AS side, x.* FROM (${settledContributions(t, `c.subject_type = ? AND c.subject_id IN (${marks(ids.length)})`)}) x`,
-      [subjectType, ...ids, subjectType, ...ids],
+       SELECT 'new' AS side, x.* FROM (${settledContributions(t, filter.now)}) x`,
+      [...filter.bindings, ...filter.bindings],
     );
     const before = both.filter((r) => r.side === 'old');
     const now = both.filter((r) => r.side === 'new');

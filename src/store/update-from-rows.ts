@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+
+/** One row's new values: its key, then one value per column, in the columns' order. */
+export interface KeyedValues {
+  key: number;
+  values: readonly Knex.Value[];
+}
+
+/**
+ * Sets `columns` of many rows of `table` to per-row values in one statement: the table joined by
+ * `keyColumn` with a derived table of the values (`SELECT ? AS k, ? AS v0 ... UNION ALL SELECT ...`),
+ * `where` (on alias `t`) narrowing the rows further. Linear in the rows: an `UPDATE ... SET c =
+ * CASE key WHEN ... END` walks its WHEN list for every row and column, which made the tick's
+ * updates of 500 rows several times slower (BENCHMARKS.md, scan section). Plain UNION ALL runs on
+ * every MySQL and MariaDB version (JSON_TABLE would need MariaDB 10.6 / MySQL 8). The caller holds
+ * the rows' locks, and passes at most a few hundred rows per call.
+ */
+export async function updateFromRows(
+  trx: Knex | Knex.Transaction,
+  table: string,
+  keyColumn: string,
+  columns: readonly string[],
+  rows: readonly KeyedValues[],
+  where: { sql: string; bindings: readonly Knex.Value[] } = { sql: '1 = 1', bindings: [] },
+): Promise<void> {
+  if (rows.length === 0 || columns.length === 0) return;
+  const first = `SELECT ? AS k, ${columns.map((_, i) => `? AS v${i}`).join(', ')}`;
+  const rest = ` UNION ALL SELECT ?${', ?'.repeat(columns.length)}`;
+  const bindings: Knex.Value[] = [table];
+  for (const r of rows) bindings.push(r.key, ...r.values);
+  await trx.raw(
+    `UPDATE ?? t JOIN (${first}${rest.repeat(rows.length - 1)}) v ON t.${keyColumn} = v.k AND ${where.sql}
+        SET ${columns.map((c, i) => `t.${c} = v.v${i}`).join(', ')}`,
+    [...bindings, ...where.bindings],
+  );
+}
