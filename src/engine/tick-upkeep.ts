@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { summarizeState } from '../sla/clocks/clock-state';
 import { runningRank, sameUrgency, storedUrgency, type StoredUrgency } from '../sla/clocks/stored-urgency';
-import { stateRank } from '../sla/clocks/live-state';
+import { STATE_RANK, stateRank } from '../sla/clocks/live-state';
 import type { StoredClock } from '../store/clock-repository';
 import type { SubjectRepository, SubjectRow } from '../store/subject-repository';
 import type { SubjectStanding } from '../store/urgency-repository';
@@ -59,14 +59,20 @@ export async function keepUpWithTick(
     set.states ||= stateMoved;
     set.urgency ||= urgencyMoved;
     if (deps.rollups && openForRollup(deps.subjectType, h.subject)) {
-      const ranks = (cs: readonly StoredClock[], state: string): LiveRanks => ({
+      const ranks = (cs: readonly StoredClock[], state: string, u: StoredUrgency | null): LiveRanks => ({
         subjectId,
         runningRank: h.subject.policyId === null ? null : runningRank(cs),
         stateRank: stateRank(state),
+        listRank: listRank(u, h.subject.policyId, state),
       });
-      const old = ranks(was.get(subjectId) ?? [], h.subject.slaState);
-      const fresh = ranks(clocks, slaState);
-      if (old.runningRank !== fresh.runningRank || old.stateRank !== fresh.stateRank) live.push(fresh);
+      const old = ranks(was.get(subjectId) ?? [], h.subject.slaState, h.urgency);
+      const fresh = ranks(clocks, slaState, urgency);
+      if (
+        old.runningRank !== fresh.runningRank ||
+        old.stateRank !== fresh.stateRank ||
+        old.listRank !== fresh.listRank
+      )
+        live.push(fresh);
     }
   }
   if (standing.length) await deps.subjects.writeStanding(standing, set, trx);
@@ -77,6 +83,15 @@ export async function keepUpWithTick(
     .map((c) => c.id);
   if (deps.rollups && (live.length || breached.length))
     await deps.rollups.applyTick(trx, deps.subjectType, live, breached);
+}
+
+/**
+ * The subject row's generated `list_rank` (migration 20261206070000): the stored urgency's rank,
+ * else 5 without a policy, else the summary state's rank.
+ */
+function listRank(urgency: StoredUrgency | null, policyId: number | null, slaState: string): number {
+  if (urgency) return urgency.rank;
+  return policyId === null ? STATE_RANK.no_policy : stateRank(slaState);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

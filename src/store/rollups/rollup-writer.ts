@@ -45,6 +45,14 @@ export interface LiveRanks {
   subjectId: number;
   runningRank: number | null;
   stateRank: number;
+  /** The subject row's `list_rank` after the tick's write (the monitor's counts group by it). */
+  listRank: number;
+}
+
+/** An open subject leaving one monitor group (`from`) and/or joining another (`to`). */
+interface MonitorMove {
+  from?: LiveRow;
+  to?: LiveRow;
 }
 
 /** What a rebuild wrote. */
@@ -135,16 +143,34 @@ export class RollupWriter {
   ): Promise<void> {
     const sorted = [...live].sort((a, b) => a.subjectId - b.subjectId);
     for (let i = 0; i < sorted.length; i += BATCH) {
+      const batch = sorted.slice(i, i + BATCH);
+      // The monitor's counts group by list_rank: the rows whose rank moves leave their old group
+      // for the new one. Their other group columns are read back, by primary key, rather than
+      // derived again here.
+      const kept = await selectRows<LiveRow>(
+        trx,
+        `SELECT ${LIVE_COLUMNS.join(', ')} FROM ${this.t.live}
+          WHERE subject_type = ? AND subject_id IN (${marks(batch.length)})`,
+        [subjectType, ...batch.map((r) => r.subjectId)],
+      );
+      const byId = new Map(kept.map((r) => [r.subject_id, normalLive(r)]));
+      const moves: MonitorMove[] = [];
+      for (const r of batch) {
+        const was = byId.get(r.subjectId);
+        if (was && Number(was.list_rank) !== r.listRank)
+          moves.push({ from: was, to: { ...was, list_rank: r.listRank } });
+      }
       // Only rows that exist (the caller passes open subjects only): an update of a missing key
       // would lock its gap, where a neighbour's refresh inserts.
       await updateFromRows(
         trx,
         `${this.prefix}sla_vigil_rollup_live`,
         'subject_id',
-        ['running_rank', 'state_rank'],
-        sorted.slice(i, i + BATCH).map((r) => ({ key: r.subjectId, values: [r.runningRank, r.stateRank] })),
+        ['running_rank', 'state_rank', 'list_rank'],
+        batch.map((r) => ({ key: r.subjectId, values: [r.runningRank, r.stateRank, r.listRank] })),
         { sql: 't.subject_type = ?', bindings: [subjectType] },
       );
+      await this.moveMonitorCounts(trx, moves);
     }
     const clocks = [...new Set(breachedClockIds)].sort((a, b) => a - b);
     for (let i = 0; i < clocks.length; i += BATCH) {
@@ -280,6 +306,14 @@ export class RollupWriter {
     }
     // The monitor's counts follow the member rows: each changed row leaves its old group and
     // joins its new one, each closed row leaves.
+    await this.moveMonitorCounts(trx, [
+      ...changed.map((r) => ({ from: old.get(r.subject_id), to: r })),
+      ...closed.map((id) => ({ from: old.get(id) })),
+    ]);
+  }
+
+  /** Moves open subjects between rollup_monitor's groups (`from` left, `to` joined). */
+  private async moveMonitorCounts(trx: Knex.Transaction, moves: readonly MonitorMove[]): Promise<void> {
     const delta = new Map<string, { key: (string | number)[]; n: number }>();
     const add = (r: LiveRow, sign: 1 | -1) => {
       const key = MONITOR_GROUP.map((c) => r[c]);
@@ -288,12 +322,10 @@ export class RollupWriter {
       d.n += sign;
       delta.set(id, d);
     };
-    for (const r of changed) {
-      const was = old.get(r.subject_id);
-      if (was) add(was, -1);
-      add(r, 1);
+    for (const m of moves) {
+      if (m.from) add(m.from, -1);
+      if (m.to) add(m.to, 1);
     }
-    for (const id of closed) add(old.get(id) as LiveRow, -1);
     // Sorted, so two batches touching the same groups lock them in one order.
     const groups = [...delta]
       .filter(([, d]) => d.n !== 0)
@@ -301,7 +333,7 @@ export class RollupWriter {
       .map(([, d]) => d);
     if (groups.length) {
       await trx.raw(
-        `INSERT INTO ${t.monitor} (${MONITOR_GROUP.join(', ')}, n)
+        `INSERT INTO ${this.t.monitor} (${MONITOR_GROUP.join(', ')}, n)
          VALUES ${groups.map(() => `(${marks(MONITOR_GROUP.length + 1)})`).join(', ')}
          ON DUPLICATE KEY UPDATE n = n + VALUES(n)`,
         groups.flatMap((d) => [...d.key, d.n]),
