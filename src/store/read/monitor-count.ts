@@ -1,20 +1,21 @@
 import type { Knex } from 'knex';
 import { num, selectRows, sqlTime } from './sla-sql';
 import { rankOf } from './urgency-sql';
-import { rollupTables } from '../rollups/rollup-tables';
+import { MONITOR_GROUP, rollupTables } from '../rollups/rollup-tables';
 import { DIRTY } from '../subject-repository';
 import type { MonitorQuery, SqlPart } from './monitor-query';
 
-/** The filter columns rollup_monitor counts by (migration 20261206090300_monitor_counts). */
-const KEPT_COLUMNS = new Set([
-  'department',
-  'assigned',
-  'priority',
-  'policy_id',
-  'status',
-  'country',
-  'source',
-]);
+/**
+ * Whether rollup_monitor counts by this filter column (its groups less the kind and the rank).
+ * Asked at call time: rollup-tables.ts and this file import each other through the services.
+ */
+function keptColumn(column: string): boolean {
+  return (
+    column !== 'subject_type' &&
+    column !== 'list_rank' &&
+    (MONITOR_GROUP as readonly string[]).includes(column)
+  );
+}
 
 /** `column = ?` / `column IN (?, ...)` for each set filter, on rows aliased `alias`. */
 export function subjectWhere(
@@ -65,7 +66,7 @@ export async function monitorTotal(
     sql: `(SELECT COUNT(*) FROM ?? sb WHERE sb.subject_type = ? AND sb.urgency_changes_at <= ?)`,
     bindings: [subjects, q.subjectType, at],
   };
-  const countable = q.equals.every(([column, value]) => value === undefined || KEPT_COLUMNS.has(column));
+  const countable = q.equals.every(([column, value]) => value === undefined || keptColumn(column));
   if (countable) {
     const t = rollupTables(prefix);
     const rank = q.state ? [rankOf(q.state)] : [];

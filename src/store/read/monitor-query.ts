@@ -101,10 +101,7 @@ export async function monitorRowsFromClocks(
   const clockWhere = q.clocks ? ` AND ${q.clocks.sql}` : '';
   const columns = q.columns.map((c) => `s.${c}`).join(', ');
   const inner = `SELECT s.subject_id, ${columns}${columns ? ', ' : ''}s.policy_id,
-                        ${urgencyKeyMetricOf(k)} AS metric, ${urgencyKeyCycleOf(k)} AS cycle,
-                        ${urgencyKeyDueOf(k)} AS due_at,
-                        CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
-                             WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
+                        ${urgencyRowColumns(k)}
                    FROM ?? s
                    LEFT JOIN (
                      SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
@@ -243,10 +240,7 @@ export async function monitorRows(
   };
   const k = 'u.k';
   const staleRows = `SELECT s.subject_id, ${columns}s.policy_id,
-                            ${urgencyKeyMetricOf(k)} AS metric, ${urgencyKeyCycleOf(k)} AS cycle,
-                            ${urgencyKeyDueOf(k)} AS due_at,
-                            CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
-                                 WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state
+                            ${urgencyRowColumns(k)}
                        FROM ?? s
                        LEFT JOIN (
                          SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
@@ -364,4 +358,14 @@ function pageKeys(
       skip,
     ],
   };
+}
+
+/**
+ * A row's most urgent clock decoded from its urgency key `k` (metric, cycle, due time), and the
+ * state the row shows: the clock's, else the subject's own summary (no policy without one).
+ */
+function urgencyRowColumns(k: string): string {
+  return `${urgencyKeyMetricOf(k)} AS metric, ${urgencyKeyCycleOf(k)} AS cycle, ${urgencyKeyDueOf(k)} AS due_at,
+          CASE WHEN ${k} IS NOT NULL THEN ${urgencyKeyStateOf(k)}
+               WHEN s.policy_id IS NULL THEN 'no_policy' ELSE s.sla_state END AS row_state`;
 }
