@@ -59,11 +59,14 @@ export async function keepUpWithTick(
     set.states ||= stateMoved;
     set.urgency ||= urgencyMoved;
     if (deps.rollups && openForRollup(deps.subjectType, h.subject)) {
+      const wasListRank = listRank(h.urgency, h.subject.policyId, h.subject.slaState);
       const ranks = (cs: readonly StoredClock[], state: string, u: StoredUrgency | null): LiveRanks => ({
         subjectId,
         runningRank: h.subject.policyId === null ? null : runningRank(cs),
         stateRank: stateRank(state),
         listRank: listRank(u, h.subject.policyId, state),
+        wasListRank,
+        subject: h.subject,
       });
       const old = ranks(was.get(subjectId) ?? [], h.subject.slaState, h.urgency);
       const fresh = ranks(clocks, slaState, urgency);

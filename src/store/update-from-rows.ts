@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
 
+/**
+ * Rows per statement for the tick's bulk updates: a tick's batch (TICK_BATCH subjects, see
+ * clock-service.ts) in one statement per table. The derived table stays linear in its rows.
+ */
+export const ROWS_PER_UPDATE = 1000;
+
 /** One row's new values: its key, then one value per column, in the columns' order. */
 export interface KeyedValues {
   key: number;

@@ -4,7 +4,7 @@ import { runningClockOf, selectRows, urgencyKeyOf } from './read/sla-sql';
 import type { StoredUrgency } from '../sla/clocks/stored-urgency';
 import type { ClockState } from '../sla/clocks/sla-event';
 import { utcFromSql, utcToSql } from './datetime';
-import { updateFromRows } from './update-from-rows';
+import { ROWS_PER_UPDATE, updateFromRows } from './update-from-rows';
 
 /**
  * Each subject's current urgency, kept on its `sla_vigil_subjects` row (migration
@@ -61,25 +61,22 @@ export async function refreshUrgency(
       [STORED_ONLY, STORED_ONLY, `${prefix}sla_vigil_clocks`, type, ...chunk],
     );
     const byId = new Map(rows.map((r) => [Number(r.subject_id), r]));
-    const column = (pick: (r: UrgencyRow) => Knex.Value): { sql: string; bindings: Knex.Value[] } => ({
-      sql: `CASE subject_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-      bindings: chunk.flatMap((id) => {
+    // Every subject of the chunk gets a row (NULLs when no customer clock runs), by primary key.
+    await updateFromRows(
+      trx,
+      `${prefix}sla_vigil_subjects`,
+      'subject_id',
+      URGENCY_VALUES.map(([name]) => name),
+      chunk.map((id) => {
         const r = byId.get(id);
-        return [id, r ? pick(r) : null];
+        return {
+          key: id,
+          values: r
+            ? [Number(r.rank), r.due, r.metric, Number(r.cycle), r.breach_at, r.risk_at]
+            : [null, null, null, null, null, null],
+        };
       }),
-    });
-    const sets = [
-      ['urgency_rank', column((r) => Number(r.rank))],
-      ['urgency_due', column((r) => r.due)],
-      ['urgency_metric', column((r) => r.metric)],
-      ['urgency_cycle', column((r) => Number(r.cycle))],
-      ['urgency_breach_at', column((r) => r.breach_at)],
-      ['urgency_risk_at', column((r) => r.risk_at)],
-    ] as const;
-    await trx.raw(
-      `UPDATE ?? SET ${sets.map(([name, c]) => `${name} = ${c.sql}`).join(', ')} ` +
-        `WHERE subject_type = ? AND subject_id IN (${marks})`,
-      [`${prefix}sla_vigil_subjects`, ...sets.flatMap(([, c]) => c.bindings), type, ...chunk],
+      { sql: 't.subject_type = ?', bindings: [type] },
     );
   }
 }
@@ -124,7 +121,8 @@ const URGENCY_VALUES: readonly [string, (u: StoredUrgency) => Knex.Value][] = [
 ];
 
 /**
- * Writes the summary state and the urgency columns of these subjects, one statement per 500 by
+ * Writes the summary state and the urgency columns of these subjects, one statement per
+ * ROWS_PER_UPDATE by
  * primary key (the caller holds their locks and passes only the ones that changed); `set` says
  * which of the two groups of columns to write.
  */
@@ -146,13 +144,15 @@ export async function writeStanding(
         ])
       : []),
   ];
-  for (let i = 0; i < rows.length; i += 500) {
+  for (let i = 0; i < rows.length; i += ROWS_PER_UPDATE) {
     await updateFromRows(
       trx,
       `${prefix}sla_vigil_subjects`,
       'subject_id',
       columns.map(([name]) => name),
-      rows.slice(i, i + 500).map((r) => ({ key: r.subjectId, values: columns.map(([, pick]) => pick(r)) })),
+      rows
+        .slice(i, i + ROWS_PER_UPDATE)
+        .map((r) => ({ key: r.subjectId, values: columns.map(([, pick]) => pick(r)) })),
       { sql: 't.subject_type = ?', bindings: [type] },
     );
   }

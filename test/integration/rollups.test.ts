@@ -348,9 +348,10 @@ describe('rollups', () => {
         next_check_at: sql(second(1)),
         due_at: sql(minutes(3 * 24 * 60)),
       });
-    // The hand edit of the clocks taken in by a rebuild, so the tick starts from a true state.
-    await services.rollups.rebuild(ZONE, now);
+    // The hand edit of the clocks taken in by a rebuild, so the tick starts from a true state: the
+    // urgency first, then the rollups (the live rows and the monitor's groups copy its list_rank).
     await rebuildUrgency(db, 'tbl', 'ticket');
+    await services.rollups.rebuild(ZONE, now);
     now = second(2);
     expect(await services.clocks.advanceDue(now, 7)).toEqual({ advanced: 40, escalated: 0 });
     const [{ n }] = await db(T('clocks')).whereIn('id', warned).where('state', 'at_risk').count({ n: '*' });

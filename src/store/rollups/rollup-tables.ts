@@ -2,7 +2,7 @@ import { openLeadOf } from '../read/lead-monitor-service';
 import { openSubjectOf, runningClockOf, stateRankSql } from '../read/sla-sql';
 import { COUNTED_SUBJECT } from '../read/report-queries';
 import { PERFEX_CLOSED_STATUS } from '../../host/perfex/perfex-statuses';
-import type { SubjectSnapshot } from '../subject-repository';
+import type { SubjectRow, SubjectSnapshot } from '../subject-repository';
 
 /** The rollup tables of one install (migrations/20261206080000_rollups.ts says what each holds). */
 export interface RollupTables {
@@ -102,3 +102,25 @@ export const MONITOR_GROUP = [
   'source',
   'list_rank',
 ] as const;
+
+/** One rollup_monitor group: its MONITOR_GROUP columns. */
+export type MonitorGroupKey = Record<(typeof MONITOR_GROUP)[number], string | number>;
+
+/**
+ * The monitor group (liveRows's MONITOR_GROUP columns) of an open subject's row in memory, with the
+ * `list_rank` it has: the tick moves a subject between groups without reading its live row back.
+ * The rollups' rebuild tests hold this twin equal to liveRows.
+ */
+export function monitorGroupOf(subjectType: string, s: SubjectRow, listRank: number): MonitorGroupKey {
+  return {
+    subject_type: subjectType,
+    department: s.department,
+    assigned: s.assigned,
+    priority: s.priority,
+    policy_id: s.policyId ?? 0,
+    status: subjectType === 'lead' ? s.status : 0,
+    country: s.country ?? 0,
+    source: s.source ?? 0,
+    list_rank: listRank,
+  };
+}

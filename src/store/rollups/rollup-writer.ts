@@ -4,12 +4,15 @@ import { selectRows } from '../read/sla-sql';
 import {
   MONITOR_GROUP,
   liveRows,
+  monitorGroupOf,
   rollupTables,
   settledContributions,
+  type MonitorGroupKey,
   type RollupTables,
 } from './rollup-tables';
+import type { SubjectRow } from '../subject-repository';
 import { zoneOffsets } from './zone-offsets';
-import { updateFromRows } from '../update-from-rows';
+import { ROWS_PER_UPDATE, updateFromRows } from '../update-from-rows';
 
 interface SettledRow {
   clock_id: number | string;
@@ -47,12 +50,16 @@ export interface LiveRanks {
   stateRank: number;
   /** The subject row's `list_rank` after the tick's write (the monitor's counts group by it). */
   listRank: number;
+  /** Its `list_rank` before the tick. */
+  wasListRank: number;
+  /** The subject's row as the tick holds it locked (the monitor group's other columns). */
+  subject: SubjectRow;
 }
 
 /** An open subject leaving one monitor group (`from`) and/or joining another (`to`). */
 interface MonitorMove {
-  from?: LiveRow;
-  to?: LiveRow;
+  from?: MonitorGroupKey;
+  to?: MonitorGroupKey;
 }
 
 /** What a rebuild wrote. */
@@ -133,7 +140,9 @@ export class RollupWriter {
    * What a tick changed, computed by the tick from the clocks it holds (it moves clock states and
    * breach times, never a subject's department, assignee, policy or openness): the live rows whose
    * ranks moved, by primary key, and the contributions of the clocks it breached (a breach settles
-   * a clock), diffed by clock id. Nothing else of these subjects' rollups can have changed.
+   * a clock), diffed by clock id. Nothing else of these subjects' rollups can have changed, so the
+   * monitor groups they leave and join come from their rows in memory (monitorGroupOf), not from
+   * reading their live rows back.
    */
   async applyTick(
     trx: Knex.Transaction,
@@ -142,24 +151,8 @@ export class RollupWriter {
     breachedClockIds: readonly number[],
   ): Promise<void> {
     const sorted = [...live].sort((a, b) => a.subjectId - b.subjectId);
-    for (let i = 0; i < sorted.length; i += BATCH) {
-      const batch = sorted.slice(i, i + BATCH);
-      // The monitor's counts group by list_rank: the rows whose rank moves leave their old group
-      // for the new one. Their other group columns are read back, by primary key, rather than
-      // derived again here.
-      const kept = await selectRows<LiveRow>(
-        trx,
-        `SELECT ${LIVE_COLUMNS.join(', ')} FROM ${this.t.live}
-          WHERE subject_type = ? AND subject_id IN (${marks(batch.length)})`,
-        [subjectType, ...batch.map((r) => r.subjectId)],
-      );
-      const byId = new Map(kept.map((r) => [r.subject_id, normalLive(r)]));
-      const moves: MonitorMove[] = [];
-      for (const r of batch) {
-        const was = byId.get(r.subjectId);
-        if (was && Number(was.list_rank) !== r.listRank)
-          moves.push({ from: was, to: { ...was, list_rank: r.listRank } });
-      }
+    for (let i = 0; i < sorted.length; i += ROWS_PER_UPDATE) {
+      const batch = sorted.slice(i, i + ROWS_PER_UPDATE);
       // Only rows that exist (the caller passes open subjects only): an update of a missing key
       // would lock its gap, where a neighbour's refresh inserts.
       await updateFromRows(
@@ -170,7 +163,17 @@ export class RollupWriter {
         batch.map((r) => ({ key: r.subjectId, values: [r.runningRank, r.stateRank, r.listRank] })),
         { sql: 't.subject_type = ?', bindings: [subjectType] },
       );
-      await this.moveMonitorCounts(trx, moves);
+      // The monitor's counts group by list_rank: the rows whose rank moves leave their old group
+      // for the new one.
+      await this.moveMonitorCounts(
+        trx,
+        batch
+          .filter((r) => r.wasListRank !== r.listRank)
+          .map((r) => ({
+            from: monitorGroupOf(subjectType, r.subject, r.wasListRank),
+            to: monitorGroupOf(subjectType, r.subject, r.listRank),
+          })),
+      );
     }
     const clocks = [...new Set(breachedClockIds)].sort((a, b) => a - b);
     for (let i = 0; i < clocks.length; i += BATCH) {
@@ -315,7 +318,7 @@ export class RollupWriter {
   /** Moves open subjects between rollup_monitor's groups (`from` left, `to` joined). */
   private async moveMonitorCounts(trx: Knex.Transaction, moves: readonly MonitorMove[]): Promise<void> {
     const delta = new Map<string, { key: (string | number)[]; n: number }>();
-    const add = (r: LiveRow, sign: 1 | -1) => {
+    const add = (r: MonitorGroupKey, sign: 1 | -1) => {
       const key = MONITOR_GROUP.map((c) => r[c]);
       const id = JSON.stringify(key);
       const d = delta.get(id) ?? { key, n: 0 };
