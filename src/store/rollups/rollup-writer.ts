@@ -176,8 +176,8 @@ export class RollupWriter {
       );
     }
     const clocks = [...new Set(breachedClockIds)].sort((a, b) => a - b);
-    for (let i = 0; i < clocks.length; i += BATCH) {
-      const chunk = clocks.slice(i, i + BATCH);
+    for (let i = 0; i < clocks.length; i += ROWS_PER_UPDATE) {
+      const chunk = clocks.slice(i, i + ROWS_PER_UPDATE);
       await this.refreshSettled(trx, {
         old: `clock_id IN (${marks(chunk.length)})`,
         now: `c.id IN (${marks(chunk.length)})`,
