@@ -279,7 +279,9 @@ export class ClockService {
     const failed = new Set<number>();
     for (;;) {
       const limit = batchSize + failed.size;
-      const due = await this.clocks.dueClocks(now, limit, share);
+      // One clock more than that: a read that fits within the limit found every due clock, so a
+      // tick of exactly one batch reads its due clocks once, not again to find none.
+      const due = await this.clocks.dueClocks(now, limit + 1, share);
       const candidates = [...new Set(due.map((c) => c.subjectId))]
         .filter((id) => !failed.has(id))
         .slice(0, batchSize);
@@ -314,9 +316,11 @@ export class ClockService {
         }
       }
       total.advanced += count;
-      // Done when the read found every due clock (fewer than asked for); a batch of fewer subjects
-      // than clocks (a subject with two due clocks) does not mean that.
-      if (count === 0 || due.length < limit) return total;
+      // Done when the read found every due clock (no more than the limit) and the batch took each
+      // one's subject; a batch of fewer subjects than clocks (a subject with two due clocks) does
+      // not mean that.
+      const leftOut = due.some((c) => !chosen.has(c.subjectId) && !failed.has(c.subjectId));
+      if (count === 0 || (due.length <= limit && !leftOut)) return total;
     }
   }
 
