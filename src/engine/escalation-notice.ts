@@ -207,13 +207,42 @@ export async function recordNotices(
       details: { ...notice.details, ...notice.auditDetails, recipients, suppressed, ...hold },
     });
   }
-  // In slices: a host-edited template's email is a few kilobytes, and one statement must stay
-  // well under the server's packet limit.
-  for (let i = 0; i < outboxRows.length; i += 200)
-    await deps.outbox.insert(outboxRows.slice(i, i + 200), trx);
+  for (const slice of bySize(outboxRows)) await deps.outbox.insert(slice, trx);
   await deps.escalations.setOutcomes(outcomes, trx);
   await deps.audit.writeMany(audits, trx);
   return notices.length;
+}
+
+/** Rows per outbox INSERT at most, and the body characters one INSERT carries at most. */
+const SLICE_ROWS = 500;
+const SLICE_CHARS = 500_000;
+
+/**
+ * The rows in slices for one INSERT each: a skeleton email's row is a few hundred bytes, a
+ * host-edited template's a few kilobytes, and one statement must stay well under the server's
+ * packet limit (16 MB by default, 4 MB on older servers).
+ */
+function bySize(rows: readonly NewOutboxRow[]): NewOutboxRow[][] {
+  const slices: NewOutboxRow[][] = [];
+  let slice: NewOutboxRow[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const size =
+      row.subject.length +
+      row.html.length +
+      row.text.length +
+      (row.payload?.length ?? 0) +
+      (row.skeleton?.values.reduce((n, v) => n + v.length, 0) ?? 0);
+    if (slice.length > 0 && (slice.length >= SLICE_ROWS || chars + size > SLICE_CHARS)) {
+      slices.push(slice);
+      slice = [];
+      chars = 0;
+    }
+    slice.push(row);
+    chars += size;
+  }
+  if (slice.length > 0) slices.push(slice);
+  return slices;
 }
 
 /** A staff member an email can reach: known, active, with an address. */
