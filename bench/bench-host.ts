@@ -174,6 +174,43 @@ export function statementCounter(db: Knex): {
   };
 }
 
+/**
+ * With BENCH_TRACE set: each statement's kind, start (ms since reset) and round trip, so a tick's
+ * phases show as runs of statements and the gaps between them as Node's own work.
+ */
+export function statementTrace(db: Knex): { reset(): void; lines(): string[] } {
+  let t0 = performance.now();
+  let open = new Map<string, { at: number; kind: string; bytes: number }>();
+  let done: { at: number; kind: string; ms: number; bytes: number }[] = [];
+  db.on('query', (q: { sql: string; __knexQueryUid: string; bindings?: unknown[] }) => {
+    const bytes = q.sql.length + (q.bindings ?? []).reduce<number>((n, b) => n + String(b).length, 0);
+    open.set(q.__knexQueryUid, { at: performance.now() - t0, kind: statementKind(q.sql), bytes });
+  });
+  const end = (_: unknown, q: { __knexQueryUid: string }) => {
+    const s = open.get(q.__knexQueryUid);
+    if (!s) return;
+    open.delete(q.__knexQueryUid);
+    done.push({ ...s, ms: performance.now() - t0 - s.at });
+  };
+  db.on('query-response', end);
+  db.on('query-error', end);
+  return {
+    reset: () => {
+      t0 = performance.now();
+      open = new Map();
+      done = [];
+    },
+    lines: () => {
+      let last = 0;
+      return done.map((d) => {
+        const gap = d.at - last;
+        last = d.at + d.ms;
+        return `+${gap.toFixed(1).padStart(6)} gap | ${d.at.toFixed(1).padStart(7)} ${d.ms.toFixed(1).padStart(6)} ms ${String(d.bytes).padStart(8)} B  ${d.kind}`;
+      });
+    },
+  };
+}
+
 export interface Timed<T> {
   ms: number;
   value: T;
