@@ -269,6 +269,12 @@ export class OutboxRepository {
     rows: readonly R[],
     trx?: Knex.Transaction,
   ): Promise<(Omit<R, 'skeleton_hash' | 'skeleton_values'> & { html: string; text: string })[]> {
+    await this.readSkeletons(rows, trx);
+    return rows.map((row) => this.filled(row));
+  }
+
+  /** Reads the skeletons of `rows` not read before (a hash names one body forever: never stale). */
+  private async readSkeletons(rows: readonly BodyColumns[], trx?: Knex.Transaction): Promise<void> {
     const missing = [
       ...new Set(
         rows.flatMap((r) =>
@@ -276,18 +282,30 @@ export class OutboxRepository {
         ),
       ),
     ];
-    if (missing.length > 0) {
-      const found: { hash: string; body: string }[] = await (trx ?? this.db)(this.skeletonTable)
-        .whereIn('hash', missing)
-        .select('hash', 'body');
-      for (const f of found) this.skeletons.set(f.hash, parseStoredSkeleton(f.body));
+    if (missing.length === 0) return;
+    const found: { hash: string; body: string }[] = await (trx ?? this.db)(this.skeletonTable)
+      .whereIn('hash', missing)
+      .select('hash', 'body');
+    for (const f of found) {
+      // A body this version cannot read is left out: its rows fail alone (filled).
+      try {
+        this.skeletons.set(f.hash, parseStoredSkeleton(f.body));
+      } catch {
+        continue;
+      }
     }
-    return rows.map(({ skeleton_hash: hash, skeleton_values: values, ...rest }) => {
-      if (!hash) return rest;
-      const skeleton = this.skeletons.get(hash);
-      if (!skeleton) throw new Error(`sla_vigil outbox: email skeleton ${hash} is missing`);
-      return { ...rest, ...fillStoredSkeleton(skeleton, values ?? '[]') };
-    });
+  }
+
+  /** One row with its body (skeletons already read); throws when it cannot be filled. */
+  private filled<R extends BodyColumns>({
+    skeleton_hash: hash,
+    skeleton_values: values,
+    ...rest
+  }: R): Omit<R, 'skeleton_hash' | 'skeleton_values'> & { html: string; text: string } {
+    if (!hash) return rest;
+    const skeleton = this.skeletons.get(hash);
+    if (!skeleton) throw new Error(`sla_vigil outbox: email skeleton ${hash} is missing`);
+    return { ...rest, ...fillStoredSkeleton(skeleton, values ?? '[]') };
   }
 
   /**
@@ -357,11 +375,31 @@ export class OutboxRepository {
           .forUpdate()
           .skipLocked();
         if (rows.length === 0) return [];
-        const filled = await this.withBodies(rows, trx);
+        await this.readSkeletons(rows, trx);
+        const filled: (Omit<ClaimRow, 'skeleton_hash' | 'skeleton_values'> & {
+          html: string;
+          text: string;
+        })[] = [];
+        for (const row of rows) {
+          // A row that cannot be filled (its skeleton or values damaged by hand) fails alone with
+          // the reason; the others go out.
+          try {
+            filled.push(this.filled(row));
+          } catch (err) {
+            await trx(this.table)
+              .where('id', row.id)
+              .update({
+                state: 'failed',
+                next_attempt_at: null,
+                last_error: err instanceof Error ? err.message : String(err),
+              });
+          }
+        }
+        if (filled.length === 0) return [];
         await trx(this.table)
           .whereIn(
             'id',
-            rows.map((r) => r.id),
+            filled.map((r) => r.id),
           )
           .update({
             state: 'sending',

@@ -104,3 +104,32 @@ it('sends a row written with its body (before the skeletons, a host-edited templ
   const rows = await outbox.withBodies(await t.devhost.db('tblsla_vigil_outbox').orderBy('id'));
   expect(rows.map((r) => r.html)).toEqual(claimed.map((c) => c.html));
 });
+
+it('fails a row whose skeleton or values were damaged, with the reason, and still sends the others', async () => {
+  const outbox = new OutboxRepository(t.devhost.db, 'tbl');
+  const inputs = escalationEmailInputs(3, 99);
+  const rows: NewOutboxRow[] = [];
+  for (const [i, input] of inputs.entries())
+    rows.push(rowOf(i, await composeEscalationEmail(input, translator, 'en')));
+  await insert(outbox, rows);
+  const ids = (await t.devhost.db('tblsla_vigil_outbox').orderBy('id').select('id')).map((r) => Number(r.id));
+  await t.devhost
+    .db('tblsla_vigil_outbox')
+    .where('id', ids[0])
+    .update({ skeleton_values: '{"not":"a list"}' });
+  await t.devhost
+    .db('tblsla_vigil_outbox')
+    .where('id', ids[1])
+    .update({ skeleton_hash: 'f'.repeat(64) });
+
+  const claimed = await new OutboxRepository(t.devhost.db, 'tbl').claimDue(NOW, 10);
+  expect(claimed.map((c) => c.id)).toEqual([ids[2]]);
+  expect(claimed[0].html).not.toBe('');
+  const failed = await t.devhost.db('tblsla_vigil_outbox').whereIn('id', ids.slice(0, 2)).orderBy('id');
+  expect(failed.map((r) => [r.state, r.next_attempt_at])).toEqual([
+    ['failed', null],
+    ['failed', null],
+  ]);
+  expect(failed[0].last_error).toMatch(/not a list of strings/);
+  expect(failed[1].last_error).toMatch(/skeleton f+ is missing/);
+});
