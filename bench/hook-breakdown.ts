@@ -4,11 +4,13 @@ import type { Knex } from 'knex';
 /** Where one hook call's time went (ms). */
 export interface CallParts {
   total: number;
+  /** Before BEGIN: the reads a hook issues before its transaction (in parallel: their span). */
+  before: number;
   /** BEGIN: from sending it to sending the next statement. */
   begin: number;
   /** COMMIT: from sending it to the hook's end (its fsync, or a wait for the group commit). */
   commit: number;
-  /** The other statements' round trips (knex `query` to `query-response`), summed. */
+  /** The transaction's statements' round trips (knex `query` to `query-response`), summed. */
   statements: number;
   /** The longest of them, and its kind. */
   slowest: { kind: string; ms: number };
@@ -29,6 +31,7 @@ interface Started {
 export function hookBreakdown(db: Knex, kindOf: (sql: string) => string) {
   let open: {
     t0: number;
+    beginAt?: number;
     begin?: number;
     commit?: number;
     statements: number;
@@ -44,14 +47,18 @@ export function hookBreakdown(db: Knex, kindOf: (sql: string) => string) {
       beginSent = null;
     }
     const kind = kindOf(q.sql);
-    if (/^\s*begin/i.test(q.sql) || /^\s*start transaction/i.test(q.sql)) beginSent = now;
-    else if (/^\s*commit/i.test(q.sql)) open.commit = now;
+    if (/^\s*begin/i.test(q.sql) || /^\s*start transaction/i.test(q.sql)) {
+      beginSent = now;
+      open.beginAt ??= now;
+    } else if (/^\s*commit/i.test(q.sql)) open.commit = now;
     else started.set(q.__knexQueryUid, { at: now, kind });
   });
   db.on('query-response', (_r: unknown, q: { __knexQueryUid: string }) => {
     const s = started.get(q.__knexQueryUid);
     if (!s || !open) return;
     started.delete(q.__knexQueryUid);
+    // The reads before BEGIN run in parallel: counted as the span `before`, not summed.
+    if (open.beginAt === undefined || s.at < open.beginAt) return;
     const ms = performance.now() - s.at;
     open.statements += ms;
     if (ms > open.slowest.ms) open.slowest = { kind: s.kind, ms };
@@ -68,14 +75,16 @@ export function hookBreakdown(db: Knex, kindOf: (sql: string) => string) {
       const end = performance.now();
       const total = end - open.t0;
       const begin = open.begin ?? 0;
+      const before = open.beginAt === undefined ? 0 : open.beginAt - open.t0;
       const commit = open.commit === undefined ? 0 : end - open.commit;
       const parts: CallParts = {
         total,
+        before,
         begin,
         commit,
         statements: open.statements,
         slowest: open.slowest,
-        rest: Math.max(0, total - begin - commit - open.statements),
+        rest: Math.max(0, total - before - begin - commit - open.statements),
       };
       open = null;
       return parts;
@@ -96,6 +105,7 @@ export function summarizeParts(name: string, calls: readonly CallParts[]): strin
   if (calls.length === 0) return [];
   const line = (label: string, of: readonly CallParts[]) =>
     `${name} ${label} (${of.length} calls): total ${median(of.map((c) => c.total)).toFixed(2)} ms = ` +
+    `before BEGIN ${median(of.map((c) => c.before)).toFixed(2)} + ` +
     `BEGIN ${median(of.map((c) => c.begin)).toFixed(2)} + statements ${median(of.map((c) => c.statements)).toFixed(2)} ` +
     `+ COMMIT ${median(of.map((c) => c.commit)).toFixed(2)} + rest ${median(of.map((c) => c.rest)).toFixed(2)} (medians)`;
   const sorted = [...calls].sort((a, b) => b.total - a.total);
@@ -103,6 +113,7 @@ export function summarizeParts(name: string, calls: readonly CallParts[]): strin
   const biggest = new Map<string, number>();
   for (const c of tail) {
     const parts: [string, number][] = [
+      ['before BEGIN', c.before],
       ['BEGIN', c.begin],
       ['COMMIT', c.commit],
       [`statement ${c.slowest.kind}`, c.slowest.ms],
