@@ -94,12 +94,20 @@ async function dropLive(): Promise<void> {
   }
 }
 
-/** `VERSION()` of BENCH_SERVER, for the report's machine line. */
+/** `VERSION()` of BENCH_SERVER and the two settings that move its numbers, for the report's machine line. */
 export async function benchServerVersion(): Promise<string> {
   const server = createDb(BENCH_SERVER, { min: 0, max: 1 });
   try {
-    const [[{ v }]] = (await server.raw('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
-    return v;
+    // The buffer pool decides whether a size is read from memory or from disk (the bench's 1M
+    // database is ~1.7 GB of tables and indexes, Debian's default pool 128 MB), and the in-memory
+    // temporary table limit whether a list filter's materialized id set spills to disk (Debian's
+    // default is 16 MB), so every report names both beside the version.
+    const [[{ v, pool, tmp }]] = (await server.raw(
+      'SELECT VERSION() AS v, @@innodb_buffer_pool_size AS pool, ' +
+        'LEAST(@@tmp_table_size, @@max_heap_table_size) AS tmp',
+    )) as unknown as [[{ v: string; pool: number | string; tmp: number | string }]];
+    const mb = (bytes: number | string) => Math.round(Number(bytes) / 1024 ** 2);
+    return `${v}, InnoDB buffer pool ${mb(pool)} MB, in-memory temporary tables ${mb(tmp)} MB`;
   } finally {
     await server.destroy();
   }
@@ -162,6 +170,43 @@ export function statementCounter(db: Knex): {
     reset: () => {
       total = 0;
       kinds = new Map();
+    },
+  };
+}
+
+/**
+ * With BENCH_TRACE set: each statement's kind, start (ms since reset) and round trip, so a tick's
+ * phases show as runs of statements and the gaps between them as Node's own work.
+ */
+export function statementTrace(db: Knex): { reset(): void; lines(): string[] } {
+  let t0 = performance.now();
+  let open = new Map<string, { at: number; kind: string; bytes: number }>();
+  let done: { at: number; kind: string; ms: number; bytes: number }[] = [];
+  db.on('query', (q: { sql: string; __knexQueryUid: string; bindings?: unknown[] }) => {
+    const bytes = q.sql.length + (q.bindings ?? []).reduce<number>((n, b) => n + String(b).length, 0);
+    open.set(q.__knexQueryUid, { at: performance.now() - t0, kind: statementKind(q.sql), bytes });
+  });
+  const end = (_: unknown, q: { __knexQueryUid: string }) => {
+    const s = open.get(q.__knexQueryUid);
+    if (!s) return;
+    open.delete(q.__knexQueryUid);
+    done.push({ ...s, ms: performance.now() - t0 - s.at });
+  };
+  db.on('query-response', end);
+  db.on('query-error', end);
+  return {
+    reset: () => {
+      t0 = performance.now();
+      open = new Map();
+      done = [];
+    },
+    lines: () => {
+      let last = 0;
+      return done.map((d) => {
+        const gap = d.at - last;
+        last = d.at + d.ms;
+        return `+${gap.toFixed(1).padStart(6)} gap | ${d.at.toFixed(1).padStart(7)} ${d.ms.toFixed(1).padStart(6)} ms ${String(d.bytes).padStart(8)} B  ${d.kind}`;
+      });
     },
   };
 }

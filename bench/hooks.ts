@@ -38,6 +38,7 @@ import {
   time,
 } from './bench-host';
 import { importMixPolicies, loadTicketMix, MIX_NOW } from './ticket-mix';
+import { hookBreakdown, summarizeParts, type CallParts } from './hook-breakdown';
 
 export interface HooksOptions {
   tickets: number;
@@ -77,6 +78,8 @@ export interface HooksResult {
   statusHooks: number;
   /** Per hook and statement kind: how many ran and their median and p99 round trip (ms). */
   statementMs: string[];
+  /** Each hook's calls split into BEGIN, statements, COMMIT and the rest, all and the slowest 1 %. */
+  breakdown: string[];
 }
 
 /** With a path: a CPU profile of the timed calls only (not the load and first scan), written there. */
@@ -175,6 +178,10 @@ export async function measureHooks(options: HooksOptions): Promise<HooksResult> 
     const statusHandler = ticketStatusChanged(deps);
     const counter = statementCounter(db);
     const statementMs = statementTimer(db);
+    const split = hookBreakdown(db, statementKind);
+    const replyParts: CallParts[] = [];
+    const statusParts: CallParts[] = [];
+    let timing = false;
     let replyMs = 0;
     let statusMs = 0;
     let statusFired = false;
@@ -183,18 +190,24 @@ export async function measureHooks(options: HooksOptions): Promise<HooksResult> 
     bus.on('after_ticket_reply_added', async (payload) => {
       counter.reset();
       statementMs.track('reply');
+      split.start();
       const t0 = performance.now();
       await replyHandler(payload);
       replyMs = performance.now() - t0;
+      const call = split.end();
+      if (timing && call) replyParts.push(call);
       replyKinds = counter.kinds();
       statementMs.track(null);
     });
     bus.on('after_ticket_status_changed', async (payload) => {
       counter.reset();
       statementMs.track('status');
+      split.start();
       const t0 = performance.now();
       await statusHandler(payload);
       statusMs = performance.now() - t0;
+      const call = split.end();
+      if (timing && call) statusParts.push(call);
       statusFired = true;
       statusKinds = counter.kinds();
       statementMs.track(null);
@@ -222,6 +235,7 @@ export async function measureHooks(options: HooksOptions): Promise<HooksResult> 
       statusMs = 0;
       statusFired = false;
       if (i === warmup) {
+        timing = true;
         statementMs.reset();
         await profiler.start();
       }
@@ -280,6 +294,7 @@ export async function measureHooks(options: HooksOptions): Promise<HooksResult> 
       statements: { reply: replyKinds, status: statusKinds },
       statusHooks: statusHookMs.length,
       statementMs: statementMs.summary(),
+      breakdown: [...summarizeParts('reply', replyParts), ...summarizeParts('status', statusParts)],
     };
   } finally {
     await close();
@@ -309,6 +324,8 @@ async function main(): Promise<void> {
   console.log(`statements per status hook (last call): ${result.statements.status.join(', ')}`);
   console.log('round trips by statement:');
   for (const line of result.statementMs) console.log(`  ${line}`);
+  console.log('where each call went:');
+  for (const line of result.breakdown) console.log(`  ${line}`);
 }
 
 if (require.main === module) {

@@ -18,6 +18,8 @@
  * times each tick is repeated (default 3, the median is reported); BENCH_LEADS fixes L at both
  * sizes. Each size gets its own throwaway database, dropped at the end even on failure or Ctrl-C.
  */
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import type { Knex } from 'knex';
 import {
@@ -31,6 +33,7 @@ import {
   openBenchDatabase,
   rawTicketRead,
   statementCounter,
+  statementTrace,
   time,
   withNumbers,
   tenthAndWhole,
@@ -43,6 +46,8 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const TICKS = Math.max(1, Number(process.env.BENCH_TICKS ?? 3));
 const LEADS = process.env.BENCH_LEADS === undefined ? undefined : Number(process.env.BENCH_LEADS);
 const DUE = 1000;
+/** With BENCH_PROFILE=dir: a CPU profile of each tick variant's last run, written there. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 /** Wednesday 2026-04-01 10:00 in Berlin (CEST): inside office hours. */
 const NOW = new Date('2026-04-01T08:00:00Z');
 /** Tickets are opened over the 20 hours before NOW (host zone UTC), so none is due or at risk at NOW. */
@@ -104,6 +109,25 @@ interface LeadResult {
   steadyScanMs: number;
   steadyScan: string;
   rows: Record<string, number>;
+}
+
+/** Starts the V8 profiler; the returned function stops it and writes the profile to a file. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async (file) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    session.disconnect();
+    fs.mkdirSync(PROFILE_DIR ?? '.', { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+  };
 }
 
 async function benchSize(n: number): Promise<SizeResult> {
@@ -254,6 +278,7 @@ async function benchSize(n: number): Promise<SizeResult> {
     };
 
     const statements = statementCounter(db);
+    const trace = process.env.BENCH_TRACE ? statementTrace(db) : null;
     // The tick as a scan runs it: the tickets' due clocks, then the leads'.
     const tick = async () => {
       const tickets = await services.clocks.advanceDue(NOW);
@@ -287,10 +312,13 @@ async function benchSize(n: number): Promise<SizeResult> {
           await v.arm();
           const outboxBefore = await count(db, 'tblsla_vigil_outbox');
           statements.reset();
+          trace?.reset();
           if (v.env !== undefined) process.env.NODE_ENV = v.env;
+          const profiled = PROFILE_DIR && i === TICKS - 1 ? await startProfile() : null;
           const cpu0 = process.cpuUsage();
           const ticked = await time(tick);
           const cpu = process.cpuUsage(cpu0);
+          if (profiled) await profiled(`${PROFILE_DIR}/tick-${n}-${v.leads}-${k}.cpuprofile`);
           if (v.env !== undefined) process.env.NODE_ENV = saved;
           run.cpuMs.push((cpu.user + cpu.system) / 1000);
           run.ms.push(ticked.ms);
@@ -301,6 +329,8 @@ async function benchSize(n: number): Promise<SizeResult> {
           run.outbox = (await count(db, 'tblsla_vigil_outbox')) - outboxBefore;
           if (run.advanced !== DUE)
             throw new Error(`${v.label}: advanced ${run.advanced} clocks, not ${DUE}`);
+          if (trace && i === TICKS - 1)
+            log(`${n}: ${v.label}, ${ticked.ms.toFixed(0)} ms, statements:\n${trace.lines().join('\n')}`);
         }
       }
       for (const run of runs) {

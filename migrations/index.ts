@@ -23,6 +23,7 @@ import * as escalationOutcomeIndex from './20261206060000_escalation_outcome_ind
 import * as subjectUrgency from './20261206070000_subject_urgency';
 import * as rollups from './20261206080000_rollups';
 import * as monitorCounts from './20261206090300_monitor_counts';
+import * as outboxSkeletons from './20261207100000_outbox_skeletons';
 
 /** A migration of the module: it receives the host's table prefix. */
 export interface ModuleMigration {
@@ -59,4 +60,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, ModuleMigration]> = [
   ['20261206070000_subject_urgency', subjectUrgency],
   ['20261206080000_rollups', rollups],
   ['20261206090300_monitor_counts', monitorCounts],
+  ['20261207100000_outbox_skeletons', outboxSkeletons],
 ];

@@ -158,8 +158,10 @@ export class ClockService {
     const { timelines, fired } = inputs;
     const storedClocks = groupBySubject(inputs.clocks);
     const computed = new Map<number, { policyId: number | null; clocks: Clock[] }>();
-    const drop: number[] = [];
+    const drop: StoredClock[] = [];
     const results: ComputedSubject[] = [];
+    // Subjects whose rollup rows this recompute cannot move (see rollupsMove): not read again.
+    const still = new Set<number>();
     const policyChanges: TimelineEventInput[] = [];
     for (const [id, subject] of subjects) {
       const events = timelines.get(id) ?? [];
@@ -189,11 +191,18 @@ export class ClockService {
         if (same) unchanged.set(c, same);
       }
       const kept = new Set<StoredClock>([...keep, ...unchanged.values()]);
-      drop.push(...stored.filter((c) => !kept.has(c)).map((c) => c.id));
-      computed.set(id, { policyId, clocks: write.filter((c) => !unchanged.has(c)) });
+      const dropped = stored.filter((c) => !kept.has(c));
+      drop.push(...dropped);
+      const written = write.filter((c) => !unchanged.has(c));
+      computed.set(id, { policyId, clocks: written });
       const all = [...keep, ...write];
       const slaState = sla.policy && all.length ? summarizeState(all) : sla.state;
       const patch = patches?.get(id);
+      if (
+        patch &&
+        !rollupsMove(subject, patch, book, { policyId, slaState, clocks: dropped.length + written.length })
+      )
+        still.add(id);
       results.push({
         subjectId: id,
         policyId,
@@ -206,7 +215,8 @@ export class ClockService {
     await this.timeline.recordMany(policyChanges, now, trx);
     await this.clocks.replace(computed, now, trx, drop);
     await this.subjects.writeComputed(results, book.version, now, trx);
-    await this.rollups?.refresh(trx, this.kind.type, batch);
+    const moved = batch.filter((id) => !still.has(id));
+    if (moved.length) await this.rollups?.refresh(trx, this.kind.type, moved);
   }
 
   /**
@@ -659,6 +669,30 @@ function computeWith(
     notDue,
     state: clocks.length ? summarizeState(clocks) : idle,
   };
+}
+
+/**
+ * Whether a hook's recompute can move the subject's rollup rows (RollupWriter.refresh reads them
+ * back to find out, a round trip a hook pays): their values come from the subject's clocks and its
+ * row's snapshot fields, policy, state and urgency (the urgency follows the clocks). A hook that
+ * patched no field, rewrote no clock and left the policy and state as they were cannot, provided the
+ * row was clean and computed under this configuration: every writer of a subject's clocks or
+ * fields refreshes its rollups under its lock, but a snapshot written without a recompute (a
+ * reconcile's, marked dirty) leaves that to the recompute, which then refreshes.
+ */
+function rollupsMove(
+  subject: SubjectRow,
+  patch: PatchFields,
+  book: PolicyBook,
+  now: { policyId: number | null; slaState: ClockState; clocks: number },
+): boolean {
+  return (
+    Object.keys(patch).length > 0 ||
+    now.clocks > 0 ||
+    subject.computedVersion !== book.version ||
+    subject.policyId !== now.policyId ||
+    subject.slaState !== now.slaState
+  );
 }
 
 /** The newest timeline event a computation saw (ids grow as events are recorded). */

@@ -13,7 +13,7 @@ import {
   type OutboxRepository,
 } from '../notify/outbox-repository';
 import type { BellPayload } from '../notify/bell-sender';
-import type { EscalationEmailInput, RenderedEmail } from '../notify/escalation-email';
+import type { EscalationEmailInput, OutboxEmail } from '../notify/escalation-email';
 import type { DueLevel } from './level-firer';
 import { languageCode } from '../host/perfex/perfex-languages';
 
@@ -33,7 +33,8 @@ export interface Notice {
   deliver?: DeliveryMode;
   /** Where the host's bell entry leads, relative to the host admin (e.g. `tickets/ticket/12`). */
   bellLink: string;
-  render(staff: HostStaff, language: string): Promise<RenderedEmail>;
+  /** The email as the outbox keeps it (the module's own template as skeleton and values). */
+  render(staff: HostStaff, language: string): Promise<OutboxEmail>;
 }
 
 /** The channels a notice goes out on besides email. */
@@ -54,7 +55,7 @@ export interface NoticeDeps {
 interface RenderedFor {
   staff: HostStaff;
   language: string;
-  email: RenderedEmail;
+  email: OutboxEmail;
 }
 
 /** A notice with every recipient's email rendered, ready to be recorded. */
@@ -156,7 +157,14 @@ export async function recordNotices(
         recipientStaffId: staff.id,
         recipientEmail: staff.email,
         language,
-        ...email,
+        ...('skeleton' in email
+          ? {
+              subject: email.subject,
+              html: '',
+              text: '',
+              skeleton: { stored: email.skeleton, values: email.values },
+            }
+          : email),
         state: goes ? 'pending' : 'suppressed',
         createdAt: now,
         // Held to working hours: the email and the bell entry (copied from it below) wait alike.
@@ -173,6 +181,7 @@ export async function recordNotices(
           recipientEmail: null,
           html: '',
           text: '',
+          skeleton: undefined,
           payload: JSON.stringify(payload),
           state: take(staff, 'in_app') ? 'pending' : 'suppressed',
         });
@@ -198,13 +207,42 @@ export async function recordNotices(
       details: { ...notice.details, ...notice.auditDetails, recipients, suppressed, ...hold },
     });
   }
-  // In slices: a rendered email is a few kilobytes, and one statement must stay well under the
-  // server's packet limit.
-  for (let i = 0; i < outboxRows.length; i += 200)
-    await deps.outbox.insert(outboxRows.slice(i, i + 200), trx);
+  for (const slice of bySize(outboxRows)) await deps.outbox.insert(slice, trx);
   await deps.escalations.setOutcomes(outcomes, trx);
   await deps.audit.writeMany(audits, trx);
   return notices.length;
+}
+
+/** Rows per outbox INSERT at most, and the body characters one INSERT carries at most. */
+const SLICE_ROWS = 500;
+const SLICE_CHARS = 500_000;
+
+/**
+ * The rows in slices for one INSERT each: a skeleton email's row is a few hundred bytes, a
+ * host-edited template's a few kilobytes, and one statement must stay well under the server's
+ * packet limit (16 MB by default, 4 MB on older servers).
+ */
+function bySize(rows: readonly NewOutboxRow[]): NewOutboxRow[][] {
+  const slices: NewOutboxRow[][] = [];
+  let slice: NewOutboxRow[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const size =
+      row.subject.length +
+      row.html.length +
+      row.text.length +
+      (row.payload?.length ?? 0) +
+      (row.skeleton?.values.reduce((n, v) => n + v.length, 0) ?? 0);
+    if (slice.length > 0 && (slice.length >= SLICE_ROWS || chars + size > SLICE_CHARS)) {
+      slices.push(slice);
+      slice = [];
+      chars = 0;
+    }
+    slice.push(row);
+    chars += size;
+  }
+  if (slice.length > 0) slices.push(slice);
+  return slices;
 }
 
 /** A staff member an email can reach: known, active, with an address. */

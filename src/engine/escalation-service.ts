@@ -10,7 +10,7 @@ import type {
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
 import type { OutboxRepository } from '../notify/outbox-repository';
-import { renderEscalationEmail } from '../notify/escalation-email';
+import { composeEscalationEmail } from '../notify/escalation-email';
 import { levelDetails } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { adminRelative, perfexTicketPath } from '../host/perfex/perfex-urls';
@@ -133,7 +133,7 @@ export class EscalationService implements LevelFirer {
           bellLink: adminRelative(perfexTicketPath(ticket.id)),
           kind: d.level.scope === 'internal' ? 'internal' : 'escalation',
           render: (staff, language) =>
-            renderEscalationEmail(
+            composeEscalationEmail(
               {
                 ticketId: ticket.id,
                 ticketSubject: ticket.subject,

@@ -11,7 +11,7 @@ import type { HostLead, LeadGateway } from '../host/lead-gateway';
 import type { EscalationRepository } from '../store/escalation-repository';
 import type { AuditLog } from '../store/audit-log';
 import type { OutboxRepository } from '../notify/outbox-repository';
-import { renderEscalationEmail } from '../notify/escalation-email';
+import { composeEscalationEmail } from '../notify/escalation-email';
 import { levelDetails } from './escalation-level-record';
 import type { PolicyBook } from '../sla/policy/policy-book';
 import { adminRelative, perfexLeadPath } from '../host/perfex/perfex-urls';
@@ -130,7 +130,7 @@ export class LeadEscalationService implements LevelFirer {
         deliver: d.level.deliver,
         bellLink: adminRelative(perfexLeadPath(lead.id)),
         render: (recipient, language) =>
-          renderEscalationEmail(
+          composeEscalationEmail(
             {
               ticketId: lead.id,
               ticketSubject: lead.name,

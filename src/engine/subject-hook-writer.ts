@@ -98,7 +98,10 @@ export class SubjectHookWriter {
         // Patched even with no field, as before (it stamps `updated_at`), by the recompute's own
         // UPDATE of the row: one statement, and no dirty mark to set and clear in between.
         const patch = change.patch ?? {};
-        const row = afterPatch(seen, patch);
+        // With no field patched the row is `seen` as it is (afterPatch would mark it dirty, a mark
+        // the recompute's own UPDATE clears anyway): the recompute can then tell that a clean row
+        // whose clocks and state it leaves as they were has rollups it need not read back.
+        const row = Object.keys(patch).length ? afterPatch(seen, patch) : seen;
         await this.clocks.recomputeIn(
           trx,
           new Map([[subjectId, row]]),

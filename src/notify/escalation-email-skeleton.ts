@@ -41,12 +41,13 @@ export interface EmailShape {
 }
 
 /** A template's output with the fields cut out: `literals[0] fields[0] literals[1] ... literals[n]`. */
-interface Cut {
+export interface Cut {
   literals: string[];
+  /** Indexes into the values (EMAIL_FIELDS' order). */
   fields: number[];
 }
 
-interface Skeleton {
+export interface Skeleton {
   html: Cut;
   text: Cut;
 }
@@ -142,7 +143,19 @@ export function fillSkeleton(
   skeleton: Skeleton,
   values: Readonly<Record<EmailField, string>>,
 ): { html: string; text: string } {
-  const raw = EMAIL_FIELDS.map((name) => values[name]);
+  return fillSkeletonValues(skeleton, skeletonValues(values));
+}
+
+/** The values of one email in the order a skeleton's cuts index them (EMAIL_FIELDS'). */
+export function skeletonValues(values: Readonly<Record<EmailField, string>>): string[] {
+  return EMAIL_FIELDS.map((name) => values[name]);
+}
+
+/** fillSkeleton with the values already in EMAIL_FIELDS' order (as the outbox keeps them). */
+export function fillSkeletonValues(
+  skeleton: Skeleton,
+  raw: readonly string[],
+): { html: string; text: string } {
   return { html: fill(skeleton.html, raw.map(ejs.escapeXML)), text: fill(skeleton.text, raw) };
 }
 

@@ -2,7 +2,13 @@ import type { i18n } from 'i18next';
 import { phrasesFor } from '../i18n/phrase-cache';
 import { DateTime } from 'luxon';
 import { listDateTimeFormatter } from '../i18n/compiled-date-format';
-import { escalationSkeleton, fillSkeleton } from './escalation-email-skeleton';
+import {
+  escalationSkeleton,
+  fillSkeletonValues,
+  skeletonValues,
+  type Skeleton,
+} from './escalation-email-skeleton';
+import { storedSkeleton, type StoredSkeleton } from './stored-skeleton';
 import { formatDuration } from '../i18n/format-duration';
 import type { EmailTemplateSource } from '../host/host-context';
 import {
@@ -53,6 +59,21 @@ export interface RenderedEmail {
   text: string;
 }
 
+/**
+ * An escalation email as the outbox keeps it: rendered (a host-edited template), or the module's
+ * own template as its stored skeleton and this email's values (filled when it is sent).
+ */
+export type OutboxEmail = RenderedEmail | SkeletonEmail;
+
+export interface SkeletonEmail {
+  subject: string;
+  skeleton: StoredSkeleton;
+  /** The same skeleton as this process holds it (filled at once by renderEscalationEmail). */
+  parts: Skeleton;
+  /** The values in EMAIL_FIELDS' order, raw (the HTML part escapes them when filled). */
+  values: string[];
+}
+
 /** Room for the tag, ticket number and status in a subject that still fits a mail list column. */
 const MAX_TICKET_SUBJECT = 80;
 
@@ -70,6 +91,22 @@ export async function renderEscalationEmail(
   language: string,
   templates?: EmailTemplateSource,
 ): Promise<RenderedEmail> {
+  const email = await composeEscalationEmail(input, translator, language, templates);
+  return 'skeleton' in email
+    ? { subject: email.subject, ...fillSkeletonValues(email.parts, email.values) }
+    : email;
+}
+
+/**
+ * renderEscalationEmail for the outbox: the module's own template is not filled here but kept as
+ * its skeleton and values, which the outbox stores apart and the sender fills at claim time.
+ */
+export async function composeEscalationEmail(
+  input: EscalationEmailInput,
+  translator: i18n,
+  language: string,
+  templates?: EmailTemplateSource,
+): Promise<OutboxEmail> {
   // A tick renders an email per escalation: each phrase is worded once per language and process.
   const phrases = phrasesFor(translator, language);
   const t: Words = (key, values) => phrases.format(key, values);
@@ -109,7 +146,7 @@ export async function renderEscalationEmail(
   const edited = await hostTemplate(templates, slug, language);
   if (edited) return renderHostTemplate(edited, mergeValues(view, t));
   // The module's own templates, rendered once per language and shape with the values cut out
-  // (escalation-email-skeleton.ts); each email fills in its own.
+  // (escalation-email-skeleton.ts); each email brings its own values, filled when it is sent.
   const shape = {
     lead: input.lead !== undefined,
     kind: status.kind,
@@ -117,7 +154,7 @@ export async function renderEscalationEmail(
     client: input.clientName !== null,
   };
   const skeleton = await escalationSkeleton(translator, language, shape, t);
-  const { html, text } = fillSkeleton(skeleton, {
+  const values = skeletonValues({
     subject,
     statusSubject: status.subject,
     intro: status.intro,
@@ -136,7 +173,7 @@ export async function renderEscalationEmail(
     ticketUrl: input.ticketUrl,
     slaUrl: input.slaUrl,
   });
-  return { subject, html, text };
+  return { subject, skeleton: storedSkeleton(skeleton), parts: skeleton, values };
 }
 
 /**

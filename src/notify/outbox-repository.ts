@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { utcToSql } from '../store/datetime';
+import type { Skeleton } from './escalation-email-skeleton';
+import { fillStoredSkeleton, parseStoredSkeleton, type StoredSkeleton } from './stored-skeleton';
 
 /**
  * pending -> sending -> sent | pending (retry) | failed. `suppressed` rows were held back by
@@ -48,8 +50,14 @@ export interface NewOutboxRow {
   language: string;
   /** The email's subject; the bell entry's text. */
   subject: string;
+  /** Empty when `skeleton` carries the body. */
   html: string;
   text: string;
+  /**
+   * An escalation email of the module's own template: its skeleton (stored once) and this
+   * email's values, filled into `html` and `text` when the row is claimed.
+   */
+  skeleton?: { stored: StoredSkeleton; values: readonly string[] };
   /** The webhook's key (channel `webhook`). */
   target?: string | null;
   /** What a non-email channel delivers (JSON: the bell's link, the webhook's body). */
@@ -109,6 +117,8 @@ interface ClaimRow {
   subject: string;
   html: string;
   text: string;
+  skeleton_hash: string | null;
+  skeleton_values: string | null;
   message_id: string | null;
   attempts: number;
 }
@@ -127,9 +137,19 @@ const CLAIM_COLUMNS = [
   'subject',
   'html',
   'text',
+  'skeleton_hash',
+  'skeleton_values',
   'message_id',
   'attempts',
 ] as const;
+
+/** The columns a row's body is read from (withBodies). */
+export interface BodyColumns {
+  html: string;
+  text: string;
+  skeleton_hash: string | null;
+  skeleton_values: string | null;
+}
 
 /** The key an escalation's row gets unless it brings its own. */
 export function escalationDedupeKey(
@@ -152,6 +172,9 @@ export class OutboxRepository {
   private readonly table: string;
   private readonly deliveries: string;
   private readonly dueIndex: string;
+  private readonly skeletonTable: string;
+  /** Stored skeletons read back, by hash: a hash names one body forever, so they never go stale. */
+  private readonly skeletons = new Map<string, Skeleton>();
 
   /**
    * @param messageIdDomain right-hand side of generated Message-IDs; pass the host's own domain
@@ -165,6 +188,7 @@ export class OutboxRepository {
     this.table = `${prefix}sla_vigil_outbox`;
     this.dueIndex = `${prefix}slav_outbox_due`;
     this.deliveries = `${prefix}sla_vigil_deliveries`;
+    this.skeletonTable = `${prefix}sla_vigil_mail_skeletons`;
   }
 
   /**
@@ -191,6 +215,7 @@ export class OutboxRepository {
   /** Inserts rows once: a row whose dedupe key exists already is ignored. */
   async insert(rows: readonly NewOutboxRow[], trx: Knex.Transaction): Promise<void> {
     if (rows.length === 0) return;
+    await this.storeSkeletons(rows, trx);
     await trx(this.table)
       .insert(
         rows.map((r) => ({
@@ -206,8 +231,10 @@ export class OutboxRepository {
           recipient_email: r.recipientEmail,
           language: r.language,
           subject: r.subject,
-          html: r.html,
-          text: r.text,
+          html: r.skeleton ? '' : r.html,
+          text: r.skeleton ? '' : r.text,
+          skeleton_hash: r.skeleton?.stored.hash ?? null,
+          skeleton_values: r.skeleton ? JSON.stringify(r.skeleton.values) : null,
           message_id: (r.channel ?? 'email') === 'email' ? this.messageIdFor(r) : null,
           state: r.state,
           attempts: 0,
@@ -217,6 +244,68 @@ export class OutboxRepository {
       )
       .onConflict()
       .ignore();
+  }
+
+  /**
+   * The skeletons the rows name, written once (a skeleton already there is left as it is: the same
+   * hash is the same body), in the rows' transaction, so no row ever names a missing skeleton.
+   */
+  private async storeSkeletons(rows: readonly NewOutboxRow[], trx: Knex.Transaction): Promise<void> {
+    const named = new Map<string, StoredSkeleton>();
+    for (const r of rows) if (r.skeleton) named.set(r.skeleton.stored.hash, r.skeleton.stored);
+    if (named.size === 0) return;
+    const createdAt = utcToSql(rows[0].createdAt);
+    await trx(this.skeletonTable)
+      .insert([...named.values()].map((s) => ({ hash: s.hash, body: s.body, created_at: createdAt })))
+      .onConflict()
+      .ignore();
+  }
+
+  /**
+   * The rows' HTML and text: as written, or filled from the row's skeleton and values (the same
+   * bytes the eager render wrote). Everything that reads a message's body goes through here.
+   */
+  async withBodies<R extends BodyColumns>(
+    rows: readonly R[],
+    trx?: Knex.Transaction,
+  ): Promise<(Omit<R, 'skeleton_hash' | 'skeleton_values'> & { html: string; text: string })[]> {
+    await this.readSkeletons(rows, trx);
+    return rows.map((row) => this.filled(row));
+  }
+
+  /** Reads the skeletons of `rows` not read before (a hash names one body forever: never stale). */
+  private async readSkeletons(rows: readonly BodyColumns[], trx?: Knex.Transaction): Promise<void> {
+    const missing = [
+      ...new Set(
+        rows.flatMap((r) =>
+          r.skeleton_hash && !this.skeletons.has(r.skeleton_hash) ? [r.skeleton_hash] : [],
+        ),
+      ),
+    ];
+    if (missing.length === 0) return;
+    const found: { hash: string; body: string }[] = await (trx ?? this.db)(this.skeletonTable)
+      .whereIn('hash', missing)
+      .select('hash', 'body');
+    for (const f of found) {
+      // A body this version cannot read is left out: its rows fail alone (filled).
+      try {
+        this.skeletons.set(f.hash, parseStoredSkeleton(f.body));
+      } catch {
+        continue;
+      }
+    }
+  }
+
+  /** One row with its body (skeletons already read); throws when it cannot be filled. */
+  private filled<R extends BodyColumns>({
+    skeleton_hash: hash,
+    skeleton_values: values,
+    ...rest
+  }: R): Omit<R, 'skeleton_hash' | 'skeleton_values'> & { html: string; text: string } {
+    if (!hash) return rest;
+    const skeleton = this.skeletons.get(hash);
+    if (!skeleton) throw new Error(`sla_vigil outbox: email skeleton ${hash} is missing`);
+    return { ...rest, ...fillStoredSkeleton(skeleton, values ?? '[]') };
   }
 
   /**
@@ -286,17 +375,38 @@ export class OutboxRepository {
           .forUpdate()
           .skipLocked();
         if (rows.length === 0) return [];
+        await this.readSkeletons(rows, trx);
+        const filled: (Omit<ClaimRow, 'skeleton_hash' | 'skeleton_values'> & {
+          html: string;
+          text: string;
+        })[] = [];
+        for (const row of rows) {
+          // A row that cannot be filled (its skeleton or values damaged by hand) fails alone with
+          // the reason; the others go out.
+          try {
+            filled.push(this.filled(row));
+          } catch (err) {
+            await trx(this.table)
+              .where('id', row.id)
+              .update({
+                state: 'failed',
+                next_attempt_at: null,
+                last_error: err instanceof Error ? err.message : String(err),
+              });
+          }
+        }
+        if (filled.length === 0) return [];
         await trx(this.table)
           .whereIn(
             'id',
-            rows.map((r) => r.id),
+            filled.map((r) => r.id),
           )
           .update({
             state: 'sending',
             attempts: trx.raw('attempts + 1'),
             next_attempt_at: utcToSql(new Date(now.getTime() + leaseMs)),
           });
-        return rows.map((r) => ({
+        return filled.map((r) => ({
           id: Number(r.id),
           kind: r.kind as OutboxKind,
           channel: r.channel as OutboxChannel,

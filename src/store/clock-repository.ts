@@ -3,7 +3,7 @@ import type { Clock } from '../sla/clocks/compute-clocks';
 import type { ClockMetric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 import type { SubjectType } from '../sla/config/subject-types';
-import { ROWS_PER_UPDATE, updateFromRows } from './update-from-rows';
+import { ROWS_PER_UPDATE, updateFromRows, type KeyedValues } from './update-from-rows';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
 /**
@@ -106,35 +106,56 @@ export class ClockRepository {
   }
 
   /**
-   * Replaces the clocks of these subjects with freshly computed ones: deletes the stored rows in
-   * `drop` (every stored row of these subjects but the settled cycles, which keep the policy,
-   * target and outcome they ended with, and the rows that already hold what was computed, see
-   * `storesAs`), then inserts `computed` (the rest). The caller holds the subjects'
-   * locks and read their clocks under them, so `drop` is all there is to delete.
+   * Replaces the clocks of these subjects with freshly computed ones. `drop` is every stored row of
+   * these subjects that must go (all but the settled cycles, which keep the policy, target and
+   * outcome they ended with, and the rows that already hold what was computed, see `storesAs`).
+   * A computed clock whose subject, scope, metric and cycle a dropped row holds is written over
+   * that row, by primary key (one UPDATE for all of them, and its rollup row keeps its key); the
+   * other dropped rows are deleted and the other computed clocks inserted. The caller holds the
+   * subjects' locks and read their clocks under them, so `drop` is all there is to replace.
    */
   async replace(
     computed: ReadonlyMap<number, { policyId: number | null; clocks: readonly Clock[] }>,
     now: Date,
     trx: Knex.Transaction,
-    drop: readonly number[],
+    drop: readonly StoredClock[],
   ): Promise<void> {
+    const slot = (subjectId: number, scope: string, metric: string, cycle: number) =>
+      `${subjectId} ${scope} ${metric} ${cycle}`;
+    const free = new Map(
+      drop.map((c) => [slot(c.subjectId, c.scope ?? 'customer', c.metric, c.cycle), c.id]),
+    );
+    const rewrites: KeyedValues[] = [];
+    const inserts: Record<string, string | number | null>[] = [];
+    for (const [subjectId, { policyId, clocks }] of computed) {
+      for (const c of clocks) {
+        const columns: Record<string, string | number | null> = {
+          ...clockColumns(c, policyId),
+          updated_at: utcToSql(now),
+        };
+        const key = slot(subjectId, String(columns.scope), c.metric, c.cycle);
+        const id = free.get(key);
+        if (id === undefined) {
+          inserts.push({ subject_type: this.subjectType, subject_id: subjectId, ...columns });
+          continue;
+        }
+        free.delete(key);
+        rewrites.push({ key: id, values: REWRITTEN.map((k) => columns[k]) });
+      }
+    }
     // By primary key, not by subject: a delete that scans a subject's range also locks the gap
     // after its last clock, where the next subject's clocks are inserted, and two recomputes of
     // neighbouring subjects (two hooks, or a hook and a scan) then deadlock on each other's gap.
-    for (let i = 0; i < drop.length; i += 500) {
+    // First, so an insert never meets the unique key of a row about to go.
+    const gone = [...free.values()];
+    for (let i = 0; i < gone.length; i += 500) {
       await trx(this.table)
-        .whereIn('id', drop.slice(i, i + 500))
+        .whereIn('id', gone.slice(i, i + 500))
         .delete();
     }
-    const rows = [...computed].flatMap(([subjectId, { policyId, clocks }]) =>
-      clocks.map((c) => ({
-        subject_type: this.subjectType,
-        subject_id: subjectId,
-        ...clockColumns(c, policyId),
-        updated_at: utcToSql(now),
-      })),
-    );
-    for (let i = 0; i < rows.length; i += 500) await trx(this.table).insert(rows.slice(i, i + 500));
+    for (let i = 0; i < rewrites.length; i += 500)
+      await updateFromRows(trx, this.table, 'id', REWRITTEN, rewrites.slice(i, i + 500));
+    for (let i = 0; i < inserts.length; i += 500) await trx(this.table).insert(inserts.slice(i, i + 500));
   }
 
   /**
@@ -225,6 +246,24 @@ function clockColumns(c: Clock, policyId: number | null): Record<string, string 
     met_minutes: c.metMinutes,
   };
 }
+
+/** The columns a rewrite in place sets (`replace`): all of `clockColumns` but the row's key. */
+const REWRITTEN = [
+  'status',
+  'policy_id',
+  'target_minutes',
+  'started_at',
+  'due_at',
+  'warn_at',
+  'paused_minutes',
+  'met_at',
+  'breached_at',
+  'state',
+  'next_check_at',
+  'ended_at',
+  'met_minutes',
+  'updated_at',
+] as const;
 
 /** The clock columns `storesAs` compares, as a recompute reads them. */
 export const STORED_AS_COLUMNS = [

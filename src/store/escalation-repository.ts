@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { updateFromRows } from './update-from-rows';
 import { utcFromSql, utcToSql } from './datetime';
 import type { SubjectType } from '../sla/config/subject-types';
 
@@ -123,22 +124,23 @@ export class EscalationRepository {
     });
   }
 
-  /** Writes many outcomes in one UPDATE per 500 (a scan's notices). */
+  /**
+   * Writes many outcomes in one UPDATE per 500 (a scan's notices), joined with the rows' values
+   * (updateFromRows): a `CASE id WHEN ...` list per column is walked for every row it sets.
+   */
   async setOutcomes(
     outcomes: readonly { id: number; outcome: EscalationOutcome; details: Record<string, unknown> }[],
     trx: Knex.Transaction,
   ): Promise<void> {
     for (let i = 0; i < outcomes.length; i += 500) {
-      const chunk = outcomes.slice(i, i + 500);
-      const cases = (pick: (o: (typeof chunk)[number]) => string) => ({
-        sql: `CASE id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END`,
-        bindings: chunk.flatMap((o) => [o.id, pick(o)]),
-      });
-      const outcome = cases((o) => o.outcome);
-      const details = cases((o) => JSON.stringify(o.details));
-      await trx.raw(
-        `UPDATE ?? SET outcome = ${outcome.sql}, details = ${details.sql} WHERE id IN (${chunk.map(() => '?').join(', ')})`,
-        [this.table, ...outcome.bindings, ...details.bindings, ...chunk.map((o) => o.id)],
+      await updateFromRows(
+        trx,
+        this.table,
+        'id',
+        ['outcome', 'details'],
+        outcomes
+          .slice(i, i + 500)
+          .map((o) => ({ key: o.id, values: [o.outcome, JSON.stringify(o.details)] })),
       );
     }
   }

@@ -33,6 +33,24 @@ const TIMELINE = [
 const CLOCK = STORED_AS_COLUMNS;
 const FIRED = ['metric', 'cycle', 'policy_id', 'level_key'] as const;
 
+/** Every part's columns, in the union's order. */
+const COLUMNS = [
+  ...TIMELINE.map((c) => `e_${c}`),
+  ...CLOCK.map((c) => `c_${c}`),
+  'c_id',
+  ...FIRED.map((c) => `f_${c}`),
+];
+const prefixed = (p: string, list: readonly string[], alias: string) =>
+  Object.fromEntries(list.map((c) => [`${p}${c}`, `${alias}.${c}`]));
+const selected = (own: Record<string, string>) =>
+  COLUMNS.map((c) => `${own[c] ?? 'NULL'} AS ${c}`).join(', ');
+/** Each part's select list (built once: a hook pays for building it on every call otherwise). */
+const SELECTED = {
+  e: selected(prefixed('e_', TIMELINE, 't')),
+  c: selected({ ...prefixed('c_', CLOCK, 'c'), c_id: 'c.id' }),
+  f: selected(prefixed('f_', FIRED, 'f')),
+};
+
 /** Reads what a recompute of one subject kind needs (see `readRecomputeInputs`). */
 export class RecomputeReader {
   constructor(
@@ -65,19 +83,10 @@ export async function readRecomputeInputs(
   const inputs: RecomputeInputs = { timelines, clocks: [], fired: new Map(), clockRows: new Map() };
   if (ids.length === 0) return inputs;
   const marks = ids.map(() => '?').join(', ');
-  const columns = [
-    ...TIMELINE.map((c) => `e_${c}`),
-    ...CLOCK.map((c) => `c_${c}`),
-    'c_id',
-    ...FIRED.map((c) => `f_${c}`),
-  ];
-  const part = (own: Record<string, string>) => columns.map((c) => `${own[c] ?? 'NULL'} AS ${c}`).join(', ');
-  const prefixed = (p: string, list: readonly string[], alias: string) =>
-    Object.fromEntries(list.map((c) => [`${p}${c}`, `${alias}.${c}`]));
   const parts = [
-    `SELECT 'e' AS part, t.subject_id, ${part(prefixed('e_', TIMELINE, 't'))}
+    `SELECT 'e' AS part, t.subject_id, ${SELECTED.e}
        FROM ?? t WHERE t.subject_type = ? AND t.subject_id IN (${marks})`,
-    `SELECT 'c' AS part, c.subject_id, ${part({ ...prefixed('c_', CLOCK, 'c'), c_id: 'c.id' })}
+    `SELECT 'c' AS part, c.subject_id, ${SELECTED.c}
        FROM ?? c WHERE c.subject_type = ? AND c.subject_id IN (${marks})`,
   ];
   const bindings: Knex.Value[] = [
@@ -90,7 +99,7 @@ export async function readRecomputeInputs(
   ];
   if (withFired) {
     parts.push(
-      `SELECT 'f' AS part, f.subject_id, ${part(prefixed('f_', FIRED, 'f'))}
+      `SELECT 'f' AS part, f.subject_id, ${SELECTED.f}
          FROM ?? f WHERE f.subject_type = ? AND f.subject_id IN (${marks})`,
     );
     bindings.push(`${prefix}sla_vigil_escalations`, type, ...ids);

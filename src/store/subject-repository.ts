@@ -2,7 +2,9 @@ import type { Knex } from 'knex';
 import { utcToSql } from './datetime';
 import type { ClockState } from '../sla/clocks/sla-event';
 import type { SubjectType } from '../sla/config/subject-types';
+import { updateFromRows, type KeyedValues } from './update-from-rows';
 import {
+  URGENCY_VALUES,
   refreshUrgency,
   urgencyFromColumns,
   writeStanding,
@@ -236,7 +238,10 @@ export class SubjectRepository {
   }
 
   /**
-   * Writes what a recompute leaves on its subjects' rows, one UPDATE per 500 subjects: the policy,
+   * Writes what a recompute leaves on its subjects' rows, one UPDATE per 500 subjects that set the
+   * same columns, joined to a derived table of their values (update-from-rows.ts: linear in the
+   * rows, where a `CASE subject_id` list per column is walked for every row), or a plain keyed
+   * UPDATE for a single row: the policy,
    * the summary state and the configuration version they were computed under, the timeline event
    * they were computed from (when they have events), their urgency (from the clocks the recompute
    * holds, storedUrgency), and the fields a hook reported with `updated_at` (its patch, which
@@ -250,46 +255,48 @@ export class SubjectRepository {
     now: Date,
     trx: Knex.Transaction,
   ): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const sets: { sql: string; bindings: Knex.Value[] }[] = [];
-      const set = (
-        column: string,
-        of: readonly ComputedSubject[],
-        pick: (r: ComputedSubject) => Knex.Value,
-        keep: boolean,
-      ) => {
-        if (of.length === 0) return;
-        sets.push({
-          sql: `${column} = CASE subject_id ${of.map(() => 'WHEN ? THEN ?').join(' ')}${keep ? ` ELSE ${column}` : ''} END`,
-          bindings: of.flatMap((r) => [r.subjectId, pick(r)]),
-        });
-      };
-      set('policy_id', chunk, (r) => r.policyId, false);
-      set('sla_state', chunk, (r) => r.slaState, false);
-      sets.push({ sql: 'computed_version = ?', bindings: [version] });
-      const seen = chunk.filter((r) => r.clocksEventId !== undefined);
-      set('clocks_event_id', seen, (r) => r.clocksEventId ?? null, seen.length < chunk.length);
-      const time = (d: Date | null | undefined) => (d ? utcToSql(d) : null);
-      set('urgency_rank', chunk, (r) => r.urgency?.rank ?? null, false);
-      set('urgency_due', chunk, (r) => time(r.urgency?.due), false);
-      set('urgency_metric', chunk, (r) => r.urgency?.metric ?? null, false);
-      set('urgency_cycle', chunk, (r) => r.urgency?.cycle ?? null, false);
-      set('urgency_breach_at', chunk, (r) => time(r.urgency?.breachAt), false);
-      set('urgency_risk_at', chunk, (r) => time(r.urgency?.riskAt), false);
-      const patched = chunk.filter((r) => r.patch !== undefined);
-      const columns = new Map<string, ComputedSubject[]>();
-      for (const r of patched) {
-        for (const column of Object.keys(fieldColumns(r.patch ?? {})))
-          columns.set(column, [...(columns.get(column) ?? []), r]);
+    // Rows that set the same columns (whether the clocks event id is known, which fields a hook
+    // patched) share one statement per 500: a scan's batch is one shape, a hook's one row.
+    const shapes = new Map<string, { columns: string[]; rows: KeyedValues[] }>();
+    for (const r of rows) {
+      const columns: string[] = ['policy_id', 'sla_state', 'computed_version'];
+      const values: Knex.Value[] = [r.policyId, r.slaState, version];
+      for (const [name, pick] of URGENCY_VALUES) {
+        columns.push(name);
+        values.push(r.urgency ? pick(r.urgency) : null);
       }
-      for (const [column, of] of columns)
-        set(column, of, (r) => fieldColumns(r.patch ?? {})[column] as Knex.Value, of.length < chunk.length);
-      set('updated_at', patched, () => utcToSql(now), patched.length < chunk.length);
-      await trx.raw(
-        `UPDATE ?? SET ${sets.map((x) => x.sql).join(', ')} WHERE subject_type = ? AND subject_id IN (${chunk.map(() => '?').join(', ')})`,
-        [this.table, ...sets.flatMap((x) => x.bindings), this.subjectType, ...chunk.map((r) => r.subjectId)],
-      );
+      if (r.clocksEventId !== undefined) {
+        columns.push('clocks_event_id');
+        values.push(r.clocksEventId);
+      }
+      if (r.patch) {
+        const patched = fieldColumns(r.patch);
+        for (const column of Object.keys(patched).sort()) {
+          columns.push(column);
+          values.push(patched[column] as Knex.Value);
+        }
+        columns.push('updated_at');
+        values.push(utcToSql(now));
+      }
+      const key = columns.join(',');
+      const shape = shapes.get(key) ?? { columns, rows: [] };
+      shape.rows.push({ key: r.subjectId, values });
+      shapes.set(key, shape);
+    }
+    for (const { columns, rows: keyed } of shapes.values()) {
+      if (keyed.length === 1) {
+        // One row (a hook's): a plain keyed UPDATE, no derived table to build.
+        await trx.raw(
+          `UPDATE ?? SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE subject_type = ? AND subject_id = ?`,
+          [this.table, ...keyed[0].values, this.subjectType, keyed[0].key],
+        );
+        continue;
+      }
+      for (let i = 0; i < keyed.length; i += 500)
+        await updateFromRows(trx, this.table, 'subject_id', columns, keyed.slice(i, i + 500), {
+          sql: 't.subject_type = ?',
+          bindings: [this.subjectType],
+        });
     }
   }
 

@@ -111,7 +111,8 @@ export interface SubjectStanding {
   urgency: StoredUrgency | null;
 }
 
-const URGENCY_VALUES: readonly [string, (u: StoredUrgency) => Knex.Value][] = [
+/** Each urgency column with its value from a stored urgency (null when no clock runs). */
+export const URGENCY_VALUES: readonly [string, (u: StoredUrgency) => Knex.Value][] = [
   ['urgency_rank', (u) => u.rank],
   ['urgency_due', (u) => utcToSql(u.due)],
   ['urgency_metric', (u) => u.metric],

@@ -65,21 +65,26 @@ beforeAll(async () => {
       },
     ],
   });
-  // The fault: inserting a clock row of a listed subject (subject_id NULL: of every subject of
-  // that type) fails, as a full disk or a lock wait timeout would, midway through the recompute.
+  // The fault: inserting or rewriting a clock row of a listed subject (subject_id NULL: of every
+  // subject of that type) fails, as a full disk or a lock wait timeout would, midway through the
+  // recompute (which rewrites a clock in place when its cycle's row is there, else inserts it).
   await db.schema.createTable('test_clock_faults', (x) => {
     x.string('subject_type', 16).notNullable();
     x.integer('subject_id').nullable();
   });
-  await db.raw(
-    `CREATE TRIGGER test_clock_fault BEFORE INSERT ON tblsla_vigil_clocks FOR EACH ROW
-     BEGIN
-       IF EXISTS (SELECT 1 FROM test_clock_faults f WHERE f.subject_type = NEW.subject_type
-                  AND (f.subject_id IS NULL OR f.subject_id = NEW.subject_id)) THEN
-         SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected clock write fault';
-       END IF;
-     END`,
-  );
+  for (const [name, event] of [
+    ['test_clock_fault', 'INSERT'],
+    ['test_clock_fault_update', 'UPDATE'],
+  ])
+    await db.raw(
+      `CREATE TRIGGER ${name} BEFORE ${event} ON tblsla_vigil_clocks FOR EACH ROW
+       BEGIN
+         IF EXISTS (SELECT 1 FROM test_clock_faults f WHERE f.subject_type = NEW.subject_type
+                    AND (f.subject_id IS NULL OR f.subject_id = NEW.subject_id)) THEN
+           SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected clock write fault';
+         END IF;
+       END`,
+    );
 });
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.destroy()));

@@ -5,6 +5,10 @@ import { migrateLatest, migrationStatus } from '../../src/store/migrator';
 import { MIGRATIONS } from '../../migrations';
 import * as sla from '../../src/index';
 import { manifest } from '../../src/manifest';
+import { OutboxRepository } from '../../src/notify/outbox-repository';
+import { composeEscalationEmail, renderEscalationEmail } from '../../src/notify/escalation-email';
+import { createTranslator } from '../../src/i18n/translator';
+import { escalationEmailInputs } from '../helpers/escalation-email-inputs';
 
 let t: TestDevhost;
 const MODULE_TABLES = [
@@ -18,6 +22,7 @@ const MODULE_TABLES = [
   'tblsla_vigil_cursors',
   'tblsla_vigil_escalations',
   'tblsla_vigil_outbox',
+  'tblsla_vigil_mail_skeletons',
   'tblsla_vigil_deliveries',
   'tblsla_vigil_heartbeats',
   'tblsla_vigil_bridge_nonces',
@@ -83,6 +88,42 @@ describe('migrations', () => {
     // Roll back only the newest migration, then the ones before: the older tables and their rows stay.
     const down = () =>
       db.migrate.down({ tableName: 'tblsla_vigil_migrations', migrationSource: sourceFor() });
+    // An escalation email kept as skeleton and values gets its body back going down.
+    const [input] = escalationEmailInputs(1, 5);
+    const translator = createTranslator();
+    const email = await composeEscalationEmail(input, translator, 'de');
+    if (!('skeleton' in email)) throw new Error('expected a skeleton email');
+    const at = new Date('2026-01-01T00:00:00Z');
+    await db.transaction((trx) =>
+      new OutboxRepository(db, 'tbl').insert(
+        [
+          {
+            escalationId: 999,
+            subjectType: 'ticket',
+            subjectId: 999,
+            recipientStaffId: 1,
+            recipientEmail: 'a@example.com',
+            language: 'de',
+            subject: email.subject,
+            html: '',
+            text: '',
+            skeleton: { stored: email.skeleton, values: email.values },
+            state: 'pending',
+            createdAt: at,
+          },
+        ],
+        trx,
+      ),
+    );
+    expect(await db.schema.hasTable('tblsla_vigil_mail_skeletons')).toBe(true);
+    await down();
+    expect(await db.schema.hasTable('tblsla_vigil_mail_skeletons')).toBe(false);
+    expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'skeleton_hash')).toBe(false);
+    const { html, text } = await renderEscalationEmail(input, translator, 'de');
+    expect(await db('tblsla_vigil_outbox').where('escalation_id', 999).first('html', 'text')).toEqual({
+      html,
+      text,
+    });
     expect(await db.schema.hasTable('tblsla_vigil_rollup_monitor')).toBe(true);
     await down();
     expect(await db.schema.hasTable('tblsla_vigil_rollup_monitor')).toBe(false);
@@ -141,7 +182,7 @@ describe('migrations', () => {
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(before);
     expect(await db('tblsla_vigil_audit_log').where('action', 'test').count({ n: '*' })).toEqual([{ n: 1 }]);
 
-    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-15).map(([name]) => name));
+    expect(await migrateLatest(db, 'tbl')).toEqual(MIGRATIONS.slice(-16).map(([name]) => name));
     expect(await migrateLatest(db, 'tbl')).toEqual([]);
     // The urgency backfill over the subjects present is what the module's own refresh writes.
     const urgency = () =>
@@ -193,6 +234,7 @@ describe('migrations', () => {
     expect(await db.schema.hasColumn('tblsla_vigil_outbox', 'dedupe_key')).toBe(true);
     expect(await hasIndex('tblsla_vigil_clocks', 'tblslav_clocks_due')).toBe(true);
     expect(await db.schema.hasColumn('tblsla_vigil_clocks', 'scope')).toBe(true);
+    expect(await db.schema.hasTable('tblsla_vigil_mail_skeletons')).toBe(true);
     expect(await db('tblsla_vigil_timeline').count({ n: '*' })).toEqual(timelineBefore);
   });
 });

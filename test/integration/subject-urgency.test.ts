@@ -3,7 +3,7 @@ import { BENCH_OFFICE, benchServices, openBenchDatabase } from '../../bench/benc
 import { loadTicketMix } from '../../bench/ticket-mix';
 import { benchLeadPolicy, loadLeads, seedLeadPipeline } from '../../bench/bench-leads';
 import type { BenchLeadPipeline } from '../../bench/lead-mix';
-import { openLeadOf } from '../../src/store/read/lead-monitor-service';
+import { LeadMonitorService, openLeadOf } from '../../src/store/read/lead-monitor-service';
 import { utcToSql } from '../../src/store/datetime';
 import { selectRows } from '../../src/store/read/sla-sql';
 import {
@@ -25,6 +25,7 @@ import {
 import { openSubjectOf } from '../../src/store/read/sla-sql';
 import { rebuildUrgency } from '../../src/store/urgency-repository';
 import { ListFilterForms } from '../../src/store/read/list-filter-form';
+import { windowEnd } from '../../src/sla/forecast/breach-forecast';
 
 /**
  * The urgency columns on the subject rows (urgency-repository.ts) against the clocks they summarise:
@@ -224,6 +225,40 @@ async function expectMonitorEqual(now: Date, kind: 'ticket' | 'lead' = 'ticket')
   }
   for (const equals of filters)
     for (const state of states) cases.push(base({ equals, state, page: state === 'breached' ? 3 : 1 }));
+  // The breach windows (from the subjects' breach_at range, or their clocks), each with the
+  // filters, the states, the sorts and deep pages.
+  for (const window of ['1h', '4h', '24h'] as const) {
+    const breachBy = windowEnd(window, now);
+    for (const page of [1, 2, 9]) cases.push(base({ breachBy, page }));
+    for (const dir of ['asc', 'desc'] as const) {
+      cases.push(base({ breachBy, order: timeLeftOrder(dir), page: 2 }));
+      cases.push(base({ breachBy, order: dueOrder(dir), page: 1 }));
+      cases.push(base({ breachBy, order: idOrder(dir), page: 3 }));
+    }
+    for (const state of states) cases.push(base({ breachBy, state, page: 1 }));
+    cases.push(base({ breachBy, state: 'on_track', page: 4 }));
+    for (const equals of filters) {
+      cases.push(base({ breachBy, equals, page: 1 }));
+      cases.push(base({ breachBy, equals, state: 'at_risk', page: 1 }));
+    }
+    if (kind === 'lead')
+      cases.push(
+        base({ breachBy, order: rankOrder('status', Object.values(pipeline.statuses), 'asc'), page: 2 }),
+      );
+    // A page past the end: no rows, the same total.
+    cases.push(base({ breachBy, page: 500 }));
+  }
+  if (kind === 'lead') {
+    // The market filter's options from the kept counts: the open leads' markets.
+    const open = await selectRows<{ country: number | null }>(
+      db,
+      `SELECT DISTINCT COALESCE(s.country, 0) AS country FROM tblsla_vigil_subjects s WHERE ${openLeadOf('s')}`,
+      [],
+    );
+    const markets = await new LeadMonitorService(db, 'tbl').markets();
+    const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+    expect(sorted(markets)).toEqual(sorted(open.map((r) => Number(r.country))));
+  }
   for (const q of cases) {
     const fromRows = await monitorRows(db, 'tbl', q, now);
     const fromClocks = await monitorRowsFromClocks(db, 'tbl', q, now);
@@ -265,7 +300,7 @@ describe('subject urgency', () => {
         await expectMonitorEqual(at(m), kind);
       }
     }
-  }, 500_000);
+  }, 1_200_000);
 
   it('after hooks, a tick, a policy edit, deletions and a reconcile: still a rebuild, still equal', async () => {
     // Hooks at +20 minutes: a staff reply, a client reply, a status change, a deletion.
@@ -319,6 +354,45 @@ describe('subject urgency', () => {
       }
     }
 
+    // A ticket whose most urgent clock is at risk but due after the 1 h window while its other
+    // clock, on track, is due within it: the window's row is the on-track clock, not the stored
+    // urgency (the mix has none such at these instants). Its stored rank stays at risk.
+    const t150 = at(150);
+    const [twoClocks] = await selectRows<{ subject_id: number }>(
+      db,
+      `SELECT s.subject_id FROM tblsla_vigil_subjects s
+         JOIN tblsla_vigil_clocks c ON c.subject_type = s.subject_type AND c.subject_id = s.subject_id
+        WHERE s.subject_type = 'ticket' AND s.urgency_rank = 1 AND c.met_at IS NULL AND c.ended_at IS NULL
+          AND c.scope = 'customer'
+        GROUP BY s.subject_id HAVING COUNT(*) = 2 ORDER BY s.subject_id LIMIT 1`,
+      [],
+    );
+    const clocks = db('tblsla_vigil_clocks').where({
+      subject_type: 'ticket',
+      subject_id: twoClocks.subject_id,
+      scope: 'customer',
+    });
+    const [riskId, trackId] = await clocks
+      .clone()
+      .whereNull('met_at')
+      .whereNull('ended_at')
+      .orderBy('id')
+      .pluck('id');
+    const minutesAfter = (m: number) => utcToSql(new Date(t150.getTime() + m * 60_000));
+    await db('tblsla_vigil_clocks')
+      .where('id', riskId)
+      .update({ state: 'at_risk', due_at: minutesAfter(300), warn_at: minutesAfter(-10) });
+    await db('tblsla_vigil_clocks')
+      .where('id', trackId)
+      .update({ state: 'on_track', due_at: minutesAfter(40), warn_at: minutesAfter(30) });
+    await rebuildUrgency(db, 'tbl', 'ticket');
+    const [crafted] = await db('tblsla_vigil_subjects').where({
+      subject_type: 'ticket',
+      subject_id: twoClocks.subject_id,
+    });
+    expect([crafted.urgency_rank, crafted.list_rank]).toEqual([1, 1]);
+    await expectMonitorEqual(t150, 'ticket');
+
     // A host change the reconcile wrote (dirty) before the recompute that follows it: the row
     // moved (department, assignee, closed, a lead's status) but its kept counts did not yet.
     await db('tblsla_vigil_subjects')
@@ -332,8 +406,15 @@ describe('subject urgency', () => {
       .where('subject_type', 'lead')
       .whereIn('subject_id', [10, 11])
       .update({ status: pipeline.statuses.waiting, computed_version: -1 });
+    // A lead moved to a market no other lead has, and one ended: the market filter's options move.
+    await db('tblsla_vigil_subjects')
+      .where({ subject_type: 'lead', subject_id: 12 })
+      .update({ country: 99_999, computed_version: -1 });
+    await db('tblsla_vigil_subjects')
+      .where({ subject_type: 'lead', subject_id: 14 })
+      .update({ ended: 'lost', computed_version: -1 });
     for (const m of [150, 60 * 9]) {
       for (const kind of ['ticket', 'lead'] as const) await expectMonitorEqual(at(m), kind);
     }
-  }, 400_000);
+  }, 1_200_000);
 });

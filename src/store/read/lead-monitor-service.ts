@@ -2,8 +2,10 @@ import type { Knex } from 'knex';
 import type { ClockState } from '../../sla/clocks/sla-event';
 import { utcFromSql } from '../datetime';
 import { selectRows } from './sla-sql';
-import { forecastCells, forecastClocksOf } from './forecast-query';
-import type { ForecastWindow, WindowCounts } from '../../sla/forecast/breach-forecast';
+import { rollupTables } from '../rollups/rollup-tables';
+import { DIRTY } from '../subject-repository';
+import { forecastCells } from './forecast-query';
+import { windowEnd, type ForecastWindow, type WindowCounts } from '../../sla/forecast/breach-forecast';
 import {
   dueOrder,
   idOrder,
@@ -80,7 +82,7 @@ export class LeadMonitorService {
         open: openLeadOf,
         columns: ['status', 'country', 'source', 'assigned'],
         equals: leadEquals(filters),
-        clocks: filters.breachWithin ? forecastClocksOf('c', filters.breachWithin, now) : undefined,
+        breachBy: filters.breachWithin ? windowEnd(filters.breachWithin, now) : undefined,
         state: filters.state,
         order: orderBy(filters),
         page: filters.page,
@@ -111,13 +113,41 @@ export class LeadMonitorService {
     return totals;
   }
 
-  /** The markets of the open leads (their country ids, 0 for none): what the market filter offers. */
+  /**
+   * The markets of the open leads (their country ids, 0 for none): what the market filter offers.
+   * From the kept counts (rollup_monitor's groups by market, a few rows) once built: the markets
+   * with an open lead there, less the leads a reconcile moved but no recompute has followed yet
+   * (dirty: their member rows are what they were), plus where those leads are now.
+   */
   async markets(): Promise<number[]> {
-    const rows = await selectRows<{ country: number | null }>(
+    const t = rollupTables(this.prefix);
+    const [built] = await selectRows<{ n: unknown }>(
       this.db,
-      `SELECT DISTINCT s.country FROM ?? s WHERE ${openLeadOf('s')}`,
-      [`${this.prefix}sla_vigil_subjects`],
+      `SELECT COUNT(*) AS n FROM ${t.meta} WHERE id = 1`,
+      [],
     );
+    const rows =
+      Number(built.n) > 0
+        ? await selectRows<{ country: number | null }>(
+            this.db,
+            `SELECT g.country FROM ${t.monitor} g
+               LEFT JOIN (SELECT m.country, COUNT(*) AS n
+                            FROM ${t.subjects} d
+                            JOIN ${t.live} m ON m.subject_type = d.subject_type AND m.subject_id = d.subject_id
+                           WHERE d.subject_type = 'lead' AND d.computed_version = ?
+                           GROUP BY m.country) moved ON moved.country = g.country
+              WHERE g.subject_type = 'lead'
+              GROUP BY g.country
+             HAVING SUM(g.n) > MAX(COALESCE(moved.n, 0))
+             UNION
+             SELECT COALESCE(s.country, 0) FROM ${t.subjects} s WHERE s.computed_version = ? AND ${openLeadOf('s')}`,
+            [DIRTY, DIRTY],
+          )
+        : await selectRows<{ country: number | null }>(
+            this.db,
+            `SELECT DISTINCT s.country FROM ?? s WHERE ${openLeadOf('s')}`,
+            [`${this.prefix}sla_vigil_subjects`],
+          );
     return [...new Set(rows.map((r) => Number(r.country ?? 0)))];
   }
 }

@@ -13,7 +13,9 @@ import {
   rankStateOf,
 } from './sla-sql';
 import { rankOf, urgencyFreshOf, urgencyStaleOf } from './urgency-sql';
-import { monitorTotal, subjectWhere } from './monitor-count';
+import { countedTotal, keptTotalOf, subjectWhere, totalOfKept, type KeptTotalRow } from './monitor-count';
+import { breachingClocksOf, monitorWindowRows } from './monitor-window';
+import { liveKeyOf } from './monitor-stale';
 
 /** A piece of SQL and its `?` bindings. */
 export interface SqlPart {
@@ -32,6 +34,11 @@ export interface MonitorQuery {
   equals: readonly (readonly [column: string, value: number | readonly number[] | undefined])[];
   /** Only these running clocks count (e.g. one metric); a subject without one is left out. */
   clocks?: SqlPart;
+  /**
+   * Only subjects with a running clock that breaches after now and at or before this time if
+   * nothing changes (breachingClocksOf in monitor-window.ts): the row is the most urgent of those.
+   */
+  breachBy?: Date;
   state?: ClockState;
   /** The page's order: see the *Order helpers below. */
   order: MonitorOrder;
@@ -98,7 +105,8 @@ export async function monitorRowsFromClocks(
   // list's badge and filter read it. The most urgent clock is MIN of its urgency key per subject
   // (one GROUP BY, a narrow row per subject), decoded here instead of joined back.
   const k = 'u.k';
-  const clockWhere = q.clocks ? ` AND ${q.clocks.sql}` : '';
+  const clockFilter = clocksOf(q, now);
+  const clockWhere = clockFilter ? ` AND ${clockFilter.sql}` : '';
   const columns = q.columns.map((c) => `s.${c}`).join(', ');
   const inner = `SELECT s.subject_id, ${columns}${columns ? ', ' : ''}s.policy_id,
                         ${urgencyRowColumns(k)}
@@ -117,13 +125,13 @@ export async function monitorRowsFromClocks(
     at,
     `${prefix}sla_vigil_clocks`,
     q.subjectType,
-    ...(q.clocks?.bindings ?? []),
+    ...(clockFilter?.bindings ?? []),
   ];
   const own = (alias: string) => subjectWhere(alias, q.equals);
   const x = own('x');
   const where = [...x.sql];
   const bindings = [...innerBindings, ...x.bindings];
-  if (q.clocks) where.unshift('x.metric IS NOT NULL');
+  if (clockFilter) where.unshift('x.metric IS NOT NULL');
   if (q.state) {
     where.push('x.row_state = ?');
     bindings.push(q.state);
@@ -133,7 +141,7 @@ export async function monitorRowsFromClocks(
   // Without a state or clock filter every open subject is a row: count them alone, without
   // ranking any clock.
   let countRow: { n: unknown };
-  if (!q.state && !q.clocks) {
+  if (!q.state && !clockFilter) {
     const bare = own('s');
     [countRow] = await selectRows<{ n: unknown }>(
       db,
@@ -149,6 +157,16 @@ export async function monitorRowsFromClocks(
     [...bindings, ...q.order.rows.bindings, q.perPage, (q.page - 1) * q.perPage],
   );
   return { rows, total: num(countRow.n) };
+}
+
+/** The clocks a query counts: its clock filter and its breach window, or all (undefined). */
+function clocksOf(q: MonitorQuery, now: Date): SqlPart | undefined {
+  const parts = [
+    ...(q.clocks ? [q.clocks] : []),
+    ...(q.breachBy ? [breachingClocksOf('c', now, q.breachBy)] : []),
+  ];
+  if (parts.length === 0) return undefined;
+  return { sql: parts.map((p) => p.sql).join(' AND '), bindings: parts.flatMap((p) => p.bindings) };
 }
 
 /** An empty IN list matches nothing: callers answer without asking the database. */
@@ -227,6 +245,7 @@ export async function monitorRows(
   now: Date,
 ): Promise<{ rows: MonitorSqlRow[]; total: number }> {
   if (q.clocks) return monitorRowsFromClocks(db, prefix, q, now);
+  if (q.breachBy) return monitorWindowRows(db, prefix, q, q.breachBy, now);
   const subjects = `${prefix}sla_vigil_subjects`;
   const at = sqlTime(now);
   const columns = q.columns.map((c) => `s.${c}, `).join('');
@@ -238,45 +257,34 @@ export async function monitorRows(
     ),
     bindings: [at, ...bare.bindings, ...(q.state ? [rankOf(q.state)] : [])],
   };
-  const k = 'u.k';
-  const staleRows = `SELECT s.subject_id, ${columns}s.policy_id,
-                            ${urgencyRowColumns(k)}
-                       FROM ?? s
-                       LEFT JOIN (
-                         SELECT c.subject_id, MIN(${urgencyKeyOf('c')}) AS k
-                           FROM ?? sv_t JOIN ?? c ON c.subject_type = sv_t.subject_type AND c.subject_id = sv_t.subject_id
-                          WHERE sv_t.subject_type = ? AND ${urgencyStaleOf('sv_t')} AND ${RUNNING_CLOCK}
-                          GROUP BY c.subject_id
-                       ) u ON u.subject_id = s.subject_id
-                      WHERE ${q.open('s')} AND ${urgencyStaleOf('s')}`;
+  // Out of date: the live key from the stored one or the subject's clocks (monitor-stale.ts).
+  const live = liveKeyOf(prefix, 's', now);
+  const staleRows = `SELECT s.subject_id, ${columns}s.policy_id, ${urgencyRowColumns('s.k')}
+                       FROM (SELECT s.subject_id, ${columns}s.policy_id, s.sla_state, ${live.sql} AS k
+                               FROM ?? s FORCE INDEX (??)
+                              WHERE ${q.open('s')} AND ${urgencyStaleOf('s')}) s`;
   const own = subjectWhere('x', q.equals);
   const staleWhere = [...own.sql, ...(q.state ? ['x.row_state = ?'] : [])];
   const stale: SqlPart = {
     sql: `FROM (${staleRows}) x ${staleWhere.length ? `WHERE ${staleWhere.join(' AND ')}` : ''}`,
     bindings: [
+      ...live.bindings,
       subjects,
-      at,
-      at,
-      subjects,
-      `${prefix}sla_vigil_clocks`,
-      q.subjectType,
-      at,
+      `${prefix}slav_subjects_changes_at`,
       at,
       ...own.bindings,
       ...(q.state ? [q.state] : []),
     ],
   };
 
-  const counting = monitorTotal(db, prefix, q, now, { fresh, stale });
+  const parts = { fresh, stale };
   const offset = (q.page - 1) * q.perPage;
-  // The first page skips nothing, so it needs no bound and is asked beside the count; a deeper
-  // page waits for the bound.
-  const skip = offset === 0 ? 0 : Math.max(0, offset - (await counting).staleBound);
-  const keys = pageKeys(subjects, prefix, q, fresh, offset + q.perPage - skip, skip);
-  // The metric in latin1_bin, as the stale rows decode it from the urgency key (one UNION type).
-  const reading = selectRows<MonitorSqlRow>(
-    db,
-    `SELECT x.* FROM ((SELECT s.subject_id, ${columns}s.policy_id,
+  // The page's rows after `skip` keys of the up-to-date part (at most offset - S, see above).
+  const page = (skip: number): SqlPart => {
+    const keys = pageKeys(subjects, prefix, q, fresh, offset + q.perPage - skip, skip);
+    // The metric in latin1_bin, as the stale rows decode it from the urgency key (one UNION type).
+    return {
+      sql: `SELECT x.* FROM ((SELECT s.subject_id, ${columns}s.policy_id,
                               CONVERT(s.urgency_metric USING latin1) COLLATE latin1_bin AS metric,
                               s.urgency_cycle AS cycle, s.urgency_due AS due_at,
                               CASE WHEN s.urgency_rank IS NOT NULL THEN ${rankStateOf('s.urgency_rank')}
@@ -285,19 +293,54 @@ export async function monitorRows(
                          JOIN ?? s ON s.subject_type = ? AND s.subject_id = page.subject_id)
                       UNION ALL (SELECT x.* ${stale.sql})) x
       ORDER BY ${q.order.rows.sql} LIMIT ? OFFSET ?`,
-    [
-      ...keys.bindings,
-      subjects,
-      q.subjectType,
-      ...stale.bindings,
-      ...q.order.rows.bindings,
-      q.perPage,
-      offset - skip,
-    ],
-  );
-  const [{ total }, rows] = await Promise.all([counting, reading]);
+      bindings: [
+        ...keys.bindings,
+        subjects,
+        q.subjectType,
+        ...stale.bindings,
+        ...q.order.rows.bindings,
+        q.perPage,
+        offset - skip,
+      ],
+    };
+  };
+  const read = (part: SqlPart) => selectRows<MonitorSqlRow>(db, part.sql, part.bindings);
+  const kept = keptTotalOf(prefix, q, now, parts);
+  if (kept) {
+    // One statement: the kept total's one row beside the page's rows (one row of NULLs for an
+    // empty page). A deep page does not know S before it asks, so it skips up to STALE_GUESS fewer
+    // keys than its offset (a few more index entries read) and asks again only when more subjects
+    // than that are out of date.
+    const guess = Math.max(0, offset - STALE_GUESS);
+    const first = page(guess);
+    const joined = await selectRows<MonitorSqlRow & KeptTotalRow>(
+      db,
+      `SELECT t.*, x.* FROM (${kept.sql}) t LEFT JOIN (${first.sql}) x ON 1 = 1 ORDER BY ${q.order.rows.sql}`,
+      [...kept.bindings, ...first.bindings, ...q.order.rows.bindings],
+    );
+    const counted = totalOfKept(joined[0]);
+    if (counted) {
+      const skip = Math.max(0, offset - counted.staleBound);
+      if (guess > skip) return { rows: await read(page(skip)), total: counted.total };
+      const rows = joined
+        .filter((r) => r.subject_id !== null)
+        .map(
+          ({ mt_built: _b, mt_kept: _k, mt_was: _w, mt_is: _i, mt_bound: _s, ...row }) =>
+            row as MonitorSqlRow,
+        );
+      return { rows, total: counted.total };
+    }
+  }
+  // No kept counts for these filters (or none yet): the rows counted, beside the page (the first
+  // page skips nothing, so it needs no bound and is asked at once; a deeper page waits for it).
+  const counting = countedTotal(db, prefix, q, now, parts);
+  const skip = offset === 0 ? 0 : Math.max(0, offset - (await counting).staleBound);
+  const [{ total }, rows] = await Promise.all([counting, read(page(skip))]);
   return { rows, total };
 }
+
+/** How many out-of-date subjects a deep page's one statement allows for (see monitorRows). */
+const STALE_GUESS = 100;
 
 /**
  * The ids of the up-to-date subjects of a page, in its order: `limit` keys after `skip`. A search

@@ -3,8 +3,8 @@ import type { ClockState } from '../../sla/clocks/sla-event';
 import type { ClockMetric } from '../../sla/config';
 import { utcFromSql } from '../datetime';
 import { openSubjectOf } from './sla-sql';
-import { forecastCells, forecastClocksOf } from './forecast-query';
-import type { ForecastWindow, WindowCounts } from '../../sla/forecast/breach-forecast';
+import { forecastCells } from './forecast-query';
+import { windowEnd, type ForecastWindow, type WindowCounts } from '../../sla/forecast/breach-forecast';
 import {
   dueOrder,
   idOrder,
@@ -14,7 +14,6 @@ import {
   type MonitorQuery,
   type MonitorSqlRow,
   type MonitorOrder,
-  type SqlPart,
 } from './monitor-query';
 
 export const MONITOR_SORTS = ['time_left', 'due', 'ticket'] as const;
@@ -71,7 +70,8 @@ export class MonitorService {
       open: openSubjectOf,
       columns: ['department', 'priority', 'assigned', 'userid'],
       equals: ticketEquals(filters),
-      clocks: clockFilter(filters, now),
+      clocks: filters.metric ? { sql: 'c.metric = ?', bindings: [filters.metric] } : undefined,
+      breachBy: filters.breachWithin ? windowEnd(filters.breachWithin, now) : undefined,
       state: filters.state,
       order: orderBy(filters.sort, filters.dir),
       page: filters.page,
@@ -127,15 +127,6 @@ function ticketEquals(filters: TicketForecastFilters): MonitorQuery['equals'] {
     ['subject_id', filters.ids],
     ['department', filters.departments],
   ];
-}
-
-/** Which running clocks count: one metric's, those breaching within a window, or both. */
-function clockFilter(filters: MonitorFilters, now: Date): SqlPart | undefined {
-  const parts: SqlPart[] = [];
-  if (filters.metric) parts.push({ sql: 'c.metric = ?', bindings: [filters.metric] });
-  if (filters.breachWithin) parts.push(forecastClocksOf('c', filters.breachWithin, now));
-  if (parts.length === 0) return undefined;
-  return { sql: parts.map((p) => p.sql).join(' AND '), bindings: parts.flatMap((p) => p.bindings) };
 }
 
 function orderBy(sort: MonitorSort, dir: 'asc' | 'desc'): MonitorOrder {

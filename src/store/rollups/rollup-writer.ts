@@ -43,6 +43,12 @@ interface LiveRow {
   list_rank: number;
 }
 
+/** What a rollup holds for some subjects (`before`) and what they contribute now. */
+interface Sides<R> {
+  before: readonly R[];
+  now: readonly R[];
+}
+
 /** A subject's live row ranks (rollup_live), as the tick computed them. */
 export interface LiveRanks {
   subjectId: number;
@@ -101,6 +107,9 @@ const LIVE_COLUMNS = [
   'list_rank',
 ] as const;
 
+/** The columns of the settled and the live rows together (refresh reads both in one statement). */
+const UNION_COLUMNS: readonly string[] = [...new Set<string>([...SETTLED_COLUMNS, ...LIVE_COLUMNS])];
+
 /**
  * Keeps the dashboard's rollups (migrations/20261206080000_rollups.ts) and the monitor's counts
  * (20261206090300_monitor_counts.ts) in step with the clocks.
@@ -122,18 +131,65 @@ export class RollupWriter {
     this.t = rollupTables(prefix);
   }
 
-  /** Brings the rollups of these subjects up to date inside the caller's transaction. */
+  /**
+   * Brings the rollups of these subjects up to date inside the caller's transaction: what the
+   * settled and live rollups hold for them and what they contribute now, in one read per batch (a
+   * hook pays a round trip for each statement), then only the differences written.
+   */
   async refresh(trx: Knex.Transaction, subjectType: string, ids: readonly number[]): Promise<void> {
     const sorted = [...new Set(ids)].sort((a, b) => a - b);
     for (let i = 0; i < sorted.length; i += BATCH) {
       const batch = sorted.slice(i, i + BATCH);
-      await this.refreshSettled(trx, {
-        old: `subject_type = ? AND subject_id IN (${marks(batch.length)})`,
-        now: `c.subject_type = ? AND c.subject_id IN (${marks(batch.length)})`,
-        bindings: [subjectType, ...batch],
-      });
-      await this.refreshLive(trx, subjectType, batch);
+      const read = await this.readSubjects(trx, subjectType, batch);
+      await this.writeSettled(trx, read.settled);
+      await this.writeLive(trx, subjectType, read.live);
     }
+  }
+
+  /**
+   * The four sides `refresh` compares, as one UNION ALL: each part fills its own columns (the
+   * others NULL; the normal* mappers give them their types back), tagged with its side.
+   */
+  private async readSubjects(
+    trx: Knex.Transaction,
+    subjectType: string,
+    ids: readonly number[],
+  ): Promise<{ settled: Sides<SettledRow>; live: Sides<LiveRow> }> {
+    const { t } = this;
+    const list = marks(ids.length);
+    const part = (side: string, own: readonly string[], from: string) =>
+      `SELECT '${side}' AS side, ${UNION_COLUMNS.map((c) => (own.includes(c) ? `x.${c}` : `NULL AS ${c}`)).join(', ')}
+         FROM (${from}) x`;
+    const settledOld = `SELECT ${SETTLED_COLUMNS.map((c) => (c === 'day' ? `DATE_FORMAT(day, '%Y-%m-%d') AS day` : c)).join(', ')}
+         FROM ${t.settled} WHERE subject_type = ? AND subject_id IN (${list})`;
+    const liveOld = `SELECT ${LIVE_COLUMNS.join(', ')} FROM ${t.live} WHERE subject_type = ? AND subject_id IN (${list})`;
+    const rows = await selectRows<SettledRow & LiveRow & { side: string }>(
+      trx,
+      [
+        part('settled_old', SETTLED_COLUMNS, settledOld),
+        part(
+          'settled_new',
+          SETTLED_COLUMNS,
+          settledContributions(t, `c.subject_type = ? AND c.subject_id IN (${list})`),
+        ),
+        part('live_old', LIVE_COLUMNS, liveOld),
+        part(
+          'live_new',
+          LIVE_COLUMNS,
+          liveRows(
+            t,
+            `s.subject_type = ? AND s.subject_id IN (${list})`,
+            `c.subject_type = ? AND c.subject_id IN (${list})`,
+          ),
+        ),
+      ].join('\n       UNION ALL\n'),
+      Array.from({ length: 5 }, () => [subjectType, ...ids]).flat(),
+    );
+    const side = (name: string) => rows.filter((r) => r.side === name);
+    return {
+      settled: { before: side('settled_old'), now: side('settled_new') },
+      live: { before: side('live_old'), now: side('live_new') },
+    };
   }
 
   /**
@@ -205,8 +261,15 @@ export class RollupWriter {
        SELECT 'new' AS side, x.* FROM (${settledContributions(t, filter.now)}) x`,
       [...filter.bindings, ...filter.bindings],
     );
-    const before = both.filter((r) => r.side === 'old');
-    const now = both.filter((r) => r.side === 'new');
+    await this.writeSettled(trx, {
+      before: both.filter((r) => r.side === 'old'),
+      now: both.filter((r) => r.side === 'new'),
+    });
+  }
+
+  /** Writes the difference between what the settled rollups held and what the clocks give now. */
+  private async writeSettled(trx: Knex.Transaction, { before, now }: Sides<SettledRow>): Promise<void> {
+    const { t } = this;
     const old = new Map(before.map((r) => [String(r.clock_id), normalSettled(r)]));
     const fresh = new Map(now.map((r) => [String(r.clock_id), normalSettled(r)]));
     const delta = new Map<
@@ -266,22 +329,13 @@ export class RollupWriter {
     }
   }
 
-  private async refreshLive(trx: Knex.Transaction, subjectType: string, ids: number[]): Promise<void> {
+  /** Writes the difference between the subjects' live rows and what they contribute now. */
+  private async writeLive(
+    trx: Knex.Transaction,
+    subjectType: string,
+    { before, now }: Sides<LiveRow>,
+  ): Promise<void> {
     const { t } = this;
-    const list = marks(ids.length);
-    const rows = await selectRows<LiveRow & { side: string }>(
-      trx,
-      `SELECT 'old' AS side, ${LIVE_COLUMNS.join(', ')} FROM ${t.live} WHERE subject_type = ? AND subject_id IN (${list})
-       UNION ALL
-       SELECT 'new' AS side, x.* FROM (${liveRows(
-         t,
-         `s.subject_type = ? AND s.subject_id IN (${list})`,
-         `c.subject_type = ? AND c.subject_id IN (${list})`,
-       )}) x`,
-      [subjectType, ...ids, subjectType, ...ids, subjectType, ...ids],
-    );
-    const before = rows.filter((r) => r.side === 'old');
-    const now = rows.filter((r) => r.side === 'new');
     const old = new Map(before.map((r) => [r.subject_id, normalLive(r)]));
     const fresh = now.map(normalLive);
     const open = new Set(fresh.map((r) => r.subject_id));
