@@ -247,24 +247,6 @@ function clockColumns(c: Clock, policyId: number | null): Record<string, string 
   };
 }
 
-/** The columns a rewrite in place sets (`replace`): all of `clockColumns` but the row's key. */
-const REWRITTEN = [
-  'status',
-  'policy_id',
-  'target_minutes',
-  'started_at',
-  'due_at',
-  'warn_at',
-  'paused_minutes',
-  'met_at',
-  'breached_at',
-  'state',
-  'next_check_at',
-  'ended_at',
-  'met_minutes',
-  'updated_at',
-] as const;
-
 /** The clock columns `storesAs` compares, as a recompute reads them. */
 export const STORED_AS_COLUMNS = [
   'scope',
@@ -284,6 +266,12 @@ export const STORED_AS_COLUMNS = [
   'ended_at',
   'met_minutes',
 ] as const;
+
+/** What identifies a clock within its subject: a rewrite in place (`replace`) keeps these. */
+const CYCLE_KEY: readonly string[] = ['scope', 'metric', 'cycle'];
+
+/** The columns a rewrite in place sets (`replace`): what `storesAs` compares but the cycle's key, and the time. */
+const REWRITTEN = [...STORED_AS_COLUMNS.filter((c) => !CYCLE_KEY.includes(c)), 'updated_at' as const];
 
 /**
  * Whether a stored clock row (as mysql2 returns it: DATETIME(3) as 'YYYY-MM-DD HH:MM:SS.mmm',
