@@ -89,6 +89,8 @@ export class Scanner {
     private readonly digests?: { runDue(now: Date): Promise<unknown> },
     /** The dashboard's rollups: built on the first scan (and again when the host's zone changed). */
     private readonly rollups?: { ensureBuilt(now: Date): Promise<unknown> },
+    /** Resamples the optimizer's statistics after a scan that rewrote many subjects. */
+    private readonly statistics?: { refreshAfter(recomputed: number): Promise<unknown> },
   ) {}
 
   /** Runs one scan; a failure is recorded (`scan_failed`, with its message) and thrown again. */
@@ -161,6 +163,10 @@ export class Scanner {
       leadFailed(leadStale.failed);
       leadStale.doneIds.forEach((id) => skipped.delete(`lead_recompute:${id}`));
     }
+    // Only a plan's speed depends on it: a failure is logged and the scan goes on.
+    await this.statistics?.refreshAfter(recomputed).catch((err: unknown) => {
+      this.logger.warn({ err }, 'sla_vigil: refreshing the table statistics failed');
+    });
     // A backlog goes to every worker in shares; the usual few due clocks are advanced right here.
     const sharedInto =
       options.shareBacklog && (await this.dueCount(now)) > BACKLOG_CLOCKS

@@ -57,6 +57,7 @@ import type { WebhookQueue } from '../notify/webhook/webhook-queue';
 import { OutboxWebhooks } from '../notify/webhook/outbox-webhooks';
 import { WebhookSender } from '../notify/webhook/webhook-sender';
 import { WebhookDeliveryLog } from '../notify/webhook/webhook-delivery-log';
+import { TableStatistics } from '../store/table-statistics';
 
 /** What the module's services need from the host: a subset of HostContext (the CLI builds it without express). */
 export interface ServiceHost {
@@ -245,6 +246,7 @@ export function createModuleServices(host: ServiceHost, options: ModuleServiceOp
     leads.scan,
     digest.digests,
     { ensureBuilt: (now: Date) => rollups.ensureBuilt(host.timezone, now) },
+    new TableStatistics(db, prefix),
   );
   // What a worker's delivery job runs after each scan: the digests a period made due (reports
   // and rendering, kept out of the scan job), then every channel's senders.
