@@ -55,7 +55,7 @@ async function sampledSubjects(): Promise<number> {
 
 class CountedStatistics extends TableStatistics {
   readonly asked: number[] = [];
-  async refreshAfter(recomputed: number): Promise<boolean> {
+  override async refreshAfter(recomputed: number): Promise<boolean> {
     this.asked.push(recomputed);
     return super.refreshAfter(recomputed);
   }
