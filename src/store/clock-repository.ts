@@ -3,7 +3,7 @@ import type { Clock } from '../sla/clocks/compute-clocks';
 import type { ClockMetric } from '../sla/config';
 import { utcFromSql, utcToSql } from './datetime';
 import type { SubjectType } from '../sla/config/subject-types';
-import { ROWS_PER_UPDATE, updateFromRows, type KeyedValues } from './update-from-rows';
+import { updateFromRows, type KeyedValues } from './update-from-rows';
 
 /** A stored clock row, as the scan advances it: a computed clock without its explanation parts. */
 /**
@@ -153,8 +153,7 @@ export class ClockRepository {
         .whereIn('id', gone.slice(i, i + 500))
         .delete();
     }
-    for (let i = 0; i < rewrites.length; i += 500)
-      await updateFromRows(trx, this.table, 'id', REWRITTEN, rewrites.slice(i, i + 500));
+    await updateFromRows(trx, this.table, 'id', REWRITTEN, rewrites, undefined, 500);
     for (let i = 0; i < inserts.length; i += 500) await trx(this.table).insert(inserts.slice(i, i + 500));
   }
 
@@ -205,18 +204,16 @@ export class ClockRepository {
    */
   async updateStates(clocks: readonly StoredClock[], now: Date, trx: Knex.Transaction): Promise<void> {
     const at = utcToSql(now);
-    for (let i = 0; i < clocks.length; i += ROWS_PER_UPDATE) {
-      await updateFromRows(
-        trx,
-        this.table,
-        'id',
-        ['state', 'breached_at', 'next_check_at', 'updated_at'],
-        clocks.slice(i, i + ROWS_PER_UPDATE).map((c) => ({
-          key: c.id,
-          values: [c.state, sqlOrNull(c.breachedAt), sqlOrNull(c.nextCheckAt), at],
-        })),
-      );
-    }
+    await updateFromRows(
+      trx,
+      this.table,
+      'id',
+      ['state', 'breached_at', 'next_check_at', 'updated_at'],
+      clocks.map((c) => ({
+        key: c.id,
+        values: [c.state, sqlOrNull(c.breachedAt), sqlOrNull(c.nextCheckAt), at],
+      })),
+    );
   }
 
   async count(): Promise<number> {

@@ -132,17 +132,15 @@ export class EscalationRepository {
     outcomes: readonly { id: number; outcome: EscalationOutcome; details: Record<string, unknown> }[],
     trx: Knex.Transaction,
   ): Promise<void> {
-    for (let i = 0; i < outcomes.length; i += 500) {
-      await updateFromRows(
-        trx,
-        this.table,
-        'id',
-        ['outcome', 'details'],
-        outcomes
-          .slice(i, i + 500)
-          .map((o) => ({ key: o.id, values: [o.outcome, JSON.stringify(o.details)] })),
-      );
-    }
+    await updateFromRows(
+      trx,
+      this.table,
+      'id',
+      ['outcome', 'details'],
+      outcomes.map((o) => ({ key: o.id, values: [o.outcome, JSON.stringify(o.details)] })),
+      undefined,
+      500,
+    );
   }
 
   /**

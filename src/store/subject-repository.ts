@@ -240,8 +240,8 @@ export class SubjectRepository {
   /**
    * Writes what a recompute leaves on its subjects' rows, one UPDATE per 500 subjects that set the
    * same columns, joined to a derived table of their values (update-from-rows.ts: linear in the
-   * rows, where a `CASE subject_id` list per column is walked for every row), or a plain keyed
-   * UPDATE for a single row: the policy,
+   * rows, where a `CASE subject_id` list per column is walked for every row; a single row, a hook's,
+   * is a plain keyed UPDATE): the policy,
    * the summary state and the configuration version they were computed under, the timeline event
    * they were computed from (when they have events), their urgency (from the clocks the recompute
    * holds, storedUrgency), and the fields a hook reported with `updated_at` (its patch, which
@@ -283,21 +283,16 @@ export class SubjectRepository {
       shape.rows.push({ key: r.subjectId, values });
       shapes.set(key, shape);
     }
-    for (const { columns, rows: keyed } of shapes.values()) {
-      if (keyed.length === 1) {
-        // One row (a hook's): a plain keyed UPDATE, no derived table to build.
-        await trx.raw(
-          `UPDATE ?? SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE subject_type = ? AND subject_id = ?`,
-          [this.table, ...keyed[0].values, this.subjectType, keyed[0].key],
-        );
-        continue;
-      }
-      for (let i = 0; i < keyed.length; i += 500)
-        await updateFromRows(trx, this.table, 'subject_id', columns, keyed.slice(i, i + 500), {
-          sql: 't.subject_type = ?',
-          bindings: [this.subjectType],
-        });
-    }
+    for (const { columns, rows: keyed } of shapes.values())
+      await updateFromRows(
+        trx,
+        this.table,
+        'subject_id',
+        columns,
+        keyed,
+        { sql: 't.subject_type = ?', bindings: [this.subjectType] },
+        500,
+      );
   }
 
   /**

@@ -13,13 +13,14 @@ export interface KeyedValues {
 }
 
 /**
- * Sets `columns` of many rows of `table` to per-row values in one statement: the table joined by
- * `keyColumn` with a derived table of the values (`SELECT ? AS k, ? AS v0 ... UNION ALL SELECT ...`),
- * `where` (on alias `t`) narrowing the rows further. Linear in the rows: an `UPDATE ... SET c =
- * CASE key WHEN ... END` walks its WHEN list for every row and column, which made the tick's
+ * Sets `columns` of many rows of `table` to per-row values, one statement per `perStatement` rows:
+ * the table joined by `keyColumn` with a derived table of the values (`SELECT ? AS k, ? AS v0 ...
+ * UNION ALL SELECT ...`), `where` (on alias `t`) narrowing the rows further; a single row (a hook's)
+ * is a plain keyed UPDATE, with no derived table to build. Linear in the rows: an `UPDATE ... SET c
+ * = CASE key WHEN ... END` walks its WHEN list for every row and column, which made the tick's
  * updates of 500 rows several times slower (BENCHMARKS.md, scan section). Plain UNION ALL runs on
  * every MySQL and MariaDB version (JSON_TABLE would need MariaDB 10.6 / MySQL 8). The caller holds
- * the rows' locks, and passes at most a few hundred rows per call.
+ * the rows' locks.
  */
 export async function updateFromRows(
   trx: Knex | Knex.Transaction,
@@ -28,15 +29,26 @@ export async function updateFromRows(
   columns: readonly string[],
   rows: readonly KeyedValues[],
   where: { sql: string; bindings: readonly Knex.Value[] } = { sql: '1 = 1', bindings: [] },
+  perStatement = ROWS_PER_UPDATE,
 ): Promise<void> {
-  if (rows.length === 0 || columns.length === 0) return;
-  const first = `SELECT ? AS k, ${columns.map((_, i) => `? AS v${i}`).join(', ')}`;
-  const rest = ` UNION ALL SELECT ?${', ?'.repeat(columns.length)}`;
-  const bindings: Knex.Value[] = [table];
-  for (const r of rows) bindings.push(r.key, ...r.values);
-  await trx.raw(
-    `UPDATE ?? t JOIN (${first}${rest.repeat(rows.length - 1)}) v ON t.${keyColumn} = v.k AND ${where.sql}
-        SET ${columns.map((c, i) => `t.${c} = v.v${i}`).join(', ')}`,
-    [...bindings, ...where.bindings],
-  );
+  if (columns.length === 0) return;
+  if (rows.length === 1) {
+    await trx.raw(
+      `UPDATE ?? t SET ${columns.map((c) => `t.${c} = ?`).join(', ')} WHERE t.${keyColumn} = ? AND ${where.sql}`,
+      [table, ...rows[0].values, rows[0].key, ...where.bindings],
+    );
+    return;
+  }
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    const first = `SELECT ? AS k, ${columns.map((_, c) => `? AS v${c}`).join(', ')}`;
+    const rest = ` UNION ALL SELECT ?${', ?'.repeat(columns.length)}`;
+    const bindings: Knex.Value[] = [table];
+    for (const r of chunk) bindings.push(r.key, ...r.values);
+    await trx.raw(
+      `UPDATE ?? t JOIN (${first}${rest.repeat(chunk.length - 1)}) v ON t.${keyColumn} = v.k AND ${where.sql}
+        SET ${columns.map((c, n) => `t.${c} = v.v${n}`).join(', ')}`,
+      [...bindings, ...where.bindings],
+    );
+  }
 }

@@ -4,7 +4,7 @@ import { runningClockOf, selectRows, urgencyKeyOf } from './read/sla-sql';
 import type { StoredUrgency } from '../sla/clocks/stored-urgency';
 import type { ClockState } from '../sla/clocks/sla-event';
 import { utcFromSql, utcToSql } from './datetime';
-import { ROWS_PER_UPDATE, updateFromRows } from './update-from-rows';
+import { updateFromRows } from './update-from-rows';
 
 /**
  * Each subject's current urgency, kept on its `sla_vigil_subjects` row (migration
@@ -145,18 +145,14 @@ export async function writeStanding(
         ])
       : []),
   ];
-  for (let i = 0; i < rows.length; i += ROWS_PER_UPDATE) {
-    await updateFromRows(
-      trx,
-      `${prefix}sla_vigil_subjects`,
-      'subject_id',
-      columns.map(([name]) => name),
-      rows
-        .slice(i, i + ROWS_PER_UPDATE)
-        .map((r) => ({ key: r.subjectId, values: columns.map(([, pick]) => pick(r)) })),
-      { sql: 't.subject_type = ?', bindings: [type] },
-    );
-  }
+  await updateFromRows(
+    trx,
+    `${prefix}sla_vigil_subjects`,
+    'subject_id',
+    columns.map(([name]) => name),
+    rows.map((r) => ({ key: r.subjectId, values: columns.map(([, pick]) => pick(r)) })),
+    { sql: 't.subject_type = ?', bindings: [type] },
+  );
 }
 
 /**
