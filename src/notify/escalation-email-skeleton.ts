@@ -134,24 +134,17 @@ function cut(rendered: string): Cut {
   };
 }
 
-/**
- * One email's parts from its skeleton: the values HTML-escaped as EJS's `<%= %>` escapes them
- * (character by character, so escaping a value alone equals escaping the phrase around it) in
- * the HTML part, raw in the text part.
- */
-export function fillSkeleton(
-  skeleton: Skeleton,
-  values: Readonly<Record<EmailField, string>>,
-): { html: string; text: string } {
-  return fillSkeletonValues(skeleton, skeletonValues(values));
-}
-
 /** The values of one email in the order a skeleton's cuts index them (EMAIL_FIELDS'). */
 export function skeletonValues(values: Readonly<Record<EmailField, string>>): string[] {
   return EMAIL_FIELDS.map((name) => values[name]);
 }
 
-/** fillSkeleton with the values already in EMAIL_FIELDS' order (as the outbox keeps them). */
+/**
+ * One email's parts from its skeleton and its values in EMAIL_FIELDS' order (as the outbox keeps
+ * them): the values HTML-escaped as EJS's `<%= %>` escapes them (character by character, so
+ * escaping a value alone equals escaping the phrase around it) in the HTML part, raw in the text
+ * part.
+ */
 export function fillSkeletonValues(
   skeleton: Skeleton,
   raw: readonly string[],

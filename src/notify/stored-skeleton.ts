@@ -48,7 +48,7 @@ export function parseStoredSkeleton(body: string): Skeleton {
 
 /**
  * One row's HTML and text from its skeleton and its values (the JSON array the row keeps): the
- * same bytes the eager render wrote (fillSkeleton), so a row reads the same however it is kept.
+ * same bytes the eager render wrote (fillSkeletonValues), so a row reads the same however it is kept.
  */
 export function fillStoredSkeleton(skeleton: Skeleton, valuesJson: string): { html: string; text: string } {
   const values: unknown = JSON.parse(valuesJson);
